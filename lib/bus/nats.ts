@@ -1,0 +1,195 @@
+// The NATS JetStream bus. Streams and durable consumers are created idempotently at
+// start. A request's events travel as one message (split below the server's payload
+// limit) whose msgID is a hash of its event IDs, so a retried publish is dropped by the
+// server's dedup window; per-event dedup happens at the ClickHouse writer.
+
+import crypto from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import type { CanonicalEvent } from '../events/schema';
+import type { Bus, BusCommand, PublishResult, Unsubscribe } from './types';
+import { subjects } from './types';
+
+const DEDUP_WINDOW_MS = 2 * 60 * 1000;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export interface NatsBus extends Bus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly names: ReturnType<typeof subjects>;
+  /** Pulls ingest messages for the writer; `handle` resolves when the batch is durable in ClickHouse. */
+  consumeIngest(handle: (msg: JsMsg) => Promise<void>, opts?: { maxInFlight?: number }): Promise<Unsubscribe>;
+}
+
+export async function createNatsBus(url: string, prefix: string): Promise<NatsBus> {
+  const nc = await connect({ servers: url.split(','), name: `cashtrace-${process.pid}`, maxReconnectAttempts: -1 });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const names = subjects(prefix);
+  const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
+
+  await ensureStream(jsm, names.streamIngest, [names.ingestAll]);
+  await ensureStream(jsm, names.streamCommands, [names.commandsAll]);
+
+  async function publishChunk(events: CanonicalEvent[], body: string): Promise<boolean> {
+    const id = crypto.createHash('sha256');
+    for (const e of events) id.update(e.event_id).update('\0');
+    const ack = await js.publish(names.ingestBatch, enc.encode(body), { msgID: id.digest('hex'), timeout: 30_000 });
+    return ack.duplicate;
+  }
+
+  const bus: NatsBus = {
+    kind: 'nats',
+    nc,
+    js,
+    jsm,
+    names,
+    async publishEvents(events: CanonicalEvent[]): Promise<PublishResult> {
+      const flags: boolean[] = [];
+      const pending: Promise<void>[] = [];
+      let chunk: CanonicalEvent[] = [];
+      let lines: string[] = [];
+      let size = 2;
+      const flushChunk = () => {
+        if (chunk.length === 0) return;
+        const start = flags.length;
+        const evs = chunk;
+        const body = `[${lines.join(',')}]`;
+        evs.forEach(() => flags.push(false));
+        pending.push(
+          publishChunk(evs, body).then((dup) => {
+            if (dup) for (let i = start; i < start + evs.length; i++) flags[i] = true;
+          }),
+        );
+        chunk = [];
+        lines = [];
+        size = 2;
+      };
+      for (const e of events) {
+        const line = JSON.stringify(e);
+        if (line.length + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
+        if (size + line.length + 1 > maxPayload) flushChunk();
+        chunk.push(e);
+        lines.push(line);
+        size += line.length + 1;
+      }
+      flushChunk();
+      await Promise.all(pending);
+      const duplicates = flags.filter(Boolean).length;
+      return { accepted: events.length - duplicates, duplicates, duplicateFlags: flags };
+    },
+    async publishCommand(cmd: BusCommand): Promise<void> {
+      await js.publish(cmd.subject, enc.encode(JSON.stringify(cmd.payload)), { msgID: cmd.id });
+    },
+    async subscribeCommands(name, filter, handler): Promise<Unsubscribe> {
+      const durable = `${prefix}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_');
+      await ensureConsumer(jsm, names.streamCommands, durable, filter, 256);
+      const consumer = await js.consumers.get(names.streamCommands, durable);
+      const messages = await consumer.consume({ max_messages: 64 });
+      (async () => {
+        for await (const m of messages) {
+          try {
+            await handler({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id') ?? String(m.seq), payload: JSON.parse(dec.decode(m.data)) });
+            m.ack();
+          } catch (err) {
+            console.error(`[bus] command ${m.subject} failed, redelivering:`, err);
+            m.nak(5_000);
+          }
+        }
+      })().catch(() => undefined);
+      return async () => {
+        await messages.close();
+      };
+    },
+    async consumeIngest(handle, opts): Promise<Unsubscribe> {
+      const maxInFlight = opts?.maxInFlight ?? 2000;
+      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight);
+      const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
+      const messages = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000) });
+      let inFlight = 0;
+      const waiters: (() => void)[] = [];
+      const loop = (async () => {
+        for await (const m of messages) {
+          while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
+          inFlight += 1;
+          // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
+          handle(m)
+            .then(() => m.ack())
+            .catch((err) => {
+              console.error('[ingest] batch not written, will be redelivered:', err instanceof Error ? err.message : err);
+              m.nak(2_000);
+            })
+            .finally(() => {
+              inFlight -= 1;
+              waiters.shift()?.();
+            });
+        }
+      })();
+      return async () => {
+        await messages.close();
+        await loop.catch(() => undefined);
+      };
+    },
+    async health() {
+      try {
+        const rtt = await nc.rtt();
+        return { ok: true, detail: `nats rtt ${rtt.toFixed(1)} ms` };
+      } catch (err) {
+        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async close() {
+      await nc.drain().catch(() => undefined);
+    },
+  };
+  return bus;
+}
+
+async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[]): Promise<void> {
+  const config = {
+    name,
+    subjects: subjectsList,
+    storage: StorageType.File,
+    duplicate_window: nanos(DEDUP_WINDOW_MS),
+    max_age: nanos(7 * 24 * 3600 * 1000),
+  };
+  try {
+    await jsm.streams.info(name);
+    await jsm.streams.update(name, config);
+  } catch {
+    await jsm.streams.add(config);
+  }
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number): Promise<void> {
+  const config = {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: filter,
+    max_ack_pending: maxAckPending,
+    ack_wait: nanos(60_000),
+  };
+  try {
+    await jsm.consumers.info(stream, durable);
+    await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending, ack_wait: config.ack_wait });
+  } catch {
+    await jsm.consumers.add(stream, config);
+  }
+}
+
+export function decodeIngestMessage(m: JsMsg): unknown {
+  return JSON.parse(dec.decode(m.data));
+}

@@ -1,0 +1,61 @@
+// The bus between collectors, the ingest writer and connectors. Two variants with one
+// interface: NATS JetStream (NATS_URL set) and in-process (embedded default).
+
+import type { CanonicalEvent } from '../events/schema';
+
+export interface PublishResult {
+  /** Events now durable (in JetStream, or written to ClickHouse when embedded). */
+  accepted: number;
+  /** Events dropped because their event_id was already accepted. */
+  duplicates: number;
+  /** Per input event, whether it was a duplicate (index-aligned with the input). */
+  duplicateFlags: boolean[];
+}
+
+export interface BusCommand {
+  subject: string;
+  /** Idempotency: the same id is delivered at most once within the dedup window. */
+  id: string;
+  payload: unknown;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface Bus {
+  readonly kind: 'embedded' | 'nats';
+  /** Makes validated canonical events durable; resolves only once they are. */
+  publishEvents(events: CanonicalEvent[]): Promise<PublishResult>;
+  /** Sends a command to connectors (actions: re-sync, retry, replay). */
+  publishCommand(cmd: BusCommand): Promise<void>;
+  /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */
+  subscribeCommands(name: string, filter: string, handler: (cmd: BusCommand) => Promise<void>): Promise<Unsubscribe>;
+  /** Health of the bus itself. */
+  health(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}
+
+/** Subject names, one place. `prefix` defaults to `cashtrace`. */
+export function subjects(prefix: string) {
+  return {
+    ingestAll: `${prefix}.ingest.>`,
+    /** Batches published by Cashtrace's own collectors (already validated). */
+    ingestBatch: `${prefix}.ingest.batch`,
+    commandsAll: `${prefix}.cmd.>`,
+    command: (target: string, kind: string) => `${prefix}.cmd.${target}.${kind}`,
+    streamIngest: `${prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_INGEST`,
+    streamCommands: `${prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_COMMANDS`,
+    writerConsumer: `${prefix}-ingest-writer`,
+  };
+}
+
+/** NATS subject wildcard match. */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (i >= s.length) return false;
+    if (f[i] !== '*' && f[i] !== s[i]) return false;
+  }
+  return f.length === s.length;
+}

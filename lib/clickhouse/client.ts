@@ -1,0 +1,114 @@
+// The one ClickHouse client factory. No configuration: embedded chDB in
+// CASHTRACE_DATA_DIR. CLICKHOUSE_URL: a ClickHouse server over HTTP. Same SQL for both.
+// The client is created lazily (next build imports route modules; opening chDB at
+// import time would lock the data directory during the build).
+
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { z } from 'zod';
+import { env } from '../env';
+import type { Sql } from './sql';
+import { runMigrations } from './migrate';
+
+export type StoreKind = 'embedded' | 'server';
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly client: ClickHouseClient;
+  /** Runs a SELECT built with `sql`; rows are validated when a schema is given. */
+  query<T = Record<string, unknown>>(q: Sql, schema?: z.ZodType<T>): Promise<T[]>;
+  command(q: Sql): Promise<void>;
+  /** Inserts pre-serialised JSONEachRow text (the fast path: rows never become JS objects again). */
+  insertJsonEachRow(table: string, body: string): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+type ChdbRaw = { rawInsert(p: { table: string; values: string; format: 'JSONEachRow' }): Promise<unknown> };
+
+const TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function createStore(opts?: { dataDir?: string; url?: string }): Promise<Store> {
+  const e = env();
+  const url = opts?.url ?? (opts?.dataDir ? undefined : e.CLICKHOUSE_URL);
+  let client: ClickHouseClient;
+  let raw: ChdbRaw | null = null;
+  let kind: StoreKind;
+  if (url) {
+    kind = 'server';
+    client = createClient({
+      url,
+      username: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+  } else {
+    kind = 'embedded';
+    const dir = path.resolve(opts?.dataDir ?? e.CASHTRACE_DATA_DIR);
+    fs.mkdirSync(dir, { recursive: true });
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: dir });
+    raw = (connection as unknown as { chdb: ChdbRaw }).chdb;
+    // The chdb package ships its own copy of the connection types; at run time they match.
+    client = createClient({ connection: connection as never, clickhouse_settings: { date_time_input_format: 'best_effort' } });
+  }
+
+  const store: Store = {
+    kind,
+    client,
+    async query<T>(q: Sql, schema?: z.ZodType<T>): Promise<T[]> {
+      const { query, params } = q.build();
+      const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+      const rows = (await rs.json()) as unknown[];
+      return schema ? rows.map((r) => schema.parse(r)) : (rows as T[]);
+    },
+    async command(q: Sql): Promise<void> {
+      const { query, params } = q.build();
+      await client.command({ query, query_params: params });
+    },
+    async insertJsonEachRow(table: string, body: string): Promise<void> {
+      if (!TABLE_RE.test(table)) throw new Error(`invalid table name ${table}`);
+      if (body.length === 0) return;
+      if (raw) {
+        await raw.rawInsert({ table, values: body, format: 'JSONEachRow' });
+      } else {
+        await client.insert({
+          table,
+          values: Readable.from([body]),
+          format: 'JSONEachRow',
+          clickhouse_settings: { date_time_input_format: 'best_effort' },
+        });
+      }
+    },
+    async ping(): Promise<boolean> {
+      try {
+        const r = await client.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' });
+        await r.json();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+  await runMigrations(store);
+  return store;
+}
+
+const g = globalThis as unknown as { __cashtraceStore?: Promise<Store> };
+
+/** The process-wide store (chDB allows one engine per process and data directory). */
+export function getStore(): Promise<Store> {
+  if (!g.__cashtraceStore) {
+    g.__cashtraceStore = createStore().catch((err) => {
+      g.__cashtraceStore = undefined;
+      throw err;
+    });
+  }
+  return g.__cashtraceStore;
+}

@@ -1,0 +1,92 @@
+// Applies the numbered, forward-only migrations in sql/ once each, in order, recording
+// them in schema_migrations. A failed migration stops start-up with its name and error.
+// Retention TTLs come from configuration and are re-applied at every start.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import type { Store } from './client';
+import { sql, type Sql } from './sql';
+import { env } from '../env';
+
+export class MigrationError extends Error {
+  constructor(
+    readonly migration: string,
+    cause: unknown,
+  ) {
+    super(`Migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'MigrationError';
+  }
+}
+
+export function migrationsDir(): string {
+  return path.resolve(process.cwd(), 'sql');
+}
+
+export function listMigrations(dir = migrationsDir()): { name: string; text: string }[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+}
+
+/** Statements in a file are separated by a semicolon at the end of a line. */
+export function splitStatements(text: string): string[] {
+  return text
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Placeholders in migrations, filled from configuration. */
+function substitute(text: string): string {
+  const e = env();
+  return text
+    .replaceAll('{{events_ttl_days}}', String(e.CASHTRACE_RETENTION_EVENTS_DAYS))
+    .replaceAll('{{payload_ttl_days}}', String(e.CASHTRACE_RETENTION_PAYLOAD_DAYS))
+    .replaceAll('{{dead_letter_ttl_days}}', String(e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS));
+}
+
+export async function runMigrations(store: Store, dir = migrationsDir()): Promise<string[]> {
+  await store.command(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+  ) ENGINE = MergeTree ORDER BY name`);
+  const done = new Set(
+    (await store.query<{ name: string }>(sql`SELECT name FROM schema_migrations`)).map((r) => r.name),
+  );
+  const applied: string[] = [];
+  for (const m of listMigrations(dir)) {
+    if (done.has(m.name)) continue;
+    try {
+      for (const stmt of splitStatements(substitute(m.text))) {
+        await store.command(rawSql(stmt));
+      }
+    } catch (err) {
+      throw new MigrationError(m.name, err);
+    }
+    const checksum = crypto.createHash('sha256').update(m.text).digest('hex');
+    await store.command(sql`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${checksum})`);
+    applied.push(m.name);
+  }
+  await applyRetention(store);
+  return applied;
+}
+
+/** Migration text is trusted file content from sql/, never user input. */
+function rawSql(text: string): Sql {
+  const strings = Object.assign([text], { raw: [text] }) as unknown as TemplateStringsArray;
+  return sql(strings);
+}
+
+/** Re-applies retention from configuration at every start: a metadata-only ALTER
+ * (materialize_ttl_after_modify = 0), so old parts follow the new TTL at their next merge. */
+async function applyRetention(store: Store): Promise<void> {
+  const e = env();
+  const statements = [
+    `ALTER TABLE events MODIFY TTL toDateTime(occurred_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
+    `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_PAYLOAD_DAYS})`,
+    `ALTER TABLE dead_letters MODIFY TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS})`,
+  ];
+  for (const stmt of statements) await store.command(rawSql(`${stmt} SETTINGS materialize_ttl_after_modify = 0`));
+}

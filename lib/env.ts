@@ -1,0 +1,63 @@
+// Configuration, parsed once with zod. Bad configuration fails at start with a message
+// naming the variable; nothing else in the code reads process.env directly.
+
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CASHTRACE_DATA_DIR: z.string().min(1).default('./data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('default'),
+  NATS_URL: z.string().optional(),
+  /** Prefix of every stream, subject and consumer, so several deployments (or tests) share one NATS. */
+  CASHTRACE_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cashtrace'),
+  CASHTRACE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Run the ingest worker (bus consumer ▶ batcher ▶ ClickHouse) inside the web process. */
+  CASHTRACE_INGEST_WORKER: bool.default(true),
+  CASHTRACE_SIMULATOR: z.enum(['off', 'backfill', 'live']).default('off'),
+  CASHTRACE_SIMULATOR_SEED: z.coerce.number().int().default(42),
+  CASHTRACE_SIMULATOR_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  CASHTRACE_SIMULATOR_DEALS: z.coerce.number().int().min(1).max(1_000_000).default(3000),
+  /** Live mode: simulated business minutes per wall-clock second. */
+  CASHTRACE_SIMULATOR_SPEED: z.coerce.number().min(0.1).max(100000).default(60),
+  CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(200),
+  /** Backpressure: producers wait while this many bytes are queued for ClickHouse. */
+  CASHTRACE_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
+  CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),
+  CASHTRACE_RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(180),
+  CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | null = null;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid Cashtrace configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetEnvForTests(): void {
+  cached = null;
+}

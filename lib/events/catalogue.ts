@@ -1,0 +1,57 @@
+// The event catalogue (DOMAIN.md §3) and the sources that emit events (§1).
+// Every other module takes its list of types and sources from here.
+
+export const SOURCES = [
+  'crm',
+  'cpq',
+  'clm',
+  'psa',
+  'hcm',
+  'erp',
+  'billing',
+  'payments',
+  'middleware',
+] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const EVENT_TYPES = [
+  'opportunity.won',
+  'quote.approved',
+  'contract.signed',
+  'order.created',
+  'project.provisioned',
+  'billing_schedule.created',
+  'resource.assigned',
+  'time.approved',
+  'expense.approved',
+  'milestone.completed',
+  'invoice.issued',
+  'invoice.disputed',
+  'credit_memo.issued',
+  'payment.received',
+  'payment.failed',
+  'cash.applied',
+  'change_order.approved',
+  'contract.amended',
+  'billing_schedule.updated',
+  'sync.requested',
+  'sync.succeeded',
+  'sync.failed',
+] as const;
+export type CatalogueType = (typeof EVENT_TYPES)[number];
+
+/** Collectors keep events whose native type they cannot map under this type: visible, countable, never dropped. */
+export const UNMAPPED_TYPE = 'unmapped' as const;
+export const ALL_EVENT_TYPES = [...EVENT_TYPES, UNMAPPED_TYPE] as const;
+export type EventType = (typeof ALL_EVENT_TYPES)[number];
+
+export function isCatalogueType(t: string): t is CatalogueType {
+  return (EVENT_TYPES as readonly string[]).includes(t);
+}
+
+/** Attribute keys promoted to their own ClickHouse columns (filters and breakdowns). */
+export const DIMENSIONS = ['customer', 'region', 'practice', 'legal_entity', 'billing_model'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const BILLING_MODELS = ['fixed_fee', 'time_and_materials', 'milestone', 'retainer'] as const;
+export type BillingModel = (typeof BILLING_MODELS)[number];

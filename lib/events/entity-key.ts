@@ -1,0 +1,32 @@
+// Entity keys `source:entity_type:id` (DOMAIN.md §2): how every record is named.
+
+import { z } from 'zod';
+import { SOURCES } from './catalogue';
+
+const KEY_RE = /^([a-z]+):([a-z][a-z0-9_]{0,63}):(.+)$/;
+
+export function entityKey(source: string, entityType: string, entityId: string): string {
+  return `${source}:${entityType}:${entityId}`;
+}
+
+export function parseEntityKey(key: string): { source: string; entity_type: string; entity_id: string } | null {
+  const m = KEY_RE.exec(key);
+  if (!m) return null;
+  return { source: m[1], entity_type: m[2], entity_id: m[3] };
+}
+
+/** No control characters (hostile IDs are stored verbatim but must stay printable). */
+// eslint-disable-next-line no-control-regex
+export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+
+/** Middleware-stamped correlation IDs join the graph as keys of this pseudo-source. */
+export const CORRELATION_PREFIX = 'corr:deal:';
+
+export const entityKeySchema = z
+  .string()
+  .max(300)
+  .regex(PRINTABLE, 'must not contain control characters')
+  .refine((k) => {
+    const p = parseEntityKey(k);
+    return p !== null && ((SOURCES as readonly string[]).includes(p.source) || k.startsWith(CORRELATION_PREFIX));
+  }, 'must be an entity key source:entity_type:id with a known source');

@@ -1,0 +1,41 @@
+// The ingest worker's NATS side: pulls messages from the ingest stream into the write
+// buffer and acks each only after its rows are in ClickHouse. Cashtrace's own batches
+// arrive validated; canonical events that in-house services publish straight onto
+// `cashtrace.ingest.<anything>` are validated here, the invalid ones dead-lettered.
+
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Store } from '../clickhouse/client';
+import type { NatsBus } from '../bus/nats';
+import { decodeIngestMessage } from '../bus/nats';
+import { validateEvents, type CanonicalEvent } from '../events/schema';
+import type { Batcher } from './batcher';
+import { recordDeadLetters } from './dead-letters';
+import { metrics } from '../observability/metrics';
+
+export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<CanonicalEvent, boolean>, store: Store): Promise<() => Promise<void>> {
+  return bus.consumeIngest(async (m: JsMsg) => {
+    let decoded: unknown;
+    try {
+      decoded = decodeIngestMessage(m);
+    } catch (err) {
+      await recordDeadLetters(store, [{ collector: `nats:${m.subject}`, reason: 'malformed_json', errors: [(err as Error).message], raw: new TextDecoder().decode(m.data) }]);
+      metrics().eventsRejected.inc();
+      return;
+    }
+    const items = Array.isArray(decoded) ? decoded : [decoded];
+    const { valid, rejected } = validateEvents(items);
+    if (m.subject !== bus.names.ingestBatch) {
+      metrics().eventsReceived.inc(items.length);
+      if (rejected.length > 0) {
+        metrics().eventsRejected.inc(rejected.length);
+        await recordDeadLetters(
+          store,
+          rejected.map((r) => ({ collector: `nats:${m.subject}`, reason: 'invalid_event', errors: r.errors, raw: JSON.stringify(items[r.index]) ?? '' })),
+        );
+      }
+      metrics().eventsAccepted.inc(valid.length);
+    }
+    const events = valid.map((v) => v.event);
+    await batcher.add(events, m.data.length);
+  });
+}

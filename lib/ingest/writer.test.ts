@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { openTempStore, truncateAll } from '../testing/temp-store';
+import { ev } from '../testing/events';
+import { IngestWriter } from './writer';
+
+let store: Store;
+
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+});
+afterAll(async () => {
+  await store.close();
+});
+beforeEach(async () => {
+  await truncateAll(store);
+});
+
+async function correlationOf(eventId: string): Promise<string[]> {
+  const rows = await store.query<{ correlation_id: string }>(
+    sql`SELECT correlation_id FROM events WHERE event_id = ${eventId} ORDER BY correlation_id`,
+  );
+  return rows.map((r) => r.correlation_id);
+}
+
+describe('IngestWriter', () => {
+  it('stores each event once and counts redelivered ones as duplicates', async () => {
+    const w = await IngestWriter.open(store);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-1', amount: 1000, currency: 'EUR' });
+    const r1 = await w.write([a, a]);
+    expect(r1).toMatchObject({ inserted: 1, duplicates: 1 });
+    const r2 = await w.write([a]);
+    expect(r2).toMatchObject({ inserted: 0, duplicates: 1 });
+    const [{ c }] = await store.query<{ c: string }>(sql`SELECT count() AS c FROM events`);
+    expect(Number(c)).toBe(1);
+    expect(await correlationOf(a.event_id)).toEqual(['crm:opportunity:OPP-1']);
+  });
+
+  it('keeps an event that arrives before its parent as an orphan, then moves it into the deal', async () => {
+    const w = await IngestWriter.open(store);
+    const pay = ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-9', refs: ['erp:invoice:INV-9'], amount: 50 });
+    await w.write([pay]);
+    expect(await correlationOf(pay.event_id)).toEqual(['']);
+    const inv = ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: 'INV-9', refs: ['erp:sales_order:SO-9'], amount: 50 });
+    const so = ev({ source: 'erp', type: 'order.created', entity_type: 'sales_order', entity_id: 'SO-9', refs: ['crm:opportunity:OPP-9'] });
+    await w.write([inv]);
+    expect(await correlationOf(pay.event_id)).toEqual(['']);
+    await w.write([so]);
+    expect(await correlationOf(pay.event_id)).toEqual(['crm:opportunity:OPP-9']);
+    expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-9']);
+    const summary = await store.query<{ paid: string; events: string }>(
+      sql`SELECT sum(paid_value) AS paid, sum(events) AS events FROM deal_summary WHERE correlation_id = 'crm:opportunity:OPP-9'`,
+    );
+    expect(Number(summary[0].paid)).toBe(50);
+    expect(Number(summary[0].events)).toBe(3);
+  });
+
+  it('merges two deals under the better anchor and rebuilds the same state after a restart', async () => {
+    const w = await IngestWriter.open(store);
+    const q = ev({ source: 'cpq', type: 'quote.approved', entity_type: 'quote', entity_id: 'Q-1' });
+    await w.write([q]);
+    expect(await correlationOf(q.event_id)).toEqual(['cpq:quote:Q-1']);
+    const o = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-2', refs: ['cpq:quote:Q-1'] });
+    await w.write([o]);
+    expect(await correlationOf(q.event_id)).toEqual(['crm:opportunity:OPP-2']);
+    const keys = await store.query<{ correlation_id: string }>(sql`SELECT DISTINCT correlation_id FROM deal_keys`);
+    expect(keys.map((k) => k.correlation_id)).toEqual(['crm:opportunity:OPP-2']);
+    const w2 = await IngestWriter.open(store);
+    expect(w2.stitcher.resolve('cpq:quote:Q-1')).toBe('crm:opportunity:OPP-2');
+  });
+});

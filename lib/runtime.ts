@@ -1,0 +1,127 @@
+// The process-wide runtime: store, bus, ingest writer and its buffer, created once on
+// first use (never at import: next build imports route modules). Shutdown drains the
+// buffer so nothing accepted is lost.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createStore, type Store } from './clickhouse/client';
+import { env } from './env';
+import type { Bus } from './bus/types';
+import { createInProcessBus } from './bus/in-process';
+import { Batcher } from './ingest/batcher';
+import { IngestWriter } from './ingest/writer';
+import type { CanonicalEvent } from './events/schema';
+import { metrics } from './observability/metrics';
+import { startNatsIngestConsumer } from './ingest/nats-consumer';
+
+export interface Runtime {
+  store: Store;
+  bus: Bus;
+  /** Present where this process runs the ingest writer. */
+  batcher: Batcher<CanonicalEvent, boolean> | null;
+  ingestToken: string;
+  startedAt: Date;
+  shutdown(): Promise<void>;
+}
+
+const g = globalThis as unknown as { __cashtraceRuntime?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+  if (!g.__cashtraceRuntime) {
+    g.__cashtraceRuntime = createRuntime().catch((err) => {
+      g.__cashtraceRuntime = undefined;
+      throw err;
+    });
+  }
+  return g.__cashtraceRuntime;
+}
+
+/** Approximate serialised size, for the buffer's byte limit (payload dominates). */
+export function approxEventBytes(e: CanonicalEvent): number {
+  const p = e.payload;
+  return 400 + (typeof p === 'string' ? p.length : p ? JSON.stringify(p).length : 0);
+}
+
+export async function createRuntime(opts: { store?: Store; dataDir?: string; natsUrl?: string | null; worker?: boolean } = {}): Promise<Runtime> {
+  const e = env();
+  const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
+  const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
+  let batcher: Batcher<CanonicalEvent, boolean> | null = null;
+  if (runWorker) {
+    const writer = await IngestWriter.open(store);
+    // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
+    // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
+    batcher = new Batcher<CanonicalEvent, boolean>({
+      maxRows: e.CASHTRACE_BATCH_MAX_ROWS,
+      maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
+      maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
+      maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
+      flush: async (events) => {
+        const r = await writer.write(events);
+        return r.stored.map((s) => !s);
+      },
+    });
+    const b = batcher;
+    metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => b.stats.queuedRows);
+    metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => b.stats.queuedBytes);
+    metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => writer.stitcher.size);
+  }
+  const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
+  let bus: Bus;
+  let stopConsumer: (() => Promise<void>) | null = null;
+  if (natsUrl) {
+    const { createNatsBus } = await import('./bus/nats');
+    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX);
+    bus = nb;
+    if (batcher) stopConsumer = await startNatsIngestConsumer(nb, batcher, store);
+  } else {
+    if (!batcher) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
+    const b = batcher;
+    bus = createInProcessBus(async (events) => ({ duplicateFlags: await b.add(events, events.reduce((s, x) => s + approxEventBytes(x), 0)) }));
+  }
+  const rt: Runtime = {
+    store,
+    bus,
+    batcher,
+    ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
+    startedAt: new Date(),
+    async shutdown() {
+      if (stopConsumer) await stopConsumer();
+      if (batcher) await batcher.drain();
+      await bus.close();
+    },
+  };
+  return rt;
+}
+
+/** Without CASHTRACE_INGEST_TOKEN the demo generates one, keeps it beside the data and prints it. */
+export function ingestTokenFromDataDir(dataDir: string): string {
+  const file = path.resolve(dataDir, 'ingest-token');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const token = `ct_ingest_${crypto.randomBytes(24).toString('base64url')}`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, token, { mode: 0o600 });
+    console.log(`[cashtrace] generated an ingest token (kept in ${file}): ${token}`);
+    return token;
+  }
+}
+
+let shutdownHooked = false;
+/** Drains the write buffer on SIGTERM/SIGINT before the process exits. */
+export function hookShutdown(): void {
+  if (shutdownHooked) return;
+  shutdownHooked = true;
+  const stop = async (sig: string) => {
+    const rt = g.__cashtraceRuntime ? await g.__cashtraceRuntime.catch(() => null) : null;
+    if (rt) {
+      console.log(`[cashtrace] ${sig}: draining the ingest buffer`);
+      await rt.shutdown().catch((err) => console.error('[cashtrace] shutdown error', err));
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

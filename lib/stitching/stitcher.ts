@@ -1,0 +1,186 @@
+// Stitching (DOMAIN.md §2): entity keys and refs form a graph; a deal is a connected
+// component holding an anchor (a middleware-stamped correlation ID, else an
+// opportunity, else a quote). Union-find in memory, rebuilt from ClickHouse at start.
+// Components without an anchor are orphans (correlation_id ''); when a link appears
+// they join their deal, and the writer moves their stored rows ("moves").
+
+import { CORRELATION_PREFIX } from '../events/entity-key';
+
+/** Internal node standing for a correlation ID already stored in ClickHouse. */
+const STORED = '\u0001stored:';
+
+export type Move =
+  | { kind: 'adopt-orphans'; keys: string[]; to: string }
+  | { kind: 'rename'; from: string; to: string };
+
+interface Root {
+  size: number;
+  anchor: string | null;
+  /** Correlation IDs under which rows of this component are stored in ClickHouse. */
+  stored: Set<string>;
+  /** Keys whose events are stored as orphans (correlation_id ''). */
+  orphanKeys: Set<string>;
+}
+
+export interface StitchInput {
+  entity_key: string;
+  refs: readonly string[];
+  stamped_correlation_id: string;
+}
+
+function anchorRank(key: string): number {
+  if (key.startsWith(CORRELATION_PREFIX)) return 0;
+  const type = key.split(':', 3)[1];
+  if (type === 'opportunity' || type === 'deal') return 1;
+  if (type === 'quote') return 2;
+  return 9;
+}
+
+function betterAnchor(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const ra = anchorRank(a);
+  const rb = anchorRank(b);
+  if (ra !== rb) return ra < rb ? a : b;
+  return a < b ? a : b;
+}
+
+export function correlationIdOf(anchor: string | null): string {
+  if (anchor === null) return '';
+  return anchor.startsWith(CORRELATION_PREFIX) ? anchor.slice(CORRELATION_PREFIX.length) : anchor;
+}
+
+export class Stitcher {
+  private parent = new Map<string, string>();
+  private roots = new Map<string, Root>();
+  private dirty = new Set<string>();
+
+  get size(): number {
+    return this.parent.size;
+  }
+
+  private add(key: string): void {
+    if (this.parent.has(key)) return;
+    this.parent.set(key, key);
+    const rank = key.startsWith(STORED) ? 9 : anchorRank(key);
+    this.roots.set(key, { size: 1, anchor: rank < 9 ? key : null, stored: new Set(), orphanKeys: new Set() });
+  }
+
+  find(key: string): string {
+    let root = key;
+    let p = this.parent.get(root);
+    if (p === undefined) return key;
+    while (p !== root) {
+      root = p;
+      p = this.parent.get(root)!;
+    }
+    // path compression
+    let cur = key;
+    while (cur !== root) {
+      const next = this.parent.get(cur)!;
+      this.parent.set(cur, root);
+      cur = next;
+    }
+    return root;
+  }
+
+  private union(a: string, b: string): string {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return ra;
+    let ia = this.roots.get(ra)!;
+    let ib = this.roots.get(rb)!;
+    if (ia.size < ib.size) {
+      [ra, rb] = [rb, ra];
+      [ia, ib] = [ib, ia];
+    }
+    this.parent.set(rb, ra);
+    ia.size += ib.size;
+    ia.anchor = betterAnchor(ia.anchor, ib.anchor);
+    for (const s of ib.stored) ia.stored.add(s);
+    for (const k of ib.orphanKeys) ia.orphanKeys.add(k);
+    this.roots.delete(rb);
+    this.dirty.delete(rb);
+    this.dirty.add(ra);
+    return ra;
+  }
+
+  private link(ev: StitchInput): string {
+    this.add(ev.entity_key);
+    for (const r of ev.refs) {
+      this.add(r);
+      this.union(ev.entity_key, r);
+    }
+    if (ev.stamped_correlation_id) {
+      const k = CORRELATION_PREFIX + ev.stamped_correlation_id;
+      this.add(k);
+      this.union(ev.entity_key, k);
+    }
+    const root = this.find(ev.entity_key);
+    this.dirty.add(root);
+    return root;
+  }
+
+  /** The correlation ID a key resolves to now ('' for an orphan or an unknown key). */
+  resolve(key: string): string {
+    if (!this.parent.has(key)) return '';
+    return correlationIdOf(this.roots.get(this.find(key))!.anchor);
+  }
+
+  /**
+   * Links a batch, then returns each event's correlation ID and the moves the store
+   * must make so rows stored earlier follow their component.
+   */
+  assign(events: readonly StitchInput[]): { correlationIds: string[]; moves: Move[] } {
+    for (const ev of events) this.link(ev);
+    const correlationIds = events.map((ev) => this.resolve(ev.entity_key));
+    events.forEach((ev, i) => {
+      const root = this.roots.get(this.find(ev.entity_key))!;
+      const corr = correlationIds[i];
+      root.stored.add(corr);
+      if (corr === '') root.orphanKeys.add(ev.entity_key);
+    });
+    return { correlationIds, moves: this.settle() };
+  }
+
+  /** Moves for every component whose stored rows sit under a stale correlation ID. */
+  private settle(): Move[] {
+    const moves: Move[] = [];
+    for (const r of this.dirty) {
+      const root = this.roots.get(r);
+      if (!root) continue;
+      const target = correlationIdOf(root.anchor);
+      if (target === '') continue;
+      for (const s of root.stored) {
+        if (s === target) continue;
+        if (s === '') moves.push({ kind: 'adopt-orphans', keys: [...root.orphanKeys], to: target });
+        else moves.push({ kind: 'rename', from: s, to: target });
+      }
+      root.stored = new Set([target]);
+      root.orphanKeys.clear();
+    }
+    this.dirty.clear();
+    return moves;
+  }
+
+  /** Rebuild: a key stored under a correlation ID. */
+  loadResolvedKey(key: string, correlationId: string): void {
+    this.add(key);
+    const node = STORED + correlationId;
+    this.add(node);
+    this.union(key, node);
+    this.roots.get(this.find(key))!.stored.add(correlationId);
+  }
+
+  /** Rebuild: an event stored as an orphan. */
+  loadOrphan(ev: StitchInput): void {
+    const root = this.roots.get(this.link(ev))!;
+    root.stored.add('');
+    root.orphanKeys.add(ev.entity_key);
+  }
+
+  /** After a rebuild: moves left unfinished by a crash (rows stored under two IDs). */
+  recover(): Move[] {
+    return this.settle();
+  }
+}

@@ -1,0 +1,30 @@
+// Test helper: a fresh embedded ClickHouse (chDB) in a temporary directory, migrated.
+// chDB allows one engine per process, so a test file opens one store and reuses it.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createStore, type Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+
+export function tempDir(prefix = 'cashtrace-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function openTempStore(): Promise<{ store: Store; dir: string }> {
+  const dir = tempDir();
+  const store = await createStore({ dataDir: dir });
+  return { store, dir };
+}
+
+/** Empties every data table between tests (schema stays). */
+export async function truncateAll(store: Store): Promise<void> {
+  const tables = await store.query<{ name: string }>(
+    sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree%' AND name != 'schema_migrations'`,
+  );
+  for (const t of tables) {
+    if (!/^[a-z_0-9]+$/.test(t.name)) continue;
+    const strings = Object.assign([`TRUNCATE TABLE ${t.name}`], { raw: [`TRUNCATE TABLE ${t.name}`] });
+    await store.command(sql(strings as unknown as TemplateStringsArray));
+  }
+}
