@@ -1,0 +1,56 @@
+// The one filter builder every query uses: the shared filter bar (date range, region,
+// practice, legal entity, customer, billing model) as zod params and as a SQL fragment.
+
+import { z } from 'zod';
+import { sql, join, type Sql } from '../clickhouse/sql';
+
+const dim = z.string().max(200).optional();
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD')
+  .optional();
+
+export const filtersSchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  region: dim,
+  practice: dim,
+  legal_entity: dim,
+  customer: dim,
+  billing_model: dim,
+});
+export type Filters = z.infer<typeof filtersSchema>;
+
+export const FILTER_KEYS = ['from', 'to', 'region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
+
+function dimensionConditions(f: Filters): Sql[] {
+  const c: Sql[] = [];
+  if (f.region) c.push(sql`max(region) = ${f.region}`);
+  if (f.practice) c.push(sql`max(practice) = ${f.practice}`);
+  if (f.legal_entity) c.push(sql`max(legal_entity) = ${f.legal_entity}`);
+  if (f.customer) c.push(sql`max(customer) = ${f.customer}`);
+  if (f.billing_model) c.push(sql`max(billing_model) = ${f.billing_model}`);
+  return c;
+}
+
+export function hasDimensionFilter(f: Filters): boolean {
+  return dimensionConditions(f).length > 0;
+}
+
+/**
+ * `correlation_id IN (deals matching the dimension filters)`, or TRUE. Dimensions are
+ * deal-level (they usually arrive on the CRM event only), so they are read from deal_summary.
+ */
+export function dealScope(f: Filters, column: Sql = sql`correlation_id`): Sql {
+  const c = dimensionConditions(f);
+  if (c.length === 0) return sql`1`;
+  return sql`${column} IN (SELECT correlation_id FROM deal_summary GROUP BY correlation_id HAVING ${join(c, ' AND ')})`;
+}
+
+/** Business-time window on a DateTime64 column; `to` is inclusive of the whole day. */
+export function timeWindow(f: Filters, column: Sql): Sql {
+  const c: Sql[] = [];
+  if (f.from) c.push(sql`${column} >= parseDateTime64BestEffort(${f.from}, 3, 'UTC')`);
+  if (f.to) c.push(sql`${column} < parseDateTime64BestEffort(${f.to}, 3, 'UTC') + INTERVAL 1 DAY`);
+  return c.length ? join(c, ' AND ') : sql`1`;
+}
