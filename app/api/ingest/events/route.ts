@@ -9,6 +9,7 @@ import { readBody, parseEventList } from '@/lib/http/body';
 import { errorResponse, errors } from '@/lib/http/errors';
 import { bearerToken, constantTimeEqual } from '@/lib/http/auth-token';
 import { ingestEvents } from '@/lib/ingest/pipeline';
+import { recordDeadLetters } from '@/lib/ingest/dead-letters';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +20,16 @@ export async function POST(req: Request) {
     if (!token || !constantTimeEqual(token, rt.ingestToken)) throw errors.unauthorized('a valid ingest token is required (Authorization: Bearer …)');
     const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);
     const contentType = req.headers.get('content-type') ?? 'application/json';
-    const { items, parseErrors } = parseEventList(body, contentType);
+    let parsed: ReturnType<typeof parseEventList>;
+    try {
+      parsed = parseEventList(body, contentType);
+    } catch (err) {
+      // A body that cannot be parsed at all is still kept, with the reason, for replay.
+      const reason = err instanceof Error ? err.message : String(err);
+      await recordDeadLetters(rt.store, [{ collector: 'events', reason: 'malformed', errors: [reason], raw: body.toString('utf8'), content_type: contentType }]);
+      throw err;
+    }
+    const { items, parseErrors } = parsed;
     if (items.length === 0) throw errors.badRequest('no events in the request body');
     const result = await ingestEvents(rt, items, { collector: 'events', contentType, preRejected: parseErrors.map((p) => ({ ...p })) });
     if (result.accepted === 0 && result.duplicates === 0) {

@@ -1,0 +1,16 @@
+// Next.js start-up hook: open the runtime (migrations, bus, ingest writer) as soon as the
+// server starts, so bad configuration or a failed migration stops start-up with its
+// message, and drain the write buffer on shutdown.
+
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getRuntime, hookShutdown } = await import('./lib/runtime');
+  hookShutdown();
+  try {
+    const rt = await getRuntime();
+    console.log(`[cashtrace] store: ${rt.store.kind}, bus: ${rt.bus.kind}, ingest writer: ${rt.batcher ? 'in process' : 'external'}`);
+  } catch (err) {
+    console.error(`[cashtrace] start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,92 @@
+// The same suite against both bus variants: in-process (embedded) and NATS JetStream.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { openTempStore, truncateAll } from '../testing/temp-store';
+import { startNatsServer, type NatsServer } from '../testing/nats';
+import { createRuntime, type Runtime } from '../runtime';
+import { ingestEvents } from './pipeline';
+
+let store: Store;
+let nats: NatsServer;
+
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+  nats = await startNatsServer();
+});
+afterAll(async () => {
+  await store.close();
+  await nats.stop();
+});
+
+let prefixN = 0;
+
+async function count(q = sql`SELECT count() AS c FROM events`): Promise<number> {
+  const rows = await store.query<{ c: string | number }>(q);
+  return Number(rows[0].c);
+}
+
+async function eventually(fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function raw(id: string, extra: Record<string, unknown> = {}) {
+  return { event_id: id, source: 'erp', type: 'invoice.issued', occurred_at: '2026-05-04T10:00:00Z', entity_type: 'invoice', entity_id: `INV-${id}`, refs: ['crm:opportunity:OPP-1'], amount: 100, currency: 'EUR', ...extra };
+}
+
+describe.each(['embedded', 'nats'] as const)('ingest pipeline (%s bus)', (mode) => {
+  let rt: Runtime;
+
+  beforeEach(async () => {
+    if (rt) await rt.shutdown();
+    await truncateAll(store);
+    prefixN += 1;
+    process.env.CASHTRACE_NATS_PREFIX = `t${prefixN}`;
+    const { resetEnvForTests } = await import('../env');
+    resetEnvForTests();
+    rt = await createRuntime({ store, natsUrl: mode === 'nats' ? nats.url : null, worker: true });
+  });
+  afterAll(async () => {
+    await rt.shutdown();
+  });
+
+  it('accepts valid events, reports duplicates and rejects invalid ones by index', async () => {
+    const r = await ingestEvents(rt, [raw('a'), raw('b'), raw('a'), { ...raw('c'), type: 'invoice.exploded' }, { ...raw('d'), amount: 'ten' }], { collector: 'test' });
+    expect(r.accepted).toBe(2);
+    expect(r.duplicates).toBe(1);
+    expect(r.rejected.map((x) => x.index)).toEqual([3, 4]);
+    expect(r.rejected[0].errors.join(' ')).toMatch(/type/);
+    expect(r.rejected[1].errors.join(' ')).toMatch(/amount/);
+    await eventually(async () => (await count()) === 2);
+    expect(await count(sql`SELECT count() AS c FROM dead_letters`)).toBe(2);
+    const again = await ingestEvents(rt, [raw('a'), raw('b')], { collector: 'test' });
+    expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(2);
+  });
+
+  it('stitches a deal whose events arrive in reverse order', async () => {
+    const events = [
+      { event_id: 'p1', source: 'payments', type: 'payment.received', occurred_at: '2026-05-20T10:00:00Z', entity_type: 'payment', entity_id: 'PAY-1', refs: ['erp:invoice:INV-7'], amount: 10, currency: 'EUR' },
+      { event_id: 'i1', source: 'erp', type: 'invoice.issued', occurred_at: '2026-05-10T10:00:00Z', entity_type: 'invoice', entity_id: 'INV-7', refs: ['erp:sales_order:SO-7'], amount: 10, currency: 'EUR' },
+      { event_id: 's1', source: 'erp', type: 'order.created', occurred_at: '2026-05-02T10:00:00Z', entity_type: 'sales_order', entity_id: 'SO-7', refs: ['crm:opportunity:OPP-7'] },
+      { event_id: 'o1', source: 'crm', type: 'opportunity.won', occurred_at: '2026-05-01T10:00:00Z', entity_type: 'opportunity', entity_id: 'OPP-7', amount: 10, currency: 'EUR' },
+    ];
+    for (const e of events) await ingestEvents(rt, [e], { collector: 'test' });
+    await eventually(async () => (await count(sql`SELECT count() AS c FROM events WHERE correlation_id = 'crm:opportunity:OPP-7'`)) === 4);
+    expect(await count(sql`SELECT count() AS c FROM events WHERE correlation_id = ''`)).toBe(0);
+    expect(await count()).toBe(4);
+  });
+
+  it('keeps concurrent requests apart while they share inserts', async () => {
+    const batches = Array.from({ length: 20 }, (_, b) => Array.from({ length: 50 }, (_, i) => raw(`c${b}-${i}`)));
+    const results = await Promise.all(batches.map((b) => ingestEvents(rt, b, { collector: 'test' })));
+    expect(results.every((r) => r.accepted === 50 && r.duplicates === 0)).toBe(true);
+    await eventually(async () => (await count()) === 1000);
+  });
+});
