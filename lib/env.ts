@@ -36,6 +36,29 @@ const envSchema = z.object({
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),
   CASHTRACE_RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(180),
   CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
+  // Access control, actions and alerts (lib/auth, lib/actions, lib/alerts).
+  /** HMAC key of session cookies; without it one is generated and kept beside the data. */
+  CASHTRACE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CASHTRACE_SESSION_TTL_HOURS: z.coerce.number().min(0.05).max(24 * 30).default(12),
+  /** Demo mode: seeds one user per role and shows their credentials on the sign-in page. Default: on while no non-demo user exists. */
+  CASHTRACE_DEMO: bool.optional(),
+  /** Creates (at start) an admin API token with exactly this value, for automation. */
+  CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Login attempts allowed per username and per IP address in 15 minutes. */
+  CASHTRACE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  CASHTRACE_OIDC_ISSUER: z.url().optional(),
+  CASHTRACE_OIDC_CLIENT_ID: z.string().optional(),
+  CASHTRACE_OIDC_CLIENT_SECRET: z.string().optional(),
+  /** ID-token claim holding the Cashtrace role (a string or an array containing one of the roles). */
+  CASHTRACE_OIDC_ROLE_CLAIM: z.string().default('roles'),
+  /** Public base URL (for the OIDC redirect URI); default: the request's origin. */
+  CASHTRACE_PUBLIC_URL: z.url().optional(),
+  /** Connectors answering action commands inside the app process ('simulated': the demo's systems). */
+  CASHTRACE_CONNECTORS: z.enum(['simulated', 'off']).default('simulated'),
+  /** An action not verified within this many seconds is marked timed_out. */
+  CASHTRACE_ACTION_TIMEOUT_S: z.coerce.number().int().min(5).default(300),
+  CASHTRACE_VERIFIER_INTERVAL_MS: z.coerce.number().int().min(100).default(1500),
+  CASHTRACE_ALERT_INTERVAL_S: z.coerce.number().min(1).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
