@@ -59,6 +59,19 @@ const envSchema = z.object({
   CASHTRACE_ACTION_TIMEOUT_S: z.coerce.number().int().min(5).default(300),
   CASHTRACE_VERIFIER_INTERVAL_MS: z.coerce.number().int().min(100).default(1500),
   CASHTRACE_ALERT_INTERVAL_S: z.coerce.number().min(1).default(60),
+  /** Collector signing secrets (comma-separated: several active at once while a secret rotates). */
+  CASHTRACE_STRIPE_SECRET: z.string().optional(),
+  CASHTRACE_HUBSPOT_SECRET: z.string().optional(),
+  CASHTRACE_DOCUSIGN_SECRET: z.string().optional(),
+  CASHTRACE_QUICKBOOKS_SECRET: z.string().optional(),
+  CASHTRACE_XERO_SECRET: z.string().optional(),
+  CASHTRACE_NETSUITE_SECRET: z.string().optional(),
+  /** Span attributes that tie an OTLP span to a deal and to a flow (source ▶ target system). */
+  CASHTRACE_OTLP_CORRELATION_ATTRIBUTE: z.string().min(1).default('q2c.correlation_id'),
+  CASHTRACE_OTLP_FLOW_SOURCE_ATTRIBUTE: z.string().min(1).default('q2c.flow_source'),
+  CASHTRACE_OTLP_FLOW_TARGET_ATTRIBUTE: z.string().min(1).default('q2c.flow_target'),
+  /** Port of the standalone collector process (`npm run collectors`); 4318 is OTLP/HTTP's own. */
+  CASHTRACE_COLLECTORS_PORT: z.coerce.number().int().min(1).max(65535).default(4318),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,58 @@
+// Signature and secret helpers shared by every collector: signing secrets from
+// CASHTRACE_<SOURCE>_SECRET (comma-separated for rotation), HMAC computation and
+// constant-time comparison against any of the active secrets.
+
+import crypto from 'node:crypto';
+import { env, type Env } from '@/lib/env';
+import { errors } from '@/lib/http/errors';
+
+export type SecretSource = 'stripe' | 'hubspot' | 'docusign' | 'quickbooks' | 'xero' | 'netsuite';
+
+const SECRET_VARS: Record<SecretSource, keyof Env> = {
+  stripe: 'CASHTRACE_STRIPE_SECRET',
+  hubspot: 'CASHTRACE_HUBSPOT_SECRET',
+  docusign: 'CASHTRACE_DOCUSIGN_SECRET',
+  quickbooks: 'CASHTRACE_QUICKBOOKS_SECRET',
+  xero: 'CASHTRACE_XERO_SECRET',
+  netsuite: 'CASHTRACE_NETSUITE_SECRET',
+};
+
+/** The active secrets of a source; 401 when none is configured (nothing can be verified). */
+export function secretsFor(source: SecretSource): string[] {
+  const raw = env()[SECRET_VARS[source]];
+  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  if (list.length === 0) throw errors.unauthorized(`${SECRET_VARS[source]} is not configured, so ${source} deliveries cannot be verified`);
+  return list;
+}
+
+export function hmacSha256(secret: string, data: string | Buffer, encoding: 'hex' | 'base64'): string {
+  return crypto.createHmac('sha256', secret).update(data).digest(encoding);
+}
+
+/** Constant-time string comparison (hashes first, so lengths leak nothing either). */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+/**
+ * True when any provided signature matches the HMAC of `data` under any active secret.
+ * Every pair is compared (no early exit) so timing does not reveal which one matched.
+ */
+export function anySignatureMatches(secrets: string[], data: string | Buffer, provided: string[], encoding: 'hex' | 'base64'): boolean {
+  let ok = false;
+  for (const secret of secrets) {
+    const expected = hmacSha256(secret, data, encoding);
+    for (const p of provided) if (safeEqual(expected, p.trim())) ok = true;
+  }
+  return ok;
+}
+
+/** Rejects timestamps outside the window (replayed or stale deliveries). */
+export function assertFresh(timestampMs: number, toleranceMs: number, now = Date.now()): void {
+  if (!Number.isFinite(timestampMs)) throw errors.unauthorized('signature timestamp is missing or not a number');
+  if (Math.abs(now - timestampMs) > toleranceMs) {
+    throw errors.unauthorized(`signature timestamp is outside the ${Math.round(toleranceMs / 1000)} s tolerance (replayed or clock skew)`);
+  }
+}
