@@ -1,0 +1,95 @@
+// One definition of "a run of an integration flow", shared by the flow queries.
+// A run is either a middleware sync outcome event (sync.succeeded / sync.failed, with
+// attributes flow_source, flow_target, attempt) or, for runs reported only as traces,
+// the spans of one trace that carry flow_source/flow_target. A trace already reported
+// by a sync event is not counted twice; its spans still give the run's latency.
+
+import { sql, type Sql } from '../clickhouse/sql';
+import { dealScope, timeWindow, type Filters } from './filters';
+
+/** Narrows the runs to one flow (the failures drill-down). */
+export interface FlowSelector {
+  flow_source: string;
+  flow_target: string;
+}
+
+/** OTLP status codes as the span collector may store them (enum name, short name, number). */
+export const SPAN_ERROR_CODES = ['STATUS_CODE_ERROR', 'ERROR', '2'];
+/** A middleware that gave up moves the record to its dead-letter queue and says so. */
+export const DEAD_LETTER_VALUES = ['true', '1', 'yes'];
+export const SYNC_OUTCOMES = ['sync.succeeded', 'sync.failed'];
+
+/**
+ * Spans grouped per (trace, flow): the outermost span (the longest) gives the run's status;
+ * duration is first start to last end. The record is the span attribute `q2c.record` when
+ * the middleware sets it, else the deal, else the trace itself.
+ */
+export function spanRunsSql(f: Filters, flow?: FlowSelector): Sql {
+  const only = flow ? sql`AND flow_source = ${flow.flow_source} AND flow_target = ${flow.flow_target}` : sql``;
+  // Inner aliases carry an s_ prefix: ClickHouse lets an alias shadow a column, and
+  // `max(correlation_id) AS correlation_id` would make later uses aggregates of aggregates.
+  return sql`
+    SELECT trace_id, flow_source, flow_target, s_at AS at, s_duration_ms AS duration_ms, s_failed AS failed,
+      s_status AS status, s_attempt AS attempt, s_correlation_id AS correlation_id, s_record AS record,
+      s_dead_letter AS dead_letter
+    FROM (
+      SELECT
+        trace_id,
+        flow_source,
+        flow_target,
+        toDateTime64(min(start_time), 3, 'UTC') AS s_at,
+        (toUnixTimestamp64Nano(max(end_time)) - toUnixTimestamp64Nano(min(start_time))) / 1e6 AS s_duration_ms,
+        argMax(status_code, duration_ns) IN ${SPAN_ERROR_CODES} AS s_failed,
+        toString(argMax(status_message, duration_ns)) AS s_status,
+        max(toUInt32OrZero(attributes['attempt'])) AS s_attempt,
+        max(correlation_id) AS s_correlation_id,
+        coalesce(nullIf(max(attributes['q2c.record']), ''), nullIf(max(correlation_id), ''), trace_id) AS s_record,
+        max(attributes['dead_letter'] IN ${DEAD_LETTER_VALUES}) AS s_dead_letter
+      FROM spans
+      WHERE flow_source != '' ${only} AND ${timeWindow(f, sql`start_time`)} AND ${dealScope(f)}
+      GROUP BY trace_id, flow_source, flow_target)`;
+}
+
+/** Every run in the window: columns origin, flow_source, flow_target, at, failed, attempt,
+ * record, correlation_id, trace_id, status, dead_letter, run_id. */
+export function flowRunsSql(f: Filters, flow?: FlowSelector): Sql {
+  const only = flow
+    ? sql`AND attributes['flow_source'] = ${flow.flow_source} AND attributes['flow_target'] = ${flow.flow_target}`
+    : sql``;
+  return sql`
+    SELECT
+      'event' AS origin,
+      attributes['flow_source'] AS flow_source,
+      attributes['flow_target'] AS flow_target,
+      occurred_at AS at,
+      type = 'sync.failed' AS failed,
+      toUInt32OrZero(attributes['attempt']) AS attempt,
+      if(empty(refs), entity_key, refs[1]) AS record,
+      correlation_id,
+      trace_id,
+      toString(status) AS status,
+      attributes['dead_letter'] IN ${DEAD_LETTER_VALUES} AS dead_letter,
+      event_id AS run_id
+    FROM events
+    WHERE type IN ${SYNC_OUTCOMES} ${only} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}
+    UNION ALL
+    SELECT 'span', toString(flow_source), toString(flow_target), at, failed, attempt, record, correlation_id, trace_id, status, dead_letter, trace_id
+    FROM (${spanRunsSql(f, flow)})
+    WHERE trace_id NOT IN (SELECT trace_id FROM events WHERE type IN ${SYNC_OUTCOMES} AND trace_id != '')`;
+}
+
+/**
+ * Runs with, for each failure, the time of the next success of the same record and target
+ * (NULL while it has not recovered). A success at the same instant counts as after.
+ */
+export function runsWithRecoverySql(f: Filters, flow?: FlowSelector): Sql {
+  return sql`
+    SELECT *,
+      if(failed,
+         minIfOrNull(at, NOT failed) OVER (
+           PARTITION BY flow_source, flow_target, record
+           ORDER BY at ASC, failed DESC
+           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
+         NULL) AS recovered_at
+    FROM (${flowRunsSql(f, flow)})`;
+}

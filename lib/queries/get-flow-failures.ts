@@ -1,0 +1,64 @@
+// The failing runs of one integration flow, newest first: which record, which deal
+// (for the deal link), the error, the attempt, the trace, and whether (and when) the
+// same record later synced to the same target. Drill-down of the flow health table.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { filtersSchema } from './filters';
+import { runsWithRecoverySql } from './flow-runs';
+import { chNumber, chTime, chTimeOrNull } from './row-types';
+import { pageOf, pageOffset, pageSchema } from './page';
+
+const flowName = z.string().min(1).max(100);
+
+export const flowFailuresParamsSchema = filtersSchema.extend(pageSchema.shape).extend({
+  flow_source: flowName,
+  flow_target: flowName,
+  /** `open`: only failures whose record has not synced since. */
+  status: z.enum(['all', 'open']).default('all'),
+});
+export type FlowFailuresParams = z.input<typeof flowFailuresParamsSchema>;
+
+export const flowFailureRowSchema = z.object({
+  origin: z.enum(['event', 'span']),
+  run_id: z.string(),
+  at: chTime,
+  record: z.string(),
+  correlation_id: z.string(),
+  status: z.string(),
+  attempt: chNumber,
+  trace_id: z.string(),
+  dead_letter: z.union([z.boolean(), z.number()]).transform(Boolean),
+  recovered_at: chTimeOrNull,
+});
+export type FlowFailureRow = z.infer<typeof flowFailureRowSchema>;
+
+export interface FlowFailuresResult {
+  flow_source: string;
+  flow_target: string;
+  total: number;
+  items: FlowFailureRow[];
+  next_cursor: string | null;
+}
+
+export async function getFlowFailures(store: Store, params: FlowFailuresParams): Promise<FlowFailuresResult> {
+  const p = flowFailuresParamsSchema.parse(params);
+  const flow = { flow_source: p.flow_source, flow_target: p.flow_target };
+  const open = p.status === 'open' ? sql`AND recovered_at IS NULL` : sql``;
+  const rows = await store.query(
+    sql`SELECT origin, run_id, at, record, correlation_id, status, attempt, trace_id, dead_letter, recovered_at,
+          count() OVER () AS total
+        FROM (${runsWithRecoverySql(p, flow)})
+        WHERE failed ${open}
+        ORDER BY at DESC, run_id
+        LIMIT ${p.limit + 1} OFFSET ${pageOffset(p)}`,
+    flowFailureRowSchema.extend({ total: chNumber }),
+  );
+  const total = rows[0]?.total ?? 0;
+  const { items, next_cursor } = pageOf(
+    rows.map(({ total: _t, ...r }) => r),
+    p,
+  );
+  return { ...flow, total, items, next_cursor };
+}
