@@ -39,13 +39,22 @@ export function roundTripView(e: CanonicalEvent | CanonicalEventInput, withAmoun
   };
 }
 
-/** Asserts that the events came back with the same id, type, entity key, refs and amount. */
-export function expectRoundTrip(sent: CanonicalEvent[], received: CanonicalEvent[], withAmount = true): void {
+/**
+ * Asserts that the events came back with the same id, type, entity key, refs and amount.
+ * `idOf` gives the id the collector derives when the vendor format has no event id.
+ */
+export function expectRoundTrip(
+  sent: CanonicalEvent[],
+  received: CanonicalEvent[],
+  opts: { withAmount?: boolean; idOf?: (e: CanonicalEvent) => string } = {},
+): void {
+  const withAmount = opts.withAmount ?? true;
+  const idOf = opts.idOf ?? ((e: CanonicalEvent) => e.event_id);
   expect(received.length).toBe(sent.length);
   const byId = new Map(received.map((r) => [r.event_id, r]));
   for (const s of sent) {
-    const r = byId.get(s.event_id);
-    expect(r, `event ${s.event_id} came back`).toBeDefined();
-    expect(roundTripView(r!, withAmount)).toEqual(roundTripView(s, withAmount));
+    const r = byId.get(idOf(s));
+    expect(r, `event ${idOf(s)} came back`).toBeDefined();
+    expect(roundTripView(r!, withAmount)).toEqual({ ...roundTripView(s, withAmount), event_id: idOf(s) });
   }
 }
