@@ -33,6 +33,12 @@ function dimensionConditions(f: Filters): Sql[] {
   return c;
 }
 
+/** The dimension filters as a HAVING condition for a query that groups deal_summary by correlation_id, or TRUE. */
+export function dealHaving(f: Filters): Sql {
+  const c = dimensionConditions(f);
+  return c.length ? join(c, ' AND ') : sql`1`;
+}
+
 export function hasDimensionFilter(f: Filters): boolean {
   return dimensionConditions(f).length > 0;
 }

@@ -7,7 +7,7 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { filtersSchema } from './filters';
 import { runsWithRecoverySql } from './flow-runs';
-import { chNumber, chTime, chTimeOrNull } from './row-types';
+import { chBool, chNum, chIso, chIsoOrNull } from './ch-columns';
 import { pageOf, pageOffset, pageSchema } from './page';
 
 const flowName = z.string().min(1).max(100);
@@ -23,14 +23,14 @@ export type FlowFailuresParams = z.input<typeof flowFailuresParamsSchema>;
 export const flowFailureRowSchema = z.object({
   origin: z.enum(['event', 'span']),
   run_id: z.string(),
-  at: chTime,
+  at: chIso,
   record: z.string(),
   correlation_id: z.string(),
   status: z.string(),
-  attempt: chNumber,
+  attempt: chNum,
   trace_id: z.string(),
-  dead_letter: z.union([z.boolean(), z.number()]).transform(Boolean),
-  recovered_at: chTimeOrNull,
+  dead_letter: chBool,
+  recovered_at: chIsoOrNull,
 });
 export type FlowFailureRow = z.infer<typeof flowFailureRowSchema>;
 
@@ -53,7 +53,7 @@ export async function getFlowFailures(store: Store, params: FlowFailuresParams):
         WHERE failed ${open}
         ORDER BY at DESC, run_id
         LIMIT ${p.limit + 1} OFFSET ${pageOffset(p)}`,
-    flowFailureRowSchema.extend({ total: chNumber }),
+    flowFailureRowSchema.extend({ total: chNum }),
   );
   const total = rows[0]?.total ?? 0;
   const { items, next_cursor } = pageOf(

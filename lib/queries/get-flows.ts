@@ -8,7 +8,7 @@ import type { Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
 import { filtersSchema, type Filters } from './filters';
 import { flowRunsSql, runsWithRecoverySql, spanRunsSql } from './flow-runs';
-import { chNumber, chNumberOrNull, chTime, chTimeOrNull } from './row-types';
+import { chNum, chNumOrNull, chIso, chIsoOrNull } from './ch-columns';
 
 export const TREND_BUCKETS = ['hour', 'day'] as const;
 
@@ -21,36 +21,36 @@ export type FlowsParams = z.infer<typeof flowsParamsSchema>;
 export const flowRowSchema = z.object({
   flow_source: z.string(),
   flow_target: z.string(),
-  runs: chNumber,
-  failures: chNumber,
+  runs: chNum,
+  failures: chNum,
   error_rate: z.number().nullable(),
-  retries: chNumber,
-  dead_letters: chNumber,
-  records: chNumber,
-  span_runs: chNumber,
-  last_run_at: chTimeOrNull,
-  last_failure_at: chTimeOrNull,
-  latency_samples: chNumber,
-  latency_p50_ms: chNumberOrNull,
-  latency_p95_ms: chNumberOrNull,
-  latency_p99_ms: chNumberOrNull,
+  retries: chNum,
+  dead_letters: chNum,
+  records: chNum,
+  span_runs: chNum,
+  last_run_at: chIsoOrNull,
+  last_failure_at: chIsoOrNull,
+  latency_samples: chNum,
+  latency_p50_ms: chNumOrNull,
+  latency_p95_ms: chNumOrNull,
+  latency_p99_ms: chNumOrNull,
   /** Failure episodes: consecutive failures of one record on one target, until its next success. */
-  failure_episodes: chNumber,
-  recovered: chNumber,
+  failure_episodes: chNum,
+  recovered: chNum,
   /** Episodes with no success yet (still failing). */
-  open_failures: chNumber,
-  ttr_p50_s: chNumberOrNull,
-  ttr_mean_s: chNumberOrNull,
-  ttr_max_s: chNumberOrNull,
+  open_failures: chNum,
+  ttr_p50_s: chNumOrNull,
+  ttr_mean_s: chNumOrNull,
+  ttr_max_s: chNumOrNull,
 });
 export type FlowRow = z.infer<typeof flowRowSchema>;
 
 export const flowTrendRowSchema = z.object({
-  bucket: chTime,
+  bucket: chIso,
   flow_source: z.string(),
   flow_target: z.string(),
-  runs: chNumber,
-  failures: chNumber,
+  runs: chNum,
+  failures: chNum,
 });
 export type FlowTrendRow = z.infer<typeof flowTrendRowSchema>;
 
@@ -63,31 +63,31 @@ export interface FlowsResult {
 const countsRow = z.object({
   flow_source: z.string(),
   flow_target: z.string(),
-  runs: chNumber,
-  failures: chNumber,
-  retries: chNumber,
-  dead_letters: chNumber,
-  records: chNumber,
-  span_runs: chNumber,
-  last_run_at: chTimeOrNull,
-  last_failure_at: chTimeOrNull,
+  runs: chNum,
+  failures: chNum,
+  retries: chNum,
+  dead_letters: chNum,
+  records: chNum,
+  span_runs: chNum,
+  last_run_at: chIsoOrNull,
+  last_failure_at: chIsoOrNull,
 });
 const latencyRow = z.object({
   flow_source: z.string(),
   flow_target: z.string(),
-  latency_samples: chNumber,
-  latency_p50_ms: chNumberOrNull,
-  latency_p95_ms: chNumberOrNull,
-  latency_p99_ms: chNumberOrNull,
+  latency_samples: chNum,
+  latency_p50_ms: chNumOrNull,
+  latency_p95_ms: chNumOrNull,
+  latency_p99_ms: chNumOrNull,
 });
 const recoveryRow = z.object({
   flow_source: z.string(),
   flow_target: z.string(),
-  failure_episodes: chNumber,
-  recovered: chNumber,
-  ttr_p50_s: chNumberOrNull,
-  ttr_mean_s: chNumberOrNull,
-  ttr_max_s: chNumberOrNull,
+  failure_episodes: chNum,
+  recovered: chNum,
+  ttr_p50_s: chNumOrNull,
+  ttr_mean_s: chNumOrNull,
+  ttr_max_s: chNumOrNull,
 });
 
 export function defaultBucket(f: Filters): (typeof TREND_BUCKETS)[number] {

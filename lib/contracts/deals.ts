@@ -1,0 +1,145 @@
+// Request and response schemas of the deals API (GET /api/deals, /api/deals/{id},
+// /api/resolve), shared by the route handlers, the queries and the react-query hooks.
+
+import { z } from 'zod';
+import { ALL_EVENT_TYPES } from '../events/catalogue';
+import { PROGRESS_STAGES, STAGES } from '../events/stages';
+import { filtersSchema } from '../queries/filters';
+
+export const dealsQuerySchema = filtersSchema.extend({
+  /** Any key users know (opportunity, quote, contract, project, invoice, payment id: prefix) or a customer name. */
+  q: z.string().trim().max(200).optional(),
+  stage: z.enum(PROGRESS_STAGES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque keyset cursor from the previous page's `next_cursor`. */
+  cursor: z.string().max(600).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page').optional(),
+});
+export type DealsQuery = z.infer<typeof dealsQuerySchema>;
+
+export const dealSchema = z.object({
+  correlation_id: z.string(),
+  customer: z.string(),
+  region: z.string(),
+  practice: z.string(),
+  legal_entity: z.string(),
+  billing_model: z.string(),
+  currency: z.string(),
+  stage: z.enum(PROGRESS_STAGES),
+  quote_value: z.number().nullable(),
+  contract_value: z.number().nullable(),
+  change_value: z.number(),
+  delivered_value: z.number(),
+  invoiced_value: z.number(),
+  credited_value: z.number(),
+  paid_value: z.number(),
+  applied_value: z.number(),
+  events: z.number().int(),
+  sync_failed: z.number().int(),
+  first_at: z.string(),
+  last_at: z.string(),
+  last_received_at: z.string(),
+});
+export type Deal = z.infer<typeof dealSchema>;
+
+export const dealsResponseSchema = z.object({
+  deals: z.array(dealSchema),
+  next_cursor: z.string().nullable(),
+});
+export type DealsResponse = z.infer<typeof dealsResponseSchema>;
+
+export const journeyEventSchema = z.object({
+  event_id: z.string(),
+  source: z.string(),
+  source_instance: z.string(),
+  type: z.enum(ALL_EVENT_TYPES),
+  stage: z.enum(STAGES),
+  occurred_at: z.string(),
+  received_at: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string(),
+  entity_key: z.string(),
+  refs: z.array(z.string()),
+  amount: z.number().nullable(),
+  currency: z.string(),
+  status: z.string(),
+  due_at: z.string().nullable(),
+  period_end: z.string().nullable(),
+  attributes: z.record(z.string(), z.string()),
+  trace_id: z.string(),
+  span_id: z.string(),
+  /** The original payload as received (parsed JSON where it was JSON, else the text). */
+  payload: z.unknown(),
+});
+export type JourneyEvent = z.infer<typeof journeyEventSchema>;
+
+export const stageSpanSchema = z.object({
+  stage: z.enum(PROGRESS_STAGES),
+  status: z.enum(['done', 'current', 'pending']),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  /** Until the next stage began, or until now for the current stage of an open deal. */
+  duration_ms: z.number().nullable(),
+  events: z.number().int(),
+});
+export type StageSpan = z.infer<typeof stageSpanSchema>;
+
+export const pathStepSchema = z.object({
+  type: z.string(),
+  stage: z.enum(STAGES),
+  status: z.enum(['done', 'missing', 'next', 'pending']),
+  first_at: z.string().nullable(),
+  count: z.number().int(),
+  /** When it was (or is) due after the step it waits for. */
+  due_at: z.string().nullable(),
+  /** How late it happened (done) or how overdue it is now (next); 0 when on time. */
+  late_by_ms: z.number().nullable(),
+});
+export type PathStep = z.infer<typeof pathStepSchema>;
+
+export const DEVIATION_KINDS = ['missing', 'late', 'repeated', 'reordered'] as const;
+export const deviationSchema = z.object({
+  kind: z.enum(DEVIATION_KINDS),
+  type: z.string(),
+  message: z.string(),
+  /** reordered: the expected-earlier step it came before. */
+  before: z.string().optional(),
+  late_by_ms: z.number().optional(),
+  count: z.number().int().optional(),
+});
+export type Deviation = z.infer<typeof deviationSchema>;
+
+export const nextStepSchema = z.object({
+  type: z.string(),
+  stage: z.enum(STAGES),
+  /** The step it waits for and when that happened (null for a deal with no step yet). */
+  waits_for: z.string().nullable(),
+  waits_for_at: z.string().nullable(),
+  window: z.string().nullable(),
+  due_at: z.string().nullable(),
+  late_by_ms: z.number(),
+  overdue: z.boolean(),
+});
+export type NextStep = z.infer<typeof nextStepSchema>;
+
+export const dealDetailSchema = z.object({
+  deal: dealSchema,
+  events: z.array(journeyEventSchema),
+  /** True when the deal has more events than the page returns (the oldest are kept). */
+  truncated: z.boolean(),
+  stages: z.array(stageSpanSchema),
+  expected_path: z.array(pathStepSchema),
+  deviations: z.array(deviationSchema),
+  conforming: z.boolean(),
+  next_step: nextStepSchema.nullable(),
+});
+export type DealDetail = z.infer<typeof dealDetailSchema>;
+
+export const resolveQuerySchema = z.object({
+  key: z
+    .string()
+    .min(5)
+    .max(300)
+    .regex(/^[a-z]+:[a-z][a-z0-9_]{0,63}:.+$/, 'must be an entity key source:entity_type:id'),
+});
+export const resolveResponseSchema = z.object({ correlation_id: z.string() });
+export type ResolveResponse = z.infer<typeof resolveResponseSchema>;

@@ -1,0 +1,54 @@
+// How long each step of the expected path may take after the step it waits for.
+// The figures marked DOMAIN come from DOMAIN.md §5 (stuck rules); the others are
+// defaults for steps no rule covers, so that every open deal has a "due by".
+
+import type { CatalogueType } from '../events/catalogue';
+import { addBusinessDays, addDays } from './business-days';
+
+export type StepWindow =
+  | { kind: 'business_days'; n: number }
+  | { kind: 'days'; n: number }
+  /** The invoice's own due date (payment terms), else `n` days. */
+  | { kind: 'due_at'; n: number };
+
+/** The step a step waits for, where it is not simply its predecessor on the path. */
+export const WAITS_FOR: Partial<Record<CatalogueType, CatalogueType>> = {
+  'order.created': 'contract.signed', // DOMAIN signed-not-in-erp
+  'project.provisioned': 'contract.signed', // DOMAIN approved-not-provisioned
+};
+
+const WINDOWS: Record<string, StepWindow> = {
+  'opportunity.won>quote.approved': { kind: 'business_days', n: 5 },
+  'quote.approved>contract.signed': { kind: 'business_days', n: 10 },
+  'contract.signed>order.created': { kind: 'business_days', n: 1 }, // DOMAIN
+  'contract.signed>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN
+  'project.provisioned>billing_schedule.created': { kind: 'business_days', n: 3 }, // DOMAIN
+  'billing_schedule.created>resource.assigned': { kind: 'business_days', n: 5 },
+  'resource.assigned>milestone.completed': { kind: 'days', n: 30 },
+  'resource.assigned>time.approved': { kind: 'days', n: 14 },
+  'milestone.completed>invoice.issued': { kind: 'business_days', n: 5 }, // DOMAIN
+  'time.approved>invoice.issued': { kind: 'days', n: 35 }, // DOMAIN time-not-billed
+  'billing_schedule.created>invoice.issued': { kind: 'days', n: 31 },
+  'invoice.issued>payment.received': { kind: 'due_at', n: 30 }, // DOMAIN invoice-not-collected
+  'payment.received>cash.applied': { kind: 'business_days', n: 1 }, // DOMAIN
+};
+
+const DEFAULT_WINDOW: StepWindow = { kind: 'business_days', n: 5 };
+
+export function stepWindow(after: string, step: string): StepWindow {
+  return WINDOWS[`${after}>${step}`] ?? DEFAULT_WINDOW;
+}
+
+/** When `step` is due, given when the step it waits for happened (and that step's due date, if any). */
+export function dueAt(after: string, step: string, afterAt: Date, afterDueAt: Date | null): Date {
+  const w = stepWindow(after, step);
+  if (w.kind === 'business_days') return addBusinessDays(afterAt, w.n);
+  if (w.kind === 'due_at' && afterDueAt) return afterDueAt;
+  return addDays(afterAt, w.n);
+}
+
+export function describeWindow(w: StepWindow): string {
+  if (w.kind === 'business_days') return `${w.n} business day${w.n === 1 ? '' : 's'}`;
+  if (w.kind === 'due_at') return `by the due date (else ${w.n} days)`;
+  return `${w.n} day${w.n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,239 @@
+// Integration tests of the deals, journey, resolve and variants queries against a real
+// chDB store, on the hand-built deals of lib/testing/deal-fixtures.ts.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { canonicalEventSchema } from '../events/schema';
+import { IngestWriter } from '../ingest/writer';
+import { openTempStore } from '../testing/temp-store';
+import { DEAL_EVENTS, DEAL_IDS, EARLY_PAYMENT, HOSTILE_CONTRACT_ID, INVOICE_A } from '../testing/deal-fixtures';
+import { dealsQuerySchema } from '../contracts/deals';
+import { variantsQuerySchema } from '../contracts/variants';
+import { getDeals } from './get-deals';
+import { getDeal } from './get-deal';
+import { resolveKey } from './resolve-key';
+import { getVariants } from './get-variants';
+
+let store: Store;
+const DAY = 86_400_000;
+const parse = (xs: unknown[]) => xs.map((x) => canonicalEventSchema.parse(x));
+const list = (q: Record<string, string> = {}) => getDeals(store, dealsQuerySchema.parse(q));
+const ids = (r: { deals: { correlation_id: string }[] }) => r.deals.map((d) => d.correlation_id);
+
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+  const w = await IngestWriter.open(store);
+  // The payment arrives before the invoice it pays: kept as an orphan, then adopted.
+  expect(await w.write(parse([EARLY_PAYMENT]))).toMatchObject({ inserted: 1, duplicates: 0 });
+  const [{ orphans }] = await store.query<{ orphans: string }>(sql`SELECT count() AS orphans FROM events WHERE correlation_id = ''`);
+  expect(Number(orphans)).toBe(1);
+  expect(await w.write(parse([...DEAL_EVENTS, INVOICE_A]))).toMatchObject({ inserted: DEAL_EVENTS.length, duplicates: 1 });
+  expect(await w.write(parse([INVOICE_A, EARLY_PAYMENT]))).toMatchObject({ inserted: 0, duplicates: 2 });
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+describe('getDeals', () => {
+  it('lists every deal, newest activity first, with stage, money and dimensions', async () => {
+    const r = await list();
+    expect(ids(r)).toEqual([DEAL_IDS.A, DEAL_IDS.E, DEAL_IDS.D, DEAL_IDS.B, DEAL_IDS.C]);
+    expect(r.next_cursor).toBeNull();
+    const a = r.deals[0];
+    expect(a).toEqual({
+      correlation_id: DEAL_IDS.A,
+      customer: 'Acme GmbH',
+      region: 'EMEA',
+      practice: 'Advisory',
+      legal_entity: 'Cashtrace GmbH',
+      billing_model: 'fixed_fee',
+      currency: 'EUR',
+      stage: 'collected',
+      quote_value: 120000,
+      contract_value: 120000,
+      change_value: 0,
+      delivered_value: 40000,
+      invoiced_value: 40000,
+      credited_value: 0,
+      paid_value: 40000,
+      applied_value: 40000,
+      events: 12,
+      sync_failed: 1,
+      first_at: '2026-03-02T09:00:00.000Z',
+      last_at: '2026-04-21T09:00:00.000Z',
+      last_received_at: expect.any(String),
+    });
+    expect(r.deals.map((d) => [d.stage, d.currency, d.contract_value])).toEqual([
+      ['collected', 'EUR', 120000],
+      ['booked', 'EUR', null],
+      ['booked', 'EUR', null],
+      ['set_up', 'USD', 50000],
+      ['booked', 'GBP', 30000],
+    ]);
+  });
+
+  it('pages with a keyset cursor without gaps or repeats', async () => {
+    const p1 = await list({ limit: '2' });
+    expect(ids(p1)).toEqual([DEAL_IDS.A, DEAL_IDS.E]);
+    const p2 = await list({ limit: '2', cursor: p1.next_cursor! });
+    expect(ids(p2)).toEqual([DEAL_IDS.D, DEAL_IDS.B]);
+    const p3 = await list({ limit: '2', cursor: p2.next_cursor! });
+    expect(ids(p3)).toEqual([DEAL_IDS.C]);
+    expect(p3.next_cursor).toBeNull();
+  });
+
+  it('rejects a tampered cursor', async () => {
+    await expect(list({ cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('finds a deal by any key users know: invoice, payment (adopted orphan), project, prefix, lower case, full key, customer', async () => {
+    expect(ids(await list({ q: 'INV-A1' }))).toEqual([DEAL_IDS.A]);
+    expect(ids(await list({ q: 'PAY-A1' }))).toEqual([DEAL_IDS.A]);
+    expect(ids(await list({ q: 'PRJ-B' }))).toEqual([DEAL_IDS.B]);
+    expect(ids(await list({ q: 'OPP-' }))).toEqual([DEAL_IDS.A, DEAL_IDS.E, DEAL_IDS.D, DEAL_IDS.B, DEAL_IDS.C]);
+    expect(ids(await list({ q: 'inv-a' }))).toEqual([DEAL_IDS.A]);
+    expect(ids(await list({ q: 'erp:invoice:INV-A1' }))).toEqual([DEAL_IDS.A]);
+    expect(ids(await list({ q: 'psa:invoice:INV-A1' }))).toEqual([]);
+    expect(ids(await list({ q: 'borealis' }))).toEqual([DEAL_IDS.B]);
+  });
+
+  it('treats hostile search strings as plain text', async () => {
+    expect(ids(await list({ q: HOSTILE_CONTRACT_ID }))).toEqual([DEAL_IDS.C]);
+    expect(ids(await list({ q: "CTR-C');" }))).toEqual([DEAL_IDS.C]);
+    expect(ids(await list({ q: 'Cobalt & Sons <script>' }))).toEqual([DEAL_IDS.C]);
+    for (const q of ["' OR 1=1 --", '%', '_', '\\', '{p0:String}', 'INV-A1%', ') OR (1']) {
+      expect(ids(await list({ q })), q).toEqual([]);
+    }
+    const [{ c }] = await store.query<{ c: string }>(sql`SELECT count() AS c FROM events`);
+    expect(Number(c)).toBe(DEAL_EVENTS.length + 1);
+  });
+
+  it('filters by stage, dimensions and the date window', async () => {
+    expect(ids(await list({ stage: 'booked' }))).toEqual([DEAL_IDS.E, DEAL_IDS.D, DEAL_IDS.C]);
+    expect(ids(await list({ stage: 'set_up' }))).toEqual([DEAL_IDS.B]);
+    expect(ids(await list({ stage: 'billed' }))).toEqual([]);
+    expect(ids(await list({ region: 'NA' }))).toEqual([DEAL_IDS.B]);
+    expect(ids(await list({ billing_model: 'fixed_fee', legal_entity: 'Cashtrace GmbH' }))).toEqual([DEAL_IDS.A, DEAL_IDS.E]);
+    expect(ids(await list({ q: 'OPP-', customer: 'Elbe AG' }))).toEqual([DEAL_IDS.E]);
+    expect(ids(await list({ from: '2026-03-21' }))).toEqual([DEAL_IDS.A, DEAL_IDS.E, DEAL_IDS.D]);
+    expect(ids(await list({ to: '2026-03-15' }))).toEqual([DEAL_IDS.A, DEAL_IDS.B]);
+  });
+});
+
+describe('getDeal', () => {
+  it('returns 12 events of deal A in business-time order, the early payment and one copy of the duplicate invoice', async () => {
+    const d = (await getDeal(store, DEAL_IDS.A, { now: new Date('2026-05-01T00:00:00Z') }))!;
+    expect(d.events.map((e) => e.event_id)).toEqual([
+      'fx-a-won', 'fx-a-quote', 'fx-a-ctr', 'fx-a-so', 'fx-a-prj', 'fx-a-bs', 'fx-a-ra', 'fx-a-ms', 'fx-a-sync', 'fx-a-inv', 'fx-a-pay', 'fx-a-ca',
+    ]);
+    expect(d.truncated).toBe(false);
+    const inv = d.events.find((e) => e.event_id === 'fx-a-inv')!;
+    expect(inv).toMatchObject({
+      source: 'erp', type: 'invoice.issued', stage: 'billed', entity_key: 'erp:invoice:INV-A1', amount: 40000, currency: 'EUR',
+      due_at: '2026-05-02T00:00:00.000Z', refs: ['erp:sales_order:SO-A', 'psa:milestone:MS-A1'],
+      payload: { fixture: true, id: 'fx-a-inv', type: 'invoice.issued', entity_id: 'INV-A1' },
+    });
+    expect(d.events.find((e) => e.event_id === 'fx-a-sync')).toMatchObject({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', stage: 'integration' });
+    expect(d.deal).toMatchObject({ stage: 'collected', invoiced_value: 40000, events: 12 });
+    expect(d.conforming).toBe(true);
+    expect(d.deviations).toEqual([]);
+    expect(d.next_step).toBeNull();
+    expect(d.expected_path.map((s) => [s.status, s.late_by_ms])).toEqual([['done', null], ...Array(10).fill(['done', 0])]);
+    expect(d.stages.map((s) => [s.stage, s.status, s.started_at, s.ended_at, s.duration_ms, s.events])).toEqual([
+      ['booked', 'done', '2026-03-02T09:00:00.000Z', '2026-03-06T09:00:00.000Z', 4 * DAY, 3],
+      ['set_up', 'done', '2026-03-06T09:00:00.000Z', '2026-04-01T09:00:00.000Z', 26 * DAY, 4],
+      ['delivering', 'done', '2026-04-01T09:00:00.000Z', '2026-04-02T09:00:00.000Z', DAY, 1],
+      ['billed', 'done', '2026-04-02T09:00:00.000Z', '2026-04-20T09:00:00.000Z', 18 * DAY, 1],
+      ['collected', 'done', '2026-04-20T09:00:00.000Z', '2026-04-21T09:00:00.000Z', DAY, 2],
+    ]);
+  });
+
+  it('shows what deal B is missing, what came late, and what is overdue next', async () => {
+    const d = (await getDeal(store, DEAL_IDS.B, { now: new Date('2026-04-01T09:00:00Z') }))!;
+    expect(d.conforming).toBe(false);
+    expect(d.deviations).toEqual([
+      { kind: 'missing', type: 'order.created', message: 'order.created never happened, but later steps did' },
+      { kind: 'late', type: 'project.provisioned', late_by_ms: 4 * DAY, message: 'project.provisioned came late after contract.signed (allowed 2 business days)' },
+    ]);
+    expect(d.next_step).toEqual({
+      type: 'billing_schedule.created',
+      stage: 'set_up',
+      waits_for: 'project.provisioned',
+      waits_for_at: '2026-03-20T09:00:00.000Z',
+      window: '3 business days',
+      due_at: '2026-03-25T09:00:00.000Z',
+      late_by_ms: 7 * DAY,
+      overdue: true,
+    });
+    expect(d.expected_path.map((s) => s.status)).toEqual(['done', 'done', 'done', 'missing', 'done', 'next', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(d.stages.map((s) => [s.stage, s.status, s.duration_ms])).toEqual([
+      ['booked', 'done', 10 * DAY],
+      ['set_up', 'current', 12 * DAY],
+      ['delivering', 'pending', null],
+      ['billed', 'pending', null],
+      ['collected', 'pending', null],
+    ]);
+  });
+
+  it('flags the reordered and repeated steps of deal C', async () => {
+    const d = (await getDeal(store, DEAL_IDS.C, { now: new Date('2026-04-01T09:00:00Z') }))!;
+    expect(d.deviations).toEqual([
+      { kind: 'reordered', type: 'contract.signed', before: 'quote.approved', message: 'contract.signed happened before quote.approved' },
+      { kind: 'repeated', type: 'quote.approved', count: 2, message: 'quote.approved happened 2 times' },
+    ]);
+    expect(d.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', due_at: '2026-03-18T09:00:00.000Z', late_by_ms: 14 * DAY });
+    expect(d.events.find((e) => e.type === 'contract.signed')!.entity_id).toBe(HOSTILE_CONTRACT_ID);
+  });
+
+  it('returns null for an unknown deal, the orphan bucket and hostile IDs', async () => {
+    expect(await getDeal(store, 'crm:opportunity:NOPE')).toBeNull();
+    expect(await getDeal(store, '')).toBeNull();
+    expect(await getDeal(store, "x' OR '1'='1")).toBeNull();
+  });
+});
+
+describe('resolveKey', () => {
+  it('resolves any key of a deal, including refs and an adopted orphan, and nothing else', async () => {
+    expect(await resolveKey(store, 'erp:invoice:INV-A1')).toBe(DEAL_IDS.A);
+    expect(await resolveKey(store, 'payments:payment:PAY-A1')).toBe(DEAL_IDS.A);
+    expect(await resolveKey(store, 'psa:milestone:MS-A1')).toBe(DEAL_IDS.A);
+    expect(await resolveKey(store, `clm:contract:${HOSTILE_CONTRACT_ID}`)).toBe(DEAL_IDS.C);
+    expect(await resolveKey(store, 'crm:opportunity:OPP-B')).toBe(DEAL_IDS.B);
+    expect(await resolveKey(store, 'erp:invoice:INV-A')).toBeNull();
+    expect(await resolveKey(store, 'erp:invoice:NOPE')).toBeNull();
+    expect(await resolveKey(store, 'not a key')).toBeNull();
+  });
+});
+
+describe('getVariants', () => {
+  it('groups deals by path with their share and judges conformance per billing model', async () => {
+    const r = await getVariants(store, variantsQuerySchema.parse({}));
+    expect(r).toMatchObject({ total_deals: 5, conforming_deals: 3, conformance: 0.6, variant_count: 4 });
+    expect(r.variants.map((v) => [v.rank, v.billing_model, v.deals, v.share, v.conforming, v.missing, v.reordered])).toEqual([
+      [1, 'fixed_fee', 2, 0.4, true, [], []],
+      [2, 'fixed_fee', 1, 0.2, true, [], []],
+      [3, 'retainer', 1, 0.2, false, [], ['contract.signed']],
+      [4, 'time_and_materials', 1, 0.2, false, ['order.created'], []],
+    ]);
+    expect(r.variants[0].path).toEqual(['opportunity.won', 'quote.approved']);
+    expect(r.variants[1].path).toEqual([
+      'opportunity.won', 'quote.approved', 'contract.signed', 'order.created', 'project.provisioned', 'billing_schedule.created',
+      'resource.assigned', 'milestone.completed', 'invoice.issued', 'payment.received', 'cash.applied',
+    ]);
+    expect(r.variants[2].path).toEqual(['opportunity.won', 'contract.signed', 'quote.approved']);
+    expect(r.models.map((m) => [m.billing_model, m.deals, m.conforming_deals, m.conformance, m.variants])).toEqual([
+      ['fixed_fee', 3, 3, 1, 2],
+      ['time_and_materials', 1, 0, 0, 1],
+      ['retainer', 1, 0, 0, 1],
+    ]);
+  });
+
+  it('applies the shared filters and the limit', async () => {
+    const r = await getVariants(store, variantsQuerySchema.parse({ region: 'EMEA', limit: '1' }));
+    expect(r).toMatchObject({ total_deals: 4, conforming_deals: 3, conformance: 0.75, variant_count: 3 });
+    expect(r.variants).toHaveLength(1);
+    const none = await getVariants(store, variantsQuerySchema.parse({ customer: "'; DROP TABLE deal_summary; --" }));
+    expect(none).toEqual({ total_deals: 0, conforming_deals: 0, conformance: 0, variant_count: 0, models: [], variants: [] });
+  });
+});

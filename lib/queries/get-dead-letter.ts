@@ -1,0 +1,23 @@
+// One dead letter with its full raw payload (the payload viewer), or null.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { param, sql } from '../clickhouse/sql';
+import { deadLetterRowSchema } from './get-dead-letters';
+
+export const deadLetterParamsSchema = z.object({ id: z.uuid() });
+export type DeadLetterParams = z.infer<typeof deadLetterParamsSchema>;
+
+export const deadLetterSchema = deadLetterRowSchema.omit({ raw_preview: true }).extend({ raw: z.string() });
+export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+export async function getDeadLetter(store: Store, params: DeadLetterParams): Promise<DeadLetter | null> {
+  const { id } = deadLetterParamsSchema.parse(params);
+  const rows = await store.query(
+    sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
+          length(raw) AS raw_bytes, raw
+        FROM dead_letters WHERE id = toUUID(${param('String', id)}) LIMIT 1`,
+    deadLetterSchema,
+  );
+  return rows[0] ?? null;
+}

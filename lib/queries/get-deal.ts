@@ -1,0 +1,80 @@
+// getDeal: one deal's journey. The events are a prefix range of the events table's
+// sort key (correlation_id, occurred_at, event_id), so they come back in business-time
+// order; the header row comes from deal_summary; stages, expected path, deviations and
+// the next step are derived by lib/journey.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { ALL_EVENT_TYPES, type EventType } from '../events/catalogue';
+import { STAGE_OF } from '../events/stages';
+import type { DealDetail, JourneyEvent } from '../contracts/deals';
+import { analyseJourney } from '../journey/conformance';
+import { stageSpans } from '../journey/stage-spans';
+import { dealRowSchema, dealRowsSql } from './deal-rows';
+import { chNumberOrNull, chTime, chTimeOrNull } from './row-types';
+
+/** A deal with more events than this shows its first ones and says it was truncated. */
+export const JOURNEY_EVENT_LIMIT = 5000;
+
+const eventRowSchema = z.object({
+  event_id: z.string(),
+  source: z.string(),
+  source_instance: z.string(),
+  type: z.enum(ALL_EVENT_TYPES),
+  occurred_at: chTime,
+  received_at: chTime,
+  entity_type: z.string(),
+  entity_id: z.string(),
+  entity_key: z.string(),
+  refs: z.array(z.string()),
+  amount: chNumberOrNull,
+  currency: z.string(),
+  status: z.string(),
+  due_at: chTimeOrNull,
+  period_end: chTimeOrNull,
+  attributes: z.record(z.string(), z.string()),
+  trace_id: z.string(),
+  span_id: z.string(),
+  payload: z.string(),
+});
+
+function parsePayload(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function getDealEvents(store: Store, correlationId: string, limit = JOURNEY_EVENT_LIMIT): Promise<{ events: JourneyEvent[]; truncated: boolean }> {
+  const rows = await store.query(
+    sql`SELECT event_id, source, source_instance, type, occurred_at, received_at, entity_type, entity_id, entity_key,
+        refs, amount, currency, status, due_at, period_end, attributes, trace_id, span_id, payload
+      FROM events WHERE correlation_id = ${correlationId}
+      ORDER BY occurred_at, event_id LIMIT ${limit + 1}`,
+    eventRowSchema,
+  );
+  const events = rows.slice(0, limit).map((r) => ({ ...r, stage: STAGE_OF[r.type as EventType], payload: parsePayload(r.payload) }));
+  return { events, truncated: rows.length > limit };
+}
+
+export async function getDeal(store: Store, correlationId: string, opts: { now?: Date; eventLimit?: number } = {}): Promise<DealDetail | null> {
+  if (correlationId === '') return null;
+  const now = opts.now ?? new Date();
+  const [deals, { events, truncated }] = await Promise.all([
+    store.query(dealRowsSql({ where: sql`correlation_id = ${correlationId}`, having: sql`1` }), dealRowSchema),
+    getDealEvents(store, correlationId, opts.eventLimit),
+  ]);
+  const deal = deals[0];
+  if (!deal || events.length === 0) return null;
+  const analysis = analyseJourney(deal.billing_model, events, now);
+  return {
+    deal,
+    events,
+    truncated,
+    stages: stageSpans(events, now, analysis.next_step === null),
+    ...analysis,
+  };
+}

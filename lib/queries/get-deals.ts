@@ -1,0 +1,57 @@
+// getDeals: the deals list. Reads deal_summary only (one row per deal after merges),
+// searched by any key users know (deal_keys, prefix on the sort key) or customer name,
+// filtered by stage and the shared filters, newest activity first, keyset-paginated.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { join, param, sql, type Sql } from '../clickhouse/sql';
+import type { DealsQuery, DealsResponse } from '../contracts/deals';
+import { decodeCursor, encodeCursor } from './cursor';
+import { dealHaving, timeWindow } from './filters';
+import { dealRowSchema, dealRowsSql } from './deal-rows';
+
+const cursorSchema = z.tuple([z.string().datetime(), z.string().max(300)]);
+
+/**
+ * Deals that have a key starting with `q` or a customer containing it. A bare id
+ * (INV-20417) is a prefix range on deal_keys' sort key; a full key (erp:invoice:INV-…)
+ * narrows on its id part first. Typed lower-case ids also match upper-case ones.
+ */
+export function searchCondition(q: string): Sql {
+  const parts = q.split(':');
+  const keyMatch =
+    parts.length >= 3 && parts[2] !== ''
+      ? sql`startsWith(entity_id, ${parts.slice(2).join(':')}) AND startsWith(entity_key, ${q})`
+      : sql`startsWith(entity_id, ${q}) OR startsWith(entity_id, ${q.toUpperCase()})`;
+  return sql`(correlation_id IN (SELECT correlation_id FROM deal_keys WHERE ${keyMatch})
+    OR correlation_id IN (SELECT correlation_id FROM deal_summary WHERE customer != '' AND positionCaseInsensitiveUTF8(customer, ${q}) > 0))`;
+}
+
+export async function getDeals(store: Store, query: DealsQuery): Promise<DealsResponse> {
+  const where: Sql[] = [sql`correlation_id != ''`];
+  if (query.q) where.push(searchCondition(query.q));
+  // A deal is in the date window when it was active in it: last event after `from`, first before `to`.
+  const having = sql`${dealHaving(query)} AND ${timeWindow({ from: query.from }, sql`max(last_at)`)} AND ${timeWindow({ to: query.to }, sql`min(first_at)`)}`;
+  const outer: Sql[] = [sql`1`];
+  if (query.stage) outer.push(sql`d_stage = ${query.stage}`);
+  if (query.cursor) {
+    const [lastAt, id] = decodeCursor(query.cursor, cursorSchema);
+    outer.push(sql`(d_last_at, correlation_id) < (${param("DateTime64(3, 'UTC')", lastAt)}, ${id})`);
+  }
+  const rows = await store.query(
+    dealRowsSql({
+      where: join(where, ' AND '),
+      having,
+      outerWhere: join(outer, ' AND '),
+      orderLimit: sql`ORDER BY d_last_at DESC, correlation_id DESC LIMIT ${query.limit + 1}`,
+    }),
+    dealRowSchema,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    deals: page,
+    next_cursor: rows.length > query.limit && last ? encodeCursor([last.last_at, last.correlation_id]) : null,
+  };
+}
+

@@ -1,0 +1,91 @@
+// getVariants: the most common journey paths and their share, and conformance to the
+// expected path of each billing model. Paths are built in ClickHouse from deal_summary's
+// first time of each expected step (one row per deal, no scan of events), grouped by
+// (billing model, path); conformance is judged per variant by lib/journey.
+// Repeats collapse (a path lists each step where it first happened), and delivery is
+// one step: milestone.completed, or time.approved for time-and-materials and retainers.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { expectedPath } from '../events/stages';
+import { BILLING_MODELS } from '../events/catalogue';
+import type { ModelConformance, Variant, VariantsQuery, VariantsResponse } from '../contracts/variants';
+import { pathConformance } from '../journey/conformance';
+import { dealHaving, timeWindow } from './filters';
+import { chNumber } from './row-types';
+
+/** More distinct paths than this are not realistic; the cap keeps a pathological store bounded. */
+const MAX_VARIANTS = 10_000;
+
+const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: chNumber });
+
+// (first time, path position, type) per expected step; the position breaks ties in path order.
+const STEP_TIMES = sql`[
+  (min(won_at), 1, 'opportunity.won'),
+  (min(quote_approved_at), 2, 'quote.approved'),
+  (min(contract_signed_at), 3, 'contract.signed'),
+  (min(order_created_at), 4, 'order.created'),
+  (min(provisioned_at), 5, 'project.provisioned'),
+  (min(billing_schedule_at), 6, 'billing_schedule.created'),
+  (min(staffed_at), 7, 'resource.assigned'),
+  (min(first_delivery_at), 8, if(max(billing_model) IN ('time_and_materials', 'retainer'), 'time.approved', 'milestone.completed')),
+  (min(first_invoice_at), 9, 'invoice.issued'),
+  (min(first_payment_at), 10, 'payment.received'),
+  (min(first_cash_applied_at), 11, 'cash.applied')]`;
+
+export async function getVariants(store: Store, query: VariantsQuery): Promise<VariantsResponse> {
+  const rows = await store.query(
+    sql`SELECT bm AS billing_model, path, count() AS deals FROM (
+        SELECT correlation_id, max(billing_model) AS bm,
+          arrayMap(s -> s.3, arraySort(s -> (s.1, s.2), arrayFilter(s -> s.1 IS NOT NULL, ${STEP_TIMES}))) AS path
+        FROM deal_summary
+        WHERE correlation_id != ''
+        GROUP BY correlation_id
+        HAVING ${dealHaving(query)} AND ${timeWindow({ from: query.from }, sql`max(last_at)`)} AND ${timeWindow({ to: query.to }, sql`min(first_at)`)})
+      GROUP BY billing_model, path
+      ORDER BY deals DESC, billing_model, path
+      LIMIT ${MAX_VARIANTS}`,
+    rowSchema,
+  );
+  const total = rows.reduce((s, r) => s + r.deals, 0);
+  const judged = rows.map((r) => ({ ...r, shape: pathConformance(r.billing_model, r.path) }));
+  const byModel = new Map<string, ModelConformance>();
+  for (const v of judged) {
+    const m =
+      byModel.get(v.billing_model) ??
+      { billing_model: v.billing_model, expected_path: expectedPath(v.billing_model), deals: 0, conforming_deals: 0, conformance: 0, variants: 0 };
+    m.deals += v.deals;
+    m.variants += 1;
+    if (v.shape.conforming) m.conforming_deals += v.deals;
+    byModel.set(v.billing_model, m);
+  }
+  const models = [...byModel.values()]
+    .map((m) => ({ ...m, conformance: m.deals ? m.conforming_deals / m.deals : 0 }))
+    .sort((a, b) => modelRank(a.billing_model) - modelRank(b.billing_model) || a.billing_model.localeCompare(b.billing_model));
+  const conformingDeals = judged.reduce((s, v) => s + (v.shape.conforming ? v.deals : 0), 0);
+  const variants: Variant[] = judged.slice(0, query.limit).map((v, i) => ({
+    rank: i + 1,
+    billing_model: v.billing_model,
+    path: v.path,
+    deals: v.deals,
+    share: total ? v.deals / total : 0,
+    conforming: v.shape.conforming,
+    missing: v.shape.missing,
+    reordered: v.shape.reordered.map((r) => r.type),
+    extra: v.shape.extra,
+  }));
+  return {
+    total_deals: total,
+    conforming_deals: conformingDeals,
+    conformance: total ? conformingDeals / total : 0,
+    variant_count: rows.length,
+    models,
+    variants,
+  };
+}
+
+function modelRank(m: string): number {
+  const i = (BILLING_MODELS as readonly string[]).indexOf(m);
+  return i === -1 ? BILLING_MODELS.length : i;
+}
