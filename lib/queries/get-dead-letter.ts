@@ -1,4 +1,5 @@
 // One dead letter with its full raw payload (the payload viewer), or null.
+// (`id` in WHERE is the String alias of the select list: ClickHouse resolves aliases first.)
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -16,7 +17,7 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   const rows = await store.query(
     sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
           length(raw) AS raw_bytes, raw
-        FROM dead_letters WHERE id = toUUID(${param('String', id)}) LIMIT 1`,
+        FROM dead_letters WHERE id = ${param('String', id)} LIMIT 1`,
     deadLetterSchema,
   );
   return rows[0] ?? null;
