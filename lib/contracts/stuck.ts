@@ -1,0 +1,79 @@
+// Request/response shapes of GET /api/stuck, shared by the route, the queries and the hooks.
+
+import { z } from 'zod';
+import { filtersSchema } from '../queries/filters';
+import { STUCK_RULE_NAMES, AGING_BUCKETS } from '../stuck/rules';
+
+export const STUCK_SORTS = ['value', 'late', 'since', 'customer'] as const;
+
+export const stuckQuerySchema = filtersSchema.extend({
+  rule: z.enum(STUCK_RULE_NAMES).optional(),
+  rules: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(STUCK_RULE_NAMES)))
+    .optional(),
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(STUCK_SORTS).default('value'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().max(100).optional(),
+  now: z.iso.datetime().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type StuckQuery = z.infer<typeof stuckQuerySchema>;
+
+export const stuckItemSchema = z.object({
+  id: z.string(),
+  rule: z.enum(STUCK_RULE_NAMES),
+  owner: z.string(),
+  entity_key: z.string(),
+  correlation_id: z.string(),
+  customer: z.string(),
+  region: z.string(),
+  practice: z.string(),
+  legal_entity: z.string(),
+  billing_model: z.string(),
+  since: z.string(),
+  late_hours: z.number(),
+  elapsed_hours: z.number(),
+  amount: z.number(),
+  currency: z.string(),
+  value: z.number(),
+  aging_bucket: z.enum(AGING_BUCKETS),
+  last_event_type: z.string(),
+  last_event_at: z.string(),
+  /** Exception workflow state (open/acknowledged/assigned/snoozed/resolved), 'open' when none recorded. */
+  state: z.string(),
+});
+export type StuckItem = z.infer<typeof stuckItemSchema>;
+
+export const stuckItemsResponseSchema = z.object({
+  rule: z.enum(STUCK_RULE_NAMES).nullable(),
+  total: z.number(),
+  items: z.array(stuckItemSchema),
+  next_cursor: z.string().nullable(),
+  reporting_currency: z.string(),
+});
+export type StuckItemsResponse = z.infer<typeof stuckItemsResponseSchema>;
+
+export const stuckBucketSchema = z.object({ bucket: z.enum(AGING_BUCKETS), count: z.number(), value: z.number() });
+
+export const stuckQueueSummarySchema = z.object({
+  rule: z.enum(STUCK_RULE_NAMES),
+  title: z.string(),
+  owner: z.string(),
+  money: z.string(),
+  threshold_hours: z.number(),
+  unit: z.enum(['business', 'calendar']),
+  count: z.number(),
+  value: z.number(),
+  buckets: z.array(stuckBucketSchema),
+});
+export type StuckQueueSummary = z.infer<typeof stuckQueueSummarySchema>;
+
+export const stuckSummaryResponseSchema = z.object({
+  queues: z.array(stuckQueueSummarySchema),
+  reporting_currency: z.string(),
+});
+export type StuckSummaryResponse = z.infer<typeof stuckSummaryResponseSchema>;

@@ -1,0 +1,91 @@
+// The items of one stuck queue (or several, e.g. the finance view), searchable by customer
+// and record key, sorted by an allowed column, paginated with an opaque cursor.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, join, ident, type Sql } from '../clickhouse/sql';
+import { stuckItemsSql } from '../stuck/stuck-sql';
+import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
+import { REPORTING_CURRENCY } from '../money/rates';
+import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
+import type { Filters } from './filters';
+import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
+import { getExceptionStates } from './exception-states';
+
+export type StuckItemsParams = Filters &
+  Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
+    thresholds?: ThresholdOverrides;
+  };
+
+const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: true, state: true, since: true }).extend({
+  anchor_at: chTimestamp,
+  late_hours: num,
+  elapsed_hours: num,
+  amount: num,
+  value: num,
+});
+
+const SORT_COLUMNS = { value: 'value', late: 'late_hours', since: 'anchor_at', customer: 'customer' } as const;
+const ORDERABLE = Object.values(SORT_COLUMNS);
+
+export function selectedRules(p: { rule?: StuckRuleName; rules?: StuckRuleName[] }): StuckRuleName[] {
+  if (p.rule) return [p.rule];
+  if (p.rules && p.rules.length) return p.rules;
+  return [...STUCK_RULE_NAMES];
+}
+
+function searchCondition(q: string | undefined): Sql {
+  if (!q) return sql`1`;
+  return sql`(positionCaseInsensitive(customer, ${q}) > 0 OR positionCaseInsensitive(entity_key, ${q}) > 0 OR correlation_id = ${q})`;
+}
+
+export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
+  const now = queryNow(params.now);
+  const rules = selectedRules(params);
+  const opts = { filters: params, now };
+  const union = join(rules.map((r) => sql`SELECT * FROM ${stuckItemsSql(stuckRule(r, params.thresholds), opts)}`), ' UNION ALL ');
+  const sortCol = ident(SORT_COLUMNS[params.sort ?? 'value'], ORDERABLE);
+  const dir = params.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  const limit = params.limit ?? 50;
+  const offset = decodeCursor(params.cursor);
+  const rows = await store.query(
+    sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
+        anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
+      FROM (${union}) WHERE ${searchCondition(params.q)}
+      ORDER BY ${sortCol} ${dir}, id ASC LIMIT ${limit} OFFSET ${offset}`,
+    rowSchema.extend({ total: num }),
+  );
+  const total = rows[0]?.total ?? (offset > 0 ? await countItems(store, union, params.q) : 0);
+  const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
+  const states = await getExceptionStates(store, rows.map((r) => r.id));
+  const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
+    ...r,
+    since: anchor_at,
+    last_event_type: last.get(r.correlation_id)?.type ?? '',
+    last_event_at: last.get(r.correlation_id)?.at ?? '',
+    state: states.get(r.id) ?? 'open',
+  }));
+  return {
+    rule: params.rule ?? null,
+    total,
+    items,
+    next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+    reporting_currency: REPORTING_CURRENCY,
+  };
+}
+
+async function countItems(store: Store, union: Sql, q: string | undefined): Promise<number> {
+  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${searchCondition(q)}`, z.object({ n: num }));
+  return r?.n ?? 0;
+}
+
+/** The latest event of each deal (as of now), for the "last event" column. */
+async function lastEvents(store: Store, ids: string[], now: Date): Promise<Map<string, { type: string; at: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.query(
+    sql`SELECT correlation_id, argMax(toString(type), occurred_at) AS type, max(occurred_at) AS at FROM events
+      WHERE correlation_id IN ${ids} AND occurred_at <= ${now} GROUP BY correlation_id`,
+    z.object({ correlation_id: z.string(), type: z.string(), at: chTimestamp }),
+  );
+  return new Map(rows.map((r) => [r.correlation_id, { type: r.type, at: r.at }]));
+}

@@ -1,0 +1,54 @@
+// Every stuck queue at a glance: per rule its count, money at stake (reporting currency),
+// aging buckets and owner.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, join } from '../clickhouse/sql';
+import { stuckItemsSql } from '../stuck/stuck-sql';
+import { AGING_BUCKETS, stuckRule, type ThresholdOverrides } from '../stuck/rules';
+import { REPORTING_CURRENCY } from '../money/rates';
+import type { StuckSummaryResponse } from '../contracts/stuck';
+import type { Filters } from './filters';
+import { num, queryNow } from './row-types';
+import { selectedRules } from './get-stuck-items';
+import type { StuckRuleName } from '../stuck/rules';
+
+export type StuckSummaryParams = Filters & {
+  now?: string | Date;
+  rules?: StuckRuleName[];
+  thresholds?: ThresholdOverrides;
+};
+
+const rowSchema = z.object({ rule: z.string(), aging_bucket: z.enum(AGING_BUCKETS), n: num, value: num });
+
+export async function getStuckSummary(store: Store, params: StuckSummaryParams): Promise<StuckSummaryResponse> {
+  const now = queryNow(params.now);
+  const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds));
+  const union = join(
+    rules.map((r) => sql`SELECT rule, aging_bucket, value FROM ${stuckItemsSql(r, { filters: params, now })}`),
+    ' UNION ALL ',
+  );
+  const rows = await store.query(
+    sql`SELECT rule, aging_bucket, count() AS n, round(sum(value), 2) AS value FROM (${union}) GROUP BY rule, aging_bucket`,
+    rowSchema,
+  );
+  const queues = rules.map((r) => {
+    const mine = rows.filter((x) => x.rule === r.name);
+    const buckets = AGING_BUCKETS.map((b) => {
+      const x = mine.find((m) => m.aging_bucket === b);
+      return { bucket: b, count: x?.n ?? 0, value: x?.value ?? 0 };
+    });
+    return {
+      rule: r.name,
+      title: r.title,
+      owner: r.owner,
+      money: r.money,
+      threshold_hours: r.threshold_hours,
+      unit: r.unit,
+      count: buckets.reduce((s, b) => s + b.count, 0),
+      value: Math.round(buckets.reduce((s, b) => s + b.value, 0) * 100) / 100,
+      buckets,
+    };
+  });
+  return { queues, reporting_currency: REPORTING_CURRENCY };
+}

@@ -1,0 +1,140 @@
+// One SQL builder for every "clock" the product measures (stuck rules, SLA policies,
+// leakage): per start record, when the clock started, when (if) it stopped, the elapsed
+// business or calendar hours against `now`, and the money at stake — all in ClickHouse.
+// Matching starts to ends by deal, by reference, by cumulative payment, or by the next
+// successful sync is the only thing that differs between rules.
+
+import { sql, join, param, type Sql } from '../clickhouse/sql';
+import { dealScope, timeWindow, type Filters } from '../queries/filters';
+import { toReporting } from '../money/rates';
+import { holidaysFor, elapsedHours } from './business-time';
+import type { IntervalSpec } from './interval-spec';
+
+export interface IntervalScope {
+  region?: string;
+  billing_model?: string;
+  legal_entity?: string;
+  customer_tier?: string;
+}
+
+export interface IntervalOptions {
+  filters: Filters;
+  now: Date;
+  /** Policy scope (SLA policies): conditions on the deal's dimensions. */
+  scope?: IntervalScope;
+}
+
+const dt = (d: Date) => param("DateTime64(3, 'UTC')", d);
+
+/** Start records: correlation_id, entity_key, anchor_at, amount, currency (per record). */
+function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
+  const now = dt(o.now);
+  const anchor =
+    spec.anchor === 'period_end'
+      ? sql`ifNull(period_end, occurred_at)`
+      : spec.anchor === 'due_at'
+        ? sql`ifNull(due_at, occurred_at + INTERVAL 30 DAY)`
+        : sql`occurred_at`;
+  const where = sql`type IN ${spec.start_events} AND correlation_id != '' AND occurred_at <= ${now}
+    AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
+  if (spec.match === 'deal') {
+    return sql`SELECT correlation_id, argMin(entity_key, occurred_at) AS entity_key, min(${anchor}) AS anchor_at,
+        toFloat64(0) AS amount, '' AS currency
+      FROM (SELECT * FROM events WHERE ${where}) GROUP BY correlation_id`;
+  }
+  if (spec.match === 'sync-recovery') {
+    // An incident: the failures of one record towards one target up to the next success.
+    return sql`SELECT any(f.correlation_id) AS correlation_id, f.k AS entity_key, min(f.at) AS anchor_at,
+        toFloat64(argMax(f.amount, f.at)) AS amount, argMax(f.currency, f.at) AS currency, s.ended_at AS ended_at
+      FROM (SELECT correlation_id, concat(refs[1], '>', attributes['flow_target']) AS k, ${anchor} AS at,
+              ifNull(amount, 0) AS amount, toString(currency) AS currency
+            FROM events WHERE ${where}) AS f
+      ASOF LEFT JOIN (SELECT concat(refs[1], '>', attributes['flow_target']) AS k, occurred_at AS at,
+              toNullable(occurred_at) AS ended_at
+            FROM events WHERE type IN ${spec.end_events} AND occurred_at <= ${now}) AS s
+        ON f.k = s.k AND s.at >= f.at
+      GROUP BY f.k, s.ended_at`;
+  }
+  return sql`SELECT any(correlation_id) AS correlation_id, entity_key, min(${anchor}) AS anchor_at,
+      toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS amount, argMin(toString(currency), occurred_at) AS currency
+    FROM (SELECT * FROM events WHERE ${where}) GROUP BY entity_key`;
+}
+
+/** When each start record's clock stopped (Nullable), keyed by `k`, plus paid amounts for invoices. */
+function ends(spec: IntervalSpec, o: IntervalOptions): Sql {
+  const now = dt(o.now);
+  if (spec.match === 'deal') {
+    return sql`SELECT correlation_id AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
+      FROM events WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
+        AND correlation_id IN (SELECT correlation_id FROM starts) GROUP BY correlation_id`;
+  }
+  if (spec.match === 'invoice-paid') {
+    return sql`SELECT k, arraySort(x -> x.1, groupArray((occurred_at, toFloat64(ifNull(amount, 0))))) AS pays,
+        arraySum(p -> p.2, pays) AS paid
+      FROM events ARRAY JOIN refs AS k
+      WHERE type IN ${spec.end_events} AND occurred_at <= ${now} AND k IN (SELECT entity_key FROM starts)
+      GROUP BY k`;
+  }
+  return sql`SELECT k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
+    FROM events ARRAY JOIN refs AS k
+    WHERE type IN ${spec.end_events} AND occurred_at <= ${now} AND k IN (SELECT entity_key FROM starts)
+    GROUP BY k`;
+}
+
+function scopeConditions(scope: IntervalScope | undefined): Sql[] {
+  const c: Sql[] = [];
+  if (!scope) return c;
+  if (scope.region) c.push(sql`d.region = ${scope.region}`);
+  if (scope.billing_model) c.push(sql`d.billing_model = ${scope.billing_model}`);
+  if (scope.legal_entity) c.push(sql`d.legal_entity = ${scope.legal_entity}`);
+  if (scope.customer_tier) {
+    c.push(sql`s.correlation_id IN (SELECT correlation_id FROM events
+      WHERE type = 'opportunity.won' AND attributes['customer_tier'] = ${scope.customer_tier})`);
+  }
+  return c;
+}
+
+/**
+ * Every interval of a spec as a subquery with: correlation_id, entity_key, anchor_at,
+ * ended_at (NULL while open), is_open, amount (money at stake, in `currency`), currency,
+ * value (amount in the reporting currency), the deal's dimensions, elapsed_hours (to the end
+ * or to now) and late_hours (elapsed − threshold; > 0 means breached).
+ */
+export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
+  const now = dt(o.now);
+  const isDeal = spec.match === 'deal';
+  const isInvoice = spec.match === 'invoice-paid';
+  const isSync = spec.match === 'sync-recovery';
+  const endedAt = isSync
+    ? sql`s.ended_at`
+    : isInvoice
+      ? sql`if(e.paid >= s.amount AND length(e.pays) > 0,
+          toNullable(e.pays[arrayFirstIndex(c -> c >= s.amount, arrayCumSum(p -> p.2, e.pays))].1), NULL)`
+      : sql`e.ended_at`;
+  const amount = isDeal
+    ? sql`d.deal_value`
+    : isInvoice
+      ? sql`if(ended_at IS NULL, greatest(s.amount - ifNull(e.paid, 0), 0), s.amount)`
+      : sql`s.amount`;
+  const currency = isDeal ? sql`d.deal_currency` : sql`if(s.currency = '', d.deal_currency, s.currency)`;
+  const joinEnds = isSync ? sql`` : sql`LEFT JOIN ends AS e ON e.k = ${isDeal ? sql`s.correlation_id` : sql`s.entity_key`}`;
+  const scope = scopeConditions(o.scope);
+  return sql`(WITH starts AS (${starts(spec, o)}),
+      ${isSync ? sql`` : sql`ends AS (${ends(spec, o)}),`}
+      deals AS (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
+          max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
+          toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value
+        FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM starts) GROUP BY correlation_id)
+    SELECT s.correlation_id AS correlation_id, s.entity_key AS entity_key, s.anchor_at AS anchor_at,
+      ${endedAt} AS ended_at, toUInt8(ended_at IS NULL) AS is_open,
+      ${amount} AS amount, ${currency} AS currency, ${toReporting(sql`amount`, sql`currency`)} AS value,
+      d.customer AS customer, d.region AS region, d.practice AS practice, d.legal_entity AS legal_entity,
+      d.billing_model AS billing_model,
+      ${holidaysFor(sql`d.legal_entity`)} AS holidays,
+      ifNull(ended_at, ${now}) AS until_at,
+      ${elapsedHours(sql`s.anchor_at`, sql`until_at`, spec.unit, sql`holidays`)} AS elapsed_hours,
+      elapsed_hours - ${spec.threshold_hours} AS late_hours
+    FROM starts AS s ${joinEnds}
+    INNER JOIN deals AS d ON d.correlation_id = s.correlation_id
+    ${scope.length ? sql`WHERE ${join(scope, ' AND ')}` : sql``})`;
+}
