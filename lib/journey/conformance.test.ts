@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessDays } from './business-days';
-import { analyseJourney, pathConformance } from './conformance';
+import { analyseJourney, pathConformance, type StepEvent } from './conformance';
 
 const at = (d: string) => `2026-03-${d}:00.000Z`;
 
@@ -42,7 +42,7 @@ describe('analyseJourney', () => {
   it('uses the invoice due date for the payment and is not overdue before it', () => {
     const events = [
       'opportunity.won', 'quote.approved', 'contract.signed', 'order.created', 'project.provisioned', 'billing_schedule.created',
-    ].map((type, i) => ({ type, occurred_at: at(`0${2 + i}T09:00`), due_at: null }));
+    ].map((type, i): StepEvent => ({ type, occurred_at: at(`0${2 + i}T09:00`), due_at: null }));
     events.push({ type: 'invoice.issued', occurred_at: at('10T09:00'), due_at: '2026-04-30T00:00:00.000Z' });
     const r = analyseJourney('retainer', events, new Date('2026-04-15T00:00:00Z'));
     expect(r.next_step).toMatchObject({ type: 'payment.received', waits_for: 'invoice.issued', due_at: '2026-04-30T00:00:00.000Z', overdue: false, late_by_ms: 0 });

@@ -1,11 +1,9 @@
 // One deal row per correlation ID from deal_summary (GROUP BY, never FINAL): the deals
 // list and the journey header read the same columns, stage rule and money figures.
 
-import { z } from 'zod';
 import { sql, type Sql } from '../clickhouse/sql';
-import { PROGRESS_STAGES } from '../events/stages';
-import type { Deal } from '../contracts/deals';
-import { chNumber, chNumberOrNull, chTime } from './row-types';
+import { dealSchema } from '../contracts/deals';
+import { chTimestamp, num } from './row-types';
 
 /**
  * The inner aggregation. Aliases carry a `d_` prefix: ClickHouse lets an alias shadow
@@ -50,29 +48,22 @@ export const DEAL_COLUMNS = sql`
   d_paid_value AS paid_value, d_applied_value AS applied_value, d_events AS events, d_sync_failed AS sync_failed,
   d_first_at AS first_at, d_last_at AS last_at, d_last_received_at AS last_received_at`;
 
-export const dealRowSchema = z.object({
-  correlation_id: z.string(),
-  customer: z.string(),
-  region: z.string(),
-  practice: z.string(),
-  legal_entity: z.string(),
-  billing_model: z.string(),
-  currency: z.string(),
-  stage: z.enum(PROGRESS_STAGES),
-  quote_value: chNumberOrNull,
-  contract_value: chNumberOrNull,
-  change_value: chNumber,
-  delivered_value: chNumber,
-  invoiced_value: chNumber,
-  credited_value: chNumber,
-  paid_value: chNumber,
-  applied_value: chNumber,
-  events: chNumber,
-  sync_failed: chNumber,
-  first_at: chTime,
-  last_at: chTime,
-  last_received_at: chTime,
-}) satisfies z.ZodType<Deal, unknown>;
+/** The contract's deal with ClickHouse's text forms (quoted 64-bit integers, DateTime64 text) converted. */
+export const dealRowSchema = dealSchema.extend({
+  quote_value: num.nullable(),
+  contract_value: num.nullable(),
+  change_value: num,
+  delivered_value: num,
+  invoiced_value: num,
+  credited_value: num,
+  paid_value: num,
+  applied_value: num,
+  events: num,
+  sync_failed: num,
+  first_at: chTimestamp,
+  last_at: chTimestamp,
+  last_received_at: chTimestamp,
+});
 
 /** SELECT deal rows: `where` narrows deal_summary rows (by correlation_id only), `having` the aggregated deals. */
 export function dealRowsSql(opts: { where: Sql; having: Sql; outerWhere?: Sql; orderLimit?: Sql }): Sql {

@@ -12,7 +12,7 @@ import type { DealDetail, JourneyEvent } from '../contracts/deals';
 import { analyseJourney } from '../journey/conformance';
 import { stageSpans } from '../journey/stage-spans';
 import { dealRowSchema, dealRowsSql } from './deal-rows';
-import { chNumberOrNull, chTime, chTimeOrNull } from './row-types';
+import { chTimestamp, nullableTimestamp, num } from './row-types';
 
 /** A deal with more events than this shows its first ones and says it was truncated. */
 export const JOURNEY_EVENT_LIMIT = 5000;
@@ -22,17 +22,17 @@ const eventRowSchema = z.object({
   source: z.string(),
   source_instance: z.string(),
   type: z.enum(ALL_EVENT_TYPES),
-  occurred_at: chTime,
-  received_at: chTime,
+  occurred_at: chTimestamp,
+  received_at: chTimestamp,
   entity_type: z.string(),
   entity_id: z.string(),
   entity_key: z.string(),
   refs: z.array(z.string()),
-  amount: chNumberOrNull,
+  amount: num.nullable(),
   currency: z.string(),
   status: z.string(),
-  due_at: chTimeOrNull,
-  period_end: chTimeOrNull,
+  due_at: nullableTimestamp,
+  period_end: nullableTimestamp,
   attributes: z.record(z.string(), z.string()),
   trace_id: z.string(),
   span_id: z.string(),

@@ -13,12 +13,12 @@ import { BILLING_MODELS } from '../events/catalogue';
 import type { ModelConformance, Variant, VariantsQuery, VariantsResponse } from '../contracts/variants';
 import { pathConformance } from '../journey/conformance';
 import { dealHaving, timeWindow } from './filters';
-import { chNumber } from './row-types';
+import { num } from './row-types';
 
 /** More distinct paths than this are not realistic; the cap keeps a pathological store bounded. */
 const MAX_VARIANTS = 10_000;
 
-const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: chNumber });
+const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: num });
 
 // (first time, path position, type) per expected step; the position breaks ties in path order.
 const STEP_TIMES = sql`[
