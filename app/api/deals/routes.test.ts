@@ -1,0 +1,126 @@
+// Route tests of the deals API (/api/deals, /api/deals/{id}, /api/resolve, /api/variants):
+// status codes, the one error shape, CSV, against the real runtime on a temp chDB store
+// fed through the ingest pipeline.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetEnvForTests } from '@/lib/env';
+import { tempDir } from '@/lib/testing/temp-store';
+import { DEAL_EVENTS, DEAL_IDS, EARLY_PAYMENT } from '@/lib/testing/deal-fixtures';
+import type { Runtime } from '@/lib/runtime';
+
+const TOKEN = 'test-admin-token-0123456789abcdef';
+let rt: Runtime;
+let routes: {
+  deals: typeof import('./route');
+  deal: typeof import('./[correlationId]/route');
+  resolve: typeof import('../resolve/route');
+  variants: typeof import('../variants/route');
+};
+
+beforeAll(async () => {
+  process.env.CASHTRACE_DATA_DIR = tempDir();
+  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
+  process.env.CASHTRACE_SIMULATOR = 'off';
+  resetEnvForTests();
+  const { getRuntime } = await import('@/lib/runtime');
+  const { ingestEvents } = await import('@/lib/ingest/pipeline');
+  rt = await getRuntime();
+  await ingestEvents(rt, [EARLY_PAYMENT], { collector: 'test' });
+  const r = await ingestEvents(rt, [...DEAL_EVENTS, DEAL_EVENTS[0]], { collector: 'test' });
+  expect(r).toMatchObject({ accepted: DEAL_EVENTS.length, duplicates: 1, rejected: [] });
+  routes = {
+    deals: await import('./route'),
+    deal: await import('./[correlationId]/route'),
+    resolve: await import('../resolve/route'),
+    variants: await import('../variants/route'),
+  };
+});
+afterAll(async () => {
+  await rt?.shutdown();
+  await rt?.store.close();
+});
+
+const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+const params = (correlationId: string) => ({ params: Promise.resolve({ correlationId }) });
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  const body = await res.json();
+  expect(body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+  return body;
+}
+
+describe('GET /api/deals', () => {
+  it('finds a deal by its invoice number', async () => {
+    const res = await routes.deals.GET(get('/api/deals?q=INV-A1'));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.deals.map((d: { correlation_id: string }) => d.correlation_id)).toEqual([DEAL_IDS.A]);
+    expect(body.next_cursor).toBeNull();
+  });
+
+  it('answers 400 with details for bad parameters', async () => {
+    const body = await expectError(await routes.deals.GET(get('/api/deals?stage=lost&limit=0')), 400, 'bad_request');
+    expect(body.error.details.join(' ')).toMatch(/stage/);
+    expect(body.error.details.join(' ')).toMatch(/limit/);
+    await expectError(await routes.deals.GET(get('/api/deals?cursor=not%20a%20cursor')), 400, 'bad_request');
+    await expectError(await routes.deals.GET(get('/api/deals?cursor=bm9wZQ')), 400, 'bad_request');
+    await expectError(await routes.deals.GET(get(`/api/deals?q=${'x'.repeat(201)}`)), 400, 'bad_request');
+    await expectError(await routes.deals.GET(get('/api/deals?from=yesterday')), 400, 'bad_request');
+  });
+});
+
+describe('GET /api/deals/{correlationId}', () => {
+  it('returns the deal and its events', async () => {
+    const res = await routes.deal.GET(get(`/api/deals/${encodeURIComponent(DEAL_IDS.B)}`), params(DEAL_IDS.B));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.deal).toMatchObject({ correlation_id: DEAL_IDS.B, stage: 'set_up', currency: 'USD' });
+    expect(body.events.map((e: { event_id: string }) => e.event_id)).toEqual(['fx-b-won', 'fx-b-quote', 'fx-b-ctr', 'fx-b-prj']);
+    expect(body.next_step.type).toBe('billing_schedule.created');
+  });
+
+  it('answers 404 for an unknown deal', async () => {
+    await expectError(await routes.deal.GET(get('/api/deals/nope'), params('crm:opportunity:NOPE')), 404, 'not_found');
+    await expectError(await routes.deal.GET(get('/api/deals/x'), params("'; DROP TABLE events; --")), 404, 'not_found');
+  });
+
+  it('answers 400 for an oversized id', async () => {
+    await expectError(await routes.deal.GET(get('/api/deals/x'), params('x'.repeat(301))), 400, 'bad_request');
+  });
+});
+
+describe('GET /api/resolve', () => {
+  it('resolves a key of a deal', async () => {
+    const res = await routes.resolve.GET(get('/api/resolve?key=erp:invoice:INV-A1'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ correlation_id: DEAL_IDS.A });
+  });
+
+  it('answers 404 when no deal has the key and 400 for a malformed or missing key', async () => {
+    await expectError(await routes.resolve.GET(get('/api/resolve?key=erp:invoice:INV-404')), 404, 'not_found');
+    await expectError(await routes.resolve.GET(get('/api/resolve?key=INV-A1')), 400, 'bad_request');
+    await expectError(await routes.resolve.GET(get('/api/resolve')), 400, 'bad_request');
+  });
+});
+
+describe('GET /api/variants', () => {
+  it('returns JSON and CSV', async () => {
+    const res = await routes.variants.GET(get('/api/variants'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ total_deals: 5, conforming_deals: 3, variant_count: 4 });
+    const csv = await routes.variants.GET(get('/api/variants?format=csv&limit=2'));
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines).toEqual([
+      'rank,billing_model,path,deals,share,conforming,missing,reordered,extra',
+      '1,fixed_fee,opportunity.won > quote.approved,2,0.4,true,,,',
+      '2,fixed_fee,opportunity.won > quote.approved > contract.signed > order.created > project.provisioned > billing_schedule.created > resource.assigned > milestone.completed > invoice.issued > payment.received > cash.applied,1,0.2,true,,,',
+    ]);
+  });
+
+  it('answers 400 for a bad format or limit', async () => {
+    await expectError(await routes.variants.GET(get('/api/variants?format=xml')), 400, 'bad_request');
+    await expectError(await routes.variants.GET(get('/api/variants?limit=1000')), 400, 'bad_request');
+  });
+});
