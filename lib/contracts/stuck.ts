@@ -45,6 +45,7 @@ export const stuckItemSchema = z.object({
   last_event_at: z.string(),
   /** Exception workflow state (open/acknowledged/assigned/snoozed/resolved), 'open' when none recorded. */
   state: z.string(),
+  assignee: z.string(),
 });
 export type StuckItem = z.infer<typeof stuckItemSchema>;
 

@@ -1,9 +1,29 @@
-// Seam to the exception workflow (acknowledged / assigned / snoozed / resolved), which the
-// actions work stores keyed by the stuck item id `${rule}:${entity_key}`. Until its table
-// exists every item reads as 'open'.
+// The exception workflow state (open / acknowledged / assigned / snoozed / resolved) of
+// stuck items, from the actions work's `exceptions` table (sql/065), keyed by the stuck item
+// id `${rule}:${entity_key}`. No row = open; a snooze that has run out counts as open again.
+// Read with argMax over version rather than FINAL (only the page's ids are looked up).
 
+import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
 
-export async function getExceptionStates(_store: Store, _ids: string[]): Promise<Map<string, string>> {
-  return new Map();
+export interface ExceptionState {
+  state: string;
+  assignee: string;
+}
+
+export async function getExceptionStates(store: Store, ids: string[], now: Date = new Date()): Promise<Map<string, ExceptionState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.query(
+    sql`SELECT exception_id, argMax(state, version) AS s, argMax(assignee, version) AS assignee,
+        argMax(snoozed_until, version) AS until
+      FROM exceptions WHERE exception_id IN ${ids} GROUP BY exception_id`,
+    z.object({ exception_id: z.string(), s: z.string(), assignee: z.string(), until: z.string().nullable() }),
+  );
+  return new Map(
+    rows.map((r) => {
+      const expired = r.s === 'snoozed' && r.until !== null && new Date(`${r.until.replace(' ', 'T')}Z`) <= now;
+      return [r.exception_id, { state: expired ? 'open' : r.s, assignee: r.assignee }];
+    }),
+  );
 }

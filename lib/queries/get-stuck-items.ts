@@ -57,13 +57,14 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   );
   const total = rows[0]?.total ?? (offset > 0 ? await countItems(store, union, params.q) : 0);
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
-  const states = await getExceptionStates(store, rows.map((r) => r.id));
+  const states = await getExceptionStates(store, rows.map((r) => r.id), now);
   const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
     ...r,
     since: anchor_at,
     last_event_type: last.get(r.correlation_id)?.type ?? '',
     last_event_at: last.get(r.correlation_id)?.at ?? '',
-    state: states.get(r.id) ?? 'open',
+    state: states.get(r.id)?.state ?? 'open',
+    assignee: states.get(r.id)?.assignee ?? '',
   }));
   return {
     rule: params.rule ?? null,

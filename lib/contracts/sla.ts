@@ -1,0 +1,103 @@
+// SLA policies and breaches: the shapes shared by /api/sla/* routes, queries and hooks.
+// The policy schema carries the validation rules an admin sees when a save is refused.
+
+import { z } from 'zod';
+import { intervalSpecSchema } from '../sla/interval-spec';
+import { filtersSchema } from '../queries/filters';
+import { DIMENSIONS } from '../events/catalogue';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+const scopeValue = z.string().trim().max(100, 'at most 100 characters').default('');
+
+export const slaPolicyInputSchema = intervalSpecSchema
+  .extend({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'id: 2–63 lowercase letters, digits and dashes')
+      .optional(),
+    name: z.string().trim().min(3, 'name must be at least 3 characters').max(120, 'name must be at most 120 characters'),
+    description: z.string().trim().max(500).default(''),
+    scope: z
+      .object({ region: scopeValue, billing_model: scopeValue, legal_entity: scopeValue, customer_tier: scopeValue })
+      .default({ region: '', billing_model: '', legal_entity: '', customer_tier: '' }),
+    severity: z.enum(SEVERITIES),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((p, ctx) => {
+    const overlap = p.start_events.filter((t) => p.end_events.includes(t));
+    if (overlap.length) ctx.addIssue({ code: 'custom', path: ['end_events'], message: `an event cannot both start and stop the clock: ${overlap.join(', ')}` });
+    if (p.match === 'invoice-paid' && (p.start_events.length !== 1 || p.start_events[0] !== 'invoice.issued'))
+      ctx.addIssue({ code: 'custom', path: ['match'], message: 'matching "paid in full" needs invoice.issued as the only start event' });
+    if (p.match === 'sync-recovery' && (p.start_events.join() !== 'sync.failed' || p.end_events.join() !== 'sync.succeeded'))
+      ctx.addIssue({ code: 'custom', path: ['match'], message: 'matching "sync recovery" needs sync.failed → sync.succeeded' });
+    if (p.anchor === 'due_at' && !p.start_events.every((t) => t === 'invoice.issued'))
+      ctx.addIssue({ code: 'custom', path: ['anchor'], message: 'only invoices carry a due date' });
+    if (p.anchor === 'period_end' && !p.start_events.every((t) => t === 'time.approved'))
+      ctx.addIssue({ code: 'custom', path: ['anchor'], message: 'only approved time carries a period end' });
+    if (p.threshold_hours === 0 && p.anchor === 'occurred_at')
+      ctx.addIssue({ code: 'custom', path: ['threshold_hours'], message: 'a zero threshold only makes sense from a due date' });
+  });
+export type SlaPolicyInput = z.input<typeof slaPolicyInputSchema>;
+
+export const slaPolicySchema = intervalSpecSchema.extend({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  scope: z.object({ region: z.string(), billing_model: z.string(), legal_entity: z.string(), customer_tier: z.string() }),
+  severity: z.enum(SEVERITIES),
+  enabled: z.boolean(),
+  updated_at: z.string(),
+  updated_by: z.string(),
+});
+export type SlaPolicy = z.infer<typeof slaPolicySchema>;
+
+export const BREACH_KINDS = ['open', 'late'] as const;
+
+export const slaBreachesQuerySchema = filtersSchema.extend({
+  policy: z.string().max(63).optional(),
+  kind: z.enum(BREACH_KINDS).optional(),
+  by: z.enum(DIMENSIONS).default('region'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(100).optional(),
+  now: z.iso.datetime().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type SlaBreachesQuery = z.infer<typeof slaBreachesQuerySchema>;
+
+export const slaBreachSchema = z.object({
+  policy_id: z.string(),
+  severity: z.string(),
+  kind: z.enum(BREACH_KINDS),
+  entity_key: z.string(),
+  correlation_id: z.string(),
+  customer: z.string(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  late_hours: z.number(),
+  value: z.number(),
+});
+export type SlaBreach = z.infer<typeof slaBreachSchema>;
+
+export const slaPolicyStatsSchema = z.object({
+  policy_id: z.string(),
+  name: z.string(),
+  severity: z.string(),
+  evaluated: z.number(),
+  met: z.number(),
+  open_breaches: z.number(),
+  late_arrivals: z.number(),
+  compliance: z.number().nullable(),
+});
+
+export const slaBreachesResponseSchema = z.object({
+  policies: z.array(slaPolicyStatsSchema),
+  compliance: z.number().nullable(),
+  series: z.array(z.object({ week: z.string(), policy_id: z.string(), breaches: z.number() })),
+  by_dimension: z.array(z.object({ value: z.string(), breaches: z.number(), evaluated: z.number() })),
+  by: z.enum(DIMENSIONS),
+  breaches: z.array(slaBreachSchema),
+  total: z.number(),
+  next_cursor: z.string().nullable(),
+});
+export type SlaBreachesResponse = z.infer<typeof slaBreachesResponseSchema>;

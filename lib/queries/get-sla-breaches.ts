@@ -1,0 +1,116 @@
+// SLA breaches computed from the events at query time for every enabled policy: open
+// breaches by absence (the end event never came and the threshold has passed) and late
+// arrivals (it came after the threshold). Per policy compliance, weekly series, a
+// breakdown by one dimension, and the breach records themselves.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, join, ident, type Sql } from '../clickhouse/sql';
+import { DIMENSIONS } from '../events/catalogue';
+import { intervalsSql } from '../sla/intervals-sql';
+import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
+import type { Filters } from './filters';
+import { getSlaPolicies } from './get-sla-policies';
+import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
+
+export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
+
+/** Intervals whose outcome is known (closed, or open past the threshold) of every policy. */
+function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date): Sql {
+  const parts = policies.map(
+    (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, region, practice,
+        legal_entity, billing_model, anchor_at, ended_at, is_open, late_hours, value
+      FROM ${intervalsSql(p, { filters, now, scope: p.scope })} WHERE is_open = 0 OR late_hours > 0`,
+  );
+  return join(parts, ' UNION ALL ');
+}
+
+const aggSchema = z.object({
+  policy_id: z.string().nullable(),
+  week: z.string().nullable(),
+  dim: z.string().nullable(),
+  evaluated: num,
+  breached: num,
+  open_breaches: num,
+  late_arrivals: num,
+});
+
+const breachRowSchema = z.object({
+  policy_id: z.string(),
+  severity: z.string(),
+  kind: z.enum(['open', 'late']),
+  entity_key: z.string(),
+  correlation_id: z.string(),
+  customer: z.string(),
+  started_at: chTimestamp,
+  ended_at: nullableTimestamp,
+  late_hours: num,
+  value: num,
+  total: num,
+});
+
+export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
+  const now = queryNow(params.now);
+  const by = params.by ?? 'region';
+  const all = params.policies ?? (await getSlaPolicies(store, { enabledOnly: true }));
+  const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
+  const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
+  if (policies.length === 0) return empty;
+  const evaluated = evaluatedSql(policies, params, now);
+  const dim = ident(by, DIMENSIONS);
+  const limit = params.limit ?? 100;
+  const offset = decodeCursor(params.cursor);
+  const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
+  const [agg, rows] = await Promise.all([
+    store.query(
+      sql`SELECT policy_id, toString(toStartOfWeek(anchor_at, 1)) AS week, toString(${dim}) AS dim, count() AS evaluated,
+          countIf(late_hours > 0) AS breached, countIf(late_hours > 0 AND is_open = 1) AS open_breaches,
+          countIf(late_hours > 0 AND is_open = 0) AS late_arrivals
+        FROM (${evaluated})
+        GROUP BY GROUPING SETS ((policy_id), (policy_id, week), (dim))
+        SETTINGS group_by_use_nulls = 1`,
+      aggSchema,
+    ),
+    store.query(
+      sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
+          anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
+        FROM (${evaluated}) WHERE late_hours > 0 AND ${kindCond}
+        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset}`,
+      breachRowSchema,
+    ),
+  ]);
+  const stats = policies.map((p) => {
+    const a = agg.find((x) => x.policy_id === p.id && x.week === null && x.dim === null);
+    const evaluatedN = a?.evaluated ?? 0;
+    const breached = a?.breached ?? 0;
+    return {
+      policy_id: p.id,
+      name: p.name,
+      severity: p.severity,
+      evaluated: evaluatedN,
+      met: evaluatedN - breached,
+      open_breaches: a?.open_breaches ?? 0,
+      late_arrivals: a?.late_arrivals ?? 0,
+      compliance: evaluatedN ? (evaluatedN - breached) / evaluatedN : null,
+    };
+  });
+  const totalEvaluated = stats.reduce((s, x) => s + x.evaluated, 0);
+  const totalMet = stats.reduce((s, x) => s + x.met, 0);
+  const total = rows[0]?.total ?? 0;
+  return {
+    policies: stats,
+    compliance: totalEvaluated ? totalMet / totalEvaluated : null,
+    series: agg
+      .filter((x) => x.policy_id !== null && x.week !== null)
+      .map((x) => ({ week: x.week!, policy_id: x.policy_id!, breaches: x.breached }))
+      .sort((a, b) => a.week.localeCompare(b.week) || a.policy_id.localeCompare(b.policy_id)),
+    by_dimension: agg
+      .filter((x) => x.policy_id === null && x.dim !== null)
+      .map((x) => ({ value: x.dim!, breaches: x.breached, evaluated: x.evaluated }))
+      .sort((a, b) => b.breaches - a.breaches || a.value.localeCompare(b.value)),
+    by,
+    breaches: rows.map(({ total: _t, ...r }) => r),
+    total,
+    next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+  };
+}

@@ -1,0 +1,61 @@
+// The current SLA policies (latest version of each id).
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { slaPolicySchema, type SlaPolicy } from '../contracts/sla';
+import { num, chTimestamp } from './row-types';
+
+const rowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  start_events: z.array(z.string()),
+  end_events: z.array(z.string()),
+  match: z.string(),
+  anchor: z.string(),
+  threshold_hours: num,
+  unit: z.string(),
+  scope_region: z.string(),
+  scope_billing_model: z.string(),
+  scope_legal_entity: z.string(),
+  scope_customer_tier: z.string(),
+  severity: z.string(),
+  enabled: num,
+  updated_at: chTimestamp,
+  updated_by: z.string(),
+});
+
+export async function getSlaPolicies(store: Store, params: { id?: string; enabledOnly?: boolean } = {}): Promise<SlaPolicy[]> {
+  const rows = await store.query(
+    sql`SELECT id, argMax(name, version) AS name, argMax(description, version) AS description,
+        argMax(start_events, version) AS start_events, argMax(end_events, version) AS end_events,
+        argMax(match, version) AS match, argMax(anchor, version) AS anchor, argMax(threshold_hours, version) AS threshold_hours,
+        argMax(unit, version) AS unit, argMax(scope_region, version) AS scope_region,
+        argMax(scope_billing_model, version) AS scope_billing_model, argMax(scope_legal_entity, version) AS scope_legal_entity,
+        argMax(scope_customer_tier, version) AS scope_customer_tier, argMax(severity, version) AS severity,
+        argMax(enabled, version) AS enabled, argMax(updated_at, version) AS updated_at, argMax(updated_by, version) AS updated_by
+      FROM sla_policies ${params.id ? sql`WHERE id = ${params.id}` : sql``} GROUP BY id ORDER BY id`,
+    rowSchema,
+  );
+  return rows
+    .map((r) =>
+      slaPolicySchema.parse({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        start_events: r.start_events,
+        end_events: r.end_events,
+        match: r.match,
+        anchor: r.anchor,
+        threshold_hours: r.threshold_hours,
+        unit: r.unit,
+        scope: { region: r.scope_region, billing_model: r.scope_billing_model, legal_entity: r.scope_legal_entity, customer_tier: r.scope_customer_tier },
+        severity: r.severity,
+        enabled: r.enabled === 1,
+        updated_at: r.updated_at,
+        updated_by: r.updated_by,
+      }),
+    )
+    .filter((p) => !params.enabledOnly || p.enabled);
+}

@@ -1,0 +1,113 @@
+// Correctness of SLA policies and breaches on the hand-built book: default policies seeded,
+// validation on save, open breaches by absence and late arrivals, re-evaluation on edit.
+
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { openTempStore } from '../testing/temp-store';
+import { loadFixture } from '../testing/load-fixture';
+import { FIXTURE_NOW } from '../testing/q2c-fixture';
+import { STUCK_RULES } from '../stuck/rules';
+import { ApiError } from '../http/errors';
+import { getSlaPolicies } from './get-sla-policies';
+import { saveSlaPolicy } from './save-sla-policy';
+import { getSlaBreaches } from './get-sla-breaches';
+
+let store: Store;
+beforeAll(async () => {
+  store = (await openTempStore()).store;
+  await loadFixture(store);
+});
+afterAll(async () => store?.close());
+
+const now = FIXTURE_NOW.toISOString();
+const window = { from: '2026-01-01', to: '2026-04-10', now };
+
+// policy → [evaluated, open breaches, late arrivals]
+const EXPECTED: Record<string, [number, number, number]> = {
+  'approved-not-provisioned': [4, 1, 2], // A 50 h, B 72 h late; C 48 h met; D open 99 h; E 27 h pending
+  'signed-not-in-erp': [4, 1, 0], // D: Thu 15:00 → Good Friday 10:00 = 9 business hours
+  'provisioned-not-billable': [3, 1, 0],
+  'milestone-not-invoiced': [4, 1, 1], // MS-C2 invoiced after 144 h; MS-A2 pending over Easter
+  'time-not-billed': [2, 1, 0],
+  'change-not-reflected': [1, 1, 0],
+  'invoice-not-collected': [3, 1, 0], // INV-B1 not due yet
+  'payment-not-applied': [4, 1, 1], // PAY-A1 applied after 25 business hours
+  'sync-failed-unrecovered': [2, 1, 1], // SY-1/SY-2 recovered after 2 h
+};
+
+describe('SLA policies', () => {
+  it('seeds one default policy per stuck rule with the same clock', async () => {
+    const policies = await getSlaPolicies(store);
+    expect(policies.map((p) => p.id).sort()).toEqual(Object.keys(STUCK_RULES).sort());
+    for (const p of policies) {
+      const r = STUCK_RULES[p.id as keyof typeof STUCK_RULES];
+      expect({ s: p.start_events, e: p.end_events, m: p.match, a: p.anchor, t: p.threshold_hours, u: p.unit }).toEqual({
+        s: r.start_events, e: r.end_events, m: r.match, a: r.anchor, t: r.threshold_hours, u: r.unit,
+      });
+    }
+  });
+
+  it('refuses an invalid policy with clear messages', async () => {
+    const bad = { name: 'x', start_events: ['invoice.issued'], end_events: ['invoice.issued'], match: 'record', anchor: 'period_end', threshold_hours: -1, unit: 'business', severity: 'high' };
+    const err = await saveSlaPolicy(store, { input: bad, mode: 'create', by: 'test' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    const issues = ((err as ApiError).details as { issues: string[] }).issues;
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'name: name must be at least 3 characters',
+        'threshold_hours: threshold must not be negative',
+      ]),
+    );
+    const dup = await saveSlaPolicy(store, {
+      input: { id: 'signed-not-in-erp', name: 'Duplicate', start_events: ['contract.signed'], end_events: ['order.created'], match: 'deal', anchor: 'occurred_at', threshold_hours: 8, unit: 'business', severity: 'low' },
+      mode: 'create', by: 'test',
+    }).catch((e: unknown) => e);
+    expect((dup as ApiError).status).toBe(409);
+  });
+});
+
+describe('SLA breaches on the hand-built book', () => {
+  it('counts open breaches by absence and late arrivals per policy', async () => {
+    const r = await getSlaBreaches(store, window);
+    const got = Object.fromEntries(r.policies.map((p) => [p.policy_id, [p.evaluated, p.open_breaches, p.late_arrivals]]));
+    expect(got).toEqual(EXPECTED);
+    expect(r.compliance).toBeCloseTo(13 / 27, 10);
+    expect(r.total).toBe(14);
+    const late = r.breaches.filter((b) => b.kind === 'late').map((b) => [b.policy_id, b.entity_key, b.late_hours]).sort();
+    expect(late).toEqual([
+      ['approved-not-provisioned', 'cpq:quote:Q-A', 2],
+      ['approved-not-provisioned', 'cpq:quote:Q-B', 24],
+      ['milestone-not-invoiced', 'psa:milestone:MS-C2', 24],
+      ['payment-not-applied', 'payments:payment:PAY-A1', 1],
+      ['sync-failed-unrecovered', 'psa:milestone:MS-C2>erp', 1],
+    ]);
+  });
+
+  it('breaks breaches down by dimension and by week', async () => {
+    const r = await getSlaBreaches(store, { ...window, by: 'legal_entity' });
+    expect(r.by_dimension).toEqual([
+      // C: MS-C2, MS-C3, INV-C1, PAY-C2 and both sync incidents, of 13 known outcomes
+      { value: 'Cashtrace Ltd', breaches: 6, evaluated: 13 },
+      // B: approval, ERP order, billing schedule, TS-B1, CO-B1 (TS-B2 met; INV-B1 not due)
+      { value: 'Cashtrace Inc', breaches: 5, evaluated: 6 },
+      // A's provisioning and cash application, D's provisioning
+      { value: 'Cashtrace GmbH', breaches: 3, evaluated: 8 },
+    ]);
+    expect(r.series.reduce((s, x) => s + x.breaches, 0)).toBe(14);
+  });
+
+  it('re-evaluates history when a policy is edited, and honours its scope', async () => {
+    const [p] = await getSlaPolicies(store, { id: 'approved-not-provisioned' });
+    await saveSlaPolicy(store, { input: { ...p, threshold_hours: 72 }, mode: 'update', by: 'test' });
+    let r = await getSlaBreaches(store, { ...window, policy: 'approved-not-provisioned' });
+    // A (50 h) and B (72 h, not more) now meet it; D (99 h) is still open and late
+    expect(r.policies[0]).toMatchObject({ evaluated: 4, open_breaches: 1, late_arrivals: 0 });
+    await saveSlaPolicy(store, { input: { ...p, threshold_hours: 24, scope: { ...p.scope, legal_entity: 'Cashtrace Inc' } }, mode: 'update', by: 'test' });
+    r = await getSlaBreaches(store, { ...window, policy: 'approved-not-provisioned' });
+    // only B (72 h, late) and E (27 h, open past 24 h) are in scope
+    expect(r.breaches.map((b) => [b.entity_key, b.kind, b.late_hours])).toEqual([
+      ['cpq:quote:Q-E', 'open', 3],
+      ['cpq:quote:Q-B', 'late', 48],
+    ]);
+  });
+});
