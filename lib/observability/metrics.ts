@@ -63,6 +63,10 @@ class Histogram {
   snapshot(): { count: number; sum: number } {
     return { count: this.count, sum: this.sum };
   }
+  /** Cumulative count per upper bound (le), for an in-process quantile bound. */
+  bucketCounts(): { le: number; count: number }[] {
+    return this.buckets.map((le, i) => ({ le, count: this.counts[i] }));
+  }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));

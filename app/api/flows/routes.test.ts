@@ -1,0 +1,148 @@
+// Route tests of the integrations API (/api/flows, /api/flows/failures, /api/dead-letters,
+// /api/dead-letters/{id}, /api/orphans, /api/traces, /api/traces/{id}, /api/ingest-health):
+// status codes, the one error shape and CSV, against the real runtime on a temp chDB store.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetEnvForTests } from '@/lib/env';
+import { tempDir } from '@/lib/testing/temp-store';
+import { ev } from '@/lib/testing/events';
+import { spanLines, spanId, traceId } from '@/lib/testing/spans';
+import type { Runtime } from '@/lib/runtime';
+
+const TOKEN = 'test-admin-token-0123456789abcdef';
+const DEAL = 'crm:opportunity:OPP-1';
+let rt: Runtime;
+let r: {
+  flows: typeof import('./route');
+  failures: typeof import('./failures/route');
+  deadLetters: typeof import('../dead-letters/route');
+  deadLetter: typeof import('../dead-letters/[id]/route');
+  orphans: typeof import('../orphans/route');
+  traces: typeof import('../traces/route');
+  trace: typeof import('../traces/[traceId]/route');
+  health: typeof import('../ingest-health/route');
+};
+
+beforeAll(async () => {
+  process.env.CASHTRACE_DATA_DIR = tempDir();
+  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
+  process.env.CASHTRACE_SIMULATOR = 'off';
+  resetEnvForTests();
+  const { getRuntime } = await import('@/lib/runtime');
+  const { ingestEvents } = await import('@/lib/ingest/pipeline');
+  rt = await getRuntime();
+  const flow = { flow_source: 'psa', flow_target: 'erp' };
+  const sync = (type: 'sync.failed' | 'sync.succeeded', id: string, at: string, trace: number) =>
+    ev({ source: 'middleware', type, entity_type: 'sync', entity_id: id, refs: ['psa:milestone:MS-1'], occurred_at: at, status: type === 'sync.failed' ? 'ERP_TIMEOUT' : '', trace_id: traceId(trace), attributes: { ...flow, attempt: id === 'R2' ? '2' : '1' } });
+  const res = await ingestEvents(
+    rt,
+    [
+      ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-1', occurred_at: '2026-03-02T08:00:00Z' }),
+      ev({ source: 'psa', type: 'milestone.completed', entity_type: 'milestone', entity_id: 'MS-1', refs: [DEAL], occurred_at: '2026-03-02T09:00:00Z' }),
+      sync('sync.failed', 'R1', '2026-03-02T10:00:00Z', 1),
+      sync('sync.succeeded', 'R2', '2026-03-02T10:30:00Z', 2),
+      ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-9', refs: ['erp:invoice:INV-9'], occurred_at: '2026-03-02T11:00:00Z' }),
+      { event_id: 'bad-1', type: 'not.a.type' },
+    ],
+    { collector: 'test' },
+  );
+  expect(res).toMatchObject({ accepted: 5, rejected: [{ index: 5 }] });
+  await rt.store.insertJsonEachRow(
+    'spans',
+    spanLines([
+      { trace_id: traceId(1), span_id: spanId(1), start: '2026-03-02T10:00:00Z', duration_ms: 900, status_code: 'STATUS_CODE_ERROR', correlation_id: DEAL, ...flow },
+      { trace_id: traceId(2), span_id: spanId(2), start: '2026-03-02T10:30:00Z', duration_ms: 300, correlation_id: DEAL, ...flow },
+    ]),
+  );
+  r = {
+    flows: await import('./route'),
+    failures: await import('./failures/route'),
+    deadLetters: await import('../dead-letters/route'),
+    deadLetter: await import('../dead-letters/[id]/route'),
+    orphans: await import('../orphans/route'),
+    traces: await import('../traces/route'),
+    trace: await import('../traces/[traceId]/route'),
+    health: await import('../ingest-health/route'),
+  };
+});
+afterAll(async () => {
+  await rt?.shutdown();
+  await rt?.store.close();
+});
+
+const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+const withParams = <P>(p: P) => ({ params: Promise.resolve(p) });
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(await res.json()).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+}
+
+describe('integrations API', () => {
+  it('GET /api/flows returns flow health as JSON and CSV, and rejects bad params', async () => {
+    const res = await r.flows.GET(get('/api/flows'));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.flows).toHaveLength(1);
+    expect(body.flows[0]).toMatchObject({ flow_source: 'psa', flow_target: 'erp', runs: 2, failures: 1, error_rate: 0.5, retries: 1, latency_p50_ms: 600, ttr_p50_s: 1800 });
+    const csv = await r.flows.GET(get('/api/flows?format=csv'));
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0].split(',').slice(0, 5)).toEqual(['flow_source', 'flow_target', 'runs', 'failures', 'error_rate']);
+    expect(lines[1].split(',').slice(0, 5)).toEqual(['psa', 'erp', '2', '1', '0.5']);
+    await expectError(await r.flows.GET(get('/api/flows?bucket=week')), 400, 'bad_request');
+    await expectError(await r.flows.GET(new Request('http://localhost/api/flows')), 401, 'unauthorized');
+  });
+
+  it('GET /api/flows/failures lists the failing runs of one flow with the deal', async () => {
+    const res = await r.failures.GET(get('/api/flows/failures?flow_source=psa&flow_target=erp'));
+    const body = await res.json();
+    expect(body.items.map((i: { correlation_id: string; status: string; recovered_at: string }) => [i.correlation_id, i.status, i.recovered_at])).toEqual([
+      [DEAL, 'ERP_TIMEOUT', '2026-03-02T10:30:00.000Z'],
+    ]);
+    await expectError(await r.failures.GET(get('/api/flows/failures?flow_source=psa')), 400, 'bad_request');
+    await expectError(await r.failures.GET(get('/api/flows/failures?flow_source=psa&flow_target=erp&cursor=nope')), 400, 'bad_request');
+  });
+
+  it('GET /api/dead-letters lists the rejected input and /api/dead-letters/{id} gives the raw bytes', async () => {
+    const body = await (await r.deadLetters.GET(get('/api/dead-letters'))).json();
+    expect(body.total).toBe(1);
+    expect(body.items[0]).toMatchObject({ collector: 'test', event_id: 'bad-1' });
+    const one = await r.deadLetter.GET(get(`/api/dead-letters/${body.items[0].id}`), withParams({ id: body.items[0].id }));
+    expect(one.status).toBe(200);
+    expect(JSON.parse((await one.json()).raw)).toMatchObject({ event_id: 'bad-1', type: 'not.a.type' });
+    const missing = '00000000-0000-4000-8000-000000000000';
+    await expectError(await r.deadLetter.GET(get(`/api/dead-letters/${missing}`), withParams({ id: missing })), 404, 'not_found');
+    const csv = await r.deadLetters.GET(get('/api/dead-letters?format=csv'));
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  });
+
+  it('GET /api/orphans lists unstitched events with their age', async () => {
+    const body = await (await r.orphans.GET(get('/api/orphans?now=2026-03-02T12:00:00Z'))).json();
+    expect(body.items.map((o: { entity_key: string; waiting_for: string[] }) => [o.entity_key, o.waiting_for])).toEqual([['payments:payment:PAY-9', ['erp:invoice:INV-9']]]);
+    expect(body.total).toBe(1);
+    await expectError(await r.orphans.GET(get('/api/orphans?now=yesterday')), 400, 'bad_request');
+  });
+
+  it('GET /api/traces/{id} returns the waterfall, 404 when unknown, 400 when malformed; /api/traces lists a deal’s traces', async () => {
+    const res = await r.trace.GET(get(`/api/traces/${traceId(1)}`), withParams({ traceId: traceId(1) }));
+    expect(res.status).toBe(200);
+    const t = await res.json();
+    expect(t).toMatchObject({ trace_id: traceId(1), correlation_id: DEAL, error_spans: 1 });
+    expect(t.events.map((e: { type: string }) => e.type)).toEqual(['sync.failed']);
+    await expectError(await r.trace.GET(get(`/api/traces/${traceId(77)}`), withParams({ traceId: traceId(77) })), 404, 'not_found');
+    await expectError(await r.trace.GET(get('/api/traces/xyz'), withParams({ traceId: 'xyz' })), 400, 'bad_request');
+    const list = await (await r.traces.GET(get(`/api/traces?correlation_id=${encodeURIComponent(DEAL)}`))).json();
+    expect(list.traces.map((x: { trace_id: string }) => x.trace_id)).toEqual([traceId(2), traceId(1)]);
+  });
+
+  it('GET /api/ingest-health combines ClickHouse figures with this process’s registry', async () => {
+    const body = await (await r.health.GET(get('/api/ingest-health?minutes=5'))).json();
+    // The pipeline stamped received_at with the wall clock: all 5 accepted events are in the window.
+    expect(body).toMatchObject({ minutes: 5, events: 5, dead_letters: 1, dead_letter_rate: 1 / 6, orphans: 1, total_events: 5 });
+    expect(body.process.ingest_worker).toBe(true);
+    expect(body.process.rows_inserted).toBe(5);
+    expect(body.process.batches).toBeGreaterThanOrEqual(1);
+    await expectError(await r.health.GET(get('/api/ingest-health?minutes=0')), 400, 'bad_request');
+  });
+});

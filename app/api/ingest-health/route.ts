@@ -1,0 +1,16 @@
+// GET /api/ingest-health: Cashtrace's own ingest health. Events/s, lag, dead-letter rate
+// and freshness come from ClickHouse (every writer's rows); batch sizes, insert latency
+// and queue depth from this process's registry (see lib/observability/ingest-stats.ts).
+
+import { route } from '@/lib/http/route';
+import { ingestHealthQuerySchema, type IngestHealthResponse } from '@/lib/contracts/integrations';
+import { getIngestHealth } from '@/lib/queries/get-ingest-health';
+import { ingestProcessStats } from '@/lib/observability/ingest-stats';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = route({ permission: 'integrations:read', query: ingestHealthQuerySchema }, async ({ query, rt }) => {
+  const health = await getIngestHealth(rt.store, query);
+  const body: IngestHealthResponse = { ...health, process: ingestProcessStats(rt.batcher !== null) };
+  return body;
+});
