@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { getDeal } from '@/lib/queries/get-deal';
+import { decodeSegment } from '@/lib/http/params';
 
 export const dynamic = 'force-dynamic';
 
 const paramsSchema = z.object({ correlationId: z.string().min(1).max(300) });
 
 export const GET = route<Record<string, never>, { correlationId: string }>({ permission: 'deals:read' }, async ({ params, rt }) => {
-  const { correlationId } = paramsSchema.parse(params);
+  const correlationId = decodeSegment(paramsSchema.parse(params).correlationId);
   const deal = await getDeal(rt.store, correlationId);
   if (!deal) throw errors.notFound(`no deal ${correlationId}`);
   return deal;

@@ -1,0 +1,49 @@
+'use client';
+// The deal's canonical events in business-time order; a row selects its event.
+
+import type { JourneyEvent } from '@/lib/contracts/deals';
+import { formatMoney } from '@/lib/money/format';
+import { STAGE_COLOR, formatDate, stepLabel } from '@/app/_components/journey-format';
+import { SOURCE_LABEL } from './lane-timeline';
+import styles from './journey.module.css';
+
+export function EventList({ events, selected, onSelect }: { events: JourneyEvent[]; selected: string | null; onSelect: (id: string) => void }) {
+  return (
+    <table className="data" data-testid="event-list">
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>System</th>
+          <th>Step</th>
+          <th>Record</th>
+          <th className="num">Amount</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr
+            key={e.event_id}
+            className={`${styles.eventRow} ${e.event_id === selected ? styles.selectedRow : ''}`}
+            onClick={() => onSelect(e.event_id)}
+            onKeyDown={(k) => k.key === 'Enter' && onSelect(e.event_id)}
+            tabIndex={0}
+            aria-selected={e.event_id === selected}
+            data-testid="event-row"
+            data-event-id={e.event_id}
+          >
+            <td>{formatDate(e.occurred_at)}</td>
+            <td>{SOURCE_LABEL[e.source] ?? e.source}</td>
+            <td>
+              <span className={styles.dot} style={{ background: STAGE_COLOR[e.stage] }} />
+              {stepLabel(e.type)}
+            </td>
+            <td className="mono">{e.entity_id}</td>
+            <td className="num">{e.amount === null ? '' : formatMoney(e.amount, e.currency)}</td>
+            <td>{e.status && <span className={`badge ${/fail|error|timeout|declin/i.test(e.status) ? 'bad' : ''}`}>{e.status}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,60 @@
+'use client';
+// The journey page: header and money, what is expected next, stage durations, the
+// timeline (one lane per system), the expected path with deviations, and the events
+// with the raw payload of the selected one.
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { useDeal } from '@/app/_hooks/use-deals';
+import { JourneyHeader } from './journey-header';
+import { NextStepCard } from './next-step-card';
+import { StageDurations } from './stage-durations';
+import { LaneTimeline } from './lane-timeline';
+import { ExpectedPath } from './expected-path';
+import { EventList } from './event-list';
+import { EventDetail } from './event-detail';
+import styles from './journey.module.css';
+
+export function JourneyView({ correlationId }: { correlationId: string }) {
+  const { data, error, isLoading } = useDeal(correlationId);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  if (error) {
+    const notFound = (error as { status?: number }).status === 404;
+    return (
+      <div>
+        <Link href="/deals">← Deals</Link>
+        <div className="panel error" role="alert" data-testid="journey-error">
+          {notFound ? `No deal ${correlationId}.` : `Could not load the journey: ${error.message}`}
+        </div>
+      </div>
+    );
+  }
+  if (isLoading || !data) return <div className="loading" data-testid="journey-loading">Loading journey…</div>;
+
+  const current = data.events.find((e) => e.event_id === selected) ?? null;
+  return (
+    <div data-testid="journey">
+      <Link href="/deals" className={styles.back}>← Deals</Link>
+      <JourneyHeader detail={data} />
+      <div className={styles.twoCol}>
+        <NextStepCard next={data.next_step} conforming={data.conforming} deviations={data.deviations.length} />
+        <StageDurations stages={data.stages} />
+      </div>
+      <section className="panel">
+        <h2>Timeline</h2>
+        <LaneTimeline events={data.events} selected={selected} onSelect={setSelected} dueAt={data.next_step?.due_at ?? null} />
+        {data.truncated && <p className="muted">Showing the first {data.events.length} events of this deal.</p>}
+      </section>
+      <ExpectedPath path={data.expected_path} deviations={data.deviations} billingModel={data.deal.billing_model} />
+      <div className={styles.eventsGrid}>
+        <section className="panel" style={{ padding: 0, overflow: 'auto' }}>
+          <EventList events={data.events} selected={selected} onSelect={setSelected} />
+        </section>
+        <section className="panel">
+          <EventDetail event={current} />
+        </section>
+      </div>
+    </div>
+  );
+}

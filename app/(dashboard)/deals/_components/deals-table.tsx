@@ -1,0 +1,73 @@
+'use client';
+// The deals table: deal, customer, billing model, stage, contract value in its currency,
+// money collected, last event and age. Rows are links to the journey.
+
+import Link from 'next/link';
+import type { Deal } from '@/lib/contracts/deals';
+import { PROGRESS_STAGES } from '@/lib/events/stages';
+import { formatMoney } from '@/lib/money/format';
+import { BILLING_MODEL_LABEL, STAGE_COLOR, STAGE_LABEL, formatAgo, formatDate, formatDuration, shortKey } from '@/app/_components/journey-format';
+import styles from './deals.module.css';
+
+export function dealHref(correlationId: string): string {
+  return `/deals/${encodeURIComponent(correlationId)}`;
+}
+
+function StageCell({ stage }: { stage: string }) {
+  const reached = PROGRESS_STAGES.indexOf(stage as (typeof PROGRESS_STAGES)[number]);
+  return (
+    <span className={styles.stage} title={STAGE_LABEL[stage]}>
+      <span className={styles.pips} aria-hidden>
+        {PROGRESS_STAGES.map((s, i) => (
+          <span key={s} className={styles.pip} style={{ background: i <= reached ? STAGE_COLOR[stage] : undefined }} />
+        ))}
+      </span>
+      {STAGE_LABEL[stage]}
+    </span>
+  );
+}
+
+export function DealsTable({ deals }: { deals: Deal[] }) {
+  const now = Date.now();
+  return (
+    <table className="data" data-testid="deals-table">
+      <thead>
+        <tr>
+          <th>Deal</th>
+          <th>Customer</th>
+          <th>Billing model</th>
+          <th>Stage</th>
+          <th className="num">Contract value</th>
+          <th className="num">Collected</th>
+          <th>Last event</th>
+          <th className="num">Age</th>
+        </tr>
+      </thead>
+      <tbody>
+        {deals.map((d) => (
+          <tr key={d.correlation_id} data-testid="deal-row" data-correlation-id={d.correlation_id}>
+            <td>
+              <Link href={dealHref(d.correlation_id)} className={styles.dealLink} data-testid="deal-link">
+                {shortKey(d.correlation_id)}
+              </Link>
+              {d.sync_failed > 0 && (
+                <span className="badge bad" title={`${d.sync_failed} failed sync(s)`} style={{ marginLeft: 6 }}>
+                  sync
+                </span>
+              )}
+            </td>
+            <td className={styles.customer}>{d.customer || <span className="muted">unknown</span>}</td>
+            <td>{BILLING_MODEL_LABEL[d.billing_model] ?? (d.billing_model || '—')}</td>
+            <td>
+              <StageCell stage={d.stage} />
+            </td>
+            <td className="num">{formatMoney(d.contract_value ?? d.quote_value, d.currency)}</td>
+            <td className="num">{d.paid_value ? formatMoney(d.paid_value, d.currency) : <span className="muted">—</span>}</td>
+            <td title={formatDate(d.last_at)}>{formatAgo(d.last_at, now)}</td>
+            <td className="num">{formatDuration(now - new Date(d.first_at).getTime())}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+// The deals list: search box (any key or customer), stage filter, keyset-paginated table,
+// refreshed live. Search and stage live in the URL so a view can be shared.
+
+import { useEffect, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { PROGRESS_STAGES } from '@/lib/events/stages';
+import { useDeals } from '@/app/_hooks/use-deals';
+import { STAGE_LABEL } from '@/app/_components/journey-format';
+import { useUrlFilters } from './url-filters';
+import { DealsTable } from './deals-table';
+import styles from './deals.module.css';
+
+const PAGE_SIZE = 25;
+
+export function DealsView() {
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useUrlFilters();
+  const q = sp.get('q') ?? '';
+  const stage = sp.get('stage') ?? '';
+  const [text, setText] = useState(q);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+
+  // Debounced: the URL (and the query) follow the search box 250 ms after typing stops.
+  useEffect(() => {
+    if (text === q) return;
+    const t = setTimeout(() => setParam('q', text.trim()), 250);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  function setParam(key: string, value: string) {
+    const next = new URLSearchParams(sp.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setCursors([]);
+    router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
+  }
+
+  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, cursor, limit: PAGE_SIZE, filters });
+
+  return (
+    <div>
+      <div className={styles.head}>
+        <div>
+          <h1>Deals</h1>
+          <p className="subtitle">Every engagement from won opportunity to applied cash. Search by any number you know.</p>
+        </div>
+        {isFetching && <span className={styles.live} aria-live="polite">updating…</span>}
+      </div>
+      <div className="toolbar">
+        <input
+          className={styles.search}
+          type="search"
+          placeholder="Opportunity, contract, project, invoice (INV-…), payment or customer"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-label="Search deals"
+          data-testid="deal-search"
+          maxLength={200}
+        />
+        <select value={stage} onChange={(e) => setParam('stage', e.target.value)} aria-label="Stage" data-testid="stage-filter">
+          <option value="">All stages</option>
+          {PROGRESS_STAGES.map((s) => (
+            <option key={s} value={s}>
+              {STAGE_LABEL[s]}
+            </option>
+          ))}
+        </select>
+        {(q || stage) && (
+          <button type="button" onClick={() => { setText(''); router.replace(pathname); setCursors([]); }}>
+            Clear
+          </button>
+        )}
+      </div>
+      <div className="panel" style={{ padding: 0 }}>
+        {error ? (
+          <div className="error" role="alert">Could not load deals: {error.message}</div>
+        ) : isLoading || !data ? (
+          <div className="loading" data-testid="deals-loading">Loading deals…</div>
+        ) : data.deals.length === 0 ? (
+          <div className="empty" data-testid="deals-empty">
+            {q ? <>No deal has a key or customer matching “{q}”.</> : 'No deals yet. Events appear here as the collectors send them.'}
+          </div>
+        ) : (
+          <DealsTable deals={data.deals} />
+        )}
+      </div>
+      <div className={styles.pager}>
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="prev-page">
+          ← Newer
+        </button>
+        <span className="muted">Page {cursors.length + 1}</span>
+        <button
+          type="button"
+          disabled={!data?.next_cursor}
+          onClick={() => data?.next_cursor && setCursors((c) => [...c, data.next_cursor!])}
+          data-testid="next-page"
+        >
+          Older →
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+'use client';
+// useDeals / useDeal: the deals list and one deal's journey, refreshed live.
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { dealDetailSchema, dealsResponseSchema } from '@/lib/contracts/deals';
+import { fetchJson, queryString } from './fetch-json';
+
+export interface DealsParams {
+  q?: string;
+  stage?: string;
+  cursor?: string;
+  limit?: number;
+  filters?: Record<string, string>;
+}
+
+export function useDeals(p: DealsParams) {
+  const qs = queryString({ ...p.filters, q: p.q, stage: p.stage, cursor: p.cursor, limit: p.limit });
+  return useQuery({
+    queryKey: ['deals', qs],
+    queryFn: ({ signal }) => fetchJson(`/api/deals${qs}`, dealsResponseSchema, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDeal(correlationId: string) {
+  return useQuery({
+    queryKey: ['deal', correlationId],
+    queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}`, dealDetailSchema, signal),
+    retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
+  });
+}
