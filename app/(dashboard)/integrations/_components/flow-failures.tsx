@@ -1,0 +1,92 @@
+'use client';
+// The failing runs of the selected flow: record, deal link, error, attempt, dead-letter
+// flag, recovery (when the same record next synced to the same target) and trace link.
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { csvHref, useFlowFailures } from './use-integrations';
+import { dealHref, fmtSeconds, fmtTime, traceHref } from './format';
+import { Pager, nextCursors } from './pager';
+import styles from './integrations.module.css';
+
+const PAGE = 25;
+
+export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: string; flowTarget: string; filters: Record<string, string> }) {
+  const [openOnly, setOpenOnly] = useState(false);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const base = { ...filters, flow_source: flowSource, flow_target: flowTarget, status: openOnly ? 'open' : undefined };
+  useEffect(() => setCursors([]), [flowSource, flowTarget, openOnly, JSON.stringify(filters)]);
+  const { data, error, isLoading } = useFlowFailures({ ...base, limit: PAGE, cursor: cursors[cursors.length - 1] }, true);
+
+  return (
+    <section className="panel" data-testid="flow-failures" aria-label={`Failures of ${flowSource} → ${flowTarget}`}>
+      <div className={styles.panelHead}>
+        <h2>
+          Failures · {flowSource} <span className={styles.arrow}>→</span> {flowTarget}
+        </h2>
+        <div className={styles.actions}>
+          <label className="muted">
+            <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} data-testid="failures-open-only" /> still failing only
+          </label>
+          <a href={csvHref('/api/flows/failures', base)} download>
+            Export CSV
+          </a>
+        </div>
+      </div>
+      {isLoading && <div className="loading">Loading failures…</div>}
+      {error && <div className="error">{error.message}</div>}
+      {data && data.items.length === 0 && <div className="empty">{openOnly ? 'Every failure of this flow has recovered.' : 'No failed runs in this window.'}</div>}
+      {data && data.items.length > 0 && (
+        <div className={styles.tableWrap}>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Failed at</th>
+                <th>Record</th>
+                <th>Deal</th>
+                <th>Error</th>
+                <th className="num">Attempt</th>
+                <th>Recovery</th>
+                <th>Trace</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((f) => (
+                <tr key={`${f.origin}:${f.run_id}`} data-testid="failure-row">
+                  <td>{fmtTime(f.at)}</td>
+                  <td className="mono">{f.record}</td>
+                  <td>{f.correlation_id ? <Link href={dealHref(f.correlation_id)} className="mono">{f.correlation_id}</Link> : <span className="muted">unstitched</span>}</td>
+                  <td>
+                    <span className="badge bad">{f.status || 'failed'}</span> {f.dead_letter && <span className="badge warn">dead-lettered</span>}
+                  </td>
+                  <td className="num">{f.attempt || '—'}</td>
+                  <td>
+                    {f.recovered_at ? (
+                      <span className="badge ok" title={fmtTime(f.recovered_at)}>
+                        recovered after {fmtSeconds((Date.parse(f.recovered_at) - Date.parse(f.at)) / 1000)}
+                      </span>
+                    ) : (
+                      <span className="badge bad">still failing</span>
+                    )}
+                  </td>
+                  <td>{f.trace_id ? <Link href={traceHref(f.trace_id)} className="mono" data-testid="failure-trace-link">{f.trace_id.slice(0, 12)}…</Link> : <span className="muted">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && (
+        <Pager
+          testId="failures-pager"
+          page={cursors.length}
+          total={data.total}
+          shown={data.items.length}
+          hasNext={data.next_cursor !== null}
+          onPrev={() => setCursors((c) => c.slice(0, -1))}
+          onNext={() => setCursors((c) => nextCursors(c, data.next_cursor))}
+        />
+      )}
+    </section>
+  );
+}

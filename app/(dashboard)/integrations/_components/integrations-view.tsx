@@ -1,0 +1,88 @@
+'use client';
+// The integrations view for IT: ingest health tiles, flow health table and charts, the
+// failures of the selected flow, dead letters with their payload, orphans. The window,
+// the shared filters, the selected flow (?flow=src:tgt) and dead letter (?dl=) live in
+// the URL so a view can be shared.
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { FILTER_KEYS } from '@/lib/queries/filters';
+import { csvHref, useFlows } from './use-integrations';
+import { IngestHealthTiles } from './ingest-health-tiles';
+import { FlowTable, flowKey } from './flow-table';
+import { FlowCharts } from './flow-charts';
+import { FlowFailures } from './flow-failures';
+import { DeadLettersPanel } from './dead-letters-panel';
+import { OrphansPanel } from './orphans-panel';
+import { WindowPicker } from './window-picker';
+import styles from './integrations.module.css';
+
+export function IntegrationsView() {
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters: Record<string, string> = {};
+  for (const k of FILTER_KEYS) {
+    const v = sp.get(k);
+    if (v) filters[k] = v;
+  }
+  const flow = sp.get('flow');
+  const dl = sp.get('dl');
+  const { data, error, isLoading, isFetching } = useFlows(filters);
+
+  function setParam(key: string, value: string | null) {
+    const next = new URLSearchParams(sp.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
+  }
+
+  const selected = flow && data?.flows.some((f) => flowKey(f) === flow) ? flow : null;
+  const [selSource, selTarget] = selected ? [selected.slice(0, selected.indexOf(':')), selected.slice(selected.indexOf(':') + 1)] : [null, null];
+
+  return (
+    <div data-testid="integrations-view">
+      <div className={styles.head}>
+        <div>
+          <h1>Integrations</h1>
+          <p className="subtitle">Which flow failed, where, how often, and did the retry work? And can we trust the monitor itself?</p>
+        </div>
+        <div className={styles.actions}>
+          {isFetching && <span className={styles.live} aria-live="polite">updating…</span>}
+          <WindowPicker />
+        </div>
+      </div>
+
+      <IngestHealthTiles />
+
+      <section className="panel" style={{ marginTop: 16 }} aria-label="Flow health">
+        <div className={styles.panelHead}>
+          <h2>Flow health</h2>
+          <a href={csvHref('/api/flows', filters)} download>
+            Export CSV
+          </a>
+        </div>
+        {isLoading && <div className="loading">Loading flows…</div>}
+        {error && <div className="error">{error.message}</div>}
+        {data && data.flows.length === 0 && <div className="empty">No sync runs or middleware traces in this window.</div>}
+        {data && data.flows.length > 0 && (
+          <>
+            <FlowTable flows={data.flows} selected={selected} onSelect={(k) => setParam('flow', k === selected ? null : k)} />
+            <p className={styles.note}>
+              Runs are middleware sync outcomes and traced runs; latency comes from spans. Time to recover: first failure of a record → its next success on the same target.
+              Select a flow to see its failing records.
+            </p>
+            <div style={{ marginTop: 12 }}>
+              <FlowCharts trend={data.trend} bucket={data.bucket} />
+            </div>
+          </>
+        )}
+      </section>
+
+      {selSource !== null && selTarget !== null && <FlowFailures flowSource={selSource} flowTarget={selTarget} filters={filters} />}
+
+      <DeadLettersPanel filters={filters} selected={dl} onSelect={(id) => setParam('dl', id)} />
+
+      <OrphansPanel filters={filters} />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+// Orphans: events that arrived before the records they refer to, oldest first, with age
+// buckets and the references each one is waiting for.
+
+import { useState } from 'react';
+import { csvHref, useOrphans } from './use-integrations';
+import { fmtInt, fmtSeconds, fmtTime } from './format';
+import { Pager, nextCursors } from './pager';
+import styles from './integrations.module.css';
+
+const PAGE = 20;
+
+export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const base = { from: filters.from, to: filters.to };
+  const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: cursors[cursors.length - 1] });
+
+  return (
+    <section className="panel" data-testid="orphans" aria-label="Orphan events">
+      <div className={styles.panelHead}>
+        <h2>Orphan events {data && <span className="muted">· {fmtInt(data.total)} not stitched to a deal</span>}</h2>
+        <a href={csvHref('/api/orphans', base)} download>
+          Export CSV
+        </a>
+      </div>
+      {data && data.total > 0 && (
+        <div className={styles.ageBar} data-testid="orphan-ages">
+          {data.by_age.map((b) => (
+            <div key={b.bucket} className={styles.ageCell}>
+              <div className={styles.k}>{b.bucket}</div>
+              <div className={styles.v}>{fmtInt(b.count)}</div>
+            </div>
+          ))}
+          <div className={styles.ageCell}>
+            <div className={styles.k}>Oldest</div>
+            <div className={styles.v}>{fmtSeconds(data.oldest_age_s)}</div>
+          </div>
+        </div>
+      )}
+      {isLoading && <div className="loading">Loading orphans…</div>}
+      {error && <div className="error">{error.message}</div>}
+      {data && data.items.length === 0 && <div className="empty">Every event is stitched to its deal.</div>}
+      {data && data.items.length > 0 && (
+        <div className={styles.tableWrap}>
+          <table className="data" data-testid="orphan-table">
+            <thead>
+              <tr>
+                <th className="num">Age</th>
+                <th>Record</th>
+                <th>Event</th>
+                <th>Waiting for</th>
+                <th>Occurred</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((o) => (
+                <tr key={o.event_id} data-testid="orphan-row">
+                  <td className="num">
+                    <span className={`badge ${o.age_s > 86400 ? 'bad' : o.age_s > 3600 ? 'warn' : 'ok'}`}>{fmtSeconds(o.age_s)}</span>
+                  </td>
+                  <td className="mono">{o.entity_key}</td>
+                  <td>{o.type}</td>
+                  <td>
+                    <div className={styles.refs}>
+                      {o.refs.length === 0 && <span className="muted">no references</span>}
+                      {o.refs.map((r) => (
+                        <span key={r} className={`${styles.ref} ${o.waiting_for.includes(r) ? '' : styles.refKnown}`} title={o.waiting_for.includes(r) ? 'never received' : 'received, itself not stitched yet'}>
+                          {r}
+                        </span>
+                      ))}
+                    </div>
+                  </td>
+                  <td>{fmtTime(o.occurred_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && (
+        <Pager
+          testId="orphans-pager"
+          page={cursors.length}
+          total={data.total}
+          shown={data.items.length}
+          hasNext={data.next_cursor !== null}
+          onPrev={() => setCursors((c) => c.slice(0, -1))}
+          onNext={() => setCursors((c) => nextCursors(c, data.next_cursor))}
+        />
+      )}
+    </section>
+  );
+}

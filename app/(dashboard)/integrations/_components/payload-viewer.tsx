@@ -1,0 +1,62 @@
+'use client';
+// One dead letter in full: metadata, the validation errors and the raw payload
+// (pretty-printed when it is JSON, shown verbatim otherwise).
+
+import { useDeadLetter } from './use-integrations';
+import { fmtBytes, fmtTime } from './format';
+import styles from './integrations.module.css';
+
+function pretty(raw: string): { text: string; json: boolean } {
+  try {
+    return { text: JSON.stringify(JSON.parse(raw), null, 2), json: true };
+  } catch {
+    // NDJSON or another format: keep the bytes as received.
+    return { text: raw, json: false };
+  }
+}
+
+export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void }) {
+  const { data, error, isLoading } = useDeadLetter(id);
+  return (
+    <aside className={styles.viewer} data-testid="payload-viewer" aria-label="Dead letter payload">
+      <div className={styles.panelHead}>
+        <h2>Dead letter</h2>
+        <button type="button" onClick={onClose} aria-label="Close payload viewer">
+          Close
+        </button>
+      </div>
+      {isLoading && <div className="loading">Loading payload…</div>}
+      {error && <div className="error">{error.message}</div>}
+      {data && (
+        <>
+          <dl>
+            <dt>Received</dt>
+            <dd>{fmtTime(data.received_at)}</dd>
+            <dt>Collector</dt>
+            <dd>{data.collector}</dd>
+            <dt>Reason</dt>
+            <dd>
+              <span className="badge bad">{data.reason}</span>
+            </dd>
+            <dt>Event ID</dt>
+            <dd className="mono">{data.event_id || '—'}</dd>
+            <dt>Content type</dt>
+            <dd className="mono">{data.content_type || '—'}</dd>
+            <dt>Size</dt>
+            <dd>{fmtBytes(data.raw_bytes)}</dd>
+          </dl>
+          {data.errors.length > 0 && (
+            <ul className={styles.errors} data-testid="payload-errors">
+              {data.errors.map((e, i) => (
+                <li key={i}>{e}</li>
+              ))}
+            </ul>
+          )}
+          <pre className="payload" data-testid="payload-raw">
+            {pretty(data.raw).text || '(empty body)'}
+          </pre>
+        </>
+      )}
+    </aside>
+  );
+}
