@@ -56,3 +56,29 @@ export function assertFresh(timestampMs: number, toleranceMs: number, now = Date
     throw errors.unauthorized(`signature timestamp is outside the ${Math.round(toleranceMs / 1000)} s tolerance (replayed or clock skew)`);
   }
 }
+
+/**
+ * Verifies a `t=<unix s>,v1=<hex>[,v1=<hex>…]` header (Stripe's scheme, also used by our
+ * NetSuite contract): HMAC-SHA256 of `t.body`, any v1 under any active secret, within tolerance.
+ */
+export function verifyTimestampedHmac(header: string | null, headerName: string, body: Buffer, secrets: string[], toleranceS: number, now: Date): void {
+  if (!header) throw errors.unauthorized(`missing ${headerName} header`);
+  let t = NaN;
+  const v1: string[] = [];
+  for (const part of header.split(',')) {
+    const [k, v] = part.split('=', 2).map((s) => s?.trim() ?? '');
+    if (k === 't') t = Number(v);
+    else if (k === 'v1' && v) v1.push(v);
+  }
+  if (v1.length === 0) throw errors.unauthorized(`${headerName} has no v1 signature`);
+  assertFresh(t * 1000, toleranceS * 1000, now.getTime());
+  if (!anySignatureMatches(secrets, Buffer.concat([Buffer.from(`${t}.`), body]), v1, 'hex')) {
+    throw errors.unauthorized(`${headerName} does not match any active secret`);
+  }
+}
+
+/** Signs a body the same way (senders). */
+export function timestampedHmacHeader(body: string, secret: string, now: Date): string {
+  const t = Math.floor(now.getTime() / 1000);
+  return `t=${t},v1=${hmacSha256(secret, `${t}.${body}`, 'hex')}`;
+}

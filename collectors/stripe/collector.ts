@@ -7,25 +7,13 @@ import { errors } from '@/lib/http/errors';
 import type { Collector, DeliveryContext } from '../shared/collector';
 import { parseJson } from '../shared/collector';
 import { isRecord } from '../shared/ids';
-import { anySignatureMatches, assertFresh, secretsFor } from '../shared/signature';
+import { secretsFor, verifyTimestampedHmac } from '../shared/signature';
 import { mapStripeEvent } from './mapping';
 
 export const STRIPE_TOLERANCE_S = 300;
 
 export function verifyStripe(ctx: DeliveryContext): void {
-  const header = ctx.req.headers.get('stripe-signature');
-  if (!header) throw errors.unauthorized('missing Stripe-Signature header');
-  let t = NaN;
-  const v1: string[] = [];
-  for (const part of header.split(',')) {
-    const [k, v] = part.split('=', 2).map((s) => s?.trim() ?? '');
-    if (k === 't') t = Number(v);
-    else if (k === 'v1' && v) v1.push(v);
-  }
-  if (v1.length === 0) throw errors.unauthorized('Stripe-Signature has no v1 signature');
-  assertFresh(t * 1000, STRIPE_TOLERANCE_S * 1000, ctx.now.getTime());
-  const signed = Buffer.concat([Buffer.from(`${t}.`), ctx.body]);
-  if (!anySignatureMatches(secretsFor('stripe'), signed, v1, 'hex')) throw errors.unauthorized('Stripe-Signature does not match any active secret');
+  verifyTimestampedHmac(ctx.req.headers.get('stripe-signature'), 'Stripe-Signature', ctx.body, secretsFor('stripe'), STRIPE_TOLERANCE_S, ctx.now);
 }
 
 export const stripeCollector: Collector = {

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { CanonicalEvent } from '@/lib/events/schema';
 import { toMinorUnits } from '../shared/ids';
 import { refId, type NativeRequest, type SenderOptions } from '../shared/native';
-import { hmacSha256 } from '../shared/signature';
+import { timestampedHmacHeader } from '../shared/signature';
 
 export const STRIPE_PATH = '/api/ingest/stripe';
 const API_VERSION = '2025-09-30.clover';
@@ -92,10 +92,7 @@ export function stripeEventObject(e: CanonicalEvent): Record<string, unknown> | 
 }
 
 /** `Stripe-Signature` for a body, as Stripe computes it. */
-export function stripeSignatureHeader(body: string, secret: string, now: Date): string {
-  const t = Math.floor(now.getTime() / 1000);
-  return `t=${t},v1=${hmacSha256(secret, `${t}.${body}`, 'hex')}`;
-}
+export const stripeSignatureHeader = timestampedHmacHeader;
 
 export function nativeRequests(events: CanonicalEvent[], opts: SenderOptions): NativeRequest[] {
   const now = opts.now ?? new Date();

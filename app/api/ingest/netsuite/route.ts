@@ -1,0 +1,6 @@
+// POST /api/ingest/netsuite: SuiteScript afterSubmit sender endpoint (see collectors/netsuite, docs/collectors.md).
+import { collectorHandler } from '@/collectors/shared/collector';
+import { netsuiteCollector } from '@/collectors/netsuite/collector';
+
+export const dynamic = 'force-dynamic';
+export const POST = collectorHandler(netsuiteCollector);
