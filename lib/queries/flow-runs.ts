@@ -3,6 +3,8 @@
 // attributes flow_source, flow_target, attempt) or, for runs reported only as traces,
 // the spans of one trace that carry flow_source/flow_target. A trace already reported
 // by a sync event is not counted twice; its spans still give the run's latency.
+// Latency: the span duration where the run was traced, else sync.requested → outcome of
+// the same sync run (entity_id) from the events.
 
 import { sql, type Sql } from '../clickhouse/sql';
 import { dealScope, timeWindow, type Filters } from './filters';
@@ -18,6 +20,7 @@ export const SPAN_ERROR_CODES = ['STATUS_CODE_ERROR', 'ERROR', '2'];
 /** A middleware that gave up moves the record to its dead-letter queue and says so. */
 export const DEAD_LETTER_VALUES = ['true', '1', 'yes'];
 export const SYNC_OUTCOMES = ['sync.succeeded', 'sync.failed'];
+export const SYNC_TYPES = ['sync.requested', ...SYNC_OUTCOMES];
 
 /**
  * Spans grouped per (trace, flow): the outermost span (the longest) gives the run's status;
@@ -92,4 +95,30 @@ export function runsWithRecoverySql(f: Filters, flow?: FlowSelector): Sql {
            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
          NULL) AS recovered_at
     FROM (${flowRunsSql(f, flow)})`;
+}
+
+/**
+ * One duration per run: spans where the run was traced; otherwise, from the events, the
+ * time from a sync run's sync.requested to its outcome (same entity_id, same flow).
+ * Columns flow_source, flow_target, duration_ms.
+ */
+export function runLatencySql(f: Filters, flow?: FlowSelector): Sql {
+  const only = flow
+    ? sql`AND attributes['flow_source'] = ${flow.flow_source} AND attributes['flow_target'] = ${flow.flow_target}`
+    : sql``;
+  return sql`
+    SELECT toString(flow_source) AS flow_source, toString(flow_target) AS flow_target, toFloat64(duration_ms) AS duration_ms
+    FROM (${spanRunsSql(f, flow)})
+    UNION ALL
+    SELECT e_source, e_target, toFloat64(e_duration_ms)
+    FROM (
+      SELECT attributes['flow_source'] AS e_source, attributes['flow_target'] AS e_target, entity_id, trace_id,
+        toUnixTimestamp64Milli(minIf(occurred_at, type IN ${SYNC_OUTCOMES}))
+          - toUnixTimestamp64Milli(minIf(occurred_at, type = 'sync.requested')) AS e_duration_ms
+      FROM events
+      WHERE type IN ${SYNC_TYPES} ${only} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}
+      GROUP BY e_source, e_target, entity_id, trace_id
+      HAVING countIf(type = 'sync.requested') > 0 AND countIf(type IN ${SYNC_OUTCOMES}) > 0)
+    WHERE e_duration_ms >= 0
+      AND (trace_id = '' OR trace_id NOT IN (SELECT trace_id FROM spans WHERE flow_source != ''))`;
 }

@@ -53,8 +53,11 @@ beforeAll(async () => {
     sync('sync.failed', '2026-03-02T13:00:00Z', 'psa:milestone:MS-1', 1, { status: 'ERP_LOCKED' }),
     sync('sync.succeeded', '2026-03-02T13:10:00Z', 'psa:milestone:MS-1', 2),
   ];
+  // crm → psa without spans: latency from sync.requested to the outcome of the same run (12 s).
+  const run = (type: 'sync.requested' | 'sync.succeeded', at: string) =>
+    ev({ source: 'middleware', type, entity_type: 'sync', entity_id: 'RUN-CP-1', refs: ['crm:opportunity:OPP-1'], occurred_at: at, attributes: { flow_source: 'crm', flow_target: 'psa', attempt: '1' } });
   // Redelivery of one event must not count twice.
-  await w.write([...mw, mw[1]]);
+  await w.write([...mw, mw[1], run('sync.requested', '2026-03-02T16:00:00Z'), run('sync.succeeded', '2026-03-02T16:00:12Z')]);
 
   // Spans: traces 1-4 belong to the psa → erp runs above (latency 2 s, 4 s, 1 s, 3 s; the
   // child span of trace 1 must not change its duration). Traces 5-7 are crm → erp runs
@@ -84,8 +87,8 @@ afterAll(async () => {
 describe('getFlows', () => {
   it('computes throughput, error rate, retries, dead letters, latency and time to recover per flow', async () => {
     const r = await getFlows(store, {});
-    expect(r.flows.map((f) => `${f.flow_source}->${f.flow_target}`)).toEqual(['psa->erp', 'crm->erp']);
-    const [psa, crm] = r.flows;
+    expect(r.flows.map((f) => `${f.flow_source}->${f.flow_target}`)).toEqual(['psa->erp', 'crm->erp', 'crm->psa']);
+    const [psa, crm, crmPsa] = r.flows;
     expect(psa).toMatchObject({
       runs: 7,
       failures: 4,
@@ -121,6 +124,7 @@ describe('getFlows', () => {
       ttr_p50_s: 300,
     });
     expect(crm.error_rate).toBeCloseTo(1 / 3, 10);
+    expect(crmPsa).toMatchObject({ runs: 1, failures: 0, error_rate: 0, latency_samples: 1, latency_p50_ms: 12000, failure_episodes: 0, ttr_p50_s: null });
   });
 
   it('gives an hourly trend for a one-day window', async () => {

@@ -1,13 +1,14 @@
 // Flow health (DOMAIN.md §11): per integration flow (source → target) its throughput,
-// error rate, retries, dead letters, latency p50/p95/p99 (from spans), time to recover
+// error rate, retries, dead letters, latency p50/p95/p99, time to recover
 // (first failure of a record → its next success on the same target) and a trend.
+// Latency per run: span duration, else sync.requested → outcome of the same run.
 // Runs are defined once in flow-runs.ts; every figure is aggregated in ClickHouse.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
 import { filtersSchema, type Filters } from './filters';
-import { flowRunsSql, runsWithRecoverySql, spanRunsSql } from './flow-runs';
+import { flowRunsSql, runLatencySql, runsWithRecoverySql } from './flow-runs';
 import { chNum, chNumOrNull, chIso, chIsoOrNull } from './ch-columns';
 
 export const TREND_BUCKETS = ['hour', 'day'] as const;
@@ -113,12 +114,12 @@ export async function getFlows(store: Store, params: FlowsParams): Promise<Flows
       countsRow,
     ),
     store.query(
-      sql`SELECT toString(flow_source) AS flow_source, toString(flow_target) AS flow_target,
+      sql`SELECT flow_source, flow_target,
             count() AS latency_samples,
             round(quantileExactInclusive(0.5)(duration_ms), 3) AS latency_p50_ms,
             round(quantileExactInclusive(0.95)(duration_ms), 3) AS latency_p95_ms,
             round(quantileExactInclusive(0.99)(duration_ms), 3) AS latency_p99_ms
-          FROM (${spanRunsSql(f)})
+          FROM (${runLatencySql(f)})
           GROUP BY flow_source, flow_target`,
       latencyRow,
     ),
