@@ -1,0 +1,82 @@
+// Integration: a small backfill through the real ingest pipeline into a real chDB store.
+// Deals must stitch: every invoice lands on its opportunity's deal, duplicates count once,
+// out-of-order events join their deal when the parent arrives.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../lib/clickhouse/sql';
+import { tempDir } from '../../lib/testing/temp-store';
+import type { Runtime } from '../../lib/runtime';
+import { keyOf } from './emit';
+import { backfillPlan, generateDeals, type SimOptions } from './generate';
+import { pipelineSink } from './pipeline-sink';
+import { Progress, runBackfill } from './runner';
+
+const NOW = Date.parse('2026-11-20T12:00:00Z');
+const O: SimOptions = { seed: 11, deals: 120, days: 80, now: NOW };
+let rt: Runtime;
+
+beforeAll(async () => {
+  const dir = tempDir('cashtrace-sim-');
+  process.env.CASHTRACE_DATA_DIR = dir;
+  process.env.CASHTRACE_INGEST_TOKEN = 'sim-test-token-0123456789';
+  const { resetEnvForTests } = await import('../../lib/env');
+  resetEnvForTests();
+  const { createRuntime } = await import('../../lib/runtime');
+  rt = await createRuntime({ dataDir: dir, natsUrl: null, worker: true });
+});
+afterAll(async () => {
+  await rt?.shutdown();
+  await rt?.store.close();
+});
+
+describe('simulator backfill into the pipeline', () => {
+  it('stores every due event once and stitches each deal under its opportunity', async () => {
+    const progress = new Progress(() => undefined);
+    const { held } = await runBackfill(O, pipelineSink(rt), progress, { batchSize: 700, concurrency: 2 });
+    const plan = backfillPlan(O);
+    const distinct = new Set(plan.due.map((s) => s.event.event_id));
+    expect(held.size).toBe(plan.held.length);
+    expect(progress.rejected).toBe(0);
+    expect(progress.accepted).toBe(distinct.size);
+    expect(progress.duplicates).toBe(plan.due.length - distinct.size);
+    expect(progress.duplicates).toBeGreaterThan(0);
+
+    const rows = await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events`);
+    expect(Number(rows[0].c)).toBe(distinct.size);
+
+    // Where each record's event landed.
+    const stored = await rt.store.query<{ entity_key: string; type: string; correlation_id: string }>(
+      sql`SELECT entity_key, toString(type) AS type, correlation_id FROM events WHERE type IN ('opportunity.won', 'invoice.issued', 'payment.received', 'cash.applied')`,
+    );
+    const corr = new Map(stored.map((r) => [`${r.type} ${r.entity_key}`, r.correlation_id]));
+    const dueIds = new Set(plan.due.map((s) => s.event.event_id));
+    let invoices = 0;
+    let payments = 0;
+    for (const deal of generateDeals(O)) {
+      const delivered = deal.events.filter((s) => dueIds.has(s.event.event_id) && !s.redelivery).map((s) => s.event);
+      const has = (type: string) => delivered.some((e) => e.type === type);
+      if (!has('opportunity.won')) continue;
+      expect(corr.get(`opportunity.won ${deal.correlationId}`)).toBe(deal.correlationId);
+      // An invoice refers to the sales order, which refers to the opportunity.
+      if (!has('order.created')) continue;
+      for (const inv of delivered.filter((e) => e.type === 'invoice.issued')) {
+        const c = corr.get(`invoice.issued ${keyOf(inv)}`);
+        expect(c, keyOf(inv)).not.toBe('');
+        expect(c).toBe(deal.correlationId);
+        invoices++;
+      }
+      for (const p of delivered.filter((e) => e.type === 'payment.received' || e.type === 'cash.applied')) {
+        const invKey = p.refs.find((r) => r.startsWith('erp:invoice:'))!;
+        if (!delivered.some((e) => e.type === 'invoice.issued' && keyOf(e) === invKey)) continue;
+        expect(corr.get(`${p.type} ${keyOf(p)}`)).toBe(deal.correlationId);
+        payments++;
+      }
+    }
+    expect(invoices).toBeGreaterThan(20);
+    expect(payments).toBeGreaterThan(5);
+
+    // Orphans remain only where a parent is still held back (delivered after "now").
+    const orphans = await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events WHERE correlation_id = ''`);
+    expect(Number(orphans[0].c)).toBeLessThan(distinct.size * 0.01);
+  });
+});

@@ -1,0 +1,163 @@
+// Unit tests of the simulator as a library: determinism, schema validity, the reference
+// conventions of docs/event-conventions.md, every stuck rule injected (and really absent
+// downstream), and failure rates that look like a firm (a minority stuck).
+
+import { describe, expect, it } from 'vitest';
+import { canonicalEventSchema, type CanonicalEvent } from '../../lib/events/schema';
+import { parseEntityKey } from '../../lib/events/entity-key';
+import { STUCK_RULES } from './emit';
+import { backfillPlan, generateEvents, simulateDeal, type SimOptions } from './generate';
+import { buildWorld } from './world';
+import { keyOf } from './emit';
+
+const NOW = Date.parse('2026-11-20T12:00:00Z');
+const DEFAULT: SimOptions = { seed: 42, deals: 3000, days: 90, now: NOW };
+const plan = backfillPlan(DEFAULT);
+const all = [...plan.due, ...plan.held];
+const events: CanonicalEvent[] = all.filter((s) => !s.redelivery).map((s) => s.event);
+
+/** refs a type must carry (at least one of each group), per docs/event-conventions.md. */
+const REQUIRED_REFS: Record<string, string[][]> = {
+  'opportunity.won': [],
+  'invoice.disputed': [],
+  'quote.approved': [['crm:opportunity:']],
+  'contract.signed': [['cpq:quote:', 'crm:opportunity:']],
+  'order.created': [['crm:opportunity:'], ['clm:contract:']],
+  'project.provisioned': [['clm:contract:', 'erp:sales_order:']],
+  'billing_schedule.created': [['erp:sales_order:'], ['psa:project:']],
+  'resource.assigned': [['psa:project:']],
+  'milestone.completed': [['psa:project:']],
+  'time.approved': [['psa:project:']],
+  'expense.approved': [['psa:project:']],
+  'invoice.issued': [['erp:sales_order:'], ['psa:milestone:', 'psa:timesheet:', 'psa:expense:', 'erp:billing_schedule:']],
+  'credit_memo.issued': [['erp:invoice:']],
+  'payment.received': [['erp:invoice:']],
+  'payment.failed': [['erp:invoice:']],
+  'cash.applied': [['payments:payment:'], ['erp:invoice:']],
+  'change_order.approved': [['cpq:quote:', 'clm:contract:']],
+  'contract.amended': [['clm:contract:'], ['cpq:change_order:']],
+  'billing_schedule.updated': [['cpq:change_order:']],
+  'sync.requested': [['']],
+  'sync.succeeded': [['']],
+  'sync.failed': [['']],
+};
+
+describe('simulator generator', () => {
+  it('is deterministic: the same seed gives the same events, another seed different ones', () => {
+    const o = { seed: 7, deals: 40, days: 30, now: NOW };
+    const a = [...generateEvents(o)];
+    const b = [...generateEvents(o)];
+    expect(a.length).toBeGreaterThan(200);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    const c = [...generateEvents({ ...o, seed: 8 })];
+    expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
+    // A deal's story does not depend on how many deals were generated before it.
+    const world = buildWorld(7);
+    expect(JSON.stringify(simulateDeal(o, world, 25))).toBe(JSON.stringify(simulateDeal({ ...o }, buildWorld(7), 25)));
+  });
+
+  it('emits only events valid against canonicalEventSchema, with unique ids per distinct event', () => {
+    const invalid: string[] = [];
+    for (const e of events) {
+      const r = canonicalEventSchema.safeParse(e);
+      if (!r.success && invalid.length < 10) invalid.push(`${e.type} ${e.event_id}: ${r.error.message}`);
+    }
+    expect(invalid).toEqual([]);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
+    // A redelivery is the very same event.
+    const byId = new Map(events.map((e) => [e.event_id, e]));
+    const same = (e: CanonicalEvent | undefined) => JSON.stringify({ ...e, received_at: '' });
+    const differing = all.filter((x) => x.redelivery && same(x.event) !== same(byId.get(x.event.event_id)));
+    expect(differing).toEqual([]);
+  });
+
+  it('follows the reference conventions (entity types, refs, money, due dates, periods, dimensions)', () => {
+    // Problems are collected and compared once: 160k expect() calls would be slow.
+    const problems: string[] = [];
+    const check = (ok: unknown, what: string) => {
+      if (!ok && problems.length < 20) problems.push(what);
+    };
+    for (const e of events) {
+      const tag = `${e.type} ${e.entity_id}`;
+      const groups = REQUIRED_REFS[e.type];
+      check(groups, `${tag}: type not covered`);
+      for (const g of groups ?? []) check(e.refs.some((r) => g.some((p) => r.startsWith(p))), `${tag}: refs ${e.refs.join(',')} lack ${g.join('|')}`);
+      for (const r of e.refs) check(parseEntityKey(r), `${tag}: bad ref ${r}`);
+      if (e.amount !== null) check(/^[A-Z]{3}$/.test(e.currency), `${tag}: amount without currency`);
+      for (const d of ['customer', 'region', 'practice', 'legal_entity', 'billing_model']) check(e.attributes[d], `${tag}: no ${d}`);
+      if (e.type === 'invoice.issued') check(e.due_at && Date.parse(e.due_at) > Date.parse(e.occurred_at), `${tag}: due_at`);
+      if (e.type === 'time.approved') {
+        check(e.period_end && Date.parse(e.period_end) < Date.parse(e.occurred_at), `${tag}: period_end`);
+        check(Math.abs(Number(e.attributes.hours) * Number(e.attributes.rate) - e.amount!) < 0.01, `${tag}: hours x rate`);
+      }
+      if (e.source === 'middleware') check(e.attributes.flow_source && e.attributes.flow_target && /^[0-9a-f]{32}$/.test(e.trace_id), `${tag}: flow/trace`);
+      if (e.type === 'opportunity.won') check(e.attributes.owner && e.attributes.customer_tier, `${tag}: owner/tier`);
+    }
+    expect(problems).toEqual([]);
+    const currencies = new Set(events.map((e) => e.currency).filter(Boolean));
+    expect([...currencies].sort()).toEqual(['CAD', 'EUR', 'GBP', 'SGD', 'USD']);
+    expect(new Set(events.map((e) => e.attributes.billing_model)).size).toBe(4);
+  });
+
+  it('injects every stuck rule of DOMAIN.md §5, and the downstream event really never comes', () => {
+    const faults = plan.faults.filter((f) => f.at <= NOW);
+    for (const rule of STUCK_RULES) expect(faults.filter((f) => f.kind === rule).length, rule).toBeGreaterThan(0);
+    // Independent check on the events: who refers to whom.
+    const referrers = new Map<string, CanonicalEvent[]>();
+    for (const e of events) for (const r of e.refs) (referrers.get(r) ?? referrers.set(r, []).get(r)!).push(e);
+    const by = (key: string, type: string) => (referrers.get(key) ?? []).filter((e) => e.type === type);
+    for (const f of faults) {
+      if (f.kind === 'milestone-not-invoiced' || f.kind === 'time-not-billed') expect(by(f.key, 'invoice.issued'), f.key).toHaveLength(0);
+      if (f.kind === 'payment-not-applied') expect(by(f.key, 'cash.applied'), f.key).toHaveLength(0);
+      if (f.kind === 'change-not-reflected') expect(by(f.key, 'billing_schedule.updated'), f.key).toHaveLength(0);
+      if (f.kind === 'approved-not-provisioned') expect(by(f.key, 'project.provisioned'), f.key).toHaveLength(0);
+      if (f.kind === 'signed-not-in-erp') expect(by(f.key, 'order.created'), f.key).toHaveLength(0);
+      if (f.kind === 'provisioned-not-billable') expect(by(f.key, 'billing_schedule.created'), f.key).toHaveLength(0);
+      if (f.kind === 'sync-failed-unrecovered') {
+        const runs = (referrers.get(f.key) ?? []).filter((e) => e.source === 'middleware');
+        const failed = runs.filter((e) => e.type === 'sync.failed');
+        expect(failed.length).toBeGreaterThan(0);
+        const target = failed[0].attributes.flow_target;
+        const lastFail = Math.max(...failed.map((e) => Date.parse(e.occurred_at)));
+        expect(runs.filter((e) => e.type === 'sync.succeeded' && e.attributes.flow_target === target && Date.parse(e.occurred_at) > lastFail)).toHaveLength(0);
+      }
+      if (f.kind === 'invoice-not-collected') {
+        const inv = events.find((e) => e.type === 'invoice.issued' && keyOf(e) === f.key)!;
+        const paid = by(f.key, 'payment.received').reduce((s, e) => s + e.amount!, 0);
+        const credited = by(f.key, 'credit_memo.issued').reduce((s, e) => s + e.amount!, 0);
+        expect(paid + credited).toBeLessThan(inv.amount! - 0.005);
+      }
+    }
+  });
+
+  it('injects delivery faults: duplicates, late and out-of-order delivery, recovered syncs, mismatches, integration-error credits, disputes', () => {
+    expect(all.filter((s) => s.redelivery).length).toBeGreaterThan(0);
+    for (const kind of ['late-delivery', 'out-of-order', 'sync-recovered', 'amount-mismatch', 'credit-integration-error', 'dispute', 'late-step']) {
+      expect(plan.faults.filter((f) => f.kind === kind).length, kind).toBeGreaterThan(0);
+    }
+    // Out of order: some payment is delivered before the invoice it pays.
+    const deliveredAt = new Map(all.filter((s) => !s.redelivery).map((s) => [keyOf(s.event) + s.event.type, s.deliverAt]));
+    const early = all.filter((s) => s.event.type === 'payment.received' && s.deliverAt < (deliveredAt.get(s.event.refs[0] + 'invoice.issued') ?? 0));
+    expect(early.length).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'credit_memo.issued' && e.attributes.reason === 'integration_error')).toBe(true);
+    expect(events.some((e) => e.type === 'invoice.issued' && Math.abs(e.amount! - Number(e.attributes.expected_amount)) > 0.01)).toBe(true);
+  });
+
+  it('looks like a firm: most deals healthy, a minority stuck, events in business hours on weekdays', () => {
+    const world = buildWorld(42);
+    let stuck = 0;
+    for (let i = 0; i < 600; i++) {
+      const d = simulateDeal(DEFAULT, world, i);
+      if (d.faults.some((f) => (STUCK_RULES as readonly string[]).includes(f.kind))) stuck++;
+    }
+    const share = stuck / 600;
+    expect(share).toBeGreaterThan(0.05);
+    expect(share).toBeLessThan(0.45);
+    const human = events.filter((e) => ['contract.signed', 'project.provisioned', 'order.created', 'invoice.issued'].includes(e.type));
+    const weekend = human.filter((e) => [0, 6].includes(new Date(e.occurred_at).getUTCDay()));
+    expect(weekend.length / human.length).toBeLessThan(0.1);
+    const invoices = events.filter((e) => e.type === 'invoice.issued');
+    const unpaidOrLate = new Set(plan.faults.filter((f) => f.kind === 'invoice-not-collected' || f.kind === 'payment-late').map((f) => f.key));
+    expect(invoices.filter((inv) => !unpaidOrLate.has(keyOf(inv))).length / invoices.length).toBeGreaterThan(0.7);
+  });
+});
