@@ -1,0 +1,196 @@
+// The closed loop over the real route handlers, chDB and the in-process bus: a stuck
+// milestone re-synced by finance becomes unstuck when the connector's invoice arrives; a
+// failing connector leaves the action failed with its reason; a repeated request creates
+// one action; exception workflow and replay of a dead letter.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Runtime } from '@/lib/runtime';
+import type { Session } from '@/lib/testing/auth-requests';
+import { eventually, params, req, signInAll } from '@/lib/testing/auth-requests';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-actions-'));
+process.env.CASHTRACE_DATA_DIR = dir;
+process.env.CASHTRACE_CONNECTORS = 'off';
+process.env.CASHTRACE_VERIFIER_INTERVAL_MS = '200';
+process.env.CASHTRACE_ACTION_TIMEOUT_S = '30';
+
+let rt: Runtime;
+let s: Record<string, Session>;
+let actions: typeof import('./route');
+let actionById: typeof import('./[id]/route');
+let bulk: typeof import('./bulk/route');
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+function dealEvents() {
+  const attrs = { customer: 'Acme', region: 'EMEA', practice: 'Data', legal_entity: 'ACME-DE', billing_model: 'milestone' };
+  return [
+    { event_id: 'cl-opp', source: 'crm', type: 'opportunity.won', occurred_at: ago(60), entity_type: 'opportunity', entity_id: 'OPP-CL1', amount: 50000, currency: 'EUR', attributes: attrs },
+    { event_id: 'cl-ctr', source: 'clm', type: 'contract.signed', occurred_at: ago(58), entity_type: 'contract', entity_id: 'CTR-CL1', refs: ['crm:opportunity:OPP-CL1'], amount: 50000, currency: 'EUR' },
+    { event_id: 'cl-so', source: 'erp', type: 'order.created', occurred_at: ago(57), entity_type: 'sales_order', entity_id: 'SO-CL1', refs: ['crm:opportunity:OPP-CL1', 'clm:contract:CTR-CL1'], amount: 50000, currency: 'EUR' },
+    { event_id: 'cl-prj', source: 'psa', type: 'project.provisioned', occurred_at: ago(56), entity_type: 'project', entity_id: 'PRJ-CL1', refs: ['clm:contract:CTR-CL1'] },
+    { event_id: 'cl-bs', source: 'erp', type: 'billing_schedule.created', occurred_at: ago(55), entity_type: 'billing_schedule', entity_id: 'BS-CL1', refs: ['erp:sales_order:SO-CL1', 'psa:project:PRJ-CL1'], amount: 50000, currency: 'EUR' },
+    { event_id: 'cl-ms1', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-CL1', refs: ['psa:project:PRJ-CL1'], amount: 20000, currency: 'EUR' },
+    { event_id: 'cl-ms2', source: 'psa', type: 'milestone.completed', occurred_at: ago(29), entity_type: 'milestone', entity_id: 'MS-CL2', refs: ['psa:project:PRJ-CL1'], amount: 30000, currency: 'EUR' },
+  ];
+}
+
+beforeAll(async () => {
+  const { getRuntime } = await import('@/lib/runtime');
+  rt = await getRuntime();
+  const login = await import('../auth/login/route');
+  s = await signInAll(login.POST);
+  actions = await import('./route');
+  actionById = await import('./[id]/route');
+  bulk = await import('./bulk/route');
+  const { ingestEvents } = await import('@/lib/ingest/pipeline');
+  const r = await ingestEvents(rt, dealEvents(), { collector: 'test' });
+  expect(r.accepted).toBe(7);
+  // The demo systems, with scripted answers: billing refuses, everything else succeeds.
+  const { startSimulatedConnectors } = await import('@/collectors/connectors/simulated');
+  await startSimulatedConnectors(rt, {
+    behaviour: (cmd) =>
+      cmd.target === 'billing' ? { outcome: 'fail', delayMs: 100, error: ['VALIDATION_ERROR', 'required field tax_code is missing'] } : { outcome: 'succeed', delayMs: 300 },
+  });
+});
+
+afterAll(async () => {
+  await rt.shutdown();
+});
+
+async function post(session: Session, body: unknown, key: string) {
+  const res = await actions.POST(req('/api/actions', { method: 'POST', session, body, headers: { 'idempotency-key': key } }));
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function waitForStatus(id: string, statuses: string[]) {
+  return eventually(async () => {
+    const a = (await (await actionById.GET(req(`/api/actions/${id}`, { session: s.finance }), params({ id }))).json()) as { status: string; detail: string; history: { status: string }[] };
+    return statuses.includes(a.status) ? a : null;
+  });
+}
+
+async function stuckIds(): Promise<string[]> {
+  const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
+  const r = await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', limit: 100 });
+  return r.items.map((i) => i.id);
+}
+
+describe('closed loop', () => {
+  it('a stuck milestone re-synced to the ERP is invoiced, the action verified and the item unstuck', async () => {
+    expect(await stuckIds()).toContain('milestone-not-invoiced:psa:milestone:MS-CL1');
+    const { status, json } = await post(s.finance, { kind: 'resync', target: 'erp', entity_key: 'psa:milestone:MS-CL1', reason: 'invoice missing in ERP' }, 'loop-1');
+    expect(status).toBe(201);
+    expect(json.status).toBe('sent');
+    const a = await waitForStatus(String(json.action_id), ['verified', 'failed', 'timed_out']);
+    expect(a.status).toBe('verified');
+    expect(a.history.map((h) => h.status)).toEqual(['requested', 'sent', 'acknowledged', 'verified']);
+    const { sql } = await import('@/lib/clickhouse/sql');
+    const inv = await rt.store.query(
+      sql`SELECT entity_key, refs, toFloat64(amount) AS amount FROM events WHERE type = 'invoice.issued'`,
+      z.object({ entity_key: z.string(), refs: z.array(z.string()), amount: z.number() }),
+    );
+    expect(inv).toHaveLength(1);
+    expect(inv[0].refs).toEqual(['psa:milestone:MS-CL1', 'erp:sales_order:SO-CL1']);
+    expect(inv[0].amount).toBe(20000);
+    const ids = await stuckIds();
+    expect(ids).not.toContain('milestone-not-invoiced:psa:milestone:MS-CL1');
+    expect(ids).toContain('milestone-not-invoiced:psa:milestone:MS-CL2');
+  });
+
+  it('a repeated request with the same Idempotency-Key creates one action', async () => {
+    const body = { kind: 'resync', target: 'erp', entity_key: 'psa:milestone:MS-CL2', reason: 'retry please' };
+    const [a, b] = await Promise.all([post(s.finance, body, 'loop-2'), post(s.finance, body, 'loop-2')]);
+    const c = await post(s.finance, body, 'loop-2');
+    expect(new Set([a.json.action_id, b.json.action_id, c.json.action_id]).size).toBe(1);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(c.json.replayed).toBe(true);
+    const { sql } = await import('@/lib/clickhouse/sql');
+    const rows = await rt.store.query(sql`SELECT count() AS n FROM actions WHERE idempotency_key = 'loop-2'`, z.object({ n: z.coerce.number() }));
+    expect(rows[0].n).toBe(1);
+    const conflict = await post(s.finance, { ...body, reason: 'something else' }, 'loop-2');
+    expect(conflict.status).toBe(409);
+    await waitForStatus(String(a.json.action_id), ['verified']);
+  });
+
+  it('a failing connector leaves the action failed with its reason', async () => {
+    const { json } = await post(s.finance, { kind: 'resync', target: 'billing', entity_key: 'psa:milestone:MS-CL2', reason: 'try billing engine' }, 'loop-3');
+    const a = await waitForStatus(String(json.action_id), ['verified', 'failed', 'timed_out']);
+    expect(a.status).toBe('failed');
+    expect(a.detail).toBe('required field tax_code is missing');
+  });
+
+  it('a record unknown to the source system fails with NOT_FOUND', async () => {
+    const { json } = await post(s.finance, { kind: 'resync', target: 'erp', entity_key: 'psa:milestone:MS-NOPE', reason: 'x' }, 'loop-4');
+    const a = await waitForStatus(String(json.action_id), ['verified', 'failed', 'timed_out']);
+    expect(a.status).toBe('failed');
+    expect(a.detail).toMatch(/not known to the source system/);
+  });
+});
+
+describe('exception workflow and replay', () => {
+  it('acknowledge, assign and resolve change the exception state; time to resolve is measured', async () => {
+    const exception_id = 'milestone-not-invoiced:psa:milestone:MS-CL2';
+    const stuck_since = ago(24);
+    expect((await post(s.finance, { kind: 'acknowledge', exception_id, reason: 'looking', stuck_since }, 'ex-1')).json.status).toBe('verified');
+    const assign = await post(s.finance, { kind: 'assign', exception_id, assignee: 'finance', reason: 'mine' }, 'ex-2');
+    expect(assign.json.status).toBe('verified');
+    const bad = await post(s.finance, { kind: 'assign', exception_id, assignee: 'nobody-here', reason: 'x' }, 'ex-3');
+    expect(bad.status).toBe(400);
+    const { getExceptionStates } = await import('@/lib/actions/exceptions');
+    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toBe('assigned');
+    await post(s.finance, { kind: 'resolve', exception_id, resolution_code: 'fixed_in_source', reason: 'done' }, 'ex-4');
+    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toBe('resolved');
+    const { getExceptionStats } = await import('@/lib/queries/get-exception-stats');
+    const stats = await getExceptionStats(rt.store);
+    expect(stats.total.resolved).toBe(1);
+    expect(stats.total.resolve_hours_p50).toBeGreaterThan(24 * 24 - 1);
+    expect(stats.total.resolve_hours_p50).toBeLessThan(24 * 24 + 1);
+  });
+
+  it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {
+    const refused = await post(s.pmo, { kind: 'acknowledge', exception_id: 'milestone-not-invoiced:psa:milestone:MS-CL2', reason: 'x' }, 'ex-5');
+    expect(refused.status).toBe(403);
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    const bad = { event_id: 'cl-bad-1', source: 'erp', type: 'cash.applied', occurred_at: ago(1), entity_type: 'cash_application', entity_id: 'CA-1', currency: 'euro' };
+    const r = await ingestEvents(rt, [bad], { collector: 'test' });
+    expect(r.rejected).toHaveLength(1);
+    const { sql } = await import('@/lib/clickhouse/sql');
+    const [dl] = await rt.store.query(sql`SELECT toString(id) AS id FROM dead_letters WHERE event_id = 'cl-bad-1'`, z.object({ id: z.string() }));
+    const asFinance = await post(s.finance, { kind: 'replay', dead_letter_id: dl.id, reason: 'x' }, 'rp-0');
+    expect(asFinance.status).toBe(403);
+    const still = await post(s.it, { kind: 'replay', dead_letter_id: dl.id, reason: 'as is' }, 'rp-1');
+    expect(still.json.status).toBe('failed');
+    const fixed = await post(s.it, { kind: 'replay', dead_letter_id: dl.id, mapping: { currency: 'EUR' }, reason: 'currency mapping fixed' }, 'rp-2');
+    const fixedAction = await waitForStatus(String(fixed.json.action_id), ['verified', 'failed']);
+    expect(fixedAction.detail).toMatch(/replayed 1 item/);
+    expect(fixed.json.status).toBe('verified');
+    const n = await rt.store.query(sql`SELECT count() AS n FROM events WHERE event_id = 'cl-bad-1'`, z.object({ n: z.coerce.number() }));
+    expect(n[0].n).toBe(1);
+  });
+
+  it('bulk: a dry run reports per item without creating anything; the real run creates one action each', async () => {
+    const body = {
+      kind: 'acknowledge',
+      reason: 'triage',
+      items: [{ exception_id: 'payment-not-applied:payments:payment:PAY-1' }, { exception_id: 'approved-not-provisioned:clm:contract:CTR-CL1' }],
+      dry_run: true,
+    };
+    const call = (b: unknown) => bulk.POST(req('/api/actions/bulk', { method: 'POST', session: s.finance, body: b, headers: { 'idempotency-key': 'bulk-1' } }));
+    const dry = (await (await call(body)).json()) as { items: { outcome: string }[] };
+    expect(dry.items.map((i) => i.outcome)).toEqual(['would_run', 'refused']);
+    const { sql } = await import('@/lib/clickhouse/sql');
+    const count = async () => (await rt.store.query(sql`SELECT count() AS n FROM actions WHERE startsWith(idempotency_key, 'bulk-1')`, z.object({ n: z.coerce.number() })))[0].n;
+    expect(await count()).toBe(0);
+    const real = (await (await call({ ...body, dry_run: false })).json()) as { items: { outcome: string }[] };
+    expect(real.items.map((i) => i.outcome)).toEqual(['created', 'refused']);
+    const again = (await (await call({ ...body, dry_run: false })).json()) as { items: { outcome: string }[] };
+    expect(again.items.map((i) => i.outcome)).toEqual(['existing', 'refused']);
+    expect(await count()).toBe(1);
+  });
+});

@@ -1,0 +1,25 @@
+// Background services of the actions work inside the app process, started once per
+// runtime: the simulated connectors (CASHTRACE_CONNECTORS=simulated), the action verifier
+// and the alert evaluator. Called from instrumentation.ts at start and, lazily, by the
+// action routes (idempotent).
+
+import { env } from '../../lib/env';
+import type { Runtime } from '../../lib/runtime';
+import { startVerifier } from '../../lib/actions/verifier';
+import { startAlertEvaluator } from '../../lib/alerts/evaluator';
+import { startSimulatedConnectors } from './simulated';
+
+const started = new WeakMap<Runtime, Promise<void>>();
+
+export function ensureActionServices(rt: Runtime): Promise<void> {
+  let p = started.get(rt);
+  if (!p) {
+    p = (async () => {
+      if (env().CASHTRACE_CONNECTORS === 'simulated') await startSimulatedConnectors(rt);
+      startVerifier(rt);
+      startAlertEvaluator(rt);
+    })();
+    started.set(rt, p);
+  }
+  return p;
+}

@@ -1,0 +1,69 @@
+// What an alert rule measures: the breaches it sees now, each with a stable key (the
+// dedup key of its incident), a value and a one-line summary.
+//   stuck_count / stuck_amount: per stuck queue (DOMAIN.md §5), count or money at stake
+//   flow_error_rate: per integration flow (source ▶ target), failed / runs in the window
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import type { AlertRule } from '../contracts/alerts';
+import { getStuckSummary } from '../queries/get-stuck-summary';
+import { STUCK_RULE_NAMES, type StuckRuleName } from '../stuck/rules';
+
+export interface Breach {
+  key: string;
+  value: number;
+  summary: string;
+}
+
+async function stuckBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  const p = rule.params;
+  const only = p.rule && (STUCK_RULE_NAMES as readonly string[]).includes(p.rule) ? [p.rule as StuckRuleName] : undefined;
+  const summary = await getStuckSummary(store, { now, rules: only });
+  const money = rule.kind === 'stuck_amount';
+  return summary.queues
+    .filter((q) => (money ? q.value : q.count) >= p.threshold && (money ? q.value : q.count) > 0)
+    .map((q) => ({
+      key: `stuck:${q.rule}`,
+      value: money ? q.value : q.count,
+      summary: money
+        ? `${q.title}: ${q.value.toFixed(2)} ${summary.reporting_currency} stuck in ${q.count} item(s) (threshold ${p.threshold})`
+        : `${q.title}: ${q.count} stuck item(s) (threshold ${p.threshold})`,
+    }));
+}
+
+const flowRowSchema = z.object({ src: z.string(), dst: z.string(), failed: z.coerce.number(), runs: z.coerce.number() });
+
+async function flowBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  const p = rule.params;
+  const since = new Date(now.getTime() - p.window_minutes * 60_000);
+  const rows = await store.query(
+    sql`SELECT attributes['flow_source'] AS src, attributes['flow_target'] AS dst,
+               countIf(type = 'sync.failed') AS failed, count() AS runs
+        FROM events
+        WHERE type IN ('sync.succeeded', 'sync.failed') AND occurred_at >= ${since} AND occurred_at <= ${now}
+        GROUP BY src, dst HAVING runs >= ${p.min_runs}`,
+    flowRowSchema,
+  );
+  return rows
+    .filter((r) => r.failed / r.runs >= p.threshold && r.failed > 0)
+    .map((r) => ({
+      key: `flow:${r.src}>${r.dst}`,
+      value: r.failed / r.runs,
+      summary: `${r.src} → ${r.dst}: ${r.failed} of ${r.runs} sync runs failed in the last ${p.window_minutes} min (${Math.round((100 * r.failed) / r.runs)} %, threshold ${Math.round(p.threshold * 100)} %)`,
+    }));
+}
+
+export class UnsupportedSignalError extends Error {}
+
+export async function breachesOf(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  switch (rule.kind) {
+    case 'stuck_count':
+    case 'stuck_amount':
+      return stuckBreaches(store, rule, now);
+    case 'flow_error_rate':
+      return flowBreaches(store, rule, now);
+    case 'sla_breaches':
+      throw new UnsupportedSignalError('sla_breaches: no SLA breach query is available yet');
+  }
+}

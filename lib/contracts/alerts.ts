@@ -1,0 +1,65 @@
+// Alert rules: request/response schemas of the admin CRUD API (/api/alerts/rules), shared
+// by the route handlers, the evaluator and the admin page.
+
+import { z } from 'zod';
+
+export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches'] as const;
+export const ALERT_CHANNELS = ['webhook', 'slack'] as const;
+
+/** Per kind: `threshold` (count, money in the reporting currency, or error share 0-1),
+ * `rule` (a stuck rule or SLA policy id, optional: all), `window_minutes` and `min_runs` (flows). */
+export const alertParamsSchema = z.object({
+  threshold: z.number().min(0),
+  rule: z.string().max(100).optional(),
+  window_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  min_runs: z.number().int().min(1).default(5),
+});
+export type AlertParams = z.infer<typeof alertParamsSchema>;
+
+const urlSchema = z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+export const alertRuleInputSchema = z.object({
+  name: z.string().min(1).max(200),
+  kind: z.enum(ALERT_KINDS),
+  params: alertParamsSchema,
+  channel: z.enum(ALERT_CHANNELS),
+  url: urlSchema,
+  /** Reminders while the breach stays open (0: none). */
+  reminder_minutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  enabled: z.boolean().default(true),
+  reason: z.string().max(500).optional(),
+});
+export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
+export const alertRulePatchSchema = alertRuleInputSchema.partial();
+
+export const alertRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  params: alertParamsSchema,
+  channel: z.enum(ALERT_CHANNELS),
+  url: z.string(),
+  reminder_minutes: z.number(),
+  enabled: z.boolean(),
+  updated_at: z.string(),
+  updated_by: z.string(),
+});
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+export const NOTICES = ['opened', 'reminder', 'resolved'] as const;
+export type Notice = (typeof NOTICES)[number];
+
+/** The generic webhook body (Slack channels get {text} instead). */
+export const alertNotificationSchema = z.object({
+  notice: z.enum(NOTICES),
+  delivery_id: z.string(),
+  incident_id: z.string(),
+  rule: z.object({ id: z.string(), name: z.string(), kind: z.enum(ALERT_KINDS) }),
+  breach_key: z.string(),
+  summary: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  opened_at: z.string(),
+  at: z.string(),
+});
+export type AlertNotification = z.infer<typeof alertNotificationSchema>;

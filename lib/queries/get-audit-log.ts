@@ -1,0 +1,51 @@
+// The audit trail, newest first, filtered by time, actor, action, outcome and target.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, join, type Sql } from '../clickhouse/sql';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD');
+
+export const auditQuerySchema = z.object({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  actor: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  outcome: z.string().max(40).optional(),
+  target: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(200),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const auditRowSchema = z.object({
+  id: z.string(),
+  at: z.string().transform((s) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`)),
+  actor_id: z.string(),
+  actor_name: z.string(),
+  actor_role: z.string(),
+  via: z.string(),
+  action: z.string(),
+  target: z.string(),
+  reason: z.string(),
+  outcome: z.string(),
+  details: z.string(),
+  ip: z.string(),
+});
+export type AuditRow = z.infer<typeof auditRowSchema>;
+export const AUDIT_COLUMNS = ['at', 'actor_name', 'actor_role', 'via', 'action', 'target', 'reason', 'outcome', 'details', 'ip', 'id'] as const;
+
+export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise<AuditRow[]> {
+  const c: Sql[] = [sql`1`];
+  if (q.from) c.push(sql`at >= parseDateTime64BestEffort(${q.from}, 3, 'UTC')`);
+  if (q.to) c.push(sql`at < parseDateTime64BestEffort(${q.to}, 3, 'UTC') + INTERVAL 1 DAY`);
+  if (q.actor) c.push(sql`(actor_name = ${q.actor} OR actor_id = ${q.actor})`);
+  if (q.action) c.push(sql`startsWith(action, ${q.action})`);
+  if (q.outcome) c.push(sql`outcome = ${q.outcome}`);
+  if (q.target) c.push(sql`positionCaseInsensitive(target, ${q.target}) > 0`);
+  return store.query(
+    sql`SELECT toString(id) AS id, at, actor_id, actor_name, actor_role, via, action, target, reason, outcome, details, ip
+        FROM audit_log WHERE ${join(c, ' AND ')} ORDER BY at DESC, id LIMIT ${q.limit ?? 200}`,
+    auditRowSchema,
+  );
+}
