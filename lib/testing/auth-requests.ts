@@ -39,7 +39,7 @@ export function req(
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.session) headers.cookie = opts.session.cookie;
-  if (opts.session && opts.csrf !== false && method !== 'GET') headers[CSRF_HEADER] = opts.session.csrf;
+  if (opts.session && opts.csrf !== false && method !== 'GET' && !(CSRF_HEADER in headers)) headers[CSRF_HEADER] = opts.session.csrf;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   return new Request(`${BASE}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
