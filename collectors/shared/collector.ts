@@ -39,6 +39,8 @@ export interface Collector {
   name: string;
   /** 'token': the ingest Bearer token; else a vendor signature check that throws a 401 ApiError. */
   verify: 'token' | ((ctx: DeliveryContext) => void);
+  /** Replaces the Bearer check when `verify` is 'token' (e.g. a token in the URL for senders that cannot set headers). */
+  tokenCheck?: (req: Request, rt: Runtime) => void;
   /** Accepted media types (without parameters); others get 415. */
   contentTypes: string[];
   /** Native bytes ▶ canonical events. Throws (ApiError 400 or any Error) when the body is malformed. */
@@ -72,7 +74,7 @@ export function collectorHandler(collector: Collector, opts: HandlerOptions = {}
       const rt = await runtime();
       const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);
       ctx = { req, url: new URL(req.url), body, contentType: req.headers.get('content-type') ?? '', now: new Date() };
-      if (collector.verify === 'token') verifyIngestToken(req, rt);
+      if (collector.verify === 'token') (collector.tokenCheck ?? verifyIngestToken)(req, rt);
       else collector.verify(ctx);
       const mt = mediaType(ctx.contentType);
       if (!collector.contentTypes.includes(mt)) {
