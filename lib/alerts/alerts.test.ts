@@ -1,0 +1,139 @@
+// Alerts end to end against real chDB and a local HTTP receiver: a breach is announced
+// once, reminded while open, resolved once; a failing receiver is retried with backoff and
+// every attempt recorded; Slack channels get {text}.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { openTempStore } from '../testing/temp-store';
+import { createInProcessBus } from '../bus/in-process';
+import { IngestWriter } from '../ingest/writer';
+import { ingestEvents } from '../ingest/pipeline';
+import type { Runtime } from '../runtime';
+import { createAlertRule, updateAlertRule } from './rules';
+import { evaluateAlerts } from './evaluator';
+
+let store: Store;
+let rt: Runtime;
+let server: http.Server;
+let base = '';
+const received: { path: string; delivery: string; body: Record<string, unknown> }[] = [];
+let failuresLeft = 0;
+
+const FAST = { attempts: 4, baseMs: 30, timeoutMs: 2000 };
+
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+  const writer = await IngestWriter.open(store);
+  const bus = createInProcessBus(async (events) => {
+    const r = await writer.write(events);
+    return { duplicateFlags: r.stored.map((x) => !x) };
+  });
+  rt = { store, bus, batcher: null, ingestToken: 'x'.repeat(20), startedAt: new Date(), shutdown: async () => undefined };
+  server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      if (req.url === '/flaky' && failuresLeft > 0) {
+        failuresLeft -= 1;
+        res.writeHead(503).end('down');
+        return;
+      }
+      received.push({ path: req.url ?? '', delivery: String(req.headers['x-cashtrace-delivery']), body: JSON.parse(data) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.close();
+  await store.close();
+});
+
+function syncRun(i: number, type: 'sync.succeeded' | 'sync.failed', at: Date) {
+  return {
+    event_id: `al-${type}-${i}-${at.getTime()}`,
+    source: 'middleware',
+    type,
+    occurred_at: at.toISOString(),
+    entity_type: 'sync',
+    entity_id: `run-${i}-${at.getTime()}`,
+    refs: [`psa:milestone:MS-${i}`],
+    status: type === 'sync.failed' ? 'HTTP_503' : 'success',
+    attributes: { flow_source: 'psa', flow_target: 'erp' },
+  };
+}
+
+describe('alerts', () => {
+  it('announces a flow breach once, reminds while open, resolves once', async () => {
+    const t0 = new Date();
+    await ingestEvents(rt, [0, 1, 2].map((i) => syncRun(i, 'sync.failed', new Date(t0.getTime() - 60_000))).concat([syncRun(3, 'sync.succeeded', new Date(t0.getTime() - 60_000))]), { collector: 'test' });
+    const rule = await createAlertRule(
+      store,
+      { name: 'PSA→ERP failing', kind: 'flow_error_rate', params: { threshold: 0.5, window_minutes: 30, min_runs: 2 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 10, enabled: true },
+      'test',
+    );
+    const p1 = await evaluateAlerts(rt, t0, FAST);
+    expect(p1.notices.map((n) => n.notice)).toEqual(['opened']);
+    expect(await p1.delivered).toEqual([true]);
+    expect(received).toHaveLength(1);
+    expect(received[0].body).toMatchObject({ notice: 'opened', breach_key: 'flow:psa>erp', value: 0.75, rule: { id: rule.id } });
+
+    // Still breaching a minute later: nothing new (deduplicated per breach).
+    const p2 = await evaluateAlerts(rt, new Date(t0.getTime() + 60_000), FAST);
+    expect(p2.notices).toHaveLength(0);
+    expect(received).toHaveLength(1);
+
+    // Past reminder_minutes: one reminder.
+    const p3 = await evaluateAlerts(rt, new Date(t0.getTime() + 11 * 60_000), FAST);
+    expect(p3.notices.map((n) => n.notice)).toEqual(['reminder']);
+    await p3.delivered;
+    expect(received).toHaveLength(2);
+
+    // Recovered: the window now holds enough successes.
+    const t4 = new Date(t0.getTime() + 12 * 60_000);
+    await ingestEvents(rt, [4, 5, 6, 7, 8].map((i) => syncRun(i, 'sync.succeeded', new Date(t4.getTime() - 1000))), { collector: 'test' });
+    const p4 = await evaluateAlerts(rt, t4, FAST);
+    expect(p4.notices.map((n) => n.notice)).toEqual(['resolved']);
+    await p4.delivered;
+    const p5 = await evaluateAlerts(rt, new Date(t4.getTime() + 60_000), FAST);
+    expect(p5.notices).toHaveLength(0);
+    expect(received.map((r) => r.body.notice)).toEqual(['opened', 'reminder', 'resolved']);
+    expect(new Set(received.map((r) => r.delivery)).size).toBe(3);
+    await updateAlertRule(store, rule.id, { enabled: false }, 'test');
+  });
+
+  it('retries a failing receiver with backoff and records every attempt; Slack gets {text}', async () => {
+    received.length = 0;
+    failuresLeft = 2;
+    const t0 = new Date();
+    await ingestEvents(rt, [10, 11].map((i) => syncRun(i, 'sync.failed', new Date(t0.getTime() - 1000))), { collector: 'test' });
+    const rule = await createAlertRule(
+      store,
+      { name: 'Flows to Slack', kind: 'flow_error_rate', params: { threshold: 0.1, window_minutes: 1, min_runs: 2 }, channel: 'slack', url: `${base}/flaky`, reminder_minutes: 0, enabled: true },
+      'test',
+    );
+    const started = Date.now();
+    const p = await evaluateAlerts(rt, t0, FAST);
+    expect(await p.delivered).toEqual([true]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30 + 60 - 10);
+    expect(received).toHaveLength(1);
+    expect(String(received[0].body.text)).toContain('Flows to Slack');
+    const attempts = await store.query(
+      sql`SELECT attempt, ok, http_status FROM alert_deliveries WHERE rule_id = ${rule.id} ORDER BY attempt`,
+      z.object({ attempt: z.coerce.number(), ok: z.coerce.number(), http_status: z.coerce.number() }),
+    );
+    expect(attempts).toEqual([
+      { attempt: 1, ok: 0, http_status: 503 },
+      { attempt: 2, ok: 0, http_status: 503 },
+      { attempt: 3, ok: 1, http_status: 204 },
+    ]);
+    // reminder_minutes = 0: no reminders, however long it stays open.
+    const later = await evaluateAlerts(rt, new Date(t0.getTime() + 30_000), FAST);
+    expect(later.notices).toHaveLength(0);
+  });
+});
