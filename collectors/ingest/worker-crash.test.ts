@@ -1,0 +1,125 @@
+// Kill-and-restart: the standalone worker is SIGKILLed mid-batch while consuming from a
+// real JetStream; after a restart every event is in ClickHouse exactly once.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { startNatsServer, type NatsServer } from '../../lib/testing/nats';
+import { tempDir } from '../../lib/testing/temp-store';
+import { createStore } from '../../lib/clickhouse/client';
+import { sql } from '../../lib/clickhouse/sql';
+import { subjects } from '../../lib/bus/types';
+
+const PREFIX = 'crashtest';
+const TOTAL = 30_000;
+let nats: NatsServer;
+const dataDir = tempDir('cashtrace-crash-');
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+});
+afterAll(async () => {
+  await nats.stop();
+});
+
+function startWorker(): { proc: ChildProcess; output: () => string } {
+  let out = '';
+  // `node --import tsx` runs the worker in this one process (the tsx CLI would fork a child
+  // that survives a SIGKILL of its parent).
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'collectors/ingest/worker-main.ts'], {
+    env: {
+      ...process.env,
+      NATS_URL: nats.url,
+      CASHTRACE_NATS_PREFIX: PREFIX,
+      CASHTRACE_DATA_DIR: dataDir,
+      CASHTRACE_BATCH_MAX_ROWS: '2000',
+      CASHTRACE_BATCH_MAX_WAIT_MS: '20',
+      CASHTRACE_INGEST_TOKEN: 'crash-test-token-0123456789',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d) => (out += d.toString()));
+  proc.stderr!.on('data', (d) => (out += d.toString()));
+  return { proc, output: () => out };
+}
+
+async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill(signal);
+  await exited;
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function event(i: number) {
+  const deal = Math.floor(i / 10);
+  return {
+    event_id: `crash-${i}`,
+    source: 'psa',
+    type: 'time.approved',
+    occurred_at: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(),
+    entity_type: 'timesheet',
+    entity_id: `TS-${i}`,
+    refs: [`crm:opportunity:OPP-${deal}`],
+    amount: 100,
+    currency: 'USD',
+  };
+}
+
+describe('ingest worker crash', () => {
+  it('loses nothing and doubles nothing when killed mid-batch', async () => {
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    const names = subjects(PREFIX);
+    const first = startWorker();
+    // The worker creates the stream; wait until it is consuming.
+    await waitFor(() => first.output().includes('consuming'), 60_000, 'worker start').catch((e) => {
+      throw new Error(`${e.message}\n${first.output()}`);
+    });
+    const pubs: Promise<unknown>[] = [];
+    for (let b = 0; b < TOTAL / 500; b++) {
+      const body = JSON.stringify(Array.from({ length: 500 }, (_, k) => event(b * 500 + k)));
+      pubs.push(js.publish(names.ingestBatch, new TextEncoder().encode(body), { msgID: `batch-${b}` }));
+    }
+    await Promise.all(pubs);
+    // Kill as soon as some (not all) rows are in: the kill lands between or inside inserts.
+    await waitFor(() => /inserted [1-9]\d{3,}/.test(first.output()), 120_000, 'first inserts').catch((e) => {
+      throw new Error(`${e.message}\n${first.output()}`);
+    });
+    await stopProcess(first.proc, 'SIGKILL');
+    const insertedBeforeKill = Math.max(...[...first.output().matchAll(/inserted (\d+)/g)].map((m) => Number(m[1])));
+    expect(insertedBeforeKill).toBeLessThan(TOTAL);
+
+    // Republish a few batches too: a producer retrying after the crash must not double anything.
+    for (let b = 0; b < 3; b++) {
+      const body = JSON.stringify(Array.from({ length: 500 }, (_, k) => event(b * 500 + k)));
+      await js.publish(names.ingestBatch, new TextEncoder().encode(body), { msgID: `retry-${b}` });
+    }
+
+    const second = startWorker();
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(names.streamIngest, names.writerConsumer).catch(() => null);
+      return !!info && info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 180_000, 'the restarted worker to drain the stream');
+    await stopProcess(second.proc, 'SIGTERM');
+    await nc.close();
+
+    const store = await createStore({ dataDir });
+    const [row] = await store.query<{ total: string; distinct_ids: string; orphans: string }>(
+      sql`SELECT count() AS total, uniqExact(event_id) AS distinct_ids, countIf(correlation_id = '') AS orphans FROM events`,
+    );
+    expect(Number(row.distinct_ids)).toBe(TOTAL);
+    expect(Number(row.total)).toBe(TOTAL);
+    expect(Number(row.orphans)).toBe(0);
+    await store.close();
+  }, 400_000);
+});
