@@ -136,4 +136,29 @@ describe('alerts', () => {
     const later = await evaluateAlerts(rt, new Date(t0.getTime() + 30_000), FAST);
     expect(later.notices).toHaveLength(0);
   });
+
+  it('stuck-queue thresholds (count, money) and SLA breaches are evaluated from the views queries', async () => {
+    received.length = 0;
+    const ago = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+    await ingestEvents(
+      rt,
+      [
+        { event_id: 'st-opp', source: 'crm', type: 'opportunity.won', occurred_at: ago(60), entity_type: 'opportunity', entity_id: 'OPP-ST', amount: 9000, currency: 'EUR', attributes: { customer: 'Umbrella', region: 'EMEA' } },
+        { event_id: 'st-prj', source: 'psa', type: 'project.provisioned', occurred_at: ago(50), entity_type: 'project', entity_id: 'PRJ-ST', refs: ['crm:opportunity:OPP-ST'] },
+        { event_id: 'st-ms', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-ST', refs: ['psa:project:PRJ-ST'], amount: 4000, currency: 'EUR' },
+      ],
+      { collector: 'test' },
+    );
+    const count = await createAlertRule(store, { name: 'Uninvoiced milestones', kind: 'stuck_count', params: { threshold: 1, rule: 'milestone-not-invoiced', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
+    const money = await createAlertRule(store, { name: 'Too much unbilled', kind: 'stuck_amount', params: { threshold: 1_000_000, rule: 'milestone-not-invoiced', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
+    const sla = await createAlertRule(store, { name: 'SLA', kind: 'sla_breaches', params: { threshold: 1, window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
+    const p = await evaluateAlerts(rt, new Date(), FAST);
+    await p.delivered;
+    expect(p.skipped).toEqual([]);
+    const mine = p.notices.filter((n) => n.rule.id === count.id);
+    expect(mine.map((n) => [n.notice, n.breach_key, n.value])).toEqual([['opened', 'stuck:milestone-not-invoiced', 1]]);
+    expect(p.notices.filter((n) => n.rule.id === money.id)).toHaveLength(0);
+    // The SLA rule ran against the views' breach query; every breach it reported is a policy key.
+    expect(p.notices.filter((n) => n.rule.id === sla.id).every((n) => n.breach_key.startsWith('sla:'))).toBe(true);
+  });
 });

@@ -2,12 +2,14 @@
 // dedup key of its incident), a value and a one-line summary.
 //   stuck_count / stuck_amount: per stuck queue (DOMAIN.md §5), count or money at stake
 //   flow_error_rate: per integration flow (source ▶ target), failed / runs in the window
+//   sla_breaches: per SLA policy, the number of open breaches
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import type { AlertRule } from '../contracts/alerts';
 import { getStuckSummary } from '../queries/get-stuck-summary';
+import { getSlaBreaches } from '../queries/get-sla-breaches';
 import { STUCK_RULE_NAMES, type StuckRuleName } from '../stuck/rules';
 
 export interface Breach {
@@ -54,7 +56,17 @@ async function flowBreaches(store: Store, rule: AlertRule, now: Date): Promise<B
     }));
 }
 
-export class UnsupportedSignalError extends Error {}
+async function slaBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  const p = rule.params;
+  const r = await getSlaBreaches(store, { now: now.toISOString(), policy: p.rule, kind: 'open', limit: 1 });
+  return r.policies
+    .filter((x) => x.open_breaches > 0 && x.open_breaches >= p.threshold)
+    .map((x) => ({
+      key: `sla:${x.policy_id}`,
+      value: x.open_breaches,
+      summary: `SLA "${x.name}" (${x.severity}): ${x.open_breaches} open breach(es) (threshold ${p.threshold})`,
+    }));
+}
 
 export async function breachesOf(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   switch (rule.kind) {
@@ -64,6 +76,6 @@ export async function breachesOf(store: Store, rule: AlertRule, now: Date): Prom
     case 'flow_error_rate':
       return flowBreaches(store, rule, now);
     case 'sla_breaches':
-      throw new UnsupportedSignalError('sla_breaches: no SLA breach query is available yet');
+      return slaBreaches(store, rule, now);
   }
 }
