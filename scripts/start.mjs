@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `npm start`: builds the app if needed, starts it on PORT (default 3000) and, unless
+// CASHTRACE_SIMULATOR=off, the demo firm's simulator feeding it live data.
+
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+const env = { ...process.env };
+env.PORT ||= '3000';
+env.CASHTRACE_DATA_DIR ||= './data';
+env.CASHTRACE_SIMULATOR ||= 'live';
+const distDir = env.CASHTRACE_DIST_DIR || '.next';
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const buildId = path.join(distDir, 'BUILD_ID');
+const sources = Math.max(...['app', 'lib', 'collectors', 'sql'].map(newestMtime), fs.statSync('package.json').mtimeMs, fs.statSync('next.config.js').mtimeMs);
+if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < sources) {
+  console.log('[cashtrace] building the dashboard (first start or sources changed)…');
+  const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// One ingest token shared by the server and the simulator; kept beside the data.
+if (!env.CASHTRACE_INGEST_TOKEN) {
+  const file = path.resolve(env.CASHTRACE_DATA_DIR, 'ingest-token');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `ct_ingest_${crypto.randomBytes(24).toString('base64url')}`, { mode: 0o600 });
+  env.CASHTRACE_INGEST_TOKEN = fs.readFileSync(file, 'utf8').trim();
+}
+
+const children = [];
+function run(name, args) {
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (name === 'server') {
+      console.log(`[cashtrace] server exited (${signal ?? code})`);
+      shutdown(code ?? 1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 10_000).unref();
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+run('server', [nextBin, 'start', '-p', env.PORT]);
+const base = `http://127.0.0.1:${env.PORT}`;
+
+async function waitHealthy() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.ok) return true;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+if (await waitHealthy()) {
+  console.log(`\n  Cashtrace is running: http://localhost:${env.PORT}`);
+  console.log(`  Ingest token: ${env.CASHTRACE_INGEST_TOKEN}`);
+  console.log(`  Simulator: ${env.CASHTRACE_SIMULATOR}\n`);
+  if (env.CASHTRACE_SIMULATOR !== 'off' && !stopping) {
+    env.CASHTRACE_URL ||= base;
+    run('simulator', ['--import', 'tsx', 'collectors/simulator/main.ts']);
+  }
+} else {
+  console.error('[cashtrace] the server did not become healthy');
+  shutdown(1);
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite — unit and integration tests (vitest, against chDB and a
+// real nats-server) then end-to-end tests (Playwright in Debian Chromium against the
+// built app) — and one plain total line: `N passed, N failed`.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+fs.mkdirSync('test-results', { recursive: true });
+
+const need = [
+  ['nats-server', ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'], 'apt-get install -y nats-server'],
+  ['chromium', ['/usr/bin/chromium'], 'apt-get install -y chromium'],
+];
+for (const [name, paths, fix] of need) {
+  if (!paths.some((p) => fs.existsSync(p))) {
+    console.error(`[test] ${name} is missing: ${fix} (or run .ci/run, which installs it)`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+let passed = 0;
+let failed = 0;
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// 1. vitest
+const vitestJson = 'test-results/vitest.json';
+fs.rmSync(vitestJson, { force: true });
+const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], { stdio: 'inherit' });
+const vr = readJson(vitestJson);
+if (vr) {
+  passed += vr.numPassedTests;
+  failed += vr.numFailedTests + (vr.numFailedTestSuites > 0 && vr.numFailedTests === 0 ? vr.numFailedTestSuites : 0);
+} else {
+  console.error(`[test] vitest produced no report (exit ${v.status})`);
+  failed += 1;
+}
+
+// 2. Playwright
+const e2eJson = 'test-results/e2e.json';
+if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
+  fs.rmSync(e2eJson, { force: true });
+  const p = spawnSync(bin('playwright'), ['test'], { stdio: 'inherit' });
+  const pr = readJson(e2eJson);
+  if (pr?.stats) {
+    passed += pr.stats.expected + (pr.stats.flaky ?? 0);
+    failed += pr.stats.unexpected;
+    if ((pr.errors ?? []).length > 0 && pr.stats.expected + pr.stats.unexpected === 0) failed += 1;
+  } else {
+    console.error(`[test] Playwright produced no report (exit ${p.status})`);
+    failed += 1;
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
