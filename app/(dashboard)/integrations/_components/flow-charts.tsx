@@ -9,12 +9,14 @@ import styles from './integrations.module.css';
 const COLORS = ['#2f6fed', '#d64545', '#1f9d55', '#c98a06', '#7c3aed', '#0ea5e9', '#db2777', '#64748b'];
 const MAX_SERIES = 8;
 
-function pivot(trend: FlowTrendRow[], flows: string[], value: (t: FlowTrendRow) => number | null) {
+/** One row per bucket; a flow without runs in a bucket gets `missing` (0 runs, no rate). */
+function pivot(trend: FlowTrendRow[], flows: string[], value: (t: FlowTrendRow) => number | null, missing: number | null) {
   const rows = new Map<string, Record<string, number | string | null>>();
+  for (const b of new Set(trend.map((t) => t.bucket))) rows.set(b, Object.fromEntries([['bucket', b], ...flows.map((f) => [f, missing])]));
   for (const t of trend) {
     const name = flowLabel(t);
     if (!flows.includes(name)) continue;
-    const row = rows.get(t.bucket) ?? { bucket: t.bucket };
+    const row = rows.get(t.bucket)!;
     row[name] = value(t);
     rows.set(t.bucket, row);
   }
@@ -26,8 +28,8 @@ export function FlowCharts({ trend, bucket }: { trend: FlowTrendRow[]; bucket: '
   const volume = new Map<string, number>();
   for (const t of trend) volume.set(flowLabel(t), (volume.get(flowLabel(t)) ?? 0) + t.runs);
   const flows = [...volume.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_SERIES).map(([k]) => k);
-  const runs = pivot(trend, flows, (t) => t.runs);
-  const errors = pivot(trend, flows, (t) => (t.runs > 0 ? Math.round((t.failures / t.runs) * 1000) / 10 : null));
+  const runs = pivot(trend, flows, (t) => t.runs, 0);
+  const errors = pivot(trend, flows, (t) => (t.runs > 0 ? Math.round((t.failures / t.runs) * 1000) / 10 : null), null);
   const tick = (v: string) => (bucket === 'hour' ? v.slice(11, 16) : v.slice(5, 10));
   const label = (v: unknown) => (bucket === 'hour' ? String(v).slice(0, 16).replace('T', ' ') : String(v).slice(0, 10));
 
@@ -43,7 +45,7 @@ export function FlowCharts({ trend, bucket }: { trend: FlowTrendRow[]; bucket: '
             <Tooltip labelFormatter={label} formatter={(v) => `${v}${unit}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {flows.map((f, i) => (
-              <Line key={f} type="monotone" dataKey={f} stroke={COLORS[i % COLORS.length]} dot={data.length < 40} strokeWidth={1.8} connectNulls isAnimationActive={false} />
+              <Line key={f} type="monotone" dataKey={f} stroke={COLORS[i % COLORS.length]} dot={data.length < 40} strokeWidth={1.8} connectNulls={unit === '%'} isAnimationActive={false} />
             ))}
           </LineChart>
         </ResponsiveContainer>

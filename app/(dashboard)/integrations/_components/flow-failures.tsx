@@ -54,8 +54,20 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
               {data.items.map((f) => (
                 <tr key={`${f.origin}:${f.run_id}`} data-testid="failure-row">
                   <td>{fmtTime(f.at)}</td>
-                  <td className="mono">{f.record}</td>
-                  <td>{f.correlation_id ? <Link href={dealHref(f.correlation_id)} className="mono">{f.correlation_id}</Link> : <span className="muted">unstitched</span>}</td>
+                  <td className="mono">
+                    <span className={styles.truncate} title={f.record}>
+                      {f.record}
+                    </span>
+                  </td>
+                  <td>
+                    {f.correlation_id ? (
+                      <Link href={dealHref(f.correlation_id)} className="mono" prefetch={false} data-testid="failure-deal-link">
+                        {f.correlation_id}
+                      </Link>
+                    ) : (
+                      <span className="muted">unstitched</span>
+                    )}
+                  </td>
                   <td>
                     <span className="badge bad">{f.status || 'failed'}</span> {f.dead_letter && <span className="badge warn">dead-lettered</span>}
                   </td>

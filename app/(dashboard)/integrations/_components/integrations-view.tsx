@@ -68,7 +68,7 @@ export function IntegrationsView() {
           <>
             <FlowTable flows={data.flows} selected={selected} onSelect={(k) => setParam('flow', k === selected ? null : k)} />
             <p className={styles.note}>
-              Runs are middleware sync outcomes and traced runs; latency comes from spans. Time to recover: first failure of a record → its next success on the same target.
+              Runs are middleware sync outcomes and traced runs. Latency: span duration, else sync requested → outcome. Time to recover: first failure of a record → its next success on the same target.
               Select a flow to see its failing records.
             </p>
             <div style={{ marginTop: 12 }}>

@@ -35,7 +35,14 @@ export function Waterfall({ spans, total, selected, onSelect }: { spans: TraceSp
       </div>
       {rows.map((s) => {
         const tone = statusTone(s);
-        const right = s.offset_ms + s.duration_ms > span * 0.8;
+        // The duration label sits after the bar; near the right edge inside a wide bar, or before a narrow one.
+        const nearRight = s.offset_ms + s.duration_ms > span * 0.8;
+        const inside = nearRight && s.duration_ms > span * 0.08;
+        const labelStyle = !nearRight
+          ? { left: `calc(${pct(s.offset_ms + s.duration_ms)} + 4px)` }
+          : inside
+            ? { right: `calc(${100 - Math.min(100, ((s.offset_ms + s.duration_ms) / span) * 100)}% + 6px)` }
+            : { right: `calc(${100 - (s.offset_ms / span) * 100}% + 4px)` };
         return (
           <div
             key={s.span_id}
@@ -66,8 +73,8 @@ export function Waterfall({ spans, total, selected, onSelect }: { spans: TraceSp
                 <span key={i} className={styles.marker} style={{ left: pct(Math.max(0, Date.parse(e.time) - startMs)) }} title={e.name} />
               ))}
               <span
-                className={styles.barLabel}
-                style={right ? { right: `calc(${100 - (s.offset_ms / span) * 100}% + 4px)` } : { left: `calc(${pct(s.offset_ms + s.duration_ms)} + 4px)` }}
+                className={`${styles.barLabel} ${inside ? styles.barLabelInside : ''}`}
+                style={labelStyle}
               >
                 {fmtMs(s.duration_ms)}
               </span>
