@@ -32,6 +32,8 @@ export interface Delivery {
   invalid?: InvalidItem[];
   /** A delivery that carries no events by design (e.g. Xero's intent-to-receive). */
   handshake?: boolean;
+  /** Where each item came from (e.g. file line numbers), index-aligned with events then invalid. */
+  origins?: number[];
 }
 
 export interface Collector {

@@ -1,0 +1,6 @@
+// POST /api/ingest/files: CSV / JSONL uploads with a declared mapping (see collectors/files).
+import { collectorHandler } from '@/collectors/shared/collector';
+import { filesCollector } from '@/collectors/files/collector';
+
+export const dynamic = 'force-dynamic';
+export const POST = collectorHandler(filesCollector);
