@@ -14,6 +14,8 @@ export const FX_RATES: Record<string, number> = {
   USD: 0.9,
   GBP: 1.2,
   CHF: 1.05,
+  CAD: 0.68,
+  SGD: 0.69,
   SEK: 0.09,
   JPY: 0.006,
 };

@@ -17,7 +17,7 @@ export type StuckItemsParams = Filters &
     thresholds?: ThresholdOverrides;
   };
 
-const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: true, state: true, since: true }).extend({
+const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: true, state: true, assignee: true, since: true }).extend({
   anchor_at: chTimestamp,
   late_hours: num,
   elapsed_hours: num,

@@ -27,7 +27,7 @@ export const CALENDARS: BusinessCalendar[] = [
   {
     id: 'de',
     name: 'Germany',
-    legal_entities: ['Cashtrace GmbH', 'DE01'],
+    legal_entities: ['DE01', 'Cashtrace GmbH', 'Cashtrace Beratung GmbH'],
     working_days: [1, 2, 3, 4, 5],
     holidays: [
       ...DEFAULT_HOLIDAYS,
@@ -41,7 +41,7 @@ export const CALENDARS: BusinessCalendar[] = [
   {
     id: 'uk',
     name: 'United Kingdom',
-    legal_entities: ['Cashtrace Ltd', 'UK01'],
+    legal_entities: ['UK01', 'Cashtrace Ltd', 'Cashtrace Consulting UK Ltd.'],
     working_days: [1, 2, 3, 4, 5],
     holidays: [
       ...DEFAULT_HOLIDAYS,
@@ -54,7 +54,7 @@ export const CALENDARS: BusinessCalendar[] = [
   {
     id: 'us',
     name: 'United States',
-    legal_entities: ['Cashtrace Inc', 'US01'],
+    legal_entities: ['US01', 'Cashtrace Inc', 'Cashtrace Consulting Inc.'],
     working_days: [1, 2, 3, 4, 5],
     holidays: [
       { date: '2025-12-25', name: 'Christmas Day' },
@@ -64,6 +64,35 @@ export const CALENDARS: BusinessCalendar[] = [
       { date: '2026-07-03', name: 'Independence Day (observed)' },
       { date: '2026-09-07', name: 'Labor Day' },
       { date: '2026-11-26', name: 'Thanksgiving' },
+      { date: '2026-12-25', name: 'Christmas Day' },
+    ],
+  },
+  {
+    id: 'ca',
+    name: 'Canada',
+    legal_entities: ['CA01', 'Cashtrace Consulting Canada Ltd.'],
+    working_days: [1, 2, 3, 4, 5],
+    holidays: [
+      ...DEFAULT_HOLIDAYS.filter((h) => h.name !== 'Easter Monday'),
+      { date: '2026-02-16', name: 'Family Day' },
+      { date: '2026-05-18', name: 'Victoria Day' },
+      { date: '2026-07-01', name: 'Canada Day' },
+      { date: '2026-09-07', name: 'Labour Day' },
+      { date: '2026-10-12', name: 'Thanksgiving' },
+    ],
+  },
+  {
+    id: 'sg',
+    name: 'Singapore',
+    legal_entities: ['SG01', 'Cashtrace Consulting Pte. Ltd.'],
+    working_days: [1, 2, 3, 4, 5],
+    holidays: [
+      { date: '2026-01-01', name: "New Year's Day" },
+      { date: '2026-02-17', name: 'Chinese New Year' },
+      { date: '2026-02-18', name: 'Chinese New Year (day 2)' },
+      { date: '2026-04-03', name: 'Good Friday' },
+      { date: '2026-05-01', name: 'Labour Day' },
+      { date: '2026-08-10', name: 'National Day (observed)' },
       { date: '2026-12-25', name: 'Christmas Day' },
     ],
   },

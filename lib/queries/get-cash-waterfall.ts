@@ -1,0 +1,81 @@
+// The cash waterfall (booked → provisioned → delivered → invoiced → collected) and the
+// breakdowns by dimension, for the cohort of deals booked (contract signed) in the window.
+// Money per deal is in its contract currency; totals are converted to the reporting one.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, type Sql } from '../clickhouse/sql';
+import { DIMENSIONS, type Dimension } from '../events/catalogue';
+import { toReporting } from '../money/rates';
+import { WATERFALL_STAGES } from '../contracts/kpis';
+import { dealScope, timeWindow, type Filters } from './filters';
+import { num } from './row-types';
+
+type Params = Filters & { now: Date };
+
+/** One row per deal of the cohort with its dimensions and money per stage. */
+function cohort(p: Params): Sql {
+  return sql`(SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
+        max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS currency,
+        toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS booked,
+        if(min(provisioned_at) IS NOT NULL AND min(provisioned_at) <= ${p.now}, booked, 0) AS provisioned,
+        toFloat64(sum(delivered_value)) AS delivered, toFloat64(sum(invoiced_value)) AS invoiced,
+        toFloat64(sum(paid_value)) AS collected,
+        dateDiff('second', min(quote_approved_at), min(first_payment_at)) / 86400 AS q2c_days
+      FROM deal_summary WHERE ${dealScope(p)}
+      GROUP BY correlation_id
+      HAVING min(contract_signed_at) IS NOT NULL AND ${timeWindow(p, sql`min(contract_signed_at)`)}
+        AND min(contract_signed_at) <= ${p.now})`;
+}
+
+export async function getCashWaterfall(store: Store, p: Params) {
+  const rows = await store.query(
+    sql`SELECT currency, sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
+        sum(invoiced) AS a_invoiced, sum(collected) AS a_collected,
+        sum(${toReporting(sql`booked`, sql`currency`)}) AS r_booked, sum(${toReporting(sql`provisioned`, sql`currency`)}) AS r_provisioned,
+        sum(${toReporting(sql`delivered`, sql`currency`)}) AS r_delivered, sum(${toReporting(sql`invoiced`, sql`currency`)}) AS r_invoiced,
+        sum(${toReporting(sql`collected`, sql`currency`)}) AS r_collected
+      FROM ${cohort(p)} GROUP BY currency ORDER BY currency`,
+    z.object({
+      currency: z.string(), a_booked: num, a_provisioned: num, a_delivered: num, a_invoiced: num, a_collected: num,
+      r_booked: num, r_provisioned: num, r_delivered: num, r_invoiced: num, r_collected: num,
+    }),
+  );
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const total = WATERFALL_STAGES.map((stage) => ({ stage, value: r2(rows.reduce((s, r) => s + r[`r_${stage}`], 0)) }));
+  const byCurrency = rows.flatMap((r) => WATERFALL_STAGES.map((stage) => ({ currency: r.currency, stage, amount: r2(r[`a_${stage}`]) })));
+  return { total, byCurrency };
+}
+
+const breakdownSchema = z.object({
+  region: z.string().nullable(), practice: z.string().nullable(), legal_entity: z.string().nullable(),
+  customer: z.string().nullable(), billing_model: z.string().nullable(),
+  deals: num, r_booked: num, r_invoiced: num, r_collected: num, q2c: num.nullable(),
+});
+
+/** Per dimension value (top 12 by booked money): deals, booked, invoiced, collected, quote-to-cash p50 (days). */
+export async function getBreakdowns(store: Store, p: Params) {
+  const rows = await store.query(
+    sql`SELECT region, practice, legal_entity, customer, billing_model, count() AS deals,
+        round(sum(${toReporting(sql`booked`, sql`currency`)}), 2) AS r_booked,
+        round(sum(${toReporting(sql`invoiced`, sql`currency`)}), 2) AS r_invoiced,
+        round(sum(${toReporting(sql`collected`, sql`currency`)}), 2) AS r_collected,
+        quantileExactIf(0.5)(q2c_days, q2c_days IS NOT NULL) AS q2c
+      FROM ${cohort(p)}
+      GROUP BY GROUPING SETS ((region), (practice), (legal_entity), (customer), (billing_model))
+      SETTINGS group_by_use_nulls = 1`,
+    breakdownSchema,
+  );
+  const out = {} as Record<Dimension, { value: string; deals: number; booked: number; invoiced: number; collected: number; quote_to_cash_p50: number | null }[]>;
+  for (const d of DIMENSIONS) {
+    out[d] = rows
+      .filter((r) => r[d] !== null)
+      .map((r) => ({
+        value: r[d]!, deals: r.deals, booked: r.r_booked, invoiced: r.r_invoiced, collected: r.r_collected,
+        quote_to_cash_p50: r.q2c === null || !Number.isFinite(r.q2c) ? null : Math.round(r.q2c * 100) / 100,
+      }))
+      .sort((a, b) => b.booked - a.booked || a.value.localeCompare(b.value))
+      .slice(0, 12);
+  }
+  return out;
+}

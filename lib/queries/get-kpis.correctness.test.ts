@@ -1,0 +1,91 @@
+// Correctness of the executive KPIs and the cash waterfall on the hand-built book.
+
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { openTempStore } from '../testing/temp-store';
+import { loadFixture } from '../testing/load-fixture';
+import { FIXTURE_NOW } from '../testing/q2c-fixture';
+import { getKpis } from './get-kpis';
+import type { KpisResponse } from '../contracts/kpis';
+
+let store: Store;
+let r: KpisResponse;
+beforeAll(async () => {
+  store = (await openTempStore()).store;
+  const loaded = await loadFixture(store);
+  expect(loaded.duplicates).toBe(1);
+  r = await getKpis(store, { from: '2026-01-01', to: '2026-04-10', now: FIXTURE_NOW.toISOString() });
+});
+afterAll(async () => store?.close());
+
+const kpi = (id: string) => r.kpis.find((k) => k.id === id)!;
+const d = (days: number, hours = 0) => Math.round((days + hours / 24) * 10000) / 10000;
+
+describe('KPIs on the hand-built book', () => {
+  it('covers the window and the previous period of the same length', () => {
+    expect(r.window).toEqual({ from: '2026-01-01', to: '2026-04-10', previous_from: '2025-09-23', bucket: 'week' });
+  });
+
+  // p50/p90 are exact nearest-rank quantiles (ClickHouse quantileExact: element floor(q·n) of the sorted values)
+  it.each([
+    // [kpi, n, p50, p90]
+    ['quote_to_project', 3, 50, 72], // C 48 h, A 50 h, B 72 h
+    ['contract_to_billing_setup', 2, 47, 47], // C 27 h, A 47 h
+    ['quote_to_cash', 2, 30, 30], // A 28 d 23 h, C 30 d (PAY-C1)
+    ['milestone_to_invoice', 3, d(6, 23), 8], // MS-C1 3 d, MS-A1 6 d 23 h, MS-C2 8 d
+    ['invoice_to_cash', 2, 20, 20], // INV-A1 5 d, INV-C2 20 d (paid by the payment that arrived before it)
+    ['payment_application_lag', 3, 2, 25], // PAY-C1 2 h, PAY-C3 2 h, PAY-A1 25 h
+  ])('%s: n=%d p50=%d p90=%d', (id, n, p50, p90) => {
+    expect([kpi(id).n, kpi(id).p50, kpi(id).p90, kpi(id).value]).toEqual([n, p50, p90, p50]);
+  });
+
+  it('rates and shares', () => {
+    expect(kpi('integration_failure_rate')).toMatchObject({ n: 4, value: 0.75 }); // SY-1, SY-2, SY-4 failed; SY-3 succeeded
+    expect(kpi('invoice_exception_rate')).toMatchObject({ n: 4, value: 0.25 }); // INV-C1 credited
+    expect(kpi('time_billed_within_sla')).toMatchObject({ n: 2, value: 0.5 }); // TS-B2 billed in time, TS-B1 late
+    expect(kpi('integration_mttr')).toMatchObject({ n: 1, value: 2 }); // MS-C2 → ERP recovered after 2 h
+    expect(kpi('traceability')).toMatchObject({ n: 5, value: 1 });
+  });
+
+  it('DSO: open receivables ÷ invoiced × days, in EUR', () => {
+    // invoiced 40000 + 2700 + 36000 + 57600 = 136300; open 2700 (INV-B1) + 16800 (INV-C1) = 19500; 100 days
+    expect(kpi('dso').value).toBe(Math.round((19500 / 136300) * 100 * 100) / 100);
+    expect(kpi('dso').previous).toBeNull();
+  });
+
+  it('has a weekly trend, targets and no previous figures before the book began', () => {
+    const q = kpi('quote_to_project');
+    expect(q.trend.map((t) => [t.bucket, t.value])).toEqual([['2026-02-02', 48], ['2026-03-02', 50], ['2026-03-09', 72]]);
+    expect(q.target).toBe(48);
+    expect(q.previous).toBeNull();
+    expect(q.change).toBeNull();
+  });
+
+  it('cash waterfall in EUR and per currency (the duplicate payment counted once)', () => {
+    expect(r.waterfall).toEqual([
+      { stage: 'booked', value: 261000 },
+      { stage: 'provisioned', value: 241000 },
+      { stage: 'delivered', value: 215125 },
+      { stage: 'invoiced', value: 136300 },
+      { stage: 'collected', value: 115600 },
+    ]);
+    const gbp = r.waterfall_by_currency.filter((x) => x.currency === 'GBP').map((x) => x.amount);
+    expect(gbp).toEqual([80000, 80000, 92000, 78000, 63000]);
+    const usd = r.waterfall_by_currency.filter((x) => x.currency === 'USD').map((x) => x.amount);
+    expect(usd).toEqual([50000, 50000, 5250, 3000, 0]);
+  });
+
+  it('breaks down by region and billing model', () => {
+    expect(r.breakdowns.region).toEqual([
+      { value: 'EMEA', deals: 3, booked: 216000, invoiced: 133600, collected: 115600, quote_to_cash_p50: 30 },
+      { value: 'NA', deals: 1, booked: 45000, invoiced: 2700, collected: 0, quote_to_cash_p50: null },
+    ]);
+    expect(r.breakdowns.billing_model.map((b) => [b.value, b.deals])).toEqual([['milestone', 2], ['time_and_materials', 1], ['fixed_fee', 1]]);
+  });
+
+  it('filters by dimension', async () => {
+    const na = await getKpis(store, { from: '2026-01-01', to: '2026-04-10', now: FIXTURE_NOW.toISOString(), region: 'NA' });
+    expect(na.waterfall.map((x) => x.value)).toEqual([45000, 45000, 4725, 2700, 0]);
+    expect(na.kpis.find((k) => k.id === 'quote_to_project')!.p50).toBe(72);
+  });
+});

@@ -1,0 +1,151 @@
+// The executive overview in one call: every KPI of DOMAIN.md §8 (value, p50/p90, trend,
+// target, change against the previous period of the same length), the cash waterfall in
+// the reporting currency and per currency, and breakdowns by each dimension.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql, join, type Sql } from '../clickhouse/sql';
+import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
+import { intervalsSql } from '../sla/intervals-sql';
+import { STUCK_RULES } from '../stuck/rules';
+import { REPORTING_CURRENCY, toReporting } from '../money/rates';
+import type { Kpi, KpisResponse } from '../contracts/kpis';
+import { dealScope, type Filters } from './filters';
+import { num, queryNow } from './row-types';
+import { kpiWindow, type KpiWindow } from './kpi-window';
+import { getCashWaterfall, getBreakdowns } from './get-cash-waterfall';
+
+export type KpisParams = Filters & { now?: string | Date };
+
+const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
+
+/** (kpi, at, v) rows over [previous_from, to): durations in the KPI's unit, rates as 0/1. */
+function measurements(w: KpiWindow, f: Filters, now: Date): Sql {
+  const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
+  const parts: Sql[] = [];
+  for (const k of KPIS) {
+    if (!k.clock) continue;
+    const iv = intervalsSql({ ...k.clock, threshold_hours: 0 }, { filters: wide, now });
+    parts.push(sql`SELECT ${k.id} AS kpi, anchor_at AS at, elapsed_hours / ${HOURS_PER[k.unit]} AS v FROM ${iv} WHERE is_open = 0`);
+  }
+  // time billed within SLA: decided items of the time-not-billed clock (billed, or past the deadline)
+  const t = intervalsSql(STUCK_RULES['time-not-billed'], { filters: wide, now });
+  parts.push(sql`SELECT 'time_billed_within_sla' AS kpi, anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${t} WHERE is_open = 0 OR late_hours > 0`);
+  const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
+  parts.push(sql`SELECT 'invoice_exception_rate' AS kpi, i.at AS at, toFloat64(x.k != '') AS v
+    FROM (SELECT entity_key, min(occurred_at) AS at FROM events WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
+    LEFT JOIN (SELECT DISTINCT k FROM (SELECT arrayJoin(arrayConcat([entity_key], refs)) AS k FROM events
+      WHERE type IN ('invoice.disputed', 'credit_memo.issued') AND occurred_at <= ${now})) AS x ON x.k = i.entity_key`);
+  parts.push(sql`SELECT 'integration_failure_rate' AS kpi, occurred_at AS at, toFloat64(type = 'sync.failed') AS v
+    FROM events WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
+  parts.push(sql`SELECT 'traceability' AS kpi, at, v FROM (
+      SELECT correlation_id, min(first_at) AS at,
+        toFloat64(NOT ((min(provisioned_at) IS NOT NULL AND min(contract_signed_at) IS NULL AND min(quote_approved_at) IS NULL)
+          OR (min(billing_schedule_at) IS NOT NULL AND min(order_created_at) IS NULL)
+          OR (min(first_invoice_at) IS NOT NULL AND min(order_created_at) IS NULL AND min(provisioned_at) IS NULL)
+          OR (min(first_payment_at) IS NOT NULL AND min(first_invoice_at) IS NULL)
+          OR (min(first_cash_applied_at) IS NOT NULL AND min(first_payment_at) IS NULL))) AS v
+      FROM deal_summary WHERE ${dealScope(f)} GROUP BY correlation_id)
+    WHERE at >= ${w.previousFromDate} AND at < ${w.toDate}`);
+  return join(parts, ' UNION ALL ');
+}
+
+const aggSchema = z.object({
+  kpi: z.string(),
+  period: z.enum(['cur', 'prev']),
+  bucket: z.string().nullable(),
+  n: num,
+  p50: num.nullable(),
+  p90: num.nullable(),
+  mean: num.nullable(),
+});
+
+const round = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+
+function headline(k: KpiDefinition, a: z.infer<typeof aggSchema> | undefined): { value: number | null; p50: number | null; p90: number | null } {
+  if (!a || a.n === 0) return { value: null, p50: null, p90: null };
+  if (k.unit === 'share') return { value: round(a.mean), p50: null, p90: null };
+  if (k.id === 'integration_mttr') return { value: round(a.mean), p50: round(a.p50), p90: round(a.p90) };
+  return { value: round(a.p50), p50: round(a.p50), p90: round(a.p90) };
+}
+
+export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
+  const now = queryNow(params.now);
+  const w = kpiWindow(params, now);
+  const bucketExpr = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
+  const [agg, dso, waterfall, breakdowns] = await Promise.all([
+    store.query(
+      sql`SELECT kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucketExpr}, NULL) AS bucket,
+          count() AS n, quantileExact(0.5)(v) AS p50, quantileExact(0.9)(v) AS p90, avg(v) AS mean
+        FROM (${measurements(w, params, now)})
+        GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))
+        SETTINGS group_by_use_nulls = 1`,
+      aggSchema,
+    ),
+    getDso(store, w, params, now),
+    getCashWaterfall(store, { ...params, from: w.from, to: w.to, now }),
+    getBreakdowns(store, { ...params, from: w.from, to: w.to, now }),
+  ]);
+  const kpis: Kpi[] = KPIS.map((k) => {
+    let cur: { value: number | null; p50: number | null; p90: number | null; n: number };
+    let prev: number | null;
+    let trend: Kpi['trend'];
+    if (k.id === 'dso') {
+      cur = { value: round(dso.cur, 2), p50: null, p90: null, n: dso.n };
+      prev = round(dso.prev, 2);
+      trend = [];
+    } else {
+      const mine = agg.filter((a) => a.kpi === k.id);
+      const c = mine.find((a) => a.period === 'cur' && a.bucket === null);
+      const p = mine.find((a) => a.period === 'prev' && a.bucket === null);
+      cur = { ...headline(k, c), n: c?.n ?? 0 };
+      prev = headline(k, p).value;
+      trend = mine
+        .filter((a) => a.period === 'cur' && a.bucket !== null)
+        .map((a) => ({ bucket: a.bucket!, value: headline(k, a).value, n: a.n }))
+        .sort((a, b) => a.bucket.localeCompare(b.bucket));
+    }
+    const { clock: _c, ...def } = k;
+    return { ...def, ...cur, previous: prev, change: cur.value !== null && prev !== null ? round(cur.value - prev) : null, trend };
+  });
+  return {
+    window: { from: w.from, to: w.to, previous_from: w.previousFrom, bucket: w.bucket },
+    reporting_currency: REPORTING_CURRENCY,
+    kpis,
+    waterfall: waterfall.total,
+    waterfall_by_currency: waterfall.byCurrency,
+    breakdowns,
+  };
+}
+
+/**
+ * DSO = receivables open at the end of the period ÷ invoiced during the period × days in
+ * the period, in the reporting currency (open = invoice − payments − credits referring to it).
+ */
+async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date): Promise<{ cur: number | null; prev: number | null; n: number }> {
+  const rows = await store.query(
+    sql`SELECT
+        sumIf(v, at >= ${w.fromDate} AND at < ${w.toDate}) AS billed_cur,
+        sumIf(v, at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS billed_prev,
+        countIf(at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
+        sumIf(v - ifNull(p.paid_to, 0), at < ${w.toDate}) AS open_cur,
+        sumIf(v - ifNull(p.paid_from, 0), at < ${w.fromDate}) AS open_prev
+      FROM (SELECT entity_key, min(occurred_at) AS at, any(${toReporting(sql`amount`, sql`currency`)}) AS v, any(toString(currency)) AS cur
+            FROM events WHERE type = 'invoice.issued' AND correlation_id != '' AND occurred_at < ${w.toDate} AND occurred_at <= ${now}
+              AND ${dealScope(f)} GROUP BY entity_key) AS i
+      LEFT JOIN (SELECT k, sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.toDate}) AS paid_to,
+              sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.fromDate}) AS paid_from
+            FROM events ARRAY JOIN refs AS k WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${now}
+            GROUP BY k) AS p ON p.k = i.entity_key`,
+    z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
+  );
+  const r = rows[0];
+  if (!r) return { cur: null, prev: null, n: 0 };
+  return {
+    cur: r.billed_cur > 0 ? (r.open_cur / r.billed_cur) * w.days : null,
+    prev: r.billed_prev > 0 ? (r.open_prev / r.billed_prev) * w.days : null,
+    n: r.n,
+  };
+}
+
+export type { KpiId };
