@@ -3,8 +3,10 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { installCsrfFetch } from './_components/csrf';
 
 export function Providers({ children }: { children: ReactNode }) {
+  installCsrfFetch();
   const [client] = useState(
     () =>
       new QueryClient({

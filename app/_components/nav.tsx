@@ -3,6 +3,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { UserBadge } from './user-badge';
 
 export const NAV = [
   { href: '/', label: 'Overview' },
@@ -35,6 +36,7 @@ export function Nav() {
           );
         })}
       </ul>
+      <UserBadge />
     </nav>
   );
 }

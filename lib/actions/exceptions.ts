@@ -6,19 +6,12 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
-import { parseEntityKey } from '../events/entity-key';
+import { parseExceptionId } from './exception-id';
+
+export { parseExceptionId };
 
 export const EXCEPTION_STATES = ['open', 'acknowledged', 'assigned', 'snoozed', 'resolved'] as const;
 export type ExceptionState = (typeof EXCEPTION_STATES)[number];
-
-export function parseExceptionId(id: string): { rule: string; entity_key: string } | null {
-  const i = id.indexOf(':');
-  if (i <= 0) return null;
-  const rule = id.slice(0, i);
-  const entity_key = id.slice(i + 1);
-  if (!/^[a-z][a-z0-9-]{0,63}$/.test(rule) || !parseEntityKey(entity_key)) return null;
-  return { rule, entity_key };
-}
 
 /** ClickHouse 'YYYY-MM-DD hh:mm:ss.sss' (UTC) ▶ ISO-8601. */
 export const chIso = z.string().transform((s) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`));

@@ -1,0 +1,88 @@
+'use client';
+// A role-aware action button for queues and detail pages: hidden when the signed-in user
+// may not take this action (the server refuses it anyway), and once clicked it shows the
+// action's lifecycle (requested ▶ sent ▶ acknowledged ▶ verified | failed | timed out).
+// Usage: docs/actions-ui.md.
+
+import { useEffect, useState } from 'react';
+import { actionRefusal, type ActionKind } from '@/lib/auth/role-matrix';
+import type { ActionRequest } from '@/lib/contracts/actions';
+import { parseExceptionId } from '@/lib/actions/exception-id';
+import { useMe } from './use-me';
+import { useActionStatus, useRunAction } from './use-action';
+import styles from './action-button.module.css';
+
+export interface ActionButtonProps {
+  kind: ActionKind;
+  /** Target system for resync / retry (erp, psa, billing, …). */
+  target?: ActionRequest['target'];
+  entityKey?: string;
+  /** Stuck item id `${rule}:${entity_key}` (acknowledge, assign, snooze, resolve; also scopes resync). */
+  exceptionId?: string;
+  deadLetterId?: string;
+  assignee?: string;
+  until?: string;
+  resolutionCode?: string;
+  stuckSince?: string;
+  label?: string;
+  /** Ask for a reason before sending (default: a reason naming the button and page). */
+  askReason?: boolean;
+  onDone?: (status: string) => void;
+}
+
+const BADGE: Record<string, string> = { verified: 'ok', failed: 'bad', timed_out: 'bad', requested: 'warn', sent: 'warn', acknowledged: 'warn' };
+const DEFAULT_LABEL: Record<ActionKind, string> = { resync: 'Re-sync', retry: 'Retry', replay: 'Replay', acknowledge: 'Acknowledge', assign: 'Assign', snooze: 'Snooze', resolve: 'Resolve' };
+
+export function ActionButton(p: ActionButtonProps) {
+  const { data: me } = useMe();
+  const run = useRunAction();
+  const [actionId, setActionId] = useState<string | null>(null);
+  const status = useActionStatus(actionId);
+  const final = status.data && ['verified', 'failed', 'timed_out'].includes(status.data.status) ? status.data.status : null;
+  const onDone = p.onDone;
+  useEffect(() => {
+    if (final) onDone?.(final);
+  }, [final, onDone]);
+  if (!me) return null;
+  const rule = p.exceptionId ? parseExceptionId(p.exceptionId)?.rule : undefined;
+  if (actionRefusal(me.user.role, p.kind, { target: p.target, rule })) return null;
+  const label = p.label ?? `${DEFAULT_LABEL[p.kind]}${p.target ? ` to ${p.target.toUpperCase()}` : ''}`;
+  const current = status.data?.status ?? (run.data?.status as string | undefined);
+  const busy = run.isPending || (!!current && !['verified', 'failed', 'timed_out'].includes(current));
+
+  const click = async () => {
+    const reason = p.askReason ? window.prompt(`Why? (${label})`)?.trim() : `${label} from ${window.location.pathname}`;
+    if (!reason) return;
+    const body: ActionRequest = {
+      kind: p.kind,
+      reason,
+      ...(p.target ? { target: p.target } : {}),
+      ...(p.entityKey ? { entity_key: p.entityKey } : {}),
+      ...(p.exceptionId ? { exception_id: p.exceptionId } : {}),
+      ...(p.deadLetterId ? { dead_letter_id: p.deadLetterId } : {}),
+      ...(p.assignee ? { assignee: p.assignee } : {}),
+      ...(p.until ? { until: p.until } : {}),
+      ...(p.resolutionCode ? { resolution_code: p.resolutionCode } : {}),
+      ...(p.stuckSince ? { stuck_since: p.stuckSince } : {}),
+    };
+    const created = await run.mutateAsync(body).catch(() => null);
+    if (created) setActionId(created.action_id);
+  };
+
+  return (
+    <span className={styles.wrap} data-testid="action" data-kind={p.kind}>
+      <button type="button" className={styles.button} onClick={click} disabled={busy} data-testid="action-button" data-kind={p.kind} data-target={p.target}>
+        {label}
+      </button>
+      {current && (
+        <span className={`badge ${BADGE[current] ?? ''}`} title={status.data?.detail} data-testid="action-status" data-status={current}>
+          {current.replace('_', ' ')}
+        </span>
+      )}
+      {current && status.data?.detail && ['failed', 'timed_out'].includes(current) && (
+        <span className={styles.detail} data-testid="action-detail">{status.data.detail}</span>
+      )}
+      {run.error && <span className={styles.detail} data-testid="action-error">{run.error.message}</span>}
+    </span>
+  );
+}
