@@ -31,6 +31,9 @@ const envSchema = z.object({
   CASHTRACE_SIMULATOR_SINK: z.enum(['canonical', 'native']).optional(),
   /** Base URL of a running Cashtrace for the simulator (default http://127.0.0.1:$PORT). */
   CASHTRACE_URL: z.url().optional(),
+  /** `npm run bench`: small (100k/1M events) or full (1M/10M); rebuild the bench's production build. */
+  BENCH_SCALE: z.enum(['small', 'full']).default('full'),
+  BENCH_REBUILD: bool.default(false),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
@@ -76,6 +79,7 @@ const envSchema = z.object({
   CASHTRACE_OTLP_FLOW_TARGET_ATTRIBUTE: z.string().min(1).default('q2c.flow_target'),
   /** Port of the standalone collector process (`npm run collectors`); 4318 is OTLP/HTTP's own. */
   CASHTRACE_COLLECTORS_PORT: z.coerce.number().int().min(1).max(65535).default(4318),
+  CASHTRACE_COLLECTORS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 export type Env = z.infer<typeof envSchema>;
