@@ -1,0 +1,38 @@
+// GET /api/sla/policies: the policies and the business calendars.
+// POST (create) / PUT (update) a policy: needs 'sla:write'; an invalid policy is refused
+// with a 400 listing the reasons.
+
+import { z } from 'zod';
+import { route } from '@/lib/http/route';
+import { readBody } from '@/lib/http/body';
+import { errors } from '@/lib/http/errors';
+import { getSlaPolicies } from '@/lib/queries/get-sla-policies';
+import { saveSlaPolicy } from '@/lib/queries/save-sla-policy';
+import { CALENDARS } from '@/lib/sla/calendars';
+
+export const dynamic = 'force-dynamic';
+
+const listQuery = z.object({ id: z.string().max(63).optional() });
+
+export const GET = route({ permission: 'sla:read', query: listQuery }, async ({ query, rt }) => ({
+  policies: await getSlaPolicies(rt.store, { id: query.id }),
+  calendars: CALENDARS,
+}));
+
+async function jsonBody(req: Request): Promise<unknown> {
+  const raw = await readBody(req, 64 * 1024);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.badRequest('body must be a JSON policy');
+  }
+}
+
+export const POST = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
+  const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'create', by: principal.name });
+  return Response.json(policy, { status: 201 });
+});
+
+export const PUT = route({ permission: 'sla:write' }, async ({ req, rt, principal }) =>
+  saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'update', by: principal.name }),
+);

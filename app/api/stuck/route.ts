@@ -1,0 +1,29 @@
+// GET /api/stuck?rule=&q=&sort=&dir=&limit=&cursor= (+ the shared filters): the items of
+// one queue (or of several: rules=a,b); without rule, a summary of every queue.
+// ?format=csv exports the items (or the summary).
+
+import { stuckQuerySchema } from '@/lib/contracts/stuck';
+import { route } from '@/lib/http/route';
+import { csvResponse } from '@/lib/http/csv';
+import { getStuckItems } from '@/lib/queries/get-stuck-items';
+import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
+
+export const dynamic = 'force-dynamic';
+
+const ITEM_COLUMNS = [
+  'id', 'rule', 'owner', 'state', 'assignee', 'entity_key', 'correlation_id', 'customer', 'region', 'legal_entity', 'since',
+  'late_hours', 'aging_bucket', 'amount', 'currency', 'value', 'last_event_type', 'last_event_at',
+] as const;
+
+export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, async ({ query, rt }) => {
+  if (!query.rule && !query.rules) {
+    const s = await getStuckSummary(rt.store, query);
+    if (query.format === 'csv') {
+      return csvResponse('stuck-summary.csv', ['rule', 'title', 'owner', 'count', 'value'], s.queues);
+    }
+    return s;
+  }
+  const r = await getStuckItems(rt.store, query.format === 'csv' ? { ...query, limit: 1000 } : query);
+  if (query.format === 'csv') return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, r.items);
+  return r;
+});
