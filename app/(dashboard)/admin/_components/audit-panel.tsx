@@ -1,0 +1,75 @@
+'use client';
+// The audit trail viewer: filter by actor, action, outcome, target and dates; CSV export
+// of the same filter.
+
+import { useState } from 'react';
+import { useAudit } from './use-admin';
+import styles from './admin.module.css';
+
+const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: '' };
+
+export function AuditPanel() {
+  const [f, setF] = useState(EMPTY);
+  const audit = useAudit({ ...f, limit: '300' });
+  const csv = `/api/audit?${new URLSearchParams(Object.entries({ ...f, format: 'csv', limit: '10000' }).filter(([, v]) => v)).toString()}`;
+  const field = (k: keyof typeof EMPTY, label: string, type = 'text') => (
+    <label>
+      {label}
+      <input type={type} value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} data-testid={`audit-filter-${k}`} />
+    </label>
+  );
+  return (
+    <section className="panel" data-testid="audit-panel">
+      <h2>Audit trail</h2>
+      <div className={styles.form}>
+        {field('actor', 'who')}
+        {field('action', 'what (prefix, e.g. action.)')}
+        {field('outcome', 'outcome')}
+        {field('target', 'target contains')}
+        {field('from', 'from', 'date')}
+        {field('to', 'to', 'date')}
+        <a className={styles.btn} href={csv} data-testid="audit-csv">
+          Export CSV
+        </a>
+      </div>
+      {audit.isLoading ? (
+        <div className="loading">Loading…</div>
+      ) : audit.error ? (
+        <div className="error">{audit.error.message}</div>
+      ) : audit.data!.entries.length === 0 ? (
+        <div className="empty">Nothing matches.</div>
+      ) : (
+        <table className="data" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>when</th>
+              <th>who</th>
+              <th>what</th>
+              <th>target</th>
+              <th>why</th>
+              <th>outcome</th>
+              <th>details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {audit.data!.entries.map((e) => (
+              <tr key={e.id}>
+                <td className="mono">{e.at.replace('T', ' ').slice(0, 19)}</td>
+                <td>
+                  {e.actor_name} <span className="muted">({e.actor_role}, {e.via})</span>
+                </td>
+                <td className="mono">{e.action}</td>
+                <td className="mono">{e.target}</td>
+                <td>{e.reason}</td>
+                <td>
+                  <span className={`badge ${e.outcome === 'ok' || e.outcome === 'verified' ? 'ok' : e.outcome === 'requested' ? 'warn' : 'bad'}`}>{e.outcome}</span>
+                </td>
+                <td className="mono muted">{e.details}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+// Personal API tokens: create for a user (acts with that user's role), rotate, revoke.
+// A token's value is shown once, right after it is created or rotated.
+
+import { useState, type FormEvent } from 'react';
+import { tokenSecretSchema, apiTokenSchema } from '@/lib/contracts/auth';
+import { z } from 'zod';
+import { api, useAdminMutation, useTokens, useUsers } from './use-admin';
+import styles from './admin.module.css';
+
+export function TokensPanel() {
+  const tokens = useTokens();
+  const users = useUsers();
+  const [name, setName] = useState('');
+  const [owner, setOwner] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useAdminMutation((v: { name: string; user_id?: string }) => api('/api/admin/tokens', tokenSecretSchema, { method: 'POST', body: JSON.stringify(v) }));
+  const rotate = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, tokenSecretSchema, { method: 'POST' }));
+  const revoke = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, z.object({ api_token: apiTokenSchema }), { method: 'DELETE' }));
+  const userName = (id: string) => users.data?.users.find((u) => u.id === id)?.username ?? id;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await create.mutateAsync({ name, ...(owner ? { user_id: owner } : {}) }).catch(() => null);
+    if (r) setSecret(`Token ${r.api_token.name} (shown once): ${r.token}`);
+  };
+  return (
+    <section className="panel" data-testid="tokens-panel">
+      <h2>API tokens</h2>
+      <p className="muted">For machine access: <span className="mono">Authorization: Bearer &lt;token&gt;</span>. A token acts with its owner&apos;s role.</p>
+      <form className={styles.form} onSubmit={submit}>
+        <label>
+          name
+          <input value={name} onChange={(e) => setName(e.target.value)} required data-testid="new-token-name" />
+        </label>
+        <label>
+          owner
+          <select value={owner} onChange={(e) => setOwner(e.target.value)}>
+            <option value="">me</option>
+            {users.data?.users.filter((u) => !u.disabled).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.username} ({u.role})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className={styles.btn} type="submit" data-testid="new-token-submit">
+          Create token
+        </button>
+      </form>
+      {[create.error, rotate.error, revoke.error].filter(Boolean).map((e) => (
+        <p key={e!.message} className="error">{e!.message}</p>
+      ))}
+      {secret && <p className={styles.secret} data-testid="token-secret">{secret}</p>}
+      {tokens.data && (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>owner</th>
+              <th>prefix</th>
+              <th>created</th>
+              <th>status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data.tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{userName(t.user_id)}</td>
+                <td className="mono">{t.prefix}…</td>
+                <td>{t.created_at} by {t.created_by}</td>
+                <td>{t.revoked_at ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
+                <td className={styles.actions}>
+                  {!t.revoked_at && (
+                    <>
+                      <button className={styles.btn} onClick={async () => { const r = await rotate.mutateAsync(t.id).catch(() => null); if (r) setSecret(`Token ${r.api_token.name} rotated (shown once): ${r.token}`); }}>
+                        Rotate
+                      </button>
+                      <button className={`${styles.btn} ${styles.danger}`} onClick={() => revoke.mutate(t.id)}>
+                        Revoke
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+'use client';
+// Admin hooks: users, API tokens, alert rules and the audit trail, over /api/admin/*,
+// /api/alerts/* and /api/audit (schemas from lib/contracts).
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiTokenSchema, userSchema } from '@/lib/contracts/auth';
+import { alertRuleSchema } from '@/lib/contracts/alerts';
+
+export async function api<T>(url: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+  const r = await fetch(url, { cache: 'no-store', ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const json = (await r.json().catch(() => null)) as { error?: { message?: string; details?: unknown } } | null;
+  if (!r.ok) throw new Error(json?.error?.message ? `${json.error.message}${json.error.details ? `: ${JSON.stringify(json.error.details)}` : ''}` : `${url}: ${r.status}`);
+  return schema.parse(json);
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => api('/api/admin/users', z.object({ users: z.array(userSchema) })) });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => api('/api/admin/tokens', z.object({ tokens: z.array(apiTokenSchema) })) });
+}
+
+export function useAlertRules() {
+  return useQuery({ queryKey: ['admin', 'alert-rules'], queryFn: () => api('/api/alerts/rules', z.object({ rules: z.array(alertRuleSchema) })) });
+}
+
+const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor_name: z.string(),
+  actor_role: z.string(),
+  via: z.string(),
+  action: z.string(),
+  target: z.string(),
+  reason: z.string(),
+  outcome: z.string(),
+  details: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export function useAudit(params: Record<string, string>) {
+  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditEntrySchema) })) });
+}
+
+/** A mutation that refreshes the admin queries afterwards. */
+export function useAdminMutation<V, T>(fn: (v: V) => Promise<T>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: ['admin'] }) });
+}
