@@ -9,6 +9,11 @@ export async function register() {
   try {
     const rt = await getRuntime();
     console.log(`[cashtrace] store: ${rt.store.kind}, bus: ${rt.bus.kind}, ingest writer: ${rt.batcher ? 'in process' : 'external'}`);
+    // Access control (demo users, bootstrap token), connectors, action verifier, alert evaluator.
+    const { ensureAuthReady } = await import('./lib/auth/bootstrap');
+    await ensureAuthReady(rt.store);
+    const { ensureActionServices } = await import('./collectors/connectors/services');
+    await ensureActionServices(rt);
   } catch (err) {
     console.error(`[cashtrace] start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,14 +1,13 @@
 // /admin: users, personal API tokens, alert rules and the audit trail (admins only; the
 // APIs behind it refuse every other role as well).
-import { cookies } from 'next/headers';
-import { sessionUser } from '@/lib/auth/current-user';
-import { SESSION_COOKIE } from '@/lib/auth/session';
+import { headers } from 'next/headers';
+import { pageUser } from '@/lib/auth/current-user';
 import { AdminView } from './_components/admin-view';
 
 export const dynamic = 'force-dynamic';
 
 export default async function AdminPage() {
-  const user = await sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
+  const user = await pageUser(new Headers(await headers()));
   if (user?.role !== 'admin') {
     return (
       <div className="panel empty" data-testid="admin-forbidden">
