@@ -21,12 +21,16 @@ export function toWebRequest(req: http.IncomingMessage, origin: string): Request
   } as RequestInit);
 }
 
-export async function sendWebResponse(res: http.ServerResponse, r: Response): Promise<void> {
+export async function sendWebResponse(req: http.IncomingMessage, res: http.ServerResponse, r: Response): Promise<void> {
   const headers: Record<string, string> = {};
   r.headers.forEach((v, k) => (headers[k] = v));
   const body = Buffer.from(await r.arrayBuffer());
-  res.writeHead(r.status, { ...headers, 'content-length': String(body.length) });
+  // Answered before the body was read (e.g. 413 on Content-Length): drain the rest so the
+  // sender can read the answer, and close the connection after it.
+  const unread = !req.complete;
+  res.writeHead(r.status, { ...headers, 'content-length': String(body.length), ...(unread ? { connection: 'close' } : {}) });
   res.end(body);
+  if (unread) req.resume();
 }
 
 export function createCollectorServer(routes: Map<string, RouteHandler>): http.Server {
@@ -43,7 +47,7 @@ export function createCollectorServer(routes: Map<string, RouteHandler>): http.S
     }
     const origin = `http://${req.headers.host ?? 'localhost'}`;
     handler(toWebRequest(req, origin))
-      .then((r) => sendWebResponse(res, r))
+      .then((r) => sendWebResponse(req, res, r))
       .catch((err) => {
         console.error('[collectors] handler error', err);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
