@@ -1,0 +1,142 @@
+'use client';
+// A stuck-work queue as a table: search (customer or record key), sortable columns
+// (keyboard-usable header buttons), cursor pagination, CSV export of the same query.
+// Used by /stuck, /finance and /pmo; records link to the deal's journey.
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import type { StuckRuleName } from '@/lib/stuck/rules';
+import { formatHours, formatMoney } from '@/lib/money/format';
+import { queryString } from '@/app/_hooks/fetch-json';
+import { useStuckItems } from '@/app/_hooks/use-views';
+import { useFilters } from './filter-bar';
+import styles from './views.module.css';
+
+type Sort = 'value' | 'late' | 'since' | 'customer';
+
+const COLUMNS: { key: Sort | null; label: string; num?: boolean }[] = [
+  { key: null, label: 'Record' },
+  { key: 'customer', label: 'Customer' },
+  { key: 'since', label: 'Since' },
+  { key: 'late', label: 'How late', num: true },
+  { key: 'value', label: 'Value', num: true },
+  { key: null, label: 'Last event' },
+  { key: null, label: 'State' },
+];
+
+export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
+  const filters = useFilters();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState<Sort>('value');
+  const [dir, setDir] = useState<'asc' | 'desc'>('desc');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const ruleParam = rules.length === 1 ? { rule: rules[0] } : { rules: rules.join(',') };
+  const params = { ...filters, ...ruleParam, q: q || undefined, sort, dir, limit: pageSize };
+  const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor });
+  const filterKey = JSON.stringify(filters);
+  // eslint-disable-next-line react-hooks/set-state-in-effect
+  useEffect(() => setCursors([]), [filterKey]);
+
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setQ(text.trim());
+      setCursors([]);
+    }, 250);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  function sortBy(k: Sort) {
+    if (k === sort) setDir(dir === 'desc' ? 'asc' : 'desc');
+    else {
+      setSort(k);
+      setDir(k === 'customer' ? 'asc' : 'desc');
+    }
+    setCursors([]);
+  }
+
+  const page = cursors.length + 1;
+  return (
+    <div data-testid={testId}>
+      <div className="toolbar">
+        <input
+          type="search"
+          className={styles.search}
+          placeholder="Search customer or record key (INV-…, MS-…)"
+          aria-label="Search this queue"
+          value={text}
+          data-testid={`${testId}-search`}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
+        {isFetching && !isLoading && <span className={styles.live}>updating…</span>}
+        <a className={styles.button} href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} data-testid={`${testId}-csv`} download>
+          Export CSV
+        </a>
+      </div>
+      {error ? (
+        <div className="error">Could not load the queue: {error.message}</div>
+      ) : isLoading ? (
+        <div className="loading">Loading…</div>
+      ) : !data || data.items.length === 0 ? (
+        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}.</div>
+      ) : (
+        <table className="data" data-testid={`${testId}-table`}>
+          <thead>
+            <tr>
+              {showRule && <th>Queue</th>}
+              {COLUMNS.map((c) => (
+                <th key={c.label} className={c.num ? 'num' : undefined} aria-sort={c.key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  {c.key ? (
+                    <button type="button" className={styles.sort} onClick={() => sortBy(c.key!)} data-testid={`${testId}-sort-${c.key}`}>
+                      {c.label} {c.key === sort ? (dir === 'asc' ? '▲' : '▼') : ''}
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((i) => (
+              <tr key={i.id} data-testid="stuck-row" data-value={i.value}>
+                {showRule && <td><span className="badge">{i.rule}</span></td>}
+                <td>
+                  <Link href={`/deals/${encodeURIComponent(i.correlation_id)}`} className="mono" data-testid="stuck-record-link">
+                    {i.entity_key}
+                  </Link>
+                </td>
+                <td>{i.customer || <span className="muted">—</span>}</td>
+                <td title={i.since}>{i.since.slice(0, 10)}</td>
+                <td className="num">
+                  <span className={`badge ${i.late_hours > 24 * 30 ? 'bad' : 'warn'}`}>{formatHours(i.late_hours)}</span>
+                </td>
+                <td className="num" title={`${formatMoney(i.value, data.reporting_currency)} in ${data.reporting_currency}`}>
+                  {formatMoney(i.amount, i.currency)}
+                </td>
+                <td className="muted">{i.last_event_type}</td>
+                <td>
+                  <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
+                  {i.assignee && <span className="muted"> · {i.assignee}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data && (cursors.length > 0 || data.next_cursor) && (
+        <div className={styles.pager}>
+          <button type="button" className={styles.button} disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+            ← Previous
+          </button>
+          <span className="muted">Page {page}</span>
+          <button type="button" className={styles.button} disabled={!data.next_cursor} data-testid={`${testId}-next`} onClick={() => data.next_cursor && setCursors([...cursors, data.next_cursor])}>
+            Next →
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

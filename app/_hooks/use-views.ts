@@ -1,0 +1,75 @@
+'use client';
+// React-query hooks of the operational views (KPIs, stuck queues, SLA, leakage), refreshed
+// live by the provider's polling; responses are validated with the shared contracts.
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { kpisResponseSchema } from '@/lib/contracts/kpis';
+import { stuckItemsResponseSchema, stuckSummaryResponseSchema } from '@/lib/contracts/stuck';
+import { slaBreachesResponseSchema, slaPolicySchema } from '@/lib/contracts/sla';
+import { leakageResponseSchema } from '@/lib/contracts/leakage';
+import { ApiRequestError, fetchJson, queryString } from './fetch-json';
+
+type Params = Record<string, string | number | undefined>;
+
+export function useKpis(filters: Params) {
+  const qs = queryString(filters);
+  return useQuery({ queryKey: ['kpis', qs], queryFn: ({ signal }) => fetchJson(`/api/kpis${qs}`, kpisResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+export function useStuckSummary(filters: Params) {
+  const qs = queryString(filters);
+  return useQuery({ queryKey: ['stuck-summary', qs], queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckSummaryResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+export function useStuckItems(params: Params) {
+  const qs = queryString(params);
+  return useQuery({ queryKey: ['stuck-items', qs], queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+export function useSlaBreaches(params: Params) {
+  const qs = queryString(params);
+  return useQuery({ queryKey: ['sla-breaches', qs], queryFn: ({ signal }) => fetchJson(`/api/sla/breaches${qs}`, slaBreachesResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+const calendarSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  legal_entities: z.array(z.string()),
+  working_days: z.array(z.number()),
+  holidays: z.array(z.object({ date: z.string(), name: z.string() })),
+});
+export const policiesResponseSchema = z.object({ policies: z.array(slaPolicySchema), calendars: z.array(calendarSchema) });
+
+export function useSlaPolicies() {
+  return useQuery({ queryKey: ['sla-policies'], queryFn: ({ signal }) => fetchJson('/api/sla/policies', policiesResponseSchema, signal) });
+}
+
+/** Save (create or update) a policy; a refusal carries the server's validation messages. */
+export function useSaveSlaPolicy() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (p: { mode: 'create' | 'update'; body: unknown }) => {
+      const res = await fetch('/api/sla/policies', {
+        method: p.mode === 'create' ? 'POST' : 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(p.body),
+      });
+      const json = (await res.json().catch(() => null)) as { error?: { message?: string; details?: { issues?: string[] } } } | null;
+      if (!res.ok) {
+        const issues = json?.error?.details?.issues;
+        throw new ApiRequestError(res.status, issues?.length ? issues.join('\n') : (json?.error?.message ?? `save failed (${res.status})`));
+      }
+      return slaPolicySchema.parse(json);
+    },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['sla-policies'] });
+      void qc.invalidateQueries({ queryKey: ['sla-breaches'] });
+    },
+  });
+}
+
+export function useLeakage(params: Params) {
+  const qs = queryString(params);
+  return useQuery({ queryKey: ['leakage', qs], queryFn: ({ signal }) => fetchJson(`/api/leakage${qs}`, leakageResponseSchema, signal), placeholderData: keepPreviousData });
+}
