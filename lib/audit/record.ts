@@ -1,5 +1,5 @@
-// The audit trail writer: who, what, why, when, outcome. Append-only (INSERT only;
-// nothing in the code base updates or deletes audit_log).
+// The audit trail writer: who, what, why, when, outcome. Append-only: the code base only
+// ever inserts rows (app/api/auth/auth.test.ts checks that no statement changes them).
 
 import type { Store } from '../clickhouse/client';
 import { chTime } from '../ingest/rows';

@@ -1,0 +1,161 @@
+// Sign-in, sessions, API tokens and the audit trail through the real route handlers:
+// rate-limited login, cookie flags, disabled users, token create/rotate/revoke (shown once),
+// the bootstrap admin token, and an audit trail that records it all and that no code edits.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '@/lib/runtime';
+import { BASE, params, req, signInAs, type Session } from '@/lib/testing/auth-requests';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-auth-'));
+const BOOT = 'bootstrap-admin-token-0123456789';
+process.env.CASHTRACE_DATA_DIR = dir;
+process.env.CASHTRACE_CONNECTORS = 'off';
+process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = BOOT;
+process.env.CASHTRACE_LOGIN_MAX_ATTEMPTS = '3';
+
+let rt: Runtime;
+let login: typeof import('./login/route');
+let me: typeof import('./me/route');
+let logout: typeof import('./logout/route');
+let users: typeof import('../admin/users/route');
+let user: typeof import('../admin/users/[id]/route');
+let tokens: typeof import('../admin/tokens/route');
+let token: typeof import('../admin/tokens/[id]/route');
+let audit: typeof import('../audit/route');
+let admin: Session;
+
+const loginReq = (username: string, password: string, ip = '10.0.0.1') =>
+  new Request(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ username, password }) });
+
+beforeAll(async () => {
+  const { getRuntime } = await import('@/lib/runtime');
+  rt = await getRuntime();
+  [login, me, logout, users, user, tokens, token, audit] = await Promise.all([
+    import('./login/route'),
+    import('./me/route'),
+    import('./logout/route'),
+    import('../admin/users/route'),
+    import('../admin/users/[id]/route'),
+    import('../admin/tokens/route'),
+    import('../admin/tokens/[id]/route'),
+    import('../audit/route'),
+  ]);
+  admin = await signInAs(login.POST, 'admin');
+});
+afterAll(async () => {
+  await rt.shutdown();
+});
+
+describe('sign-in', () => {
+  it('sets a signed HttpOnly SameSite=Lax session cookie with an expiry, and a CSRF cookie', async () => {
+    const { demoCredentials } = await import('@/lib/auth/bootstrap');
+    const fin = demoCredentials().find((c) => c.role === 'finance')!;
+    const res = await login.POST(loginReq(fin.username, fin.password));
+    expect(res.status).toBe(200);
+    const [session, csrf] = res.headers.getSetCookie();
+    expect(session).toMatch(/^ct_session=[\w-]+\.[\w-]+; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly$/);
+    expect(csrf).toMatch(/^ct_csrf=[\w-]+; Path=\/; Max-Age=\d+; SameSite=Lax$/);
+    const cookie = `${session.split(';')[0]}; ${csrf.split(';')[0]}`;
+    const body = (await (await me.GET(req('/api/auth/me', { headers: { cookie } }))).json()) as { user: { role: string }; permissions: string[] };
+    expect(body.user.role).toBe('finance');
+    expect(body.permissions).toContain('actions:write');
+    expect(body.permissions).not.toContain('admin');
+    // Demo passwords are stored as scrypt hashes, never in clear.
+    const { getUserByUsername } = await import('@/lib/auth/users');
+    expect((await getUserByUsername(rt.store, fin.username))!.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
+  it('rate-limits failed attempts per user; the right password does not help while locked', async () => {
+    for (let i = 0; i < 3; i++) expect((await login.POST(loginReq('pmo', 'wrong-password', `10.0.1.${i}`))).status).toBe(401);
+    const locked = await login.POST(loginReq('pmo', 'wrong-password', '10.0.2.1'));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const { demoCredentials } = await import('@/lib/auth/bootstrap');
+    const pmo = demoCredentials().find((c) => c.role === 'pmo')!;
+    expect((await login.POST(loginReq('pmo', pmo.password, '10.0.2.2'))).status).toBe(429);
+    // Unknown users get the same answer as wrong passwords.
+    const unknown = await login.POST(loginReq('nobody', 'x', '10.0.3.1'));
+    expect(unknown.status).toBe(401);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('wrong username or password');
+  });
+
+  it('refuses a cross-site login post', async () => {
+    const r = new Request(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"username":"admin","password":"x"}' });
+    expect((await login.POST(r)).status).toBe(403);
+  });
+});
+
+describe('admin: users and API tokens', () => {
+  it('creates a user (password shown once) who can sign in; disabling them ends their access', async () => {
+    const res = await users.POST(req('/api/admin/users', { method: 'POST', session: admin, body: { username: 'carol', role: 'it', reason: 'new IT engineer' } }));
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { user: { id: string }; password: string };
+    expect(created.password.length).toBeGreaterThanOrEqual(12);
+    const ok = await login.POST(loginReq('carol', created.password, '10.9.0.1'));
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect((await me.GET(req('/api/auth/me', { headers: { cookie } }))).status).toBe(200);
+    const dup = await users.POST(req('/api/admin/users', { method: 'POST', session: admin, body: { username: 'carol', role: 'it' } }));
+    expect(dup.status).toBe(409);
+    const off = await user.PATCH(req(`/api/admin/users/${created.user.id}`, { method: 'PATCH', session: admin, body: { disabled: true, reason: 'left' } }), params({ id: created.user.id }));
+    expect(off.status).toBe(200);
+    expect((await me.GET(req('/api/auth/me', { headers: { cookie } }))).status).toBe(401);
+  });
+
+  it('creates, rotates and revokes a token that acts with its owner’s role', async () => {
+    const res = await tokens.POST(req('/api/admin/tokens', { method: 'POST', session: admin, body: { name: 'ci', user_id: 'usr_demo_executive' } }));
+    expect(res.status).toBe(201);
+    const { token: t1, api_token } = (await res.json()) as { token: string; api_token: { id: string; prefix: string } };
+    expect(t1.startsWith(api_token.prefix)).toBe(true);
+    const list = (await (await tokens.GET(req('/api/admin/tokens', { session: admin }))).json()) as { tokens: Record<string, unknown>[] };
+    expect(JSON.stringify(list)).not.toContain(t1);
+    const asToken = async (t: string) => me.GET(req('/api/auth/me', { bearer: t }));
+    expect(((await (await asToken(t1)).json()) as { user: { role: string } }).user.role).toBe('executive');
+    const rot = (await (await token.POST(req(`/api/admin/tokens/${api_token.id}`, { method: 'POST', session: admin }), params({ id: api_token.id }))).json()) as { token: string };
+    expect((await asToken(t1)).status).toBe(401);
+    expect((await asToken(rot.token)).status).toBe(200);
+    await token.DELETE(req(`/api/admin/tokens/${api_token.id}`, { method: 'DELETE', session: admin }), params({ id: api_token.id }));
+    expect((await asToken(rot.token)).status).toBe(401);
+  });
+
+  it('CASHTRACE_BOOTSTRAP_ADMIN_TOKEN is an admin API token', async () => {
+    const r = await users.GET(req('/api/admin/users', { bearer: BOOT }));
+    expect(r.status).toBe(200);
+  });
+
+  it('sign-out clears the cookies', async () => {
+    const s = await signInAs(login.POST, 'it');
+    const r = await logout.POST(req('/api/auth/logout', { method: 'POST', session: s }));
+    expect(r.status).toBe(200);
+    expect(r.headers.getSetCookie().every((c) => c.includes('Max-Age=0'))).toBe(true);
+  });
+});
+
+describe('audit trail', () => {
+  it('records who did what, why and the outcome; filters; exports CSV', async () => {
+    const all = (await (await audit.GET(req('/api/audit?action=user.', { session: admin }))).json()) as { entries: { action: string; actor_name: string; reason: string; outcome: string; target: string }[] };
+    expect(all.entries.map((e) => [e.action, e.actor_name, e.target, e.reason, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ['user.create', 'admin', 'carol', 'new IT engineer', 'ok'],
+        ['user.update', 'admin', 'carol', 'left', 'ok'],
+      ]),
+    );
+    const refused = (await (await audit.GET(req('/api/audit?action=auth.login&outcome=rate_limited', { session: admin }))).json()) as { entries: { target: string }[] };
+    expect(refused.entries.map((e) => e.target)).toContain('pmo');
+    const csv = await audit.GET(req('/api/audit?action=token.&format=csv', { session: admin }));
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('at,actor_name,actor_role,via,action,target,reason,outcome,details,ip,id');
+    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(expect.arrayContaining(['token.create', 'token.rotate', 'token.revoke', 'token.bootstrap']));
+  });
+
+  it('no code path edits or deletes the audit trail', () => {
+    const grep = spawnSync('grep', ['-rlniE', '(ALTER|DELETE|UPDATE|TRUNCATE|DROP)[^;]{0,40}audit_log', 'lib', 'app', 'collectors', '--include=*.ts', '--include=*.tsx'], { encoding: 'utf8' });
+    expect(grep.status, grep.stdout).toBe(1); // grep: 1 = no match
+    expect(fs.readFileSync('lib/audit/record.ts', 'utf8')).toContain("insertJsonEachRow('audit_log'");
+  });
+});
