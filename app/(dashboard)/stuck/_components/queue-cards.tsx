@@ -1,0 +1,39 @@
+'use client';
+// The queue cards: per rule its count, money at stake, aging buckets and owner. A card is a
+// toggle button, so the queues are reachable and selectable from the keyboard.
+
+import type { StuckQueueSummary } from '@/lib/contracts/stuck';
+import { formatMoney } from '@/lib/money/format';
+import styles from '@/app/_components/views.module.css';
+
+export function QueueCards({ queues, currency, selected, onSelect }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void }) {
+  return (
+    <div className={styles.tiles} data-testid="queue-cards">
+      {queues.map((q) => (
+        <button
+          key={q.rule}
+          type="button"
+          className={`tile ${styles.queueCard}`}
+          aria-pressed={q.rule === selected}
+          data-testid={`queue-${q.rule}`}
+          onClick={() => onSelect(q.rule)}
+        >
+          <div className="label">{q.title}</div>
+          <div className="value">
+            {q.count} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
+          </div>
+          <div className="sub">
+            Owner {q.owner} · after {q.threshold_hours >= 24 && q.threshold_hours % 24 === 0 ? `${q.threshold_hours / 24} ${q.unit} day${q.threshold_hours === 24 ? '' : 's'}` : `${q.threshold_hours} h`}
+          </div>
+          <div className={styles.buckets} aria-label="aging in days late">
+            {q.buckets.map((b) => (
+              <span key={b.bucket} className={`${styles.bucket} ${b.count > 0 && b.bucket !== '1-30' ? styles.bucketHot : ''}`} title={`${b.bucket} days late: ${b.count} (${formatMoney(b.value, currency)})`}>
+                {b.bucket}: {b.count}
+              </span>
+            ))}
+          </div>
+        </button>
+      ))}
+    </div>
+  );
+}

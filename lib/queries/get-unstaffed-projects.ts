@@ -1,0 +1,43 @@
+// PMO: provisioned projects that nobody is staffed on yet (no resource.assigned within
+// 2 business days of provisioning), biggest contract first.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { intervalsSql } from '../sla/intervals-sql';
+import type { IntervalSpec } from '../sla/interval-spec';
+import type { Filters } from './filters';
+import { num, chTimestamp, queryNow } from './row-types';
+
+export const UNSTAFFED_SPEC: IntervalSpec = {
+  start_events: ['project.provisioned'],
+  end_events: ['resource.assigned'],
+  match: 'deal',
+  anchor: 'occurred_at',
+  threshold_hours: 48,
+  unit: 'business',
+};
+
+export const unstaffedProjectSchema = z.object({
+  entity_key: z.string(),
+  correlation_id: z.string(),
+  customer: z.string(),
+  since: chTimestamp,
+  late_hours: num,
+  amount: num,
+  currency: z.string(),
+  value: num,
+});
+export const unstaffedResponseSchema = z.object({ total: z.number(), items: z.array(unstaffedProjectSchema.extend({ since: z.string() })) });
+export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
+
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number }): Promise<UnstaffedResponse> {
+  const now = queryNow(params.now);
+  const rows = await store.query(
+    sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
+      FROM ${intervalsSql(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0
+      ORDER BY value DESC, entity_key LIMIT ${params.limit ?? 50}`,
+    unstaffedProjectSchema.extend({ total: num }),
+  );
+  return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _t, ...r }) => r) };
+}
