@@ -71,7 +71,7 @@ export function toSpanRows(spans: OtlpSpan[], names: SpanAttributeNames): { line
         flow_target: pick(names.flowTarget),
         attributes: flat(s.attributes),
         resource_attributes: flat({ ...s.resource, ...(s.scope ? { 'otel.scope.name': s.scope } : {}) }),
-        events: s.events.map((e) => [nanosToCh(e.timeNs >= MIN_NS ? e.timeNs : s.startNs), e.name, flat(e.attributes)]),
+        events: s.events.map((e) => ({ time: nanosToCh(e.timeNs >= MIN_NS ? e.timeNs : s.startNs), name: e.name, attributes: flat(e.attributes) })),
       }),
     );
   }
