@@ -60,7 +60,7 @@ function step(ctx: DealContext, at: number, normal: [number, number], late: [num
 export function simulateBooking(ctx: DealContext, world: World, startAt: number, value: number): Setup {
   const rng = ctx.rng;
   const le = ctx.dims.legalEntity;
-  const n = 100000 + ctx.index;
+  const n = ctx.number;
   const crmInstance = le.crm === 'salesforce' ? `salesforce:${le.region.toLowerCase()}` : `hubspot:${le.code.toLowerCase()}`;
   const erpInstance = erpInstanceOf(ctx);
   const oppId = `OPP-${n}`;

@@ -22,7 +22,7 @@ export interface ChangeOrder {
 export function maybeChangeOrder(ctx: DealContext, setup: Setup, at: number): ChangeOrder | null {
   const rng = ctx.rng;
   if (!rng.chance(CHANGE_RATES.changeOrder)) return null;
-  const n = 100000 + ctx.index;
+  const n = ctx.number;
   const id = `CO-${n}-1`;
   const key = entityKey('cpq', 'change_order', id);
   const value = money(Math.round((setup.contractValue * rng.float(0.05, 0.25)) / 100) * 100);

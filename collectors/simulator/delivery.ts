@@ -41,7 +41,7 @@ function milestones(ctx: DealContext, setup: Setup, start: number): void {
   list.sort((a, b) => a.at - b.at);
   let seq = 0;
   list.forEach((m, k) => {
-    const id = `MS-${100000 + ctx.index}-${k + 1}`;
+    const id = `MS-${ctx.number}-${k + 1}`;
     const key = entityKey('psa', 'milestone', id);
     const at = afterBusinessDays(rng, m.at, 0, 0.5, ctx.off);
     ctx.emit({ type: 'milestone.completed', source: 'psa', instance: 'psa:prod', entityType: 'milestone', entityId: id, at, refs: [setup.projectKey!], amount: m.amount, status: 'completed', attrs: { milestone: m.name } });
@@ -69,7 +69,7 @@ interface Billable {
 function timeAndMaterials(ctx: DealContext, setup: Setup, start: number): void {
   const rng = ctx.rng;
   const off = ctx.off;
-  const n = 100000 + ctx.index;
+  const n = ctx.number;
   const weeklyBurn = setup.assignments.reduce((s, a) => s + a.rate * 34, 0);
   let weeks = Math.max(3, Math.min(24, Math.round(setup.contractValue / weeklyBurn)));
   const co: ChangeOrder | null = maybeChangeOrder(ctx, setup, start + weeks * 7 * DAY * rng.float(0.3, 0.6));

@@ -89,6 +89,8 @@ export class DealContext {
   readonly events: SimEvent[] = [];
   readonly faults: Fault[] = [];
   private n = 0;
+  /** Per-deal id prefix: event ids are prefix + sequence (unique, stable, cheap). */
+  private readonly idPrefix: string;
   private readonly transport: Rng;
   private readonly dimAttrs: Record<string, string>;
   /**
@@ -102,8 +104,11 @@ export class DealContext {
     readonly index: number,
     readonly dims: DealDims,
     readonly rng: Rng,
+    /** The deal's business number (OPP-<number>, SO-<number>, INV-<number>-k …). */
+    readonly number: number = 100000 + index,
   ) {
     this.transport = new Rng(`transport:${seed}:${index}`);
+    this.idPrefix = stableHex(`${seed}:${index}`, 14);
     this.dimAttrs = {
       customer: dims.customer.name,
       region: dims.legalEntity.region,
@@ -139,7 +144,7 @@ export class DealContext {
   emit(s: EmitSpec): CanonicalEvent {
     this.n += 1;
     const event: CanonicalEvent = {
-      event_id: `evt_${s.source}_${stableHex(`${this.seed}:${this.index}:${this.n}`, 20)}`,
+      event_id: `evt_${s.source}_${this.idPrefix}${this.n.toString(16).padStart(4, '0')}`,
       source: s.source,
       source_instance: s.instance ?? '',
       type: s.type,

@@ -17,6 +17,8 @@ export interface SimOptions {
   days: number;
   /** End of the backfill window (epoch ms). */
   now: number;
+  /** Added to record numbers (OPP-…, INV-…) so several runs can share one store. */
+  idOffset?: number;
 }
 
 export interface DealRun {
@@ -60,7 +62,7 @@ export function simulateDeal(o: SimOptions, world: World, index: number): DealRu
   const le = customer.legalEntity;
   const billingModel = rng.weighted(MODELS);
   const dims = { customer, legalEntity: le, practice: rng.pick(world.practices), owner: rng.pick(world.owners), billingModel };
-  const ctx = new DealContext(o.seed, index, dims, rng);
+  const ctx = new DealContext(o.seed, index, dims, rng, 100000 + index + (o.idOffset ?? 0));
   // A troubled minority of deals (new client systems, rushed set-up) carries most failures;
   // some entities' integrations are flakier than others.
   ctx.risk = (rng.chance(0.12) ? 3 : 0.45) * (ENTITY_RISK[le.code] ?? 1);

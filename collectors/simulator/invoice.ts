@@ -36,7 +36,7 @@ export interface InvoiceSpec {
 
 export function issueInvoice(ctx: DealContext, setup: Setup, seq: number, spec: InvoiceSpec): CanonicalEvent {
   const rng = ctx.rng;
-  const id = `INV-${100000 + ctx.index}-${seq}`;
+  const id = `INV-${ctx.number}-${seq}`;
   const key = entityKey('erp', 'invoice', id);
   let amount = money(spec.billed ?? spec.expected);
   if (ctx.fails(COLLECTION_RATES.mismatch)) {
@@ -57,7 +57,7 @@ export function issueInvoice(ctx: DealContext, setup: Setup, seq: number, spec: 
 }
 
 function creditMemo(ctx: DealContext, invoiceKey: string, at: number, amount: number, reason: string, seq: string): void {
-  const id = `CM-${100000 + ctx.index}-${seq}`;
+  const id = `CM-${ctx.number}-${seq}`;
   ctx.emit({ type: 'credit_memo.issued', source: 'erp', instance: erpInstanceOf(ctx), entityType: 'credit_memo', entityId: id, at, refs: [invoiceKey], amount: money(amount), status: 'posted', attrs: { reason } });
   if (reason === 'integration_error') ctx.fault('credit-integration-error', invoiceKey, at);
 }

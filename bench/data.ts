@@ -1,0 +1,117 @@
+// Benchmark rows: canonical events from the simulator (distinct event_ids, all delivered
+// by "now"), pre-serialised once both as NDJSON request bodies and as `events` rows
+// (JSONEachRow, correlation IDs resolved as the stitcher would), so the timed sections
+// measure the engine and the pipeline, not the generator.
+
+import type { Store } from '../lib/clickhouse/client';
+import type { CanonicalEvent } from '../lib/events/schema';
+import { toRowLine } from '../lib/ingest/rows';
+import { buildWorld } from '../collectors/simulator/world';
+import { simulateDeal, type SimOptions } from '../collectors/simulator/generate';
+
+export interface BenchEvent {
+  event: CanonicalEvent;
+  correlationId: string;
+}
+
+/**
+ * Streams about `target` events in deal order: deals are won over `days` at the pace that
+ * yields the target (calibrated on a sample of deals spread over the window), and only
+ * events delivered by `now` are kept: the store's view of history.
+ */
+export function* benchEvents(target: number, seed: number, now: number, days = 365, idOffset = 0): Generator<BenchEvent> {
+  const world = buildWorld(seed);
+  const probe: SimOptions = { seed, deals: 400, days, now, idOffset };
+  let due = 0;
+  for (let i = 0; i < probe.deals; i += 4) due += simulateDeal(probe, world, i).events.filter((se) => !se.redelivery && se.deliverAt <= now).length;
+  const perDeal = Math.max(1, due / (probe.deals / 4));
+  const o: SimOptions = { ...probe, deals: Math.max(10, Math.ceil(target / perDeal)) };
+  let n = 0;
+  for (let i = 0; i < o.deals && n < target; i++) {
+    const deal = simulateDeal(o, world, i);
+    for (const se of deal.events) {
+      if (se.redelivery || se.deliverAt > now) continue;
+      yield { event: se.event, correlationId: deal.correlationId };
+      if (++n >= target) return;
+    }
+  }
+}
+
+export interface BenchRows {
+  events: CanonicalEvent[];
+  /** JSONEachRow chunks for `events` (raw insert). */
+  rowChunks: string[];
+  /** NDJSON request bodies for POST /api/ingest/events. */
+  requestBodies: string[];
+  correlationIds: string[];
+}
+
+export function prepareRows(count: number, seed: number, now: number, requestBatch = 5_000): BenchRows {
+  // Eight or more inserts, so two can be in flight.
+  const rowChunk = Math.max(10_000, Math.ceil(count / 8));
+  const events: CanonicalEvent[] = [];
+  const corr: string[] = [];
+  for (const b of benchEvents(count, seed, now, 120)) {
+    events.push(b.event);
+    corr.push(b.correlationId);
+  }
+  const receivedAt = new Date(now).toISOString();
+  const rowChunks: string[] = [];
+  for (let i = 0; i < events.length; i += rowChunk) {
+    const lines: string[] = [];
+    for (let j = i; j < Math.min(events.length, i + rowChunk); j++) lines.push(toRowLine(events[j], corr[j], events[j].received_at ?? receivedAt));
+    rowChunks.push(lines.join('\n'));
+  }
+  const requestBodies: string[] = [];
+  for (let i = 0; i < events.length; i += requestBatch) requestBodies.push(events.slice(i, i + requestBatch).map((e) => JSON.stringify(e)).join('\n'));
+  return { events, rowChunks, requestBodies, correlationIds: [...new Set(corr)] };
+}
+
+/** Inserts pre-serialised chunks with `inFlight` inserts at a time; returns rows/s. */
+export async function rawInsert(store: Store, chunks: string[], rows: number, inFlight = 2): Promise<{ seconds: number; rate: number }> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const c = chunks[next++];
+      await store.insertJsonEachRow('events', c);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, rate: rows / seconds };
+}
+
+/**
+ * Loads the store up to `target` events for the query benchmark, continuing from `from`
+ * (deal index) so 1M then 10M reuse the first million. Serialises and inserts in
+ * overlapping steps: the next chunk is built while the previous one is inserted.
+ */
+export async function loadScale(store: Store, o: { from: number; target: number; seed: number; now: number; log: (l: string) => void }): Promise<void> {
+  const chunkRows = 100_000;
+  const receivedAt = new Date(o.now).toISOString();
+  let lines: string[] = [];
+  let loaded = o.from;
+  let pending: Promise<void> | null = null;
+  const started = performance.now();
+  let lastLog = 0;
+  // A continuation (1M ▶ 10M) is another slice of the same firm: another seed and record
+  // numbers above the first slice's, so no two deals share a key.
+  for (const b of benchEvents(o.target - o.from, o.seed + o.from, o.now, 365, o.from === 0 ? 0 : 10_000_000 + o.from)) {
+    lines.push(toRowLine(b.event, b.correlationId, b.event.received_at ?? receivedAt));
+    if (lines.length >= chunkRows) {
+      const body = lines.join('\n');
+      lines = [];
+      if (pending) await pending;
+      pending = store.insertJsonEachRow('events', body);
+      loaded += chunkRows;
+      if (performance.now() - lastLog > 10_000) {
+        lastLog = performance.now();
+        const secs = (performance.now() - started) / 1000;
+        o.log(`  loaded ${(loaded / 1e6).toFixed(1)}M / ${(o.target / 1e6).toFixed(0)}M events (${Math.round((loaded - o.from) / secs)} events/s)`);
+      }
+    }
+  }
+  if (pending) await pending;
+  if (lines.length) await store.insertJsonEachRow('events', lines.join('\n'));
+}

@@ -1,0 +1,85 @@
+// Timed sections against a running app: the pipeline's rate through POST
+// /api/ingest/events (until every request is answered 202, and until every row is in
+// ClickHouse according to the app's own metrics), and ingest-to-visible latency
+// (one event posted, its deal polled until the journey shows it).
+
+import type { CanonicalEvent } from '../lib/events/schema';
+import type { AppServer } from './server';
+
+export interface PipelineRun {
+  seconds: number;
+  rate: number;
+  /** With NATS: the 202 means durable in JetStream; rows reach ClickHouse a little later. */
+  insertedSeconds: number;
+  insertedRate: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+async function metric(app: AppServer, name: string): Promise<number> {
+  const res = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+  const text = await res.text();
+  let total = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name) && !line.startsWith('#')) total += Number(line.split(' ').pop());
+  return total;
+}
+
+export async function postAll(app: AppServer, bodies: string[], events: number, concurrency = 4): Promise<PipelineRun> {
+  const before = await metric(app, 'cashtrace_events_inserted_total');
+  const started = performance.now();
+  let next = 0;
+  const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const res = await fetch(`${app.url}/api/ingest/events`, { method: 'POST', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/x-ndjson' }, body });
+      const r = (await res.json()) as { accepted?: number; duplicates?: number; rejected?: unknown[] };
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(r).slice(0, 300)}`);
+      totals.accepted += r.accepted ?? 0;
+      totals.duplicates += r.duplicates ?? 0;
+      totals.rejected += r.rejected?.length ?? 0;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  // Rows in ClickHouse (the writer's counter), polled until all arrived.
+  const deadline = Date.now() + 300_000;
+  while ((await metric(app, 'cashtrace_events_inserted_total')) - before < totals.accepted) {
+    if (Date.now() > deadline) throw new Error('rows did not reach ClickHouse within 5 minutes');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const insertedSeconds = (performance.now() - started) / 1000;
+  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, ...totals };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+/** Posts one new deal's first event at a time and polls GET /api/deals/{id} until it is there. */
+export async function visibleLatency(app: AppServer, template: CanonicalEvent, samples: number): Promise<{ p50: number; p99: number; n: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const id = `OPP-LAT-${Date.now()}-${i}`;
+    const event = { ...template, event_id: `lat-${id}`, type: 'opportunity.won', source: 'crm', entity_type: 'opportunity', entity_id: id, refs: [], occurred_at: new Date().toISOString(), received_at: undefined };
+    const corr = encodeURIComponent(`crm:opportunity:${id}`);
+    const started = performance.now();
+    const res = await fetch(`${app.url}/api/ingest/events`, { method: 'POST', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' }, body: JSON.stringify([event]) });
+    if (res.status !== 202) throw new Error(`latency probe: ingest answered ${res.status}`);
+    await res.arrayBuffer();
+    for (;;) {
+      const r = await fetch(`${app.url}/api/deals/${corr}`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+      if (r.status !== 404) throw new Error(`latency probe: GET /api/deals answered ${r.status}`);
+      if (performance.now() - started > 30_000) throw new Error('latency probe: event not visible within 30 s');
+      await new Promise((r2) => setTimeout(r2, 2));
+    }
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
+}

@@ -1,0 +1,118 @@
+// `npm run bench` (BENCH_SCALE=small for a quick run): raw insert rate of the engine,
+// the pipeline's rate through POST /api/ingest/events (embedded, and with NATS JetStream)
+// on the same rows, ingest-to-visible latency, collector throughput when collectors/bench.ts
+// exists, and p50/p95 of every lib/queries get* function at two volumes. Speed is measured
+// here only, never in timed tests. Writes bench/last-run.md.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { env } from '../lib/env';
+import { createStore } from '../lib/clickhouse/client';
+import { sql } from '../lib/clickhouse/sql';
+import { tempDir, truncateAll } from '../lib/testing/temp-store';
+import { loadScale, prepareRows, rawInsert } from './data';
+import { postAll, visibleLatency } from './ingest';
+import { discoverQueries, timeQueries, type QueryContext } from './queries';
+import { writeReport, type Report } from './report';
+import { buildApp, startApp, startNats } from './server';
+import { benchCollectors } from './collectors';
+
+const log = (l: string) => console.log(`[bench] ${l}`);
+
+async function queryContext(store: Awaited<ReturnType<typeof createStore>>, now: Date): Promise<QueryContext> {
+  const deal = z.object({ correlation_id: z.string(), n: z.coerce.number() });
+  const typical = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id HAVING n BETWEEN 20 AND 60 ORDER BY correlation_id LIMIT 1`, deal);
+  const big = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id ORDER BY n DESC LIMIT 1`, deal);
+  const customer = await store.query(sql`SELECT customer, count() AS deals FROM (SELECT correlation_id, max(customer) AS customer FROM deal_summary GROUP BY correlation_id) GROUP BY customer ORDER BY deals ASC, customer LIMIT 1 OFFSET 20`, z.object({ customer: z.string() }));
+  const trace = await store.query(sql`SELECT trace_id FROM events WHERE trace_id != '' LIMIT 1`, z.object({ trace_id: z.string() }));
+  return { store, now, dealId: typical[0]?.correlation_id ?? '', bigDealId: big[0]?.correlation_id ?? '', customer: customer[0]?.customer ?? '', traceId: trace[0]?.trace_id ?? '' };
+}
+
+async function main(): Promise<void> {
+  const e = env();
+  const small = e.BENCH_SCALE === 'small';
+  const ingestEvents = small ? 50_000 : 200_000;
+  const volumes = small ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+  const seed = 4242;
+  const now = Date.now();
+  const report: Report = {
+    startedAt: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)} at start`,
+    scale: small ? 'small' : 'full',
+    events: 0,
+    avgBytes: 0,
+    rawRate: 0,
+    ingest: [],
+    latency: [],
+    queries: [],
+    notes: [],
+  };
+
+  log(`preparing ${ingestEvents} events from the simulator …`);
+  const rows = prepareRows(ingestEvents, seed, now);
+  report.events = rows.events.length;
+  report.avgBytes = rows.requestBodies.reduce((s, b) => s + b.length, 0) / rows.events.length;
+
+  const dir = tempDir('cashtrace-bench-store-');
+  const store = await createStore({ dataDir: dir });
+  try {
+    log('raw insert into events (pre-serialised JSONEachRow, 50k-row inserts, 2 in flight) …');
+    const raw = await rawInsert(store, rows.rowChunks, rows.events.length);
+    report.rawRate = raw.rate;
+    report.ingest.push({ path: 'raw insert: Store.insertJsonEachRow into events (the limit)', rate: raw.rate });
+    log(`  ${Math.round(raw.rate)} events/s`);
+    await truncateAll(store);
+
+    await buildApp(log, e.BENCH_REBUILD);
+    for (const mode of ['embedded', 'nats'] as const) {
+      const nats = mode === 'nats' ? await startNats() : null;
+      const app = await startApp({ natsUrl: nats?.url, log });
+      try {
+        log(`pipeline (${mode}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, 4 in flight …`);
+        const run = await postAll(app, rows.requestBodies, rows.events.length);
+        if (run.accepted !== rows.events.length) report.notes.push(`${mode}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
+        if (mode === 'nats') report.ingest.push({ path: 'pipeline with NATS JetStream: all requests answered 202', rate: run.rate, note: 'durable in JetStream' });
+        report.ingest.push({ path: `pipeline ${mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)'}: all rows in ClickHouse`, rate: run.insertedRate });
+        log(`  202s: ${Math.round(run.rate)} events/s; in ClickHouse: ${Math.round(run.insertedRate)} events/s`);
+        const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
+        report.latency.push({ mode, ...lat });
+        log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
+      } finally {
+        await app.stop();
+        await nats?.stop();
+      }
+    }
+
+    for (const row of await benchCollectors(rows.events, log)) report.ingest.push(row);
+
+    let loaded = 0;
+    for (const volume of volumes) {
+      log(`loading the store to ${volume.toLocaleString('en-US')} events …`);
+      await loadScale(store, { from: loaded, target: volume, seed, now, log });
+      loaded = volume;
+      const c = await queryContext(store, new Date(now));
+      const { targets, skipped } = await discoverQueries(c);
+      for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);
+      const label = volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`;
+      log(`timing ${targets.length} query functions at ${label} events (typical deal ${c.dealId}, customer "${c.customer}") …`);
+      report.queries.push({ label, timings: await timeQueries(targets, { runs: volume >= 5e6 ? 10 : 15, warmup: 2, log }) });
+    }
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  report.notes.push('Client, server and engines share the same 2 cores; figures are medians of one run and noisy (±20%).');
+  const text = writeReport(report);
+  console.log(`\n${text}`);
+  log(`written to ${path.join('bench', 'last-run.md')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);
