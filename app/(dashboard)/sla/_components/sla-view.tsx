@@ -1,0 +1,143 @@
+'use client';
+// SLA: policies with their compliance (an admin edits them here), breaches over time and
+// by dimension, the breach records (open by absence, or late arrivals), business calendars.
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
+import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
+import { FilterBar, useFilters } from '@/app/_components/filter-bar';
+import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
+import styles from '@/app/_components/views.module.css';
+import { NEW_POLICY, PolicyForm } from './policy-form';
+import { BreachesByDimension, BreachesOverTime } from './breach-charts';
+
+const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export function SlaView() {
+  const filters = useFilters();
+  const [by, setBy] = useState<Dimension>('region');
+  const [kind, setKind] = useState<'' | 'open' | 'late'>('');
+  const [editing, setEditing] = useState<{ mode: 'create' | 'update'; id: string } | null>(null);
+  const policies = useSlaPolicies();
+  const breaches = useSlaBreaches({ ...filters, by, kind: kind || undefined, limit: 50 });
+  const stats = (id: string) => breaches.data?.policies.find((p) => p.policy_id === id);
+  const editingPolicy = editing?.mode === 'update' ? policies.data?.policies.find((p) => p.id === editing.id) : undefined;
+
+  return (
+    <div>
+      <div className={styles.head}>
+        <div>
+          <h1>SLA</h1>
+          <p className="subtitle">
+            Breaches are computed from the events, so a policy change re-evaluates history.
+            {breaches.data && <> Overall compliance <strong>{formatPercent(breaches.data.compliance)}</strong>.</>}
+          </p>
+        </div>
+        <button type="button" className={styles.button} onClick={() => setEditing({ mode: 'create', id: '' })} data-testid="policy-new">+ New policy</button>
+      </div>
+      <FilterBar />
+      {editing && (
+        <PolicyForm key={`${editing.mode}:${editing.id}`} mode={editing.mode} initial={editingPolicy ?? NEW_POLICY} onDone={() => setEditing(null)} />
+      )}
+      <section className="panel">
+        <h2 className={styles.sectionTitle}>Policies</h2>
+        {policies.isLoading || !policies.data ? (
+          <div className="loading">Loading policies…</div>
+        ) : (
+          <table className="data" data-testid="sla-policies">
+            <thead>
+              <tr><th>Policy</th><th>Clock</th><th className="num">Threshold</th><th>Scope</th><th>Severity</th><th className="num">Compliance</th><th className="num">Open</th><th className="num">Late</th><th /></tr>
+            </thead>
+            <tbody>
+              {policies.data.policies.map((p) => {
+                const s = stats(p.id);
+                const scope = Object.entries(p.scope).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ');
+                return (
+                  <tr key={p.id} data-testid={`policy-${p.id}`}>
+                    <td><strong>{p.name}</strong>{!p.enabled && <span className="badge"> disabled</span>}<div className="muted" style={{ fontSize: 12 }}>{p.id}</div></td>
+                    <td className="mono">{p.start_events.join(' | ')} → {p.end_events.join(' | ')}</td>
+                    <td className="num">{formatHours(p.threshold_hours)} {p.unit}</td>
+                    <td>{scope || <span className="muted">all</span>}</td>
+                    <td><span className={`badge ${p.severity === 'critical' || p.severity === 'high' ? 'bad' : 'warn'}`}>{p.severity}</span></td>
+                    <td className="num">{s ? formatPercent(s.compliance) : '…'}</td>
+                    <td className="num">{s?.open_breaches ?? '…'}</td>
+                    <td className="num">{s?.late_arrivals ?? '…'}</td>
+                    <td><button type="button" className={styles.button} onClick={() => setEditing({ mode: 'update', id: p.id })} data-testid={`policy-edit-${p.id}`}>Edit</button></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {breaches.error && <div className="error">Could not compute breaches: {breaches.error.message}</div>}
+      {breaches.data && (
+        <div className={styles.two}>
+          <section className="panel">
+            <h2 className={styles.sectionTitle}>Breaches over time (by week the clock started)</h2>
+            <BreachesOverTime data={breaches.data} />
+          </section>
+          <section className="panel">
+            <div className="toolbar" style={{ justifyContent: 'space-between' }}>
+              <h2 className={styles.sectionTitle} style={{ margin: 0 }}>By dimension</h2>
+              <select value={by} onChange={(e) => setBy(e.target.value as Dimension)} aria-label="Breaches by">
+                {DIMENSIONS.map((d) => <option key={d} value={d}>{d.replace('_', ' ')}</option>)}
+              </select>
+            </div>
+            <BreachesByDimension data={breaches.data} />
+          </section>
+        </div>
+      )}
+      <section className="panel">
+        <div className="toolbar" style={{ justifyContent: 'space-between' }}>
+          <h2 className={styles.sectionTitle} style={{ margin: 0 }}>Breaches {breaches.data ? `(${breaches.data.total})` : ''}</h2>
+          <select value={kind} onChange={(e) => setKind(e.target.value as '' | 'open' | 'late')} aria-label="Breach kind">
+            <option value="">open and late</option>
+            <option value="open">open (next event never came)</option>
+            <option value="late">late arrivals</option>
+          </select>
+        </div>
+        {!breaches.data ? (
+          <div className="loading">Evaluating policies…</div>
+        ) : breaches.data.breaches.length === 0 ? (
+          <div className="empty">No breaches.</div>
+        ) : (
+          <table className="data" data-testid="sla-breaches">
+            <thead><tr><th>Policy</th><th>Kind</th><th>Record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th></tr></thead>
+            <tbody>
+              {breaches.data.breaches.map((b) => (
+                <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`}>
+                  <td>{b.policy_id}</td>
+                  <td><span className={`badge ${b.kind === 'open' ? 'bad' : 'warn'}`}>{b.kind}</span></td>
+                  <td><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
+                  <td>{b.customer}</td>
+                  <td>{b.started_at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
+                  <td className="num">{formatHours(b.late_hours)}</td>
+                  <td className="num">{formatMoney(b.value, 'EUR')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel" data-testid="sla-calendars">
+        <h2 className={styles.sectionTitle}>Business calendars</h2>
+        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (UTC days).</p>
+        <div className="grid cols-3">
+          {policies.data?.calendars.map((c) => (
+            <div key={c.id} className="tile">
+              <div className="label">{c.name}</div>
+              <div className="sub">{c.legal_entities.map((l) => (l === '*' ? 'every other entity' : l)).join(', ')}</div>
+              <div className="sub">Working days: {c.working_days.map((d) => WEEKDAYS[d]).join(' ')}</div>
+              <ul style={{ margin: '6px 0 0', paddingLeft: 16, fontSize: 12 }}>
+                {c.holidays.map((h) => <li key={h.date}>{h.date} — {h.name}</li>)}
+              </ul>
+            </div>
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}
