@@ -1,0 +1,30 @@
+// The executive: from the overview's leakage tile to the records behind it, then to one
+// record's deal journey. Screenshots of the overview and the leakage view.
+
+import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR } from './env';
+import { OverviewPage } from './pages/views-page';
+
+test('drill from the leakage tile to a record and its journey', async ({ page }) => {
+  const overview = new OverviewPage(page);
+  const started = Date.now();
+  await overview.goto();
+  console.log(`[timing] overview KPIs on screen after navigation: ${Date.now() - started} ms`);
+  await expect(page.getByTestId('kpi-quote_to_cash')).toBeVisible();
+  await expect(overview.waterfall).toBeVisible();
+  await expect(overview.leakageTile).not.toContainText('…');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/overview.png`, fullPage: true });
+
+  await overview.leakageTile.click();
+  await expect(page).toHaveURL(/\/leakage/);
+  const records = page.getByTestId('leakage-record');
+  await expect(records.first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/leakage.png`, fullPage: true });
+
+  const link = records.first().getByTestId('leakage-record-link');
+  const key = (await link.textContent())!.trim();
+  await link.click();
+  await expect(page).toHaveURL(/\/deals\//);
+  await expect(page.getByTestId('journey')).toBeVisible();
+  await expect(page.getByTestId('journey')).toContainText(key.split(':').pop()!);
+});

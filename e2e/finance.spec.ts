@@ -1,0 +1,33 @@
+// Finance: filter the stuck-invoice queue, sort it by value, export it as CSV.
+
+import fs from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR } from './env';
+import { QueueTable } from './pages/views-page';
+
+test('filter the stuck-invoice queue, sort by value and export CSV', async ({ page }) => {
+  await page.goto('/finance');
+  const invoices = new QueueTable(page, 'stuck-invoices');
+  await invoices.ready();
+  await expect(invoices.rows.first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/finance.png`, fullPage: true });
+
+  // default order: most money at risk first
+  const desc = await invoices.values();
+  expect(desc).toEqual([...desc].sort((a, b) => b - a));
+  await invoices.sortBy('value').click();
+  await expect(invoices.sortBy('value')).toContainText('▲');
+  await expect.poll(async () => { const v = await invoices.values(); return v.join() === [...v].sort((a, b) => a - b).join() && v.length > 0; }).toBe(true);
+
+  // filter by the customer of the first row
+  const customer = (await invoices.rows.first().locator('td').nth(1).textContent())!.trim();
+  await invoices.search.fill(customer);
+  await expect.poll(async () => (await invoices.rows.locator('td:nth-child(2)').allTextContents()).every((c) => c.trim() === customer)).toBe(true);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), invoices.csv.click()]);
+  const path = await download.path();
+  const text = fs.readFileSync(path!, 'utf8');
+  expect(text.split('\r\n')[0]).toBe('id,rule,owner,state,assignee,entity_key,correlation_id,customer,region,legal_entity,since,late_hours,aging_bucket,amount,currency,value,last_event_type,last_event_at');
+  expect(text).toContain('invoice-not-collected:erp:invoice:');
+  expect(text).toContain(customer);
+});

@@ -1,0 +1,42 @@
+// PMO: find an unprovisioned project (won and approved, no project after 2 business days)
+// and open its deal.
+
+import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR } from './env';
+import { QueueTable } from './pages/views-page';
+
+test('find an unprovisioned project and open its deal', async ({ page }) => {
+  await page.goto('/pmo');
+  const queue = new QueueTable(page, 'unprovisioned');
+  await queue.ready();
+  await expect(queue.rows.first()).toBeVisible();
+  await expect(page.getByTestId('unstaffed')).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo.png`, fullPage: true });
+
+  const link = queue.rows.first().getByTestId('stuck-record-link');
+  const key = (await link.textContent())!.trim();
+  const id = key.split(':').pop()!;
+  await queue.search.fill(id);
+  await expect(queue.rows).toHaveCount(1);
+  await expect(queue.rows.first()).toContainText(key);
+  await queue.rows.first().getByTestId('stuck-record-link').click();
+  await expect(page.getByTestId('journey')).toBeVisible();
+});
+
+test('the stuck-work and SLA views render their queues and policies', async ({ page }) => {
+  await page.goto('/stuck');
+  await expect(page.getByTestId('queue-cards')).toBeVisible();
+  await page.getByTestId('queue-approved-not-provisioned').click();
+  await expect(page).toHaveURL(/rule=approved-not-provisioned/);
+  await new QueueTable(page, 'stuck-queue').ready();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck.png`, fullPage: true });
+
+  await page.goto('/sla');
+  await expect(page.getByTestId('policy-invoice-not-collected')).toBeVisible();
+  await page.getByTestId('policy-edit-invoice-not-collected').click();
+  await page.getByTestId('policy-threshold').fill('-5');
+  await page.getByTestId('policy-save').click();
+  await expect(page.getByTestId('policy-errors')).toContainText('threshold must not be negative');
+  await expect(page.getByTestId('sla-calendars')).toContainText('Good Friday');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });
+});
