@@ -6,7 +6,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, type Sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
 import { chIso } from './exceptions';
-import { ACTION_KINDS, ACTION_STATUSES, STATUS_RANK, type Action, type ActionStatus } from '../contracts/actions';
+import { ACTION_KINDS, ACTION_STATUSES, STATUS_RANK, actionSchema, type Action, type ActionStatus } from '../contracts/actions';
 
 export interface ActionRecord {
   action_id: string;
@@ -29,24 +29,11 @@ export interface ActionRecord {
   subject: string;
 }
 
-const recordSchema = z.object({
-  action_id: z.string(),
+const recordSchema = actionSchema.omit({ status: true, detail: true, history: true, requested_at: true }).extend({
   idempotency_key: z.string(),
-  kind: z.enum(ACTION_KINDS),
-  target: z.string(),
-  entity_key: z.string(),
-  exception_id: z.string(),
-  dead_letter_id: z.string(),
-  assignee: z.string(),
   until: chIso.nullable(),
-  resolution_code: z.string(),
-  reason: z.string(),
   request: z.string(),
-  requested_by: z.string(),
-  requested_by_name: z.string(),
-  requested_role: z.string(),
   requested_at: chIso,
-  subject: z.string(),
 });
 
 export async function insertAction(store: Store, a: ActionRecord): Promise<void> {

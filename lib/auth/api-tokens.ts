@@ -6,16 +6,9 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
+import { apiTokenSchema } from '../contracts/auth';
 
-export const tokenRowSchema = z.object({
-  id: z.string(),
-  user_id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  created_at: z.string(),
-  created_by: z.string(),
-  revoked_at: z.string().nullable(),
-});
+export const tokenRowSchema = apiTokenSchema;
 export type TokenRow = z.infer<typeof tokenRowSchema>;
 
 export function hashToken(token: string): string {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
+import { auditRowSchema, type AuditRow } from '../contracts/audit';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD');
 
@@ -18,21 +19,6 @@ export const auditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-export const auditRowSchema = z.object({
-  id: z.string(),
-  at: z.string().transform((s) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`)),
-  actor_id: z.string(),
-  actor_name: z.string(),
-  actor_role: z.string(),
-  via: z.string(),
-  action: z.string(),
-  target: z.string(),
-  reason: z.string(),
-  outcome: z.string(),
-  details: z.string(),
-  ip: z.string(),
-});
-export type AuditRow = z.infer<typeof auditRowSchema>;
 export const AUDIT_COLUMNS = ['at', 'actor_name', 'actor_role', 'via', 'action', 'target', 'reason', 'outcome', 'details', 'ip', 'id'] as const;
 
 export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise<AuditRow[]> {

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiTokenSchema, userSchema } from '@/lib/contracts/auth';
 import { alertRuleSchema } from '@/lib/contracts/alerts';
+import { auditRowSchema, type AuditRow } from '@/lib/contracts/audit';
 
 export async function api<T>(url: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
   const r = await fetch(url, { cache: 'no-store', ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
@@ -26,23 +27,11 @@ export function useAlertRules() {
   return useQuery({ queryKey: ['admin', 'alert-rules'], queryFn: () => api('/api/alerts/rules', z.object({ rules: z.array(alertRuleSchema) })) });
 }
 
-const auditEntrySchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor_name: z.string(),
-  actor_role: z.string(),
-  via: z.string(),
-  action: z.string(),
-  target: z.string(),
-  reason: z.string(),
-  outcome: z.string(),
-  details: z.string(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type AuditEntry = AuditRow;
 
 export function useAudit(params: Record<string, string>) {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditEntrySchema) })) });
+  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditRowSchema) })) });
 }
 
 /** A mutation that refreshes the admin queries afterwards. */
