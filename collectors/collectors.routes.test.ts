@@ -40,7 +40,12 @@ let base = '';
 beforeAll(async () => {
   ({ store } = await openTempStore());
   rt = await createRuntime({ store, natsUrl: null, worker: true });
-  server = createCollectorServer(collectorRoutes(async () => rt));
+  // The app's route modules use getRuntime(): give them this runtime (one chDB per process).
+  (globalThis as { __cashtraceRuntime?: Promise<Runtime> }).__cashtraceRuntime = Promise.resolve(rt);
+  const routes = collectorRoutes(async () => rt);
+  // The canonical endpoint too, so the bench can compare on the same server.
+  routes.set('/api/ingest/events', (await import('@/app/api/ingest/events/route')).POST);
+  server = createCollectorServer(routes);
   base = `http://127.0.0.1:${await listen(server, 0)}`;
 });
 afterAll(async () => {
@@ -199,7 +204,6 @@ describe('collectors over HTTP', () => {
   });
 
   it('serves the same handlers as Next.js route modules', async () => {
-    (globalThis as { __cashtraceRuntime?: Promise<Runtime> }).__cashtraceRuntime = Promise.resolve(rt);
     const modules = await Promise.all([
       import('@/app/api/ingest/salesforce/route'), import('@/app/api/ingest/hubspot/route'), import('@/app/api/ingest/docusign/route'),
       import('@/app/api/ingest/stripe/route'), import('@/app/api/ingest/quickbooks/route'), import('@/app/api/ingest/xero/route'),
@@ -211,5 +215,26 @@ describe('collectors over HTTP', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ received: true, accepted: 1 });
     for (const mod of modules) expect((await mod.POST(new Request(`${base}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))).status).toBe(401);
+  });
+});
+
+describe('collector bench', () => {
+  it('measures each collector end to end and against the canonical endpoint on the same events', async () => {
+    const { benchCollectors, benchCollectorParsing } = await import('./bench');
+    const events = [...deal('B1').events, ...deal('B2').events];
+    const before = await countEvents();
+    const rows = await benchCollectors(base, events, { token: TOKEN, secrets: { ...SECRETS }, concurrency: 2 });
+    expect(rows.map((r) => r.collector).sort()).toEqual(Object.keys(COLLECTORS).sort());
+    for (const r of rows) {
+      expect(r.events).toBeGreaterThan(0);
+      expect(r.eventsPerSecond).toBeGreaterThan(0);
+      expect(r.ratioToCanonical).toBeGreaterThan(0);
+    }
+    // Every measured event was stored (collector run and canonical run each).
+    const measured = rows.reduce((s, r) => s + r.events, 0);
+    expect(await countEvents()).toBe(before + 2 * measured);
+    const parsing = await benchCollectorParsing(events);
+    // NetSuite carries the deals' ERP order, invoice and cash application: 3 per deal.
+    expect(parsing.find((r) => r.collector === 'netsuite')?.events).toBe(6);
   });
 });
