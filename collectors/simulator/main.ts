@@ -9,6 +9,8 @@ import path from 'node:path';
 import { env } from '../../lib/env';
 import { Progress, runBackfill, runLive } from './runner';
 import { canonicalSink, type Sink } from './sink';
+import { generateEvents } from './generate';
+import { nativeSink } from './native-sink';
 
 const log = (line: string) => console.log(line);
 
@@ -38,8 +40,11 @@ async function main(): Promise<void> {
   const tokenFile = path.resolve(e.CASHTRACE_DATA_DIR, 'ingest-token');
   const token = e.CASHTRACE_INGEST_TOKEN ?? (await waitFor(`the ingest token in ${tokenFile}`, async () => fs.readFileSync(tokenFile, 'utf8').trim() || null, 60_000));
 
-  const sink: Sink = canonicalSink({ baseUrl, token, log });
   const o = { seed: e.CASHTRACE_SIMULATOR_SEED, deals: e.CASHTRACE_SIMULATOR_DEALS, days: e.CASHTRACE_SIMULATOR_DAYS, now: Date.now() };
+  // Native by default: every system speaks its own format through its collector; the
+  // canonical endpoint carries what a vendor format cannot (see native-sink.ts).
+  const sample = () => [...generateEvents({ ...o, deals: Math.min(o.deals, 200), duplicates: false, upToNow: false })];
+  const sink: Sink = (e.CASHTRACE_SIMULATOR_SINK ?? 'native') === 'native' ? await nativeSink({ baseUrl, token, log, secrets: e, sample: sample() }) : canonicalSink({ baseUrl, token, log });
   log(`[simulator] seed ${o.seed}, ${o.deals} deals over ${o.days} days, sink ${sink.name} ▶ ${baseUrl}`);
 
   const progress = new Progress(log);
