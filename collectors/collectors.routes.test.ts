@@ -3,16 +3,14 @@
 // loses nothing already accepted; a deal whose events arrive in reverse order across
 // systems is stitched whole and found from each of its keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type http from 'node:http';
 import { resetEnvForTests } from '@/lib/env';
 import { sql } from '@/lib/clickhouse/sql';
 import type { Store } from '@/lib/clickhouse/client';
 import type { CanonicalEvent } from '@/lib/events/schema';
-import { createRuntime, type Runtime } from '@/lib/runtime';
-import { openTempStore } from '@/lib/testing/temp-store';
+import type { Runtime } from '@/lib/runtime';
 import { ev } from '@/lib/testing/events';
-import { COLLECTORS, collectorRoutes } from './registry';
-import { createCollectorServer, listen } from './server';
+import { COLLECTORS } from './registry';
+import { startCollectorTestServer, type CollectorTestServer } from './shared/test-server';
 import type { NativeRequest } from './shared/native';
 import { hmacSha256, timestampedHmacHeader } from './shared/signature';
 import { hubspotSignature } from './hubspot/sender';
@@ -34,24 +32,16 @@ resetEnvForTests();
 
 let store: Store;
 let rt: Runtime;
-let server: http.Server;
+let t: CollectorTestServer;
 let base = '';
 
 beforeAll(async () => {
-  ({ store } = await openTempStore());
-  rt = await createRuntime({ store, natsUrl: null, worker: true });
-  // The app's route modules use getRuntime(): give them this runtime (one chDB per process).
-  (globalThis as { __cashtraceRuntime?: Promise<Runtime> }).__cashtraceRuntime = Promise.resolve(rt);
-  const routes = collectorRoutes(async () => rt);
-  // The canonical endpoint too, so the bench can compare on the same server.
-  routes.set('/api/ingest/events', (await import('@/app/api/ingest/events/route')).POST);
-  server = createCollectorServer(routes);
-  base = `http://127.0.0.1:${await listen(server, 0)}`;
+  // The canonical endpoint too, so the bench compares on the same server.
+  t = await startCollectorTestServer({ '/api/ingest/events': async () => (await import('@/app/api/ingest/events/route')).POST });
+  ({ store, rt, base } = t);
 });
 afterAll(async () => {
-  server?.close();
-  await rt?.shutdown();
-  await store?.close();
+  await t?.close();
 });
 
 const senderOpts = (name: keyof typeof COLLECTORS) => ({ secret: (SECRETS as Record<string, string>)[name], token: TOKEN, baseUrl: base });

@@ -2,7 +2,6 @@
 // real socket: OpenTelemetry SDK spans through the JSON and protobuf (gzip) exporters, and
 // the cloudevents HTTP emitter in binary and structured mode plus a batch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type http from 'node:http';
 import zlib from 'node:zlib';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -13,10 +12,7 @@ import { CloudEvent, emitterFor, httpTransport, Mode } from 'cloudevents';
 import { resetEnvForTests } from '@/lib/env';
 import { sql } from '@/lib/clickhouse/sql';
 import type { Store } from '@/lib/clickhouse/client';
-import { createRuntime, type Runtime } from '@/lib/runtime';
-import { openTempStore } from '@/lib/testing/temp-store';
-import { collectorRoutes } from '../registry';
-import { createCollectorServer, listen } from '../server';
+import { startCollectorTestServer, type CollectorTestServer } from '../shared/test-server';
 import { ProtoReader, readMessage } from './protobuf';
 
 const TOKEN = 'ct_ingest_otlp_test_token_0123';
@@ -24,20 +20,15 @@ process.env.CASHTRACE_INGEST_TOKEN = TOKEN;
 resetEnvForTests();
 
 let store: Store;
-let rt: Runtime;
-let server: http.Server;
+let t: CollectorTestServer;
 let base = '';
 
 beforeAll(async () => {
-  ({ store } = await openTempStore());
-  rt = await createRuntime({ store, natsUrl: null, worker: true });
-  server = createCollectorServer(collectorRoutes(async () => rt));
-  base = `http://127.0.0.1:${await listen(server, 0)}`;
+  t = await startCollectorTestServer();
+  ({ store, base } = t);
 });
 afterAll(async () => {
-  server?.close();
-  await rt?.shutdown();
-  await store?.close();
+  await t?.close();
 });
 
 async function sendSpans(exporter: SpanExporter, service: string, deal: string): Promise<string> {

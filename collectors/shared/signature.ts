@@ -8,7 +8,8 @@ import { errors } from '@/lib/http/errors';
 
 export type SecretSource = 'stripe' | 'hubspot' | 'docusign' | 'quickbooks' | 'xero' | 'netsuite';
 
-const SECRET_VARS: Record<SecretSource, keyof Env> = {
+/** The variable holding each source's signing secrets. */
+export const SECRET_VARS: Record<SecretSource, keyof Env> = {
   stripe: 'CASHTRACE_STRIPE_SECRET',
   hubspot: 'CASHTRACE_HUBSPOT_SECRET',
   docusign: 'CASHTRACE_DOCUSIGN_SECRET',
