@@ -10,6 +10,7 @@ import type { ActionRequest } from '@/lib/contracts/actions';
 import { parseExceptionId } from '@/lib/actions/exception-id';
 import { useMe } from './use-me';
 import { useActionStatus, useRunAction } from './use-action';
+import { rememberAction } from './recent-actions';
 import styles from './action-button.module.css';
 
 export interface ActionButtonProps {
@@ -66,7 +67,10 @@ export function ActionButton(p: ActionButtonProps) {
       ...(p.stuckSince ? { stuck_since: p.stuckSince } : {}),
     };
     const created = await run.mutateAsync(body).catch(() => null);
-    if (created) setActionId(created.action_id);
+    if (created) {
+      setActionId(created.action_id);
+      rememberAction({ id: created.action_id, label, subject: p.entityKey ?? p.exceptionId ?? p.deadLetterId ?? '' });
+    }
   };
 
   return (

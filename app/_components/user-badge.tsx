@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMe } from './use-me';
+import { RecentActions } from './recent-actions';
 import styles from './user-badge.module.css';
 
 export function UserBadge() {
@@ -31,6 +32,7 @@ export function UserBadge() {
       <button type="button" className={styles.signout} onClick={signOut} data-testid="sign-out">
         Sign out
       </button>
+      <RecentActions />
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { actorOf, recordAudit } from '../audit/record';
 import type { ActionCreated, ActionRequest, ActionStatus } from '../contracts/actions';
 import { applyExceptionChange, parseExceptionId } from './exceptions';
 import { deadLetterExists, replayDeadLetter } from './replay';
+import { lastFailedTarget } from './targets';
 import { appendStatus, findByIdempotencyKey, getAction, insertAction, type ActionRecord } from './store';
 
 /** What a connector receives as the command payload (see docs/connectors.md). */
@@ -74,6 +75,11 @@ export async function refusalOf(rt: Runtime, principal: Principal, body: ActionR
 
 export async function createAction(rt: Runtime, principal: Principal, body: ActionRequest, idempotencyKey: string, ip = ''): Promise<ActionCreated> {
   return serialised(`${principal.id}\u0000${idempotencyKey}`, async () => {
+    if (body.kind === 'retry' && !body.target && body.entity_key) {
+      const target = await lastFailedTarget(rt.store, body.entity_key);
+      if (!target) throw errors.badRequest(`no failed sync of ${body.entity_key} to retry; name the target`);
+      body = { ...body, target: target as ActionRequest['target'] };
+    }
     const request = canonicalRequest(body);
     const existing = await findByIdempotencyKey(rt.store, principal.id, idempotencyKey);
     if (existing) {

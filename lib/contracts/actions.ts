@@ -39,10 +39,9 @@ export const actionRequestSchema = z
     const need = (field: keyof typeof b, why: string) => {
       if (b[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: why });
     };
-    if (b.kind === 'resync' || b.kind === 'retry') {
-      need('target', `${b.kind} needs the target system`);
-      need('entity_key', `${b.kind} needs the record (entity_key)`);
-    }
+    if (b.kind === 'resync') need('target', 'resync needs the target system');
+    // retry without a target goes to the target of the record's last failed sync
+    if (b.kind === 'resync' || b.kind === 'retry') need('entity_key', `${b.kind} needs the record (entity_key)`);
     if (b.kind === 'replay') need('dead_letter_id', 'replay needs dead_letter_id');
     if ((EXCEPTION_KINDS as readonly string[]).includes(b.kind)) need('exception_id', `${b.kind} needs exception_id`);
     if (b.kind === 'assign') need('assignee', 'assign needs an assignee (username)');

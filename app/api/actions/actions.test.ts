@@ -70,7 +70,7 @@ async function post(session: Session, body: unknown, key: string) {
 
 async function waitForStatus(id: string, statuses: string[]) {
   return eventually(async () => {
-    const a = (await (await actionById.GET(req(`/api/actions/${id}`, { session: s.finance }), params({ id }))).json()) as { status: string; detail: string; history: { status: string }[] };
+    const a = (await (await actionById.GET(req(`/api/actions/${id}`, { session: s.finance }), params({ id }))).json()) as { status: string; detail: string; subject: string; history: { status: string }[] };
     return statuses.includes(a.status) ? a : null;
   });
 }
@@ -130,6 +130,23 @@ describe('closed loop', () => {
     const a = await waitForStatus(String(json.action_id), ['verified', 'failed', 'timed_out']);
     expect(a.status).toBe('failed');
     expect(a.detail).toMatch(/not known to the source system/);
+  });
+});
+
+describe('retry', () => {
+  it('a retry without a target goes to the target of the record’s last failed sync', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    await ingestEvents(
+      rt,
+      [{ event_id: 'cl-syncfail', source: 'middleware', type: 'sync.failed', occurred_at: ago(2), entity_type: 'sync', entity_id: 'run-cl', refs: ['payments:payment:PAY-CL9'], status: 'HTTP_503', attributes: { flow_source: 'payments', flow_target: 'erp' } }],
+      { collector: 'test' },
+    );
+    const { json, status } = await post(s.it, { kind: 'retry', entity_key: 'payments:payment:PAY-CL9', reason: 'transient outage' }, 'retry-1');
+    expect(status).toBe(201);
+    const a = await waitForStatus(String(json.action_id), ['sent', 'acknowledged', 'verified', 'failed']);
+    expect(a.subject).toBe('cashtrace.cmd.erp.retry');
+    const none = await post(s.it, { kind: 'retry', entity_key: 'payments:payment:PAY-NEVER', reason: 'x' }, 'retry-2');
+    expect(none.status).toBe(400);
   });
 });
 

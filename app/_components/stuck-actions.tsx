@@ -1,0 +1,21 @@
+'use client';
+// The actions of one stuck-queue row: re-sync to the system whose record is missing (or
+// retry a failed sync), acknowledge, resolve. Each button hides itself for roles that may
+// not use it (see action-button.tsx).
+
+import type { StuckItem } from '@/lib/contracts/stuck';
+import { RESYNC_TARGET } from '@/lib/actions/targets';
+import { ActionButton } from './action-button';
+import styles from './action-button.module.css';
+
+export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since' | 'state'> }) {
+  const target = RESYNC_TARGET[item.rule];
+  return (
+    <span className={styles.row} data-testid="stuck-actions">
+      {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
+      {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
+      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
+    </span>
+  );
+}

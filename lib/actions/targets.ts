@@ -1,0 +1,32 @@
+// Where a command goes: the target system a stuck item is re-synced to (per stuck rule),
+// and, for a retry without a target, the target of the record's last failed sync.
+
+import { z } from 'zod';
+import { sql } from '../clickhouse/sql';
+import type { Store } from '../clickhouse/client';
+import type { Source } from '../events/catalogue';
+
+/** The system whose missing record makes an item of this rule stuck (docs/actions-ui.md). */
+export const RESYNC_TARGET: Record<string, Source | null> = {
+  'approved-not-provisioned': 'psa',
+  'signed-not-in-erp': 'erp',
+  'provisioned-not-billable': 'erp',
+  'milestone-not-invoiced': 'erp',
+  'time-not-billed': 'erp',
+  'change-not-reflected': 'erp',
+  'payment-not-applied': 'erp',
+  // an overdue invoice waits for the customer, not for a system
+  'invoice-not-collected': null,
+  // a failed sync is retried to its own flow's target (see lastFailedTarget)
+  'sync-failed-unrecovered': null,
+};
+
+export async function lastFailedTarget(store: Store, entityKey: string): Promise<string | null> {
+  const rows = await store.query(
+    sql`SELECT attributes['flow_target'] AS target FROM events
+        WHERE type = 'sync.failed' AND has(refs, ${entityKey}) AND attributes['flow_target'] != ''
+        ORDER BY occurred_at DESC LIMIT 1`,
+    z.object({ target: z.string() }),
+  );
+  return rows[0]?.target ?? null;
+}
