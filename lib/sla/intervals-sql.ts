@@ -22,6 +22,11 @@ export interface IntervalOptions {
   now: Date;
   /** Policy scope (SLA policies): conditions on the deal's dimensions. */
   scope?: IntervalScope;
+  /**
+   * Only intervals that can already be past their threshold (stuck queues): starts too recent
+   * to be late even in calendar time are dropped before any grouping or joining.
+   */
+  openOnly?: boolean;
 }
 
 const dt = (d: Date) => param("DateTime64(3, 'UTC')", d);
@@ -35,8 +40,9 @@ function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
       : spec.anchor === 'due_at'
         ? sql`ifNull(due_at, occurred_at + INTERVAL 30 DAY)`
         : sql`occurred_at`;
+  const open = o.openOnly ? openOnlyConditions(spec, anchor, now) : sql`1`;
   const where = sql`type IN ${spec.start_events} AND correlation_id != '' AND occurred_at <= ${now}
-    AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
+    AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)} AND ${open}`;
   if (spec.match === 'deal') {
     return sql`SELECT correlation_id, argMin(entity_key, occurred_at) AS entity_key, min(${anchor}) AS anchor_at,
         toFloat64(0) AS amount, '' AS currency
@@ -58,6 +64,13 @@ function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
   return sql`SELECT any(correlation_id) AS correlation_id, entity_key, min(${anchor}) AS anchor_at,
       toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS amount, argMin(toString(currency), occurred_at) AS currency
     FROM (SELECT * FROM events WHERE ${where}) GROUP BY entity_key`;
+}
+
+function openOnlyConditions(spec: IntervalSpec, anchor: Sql, now: unknown): Sql {
+  // Business time never runs faster than calendar time: a start younger than the threshold
+  // in calendar hours cannot be late yet. (An anti-join on the end events was tried and
+  // measured slower than the LEFT JOIN below.)
+  return sql`${anchor} <= ${now} - toIntervalSecond(${Math.round(spec.threshold_hours * 3600)})`;
 }
 
 /** When each start record's clock stopped (Nullable), keyed by `k`, plus paid amounts for invoices. */
@@ -105,6 +118,7 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
   const isDeal = spec.match === 'deal';
   const isInvoice = spec.match === 'invoice-paid';
   const isSync = spec.match === 'sync-recovery';
+  const noEnds = isSync;
   const endedAt = isSync
     ? sql`s.ended_at`
     : isInvoice
@@ -117,10 +131,10 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
       ? sql`if(ended_at IS NULL, greatest(s.amount - ifNull(e.paid, 0), 0), s.amount)`
       : sql`s.amount`;
   const currency = isDeal ? sql`d.deal_currency` : sql`if(s.currency = '', d.deal_currency, s.currency)`;
-  const joinEnds = isSync ? sql`` : sql`LEFT JOIN ends AS e ON e.k = ${isDeal ? sql`s.correlation_id` : sql`s.entity_key`}`;
+  const joinEnds = noEnds ? sql`` : sql`LEFT JOIN ends AS e ON e.k = ${isDeal ? sql`s.correlation_id` : sql`s.entity_key`}`;
   const scope = scopeConditions(o.scope);
   return sql`(WITH starts AS (${starts(spec, o)}),
-      ${isSync ? sql`` : sql`ends AS (${ends(spec, o)}),`}
+      ${noEnds ? sql`` : sql`ends AS (${ends(spec, o)}),`}
       deals AS (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
           max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
           toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value

@@ -12,5 +12,5 @@ export function agingBucketSql(lateHours: Sql): Sql {
 export function stuckItemsSql(rule: StuckRule, o: IntervalOptions): Sql {
   return sql`(SELECT concat(${rule.name}, ':', entity_key) AS id, ${rule.name} AS rule, ${rule.owner} AS owner, *,
       ${agingBucketSql(sql`late_hours`)} AS aging_bucket
-    FROM ${intervalsSql(rule, o)} WHERE is_open = 1 AND late_hours > 0)`;
+    FROM ${intervalsSql(rule, { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
 }
