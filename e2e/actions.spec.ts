@@ -1,0 +1,77 @@
+// Actions through the UI, signed in as demo users (not the bootstrap admin token the other
+// specs use): finance re-syncs a milestone that was never invoiced and follows the action
+// to verified while its row leaves the queue; an executive sees no action buttons and the
+// API refuses the same request.
+
+import { expect, test, type Page } from '@playwright/test';
+import { SCREENSHOT_DIR } from './env';
+import { QueueTable } from './pages/views-page';
+
+// Sign in with a session: drop the admin Bearer header the project sets for every request.
+test.use({ extraHTTPHeaders: {} });
+
+async function signIn(page: Page, role: 'finance' | 'executive') {
+  await page.goto('/stuck');
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId('demo-credentials')).toBeVisible();
+  await page.getByTestId(`demo-user-${role}`).click();
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('user-role')).toHaveText(role);
+}
+
+async function milestoneQueue(page: Page): Promise<QueueTable> {
+  await page.goto('/stuck?rule=milestone-not-invoiced');
+  const queue = new QueueTable(page, 'stuck-queue');
+  await queue.ready();
+  await expect(queue.rows.first()).toBeVisible();
+  return queue;
+}
+
+test('finance re-syncs a stuck milestone to the ERP and sees the action verified', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, 'finance');
+  const queue = await milestoneQueue(page);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/actions-finance-queue.png`, fullPage: true });
+  // The demo's connectors refuse about one record in ten (by design): try the next row then.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const row = queue.rows.nth(attempt);
+    const key = (await row.getByTestId('stuck-record-link').textContent())!.trim();
+    const button = row.locator('[data-testid="action-button"][data-kind="resync"]');
+    await expect(button).toHaveText('Re-sync to ERP');
+    await button.click();
+    const recent = page.getByTestId('recent-action').first();
+    await expect(recent).toBeVisible();
+    await expect(recent).toHaveAttribute('data-status', /^(verified|failed|timed_out)$/, { timeout: 60_000 });
+    const status = await recent.getAttribute('data-status');
+    console.log(`[actions] re-sync of ${key}: ${status} (${await recent.getAttribute('title')})`);
+    if (status !== 'verified') continue;
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/actions-finance-verified.png`, fullPage: true });
+    // The invoice the connector created closes the gap: the row leaves the queue.
+    await expect(queue.root.getByTestId('stuck-record-link').filter({ hasText: key })).toHaveCount(0, { timeout: 30_000 });
+    const id = await recent.getAttribute('data-action-id');
+    const action = await (await page.request.get(`/api/actions/${id}`)).json();
+    expect(action.history.map((h: { status: string }) => h.status)).toEqual(['requested', 'sent', 'acknowledged', 'verified']);
+    expect(action.requested_by_name).toBe('finance');
+    return;
+  }
+  throw new Error('no re-sync was verified in four attempts');
+});
+
+test('an executive sees no action buttons, and the API refuses the action', async ({ page }) => {
+  await signIn(page, 'executive');
+  const queue = await milestoneQueue(page);
+  await expect(queue.rows.first().getByTestId('stuck-record-link')).toBeVisible();
+  await expect(page.getByTestId('action-button')).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/actions-executive-queue.png`, fullPage: true });
+  const key = (await queue.rows.first().getByTestId('stuck-record-link').textContent())!.trim();
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'ct_csrf')!.value;
+  const r = await page.request.post('/api/actions', {
+    headers: { 'x-csrf-token': csrf, 'idempotency-key': `e2e-exec-${Date.now()}` },
+    data: { kind: 'resync', target: 'erp', entity_key: key, reason: 'should be refused' },
+  });
+  expect(r.status()).toBe(403);
+  expect((await r.json()).error.code).toBe('forbidden');
+  // Without the CSRF header the session is not enough either.
+  const noCsrf = await page.request.post('/api/actions', { headers: { 'idempotency-key': `e2e-exec-${Date.now()}-b` }, data: { kind: 'acknowledge', exception_id: `milestone-not-invoiced:${key}`, reason: 'x' } });
+  expect(noCsrf.status()).toBe(403);
+});
