@@ -109,8 +109,11 @@ export interface SimulatedConnectorOptions {
   targets?: string[];
 }
 
-/** Handles one command; exported for tests that drive a connector directly. */
-export async function handleCommand(rt: Runtime, bus: BusCommand, behaviour: BehaviourFn): Promise<void> {
+/**
+ * Handles one command: acknowledges it (sync.requested) before resolving, so the bus acks
+ * the message at once; the target's answer follows in the background (`done`).
+ */
+export async function handleCommand(rt: Runtime, bus: BusCommand, behaviour: BehaviourFn): Promise<{ done: Promise<void> }> {
   const cmd = actionCommandSchema.parse(bus.payload);
   const rec = await loadRecord(rt, cmd.entity_key);
   const emit = (events: CanonicalEventInput[]) => ingestEvents(rt, events, { collector: `connector:${cmd.target}` });
@@ -118,14 +121,17 @@ export async function handleCommand(rt: Runtime, bus: BusCommand, behaviour: Beh
   const b: ConnectorBehaviour = rec
     ? behaviour(cmd)
     : { outcome: 'fail', delayMs: 500, error: ['NOT_FOUND', `${cmd.entity_key} is not known to the source system`] };
-  await new Promise((r) => setTimeout(r, b.delayMs));
-  const at = new Date();
-  if (b.outcome === 'fail' || !rec) {
-    await emit([syncEvent(cmd, rec, 'sync.failed', at, b.error ?? ['ERROR', 'the target system refused the record'])]);
-    return;
-  }
-  const created = downstreamEvent(rec, cmd.target, cmd.action_id, at);
-  await emit([syncEvent(cmd, rec, 'sync.succeeded', at), ...(created ? [created] : [])]);
+  const done = (async () => {
+    await new Promise((r) => setTimeout(r, b.delayMs));
+    const at = new Date();
+    if (b.outcome === 'fail' || !rec) {
+      await emit([syncEvent(cmd, rec, 'sync.failed', at, b.error ?? ['ERROR', 'the target system refused the record'])]);
+      return;
+    }
+    const created = downstreamEvent(rec, cmd.target, cmd.action_id, at);
+    await emit([syncEvent(cmd, rec, 'sync.succeeded', at), ...(created ? [created] : [])]);
+  })();
+  return { done };
 }
 
 /** Subscribes the simulated systems to `<prefix>.cmd.<target>.<kind>`; returns the unsubscribe. */
@@ -135,9 +141,10 @@ export async function startSimulatedConnectors(rt: Runtime, opts: SimulatedConne
   const filters = opts.targets ? opts.targets.map((t) => s.command(t, '*')) : [s.commandsAll];
   const unsubs = await Promise.all(
     filters.map((f, i) =>
-      rt.bus.subscribeCommands(`simulated-connector-${i}`, f, (cmd) =>
-        handleCommand(rt, cmd, behaviour).catch((err) => console.error(`[connector] ${cmd.subject} failed:`, err)),
-      ),
+      rt.bus.subscribeCommands(`simulated-connector-${i}`, f, async (cmd) => {
+        const { done } = await handleCommand(rt, cmd, behaviour);
+        done.catch((err) => console.error(`[connector] ${cmd.subject} failed:`, err));
+      }),
     ),
   );
   return async () => {
