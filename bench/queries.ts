@@ -88,6 +88,7 @@ const CONTRACT_SCHEMAS: Record<string, [string, string]> = {
 /** Extra params per function for its default run (e.g. the stuck list needs a rule). */
 const EXTRA: Record<string, Record<string, unknown>> = {
   getStuckItems: { rule: 'invoice-not-collected' },
+  getFlowFailures: { flow_source: 'psa', flow_target: 'erp' },
 };
 
 export interface QueryTarget {
@@ -134,8 +135,12 @@ export interface QueryTiming {
   error?: string;
 }
 
-/** Times each variant: `warmup` untimed calls, then `runs` timed ones (ms). */
-export async function timeQueries(targets: QueryTarget[], o: { runs: number; warmup: number; log: (l: string) => void }): Promise<QueryTiming[]> {
+/**
+ * Times each variant: `warmup` untimed calls, then up to `runs` timed ones (ms), stopping
+ * early (after at least 3) once a variant has used `budgetMs`, so slow queries do not
+ * stretch a 10M run into hours.
+ */
+export async function timeQueries(targets: QueryTarget[], o: { runs: number; warmup: number; budgetMs: number; log: (l: string) => void }): Promise<QueryTiming[]> {
   const out: QueryTiming[] = [];
   for (const t of targets) {
     for (const v of t.variants) {
@@ -143,13 +148,16 @@ export async function timeQueries(targets: QueryTarget[], o: { runs: number; war
       let error: string | undefined;
       try {
         for (let i = 0; i < o.warmup; i++) await v.run();
+        const started = performance.now();
         for (let i = 0; i < o.runs; i++) {
           const s = performance.now();
           await v.run();
           times.push(performance.now() - s);
+          if (i >= 2 && performance.now() - started > o.budgetMs) break;
         }
       } catch (err) {
-        error = ((err as Error).message ?? String(err)).split('\n')[0].slice(0, 120);
+        const issues = (err as { issues?: { path: unknown[]; message: string }[] }).issues;
+        error = (issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : ((err as Error).message ?? String(err)).split('\n')[0]).slice(0, 120);
       }
       times.sort((a, b) => a - b);
       const row = { fn: t.fn, variant: v.name, p50: percentile(times, 50), p95: percentile(times, 95), runs: times.length, error };
