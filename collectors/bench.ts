@@ -62,7 +62,9 @@ function canonicalRequests(events: CanonicalEvent[], token: string): NativeReque
 export async function benchCollectors(baseUrl: string, events: CanonicalEvent[], opts: CollectorBenchOptions): Promise<CollectorBenchRow[]> {
   const rows: CollectorBenchRow[] = [];
   const names = opts.collectors ?? Object.keys(COLLECTORS);
-  const concurrency = opts.concurrency ?? 4;
+  // Vendors deliver concurrently; one-event-per-request senders (Stripe, DocuSign) wait
+  // for the write buffer's flush (CASHTRACE_BATCH_MAX_WAIT_MS), so throughput needs requests in flight.
+  const concurrency = opts.concurrency ?? 32;
   for (const name of names) {
     const c = COLLECTORS[name];
     // Only the events this vendor's format can carry.
