@@ -3,6 +3,11 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { seedViews } from './views-seed';
+
+test.beforeAll(async ({ request }) => {
+  await seedViews(request);
+});
 import { OverviewPage } from './pages/views-page';
 
 test('drill from the leakage tile to a record and its journey', async ({ page }) => {

@@ -3,6 +3,11 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { seedViews } from './views-seed';
+
+test.beforeAll(async ({ request }) => {
+  await seedViews(request);
+});
 import { QueueTable } from './pages/views-page';
 
 test('filter the stuck-invoice queue, sort by value and export CSV', async ({ page }) => {

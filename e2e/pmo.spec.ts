@@ -3,6 +3,11 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { seedViews } from './views-seed';
+
+test.beforeAll(async ({ request }) => {
+  await seedViews(request);
+});
 import { QueueTable } from './pages/views-page';
 
 test('find an unprovisioned project and open its deal', async ({ page }) => {

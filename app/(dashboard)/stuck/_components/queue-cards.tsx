@@ -28,7 +28,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
           <div className={styles.buckets} aria-label="aging in days late">
             {q.buckets.map((b) => (
               <span key={b.bucket} className={`${styles.bucket} ${b.count > 0 && b.bucket !== '1-30' ? styles.bucketHot : ''}`} title={`${b.bucket} days late: ${b.count} (${formatMoney(b.value, currency)})`}>
-                {b.bucket}: {b.count}
+                {b.bucket}d · {b.count}
               </span>
             ))}
           </div>
