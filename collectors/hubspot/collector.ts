@@ -22,7 +22,8 @@ export function publicUrl(req: Request): string {
   const u = new URL(req.url);
   const host = req.headers.get('x-forwarded-host')?.split(',')[0].trim() || u.host;
   const proto = req.headers.get('x-forwarded-proto')?.split(',')[0].trim() || u.protocol.replace(':', '');
-  return decodeURIComponent(`${proto}://${host}${u.pathname}${u.search}`);
+  // HubSpot decodes exactly these escapes before signing (its "validating requests" guide).
+  return `${proto}://${host}${u.pathname}${u.search}`.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => decodeURIComponent(m));
 }
 
 export function verifyHubspot(ctx: DeliveryContext): void {
