@@ -37,6 +37,13 @@ describe('hubspot collector', () => {
     await expect(deliver(hubspotCollector, signed(body), 'https://evil.example.com')).rejects.toMatchObject({ status: 401 });
   });
 
+  it('signs the URI with the escapes HubSpot decodes (%3A) and keeps the others (%26)', async () => {
+    const ts = String(Date.now());
+    const sig = Signature.getSignature('POST', 'v3', { clientSecret: SECRET, requestBody: body, url: `${URL_}?app=a:b&x=c%26d`, timestamp: Number(ts), signature: '' });
+    const d = await deliver(hubspotCollector, { path: `${HUBSPOT_PATH}?app=a%3Ab&x=c%26d`, method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts }, body }, BASE);
+    expect(d.events).toHaveLength(2);
+  });
+
   it('honours the forwarded host and proto of a reverse proxy', async () => {
     const r = signed(body);
     const d = await deliver(hubspotCollector, { ...r, headers: { ...r.headers, 'x-forwarded-host': 'cashtrace.example.com', 'x-forwarded-proto': 'https' } }, 'http://10.0.0.5:3000');
