@@ -1,0 +1,109 @@
+// Route tests of the operational-view APIs (/api/kpis, /api/stuck, /api/sla/policies,
+// /api/sla/breaches, /api/leakage, /api/pmo/unstaffed) on the hand-built book ingested
+// through the real pipeline: status codes, the one error shape, JSON figures and CSV.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetEnvForTests } from '@/lib/env';
+import { tempDir } from '@/lib/testing/temp-store';
+import { fixtureBatches, FIXTURE_NOW } from '@/lib/testing/q2c-fixture';
+import type { Runtime } from '@/lib/runtime';
+
+const TOKEN = 'test-admin-token-views-0123456789';
+const NOW = encodeURIComponent(FIXTURE_NOW.toISOString());
+let rt: Runtime;
+let r: {
+  kpis: typeof import('./kpis/route');
+  stuck: typeof import('./stuck/route');
+  policies: typeof import('./sla/policies/route');
+  breaches: typeof import('./sla/breaches/route');
+  leakage: typeof import('./leakage/route');
+  unstaffed: typeof import('./pmo/unstaffed/route');
+};
+
+beforeAll(async () => {
+  process.env.CASHTRACE_DATA_DIR = tempDir();
+  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
+  process.env.CASHTRACE_SIMULATOR = 'off';
+  resetEnvForTests();
+  const { getRuntime } = await import('@/lib/runtime');
+  const { ingestEvents } = await import('@/lib/ingest/pipeline');
+  rt = await getRuntime();
+  for (const batch of fixtureBatches()) await ingestEvents(rt, batch, { collector: 'test' });
+  r = {
+    kpis: await import('./kpis/route'),
+    stuck: await import('./stuck/route'),
+    policies: await import('./sla/policies/route'),
+    breaches: await import('./sla/breaches/route'),
+    leakage: await import('./leakage/route'),
+    unstaffed: await import('./pmo/unstaffed/route'),
+  };
+});
+afterAll(async () => rt?.store.close());
+
+const headers = { authorization: `Bearer ${TOKEN}` };
+const get = (path: string) => new Request(`http://localhost${path}`, { headers });
+
+describe('operational view APIs', () => {
+  it('GET /api/stuck without a rule summarises every queue', async () => {
+    const res = await r.stuck.GET(get(`/api/stuck?now=${NOW}`));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { queues: { rule: string; count: number }[] };
+    expect(body.queues).toHaveLength(9);
+    expect(body.queues.reduce((s, q) => s + q.count, 0)).toBe(9);
+  });
+
+  it('GET /api/stuck?rule=…&format=csv exports the queue as text/csv', async () => {
+    const res = await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&format=csv`));
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('invoice-not-collected:erp:invoice:INV-C1');
+    expect(lines[1]).toContain('16800');
+  });
+
+  it('refuses an unknown rule with the one error shape', async () => {
+    const res = await r.stuck.GET(get('/api/stuck?rule=not-a-rule'));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+  });
+
+  it('GET /api/kpis returns the waterfall and KPIs for the window', async () => {
+    const res = await r.kpis.GET(get(`/api/kpis?from=2026-01-01&to=2026-04-10&now=${NOW}`));
+    const body = (await res.json()) as { waterfall: { value: number }[]; kpis: { id: string; p50: number | null }[] };
+    expect(body.waterfall.map((w) => w.value)).toEqual([261000, 241000, 215125, 136300, 115600]);
+    expect(body.kpis.find((k) => k.id === 'quote_to_project')!.p50).toBe(50);
+  });
+
+  it('GET /api/sla/breaches and /api/leakage', async () => {
+    const b = (await (await r.breaches.GET(get(`/api/sla/breaches?from=2026-01-01&to=2026-04-10&now=${NOW}`))).json()) as { total: number };
+    expect(b.total).toBe(14);
+    const l = (await (await r.leakage.GET(get(`/api/leakage?now=${NOW}`))).json()) as { total: number };
+    expect(l.total).toBe(40650);
+    const csv = await r.leakage.GET(get(`/api/leakage?now=${NOW}&format=csv&category=invoice_mismatch`));
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(await csv.text()).toContain('erp:invoice:INV-C2');
+  });
+
+  it('GET /api/pmo/unstaffed lists provisioned projects nobody is on', async () => {
+    const body = (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}`))).json()) as { items: { entity_key: string }[] };
+    // B was provisioned on 03-13 and never staffed; A and C were staffed the next day
+    expect(body.items.map((i) => i.entity_key)).toEqual(['psa:project:PRJ-B']);
+  });
+
+  it('POST/PUT /api/sla/policies validate and save', async () => {
+    const list = (await (await r.policies.GET(get('/api/sla/policies'))).json()) as { policies: { id: string }[]; calendars: unknown[] };
+    expect(list.policies).toHaveLength(9);
+    expect(list.calendars.length).toBeGreaterThan(1);
+    const bad = await r.policies.POST(
+      new Request('http://localhost/api/sla/policies', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Dispute → credit', start_events: ['invoice.disputed'], end_events: ['invoice.disputed'], match: 'record', anchor: 'occurred_at', threshold_hours: 24, unit: 'business', severity: 'low' }) }),
+    );
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()) as { error: { details: { issues: string[] } } };
+    expect(err.error.details.issues).toEqual(['end_events: an event cannot both start and stop the clock: invoice.disputed']);
+    const ok = await r.policies.POST(
+      new Request('http://localhost/api/sla/policies', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Dispute resolved', start_events: ['invoice.disputed'], end_events: ['credit_memo.issued'], match: 'record', anchor: 'occurred_at', threshold_hours: 120, unit: 'business', severity: 'low' }) }),
+    );
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { id: string }).id).toBe('dispute-resolved');
+  });
+});
