@@ -1,6 +1,6 @@
 'use client';
 // The actions of one stuck-queue row: re-sync to the system whose record is missing (or
-// retry a failed sync), acknowledge, resolve. Each button hides itself for roles that may
+// retry a failed sync), acknowledge, snooze a day, resolve. Each button hides itself for roles that may
 // not use it (see action-button.tsx).
 
 import type { StuckItem } from '@/lib/contracts/stuck';
@@ -15,6 +15,9 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'rule' | '
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state !== 'snoozed' && item.state !== 'resolved' && (
+        <ActionButton kind="snooze" exceptionId={item.id} until={new Date(Date.now() + 86_400_000).toISOString()} stuckSince={item.since} label="Snooze 1 day" />
+      )}
       {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
     </span>
   );

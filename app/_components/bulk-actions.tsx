@@ -1,0 +1,92 @@
+'use client';
+// Bulk actions over the rows a filtered queue shows: choose re-sync or acknowledge, see the
+// dry run (what would run, what your role may not do, what was already requested), then
+// confirm. Hidden for roles without actions:write.
+
+import { useState } from 'react';
+import type { StuckItem } from '@/lib/contracts/stuck';
+import { bulkResponseSchema, type BulkResponse } from '@/lib/contracts/actions';
+import { RESYNC_TARGET } from '@/lib/actions/targets';
+import { useMe } from './use-me';
+import styles from './action-button.module.css';
+
+type Kind = 'resync' | 'acknowledge';
+
+async function bulk(kind: Kind, items: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since'>[], dryRun: boolean, key: string): Promise<BulkResponse> {
+  // One request per target system (a queue may mix rules).
+  const groups = new Map<string, typeof items>();
+  for (const i of items) {
+    const t = kind === 'resync' ? (RESYNC_TARGET[i.rule] ?? '') : '';
+    if (kind === 'resync' && !t) continue;
+    groups.set(t, [...(groups.get(t) ?? []), i]);
+  }
+  const out: BulkResponse = { dry_run: dryRun, items: [] };
+  for (const [target, group] of groups) {
+    const r = await fetch('/api/actions/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `${key}:${target || 'none'}` },
+      body: JSON.stringify({
+        kind,
+        ...(target ? { target } : {}),
+        reason: `bulk ${kind} from ${window.location.pathname}`,
+        dry_run: dryRun,
+        items: group.map((i) => ({ exception_id: i.id, stuck_since: i.since, ...(kind === 'resync' ? { entity_key: i.entity_key } : {}) })),
+      }),
+    });
+    const json = await r.json();
+    if (!r.ok) throw new Error(json?.error?.message ?? `bulk ${kind} failed (${r.status})`);
+    out.items.push(...bulkResponseSchema.parse(json).items);
+  }
+  return out;
+}
+
+export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since'>[] }) {
+  const { data: me } = useMe();
+  const [kind, setKind] = useState<Kind>('resync');
+  const [preview, setPreview] = useState<{ key: string; r: BulkResponse } | null>(null);
+  const [done, setDone] = useState<BulkResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!me || !me.permissions.includes('actions:write') || items.length === 0) return null;
+  const count = (r: BulkResponse, o: string) => r.items.filter((i) => i.outcome === o).length;
+  const run = async (dryRun: boolean) => {
+    setError(null);
+    try {
+      const key = preview?.key ?? crypto.randomUUID();
+      const r = await bulk(kind, items, dryRun, key);
+      if (dryRun) setPreview({ key, r });
+      else {
+        setDone(r);
+        setPreview(null);
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <span className={styles.row} data-testid="bulk-actions">
+      <select value={kind} onChange={(e) => (setKind(e.target.value as Kind), setPreview(null))} aria-label="Bulk action">
+        <option value="resync">Re-sync all shown</option>
+        <option value="acknowledge">Acknowledge all shown</option>
+      </select>
+      {!preview ? (
+        <button type="button" className={styles.button} onClick={() => run(true)} data-testid="bulk-dry-run">
+          Dry run ({items.length})
+        </button>
+      ) : (
+        <>
+          <span className="muted" data-testid="bulk-preview">
+            {count(preview.r, 'would_run')} would run · {count(preview.r, 'refused')} not allowed · {count(preview.r, 'existing')} already requested
+          </span>
+          <button type="button" className={styles.button} disabled={count(preview.r, 'would_run') === 0} onClick={() => run(false)} data-testid="bulk-confirm">
+            Confirm
+          </button>
+          <button type="button" className={styles.button} onClick={() => setPreview(null)}>
+            Cancel
+          </button>
+        </>
+      )}
+      {done && <span className="muted" data-testid="bulk-done">{count(done, 'created')} action(s) started</span>}
+      {error && <span className={styles.detail}>{error}</span>}
+    </span>
+  );
+}
