@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { UserBadge } from './user-badge';
+import { useMe } from './use-me';
 
 export const NAV = [
   { href: '/', label: 'Overview' },
@@ -17,15 +18,19 @@ export const NAV = [
   { href: '/variants', label: 'Variants' },
 ] as const;
 
+/** Areas behind a role-specific permission; hidden from roles the API would refuse. */
+const NEEDS: Record<string, string> = { '/leakage': 'leakage:read', '/finance': 'finance:read', '/pmo': 'pmo:read', '/integrations': 'integrations:read' };
+
 export function Nav() {
   const path = usePathname();
+  const { data: me } = useMe();
   return (
     <nav className="nav" aria-label="Main">
       <Link href="/" className="brand" data-testid="brand">
         <span className="brand-mark">₵</span> Cashtrace
       </Link>
       <ul>
-        {NAV.map((n) => {
+        {NAV.filter((n) => !me || !NEEDS[n.href] || (me.permissions as string[]).includes(NEEDS[n.href])).map((n) => {
           const active = n.href === '/' ? path === '/' : path.startsWith(n.href);
           return (
             <li key={n.href}>
