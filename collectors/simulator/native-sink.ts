@@ -14,6 +14,9 @@ import type { Collector, DeliveryContext } from '../shared/collector';
 import { toRequest, type NativeRequest, type Sender } from '../shared/native';
 import { canonicalSink, postWithRetry, type Sink, type SinkResult } from './sink';
 
+/** Native requests in flight per batch. */
+const PARALLEL_REQUESTS = 24;
+
 interface RouteDef {
   collector: Collector;
   sender: Sender;
@@ -139,21 +142,30 @@ export async function nativeSink(o: { baseUrl: string; token: string; log: (l: s
         if (r && native.has(`${r} ${e.type}`)) (byRoute.get(r) ?? byRoute.set(r, []).get(r)!).push(e);
         else rest.push(e);
       }
-      const total: SinkResult = rest.length ? await fallback.send(rest) : { accepted: 0, duplicates: 0, rejected: 0 };
+      const total: SinkResult = { accepted: 0, duplicates: 0, rejected: 0 };
+      const canonical = rest.length ? fallback.send(rest) : null;
+      // Vendors deliver one event per request (Stripe, DocuSign) or small batches; the
+      // ingest buffer waits up to its max wait for company, so requests go out in parallel.
+      const tasks: { route: string; n: NativeRequest; share: number }[] = [];
+      const tally = new Map<string, { events: number; counted: number; exact: boolean }>();
       for (const [route, evs] of byRoute) {
         const reqs = COLLECTORS[route].sender(evs, { secret: secretOf(route) ?? undefined, token: o.token, now: new Date(), baseUrl: o.baseUrl });
-        let counted = 0;
-        let exact = true;
-        for (const n of reqs) {
+        tally.set(route, { events: evs.length, counted: 0, exact: true });
+        for (const n of reqs) tasks.push({ route, n, share: evs.length / Math.max(1, reqs.length) });
+      }
+      let next = 0;
+      const worker = async () => {
+        while (next < tasks.length) {
+          const { route, n, share } = tasks[next++];
+          const t = tally.get(route)!;
           const res = await postWithRetry(new URL(n.path, o.baseUrl).toString(), { headers: n.headers, body: n.body }, o);
           const text = await res.text();
           if (res.status >= 400) {
             if (!warned.has(route)) o.log(`[simulator] ${route} answered ${res.status}: ${text.slice(0, 200)}`);
             warned.add(route);
             // The vendor format does not say how many events a refused request held: share them out.
-            const share = Math.round(evs.length / reqs.length);
-            total.rejected += share;
-            counted += share;
+            total.rejected += Math.round(share);
+            t.counted += Math.round(share);
             continue;
           }
           try {
@@ -162,12 +174,19 @@ export async function nativeSink(o: { baseUrl: string; token: string; log: (l: s
             total.accepted += r.accepted;
             total.duplicates += r.duplicates ?? 0;
             total.rejected += r.rejected?.length ?? 0;
-            counted += r.accepted + (r.duplicates ?? 0) + (r.rejected?.length ?? 0);
+            t.counted += r.accepted + (r.duplicates ?? 0) + (r.rejected?.length ?? 0);
           } catch {
-            exact = false; // e.g. a SOAP Ack: the vendor's answer carries no counts
+            t.exact = false; // e.g. a SOAP Ack: the vendor's answer carries no counts
           }
         }
-        if (!exact) total.accepted += Math.max(0, evs.length - counted);
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, tasks.length) }, worker));
+      for (const t of tally.values()) if (!t.exact) total.accepted += Math.max(0, t.events - t.counted);
+      if (canonical) {
+        const r = await canonical;
+        total.accepted += r.accepted;
+        total.duplicates += r.duplicates;
+        total.rejected += r.rejected;
       }
       return total;
     },
