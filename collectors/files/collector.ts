@@ -1,5 +1,6 @@
 // Legacy batch exchange: CSV (text/csv) and JSONL (application/x-ndjson) uploads with a
-// declared mapping (X-Cashtrace-Mapping header or ?mapping=, JSON; see mapping.ts).
+// declared mapping (X-Cashtrace-Mapping header or ?mapping=, JSON; see mapping.ts), or a
+// browser form (multipart/form-data: a `file` part and a `mapping` part).
 // Rows that cannot be mapped or validated are reported by line and dead-lettered; good
 // rows are kept. Re-uploading the same file is idempotent (row hash or event id column).
 
@@ -16,8 +17,7 @@ import { fileMappingSchema, mapRow, type FileMapping } from './mapping';
 const CSV = ['text/csv', 'application/csv'];
 const JSONL = ['application/x-ndjson', 'application/jsonl', 'application/ndjson', 'application/jsonlines'];
 
-function mappingOf(req: Request, url: URL): FileMapping {
-  const raw = req.headers.get('x-cashtrace-mapping') ?? url.searchParams.get('mapping');
+function mappingOf(raw: string | null): FileMapping {
   if (!raw) throw errors.badRequest('declare the mapping in the X-Cashtrace-Mapping header or the mapping query parameter (JSON)');
   let parsed: unknown;
   try {
@@ -49,15 +49,31 @@ function rowsOf(body: Buffer, mt: string): { line: number; row: Record<string, u
 export const filesCollector: Collector = {
   name: 'files',
   verify: 'token',
-  contentTypes: [...CSV, ...JSONL],
+  contentTypes: [...CSV, ...JSONL, 'multipart/form-data'],
+  async unpack(ctx) {
+    if (mediaType(ctx.contentType) !== 'multipart/form-data') return ctx;
+    const form = await new Response(new Uint8Array(ctx.body), { headers: { 'content-type': ctx.contentType } }).formData().catch((e: Error) => {
+      throw errors.badRequest(`malformed multipart body: ${e.message}`);
+    });
+    const file = form.get('file');
+    if (!(file instanceof File)) throw errors.badRequest('the form needs a file part named "file"');
+    const fields: Record<string, string> = { filename: file.name };
+    const mapping = form.get('mapping');
+    if (typeof mapping === 'string') fields.mapping = mapping;
+    // Browsers label CSV files variously (Windows: application/vnd.ms-excel): trust the extension then.
+    const declared = mediaType(file.type);
+    const contentType = [...CSV, ...JSONL].includes(declared) ? declared : /\.(jsonl|ndjson)$/i.test(file.name) ? 'application/x-ndjson' : 'text/csv';
+    return { ...ctx, body: Buffer.from(await file.arrayBuffer()), contentType, fields };
+  },
   parse(ctx) {
-    const mapping = mappingOf(ctx.req, ctx.url);
-    const fileName = (ctx.req.headers.get('x-cashtrace-filename') ?? ctx.url.searchParams.get('filename') ?? 'upload').slice(0, 80);
+    const mt = mediaType(ctx.contentType);
+    const mapping = mappingOf(ctx.fields?.mapping ?? ctx.req.headers.get('x-cashtrace-mapping') ?? ctx.url.searchParams.get('mapping'));
+    const fileName = (ctx.fields?.filename ?? ctx.req.headers.get('x-cashtrace-filename') ?? ctx.url.searchParams.get('filename') ?? 'upload').slice(0, 80);
     const events: CanonicalEventInput[] = [];
     const invalid: InvalidItem[] = [];
     const eventLines: number[] = [];
     const invalidLines: number[] = [];
-    for (const r of rowsOf(ctx.body, mediaType(ctx.contentType))) {
+    for (const r of rowsOf(ctx.body, mt)) {
       try {
         if (!r.row) throw new Error(r.error ?? 'unreadable row');
         events.push(mapRow(r.row, mapping, fileName));

@@ -36,6 +36,16 @@ describe('files collector', () => {
     expect(d.invalid?.[0].errors[0]).toMatch(/^line 2: malformed JSON/);
   });
 
+  it('takes a browser form upload (multipart: file and mapping parts)', async () => {
+    const form = new FormData();
+    form.set('mapping', fixture('invoices.mapping.json'));
+    form.set('file', new File([fixture('invoices.csv')], 'march-invoices.csv', { type: 'text/csv' }));
+    const req = new Request('http://localhost/api/ingest/files', { method: 'POST', body: form });
+    const d = await deliver(filesCollector, { path: FILES_PATH, method: 'POST', headers: { 'content-type': req.headers.get('content-type')!, authorization: 'Bearer t' }, body: Buffer.from(await req.arrayBuffer()) });
+    expect(d.events.map((e) => e.entity_id)).toEqual(['INV-30001', 'INV-30002']);
+    expect(d.events[0].source_instance).toBe('file:march-invoices.csv');
+  });
+
   it('refuses an upload without a valid mapping', async () => {
     await expect(deliver(filesCollector, upload('a\n1', 'text/csv', '{"source":"nowhere"}'))).rejects.toMatchObject({ status: 400 });
   });

@@ -19,6 +19,8 @@ export interface DeliveryContext {
   body: Buffer;
   contentType: string;
   now: Date;
+  /** Form fields that came with the body (multipart uploads). */
+  fields?: Record<string, string>;
 }
 
 /** An item of the delivery that could not be mapped (goes to dead letters, keeps its raw text). */
@@ -47,6 +49,8 @@ export interface Collector {
   contentTypes: string[];
   /** Native bytes ▶ canonical events. Throws (ApiError 400 or any Error) when the body is malformed. */
   parse(ctx: DeliveryContext): Delivery;
+  /** Async unpacking before parse (e.g. a multipart form into its file and fields). */
+  unpack?(ctx: DeliveryContext): Promise<DeliveryContext>;
   /** The answer the sender expects; defaults to 200 JSON with the ingest result. */
   respond?(result: IngestResult, delivery: Delivery, ctx: DeliveryContext): Response;
   /** Answer for errors when the sender expects a particular shape (e.g. SOAP faults). */
@@ -84,7 +88,7 @@ export function collectorHandler(collector: Collector, opts: HandlerOptions = {}
       }
       let delivery: Delivery;
       try {
-        delivery = collector.parse(ctx);
+        delivery = collector.parse(collector.unpack ? await collector.unpack(ctx) : ctx);
       } catch (err) {
         // A malformed delivery is kept whole, with its raw bytes, for IT to inspect and replay.
         const message = err instanceof Error ? err.message : String(err);

@@ -15,7 +15,7 @@ export async function deliver(collector: Collector, n: NativeRequest, baseUrl = 
   // The ingest token needs a runtime; route tests cover it. Vendor signatures are checked here.
   if (collector.verify !== 'token') collector.verify(ctx);
   if (!collector.contentTypes.includes(mediaType(ctx.contentType))) throw errors.unsupportedMediaType(ctx.contentType);
-  return collector.parse(ctx);
+  return collector.parse(collector.unpack ? await collector.unpack(ctx) : ctx);
 }
 
 export async function deliverAll(collector: Collector, requests: NativeRequest[], baseUrl?: string): Promise<CanonicalEvent[]> {
