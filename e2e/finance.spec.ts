@@ -1,6 +1,5 @@
 // Finance: filter the stuck-invoice queue, sort it by value, export it as CSV.
 
-import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
 import { seedViews } from './views-seed';
@@ -29,9 +28,13 @@ test('filter the stuck-invoice queue, sort by value and export CSV', async ({ pa
   await invoices.search.fill(customer);
   await expect.poll(async () => (await invoices.rows.locator('td:nth-child(2)').allTextContents()).every((c) => c.trim() === customer)).toBe(true);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), invoices.csv.click()]);
-  const path = await download.path();
-  const text = fs.readFileSync(path!, 'utf8');
+  // the export link carries the queue's current query (filter, sort) with format=csv
+  const href = (await invoices.csv.getAttribute('href'))!;
+  expect(href).toContain('format=csv');
+  expect(href).toContain(`q=${encodeURIComponent(customer).replace(/%20/g, '+')}`);
+  const res = await page.request.get(href);
+  expect(res.headers()['content-type']).toContain('text/csv');
+  const text = await res.text();
   expect(text.split('\r\n')[0]).toBe('id,rule,owner,state,assignee,entity_key,correlation_id,customer,region,legal_entity,since,late_hours,aging_bucket,amount,currency,value,last_event_type,last_event_at');
   expect(text).toContain('invoice-not-collected:erp:invoice:');
   expect(text).toContain(customer);
