@@ -1,0 +1,79 @@
+// Finance's first question: "where is the deal behind invoice INV-A1?" Search by the
+// invoice number, open the journey, see one lane per system and an event's raw payload.
+// Also records how long the journey's data takes to appear after navigation (reported,
+// not asserted).
+
+import { expect, test } from '@playwright/test';
+import { DEAL_IDS } from '../lib/testing/deal-fixtures';
+import { DealsPage } from './pages/deals-page';
+import { JourneyPage } from './pages/journey-page';
+import { SCREENSHOT_DIR } from './env';
+
+function report(name: string, ms: number) {
+  test.info().annotations.push({ type: 'timing', description: `${name}: ${ms} ms` });
+  console.log(`[timing] ${name}: ${ms} ms`);
+}
+
+test('search a deal by its invoice number and read its journey', async ({ page }) => {
+  const deals = new DealsPage(page);
+  await deals.goto();
+  await expect(deals.rows.first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/deals.png`, fullPage: true });
+
+  await deals.searchFor('INV-A1');
+  await expect(deals.rows).toHaveCount(1);
+  await expect(deals.row(DEAL_IDS.A)).toContainText('Acme GmbH');
+  await expect(deals.row(DEAL_IDS.A)).toContainText('€120,000.00');
+
+  const journey = new JourneyPage(page);
+  const clicked = Date.now();
+  await deals.openDeal(DEAL_IDS.A);
+  await expect(journey.timelineEvents.first()).toBeVisible();
+  report('journey data on screen after clicking the deal', Date.now() - clicked);
+
+  await expect(journey.title).toContainText('Acme GmbH');
+  for (const system of ['crm', 'cpq', 'clm', 'erp', 'psa', 'payments', 'middleware']) {
+    await expect(journey.lane(system)).toBeVisible();
+  }
+  await expect(journey.timelineEvents).toHaveCount(12);
+  await expect(journey.nextStep).toContainText('Journey complete');
+  await expect(journey.step('cash.applied')).toHaveAttribute('data-status', 'done');
+
+  await journey.event('fx-a-inv').click();
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+  await expect(journey.rawPayload).toContainText('"entity_id": "INV-A1"');
+  await expect(journey.eventDetail).toContainText('erp:invoice:INV-A1');
+
+  await journey.event('fx-a-sync').click();
+  await expect(journey.traceLink).toHaveAttribute('href', '/integrations/traces/4bf92f3577b34da6a3ce929d0e0e4736');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey.png`, fullPage: true });
+});
+
+test('a deal that deviates shows what is missing and what is overdue next', async ({ page }) => {
+  const journey = new JourneyPage(page);
+  const started = Date.now();
+  await page.goto(JourneyPage.url(DEAL_IDS.B));
+  await expect(journey.timelineEvents.first()).toBeVisible();
+  report('journey data on screen after direct navigation', Date.now() - started);
+
+  await expect(journey.step('order.created')).toHaveAttribute('data-status', 'missing');
+  await expect(journey.step('billing_schedule.created')).toHaveAttribute('data-status', 'next');
+  await expect(journey.deviations.filter({ hasText: 'Order created' })).toHaveAttribute('data-kind', 'missing');
+  await expect(journey.nextStep).toContainText('Billing schedule created');
+  await expect(page.getByTestId('next-step-status')).toContainText('late');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
+});
+
+test('an unknown deal says so', async ({ page }) => {
+  await page.goto(JourneyPage.url('crm:opportunity:NOPE'));
+  await expect(page.getByTestId('journey-error')).toContainText('No deal crm:opportunity:NOPE');
+});
+
+test('variants show the common paths and conformance', async ({ page }) => {
+  const started = Date.now();
+  await page.goto('/variants');
+  await expect(page.getByTestId('variant-row').first()).toBeVisible();
+  report('variants data on screen after navigation', Date.now() - started);
+  await expect(page.getByTestId('conformance')).toContainText('%');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/variants.png`, fullPage: true });
+});

@@ -1,0 +1,27 @@
+// The e2e run's fixed facts, shared by playwright.config.ts, the seed and the specs.
+// The port and data directory are chosen once in the runner process (playwright.config.ts)
+// and reach the workers through the environment they inherit.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+function freePort(): number {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+}
+
+if (!process.env.CASHTRACE_E2E_PORT) process.env.CASHTRACE_E2E_PORT = String(freePort());
+if (!process.env.CASHTRACE_E2E_DATA_DIR) process.env.CASHTRACE_E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-e2e-'));
+
+export const E2E_PORT = Number(process.env.CASHTRACE_E2E_PORT);
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const E2E_DATA_DIR = process.env.CASHTRACE_E2E_DATA_DIR;
+/** Fixed tokens: the seed sends events with the ingest token; the browser reads as the bootstrap admin. */
+export const E2E_INGEST_TOKEN = 'e2e-ingest-token-5b0c6f1d9a7e4c3b';
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-8d2e4a6c1f3b5d7e';
+export const E2E_DIST_DIR = '.next-e2e';
+/** Deals the simulator backfills on top of the hand-built fixture deals. */
+export const E2E_SIM_DEALS = Number(process.env.CASHTRACE_E2E_SIM_DEALS ?? 120);
+export const SCREENSHOT_DIR = 'test-results/screenshots';

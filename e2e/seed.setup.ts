@@ -1,0 +1,54 @@
+// Seeds the e2e server through the real ingest endpoint: the hand-built fixture deals
+// (known keys such as invoice INV-A1; a payment sent before its invoice; a duplicate),
+// then a small simulator backfill (the synthetic firm) when that library is present.
+
+import { expect, test as setup } from '@playwright/test';
+import { DEAL_EVENTS, EARLY_PAYMENT, INVOICE_A } from '../lib/testing/deal-fixtures';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_INGEST_TOKEN, E2E_SIM_DEALS } from './env';
+
+const ingestHeaders = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
+
+setup('seed the fixture deals and a simulated firm through POST /api/ingest/events', async ({ request }) => {
+  setup.setTimeout(240_000);
+  const first = await request.post('/api/ingest/events', { headers: ingestHeaders, data: [EARLY_PAYMENT] });
+  expect(first.status()).toBe(202);
+  const ndjson = DEAL_EVENTS.map((e) => JSON.stringify(e)).join('\n');
+  const rest = await request.post('/api/ingest/events', { headers: { ...ingestHeaders, 'content-type': 'application/x-ndjson' }, data: ndjson });
+  expect(rest.status()).toBe(202);
+  const again = await request.post('/api/ingest/events', { headers: ingestHeaders, data: [INVOICE_A] });
+  expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+
+  if (E2E_SIM_DEALS > 0) {
+    const sim = await loadSimulator();
+    if (sim) {
+      const progress = new sim.Progress(() => undefined);
+      const sink = sim.canonicalSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN });
+      const r = await sim.runBackfill({ seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() }, sink, progress, { batchSize: 2000, concurrency: 2 });
+      console.log(`[seed] simulator backfill: ${r.deals} deals, ${progress.accepted} events accepted, ${progress.duplicates} duplicates`);
+    } else {
+      console.log('[seed] simulator library not available; fixture deals only');
+    }
+  }
+
+  // Visible to readers: the fixture invoice resolves to its deal.
+  await expect
+    .poll(async () => (await request.get('/api/resolve?key=erp:invoice:INV-A1', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } })).status())
+    .toBe(200);
+});
+
+type Sim = {
+  Progress: new (log: (l: string) => void) => { accepted: number; duplicates: number };
+  canonicalSink: (o: { baseUrl: string; token: string }) => unknown;
+  runBackfill: (o: { seed: number; deals: number; days: number; now: number }, sink: unknown, p: unknown, b: { batchSize: number; concurrency: number }) => Promise<{ deals: number }>;
+};
+
+async function loadSimulator(): Promise<Sim | null> {
+  try {
+    const runner = await import('../collectors/simulator/runner');
+    const sink = await import('../collectors/simulator/sink');
+    return { Progress: runner.Progress, canonicalSink: sink.canonicalSink, runBackfill: runner.runBackfill } as unknown as Sim;
+  } catch (err) {
+    console.log(`[seed] could not load collectors/simulator: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
