@@ -75,7 +75,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
   const [agg, rows] = await Promise.all([
     store.query(
       sql`SELECT category, toString(toStartOfWeek(at, 1)) AS week, bucket, count() AS n, round(sum(value), 2) AS v
-        FROM ${records} GROUP BY GROUPING SETS ((category), (category, week), (bucket)) SETTINGS group_by_use_nulls = 1`,
+        FROM ${records} GROUP BY GROUPING SETS ((category), (category, week), (category, bucket)) SETTINGS group_by_use_nulls = 1`,
       aggSchema,
     ),
     store.query(
@@ -86,7 +86,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
     ),
   ]);
   const categories = LEAKAGE_CATEGORIES.map((c) => {
-    const head = agg.find((a) => a.category === c && a.week === null);
+    const head = agg.find((a) => a.category === c && a.week === null && a.bucket === null);
     return {
       category: c,
       label: LEAKAGE_LABELS[c],
@@ -99,7 +99,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
     };
   });
   const aging = AGING_BUCKETS.map((b) => {
-    const a = agg.find((x) => x.category === null && x.bucket === b);
+    const a = agg.find((x) => x.category === 'cash_at_risk' && x.week === null && x.bucket === b);
     return { bucket: b, count: a?.n ?? 0, value: a?.v ?? 0 };
   });
   const total = rows[0]?.total ?? 0;
