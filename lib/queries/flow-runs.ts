@@ -112,13 +112,15 @@ export function runLatencySql(f: Filters, flow?: FlowSelector): Sql {
     UNION ALL
     SELECT e_source, e_target, toFloat64(e_duration_ms)
     FROM (
-      SELECT attributes['flow_source'] AS e_source, attributes['flow_target'] AS e_target, entity_id, trace_id,
+      -- One group per sync run (entity_id): a single string key keeps the aggregation cheap.
+      SELECT any(attributes['flow_source']) AS e_source, any(attributes['flow_target']) AS e_target,
+        any(trace_id) AS e_trace_id,
         toUnixTimestamp64Milli(minIf(occurred_at, type IN ${SYNC_OUTCOMES}))
           - toUnixTimestamp64Milli(minIf(occurred_at, type = 'sync.requested')) AS e_duration_ms
       FROM events
       WHERE type IN ${SYNC_TYPES} ${only} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}
-      GROUP BY e_source, e_target, entity_id, trace_id
+      GROUP BY entity_id
       HAVING countIf(type = 'sync.requested') > 0 AND countIf(type IN ${SYNC_OUTCOMES}) > 0)
     WHERE e_duration_ms >= 0
-      AND (trace_id = '' OR trace_id NOT IN (SELECT trace_id FROM spans WHERE flow_source != ''))`;
+      AND (e_trace_id = '' OR e_trace_id NOT IN (SELECT trace_id FROM spans WHERE flow_source != ''))`;
 }

@@ -107,7 +107,7 @@ export async function getFlows(store: Store, params: FlowsParams): Promise<Flows
     store.query(
       sql`SELECT flow_source, flow_target, count() AS runs, countIf(failed) AS failures,
             countIf(attempt > 1) AS retries, countIf(dead_letter) AS dead_letters,
-            uniqExact(record) AS records, countIf(origin = 'span') AS span_runs,
+            uniq(record) AS records, countIf(origin = 'span') AS span_runs,
             max(at) AS last_run_at, maxIfOrNull(at, failed) AS last_failure_at
           FROM (${flowRunsSql(f)})
           GROUP BY flow_source, flow_target`,
