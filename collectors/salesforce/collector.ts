@@ -6,7 +6,8 @@
 
 import { NextResponse } from 'next/server';
 import type { CanonicalEventInput } from '@/lib/events/schema';
-import { bearerToken, constantTimeEqual } from '@/lib/http/auth-token';
+import { bearerToken } from '@/lib/http/auth-token';
+import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
 import { errors } from '@/lib/http/errors';
 import type { Runtime } from '@/lib/runtime';
 import type { Collector, DeliveryContext, InvalidItem } from '../shared/collector';
@@ -21,7 +22,7 @@ const isXml = (ctx: DeliveryContext) => XML_TYPES.includes(mediaType(ctx.content
 export function verifySalesforceToken(req: Request, rt: Runtime): void {
   const token = bearerToken(req) ?? new URL(req.url).searchParams.get('token');
   if (!token) throw errors.unauthorized('missing ingest token (Authorization: Bearer …, or ?token= for Outbound Messages)');
-  if (!constantTimeEqual(token, rt.ingestToken)) throw errors.unauthorized('invalid ingest token');
+  if (!ingestTokenValid(rt, token, 'salesforce')) throw errors.unauthorized('invalid ingest token');
 }
 
 export const salesforceCollector: Collector = {

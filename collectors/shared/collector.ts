@@ -6,7 +6,8 @@
 import { NextResponse } from 'next/server';
 import type { CanonicalEventInput } from '@/lib/events/schema';
 import { env } from '@/lib/env';
-import { bearerToken, constantTimeEqual } from '@/lib/http/auth-token';
+import { bearerToken } from '@/lib/http/auth-token';
+import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
 import { readBody } from '@/lib/http/body';
 import { ApiError, errorResponse, errors } from '@/lib/http/errors';
 import { recordDeadLetters } from '@/lib/ingest/dead-letters';
@@ -68,7 +69,7 @@ export function mediaType(contentType: string): string {
 export function verifyIngestToken(req: Request, rt: Runtime): void {
   const token = bearerToken(req);
   if (!token) throw errors.unauthorized('missing ingest token (Authorization: Bearer …)');
-  if (!constantTimeEqual(token, rt.ingestToken)) throw errors.unauthorized('invalid ingest token');
+  if (!ingestTokenValid(rt, token)) throw errors.unauthorized('invalid ingest token');
 }
 
 /** A Next.js route handler (a plain Request ▶ Response function) for one collector. */

@@ -63,3 +63,19 @@ export const createTokenSchema = z.object({
 });
 /** The token value appears in this response only. */
 export const tokenSecretSchema = z.object({ token: z.string(), api_token: apiTokenSchema });
+
+export const createIngestTokenSchema = z.object({
+  name: z.string().min(1).max(100),
+  /** '' (default) = every collector; else one collector's name (events, stripe, hubspot, …). */
+  scope: z.string().regex(/^[a-z0-9_-]{0,40}$/).default(''),
+  reason: z.string().max(500).optional(),
+});
+export const ingestTokenPublicSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scope: z.string(),
+  prefix: z.string(),
+  created_at: z.string(),
+  created_by: z.string(),
+  revoked_at: z.string().nullable(),
+});

@@ -159,3 +159,32 @@ describe('audit trail', () => {
     expect(fs.readFileSync('lib/audit/record.ts', 'utf8')).toContain("insertJsonEachRow('audit_log'");
   });
 });
+
+describe('admin: ingest tokens', () => {
+  it('creates a scoped ingest token the events endpoint accepts, rotates and revokes it', async () => {
+    const create = await import('../admin/ingest-tokens/route');
+    const one = await import('../admin/ingest-tokens/[id]/route');
+    const ingest = await import('../ingest/events/route');
+    const send = (t: string) =>
+      ingest.POST(new Request(`${BASE}/api/ingest/events`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify([{ event_id: `it-${Math.random()}`, source: 'crm', type: 'opportunity.won', occurred_at: '2026-03-02T09:00:00Z', entity_type: 'opportunity', entity_id: 'OPP-IT' }]) }));
+    const mk = async (scope: string) => {
+      const r = await create.POST(req('/api/admin/ingest-tokens', { method: 'POST', session: admin, body: { name: `feed ${scope}`, scope } }));
+      expect(r.status).toBe(201);
+      return (await r.json()) as { token: string; ingest_token: { id: string } };
+    };
+    const events = await mk('events');
+    const stripeOnly = await mk('stripe');
+    expect((await send(events.token)).status).toBe(202);
+    expect((await send(stripeOnly.token)).status).toBe(401);
+    expect((await send('ct_ingest_made-up')).status).toBe(401);
+    const rotated = (await (await one.POST(req(`/api/admin/ingest-tokens/${events.ingest_token.id}`, { method: 'POST', session: admin }), params({ id: events.ingest_token.id }))).json()) as { token: string };
+    expect((await send(events.token)).status).toBe(401);
+    expect((await send(rotated.token)).status).toBe(202);
+    await one.DELETE(req(`/api/admin/ingest-tokens/${events.ingest_token.id}`, { method: 'DELETE', session: admin }), params({ id: events.ingest_token.id }));
+    expect((await send(rotated.token)).status).toBe(401);
+    expect((await send(rt.ingestToken)).status).toBe(202);
+    const list = (await (await create.GET(req('/api/admin/ingest-tokens', { session: admin }))).json()) as { tokens: { revoked_at: string | null }[] };
+    expect(list.tokens.filter((t) => t.revoked_at).length).toBe(1);
+    expect(JSON.stringify(list)).not.toContain(rotated.token);
+  });
+});

@@ -5,14 +5,16 @@ import { UsersPanel } from './users-panel';
 import { TokensPanel } from './tokens-panel';
 import { AlertRulesPanel } from './alert-rules-panel';
 import { AuditPanel } from './audit-panel';
+import { IngestTokensPanel } from './ingest-tokens-panel';
 
 export function AdminView({ selfId }: { selfId: string }) {
   return (
     <div data-testid="admin-page">
       <h1>Administration</h1>
-      <p className="subtitle">Users and roles, API tokens, alert rules, and the audit trail of every action and change.</p>
+      <p className="subtitle">Users and roles, API and ingest tokens, alert rules, and the audit trail of every action and change.</p>
       <UsersPanel selfId={selfId} />
       <TokensPanel />
+      <IngestTokensPanel />
       <AlertRulesPanel />
       <AuditPanel />
     </div>

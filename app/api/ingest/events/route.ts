@@ -7,7 +7,8 @@ import { env } from '@/lib/env';
 import { getRuntime } from '@/lib/runtime';
 import { readBody, parseEventList } from '@/lib/http/body';
 import { errorResponse, errors } from '@/lib/http/errors';
-import { bearerToken, constantTimeEqual } from '@/lib/http/auth-token';
+import { bearerToken } from '@/lib/http/auth-token';
+import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
 import { ingestEvents } from '@/lib/ingest/pipeline';
 import { recordDeadLetters } from '@/lib/ingest/dead-letters';
 
@@ -17,7 +18,7 @@ export async function POST(req: Request) {
   try {
     const rt = await getRuntime();
     const token = bearerToken(req);
-    if (!token || !constantTimeEqual(token, rt.ingestToken)) throw errors.unauthorized('a valid ingest token is required (Authorization: Bearer …)');
+    if (!token || !ingestTokenValid(rt, token, 'events')) throw errors.unauthorized('a valid ingest token is required (Authorization: Bearer …)');
     const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);
     const contentType = req.headers.get('content-type') ?? 'application/json';
     let parsed: ReturnType<typeof parseEventList>;

@@ -1,0 +1,93 @@
+'use client';
+// Ingest tokens for collectors: the configured one (CASHTRACE_INGEST_TOKEN or generated),
+// plus admin-made ones for every collector or one; created / rotated (shown once), revoked.
+
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { ingestTokenPublicSchema } from '@/lib/contracts/auth';
+import { api, useAdminMutation } from './use-admin';
+import styles from './admin.module.css';
+
+const listSchema = z.object({ configured: z.object({ source: z.string(), prefix: z.string() }), tokens: z.array(ingestTokenPublicSchema) });
+const secretSchema = z.object({ token: z.string(), ingest_token: ingestTokenPublicSchema });
+
+export function IngestTokensPanel() {
+  const list = useQuery({ queryKey: ['admin', 'ingest-tokens'], queryFn: () => api('/api/admin/ingest-tokens', listSchema) });
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useAdminMutation(() => api('/api/admin/ingest-tokens', secretSchema, { method: 'POST', body: JSON.stringify({ name, scope }) }));
+  const rotate = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, secretSchema, { method: 'POST' }));
+  const revoke = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, z.object({ ingest_token: ingestTokenPublicSchema }), { method: 'DELETE' }));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await create.mutateAsync(undefined).catch(() => null);
+    if (r) setSecret(`Ingest token ${r.ingest_token.name} (shown once): ${r.token}`);
+  };
+  return (
+    <section className="panel" data-testid="ingest-tokens-panel">
+      <h2>Ingest tokens</h2>
+      {list.data && (
+        <p className="muted">
+          Configured token: <span className="mono">{list.data.configured.prefix}…</span> ({list.data.configured.source}). Per-source signing secrets (Stripe, HubSpot, …) are set in
+          the environment.
+        </p>
+      )}
+      <form className={styles.form} onSubmit={submit}>
+        <label>
+          name
+          <input value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <label>
+          collector (empty = all)
+          <input value={scope} onChange={(e) => setScope(e.target.value.trim())} placeholder="events, stripe, …" />
+        </label>
+        <button className={styles.btn} type="submit">
+          Create ingest token
+        </button>
+      </form>
+      {[create.error, rotate.error, revoke.error].filter(Boolean).map((e) => (
+        <p key={e!.message} className="error">{e!.message}</p>
+      ))}
+      {secret && <p className={styles.secret}>{secret}</p>}
+      {list.data && list.data.tokens.length > 0 && (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>collector</th>
+              <th>prefix</th>
+              <th>created</th>
+              <th>status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.scope || 'all'}</td>
+                <td className="mono">{t.prefix}…</td>
+                <td>{t.created_at} by {t.created_by}</td>
+                <td>{t.revoked_at ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
+                <td className={styles.actions}>
+                  {!t.revoked_at && (
+                    <>
+                      <button className={styles.btn} onClick={async () => { const r = await rotate.mutateAsync(t.id).catch(() => null); if (r) setSecret(`Ingest token ${r.ingest_token.name} rotated (shown once): ${r.token}`); }}>
+                        Rotate
+                      </button>
+                      <button className={`${styles.btn} ${styles.danger}`} onClick={() => revoke.mutate(t.id)}>
+                        Revoke
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
