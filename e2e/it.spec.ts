@@ -1,0 +1,111 @@
+// IT: "which flow failed, where, and did the retry work?" Open the failing psa → erp flow,
+// find the fixture milestone whose ERP sync never recovered, read a dead letter's raw
+// payload, then open the run's trace (spans sent through the real OTLP receiver) and get
+// back to the deal. Records how long the flow table takes to appear (reported, not asserted).
+
+import { expect, test } from '@playwright/test';
+import { DEAL_IDS } from '../lib/testing/deal-fixtures';
+import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
+import { IntegrationsPage, TracePage } from './pages/integrations-page';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const ingest = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
+const BAD_EVENT_ID = 'e2e-it-bad-amount-1';
+
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const ns = (iso: string, plusMs = 0) => (BigInt(Date.parse(iso) + plusMs) * 1_000_000n).toString();
+
+/** The fixture's failed psa → erp run (fx-a-sync) as an OTLP/JSON export: a root and two calls. */
+function otlpExport() {
+  const t0 = '2026-04-01T09:29:58.000Z';
+  const span = (spanId: string, parent: string, name: string, startMs: number, durMs: number, status: number, attrs: ReturnType<typeof str>[], message = '') => ({
+    traceId: TRACE,
+    spanId,
+    parentSpanId: parent,
+    name,
+    kind: parent ? 3 : 2,
+    startTimeUnixNano: ns(t0, startMs),
+    endTimeUnixNano: ns(t0, startMs + durMs),
+    attributes: attrs,
+    status: { code: status, message },
+  });
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'integration-hub')] },
+        scopeSpans: [
+          {
+            scope: { name: 'e2e-middleware' },
+            spans: [
+              span('00f067aa0ba902b0', '', 'sync milestone MS-A1 → ERP', 0, 2240, 2, [str('q2c.correlation_id', DEAL_IDS.A), str('q2c.flow_source', 'psa'), str('q2c.flow_target', 'erp')], 'timeout'),
+              span('00f067aa0ba902b1', '00f067aa0ba902b0', 'GET psa /milestones/MS-A1', 40, 180, 1, [str('http.request.method', 'GET'), str('http.response.status_code', '200')]),
+              span('00f067aa0ba902b7', '00f067aa0ba902b0', 'POST erp /invoices', 260, 1960, 2, [str('http.request.method', 'POST'), str('error.type', 'timeout')], 'ERP did not answer within 30 s'),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function report(name: string, ms: number) {
+  test.info().annotations.push({ type: 'timing', description: `${name}: ${ms} ms` });
+  console.log(`[timing] ${name}: ${ms} ms`);
+}
+
+test.beforeAll(async ({ request }) => {
+  const spans = await request.post('/v1/traces', { headers: { ...ingest, 'content-type': 'application/json' }, data: otlpExport() });
+  expect(spans.status()).toBe(200);
+  // An event with an amount that is not a number: rejected into the dead letters with its bytes.
+  const bad = await request.post('/api/ingest/events', {
+    headers: ingest,
+    data: [{ event_id: BAD_EVENT_ID, source: 'payments', type: 'payment.received', occurred_at: '2026-04-20T09:00:00Z', entity_type: 'payment', entity_id: 'PAY-E2E', amount: 'lots' }],
+  });
+  expect(bad.status()).toBe(400);
+});
+
+test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
+  const it = new IntegrationsPage(page);
+  const started = Date.now();
+  await it.goto();
+  report('flow table on screen after navigation', Date.now() - started);
+  await expect(it.ingestHealth).toBeVisible();
+  await expect(page.getByTestId('chart-throughput')).toBeVisible();
+  await expect(it.flow('psa', 'erp')).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations.png`, fullPage: true });
+
+  // The failing flow: its unrecovered failures include the fixture milestone, linked to its deal.
+  await it.flow('psa', 'erp').click();
+  await expect(page).toHaveURL(/flow=psa%3Aerp|flow=psa:erp/);
+  await expect(it.failures).toBeVisible();
+  await it.openOnly.check();
+  const failure = it.failureFor('psa:milestone:MS-A1');
+  await expect(failure).toBeVisible();
+  await expect(failure).toContainText('timeout');
+  await expect(failure).toContainText('still failing');
+  await expect(failure.getByTestId('failure-deal-link')).toHaveText(DEAL_IDS.A);
+
+  // A dead letter: the rejected event with its reason and raw bytes.
+  await it.deadLetter(BAD_EVENT_ID).click();
+  await expect(it.payloadViewer).toBeVisible();
+  await expect(it.payloadRaw).toContainText(`"event_id": "${BAD_EVENT_ID}"`);
+  await expect(it.payloadViewer).toContainText('amount');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations-failures-dead-letter.png`, fullPage: true });
+
+  // The run's trace: a waterfall with the failed ERP call, and the way back to the deal.
+  await failure.getByTestId('failure-trace-link').click();
+  const trace = new TracePage(page);
+  await expect(page).toHaveURL(new RegExp(`/integrations/traces/${TRACE}$`));
+  await expect(trace.spanRows).toHaveCount(3);
+  await expect(trace.span('POST erp /invoices')).toHaveAttribute('data-status', 'error');
+  await expect(trace.span('GET psa /milestones/MS-A1')).toHaveAttribute('data-status', 'ok');
+  await expect(trace.summary).toContainText('2 error spans');
+  await trace.span('POST erp /invoices').click();
+  await expect(trace.spanDetails).toContainText('ERP did not answer within 30 s');
+  await expect(trace.spanDetails).toContainText('error.type');
+  await expect(trace.events).toContainText('sync.failed');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/trace.png`, fullPage: true });
+  await expect(trace.dealLink).toHaveText(DEAL_IDS.A);
+  await trace.dealLink.click();
+  await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent(DEAL_IDS.A)}`));
+});
