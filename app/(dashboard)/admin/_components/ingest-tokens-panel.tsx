@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ingestTokenPublicSchema } from '@/lib/contracts/auth';
 import { api, useAdminMutation } from './use-admin';
+import { TokenTable } from './token-table';
 import styles from './admin.module.css';
 
 const listSchema = z.object({ configured: z.object({ source: z.string(), prefix: z.string() }), tokens: z.array(ingestTokenPublicSchema) });
@@ -52,41 +53,16 @@ export function IngestTokensPanel() {
       ))}
       {secret && <p className={styles.secret}>{secret}</p>}
       {list.data && list.data.tokens.length > 0 && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>name</th>
-              <th>collector</th>
-              <th>prefix</th>
-              <th>created</th>
-              <th>status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.tokens.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{t.scope || 'all'}</td>
-                <td className="mono">{t.prefix}…</td>
-                <td>{t.created_at} by {t.created_by}</td>
-                <td>{t.revoked_at ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
-                <td className={styles.actions}>
-                  {!t.revoked_at && (
-                    <>
-                      <button className={styles.btn} onClick={async () => { const r = await rotate.mutateAsync(t.id).catch(() => null); if (r) setSecret(`Ingest token ${r.ingest_token.name} rotated (shown once): ${r.token}`); }}>
-                        Rotate
-                      </button>
-                      <button className={`${styles.btn} ${styles.danger}`} onClick={() => revoke.mutate(t.id)}>
-                        Revoke
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokenTable
+          tokens={list.data.tokens}
+          column="collector"
+          cell={(t) => t.scope || 'all'}
+          onRotate={async (t) => {
+            const r = await rotate.mutateAsync(t.id).catch(() => null);
+            if (r) setSecret(`Ingest token ${t.name} rotated (shown once): ${r.token}`);
+          }}
+          onRevoke={(t) => revoke.mutate(t.id)}
+        />
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { tokenSecretSchema, apiTokenSchema } from '@/lib/contracts/auth';
 import { z } from 'zod';
 import { api, useAdminMutation, useTokens, useUsers } from './use-admin';
+import { TokenTable } from './token-table';
 import styles from './admin.module.css';
 
 export function TokensPanel() {
@@ -52,41 +53,16 @@ export function TokensPanel() {
       ))}
       {secret && <p className={styles.secret} data-testid="token-secret">{secret}</p>}
       {tokens.data && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>name</th>
-              <th>owner</th>
-              <th>prefix</th>
-              <th>created</th>
-              <th>status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.tokens.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{userName(t.user_id)}</td>
-                <td className="mono">{t.prefix}…</td>
-                <td>{t.created_at} by {t.created_by}</td>
-                <td>{t.revoked_at ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
-                <td className={styles.actions}>
-                  {!t.revoked_at && (
-                    <>
-                      <button className={styles.btn} onClick={async () => { const r = await rotate.mutateAsync(t.id).catch(() => null); if (r) setSecret(`Token ${r.api_token.name} rotated (shown once): ${r.token}`); }}>
-                        Rotate
-                      </button>
-                      <button className={`${styles.btn} ${styles.danger}`} onClick={() => revoke.mutate(t.id)}>
-                        Revoke
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokenTable
+          tokens={tokens.data.tokens}
+          column="owner"
+          cell={(t) => userName(t.user_id)}
+          onRotate={async (t) => {
+            const r = await rotate.mutateAsync(t.id).catch(() => null);
+            if (r) setSecret(`Token ${t.name} rotated (shown once): ${r.token}`);
+          }}
+          onRevoke={(t) => revoke.mutate(t.id)}
+        />
       )}
     </section>
   );
