@@ -2,21 +2,20 @@
 // Dead letters: counts by reason (chips that filter), the newest letters, and the raw
 // payload viewer of the one selected (kept in the URL as ?dl=…).
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { csvHref, useDeadLetters } from './use-integrations';
 import { fmtBytes, fmtInt, fmtTime } from './format';
 import { PayloadViewer } from './payload-viewer';
-import { Pager, nextCursors } from './pager';
+import { Pager, useCursorPages } from './pager';
 import styles from './integrations.module.css';
 
 const PAGE = 20;
 
 export function DeadLettersPanel(props: { filters: Record<string, string>; selected: string | null; onSelect: (id: string | null) => void }) {
   const [reason, setReason] = useState<string | null>(null);
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages(`${reason}:${props.filters.from}:${props.filters.to}`);
   const base = { from: props.filters.from, to: props.filters.to, reason: reason ?? undefined };
-  useEffect(() => setCursors([]), [reason, props.filters.from, props.filters.to]);
-  const { data, error, isLoading } = useDeadLetters({ ...base, limit: PAGE, cursor: cursors[cursors.length - 1] });
+  const { data, error, isLoading } = useDeadLetters({ ...base, limit: PAGE, cursor: pages.cursor });
 
   return (
     <section className="panel" data-testid="dead-letters" aria-label="Dead letters">
@@ -91,17 +90,7 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
           {props.selected && <PayloadViewer id={props.selected} onClose={() => props.onSelect(null)} />}
         </div>
       )}
-      {data && (
-        <Pager
-          testId="dead-letters-pager"
-          page={cursors.length}
-          total={data.total}
-          shown={data.items.length}
-          hasNext={data.next_cursor !== null}
-          onPrev={() => setCursors((c) => c.slice(0, -1))}
-          onNext={() => setCursors((c) => nextCursors(c, data.next_cursor))}
-        />
-      )}
+      <Pager testId="dead-letters-pager" pages={pages} data={data} />
     </section>
   );
 }

@@ -3,20 +3,19 @@
 // flag, recovery (when the same record next synced to the same target) and trace link.
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { csvHref, useFlowFailures } from './use-integrations';
 import { dealHref, fmtSeconds, fmtTime, traceHref } from './format';
-import { Pager, nextCursors } from './pager';
+import { Pager, useCursorPages } from './pager';
 import styles from './integrations.module.css';
 
 const PAGE = 25;
 
 export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: string; flowTarget: string; filters: Record<string, string> }) {
   const [openOnly, setOpenOnly] = useState(false);
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages(`${flowSource}:${flowTarget}:${openOnly}:${JSON.stringify(filters)}`);
   const base = { ...filters, flow_source: flowSource, flow_target: flowTarget, status: openOnly ? 'open' : undefined };
-  useEffect(() => setCursors([]), [flowSource, flowTarget, openOnly, JSON.stringify(filters)]);
-  const { data, error, isLoading } = useFlowFailures({ ...base, limit: PAGE, cursor: cursors[cursors.length - 1] }, true);
+  const { data, error, isLoading } = useFlowFailures({ ...base, limit: PAGE, cursor: pages.cursor }, true);
 
   return (
     <section className="panel" data-testid="flow-failures" aria-label={`Failures of ${flowSource} → ${flowTarget}`}>
@@ -88,17 +87,7 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
           </table>
         </div>
       )}
-      {data && (
-        <Pager
-          testId="failures-pager"
-          page={cursors.length}
-          total={data.total}
-          shown={data.items.length}
-          hasNext={data.next_cursor !== null}
-          onPrev={() => setCursors((c) => c.slice(0, -1))}
-          onNext={() => setCursors((c) => nextCursors(c, data.next_cursor))}
-        />
-      )}
+      <Pager testId="failures-pager" pages={pages} data={data} />
     </section>
   );
 }

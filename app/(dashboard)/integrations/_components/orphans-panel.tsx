@@ -2,18 +2,17 @@
 // Orphans: events that arrived before the records they refer to, oldest first, with age
 // buckets and the references each one is waiting for.
 
-import { useState } from 'react';
 import { csvHref, useOrphans } from './use-integrations';
 import { fmtInt, fmtSeconds, fmtTime } from './format';
-import { Pager, nextCursors } from './pager';
+import { Pager, useCursorPages } from './pager';
 import styles from './integrations.module.css';
 
 const PAGE = 20;
 
 export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages(`${filters.from}:${filters.to}`);
   const base = { from: filters.from, to: filters.to };
-  const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: cursors[cursors.length - 1] });
+  const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: pages.cursor });
 
   return (
     <section className="panel" data-testid="orphans" aria-label="Orphan events">
@@ -77,17 +76,7 @@ export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
           </table>
         </div>
       )}
-      {data && (
-        <Pager
-          testId="orphans-pager"
-          page={cursors.length}
-          total={data.total}
-          shown={data.items.length}
-          hasNext={data.next_cursor !== null}
-          onPrev={() => setCursors((c) => c.slice(0, -1))}
-          onNext={() => setCursors((c) => nextCursors(c, data.next_cursor))}
-        />
-      )}
+      <Pager testId="orphans-pager" pages={pages} data={data} />
     </section>
   );
 }

@@ -1,27 +1,41 @@
 'use client';
-// Previous / next over opaque cursors (a stack of the cursors of the pages seen).
+// Previous / next over the opaque cursors of a paginated list: a stack of the cursors of
+// the pages seen, reset when the list's filters change.
 
+import { useEffect, useState } from 'react';
 import styles from './integrations.module.css';
 
-export function Pager(props: { page: number; total?: number; shown: number; hasNext: boolean; onPrev: () => void; onNext: () => void; testId: string }) {
-  if (props.page === 0 && !props.hasNext) return null;
+export interface CursorPages {
+  cursor: string | undefined;
+  page: number;
+  prev: () => void;
+  next: (cursor: string | null) => void;
+}
+
+export function useCursorPages(resetKey: string): CursorPages {
+  const [stack, setStack] = useState<string[]>([]);
+  useEffect(() => setStack([]), [resetKey]);
+  return {
+    cursor: stack[stack.length - 1],
+    page: stack.length,
+    prev: () => setStack((s) => s.slice(0, -1)),
+    next: (c) => setStack((s) => (c ? [...s, c] : s)),
+  };
+}
+
+export function Pager({ pages, data, testId }: { pages: CursorPages; data: { total: number; next_cursor: string | null } | undefined; testId: string }) {
+  if (!data || (pages.page === 0 && data.next_cursor === null)) return null;
   return (
-    <div className={styles.pager} data-testid={props.testId}>
+    <div className={styles.pager} data-testid={testId}>
       <span>
-        Page {props.page + 1}
-        {props.total !== undefined ? ` · ${props.total} in all` : ''}
+        Page {pages.page + 1} · {data.total} in all
       </span>
-      <button type="button" onClick={props.onPrev} disabled={props.page === 0}>
+      <button type="button" onClick={pages.prev} disabled={pages.page === 0}>
         ← Previous
       </button>
-      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
+      <button type="button" onClick={() => pages.next(data.next_cursor)} disabled={data.next_cursor === null}>
         Next →
       </button>
     </div>
   );
-}
-
-/** Cursor stack state for a paginated list; reset when its filters change. */
-export function nextCursors(stack: string[], next: string | null): string[] {
-  return next ? [...stack, next] : stack;
 }
