@@ -1,9 +1,11 @@
 // Seeds the e2e server through the real ingest endpoint: the hand-built fixture deals
 // (known keys such as invoice INV-A1; a payment sent before its invoice; a duplicate),
-// then a small simulator backfill (the synthetic firm) when that library is present.
+// then a small backfill of the simulator (the synthetic firm) through the same endpoint.
 
 import { expect, test as setup } from '@playwright/test';
 import { DEAL_EVENTS, EARLY_PAYMENT, INVOICE_A } from '../lib/testing/deal-fixtures';
+import { Progress, runBackfill } from '../collectors/simulator/runner';
+import { canonicalSink } from '../collectors/simulator/sink';
 import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_INGEST_TOKEN, E2E_SIM_DEALS } from './env';
 
 const ingestHeaders = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
@@ -19,15 +21,11 @@ setup('seed the fixture deals and a simulated firm through POST /api/ingest/even
   expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 1 });
 
   if (E2E_SIM_DEALS > 0) {
-    const sim = await loadSimulator();
-    if (sim) {
-      const progress = new sim.Progress(() => undefined);
-      const sink = sim.canonicalSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN });
-      const r = await sim.runBackfill({ seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() }, sink, progress, { batchSize: 2000, concurrency: 2 });
-      console.log(`[seed] simulator backfill: ${r.deals} deals, ${progress.accepted} events accepted, ${progress.duplicates} duplicates`);
-    } else {
-      console.log('[seed] simulator library not available; fixture deals only');
-    }
+    const progress = new Progress(() => undefined);
+    const sink = canonicalSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN });
+    const r = await runBackfill({ seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() }, sink, progress, { batchSize: 2000, concurrency: 2 });
+    console.log(`[seed] simulator backfill: ${r.deals} deals, ${progress.accepted} events accepted, ${progress.duplicates} duplicates, ${progress.rejected} rejected`);
+    expect(progress.rejected).toBe(0);
   }
 
   // Visible to readers: the fixture invoice resolves to its deal.
@@ -35,20 +33,3 @@ setup('seed the fixture deals and a simulated firm through POST /api/ingest/even
     .poll(async () => (await request.get('/api/resolve?key=erp:invoice:INV-A1', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } })).status())
     .toBe(200);
 });
-
-type Sim = {
-  Progress: new (log: (l: string) => void) => { accepted: number; duplicates: number };
-  canonicalSink: (o: { baseUrl: string; token: string }) => unknown;
-  runBackfill: (o: { seed: number; deals: number; days: number; now: number }, sink: unknown, p: unknown, b: { batchSize: number; concurrency: number }) => Promise<{ deals: number }>;
-};
-
-async function loadSimulator(): Promise<Sim | null> {
-  try {
-    const runner = await import('../collectors/simulator/runner');
-    const sink = await import('../collectors/simulator/sink');
-    return { Progress: runner.Progress, canonicalSink: sink.canonicalSink, runBackfill: runner.runBackfill } as unknown as Sim;
-  } catch (err) {
-    console.log(`[seed] could not load collectors/simulator: ${err instanceof Error ? err.message : String(err)}`);
-    return null;
-  }
-}

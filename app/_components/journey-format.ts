@@ -8,7 +8,8 @@ export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
   if (ms < HOUR) return `${Math.max(0, Math.round(ms / 60_000))} min`;
   if (ms < 2 * DAY) return `${Math.round((ms / HOUR) * 10) / 10} h`;
-  return `${Math.round((ms / DAY) * 10) / 10} d`;
+  const days = ms / DAY;
+  return `${days >= 10 ? Math.round(days) : Math.round(days * 10) / 10} d`;
 }
 
 export function formatAgo(iso: string, now = Date.now()): string {

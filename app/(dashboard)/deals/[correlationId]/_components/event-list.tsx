@@ -17,7 +17,6 @@ export function EventList({ events, selected, onSelect }: { events: JourneyEvent
           <th>Step</th>
           <th>Record</th>
           <th className="num">Amount</th>
-          <th>Status</th>
         </tr>
       </thead>
       <tbody>
@@ -37,10 +36,10 @@ export function EventList({ events, selected, onSelect }: { events: JourneyEvent
             <td>
               <span className={styles.dot} style={{ background: STAGE_COLOR[e.stage] }} />
               {stepLabel(e.type)}
+              {e.status && <span className={`badge ${/fail|error|timeout|declin/i.test(e.status) ? 'bad' : ''} ${styles.status}`}>{e.status}</span>}
             </td>
             <td className="mono">{e.entity_id}</td>
             <td className="num">{e.amount === null ? '' : formatMoney(e.amount, e.currency)}</td>
-            <td>{e.status && <span className={`badge ${/fail|error|timeout|declin/i.test(e.status) ? 'bad' : ''}`}>{e.status}</span>}</td>
           </tr>
         ))}
       </tbody>

@@ -51,10 +51,10 @@ export function LaneTimeline(props: { events: JourneyEvent[]; selected: string |
           <line x1={LEFT} x2={W - RIGHT} y1={TOP + i * LANE_H + LANE_H / 2} y2={TOP + i * LANE_H + LANE_H / 2} stroke="#e3e7ed" />
         </g>
       ))}
-      {ticks.map((t) => (
+      {ticks.map((t, i) => (
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={TOP} y2={TOP + lanes.length * LANE_H} stroke="#eef1f5" />
-          <text x={x(t)} y={H - 8} textAnchor="middle" className={styles.tick}>
+          <text x={x(t)} y={H - 8} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className={styles.tick}>
             {formatDate(new Date(t).toISOString(), false)}
           </text>
         </g>
