@@ -79,7 +79,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
           count() AS n, quantileExact(0.5)(v) AS p50, quantileExact(0.9)(v) AS p90, avg(v) AS mean
         FROM (${measurements(w, params, now)})
         GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))
-        SETTINGS group_by_use_nulls = 1`,
+        SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     getDso(store, w, params, now),

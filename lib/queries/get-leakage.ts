@@ -75,13 +75,13 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
   const [agg, rows] = await Promise.all([
     store.query(
       sql`SELECT category, toString(toStartOfWeek(at, 1)) AS week, bucket, count() AS n, round(sum(value), 2) AS v
-        FROM ${records} GROUP BY GROUPING SETS ((category), (category, week), (category, bucket)) SETTINGS group_by_use_nulls = 1`,
+        FROM ${records} GROUP BY GROUPING SETS ((category), (category, week), (category, bucket)) SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     store.query(
       sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail, count() OVER () AS total
         FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
-        ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset}`,
+        ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       recordSchema,
     ),
   ]);

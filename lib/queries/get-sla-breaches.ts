@@ -68,14 +68,14 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
           countIf(late_hours > 0 AND is_open = 0) AS late_arrivals
         FROM (${evaluated})
         GROUP BY GROUPING SETS ((policy_id), (policy_id, week), (dim))
-        SETTINGS group_by_use_nulls = 1`,
+        SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     store.query(
       sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
         FROM (${evaluated}) WHERE late_hours > 0 AND ${kindCond}
-        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset}`,
+        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),
   ]);

@@ -52,7 +52,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
         anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
       FROM (${union}) WHERE ${searchCondition(params.q)}
-      ORDER BY ${sortCol} ${dir}, id ASC LIMIT ${limit} OFFSET ${offset}`,
+      ORDER BY ${sortCol} ${dir}, id ASC LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
     rowSchema.extend({ total: num }),
   );
   const total = rows[0]?.total ?? (offset > 0 ? await countItems(store, union, params.q) : 0);
@@ -76,7 +76,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
 }
 
 async function countItems(store: Store, union: Sql, q: string | undefined): Promise<number> {
-  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${searchCondition(q)}`, z.object({ n: num }));
+  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${searchCondition(q)} SETTINGS enable_materialized_cte = 1`, z.object({ n: num }));
   return r?.n ?? 0;
 }
 

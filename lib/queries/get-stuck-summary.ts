@@ -29,7 +29,7 @@ export async function getStuckSummary(store: Store, params: StuckSummaryParams):
     ' UNION ALL ',
   );
   const rows = await store.query(
-    sql`SELECT rule, aging_bucket, count() AS n, round(sum(value), 2) AS value FROM (${union}) GROUP BY rule, aging_bucket`,
+    sql`SELECT rule, aging_bucket, count() AS n, round(sum(value), 2) AS value FROM (${union}) GROUP BY rule, aging_bucket SETTINGS enable_materialized_cte = 1`,
     rowSchema,
   );
   const queues = rules.map((r) => {
