@@ -86,6 +86,21 @@ describe.each(['embedded', 'nats'] as const)('closed loop over the %s bus', (mod
   });
 });
 
+describe('without a connector for the target', () => {
+  it('the action times out after CASHTRACE_ACTION_TIMEOUT_S', async () => {
+    resetEnvForTests();
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    const { action_id, status } = await createAction(rt, finance, { kind: 'resync', target: 'billing', entity_key: 'psa:milestone:MS-LOST', reason: 'nobody listens' }, 'timeout-1');
+    expect(status).toBe('sent');
+    expect(await verifyPending(rt)).toEqual([]);
+    const later = new Date(Date.now() + 301_000);
+    const steps = await verifyPending(rt, later);
+    expect(steps).toEqual([{ action_id, status: 'timed_out', detail: 'no confirming event within 300 s' }]);
+    expect((await getAction(store, action_id))!.status).toBe('timed_out');
+    await rt.shutdown();
+  });
+});
+
 describe('the demo behaviour', () => {
   it('is stable per record and mixes fast successes, slow ones and failures', () => {
     const cmds = Array.from({ length: 400 }, (_, i) => ({ action_id: `a${i}`, kind: 'resync', target: 'erp', entity_key: `psa:milestone:MS-${i}` }));
