@@ -12,12 +12,12 @@ import { env } from '../lib/env';
 import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { tempDir, truncateAll } from '../lib/testing/temp-store';
-import { benchEvents, loadScale, prepareRows, rawInsert } from './data';
+import { benchEvents, loadScale, prepareRows, rawInsert, replicate } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
-import { writeReport, type Report } from './report';
+import { writeReport, type IngestRow, type Report } from './report';
 import { buildApp, startApp, startNats } from './server';
-import { benchCollectors } from './collectors';
+import { collectorHttp, collectorParsing } from './collectors';
 
 const log = (l: string) => console.log(`[bench] ${l}`);
 
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     const rawBefore = await rawRun('before the pipeline runs');
 
     await buildApp(log, e.BENCH_REBUILD);
+    const collectorRows: IngestRow[] = [];
     for (const mode of ['embedded', 'nats'] as const) {
       const nats = mode === 'nats' ? await startNats() : null;
       const app = await startApp({ natsUrl: nats?.url, log });
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
         const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
         report.latency.push({ mode, ...lat });
         log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
+        if (mode === 'embedded') collectorRows.push(...(await collectorHttp(app, rows.events.slice(0, small ? 10_000 : 40_000), log)));
       } finally {
         await app.stop();
         await nats?.stop();
@@ -99,13 +101,17 @@ async function main(): Promise<void> {
       { path: 'raw insert: Store.insertJsonEachRow into events (the limit), mean', rate: report.rawRate },
       { path: 'raw insert before / after the pipeline runs', rate: null, note: `${Math.round(rawBefore)} / ${Math.round(rawAfter)} events/s` },
     );
-    for (const row of await benchCollectors(rows.events, log)) report.ingest.push(row);
+    report.ingest.push(...collectorRows);
+    for (const row of await collectorParsing(rows.events, log)) report.ingest.push(row);
 
     let loaded = 0;
     for (const volume of volumes) {
       log(`loading the store to ${volume.toLocaleString('en-US')} events …`);
-      await loadScale(store, { from: loaded, target: volume, seed, now, log });
+      if (loaded === 0) await loadScale(store, { from: 0, target: volume, seed, now, log });
+      else await replicate(store, Math.round(volume / loaded) - 1, log);
       loaded = volume;
+      const stored = await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() }));
+      log(`  ${stored[0].n.toLocaleString('en-US')} events in the store`);
       const c = await queryContext(store, new Date(now));
       const { targets, skipped } = await discoverQueries(c);
       for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);

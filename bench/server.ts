@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, startNatsServer, type NatsServer } from '../lib/testing/nats';
 import { tempDir } from '../lib/testing/temp-store';
+import { secretEnv } from './collectors';
 
 export const DIST_DIR = '.next-bench';
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -61,6 +62,7 @@ export async function startApp(opts: { natsUrl?: string; log: (l: string) => voi
     NODE_ENV: 'production',
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: '1',
+    ...secretEnv(),
   };
   delete env.NATS_URL;
   if (opts.natsUrl) {
