@@ -24,6 +24,8 @@ export interface ActionButtonProps {
   assignee?: string;
   until?: string;
   resolutionCode?: string;
+  /** Replay: fields merged into the dead-lettered item first (an edited mapping). */
+  mapping?: Record<string, unknown>;
   stuckSince?: string;
   label?: string;
   /** Ask for a reason before sending (default: a reason naming the button and page). */
@@ -65,6 +67,7 @@ export function ActionButton(p: ActionButtonProps) {
       ...(p.until ? { until: p.until } : {}),
       ...(p.resolutionCode ? { resolution_code: p.resolutionCode } : {}),
       ...(p.stuckSince ? { stuck_since: p.stuckSince } : {}),
+      ...(p.mapping ? { mapping: p.mapping } : {}),
     };
     const created = await run.mutateAsync(body).catch(() => null);
     if (created) {

@@ -1,0 +1,32 @@
+'use client';
+// Replay of a dead letter (IT, admin): as it is, or with an edited mapping — JSON fields
+// merged into the item before it re-runs through the pipeline (e.g. {"currency": "EUR"}).
+
+import { useState } from 'react';
+import { ActionButton } from './action-button';
+import styles from './action-button.module.css';
+
+function parseMapping(text: string): { mapping?: Record<string, unknown>; error?: string } {
+  if (!text.trim()) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return { error: 'the mapping must be a JSON object' };
+    return { mapping: v as Record<string, unknown> };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
+  const [text, setText] = useState('');
+  const { mapping, error } = parseMapping(text);
+  return (
+    <div className={styles.replay} data-testid="replay-controls">
+      <label>
+        Edited mapping (optional JSON merged into the item)
+        <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} placeholder='{"currency": "EUR"}' data-testid="replay-mapping" />
+      </label>
+      {error ? <span className={styles.detail}>{error}</span> : <ActionButton kind="replay" deadLetterId={deadLetterId} mapping={mapping} label={mapping ? 'Replay with mapping' : 'Replay'} askReason />}
+    </div>
+  );
+}
