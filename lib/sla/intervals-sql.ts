@@ -29,6 +29,8 @@ export interface IntervalOptions {
   openOnly?: boolean;
 }
 
+// Ends and deals are aggregated without an `IN (starts)` filter: measured 2–3× faster than
+// semi-joining them to the start records first (the hash joins below do the matching).
 // Every query embedding intervalsSql ends with `SETTINGS enable_materialized_cte = 1`: the
 // start records are a materialized CTE, computed once rather than at each of their three
 // references (measured ~40% faster on the stuck summary).
@@ -83,18 +85,18 @@ function ends(spec: IntervalSpec, o: IntervalOptions): Sql {
   if (spec.match === 'deal') {
     return sql`SELECT correlation_id AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
       FROM events WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
-        AND correlation_id IN (SELECT correlation_id FROM starts) GROUP BY correlation_id`;
+        GROUP BY correlation_id`;
   }
   if (spec.match === 'invoice-paid') {
     return sql`SELECT k, arraySort(x -> x.1, groupArray((occurred_at, toFloat64(ifNull(amount, 0))))) AS pays,
         arraySum(p -> p.2, pays) AS paid
       FROM events ARRAY JOIN refs AS k
-      WHERE type IN ${spec.end_events} AND occurred_at <= ${now} AND k IN (SELECT entity_key FROM starts)
+      WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
       GROUP BY k`;
   }
   return sql`SELECT k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
     FROM events ARRAY JOIN refs AS k
-    WHERE type IN ${spec.end_events} AND occurred_at <= ${now} AND k IN (SELECT entity_key FROM starts)
+    WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
     GROUP BY k`;
 }
 
@@ -142,7 +144,7 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
       deals AS (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
           max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
           toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value
-        FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM starts) GROUP BY correlation_id)
+        FROM deal_summary GROUP BY correlation_id)
     SELECT s.correlation_id AS correlation_id, s.entity_key AS entity_key, s.anchor_at AS anchor_at,
       ${endedAt} AS ended_at, toUInt8(ended_at IS NULL) AS is_open,
       ${amount} AS amount, ${currency} AS currency, ${toReporting(sql`amount`, sql`currency`)} AS value,
