@@ -3,7 +3,9 @@
 // merged into the item before it re-runs through the pipeline (e.g. {"currency": "EUR"}).
 
 import { useState } from 'react';
+import { actionRefusal } from '@/lib/auth/role-matrix';
 import { ActionButton } from './action-button';
+import { useMe } from './use-me';
 import styles from './action-button.module.css';
 
 function parseMapping(text: string): { mapping?: Record<string, unknown>; error?: string } {
@@ -19,7 +21,9 @@ function parseMapping(text: string): { mapping?: Record<string, unknown>; error?
 
 export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
   const [text, setText] = useState('');
+  const { data: me } = useMe();
   const { mapping, error } = parseMapping(text);
+  if (!me || actionRefusal(me.user.role, 'replay', {})) return null;
   return (
     <div className={styles.replay} data-testid="replay-controls">
       <label>
