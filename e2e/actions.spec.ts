@@ -1,5 +1,5 @@
 // Actions through the UI, signed in as demo users (not the bootstrap admin token the other
-// specs use): finance re-syncs a milestone that was never invoiced and follows the action
+// specs use): finance re-syncs a stuck item (a missing invoice where there is one) and follows the action
 // to verified while its row leaves the queue; an executive sees no action buttons and the
 // API refuses the same request.
 
@@ -19,18 +19,31 @@ async function signIn(page: Page, role: 'finance' | 'executive') {
   await expect(page.getByTestId('user-role')).toHaveText(role);
 }
 
-async function milestoneQueue(page: Page): Promise<QueueTable> {
-  await page.goto('/stuck?rule=milestone-not-invoiced');
+/** Queues whose fix is a re-sync to the ERP, the missing invoice first. */
+const ERP_QUEUES = ['milestone-not-invoiced', 'time-not-billed', 'payment-not-applied', 'provisioned-not-billable', 'signed-not-in-erp'];
+
+async function erpQueue(page: Page): Promise<QueueTable> {
+  let rule = ERP_QUEUES[0];
+  for (const r of ERP_QUEUES) {
+    const res = await page.request.get(`/api/stuck?rule=${r}&limit=5`);
+    expect(res.status()).toBe(200);
+    if ((await res.json()).total >= 2) {
+      rule = r;
+      break;
+    }
+  }
+  console.log(`[actions] queue: ${rule}`);
+  await page.goto(`/stuck?rule=${rule}`);
   const queue = new QueueTable(page, 'stuck-queue');
   await queue.ready();
   await expect(queue.rows.first()).toBeVisible();
   return queue;
 }
 
-test('finance re-syncs a stuck milestone to the ERP and sees the action verified', async ({ page }) => {
+test('finance re-syncs a stuck item (a missing invoice) to the ERP and sees the action verified', async ({ page }) => {
   test.setTimeout(180_000);
   await signIn(page, 'finance');
-  const queue = await milestoneQueue(page);
+  const queue = await erpQueue(page);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/actions-finance-queue.png`, fullPage: true });
   // The demo's connectors refuse about one record in ten (by design): try the next row then.
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -59,7 +72,7 @@ test('finance re-syncs a stuck milestone to the ERP and sees the action verified
 
 test('an executive sees no action buttons, and the API refuses the action', async ({ page }) => {
   await signIn(page, 'executive');
-  const queue = await milestoneQueue(page);
+  const queue = await erpQueue(page);
   await expect(queue.rows.first().getByTestId('stuck-record-link')).toBeVisible();
   await expect(page.getByTestId('action-button')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/actions-executive-queue.png`, fullPage: true });
@@ -69,9 +82,11 @@ test('an executive sees no action buttons, and the API refuses the action', asyn
     headers: { 'x-csrf-token': csrf, 'idempotency-key': `e2e-exec-${Date.now()}` },
     data: { kind: 'resync', target: 'erp', entity_key: key, reason: 'should be refused' },
   });
+  // The same session may read: the refusal is about the action, not the sign-in.
+  expect((await page.request.get('/api/auth/me')).status()).toBe(200);
   expect(r.status()).toBe(403);
   expect((await r.json()).error.code).toBe('forbidden');
   // Without the CSRF header the session is not enough either.
-  const noCsrf = await page.request.post('/api/actions', { headers: { 'idempotency-key': `e2e-exec-${Date.now()}-b` }, data: { kind: 'acknowledge', exception_id: `milestone-not-invoiced:${key}`, reason: 'x' } });
+  const noCsrf = await page.request.post('/api/actions', { headers: { 'idempotency-key': `e2e-exec-${Date.now()}-b` }, data: { kind: 'acknowledge', exception_id: `${new URL(page.url()).searchParams.get('rule')}:${key}`, reason: 'x' } });
   expect(noCsrf.status()).toBe(403);
 });
