@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { ALERT_CHANNELS, ALERT_KINDS, alertRuleSchema } from '@/lib/contracts/alerts';
 import { api, useAdminMutation, useAlertRules } from './use-admin';
+import { AlertActivity } from './alert-activity';
 import styles from './admin.module.css';
 
 const THRESHOLD_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
@@ -125,6 +126,7 @@ export function AlertRulesPanel() {
           </tbody>
         </table>
       )}
+      <AlertActivity ruleName={(id) => rules.data?.rules.find((r) => r.id === id)?.name ?? id} />
     </section>
   );
 }
