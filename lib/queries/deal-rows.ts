@@ -5,11 +5,18 @@ import { sql, type Sql } from '../clickhouse/sql';
 import { dealSchema } from '../contracts/deals';
 import { chTimestamp, num } from './row-types';
 
+/** The deal's stage: the furthest progress stage with a step time set (DOMAIN.md §4). An aggregate over deal_summary rows. */
+export const STAGE_EXPR = sql`multiIf(
+    min(first_payment_at) IS NOT NULL OR min(first_cash_applied_at) IS NOT NULL, 'collected',
+    min(first_invoice_at) IS NOT NULL, 'billed',
+    min(first_delivery_at) IS NOT NULL, 'delivering',
+    coalesce(min(order_created_at), min(provisioned_at), min(billing_schedule_at), min(staffed_at)) IS NOT NULL, 'set_up',
+    'booked')`;
+
 /**
  * The inner aggregation. Aliases carry a `d_` prefix: ClickHouse lets an alias shadow
  * the column of the same name, and `max(region) AS region` would turn the shared
  * filters' `max(region) = …` into an aggregate of an aggregate.
- * Stage: the furthest progress stage with a step time set (DOMAIN.md §4).
  */
 export const DEAL_AGGREGATES = sql`
   correlation_id,
@@ -19,12 +26,7 @@ export const DEAL_AGGREGATES = sql`
   max(legal_entity) AS d_legal_entity,
   max(billing_model) AS d_billing_model,
   max(currency) AS d_currency,
-  multiIf(
-    min(first_payment_at) IS NOT NULL OR min(first_cash_applied_at) IS NOT NULL, 'collected',
-    min(first_invoice_at) IS NOT NULL, 'billed',
-    min(first_delivery_at) IS NOT NULL, 'delivering',
-    coalesce(min(order_created_at), min(provisioned_at), min(billing_schedule_at), min(staffed_at)) IS NOT NULL, 'set_up',
-    'booked') AS d_stage,
+  ${STAGE_EXPR} AS d_stage,
   max(quote_value) AS d_quote_value,
   max(contract_value) AS d_contract_value,
   sum(change_value) AS d_change_value,

@@ -8,7 +8,7 @@ import { join, param, sql, type Sql } from '../clickhouse/sql';
 import type { DealsQuery, DealsResponse } from '../contracts/deals';
 import { decodeCursor, encodeCursor } from './cursor';
 import { dealHaving, timeWindow } from './filters';
-import { dealRowSchema, dealRowsSql } from './deal-rows';
+import { STAGE_EXPR, dealRowSchema, dealRowsSql } from './deal-rows';
 
 const cursorSchema = z.tuple([z.string().datetime(), z.string().max(300)]);
 
@@ -27,31 +27,38 @@ export function searchCondition(q: string): Sql {
     OR correlation_id IN (SELECT correlation_id FROM deal_summary WHERE customer != '' AND positionCaseInsensitiveUTF8(customer, ${q}) > 0))`;
 }
 
+/**
+ * Two steps in one query: pick the page's deals reading only the columns the filters and
+ * the sort need, then aggregate every column for those deals alone (a primary-key IN).
+ */
 export async function getDeals(store: Store, query: DealsQuery): Promise<DealsResponse> {
   const where: Sql[] = [sql`correlation_id != ''`];
   if (query.q) where.push(searchCondition(query.q));
   // A deal is in the date window when it was active in it: last event after `from`, first before `to`.
-  const having = sql`${dealHaving(query)} AND ${timeWindow({ from: query.from }, sql`max(last_at)`)} AND ${timeWindow({ to: query.to }, sql`min(first_at)`)}`;
-  const outer: Sql[] = [sql`1`];
-  if (query.stage) outer.push(sql`d_stage = ${query.stage}`);
+  const having: Sql[] = [
+    dealHaving(query),
+    timeWindow({ from: query.from }, sql`max(last_at)`),
+    timeWindow({ to: query.to }, sql`min(first_at)`),
+  ];
+  if (query.stage) having.push(sql`${STAGE_EXPR} = ${query.stage}`);
   if (query.cursor) {
     const [lastAt, id] = decodeCursor(query.cursor, cursorSchema);
-    outer.push(sql`(d_last_at, correlation_id) < (${param("DateTime64(3, 'UTC')", lastAt)}, ${id})`);
+    having.push(sql`(max(last_at), correlation_id) < (${param("DateTime64(3, 'UTC')", lastAt)}, ${id})`);
   }
+  const page = sql`SELECT correlation_id FROM deal_summary
+    WHERE ${join(where, ' AND ')}
+    GROUP BY correlation_id
+    HAVING ${join(having, ' AND ')}
+    ORDER BY max(last_at) DESC, correlation_id DESC
+    LIMIT ${query.limit + 1}`;
   const rows = await store.query(
-    dealRowsSql({
-      where: join(where, ' AND '),
-      having,
-      outerWhere: join(outer, ' AND '),
-      orderLimit: sql`ORDER BY d_last_at DESC, correlation_id DESC LIMIT ${query.limit + 1}`,
-    }),
+    dealRowsSql({ where: sql`correlation_id IN (${page})`, having: sql`1`, orderLimit: sql`ORDER BY d_last_at DESC, correlation_id DESC` }),
     dealRowSchema,
   );
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
+  const shown = rows.slice(0, query.limit);
+  const last = shown[shown.length - 1];
   return {
-    deals: page,
+    deals: shown,
     next_cursor: rows.length > query.limit && last ? encodeCursor([last.last_at, last.correlation_id]) : null,
   };
 }
-
