@@ -3,12 +3,10 @@
 // fed through the ingest pipeline.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetEnvForTests } from '@/lib/env';
-import { tempDir } from '@/lib/testing/temp-store';
+import { adminGet as get, closeTestRuntime, openTestRuntime } from '@/lib/testing/test-runtime';
 import { DEAL_EVENTS, DEAL_IDS, EARLY_PAYMENT } from '@/lib/testing/deal-fixtures';
 import type { Runtime } from '@/lib/runtime';
 
-const TOKEN = 'test-admin-token-0123456789abcdef';
 let rt: Runtime;
 let routes: {
   deals: typeof import('./route');
@@ -18,13 +16,8 @@ let routes: {
 };
 
 beforeAll(async () => {
-  process.env.CASHTRACE_DATA_DIR = tempDir();
-  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
-  process.env.CASHTRACE_SIMULATOR = 'off';
-  resetEnvForTests();
-  const { getRuntime } = await import('@/lib/runtime');
+  rt = await openTestRuntime();
   const { ingestEvents } = await import('@/lib/ingest/pipeline');
-  rt = await getRuntime();
   await ingestEvents(rt, [EARLY_PAYMENT], { collector: 'test' });
   const r = await ingestEvents(rt, [...DEAL_EVENTS, DEAL_EVENTS[0]], { collector: 'test' });
   expect(r).toMatchObject({ accepted: DEAL_EVENTS.length, duplicates: 1, rejected: [] });
@@ -36,11 +29,9 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await rt?.shutdown();
-  await rt?.store.close();
+  await closeTestRuntime(rt);
 });
 
-const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
 const params = (correlationId: string) => ({ params: Promise.resolve({ correlationId }) });
 
 async function expectError(res: Response, status: number, code: string) {
