@@ -140,16 +140,27 @@ export interface QueryTiming {
  * early (after at least 3) once a variant has used `budgetMs`, so slow queries do not
  * stretch a 10M run into hours.
  */
-export async function timeQueries(targets: QueryTarget[], o: { runs: number; warmup: number; budgetMs: number; log: (l: string) => void }): Promise<QueryTiming[]> {
+export async function timeQueries(
+  targets: QueryTarget[],
+  o: { runs: number; warmup: number; budgetMs: number; log: (l: string) => void; previous?: QueryTiming[] },
+): Promise<QueryTiming[]> {
   const out: QueryTiming[] = [];
   for (const t of targets) {
     for (const v of t.variants) {
       const times: number[] = [];
       let error: string | undefined;
+      // A query that took seconds at the smaller volume runs once here, without warm-up.
+      const prev = o.previous?.find((p) => p.fn === t.fn && p.variant === v.name);
+      const slow = prev !== undefined && prev.p50 > 3000;
+      if (prev !== undefined && prev.p50 > 20_000) {
+        out.push({ fn: t.fn, variant: v.name, p50: NaN, p95: NaN, runs: 0, error: `skipped: p50 ${(prev.p50 / 1000).toFixed(0)} s at the smaller volume` });
+        o.log(`  ${t.fn} (${v.name}): skipped (p50 ${(prev.p50 / 1000).toFixed(0)} s at the smaller volume)`);
+        continue;
+      }
       try {
-        for (let i = 0; i < o.warmup; i++) await v.run();
+        if (!slow) for (let i = 0; i < o.warmup; i++) await v.run();
         const started = performance.now();
-        for (let i = 0; i < o.runs; i++) {
+        for (let i = 0; i < (slow ? 1 : o.runs); i++) {
           const s = performance.now();
           await v.run();
           times.push(performance.now() - s);

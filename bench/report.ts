@@ -48,7 +48,7 @@ export function renderReport(r: Report): string {
         const t = q.timings.find((x) => x.fn === fn && x.variant === variant);
         if (!t) return ['–', '–'];
         if (t.error) return [`error: ${t.error.replace(/\|/g, '/')}`, ''];
-        return [ms(t.p50), ms(t.p95)];
+        return t.runs === 1 ? [`${ms(t.p50)} (1 run)`, '–'] : [ms(t.p50), ms(t.p95)];
       });
       out.push(`| ${fn} | ${variant} | ${cells.join(' | ')} |`);
     }

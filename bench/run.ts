@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);
       const label = volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`;
       log(`timing ${targets.length} query functions at ${label} events (typical deal ${c.dealId}, customer "${c.customer}") …`);
-      report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 1, budgetMs: 8000, log }) });
+      report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 1, budgetMs: 8000, log, previous: report.queries.at(-1)?.timings }) });
     }
   } finally {
     await store.close();
