@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       loaded = volume;
       const stored = await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() }));
       log(`  ${stored[0].n.toLocaleString('en-US')} events in the store`);
+      report.notes.push(`"${volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`}" = ${stored[0].n.toLocaleString('en-US')} events in the store.`);
       const c = await queryContext(store, new Date(now));
       const { targets, skipped } = await discoverQueries(c);
       for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);
