@@ -19,6 +19,11 @@ export interface SimOptions {
   now: number;
   /** Added to record numbers (OPP-…, INV-…) so several runs can share one store. */
   idOffset?: number;
+  /**
+   * End of the window deals are paced over (default `now`). The demo anchors it to the end
+   * of the day so a restart later the same day regenerates the very same world.
+   */
+  anchor?: number;
 }
 
 export interface DealRun {
@@ -41,7 +46,7 @@ const MODELS: [string, number][] = [
 const ENTITY_RISK: Record<string, number> = { US01: 0.8, CA01: 1.4, UK01: 1, DE01: 0.9, SG01: 1.6 };
 
 export function windowStart(o: SimOptions): number {
-  return o.now - o.days * DAY;
+  return (o.anchor ?? o.now) - o.days * DAY;
 }
 
 /** When deal i is won: evenly paced over the window, in working hours, weekdays heavier. */

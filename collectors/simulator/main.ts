@@ -40,7 +40,11 @@ async function main(): Promise<void> {
   const tokenFile = path.resolve(e.CASHTRACE_DATA_DIR, 'ingest-token');
   const token = e.CASHTRACE_INGEST_TOKEN ?? (await waitFor(`the ingest token in ${tokenFile}`, async () => fs.readFileSync(tokenFile, 'utf8').trim() || null, 60_000));
 
-  const o = { seed: e.CASHTRACE_SIMULATOR_SEED, deals: e.CASHTRACE_SIMULATOR_DEALS, days: e.CASHTRACE_SIMULATOR_DAYS, now: Date.now() };
+  const now = Date.now();
+  // Deals are paced over a window ending at the next UTC midnight: restarting the same day
+  // regenerates the same world (same times, same event_ids), so nothing is doubled.
+  const anchor = Math.ceil(now / 86_400_000) * 86_400_000;
+  const o = { seed: e.CASHTRACE_SIMULATOR_SEED, deals: e.CASHTRACE_SIMULATOR_DEALS, days: e.CASHTRACE_SIMULATOR_DAYS, now, anchor };
   // Native by default: every system speaks its own format through its collector; the
   // canonical endpoint carries what a vendor format cannot (see native-sink.ts).
   const sample = () => [...generateEvents({ ...o, deals: Math.min(o.deals, 200), duplicates: false, upToNow: false })];
