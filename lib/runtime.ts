@@ -20,6 +20,8 @@ export interface Runtime {
   bus: Bus;
   /** Present where this process runs the ingest writer. */
   batcher: Batcher<CanonicalEvent, boolean> | null;
+  /** Present where this process owns the stitching graph (manual link corrections go here). */
+  writer?: IngestWriter | null;
   ingestToken: string;
   startedAt: Date;
   shutdown(): Promise<void>;
@@ -48,8 +50,10 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   let batcher: Batcher<CanonicalEvent, boolean> | null = null;
+  let writer: IngestWriter | null = null;
   if (runWorker) {
-    const writer = await IngestWriter.open(store);
+    const w = await IngestWriter.open(store);
+    writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
     batcher = new Batcher<CanonicalEvent, boolean>({
@@ -58,14 +62,14 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
       flush: async (events) => {
-        const r = await writer.write(events);
+        const r = await w.write(events);
         return r.stored.map((s) => !s);
       },
     });
     const b = batcher;
     metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => b.stats.queuedRows);
     metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => b.stats.queuedBytes);
-    metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => writer.stitcher.size);
+    metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => w.stitcher.size);
   }
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
   let bus: Bus;
@@ -84,6 +88,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     store,
     bus,
     batcher,
+    writer,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     startedAt: new Date(),
     async shutdown() {

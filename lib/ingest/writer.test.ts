@@ -69,4 +69,35 @@ describe('IngestWriter', () => {
     const w2 = await IngestWriter.open(store);
     expect(w2.stitcher.resolve('cpq:quote:Q-1')).toBe('crm:opportunity:OPP-2');
   });
+
+  it('merges a missed link and splits a wrong one by hand, surviving a restart', async () => {
+    const w = await IngestWriter.open(store);
+    const opp = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-5', amount: 900, currency: 'USD' });
+    const prj = ev({ source: 'psa', type: 'project.provisioned', entity_type: 'project', entity_id: 'PRJ-5' });
+    await w.write([opp, prj]);
+    expect(await correlationOf(prj.event_id)).toEqual(['']);
+    await w.merge('psa:project:PRJ-5', 'crm:opportunity:OPP-5', 'alice', 'project created without contract ref');
+    expect(await correlationOf(prj.event_id)).toEqual(['crm:opportunity:OPP-5']);
+
+    // A wrong reference: an invoice of another customer pointed at this deal's project.
+    const inv = ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: 'INV-X', refs: ['psa:project:PRJ-5'], amount: 70 });
+    await w.write([inv]);
+    expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-5']);
+    await w.split('erp:invoice:INV-X', 'psa:project:PRJ-5', 'bob', 'wrong project on invoice');
+    expect(await correlationOf(inv.event_id)).toEqual(['']);
+    expect(await correlationOf(prj.event_id)).toEqual(['crm:opportunity:OPP-5']);
+    const [sum] = await store.query<{ invoiced: string; events: string }>(
+      sql`SELECT sum(invoiced_value) AS invoiced, sum(events) AS events FROM deal_summary WHERE correlation_id = 'crm:opportunity:OPP-5'`,
+    );
+    expect(Number(sum.invoiced)).toBe(0);
+    expect(Number(sum.events)).toBe(2);
+    // A later event with the same wrong reference stays out; the graph rebuilt at start agrees.
+    const w2 = await IngestWriter.open(store);
+    const again = ev({ source: 'erp', type: 'invoice.disputed', entity_type: 'invoice', entity_id: 'INV-X', refs: ['psa:project:PRJ-5'] });
+    await w2.write([again]);
+    expect(await correlationOf(again.event_id)).toEqual(['']);
+    expect(w2.stitcher.resolve('psa:project:PRJ-5')).toBe('crm:opportunity:OPP-5');
+    const overrides = await store.query<{ kind: string; actor: string }>(sql`SELECT kind, actor FROM link_overrides ORDER BY created_at`);
+    expect(overrides).toEqual([{ kind: 'merge', actor: 'alice' }, { kind: 'split', actor: 'bob' }]);
+  });
 });

@@ -31,29 +31,109 @@ export async function committedEventIds(store: Store, ids: string[]): Promise<Se
   return found;
 }
 
+async function applyOverrides(store: Store, stitcher: Stitcher): Promise<void> {
+  const overrides = await store.query<{ kind: string; a: string; b: string }>(
+    sql`SELECT kind, a, b FROM link_overrides ORDER BY created_at`,
+  );
+  for (const o of overrides) if (o.kind === 'split') stitcher.block(o.a, o.b);
+  for (const o of overrides) if (o.kind === 'merge' && !stitcher.isBlocked(o.a, o.b)) stitcher.addLink(o.a, o.b);
+}
+
+/** Rebuilds the link graph from ClickHouse: resolved keys, orphans, manual corrections. */
+async function loadStitcher(store: Store): Promise<Stitcher> {
+  const stitcher = new Stitcher();
+  await applyOverrides(store, stitcher);
+  const keys = await store.query<{ entity_key: string; correlation_id: string }>(
+    sql`SELECT DISTINCT entity_key, correlation_id FROM deal_keys`,
+  );
+  for (const k of keys) stitcher.loadResolvedKey(k.entity_key, k.correlation_id);
+  const orphans = await store.query<{ entity_key: string; refs: string[]; stamped_correlation_id: string }>(
+    sql`SELECT entity_key, refs, stamped_correlation_id FROM events WHERE correlation_id = ''`,
+  );
+  for (const o of orphans) stitcher.loadOrphan(o);
+  return stitcher;
+}
+
 export class IngestWriter {
+  /** Writes and link corrections run one at a time: the stitcher has a single owner. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly store: Store,
-    readonly stitcher: Stitcher,
+    private graph: Stitcher,
   ) {}
+
+  get stitcher(): Stitcher {
+    return this.graph;
+  }
 
   /** Rebuilds the link graph from ClickHouse and finishes moves a crash left half done. */
   static async open(store: Store): Promise<IngestWriter> {
-    const stitcher = new Stitcher();
-    const keys = await store.query<{ entity_key: string; correlation_id: string }>(
-      sql`SELECT DISTINCT entity_key, correlation_id FROM deal_keys`,
-    );
-    for (const k of keys) stitcher.loadResolvedKey(k.entity_key, k.correlation_id);
-    const orphans = await store.query<{ entity_key: string; refs: string[]; stamped_correlation_id: string }>(
-      sql`SELECT entity_key, refs, stamped_correlation_id FROM events WHERE correlation_id = ''`,
-    );
-    for (const o of orphans) stitcher.loadOrphan(o);
-    const writer = new IngestWriter(store, stitcher);
-    await writer.applyMoves(stitcher.recover());
+    const writer = new IngestWriter(store, await loadStitcher(store));
+    await writer.applyMoves(writer.graph.recover());
     return writer;
   }
 
-  async write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A link the data missed: a and b belong to the same deal. */
+  merge(a: string, b: string, actor: string, reason: string): Promise<void> {
+    return this.serial(async () => {
+      await this.recordOverride('merge', a, b, actor, reason);
+      await this.applyMoves(this.graph.connect(a, b));
+    });
+  }
+
+  /**
+   * A wrong link: a and b must not be stitched through each other. The deal is
+   * re-stitched without that link; its rows move to the deals (or orphans) they now form.
+   */
+  split(a: string, b: string, actor: string, reason: string): Promise<{ correlationIds: string[] }> {
+    return this.serial(async () => {
+      await this.recordOverride('split', a, b, actor, reason);
+      const deal = this.graph.resolve(a) || this.graph.resolve(b);
+      if (!deal) {
+        this.graph = await loadStitcher(this.store);
+        return { correlationIds: [] };
+      }
+      const rows = await this.store.query<{ event_id: string; entity_key: string; refs: string[]; stamped_correlation_id: string }>(
+        sql`SELECT event_id, entity_key, refs, stamped_correlation_id FROM events WHERE correlation_id = ${deal}`,
+      );
+      const local = new Stitcher();
+      await applyOverrides(this.store, local);
+      const { correlationIds } = local.assign(rows);
+      // Two phases through a temporary ID, so every deal involved gets its summary rebuilt.
+      const temp = `${deal}#split`;
+      await this.applyMoves([{ kind: 'rename', from: deal, to: temp }]);
+      await this.moveByEventId(temp, rows.map((r) => r.event_id), correlationIds);
+      this.graph = await loadStitcher(this.store);
+      return { correlationIds: [...new Set(correlationIds)] };
+    });
+  }
+
+  private async recordOverride(kind: 'merge' | 'split', a: string, b: string, actor: string, reason: string): Promise<void> {
+    await this.store.command(sql`INSERT INTO link_overrides (kind, a, b, actor, reason) VALUES (${kind}, ${a}, ${b}, ${actor}, ${reason})`);
+  }
+
+  private async moveByEventId(from: string, ids: string[], targets: string[]): Promise<void> {
+    const s = this.store;
+    await s.command(sql`INSERT INTO events
+      SELECT * REPLACE (transform(event_id, ${ids}, ${targets}, '') AS correlation_id)
+      FROM (SELECT * FROM events WHERE correlation_id = ${from})`);
+    await s.command(sql`DELETE FROM events WHERE correlation_id = ${from}`);
+    await s.command(sql`DELETE FROM deal_summary WHERE correlation_id = ${from}`);
+    await s.command(sql`DELETE FROM deal_keys WHERE correlation_id = ${from}`);
+  }
+
+  write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
+    return this.serial(() => this.writeNow(events));
+  }
+
+  private async writeNow(events: readonly CanonicalEvent[]): Promise<WriteResult> {
     const started = performance.now();
     const stored = events.map(() => false);
     const committed = await committedEventIds(this.store, [...new Set(events.map((e) => e.event_id))]);
@@ -67,7 +147,7 @@ export class IngestWriter {
     });
     const duplicates = events.length - fresh.length;
     if (fresh.length > 0) {
-      const { correlationIds, moves } = this.stitcher.assign(
+      const { correlationIds, moves } = this.graph.assign(
         fresh.map((e) => ({ entity_key: eventEntityKey(e), refs: e.refs, stamped_correlation_id: e.correlation_id })),
       );
       const receivedAt = new Date().toISOString();

@@ -54,6 +54,8 @@ export class Stitcher {
   private parent = new Map<string, string>();
   private roots = new Map<string, Root>();
   private dirty = new Set<string>();
+  /** Links blocked by a manual split ("a\u0000b", both directions). */
+  private blocked = new Set<string>();
 
   get size(): number {
     return this.parent.size;
@@ -105,9 +107,20 @@ export class Stitcher {
     return ra;
   }
 
+  /** A manual split: the link between a and b is wrong and is never followed again. */
+  block(a: string, b: string): void {
+    this.blocked.add(`${a}\u0000${b}`);
+    this.blocked.add(`${b}\u0000${a}`);
+  }
+
+  isBlocked(a: string, b: string): boolean {
+    return this.blocked.has(`${a}\u0000${b}`);
+  }
+
   private link(ev: StitchInput): string {
     this.add(ev.entity_key);
     for (const r of ev.refs) {
+      if (this.blocked.size > 0 && this.isBlocked(ev.entity_key, r)) continue;
       this.add(r);
       this.union(ev.entity_key, r);
     }
@@ -161,6 +174,17 @@ export class Stitcher {
     }
     this.dirty.clear();
     return moves;
+  }
+
+  /** A manual merge: links a and b and returns the moves it causes. */
+  connect(a: string, b: string): Move[] {
+    this.addLink(a, b);
+    return this.settle();
+  }
+
+  /** A manual merge replayed at rebuild (its moves, if any, come from recover()). */
+  addLink(a: string, b: string): void {
+    this.link({ entity_key: a, refs: [b], stamped_correlation_id: '' });
   }
 
   /** Rebuild: a key stored under a correlation ID. */

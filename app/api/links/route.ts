@@ -1,0 +1,40 @@
+// POST /api/links: correct the link graph by hand. `merge` joins two records the data
+// failed to link; `split` blocks a wrong link and re-stitches the deal without it.
+// Both are recorded in link_overrides and in the audit trail.
+
+import { z } from 'zod';
+import { route } from '@/lib/http/route';
+import { errors } from '@/lib/http/errors';
+import { entityKeySchema } from '@/lib/events/entity-key';
+import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+
+export const dynamic = 'force-dynamic';
+
+const bodySchema = z.object({
+  kind: z.enum(['merge', 'split']),
+  a: entityKeySchema,
+  b: entityKeySchema,
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
+});
+
+export const POST = route({ permission: 'links:write' }, async ({ req, rt, principal }) => {
+  let json: unknown;
+  try {
+    json = await req.json();
+  } catch {
+    throw errors.badRequest('body must be JSON: {"kind": "merge"|"split", "a", "b", "reason"}');
+  }
+  const body = bodySchema.parse(json);
+  if (body.a === body.b) throw errors.badRequest('a and b must be different records');
+  if (!rt.writer) throw errors.unavailable('link corrections run where the ingest worker runs; this process has CASHTRACE_INGEST_WORKER=off');
+  const before = { a: rt.writer.stitcher.resolve(body.a), b: rt.writer.stitcher.resolve(body.b) };
+  const result =
+    body.kind === 'merge'
+      ? (await rt.writer.merge(body.a, body.b, principal.id, body.reason), { correlationIds: [rt.writer.stitcher.resolve(body.a)] })
+      : await rt.writer.split(body.a, body.b, principal.id, body.reason);
+  const after = { a: rt.writer.stitcher.resolve(body.a), b: rt.writer.stitcher.resolve(body.b) };
+  await recordAudit(rt.store, [
+    { actor: actorOf(principal), action: `link.${body.kind}`, target: `${body.a} ↔ ${body.b}`, reason: body.reason, outcome: 'done', details: { before, after }, ip: clientIp(req) },
+  ]);
+  return { kind: body.kind, before, after, deals: result.correlationIds };
+});
