@@ -3,6 +3,7 @@
 // retry a failed sync), acknowledge, snooze a day, resolve. Each button hides itself for roles that may
 // not use it (see action-button.tsx).
 
+import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton } from './action-button';
@@ -10,13 +11,14 @@ import styles from './action-button.module.css';
 
 export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since' | 'state'> }) {
   const target = RESYNC_TARGET[item.rule];
+  const [snoozeUntil] = useState(() => new Date(Date.now() + 86_400_000).toISOString());
   return (
     <span className={styles.row} data-testid="stuck-actions">
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
-        <ActionButton kind="snooze" exceptionId={item.id} until={new Date(Date.now() + 86_400_000).toISOString()} stuckSince={item.since} label="Snooze 1 day" />
+        <ActionButton kind="snooze" exceptionId={item.id} until={snoozeUntil} stuckSince={item.since} label="Snooze 1 day" />
       )}
       {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
     </span>

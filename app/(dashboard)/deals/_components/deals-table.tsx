@@ -3,6 +3,7 @@
 // money collected, last event and age. Rows are links to the journey.
 
 import Link from 'next/link';
+import { useState } from 'react';
 import type { Deal } from '@/lib/contracts/deals';
 import { PROGRESS_STAGES } from '@/lib/events/stages';
 import { formatMoney } from '@/lib/money/format';
@@ -28,7 +29,8 @@ function StageCell({ stage }: { stage: string }) {
 }
 
 export function DealsTable({ deals }: { deals: Deal[] }) {
-  const now = Date.now();
+  // Ages are relative to when the table was rendered (refreshed with the data).
+  const [now] = useState(() => Date.now());
   return (
     <table className="data" data-testid="deals-table">
       <thead>

@@ -2,7 +2,7 @@
 // Previous / next over the opaque cursors of a paginated list: a stack of the cursors of
 // the pages seen, reset when the list's filters change.
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import styles from './integrations.module.css';
 
 export interface CursorPages {
@@ -13,13 +13,14 @@ export interface CursorPages {
 }
 
 export function useCursorPages(resetKey: string): CursorPages {
-  const [stack, setStack] = useState<string[]>([]);
-  useEffect(() => setStack([]), [resetKey]);
+  // The stack belongs to one resetKey: a new key starts from the first page again.
+  const [state, setState] = useState<{ key: string; stack: string[] }>({ key: resetKey, stack: [] });
+  const stack = state.key === resetKey ? state.stack : [];
   return {
     cursor: stack[stack.length - 1],
     page: stack.length,
-    prev: () => setStack((s) => s.slice(0, -1)),
-    next: (c) => setStack((s) => (c ? [...s, c] : s)),
+    prev: () => setState({ key: resetKey, stack: stack.slice(0, -1) }),
+    next: (c) => setState({ key: resetKey, stack: c ? [...stack, c] : stack }),
   };
 }
 
