@@ -11,6 +11,8 @@ import { queryString } from '@/app/_hooks/fetch-json';
 import { useStuckItems } from '@/app/_hooks/use-views';
 import { useFilters } from './filter-bar';
 import styles from './views.module.css';
+import { StuckActions } from './stuck-actions';
+import { BulkActions } from './bulk-actions';
 
 type Sort = 'value' | 'late' | 'since' | 'customer';
 
@@ -22,6 +24,7 @@ const COLUMNS: { key: Sort | null; label: string; num?: boolean }[] = [
   { key: 'value', label: 'Value', num: true },
   { key: null, label: 'Last event' },
   { key: null, label: 'State' },
+  { key: null, label: 'Actions' },
 ];
 
 export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
@@ -71,6 +74,7 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
         />
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
         {isFetching && !isLoading && <span className={styles.live}>updating…</span>}
+        {data && <BulkActions items={data.items} />}
         <a className={styles.button} href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} data-testid={`${testId}-csv`} download>
           Export CSV
         </a>
@@ -120,6 +124,9 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
                 <td>
                   <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
                   {i.assignee && <span className="muted"> · {i.assignee}</span>}
+                </td>
+                <td>
+                  <StuckActions item={i} />
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@
 import { useDeadLetter } from './use-integrations';
 import { fmtBytes, fmtTime } from './format';
 import styles from './integrations.module.css';
+import { ReplayControls } from '@/app/_components/replay-controls';
 
 function pretty(raw: string): { text: string; json: boolean } {
   try {
@@ -52,6 +53,7 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
               ))}
             </ul>
           )}
+          <ReplayControls deadLetterId={id} />
           <pre className="payload" data-testid="payload-raw">
             {pretty(data.raw).text || '(empty body)'}
           </pre>

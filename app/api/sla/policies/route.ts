@@ -9,6 +9,7 @@ import { errors } from '@/lib/http/errors';
 import { getSlaPolicies } from '@/lib/queries/get-sla-policies';
 import { saveSlaPolicy } from '@/lib/queries/save-sla-policy';
 import { CALENDARS } from '@/lib/sla/calendars';
+import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,9 +31,12 @@ async function jsonBody(req: Request): Promise<unknown> {
 
 export const POST = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
   const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'create', by: principal.name });
+  await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'sla_policy.create', target: policy.id, outcome: 'ok', details: policy, ip: clientIp(req) }]);
   return Response.json(policy, { status: 201 });
 });
 
-export const PUT = route({ permission: 'sla:write' }, async ({ req, rt, principal }) =>
-  saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'update', by: principal.name }),
-);
+export const PUT = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
+  const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'update', by: principal.name });
+  await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'sla_policy.update', target: policy.id, outcome: 'ok', details: policy, ip: clientIp(req) }]);
+  return policy;
+});
