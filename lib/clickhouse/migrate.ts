@@ -25,10 +25,10 @@ export function migrationsDir(): string {
 
 export function listMigrations(dir = migrationsDir()): { name: string; text: string }[] {
   return fs
-    .readdirSync(dir)
+    .readdirSync(/*turbopackIgnore: true*/ dir)
     .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
-    .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+    .map((name) => ({ name, text: fs.readFileSync(/*turbopackIgnore: true*/ path.join(dir, name), 'utf8') }));
 }
 
 /** Statements in a file are separated by a semicolon at the end of a line. */
