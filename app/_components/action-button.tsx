@@ -89,6 +89,7 @@ export function ActionButton(p: ActionButtonProps) {
       {current && status.data?.detail && ['failed', 'timed_out'].includes(current) && (
         <span className={styles.detail} data-testid="action-detail">{status.data.detail}</span>
       )}
+      {current === 'failed' && p.kind === 'resync' && <ActionButton {...p} kind="retry" label={`Retry to ${(p.target ?? '').toUpperCase()}`} />}
       {run.error && <span className={styles.detail} data-testid="action-error">{run.error.message}</span>}
     </span>
   );
