@@ -3,12 +3,10 @@
 // through the real pipeline: status codes, the one error shape, JSON figures and CSV.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetEnvForTests } from '@/lib/env';
-import { tempDir } from '@/lib/testing/temp-store';
+import { openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
 import { fixtureBatches, FIXTURE_NOW } from '@/lib/testing/q2c-fixture';
 import type { Runtime } from '@/lib/runtime';
 
-const TOKEN = 'test-admin-token-views-0123456789';
 const NOW = encodeURIComponent(FIXTURE_NOW.toISOString());
 let rt: Runtime;
 let r: {
@@ -21,13 +19,9 @@ let r: {
 };
 
 beforeAll(async () => {
-  process.env.CASHTRACE_DATA_DIR = tempDir();
-  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
-  process.env.CASHTRACE_SIMULATOR = 'off';
-  resetEnvForTests();
-  const { getRuntime } = await import('@/lib/runtime');
+  rt = await openTestRuntime();
   const { ingestEvents } = await import('@/lib/ingest/pipeline');
-  rt = await getRuntime();
+
   for (const batch of fixtureBatches()) await ingestEvents(rt, batch, { collector: 'test' });
   r = {
     kpis: await import('./kpis/route'),

@@ -3,13 +3,11 @@
 // status codes, the one error shape and CSV, against the real runtime on a temp chDB store.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetEnvForTests } from '@/lib/env';
-import { tempDir } from '@/lib/testing/temp-store';
+import { openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
 import { ev } from '@/lib/testing/events';
 import { spanLines, spanId, traceId } from '@/lib/testing/spans';
 import type { Runtime } from '@/lib/runtime';
 
-const TOKEN = 'test-admin-token-0123456789abcdef';
 const DEAL = 'crm:opportunity:OPP-1';
 let rt: Runtime;
 let r: {
@@ -24,13 +22,8 @@ let r: {
 };
 
 beforeAll(async () => {
-  process.env.CASHTRACE_DATA_DIR = tempDir();
-  process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TOKEN;
-  process.env.CASHTRACE_SIMULATOR = 'off';
-  resetEnvForTests();
-  const { getRuntime } = await import('@/lib/runtime');
+  rt = await openTestRuntime();
   const { ingestEvents } = await import('@/lib/ingest/pipeline');
-  rt = await getRuntime();
   const flow = { flow_source: 'psa', flow_target: 'erp' };
   const sync = (type: 'sync.failed' | 'sync.succeeded', id: string, at: string, trace: number) =>
     ev({ source: 'middleware', type, entity_type: 'sync', entity_id: id, refs: ['psa:milestone:MS-1'], occurred_at: at, status: type === 'sync.failed' ? 'ERP_TIMEOUT' : '', trace_id: traceId(trace), attributes: { ...flow, attempt: id === 'R2' ? '2' : '1' } });
