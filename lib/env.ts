@@ -26,7 +26,8 @@ const envSchema = z.object({
   CASHTRACE_SIMULATOR_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CASHTRACE_SIMULATOR_DEALS: z.coerce.number().int().min(1).max(1_000_000).default(3000),
   /** Live mode: simulated business minutes per wall-clock second. */
-  CASHTRACE_SIMULATOR_SPEED: z.coerce.number().min(0.001).max(100000).default(60),
+  /** Live: simulated minutes per wall-clock second. The default, 1/60, is real time: events are never dated in the future. */
+  CASHTRACE_SIMULATOR_SPEED: z.coerce.number().min(0.001).max(100000).default(1 / 60),
   /** Where the simulator sends: canonical NDJSON to /api/ingest/events, or each vendor's native format through its collector. */
   CASHTRACE_SIMULATOR_SINK: z.enum(['canonical', 'native']).optional(),
   /** Base URL of a running Cashtrace for the simulator (default http://127.0.0.1:$PORT). */
@@ -37,7 +38,7 @@ const envSchema = z.object({
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
-  CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(200),
+  CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(50),
   /** Backpressure: producers wait while this many bytes are queued for ClickHouse. */
   CASHTRACE_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log(`[simulator] live: ${e.CASHTRACE_SIMULATOR_SPEED} simulated minutes per second, ${held.size} events waiting`);
+  log(`[simulator] live: ${e.CASHTRACE_SIMULATOR_SPEED === 1 / 60 ? 'real time' : `${e.CASHTRACE_SIMULATOR_SPEED} simulated minutes per second`}, ${held.size} events waiting`);
   await runLive(o, sink, progress, held, { speed: e.CASHTRACE_SIMULATOR_SPEED, signal: ac.signal });
   log(progress.line('stopped'));
 }
