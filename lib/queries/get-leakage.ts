@@ -10,7 +10,6 @@ import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
 import { dealScope, timeWindow, type Filters } from './filters';
 import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
-import { queryTwoShapes } from './one-pass';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
@@ -73,22 +72,19 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
   const records = recordsSql(params, now);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
-  // One statement: the leakage records are computed once for both shapes.
-  const [agg, rows] = await queryTwoShapes(
-    store,
-    records,
-    {
-      sql: sql`SELECT category, toString(toStartOfWeek(at, 1)) AS week, bucket, count() AS n, round(sum(value), 2) AS v
-        FROM base GROUP BY GROUPING SETS ((category), (category, week), (category, bucket)) SETTINGS group_by_use_nulls = 1`,
-      schema: aggSchema,
-    },
-    {
-      sql: sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail, count() OVER () AS total
-        FROM base ${params.category ? sql`WHERE category = ${params.category}` : sql``}
-        ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset}`,
-      schema: recordSchema,
-    },
-  );
+  const [agg, rows] = await Promise.all([
+    store.query(
+      sql`SELECT category, toString(toStartOfWeek(at, 1)) AS week, bucket, count() AS n, round(sum(value), 2) AS v
+        FROM ${records} GROUP BY GROUPING SETS ((category), (category, week), (category, bucket)) SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
+      aggSchema,
+    ),
+    store.query(
+      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail, count() OVER () AS total
+        FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
+        ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+      recordSchema,
+    ),
+  ]);
   const categories = LEAKAGE_CATEGORIES.map((c) => {
     const head = agg.find((a) => a.category === c && a.week === null && a.bucket === null);
     return {

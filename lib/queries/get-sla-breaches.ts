@@ -11,7 +11,6 @@ import { intervalsSql } from '../sla/intervals-sql';
 import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
-import { queryTwoShapes } from './one-pass';
 import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
 
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
@@ -62,27 +61,24 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
-  // One statement: the intervals of every policy are computed once for both shapes.
-  const [agg, rows] = await queryTwoShapes(
-    store,
-    sql`(${evaluated})`,
-    {
-      sql: sql`SELECT policy_id, toString(toStartOfWeek(anchor_at, 1)) AS week, toString(${dim}) AS dim, count() AS evaluated,
+  const [agg, rows] = await Promise.all([
+    store.query(
+      sql`SELECT policy_id, toString(toStartOfWeek(anchor_at, 1)) AS week, toString(${dim}) AS dim, count() AS evaluated,
           countIf(late_hours > 0) AS breached, countIf(late_hours > 0 AND is_open = 1) AS open_breaches,
           countIf(late_hours > 0 AND is_open = 0) AS late_arrivals
-        FROM base
+        FROM (${evaluated})
         GROUP BY GROUPING SETS ((policy_id), (policy_id, week), (dim))
-        SETTINGS group_by_use_nulls = 1`,
-      schema: aggSchema,
-    },
-    {
-      sql: sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
+        SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
+      aggSchema,
+    ),
+    store.query(
+      sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
-        FROM base WHERE late_hours > 0 AND ${kindCond}
-        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset}`,
-      schema: breachRowSchema,
-    },
-  );
+        FROM (${evaluated}) WHERE late_hours > 0 AND ${kindCond}
+        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+      breachRowSchema,
+    ),
+  ]);
   const stats = policies.map((p) => {
     const a = agg.find((x) => x.policy_id === p.id && x.week === null && x.dim === null);
     const evaluatedN = a?.evaluated ?? 0;
