@@ -9,17 +9,23 @@ import { startVerifier } from '../../lib/actions/verifier';
 import { startAlertEvaluator } from '../../lib/alerts/evaluator';
 import { startSimulatedConnectors } from './simulated';
 
-const started = new WeakMap<Runtime, Promise<void>>();
+// Kept on the runtime object itself, not in a module-level map: Next.js bundles
+// instrumentation.ts and the route handlers separately, so this module can be loaded twice
+// while the runtime (a globalThis singleton) is shared — a module map would start every
+// service twice (two verifiers, two connector subscriptions answering each command).
+const KEY = Symbol.for('cashtrace.actionServices');
+type Marked = Runtime & { [KEY]?: Promise<void> };
 
 export function ensureActionServices(rt: Runtime): Promise<void> {
-  let p = started.get(rt);
+  const marked = rt as Marked;
+  let p = marked[KEY];
   if (!p) {
     p = (async () => {
       if (env().CASHTRACE_CONNECTORS === 'simulated') await startSimulatedConnectors(rt);
       startVerifier(rt);
       startAlertEvaluator(rt);
     })();
-    started.set(rt, p);
+    marked[KEY] = p;
   }
   return p;
 }
