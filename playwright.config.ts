@@ -4,7 +4,7 @@
 // ingest endpoint before any spec runs. E2E_SKIP_BUILD=1 reuses the last build.
 
 import { defineConfig } from '@playwright/test';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_PORT } from './e2e/env';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_PORT, E2E_SECRETS } from './e2e/env';
 
 // Builds share 2 cores with other engineers' builds: wait for any running build first.
 const waitForOtherBuilds = 'while pgrep -f "[n]ext build" >/dev/null; do sleep 3; done';
@@ -65,6 +65,7 @@ export default defineConfig({
       CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       PORT: String(E2E_PORT),
       NEXT_TELEMETRY_DISABLED: '1',
+      ...E2E_SECRETS,
     },
   },
 });

@@ -25,3 +25,13 @@ export const E2E_DIST_DIR = '.next-e2e';
 /** Deals the simulator backfills on top of the hand-built fixture deals. */
 export const E2E_SIM_DEALS = Number(process.env.CASHTRACE_E2E_SIM_DEALS ?? 120);
 export const SCREENSHOT_DIR = 'test-results/screenshots';
+/** Signing secrets shared by the server and the seed, so the simulator's events reach the
+ * server as each vendor's signed native webhooks through the real collectors. */
+export const E2E_SECRETS = {
+  CASHTRACE_STRIPE_SECRET: 'whsec_e2e_5f1c7a9b3d2e4f60',
+  CASHTRACE_HUBSPOT_SECRET: 'e2e-hubspot-secret-0a1b2c3d',
+  CASHTRACE_DOCUSIGN_SECRET: 'e2e-docusign-secret-4e5f6a7b',
+  CASHTRACE_QUICKBOOKS_SECRET: 'e2e-quickbooks-verifier-8c9d',
+  CASHTRACE_XERO_SECRET: 'e2e-xero-webhook-key-0e1f2a3b',
+  CASHTRACE_NETSUITE_SECRET: 'e2e-netsuite-secret-4c5d6e7f',
+};

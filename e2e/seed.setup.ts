@@ -1,12 +1,13 @@
 // Seeds the e2e server through the real ingest endpoint: the hand-built fixture deals
 // (known keys such as invoice INV-A1; a payment sent before its invoice; a duplicate),
-// then a small backfill of the simulator (the synthetic firm) through the same endpoint.
+// then a small backfill of the simulator (the synthetic firm) through the real collectors.
 
 import { expect, test as setup } from '@playwright/test';
 import { DEAL_EVENTS, EARLY_PAYMENT, INVOICE_A } from '../lib/testing/deal-fixtures';
 import { Progress, runBackfill } from '../collectors/simulator/runner';
-import { canonicalSink } from '../collectors/simulator/sink';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_INGEST_TOKEN, E2E_SIM_DEALS } from './env';
+import { nativeSink } from '../collectors/simulator/native-sink';
+import { generateEvents } from '../collectors/simulator/generate';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_INGEST_TOKEN, E2E_SECRETS, E2E_SIM_DEALS } from './env';
 
 const ingestHeaders = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
 
@@ -22,8 +23,12 @@ setup('seed the fixture deals and a simulated firm through POST /api/ingest/even
 
   if (E2E_SIM_DEALS > 0) {
     const progress = new Progress(() => undefined);
-    const sink = canonicalSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN });
-    const r = await runBackfill({ seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() }, sink, progress, { batchSize: 2000, concurrency: 2 });
+    // Through the real collectors: each system's events as its vendor's signed native
+    // webhooks (pairs a vendor format cannot carry losslessly go to the canonical endpoint).
+    const o = { seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() };
+    const sample = [...generateEvents({ ...o, duplicates: false, upToNow: false })];
+    const sink = await nativeSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN, log: (l) => console.log(l), secrets: E2E_SECRETS, sample });
+    const r = await runBackfill(o, sink, progress, { batchSize: 2000, concurrency: 2 });
     console.log(`[seed] simulator backfill: ${r.deals} deals, ${progress.accepted} events accepted, ${progress.duplicates} duplicates, ${progress.rejected} rejected`);
     expect(progress.rejected).toBe(0);
   }

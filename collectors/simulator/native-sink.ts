@@ -12,6 +12,7 @@ import { canonicalEventSchema } from '../../lib/events/schema';
 import type { Env } from '../../lib/env';
 import type { Collector, DeliveryContext } from '../shared/collector';
 import { toRequest, type NativeRequest, type Sender } from '../shared/native';
+import { COLLECTORS as REGISTRY } from '../registry';
 import { canonicalSink, postWithRetry, type Sink, type SinkResult } from './sink';
 
 /** Native requests in flight per batch. */
@@ -114,7 +115,7 @@ export function roundTripCheck(routes: Record<string, RouteDef>, sample: Canonic
 }
 
 export async function nativeSink(o: { baseUrl: string; token: string; log: (l: string) => void; secrets: Partial<Env>; sample: CanonicalEvent[] }): Promise<Sink> {
-  const { COLLECTORS } = (await import('../registry')) as { COLLECTORS: Record<string, RouteDef> };
+  const COLLECTORS: Record<string, RouteDef> = REGISTRY;
   const fallback = canonicalSink(o);
   const secretOf = (route: string): string | null => {
     const v = SECRET_VAR[route] ? (o.secrets[SECRET_VAR[route]] as string | undefined) : undefined;
