@@ -18,6 +18,8 @@ test('drill from the leakage tile to a record and its journey', async ({ page })
   await expect(page.getByTestId('kpi-quote_to_cash')).toBeVisible();
   await expect(overview.waterfall).toBeVisible();
   await expect(overview.leakageTile).not.toContainText('…');
+  // The SLA and stuck tiles load from their own endpoints: wait for their figures too.
+  for (const tile of ['tile-sla', 'tile-stuck']) await expect(page.getByTestId(tile)).not.toContainText('…');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/overview.png`, fullPage: true });
 
   await overview.leakageTile.click();

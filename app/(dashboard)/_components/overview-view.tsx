@@ -12,6 +12,13 @@ import styles from '@/app/_components/views.module.css';
 import { KpiTile } from './kpi-tile';
 import { BreakdownChart, WaterfallChart } from './overview-charts';
 
+/** A tile's figure: the value, '…' while it loads, or 'unavailable' (with the reason on hover) when its query failed. */
+function figure<T>(q: { data?: T; error: Error | null }, show: (d: T) => string) {
+  if (q.data !== undefined) return show(q.data);
+  if (q.error) return <span title={q.error.message}>unavailable</span>;
+  return '…';
+}
+
 const DIM_LABEL: Record<Dimension, string> = { customer: 'Customer', region: 'Region', practice: 'Practice', legal_entity: 'Legal entity', billing_model: 'Billing model' };
 
 export function OverviewView() {
@@ -43,17 +50,17 @@ export function OverviewView() {
       <div className="grid cols-4" style={{ marginBottom: 16 }}>
         <Link href="/leakage" className={`tile ${styles.tileLink}`} data-testid="tile-leakage">
           <div className="label">Revenue leakage</div>
-          <div className="value">{leakage.data ? formatMoney(leakage.data.total, cur, { compact: true }) : '…'}</div>
+          <div className="value">{figure(leakage, (d) => formatMoney(d.total, cur, { compact: true }))}</div>
           <div className="sub">unbilled work, changes, mismatches, credits, overdue cash</div>
         </Link>
         <Link href="/sla" className={`tile ${styles.tileLink}`} data-testid="tile-sla">
           <div className="label">SLA compliance</div>
-          <div className="value">{sla.data ? formatPercent(sla.data.compliance) : '…'}</div>
+          <div className="value">{figure(sla, (d) => formatPercent(d.compliance))}</div>
           <div className="sub">{sla.data ? `${sla.data.total} breaches, ${sla.data.policies.reduce((s, p) => s + p.open_breaches, 0)} still open` : ''}</div>
         </Link>
         <Link href="/stuck" className={`tile ${styles.tileLink}`} data-testid="tile-stuck">
           <div className="label">Stuck work</div>
-          <div className="value">{stuckMoney !== null ? formatMoney(stuckMoney, cur, { compact: true }) : '…'}</div>
+          <div className="value">{figure(stuck, () => formatMoney(stuckMoney ?? 0, cur, { compact: true }))}</div>
           <div className="sub">{stuckCount !== null ? `${stuckCount} items across 9 queues` : ''}</div>
         </Link>
         <div className="tile" data-testid="tile-collected">
