@@ -35,6 +35,11 @@ const envSchema = z.object({
   /** `npm run bench`: small (100k/1M events) or full (1M/10M); rebuild the bench's production build. */
   BENCH_SCALE: z.enum(['small', 'full']).default('full'),
   BENCH_REBUILD: bool.default(false),
+  /** `npm run bench:clocks`: events in the store, where it persists between runs, and another
+   * checkout whose lib/queries are timed side by side with this one (before/after). */
+  BENCH_CLOCK_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
+  BENCH_STORE_DIR: z.string().optional(),
+  BENCH_COMPARE_ROOT: z.string().optional(),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),

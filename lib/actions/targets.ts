@@ -23,8 +23,8 @@ export const RESYNC_TARGET: Record<string, Source | null> = {
 
 export async function lastFailedTarget(store: Store, entityKey: string): Promise<string | null> {
   const rows = await store.query(
-    sql`SELECT attributes['flow_target'] AS target FROM events
-        WHERE type = 'sync.failed' AND has(refs, ${entityKey}) AND attributes['flow_target'] != ''
+    sql`SELECT toString(flow_target) AS target FROM event_facts
+        WHERE type = 'sync.failed' AND has(refs, ${entityKey}) AND flow_target != ''
         ORDER BY occurred_at DESC LIMIT 1`,
     z.object({ target: z.string() }),
   );

@@ -40,9 +40,9 @@ async function flowBreaches(store: Store, rule: AlertRule, now: Date): Promise<B
   const p = rule.params;
   const since = new Date(now.getTime() - p.window_minutes * 60_000);
   const rows = await store.query(
-    sql`SELECT attributes['flow_source'] AS src, attributes['flow_target'] AS dst,
+    sql`SELECT toString(flow_source) AS src, toString(flow_target) AS dst,
                countIf(type = 'sync.failed') AS failed, count() AS runs
-        FROM events
+        FROM event_facts
         WHERE type IN ('sync.succeeded', 'sync.failed') AND occurred_at >= ${since} AND occurred_at <= ${now}
         GROUP BY src, dst HAVING runs >= ${p.min_runs}`,
     flowRowSchema,

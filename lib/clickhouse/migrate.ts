@@ -84,7 +84,10 @@ function rawSql(text: string): Sql {
 async function applyRetention(store: Store): Promise<void> {
   const e = env();
   const statements = [
-    `ALTER TABLE events MODIFY TTL toDateTime(occurred_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
+    // The clocks' copies of events (sql/042, 043) expire with the events they copy.
+    ...['events', 'event_facts', 'event_refs'].map(
+      (t) => `ALTER TABLE ${t} MODIFY TTL toDateTime(occurred_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
+    ),
     `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_PAYLOAD_DAYS})`,
     `ALTER TABLE dead_letters MODIFY TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS})`,
   ];

@@ -1,10 +1,10 @@
 // The ingest writer: one flush = dedup against committed event IDs ▶ stitch ▶ one
-// insert into `events` (its materialized views fill event_ids, deal_keys, deal_summary)
+// insert into `events` (its materialized views fill event_ids and the DERIVED_TABLES)
 // ▶ move rows left under a stale correlation ID. A single writer per deployment owns
 // the stitcher; every step is idempotent, so a redelivered batch is harmless.
 
 import type { Store } from '../clickhouse/client';
-import { sql } from '../clickhouse/sql';
+import { ident, sql } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
@@ -18,6 +18,33 @@ export interface WriteResult {
 }
 
 const LOOKUP_CHUNK = 20_000;
+
+/**
+ * The tables materialized views fill from `events`, each with the correlation_id of the
+ * event it came from. A move re-inserts the event under its new correlation_id (the views
+ * add the new copy), then deletes the stale copy from events and from every table here.
+ * `orphans`: the table also keeps rows of unstitched events (correlation_id = ''), found by
+ * entity_key when they are adopted. (event_ids holds event_id only: a second copy is harmless.)
+ */
+export const DERIVED_TABLES = [
+  { name: 'deal_summary', orphans: false },
+  { name: 'deal_keys', orphans: false },
+  { name: 'event_facts', orphans: true },
+  { name: 'event_refs', orphans: true },
+] as const;
+const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
+
+/** Deletes the stale copies of moved rows: by old correlation ID, or orphans by entity_key. */
+async function deleteMoved(store: Store, from: { correlationIds: string[] } | { orphanKeys: string[] }): Promise<void> {
+  for (const t of [{ name: 'events', orphans: true }, ...DERIVED_TABLES]) {
+    const table = ident(t.name, TABLE_NAMES);
+    if ('correlationIds' in from) {
+      await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${from.correlationIds}`);
+    } else if (t.orphans) {
+      await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`);
+    }
+  }
+}
 
 export async function committedEventIds(store: Store, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
@@ -124,9 +151,7 @@ export class IngestWriter {
     await s.command(sql`INSERT INTO events
       SELECT * REPLACE (transform(event_id, ${ids}, ${targets}, '') AS correlation_id)
       FROM (SELECT * FROM events WHERE correlation_id = ${from})`);
-    await s.command(sql`DELETE FROM events WHERE correlation_id = ${from}`);
-    await s.command(sql`DELETE FROM deal_summary WHERE correlation_id = ${from}`);
-    await s.command(sql`DELETE FROM deal_keys WHERE correlation_id = ${from}`);
+    await deleteMoved(s, { correlationIds: [from] });
   }
 
   write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
@@ -195,7 +220,7 @@ export class IngestWriter {
           WHERE correlation_id = '' AND entity_key IN ${adoptKeys}
             AND (transform(entity_key, ${adoptKeys}, ${adoptTargets}, ''), event_id) NOT IN (
               SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${adoptTargets}))`);
-      await s.command(sql`DELETE FROM events WHERE correlation_id = '' AND entity_key IN ${adoptKeys}`);
+      await deleteMoved(s, { orphanKeys: adoptKeys });
     }
     if (renameFrom.length > 0) {
       await s.command(sql`INSERT INTO events
@@ -205,9 +230,7 @@ export class IngestWriter {
           WHERE correlation_id IN ${renameFrom}
             AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
               SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
-      await s.command(sql`DELETE FROM events WHERE correlation_id IN ${renameFrom}`);
-      await s.command(sql`DELETE FROM deal_summary WHERE correlation_id IN ${renameFrom}`);
-      await s.command(sql`DELETE FROM deal_keys WHERE correlation_id IN ${renameFrom}`);
+      await deleteMoved(s, { correlationIds: renameFrom });
     }
     metrics().stitchMoves.inc(moves.length);
   }

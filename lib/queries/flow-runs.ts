@@ -56,8 +56,9 @@ export function spanRunsSql(f: Filters, flow?: FlowSelector): Sql {
 /** Every run in the window: columns origin, flow_source, flow_target, at, failed, attempt,
  * record, correlation_id, trace_id, status, dead_letter, run_id. */
 export function flowRunsSql(f: Filters, flow?: FlowSelector): Sql {
-  // flow_source, flow_target, sync_attempt, sync_dead_letter: materialized columns of
-  // events (sql/058), cheaper than reading the attributes map.
+  // event_facts (sql/042): the events' narrow copy ordered by type, so the sync outcomes are
+  // one contiguous range, with flow_source, flow_target, sync_attempt, sync_dead_letter
+  // taken out of the attributes map.
   const only = flow ? sql`AND flow_source = ${flow.flow_source} AND flow_target = ${flow.flow_target}` : sql``;
   return sql`
     SELECT
@@ -73,12 +74,12 @@ export function flowRunsSql(f: Filters, flow?: FlowSelector): Sql {
       toString(status) AS status,
       sync_dead_letter AS dead_letter,
       event_id AS run_id
-    FROM events
+    FROM event_facts
     WHERE type IN ${SYNC_OUTCOMES} ${only} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}
     UNION ALL
     SELECT 'span', toString(flow_source), toString(flow_target), at, failed, attempt, record, correlation_id, trace_id, status, dead_letter, trace_id
     FROM (${spanRunsSql(f, flow)})
-    WHERE trace_id NOT IN (SELECT trace_id FROM events WHERE type IN ${SYNC_OUTCOMES} AND trace_id != '')`;
+    WHERE trace_id NOT IN (SELECT trace_id FROM event_facts WHERE type IN ${SYNC_OUTCOMES} AND trace_id != '')`;
 }
 
 /**
@@ -115,7 +116,7 @@ export function runLatencySql(f: Filters, flow?: FlowSelector): Sql {
         any(trace_id) AS e_trace_id,
         toUnixTimestamp64Milli(minIf(occurred_at, type IN ${SYNC_OUTCOMES}))
           - toUnixTimestamp64Milli(minIf(occurred_at, type = 'sync.requested')) AS e_duration_ms
-      FROM events
+      FROM event_facts
       WHERE type IN ${SYNC_TYPES} ${only} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}
       GROUP BY entity_id
       HAVING countIf(type = 'sync.requested') > 0 AND countIf(type IN ${SYNC_OUTCOMES}) > 0)

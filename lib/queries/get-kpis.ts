@@ -18,6 +18,8 @@ import { getCashWaterfall, getBreakdowns } from './get-cash-waterfall';
 export type KpisParams = Filters & { now?: string | Date };
 
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
+/** An invoice with one of these (on itself or referring to it) counts as an exception. */
+const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 
 /** (kpi, at, v) rows over [previous_from, to): durations in the KPI's unit, rates as 0/1. */
 function measurements(w: KpiWindow, f: Filters, now: Date): Sql {
@@ -33,11 +35,12 @@ function measurements(w: KpiWindow, f: Filters, now: Date): Sql {
   parts.push(sql`SELECT 'time_billed_within_sla' AS kpi, anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${t} WHERE is_open = 0 OR late_hours > 0`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
   parts.push(sql`SELECT 'invoice_exception_rate' AS kpi, i.at AS at, toFloat64(x.k != '') AS v
-    FROM (SELECT entity_key, min(occurred_at) AS at FROM events WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
-    LEFT JOIN (SELECT DISTINCT k FROM (SELECT arrayJoin(arrayConcat([entity_key], refs)) AS k FROM events
-      WHERE type IN ('invoice.disputed', 'credit_memo.issued') AND occurred_at <= ${now})) AS x ON x.k = i.entity_key`);
+    FROM (SELECT entity_key, min(occurred_at) AS at FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
+    LEFT JOIN (SELECT DISTINCT k FROM (
+        SELECT entity_key AS k FROM event_facts WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now}
+        UNION ALL SELECT ref AS k FROM event_refs WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now})) AS x ON x.k = i.entity_key`);
   parts.push(sql`SELECT 'integration_failure_rate' AS kpi, occurred_at AS at, toFloat64(type = 'sync.failed') AS v
-    FROM events WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
+    FROM event_facts WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
   parts.push(sql`SELECT 'traceability' AS kpi, at, v FROM (
       SELECT correlation_id, min(first_at) AS at,
         toFloat64(NOT ((min(provisioned_at) IS NOT NULL AND min(contract_signed_at) IS NULL AND min(quote_approved_at) IS NULL)
@@ -131,12 +134,12 @@ async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date): Promis
         sumIf(v - ifNull(p.paid_to, 0), at < ${w.toDate}) AS open_cur,
         sumIf(v - ifNull(p.paid_from, 0), at < ${w.fromDate}) AS open_prev
       FROM (SELECT entity_key, min(occurred_at) AS at, any(${toReporting(sql`amount`, sql`currency`)}) AS v, any(toString(currency)) AS cur
-            FROM events WHERE type = 'invoice.issued' AND correlation_id != '' AND occurred_at < ${w.toDate} AND occurred_at <= ${now}
+            FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND occurred_at < ${w.toDate} AND occurred_at <= ${now}
               AND ${dealScope(f)} GROUP BY entity_key) AS i
-      LEFT JOIN (SELECT k, sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.toDate}) AS paid_to,
+      LEFT JOIN (SELECT ref AS k, sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.toDate}) AS paid_to,
               sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.fromDate}) AS paid_from
-            FROM events ARRAY JOIN refs AS k WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${now}
-            GROUP BY k) AS p ON p.k = i.entity_key`,
+            FROM event_refs WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${now}
+            GROUP BY ref) AS p ON p.k = i.entity_key`,
     z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
   );
   const r = rows[0];

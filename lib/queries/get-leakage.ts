@@ -27,7 +27,7 @@ function recordsSql(f: Filters, now: Date): Sql {
     sql`SELECT 'change_not_billed' AS category, c.entity_key, c.correlation_id, c.anchor_at AS at, c.amount, c.currency,
         'delivered since the change, billing not updated' AS detail, c.aging_bucket AS bucket
       FROM ${stuckItemsSql(stuckRule('change-not-reflected'), o)} AS c
-      INNER JOIN (SELECT correlation_id AS dcid, max(occurred_at) AS last_delivery FROM events
+      INNER JOIN (SELECT correlation_id AS dcid, max(occurred_at) AS last_delivery FROM event_facts
         WHERE type IN ('milestone.completed', 'time.approved', 'expense.approved') AND occurred_at <= ${now}
         GROUP BY correlation_id) AS dl ON dl.dcid = c.correlation_id
       WHERE dl.last_delivery > c.anchor_at`,
@@ -41,18 +41,18 @@ function recordsSql(f: Filters, now: Date): Sql {
         FROM (SELECT entity_key AS inv_key, correlation_id AS inv_cid, occurred_at AS inv_at, toFloat64(ifNull(amount, 0)) AS inv_amount,
                 toString(currency) AS inv_currency, arrayFilter(r -> startsWith(r, 'psa:milestone:') OR startsWith(r, 'psa:timesheet:'), refs) AS drefs,
                 length(drefs) AS n_refs
-              FROM events WHERE type = 'invoice.issued' AND ${win}) AS i
+              FROM event_facts WHERE type = 'invoice.issued' AND ${win}) AS i
         ARRAY JOIN i.drefs AS dref
-        INNER JOIN (SELECT entity_key AS d_key, toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS d_amount FROM events
+        INNER JOIN (SELECT entity_key AS d_key, toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS d_amount FROM event_facts
               WHERE type IN ('milestone.completed', 'time.approved') AND occurred_at <= ${now} GROUP BY entity_key) AS dv ON dv.d_key = dref
         GROUP BY i.inv_key)
       WHERE matched = n_refs AND round(expected, 2) != round(inv_amount, 2)`,
     // credit memos that trace back to an integration failure (reason, or a failed sync of the invoice)
     sql`SELECT 'integration_credits' AS category, entity_key, correlation_id, occurred_at AS at, toFloat64(ifNull(amount, 0)) AS amount,
-        toString(currency) AS currency, concat('credit on ', refs[1], ' (', attributes['reason'], ')') AS detail, '' AS bucket
-      FROM events WHERE type = 'credit_memo.issued' AND ${win}
-        AND (attributes['reason'] = 'integration_error'
-          OR refs[1] IN (SELECT refs[1] FROM events WHERE type = 'sync.failed' AND occurred_at <= ${now}))`,
+        toString(currency) AS currency, concat('credit on ', ref1, ' (', toString(reason), ')') AS detail, '' AS bucket
+      FROM event_facts WHERE type = 'credit_memo.issued' AND ${win}
+        AND (reason = 'integration_error'
+          OR ref1 IN (SELECT ref1 FROM event_facts WHERE type = 'sync.failed' AND occurred_at <= ${now}))`,
     item('invoice-not-collected', 'cash_at_risk', sql`concat('overdue ', aging_bucket, ' days')`),
   ];
   return sql`(SELECT r.*, ${toReporting(sql`r.amount`, sql`r.currency`)} AS value, ifNull(dd.cust, '') AS customer

@@ -29,6 +29,10 @@ export interface IntervalOptions {
   openOnly?: boolean;
 }
 
+// Starts and ends are read from event_facts and event_refs (sql/042, 043): narrow per-event
+// copies of events ordered by type, so each side of a clock is one contiguous range of a
+// few columns instead of a scan of events (ordered by deal). Per-event rows keep every
+// filter (`occurred_at <= now`, time windows, deal scope) exactly as it was on events.
 // Ends and deals are aggregated without an `IN (starts)` filter: measured 2–3× faster than
 // semi-joining them to the start records first (the hash joins below do the matching).
 // Every query embedding intervalsSql ends with `SETTINGS enable_materialized_cte = 1`: the
@@ -52,24 +56,24 @@ function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
   if (spec.match === 'deal') {
     return sql`SELECT correlation_id, argMin(entity_key, occurred_at) AS entity_key, min(${anchor}) AS anchor_at,
         toFloat64(0) AS amount, '' AS currency
-      FROM (SELECT * FROM events WHERE ${where}) GROUP BY correlation_id`;
+      FROM (SELECT * FROM event_facts WHERE ${where}) GROUP BY correlation_id`;
   }
   if (spec.match === 'sync-recovery') {
     // An incident: the failures of one record towards one target up to the next success.
     return sql`SELECT any(f.correlation_id) AS correlation_id, f.k AS entity_key, min(f.at) AS anchor_at,
         toFloat64(argMax(f.amount, f.at)) AS amount, argMax(f.currency, f.at) AS currency, s.ended_at AS ended_at
-      FROM (SELECT correlation_id, concat(refs[1], '>', attributes['flow_target']) AS k, ${anchor} AS at,
+      FROM (SELECT correlation_id, concat(ref1, '>', flow_target) AS k, ${anchor} AS at,
               ifNull(amount, 0) AS amount, toString(currency) AS currency
-            FROM events WHERE ${where}) AS f
-      ASOF LEFT JOIN (SELECT concat(refs[1], '>', attributes['flow_target']) AS k, occurred_at AS at,
+            FROM event_facts WHERE ${where}) AS f
+      ASOF LEFT JOIN (SELECT concat(ref1, '>', flow_target) AS k, occurred_at AS at,
               toNullable(occurred_at) AS ended_at
-            FROM events WHERE type IN ${spec.end_events} AND occurred_at <= ${now}) AS s
+            FROM event_facts WHERE type IN ${spec.end_events} AND occurred_at <= ${now}) AS s
         ON f.k = s.k AND s.at >= f.at
       GROUP BY f.k, s.ended_at`;
   }
   return sql`SELECT any(correlation_id) AS correlation_id, entity_key, min(${anchor}) AS anchor_at,
       toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS amount, argMin(toString(currency), occurred_at) AS currency
-    FROM (SELECT * FROM events WHERE ${where}) GROUP BY entity_key`;
+    FROM (SELECT * FROM event_facts WHERE ${where}) GROUP BY entity_key`;
 }
 
 function openOnlyConditions(spec: IntervalSpec, anchor: Sql, now: unknown): Sql {
@@ -84,20 +88,18 @@ function ends(spec: IntervalSpec, o: IntervalOptions): Sql {
   const now = dt(o.now);
   if (spec.match === 'deal') {
     return sql`SELECT correlation_id AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
-      FROM events WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
+      FROM event_facts WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
         GROUP BY correlation_id`;
   }
   if (spec.match === 'invoice-paid') {
-    return sql`SELECT k, arraySort(x -> x.1, groupArray((occurred_at, toFloat64(ifNull(amount, 0))))) AS pays,
+    return sql`SELECT ref AS k, arraySort(x -> x.1, groupArray((occurred_at, toFloat64(ifNull(amount, 0))))) AS pays,
         arraySum(p -> p.2, pays) AS paid
-      FROM events ARRAY JOIN refs AS k
-      WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
-      GROUP BY k`;
+      FROM event_refs WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
+      GROUP BY ref`;
   }
-  return sql`SELECT k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
-    FROM events ARRAY JOIN refs AS k
-    WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
-    GROUP BY k`;
+  return sql`SELECT ref AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
+    FROM event_refs WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
+    GROUP BY ref`;
 }
 
 function scopeConditions(scope: IntervalScope | undefined): Sql[] {
@@ -107,8 +109,8 @@ function scopeConditions(scope: IntervalScope | undefined): Sql[] {
   if (scope.billing_model) c.push(sql`d.billing_model = ${scope.billing_model}`);
   if (scope.legal_entity) c.push(sql`d.legal_entity = ${scope.legal_entity}`);
   if (scope.customer_tier) {
-    c.push(sql`s.correlation_id IN (SELECT correlation_id FROM events
-      WHERE type = 'opportunity.won' AND attributes['customer_tier'] = ${scope.customer_tier})`);
+    c.push(sql`s.correlation_id IN (SELECT correlation_id FROM event_facts
+      WHERE type = 'opportunity.won' AND customer_tier = ${scope.customer_tier})`);
   }
   return c;
 }

@@ -1,0 +1,102 @@
+// `npm run bench:clocks`: p50/p95 of the clock-heavy queries (stuck, SLA, leakage, KPIs,
+// flows) at one volume (BENCH_CLOCK_EVENTS, default 1M), without the ingest part of
+// `npm run bench`. BENCH_STORE_DIR keeps the loaded store between runs (loaded once);
+// BENCH_COMPARE_ROOT names another checkout (e.g. the parent commit, with a node_modules
+// link) whose lib/queries are timed in the same process, round by round, against this
+// one's: before/after on the same data and the same machine load.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { env } from '../lib/env';
+import { createStore, type Store } from '../lib/clickhouse/client';
+import { sql } from '../lib/clickhouse/sql';
+import { tempDir } from '../lib/testing/temp-store';
+import { loadScale } from './data';
+import { percentile } from './ingest';
+
+const log = (l: string) => console.log(`[bench:clocks] ${l}`);
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+type Fn = (store: Store, params: unknown) => Promise<unknown>;
+const CALLS: { file: string; fn: string; params: Record<string, unknown> }[] = [
+  { file: 'get-kpis', fn: 'getKpis', params: {} },
+  { file: 'get-stuck-summary', fn: 'getStuckSummary', params: {} },
+  { file: 'get-stuck-items', fn: 'getStuckItems', params: { rule: 'invoice-not-collected' } },
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
+  { file: 'get-leakage', fn: 'getLeakage', params: {} },
+  { file: 'get-flows', fn: 'getFlows', params: {} },
+  { file: 'get-flow-failures', fn: 'getFlowFailures', params: { flow_source: 'psa', flow_target: 'erp' } },
+];
+/** Contract schemas that fill defaults (limit, sort) the way the routes do. */
+const SCHEMAS: Record<string, [string, string]> = {
+  getKpis: ['kpis', 'kpisQuerySchema'],
+  getStuckSummary: ['stuck', 'stuckQuerySchema'],
+  getStuckItems: ['stuck', 'stuckQuerySchema'],
+  getSlaBreaches: ['sla', 'slaBreachesQuerySchema'],
+};
+
+async function load(root: string): Promise<{ fn: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
+  const out = [];
+  for (const c of CALLS) {
+    const mod = (await import(path.join(root, 'lib', 'queries', `${c.file}.ts`))) as Record<string, unknown>;
+    let params: unknown = c.params;
+    const cs = SCHEMAS[c.fn];
+    const own = Object.entries(mod).find(([k]) => /(Params|Query)Schema$/.test(k))?.[1];
+    const schema = cs ? ((await import(path.join(root, 'lib', 'contracts', `${cs[0]}.ts`))) as Record<string, unknown>)[cs[1]] : own;
+    const parse = (schema as { parse?: (v: unknown) => unknown } | undefined)?.parse;
+    if (parse) params = parse.call(schema, c.params);
+    const f = mod[c.fn] as Fn;
+    out.push({ fn: c.fn, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const e = env();
+  const dir = e.BENCH_STORE_DIR ?? tempDir('cashtrace-bench-clocks-');
+  fs.mkdirSync(dir, { recursive: true });
+  const store = await createStore({ dataDir: dir });
+  const count = async () => (await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() })))[0].n;
+  const nowFile = path.join(dir, 'bench-now.txt');
+  if ((await count()) === 0) {
+    const now = Date.now();
+    fs.writeFileSync(nowFile, String(now));
+    log(`loading ${e.BENCH_CLOCK_EVENTS.toLocaleString('en-US')} events …`);
+    await loadScale(store, { from: 0, target: e.BENCH_CLOCK_EVENTS, seed: 4242, now, log });
+  }
+  const now = new Date(Number(fs.readFileSync(nowFile, 'utf8')));
+  log(`${(await count()).toLocaleString('en-US')} events in the store`);
+  const sides = [{ name: 'this checkout', calls: await load(ROOT) }];
+  if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT) });
+  const rounds = 7;
+  const times = new Map<string, number[]>();
+  for (const s of sides) for (const c of s.calls) await c.run(store, now); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const s of sides) {
+      for (const c of s.calls) {
+        const t = performance.now();
+        await c.run(store, now);
+        const k = `${c.fn}\t${s.name}`;
+        times.set(k, [...(times.get(k) ?? []), performance.now() - t]);
+      }
+    }
+  }
+  console.log('| query | side | p50 ms | p95 ms | runs |\n|---|---|---:|---:|---:|');
+  for (const c of CALLS) {
+    for (const s of sides) {
+      const t = (times.get(`${c.fn}\t${s.name}`) ?? []).sort((a, b) => a - b);
+      console.log(`| ${c.fn} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
+    }
+  }
+  await store.close();
+  if (!e.BENCH_STORE_DIR) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[bench:clocks] failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);
