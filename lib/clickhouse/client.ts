@@ -19,7 +19,8 @@ export interface Store {
   readonly client: ClickHouseClient;
   /** Runs a SELECT built with `sql`; rows are validated when a schema is given. */
   query<T = Record<string, unknown>>(q: Sql, schema?: z.ZodType<T>): Promise<T[]>;
-  command(q: Sql): Promise<void>;
+  /** Runs a statement; `settings` are ClickHouse query settings for this statement only. */
+  command(q: Sql, settings?: Record<string, string | number>): Promise<void>;
   /** Inserts pre-serialised JSONEachRow text (the fast path: rows never become JS objects again). */
   insertJsonEachRow(table: string, body: string): Promise<void>;
   ping(): Promise<boolean>;
@@ -65,9 +66,9 @@ export async function createStore(opts?: { dataDir?: string; url?: string }): Pr
       const rows = (await rs.json()) as unknown[];
       return schema ? rows.map((r) => schema.parse(r)) : (rows as T[]);
     },
-    async command(q: Sql): Promise<void> {
+    async command(q: Sql, settings?: Record<string, string | number>): Promise<void> {
       const { query, params } = q.build();
-      await client.command({ query, query_params: params });
+      await client.command({ query, query_params: params, ...(settings ? { clickhouse_settings: settings as never } : {}) });
     },
     async insertJsonEachRow(table: string, body: string): Promise<void> {
       if (!TABLE_RE.test(table)) throw new Error(`invalid table name ${table}`);

@@ -34,14 +34,21 @@ export const DERIVED_TABLES = [
 ] as const;
 const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
 
+/**
+ * Deletes run as lightweight updates (patch parts, sql/044): tens of milliseconds instead of
+ * a mutation over every part (seconds at 1M events). Tables without patch-part support
+ * (deal_summary, an AggregatingMergeTree) fall back to the classic lightweight DELETE.
+ */
+const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
+
 /** Deletes the stale copies of moved rows: by old correlation ID, or orphans by entity_key. */
 async function deleteMoved(store: Store, from: { correlationIds: string[] } | { orphanKeys: string[] }): Promise<void> {
   for (const t of [{ name: 'events', orphans: true }, ...DERIVED_TABLES]) {
     const table = ident(t.name, TABLE_NAMES);
     if ('correlationIds' in from) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${from.correlationIds}`);
+      await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${from.correlationIds}`, PATCH_DELETE);
     } else if (t.orphans) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`);
+      await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`, PATCH_DELETE);
     }
   }
 }
