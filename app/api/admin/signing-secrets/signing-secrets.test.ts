@@ -199,4 +199,13 @@ describe('admin-managed signing secrets', () => {
     expect(managedSigningSecrets('stripe')).toContain(secret);
     expect(managedSigningSecrets('stripe')).toHaveLength(before + 1);
   });
+
+  it('a collector process that has not loaded them yet does so on its first delivery', async () => {
+    const { managedSigningSecrets } = await import('@/lib/auth/signing-secrets');
+    managedSigningSecrets('stripe').splice(0);
+    const marked = rt.store as unknown as Record<symbol, unknown>;
+    delete marked[Symbol.for('cashtrace.managedCredentials')];
+    const r = await deliver('whsec_issued_by_the_vendor_dashboard_0123');
+    expect(r.status, r.text).toBe(200);
+  });
 });
