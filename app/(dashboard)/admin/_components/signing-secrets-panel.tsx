@@ -143,7 +143,7 @@ export function SigningSecretsPanel() {
                 <TokenTable
                   tokens={mine}
                   column="fingerprint"
-                  cell={(t) => `${t.fingerprint} (${t.origin}${t.rotated_from ? `, rotated from ${t.rotated_from}` : ''})`}
+                  cell={(t) => `${t.fingerprint} (${t.origin}${t.rotated_from ? ', by rotation' : ''})`}
                   onRotate={(t) => {
                     setRotating(t);
                     setRotateValue('');
