@@ -79,6 +79,8 @@ const envSchema = z.object({
   CASHTRACE_QUICKBOOKS_SECRET: z.string().optional(),
   CASHTRACE_XERO_SECRET: z.string().optional(),
   CASHTRACE_NETSUITE_SECRET: z.string().optional(),
+  /** Key encrypting admin-managed signing secrets at rest (AES-256-GCM); without it one is generated and kept beside the data. */
+  CASHTRACE_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Span attributes that tie an OTLP span to a deal and to a flow (source ▶ target system). */
   CASHTRACE_OTLP_CORRELATION_ATTRIBUTE: z.string().min(1).default('q2c.correlation_id'),
   CASHTRACE_OTLP_FLOW_SOURCE_ATTRIBUTE: z.string().min(1).default('q2c.flow_source'),

@@ -90,6 +90,23 @@ describe('every route', () => {
     expect(ALL.find((c) => c.url === '/api/audit')?.permission).toBe('audit:read');
   });
 
+  it('every admin API route requires the admin permission (signing secrets and ingest tokens included)', async () => {
+    const { ADMIN_API_PREFIX } = await import('@/lib/auth/role-matrix');
+    const admin = ALL.filter((c) => c.url.startsWith(ADMIN_API_PREFIX));
+    expect(admin.filter((c) => c.permission !== 'admin').map((c) => `${c.method} ${c.url}`)).toEqual([]);
+    const seen = admin.map((c) => `${c.method} ${c.url}`);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'GET /api/admin/signing-secrets',
+        'POST /api/admin/signing-secrets',
+        'POST /api/admin/signing-secrets/missing-0000',
+        'DELETE /api/admin/signing-secrets/missing-0000',
+        'GET /api/admin/ingest-tokens',
+        'POST /api/admin/ingest-tokens/missing-0000',
+      ]),
+    );
+  });
+
   const guarded = ALL.filter((c) => !PUBLIC.test(c.url));
   it.each(guarded.map((c) => [`${c.method} ${c.url}`, c] as const))('%s refuses missing, forged and expired sessions', async (_n, c) => {
     expect(await call(c, {})).toBe(401);

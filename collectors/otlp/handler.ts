@@ -13,6 +13,7 @@ import { recordDeadLetters } from '@/lib/ingest/dead-letters';
 import { metrics } from '@/lib/observability/metrics';
 import { getRuntime, type Runtime } from '@/lib/runtime';
 import { mediaType, verifyIngestToken, type HandlerOptions } from '../shared/collector';
+import { ensureManagedCredentials } from '@/lib/auth/credentials-ready';
 import { decodeJson, decodeProtobuf, type OtlpSpan } from './decode';
 import { ProtoWriter } from './protobuf';
 import { toSpanRows } from './spans';
@@ -44,6 +45,7 @@ export function otlpTracesHandler(opts: HandlerOptions = {}) {
     let raw: Buffer | null = null;
     try {
       rt = await runtime();
+      await ensureManagedCredentials(rt.store);
       verifyIngestToken(req, rt);
       if (mt !== PROTOBUF && mt !== JSON_TYPE) throw errors.unsupportedMediaType(`expected ${PROTOBUF} or ${JSON_TYPE}, got ${mt || 'no content type'}`);
       const limit = env().CASHTRACE_MAX_BODY_BYTES;

@@ -8,6 +8,7 @@ import type { CanonicalEventInput } from '@/lib/events/schema';
 import { env } from '@/lib/env';
 import { bearerToken } from '@/lib/http/auth-token';
 import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
+import { ensureManagedCredentials } from '@/lib/auth/credentials-ready';
 import { readBody } from '@/lib/http/body';
 import { ApiError, errorResponse, errors } from '@/lib/http/errors';
 import { recordDeadLetters } from '@/lib/ingest/dead-letters';
@@ -79,6 +80,7 @@ export function collectorHandler(collector: Collector, opts: HandlerOptions = {}
     let ctx: DeliveryContext | null = null;
     try {
       const rt = await runtime();
+      await ensureManagedCredentials(rt.store);
       const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);
       ctx = { req, url: new URL(req.url), body, contentType: req.headers.get('content-type') ?? '', now: new Date() };
       if (collector.verify === 'token') (collector.tokenCheck ?? verifyIngestToken)(req, rt);

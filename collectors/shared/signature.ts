@@ -1,12 +1,14 @@
 // Signature and secret helpers shared by every collector: signing secrets from
-// CASHTRACE_<SOURCE>_SECRET (comma-separated for rotation), HMAC computation and
-// constant-time comparison against any of the active secrets.
+// CASHTRACE_<SOURCE>_SECRET (comma-separated for rotation) and from admins (lib/auth/
+// signing-secrets.ts), HMAC computation and constant-time comparison against any of them.
 
 import crypto from 'node:crypto';
 import { env, type Env } from '@/lib/env';
 import { errors } from '@/lib/http/errors';
+import type { SigningSource } from '@/lib/contracts/auth';
+import { managedSigningSecrets } from '@/lib/auth/signing-secrets';
 
-export type SecretSource = 'stripe' | 'hubspot' | 'docusign' | 'quickbooks' | 'xero' | 'netsuite';
+export type SecretSource = SigningSource;
 
 /** The variable holding each source's signing secrets. */
 export const SECRET_VARS: Record<SecretSource, keyof Env> = {
@@ -18,11 +20,18 @@ export const SECRET_VARS: Record<SecretSource, keyof Env> = {
   netsuite: 'CASHTRACE_NETSUITE_SECRET',
 };
 
-/** The active secrets of a source; 401 when none is configured (nothing can be verified). */
-export function secretsFor(source: SecretSource): string[] {
+/** The configured secrets of a source (the environment variable only). */
+export function envSecretsFor(source: SecretSource): string[] {
   const raw = env()[SECRET_VARS[source]];
-  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  if (list.length === 0) throw errors.unauthorized(`${SECRET_VARS[source]} is not configured, so ${source} deliveries cannot be verified`);
+  return typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/** The active secrets of a source: configured ∪ admin-managed; 401 when there is none (nothing can be verified). */
+export function secretsFor(source: SecretSource): string[] {
+  const list = [...new Set([...envSecretsFor(source), ...managedSigningSecrets(source)])];
+  if (list.length === 0) {
+    throw errors.unauthorized(`no signing secret for ${source}: set ${SECRET_VARS[source]} or add one at /admin (Signing secrets), so ${source} deliveries cannot be verified`);
+  }
   return list;
 }
 

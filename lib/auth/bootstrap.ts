@@ -11,7 +11,7 @@ import { randomPassword } from './passwords';
 import { fileSecret } from './secrets';
 import { createUser, getUserById, getUserByUsername } from './users';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record';
-import { refreshIngestTokens, startIngestTokenRefresh } from './ingest-tokens';
+import { ensureManagedCredentials } from './credentials-ready';
 
 export interface DemoCredential {
   username: string;
@@ -64,8 +64,7 @@ export function ensureAuthReady(store: Store): Promise<void> {
   if (!p) {
     p = (async () => {
       if (await isDemoMode(store)) await seedDemoUsers(store);
-      await refreshIngestTokens(store);
-      startIngestTokenRefresh(store);
+      await ensureManagedCredentials(store);
       const t = env().CASHTRACE_BOOTSTRAP_ADMIN_TOKEN;
       if (t) await bootstrapAdminToken(store, t);
     })();

@@ -8,23 +8,17 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { constantTimeEqual } from '../http/auth-token';
-import { chTime } from '../ingest/rows';
-import { chIso } from '../actions/exceptions';
 import { hashToken } from './api-tokens';
+import { credentialBaseSchema, newCredentialId, processState, revokeVersioned, startPeriodicRefresh, writeVersioned } from './managed-credentials';
 
-export const ingestTokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
+export const ingestTokenSchema = credentialBaseSchema.extend({
   /** '' = every collector, else the one collector it may send to (e.g. 'stripe', 'events'). */
   scope: z.string(),
-  prefix: z.string(),
-  created_at: chIso,
-  created_by: z.string(),
-  revoked_at: chIso.nullable(),
 });
 export type IngestToken = z.infer<typeof ingestTokenSchema>;
 
-const active = new Map<string, string>();
+/** Active token hash ▶ scope. */
+const active = processState('ingestTokens', () => new Map<string, string>());
 
 /** The configured token, or an active admin-made one whose scope allows `collector`. */
 export function ingestTokenValid(rt: { ingestToken: string }, token: string, collector?: string): boolean {
@@ -42,22 +36,11 @@ export async function refreshIngestTokens(store: Store): Promise<void> {
   for (const r of rows) active.set(r.token_hash, r.scope);
 }
 
-const refreshing = new WeakSet<Store>();
 export function startIngestTokenRefresh(store: Store, intervalMs = 15_000): void {
-  if (refreshing.has(store)) return;
-  refreshing.add(store);
-  const t = setInterval(() => refreshIngestTokens(store).catch((err) => console.error('[auth] ingest token refresh failed:', err)), intervalMs);
-  t.unref?.();
+  startPeriodicRefresh(store, 'ingest_tokens', refreshIngestTokens, intervalMs);
 }
 
-let seq = 0;
-async function write(store: Store, row: IngestToken & { token_hash: string }): Promise<void> {
-  await store.insertJsonEachRow(
-    'ingest_tokens',
-    JSON.stringify({ ...row, created_at: chTime(row.created_at), revoked_at: row.revoked_at ? chTime(row.revoked_at) : null, version: Date.now() * 1000 + (seq++ % 1000) }),
-  );
-  await refreshIngestTokens(store);
-}
+const write = (store: Store, row: IngestToken & { token_hash: string }) => writeVersioned(store, 'ingest_tokens', row, refreshIngestTokens);
 
 export async function listIngestTokens(store: Store): Promise<IngestToken[]> {
   return store.query(sql`SELECT * EXCEPT (version, token_hash) FROM ingest_tokens FINAL ORDER BY created_at DESC`, ingestTokenSchema);
@@ -74,7 +57,7 @@ function newValue(): string {
 
 export async function createIngestToken(store: Store, input: { name: string; scope: string; created_by: string }): Promise<{ token: string; row: IngestToken }> {
   const token = newValue();
-  const row = { id: `itk_${crypto.randomBytes(8).toString('hex')}`, ...input, prefix: token.slice(0, 14), created_at: new Date().toISOString(), revoked_at: null, token_hash: hashToken(token) };
+  const row = { id: newCredentialId('itk'), ...input, prefix: token.slice(0, 14), created_at: new Date().toISOString(), revoked_at: null, token_hash: hashToken(token) };
   await write(store, row);
   const { token_hash: _h, ...pub } = row;
   return { token, row: pub };
@@ -91,10 +74,8 @@ export async function rotateIngestToken(store: Store, id: string): Promise<{ tok
 }
 
 export async function revokeIngestToken(store: Store, id: string): Promise<IngestToken | null> {
-  const cur = await getRow(store, id);
-  if (!cur) return null;
-  const row = { ...cur, revoked_at: cur.revoked_at ?? new Date().toISOString() };
-  if (!cur.revoked_at) await write(store, row);
+  const row = await revokeVersioned(await getRow(store, id), (r) => write(store, r));
+  if (!row) return null;
   const { token_hash: _h, ...pub } = row;
   return pub;
 }

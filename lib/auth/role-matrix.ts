@@ -12,6 +12,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
 };
 
+/**
+ * Every route under this path requires 'admin': users, API tokens, ingest tokens and
+ * per-source signing secrets (app/api/role-matrix.test.ts checks each route it finds there).
+ */
+export const ADMIN_API_PREFIX = '/api/admin/';
+
 export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }

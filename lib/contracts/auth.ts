@@ -70,12 +70,50 @@ export const createIngestTokenSchema = z.object({
   scope: z.string().regex(/^[a-z0-9_-]{0,40}$/).default(''),
   reason: z.string().max(500).optional(),
 });
-export const ingestTokenPublicSchema = z.object({
+/** What every admin-managed credential shows (never its value). */
+const credentialPublicSchema = z.object({
   id: z.string(),
   name: z.string(),
-  scope: z.string(),
   prefix: z.string(),
   created_at: z.string(),
   created_by: z.string(),
   revoked_at: z.string().nullable(),
+});
+export const ingestTokenPublicSchema = credentialPublicSchema.extend({ scope: z.string() });
+
+/** Sources whose collectors verify an HMAC signature with a per-source secret. */
+export const SIGNING_SOURCES = ['stripe', 'hubspot', 'docusign', 'quickbooks', 'xero', 'netsuite'] as const;
+export type SigningSource = (typeof SIGNING_SOURCES)[number];
+
+/** A secret the vendor issued, pasted by the admin: one token, no whitespace. */
+const suppliedSecret = z
+  .string()
+  .min(16, 'at least 16 characters')
+  .max(512)
+  .regex(/^\S+$/, 'no whitespace');
+export const createSigningSecretSchema = z.object({
+  source: z.enum(SIGNING_SOURCES),
+  name: z.string().min(1).max(100),
+  /** Omitted: one is generated in the vendor's shape. Given: the secret the vendor issued. */
+  secret: suppliedSecret.optional(),
+  reason: z.string().max(500).optional(),
+});
+/** Rotation adds a new secret (generated or supplied) beside the current one, which stays active until revoked. */
+export const rotateSigningSecretSchema = z.object({ secret: suppliedSecret.optional(), reason: z.string().max(500).optional() });
+export const signingSecretPublicSchema = credentialPublicSchema.extend({
+  source: z.enum(SIGNING_SOURCES),
+  /** First 12 hex of the secret's SHA-256: tells secrets apart without showing them. */
+  fingerprint: z.string(),
+  origin: z.enum(['generated', 'supplied']),
+  /** The secret this one was rotated from ('' when created anew). */
+  rotated_from: z.string(),
+});
+export type SigningSecretPublic = z.infer<typeof signingSecretPublicSchema>;
+/** The secret's value appears in this response only. */
+export const signingSecretShownOnceSchema = z.object({ secret: z.string(), signing_secret: signingSecretPublicSchema });
+export const signingSecretListSchema = z.object({
+  /** Per source: the environment variable and how many secrets it holds (never their values). */
+  sources: z.array(z.object({ source: z.enum(SIGNING_SOURCES), variable: z.string(), env_secrets: z.number() })),
+  key: z.object({ origin: z.string(), id: z.string() }),
+  secrets: z.array(signingSecretPublicSchema),
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ingestTokenPublicSchema } from '@/lib/contracts/auth';
 import { api, useAdminMutation } from './use-admin';
 import { TokenTable } from './token-table';
+import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
 
 const listSchema = z.object({ configured: z.object({ source: z.string(), prefix: z.string() }), tokens: z.array(ingestTokenPublicSchema) });
@@ -17,22 +18,22 @@ export function IngestTokensPanel() {
   const list = useQuery({ queryKey: ['admin', 'ingest-tokens'], queryFn: () => api('/api/admin/ingest-tokens', listSchema) });
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<ShownOnceValue | null>(null);
   const create = useAdminMutation(() => api('/api/admin/ingest-tokens', secretSchema, { method: 'POST', body: JSON.stringify({ name, scope }) }));
   const rotate = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, secretSchema, { method: 'POST' }));
   const revoke = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, z.object({ ingest_token: ingestTokenPublicSchema }), { method: 'DELETE' }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create.mutateAsync(undefined).catch(() => null);
-    if (r) setSecret(`Ingest token ${r.ingest_token.name} (shown once): ${r.token}`);
+    if (r) setSecret({ label: `Ingest token ${r.ingest_token.name} (shown once)`, value: r.token });
   };
   return (
     <section className="panel" data-testid="ingest-tokens-panel">
       <h2>Ingest tokens</h2>
       {list.data && (
         <p className="muted">
-          Configured token: <span className="mono">{list.data.configured.prefix}…</span> ({list.data.configured.source}). Per-source signing secrets (Stripe, HubSpot, …) are set in
-          the environment.
+          Configured token: <span className="mono">{list.data.configured.prefix}…</span> ({list.data.configured.source}). Vendors that sign their webhooks (Stripe, HubSpot, …) use the
+          signing secrets below instead.
         </p>
       )}
       <form className={styles.form} onSubmit={submit}>
@@ -51,7 +52,7 @@ export function IngestTokensPanel() {
       {[create.error, rotate.error, revoke.error].filter(Boolean).map((e) => (
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
-      {secret && <p className={styles.secret}>{secret}</p>}
+      <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="ingest-token-secret" />
       {list.data && list.data.tokens.length > 0 && (
         <TokenTable
           tokens={list.data.tokens}
@@ -59,7 +60,7 @@ export function IngestTokensPanel() {
           cell={(t) => t.scope || 'all'}
           onRotate={async (t) => {
             const r = await rotate.mutateAsync(t.id).catch(() => null);
-            if (r) setSecret(`Ingest token ${t.name} rotated (shown once): ${r.token}`);
+            if (r) setSecret({ label: `Ingest token ${t.name} rotated (shown once)`, value: r.token });
           }}
           onRevoke={(t) => revoke.mutate(t.id)}
         />

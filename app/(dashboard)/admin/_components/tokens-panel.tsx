@@ -7,6 +7,7 @@ import { tokenSecretSchema, apiTokenSchema } from '@/lib/contracts/auth';
 import { z } from 'zod';
 import { api, useAdminMutation, useTokens, useUsers } from './use-admin';
 import { TokenTable } from './token-table';
+import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
 
 export function TokensPanel() {
@@ -14,7 +15,7 @@ export function TokensPanel() {
   const users = useUsers();
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<ShownOnceValue | null>(null);
   const create = useAdminMutation((v: { name: string; user_id?: string }) => api('/api/admin/tokens', tokenSecretSchema, { method: 'POST', body: JSON.stringify(v) }));
   const rotate = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, tokenSecretSchema, { method: 'POST' }));
   const revoke = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, z.object({ api_token: apiTokenSchema }), { method: 'DELETE' }));
@@ -22,7 +23,7 @@ export function TokensPanel() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create.mutateAsync({ name, ...(owner ? { user_id: owner } : {}) }).catch(() => null);
-    if (r) setSecret(`Token ${r.api_token.name} (shown once): ${r.token}`);
+    if (r) setSecret({ label: `Token ${r.api_token.name} (shown once)`, value: r.token });
   };
   return (
     <section className="panel" data-testid="tokens-panel">
@@ -51,7 +52,7 @@ export function TokensPanel() {
       {[create.error, rotate.error, revoke.error].filter(Boolean).map((e) => (
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
-      {secret && <p className={styles.secret} data-testid="token-secret">{secret}</p>}
+      <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="token-secret" />
       {tokens.data && (
         <TokenTable
           tokens={tokens.data.tokens}
@@ -59,7 +60,7 @@ export function TokensPanel() {
           cell={(t) => userName(t.user_id)}
           onRotate={async (t) => {
             const r = await rotate.mutateAsync(t.id).catch(() => null);
-            if (r) setSecret(`Token ${t.name} rotated (shown once): ${r.token}`);
+            if (r) setSecret({ label: `Token ${t.name} rotated (shown once)`, value: r.token });
           }}
           onRevoke={(t) => revoke.mutate(t.id)}
         />

@@ -9,6 +9,7 @@ import { readBody, parseEventList } from '@/lib/http/body';
 import { errorResponse, errors } from '@/lib/http/errors';
 import { bearerToken } from '@/lib/http/auth-token';
 import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
+import { ensureManagedCredentials } from '@/lib/auth/credentials-ready';
 import { ingestEvents } from '@/lib/ingest/pipeline';
 import { recordDeadLetters } from '@/lib/ingest/dead-letters';
 
@@ -17,6 +18,7 @@ export const dynamic = 'force-dynamic';
 export async function POST(req: Request) {
   try {
     const rt = await getRuntime();
+    await ensureManagedCredentials(rt.store);
     const token = bearerToken(req);
     if (!token || !ingestTokenValid(rt, token, 'events')) throw errors.unauthorized('a valid ingest token is required (Authorization: Bearer …)');
     const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);

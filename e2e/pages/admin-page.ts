@@ -1,0 +1,58 @@
+// Page object of the admin page's signing-secrets panel, by data-testid.
+
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class SigningSecretsPanel {
+  readonly panel: Locator;
+  readonly shown: Locator;
+  readonly shownValue: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('signing-secrets-panel');
+    this.shown = page.getByTestId('signing-secret-shown');
+    this.shownValue = page.getByTestId('signing-secret-shown-value');
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto('/admin');
+    await expect(this.panel.getByTestId('signing-secrets-stripe')).toBeVisible();
+  }
+
+  source(name: string): Locator {
+    return this.panel.getByTestId(`signing-secrets-${name}`);
+  }
+
+  /** Creates one (generated when `secret` is empty) and returns the value shown once. */
+  async create(source: string, name: string, secret = ''): Promise<string> {
+    await this.panel.getByTestId('signing-secret-source').selectOption(source);
+    await this.panel.getByTestId('signing-secret-name').fill(name);
+    await this.panel.getByTestId('signing-secret-value').first().fill(secret);
+    await this.panel.getByTestId('signing-secret-create').click();
+    return this.takeShown();
+  }
+
+  /** The row of a secret, found by its prefix (what the list shows of it). */
+  row(source: string, value: string): Locator {
+    const prefix = value.slice(0, (value.startsWith('whsec_') ? 6 : 0) + 4);
+    return this.source(source).locator('tr', { hasText: `${prefix}…` });
+  }
+
+  async rotate(source: string, value: string): Promise<string> {
+    await this.row(source, value).getByRole('button', { name: 'Rotate' }).click();
+    await this.panel.getByTestId('signing-secret-rotate').click();
+    return this.takeShown();
+  }
+
+  async revoke(source: string, value: string): Promise<void> {
+    await this.row(source, value).getByRole('button', { name: 'Revoke' }).click();
+    await expect(this.row(source, value)).toContainText('revoked');
+  }
+
+  private async takeShown(): Promise<string> {
+    await expect(this.shown).toBeVisible();
+    const v = (await this.shownValue.textContent())!.trim();
+    await this.shown.getByRole('button', { name: /^Done/ }).click();
+    await expect(this.shown).toBeHidden();
+    return v;
+  }
+}
