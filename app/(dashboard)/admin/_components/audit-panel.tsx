@@ -60,11 +60,11 @@ export function AuditPanel() {
                 </td>
                 <td className="mono">{e.action}</td>
                 <td className="mono">{e.target}</td>
-                <td>{e.reason}</td>
+                <td className="wrap">{e.reason}</td>
                 <td>
                   <span className={`badge ${e.outcome === 'ok' || e.outcome === 'verified' ? 'ok' : e.outcome === 'requested' ? 'warn' : 'bad'}`}>{e.outcome}</span>
                 </td>
-                <td className="mono muted">{e.details}</td>
+                <td className="mono muted wrap">{e.details}</td>
               </tr>
             ))}
           </tbody>
