@@ -35,6 +35,8 @@ const envSchema = z.object({
   /** `npm run bench`: small (100k/1M events) or full (1M/10M); rebuild the bench's production build. */
   BENCH_SCALE: z.enum(['small', 'full']).default('full'),
   BENCH_REBUILD: bool.default(false),
+  /** `npm run bench`: run only one section (ingest: raw insert and the pipeline, no collectors or queries). */
+  BENCH_ONLY: z.enum(['ingest']).optional(),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
