@@ -56,11 +56,13 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
+    // In flight: the next batch is deduplicated and stitched while the previous is inserted.
     batcher = new Batcher<CanonicalEvent, boolean>({
       maxRows: e.CASHTRACE_BATCH_MAX_ROWS,
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
+      maxInFlight: e.CASHTRACE_BATCH_IN_FLIGHT,
       flush: async (events) => {
         const r = await w.write(events);
         return r.stored.map((s) => !s);

@@ -55,8 +55,12 @@ async function loadStitcher(store: Store): Promise<Stitcher> {
 }
 
 export class IngestWriter {
-  /** Writes and link corrections run one at a time: the stitcher has a single owner. */
+  /** Preparing writes (dedup ▶ stitch ▶ rows) and link corrections run one at a time: the stitcher has a single owner. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Settles (true when it succeeded) once every write prepared so far is stored and its moves are done. */
+  private committed: Promise<boolean> = Promise.resolve(true);
+  /** Event IDs of prepared writes not yet stored: later batches count them as duplicates. */
+  private inFlight = new Set<string>();
 
   private constructor(
     private readonly store: Store,
@@ -80,9 +84,17 @@ export class IngestWriter {
     return run;
   }
 
+  /** Like serial(), after every write in flight is stored (corrections read and move stored rows). */
+  private serialQuiet<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      await this.committed;
+      return fn();
+    });
+  }
+
   /** A link the data missed: a and b belong to the same deal. */
   merge(a: string, b: string, actor: string, reason: string): Promise<void> {
-    return this.serial(async () => {
+    return this.serialQuiet(async () => {
       await this.recordOverride('merge', a, b, actor, reason);
       await this.applyMoves(this.graph.connect(a, b));
     });
@@ -93,7 +105,7 @@ export class IngestWriter {
    * re-stitched without that link; its rows move to the deals (or orphans) they now form.
    */
   split(a: string, b: string, actor: string, reason: string): Promise<{ correlationIds: string[] }> {
-    return this.serial(async () => {
+    return this.serialQuiet(async () => {
       await this.recordOverride('split', a, b, actor, reason);
       const deal = this.graph.resolve(a) || this.graph.resolve(b);
       if (!deal) {
@@ -129,38 +141,75 @@ export class IngestWriter {
     await s.command(sql`DELETE FROM deal_keys WHERE correlation_id = ${from}`);
   }
 
-  write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
-    return this.serial(() => this.writeNow(events));
+  /**
+   * Stores the new events of a batch. Batches are prepared one at a time (dedup against
+   * stored and in-flight IDs ▶ stitch ▶ rows) and their inserts may overlap: the next batch
+   * is prepared while this one is inserted. Each resolves only once its rows are stored and
+   * every earlier batch is done (moves run in order, after the rows they move); when an
+   * earlier batch failed, a batch that counted its events as duplicates fails too, so a
+   * retry stores them.
+   */
+  async write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
+    const { done } = await this.serial(() => this.prepare(events));
+    return done;
   }
 
-  private async writeNow(events: readonly CanonicalEvent[]): Promise<WriteResult> {
+  private async prepare(events: readonly CanonicalEvent[]): Promise<{ done: Promise<WriteResult> }> {
     const started = performance.now();
     const stored = events.map(() => false);
-    const committed = await committedEventIds(this.store, [...new Set(events.map((e) => e.event_id))]);
+    const ids = [...new Set(events.map((e) => e.event_id))];
+    // Taken before the lookup: an earlier batch may finish (and leave inFlight) meanwhile.
+    const pending = new Set(ids.filter((id) => this.inFlight.has(id)));
+    const committed = await committedEventIds(this.store, pending.size ? ids.filter((id) => !pending.has(id)) : ids);
     const seen = new Set<string>();
     const fresh: CanonicalEvent[] = [];
+    let dependsOnInFlight = false;
     events.forEach((e, i) => {
-      if (committed.has(e.event_id) || seen.has(e.event_id)) return;
+      if (seen.has(e.event_id) || committed.has(e.event_id)) return;
+      if (pending.has(e.event_id)) {
+        dependsOnInFlight = true;
+        return;
+      }
       seen.add(e.event_id);
       stored[i] = true;
       fresh.push(e);
     });
     const duplicates = events.length - fresh.length;
+    let moves: Move[] = [];
+    let insert: Promise<void> = Promise.resolve();
     if (fresh.length > 0) {
-      const { correlationIds, moves } = this.graph.assign(
+      const assigned = this.graph.assign(
         fresh.map((e) => ({ entity_key: eventEntityKey(e), refs: e.refs, stamped_correlation_id: e.correlation_id })),
       );
+      moves = assigned.moves;
       const receivedAt = new Date().toISOString();
-      const body = fresh.map((e, i) => toRowLine(e, correlationIds[i], receivedAt)).join('\n');
-      await this.store.insertJsonEachRow('events', body);
-      await this.applyMoves(moves);
+      const body = fresh.map((e, i) => toRowLine(e, assigned.correlationIds[i], receivedAt)).join('\n');
+      for (const e of fresh) this.inFlight.add(e.event_id);
+      insert = this.store.insertJsonEachRow('events', body);
     }
-    const m = metrics();
-    m.eventsInserted.inc(fresh.length);
-    m.eventsDuplicate.inc(duplicates);
-    m.batchSize.observe(events.length);
-    m.insertSeconds.observe((performance.now() - started) / 1000);
-    return { stored, inserted: fresh.length, duplicates };
+    const previous = this.committed;
+    const done = (async (): Promise<WriteResult> => {
+      try {
+        await insert;
+        const earlierOk = await previous;
+        await this.applyMoves(moves);
+        if (!earlierOk && dependsOnInFlight) throw new Error('an earlier ingest batch failed; events it held were not stored');
+      } finally {
+        for (const e of fresh) this.inFlight.delete(e.event_id);
+      }
+      const m = metrics();
+      m.eventsInserted.inc(fresh.length);
+      m.eventsDuplicate.inc(duplicates);
+      m.batchSize.observe(events.length);
+      m.insertSeconds.observe((performance.now() - started) / 1000);
+      return { stored, inserted: fresh.length, duplicates };
+    })();
+    // The next batch's moves wait for this one; a failed insert still lets them run.
+    this.committed = done.then(
+      () => true,
+      () => previous.then(() => false),
+    );
+    return { done };
   }
 
   /**
