@@ -1,10 +1,13 @@
 // In-process ingest harness for profiling (no HTTP, no Next.js): the bench's NDJSON
 // bodies through parseEventList ▶ ingestEvents (4 in flight) into a fresh chDB store,
 // embedded bus or, with NATS=1, a nats-server started for the run. Run it under
-// `node --cpu-prof --import tsx bench/ingest-profile.ts` to see where the time goes
-// (chDB shows up as native time). BENCH_EVENTS sets the number of events (default 50k).
+// `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
+// section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
+// events (default 50k).
 
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
 import { parseEventList } from '../lib/http/body';
 import { createStore } from '../lib/clickhouse/client';
 import { createRuntime } from '../lib/runtime';
@@ -35,6 +38,14 @@ async function main(): Promise<void> {
   await post(warm);
   await waitInserted(2000);
   const before = metrics().eventsInserted.get();
+  const profiler = process.env.PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const started = performance.now();
   let next = 0;
   let accepted = 0;
@@ -52,7 +63,15 @@ async function main(): Promise<void> {
   const answered = (performance.now() - started) / 1000;
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
+  }
   console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s`);
+  // CPU per event is steadier than rates on a shared machine: process (all threads, chDB included) and main thread.
+  console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs, main thread ${((elu.active * 1000) / count).toFixed(1)} µs`);
   await rt.shutdown();
   await store.close();
   await nats?.stop();

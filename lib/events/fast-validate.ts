@@ -44,9 +44,46 @@ function matching(v: unknown, re: RegExp): Maybe<string> {
   return typeof v === 'string' && re.test(v) ? v : NO;
 }
 
+/** The number in v[at, at+n) when it is all ASCII digits, else -1. */
+function digits(v: string, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.sss]Z` naming a real instant of 2000–2100: its normal form, built
+ * without a Date (Next.js wraps the Date constructor, which makes it slow), else null.
+ */
+function normalIso(v: string): string | null {
+  const n = v.length;
+  if ((n !== 24 && n !== 20) || v.charCodeAt(n - 1) !== 90) return null;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;
+  if (n === 24 && (v.charCodeAt(19) !== 46 || digits(v, 20, 3) < 0)) return null;
+  const y = digits(v, 0, 4);
+  const mo = digits(v, 5, 2);
+  const d = digits(v, 8, 2);
+  const h = digits(v, 11, 2);
+  const mi = digits(v, 14, 2);
+  const sec = digits(v, 17, 2);
+  if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1])) return null;
+  return n === 24 ? v : `${v.slice(0, 19)}.000Z`;
+}
+
 /** ISO strings only (epoch milliseconds go through zod); the same normalisation as timestampSchema. */
 function timestamp(v: unknown): Maybe<string> {
-  if (typeof v !== 'string' || !DATE_PREFIX.test(v)) return NO;
+  if (typeof v !== 'string') return NO;
+  const normal = normalIso(v);
+  if (normal !== null) return normal;
+  if (!DATE_PREFIX.test(v)) return NO;
   const d = new Date(v);
   const t = d.getTime();
   if (Number.isNaN(t)) return NO;
@@ -58,18 +95,17 @@ function nullableTimestamp(v: unknown): Maybe<string | null> {
   return v === undefined || v === null ? null : timestamp(v);
 }
 
+/** Valid arrays and records are passed on as they are (zod would copy them). */
 function refs(v: unknown): Maybe<string[]> {
   if (v === undefined) return [];
-  if (!Array.isArray(v) || v.length > 50) return NO;
-  const out: string[] = new Array(v.length);
+  if (!Array.isArray(v) || v.length > 50 || Object.getPrototypeOf(v) !== Array.prototype) return NO;
   for (let i = 0; i < v.length; i++) {
-    const k = v[i];
+    const k: unknown = v[i];
     if (typeof k !== 'string' || k.length === 0 || k.length > 300 || CONTROL.test(k)) return NO;
     const p = parseEntityKey(k);
     if (p === null || !(SOURCE_SET.has(p.source) || k.startsWith(CORRELATION_PREFIX))) return NO;
-    out[i] = k;
   }
-  return out;
+  return v as string[];
 }
 
 function attributes(v: unknown): Maybe<Record<string, string>> {
@@ -77,14 +113,12 @@ function attributes(v: unknown): Maybe<Record<string, string>> {
   if (!plainObject(v)) return NO;
   const keys = Reflect.ownKeys(v);
   if (keys.length > 32) return NO;
-  const out: Record<string, string> = {};
   for (const key of keys) {
     if (typeof key !== 'string') return NO;
     const value = v[key];
     if (key.length > 64 || !ATTRIBUTE_NAME.test(key) || typeof value !== 'string' || value.length > 200) return NO;
-    out[key] = value;
   }
-  return out;
+  return Object.getPrototypeOf(v) === Object.prototype ? (v as Record<string, string>) : { ...(v as Record<string, string>) };
 }
 
 function amount(v: unknown): Maybe<number | null> {

@@ -45,6 +45,22 @@ describe('Batcher', () => {
     expect(await Promise.all(ps)).toEqual([[10], [20], [30]]);
   });
 
+  it('while a flush runs, a partial batch waits for it and takes everything that gathered meanwhile', async () => {
+    const { calls, flush } = manualFlush();
+    const b = new Batcher<number, number>({ maxRows: 100, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, flush });
+    const first = b.add([1], 1);
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
+    const later = [b.add([2], 1), b.add([3], 1)];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    calls[0].finish();
+    await first;
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3]]);
+    calls[1].finish();
+    expect(await Promise.all(later)).toEqual([[20], [30]]);
+  });
+
   it('holds producers back while too many bytes are queued or being written', async () => {
     const { calls, flush } = manualFlush();
     const b = new Batcher<number, number>({ maxRows: 1, maxBytes: 1e9, maxWaitMs: 60_000, maxQueuedBytes: 10, maxInFlight: 1, flush });

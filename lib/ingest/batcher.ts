@@ -1,10 +1,10 @@
 // A write buffer shared by every producer in the process: a flush starts when the buffer
-// holds maxRows rows or maxBytes bytes, once its oldest item has waited maxWaitMs, and on
-// shutdown; up to maxInFlight flushes run at once (the flush function orders its own
-// writes), so the next batch is prepared while the previous one is inserted. Producers
-// wait (backpressure) while more than maxQueuedBytes are queued or being written, so
-// memory stays bounded. Each add() resolves with its own items' results once the flush
-// holding them is done.
+// holds maxRows rows or maxBytes bytes, when the writer is idle and the oldest item has
+// waited maxWaitMs, and on shutdown; up to maxInFlight full batches are written at once
+// (the flush function orders its own writes), so the next batch is prepared while the
+// previous one is inserted. Producers wait (backpressure) while more than maxQueuedBytes
+// are queued or being written, so memory stays bounded. Each add() resolves with its own
+// items' results once the flush holding them is done.
 
 export interface BatcherOptions<T, R> {
   maxRows: number;
@@ -64,11 +64,13 @@ export class Batcher<T, R> {
   private schedule(): void {
     const maxInFlight = this.opts.maxInFlight ?? 1;
     while (this.queue.length > 0 && this.running.size < maxInFlight) {
+      // A full batch goes at once; a partial one only to an idle writer once its oldest
+      // item has waited maxWaitMs (under load, rows gather while the writer is busy).
       const due =
         this.closed ||
         this.waitingRows >= this.opts.maxRows ||
         this.waitingBytes >= this.opts.maxBytes ||
-        performance.now() - this.queue[0].at >= this.opts.maxWaitMs;
+        (this.running.size === 0 && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
       if (!due) break;
       this.startFlush();
     }
@@ -76,8 +78,8 @@ export class Batcher<T, R> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // With every flush slot busy, the next flush is started when one finishes.
-    if (this.queue.length > 0 && this.running.size < maxInFlight) {
+    // While a flush runs, the next partial batch is started when it finishes.
+    if (this.queue.length > 0 && this.running.size === 0) {
       const wait = Math.max(0, this.queue[0].at + this.opts.maxWaitMs - performance.now());
       this.timer = setTimeout(() => {
         this.timer = null;
