@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   }
   console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s`);
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB included) and main thread.
+  if (nats) console.log(metrics().render().split('\n').filter((l) => l.startsWith('cashtrace_ingest_bus_messages_total')).join('\n'));
   console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs, main thread ${((elu.active * 1000) / count).toFixed(1)} µs`);
   await rt.shutdown();
   await store.close();
