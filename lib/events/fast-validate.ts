@@ -10,7 +10,6 @@ import type { CanonicalEvent } from './schema';
 
 const SOURCE_SET: ReadonlySet<string> = new Set(SOURCES);
 const TYPE_SET: ReadonlySet<string> = new Set(ALL_EVENT_TYPES);
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const ENTITY_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const ATTRIBUTE_NAME = /^[a-z][a-z0-9_]*$/;

@@ -140,4 +140,28 @@ describe('IngestWriter', () => {
     const [{ n, ids }] = await store.query<{ n: string; ids: string }>(sql`SELECT count() AS n, uniqExact(event_id) AS ids FROM events`);
     expect([Number(n), Number(ids)]).toEqual([3, 3]);
   });
+
+  it('an answer of the committed-ID lookup that predates an overlapping write still finds its events', async () => {
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Store = {
+      ...store,
+      async query(q, schema) {
+        const rows = await store.query(q, schema);
+        // The second lookup is answered before the first batch is stored, but arrives after.
+        if (q.build().query.includes('FROM event_ids') && ++calls === 2) await gate;
+        return rows;
+      },
+    };
+    const w = await IngestWriter.open(slow);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-40' });
+    const first = w.write([a]);
+    const second = w.write([a]);
+    await first;
+    release();
+    expect(await second).toMatchObject({ inserted: 0, duplicates: 1 });
+    const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM events`);
+    expect(Number(n)).toBe(1);
+  });
 });

@@ -1,7 +1,9 @@
 // The ingest writer: one flush = dedup against committed event IDs ▶ stitch ▶ one
 // insert into `events` (its materialized views fill event_ids, deal_keys, deal_summary)
 // ▶ move rows left under a stale correlation ID. A single writer per deployment owns
-// the stitcher; every step is idempotent, so a redelivered batch is harmless.
+// the stitcher; every step is idempotent, so a redelivered batch is harmless. Batches
+// overlap: a batch's lookup runs as it arrives, and it is stitched while the one before
+// is inserted; commits and moves stay in order.
 
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
@@ -61,6 +63,14 @@ export class IngestWriter {
   private committed: Promise<boolean> = Promise.resolve(true);
   /** Event IDs of prepared writes not yet stored: later batches count them as duplicates. */
   private inFlight = new Set<string>();
+  /**
+   * Lookups of committed IDs start as soon as a batch arrives, before the batches ahead of
+   * it are prepared. Batches stored since a lookup started may be missing from its answer,
+   * so their IDs are kept (numbered) while a lookup older than them is open.
+   */
+  private stored: { seq: number; ids: readonly string[] }[] = [];
+  private storedSeq = 0;
+  private openLookups = new Map<object, number>();
 
   private constructor(
     private readonly store: Store,
@@ -142,25 +152,49 @@ export class IngestWriter {
   }
 
   /**
-   * Stores the new events of a batch. Batches are prepared one at a time (dedup against
-   * stored and in-flight IDs ▶ stitch ▶ rows) and their inserts may overlap: the next batch
-   * is prepared while this one is inserted. Each resolves only once its rows are stored and
-   * every earlier batch is done (moves run in order, after the rows they move); when an
-   * earlier batch failed, a batch that counted its events as duplicates fails too, so a
-   * retry stores them.
+   * Stores the new events of a batch. Its lookup of committed IDs starts at once; batches
+   * are then prepared one at a time (dedup against committed and in-flight IDs ▶ stitch ▶
+   * rows) and their inserts may overlap: the next batch is prepared while this one is
+   * inserted. Each resolves only once its rows are stored and every earlier batch is done
+   * (moves run in order, after the rows they move); when an earlier batch failed, a batch
+   * that counted its events as duplicates fails too, so a retry stores them.
    */
   async write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
-    const { done } = await this.serial(() => this.prepare(events));
-    return done;
+    const ids = [...new Set(events.map((e) => e.event_id))];
+    const token = {};
+    this.openLookups.set(token, this.storedSeq);
+    const lookup = committedEventIds(this.store, ids);
+    lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
+    try {
+      const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
+      return await done;
+    } finally {
+      this.openLookups.delete(token);
+      this.pruneStored();
+    }
   }
 
-  private async prepare(events: readonly CanonicalEvent[]): Promise<{ done: Promise<WriteResult> }> {
+  /** IDs stored after the lookup numbered `since` started (its answer may miss them). */
+  private storedSince(since: number): Set<string> {
+    const out = new Set<string>();
+    for (const b of this.stored) if (b.seq > since) for (const id of b.ids) out.add(id);
+    return out;
+  }
+
+  private pruneStored(): void {
+    const oldest = Math.min(...this.openLookups.values());
+    this.stored = this.stored.filter((b) => b.seq > oldest);
+  }
+
+  private async prepare(events: readonly CanonicalEvent[], lookup: Promise<Set<string>>, since: number): Promise<{ done: Promise<WriteResult> }> {
     const started = performance.now();
     const stored = events.map(() => false);
-    const ids = [...new Set(events.map((e) => e.event_id))];
-    // Taken before the lookup: an earlier batch may finish (and leave inFlight) meanwhile.
-    const pending = new Set(ids.filter((id) => this.inFlight.has(id)));
-    const committed = await committedEventIds(this.store, pending.size ? ids.filter((id) => !pending.has(id)) : ids);
+    const found = await lookup;
+    const recent = this.storedSince(since);
+    const committed = { has: (id: string) => found.has(id) || recent.has(id) };
+    // Checked after the lookup, in the same turn as the rest of the preparation: a batch
+    // leaves inFlight in the turn it is recorded in `stored` (or fails).
+    const pending = this.inFlight;
     const seen = new Set<string>();
     const fresh: CanonicalEvent[] = [];
     let dependsOnInFlight = false;
@@ -194,9 +228,13 @@ export class IngestWriter {
         const earlierOk = await previous;
         await this.applyMoves(moves);
         if (!earlierOk && dependsOnInFlight) throw new Error('an earlier ingest batch failed; events it held were not stored');
-      } finally {
+      } catch (err) {
         for (const e of fresh) this.inFlight.delete(e.event_id);
+        throw err;
       }
+      for (const e of fresh) this.inFlight.delete(e.event_id);
+      if (fresh.length > 0 && this.openLookups.size > 0) this.stored.push({ seq: ++this.storedSeq, ids: fresh.map((e) => e.event_id) });
+      else this.storedSeq += 1;
       const m = metrics();
       m.eventsInserted.inc(fresh.length);
       m.eventsDuplicate.inc(duplicates);
