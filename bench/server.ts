@@ -76,6 +76,12 @@ export async function startApp(opts: { natsUrl?: string; log: (l: string) => voi
     ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(prof), fs.realpathSync(NEXT_BIN), ...startArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(NEXT_BIN, startArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // BENCH_APP_LOG=<file>: the app servers' output is appended there too.
+  const logFile = process.env.BENCH_APP_LOG;
+  if (logFile) {
+    proc.stdout!.on('data', (d) => fs.appendFileSync(logFile, d));
+    proc.stderr!.on('data', (d) => fs.appendFileSync(logFile, d));
+  }
   proc.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
   proc.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;

@@ -96,6 +96,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     async shutdown() {
       if (stopConsumer) await stopConsumer();
       if (batcher) await batcher.drain();
+      if (writer) await writer.settled();
       await bus.close();
     },
   };

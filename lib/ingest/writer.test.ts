@@ -47,6 +47,8 @@ describe('IngestWriter', () => {
     await w.write([inv]);
     expect(await correlationOf(pay.event_id)).toEqual(['']);
     await w.write([so]);
+    // The copies under the deal are in place when write() resolves; the stale ones go in the background.
+    await w.settled();
     expect(await correlationOf(pay.event_id)).toEqual(['crm:opportunity:OPP-9']);
     expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-9']);
     const summary = await store.query<{ paid: string; events: string }>(
@@ -63,6 +65,7 @@ describe('IngestWriter', () => {
     expect(await correlationOf(q.event_id)).toEqual(['cpq:quote:Q-1']);
     const o = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-2', refs: ['cpq:quote:Q-1'] });
     await w.write([o]);
+    await w.settled();
     expect(await correlationOf(q.event_id)).toEqual(['crm:opportunity:OPP-2']);
     const keys = await store.query<{ correlation_id: string }>(sql`SELECT DISTINCT correlation_id FROM deal_keys`);
     expect(keys.map((k) => k.correlation_id)).toEqual(['crm:opportunity:OPP-2']);
@@ -107,6 +110,7 @@ describe('IngestWriter', () => {
     const pay = ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-20', refs: ['erp:invoice:INV-20'] });
     const inv = ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: 'INV-20', refs: ['crm:opportunity:OPP-20'] });
     const [r1, r2, r3] = await Promise.all([w.write([a, pay]), w.write([a]), w.write([inv, pay])]);
+    await w.settled();
     expect([r1.inserted, r2.inserted, r3.inserted]).toEqual([2, 0, 1]);
     expect(r2.duplicates + r3.duplicates).toBe(2);
     expect(await correlationOf(a.event_id)).toEqual(['crm:opportunity:OPP-20']);

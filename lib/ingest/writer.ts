@@ -61,6 +61,8 @@ export class IngestWriter {
   private tail: Promise<unknown> = Promise.resolve();
   /** Settles (true when it succeeded) once every write prepared so far is stored and its moves are done. */
   private committed: Promise<boolean> = Promise.resolve(true);
+  /** Deletes of stale copies left by the moves of ingest batches, in order (see applyMoves). */
+  private cleanup: Promise<void> = Promise.resolve();
   /** Event IDs of prepared writes not yet stored: later batches count them as duplicates. */
   private inFlight = new Set<string>();
   /**
@@ -94,12 +96,19 @@ export class IngestWriter {
     return run;
   }
 
-  /** Like serial(), after every write in flight is stored (corrections read and move stored rows). */
+  /** Like serial(), once every write in flight is stored and its moves are done (corrections read and move stored rows). */
   private serialQuiet<T>(fn: () => Promise<T>): Promise<T> {
     return this.serial(async () => {
       await this.committed;
+      await this.cleanup;
       return fn();
     });
+  }
+
+  /** Resolves once the stale copies left by the moves of batches written so far are deleted. */
+  async settled(): Promise<void> {
+    await this.committed;
+    await this.cleanup;
   }
 
   /** A link the data missed: a and b belong to the same deal. */
@@ -226,7 +235,7 @@ export class IngestWriter {
       try {
         await insert;
         const earlierOk = await previous;
-        await this.applyMoves(moves);
+        await this.applyMoves(moves, true);
         if (!earlierOk && dependsOnInFlight) throw new Error('an earlier ingest batch failed; events it held were not stored');
       } catch (err) {
         for (const e of fresh) this.inFlight.delete(e.event_id);
@@ -253,8 +262,11 @@ export class IngestWriter {
   /**
    * Copies rows to their new deal, then deletes the stale copies. Copy-then-delete with
    * "not already there" keeps it idempotent: a crash in between is finished at next start.
+   * A delete on `events` is a mutation that takes the engine seconds: for ingest batches
+   * (`background`) the deletes run in order behind the batch, which resolves once the
+   * copies are in place; corrections and recovery wait for them.
    */
-  private async applyMoves(moves: Move[]): Promise<void> {
+  private async applyMoves(moves: Move[], background = false): Promise<void> {
     if (moves.length === 0) return;
     const adoptKeys: string[] = [];
     const adoptTargets: string[] = [];
@@ -282,7 +294,6 @@ export class IngestWriter {
           WHERE correlation_id = '' AND entity_key IN ${adoptKeys}
             AND (transform(entity_key, ${adoptKeys}, ${adoptTargets}, ''), event_id) NOT IN (
               SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${adoptTargets}))`);
-      await s.command(sql`DELETE FROM events WHERE correlation_id = '' AND entity_key IN ${adoptKeys}`);
     }
     if (renameFrom.length > 0) {
       await s.command(sql`INSERT INTO events
@@ -292,9 +303,22 @@ export class IngestWriter {
           WHERE correlation_id IN ${renameFrom}
             AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
               SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
-      await s.command(sql`DELETE FROM events WHERE correlation_id IN ${renameFrom}`);
-      await s.command(sql`DELETE FROM deal_summary WHERE correlation_id IN ${renameFrom}`);
-      await s.command(sql`DELETE FROM deal_keys WHERE correlation_id IN ${renameFrom}`);
+    }
+    const deletes = async () => {
+      if (adoptKeys.length > 0) await s.command(sql`DELETE FROM events WHERE correlation_id = '' AND entity_key IN ${adoptKeys}`);
+      if (renameFrom.length > 0) {
+        await s.command(sql`DELETE FROM events WHERE correlation_id IN ${renameFrom}`);
+        await s.command(sql`DELETE FROM deal_summary WHERE correlation_id IN ${renameFrom}`);
+        await s.command(sql`DELETE FROM deal_keys WHERE correlation_id IN ${renameFrom}`);
+      }
+    };
+    const earlier = this.cleanup;
+    if (background) {
+      // A failed delete leaves rows under two IDs, which the rebuild at next start finishes.
+      this.cleanup = earlier.then(deletes).catch((err) => console.error('[ingest] deleting moved rows failed (finished at next start):', err instanceof Error ? err.message : err));
+    } else {
+      await earlier;
+      await deletes();
     }
     metrics().stitchMoves.inc(moves.length);
   }
