@@ -61,8 +61,6 @@ export class IngestWriter {
   private tail: Promise<unknown> = Promise.resolve();
   /** Settles (true when it succeeded) once every write prepared so far is stored and its moves are done. */
   private committed: Promise<boolean> = Promise.resolve(true);
-  /** Deletes of stale copies left by the moves of ingest batches, in order (see applyMoves). */
-  private cleanup: Promise<void> = Promise.resolve();
   /** Event IDs of prepared writes not yet stored: later batches count them as duplicates. */
   private inFlight = new Set<string>();
   /**
@@ -99,16 +97,28 @@ export class IngestWriter {
   /** Like serial(), once every write in flight is stored and its moves are done (corrections read and move stored rows). */
   private serialQuiet<T>(fn: () => Promise<T>): Promise<T> {
     return this.serial(async () => {
-      await this.committed;
-      await this.cleanup;
+      await this.settled();
       return fn();
     });
   }
 
-  /** Resolves once the stale copies left by the moves of batches written so far are deleted. */
+  /**
+   * Resolves once the batches written so far are stored and the stale copies their moves
+   * left are deleted (the delete mutations are done; one the engine keeps failing is logged
+   * and not waited for: the rebuild at next start finishes the move).
+   */
   async settled(): Promise<void> {
     await this.committed;
-    await this.cleanup;
+    for (;;) {
+      const rows = await this.store.query<{ failed: string }>(
+        sql`SELECT latest_fail_reason AS failed FROM system.mutations
+            WHERE database = currentDatabase() AND table IN ('events', 'deal_summary', 'deal_keys') AND NOT is_done`,
+      );
+      const failed = rows.filter((r) => r.failed !== '');
+      if (failed.length > 0) console.error(`[ingest] deleting moved rows keeps failing (finished at next start): ${failed[0].failed}`);
+      if (rows.length === failed.length) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** A link the data missed: a and b belong to the same deal. */
@@ -172,7 +182,10 @@ export class IngestWriter {
     const ids = [...new Set(events.map((e) => e.event_id))];
     const token = {};
     this.openLookups.set(token, this.storedSeq);
+    const T = (l: string) => process.env.PROF_T && console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} writer n=${events.length} ${l}`);
+    T('arrive');
     const lookup = committedEventIds(this.store, ids);
+    lookup.then(() => T('lookup done'), () => undefined);
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     try {
       const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
@@ -197,6 +210,8 @@ export class IngestWriter {
 
   private async prepare(events: readonly CanonicalEvent[], lookup: Promise<Set<string>>, since: number): Promise<{ done: Promise<WriteResult> }> {
     const started = performance.now();
+    const T = (l: string) => process.env.PROF_T && console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} writer n=${events.length} ${l}`);
+    T('prepare');
     const stored = events.map(() => false);
     const found = await lookup;
     const recent = this.storedSince(since);
@@ -228,7 +243,8 @@ export class IngestWriter {
       const receivedAt = new Date().toISOString();
       const body = fresh.map((e, i) => toRowLine(e, assigned.correlationIds[i], receivedAt)).join('\n');
       for (const e of fresh) this.inFlight.add(e.event_id);
-      insert = this.store.insertJsonEachRow('events', body);
+      T('rows built');
+      insert = this.store.insertJsonEachRow('events', body).then(() => void T('inserted'));
     }
     const previous = this.committed;
     const done = (async (): Promise<WriteResult> => {
@@ -263,8 +279,8 @@ export class IngestWriter {
    * Copies rows to their new deal, then deletes the stale copies. Copy-then-delete with
    * "not already there" keeps it idempotent: a crash in between is finished at next start.
    * A delete on `events` is a mutation that takes the engine seconds: for ingest batches
-   * (`background`) the deletes run in order behind the batch, which resolves once the
-   * copies are in place; corrections and recovery wait for them.
+   * (`background`) it is queued (mutations run in order) and the batch resolves once the
+   * copies are in place; corrections and recovery wait for the deletes (settled()).
    */
   private async applyMoves(moves: Move[], background = false): Promise<void> {
     if (moves.length === 0) return;
@@ -304,21 +320,15 @@ export class IngestWriter {
             AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
               SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
     }
-    const deletes = async () => {
-      if (adoptKeys.length > 0) await s.command(sql`DELETE FROM events WHERE correlation_id = '' AND entity_key IN ${adoptKeys}`);
-      if (renameFrom.length > 0) {
-        await s.command(sql`DELETE FROM events WHERE correlation_id IN ${renameFrom}`);
-        await s.command(sql`DELETE FROM deal_summary WHERE correlation_id IN ${renameFrom}`);
-        await s.command(sql`DELETE FROM deal_keys WHERE correlation_id IN ${renameFrom}`);
-      }
-    };
-    const earlier = this.cleanup;
-    if (background) {
-      // A failed delete leaves rows under two IDs, which the rebuild at next start finishes.
-      this.cleanup = earlier.then(deletes).catch((err) => console.error('[ingest] deleting moved rows failed (finished at next start):', err instanceof Error ? err.message : err));
-    } else {
-      await earlier;
-      await deletes();
+    // In the background the deletes are queued as mutations without waiting for them: a
+    // waiting delete would hold the engine's connection (and every lookup) for seconds.
+    const wait = background ? sql` SETTINGS lightweight_deletes_sync = 0` : sql``;
+    if (!background) await this.settled();
+    if (adoptKeys.length > 0) await s.command(sql`DELETE FROM events WHERE correlation_id = '' AND entity_key IN ${adoptKeys}${wait}`);
+    if (renameFrom.length > 0) {
+      await s.command(sql`DELETE FROM events WHERE correlation_id IN ${renameFrom}${wait}`);
+      await s.command(sql`DELETE FROM deal_summary WHERE correlation_id IN ${renameFrom}${wait}`);
+      await s.command(sql`DELETE FROM deal_keys WHERE correlation_id IN ${renameFrom}${wait}`);
     }
     metrics().stitchMoves.inc(moves.length);
   }
