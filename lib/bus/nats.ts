@@ -49,11 +49,10 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
 
   const handoff = new LocalHandoff();
 
-  async function publishChunk(events: CanonicalEvent[], body: string): Promise<boolean> {
-    const hash = crypto.createHash('sha256');
-    for (const e of events) hash.update(e.event_id).update('\0');
-    const msgID = hash.digest('hex');
-    const data = enc.encode(body);
+  async function publishChunk(events: CanonicalEvent[], data: Uint8Array): Promise<boolean> {
+    let ids = '';
+    for (const e of events) ids += `${e.event_id}\0`;
+    const msgID = crypto.createHash('sha256').update(ids).digest('hex');
     const kept = handoff.keep(msgID, events, data);
     let stored = false;
     try {
@@ -81,10 +80,18 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         if (chunk.length === 0) return;
         const start = flags.length;
         const evs = chunk;
-        const body = `[${lines.join(',')}]`;
+        // The JSON array `[line,line,…]`, encoded straight into one buffer.
+        const data = Buffer.allocUnsafe(size);
+        let at = 0;
+        data[at++] = 0x5b;
+        lines.forEach((line, i) => {
+          if (i > 0) data[at++] = 0x2c;
+          at += data.write(line, at, 'utf8');
+        });
+        data[at++] = 0x5d;
         evs.forEach(() => flags.push(false));
         pending.push(
-          publishChunk(evs, body).then((dup) => {
+          publishChunk(evs, data.subarray(0, at)).then((dup) => {
             if (dup) for (let i = start; i < start + evs.length; i++) flags[i] = true;
           }),
         );
@@ -94,11 +101,12 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
       };
       for (const e of events) {
         const line = JSON.stringify(e);
-        if (line.length + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
-        if (size + line.length + 1 > maxPayload) flushChunk();
+        const bytes = Buffer.byteLength(line, 'utf8');
+        if (bytes + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
+        if (size + bytes + 1 > maxPayload) flushChunk();
         chunk.push(e);
         lines.push(line);
-        size += line.length + 1;
+        size += bytes + 1;
       }
       flushChunk();
       await Promise.all(pending);
