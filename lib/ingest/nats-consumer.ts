@@ -16,7 +16,6 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Can
   return bus.consumeIngest(async (m: JsMsg) => {
     // Published by this process: the events it validated before publishing, not decoded again.
     const local = bus.takeLocalEvents(m);
-    if (process.env.PROF_T) console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} consumer msg ${m.seq} ${local ? local.length : 'decode'}`);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
     if (local) {
       await batcher.add(local, m.data.length);

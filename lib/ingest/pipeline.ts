@@ -22,8 +22,6 @@ export interface IngestOptions {
 }
 
 export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions): Promise<IngestResult> {
-  const T = (l: string) => process.env.PROF_T && console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} request n=${items.length} ${l}`);
-  T('start');
   const pre = new Map((opts.preRejected ?? []).map((p) => [p.index, p]));
   const candidates: { index: number; item: unknown }[] = [];
   items.forEach((item, index) => {
@@ -43,7 +41,6 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
       return { collector: opts.collector, reason: 'invalid_event', errors: r.errors, raw: safeStringify(item), event_id: eventId, content_type: opts.contentType };
     }),
   ];
-  T('validated');
   const m = metrics();
   m.eventsReceived.inc(items.length, { collector: opts.collector });
   // Dead letters first: a rejected event is durable before the request is answered.
@@ -65,14 +62,12 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
         return true;
       });
       duplicates += events.length - toPublish.length;
-      T('prechecked');
     }
     if (toPublish.length > 0) {
       const r = await rt.bus.publishEvents(toPublish);
       duplicates += r.duplicates;
     }
   }
-  T('durable');
   m.eventsAccepted.inc(events.length - duplicates, { collector: opts.collector });
   return { accepted: events.length - duplicates, duplicates, rejected: rejectedOut };
 }

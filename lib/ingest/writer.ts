@@ -182,10 +182,7 @@ export class IngestWriter {
     const ids = [...new Set(events.map((e) => e.event_id))];
     const token = {};
     this.openLookups.set(token, this.storedSeq);
-    const T = (l: string) => process.env.PROF_T && console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} writer n=${events.length} ${l}`);
-    T('arrive');
     const lookup = committedEventIds(this.store, ids);
-    lookup.then(() => T('lookup done'), () => undefined);
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     try {
       const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
@@ -210,8 +207,6 @@ export class IngestWriter {
 
   private async prepare(events: readonly CanonicalEvent[], lookup: Promise<Set<string>>, since: number): Promise<{ done: Promise<WriteResult> }> {
     const started = performance.now();
-    const T = (l: string) => process.env.PROF_T && console.log(`${(performance.now() % 100000).toFixed(0).padStart(6)} writer n=${events.length} ${l}`);
-    T('prepare');
     const stored = events.map(() => false);
     const found = await lookup;
     const recent = this.storedSince(since);
@@ -243,8 +238,7 @@ export class IngestWriter {
       const receivedAt = new Date().toISOString();
       const body = fresh.map((e, i) => toRowLine(e, assigned.correlationIds[i], receivedAt)).join('\n');
       for (const e of fresh) this.inFlight.add(e.event_id);
-      T('rows built');
-      insert = this.store.insertJsonEachRow('events', body).then(() => void T('inserted'));
+      insert = this.store.insertJsonEachRow('events', body);
     }
     const previous = this.committed;
     const done = (async (): Promise<WriteResult> => {
