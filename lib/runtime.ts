@@ -63,8 +63,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
       maxInFlight: e.CASHTRACE_BATCH_IN_FLIGHT,
-      flush: async (events) => {
-        const r = await w.write(events);
+      flush: async (events, prepared) => {
+        const r = await w.write(events, prepared);
         return r.stored.map((s) => !s);
       },
     });

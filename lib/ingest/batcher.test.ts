@@ -3,10 +3,10 @@ import { Batcher } from './batcher';
 
 /** A flush the test completes by hand; records the batches it was given. */
 function manualFlush() {
-  const calls: { items: number[]; finish: (ok?: boolean) => void }[] = [];
-  const flush = (items: number[]) =>
+  const calls: { items: number[]; finish: (ok?: boolean) => void; prepared: () => void }[] = [];
+  const flush = (items: number[], prepared: () => void) =>
     new Promise<number[]>((resolve, reject) => {
-      calls.push({ items, finish: (ok = true) => (ok ? resolve(items.map((i) => i * 10)) : reject(new Error('flush failed'))) });
+      calls.push({ items, prepared, finish: (ok = true) => (ok ? resolve(items.map((i) => i * 10)) : reject(new Error('flush failed'))) });
     });
   return { calls, flush };
 }
@@ -59,6 +59,22 @@ describe('Batcher', () => {
     expect(calls.map((c) => c.items)).toEqual([[1], [2, 3]]);
     calls[1].finish();
     expect(await Promise.all(later)).toEqual([[20], [30]]);
+  });
+
+  it('once the running flush has prepared its batch, the next partial batch is written alongside', async () => {
+    const { calls, flush } = manualFlush();
+    const b = new Batcher<number, number>({ maxRows: 100, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, flush });
+    const first = b.add([1], 1);
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
+    const second = b.add([2], 1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(1);
+    calls[0].prepared();
+    while (calls.length === 1) await new Promise((r) => setTimeout(r, 2));
+    expect(calls.map((c) => c.items)).toEqual([[1], [2]]);
+    calls[1].finish();
+    calls[0].finish();
+    expect(await Promise.all([first, second])).toEqual([[10], [20]]);
   });
 
   it('holds producers back while too many bytes are queued or being written', async () => {

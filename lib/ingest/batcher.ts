@@ -1,8 +1,8 @@
 // A write buffer shared by every producer in the process: a flush starts when the buffer
-// holds maxRows rows or maxBytes bytes, when the writer is idle and the oldest item has
-// waited maxWaitMs, and on shutdown; up to maxInFlight full batches are written at once
-// (the flush function orders its own writes), so the next batch is prepared while the
-// previous one is inserted. Producers wait (backpressure) while more than maxQueuedBytes
+// holds maxRows rows or maxBytes bytes, when the oldest item has waited maxWaitMs and no
+// running flush is still preparing its batch (it calls `prepared`; after that it only
+// waits for the engine), and on shutdown. Up to maxInFlight flushes run at once (the flush
+// function orders its own writes), so the next batch is prepared while one is inserted. Producers wait (backpressure) while more than maxQueuedBytes
 // are queued or being written, so memory stays bounded. Each add() resolves with its own
 // items' results once the flush holding them is done.
 
@@ -13,7 +13,8 @@ export interface BatcherOptions<T, R> {
   maxQueuedBytes: number;
   /** Flushes running at once (default 1). */
   maxInFlight?: number;
-  flush: (items: T[]) => Promise<R[]>;
+  /** Writes a batch; calls `prepared` once the rest is up to the engine (optional). */
+  flush: (items: T[], prepared: () => void) => Promise<R[]>;
 }
 
 interface Pending<T, R> {
@@ -33,7 +34,8 @@ export class Batcher<T, R> {
   private waitingRows = 0;
   private waitingBytes = 0;
   private timer: NodeJS.Timeout | null = null;
-  private running = new Set<Promise<void>>();
+  /** Running flushes, and whether each has prepared its batch. */
+  private running = new Map<Promise<void>, { prepared: boolean }>();
   private waiters: (() => void)[] = [];
   private closed = false;
 
@@ -64,13 +66,13 @@ export class Batcher<T, R> {
   private schedule(): void {
     const maxInFlight = this.opts.maxInFlight ?? 1;
     while (this.queue.length > 0 && this.running.size < maxInFlight) {
-      // A full batch goes at once; a partial one only to an idle writer once its oldest
-      // item has waited maxWaitMs (under load, rows gather while the writer is busy).
+      // A full batch goes at once; a partial one once its oldest item has waited maxWaitMs
+      // and no flush is preparing (under load, rows gather while the writer is busy).
       const due =
         this.closed ||
         this.waitingRows >= this.opts.maxRows ||
         this.waitingBytes >= this.opts.maxBytes ||
-        (this.running.size === 0 && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
+        (this.preparedAll() && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
       if (!due) break;
       this.startFlush();
     }
@@ -78,14 +80,19 @@ export class Batcher<T, R> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // While a flush runs, the next partial batch is started when it finishes.
-    if (this.queue.length > 0 && this.running.size === 0) {
+    // While a flush prepares, the next partial batch waits for it (prepared() or its end).
+    if (this.queue.length > 0 && this.running.size < maxInFlight && this.preparedAll()) {
       const wait = Math.max(0, this.queue[0].at + this.opts.maxWaitMs - performance.now());
       this.timer = setTimeout(() => {
         this.timer = null;
         this.schedule();
       }, wait);
     }
+  }
+
+  private preparedAll(): boolean {
+    for (const r of this.running.values()) if (!r.prepared) return false;
+    return true;
   }
 
   private startFlush(): void {
@@ -100,16 +107,22 @@ export class Batcher<T, R> {
     }
     this.waitingRows -= rows;
     this.waitingBytes -= bytes;
-    const run = this.flushBatch(batch, rows, bytes).finally(() => {
+    const state = { prepared: false };
+    const prepared = () => {
+      if (state.prepared) return;
+      state.prepared = true;
+      this.schedule();
+    };
+    const run = this.flushBatch(batch, rows, bytes, prepared).finally(() => {
       this.running.delete(run);
       this.schedule();
     });
-    this.running.add(run);
+    this.running.set(run, state);
   }
 
-  private async flushBatch(batch: Pending<T, R>[], rows: number, bytes: number): Promise<void> {
+  private async flushBatch(batch: Pending<T, R>[], rows: number, bytes: number, prepared: () => void): Promise<void> {
     try {
-      const results = await this.opts.flush(batch.flatMap((p) => p.items));
+      const results = await this.opts.flush(batch.flatMap((p) => p.items), prepared);
       let offset = 0;
       for (const p of batch) {
         p.resolve(results.slice(offset, offset + p.items.length));
@@ -131,7 +144,7 @@ export class Batcher<T, R> {
     this.closed = true;
     while (this.queue.length > 0 || this.running.size > 0) {
       this.schedule();
-      await Promise.all([...this.running]);
+      await Promise.all([...this.running.keys()]);
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

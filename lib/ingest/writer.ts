@@ -176,9 +176,10 @@ export class IngestWriter {
    * rows) and their inserts may overlap: the next batch is prepared while this one is
    * inserted. Each resolves only once its rows are stored and every earlier batch is done
    * (moves run in order, after the rows they move); when an earlier batch failed, a batch
-   * that counted its events as duplicates fails too, so a retry stores them.
+   * that counted its events as duplicates fails too, so a retry stores them. `prepared` is
+   * called when the batch is stitched and handed to the engine.
    */
-  async write(events: readonly CanonicalEvent[]): Promise<WriteResult> {
+  async write(events: readonly CanonicalEvent[], prepared?: () => void): Promise<WriteResult> {
     const ids = [...new Set(events.map((e) => e.event_id))];
     const token = {};
     this.openLookups.set(token, this.storedSeq);
@@ -186,6 +187,7 @@ export class IngestWriter {
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     try {
       const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
+      prepared?.();
       return await done;
     } finally {
       this.openLookups.delete(token);
