@@ -22,6 +22,8 @@ export interface Runtime {
   batcher: Batcher<CanonicalEvent, boolean> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
+  /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
+  lookups?: Store;
   ingestToken: string;
   startedAt: Date;
   shutdown(): Promise<void>;
@@ -51,8 +53,10 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   let batcher: Batcher<CanonicalEvent, boolean> | null = null;
   let writer: IngestWriter | null = null;
+  let lookups: Store | undefined;
   if (runWorker) {
-    const w = await IngestWriter.open(store);
+    lookups = await store.fork();
+    const w = await IngestWriter.open(store, lookups);
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
@@ -91,6 +95,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     bus,
     batcher,
     writer,
+    lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     startedAt: new Date(),
     async shutdown() {
@@ -98,6 +103,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
       if (batcher) await batcher.drain();
       if (writer) await writer.settled();
       await bus.close();
+      if (lookups && lookups !== store) await lookups.close();
     },
   };
   return rt;

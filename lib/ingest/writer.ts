@@ -75,6 +75,8 @@ export class IngestWriter {
   private constructor(
     private readonly store: Store,
     private graph: Stitcher,
+    /** Where committed IDs are looked up: a second connection does not wait for the inserts. */
+    private readonly lookups: Store,
   ) {}
 
   get stitcher(): Stitcher {
@@ -82,8 +84,8 @@ export class IngestWriter {
   }
 
   /** Rebuilds the link graph from ClickHouse and finishes moves a crash left half done. */
-  static async open(store: Store): Promise<IngestWriter> {
-    const writer = new IngestWriter(store, await loadStitcher(store));
+  static async open(store: Store, lookups: Store = store): Promise<IngestWriter> {
+    const writer = new IngestWriter(store, await loadStitcher(store), lookups);
     await writer.applyMoves(writer.graph.recover());
     return writer;
   }
@@ -183,7 +185,7 @@ export class IngestWriter {
     const ids = [...new Set(events.map((e) => e.event_id))];
     const token = {};
     this.openLookups.set(token, this.storedSeq);
-    const lookup = committedEventIds(this.store, ids);
+    const lookup = committedEventIds(this.lookups, ids);
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     try {
       const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
