@@ -57,8 +57,9 @@ export function renderReport(r: Report): string {
   return out.join('\n') + '\n';
 }
 
-export function writeReport(r: Report): string {
+/** Writes bench/<file> (a partial run, BENCH_ONLY, writes its own file and keeps last-run.md). */
+export function writeReport(r: Report, file = 'last-run.md'): string {
   const text = renderReport(r);
-  fs.writeFileSync(path.join(import.meta.dirname, 'last-run.md'), text);
+  fs.writeFileSync(path.join(import.meta.dirname, file), text);
   return text;
 }

@@ -33,6 +33,7 @@ async function queryContext(store: Awaited<ReturnType<typeof createStore>>, now:
 async function main(): Promise<void> {
   const e = env();
   const small = e.BENCH_SCALE === 'small';
+  const ingestOnly = e.BENCH_ONLY === 'ingest';
   const ingestEvents = small ? 50_000 : 200_000;
   const volumes = small ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
   const seed = 4242;
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
         const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
         report.latency.push({ mode, ...lat });
         log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
-        if (mode === 'embedded') collectorRows.push(...(await collectorHttp(app, rows.events.slice(0, small ? 10_000 : 40_000), log)));
+        if (mode === 'embedded' && !ingestOnly) collectorRows.push(...(await collectorHttp(app, rows.events.slice(0, small ? 10_000 : 40_000), log)));
       } finally {
         await app.stop();
         await nats?.stop();
@@ -102,10 +103,10 @@ async function main(): Promise<void> {
       { path: 'raw insert before / after the pipeline runs', rate: null, note: `${Math.round(rawBefore)} / ${Math.round(rawAfter)} events/s` },
     );
     report.ingest.push(...collectorRows);
-    for (const row of await collectorParsing(rows.events, log)) report.ingest.push(row);
+    if (!ingestOnly) for (const row of await collectorParsing(rows.events, log)) report.ingest.push(row);
 
     let loaded = 0;
-    for (const volume of volumes) {
+    for (const volume of ingestOnly ? [] : volumes) {
       log(`loading the store to ${volume.toLocaleString('en-US')} events …`);
       if (loaded === 0) await loadScale(store, { from: 0, target: volume, seed, now, log });
       else await replicate(store, Math.round(volume / loaded) - 1, log);
@@ -125,9 +126,10 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   report.notes.push('Client, server and engines share the same 2 cores; figures are medians of one run and noisy (±20%).');
-  const text = writeReport(report);
+  const file = ingestOnly ? 'last-run-ingest.md' : 'last-run.md';
+  const text = writeReport(report, file);
   console.log(`\n${text}`);
-  log(`written to ${path.join('bench', 'last-run.md')}`);
+  log(`written to ${path.join('bench', file)}`);
 }
 
 main().then(

@@ -69,8 +69,19 @@ export async function startApp(opts: { natsUrl?: string; log: (l: string) => voi
     env.NATS_URL = opts.natsUrl;
     env.CASHTRACE_NATS_PREFIX = `bench${port}`;
   }
-  const proc: ChildProcess = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: the app runs under `node --cpu-prof` (a profile per server, written at exit).
+  const prof = process.env.BENCH_CPU_PROF;
+  const startArgs = ['start', '-p', String(port), '-H', '127.0.0.1'];
+  const proc: ChildProcess = prof
+    ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(prof), fs.realpathSync(NEXT_BIN), ...startArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(NEXT_BIN, startArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // BENCH_APP_LOG=<file>: the app servers' output is appended there too.
+  const logFile = process.env.BENCH_APP_LOG;
+  if (logFile) {
+    proc.stdout!.on('data', (d) => fs.appendFileSync(logFile, d));
+    proc.stderr!.on('data', (d) => fs.appendFileSync(logFile, d));
+  }
   proc.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
   proc.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;

@@ -40,10 +40,14 @@ const envSchema = z.object({
   BENCH_CLOCK_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
   BENCH_STORE_DIR: z.string().optional(),
   BENCH_COMPARE_ROOT: z.string().optional(),
+  /** `npm run bench`: run only one section (ingest: raw insert and the pipeline, no collectors or queries). */
+  BENCH_ONLY: z.enum(['ingest']).optional(),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(50),
+  /** Ingest batches being written at once (the next is prepared while one is inserted). */
+  CASHTRACE_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   /** Backpressure: producers wait while this many bytes are queued for ClickHouse. */
   CASHTRACE_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),

@@ -22,6 +22,8 @@ export interface Runtime {
   batcher: Batcher<CanonicalEvent, boolean> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
+  /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
+  lookups?: Store;
   ingestToken: string;
   startedAt: Date;
   shutdown(): Promise<void>;
@@ -51,18 +53,22 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   let batcher: Batcher<CanonicalEvent, boolean> | null = null;
   let writer: IngestWriter | null = null;
+  let lookups: Store | undefined;
   if (runWorker) {
-    const w = await IngestWriter.open(store);
+    lookups = await store.fork();
+    const w = await IngestWriter.open(store, lookups);
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
+    // In flight: the next batch is deduplicated and stitched while the previous is inserted.
     batcher = new Batcher<CanonicalEvent, boolean>({
       maxRows: e.CASHTRACE_BATCH_MAX_ROWS,
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
-      flush: async (events) => {
-        const r = await w.write(events);
+      maxInFlight: e.CASHTRACE_BATCH_IN_FLIGHT,
+      flush: async (events, prepared) => {
+        const r = await w.write(events, prepared);
         return r.stored.map((s) => !s);
       },
     });
@@ -89,12 +95,15 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     bus,
     batcher,
     writer,
+    lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     startedAt: new Date(),
     async shutdown() {
       if (stopConsumer) await stopConsumer();
       if (batcher) await batcher.drain();
+      if (writer) await writer.settled();
       await bus.close();
+      if (lookups && lookups !== store) await lookups.close();
     },
   };
   return rt;

@@ -1,7 +1,8 @@
 // The NATS JetStream bus. Streams and durable consumers are created idempotently at
 // start. A request's events travel as one message (split below the server's payload
 // limit) whose msgID is a hash of its event IDs, so a retried publish is dropped by the
-// server's dedup window; per-event dedup happens at the ClickHouse writer.
+// server's dedup window; per-event dedup happens at the ClickHouse writer. A consumer in
+// the publishing process takes its own messages' validated events (lib/bus/local-handoff).
 
 import crypto from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -19,6 +20,7 @@ import { nanos } from '@nats-io/nats-core';
 import type { CanonicalEvent } from '../events/schema';
 import type { Bus, BusCommand, PublishResult, Unsubscribe } from './types';
 import { subjects } from './types';
+import { LocalHandoff } from './local-handoff';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
 const enc = new TextEncoder();
@@ -29,6 +31,8 @@ export interface NatsBus extends Bus {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: ReturnType<typeof subjects>;
+  /** Events this process published in `msg`, validated (null: decode the message). */
+  takeLocalEvents(msg: JsMsg): CanonicalEvent[] | null;
   /** Pulls ingest messages for the writer; `handle` resolves when the batch is durable in ClickHouse. */
   consumeIngest(handle: (msg: JsMsg) => Promise<void>, opts?: { maxInFlight?: number }): Promise<Unsubscribe>;
 }
@@ -43,11 +47,21 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
   await ensureStream(jsm, names.streamIngest, [names.ingestAll]);
   await ensureStream(jsm, names.streamCommands, [names.commandsAll]);
 
-  async function publishChunk(events: CanonicalEvent[], body: string): Promise<boolean> {
-    const id = crypto.createHash('sha256');
-    for (const e of events) id.update(e.event_id).update('\0');
-    const ack = await js.publish(names.ingestBatch, enc.encode(body), { msgID: id.digest('hex'), timeout: 30_000 });
-    return ack.duplicate;
+  const handoff = new LocalHandoff();
+
+  async function publishChunk(events: CanonicalEvent[], data: Uint8Array): Promise<boolean> {
+    let ids = '';
+    for (const e of events) ids += `${e.event_id}\0`;
+    const msgID = crypto.createHash('sha256').update(ids).digest('hex');
+    const kept = handoff.keep(msgID, events, data);
+    let stored = false;
+    try {
+      const ack = await js.publish(names.ingestBatch, data, { msgID, timeout: 30_000 });
+      stored = !ack.duplicate;
+      return ack.duplicate;
+    } finally {
+      handoff.settle(msgID, kept, stored);
+    }
   }
 
   const bus: NatsBus = {
@@ -66,10 +80,18 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         if (chunk.length === 0) return;
         const start = flags.length;
         const evs = chunk;
-        const body = `[${lines.join(',')}]`;
+        // The JSON array `[line,line,…]`, encoded straight into one buffer.
+        const data = Buffer.allocUnsafe(size);
+        let at = 0;
+        data[at++] = 0x5b;
+        lines.forEach((line, i) => {
+          if (i > 0) data[at++] = 0x2c;
+          at += data.write(line, at, 'utf8');
+        });
+        data[at++] = 0x5d;
         evs.forEach(() => flags.push(false));
         pending.push(
-          publishChunk(evs, body).then((dup) => {
+          publishChunk(evs, data.subarray(0, at)).then((dup) => {
             if (dup) for (let i = start; i < start + evs.length; i++) flags[i] = true;
           }),
         );
@@ -79,11 +101,12 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
       };
       for (const e of events) {
         const line = JSON.stringify(e);
-        if (line.length + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
-        if (size + line.length + 1 > maxPayload) flushChunk();
+        const bytes = Buffer.byteLength(line, 'utf8');
+        if (bytes + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
+        if (size + bytes + 1 > maxPayload) flushChunk();
         chunk.push(e);
         lines.push(line);
-        size += line.length + 1;
+        size += bytes + 1;
       }
       flushChunk();
       await Promise.all(pending);
@@ -113,7 +136,11 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         await messages.close();
       };
     },
+    takeLocalEvents(m: JsMsg): CanonicalEvent[] | null {
+      return m.subject === names.ingestBatch ? handoff.take(m.headers?.get('Nats-Msg-Id'), m.data) : null;
+    },
     async consumeIngest(handle, opts): Promise<Unsubscribe> {
+      handoff.enable();
       const maxInFlight = opts?.maxInFlight ?? 2000;
       await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight);
       const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);

@@ -24,6 +24,11 @@ export interface Store {
   /** Inserts pre-serialised JSONEachRow text (the fast path: rows never become JS objects again). */
   insertJsonEachRow(table: string, body: string): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * Another connection to the same database, for reads that must not queue behind writes:
+   * on one chDB connection a query waits for a running insert. A server store returns itself.
+   */
+  fork(): Promise<Store>;
   close(): Promise<void>;
 }
 
@@ -31,12 +36,13 @@ type ChdbRaw = { rawInsert(p: { table: string; values: string; format: 'JSONEach
 
 const TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export async function createStore(opts?: { dataDir?: string; url?: string }): Promise<Store> {
+export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean }): Promise<Store> {
   const e = env();
   const url = opts?.url ?? (opts?.dataDir ? undefined : e.CLICKHOUSE_URL);
   let client: ClickHouseClient;
   let raw: ChdbRaw | null = null;
   let kind: StoreKind;
+  let dir: string | undefined;
   if (url) {
     kind = 'server';
     client = createClient({
@@ -48,7 +54,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string }): Pr
     });
   } else {
     kind = 'embedded';
-    const dir = path.resolve(opts?.dataDir ?? e.CASHTRACE_DATA_DIR);
+    dir = path.resolve(opts?.dataDir ?? e.CASHTRACE_DATA_DIR);
     fs.mkdirSync(dir, { recursive: true });
     const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: dir });
@@ -93,11 +99,14 @@ export async function createStore(opts?: { dataDir?: string; url?: string }): Pr
         return false;
       }
     },
+    async fork(): Promise<Store> {
+      return kind === 'embedded' ? createStore({ dataDir: dir!, migrate: false }) : store;
+    },
     async close() {
       await client.close();
     },
   };
-  await runMigrations(store);
+  if (opts?.migrate !== false) await runMigrations(store);
   return store;
 }
 

@@ -1,29 +1,41 @@
-// A write buffer shared by every producer in the process: flushes when it holds
-// maxRows rows or maxBytes bytes, after maxWaitMs, and on shutdown. Producers wait
-// (backpressure) while more than maxQueuedBytes are queued, so memory stays bounded.
-// Each add() resolves with its own items' results once the flush holding them is done.
+// A write buffer shared by every producer in the process: a flush starts when the buffer
+// holds maxRows rows or maxBytes bytes, when the oldest item has waited maxWaitMs and no
+// running flush is still preparing its batch (it calls `prepared`; after that it only
+// waits for the engine), and on shutdown. Up to maxInFlight flushes run at once (the flush
+// function orders its own writes), so the next batch is prepared while one is inserted. Producers wait (backpressure) while more than maxQueuedBytes
+// are queued or being written, so memory stays bounded. Each add() resolves with its own
+// items' results once the flush holding them is done.
 
 export interface BatcherOptions<T, R> {
   maxRows: number;
   maxBytes: number;
   maxWaitMs: number;
   maxQueuedBytes: number;
-  flush: (items: T[]) => Promise<R[]>;
+  /** Flushes running at once (default 1). */
+  maxInFlight?: number;
+  /** Writes a batch; calls `prepared` once the rest is up to the engine (optional). */
+  flush: (items: T[], prepared: () => void) => Promise<R[]>;
 }
 
 interface Pending<T, R> {
   items: T[];
   bytes: number;
+  at: number;
   resolve: (r: R[]) => void;
   reject: (e: unknown) => void;
 }
 
 export class Batcher<T, R> {
   private queue: Pending<T, R>[] = [];
+  /** Rows and bytes accepted and not yet written (waiting or in a running flush). */
   private queuedRows = 0;
   private queuedBytes = 0;
+  /** Rows and bytes waiting for a flush to take them. */
+  private waitingRows = 0;
+  private waitingBytes = 0;
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  /** Running flushes, and whether each has prepared its batch. */
+  private running = new Map<Promise<void>, { prepared: boolean }>();
   private waiters: (() => void)[] = [];
   private closed = false;
 
@@ -41,68 +53,101 @@ export class Batcher<T, R> {
       if (this.closed) throw new Error('ingest buffer is shut down');
     }
     return new Promise<R[]>((resolve, reject) => {
-      this.queue.push({ items, bytes, resolve, reject });
+      this.queue.push({ items, bytes, at: performance.now(), resolve, reject });
       this.queuedRows += items.length;
       this.queuedBytes += bytes;
-      if (this.queuedRows >= this.opts.maxRows || this.queuedBytes >= this.opts.maxBytes) this.kick();
-      else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.opts.maxWaitMs);
+      this.waitingRows += items.length;
+      this.waitingBytes += bytes;
+      this.schedule();
     });
   }
 
-  private kick(): void {
+  /** Starts every flush that is due and allowed; otherwise arms the timer of the oldest item. */
+  private schedule(): void {
+    const maxInFlight = this.opts.maxInFlight ?? 1;
+    while (this.queue.length > 0 && this.running.size < maxInFlight) {
+      // A full batch goes at once; a partial one once its oldest item has waited maxWaitMs
+      // and no flush is preparing (under load, rows gather while the writer is busy).
+      const due =
+        this.closed ||
+        this.waitingRows >= this.opts.maxRows ||
+        this.waitingBytes >= this.opts.maxBytes ||
+        (this.preparedAll() && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
+      if (!due) break;
+      this.startFlush();
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.flushing) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = null;
-    });
+    // While a flush prepares, the next partial batch waits for it (prepared() or its end).
+    if (this.queue.length > 0 && this.running.size < maxInFlight && this.preparedAll()) {
+      const wait = Math.max(0, this.queue[0].at + this.opts.maxWaitMs - performance.now());
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.schedule();
+      }, wait);
+    }
   }
 
-  private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch: Pending<T, R>[] = [];
-      let rows = 0;
-      let bytes = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || (rows + this.queue[0].items.length <= this.opts.maxRows && bytes < this.opts.maxBytes))) {
-        const p = this.queue.shift()!;
-        batch.push(p);
-        rows += p.items.length;
-        bytes += p.bytes;
+  private preparedAll(): boolean {
+    for (const r of this.running.values()) if (!r.prepared) return false;
+    return true;
+  }
+
+  private startFlush(): void {
+    const batch: Pending<T, R>[] = [];
+    let rows = 0;
+    let bytes = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || (rows + this.queue[0].items.length <= this.opts.maxRows && bytes < this.opts.maxBytes))) {
+      const p = this.queue.shift()!;
+      batch.push(p);
+      rows += p.items.length;
+      bytes += p.bytes;
+    }
+    this.waitingRows -= rows;
+    this.waitingBytes -= bytes;
+    const state = { prepared: false };
+    const prepared = () => {
+      if (state.prepared) return;
+      state.prepared = true;
+      this.schedule();
+    };
+    const run = this.flushBatch(batch, rows, bytes, prepared).finally(() => {
+      this.running.delete(run);
+      this.schedule();
+    });
+    this.running.set(run, state);
+  }
+
+  private async flushBatch(batch: Pending<T, R>[], rows: number, bytes: number, prepared: () => void): Promise<void> {
+    try {
+      const results = await this.opts.flush(batch.flatMap((p) => p.items), prepared);
+      let offset = 0;
+      for (const p of batch) {
+        p.resolve(results.slice(offset, offset + p.items.length));
+        offset += p.items.length;
       }
-      try {
-        const results = await this.opts.flush(batch.flatMap((p) => p.items));
-        let offset = 0;
-        for (const p of batch) {
-          p.resolve(results.slice(offset, offset + p.items.length));
-          offset += p.items.length;
-        }
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      } finally {
-        this.queuedRows -= rows;
-        this.queuedBytes -= bytes;
-        const w = this.waiters;
-        this.waiters = [];
-        w.forEach((r) => r());
-      }
-      // Below the row limit, give concurrent producers the time window to join the next insert.
-      if (this.queue.length > 0 && this.queuedRows < this.opts.maxRows && !this.closed) {
-        this.timer = setTimeout(() => this.kick(), this.opts.maxWaitMs);
-        return;
-      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.queuedRows -= rows;
+      this.queuedBytes -= bytes;
+      const w = this.waiters;
+      this.waiters = [];
+      w.forEach((r) => r());
     }
   }
 
   /** Flushes everything queued, then refuses new items. */
   async drain(): Promise<void> {
     this.closed = true;
-    this.kick();
-    while (this.flushing || this.queue.length > 0) {
-      if (!this.flushing) this.kick();
-      await this.flushing;
+    while (this.queue.length > 0 || this.running.size > 0) {
+      this.schedule();
+      await Promise.all([...this.running.keys()]);
     }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.waiters.forEach((r) => r());
   }
 }

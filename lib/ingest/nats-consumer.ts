@@ -14,6 +14,13 @@ import { metrics } from '../observability/metrics';
 
 export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<CanonicalEvent, boolean>, store: Store): Promise<() => Promise<void>> {
   return bus.consumeIngest(async (m: JsMsg) => {
+    // Published by this process: the events it validated before publishing, not decoded again.
+    const local = bus.takeLocalEvents(m);
+    metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
+    if (local) {
+      await batcher.add(local, m.data.length);
+      return;
+    }
     let decoded: unknown;
     try {
       decoded = decodeIngestMessage(m);

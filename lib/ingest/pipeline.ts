@@ -54,7 +54,7 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
     if (rt.bus.kind === 'nats') {
       // The writer dedups exactly; this pre-check lets the answer count events that were
       // committed earlier (the bus only knows repeated messages).
-      const committed = await committedEventIds(rt.store, events.map((e) => e.event_id));
+      const committed = await committedEventIds(rt.lookups ?? rt.store, events.map((e) => e.event_id));
       const seen = new Set<string>();
       toPublish = events.filter((e) => {
         if (committed.has(e.event_id) || seen.has(e.event_id)) return false;

@@ -47,6 +47,8 @@ describe('IngestWriter', () => {
     await w.write([inv]);
     expect(await correlationOf(pay.event_id)).toEqual(['']);
     await w.write([so]);
+    // The copies under the deal are in place when write() resolves; the stale ones go in the background.
+    await w.settled();
     expect(await correlationOf(pay.event_id)).toEqual(['crm:opportunity:OPP-9']);
     expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-9']);
     const summary = await store.query<{ paid: string; events: string }>(
@@ -63,6 +65,7 @@ describe('IngestWriter', () => {
     expect(await correlationOf(q.event_id)).toEqual(['cpq:quote:Q-1']);
     const o = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-2', refs: ['cpq:quote:Q-1'] });
     await w.write([o]);
+    await w.settled();
     expect(await correlationOf(q.event_id)).toEqual(['crm:opportunity:OPP-2']);
     const keys = await store.query<{ correlation_id: string }>(sql`SELECT DISTINCT correlation_id FROM deal_keys`);
     expect(keys.map((k) => k.correlation_id)).toEqual(['crm:opportunity:OPP-2']);
@@ -99,5 +102,70 @@ describe('IngestWriter', () => {
     expect(w2.stitcher.resolve('psa:project:PRJ-5')).toBe('crm:opportunity:OPP-5');
     const overrides = await store.query<{ kind: string; actor: string }>(sql`SELECT kind, actor FROM link_overrides ORDER BY created_at`);
     expect(overrides).toEqual([{ kind: 'merge', actor: 'alice' }, { kind: 'split', actor: 'bob' }]);
+  });
+
+  it('overlapping writes: a redelivery in flight is one row, orphans written alongside their parent join the deal', async () => {
+    const w = await IngestWriter.open(store);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-20', amount: 10 });
+    const pay = ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-20', refs: ['erp:invoice:INV-20'] });
+    const inv = ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: 'INV-20', refs: ['crm:opportunity:OPP-20'] });
+    const [r1, r2, r3] = await Promise.all([w.write([a, pay]), w.write([a]), w.write([inv, pay])]);
+    await w.settled();
+    expect([r1.inserted, r2.inserted, r3.inserted]).toEqual([2, 0, 1]);
+    expect(r2.duplicates + r3.duplicates).toBe(2);
+    expect(await correlationOf(a.event_id)).toEqual(['crm:opportunity:OPP-20']);
+    expect(await correlationOf(pay.event_id)).toEqual(['crm:opportunity:OPP-20']);
+    expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-20']);
+  });
+
+  it('a batch that counted events of a failed batch in flight as duplicates fails too, so a retry stores them', async () => {
+    let fail = true;
+    const flaky: Store = {
+      ...store,
+      async insertJsonEachRow(table, body) {
+        if (fail) {
+          fail = false;
+          await new Promise((r) => setTimeout(r, 50));
+          throw new Error('insert failed');
+        }
+        return store.insertJsonEachRow(table, body);
+      },
+    };
+    const w = await IngestWriter.open(flaky);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-30' });
+    const b = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-31' });
+    const c = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-32' });
+    const [first, second, third] = await Promise.allSettled([w.write([a]), w.write([a, b]), w.write([c])]);
+    expect(first.status).toBe('rejected');
+    expect(second.status).toBe('rejected');
+    expect(third).toMatchObject({ status: 'fulfilled', value: { inserted: 1 } });
+    const retry = await w.write([a, b]);
+    expect(retry).toMatchObject({ inserted: 1, duplicates: 1, stored: [true, false] });
+    const [{ n, ids }] = await store.query<{ n: string; ids: string }>(sql`SELECT count() AS n, uniqExact(event_id) AS ids FROM events`);
+    expect([Number(n), Number(ids)]).toEqual([3, 3]);
+  });
+
+  it('an answer of the committed-ID lookup that predates an overlapping write still finds its events', async () => {
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Store = {
+      ...store,
+      async query(q, schema) {
+        const rows = await store.query(q, schema);
+        // The second lookup is answered before the first batch is stored, but arrives after.
+        if (q.build().query.includes('FROM event_ids') && ++calls === 2) await gate;
+        return rows;
+      },
+    };
+    const w = await IngestWriter.open(slow);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-40' });
+    const first = w.write([a]);
+    const second = w.write([a]);
+    await first;
+    release();
+    expect(await second).toMatchObject({ inserted: 0, duplicates: 1 });
+    const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM events`);
+    expect(Number(n)).toBe(1);
   });
 });

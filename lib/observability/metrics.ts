@@ -92,6 +92,7 @@ function createRegistry() {
     eventsRejected: new Counter('cashtrace_events_rejected_total', 'Events rejected (sent to dead letters).'),
     eventsDuplicate: new Counter('cashtrace_events_duplicate_total', 'Events dropped as duplicates of an earlier event_id.'),
     eventsInserted: new Counter('cashtrace_events_inserted_total', 'Rows inserted into ClickHouse by the ingest writer.'),
+    busMessages: new Counter('cashtrace_ingest_bus_messages_total', 'Ingest messages consumed from NATS, by how their events were read (local: handed over by this process, which published them; decoded).'),
     stitchMoves: new Counter('cashtrace_stitch_moves_total', 'Stored rows moved to their deal after a late link (orphan adoption or merge).'),
     batchSize: new Histogram('cashtrace_ingest_batch_rows', 'Rows per ClickHouse insert.', [10, 100, 1000, 5000, 10000, 20000, 50000]),
     insertSeconds: new Histogram('cashtrace_ingest_insert_seconds', 'Duration of one batch write (dedup, stitch, insert).', [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
@@ -100,7 +101,7 @@ function createRegistry() {
       if (!gauges.some((x) => x.name === name)) gauges.push(new Gauge(name, help, read));
     },
     render(): string {
-      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.stitchMoves, m.batchSize, m.insertSeconds, ...gauges];
+      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.stitchMoves, m.batchSize, m.insertSeconds, ...gauges];
       return parts.map((p) => p.render()).join('\n') + '\n';
     },
   };

@@ -13,5 +13,7 @@ export async function loadFixture(store: Store): Promise<{ inserted: number; dup
     inserted += r.inserted;
     duplicates += r.duplicates;
   }
+  // Stale copies left by stitch moves are deleted in the background: queries see the final state.
+  await writer.settled();
   return { inserted, duplicates };
 }

@@ -1,0 +1,81 @@
+// When the process that publishes an ingest batch also consumes the stream (the default:
+// the web app runs the ingest worker), its consumer takes the validated events it
+// published instead of decoding and validating the message again. It takes them only
+// for a message whose bytes equal the ones it published (the JSON of those events), so
+// the rows written are the same. Only an optimisation: JetStream stays the durable copy,
+// and a message without a kept entry (another publisher, a redelivery, an entry evicted
+// by the size or age bound) is decoded as before.
+
+import type { CanonicalEvent } from '../events/schema';
+
+interface Entry {
+  events: CanonicalEvent[];
+  /** The published message. */
+  data: Uint8Array;
+  at: number;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+export class LocalHandoff {
+  private entries = new Map<string, Entry>();
+  private heldBytes = 0;
+  private enabled = false;
+
+  constructor(
+    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly maxAgeMs = 60_000,
+  ) {}
+
+  /** Turned on by the in-process consumer; a publisher alone keeps nothing. */
+  enable(): void {
+    this.enabled = true;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Keeps the events of a message about to be published; returns the entry to settle(). */
+  keep(msgId: string, events: CanonicalEvent[], data: Uint8Array): Entry | null {
+    if (!this.enabled) return null;
+    this.evictOld();
+    // An entry under this ID may belong to the message JetStream stored: never replace it.
+    if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return null;
+    const entry = { events, data, at: performance.now() };
+    this.entries.set(msgId, entry);
+    this.heldBytes += data.byteLength;
+    return entry;
+  }
+
+  /** After the publish: a message JetStream dropped as a duplicate (or never got) is not kept. */
+  settle(msgId: string, entry: Entry | null, stored: boolean): void {
+    if (!entry || stored) return;
+    this.drop(msgId, entry);
+  }
+
+  /** The consumer's side: the kept events of this message, once; null when it must decode. */
+  take(msgId: string | undefined, data: Uint8Array): CanonicalEvent[] | null {
+    if (!msgId) return null;
+    const entry = this.entries.get(msgId);
+    if (!entry) return null;
+    this.drop(msgId, entry);
+    return sameBytes(entry.data, data) ? entry.events : null;
+  }
+
+  private drop(msgId: string, entry: Entry): void {
+    if (this.entries.get(msgId) !== entry) return;
+    this.entries.delete(msgId);
+    this.heldBytes -= entry.data.byteLength;
+  }
+
+  private evictOld(): void {
+    const limit = performance.now() - this.maxAgeMs;
+    for (const [id, e] of this.entries) {
+      if (e.at >= limit) break;
+      this.drop(id, e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// What publishEvents stores in JetStream: JSON arrays of the events below the payload
+// limit, each with a message ID derived from its event IDs (a repeat is a duplicate).
+
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNatsServer, type NatsServer } from '../testing/nats';
+import { ev } from '../testing/events';
+import { createNatsBus, type NatsBus } from './nats';
+
+let nats: NatsServer;
+let bus: NatsBus;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  bus = await createNatsBus(nats.url, 'bustest');
+});
+afterAll(async () => {
+  await bus.close();
+  await nats.stop();
+});
+
+describe('NATS bus publishEvents', () => {
+  it('stores each chunk as the JSON array of its events, with a message ID from their event IDs', async () => {
+    // Non-ASCII text and ~1.4 kB events: the chunks are cut on encoded bytes.
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: `INV-${i}`, attributes: { customer: `Société Générale ${'é'.repeat(150)}` }, payload: { i, note: `naïve ✓ ${'ü'.repeat(400)}` } }),
+    );
+    const r = await bus.publishEvents(events);
+    expect(r).toMatchObject({ accepted: 2000, duplicates: 0 });
+    const info = await bus.jsm.streams.info(bus.names.streamIngest);
+    expect(info.state.messages).toBeGreaterThan(2);
+    const stored: unknown[] = [];
+    for (let seq = 1; seq <= info.state.messages; seq++) {
+      const m = await bus.jsm.streams.getMessage(bus.names.streamIngest, { seq });
+      const chunk = JSON.parse(new TextDecoder().decode(m!.data)) as { event_id: string }[];
+      expect(m!.data.length).toBeLessThanOrEqual(bus.nc.info!.max_payload);
+      expect(new TextDecoder().decode(m!.data)).toBe(JSON.stringify(chunk));
+      const id = crypto.createHash('sha256');
+      for (const e of chunk) id.update(e.event_id).update('\0');
+      expect(m!.header.get('Nats-Msg-Id')).toBe(id.digest('hex'));
+      stored.push(...chunk);
+    }
+    expect(stored).toEqual(JSON.parse(JSON.stringify(events)));
+    const again = await bus.publishEvents(events);
+    expect(again).toMatchObject({ accepted: 0, duplicates: 2000 });
+  });
+});
