@@ -17,13 +17,13 @@ export async function openTempStore(): Promise<{ store: Store; dir: string }> {
   return { store, dir };
 }
 
-/** Empties every data table between tests (schema stays). */
-export async function truncateAll(store: Store): Promise<void> {
+/** Empties every data table between tests (schema stays); `keep` names tables left as they are (e.g. the seeded sla_policies). */
+export async function truncateAll(store: Store, opts: { keep?: string[] } = {}): Promise<void> {
   const tables = await store.query<{ name: string }>(
     sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree%' AND name != 'schema_migrations'`,
   );
   for (const t of tables) {
-    if (!/^[a-z_0-9]+$/.test(t.name)) continue;
+    if (!/^[a-z_0-9]+$/.test(t.name) || opts.keep?.includes(t.name)) continue;
     const strings = Object.assign([`TRUNCATE TABLE ${t.name}`], { raw: [`TRUNCATE TABLE ${t.name}`] });
     await store.command(sql(strings as unknown as TemplateStringsArray));
   }
