@@ -1,5 +1,5 @@
 // Playwright against the built app in Debian's Chromium. The web server builds into its
-// own dist dir (.next-e2e) and starts on a free port with a temporary data directory, the
+// own dist dir (.next-e2e) and starts (scripts/start.mjs, as `npm start`) on a free port with a temporary data directory, the
 // simulator off and fixed tokens; the `seed` project then feeds it through the real
 // ingest endpoint before any spec runs. E2E_SKIP_BUILD=1 reuses the last build.
 
@@ -51,7 +51,9 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `sh -c '${build}exec npx next start -p ${E2E_PORT} -H 127.0.0.1'`,
+    // The server starts through `npm start`'s own script (scripts/start.mjs: tokens, demo
+    // secrets, build check, server), so the e2e run exercises the quick start's path too.
+    command: `sh -c '${build}exec node scripts/start.mjs'`,
     url: `${E2E_BASE_URL}/api/health`,
     timeout: 420_000,
     reuseExistingServer: false,

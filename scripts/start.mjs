@@ -46,16 +46,17 @@ if (!env.CASHTRACE_INGEST_TOKEN) {
 // Demo signing secrets, so the simulator can sign each vendor's native webhooks and the
 // collectors verify them exactly as in production. Real deployments set their own.
 const demoSecretsFile = path.resolve(env.CASHTRACE_DATA_DIR, 'demo-secrets.json');
-const sources = ['STRIPE', 'HUBSPOT', 'DOCUSIGN', 'QUICKBOOKS', 'XERO', 'NETSUITE'];
-if (sources.some((s) => !env[`CASHTRACE_${s}_SECRET`])) {
+const signedSources = ['STRIPE', 'HUBSPOT', 'DOCUSIGN', 'QUICKBOOKS', 'XERO', 'NETSUITE'];
+if (signedSources.some((s) => !env[`CASHTRACE_${s}_SECRET`])) {
   let secrets = {};
   try {
     secrets = JSON.parse(fs.readFileSync(demoSecretsFile, 'utf8'));
   } catch {
-    for (const s of sources) secrets[s] = (s === 'STRIPE' ? 'whsec_' : '') + crypto.randomBytes(24).toString('base64url');
+    for (const s of signedSources) secrets[s] = (s === 'STRIPE' ? 'whsec_' : '') + crypto.randomBytes(24).toString('base64url');
+    fs.mkdirSync(path.dirname(demoSecretsFile), { recursive: true });
     fs.writeFileSync(demoSecretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
-  for (const s of sources) env[`CASHTRACE_${s}_SECRET`] ||= secrets[s];
+  for (const s of signedSources) env[`CASHTRACE_${s}_SECRET`] ||= secrets[s];
 }
 
 const children = [];

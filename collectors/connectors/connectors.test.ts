@@ -15,6 +15,7 @@ import { createAction } from '../../lib/actions/create';
 import { getAction } from '../../lib/actions/store';
 import { verifyPending } from '../../lib/actions/verifier';
 import { eventually } from '../../lib/testing/auth-requests';
+import { ev } from '../../lib/testing/events';
 import { defaultBehaviour, startSimulatedConnectors } from './simulated';
 
 let store: Store;
@@ -97,6 +98,28 @@ describe('without a connector for the target', () => {
     const steps = await verifyPending(rt, later);
     expect(steps).toEqual([{ action_id, status: 'timed_out', detail: 'no confirming event within 300 s' }]);
     expect((await getAction(store, action_id))!.status).toBe('timed_out');
+    await rt.shutdown();
+  });
+});
+
+describe('an acknowledgement and its result seen in the same pass', () => {
+  it('records both steps, in lifecycle order', async () => {
+    resetEnvForTests();
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    const { action_id } = await createAction(rt, finance, { kind: 'resync', target: 'billing', entity_key: 'psa:milestone:MS-FAST', reason: 'fast connector' }, 'same-pass-1');
+    const at = new Date().toISOString();
+    const attributes = { action_id, flow_source: 'cashtrace', flow_target: 'billing' };
+    await ingestEvents(
+      rt,
+      [
+        ev({ type: 'sync.requested', source: 'middleware', entity_type: 'sync', entity_id: 'RUN-FAST-1', refs: ['psa:milestone:MS-FAST'], occurred_at: at, attributes }),
+        ev({ type: 'sync.succeeded', source: 'middleware', entity_type: 'sync', entity_id: 'RUN-FAST-2', refs: ['psa:milestone:MS-FAST'], occurred_at: at, attributes }),
+      ],
+      { collector: 'test' },
+    );
+    const steps = await verifyPending(rt);
+    expect(steps.map((s) => s.status)).toEqual(['acknowledged', 'verified']);
+    expect((await getAction(store, action_id))!.history.map((h) => h.status)).toEqual(['requested', 'sent', 'acknowledged', 'verified']);
     await rt.shutdown();
   });
 });

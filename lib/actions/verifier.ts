@@ -61,12 +61,16 @@ export async function verifyPending(rt: Runtime, now = new Date()): Promise<Stat
       m.action_id ? m.action_id === a.action_id : m.refs.includes(a.entity_key) && m.flow_target === a.target && m.received_at >= a.requested_at,
     );
     let best: { status: ActionStatus; detail: string } | null = null;
+    let ack: { status: ActionStatus; detail: string } | null = null;
     for (const m of mine) {
       const s = stepFor(m);
+      if (s?.status === 'acknowledged') ack ??= s;
       if (s && (!best || STATUS_RANK[s.status] > STATUS_RANK[best.status])) best = s;
-      if (best && STATUS_RANK[best.status] === 3) break;
     }
     if (best && STATUS_RANK[best.status] > STATUS_RANK[a.status]) {
+      // The connector's acknowledgement and its result can arrive within one pass: both
+      // are recorded (same time, ordered by rank), so the history shows every step seen.
+      if (ack && ack !== best && STATUS_RANK[ack.status] > STATUS_RANK[a.status]) steps.push({ action_id: a.action_id, ...ack });
       steps.push({ action_id: a.action_id, ...best });
     } else if (now.getTime() - Date.parse(a.requested_at) > timeoutMs) {
       steps.push({ action_id: a.action_id, status: 'timed_out', detail: `no confirming event within ${env().CASHTRACE_ACTION_TIMEOUT_S} s` });
