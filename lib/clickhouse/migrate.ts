@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Store } from './client';
-import { sql, type Sql } from './sql';
+import { sql, trustedSql } from './sql';
 import { env } from '../env';
 
 export class MigrationError extends Error {
@@ -60,7 +60,7 @@ export async function runMigrations(store: Store, dir = migrationsDir()): Promis
     if (done.has(m.name)) continue;
     try {
       for (const stmt of splitStatements(substitute(m.text))) {
-        await store.command(rawSql(stmt));
+        await store.command(trustedSql(stmt)); // migration text: trusted file content from sql/
       }
     } catch (err) {
       throw new MigrationError(m.name, err);
@@ -73,11 +73,6 @@ export async function runMigrations(store: Store, dir = migrationsDir()): Promis
   return applied;
 }
 
-/** Migration text is trusted file content from sql/, never user input. */
-function rawSql(text: string): Sql {
-  const strings = Object.assign([text], { raw: [text] }) as unknown as TemplateStringsArray;
-  return sql(strings);
-}
 
 /** Re-applies retention from configuration at every start: a metadata-only ALTER
  * (materialize_ttl_after_modify = 0), so old parts follow the new TTL at their next merge. */
@@ -91,5 +86,5 @@ async function applyRetention(store: Store): Promise<void> {
     `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_PAYLOAD_DAYS})`,
     `ALTER TABLE dead_letters MODIFY TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS})`,
   ];
-  for (const stmt of statements) await store.command(rawSql(`${stmt} SETTINGS materialize_ttl_after_modify = 0`));
+  for (const stmt of statements) await store.command(trustedSql(`${stmt} SETTINGS materialize_ttl_after_modify = 0`));
 }

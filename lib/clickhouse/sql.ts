@@ -87,6 +87,14 @@ export function ident<T extends string>(name: T, allowed: readonly T[]): Ident {
   return new Ident(name);
 }
 
+/**
+ * SQL text that comes from the schema itself (migration files, a view's stored SELECT,
+ * column names read from system tables), never from a request: used as is.
+ */
+export function trustedSql(text: string): Sql {
+  return new Sql([text], []);
+}
+
 /** Joins fragments with a separator (e.g. AND-ed filters). */
 export function join(parts: Sql[], separator: string): Sql {
   if (parts.length === 0) return sql``;

@@ -10,6 +10,7 @@ import { ident, sql } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
+import { rollBackTornInserts } from './torn-inserts';
 import { eventEntityKey, toRowLine } from './rows';
 
 export interface WriteResult {
@@ -120,8 +121,9 @@ export class IngestWriter {
     return this.graph;
   }
 
-  /** Rebuilds the link graph from ClickHouse and finishes moves a crash left half done. */
+  /** Rebuilds the link graph from ClickHouse and finishes what a crash left half done. */
   static async open(store: Store, lookups: Store = store): Promise<IngestWriter> {
+    await rollBackTornInserts(store, DERIVED_TABLES, PATCH_DELETE);
     const writer = new IngestWriter(store, await loadStitcher(store), lookups);
     await writer.applyMoves(writer.graph.recover());
     return writer;

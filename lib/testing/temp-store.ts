@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStore, type Store } from '../clickhouse/client';
-import { sql } from '../clickhouse/sql';
+import { sql, trustedSql } from '../clickhouse/sql';
 
 export function tempDir(prefix = 'cashtrace-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -24,7 +24,6 @@ export async function truncateAll(store: Store, opts: { keep?: string[] } = {}):
   );
   for (const t of tables) {
     if (!/^[a-z_0-9]+$/.test(t.name) || opts.keep?.includes(t.name)) continue;
-    const strings = Object.assign([`TRUNCATE TABLE ${t.name}`], { raw: [`TRUNCATE TABLE ${t.name}`] });
-    await store.command(sql(strings as unknown as TemplateStringsArray));
+    await store.command(trustedSql(`TRUNCATE TABLE ${t.name}`));
   }
 }
