@@ -12,6 +12,7 @@ import { fileSecret } from './secrets';
 import { createUser, getUserById, getUserByUsername } from './users';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/record';
 import { ensureManagedCredentials } from './credentials-ready';
+import { oncePer } from '../once';
 
 export interface DemoCredential {
   username: string;
@@ -56,20 +57,17 @@ async function bootstrapAdminToken(store: Store, value: string): Promise<void> {
   await recordAudit(store, [{ actor: SYSTEM_ACTOR, action: 'token.bootstrap', target: BOOTSTRAP_TOKEN_ID, outcome: 'ok', reason: 'CASHTRACE_BOOTSTRAP_ADMIN_TOKEN set at start' }]);
 }
 
-const ready = new WeakMap<Store, Promise<void>>();
-
-/** Idempotent per store; every authorisation awaits it once. */
+/** Idempotent per store (lib/once.ts: also across Next.js module copies); every authorisation awaits it once. */
 export function ensureAuthReady(store: Store): Promise<void> {
-  let p = ready.get(store);
-  if (!p) {
-    p = (async () => {
+  return oncePer(
+    store,
+    'authReady',
+    async () => {
       if (await isDemoMode(store)) await seedDemoUsers(store);
       await ensureManagedCredentials(store);
       const t = env().CASHTRACE_BOOTSTRAP_ADMIN_TOKEN;
       if (t) await bootstrapAdminToken(store, t);
-    })();
-    p.catch(() => ready.delete(store));
-    ready.set(store, p);
-  }
-  return p;
+    },
+    { retryOnFailure: true },
+  );
 }

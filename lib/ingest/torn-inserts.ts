@@ -49,8 +49,9 @@ export async function rollBackTornInserts(store: Store, derived: readonly Derive
     const where = conditions.length === 1 ? conditions[0] : sql`(${conditions[0]} OR ${conditions[1]})`;
     const table = ident(t.name, names);
     await store.command(sql`DELETE FROM ${table} WHERE ${where}`, t.patchParts ? patchDelete : undefined);
-    await store.command(sql`INSERT INTO ${table} (${trustedSql(await columnList(store, t.name))})
-      SELECT ${trustedSql(await columnList(store, t.name))} FROM (${trustedSql(await viewSelect(store, t.name))}) WHERE ${where}`);
+    const columns = trustedSql(await columnList(store, t.name));
+    await store.command(sql`INSERT INTO ${table} (${columns})
+      SELECT ${columns} FROM (${trustedSql(await viewSelect(store, t.name))}) WHERE ${where}`);
   }
   console.warn(`[ingest] rolled back ${ids.length} events of an insert a crash left half done (their batch is stored again when it is redelivered)`);
   return ids.length;

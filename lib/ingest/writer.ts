@@ -357,8 +357,8 @@ export class IngestWriter {
     }
     // Stale copies go as patch parts (fast, synchronous). deal_summary has no patch parts:
     // its delete is a mutation taking the engine seconds, so for ingest batches
-    // (`background`) it is queued without waiting; corrections wait for it (settled()).
-    if (!background) await this.settled();
+    // (`background`) it is queued without waiting; corrections run after settled()
+    // (serialQuiet), start-up before any write.
     if (adoptKeys.length > 0) await deleteMoved(s, { orphanKeys: adoptKeys }, background);
     if (renameFrom.length > 0) await deleteMoved(s, { correlationIds: renameFrom }, background);
     metrics().stitchMoves.inc(moves.length);
