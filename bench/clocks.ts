@@ -13,6 +13,8 @@ import { createStore, type Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { tempDir } from '../lib/testing/temp-store';
 import { loadScale } from './data';
+import { buildMissing, forgetBuilds } from '../lib/clocks/build';
+import { allClocks } from '../lib/clocks/registry';
 import { percentile } from './ingest';
 
 const log = (l: string) => console.log(`[bench:clocks] ${l}`);
@@ -64,7 +66,11 @@ async function main(): Promise<void> {
     fs.writeFileSync(nowFile, String(now));
     log(`loading ${e.BENCH_CLOCK_EVENTS.toLocaleString('en-US')} events …`);
     await loadScale(store, { from: 0, target: e.BENCH_CLOCK_EVENTS, seed: 4242, now, log });
+    await forgetBuilds(store);
   }
+  // Clocks not built yet (a new store, or new definitions since it was loaded) are built in full.
+  const built = await buildMissing(store, await allClocks(store));
+  if (built.length) log(`built ${built.length} clocks: ${built.reduce((s, b) => s + b.rows, 0).toLocaleString('en-US')} intervals in ${built.reduce((s, b) => s + b.seconds, 0).toFixed(1)} s`);
   const now = new Date(Number(fs.readFileSync(nowFile, 'utf8')));
   log(`${(await count()).toLocaleString('en-US')} events in the store`);
   const sides = [{ name: 'this checkout', calls: await load(ROOT) }];

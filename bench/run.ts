@@ -12,7 +12,7 @@ import { env } from '../lib/env';
 import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { tempDir, truncateAll } from '../lib/testing/temp-store';
-import { benchEvents, loadScale, prepareRows, rawInsert, replicate } from './data';
+import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
@@ -114,14 +114,14 @@ async function main(): Promise<void> {
       loaded = volume;
       const stored = await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() }));
       log(`  ${stored[0].n.toLocaleString('en-US')} events in the store`);
-      report.notes.push(`"${volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`}" = ${stored[0].n.toLocaleString('en-US')} events in the store.`);
+      const label = volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`;
+      report.notes.push(`"${label}" = ${stored[0].n.toLocaleString('en-US')} events in the store; ${await buildClockSnapshot(store, log)}.`);
       // A figure over an empty configuration would measure nothing (the SLA view without policies).
       const policies = await store.query(sql`SELECT count() AS n FROM sla_policies`, z.object({ n: z.coerce.number() }));
       if (policies[0].n === 0) throw new Error('the bench store has no SLA policies: getSlaBreaches would time an empty answer');
       const c = await queryContext(store, new Date(now));
       const { targets, skipped } = await discoverQueries(c);
       for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);
-      const label = volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`;
       log(`timing ${targets.length} query functions at ${label} events (typical deal ${c.dealId}, customer "${c.customer}") …`);
       report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 1, budgetMs: 8000, log, previous: report.queries.at(-1)?.timings }) });
     }

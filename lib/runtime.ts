@@ -101,7 +101,10 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     async shutdown() {
       if (stopConsumer) await stopConsumer();
       if (batcher) await batcher.drain();
-      if (writer) await writer.settled();
+      if (writer) {
+        await writer.settled();
+        writer.clocks.close();
+      }
       await bus.close();
       if (lookups && lookups !== store) await lookups.close();
     },

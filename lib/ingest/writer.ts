@@ -10,6 +10,7 @@ import { ident, sql } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
+import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
 import { eventEntityKey, toRowLine } from './rows';
 
@@ -109,13 +110,17 @@ export class IngestWriter {
   private stored: { seq: number; ids: readonly string[] }[] = [];
   private storedSeq = 0;
   private openLookups = new Map<object, number>();
+  /** Keeps the clocks' snapshot current for the deals each batch and move touched. */
+  readonly clocks: ClockRefresher;
 
   private constructor(
     private readonly store: Store,
     private graph: Stitcher,
     /** Where committed IDs are looked up: a second connection does not wait for the inserts. */
     private readonly lookups: Store,
-  ) {}
+  ) {
+    this.clocks = new ClockRefresher(store);
+  }
 
   get stitcher(): Stitcher {
     return this.graph;
@@ -126,6 +131,7 @@ export class IngestWriter {
     await rollBackTornInserts(store, DERIVED_TABLES, PATCH_DELETE);
     const writer = new IngestWriter(store, await loadStitcher(store), lookups);
     await writer.applyMoves(writer.graph.recover());
+    writer.clocks.start();
     return writer;
   }
 
@@ -138,7 +144,7 @@ export class IngestWriter {
   /** Like serial(), once every write in flight is stored and its moves are done (corrections read and move stored rows). */
   private serialQuiet<T>(fn: () => Promise<T>): Promise<T> {
     return this.serial(async () => {
-      await this.settled();
+      await this.storedAndMoved();
       return fn();
     });
   }
@@ -149,6 +155,11 @@ export class IngestWriter {
    * and not waited for: the rebuild at next start finishes the move).
    */
   async settled(): Promise<void> {
+    await this.storedAndMoved();
+    await this.clocks.settled();
+  }
+
+  private async storedAndMoved(): Promise<void> {
     await this.committed;
     for (;;) {
       const rows = await this.store.query<{ failed: string }>(
@@ -207,6 +218,7 @@ export class IngestWriter {
       SELECT * REPLACE (transform(event_id, ${ids}, ${targets}, '') AS correlation_id)
       FROM (SELECT * FROM events WHERE correlation_id = ${from})`);
     await deleteMoved(s, { correlationIds: [from] });
+    this.clocks.markDirty([from, ...targets]);
   }
 
   /**
@@ -270,12 +282,14 @@ export class IngestWriter {
     });
     const duplicates = events.length - fresh.length;
     let moves: Move[] = [];
+    let correlationIds: readonly string[] = [];
     let insert: Promise<void> = Promise.resolve();
     if (fresh.length > 0) {
       const assigned = this.graph.assign(
         fresh.map((e) => ({ entity_key: eventEntityKey(e), refs: e.refs, stamped_correlation_id: e.correlation_id })),
       );
       moves = assigned.moves;
+      correlationIds = assigned.correlationIds;
       const receivedAt = new Date().toISOString();
       const body = fresh.map((e, i) => toRowLine(e, assigned.correlationIds[i], receivedAt)).join('\n');
       for (const e of fresh) this.inFlight.add(e.event_id);
@@ -293,6 +307,7 @@ export class IngestWriter {
         throw err;
       }
       for (const e of fresh) this.inFlight.delete(e.event_id);
+      this.clocks.markDirty(correlationIds);
       if (fresh.length > 0 && this.openLookups.size > 0) this.stored.push({ seq: ++this.storedSeq, ids: fresh.map((e) => e.event_id) });
       else this.storedSeq += 1;
       const m = metrics();
@@ -361,6 +376,7 @@ export class IngestWriter {
     // (serialQuiet), start-up before any write.
     if (adoptKeys.length > 0) await deleteMoved(s, { orphanKeys: adoptKeys }, background);
     if (renameFrom.length > 0) await deleteMoved(s, { correlationIds: renameFrom }, background);
+    this.clocks.markDirty([...adoptTargets, ...renameFrom, ...renameTo]);
     metrics().stitchMoves.inc(moves.length);
   }
 }

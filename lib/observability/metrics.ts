@@ -96,12 +96,14 @@ function createRegistry() {
     stitchMoves: new Counter('cashtrace_stitch_moves_total', 'Stored rows moved to their deal after a late link (orphan adoption or merge).'),
     batchSize: new Histogram('cashtrace_ingest_batch_rows', 'Rows per ClickHouse insert.', [10, 100, 1000, 5000, 10000, 20000, 50000]),
     insertSeconds: new Histogram('cashtrace_ingest_insert_seconds', 'Duration of one batch write (dedup, stitch, insert).', [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
+    clockRefreshSeconds: new Histogram('cashtrace_clock_refresh_seconds', 'Duration of one round recomputing the clocks of the deals the writer touched.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
+    clockBuildSeconds: new Histogram('cashtrace_clock_build_seconds', 'Duration of one full build of a clock over every deal.', [0.1, 0.5, 1, 2.5, 5, 10, 30, 60]),
     gauges,
     gauge(name: string, help: string, read: () => number): void {
       if (!gauges.some((x) => x.name === name)) gauges.push(new Gauge(name, help, read));
     },
     render(): string {
-      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.stitchMoves, m.batchSize, m.insertSeconds, ...gauges];
+      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.stitchMoves, m.batchSize, m.insertSeconds, m.clockRefreshSeconds, m.clockBuildSeconds, ...gauges];
       return parts.map((p) => p.render()).join('\n') + '\n';
     },
   };

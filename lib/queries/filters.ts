@@ -2,7 +2,7 @@
 // practice, legal entity, customer, billing model) as zod params and as a SQL fragment.
 
 import { z } from 'zod';
-import { sql, join, type Sql } from '../clickhouse/sql';
+import { sql, join, trustedSql, type Sql } from '../clickhouse/sql';
 
 const dim = z.string().max(200).optional();
 const isoDate = z
@@ -23,14 +23,19 @@ export type Filters = z.infer<typeof filtersSchema>;
 
 export const FILTER_KEYS = ['from', 'to', 'region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
 
-function dimensionConditions(f: Filters): Sql[] {
-  const c: Sql[] = [];
-  if (f.region) c.push(sql`max(region) = ${f.region}`);
-  if (f.practice) c.push(sql`max(practice) = ${f.practice}`);
-  if (f.legal_entity) c.push(sql`max(legal_entity) = ${f.legal_entity}`);
-  if (f.customer) c.push(sql`max(customer) = ${f.customer}`);
-  if (f.billing_model) c.push(sql`max(billing_model) = ${f.billing_model}`);
-  return c;
+const DIMENSION_COLUMNS = ['region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
+
+/** One condition per dimension filter set; `aggregated`: on max(column) of a GROUP BY correlation_id. */
+function dimensionConditions(f: Filters, aggregated = true): Sql[] {
+  return DIMENSION_COLUMNS.filter((d) => f[d]).map((d) =>
+    aggregated ? sql`max(${trustedSql(d)}) = ${f[d]}` : sql`${trustedSql(d)} = ${f[d]}`,
+  );
+}
+
+/** The dimension filters on a table that carries the deal's dimensions per row, or TRUE. */
+export function dimensionWhere(f: Filters): Sql {
+  const c = dimensionConditions(f, false);
+  return c.length ? join(c, ' AND ') : sql`1`;
 }
 
 /** The dimension filters as a HAVING condition for a query that groups deal_summary by correlation_id, or TRUE. */

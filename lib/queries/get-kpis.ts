@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
-import { intervalsSql } from '../sla/intervals-sql';
+import { clockIntervals, type IntervalsFn } from '../clocks/read';
 import { STUCK_RULES } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
@@ -22,16 +22,16 @@ const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 
 /** (kpi, at, v) rows over [previous_from, to): durations in the KPI's unit, rates as 0/1. */
-function measurements(w: KpiWindow, f: Filters, now: Date): Sql {
+function measurements(w: KpiWindow, f: Filters, now: Date, intervals: IntervalsFn): Sql {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
   const parts: Sql[] = [];
   for (const k of KPIS) {
     if (!k.clock) continue;
-    const iv = intervalsSql({ ...k.clock, threshold_hours: 0 }, { filters: wide, now });
+    const iv = intervals({ ...k.clock, threshold_hours: 0 }, { filters: wide, now });
     parts.push(sql`SELECT ${k.id} AS kpi, anchor_at AS at, elapsed_hours / ${HOURS_PER[k.unit]} AS v FROM ${iv} WHERE is_open = 0`);
   }
   // time billed within SLA: decided items of the time-not-billed clock (billed, or past the deadline)
-  const t = intervalsSql(STUCK_RULES['time-not-billed'], { filters: wide, now });
+  const t = intervals(STUCK_RULES['time-not-billed'], { filters: wide, now });
   parts.push(sql`SELECT 'time_billed_within_sla' AS kpi, anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${t} WHERE is_open = 0 OR late_hours > 0`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
   parts.push(sql`SELECT 'invoice_exception_rate' AS kpi, i.at AS at, toFloat64(x.k != '') AS v
@@ -75,12 +75,13 @@ function headline(k: KpiDefinition, a: z.infer<typeof aggSchema> | undefined): {
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
+  const intervals = await clockIntervals(store);
   const bucketExpr = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
   const [agg, dso, waterfall, breakdowns] = await Promise.all([
     store.query(
       sql`SELECT kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucketExpr}, NULL) AS bucket,
           count() AS n, quantileExact(0.5)(v) AS p50, quantileExact(0.9)(v) AS p90, avg(v) AS mean
-        FROM (${measurements(w, params, now)})
+        FROM (${measurements(w, params, now, intervals)})
         GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { stuckItemsSql } from '../stuck/stuck-sql';
+import { clockIntervals, type IntervalsFn } from '../clocks/read';
 import { stuckRule, AGING_BUCKETS } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
@@ -14,11 +15,11 @@ import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-ty
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
 /** Every leakage record: category, entity_key, correlation_id, at, amount, currency, detail, bucket. */
-function recordsSql(f: Filters, now: Date): Sql {
+function recordsSql(f: Filters, now: Date, intervals: IntervalsFn): Sql {
   const o = { filters: f, now };
   const item = (rule: Parameters<typeof stuckRule>[0], category: string, detail: Sql) =>
     sql`SELECT ${category} AS category, entity_key, correlation_id, anchor_at AS at, amount, currency, ${detail} AS detail,
-        aging_bucket AS bucket FROM ${stuckItemsSql(stuckRule(rule), o)}`;
+        aging_bucket AS bucket FROM ${stuckItemsSql(stuckRule(rule), o, intervals)}`;
   const win = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(f, sql`occurred_at`)} AND ${dealScope(f)}`;
   const parts: Sql[] = [
     item('milestone-not-invoiced', 'unbilled_work', sql`'milestone not invoiced'`),
@@ -26,7 +27,7 @@ function recordsSql(f: Filters, now: Date): Sql {
     // change orders still not reflected while delivery on the deal carried on after their approval
     sql`SELECT 'change_not_billed' AS category, c.entity_key, c.correlation_id, c.anchor_at AS at, c.amount, c.currency,
         'delivered since the change, billing not updated' AS detail, c.aging_bucket AS bucket
-      FROM ${stuckItemsSql(stuckRule('change-not-reflected'), o)} AS c
+      FROM ${stuckItemsSql(stuckRule('change-not-reflected'), o, intervals)} AS c
       INNER JOIN (SELECT correlation_id AS dcid, max(occurred_at) AS last_delivery FROM event_facts
         WHERE type IN ('milestone.completed', 'time.approved', 'expense.approved') AND occurred_at <= ${now}
         GROUP BY correlation_id) AS dl ON dl.dcid = c.correlation_id
@@ -69,7 +70,7 @@ const recordSchema = z.object({
 
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
   const now = queryNow(params.now);
-  const records = recordsSql(params, now);
+  const records = recordsSql(params, now, await clockIntervals(store));
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
   const [agg, rows] = await Promise.all([

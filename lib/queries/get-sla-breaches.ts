@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, ident, type Sql } from '../clickhouse/sql';
 import { DIMENSIONS } from '../events/catalogue';
-import { intervalsSql } from '../sla/intervals-sql';
+import { clockIntervals, type IntervalsFn } from '../clocks/read';
 import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
@@ -16,11 +16,11 @@ import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCurs
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
 
 /** Intervals whose outcome is known (closed, or open past the threshold) of every policy. */
-function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date): Sql {
+function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn): Sql {
   const parts = policies.map(
     (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, region, practice,
         legal_entity, billing_model, anchor_at, ended_at, is_open, late_hours, value
-      FROM ${intervalsSql(p, { filters, now, scope: p.scope })} WHERE is_open = 0 OR late_hours > 0`,
+      FROM ${intervals(p, { filters, now, scope: p.scope })} WHERE is_open = 0 OR late_hours > 0`,
   );
   return join(parts, ' UNION ALL ');
 }
@@ -56,7 +56,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
-  const evaluated = evaluatedSql(policies, params, now);
+  const evaluated = evaluatedSql(policies, params, now, await clockIntervals(store));
   const dim = ident(by, DIMENSIONS);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);

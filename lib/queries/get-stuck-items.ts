@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, ident, type Sql } from '../clickhouse/sql';
 import { stuckItemsSql } from '../stuck/stuck-sql';
+import { clockIntervals } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
@@ -43,7 +44,8 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const now = queryNow(params.now);
   const rules = selectedRules(params);
   const opts = { filters: params, now };
-  const union = join(rules.map((r) => sql`SELECT * FROM ${stuckItemsSql(stuckRule(r, params.thresholds), opts)}`), ' UNION ALL ');
+  const intervals = await clockIntervals(store);
+  const union = join(rules.map((r) => sql`SELECT * FROM ${stuckItemsSql(stuckRule(r, params.thresholds), opts, intervals)}`), ' UNION ALL ');
   const sortCol = ident(SORT_COLUMNS[params.sort ?? 'value'], ORDERABLE);
   const dir = params.dir === 'asc' ? sql`ASC` : sql`DESC`;
   const limit = params.limit ?? 50;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join } from '../clickhouse/sql';
 import { stuckItemsSql } from '../stuck/stuck-sql';
+import { clockIntervals } from '../clocks/read';
 import { AGING_BUCKETS, stuckRule, type ThresholdOverrides } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import type { StuckSummaryResponse } from '../contracts/stuck';
@@ -24,8 +25,9 @@ const rowSchema = z.object({ rule: z.string(), aging_bucket: z.enum(AGING_BUCKET
 export async function getStuckSummary(store: Store, params: StuckSummaryParams): Promise<StuckSummaryResponse> {
   const now = queryNow(params.now);
   const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds));
+  const intervals = await clockIntervals(store);
   const union = join(
-    rules.map((r) => sql`SELECT rule, aging_bucket, value FROM ${stuckItemsSql(r, { filters: params, now })}`),
+    rules.map((r) => sql`SELECT rule, aging_bucket, value FROM ${stuckItemsSql(r, { filters: params, now }, intervals)}`),
     ' UNION ALL ',
   );
   const rows = await store.query(

@@ -4,19 +4,10 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { intervalsSql } from '../sla/intervals-sql';
-import type { IntervalSpec } from '../sla/interval-spec';
+import { clockIntervals } from '../clocks/read';
+import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
-
-export const UNSTAFFED_SPEC: IntervalSpec = {
-  start_events: ['project.provisioned'],
-  end_events: ['resource.assigned'],
-  match: 'deal',
-  anchor: 'occurred_at',
-  threshold_hours: 48,
-  unit: 'business',
-};
 
 export const unstaffedProjectSchema = z.object({
   entity_key: z.string(),
@@ -33,9 +24,10 @@ export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
 
 export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
+  const intervals = await clockIntervals(store);
   const rows = await store.query(
     sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
-      FROM ${intervalsSql(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0
+      FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0
       ORDER BY value DESC, entity_key LIMIT ${params.limit ?? 50} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num }),
   );

@@ -27,7 +27,21 @@ export interface IntervalOptions {
    * to be late even in calendar time are dropped before any grouping or joining.
    */
   openOnly?: boolean;
+  /**
+   * Where events are read from: by default event_facts and event_refs (every deal). The clock
+   * snapshot's refresh (lib/clocks) passes CTEs holding only the deals it recomputes, and
+   * their IDs (deal_summary is read for those only).
+   */
+  source?: IntervalSource;
 }
+
+export interface IntervalSource {
+  facts: Sql;
+  refs: Sql;
+  deals: readonly string[];
+}
+
+const tablesOf = (o: IntervalOptions) => o.source ?? { facts: sql`event_facts`, refs: sql`event_refs`, deals: null };
 
 // Starts and ends are read from event_facts and event_refs (sql/042, 043): narrow per-event
 // copies of events ordered by type, so each side of a clock is one contiguous range of a
@@ -41,9 +55,10 @@ export interface IntervalOptions {
 
 const dt = (d: Date) => param("DateTime64(3, 'UTC')", d);
 
-/** Start records: correlation_id, entity_key, anchor_at, amount, currency (per record). */
+/** Start records: correlation_id, entity_key, started_at, anchor_at, amount, currency (per record). */
 function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
   const now = dt(o.now);
+  const { facts } = tablesOf(o);
   const anchor =
     spec.anchor === 'period_end'
       ? sql`ifNull(period_end, occurred_at)`
@@ -54,26 +69,26 @@ function starts(spec: IntervalSpec, o: IntervalOptions): Sql {
   const where = sql`type IN ${spec.start_events} AND correlation_id != '' AND occurred_at <= ${now}
     AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)} AND ${open}`;
   if (spec.match === 'deal') {
-    return sql`SELECT correlation_id, argMin(entity_key, occurred_at) AS entity_key, min(${anchor}) AS anchor_at,
-        toFloat64(0) AS amount, '' AS currency
-      FROM (SELECT * FROM event_facts WHERE ${where}) GROUP BY correlation_id`;
+    return sql`SELECT correlation_id, argMin(entity_key, occurred_at) AS entity_key, min(occurred_at) AS started_at,
+        min(${anchor}) AS anchor_at, toFloat64(0) AS amount, '' AS currency
+      FROM (SELECT * FROM ${facts} WHERE ${where}) GROUP BY correlation_id`;
   }
   if (spec.match === 'sync-recovery') {
     // An incident: the failures of one record towards one target up to the next success.
-    return sql`SELECT any(f.correlation_id) AS correlation_id, f.k AS entity_key, min(f.at) AS anchor_at,
+    return sql`SELECT any(f.correlation_id) AS correlation_id, f.k AS entity_key, min(f.occ) AS started_at, min(f.at) AS anchor_at,
         toFloat64(argMax(f.amount, f.at)) AS amount, argMax(f.currency, f.at) AS currency, s.ended_at AS ended_at
-      FROM (SELECT correlation_id, concat(ref1, '>', flow_target) AS k, ${anchor} AS at,
+      FROM (SELECT correlation_id, concat(ref1, '>', flow_target) AS k, occurred_at AS occ, ${anchor} AS at,
               ifNull(amount, 0) AS amount, toString(currency) AS currency
-            FROM event_facts WHERE ${where}) AS f
+            FROM ${facts} WHERE ${where}) AS f
       ASOF LEFT JOIN (SELECT concat(ref1, '>', flow_target) AS k, occurred_at AS at,
               toNullable(occurred_at) AS ended_at
-            FROM event_facts WHERE type IN ${spec.end_events} AND occurred_at <= ${now}) AS s
+            FROM ${facts} WHERE type IN ${spec.end_events} AND occurred_at <= ${now}) AS s
         ON f.k = s.k AND s.at >= f.at
       GROUP BY f.k, s.ended_at`;
   }
-  return sql`SELECT any(correlation_id) AS correlation_id, entity_key, min(${anchor}) AS anchor_at,
+  return sql`SELECT any(correlation_id) AS correlation_id, entity_key, min(occurred_at) AS started_at, min(${anchor}) AS anchor_at,
       toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS amount, argMin(toString(currency), occurred_at) AS currency
-    FROM (SELECT * FROM event_facts WHERE ${where}) GROUP BY entity_key`;
+    FROM (SELECT * FROM ${facts} WHERE ${where}) GROUP BY entity_key`;
 }
 
 function openOnlyConditions(spec: IntervalSpec, anchor: Sql, now: unknown): Sql {
@@ -86,30 +101,31 @@ function openOnlyConditions(spec: IntervalSpec, anchor: Sql, now: unknown): Sql 
 /** When each start record's clock stopped (Nullable), keyed by `k`, plus paid amounts for invoices. */
 function ends(spec: IntervalSpec, o: IntervalOptions): Sql {
   const now = dt(o.now);
+  const { facts, refs } = tablesOf(o);
   if (spec.match === 'deal') {
     return sql`SELECT correlation_id AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
-      FROM event_facts WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
+      FROM ${facts} WHERE type IN ${spec.end_events} AND correlation_id != '' AND occurred_at <= ${now}
         GROUP BY correlation_id`;
   }
   if (spec.match === 'invoice-paid') {
     return sql`SELECT ref AS k, arraySort(x -> x.1, groupArray((occurred_at, toFloat64(ifNull(amount, 0))))) AS pays,
         arraySum(p -> p.2, pays) AS paid
-      FROM event_refs WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
+      FROM ${refs} WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
       GROUP BY ref`;
   }
   return sql`SELECT ref AS k, toNullable(min(occurred_at)) AS ended_at, toFloat64(0) AS paid
-    FROM event_refs WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
+    FROM ${refs} WHERE type IN ${spec.end_events} AND occurred_at <= ${now}
     GROUP BY ref`;
 }
 
-function scopeConditions(scope: IntervalScope | undefined): Sql[] {
+function scopeConditions(scope: IntervalScope | undefined, facts: Sql): Sql[] {
   const c: Sql[] = [];
   if (!scope) return c;
   if (scope.region) c.push(sql`d.region = ${scope.region}`);
   if (scope.billing_model) c.push(sql`d.billing_model = ${scope.billing_model}`);
   if (scope.legal_entity) c.push(sql`d.legal_entity = ${scope.legal_entity}`);
   if (scope.customer_tier) {
-    c.push(sql`s.correlation_id IN (SELECT correlation_id FROM event_facts
+    c.push(sql`s.correlation_id IN (SELECT correlation_id FROM ${facts}
       WHERE type = 'opportunity.won' AND customer_tier = ${scope.customer_tier})`);
   }
   return c;
@@ -140,14 +156,15 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
       : sql`s.amount`;
   const currency = isDeal ? sql`d.deal_currency` : sql`if(s.currency = '', d.deal_currency, s.currency)`;
   const joinEnds = noEnds ? sql`` : sql`LEFT JOIN ends AS e ON e.k = ${isDeal ? sql`s.correlation_id` : sql`s.entity_key`}`;
-  const scope = scopeConditions(o.scope);
+  const src = tablesOf(o);
+  const scope = scopeConditions(o.scope, src.facts);
   return sql`(WITH starts AS MATERIALIZED (${starts(spec, o)}),
       ${noEnds ? sql`` : sql`ends AS (${ends(spec, o)}),`}
       deals AS (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
           max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
           toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value
-        FROM deal_summary GROUP BY correlation_id)
-    SELECT s.correlation_id AS correlation_id, s.entity_key AS entity_key, s.anchor_at AS anchor_at,
+        FROM deal_summary ${src.deals ? sql`WHERE correlation_id IN ${src.deals}` : sql``} GROUP BY correlation_id)
+    SELECT s.correlation_id AS correlation_id, s.entity_key AS entity_key, s.started_at AS started_at, s.anchor_at AS anchor_at,
       ${endedAt} AS ended_at, toUInt8(ended_at IS NULL) AS is_open,
       ${amount} AS amount, ${currency} AS currency, ${toReporting(sql`amount`, sql`currency`)} AS value,
       d.customer AS customer, d.region AS region, d.practice AS practice, d.legal_entity AS legal_entity,

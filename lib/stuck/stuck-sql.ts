@@ -3,14 +3,16 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
+import type { IntervalsFn } from '../clocks/read';
 import type { StuckRule } from './rules';
 
 export function agingBucketSql(lateHours: Sql): Sql {
   return sql`multiIf(${lateHours} <= 720, '1-30', ${lateHours} <= 1440, '31-60', ${lateHours} <= 2160, '61-90', '90+')`;
 }
 
-export function stuckItemsSql(rule: StuckRule, o: IntervalOptions): Sql {
+/** `intervals`: where the clock is read from (clockIntervals(store): the snapshot when built). */
+export function stuckItemsSql(rule: StuckRule, o: IntervalOptions, intervals: IntervalsFn = intervalsSql): Sql {
   return sql`(SELECT concat(${rule.name}, ':', entity_key) AS id, ${rule.name} AS rule, ${rule.owner} AS owner, *,
       ${agingBucketSql(sql`late_hours`)} AS aging_bucket
-    FROM ${intervalsSql(rule, { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
+    FROM ${intervals(rule, { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
 }

@@ -31,12 +31,14 @@ async function jsonBody(req: Request): Promise<unknown> {
 
 export const POST = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
   const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'create', by: principal.name });
+  rt.writer?.clocks.invalidate(); // the policy is read from the events until its clock is built
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'sla_policy.create', target: policy.id, outcome: 'ok', details: policy, ip: clientIp(req) }]);
   return Response.json(policy, { status: 201 });
 });
 
 export const PUT = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
   const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'update', by: principal.name });
+  rt.writer?.clocks.invalidate();
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'sla_policy.update', target: policy.id, outcome: 'ok', details: policy, ip: clientIp(req) }]);
   return policy;
 });

@@ -1,0 +1,100 @@
+// Writing the clocks' snapshot (sql/046): every interval of a clock as intervals-sql.ts
+// defines it, over all events received (`now` far in the future: nothing is cut off; the
+// reader applies its own `now`). Two ways in:
+// - buildClock: one clock over every deal (a new or changed definition, or a store loaded
+//   without the writer), recorded in clock_builds when complete;
+// - refreshDeals: every clock for a set of deals the writer just touched, reading only
+//   those deals' events (events is ordered by correlation_id) through materialized CTEs.
+// Both insert the new rows under a higher version, then delete the older copies (patch
+// parts): a reader may see a deal's intervals twice for the milliseconds in between, never
+// none.
+
+import type { Store } from '../clickhouse/client';
+import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
+import { intervalsSql, type IntervalSource } from '../sla/intervals-sql';
+import { clockDefinition, clockId, type ClockDef } from './registry';
+
+export const OPEN_END = new Date('2200-01-01T00:00:00Z');
+const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
+const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
+const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
+  amount, currency, value, customer, region, practice, legal_entity, billing_model`);
+
+// The columns of event_facts and event_refs (sql/042, 043) computed from events: the
+// refresh reads the touched deals' events directly instead of the type-ordered copies.
+const FACTS_FROM_EVENTS = trustedSql(`type, entity_key, occurred_at, correlation_id, event_id, entity_id, refs, refs[1] AS ref1,
+  amount, currency, status, due_at, period_end, attributes['flow_source'] AS flow_source, attributes['flow_target'] AS flow_target,
+  toUInt16OrZero(attributes['attempt']) AS sync_attempt, attributes['dead_letter'] IN ('true', '1', 'yes') AS sync_dead_letter,
+  trace_id, attributes['customer_tier'] AS customer_tier, attributes['reason'] AS reason`);
+const REFS_FROM_EVENTS = trustedSql(`type, ref, occurred_at, amount, currency, correlation_id, entity_key`);
+
+let lastVersion = 0;
+/** Versions only grow within a process (milliseconds, or one more than the last). */
+export function nextVersion(): number {
+  lastVersion = Math.max(Date.now(), lastVersion + 1);
+  return lastVersion;
+}
+
+function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
+  const iv = intervalsSql({ ...def.spec, threshold_hours: 0 }, { filters: {}, now: OPEN_END, scope: def.scope, source });
+  return sql`SELECT ${clockId(def.spec, def.scope)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
+      ifNull(ended_at, ${FAR_NOW}) AS end_at, if(is_open = 1, 0, elapsed_hours) AS closed_hours,
+      amount, currency, value, customer, region, practice, legal_entity, billing_model
+    FROM ${iv}`;
+}
+
+export interface BuildResult {
+  clock: string;
+  rows: number;
+  seconds: number;
+}
+
+/** Builds one clock over every deal and records the build. */
+export async function buildClock(store: Store, def: ClockDef): Promise<BuildResult> {
+  const started = performance.now();
+  const id = clockId(def.spec, def.scope);
+  const v = nextVersion();
+  await store.command(sql`INSERT INTO clock_intervals (${COLUMNS}) ${rowsSql(def, v)} SETTINGS enable_materialized_cte = 1`);
+  await store.command(sql`DELETE FROM clock_intervals WHERE clock = ${id} AND version < ${v}`, PATCH_DELETE);
+  const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM clock_intervals WHERE clock = ${id}`);
+  const seconds = (performance.now() - started) / 1000;
+  await store.command(sql`INSERT INTO clock_builds (clock, definition, built_at, rows, seconds)
+    VALUES (${id}, ${clockDefinition(def.spec, def.scope)}, now64(3), ${Number(n)}, ${seconds})`);
+  return { clock: id, rows: Number(n), seconds };
+}
+
+/** The ids of the clocks whose build is complete. */
+export async function builtClocks(store: Store): Promise<Set<string>> {
+  const rows = await store.query<{ clock: string }>(sql`SELECT DISTINCT clock FROM clock_builds`);
+  return new Set(rows.map((r) => r.clock));
+}
+
+/** Builds every clock not built yet; returns what it built. */
+export async function buildMissing(store: Store, defs: Map<string, ClockDef>): Promise<BuildResult[]> {
+  const built = await builtClocks(store);
+  const out: BuildResult[] = [];
+  for (const [id, def] of defs) if (!built.has(id)) out.push(await buildClock(store, def));
+  return out;
+}
+
+/** Forgets every build (after events were loaded around the writer): the next buildMissing rebuilds all. */
+export async function forgetBuilds(store: Store): Promise<void> {
+  await store.command(sql`TRUNCATE TABLE clock_builds`);
+}
+
+/** Recomputes every clock's intervals of these deals from their events. */
+export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const v = nextVersion();
+  const source: IntervalSource = { facts: sql`touched_facts`, refs: sql`touched_refs`, deals: ids };
+  const parts = [...defs].map((d) => rowsSql(d, v, source));
+  if (parts.length === 0) return;
+  await store.command(
+    sql`INSERT INTO clock_intervals (${COLUMNS})
+      WITH touched_facts AS MATERIALIZED (SELECT ${FACTS_FROM_EVENTS} FROM events WHERE correlation_id IN ${ids}),
+        touched_refs AS MATERIALIZED (SELECT ${REFS_FROM_EVENTS} FROM events ARRAY JOIN refs AS ref WHERE correlation_id IN ${ids})
+      SELECT * FROM (${join(parts, ' UNION ALL ')})
+      SETTINGS enable_materialized_cte = 1`,
+  );
+  await store.command(sql`DELETE FROM clock_intervals WHERE correlation_id IN ${ids} AND version < ${v}`, PATCH_DELETE);
+}

@@ -1,0 +1,104 @@
+// The clocks' snapshot against its definition: after the hand-built book is ingested through
+// the writer, and after merges and splits move events between deals, every clock read from
+// the snapshot equals the same clock computed from the events (intervalsSql), at the fixture's
+// `now`, a month later (open intervals age, ends after `now` count as open), with filters,
+// and for the stuck queues' open-only reading. A saved SLA policy is built on its own.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { sql, type Sql } from '../clickhouse/sql';
+import { openTempStore } from '../testing/temp-store';
+import { loadFixture } from '../testing/load-fixture';
+import { FIXTURE_NOW } from '../testing/q2c-fixture';
+import { IngestWriter } from '../ingest/writer';
+import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
+import type { IntervalSpec } from '../sla/interval-spec';
+import { saveSlaPolicy } from '../queries/save-sla-policy';
+import { allClocks, clockId } from './registry';
+import { builtClocks } from './build';
+import { snapshotIntervalsSql } from './read';
+
+let store: Store;
+let writer: IngestWriter;
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+  await loadFixture(store);
+  writer = await IngestWriter.open(store);
+  await writer.settled();
+});
+afterAll(async () => {
+  writer?.clocks.close();
+  await store?.close();
+});
+
+async function rows(iv: Sql, where: Sql): Promise<string[]> {
+  const r = await store.query<{ row: string }>(
+    sql`SELECT concat_ws('|', correlation_id, entity_key, toString(anchor_at), ifNull(toString(ended_at), 'open'), toString(is_open),
+        toString(round(amount, 2)), currency, toString(round(value, 2)), customer, region, legal_entity,
+        toString(round(elapsed_hours, 4)), toString(round(late_hours, 4))) AS row
+      FROM ${iv} WHERE ${where} ORDER BY row SETTINGS enable_materialized_cte = 1`,
+  );
+  return r.map((x) => x.row);
+}
+
+async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> = {}): Promise<number> {
+  const clocks = await allClocks(store);
+  const built = await builtClocks(store);
+  let compared = 0;
+  for (const [id, def] of clocks) {
+    expect(built.has(id), `clock ${id} built`).toBe(true);
+    const spec: IntervalSpec = { ...def.spec, threshold_hours: 24 };
+    const o: IntervalOptions = { filters: {}, now, scope: def.scope, ...extra };
+    // open-only (the stuck queues) may leave out intervals that cannot be stuck: compare the stuck ones
+    const where = o.openOnly ? sql`is_open = 1 AND late_hours > 0` : sql`1`;
+    const live = await rows(intervalsSql(spec, o), where);
+    expect(await rows(snapshotIntervalsSql(spec, o), where), JSON.stringify(def.spec)).toEqual(live);
+    compared += live.length;
+  }
+  return compared;
+}
+
+const MONTH_LATER = new Date(FIXTURE_NOW.getTime() + 30 * 86_400_000);
+
+describe('clock snapshot', () => {
+  it('equals every clock computed from the events, at the fixture now and a month later', async () => {
+    expect(await expectSnapshotMatches(FIXTURE_NOW)).toBeGreaterThan(40);
+    expect(await expectSnapshotMatches(MONTH_LATER)).toBeGreaterThan(40);
+  });
+
+  it('equals them with filters and in the stuck queues\' open-only reading', async () => {
+    expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { region: 'EMEA' } })).toBeGreaterThan(5);
+    expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { customer: 'Globex', from: '2026-03-01', to: '2026-03-31' } })).toBeGreaterThan(3);
+    expect(await expectSnapshotMatches(MONTH_LATER, { openOnly: true })).toBeGreaterThan(3);
+  });
+
+  it('follows merges and splits', async () => {
+    await writer.merge('crm:opportunity:OPP-B', 'crm:opportunity:OPP-A', 'alice', 'one deal in two CRMs');
+    await writer.settled();
+    const merged = await store.query<{ n: string }>(
+      sql`SELECT count() AS n FROM clock_intervals WHERE correlation_id = 'crm:opportunity:OPP-B'`,
+    );
+    expect(Number(merged[0].n)).toBe(0);
+    await expectSnapshotMatches(MONTH_LATER);
+    await writer.split('crm:opportunity:OPP-B', 'crm:opportunity:OPP-A', 'bob', 'not the same deal');
+    await writer.settled();
+    await expectSnapshotMatches(MONTH_LATER);
+  });
+
+  it('builds the clock of a saved SLA policy, and keeps it current', async () => {
+    const input = {
+      name: 'EMEA milestones billed in 3 days', start_events: ['milestone.completed'], end_events: ['invoice.issued'],
+      match: 'record', anchor: 'occurred_at', threshold_hours: 72, unit: 'business', severity: 'high',
+      scope: { region: 'EMEA' }, enabled: true,
+    };
+    const p = await saveSlaPolicy(store, { input, mode: 'create', by: 'test' });
+    const id = clockId(p, p.scope);
+    expect((await builtClocks(store)).has(id)).toBe(false);
+    writer.clocks.invalidate();
+    await writer.settled();
+    expect((await builtClocks(store)).has(id)).toBe(true);
+    const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM clock_intervals WHERE clock = ${id}`);
+    expect(Number(n)).toBeGreaterThan(0);
+    await expectSnapshotMatches(MONTH_LATER);
+  });
+});

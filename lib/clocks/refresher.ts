@@ -1,0 +1,129 @@
+// Keeps the clocks' snapshot current behind the ingest writer: the writer marks the deals
+// each stored batch (and each move) touched; one round at a time, after a short pause that
+// lets concurrent batches coalesce, every clock is recomputed for those deals. At start it
+// builds the clocks that are missing (new definitions, a new store) and recomputes the deals
+// written in the last 15 minutes (a crash may have cut a round short). A failed round puts
+// its deals back and is retried; clocks keep being read from the events directly (exact,
+// slower) until their build is complete, so a lagging snapshot is never a wrong one for
+// long: settled() waits for it.
+
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { metrics } from '../observability/metrics';
+import { allClocks, type ClockDef } from './registry';
+import { buildMissing, refreshDeals } from './build';
+
+/** Deals per round (an array parameter of the statement). */
+const ROUND_LIMIT = 5_000;
+/** Clock definitions (static + enabled SLA policies) are re-read at most this often. */
+const DEFS_TTL_MS = 10_000;
+const MAX_FAILURES = 5;
+
+export class ClockRefresher {
+  private dirty = new Set<string>();
+  private running: Promise<void> | null = null;
+  private defs: { at: number; map: Map<string, ClockDef> } | null = null;
+  private checkBuilds = true;
+  private closed = false;
+  private failures = 0;
+  /** Wall-clock time of the last completed round (for the lag metric). */
+  lastRoundAt = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly pauseMs = 100,
+  ) {}
+
+  /** Builds missing clocks and recomputes recently written deals, in the background. */
+  start(): void {
+    this.checkBuilds = true;
+    this.recentDeals().then(
+      (ids) => this.markDirty(ids),
+      (err) => console.error(`[clocks] reading recently written deals failed: ${String(err)}`),
+    );
+    this.kick();
+  }
+
+  markDirty(ids: Iterable<string>): void {
+    if (this.closed) return;
+    for (const id of ids) if (id) this.dirty.add(id);
+    if (this.dirty.size > 0) this.kick();
+  }
+
+  /** A definition changed (an SLA policy was saved): re-read them and build what is new. */
+  invalidate(): void {
+    this.defs = null;
+    this.checkBuilds = true;
+    this.kick();
+  }
+
+  /** Resolves once no round is due or running (a round that keeps failing is given up on). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.dirty.clear();
+  }
+
+  private kick(): void {
+    if (this.running || this.closed) return;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async definitions(): Promise<Map<string, ClockDef>> {
+    if (!this.defs || Date.now() - this.defs.at > DEFS_TTL_MS) {
+      const map = await allClocks(this.store);
+      // a policy saved by another process: its clock is built at the next turn
+      if (this.defs && [...map.keys()].some((id) => !this.defs!.map.has(id))) this.checkBuilds = true;
+      this.defs = { at: Date.now(), map };
+    }
+    return this.defs.map;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed && (this.checkBuilds || this.dirty.size > 0)) {
+      let ids: string[] = [];
+      try {
+        if (this.checkBuilds) {
+          this.checkBuilds = false;
+          const built = await buildMissing(this.store, await this.definitions());
+          for (const b of built) metrics().clockBuildSeconds.observe(b.seconds);
+          continue;
+        }
+        await sleep(this.pauseMs);
+        ids = [...this.dirty].slice(0, ROUND_LIMIT);
+        for (const id of ids) this.dirty.delete(id);
+        const started = performance.now();
+        await refreshDeals(this.store, (await this.definitions()).values(), ids);
+        metrics().clockRefreshSeconds.observe((performance.now() - started) / 1000);
+        this.lastRoundAt = Date.now();
+        this.failures = 0;
+      } catch (err) {
+        for (const id of ids) this.dirty.add(id);
+        if (++this.failures >= MAX_FAILURES) {
+          console.error(`[clocks] refresh keeps failing, given up until the next write: ${String(err)}`);
+          this.failures = 0;
+          return;
+        }
+        console.error(`[clocks] refresh failed (retrying): ${String(err)}`);
+        await sleep(200 * this.failures);
+      }
+    }
+  }
+
+  private async recentDeals(): Promise<string[]> {
+    const rows = await this.store.query<{ correlation_id: string }>(
+      sql`SELECT DISTINCT correlation_id FROM events
+        WHERE received_at >= (SELECT max(received_at) FROM events) - INTERVAL 15 MINUTE AND correlation_id != ''`,
+    );
+    return rows.map((r) => r.correlation_id);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}

@@ -1,0 +1,69 @@
+// Every clock the product measures, by definition: the stuck rules, the KPI clocks, the
+// unstaffed-projects clock and each enabled SLA policy. A clock's id is a hash of what its
+// intervals depend on (events, match, anchor, unit, scope, and the calendars and exchange
+// rates that business hours and values are computed with), not of its threshold: lateness
+// is computed when the snapshot is read, so a threshold change needs no rebuild.
+
+import crypto from 'node:crypto';
+import type { Store } from '../clickhouse/client';
+import type { IntervalSpec } from '../sla/interval-spec';
+import type { IntervalScope } from '../sla/intervals-sql';
+import { CALENDARS } from '../sla/calendars';
+import { FX_RATES } from '../money/rates';
+import { STUCK_RULES } from '../stuck/rules';
+import { KPIS } from '../kpis/definitions';
+import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
+import { getSlaPolicies } from '../queries/get-sla-policies';
+
+/** Bump when intervals-sql.ts or the snapshot's columns change meaning: every clock is rebuilt. */
+const DEFINITION_VERSION = 1;
+
+export type ClockSpec = Omit<IntervalSpec, 'threshold_hours'>;
+export interface ClockDef {
+  spec: ClockSpec;
+  scope?: IntervalScope;
+}
+
+const ENVIRONMENT = JSON.stringify({ v: DEFINITION_VERSION, calendars: CALENDARS, rates: FX_RATES });
+
+/** The definition a clock id is the hash of (also stored with its build, for the record). */
+export function clockDefinition(spec: ClockSpec, scope?: IntervalScope): string {
+  const s = scope ?? {};
+  return JSON.stringify({
+    start: [...spec.start_events].sort(),
+    end: [...spec.end_events].sort(),
+    match: spec.match,
+    anchor: spec.anchor,
+    unit: spec.unit,
+    scope: {
+      region: s.region || '',
+      billing_model: s.billing_model || '',
+      legal_entity: s.legal_entity || '',
+      customer_tier: s.customer_tier || '',
+    },
+  });
+}
+
+export function clockId(spec: ClockSpec, scope?: IntervalScope): string {
+  return crypto.createHash('sha256').update(ENVIRONMENT).update(clockDefinition(spec, scope)).digest('hex').slice(0, 16);
+}
+
+/** The clocks that are part of the product (not configurable). */
+export function staticClocks(): ClockDef[] {
+  const defs: ClockDef[] = Object.values(STUCK_RULES).map((r) => ({ spec: r }));
+  for (const k of KPIS) if (k.clock) defs.push({ spec: k.clock });
+  defs.push({ spec: UNSTAFFED_SPEC });
+  return defs;
+}
+
+/** Static clocks and the enabled SLA policies' clocks, each id once. */
+export async function allClocks(store: Store): Promise<Map<string, ClockDef>> {
+  const out = new Map<string, ClockDef>();
+  const add = (d: ClockDef) => {
+    const id = clockId(d.spec, d.scope);
+    if (!out.has(id)) out.set(id, d);
+  };
+  staticClocks().forEach(add);
+  for (const p of await getSlaPolicies(store, { enabledOnly: true })) add({ spec: p, scope: p.scope });
+  return out;
+}
