@@ -12,6 +12,8 @@ export interface PipelineRun {
   /** With NATS: the 202 means durable in JetStream; rows reach ClickHouse a little later. */
   insertedSeconds: number;
   insertedRate: number;
+  /** Until the clock snapshot has caught up with every deal the run touched. */
+  clocksRate: number;
   accepted: number;
   duplicates: number;
   rejected: number;
@@ -61,7 +63,13 @@ export async function postAll(app: AppServer, bodies: string[], events: number, 
     await new Promise((r) => setTimeout(r, 20));
   }
   const insertedSeconds = (performance.now() - started) / 1000;
-  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, ...totals };
+  // The clocks' snapshot (stuck queues, SLA, KPIs) caught up: no deal waiting to be recomputed.
+  while ((await metric(app, 'cashtrace_clock_pending_deals')) > 0) {
+    if (Date.now() > deadline) throw new Error('the clock snapshot did not catch up within 5 minutes');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const clocksSeconds = (performance.now() - started) / 1000;
+  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, clocksRate: events / clocksSeconds, ...totals };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -119,7 +119,7 @@ export class IngestWriter {
     /** Where committed IDs are looked up: a second connection does not wait for the inserts. */
     private readonly lookups: Store,
   ) {
-    this.clocks = new ClockRefresher(store);
+    this.clocks = new ClockRefresher(lookups);
   }
 
   get stitcher(): Stitcher {

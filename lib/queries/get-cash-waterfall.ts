@@ -28,54 +28,51 @@ function cohort(p: Params): Sql {
         AND min(contract_signed_at) <= ${p.now})`;
 }
 
-export async function getCashWaterfall(store: Store, p: Params) {
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+const figuresSchema = z.object({
+  currency: z.string().nullable(), region: z.string().nullable(), practice: z.string().nullable(),
+  legal_entity: z.string().nullable(), customer: z.string().nullable(), billing_model: z.string().nullable(),
+  deals: num, a_booked: num, a_provisioned: num, a_delivered: num, a_invoiced: num, a_collected: num,
+  r_booked: num, r_provisioned: num, r_delivered: num, r_invoiced: num, r_collected: num, q2c: num.nullable(),
+});
+
+type Breakdown = { value: string; deals: number; booked: number; invoiced: number; collected: number; quote_to_cash_p50: number | null };
+
+/**
+ * The waterfall (per currency, and in total in the reporting currency) and the breakdowns per
+ * dimension value (top 12 by booked money: deals, booked, invoiced, collected, quote-to-cash
+ * p50 in days), from one pass over the cohort.
+ */
+export async function getCohortFigures(store: Store, p: Params) {
   const rows = await store.query(
-    sql`SELECT currency, sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
+    sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
+        sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
         sum(invoiced) AS a_invoiced, sum(collected) AS a_collected,
         sum(${toReporting(sql`booked`, sql`currency`)}) AS r_booked, sum(${toReporting(sql`provisioned`, sql`currency`)}) AS r_provisioned,
         sum(${toReporting(sql`delivered`, sql`currency`)}) AS r_delivered, sum(${toReporting(sql`invoiced`, sql`currency`)}) AS r_invoiced,
-        sum(${toReporting(sql`collected`, sql`currency`)}) AS r_collected
-      FROM ${cohort(p)} GROUP BY currency ORDER BY currency`,
-    z.object({
-      currency: z.string(), a_booked: num, a_provisioned: num, a_delivered: num, a_invoiced: num, a_collected: num,
-      r_booked: num, r_provisioned: num, r_delivered: num, r_invoiced: num, r_collected: num,
-    }),
-  );
-  const r2 = (v: number) => Math.round(v * 100) / 100;
-  const total = WATERFALL_STAGES.map((stage) => ({ stage, value: r2(rows.reduce((s, r) => s + r[`r_${stage}`], 0)) }));
-  const byCurrency = rows.flatMap((r) => WATERFALL_STAGES.map((stage) => ({ currency: r.currency, stage, amount: r2(r[`a_${stage}`]) })));
-  return { total, byCurrency };
-}
-
-const breakdownSchema = z.object({
-  region: z.string().nullable(), practice: z.string().nullable(), legal_entity: z.string().nullable(),
-  customer: z.string().nullable(), billing_model: z.string().nullable(),
-  deals: num, r_booked: num, r_invoiced: num, r_collected: num, q2c: num.nullable(),
-});
-
-/** Per dimension value (top 12 by booked money): deals, booked, invoiced, collected, quote-to-cash p50 (days). */
-export async function getBreakdowns(store: Store, p: Params) {
-  const rows = await store.query(
-    sql`SELECT region, practice, legal_entity, customer, billing_model, count() AS deals,
-        round(sum(${toReporting(sql`booked`, sql`currency`)}), 2) AS r_booked,
-        round(sum(${toReporting(sql`invoiced`, sql`currency`)}), 2) AS r_invoiced,
-        round(sum(${toReporting(sql`collected`, sql`currency`)}), 2) AS r_collected,
+        sum(${toReporting(sql`collected`, sql`currency`)}) AS r_collected,
         quantileExactIf(0.5)(q2c_days, q2c_days IS NOT NULL) AS q2c
       FROM ${cohort(p)}
-      GROUP BY GROUPING SETS ((region), (practice), (legal_entity), (customer), (billing_model))
+      GROUP BY GROUPING SETS ((currency), (region), (practice), (legal_entity), (customer), (billing_model))
       SETTINGS group_by_use_nulls = 1`,
-    breakdownSchema,
+    figuresSchema,
   );
-  const out = {} as Record<Dimension, { value: string; deals: number; booked: number; invoiced: number; collected: number; quote_to_cash_p50: number | null }[]>;
+  const perCurrency = rows.filter((r) => r.currency !== null).sort((a, b) => a.currency!.localeCompare(b.currency!));
+  const waterfall = {
+    total: WATERFALL_STAGES.map((stage) => ({ stage, value: r2(perCurrency.reduce((s, r) => s + r[`r_${stage}`], 0)) })),
+    byCurrency: perCurrency.flatMap((r) => WATERFALL_STAGES.map((stage) => ({ currency: r.currency!, stage, amount: r2(r[`a_${stage}`]) }))),
+  };
+  const breakdowns = {} as Record<Dimension, Breakdown[]>;
   for (const d of DIMENSIONS) {
-    out[d] = rows
+    breakdowns[d] = rows
       .filter((r) => r[d] !== null)
       .map((r) => ({
-        value: r[d]!, deals: r.deals, booked: r.r_booked, invoiced: r.r_invoiced, collected: r.r_collected,
+        value: r[d]!, deals: r.deals, booked: r2(r.r_booked), invoiced: r2(r.r_invoiced), collected: r2(r.r_collected),
         quote_to_cash_p50: r.q2c === null || !Number.isFinite(r.q2c) ? null : Math.round(r.q2c * 100) / 100,
       }))
       .sort((a, b) => b.booked - a.booked || a.value.localeCompare(b.value))
       .slice(0, 12);
   }
-  return out;
+  return { waterfall, breakdowns };
 }

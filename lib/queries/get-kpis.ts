@@ -13,11 +13,13 @@ import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { kpiWindow, type KpiWindow } from './kpi-window';
-import { getCashWaterfall, getBreakdowns } from './get-cash-waterfall';
+import { getCohortFigures } from './get-cash-waterfall';
 
 export type KpisParams = Filters & { now?: string | Date };
 
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
+/** Quantiles are computed for durations only (shares are means of 0/1 values). */
+const DURATION_KPIS = KPIS.filter((k) => k.unit !== 'share').map((k) => k.id);
 /** An invoice with one of these (on itself or referring to it) counts as an exception. */
 const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 
@@ -77,18 +79,17 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   const w = kpiWindow(params, now);
   const intervals = await clockIntervals(store);
   const bucketExpr = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
-  const [agg, dso, waterfall, breakdowns] = await Promise.all([
+  const [agg, dso, { waterfall, breakdowns }] = await Promise.all([
     store.query(
       sql`SELECT kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucketExpr}, NULL) AS bucket,
-          count() AS n, quantileExact(0.5)(v) AS p50, quantileExact(0.9)(v) AS p90, avg(v) AS mean
+          count() AS n, quantilesExactIf(0.5, 0.9)(v, kpi IN ${DURATION_KPIS}) AS q, q[1] AS p50, q[2] AS p90, avg(v) AS mean
         FROM (${measurements(w, params, now, intervals)})
         GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     getDso(store, w, params, now),
-    getCashWaterfall(store, { ...params, from: w.from, to: w.to, now }),
-    getBreakdowns(store, { ...params, from: w.from, to: w.to, now }),
+    getCohortFigures(store, { ...params, from: w.from, to: w.to, now }),
   ]);
   const kpis: Kpi[] = KPIS.map((k) => {
     let cur: { value: number | null; p50: number | null; p90: number | null; n: number };
