@@ -12,13 +12,15 @@
 import type { Store } from '../clickhouse/client';
 import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
 import { intervalsSql, type IntervalSource } from '../sla/intervals-sql';
-import { clockDefinition, clockId, type ClockDef } from './registry';
+import { defId, definitionOf, type ClockDef } from './registry';
+import { findingSql } from './findings';
+import { toReporting } from '../money/rates';
 
 export const OPEN_END = new Date('2200-01-01T00:00:00Z');
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
 const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
-  amount, currency, value, customer, region, practice, legal_entity, billing_model`);
+  amount, currency, value, customer, region, practice, legal_entity, billing_model, detail`);
 
 // The columns of event_facts and event_refs (sql/042, 043) computed from events: the
 // refresh reads the touched deals' events directly instead of the type-ordered copies.
@@ -36,10 +38,23 @@ export function nextVersion(): number {
 }
 
 function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
+  if ('finding' in def) {
+    const facts = source?.facts ?? sql`event_facts`;
+    const f = findingSql(def.finding, { facts, where: sql`correlation_id != ''`, now: sql`${FAR_NOW}` });
+    return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
+        f.at AS started_at, f.at AS anchor_at, ${FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
+        f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
+        d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail
+      FROM (${f}) AS f
+      INNER JOIN (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
+          max(legal_entity) AS legal_entity, max(billing_model) AS billing_model
+        FROM deal_summary ${source ? sql`WHERE correlation_id IN ${source.deals}` : sql``} GROUP BY correlation_id) AS d
+        ON d.correlation_id = f.correlation_id`;
+  }
   const iv = intervalsSql({ ...def.spec, threshold_hours: 0 }, { filters: {}, now: OPEN_END, scope: def.scope, source });
-  return sql`SELECT ${clockId(def.spec, def.scope)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
+  return sql`SELECT ${defId(def)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
       ifNull(ended_at, ${FAR_NOW}) AS end_at, if(is_open = 1, 0, elapsed_hours) AS closed_hours,
-      amount, currency, value, customer, region, practice, legal_entity, billing_model
+      amount, currency, value, customer, region, practice, legal_entity, billing_model, '' AS detail
     FROM ${iv}`;
 }
 
@@ -52,14 +67,14 @@ export interface BuildResult {
 /** Builds one clock over every deal and records the build. */
 export async function buildClock(store: Store, def: ClockDef): Promise<BuildResult> {
   const started = performance.now();
-  const id = clockId(def.spec, def.scope);
+  const id = defId(def);
   const v = nextVersion();
   await store.command(sql`INSERT INTO clock_intervals (${COLUMNS}) ${rowsSql(def, v)} SETTINGS enable_materialized_cte = 1`);
   await store.command(sql`DELETE FROM clock_intervals WHERE clock = ${id} AND version < ${v}`, PATCH_DELETE);
   const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM clock_intervals WHERE clock = ${id}`);
   const seconds = (performance.now() - started) / 1000;
   await store.command(sql`INSERT INTO clock_builds (clock, definition, built_at, rows, seconds)
-    VALUES (${id}, ${clockDefinition(def.spec, def.scope)}, now64(3), ${Number(n)}, ${seconds})`);
+    VALUES (${id}, ${definitionOf(def)}, now64(3), ${Number(n)}, ${seconds})`);
   return { clock: id, rows: Number(n), seconds };
 }
 

@@ -16,7 +16,7 @@ import type { IntervalSpec } from '../sla/interval-spec';
 import { saveSlaPolicy } from '../queries/save-sla-policy';
 import { allClocks, clockId } from './registry';
 import { builtClocks } from './build';
-import { snapshotIntervalsSql } from './read';
+import { clockReader, snapshotIntervalsSql } from './read';
 
 let store: Store;
 let writer: IngestWriter;
@@ -43,10 +43,24 @@ async function rows(iv: Sql, where: Sql): Promise<string[]> {
 
 async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> = {}): Promise<number> {
   const clocks = await allClocks(store);
+  const snapshot = await clockReader(store);
+  const read = await clockReader(store, { live: true });
   const built = await builtClocks(store);
   let compared = 0;
   for (const [id, def] of clocks) {
     expect(built.has(id), `clock ${id} built`).toBe(true);
+    if ('finding' in def) {
+      if (extra.openOnly) continue;
+      const o = { filters: extra.filters ?? {}, now };
+      const f = (iv: Sql) => store.query<{ row: string }>(
+        sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(round(amount, 2)), currency, detail, customer) AS row
+          FROM ${iv} ORDER BY row`,
+      );
+      const live = await f(read.findings(def.finding, o));
+      expect(await f(snapshot.findings(def.finding, o)), def.finding).toEqual(live);
+      compared += live.length;
+      continue;
+    }
     const spec: IntervalSpec = { ...def.spec, threshold_hours: 24 };
     const o: IntervalOptions = { filters: {}, now, scope: def.scope, ...extra };
     // open-only (the stuck queues) may leave out intervals that cannot be stuck: compare the stuck ones

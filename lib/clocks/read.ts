@@ -9,9 +9,10 @@ import { sql, param, type Sql } from '../clickhouse/sql';
 import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
 import { holidaysFor, elapsedHours } from '../sla/business-time';
-import { dimensionWhere, timeWindow } from '../queries/filters';
-import { clockId } from './registry';
+import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
+import { clockId, defId } from './registry';
 import { builtClocks } from './build';
+import { findingSql, type FindingKind } from './findings';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
 
@@ -30,8 +31,37 @@ export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sq
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
 }
 
-/** A function giving each clock's intervals from the snapshot when it is built, else from the events. */
+/** correlation_id, entity_key, at, amount, currency, detail, customer of the findings of one kind. */
+export type FindingsFn = (kind: FindingKind, o: { filters: Filters; now: Date }) => Sql;
+
+function snapshotFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
+  const now = param("DateTime64(3, 'UTC')", o.now);
+  return sql`(SELECT correlation_id, entity_key, started_at AS at, amount, currency, detail, customer FROM clock_intervals
+    WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now}
+      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
+}
+
+function liveFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
+  const now = sql`${param("DateTime64(3, 'UTC')", o.now)}`;
+  const where = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
+  return sql`(SELECT f.*, ifNull(dd.cust, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, where, now })}) AS f
+    LEFT JOIN (SELECT correlation_id AS dcid, max(customer) AS cust FROM deal_summary GROUP BY correlation_id) AS dd
+      ON dd.dcid = f.correlation_id)`;
+}
+
+/**
+ * Where each clock and finding is read from: the snapshot when its build is complete, else
+ * the events (exact, slower). `live`: always the events (tests compare the two).
+ */
+export async function clockReader(store: Store, o: { live?: boolean } = {}): Promise<{ intervals: IntervalsFn; findings: FindingsFn }> {
+  const built = o.live ? new Set<string>() : await builtClocks(store);
+  return {
+    intervals: (spec, o) => (built.has(clockId(spec, o.scope)) ? snapshotIntervalsSql(spec, o) : intervalsSql(spec, o)),
+    findings: (kind, o) => (built.has(defId({ finding: kind })) ? snapshotFindingsSql(kind, o) : liveFindingsSql(kind, o)),
+  };
+}
+
+/** Each clock's intervals from the snapshot when it is built, else from the events. */
 export async function clockIntervals(store: Store): Promise<IntervalsFn> {
-  const built = await builtClocks(store);
-  return (spec, o) => (built.has(clockId(spec, o.scope)) ? snapshotIntervalsSql(spec, o) : intervalsSql(spec, o));
+  return (await clockReader(store)).intervals;
 }

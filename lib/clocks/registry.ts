@@ -14,15 +14,18 @@ import { STUCK_RULES } from '../stuck/rules';
 import { KPIS } from '../kpis/definitions';
 import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { getSlaPolicies } from '../queries/get-sla-policies';
+import { FINDINGS, type FindingKind } from './findings';
 
 /** Bump when intervals-sql.ts or the snapshot's columns change meaning: every clock is rebuilt. */
 const DEFINITION_VERSION = 1;
 
 export type ClockSpec = Omit<IntervalSpec, 'threshold_hours'>;
-export interface ClockDef {
+export interface IntervalClock {
   spec: ClockSpec;
   scope?: IntervalScope;
 }
+/** What the snapshot keeps: the intervals of a clock, or the findings of one kind (findings.ts). */
+export type ClockDef = IntervalClock | { finding: FindingKind };
 
 const ENVIRONMENT = JSON.stringify({ v: DEFINITION_VERSION, calendars: CALENDARS, rates: FX_RATES });
 
@@ -45,7 +48,17 @@ export function clockDefinition(spec: ClockSpec, scope?: IntervalScope): string 
 }
 
 export function clockId(spec: ClockSpec, scope?: IntervalScope): string {
-  return crypto.createHash('sha256').update(ENVIRONMENT).update(clockDefinition(spec, scope)).digest('hex').slice(0, 16);
+  return hashId(clockDefinition(spec, scope));
+}
+
+const hashId = (definition: string) => crypto.createHash('sha256').update(ENVIRONMENT).update(definition).digest('hex').slice(0, 16);
+
+export function definitionOf(d: ClockDef): string {
+  return 'finding' in d ? JSON.stringify({ finding: d.finding }) : clockDefinition(d.spec, d.scope);
+}
+
+export function defId(d: ClockDef): string {
+  return hashId(definitionOf(d));
 }
 
 /** The clocks that are part of the product (not configurable). */
@@ -53,6 +66,7 @@ export function staticClocks(): ClockDef[] {
   const defs: ClockDef[] = Object.values(STUCK_RULES).map((r) => ({ spec: r }));
   for (const k of KPIS) if (k.clock) defs.push({ spec: k.clock });
   defs.push({ spec: UNSTAFFED_SPEC });
+  for (const finding of FINDINGS) defs.push({ finding });
   return defs;
 }
 
@@ -60,7 +74,7 @@ export function staticClocks(): ClockDef[] {
 export async function allClocks(store: Store): Promise<Map<string, ClockDef>> {
   const out = new Map<string, ClockDef>();
   const add = (d: ClockDef) => {
-    const id = clockId(d.spec, d.scope);
+    const id = defId(d);
     if (!out.has(id)) out.set(id, d);
   };
   staticClocks().forEach(add);

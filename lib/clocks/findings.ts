@@ -1,0 +1,48 @@
+// Leakage findings that are not clocks (DOMAIN.md §7): invoices whose amount differs from
+// the delivery they bill, and credit memos caused by integration failures. Like clocks they
+// are per deal (an invoice and the milestones it bills are stitched into one deal), so the
+// snapshot keeps them too (rows of clock_intervals under the finding's id, with `detail`),
+// refreshed with the deals the writer touched. This file is their one definition: the
+// snapshot is built from it, and leakage reads it directly until the snapshot is built.
+
+import { sql, type Sql } from '../clickhouse/sql';
+
+export const FINDINGS = ['invoice_mismatch', 'integration_credits'] as const;
+export type FindingKind = (typeof FINDINGS)[number];
+
+export interface FindingSource {
+  /** event_facts, or the touched deals' events shaped like it. */
+  facts: Sql;
+  /** Condition on the start events (invoices, credit memos): deal, time window, `now`. */
+  where: Sql;
+  /** Upper bound on the events they are compared with. */
+  now: Sql;
+}
+
+/** correlation_id, entity_key, at, amount, currency, detail of every finding of one kind. */
+export function findingSql(kind: FindingKind, s: FindingSource): Sql {
+  if (kind === 'invoice_mismatch') {
+    // invoices whose total differs from the delivery (milestones, timesheets) they bill
+    return sql`SELECT inv_cid AS correlation_id, inv_key AS entity_key, inv_at AS at,
+        abs(expected - inv_amount) AS amount, inv_currency AS currency,
+        concat('invoiced ', toString(inv_amount), ', delivered ', toString(expected)) AS detail
+      FROM (
+        SELECT i.inv_key, any(i.inv_cid) AS inv_cid, any(i.inv_at) AS inv_at, any(i.inv_amount) AS inv_amount,
+          any(i.inv_currency) AS inv_currency, sum(dv.d_amount) AS expected, count() AS matched, any(i.n_refs) AS n_refs
+        FROM (SELECT entity_key AS inv_key, correlation_id AS inv_cid, occurred_at AS inv_at, toFloat64(ifNull(amount, 0)) AS inv_amount,
+                toString(currency) AS inv_currency, arrayFilter(r -> startsWith(r, 'psa:milestone:') OR startsWith(r, 'psa:timesheet:'), refs) AS drefs,
+                length(drefs) AS n_refs
+              FROM ${s.facts} WHERE type = 'invoice.issued' AND ${s.where}) AS i
+        ARRAY JOIN i.drefs AS dref
+        INNER JOIN (SELECT entity_key AS d_key, toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS d_amount FROM ${s.facts}
+              WHERE type IN ('milestone.completed', 'time.approved') AND occurred_at <= ${s.now} GROUP BY entity_key) AS dv ON dv.d_key = dref
+        GROUP BY i.inv_key)
+      WHERE matched = n_refs AND round(expected, 2) != round(inv_amount, 2)`;
+  }
+  // credit memos that trace back to an integration failure (reason, or a failed sync of the invoice)
+  return sql`SELECT correlation_id, entity_key, occurred_at AS at, toFloat64(ifNull(amount, 0)) AS amount,
+      toString(currency) AS currency, concat('credit on ', ref1, ' (', toString(reason), ')') AS detail
+    FROM ${s.facts} WHERE type = 'credit_memo.issued' AND ${s.where}
+      AND (reason = 'integration_error'
+        OR ref1 IN (SELECT ref1 FROM ${s.facts} WHERE type = 'sync.failed' AND occurred_at <= ${s.now}))`;
+}
