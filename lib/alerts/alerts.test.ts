@@ -18,6 +18,7 @@ import { evaluateAlerts } from './evaluator';
 
 let store: Store;
 let rt: Runtime;
+let writer: IngestWriter;
 let server: http.Server;
 let base = '';
 const received: { path: string; delivery: string; body: Record<string, unknown> }[] = [];
@@ -27,7 +28,7 @@ const FAST = { attempts: 4, baseMs: 30, timeoutMs: 2000 };
 
 beforeAll(async () => {
   ({ store } = await openTempStore());
-  const writer = await IngestWriter.open(store);
+  writer = await IngestWriter.open(store);
   const bus = createInProcessBus(async (events) => {
     const r = await writer.write(events);
     return { duplicateFlags: r.stored.map((x) => !x) };
@@ -149,6 +150,7 @@ describe('alerts', () => {
       ],
       { collector: 'test' },
     );
+    await writer.settled(); // the views' queries read the clock snapshot, refreshed behind the writer
     const count = await createAlertRule(store, { name: 'Uninvoiced milestones', kind: 'stuck_count', params: { threshold: 1, rule: 'milestone-not-invoiced', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
     const money = await createAlertRule(store, { name: 'Too much unbilled', kind: 'stuck_amount', params: { threshold: 1_000_000, rule: 'milestone-not-invoiced', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
     const sla = await createAlertRule(store, { name: 'SLA', kind: 'sla_breaches', params: { threshold: 1, window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');

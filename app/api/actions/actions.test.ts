@@ -51,6 +51,7 @@ beforeAll(async () => {
   const { ingestEvents } = await import('@/lib/ingest/pipeline');
   const r = await ingestEvents(rt, dealEvents(), { collector: 'test' });
   expect(r.accepted).toBe(7);
+  await rt.writer!.settled(); // the stuck queues read the clock snapshot, refreshed behind the writer
   // The demo systems, with scripted answers: billing refuses, everything else succeeds.
   const { startSimulatedConnectors } = await import('@/collectors/connectors/simulated');
   await startSimulatedConnectors(rt, {
@@ -98,6 +99,7 @@ describe('closed loop', () => {
     expect(inv).toHaveLength(1);
     expect(inv[0].refs).toEqual(['psa:milestone:MS-CL1', 'erp:sales_order:SO-CL1']);
     expect(inv[0].amount).toBe(20000);
+    await rt.writer!.settled();
     const ids = await stuckIds();
     expect(ids).not.toContain('milestone-not-invoiced:psa:milestone:MS-CL1');
     expect(ids).toContain('milestone-not-invoiced:psa:milestone:MS-CL2');
