@@ -50,7 +50,7 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
   for (const [id, def] of clocks) {
     expect(built.has(id), `clock ${id} built`).toBe(true);
     if ('finding' in def) {
-      if (extra.openOnly) continue;
+      if (extra.openOnly || extra.lateOnly) continue;
       const o = { filters: extra.filters ?? {}, now };
       const f = (iv: Sql) => store.query<{ row: string }>(
         sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(round(amount, 2)), currency, detail, customer) AS row
@@ -64,7 +64,7 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
     const spec: IntervalSpec = { ...def.spec, threshold_hours: 24 };
     const o: IntervalOptions = { filters: {}, now, scope: def.scope, ...extra };
     // open-only (the stuck queues) may leave out intervals that cannot be stuck: compare the stuck ones
-    const where = o.openOnly ? sql`is_open = 1 AND late_hours > 0` : sql`1`;
+    const where = o.openOnly ? sql`is_open = 1 AND late_hours > 0` : o.lateOnly ? sql`late_hours > 0` : sql`1`;
     const live = await rows(intervalsSql(spec, o), where);
     expect(await rows(snapshotIntervalsSql(spec, o), where), JSON.stringify(def.spec)).toEqual(live);
     compared += live.length;
@@ -80,10 +80,11 @@ describe('clock snapshot', () => {
     expect(await expectSnapshotMatches(MONTH_LATER)).toBeGreaterThan(40);
   });
 
-  it('equals them with filters and in the stuck queues\' open-only reading', async () => {
+  it('equals them with filters and in the stuck queues\' open-only and the breach lists\' late-only readings', async () => {
     expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { region: 'EMEA' } })).toBeGreaterThan(5);
     expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { customer: 'Globex', from: '2026-03-01', to: '2026-03-31' } })).toBeGreaterThan(3);
     expect(await expectSnapshotMatches(MONTH_LATER, { openOnly: true })).toBeGreaterThan(3);
+    expect(await expectSnapshotMatches(FIXTURE_NOW, { lateOnly: true })).toBeGreaterThan(3);
   });
 
   it('follows merges and splits', async () => {

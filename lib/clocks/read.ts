@@ -18,9 +18,12 @@ export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
 
 export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
+  const canBeLate = sql`anchor_at <= ${now} - toIntervalSecond(${Math.round(spec.threshold_hours * 3600)})`;
   const open = o.openOnly
-    ? sql`end_at > ${now} AND anchor_at <= ${now} - toIntervalSecond(${Math.round(spec.threshold_hours * 3600)})`
-    : sql`1`;
+    ? sql`end_at > ${now} AND ${canBeLate}`
+    : o.lateOnly
+      ? sql`((end_at <= ${now} AND closed_hours > ${spec.threshold_hours}) OR (end_at > ${now} AND ${canBeLate}))`
+      : sql`1`;
   return sql`(SELECT correlation_id, entity_key, started_at, anchor_at,
       if(end_at <= ${now}, toNullable(end_at), NULL) AS ended_at, toUInt8(end_at > ${now}) AS is_open,
       amount, currency, value, customer, region, practice, legal_entity, billing_model,

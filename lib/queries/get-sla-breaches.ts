@@ -16,11 +16,11 @@ import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCurs
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
 
 /** Intervals whose outcome is known (closed, or open past the threshold) of every policy. */
-function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn): Sql {
+function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn, lateOnly = false): Sql {
   const parts = policies.map(
     (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, region, practice,
         legal_entity, billing_model, anchor_at, ended_at, is_open, late_hours, value
-      FROM ${intervals(p, { filters, now, scope: p.scope })} WHERE is_open = 0 OR late_hours > 0`,
+      FROM ${intervals(p, { filters, now, scope: p.scope, lateOnly })} WHERE is_open = 0 OR late_hours > 0`,
   );
   return join(parts, ' UNION ALL ');
 }
@@ -56,7 +56,9 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
-  const evaluated = evaluatedSql(policies, params, now, await clockIntervals(store));
+  const intervals = await clockIntervals(store);
+  const evaluated = evaluatedSql(policies, params, now, intervals);
+  const breached = evaluatedSql(policies, params, now, intervals, true);
   const dim = ident(by, DIMENSIONS);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
@@ -74,7 +76,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
     store.query(
       sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
-        FROM (${evaluated}) WHERE late_hours > 0 AND ${kindCond}
+        FROM (${breached}) WHERE late_hours > 0 AND ${kindCond}
         ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),

@@ -28,6 +28,12 @@ export interface IntervalOptions {
    */
   openOnly?: boolean;
   /**
+   * Only intervals that can be late (breach lists): read from the snapshot, closed ones must
+   * have run past the threshold; open ones as openOnly. The events path ignores it (callers
+   * filter on late_hours > 0 either way).
+   */
+  lateOnly?: boolean;
+  /**
    * Where events are read from: by default event_facts and event_refs (every deal). The clock
    * snapshot's refresh (lib/clocks) passes CTEs holding only the deals it recomputes, and
    * their IDs (deal_summary is read for those only).
