@@ -12,6 +12,14 @@ export interface PublishResult {
   duplicateFlags: boolean[];
 }
 
+export interface PublishOptions {
+  /**
+   * Kept with the events for a consumer in this process, which receives it with them (the
+   * NATS local handoff): not serialised, lost on a redelivery or a restart.
+   */
+  context?: unknown;
+}
+
 export interface BusCommand {
   subject: string;
   /** Idempotency: the same id is delivered at most once within the dedup window. */
@@ -24,7 +32,7 @@ export type Unsubscribe = () => Promise<void>;
 export interface Bus {
   readonly kind: 'embedded' | 'nats';
   /** Makes validated canonical events durable; resolves only once they are. */
-  publishEvents(events: CanonicalEvent[]): Promise<PublishResult>;
+  publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

@@ -7,6 +7,8 @@ import { openTempStore, truncateAll } from '../testing/temp-store';
 import { startNatsServer, type NatsServer } from '../testing/nats';
 import { createRuntime, type Runtime } from '../runtime';
 import { ingestEvents } from './pipeline';
+import { metrics } from '../observability/metrics';
+import type { NatsBus } from '../bus/nats';
 
 let store: Store;
 let nats: NatsServer;
@@ -90,5 +92,30 @@ describe.each(['embedded', 'nats'] as const)('ingest pipeline (%s bus)', (mode) 
     const results = await Promise.all(batches.map((b) => ingestEvents(rt, b, { collector: 'test' })));
     expect(results.every((r) => r.accepted === 50 && r.duplicates === 0)).toBe(true);
     await eventually(async () => (await count()) === 1000);
+  });
+});
+
+describe('ingest pipeline with NATS: committed-ID lookups', () => {
+  it('looks a request\'s events up once (the pre-check hands its answer to the writer), and a message decoded from JetStream again', async () => {
+    await truncateAll(store);
+    process.env.CASHTRACE_NATS_PREFIX = `t${++prefixN}`;
+    const { resetEnvForTests } = await import('../env');
+    resetEnvForTests();
+    const rt = await createRuntime({ store, natsUrl: nats.url, worker: true });
+    try {
+      const lookups = () => ({ precheck: metrics().idLookups.get({ by: 'precheck' }), write: metrics().idLookups.get({ by: 'write' }) });
+      const before = lookups();
+      expect(await ingestEvents(rt, [raw('h1'), raw('h2'), raw('h1')], { collector: 'test' })).toMatchObject({ accepted: 2, duplicates: 1 });
+      await eventually(async () => (await count()) === 2);
+      expect(lookups()).toEqual({ precheck: before.precheck + 2, write: before.write });
+      // A message this process did not hand over (as after a restart: redelivered, decoded).
+      const bus = rt.bus as NatsBus;
+      await bus.js.publish(bus.names.ingestBatch, JSON.stringify([raw('h1'), raw('h3')]), { msgID: 'redelivered-1' });
+      await eventually(async () => (await count()) === 3);
+      expect(lookups()).toEqual({ precheck: before.precheck + 2, write: before.write + 2 });
+      expect(await count(sql`SELECT count() AS c FROM events WHERE event_id = 'h1'`)).toBe(1);
+    } finally {
+      await rt.shutdown();
+    }
   });
 });

@@ -51,20 +51,28 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
   let duplicates = 0;
   if (events.length > 0) {
     let toPublish = events;
+    let context: unknown;
     if (rt.bus.kind === 'nats') {
       // The writer dedups exactly; this pre-check lets the answer count events that were
-      // committed earlier (the bus only knows repeated messages).
-      const committed = await committedEventIds(rt.lookups ?? rt.store, events.map((e) => e.event_id));
+      // committed earlier (the bus only knows repeated messages). A writer in this process
+      // gets its answer along with the events (local handoff), so they are looked up once.
       const seen = new Set<string>();
-      toPublish = events.filter((e) => {
-        if (committed.has(e.event_id) || seen.has(e.event_id)) return false;
+      const distinct: CanonicalEvent[] = [];
+      for (const e of events) {
+        if (seen.has(e.event_id)) continue;
         seen.add(e.event_id);
-        return true;
-      });
+        distinct.push(e);
+      }
+      const ids = [...seen];
+      m.idLookups.inc(ids.length, { by: 'precheck' });
+      const check = rt.writer ? await rt.writer.precheck(ids) : { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
+      const committed = check.committed;
+      context = check.absent;
+      toPublish = committed.size === 0 ? distinct : distinct.filter((e) => !committed.has(e.event_id));
       duplicates += events.length - toPublish.length;
     }
     if (toPublish.length > 0) {
-      const r = await rt.bus.publishEvents(toPublish);
+      const r = await rt.bus.publishEvents(toPublish, { context });
       duplicates += r.duplicates;
     }
   }
