@@ -99,8 +99,9 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         lines = [];
         size = 2;
       };
-      for (const e of events) {
-        const line = JSON.stringify(e);
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        const line = opts?.json?.[i] ?? JSON.stringify(e);
         const bytes = Buffer.byteLength(line, 'utf8');
         if (bytes + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
         if (size + bytes + 1 > maxPayload) flushChunk();

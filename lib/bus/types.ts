@@ -18,6 +18,12 @@ export interface PublishOptions {
    * NATS local handoff): not serialised, lost on a redelivery or a restart.
    */
   context?: unknown;
+  /**
+   * The JSON text each event was validated from (index-aligned; NATS): published as it is
+   * instead of serialising the event again. A redelivered message is validated again, to
+   * the same events.
+   */
+  json?: readonly string[];
 }
 
 export interface BusCommand {
