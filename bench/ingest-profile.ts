@@ -14,7 +14,7 @@ import { createRuntime } from '../lib/runtime';
 import { ingestEvents } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
-import { threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
+import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
 import { tempDir } from '../lib/testing/temp-store';
 import { benchEvents, prepareRows } from './data';
 
@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   const store = await createStore({ dataDir: dir });
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
   const post = async (body: string) => {
-    const { items, parseErrors } = parseEventList(Buffer.from(body), 'application/x-ndjson');
-    return ingestEvents(rt, items, { collector: 'events', contentType: 'application/x-ndjson', preRejected: parseErrors });
+    const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');
+    return ingestEvents(rt, items, { collector: 'events', contentType: 'application/x-ndjson', preRejected: parseErrors, lines });
   };
   const waitInserted = async (n: number) => {
     while (metrics().eventsInserted.get() < n) await new Promise((r) => setTimeout(r, 10));
@@ -84,10 +84,8 @@ async function main(): Promise<void> {
   console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs; event loop busy ${((elu.active * 1000) / count).toFixed(1)} µs`);
   // Where the CPU went (Linux): each thread's CPU time, by thread name (node: V8's helpers,
   // mostly the garbage collector, and libuv's pool, where chDB parses inserts).
-  const perEvent = (m: Map<string, number>) =>
-    [...m].filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${(us / count).toFixed(1)}`).join(', ');
-  if (threads.size > 0) console.log(`  by thread (µs per event): ${perEvent(threads)}`);
-  if (natsCpu) console.log(`  nats-server (µs per event): ${([...natsCpu.values()].reduce((a, b) => a + b, 0) / count).toFixed(1)}`);
+  if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
+  if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();
   await store.close();
   await nats?.stop();
