@@ -107,7 +107,13 @@ export class LookupWindow {
   storedSince(lookup: OpenLookup): { has(id: string): boolean } {
     const sets: ReadonlySet<string>[] = [];
     for (const b of this.stored) if (b.seq > lookup.since) sets.push(b.ids);
-    return { has: (id) => sets.some((s) => s.has(id)) };
+    if (sets.length === 1) return sets[0];
+    return {
+      has: (id) => {
+        for (const s of sets) if (s.has(id)) return true;
+        return false;
+      },
+    };
   }
 
   /** Batches kept (for tests). */
