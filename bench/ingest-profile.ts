@@ -14,6 +14,7 @@ import { createRuntime } from '../lib/runtime';
 import { ingestEvents } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
+import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
 import { tempDir } from '../lib/testing/temp-store';
 import { benchEvents, prepareRows } from './data';
 
@@ -29,8 +30,8 @@ async function main(): Promise<void> {
   const store = await createStore({ dataDir: dir });
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
   const post = async (body: string) => {
-    const { items, parseErrors } = parseEventList(Buffer.from(body), 'application/x-ndjson');
-    return ingestEvents(rt, items, { collector: 'events', contentType: 'application/x-ndjson', preRejected: parseErrors });
+    const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');
+    return ingestEvents(rt, items, { collector: 'events', contentType: 'application/x-ndjson', preRejected: parseErrors, lines });
   };
   const waitInserted = async (n: number) => {
     while (metrics().eventsInserted.get() < n) await new Promise((r) => setTimeout(r, 10));
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   await post(warm);
   await waitInserted(2000);
   const before = metrics().eventsInserted.get();
+  const batches0 = metrics().batchSize.snapshot().count;
   const profiler = process.env.PROFILE ? new Session() : null;
   if (profiler) {
     profiler.connect();
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
     await profiler.post('Profiler.start');
   }
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
+  const natsCpu0 = nats?.proc.pid ? threadCpu(nats.proc.pid) : null;
   const elu0 = performance.eventLoopUtilization();
   const started = performance.now();
   let next = 0;
@@ -64,15 +68,24 @@ async function main(): Promise<void> {
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const threads = threadCpuSince(threads0, threadCpu());
+  const natsCpu = natsCpu0 && nats?.proc.pid ? threadCpuSince(natsCpu0, threadCpu(nats.proc.pid)) : null;
   const elu = performance.eventLoopUtilization(elu0);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
   }
-  console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s`);
-  // CPU per event is steadier than rates on a shared machine: process (all threads, chDB included) and main thread.
-  if (nats) console.log(metrics().render().split('\n').filter((l) => l.startsWith('cashtrace_ingest_bus_messages_total')).join('\n'));
-  console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs, main thread ${((elu.active * 1000) / count).toFixed(1)} µs`);
+  const batches = metrics().batchSize.snapshot().count - batches0;
+  console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts`);
+  if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
+  // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
+  // included); the main thread's event loop busy time is wall time (it counts while the
+  // thread waits for a core).
+  console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs; event loop busy ${((elu.active * 1000) / count).toFixed(1)} µs`);
+  // Where the CPU went (Linux): each thread's CPU time, by thread name (node: V8's helpers,
+  // mostly the garbage collector, and libuv's pool, where chDB parses inserts).
+  if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
+  if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();
   await store.close();
   await nats?.stop();

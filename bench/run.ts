@@ -18,6 +18,7 @@ import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
 import { buildApp, startApp, startNats } from './server';
 import { collectorHttp, collectorParsing } from './collectors';
+import { cpuPerItem, threadCpuSince, treeCpu } from '../lib/testing/thread-cpu';
 
 const log = (l: string) => console.log(`[bench] ${l}`);
 
@@ -82,7 +83,15 @@ async function main(): Promise<void> {
       try {
         await warmUp(app, warmBody);
         log(`pipeline (${mode}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, 4 in flight …`);
+        // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
+        const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
         const run = await postAll(app, rows.requestBodies, rows.events.length);
+        const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
+        if (cpu.app.size > 0) {
+          const line = `${mode}: CPU per event (µs) in the app: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
+          report.notes.push(line);
+          log(`  ${line}`);
+        }
         if (run.accepted !== rows.events.length) report.notes.push(`${mode}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
         if (mode === 'nats') report.ingest.push({ path: 'pipeline with NATS JetStream: all requests answered 202', rate: run.rate, note: 'durable in JetStream' });
         report.ingest.push({ path: `pipeline ${mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)'}: all rows in ClickHouse`, rate: run.insertedRate });

@@ -41,6 +41,8 @@ export async function buildApp(log: (l: string) => void, force: boolean): Promis
 
 export interface AppServer {
   url: string;
+  /** The `next start` process (the server may run in a child of it). */
+  pid: number;
   token: string;
   adminToken: string;
   dataDir: string;
@@ -98,6 +100,7 @@ export async function startApp(opts: { natsUrl?: string; log: (l: string) => voi
   }
   return {
     url,
+    pid: proc.pid!,
     token,
     adminToken,
     dataDir,

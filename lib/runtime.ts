@@ -18,8 +18,8 @@ import { startNatsIngestConsumer } from './ingest/nats-consumer';
 export interface Runtime {
   store: Store;
   bus: Bus;
-  /** Present where this process runs the ingest writer. */
-  batcher: Batcher<CanonicalEvent, boolean> | null;
+  /** Present where this process runs the ingest writer; a tag of add() is passed to IngestWriter.write(). */
+  batcher: Batcher<CanonicalEvent, boolean, unknown> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
   /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
@@ -51,7 +51,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   const e = env();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
-  let batcher: Batcher<CanonicalEvent, boolean> | null = null;
+  const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
+  let batcher: Batcher<CanonicalEvent, boolean, unknown> | null = null;
   let writer: IngestWriter | null = null;
   let lookups: Store | undefined;
   if (runWorker) {
@@ -60,15 +61,17 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
-    // In flight: the next batch is deduplicated and stitched while the previous is inserted.
-    batcher = new Batcher<CanonicalEvent, boolean>({
+    // In flight: the next batch is deduplicated and stitched while the previous is inserted;
+    // NATS messages keep arriving during a write, so there a partial batch waits for it.
+    batcher = new Batcher<CanonicalEvent, boolean, unknown>({
       maxRows: e.CASHTRACE_BATCH_MAX_ROWS,
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
       maxInFlight: e.CASHTRACE_BATCH_IN_FLIGHT,
-      flush: async (events, prepared) => {
-        const r = await w.write(events, prepared);
+      partialAlongside: !natsUrl,
+      flush: async (events, prepared, parts) => {
+        const r = await w.write(events, prepared, parts);
         return r.stored.map((s) => !s);
       },
     });
@@ -77,7 +80,6 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => b.stats.queuedBytes);
     metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => w.stitcher.size);
   }
-  const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
   let bus: Bus;
   let stopConsumer: (() => Promise<void>) | null = null;
   if (natsUrl) {

@@ -12,11 +12,14 @@ describe('LocalHandoff', () => {
     expect(h.take('m1', bytes('[1]'))).toBeNull();
   });
 
-  it('hands the events over once, and only for a message with the very same bytes', () => {
+  it('hands the events and their context over once, and only for a message with the very same bytes', () => {
     const h = new LocalHandoff();
     h.enable();
-    h.settle('m1', h.keep('m1', events, bytes('[1]')), true);
-    expect(h.take('m1', bytes('[1]'))).toBe(events);
+    const context = { precheck: 1 };
+    h.settle('m1', h.keep('m1', events, bytes('[1]'), context), true);
+    const taken = h.take('m1', bytes('[1]'));
+    expect(taken?.events).toBe(events);
+    expect(taken?.context).toBe(context);
     expect(h.take('m1', bytes('[1]'))).toBeNull();
     h.settle('m2', h.keep('m2', events, bytes('[2]')), true);
     expect(h.take('m2', bytes('[3]'))).toBeNull();
@@ -33,7 +36,7 @@ describe('LocalHandoff', () => {
     expect(second).toBeNull();
     h.settle('m1', second, false);
     h.settle('m1', first, true);
-    expect(h.take('m1', bytes('[1]'))).toBe(events);
+    expect(h.take('m1', bytes('[1]'))?.events).toBe(events);
     const dup = h.keep('m9', other, bytes('[9]'));
     h.settle('m9', dup, false);
     expect(h.size).toBe(0);

@@ -1,15 +1,21 @@
 // When the process that publishes an ingest batch also consumes the stream (the default:
 // the web app runs the ingest worker), its consumer takes the validated events it
-// published instead of decoding and validating the message again. It takes them only
-// for a message whose bytes equal the ones it published (the JSON of those events), so
-// the rows written are the same. Only an optimisation: JetStream stays the durable copy,
-// and a message without a kept entry (another publisher, a redelivery, an entry evicted
-// by the size or age bound) is decoded as before.
+// published instead of decoding and validating the message again, with what the publisher
+// passed along (the pre-check's answer: the writer does not look them up again). It takes
+// them only for a message whose bytes equal the ones it published (the JSON of those
+// events), so the rows written are the same. Only an optimisation: JetStream stays the
+// durable copy, and a message without a kept entry (another publisher, a redelivery, an
+// entry evicted by the size or age bound) is decoded as before.
 
 import type { CanonicalEvent } from '../events/schema';
 
-interface Entry {
+export interface Handoff {
   events: CanonicalEvent[];
+  /** What the publisher passed along with them (PublishOptions.context). */
+  context: unknown;
+}
+
+interface Entry extends Handoff {
   /** The published message. */
   data: Uint8Array;
   at: number;
@@ -39,12 +45,12 @@ export class LocalHandoff {
   }
 
   /** Keeps the events of a message about to be published; returns the entry to settle(). */
-  keep(msgId: string, events: CanonicalEvent[], data: Uint8Array): Entry | null {
+  keep(msgId: string, events: CanonicalEvent[], data: Uint8Array, context?: unknown): Entry | null {
     if (!this.enabled) return null;
     this.evictOld();
     // An entry under this ID may belong to the message JetStream stored: never replace it.
     if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return null;
-    const entry = { events, data, at: performance.now() };
+    const entry = { events, context, data, at: performance.now() };
     this.entries.set(msgId, entry);
     this.heldBytes += data.byteLength;
     return entry;
@@ -57,12 +63,12 @@ export class LocalHandoff {
   }
 
   /** The consumer's side: the kept events of this message, once; null when it must decode. */
-  take(msgId: string | undefined, data: Uint8Array): CanonicalEvent[] | null {
+  take(msgId: string | undefined, data: Uint8Array): Handoff | null {
     if (!msgId) return null;
     const entry = this.entries.get(msgId);
     if (!entry) return null;
     this.drop(msgId, entry);
-    return sameBytes(entry.data, data) ? entry.events : null;
+    return sameBytes(entry.data, data) ? { events: entry.events, context: entry.context } : null;
   }
 
   private drop(msgId: string, entry: Entry): void {

@@ -44,4 +44,14 @@ describe('NATS bus publishEvents', () => {
     const again = await bus.publishEvents(events);
     expect(again).toMatchObject({ accepted: 0, duplicates: 2000 });
   });
+
+  it('publishes the JSON text each event came from as it is, when given', async () => {
+    const events = [ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-T1' }), ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-T2' })];
+    const json = events.map((e) => `{ "event_id" : ${JSON.stringify(e.event_id)}, "as": "received" }`);
+    const info = await bus.jsm.streams.info(bus.names.streamIngest);
+    expect(await bus.publishEvents(events, { json })).toMatchObject({ accepted: 2, duplicates: 0 });
+    const m = await bus.jsm.streams.getMessage(bus.names.streamIngest, { seq: info.state.last_seq + 1 });
+    expect(new TextDecoder().decode(m!.data)).toBe(`[${json.join(',')}]`);
+  });
 });
+

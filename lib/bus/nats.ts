@@ -18,9 +18,9 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { CanonicalEvent } from '../events/schema';
-import type { Bus, BusCommand, PublishResult, Unsubscribe } from './types';
+import type { Bus, BusCommand, PublishOptions, PublishResult, Unsubscribe } from './types';
 import { subjects } from './types';
-import { LocalHandoff } from './local-handoff';
+import { LocalHandoff, type Handoff } from './local-handoff';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
 const enc = new TextEncoder();
@@ -31,8 +31,8 @@ export interface NatsBus extends Bus {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: ReturnType<typeof subjects>;
-  /** Events this process published in `msg`, validated (null: decode the message). */
-  takeLocalEvents(msg: JsMsg): CanonicalEvent[] | null;
+  /** Events this process published in `msg`, validated, with their context (null: decode the message). */
+  takeLocalEvents(msg: JsMsg): Handoff | null;
   /** Pulls ingest messages for the writer; `handle` resolves when the batch is durable in ClickHouse. */
   consumeIngest(handle: (msg: JsMsg) => Promise<void>, opts?: { maxInFlight?: number }): Promise<Unsubscribe>;
 }
@@ -49,11 +49,11 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
 
   const handoff = new LocalHandoff();
 
-  async function publishChunk(events: CanonicalEvent[], data: Uint8Array): Promise<boolean> {
+  async function publishChunk(events: CanonicalEvent[], data: Uint8Array, context: unknown): Promise<boolean> {
     let ids = '';
     for (const e of events) ids += `${e.event_id}\0`;
     const msgID = crypto.createHash('sha256').update(ids).digest('hex');
-    const kept = handoff.keep(msgID, events, data);
+    const kept = handoff.keep(msgID, events, data, context);
     let stored = false;
     try {
       const ack = await js.publish(names.ingestBatch, data, { msgID, timeout: 30_000 });
@@ -70,7 +70,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     js,
     jsm,
     names,
-    async publishEvents(events: CanonicalEvent[]): Promise<PublishResult> {
+    async publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
       const flags: boolean[] = [];
       const pending: Promise<void>[] = [];
       let chunk: CanonicalEvent[] = [];
@@ -91,7 +91,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         data[at++] = 0x5d;
         evs.forEach(() => flags.push(false));
         pending.push(
-          publishChunk(evs, data.subarray(0, at)).then((dup) => {
+          publishChunk(evs, data.subarray(0, at), opts?.context).then((dup) => {
             if (dup) for (let i = start; i < start + evs.length; i++) flags[i] = true;
           }),
         );
@@ -99,8 +99,9 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         lines = [];
         size = 2;
       };
-      for (const e of events) {
-        const line = JSON.stringify(e);
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i];
+        const line = opts?.json?.[i] ?? JSON.stringify(e);
         const bytes = Buffer.byteLength(line, 'utf8');
         if (bytes + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
         if (size + bytes + 1 > maxPayload) flushChunk();
@@ -136,7 +137,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         await messages.close();
       };
     },
-    takeLocalEvents(m: JsMsg): CanonicalEvent[] | null {
+    takeLocalEvents(m: JsMsg): Handoff | null {
       return m.subject === names.ingestBatch ? handoff.take(m.headers?.get('Nats-Msg-Id'), m.data) : null;
     },
     async consumeIngest(handle, opts): Promise<Unsubscribe> {

@@ -12,6 +12,20 @@ export interface PublishResult {
   duplicateFlags: boolean[];
 }
 
+export interface PublishOptions {
+  /**
+   * Kept with the events for a consumer in this process, which receives it with them (the
+   * NATS local handoff): not serialised, lost on a redelivery or a restart.
+   */
+  context?: unknown;
+  /**
+   * The JSON text each event was validated from (index-aligned; NATS): published as it is
+   * instead of serialising the event again. A redelivered message is validated again, to
+   * the same events.
+   */
+  json?: readonly string[];
+}
+
 export interface BusCommand {
   subject: string;
   /** Idempotency: the same id is delivered at most once within the dedup window. */
@@ -24,7 +38,7 @@ export type Unsubscribe = () => Promise<void>;
 export interface Bus {
   readonly kind: 'embedded' | 'nats';
   /** Makes validated canonical events durable; resolves only once they are. */
-  publishEvents(events: CanonicalEvent[]): Promise<PublishResult>;
+  publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

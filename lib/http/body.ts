@@ -23,17 +23,26 @@ export async function readBody(req: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+export interface EventList {
+  items: unknown[];
+  parseErrors: { index: number; errors: string[]; raw: string }[];
+  /** NDJSON: the line each item was parsed from (index-aligned with items). */
+  lines?: string[];
+}
+
 /** JSON array or NDJSON (by content type) into a list of unknown items; line errors kept by index. */
-export function parseEventList(body: Buffer, contentType: string): { items: unknown[]; parseErrors: { index: number; errors: string[]; raw: string }[] } {
+export function parseEventList(body: Buffer, contentType: string): EventList {
   const text = body.toString('utf8');
   const ct = contentType.split(';')[0].trim().toLowerCase();
   if (ct === 'application/x-ndjson' || ct === 'application/jsonl' || ct === 'application/ndjson') {
     const items: unknown[] = [];
+    const lines: string[] = [];
     const parseErrors: { index: number; errors: string[]; raw: string }[] = [];
     text.split('\n').forEach((line) => {
       const l = line.trim();
       if (!l) return;
       const index = items.length;
+      lines.push(l);
       try {
         items.push(JSON.parse(l));
       } catch (e) {
@@ -41,7 +50,7 @@ export function parseEventList(body: Buffer, contentType: string): { items: unkn
         parseErrors.push({ index, errors: [`malformed JSON: ${(e as Error).message}`], raw: l });
       }
     });
-    return { items, parseErrors };
+    return { items, parseErrors, lines };
   }
   if (ct !== 'application/json' && ct !== '') throw errors.unsupportedMediaType(`expected application/json or application/x-ndjson, got ${ct}`);
   let parsed: unknown;

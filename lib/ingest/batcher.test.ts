@@ -77,6 +77,45 @@ describe('Batcher', () => {
     expect(await Promise.all([first, second])).toEqual([[10], [20]]);
   });
 
+  it('with partialAlongside off (a bus consumer), a partial batch waits for the running flush to end, not just to prepare', async () => {
+    const { calls, flush } = manualFlush();
+    const b = new Batcher<number, number>({ maxRows: 3, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, partialAlongside: false, flush });
+    const first = b.add([1], 1);
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
+    calls[0].prepared();
+    const later = [b.add([2], 1), b.add([3], 1)];
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(1);
+    // Once a full batch is waiting, it goes alongside at once (the partial rows first).
+    const full = b.add([4, 5, 6], 3);
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3]]);
+    calls[0].finish();
+    await first;
+    while (calls.length === 2) await new Promise((r) => setTimeout(r, 2));
+    expect(calls[2].items).toEqual([4, 5, 6]);
+    calls[1].finish();
+    calls[2].finish();
+    expect(await Promise.all([...later, full])).toEqual([[20], [30], [40, 50, 60]]);
+  });
+
+  it('passes each producer\'s tag to the flush with the range of its items', async () => {
+    const parts: unknown[] = [];
+    const b = new Batcher<number, number, string>({
+      maxRows: 5, maxBytes: 1e9, maxWaitMs: 60_000, maxQueuedBytes: 1e9,
+      flush: async (items, _prepared, p) => {
+        parts.push(...p);
+        return items;
+      },
+    });
+    await Promise.all([b.add([1, 2], 2, 'a'), b.add([3], 1), b.add([4, 5], 2, 'c')]);
+    expect(parts).toEqual([
+      { start: 0, end: 2, tag: 'a' },
+      { start: 2, end: 3, tag: undefined },
+      { start: 3, end: 5, tag: 'c' },
+    ]);
+  });
+
   it('holds producers back while too many bytes are queued or being written', async () => {
     const { calls, flush } = manualFlush();
     const b = new Batcher<number, number>({ maxRows: 1, maxBytes: 1e9, maxWaitMs: 60_000, maxQueuedBytes: 10, maxInFlight: 1, flush });

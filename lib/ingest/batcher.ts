@@ -1,32 +1,50 @@
 // A write buffer shared by every producer in the process: a flush starts when the buffer
 // holds maxRows rows or maxBytes bytes, when the oldest item has waited maxWaitMs and no
 // running flush is still preparing its batch (it calls `prepared`; after that it only
-// waits for the engine), and on shutdown. Up to maxInFlight flushes run at once (the flush
-// function orders its own writes), so the next batch is prepared while one is inserted. Producers wait (backpressure) while more than maxQueuedBytes
-// are queued or being written, so memory stays bounded. Each add() resolves with its own
-// items' results once the flush holding them is done.
+// waits for the engine) — or, with `partialAlongside` off, no flush runs at all — and on
+// shutdown. Up to maxInFlight flushes run at once (the flush function orders its own
+// writes), so the next batch is prepared while one is inserted. Producers wait
+// (backpressure) while more than maxQueuedBytes are queued or being written, so memory
+// stays bounded. Each add() resolves with its own items' results once the flush holding
+// them is done; what a producer passes along with its items (a tag) reaches the flush.
 
-export interface BatcherOptions<T, R> {
+/** The items of one add() within a batch: [start, end), with the tag passed to add(). */
+export interface BatchPart<G> {
+  start: number;
+  end: number;
+  tag: G | undefined;
+}
+
+export interface BatcherOptions<T, R, G = never> {
   maxRows: number;
   maxBytes: number;
   maxWaitMs: number;
   maxQueuedBytes: number;
   /** Flushes running at once (default 1). */
   maxInFlight?: number;
+  /**
+   * Whether a partial batch may start while another flush runs (once that one is prepared).
+   * On (the default) for producers that wait for their own write, as the in-process bus's
+   * requests do: nothing gathers while they wait. Off for a bus consumer, whose rows keep
+   * arriving: a partial batch waits for the running flush and takes what gathered
+   * meanwhile (fewer, bigger inserts, which the engine writes with less CPU per row).
+   */
+  partialAlongside?: boolean;
   /** Writes a batch; calls `prepared` once the rest is up to the engine (optional). */
-  flush: (items: T[], prepared: () => void) => Promise<R[]>;
+  flush: (items: T[], prepared: () => void, parts: readonly BatchPart<G>[]) => Promise<R[]>;
 }
 
-interface Pending<T, R> {
+interface Pending<T, R, G> {
   items: T[];
+  tag: G | undefined;
   bytes: number;
   at: number;
   resolve: (r: R[]) => void;
   reject: (e: unknown) => void;
 }
 
-export class Batcher<T, R> {
-  private queue: Pending<T, R>[] = [];
+export class Batcher<T, R, G = never> {
+  private queue: Pending<T, R, G>[] = [];
   /** Rows and bytes accepted and not yet written (waiting or in a running flush). */
   private queuedRows = 0;
   private queuedBytes = 0;
@@ -39,13 +57,13 @@ export class Batcher<T, R> {
   private waiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly opts: BatcherOptions<T, R>) {}
+  constructor(private readonly opts: BatcherOptions<T, R, G>) {}
 
   get stats(): { queuedRows: number; queuedBytes: number } {
     return { queuedRows: this.queuedRows, queuedBytes: this.queuedBytes };
   }
 
-  async add(items: T[], bytes: number): Promise<R[]> {
+  async add(items: T[], bytes: number, tag?: G): Promise<R[]> {
     if (this.closed) throw new Error('ingest buffer is shut down');
     if (items.length === 0) return [];
     while (this.queuedBytes > 0 && this.queuedBytes + bytes > this.opts.maxQueuedBytes) {
@@ -53,7 +71,7 @@ export class Batcher<T, R> {
       if (this.closed) throw new Error('ingest buffer is shut down');
     }
     return new Promise<R[]>((resolve, reject) => {
-      this.queue.push({ items, bytes, at: performance.now(), resolve, reject });
+      this.queue.push({ items, tag, bytes, at: performance.now(), resolve, reject });
       this.queuedRows += items.length;
       this.queuedBytes += bytes;
       this.waitingRows += items.length;
@@ -67,12 +85,12 @@ export class Batcher<T, R> {
     const maxInFlight = this.opts.maxInFlight ?? 1;
     while (this.queue.length > 0 && this.running.size < maxInFlight) {
       // A full batch goes at once; a partial one once its oldest item has waited maxWaitMs
-      // and no flush is preparing (under load, rows gather while the writer is busy).
+      // and no flush is preparing, or none runs (under load, rows gather while the writer is busy).
       const due =
         this.closed ||
         this.waitingRows >= this.opts.maxRows ||
         this.waitingBytes >= this.opts.maxBytes ||
-        (this.preparedAll() && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
+        (this.partialMayStart() && performance.now() - this.queue[0].at >= this.opts.maxWaitMs);
       if (!due) break;
       this.startFlush();
     }
@@ -80,8 +98,8 @@ export class Batcher<T, R> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // While a flush prepares, the next partial batch waits for it (prepared() or its end).
-    if (this.queue.length > 0 && this.running.size < maxInFlight && this.preparedAll()) {
+    // While a flush prepares (or runs), the next partial batch waits for it (prepared() or its end).
+    if (this.queue.length > 0 && this.running.size < maxInFlight && this.partialMayStart()) {
       const wait = Math.max(0, this.queue[0].at + this.opts.maxWaitMs - performance.now());
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -90,13 +108,14 @@ export class Batcher<T, R> {
     }
   }
 
-  private preparedAll(): boolean {
+  private partialMayStart(): boolean {
+    if (this.opts.partialAlongside === false) return this.running.size === 0;
     for (const r of this.running.values()) if (!r.prepared) return false;
     return true;
   }
 
   private startFlush(): void {
-    const batch: Pending<T, R>[] = [];
+    const batch: Pending<T, R, G>[] = [];
     let rows = 0;
     let bytes = 0;
     while (this.queue.length > 0 && (batch.length === 0 || (rows + this.queue[0].items.length <= this.opts.maxRows && bytes < this.opts.maxBytes))) {
@@ -120,9 +139,12 @@ export class Batcher<T, R> {
     this.running.set(run, state);
   }
 
-  private async flushBatch(batch: Pending<T, R>[], rows: number, bytes: number, prepared: () => void): Promise<void> {
+  private async flushBatch(batch: Pending<T, R, G>[], rows: number, bytes: number, prepared: () => void): Promise<void> {
     try {
-      const results = await this.opts.flush(batch.flatMap((p) => p.items), prepared);
+      const parts: BatchPart<G>[] = [];
+      let end = 0;
+      for (const p of batch) parts.push({ start: end, end: (end += p.items.length), tag: p.tag });
+      const results = await this.opts.flush(batch.flatMap((p) => p.items), prepared, parts);
       let offset = 0;
       for (const p of batch) {
         p.resolve(results.slice(offset, offset + p.items.length));

@@ -12,13 +12,14 @@ import type { Batcher } from './batcher';
 import { recordDeadLetters } from './dead-letters';
 import { metrics } from '../observability/metrics';
 
-export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<CanonicalEvent, boolean>, store: Store): Promise<() => Promise<void>> {
+export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<CanonicalEvent, boolean, unknown>, store: Store): Promise<() => Promise<void>> {
   return bus.consumeIngest(async (m: JsMsg) => {
-    // Published by this process: the events it validated before publishing, not decoded again.
+    // Published by this process: the events it validated before publishing, not decoded
+    // again, with the pre-check's answer (the writer does not look them up again).
     const local = bus.takeLocalEvents(m);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
     if (local) {
-      await batcher.add(local, m.data.length);
+      await batcher.add(local.events, m.data.length, local.context);
       return;
     }
     let decoded: unknown;

@@ -1,12 +1,15 @@
 // The same suite against both bus variants: in-process (embedded) and NATS JetStream.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { openTempStore, truncateAll } from '../testing/temp-store';
 import { startNatsServer, type NatsServer } from '../testing/nats';
 import { createRuntime, type Runtime } from '../runtime';
 import { ingestEvents } from './pipeline';
+import { parseEventList } from '../http/body';
+import { metrics } from '../observability/metrics';
+import type { NatsBus } from '../bus/nats';
 
 let store: Store;
 let nats: NatsServer;
@@ -35,6 +38,16 @@ async function eventually(fn: () => Promise<boolean>, ms = 15_000): Promise<void
   }
 }
 
+/** A runtime on emptied tables, with a stream prefix of its own. */
+async function freshRuntime(mode: 'embedded' | 'nats'): Promise<Runtime> {
+  await truncateAll(store);
+  prefixN += 1;
+  process.env.CASHTRACE_NATS_PREFIX = `t${prefixN}`;
+  const { resetEnvForTests } = await import('../env');
+  resetEnvForTests();
+  return createRuntime({ store, natsUrl: mode === 'nats' ? nats.url : null, worker: true });
+}
+
 function raw(id: string, extra: Record<string, unknown> = {}) {
   return { event_id: id, source: 'erp', type: 'invoice.issued', occurred_at: '2026-05-04T10:00:00Z', entity_type: 'invoice', entity_id: `INV-${id}`, refs: ['crm:opportunity:OPP-1'], amount: 100, currency: 'EUR', ...extra };
 }
@@ -44,12 +57,7 @@ describe.each(['embedded', 'nats'] as const)('ingest pipeline (%s bus)', (mode) 
 
   beforeEach(async () => {
     if (rt) await rt.shutdown();
-    await truncateAll(store);
-    prefixN += 1;
-    process.env.CASHTRACE_NATS_PREFIX = `t${prefixN}`;
-    const { resetEnvForTests } = await import('../env');
-    resetEnvForTests();
-    rt = await createRuntime({ store, natsUrl: mode === 'nats' ? nats.url : null, worker: true });
+    rt = await freshRuntime(mode);
   });
   afterAll(async () => {
     await rt.shutdown();
@@ -92,3 +100,46 @@ describe.each(['embedded', 'nats'] as const)('ingest pipeline (%s bus)', (mode) 
     await eventually(async () => (await count()) === 1000);
   });
 });
+
+describe('ingest pipeline with NATS', () => {
+  let rt: Runtime;
+  beforeEach(async () => {
+    rt = await freshRuntime('nats');
+  });
+  afterEach(async () => {
+    await rt.shutdown();
+  });
+
+  it('looks a request\'s events up once (the pre-check hands its answer to the writer), and a message decoded from JetStream again', async () => {
+    const lookups = () => ({ precheck: metrics().idLookups.get({ by: 'precheck' }), write: metrics().idLookups.get({ by: 'write' }) });
+    const before = lookups();
+    expect(await ingestEvents(rt, [raw('h1'), raw('h2'), raw('h1')], { collector: 'test' })).toMatchObject({ accepted: 2, duplicates: 1 });
+    await eventually(async () => (await count()) === 2);
+    expect(lookups()).toEqual({ precheck: before.precheck + 2, write: before.write });
+    // A message this process did not hand over (as after a restart: redelivered, decoded).
+    const bus = rt.bus as NatsBus;
+    await bus.js.publish(bus.names.ingestBatch, JSON.stringify([raw('h1'), raw('h3')]), { msgID: 'redelivered-1' });
+    await eventually(async () => (await count()) === 3);
+    expect(lookups()).toEqual({ precheck: before.precheck + 2, write: before.write + 2 });
+    expect(await count(sql`SELECT count() AS c FROM events WHERE event_id = 'h1'`)).toBe(1);
+  });
+
+  it('publishes NDJSON lines as they came: decoded again (a redelivery), they store the same rows', async () => {
+    // Not the JSON of the validated events: an epoch timestamp, spacing, an unknown field.
+    const body = [JSON.stringify(raw('n1', { occurred_at: 1778000000000 })), `  { "extra": true, ${JSON.stringify(raw('n2')).slice(1)}`].join('\n');
+    const parsed = parseEventList(Buffer.from(body), 'application/x-ndjson');
+    expect(await ingestEvents(rt, parsed.items, { collector: 'test', lines: parsed.lines })).toMatchObject({ accepted: 2 });
+    await eventually(async () => (await count()) === 2);
+    const bus = rt.bus as NatsBus;
+    const stored = await bus.jsm.streams.getMessage(bus.names.streamIngest, { last_by_subj: bus.names.ingestBatch });
+    expect(new TextDecoder().decode(stored!.data)).toBe(`[${parsed.lines!.join(',')}]`);
+    const rows = sql`SELECT event_id, correlation_id, occurred_at, entity_key, refs, amount, currency, attributes, payload FROM events ORDER BY event_id`;
+    const handedOver = await store.query(rows);
+    await rt.writer!.settled();
+    await truncateAll(store);
+    await bus.js.publish(bus.names.ingestBatch, stored!.data, { msgID: 'redelivered-2' });
+    await eventually(async () => (await count()) === 2);
+    expect(await store.query(rows)).toEqual(handedOver);
+  });
+});
+

@@ -19,6 +19,8 @@ export interface IngestOptions {
   contentType?: string;
   /** Items that failed before validation (e.g. a malformed NDJSON line), by index. */
   preRejected?: { index: number; errors: string[]; raw: string }[];
+  /** The JSON text each item was parsed from (NDJSON lines), index-aligned with the items. */
+  lines?: readonly string[];
 }
 
 export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions): Promise<IngestResult> {
@@ -50,26 +52,42 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
   const events: CanonicalEvent[] = valid.map((v) => v.event);
   let duplicates = 0;
   if (events.length > 0) {
-    let toPublish = events;
-    if (rt.bus.kind === 'nats') {
-      // The writer dedups exactly; this pre-check lets the answer count events that were
-      // committed earlier (the bus only knows repeated messages).
-      const committed = await committedEventIds(rt.lookups ?? rt.store, events.map((e) => e.event_id));
-      const seen = new Set<string>();
-      toPublish = events.filter((e) => {
-        if (committed.has(e.event_id) || seen.has(e.event_id)) return false;
-        seen.add(e.event_id);
-        return true;
-      });
-      duplicates += events.length - toPublish.length;
-    }
-    if (toPublish.length > 0) {
-      const r = await rt.bus.publishEvents(toPublish);
-      duplicates += r.duplicates;
-    }
+    const lines = opts.lines && valid.map((v) => opts.lines![candidates[v.index].index]);
+    const published = rt.bus.kind === 'nats' ? await publishNew(rt, events, lines) : await rt.bus.publishEvents(events);
+    duplicates = published.duplicates;
   }
   m.eventsAccepted.inc(events.length - duplicates, { collector: opts.collector });
   return { accepted: events.length - duplicates, duplicates, rejected: rejectedOut };
+}
+
+/**
+ * With NATS: the writer dedups exactly; this pre-check lets the answer count events that
+ * were committed earlier (the bus only knows repeated messages). A writer in this process
+ * gets its answer along with the events (local handoff), so they are looked up once. The
+ * lines they were parsed from are published as they came (a redelivery validates them
+ * again, to the same events) instead of serialising the events again.
+ */
+async function publishNew(rt: Runtime, events: CanonicalEvent[], lines: string[] | undefined): Promise<{ duplicates: number }> {
+  const seen = new Set<string>();
+  const distinct: number[] = [];
+  events.forEach((e, i) => {
+    if (seen.has(e.event_id)) return;
+    seen.add(e.event_id);
+    distinct.push(i);
+  });
+  const ids = [...seen];
+  metrics().idLookups.inc(ids.length, { by: 'precheck' });
+  const check = rt.writer ? await rt.writer.precheck(ids) : { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
+  const fresh = distinct.filter((i) => !check.committed.has(events[i].event_id));
+  let duplicates = events.length - fresh.length;
+  if (fresh.length > 0) {
+    const r = await rt.bus.publishEvents(
+      fresh.map((i) => events[i]),
+      { context: check.absent, json: lines && fresh.map((i) => lines[i]) },
+    );
+    duplicates += r.duplicates;
+  }
+  return { duplicates };
 }
 
 function safeStringify(v: unknown): string {

@@ -171,3 +171,54 @@ describe('IngestWriter', () => {
     expect(Number(n)).toBe(1);
   });
 });
+
+describe('IngestWriter pre-check (the ingest route with NATS)', () => {
+  function countingLookups(): { store: Store; count: () => number } {
+    let n = 0;
+    const counting: Store = {
+      ...store,
+      async query(q, schema) {
+        if (q.build().query.includes('FROM event_ids')) n += 1;
+        return store.query(q, schema);
+      },
+    };
+    return { store: counting, count: () => n };
+  }
+
+  it('events handed over with its answer are not looked up again; one stored or in flight since the pre-check is still a duplicate', async () => {
+    const lookups = countingLookups();
+    const w = await IngestWriter.open(store, lookups.store);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-50' });
+    const b = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-51' });
+    const c = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-52' });
+    const d = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-53' });
+    await w.write([a]);
+    const before = lookups.count();
+    const { committed, absent } = await w.precheck([a.event_id, b.event_id, c.event_id, d.event_id]);
+    expect([...committed]).toEqual([a.event_id]);
+    expect(lookups.count()).toBe(before + 1);
+    // b arrives again from elsewhere (decoded: no pre-check) and is stored before the handed-over batch.
+    expect(await w.write([b])).toMatchObject({ inserted: 1 });
+    expect(lookups.count()).toBe(before + 2);
+    // c is written alongside: in flight or stored when the handed-over batch is prepared.
+    const handed = [b, c, d];
+    const [other, mine] = await Promise.all([w.write([c]), w.write(handed, undefined, [{ start: 0, end: 3, tag: absent }])]);
+    expect(lookups.count()).toBe(before + 3);
+    expect(other).toMatchObject({ inserted: 1 });
+    expect(mine).toMatchObject({ inserted: 1, duplicates: 2, stored: [false, false, true] });
+    const [{ n, uniq }] = await store.query<{ n: string; uniq: string }>(sql`SELECT count() AS n, uniqExact(event_id) AS uniq FROM events`);
+    expect([Number(n), Number(uniq)]).toEqual([4, 4]);
+  });
+
+  it('events that come without the answer (a redelivery decoded from JetStream) are looked up', async () => {
+    const lookups = countingLookups();
+    const w = await IngestWriter.open(store, lookups.store);
+    const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-60' });
+    const { absent } = await w.precheck([a.event_id]);
+    expect(await w.write([a], undefined, [{ start: 0, end: 1, tag: absent }])).toMatchObject({ inserted: 1 });
+    const before = lookups.count();
+    // The same message again after its ack was lost: new objects, no pre-check.
+    expect(await w.write([{ ...a }])).toMatchObject({ inserted: 0, duplicates: 1 });
+    expect(lookups.count()).toBe(before + 1);
+  });
+});

@@ -2,8 +2,9 @@
 // insert into `events` (its materialized views fill event_ids and the DERIVED_TABLES)
 // ▶ move rows left under a stale correlation ID. A single writer per deployment owns
 // the stitcher; every step is idempotent, so a redelivered batch is harmless. Batches
-// overlap: a batch's lookup runs as it arrives, and it is stitched while the one before
-// is inserted; commits and moves stay in order.
+// overlap: a batch's lookup runs as it arrives (or ran before: the ingest route's
+// pre-check, precheck()), and it is stitched while the one before is inserted; commits
+// and moves stay in order.
 
 import type { Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
@@ -13,6 +14,7 @@ import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
 import { eventEntityKey, toRowLine } from './rows';
+import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 
 export interface WriteResult {
   /** Per input event: true when it was new and is now stored. */
@@ -22,6 +24,8 @@ export interface WriteResult {
 }
 
 const LOOKUP_CHUNK = 20_000;
+/** How long a pre-check's answer waits for its events (the local handoff keeps them as long). */
+const PRECHECK_TTL_MS = 60_000;
 
 /**
  * The tables materialized views fill from `events`, each with the correlation_id of the
@@ -100,16 +104,14 @@ export class IngestWriter {
   private tail: Promise<unknown> = Promise.resolve();
   /** Settles (true when it succeeded) once every write prepared so far is stored and its moves are done. */
   private committed: Promise<boolean> = Promise.resolve(true);
-  /** Event IDs of prepared writes not yet stored: later batches count them as duplicates. */
-  private inFlight = new Set<string>();
+  /** The event IDs of each prepared write not yet stored: later batches count them as duplicates. */
+  private inFlight = new Set<ReadonlySet<string>>();
   /**
-   * Lookups of committed IDs start as soon as a batch arrives, before the batches ahead of
-   * it are prepared. Batches stored since a lookup started may be missing from its answer,
-   * so their IDs are kept (numbered) while a lookup older than them is open.
+   * Lookups of committed IDs start as soon as a batch arrives (or earlier: the ingest
+   * route's pre-check), before the batches ahead of it are prepared; the window keeps what
+   * they may have missed.
    */
-  private stored: { seq: number; ids: readonly string[] }[] = [];
-  private storedSeq = 0;
-  private openLookups = new Map<object, number>();
+  private window = new LookupWindow();
   /** Keeps the clocks' snapshot current for the deals each batch and move touched. */
   readonly clocks: ClockRefresher;
 
@@ -228,51 +230,59 @@ export class IngestWriter {
    * inserted. Each resolves only once its rows are stored and every earlier batch is done
    * (moves run in order, after the rows they move); when an earlier batch failed, a batch
    * that counted its events as duplicates fails too, so a retry stores them. `prepared` is
-   * called when the batch is stitched and handed to the engine.
+   * called when the batch is stitched and handed to the engine. Events that come with a
+   * Precheck of this writer (`parts`, see precheck()) are not looked up again.
    */
-  async write(events: readonly CanonicalEvent[], prepared?: () => void): Promise<WriteResult> {
-    const ids = [...new Set(events.map((e) => e.event_id))];
-    const token = {};
-    this.openLookups.set(token, this.storedSeq);
-    const lookup = committedEventIds(this.lookups, ids);
+  async write(events: readonly CanonicalEvent[], prepared?: () => void, parts?: readonly ClaimPart[]): Promise<WriteResult> {
+    const { lookup: open, unchecked } = this.window.claim(events, parts);
+    const ids = [...new Set(unchecked.map((e) => e.event_id))];
+    metrics().idLookups.inc(ids.length, { by: 'write' });
+    const lookup = ids.length > 0 ? committedEventIds(this.lookups, ids) : Promise.resolve(new Set<string>());
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     try {
-      const { done } = await this.serial(() => this.prepare(events, lookup, this.openLookups.get(token)!));
+      const { done } = await this.serial(() => this.prepare(events, lookup, open));
       prepared?.();
       return await done;
     } finally {
-      this.openLookups.delete(token);
-      this.pruneStored();
+      this.window.close(open);
     }
   }
 
-  /** IDs stored after the lookup numbered `since` started (its answer may miss them). */
-  private storedSince(since: number): Set<string> {
-    const out = new Set<string>();
-    for (const b of this.stored) if (b.seq > since) for (const id of b.ids) out.add(id);
-    return out;
+  /**
+   * The ingest route's pre-check (NATS): the committed IDs among these event IDs
+   * (distinct), so its answer counts those as duplicates. `absent` is handed along with
+   * exactly the events not found (the local handoff and the write buffer carry it to
+   * write()): they are not looked up again; what was stored or in flight since the
+   * pre-check still counts as duplicate there.
+   */
+  async precheck(ids: string[]): Promise<{ committed: Set<string>; absent: Precheck | null }> {
+    const open = this.window.openLookup(PRECHECK_TTL_MS);
+    let committed: Set<string>;
+    try {
+      committed = await committedEventIds(this.lookups, ids);
+    } catch (err) {
+      this.window.close(open);
+      throw err;
+    }
+    return { committed, absent: this.window.precheck(open, ids.length - committed.size) };
   }
 
-  private pruneStored(): void {
-    const oldest = Math.min(...this.openLookups.values());
-    this.stored = this.stored.filter((b) => b.seq > oldest);
-  }
-
-  private async prepare(events: readonly CanonicalEvent[], lookup: Promise<Set<string>>, since: number): Promise<{ done: Promise<WriteResult> }> {
+  private async prepare(events: readonly CanonicalEvent[], lookup: Promise<Set<string>>, open: OpenLookup): Promise<{ done: Promise<WriteResult> }> {
     const started = performance.now();
     const stored = events.map(() => false);
     const found = await lookup;
-    const recent = this.storedSince(since);
+    const recent = this.window.storedSince(open);
     const committed = { has: (id: string) => found.has(id) || recent.has(id) };
     // Checked after the lookup, in the same turn as the rest of the preparation: a batch
-    // leaves inFlight in the turn it is recorded in `stored` (or fails).
-    const pending = this.inFlight;
+    // leaves inFlight in the turn it is recorded as stored (or fails).
+    const inFlight = [...this.inFlight];
+    /** The IDs of `fresh`. */
     const seen = new Set<string>();
     const fresh: CanonicalEvent[] = [];
     let dependsOnInFlight = false;
     events.forEach((e, i) => {
       if (seen.has(e.event_id) || committed.has(e.event_id)) return;
-      if (pending.has(e.event_id)) {
+      if (inFlight.length > 0 && inFlight.some((ids) => ids.has(e.event_id))) {
         dependsOnInFlight = true;
         return;
       }
@@ -292,7 +302,7 @@ export class IngestWriter {
       correlationIds = assigned.correlationIds;
       const receivedAt = new Date().toISOString();
       const body = fresh.map((e, i) => toRowLine(e, assigned.correlationIds[i], receivedAt)).join('\n');
-      for (const e of fresh) this.inFlight.add(e.event_id);
+      this.inFlight.add(seen);
       insert = this.store.insertJsonEachRow('events', body);
     }
     const previous = this.committed;
@@ -303,13 +313,12 @@ export class IngestWriter {
         await this.applyMoves(moves, true);
         if (!earlierOk && dependsOnInFlight) throw new Error('an earlier ingest batch failed; events it held were not stored');
       } catch (err) {
-        for (const e of fresh) this.inFlight.delete(e.event_id);
+        this.inFlight.delete(seen);
         throw err;
       }
-      for (const e of fresh) this.inFlight.delete(e.event_id);
+      this.inFlight.delete(seen);
+      this.window.recordStored(seen);
       this.clocks.markDirty(correlationIds);
-      if (fresh.length > 0 && this.openLookups.size > 0) this.stored.push({ seq: ++this.storedSeq, ids: fresh.map((e) => e.event_id) });
-      else this.storedSeq += 1;
       const m = metrics();
       m.eventsInserted.inc(fresh.length);
       m.eventsDuplicate.inc(duplicates);

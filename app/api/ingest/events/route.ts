@@ -32,9 +32,9 @@ export async function POST(req: Request) {
       await recordDeadLetters(rt.store, [{ collector: 'events', reason: 'malformed', errors: [reason], raw: body.toString('utf8'), content_type: contentType }]);
       throw err;
     }
-    const { items, parseErrors } = parsed;
+    const { items, parseErrors, lines } = parsed;
     if (items.length === 0) throw errors.badRequest('no events in the request body');
-    const result = await ingestEvents(rt, items, { collector: 'events', contentType, preRejected: parseErrors.map((p) => ({ ...p })) });
+    const result = await ingestEvents(rt, items, { collector: 'events', contentType, preRejected: parseErrors.map((p) => ({ ...p })), lines });
     if (result.accepted === 0 && result.duplicates === 0) {
       return NextResponse.json(
         { error: { code: 'bad_request', message: 'no valid events in the request', details: result.rejected }, ...result },

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { processTree, threadCpu, threadCpuSince, treeCpu } from './thread-cpu';
+
+describe('threadCpu', () => {
+  it('charges CPU spent on the main thread to "main", and knows nothing of a process that does not exist', () => {
+    const before = threadCpu();
+    const until = performance.now() + 80;
+    let spin = 0;
+    while (performance.now() < until) spin += 1;
+    const spent = threadCpuSince(before, threadCpu());
+    expect(spin).toBeGreaterThan(0);
+    // /proc counts in 10 ms ticks.
+    expect(spent.get('main')).toBeGreaterThanOrEqual(50_000);
+    expect(threadCpu(2 ** 22 + 7).size).toBe(0);
+  });
+});
+
+describe('treeCpu', () => {
+  it('counts the CPU of a child process too', async () => {
+    const { spawn } = await import('node:child_process');
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const child = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+    try {
+      while (!processTree(process.pid).includes(child.pid!)) await sleep(10);
+      const self0 = threadCpu();
+      const tree0 = treeCpu(process.pid);
+      let childMain = 0;
+      const deadline = Date.now() + 10_000;
+      while (childMain < 50_000 && Date.now() < deadline) {
+        await sleep(20);
+        const self = threadCpuSince(self0, threadCpu()).get('main') ?? 0;
+        childMain = (threadCpuSince(tree0, treeCpu(process.pid)).get('main') ?? 0) - self;
+      }
+      expect(childMain).toBeGreaterThanOrEqual(50_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
