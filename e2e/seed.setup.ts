@@ -37,4 +37,11 @@ setup('seed the fixture deals and a simulated firm through POST /api/ingest/even
   await expect
     .poll(async () => (await request.get('/api/resolve?key=erp:invoice:INV-A1', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } })).status())
     .toBe(200);
+  // The stuck queues, SLA, KPIs and leakage read the clock snapshot, refreshed behind ingest.
+  const pending = async () => {
+    const text = await (await request.get('/api/metrics', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } })).text();
+    const line = text.split('\n').find((l) => l.startsWith('cashtrace_clock_pending_deals '));
+    return line ? Number(line.split(' ').pop()) : -1;
+  };
+  await expect.poll(pending, { timeout: 60_000 }).toBe(0);
 });

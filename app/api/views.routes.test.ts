@@ -23,6 +23,7 @@ beforeAll(async () => {
   const { ingestEvents } = await import('@/lib/ingest/pipeline');
 
   for (const batch of fixtureBatches()) await ingestEvents(rt, batch, { collector: 'test' });
+  await rt.writer!.settled(); // the views read the clock snapshot, refreshed behind the writer
   r = {
     kpis: await import('./kpis/route'),
     stuck: await import('./stuck/route'),

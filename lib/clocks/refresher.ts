@@ -1,7 +1,7 @@
 // Keeps the clocks' snapshot current behind the ingest writer: the writer marks the deals
 // each stored batch (and each move) touched; one round at a time, every clock is recomputed
 // for those deals. Ingest comes first: a round starts once writes have paused for a moment
-// (QUIET_MS) or the oldest pending deal has waited MAX_LAG_MS, and rounds take at most half
+// (QUIET_MS) or the oldest pending deal has waited MAX_LAG_MS, and rounds take at most a third
 // of the time (a round costs a roughly fixed ~50 ms per clock plus the deals' share, so
 // larger, rarer rounds cost less than many small ones). At start it
 // builds the clocks that are missing (new definitions, a new store) and recomputes the deals
@@ -22,9 +22,9 @@ const ROUND_LIMIT = 5_000;
 const DEFS_TTL_MS = 10_000;
 const MAX_FAILURES = 5;
 /** A round waits for this much quiet after the last write … */
-const QUIET_MS = 250;
+const QUIET_MS = 1_000;
 /** … unless its oldest deal has waited this long. */
-const MAX_LAG_MS = 5_000;
+const MAX_LAG_MS = 10_000;
 
 export class ClockRefresher {
   private dirty = new Set<string>();
@@ -130,9 +130,9 @@ export class ClockRefresher {
     }
   }
 
-  /** Waits until writes pause or the oldest pending deal is due; at least as long as the last round took. */
+  /** Waits until writes pause or the oldest pending deal is due; at least twice as long as the last round took. */
   private async untilDue(): Promise<void> {
-    await sleep(Math.max(20, this.lastRoundMs));
+    await sleep(Math.max(20, 2 * this.lastRoundMs));
     for (;;) {
       const now = Date.now();
       const quietFor = now - this.lastMarkAt;

@@ -44,7 +44,7 @@ type Breakdown = { value: string; deals: number; booked: number; invoiced: numbe
  * dimension value (top 12 by booked money: deals, booked, invoiced, collected, quote-to-cash
  * p50 in days), from one pass over the cohort.
  */
-export async function getCohortFigures(store: Store, p: Params) {
+export async function cohortFigures(store: Store, p: Params) {
   const rows = await store.query(
     sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
         sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,

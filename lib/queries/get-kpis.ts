@@ -13,7 +13,7 @@ import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { kpiWindow, type KpiWindow } from './kpi-window';
-import { getCohortFigures } from './get-cash-waterfall';
+import { cohortFigures } from './get-cash-waterfall';
 
 export type KpisParams = Filters & { now?: string | Date };
 
@@ -89,7 +89,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
       aggSchema,
     ),
     getDso(store, w, params, now),
-    getCohortFigures(store, { ...params, from: w.from, to: w.to, now }),
+    cohortFigures(store, { ...params, from: w.from, to: w.to, now }),
   ]);
   const kpis: Kpi[] = KPIS.map((k) => {
     let cur: { value: number | null; p50: number | null; p90: number | null; n: number };
