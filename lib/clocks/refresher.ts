@@ -57,6 +57,7 @@ export class ClockRefresher {
     const before = this.dirty.size;
     for (const id of ids) if (id) this.dirty.add(id);
     this.lastMarkAt = Date.now();
+    if (!this.running) this.failures = 0; // a write after a give-up starts over
     if (before === 0) this.firstDirtyAt = this.lastMarkAt;
     if (this.dirty.size > 0) this.kick();
   }
@@ -82,6 +83,8 @@ export class ClockRefresher {
     if (this.running || this.closed) return;
     this.running = this.loop().finally(() => {
       this.running = null;
+      // Deals marked after the loop's last check and before this point found it still running.
+      if (!this.closed && this.failures === 0 && (this.dirty.size > 0 || this.checkBuilds)) this.kick();
     });
   }
 
@@ -118,11 +121,14 @@ export class ClockRefresher {
         this.failures = 0;
       } catch (err) {
         this.inRound = 0;
+        if (/is closed|Usage: connection/.test(String(err))) {
+          this.close(); // the store was closed under a round (shutdown, tests): nothing left to do
+          return;
+        }
         for (const id of ids) this.dirty.add(id);
         if (++this.failures >= MAX_FAILURES) {
           console.error(`[clocks] refresh keeps failing, given up until the next write: ${String(err)}`);
-          this.failures = 0;
-          return;
+          return; // failures stays at the limit (no restart from kick's finally) until markDirty resets it
         }
         console.error(`[clocks] refresh failed (retrying): ${String(err)}`);
         await sleep(200 * this.failures);
