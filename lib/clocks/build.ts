@@ -9,26 +9,33 @@
 // parts): a reader may see a deal's intervals twice for the milliseconds in between, never
 // none.
 
-import type { Store } from '../clickhouse/client';
+import { PATCH_DELETE, type Store } from '../clickhouse/client';
 import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
-import { intervalsSql, type IntervalSource } from '../sla/intervals-sql';
+import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/intervals-sql';
 import { defId, definitionOf, type ClockDef } from './registry';
 import { findingSql } from './findings';
 import { toReporting } from '../money/rates';
+import { viewSelect } from '../clickhouse/view-select';
+import { oncePer } from '../once';
 
 export const OPEN_END = new Date('2200-01-01T00:00:00Z');
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
-const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
   amount, currency, value, customer, region, practice, legal_entity, billing_model, detail`);
 
-// The columns of event_facts and event_refs (sql/042, 043) computed from events: the
-// refresh reads the touched deals' events directly instead of the type-ordered copies.
-const FACTS_FROM_EVENTS = trustedSql(`type, entity_key, occurred_at, correlation_id, event_id, entity_id, refs, refs[1] AS ref1,
-  amount, currency, status, due_at, period_end, attributes['flow_source'] AS flow_source, attributes['flow_target'] AS flow_target,
-  toUInt16OrZero(attributes['attempt']) AS sync_attempt, attributes['dead_letter'] IN ('true', '1', 'yes') AS sync_dead_letter,
-  trace_id, attributes['customer_tier'] AS customer_tier, attributes['reason'] AS reason`);
-const REFS_FROM_EVENTS = trustedSql(`type, ref, occurred_at, amount, currency, correlation_id, entity_key`);
+/**
+ * event_facts and event_refs (sql/042, 043) as their own views compute them from events: the
+ * refresh reads the touched deals' events (by key) instead of the type-ordered copies. Read
+ * from the schema once per store.
+ */
+function derivedSelects(store: Store): Promise<{ facts: Sql; refs: Sql }> {
+  return oncePer(
+    store,
+    'clocks.derivedSelects',
+    async () => ({ facts: trustedSql(await viewSelect(store, 'event_facts')), refs: trustedSql(await viewSelect(store, 'event_refs')) }),
+    { retryOnFailure: true },
+  );
+}
 
 let lastVersion = 0;
 /** Versions only grow within a process (milliseconds, or one more than the last). */
@@ -46,10 +53,7 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
         f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
         d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail
       FROM (${f}) AS f
-      INNER JOIN (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
-          max(legal_entity) AS legal_entity, max(billing_model) AS billing_model
-        FROM deal_summary ${source ? sql`WHERE correlation_id IN ${source.deals}` : sql``} GROUP BY correlation_id) AS d
-        ON d.correlation_id = f.correlation_id`;
+      INNER JOIN ${dealDimensionsSql(source?.deals)} AS d ON d.correlation_id = f.correlation_id`;
   }
   const iv = intervalsSql({ ...def.spec, threshold_hours: 0 }, { filters: {}, now: OPEN_END, scope: def.scope, source });
   return sql`SELECT ${defId(def)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
@@ -104,10 +108,11 @@ export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: 
   const source: IntervalSource = { facts: sql`touched_facts`, refs: sql`touched_refs`, deals: ids };
   const parts = [...defs].map((d) => rowsSql(d, v, source));
   if (parts.length === 0) return;
+  const from = await derivedSelects(store);
   await store.command(
     sql`INSERT INTO clock_intervals (${COLUMNS})
-      WITH touched_facts AS MATERIALIZED (SELECT ${FACTS_FROM_EVENTS} FROM events WHERE correlation_id IN ${ids}),
-        touched_refs AS MATERIALIZED (SELECT ${REFS_FROM_EVENTS} FROM events ARRAY JOIN refs AS ref WHERE correlation_id IN ${ids})
+      WITH touched_facts AS MATERIALIZED (SELECT * FROM (${from.facts}) WHERE correlation_id IN ${ids}),
+        touched_refs AS MATERIALIZED (SELECT * FROM (${from.refs}) WHERE correlation_id IN ${ids})
       SELECT * FROM (${join(parts, ' UNION ALL ')})
       SETTINGS enable_materialized_cte = 1`,
   );

@@ -6,7 +6,7 @@
 
 import type { Store } from '../clickhouse/client';
 import { sql, param, type Sql } from '../clickhouse/sql';
-import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
+import { dealDimensionsSql, intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
 import { holidaysFor, elapsedHours } from '../sla/business-time';
 import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
@@ -47,9 +47,8 @@ function snapshotFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date
 function liveFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
   const now = sql`${param("DateTime64(3, 'UTC')", o.now)}`;
   const where = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
-  return sql`(SELECT f.*, ifNull(dd.cust, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, where, now })}) AS f
-    LEFT JOIN (SELECT correlation_id AS dcid, max(customer) AS cust FROM deal_summary GROUP BY correlation_id) AS dd
-      ON dd.dcid = f.correlation_id)`;
+  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, where, now })}) AS f
+    LEFT JOIN ${dealDimensionsSql()} AS d ON d.correlation_id = f.correlation_id)`;
 }
 
 /**

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { ident, sql, trustedSql, type Sql } from '../clickhouse/sql';
+import { viewSelect } from '../clickhouse/view-select';
 
 /**
  * How far back a start looks: only the last batches before the crash can be torn (one writer
@@ -55,17 +56,6 @@ export async function rollBackTornInserts(store: Store, derived: readonly Derive
   }
   console.warn(`[ingest] rolled back ${ids.length} events of an insert a crash left half done (their batch is stored again when it is redelivered)`);
   return ids.length;
-}
-
-/** The SELECT of the view that fills `table` (the schema's own text, not user input). */
-async function viewSelect(store: Store, table: string): Promise<string> {
-  const rows = await store.query(
-    sql`SELECT as_select FROM system.tables
-        WHERE database = currentDatabase() AND engine = 'MaterializedView' AND match(create_table_query, ${`\\bTO\\s+\\S*\\b${table}\\b`})`,
-    z.object({ as_select: z.string() }),
-  );
-  if (rows.length !== 1) throw new Error(`expected one materialized view filling ${table}, found ${rows.length}`);
-  return rows[0].as_select;
 }
 
 async function columnList(store: Store, table: string): Promise<string> {

@@ -6,7 +6,7 @@
 // pre-check, precheck()), and it is stitched while the one before is inserted; commits
 // and moves stay in order.
 
-import type { Store } from '../clickhouse/client';
+import { PATCH_DELETE, type Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
@@ -48,7 +48,6 @@ const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
  * The others (deal_summary, an AggregatingMergeTree) take a classic lightweight DELETE, a
  * mutation: `queued` sends it without waiting (settled() waits for it).
  */
-const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
 const QUEUED_DELETE = { lightweight_deletes_sync: 0 };
 
 /** Deletes the stale copies of moved rows: by old correlation ID, or orphans by entity_key. */

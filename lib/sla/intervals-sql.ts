@@ -124,6 +124,17 @@ function ends(spec: IntervalSpec, o: IntervalOptions): Sql {
     GROUP BY ref`;
 }
 
+/**
+ * One row per deal (of `only`, or every deal) from deal_summary: correlation_id, customer,
+ * region, practice, legal_entity, billing_model, deal_currency, deal_value.
+ */
+export function dealDimensionsSql(only?: readonly string[]): Sql {
+  return sql`(SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
+      max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
+      toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value
+    FROM deal_summary ${only ? sql`WHERE correlation_id IN ${only}` : sql``} GROUP BY correlation_id)`;
+}
+
 function scopeConditions(scope: IntervalScope | undefined, facts: Sql): Sql[] {
   const c: Sql[] = [];
   if (!scope) return c;
@@ -166,10 +177,7 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
   const scope = scopeConditions(o.scope, src.facts);
   return sql`(WITH starts AS MATERIALIZED (${starts(spec, o)}),
       ${noEnds ? sql`` : sql`ends AS (${ends(spec, o)}),`}
-      deals AS (SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
-          max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS deal_currency,
-          toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS deal_value
-        FROM deal_summary ${src.deals ? sql`WHERE correlation_id IN ${src.deals}` : sql``} GROUP BY correlation_id)
+      deals AS ${dealDimensionsSql(src.deals ?? undefined)}
     SELECT s.correlation_id AS correlation_id, s.entity_key AS entity_key, s.started_at AS started_at, s.anchor_at AS anchor_at,
       ${endedAt} AS ended_at, toUInt8(ended_at IS NULL) AS is_open,
       ${amount} AS amount, ${currency} AS currency, ${toReporting(sql`amount`, sql`currency`)} AS value,
