@@ -14,12 +14,6 @@ import { runMigrations } from './migrate';
 
 export type StoreKind = 'embedded' | 'server';
 
-/**
- * Settings for a DELETE on a table with the block number/offset columns (sql/044): it runs as
- * a lightweight update (patch parts, milliseconds) instead of a mutation over every part.
- */
-export const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };
-
 export interface Store {
   readonly kind: StoreKind;
   readonly client: ClickHouseClient;

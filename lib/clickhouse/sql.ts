@@ -109,3 +109,9 @@ export function join(parts: Sql[], separator: string): Sql {
 }
 
 export const empty = sql``;
+
+/**
+ * Settings for a DELETE on a table with the block number/offset columns (sql/044): it runs as
+ * a lightweight update (patch parts, milliseconds) instead of a mutation over every part.
+ */
+export const PATCH_DELETE = { lightweight_delete_mode: 'lightweight_update' };

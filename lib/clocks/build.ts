@@ -9,8 +9,8 @@
 // parts): a reader may see a deal's intervals twice for the milliseconds in between, never
 // none.
 
-import { PATCH_DELETE, type Store } from '../clickhouse/client';
-import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
+import type { Store } from '../clickhouse/client';
+import { sql, join, param, trustedSql, PATCH_DELETE, type Sql } from '../clickhouse/sql';
 import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/intervals-sql';
 import { defId, definitionOf, type ClockDef } from './registry';
 import { findingSql } from './findings';

@@ -6,8 +6,8 @@
 // pre-check, precheck()), and it is stitched while the one before is inserted; commits
 // and moves stay in order.
 
-import { PATCH_DELETE, type Store } from '../clickhouse/client';
-import { ident, sql } from '../clickhouse/sql';
+import type { Store } from '../clickhouse/client';
+import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
