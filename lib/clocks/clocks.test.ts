@@ -17,6 +17,9 @@ import { saveSlaPolicy } from '../queries/save-sla-policy';
 import { allClocks, clockId } from './registry';
 import { builtClocks } from './build';
 import { clockReader, snapshotIntervalsSql } from './read';
+import { getStuckItems } from '../queries/get-stuck-items';
+import { getLeakage } from '../queries/get-leakage';
+import { getSlaBreaches } from '../queries/get-sla-breaches';
 
 let store: Store;
 let writer: IngestWriter;
@@ -115,5 +118,34 @@ describe('clock snapshot', () => {
     const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM clock_intervals WHERE clock = ${id}`);
     expect(Number(n)).toBeGreaterThan(0);
     await expectSnapshotMatches(MONTH_LATER);
+  });
+
+  it('lists show each item once while a refresh holds two copies of a deal (insert before delete)', async () => {
+    const now = MONTH_LATER.toISOString();
+    const lists = async () => {
+      const stuck = await getStuckItems(store, { limit: 500, now });
+      const leakage = await getLeakage(store, { now, limit: 500 });
+      const breaches = await getSlaBreaches(store, { now, limit: 500 });
+      return {
+        stuck: stuck.items.map((i) => i.id).sort(),
+        stuckTotal: stuck.total,
+        leakage: leakage.records.map((r) => `${r.category}|${r.entity_key}|${r.amount}`).sort(),
+        breaches: breaches.breaches.map((b) => `${b.policy_id}|${b.entity_key}`).sort(),
+      };
+    };
+    const before = await lists();
+    expect(before.stuck.length).toBeGreaterThan(3);
+    expect(new Set(before.stuck).size).toBe(before.stuck.length);
+    // The moment between a round's insert and its delete: every row of every deal twice, the
+    // newer copy under a higher version.
+    const [{ v }] = await store.query<{ v: string }>(sql`SELECT toString(max(version)) AS v FROM clock_intervals`);
+    const copy = BigInt(v) + 1n;
+    await store.command(sql`INSERT INTO clock_intervals SELECT * REPLACE (${copy.toString()}::UInt64 AS version) FROM clock_intervals`);
+    try {
+      expect(await lists()).toEqual(before);
+    } finally {
+      await store.command(sql`DELETE FROM clock_intervals WHERE version = ${copy.toString()}::UInt64`);
+    }
+    expect(await lists()).toEqual(before);
   });
 });

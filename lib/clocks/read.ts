@@ -31,8 +31,18 @@ export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sq
       elapsed_hours - ${spec.threshold_hours} AS late_hours
     FROM clock_intervals
     WHERE clock = ${clockId(spec, o.scope)} AND started_at <= ${now} AND ${open}
-      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
+      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
+    ${o.openOnly || o.lateOnly ? NEWEST_COPY : sql``})`;
 }
+
+/**
+ * A refresh inserts a deal's new rows before it deletes the old ones (lib/clocks/build.ts):
+ * for that moment a reader sees both copies. Lists (open-only, late-only, findings) keep the
+ * newest copy of each record's interval, so an item never appears twice (a page keyed by item
+ * id would otherwise keep a stale row). The aggregate-only readings skip the sort: a figure may
+ * count a deal twice for that moment.
+ */
+const NEWEST_COPY = sql`ORDER BY version DESC LIMIT 1 BY correlation_id, entity_key, started_at, anchor_at`;
 
 /** correlation_id, entity_key, at, amount, currency, detail, customer of the findings of one kind. */
 export type FindingsFn = (kind: FindingKind, o: { filters: Filters; now: Date }) => Sql;
@@ -41,7 +51,8 @@ function snapshotFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date
   const now = param("DateTime64(3, 'UTC')", o.now);
   return sql`(SELECT correlation_id, entity_key, started_at AS at, amount, currency, detail, customer FROM clock_intervals
     WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now}
-      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
+      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
+    ORDER BY version DESC LIMIT 1 BY correlation_id, entity_key, started_at, detail)`;
 }
 
 function liveFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
