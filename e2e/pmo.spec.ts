@@ -43,5 +43,7 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   await page.getByTestId('policy-save').click();
   await expect(page.getByTestId('policy-errors')).toContainText('threshold must not be negative');
   await expect(page.getByTestId('sla-calendars')).toContainText('Good Friday');
+  // The screenshot shows the evaluated policies, not the loading state.
+  await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });
 });

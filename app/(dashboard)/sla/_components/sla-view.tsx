@@ -56,7 +56,7 @@ export function SlaView() {
                 return (
                   <tr key={p.id} data-testid={`policy-${p.id}`}>
                     <td><strong>{p.name}</strong>{!p.enabled && <span className="badge"> disabled</span>}<div className="muted" style={{ fontSize: 12 }}>{p.id}</div></td>
-                    <td className={`mono ${styles.wrapMono}`}>{p.start_events.join(' | ')} → {p.end_events.join(' | ')}</td>
+                    <td className={`mono wrap ${styles.wrapMono}`}>{p.start_events.join(' | ')} → {p.end_events.join(' | ')}</td>
                     <td className="num">{formatHours(p.threshold_hours)} {p.unit}</td>
                     <td>{scope || <span className="muted">all</span>}</td>
                     <td><span className={`badge ${p.severity === 'critical' || p.severity === 'high' ? 'bad' : 'warn'}`}>{p.severity}</span></td>
