@@ -93,7 +93,21 @@ export async function buildMissing(store: Store, defs: Map<string, ClockDef>): P
   const built = await builtClocks(store);
   const out: BuildResult[] = [];
   for (const [id, def] of defs) if (!built.has(id)) out.push(await buildClock(store, def));
+  // a rebuild deletes the clock's whole previous copy: materialize that before views read it
+  if (out.length) await applyPatches(store, { wait: true });
   return out;
+}
+
+/**
+ * Materializes the deletes that rebuilds and refreshes leave as patch parts. Until a merge
+ * applies them, every read of clock_intervals applies them again: at 9.3M events, after a
+ * full rebuild (a 645k-row patch), counting one clock's 1.8M intervals took 88 ms, 4–8 ms
+ * once applied, and reading its late intervals ~200 vs ~35 ms; the big parts they apply to
+ * merge rarely. APPLY PATCHES rewrites only the row mask of the parts concerned (0.9 s for
+ * the whole table at 9.3M): a mutation, in the background unless `wait`.
+ */
+export async function applyPatches(store: Store, o: { wait?: boolean } = {}): Promise<void> {
+  await store.command(sql`ALTER TABLE clock_intervals APPLY PATCHES`, o.wait ? { mutations_sync: 1 } : undefined);
 }
 
 /** Forgets every build (after events were loaded around the writer): the next buildMissing rebuilds all. */
