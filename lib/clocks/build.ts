@@ -15,13 +15,14 @@ import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/int
 import { defId, definitionOf, type ClockDef } from './registry';
 import { findingSql } from './findings';
 import { toReporting } from '../money/rates';
+import { businessSeconds } from '../sla/business-time';
 import { viewSelect } from '../clickhouse/view-select';
 import { oncePer } from '../once';
 
 export const OPEN_END = new Date('2200-01-01T00:00:00Z');
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
-  amount, currency, value, customer, region, practice, legal_entity, billing_model, detail`);
+  amount, currency, value, customer, region, practice, legal_entity, billing_model, detail, anchor_bs`);
 
 /**
  * event_facts and event_refs (sql/042, 043) as their own views compute them from events: the
@@ -51,14 +52,16 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
     return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
         f.at AS started_at, f.at AS anchor_at, ${FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
         f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
-        d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail
+        d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail,
+        toInt64(0) AS anchor_bs
       FROM (${f}) AS f
       INNER JOIN ${dealDimensionsSql(source?.deals)} AS d ON d.correlation_id = f.correlation_id`;
   }
   const iv = intervalsSql({ ...def.spec, threshold_hours: 0 }, { filters: {}, now: OPEN_END, scope: def.scope, source });
   return sql`SELECT ${defId(def)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
       ifNull(ended_at, ${FAR_NOW}) AS end_at, if(is_open = 1, 0, elapsed_hours) AS closed_hours,
-      amount, currency, value, customer, region, practice, legal_entity, billing_model, '' AS detail
+      amount, currency, value, customer, region, practice, legal_entity, billing_model, '' AS detail,
+      ${def.spec.unit === 'business' ? businessSeconds(sql`anchor_at`, sql`holidays`) : sql`toInt64(0)`} AS anchor_bs
     FROM ${iv}`;
 }
 

@@ -17,6 +17,8 @@ import { saveSlaPolicy } from '../queries/save-sla-policy';
 import { allClocks, clockId } from './registry';
 import { builtClocks } from './build';
 import { clockReader, snapshotIntervalsSql } from './read';
+import { CALENDARS } from '../sla/calendars';
+import { businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
 
 let store: Store;
 let writer: IngestWriter;
@@ -85,6 +87,23 @@ describe('clock snapshot', () => {
     expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { customer: 'Globex', from: '2026-03-01', to: '2026-03-31' } })).toBeGreaterThan(3);
     expect(await expectSnapshotMatches(MONTH_LATER, { openOnly: true })).toBeGreaterThan(3);
     expect(await expectSnapshotMatches(FIXTURE_NOW, { lateOnly: true })).toBeGreaterThan(3);
+  });
+
+  it('ages open intervals with B(now) computed in JS exactly as the SQL computes it', async () => {
+    // every hour over two Easter weeks and a Christmas, plus odd seconds and milliseconds, in each calendar
+    const times: Date[] = [];
+    for (const start of ['2026-03-28T00:00:00Z', '2026-12-20T00:00:00Z']) {
+      for (let h = 0; h < 24 * 16; h++) times.push(new Date(Date.parse(start) + h * 3_600_000 + (h % 7) * 61_001));
+    }
+    for (const c of CALENDARS) {
+      const entity = c.legal_entities[0] === '*' ? 'no such entity' : c.legal_entities[0];
+      const r = await store.query<{ b: string }>(
+        sql`SELECT toString(${businessSeconds(sql`t`, sql`h`)}) AS b
+          FROM (SELECT arrayJoin(${times.map((t) => t.toISOString().replace('T', ' ').replace('Z', ''))}) AS s,
+            toDateTime64(s, 3, 'UTC') AS t, ${holidaysFor(sql`${entity}`)} AS h)`,
+      );
+      expect(r.map((x) => Number(x.b)), c.id).toEqual(times.map((t) => businessSecondsAt(t, c)));
+    }
   });
 
   it('follows merges and splits', async () => {

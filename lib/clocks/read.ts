@@ -8,13 +8,22 @@ import type { Store } from '../clickhouse/client';
 import { sql, param, type Sql } from '../clickhouse/sql';
 import { dealDimensionsSql, intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
-import { holidaysFor, elapsedHours } from '../sla/business-time';
+import { businessSecondsAt, elapsedHours, perCalendar } from '../sla/business-time';
 import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
 import { clockId, defId } from './registry';
 import { builtClocks } from './build';
 import { findingSql, type FindingKind } from './findings';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
+
+/**
+ * The age at `now` of an open interval: business time from the stored B(anchor) and B(now),
+ * one constant per calendar (computed here), or calendar time.
+ */
+function openHours(spec: IntervalSpec, now: Date): Sql {
+  if (spec.unit === 'calendar') return elapsedHours(sql`anchor_at`, sql`${param("DateTime64(3, 'UTC')", now)}`, 'calendar', sql``);
+  return sql`((${perCalendar(sql`legal_entity`, (c) => businessSecondsAt(now, c))} - anchor_bs) / 3600)`;
+}
 
 export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
@@ -27,7 +36,7 @@ export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sq
   return sql`(SELECT correlation_id, entity_key, started_at, anchor_at,
       if(end_at <= ${now}, toNullable(end_at), NULL) AS ended_at, toUInt8(end_at > ${now}) AS is_open,
       amount, currency, value, customer, region, practice, legal_entity, billing_model,
-      if(is_open = 1, ${elapsedHours(sql`anchor_at`, sql`${now}`, spec.unit, holidaysFor(sql`legal_entity`))}, closed_hours) AS elapsed_hours,
+      if(is_open = 1, ${openHours(spec, o.now)}, closed_hours) AS elapsed_hours,
       elapsed_hours - ${spec.threshold_hours} AS late_hours
     FROM clock_intervals
     WHERE clock = ${clockId(spec, o.scope)} AND started_at <= ${now} AND ${open}

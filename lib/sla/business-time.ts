@@ -8,21 +8,26 @@ import { sql, param, type Sql } from '../clickhouse/sql';
 import { CALENDARS, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
 
 /**
+ * A per-calendar value for a legal-entity expression: multiIf over the calendars' entities,
+ * the default calendar's value last.
+ */
+export function perCalendar(legalEntity: Sql, value: (c: BusinessCalendar) => unknown, calendars: BusinessCalendar[] = CALENDARS): Sql {
+  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
+  const dflt = fallback ? value(fallback) : value({ id: '', name: '', legal_entities: [], working_days: [], holidays: [] });
+  const specific = calendars.filter((c) => c !== fallback);
+  if (specific.length === 0) return sql`${dflt}`;
+  let out = sql`multiIf(`;
+  for (const c of specific) out = sql`${out}has(${c.legal_entities}, ${legalEntity}), ${value(c)}, `;
+  return sql`${out}${dflt})`;
+}
+
+/**
  * The sorted weekday-holiday day numbers for a legal-entity expression: one array per
  * calendar, chosen with multiIf. Compute it once per row (as a column) and pass that column
  * to businessSeconds.
  */
 export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
-  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
-  const dflt = param('Array(Int64)', fallback ? weekdayHolidayNumbers(fallback) : []);
-  const specific = calendars.filter((c) => c !== fallback);
-  if (specific.length === 0) return sql`${dflt}`;
-  const parts: Sql[] = specific.map(
-    (c) => sql`has(${c.legal_entities}, ${legalEntity}), ${param('Array(Int64)', weekdayHolidayNumbers(c))}, `,
-  );
-  let out = sql`multiIf(`;
-  for (const p of parts) out = sql`${out}${p}`;
-  return sql`${out}${dflt})`;
+  return perCalendar(legalEntity, (c) => param('Array(Int64)', weekdayHolidayNumbers(c)), calendars);
 }
 
 /**
@@ -33,6 +38,20 @@ export function businessSeconds(t: Sql, holidays: Sql): Sql {
   const n = sql`intDiv(toInt64(toUnixTimestamp(${t})), 86400)`;
   return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - arrayCount(h -> h < ${n}, ${holidays})) * 86400
     + if(toDayOfWeek(${t}) <= 5 AND NOT has(${holidays}, ${n}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
+}
+
+/**
+ * businessSeconds for one timestamp, in JS: B(now) is a constant per calendar, so the clocks'
+ * snapshot (which stores B(anchor)) ages open intervals without the expression per row.
+ * Same arithmetic as the SQL (whole seconds, as toUnixTimestamp; UTC days).
+ */
+export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
+  const holidays = weekdayHolidayNumbers(c);
+  const secs = Math.floor(t.getTime() / 1000);
+  const n = Math.floor(secs / 86_400);
+  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - holidays.filter((h) => h < n).length;
+  const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
+  return days * 86_400 + (iso <= 5 && !holidays.includes(n) ? secs - n * 86_400 : 0);
 }
 
 export type TimeUnit = 'business' | 'calendar';
