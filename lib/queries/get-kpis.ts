@@ -19,31 +19,43 @@ export type KpisParams = Filters & { now?: string | Date };
 
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 /** Quantiles are computed for durations only (shares are means of 0/1 values). */
-const DURATION_KPIS = KPIS.filter((k) => k.unit !== 'share').map((k) => k.id);
+const DURATION_KPIS: KpiId[] = KPIS.filter((k) => k.unit !== 'share').map((k) => k.id);
 /** An invoice with one of these (on itself or referring to it) counts as an exception. */
 const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 
-/** (kpi, at, v) rows over [previous_from, to): durations in the KPI's unit, rates as 0/1. */
-function measurements(w: KpiWindow, f: Filters, now: Date, intervals: IntervalsFn): Sql {
+/**
+ * Per KPI, period and bucket (and per KPI and period: bucket NULL): n, p50/p90 (durations)
+ * and the mean, over (at, v) measurements in [previous_from, to): durations in the KPI's
+ * unit, rates as 0/1. Each KPI is aggregated on its own (its id is a constant of its branch):
+ * one GROUP BY over every measurement with the KPI as a string key was ~60% of the overview
+ * at 9.3M events (3.6M measurements); quantiles are kept for the durations only.
+ */
+function aggregates(w: KpiWindow, f: Filters, now: Date, intervals: IntervalsFn): Sql {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
+  const bucket = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
   const parts: Sql[] = [];
+  const add = (kpi: KpiId, rows: Sql) =>
+    parts.push(sql`SELECT ${kpi} AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS bucket,
+        count() AS n, ${DURATION_KPIS.includes(kpi) ? sql`quantilesExact(0.5, 0.9)(v)` : sql`[nan, nan]`} AS q, q[1] AS p50, q[2] AS p90,
+        avg(v) AS mean
+      FROM (${rows}) GROUP BY GROUPING SETS ((period), (period, bucket))`);
   for (const k of KPIS) {
     if (!k.clock) continue;
     const iv = intervals({ ...k.clock, threshold_hours: 0 }, { filters: wide, now });
-    parts.push(sql`SELECT ${k.id} AS kpi, anchor_at AS at, elapsed_hours / ${HOURS_PER[k.unit]} AS v FROM ${iv} WHERE is_open = 0`);
+    add(k.id, sql`SELECT anchor_at AS at, elapsed_hours / ${HOURS_PER[k.unit]} AS v FROM ${iv} WHERE is_open = 0`);
   }
   // time billed within SLA: decided items of the time-not-billed clock (billed, or past the deadline)
   const t = intervals(STUCK_RULES['time-not-billed'], { filters: wide, now });
-  parts.push(sql`SELECT 'time_billed_within_sla' AS kpi, anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${t} WHERE is_open = 0 OR late_hours > 0`);
+  add('time_billed_within_sla', sql`SELECT anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${t} WHERE is_open = 0 OR late_hours > 0`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
-  parts.push(sql`SELECT 'invoice_exception_rate' AS kpi, i.at AS at, toFloat64(x.k != '') AS v
+  add('invoice_exception_rate', sql`SELECT i.at AS at, toFloat64(x.k != '') AS v
     FROM (SELECT entity_key, min(occurred_at) AS at FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
     LEFT JOIN (SELECT DISTINCT k FROM (
         SELECT entity_key AS k FROM event_facts WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now}
         UNION ALL SELECT ref AS k FROM event_refs WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now})) AS x ON x.k = i.entity_key`);
-  parts.push(sql`SELECT 'integration_failure_rate' AS kpi, occurred_at AS at, toFloat64(type = 'sync.failed') AS v
+  add('integration_failure_rate', sql`SELECT occurred_at AS at, toFloat64(type = 'sync.failed') AS v
     FROM event_facts WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
-  parts.push(sql`SELECT 'traceability' AS kpi, at, v FROM (
+  add('traceability', sql`SELECT at, v FROM (
       SELECT correlation_id, min(first_at) AS at,
         toFloat64(NOT ((min(provisioned_at) IS NOT NULL AND min(contract_signed_at) IS NULL AND min(quote_approved_at) IS NULL)
           OR (min(billing_schedule_at) IS NOT NULL AND min(order_created_at) IS NULL)
@@ -78,13 +90,9 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
   const intervals = await clockIntervals(store);
-  const bucketExpr = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
   const [agg, dso, { waterfall, breakdowns }] = await Promise.all([
     store.query(
-      sql`SELECT kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucketExpr}, NULL) AS bucket,
-          count() AS n, quantilesExactIf(0.5, 0.9)(v, kpi IN ${DURATION_KPIS}) AS q, q[1] AS p50, q[2] AS p90, avg(v) AS mean
-        FROM (${measurements(w, params, now, intervals)})
-        GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))
+      sql`SELECT kpi, period, bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, intervals)})
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),

@@ -48,7 +48,7 @@ function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findi
 const aggSchema = z.object({ category: z.string().nullable(), week: z.string().nullable(), bucket: z.string().nullable(), n: num, v: num });
 const recordSchema = z.object({
   category: z.enum(LEAKAGE_CATEGORIES), entity_key: z.string(), correlation_id: z.string(), customer: z.string(),
-  at: chTimestamp, amount: num, currency: z.string(), value: num, detail: z.string(), total: num,
+  at: chTimestamp, amount: num, currency: z.string(), value: num, detail: z.string(),
 });
 
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
@@ -63,7 +63,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
       aggSchema,
     ),
     store.query(
-      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail, count() OVER () AS total
+      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
         FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
         ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       recordSchema,
@@ -86,13 +86,14 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
     const a = agg.find((x) => x.category === 'cash_at_risk' && x.week === null && x.bucket === b);
     return { bucket: b, count: a?.n ?? 0, value: a?.v ?? 0 };
   });
-  const total = rows[0]?.total ?? 0;
+  // the page's records counted by the aggregate (no window over every record)
+  const total = categories.reduce((s, c) => s + (!params.category || c.category === params.category ? c.count : 0), 0);
   return {
     reporting_currency: REPORTING_CURRENCY,
     total: Math.round(categories.reduce((s, c) => s + c.value, 0) * 100) / 100,
     categories,
     aging,
-    records: rows.map(({ total: _t, ...r }) => r),
+    records: rows,
     records_total: total,
     next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
   };

@@ -15,12 +15,26 @@ import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCurs
 
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
 
-/** Intervals whose outcome is known (closed, or open past the threshold) of every policy. */
-function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn, lateOnly = false): Sql {
+/** The breaches (open past the threshold, or closed after it) of every policy. */
+function breachesSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn): Sql {
   const parts = policies.map(
-    (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, region, practice,
-        legal_entity, billing_model, anchor_at, ended_at, is_open, late_hours, value
-      FROM ${intervals(p, { filters, now, scope: p.scope, lateOnly })} WHERE is_open = 0 OR late_hours > 0`,
+    (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, anchor_at, ended_at,
+        is_open, late_hours, value
+      FROM ${intervals(p, { filters, now, scope: p.scope, lateOnly: true })} WHERE late_hours > 0`,
+  );
+  return join(parts, ' UNION ALL ');
+}
+
+/**
+ * Intervals whose outcome is known (closed, or open past the threshold) counted per policy,
+ * week and dimension value, each policy's clock aggregated on its own: the grouping sets then
+ * combine a few thousand rows instead of every interval (3.8M at 9.3M events).
+ */
+function countsSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn, dim: Sql): Sql {
+  const parts = policies.map(
+    (p) => sql`SELECT ${p.id} AS policy_id, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS n,
+        countIf(late_hours > 0) AS n_breached, countIf(late_hours > 0 AND is_open = 1) AS n_open
+      FROM ${intervals(p, { filters, now, scope: p.scope })} WHERE is_open = 0 OR late_hours > 0 GROUP BY week, dim`,
   );
   return join(parts, ' UNION ALL ');
 }
@@ -46,7 +60,6 @@ const breachRowSchema = z.object({
   ended_at: nullableTimestamp,
   late_hours: num,
   value: num,
-  total: num,
 });
 
 export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
@@ -57,26 +70,25 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
   const intervals = await clockIntervals(store);
-  const evaluated = evaluatedSql(policies, params, now, intervals);
-  const breached = evaluatedSql(policies, params, now, intervals, true);
   const dim = ident(by, DIMENSIONS);
+  const counts = countsSql(policies, params, now, intervals, sql`${dim}`);
+  const breaches = breachesSql(policies, params, now, intervals);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
   const [agg, rows] = await Promise.all([
     store.query(
-      sql`SELECT policy_id, toString(toStartOfWeek(anchor_at, 1)) AS week, toString(${dim}) AS dim, count() AS evaluated,
-          countIf(late_hours > 0) AS breached, countIf(late_hours > 0 AND is_open = 1) AS open_breaches,
-          countIf(late_hours > 0 AND is_open = 0) AS late_arrivals
-        FROM (${evaluated})
+      sql`SELECT policy_id, toString(week) AS week, toString(dim) AS dim, sum(n) AS evaluated,
+          sum(n_breached) AS breached, sum(n_open) AS open_breaches, breached - open_breaches AS late_arrivals
+        FROM (${counts})
         GROUP BY GROUPING SETS ((policy_id), (policy_id, week), (dim))
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     store.query(
       sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
-          anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
-        FROM (${breached}) WHERE late_hours > 0 AND ${kindCond}
+          anchor_at AS started_at, ended_at, late_hours, value
+        FROM (${breaches}) WHERE ${kindCond}
         ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),
@@ -98,7 +110,8 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   });
   const totalEvaluated = stats.reduce((s, x) => s + x.evaluated, 0);
   const totalMet = stats.reduce((s, x) => s + x.met, 0);
-  const total = rows[0]?.total ?? 0;
+  // the breaches of the page's kind, counted by the aggregate (no window over every breach)
+  const total = stats.reduce((s, x) => s + (params.kind === 'open' ? x.open_breaches : params.kind === 'late' ? x.late_arrivals : x.open_breaches + x.late_arrivals), 0);
   return {
     policies: stats,
     compliance: totalEvaluated ? totalMet / totalEvaluated : null,
@@ -111,7 +124,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
       .map((x) => ({ value: x.dim!, breaches: x.breached, evaluated: x.evaluated }))
       .sort((a, b) => b.breaches - a.breaches || a.value.localeCompare(b.value)),
     by,
-    breaches: rows.map(({ total: _t, ...r }) => r),
+    breaches: rows,
     total,
     next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
   };

@@ -26,14 +26,15 @@ export async function getStuckSummary(store: Store, params: StuckSummaryParams):
   const now = queryNow(params.now);
   const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds));
   const intervals = await clockIntervals(store);
+  // each rule's queue aggregated on its own (the rule is a constant of its branch)
   const union = join(
-    rules.map((r) => sql`SELECT rule, aging_bucket, value FROM ${stuckItemsSql(r, { filters: params, now }, intervals)}`),
+    rules.map(
+      (r) => sql`SELECT ${r.name} AS rule, aging_bucket, count() AS n, round(sum(value), 2) AS value
+        FROM ${stuckItemsSql(r, { filters: params, now }, intervals)} GROUP BY aging_bucket`,
+    ),
     ' UNION ALL ',
   );
-  const rows = await store.query(
-    sql`SELECT rule, aging_bucket, count() AS n, round(sum(value), 2) AS value FROM (${union}) GROUP BY rule, aging_bucket SETTINGS enable_materialized_cte = 1`,
-    rowSchema,
-  );
+  const rows = await store.query(sql`SELECT * FROM (${union}) SETTINGS enable_materialized_cte = 1`, rowSchema);
   const queues = rules.map((r) => {
     const mine = rows.filter((x) => x.rule === r.name);
     const buckets = AGING_BUCKETS.map((b) => {
