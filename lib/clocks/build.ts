@@ -47,10 +47,14 @@ export function nextVersion(): number {
 
 function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
   if ('finding' in def) {
-    const facts = source?.facts ?? sql`event_facts`;
-    const f = findingSql(def.finding, { facts, where: sql`correlation_id != ''`, now: sql`${FAR_NOW}` });
+    const f = findingSql(def.finding, {
+      facts: source?.facts ?? sql`event_facts`,
+      refs: source?.refs ?? sql`event_refs`,
+      where: sql`correlation_id != ''`,
+      now: sql`${FAR_NOW}`,
+    });
     return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
-        f.at AS started_at, f.at AS anchor_at, ${FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
+        f.at AS started_at, f.anchor AS anchor_at, ${FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
         f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
         d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail,
         toInt64(0) AS anchor_bs

@@ -43,20 +43,20 @@ export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sq
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
 }
 
-/** correlation_id, entity_key, at, amount, currency, detail, customer of the findings of one kind. */
+/** correlation_id, entity_key, at, anchor, amount, currency, detail, customer of the findings of one kind. */
 export type FindingsFn = (kind: FindingKind, o: { filters: Filters; now: Date }) => Sql;
 
 function snapshotFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
-  return sql`(SELECT correlation_id, entity_key, started_at AS at, amount, currency, detail, customer FROM clock_intervals
-    WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now}
+  return sql`(SELECT correlation_id, entity_key, started_at AS at, anchor_at AS anchor, amount, currency, detail, customer FROM clock_intervals
+    WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now} AND anchor_at <= ${now}
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)})`;
 }
 
 function liveFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
   const now = sql`${param("DateTime64(3, 'UTC')", o.now)}`;
   const where = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
-  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, where, now })}) AS f
+  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, refs: sql`event_refs`, where, now })}) AS f
     LEFT JOIN ${dealDimensionsSql()} AS d ON d.correlation_id = f.correlation_id)`;
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
-import { clockIntervals, type IntervalsFn } from '../clocks/read';
+import { clockReader, type FindingsFn, type IntervalsFn } from '../clocks/read';
 import { STUCK_RULES } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
@@ -89,14 +89,14 @@ function headline(k: KpiDefinition, a: z.infer<typeof aggSchema> | undefined): {
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
-  const intervals = await clockIntervals(store);
+  const { intervals, findings } = await clockReader(store);
   const [agg, dso, { waterfall, breakdowns }] = await Promise.all([
     store.query(
       sql`SELECT kpi, period, bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, intervals)})
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
-    getDso(store, w, params, now),
+    getDso(store, w, params, now, findings),
     cohortFigures(store, { ...params, from: w.from, to: w.to, now }),
   ]);
   const kpis: Kpi[] = KPIS.map((k) => {
@@ -134,22 +134,21 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
 /**
  * DSO = receivables open at the end of the period ÷ invoiced during the period × days in
  * the period, in the reporting currency (open = invoice − payments − credits referring to it).
+ * Summed over the receivables findings (lib/clocks/findings.ts: invoices, and the payments
+ * referring to them with their invoice's issue time), snapshot or events: one pass, no join of
+ * every invoice to every payment (was ~1 s at 9.3M events).
  */
-async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date): Promise<{ cur: number | null; prev: number | null; n: number }> {
+async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date, findings: FindingsFn): Promise<{ cur: number | null; prev: number | null; n: number }> {
+  const dimensions: Filters = { ...f, from: undefined, to: undefined }; // the periods are w's
   const rows = await store.query(
     sql`SELECT
-        sumIf(v, at >= ${w.fromDate} AND at < ${w.toDate}) AS billed_cur,
-        sumIf(v, at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS billed_prev,
-        countIf(at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
-        sumIf(v - ifNull(p.paid_to, 0), at < ${w.toDate}) AS open_cur,
-        sumIf(v - ifNull(p.paid_from, 0), at < ${w.fromDate}) AS open_prev
-      FROM (SELECT entity_key, min(occurred_at) AS at, any(${toReporting(sql`amount`, sql`currency`)}) AS v, any(toString(currency)) AS cur
-            FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND occurred_at < ${w.toDate} AND occurred_at <= ${now}
-              AND ${dealScope(f)} GROUP BY entity_key) AS i
-      LEFT JOIN (SELECT ref AS k, sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.toDate}) AS paid_to,
-              sumIf(${toReporting(sql`amount`, sql`currency`)}, occurred_at < ${w.fromDate}) AS paid_from
-            FROM event_refs WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${now}
-            GROUP BY ref) AS p ON p.k = i.entity_key`,
+        sumIf(v, inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS billed_cur,
+        sumIf(v, inv AND at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS billed_prev,
+        countIf(inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
+        sumIf(if(inv, v, -v), at < ${w.toDate} AND anchor < ${w.toDate}) AS open_cur,
+        sumIf(if(inv, v, -v), at < ${w.fromDate} AND anchor < ${w.fromDate}) AS open_prev
+      FROM (SELECT at, anchor, detail = 'invoice' AS inv, ${toReporting(sql`amount`, sql`currency`)} AS v
+        FROM ${findings('receivables', { filters: dimensions, now })})`,
     z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
   );
   const r = rows[0];
