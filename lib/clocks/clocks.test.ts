@@ -33,9 +33,9 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function rows(iv: Sql, where: Sql): Promise<string[]> {
+async function rows(iv: Sql, where: Sql, clock: Sql = sql`''`): Promise<string[]> {
   const r = await store.query<{ row: string }>(
-    sql`SELECT concat_ws('|', correlation_id, entity_key, toString(anchor_at), ifNull(toString(ended_at), 'open'), toString(is_open),
+    sql`SELECT concat_ws('|', ${clock}, correlation_id, entity_key, toString(anchor_at), ifNull(toString(ended_at), 'open'), toString(is_open),
         toString(round(amount, 2)), currency, toString(round(value, 2)), customer, region, legal_entity,
         toString(round(elapsed_hours, 4)), toString(round(late_hours, 4))) AS row
       FROM ${iv} WHERE ${where} ORDER BY row SETTINGS enable_materialized_cte = 1`,
@@ -71,6 +71,15 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
     expect(await rows(snapshotIntervalsSql(spec, o), where), JSON.stringify(def.spec)).toEqual(live);
     compared += live.length;
   }
+  // all of them in one read (one pass over the snapshot per set of distinct clocks), plus one
+  // clock again with another threshold (a second pass): the same rows, each with its index
+  const list = [...clocks.values()].flatMap((d) => ('finding' in d ? [] : [{ spec: { ...d.spec, threshold_hours: 24 }, scope: d.scope }]));
+  list.push({ ...list[0], spec: { ...list[0].spec, threshold_hours: 100 } });
+  const o = { filters: {}, now, ...extra };
+  const where = o.openOnly ? sql`is_open = 1 AND late_hours > 0` : o.lateOnly ? sql`late_hours > 0` : sql`1`;
+  const live = await rows(read.clocks(list, o), where, sql`toString(k)`);
+  expect(await rows(snapshot.clocks(list, o), where, sql`toString(k)`)).toEqual(live);
+  expect(new Set(live.map((r) => r.split('|')[0])).size).toBeGreaterThan(10);
   return compared;
 }
 

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
-import { stuckItemsSql } from '../stuck/stuck-sql';
-import { clockReader, type FindingsFn, type IntervalsFn } from '../clocks/read';
+import { stuckItemsSql, stuckOfRulesSql } from '../stuck/stuck-sql';
+import { clockReader, type ClocksFn, type FindingsFn, type IntervalsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import { stuckRule, AGING_BUCKETS } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
@@ -16,18 +16,19 @@ import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-ty
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
 /** Every leakage record: category, entity_key, correlation_id, at, amount, currency, detail, bucket, customer, value. */
-function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn }): Sql {
+function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn }): Sql {
   const o = { filters: f, now };
   const stuck = (rule: Parameters<typeof stuckRule>[0]) => stuckItemsSql(stuckRule(rule), o, read.intervals);
-  const item = (rule: Parameters<typeof stuckRule>[0], category: string, detail: Sql) =>
-    sql`SELECT ${category} AS category, entity_key, correlation_id, anchor_at AS at, amount, currency, ${detail} AS detail,
-        aging_bucket AS bucket, customer FROM ${stuck(rule)}`;
   const finding = (kind: FindingKind) =>
     sql`SELECT ${kind} AS category, entity_key, correlation_id, at, amount, currency, detail, '' AS bucket, customer
       FROM ${read.findings(kind, o)}`;
+  // unbilled work and overdue invoices: their three rules' stuck items in one read (k = index)
+  const items = ['milestone-not-invoiced', 'time-not-billed', 'invoice-not-collected'] as const;
   const parts: Sql[] = [
-    item('milestone-not-invoiced', 'unbilled_work', sql`'milestone not invoiced'`),
-    item('time-not-billed', 'unbilled_work', sql`'approved time not billed'`),
+    sql`SELECT if(k = 2, 'cash_at_risk', 'unbilled_work') AS category, entity_key, correlation_id, anchor_at AS at, amount, currency,
+        multiIf(k = 0, 'milestone not invoiced', k = 1, 'approved time not billed', concat('overdue ', aging_bucket, ' days')) AS detail,
+        aging_bucket AS bucket, customer
+      FROM ${stuckOfRulesSql(items.map((r) => stuckRule(r)), o, read.clocks)}`,
     // change orders still not reflected while delivery on the deal carried on after their approval
     // (the deals' latest delivery read from events by deal: only the few deals with such a change)
     sql`SELECT 'change_not_billed' AS category, c.entity_key, c.correlation_id, c.anchor_at AS at, c.amount, c.currency,
@@ -40,7 +41,6 @@ function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findi
       WHERE dl.last_delivery > c.anchor_at`,
     finding('invoice_mismatch'),
     finding('integration_credits'),
-    item('invoice-not-collected', 'cash_at_risk', sql`concat('overdue ', aging_bucket, ' days')`),
   ];
   return sql`(SELECT r.*, ${toReporting(sql`r.amount`, sql`r.currency`)} AS value FROM (${join(parts, ' UNION ALL ')}) AS r)`;
 }

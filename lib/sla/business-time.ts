@@ -8,26 +8,21 @@ import { sql, param, type Sql } from '../clickhouse/sql';
 import { CALENDARS, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
 
 /**
- * A per-calendar value for a legal-entity expression: multiIf over the calendars' entities,
- * the default calendar's value last.
- */
-export function perCalendar(legalEntity: Sql, value: (c: BusinessCalendar) => unknown, calendars: BusinessCalendar[] = CALENDARS): Sql {
-  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
-  const dflt = fallback ? value(fallback) : value({ id: '', name: '', legal_entities: [], working_days: [], holidays: [] });
-  const specific = calendars.filter((c) => c !== fallback);
-  if (specific.length === 0) return sql`${dflt}`;
-  let out = sql`multiIf(`;
-  for (const c of specific) out = sql`${out}has(${c.legal_entities}, ${legalEntity}), ${value(c)}, `;
-  return sql`${out}${dflt})`;
-}
-
-/**
  * The sorted weekday-holiday day numbers for a legal-entity expression: one array per
  * calendar, chosen with multiIf. Compute it once per row (as a column) and pass that column
  * to businessSeconds.
  */
 export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
-  return perCalendar(legalEntity, (c) => param('Array(Int64)', weekdayHolidayNumbers(c)), calendars);
+  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
+  const dflt = param('Array(Int64)', fallback ? weekdayHolidayNumbers(fallback) : []);
+  const specific = calendars.filter((c) => c !== fallback);
+  if (specific.length === 0) return sql`${dflt}`;
+  const parts: Sql[] = specific.map(
+    (c) => sql`has(${c.legal_entities}, ${legalEntity}), ${param('Array(Int64)', weekdayHolidayNumbers(c))}, `,
+  );
+  let out = sql`multiIf(`;
+  for (const p of parts) out = sql`${out}${p}`;
+  return sql`${out}${dflt})`;
 }
 
 /**
@@ -52,6 +47,27 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
   const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - holidays.filter((h) => h < n).length;
   const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
   return days * 86_400 + (iso <= 5 && !holidays.includes(n) ? secs - n * 86_400 : 0);
+}
+
+/**
+ * B(now) by the calendar of a legal-entity column, as transform() over every entity named by
+ * a calendar (the first calendar naming it wins, as in holidaysFor): on a LowCardinality
+ * column it is evaluated per distinct value (multiIf of has() per row: ~300 ms at 4M rows).
+ */
+export function businessSecondsNowSql(legalEntity: Sql, now: Date, calendars: BusinessCalendar[] = CALENDARS): Sql {
+  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
+  const entities: string[] = [];
+  const values: number[] = [];
+  for (const c of calendars) {
+    if (c === fallback) continue;
+    for (const e of c.legal_entities) {
+      if (entities.includes(e)) continue;
+      entities.push(e);
+      values.push(businessSecondsAt(now, c));
+    }
+  }
+  const dflt = fallback ? businessSecondsAt(now, fallback) : businessSecondsAt(now, { ...calendars[0], holidays: [] });
+  return sql`transform(${legalEntity}, ${entities}, ${param('Array(Int64)', values)}, ${dflt})`;
 }
 
 export type TimeUnit = 'business' | 'calendar';
