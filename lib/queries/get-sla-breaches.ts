@@ -54,7 +54,9 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const ks = param('Array(Int64)', policies.map((_, k) => k));
   // every policy's clock in one read: intervals whose outcome is known (closed, or open past
   // the threshold) counted per policy index, week and dimension value, then the grouping sets
-  // over those few thousand rows; the breach page from a second read of the late ones
+  // over those few thousand rows. The breach page: the latest anchor a page row can have is
+  // found first from that one column, so the records' strings are read for the rows from it
+  // on, not for every breach (630k at 9.3M events)
   const [agg, rows] = await Promise.all([
     store.query(
       sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(n) AS evaluated,
@@ -70,7 +72,9 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
       sql`SELECT transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
           if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value
-        FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
+        FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
+          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
+            ORDER BY anchor_at DESC LIMIT ${offset + limit}))
         ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),
