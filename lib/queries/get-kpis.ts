@@ -47,13 +47,16 @@ function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql 
   const tb = timed.length;
   const ids = [...timed.map((k) => k.id), 'time_billed_within_sla'];
   const divisors = param('Array(Float64)', timed.map((k) => HOURS_PER[k.unit]));
-  parts.push(sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, bucket, n, q, p50, p90, mean
-    FROM (${grouped(
-      sql`k`,
-      sql`SELECT k, anchor_at AS at, if(k = ${tb}, toFloat64(late_hours <= 0), elapsed_hours / arrayElement(${divisors}, k + 1)) AS v
-        FROM ${clocks(list, { filters: wide, now })} WHERE is_open = 0 OR (k = ${tb} AND late_hours > 0)`,
-      sql`quantilesExactIf(0.5, 0.9)(v, k != ${tb})`,
-    )})`);
+  // grouped per bucket first (each value in one quantile state), the states merged per period
+  parts.push(sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, bucket, n, q, q[1] AS p50,
+      q[2] AS p90, mean
+    FROM (SELECT kpi, period, bucket, sum(c) AS n, quantilesExactMerge(0.5, 0.9)(qs) AS q, sum(s) / n AS mean
+      FROM (SELECT k AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS bucket, count() AS c,
+          quantilesExactStateIf(0.5, 0.9)(v, k != ${tb}) AS qs, sum(v) AS s
+        FROM (SELECT k, anchor_at AS at, if(k = ${tb}, toFloat64(late_hours <= 0), elapsed_hours / arrayElement(${divisors}, k + 1)) AS v
+          FROM ${clocks(list, { filters: wide, now })} WHERE is_open = 0 OR (k = ${tb} AND late_hours > 0))
+        GROUP BY kpi, period, bucket)
+      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket)))`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
   add('invoice_exception_rate', sql`SELECT i.at AS at, toFloat64(x.k != '') AS v
     FROM (SELECT entity_key, min(occurred_at) AS at FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
