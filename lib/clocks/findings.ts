@@ -1,6 +1,7 @@
 // Leakage findings that are not clocks (DOMAIN.md §7): invoices whose amount differs from
 // the delivery they bill, and credit memos caused by integration failures; and the
-// receivables behind DSO (each invoice, and each payment or credit referring to it). Like clocks they
+// receivables behind DSO (each invoice, and each payment or credit referring to it), and the
+// first delivery on a deal after each of its change orders (leakage). Like clocks they
 // are per deal (an invoice and the milestones it bills are stitched into one deal), so the
 // snapshot keeps them too (rows of clock_intervals under the finding's id, with `detail`),
 // refreshed with the deals the writer touched. This file is their one definition: the
@@ -8,7 +9,7 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 
-export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables'] as const;
+export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries'] as const;
 export type FindingKind = (typeof FINDINGS)[number];
 
 export interface FindingSource {
@@ -43,6 +44,19 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
       FROM (${invoices}) AS i
       INNER JOIN (SELECT ref, occurred_at, amount, currency FROM ${s.refs}
         WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${s.now}) AS p ON p.ref = i.key`;
+  }
+  if (kind === 'change_deliveries') {
+    // Each change order (at: its first approval) and the first delivery on its deal after it
+    // (anchor): "delivery carried on after the change, up to now" is anchor <= now, without
+    // reading every delivery of those deals at query time.
+    return sql`SELECT c.cid AS correlation_id, c.key AS entity_key, c.at AS at, min(d.occurred_at) AS anchor, toFloat64(0) AS amount,
+        '' AS currency, '' AS detail
+      FROM (SELECT any(correlation_id) AS cid, entity_key AS key, min(occurred_at) AS at FROM ${s.facts}
+        WHERE type = 'change_order.approved' AND ${s.where} GROUP BY entity_key) AS c
+      INNER JOIN (SELECT correlation_id, occurred_at FROM ${s.facts}
+        WHERE type IN ('milestone.completed', 'time.approved', 'expense.approved') AND occurred_at <= ${s.now}) AS d ON d.correlation_id = c.cid
+      WHERE d.occurred_at > c.at
+      GROUP BY c.cid, c.key, c.at`;
   }
   if (kind === 'invoice_mismatch') {
     // invoices whose total differs from the delivery (milestones, timesheets) they bill
