@@ -33,11 +33,12 @@ const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
  */
 function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
-  const bucket = w.bucket === 'day' ? sql`toString(toDate(at))` : sql`toString(toStartOfWeek(at, 1))`;
+  // buckets are dates while grouping (made strings on the few result rows, not per measurement)
+  const bucket = w.bucket === 'day' ? sql`toDate(at)` : sql`toStartOfWeek(at, 1)`;
   const grouped = (key: Sql, rows: Sql, quantiles: Sql) =>
-    sql`SELECT ${key} AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS bucket,
+    sql`SELECT ${key} AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b,
         count() AS n, ${quantiles} AS q, q[1] AS p50, q[2] AS p90, avg(v) AS mean
-      FROM (${rows}) GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket))`;
+      FROM (${rows}) GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b))`;
   const parts: Sql[] = [];
   const add = (kpi: KpiId, rows: Sql) => parts.push(grouped(sql`${kpi}`, rows, DURATION_KPIS.includes(kpi) ? sql`quantilesExact(0.5, 0.9)(v)` : sql`[nan, nan]`));
   // the KPI clocks' closed intervals, and time billed within SLA: decided items of the
@@ -48,15 +49,15 @@ function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql 
   const ids = [...timed.map((k) => k.id), 'time_billed_within_sla'];
   const divisors = param('Array(Float64)', timed.map((k) => HOURS_PER[k.unit]));
   // grouped per bucket first (each value in one quantile state), the states merged per period
-  parts.push(sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, bucket, n, q, q[1] AS p50,
+  parts.push(sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, b, n, q, q[1] AS p50,
       q[2] AS p90, mean
-    FROM (SELECT kpi, period, bucket, sum(c) AS n, quantilesExactMerge(0.5, 0.9)(qs) AS q, sum(s) / n AS mean
-      FROM (SELECT k AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS bucket, count() AS c,
+    FROM (SELECT kpi, period, b, sum(c) AS n, quantilesExactMerge(0.5, 0.9)(qs) AS q, sum(s) / n AS mean
+      FROM (SELECT k AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b, count() AS c,
           quantilesExactStateIf(0.5, 0.9)(v, k != ${tb}) AS qs, sum(v) AS s
         FROM (SELECT k, anchor_at AS at, if(k = ${tb}, toFloat64(late_hours <= 0), elapsed_hours / arrayElement(${divisors}, k + 1)) AS v
           FROM ${clocks(list, { filters: wide, now })} WHERE is_open = 0 OR (k = ${tb} AND late_hours > 0))
-        GROUP BY kpi, period, bucket)
-      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, bucket)))`);
+        GROUP BY kpi, period, b)
+      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b)))`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
   add('invoice_exception_rate', sql`SELECT i.at AS at, toFloat64(x.k != '') AS v
     FROM (SELECT entity_key, min(occurred_at) AS at FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
@@ -107,7 +108,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   const { clocks, findings } = await clockReader(store);
   const [agg, dso, { waterfall, breakdowns }] = await Promise.all([
     store.query(
-      sql`SELECT kpi, period, bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, clocks)})
+      sql`SELECT kpi, period, toString(b) AS bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, clocks)})
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
