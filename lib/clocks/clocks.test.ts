@@ -20,6 +20,8 @@ import { clockReader, snapshotIntervalsSql } from './read';
 import { getStuckItems } from '../queries/get-stuck-items';
 import { getLeakage } from '../queries/get-leakage';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
+import { CALENDARS } from '../sla/calendars';
+import { businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
 
 let store: Store;
 let writer: IngestWriter;
@@ -34,9 +36,9 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function rows(iv: Sql, where: Sql): Promise<string[]> {
+async function rows(iv: Sql, where: Sql, clock: Sql = sql`''`): Promise<string[]> {
   const r = await store.query<{ row: string }>(
-    sql`SELECT concat_ws('|', correlation_id, entity_key, toString(anchor_at), ifNull(toString(ended_at), 'open'), toString(is_open),
+    sql`SELECT concat_ws('|', ${clock}, correlation_id, entity_key, toString(anchor_at), ifNull(toString(ended_at), 'open'), toString(is_open),
         toString(round(amount, 2)), currency, toString(round(value, 2)), customer, region, legal_entity,
         toString(round(elapsed_hours, 4)), toString(round(late_hours, 4))) AS row
       FROM ${iv} WHERE ${where} ORDER BY row SETTINGS enable_materialized_cte = 1`,
@@ -56,7 +58,7 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
       if (extra.openOnly || extra.lateOnly) continue;
       const o = { filters: extra.filters ?? {}, now };
       const f = (iv: Sql) => store.query<{ row: string }>(
-        sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(round(amount, 2)), currency, detail, customer) AS row
+        sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(anchor), toString(round(amount, 2)), currency, detail, customer) AS row
           FROM ${iv} ORDER BY row`,
       );
       const live = await f(read.findings(def.finding, o));
@@ -72,6 +74,15 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
     expect(await rows(snapshotIntervalsSql(spec, o), where), JSON.stringify(def.spec)).toEqual(live);
     compared += live.length;
   }
+  // all of them in one read (one pass over the snapshot per set of distinct clocks), plus one
+  // clock again with another threshold (a second pass): the same rows, each with its index
+  const list = [...clocks.values()].flatMap((d) => ('finding' in d ? [] : [{ spec: { ...d.spec, threshold_hours: 24 }, scope: d.scope }]));
+  list.push({ ...list[0], spec: { ...list[0].spec, threshold_hours: 100 } });
+  const o = { filters: {}, now, ...extra };
+  const where = o.openOnly ? sql`is_open = 1 AND late_hours > 0` : o.lateOnly ? sql`late_hours > 0` : sql`1`;
+  const live = await rows(read.clocks(list, o), where, sql`toString(k)`);
+  expect(await rows(snapshot.clocks(list, o), where, sql`toString(k)`)).toEqual(live);
+  expect(new Set(live.map((r) => r.split('|')[0])).size).toBeGreaterThan(10);
   return compared;
 }
 
@@ -88,6 +99,23 @@ describe('clock snapshot', () => {
     expect(await expectSnapshotMatches(FIXTURE_NOW, { filters: { customer: 'Globex', from: '2026-03-01', to: '2026-03-31' } })).toBeGreaterThan(3);
     expect(await expectSnapshotMatches(MONTH_LATER, { openOnly: true })).toBeGreaterThan(3);
     expect(await expectSnapshotMatches(FIXTURE_NOW, { lateOnly: true })).toBeGreaterThan(3);
+  });
+
+  it('ages open intervals with B(now) computed in JS exactly as the SQL computes it', async () => {
+    // every hour over two Easter weeks and a Christmas, plus odd seconds and milliseconds, in each calendar
+    const times: Date[] = [];
+    for (const start of ['2026-03-28T00:00:00Z', '2026-12-20T00:00:00Z']) {
+      for (let h = 0; h < 24 * 16; h++) times.push(new Date(Date.parse(start) + h * 3_600_000 + (h % 7) * 61_001));
+    }
+    for (const c of CALENDARS) {
+      const entity = c.legal_entities[0] === '*' ? 'no such entity' : c.legal_entities[0];
+      const r = await store.query<{ b: string }>(
+        sql`SELECT toString(${businessSeconds(sql`t`, sql`h`)}) AS b
+          FROM (SELECT arrayJoin(${times.map((t) => t.toISOString().replace('T', ' ').replace('Z', ''))}) AS s,
+            toDateTime64(s, 3, 'UTC') AS t, ${holidaysFor(sql`${entity}`)} AS h)`,
+      );
+      expect(r.map((x) => Number(x.b)), c.id).toEqual(times.map((t) => businessSecondsAt(t, c)));
+    }
   });
 
   it('follows merges and splits', async () => {

@@ -1,5 +1,7 @@
 // Leakage findings that are not clocks (DOMAIN.md §7): invoices whose amount differs from
-// the delivery they bill, and credit memos caused by integration failures. Like clocks they
+// the delivery they bill, and credit memos caused by integration failures; and the
+// receivables behind DSO (each invoice, and each payment or credit referring to it), and the
+// first delivery on a deal after each of its change orders (leakage). Like clocks they
 // are per deal (an invoice and the milestones it bills are stitched into one deal), so the
 // snapshot keeps them too (rows of clock_intervals under the finding's id, with `detail`),
 // refreshed with the deals the writer touched. This file is their one definition: the
@@ -7,23 +9,58 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 
-export const FINDINGS = ['invoice_mismatch', 'integration_credits'] as const;
+export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries'] as const;
 export type FindingKind = (typeof FINDINGS)[number];
 
 export interface FindingSource {
   /** event_facts, or the touched deals' events shaped like it. */
   facts: Sql;
+  /** event_refs, or the touched deals' references shaped like it. */
+  refs: Sql;
   /** Condition on the start events (invoices, credit memos): deal, time window, `now`. */
   where: Sql;
   /** Upper bound on the events they are compared with. */
   now: Sql;
 }
 
-/** correlation_id, entity_key, at, amount, currency, detail of every finding of one kind. */
+/**
+ * correlation_id, entity_key, at, anchor, amount, currency, detail of every finding of one
+ * kind. `at` is when the finding's record started (time windows and `now` apply to it);
+ * `anchor`, when its amount counts (`now` applies to it too): the same except for receivables.
+ */
 export function findingSql(kind: FindingKind, s: FindingSource): Sql {
+  if (kind === 'receivables') {
+    // Invoices (at = anchor = issued; the first issue's amount) and the payments and credits
+    // referring to them (at = the invoice's issue, anchor = the payment's time), each in its
+    // own currency: DSO's open receivables at a date are sums over these, without a join.
+    const invoices = sql`SELECT any(correlation_id) AS cid, entity_key AS key, min(occurred_at) AS inv_at,
+        toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS inv_amount, argMin(toString(currency), occurred_at) AS inv_currency
+      FROM ${s.facts} WHERE type = 'invoice.issued' AND ${s.where} GROUP BY entity_key`;
+    return sql`SELECT cid AS correlation_id, key AS entity_key, inv_at AS at, inv_at AS anchor, inv_amount AS amount,
+        inv_currency AS currency, 'invoice' AS detail FROM (${invoices})
+      UNION ALL
+      SELECT i.cid AS correlation_id, i.key AS entity_key, i.inv_at AS at, p.occurred_at AS anchor, toFloat64(ifNull(p.amount, 0)) AS amount,
+        toString(p.currency) AS currency, 'payment' AS detail
+      FROM (${invoices}) AS i
+      INNER JOIN (SELECT ref, occurred_at, amount, currency FROM ${s.refs}
+        WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${s.now}) AS p ON p.ref = i.key`;
+  }
+  if (kind === 'change_deliveries') {
+    // Each change order (at: its first approval) and the first delivery on its deal after it
+    // (anchor): "delivery carried on after the change, up to now" is anchor <= now, without
+    // reading every delivery of those deals at query time.
+    return sql`SELECT c.cid AS correlation_id, c.key AS entity_key, c.at AS at, min(d.occurred_at) AS anchor, toFloat64(0) AS amount,
+        '' AS currency, '' AS detail
+      FROM (SELECT any(correlation_id) AS cid, entity_key AS key, min(occurred_at) AS at FROM ${s.facts}
+        WHERE type = 'change_order.approved' AND ${s.where} GROUP BY entity_key) AS c
+      INNER JOIN (SELECT correlation_id, occurred_at FROM ${s.facts}
+        WHERE type IN ('milestone.completed', 'time.approved', 'expense.approved') AND occurred_at <= ${s.now}) AS d ON d.correlation_id = c.cid
+      WHERE d.occurred_at > c.at
+      GROUP BY c.cid, c.key, c.at`;
+  }
   if (kind === 'invoice_mismatch') {
     // invoices whose total differs from the delivery (milestones, timesheets) they bill
-    return sql`SELECT inv_cid AS correlation_id, inv_key AS entity_key, inv_at AS at,
+    return sql`SELECT inv_cid AS correlation_id, inv_key AS entity_key, inv_at AS at, inv_at AS anchor,
         abs(expected - inv_amount) AS amount, inv_currency AS currency,
         concat('invoiced ', toString(inv_amount), ', delivered ', toString(expected)) AS detail
       FROM (
@@ -40,7 +77,7 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
       WHERE matched = n_refs AND round(expected, 2) != round(inv_amount, 2)`;
   }
   // credit memos that trace back to an integration failure (reason, or a failed sync of the invoice)
-  return sql`SELECT correlation_id, entity_key, occurred_at AS at, toFloat64(ifNull(amount, 0)) AS amount,
+  return sql`SELECT correlation_id, entity_key, occurred_at AS at, occurred_at AS anchor, toFloat64(ifNull(amount, 0)) AS amount,
       toString(currency) AS currency, concat('credit on ', ref1, ' (', toString(reason), ')') AS detail
     FROM ${s.facts} WHERE type = 'credit_memo.issued' AND ${s.where}
       AND (reason = 'integration_error'

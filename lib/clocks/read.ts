@@ -5,10 +5,10 @@
 // rows carry and the time window to when the record started.
 
 import type { Store } from '../clickhouse/client';
-import { sql, param, type Sql } from '../clickhouse/sql';
-import { dealDimensionsSql, intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
+import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
+import { dealDimensionsSql, intervalsSql, type IntervalOptions, type IntervalScope } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
-import { holidaysFor, elapsedHours } from '../sla/business-time';
+import { businessSecondsNowSql, elapsedHours } from '../sla/business-time';
 import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
 import { clockId, defId } from './registry';
 import { builtClocks } from './build';
@@ -16,61 +16,131 @@ import { findingSql, type FindingKind } from './findings';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
 
-export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
-  const now = param("DateTime64(3, 'UTC')", o.now);
-  const canBeLate = sql`anchor_at <= ${now} - toIntervalSecond(${Math.round(spec.threshold_hours * 3600)})`;
-  const open = o.openOnly
-    ? sql`end_at > ${now} AND ${canBeLate}`
-    : o.lateOnly
-      ? sql`((end_at <= ${now} AND closed_hours > ${spec.threshold_hours}) OR (end_at > ${now} AND ${canBeLate}))`
-      : sql`1`;
-  return sql`(SELECT correlation_id, entity_key, started_at, anchor_at,
-      if(end_at <= ${now}, toNullable(end_at), NULL) AS ended_at, toUInt8(end_at > ${now}) AS is_open,
-      amount, currency, value, customer, region, practice, legal_entity, billing_model,
-      if(is_open = 1, ${elapsedHours(sql`anchor_at`, sql`${now}`, spec.unit, holidaysFor(sql`legal_entity`))}, closed_hours) AS elapsed_hours,
-      elapsed_hours - ${spec.threshold_hours} AS late_hours
-    FROM clock_intervals
-    WHERE clock = ${clockId(spec, o.scope)} AND started_at <= ${now} AND ${open}
-      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
-    ${o.openOnly || o.lateOnly ? NEWEST_COPY : sql``})`;
+/** A clock to read: its spec (threshold included) and, for SLA policies, its scope. */
+export interface ClockRef {
+  spec: IntervalSpec;
+  scope?: IntervalScope;
 }
 
 /**
- * A refresh inserts a deal's new rows before it deletes the old ones (lib/clocks/build.ts):
- * for that moment a reader sees both copies. Lists (open-only, late-only, findings) keep the
- * newest copy of each record's interval, so an item never appears twice (a page keyed by item
- * id would otherwise keep a stale row). The aggregate-only readings skip the sort: a figure may
- * count a deal twice for that moment.
+ * Several clocks' intervals: intervalsSql's columns plus `k`, the clock's index in `clocks`.
+ * Open-only, late-only, filters and `now` as for one clock.
  */
-const NEWEST_COPY = sql`ORDER BY version DESC LIMIT 1 BY correlation_id, entity_key, started_at, anchor_at`;
+export type ClocksFn = (clocks: ClockRef[], o: Omit<IntervalOptions, 'scope'>) => Sql;
 
-/** correlation_id, entity_key, at, amount, currency, detail, customer of the findings of one kind. */
-export type FindingsFn = (kind: FindingKind, o: { filters: Filters; now: Date }) => Sql;
+const COLUMNS = trustedSql(`correlation_id, entity_key, started_at, anchor_at, ended_at, is_open, amount, currency, value,
+  customer, region, practice, legal_entity, billing_model, elapsed_hours, late_hours`);
 
-function snapshotFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
+/**
+ * Clocks of distinct ids read from the snapshot in one pass (clock IN ids), each row's
+ * threshold and unit looked up by its clock's index: one scan and one plan instead of one
+ * subquery per clock (planning a stuck summary's nine took ~100 ms at any volume). An open
+ * interval ages to `now` in business time as B(now) − anchor_bs (B(now): one constant per
+ * calendar, computed here), or in calendar time.
+ */
+function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<IntervalOptions, 'scope'>): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
-  return sql`(SELECT correlation_id, entity_key, started_at AS at, amount, currency, detail, customer FROM clock_intervals
-    WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now}
+  const ids = clocks.map((c) => clockId(c.spec, c.scope));
+  const at = (values: number[], type: 'Array(Int64)' | 'Array(Float64)') => sql`arrayElement(${param(type, values)}, i)`;
+  const threshold = at(clocks.map((c) => c.spec.threshold_hours), 'Array(Float64)');
+  const thresholdMs = clocks.map((c) => Math.round(c.spec.threshold_hours * 3600) * 1000);
+  // the smallest threshold bounds the key range of open intervals (end_at is 2200-01-01 for all)
+  const canBeLate = sql`anchor_at <= ${now} - toIntervalSecond(${Math.min(...thresholdMs) / 1000})
+    AND toUnixTimestamp64Milli(anchor_at) <= ${o.now.getTime()} - ${at(thresholdMs, 'Array(Int64)')}`;
+  const open = o.openOnly
+    ? sql`end_at > ${now} AND ${canBeLate}`
+    : o.lateOnly
+      ? sql`((end_at <= ${now} AND closed_hours > ${threshold}) OR (end_at > ${now} AND ${canBeLate}))`
+      : sql`1`;
+  const business = sql`((${businessSecondsNowSql(sql`legal_entity`, o.now)} - anchor_bs) / 3600)`;
+  const calendar = elapsedHours(sql`anchor_at`, sql`${now}`, 'calendar', sql``);
+  const age = clocks.every((c) => c.spec.unit === 'calendar')
+    ? calendar
+    : clocks.every((c) => c.spec.unit === 'business')
+      ? business
+      : sql`if(${at(clocks.map((c) => Number(c.spec.unit === 'business')), 'Array(Int64)')} = 1, ${business}, ${calendar})`;
+  return sql`(SELECT arrayElement(${param('Array(Int64)', clocks.map((c) => c.k))}, i) AS k, ${COLUMNS} FROM (
+    SELECT transform(clock, ${ids}, ${param('Array(Int64)', ids.map((_, i) => i + 1))}, 0) AS i, correlation_id, entity_key, started_at, anchor_at,
+      if(end_at <= ${now}, toNullable(end_at), NULL) AS ended_at, toUInt8(end_at > ${now}) AS is_open,
+      amount, currency, value, customer, region, practice, legal_entity, billing_model,
+      if(is_open = 1, ${age}, closed_hours) AS elapsed_hours,
+      elapsed_hours - ${threshold} AS late_hours
+    FROM clock_intervals
+    WHERE clock IN ${ids} AND started_at <= ${now} AND ${open}
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
-    ORDER BY version DESC LIMIT 1 BY correlation_id, entity_key, started_at, detail)`;
+    ${o.openOnly ? sql`QUALIFY version = max(version) OVER (PARTITION BY clock, correlation_id)` : sql``}))`;
 }
 
-function liveFindingsSql(kind: FindingKind, o: { filters: Filters; now: Date }): Sql {
+// A refresh inserts a deal's new rows before it deletes the old ones (lib/clocks/build.ts), so
+// a reader never sees a deal without its intervals, but until the delete lands (milliseconds
+// idle, seconds under load) it may see both copies. An item listed twice once left an orphan
+// row on the stuck page (React keys rows by item id), so the lists read only the newest copy
+// of each deal: the open-only reading (stuck queues) and findings (leakage records) here,
+// with QUALIFY on the deal's newest version (never drops a row of the current copy); the
+// breach page, whose late-only reading is too large for that window, drops repeats of a
+// record on the page itself (get-sla-breaches.ts). Aggregate-only readings (KPIs,
+// compliance, DSO) skip it: a refreshing deal may count twice for that moment.
+
+export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
+  return snapshotClocksSql([{ spec, scope: o.scope, k: 0 }], o);
+}
+
+/** Which findings to read; `aggregate`: only summed, so both copies of a refreshing deal may count (no window). */
+export interface FindingsOptions {
+  filters: Filters;
+  now: Date;
+  aggregate?: boolean;
+}
+
+/** correlation_id, entity_key, at, anchor, amount, currency, detail, customer of the findings of one kind. */
+export type FindingsFn = (kind: FindingKind, o: FindingsOptions) => Sql;
+
+function snapshotFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
+  const now = param("DateTime64(3, 'UTC')", o.now);
+  return sql`(SELECT correlation_id, entity_key, started_at AS at, anchor_at AS anchor, amount, currency, detail, customer FROM clock_intervals
+    WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now} AND anchor_at <= ${now}
+      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
+    ${o.aggregate ? sql`` : sql`QUALIFY version = max(version) OVER (PARTITION BY correlation_id)`})`;
+}
+
+function liveFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
   const now = sql`${param("DateTime64(3, 'UTC')", o.now)}`;
   const where = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
-  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, where, now })}) AS f
+  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, refs: sql`event_refs`, where, now })}) AS f
     LEFT JOIN ${dealDimensionsSql()} AS d ON d.correlation_id = f.correlation_id)`;
 }
 
 /**
  * Where each clock and finding is read from: the snapshot when its build is complete, else
- * the events (exact, slower). `live`: always the events (tests compare the two).
+ * the events (exact, slower). `live`: always the events (tests compare the two). `clocks`
+ * reads the built ones of a list in as few passes as their ids allow (two policies may share
+ * a clock and differ in threshold only), the others one by one from the events.
  */
-export async function clockReader(store: Store, o: { live?: boolean } = {}): Promise<{ intervals: IntervalsFn; findings: FindingsFn }> {
+export async function clockReader(
+  store: Store,
+  o: { live?: boolean } = {},
+): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn }> {
   const built = o.live ? new Set<string>() : await builtClocks(store);
+  const clocks: ClocksFn = (list, o) => {
+    const passes: (ClockRef & { k: number })[][] = [];
+    const parts: Sql[] = [];
+    list.forEach((c, k) => {
+      const id = clockId(c.spec, c.scope);
+      if (!built.has(id)) {
+        parts.push(sql`SELECT ${k} AS k, ${COLUMNS} FROM ${intervalsSql(c.spec, { ...o, scope: c.scope })}`);
+        return;
+      }
+      const pass = passes.find((p) => p.every((x) => clockId(x.spec, x.scope) !== id));
+      if (pass) pass.push({ ...c, k });
+      else passes.push([{ ...c, k }]);
+    });
+    for (const p of passes) parts.push(sql`SELECT * FROM ${snapshotClocksSql(p, o)}`);
+    return sql`(${join(parts, ' UNION ALL ')})`;
+  };
   return {
     intervals: (spec, o) => (built.has(clockId(spec, o.scope)) ? snapshotIntervalsSql(spec, o) : intervalsSql(spec, o)),
     findings: (kind, o) => (built.has(defId({ finding: kind })) ? snapshotFindingsSql(kind, o) : liveFindingsSql(kind, o)),
+    clocks,
   };
 }
 

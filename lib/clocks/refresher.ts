@@ -14,7 +14,7 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { metrics } from '../observability/metrics';
 import { allClocks, type ClockDef } from './registry';
-import { buildMissing, refreshDeals } from './build';
+import { applyPatches, buildMissing, refreshDeals } from './build';
 
 /** Deals per round (an array parameter of the statement). */
 const ROUND_LIMIT = 5_000;
@@ -25,6 +25,8 @@ const MAX_FAILURES = 5;
 const QUIET_MS = 1_000;
 /** … unless its oldest deal has waited this long. */
 const MAX_LAG_MS = 10_000;
+/** Refreshes' deletes (patch parts) are materialized at most this often (build.ts applyPatches). */
+const APPLY_PATCHES_MS = 60_000;
 
 export class ClockRefresher {
   private dirty = new Set<string>();
@@ -37,6 +39,7 @@ export class ClockRefresher {
   private firstDirtyAt = 0;
   private lastRoundMs = 0;
   private inRound = 0;
+  private patchedAt = Date.now();
 
   /** `store`: best a connection of its own, so rounds do not queue the writer's inserts. */
   constructor(private readonly store: Store) {}
@@ -119,6 +122,10 @@ export class ClockRefresher {
         metrics().clockRefreshSeconds.observe(this.lastRoundMs / 1000);
         if (this.dirty.size > 0) this.firstDirtyAt = Date.now();
         this.failures = 0;
+        if (Date.now() - this.patchedAt >= APPLY_PATCHES_MS) {
+          this.patchedAt = Date.now();
+          await applyPatches(this.store);
+        }
       } catch (err) {
         this.inRound = 0;
         if (/is closed|Usage: connection/.test(String(err))) {

@@ -17,7 +17,7 @@ import { getSlaPolicies } from '../queries/get-sla-policies';
 import { FINDINGS, type FindingKind } from './findings';
 
 /** Bump when intervals-sql.ts or the snapshot's columns change meaning: every clock is rebuilt. */
-const DEFINITION_VERSION = 1;
+const DEFINITION_VERSION = 2;
 
 export type ClockSpec = Omit<IntervalSpec, 'threshold_hours'>;
 export interface IntervalClock {

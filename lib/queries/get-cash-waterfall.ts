@@ -13,7 +13,12 @@ import { num } from './row-types';
 
 type Params = Filters & { now: Date };
 
-/** One row per deal of the cohort with its dimensions and money per stage. */
+/**
+ * One row per deal of the cohort with its dimensions and money per stage. Only deals with a
+ * signature in the window are grouped (the row holding a deal's first one has it): at the
+ * default 90 days, a quarter of them. The deal filter goes into that set: any other condition
+ * beside the IN made the grouping 2–3× slower.
+ */
 function cohort(p: Params): Sql {
   return sql`(SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
         max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS currency,
@@ -22,7 +27,8 @@ function cohort(p: Params): Sql {
         toFloat64(sum(delivered_value)) AS delivered, toFloat64(sum(invoiced_value)) AS invoiced,
         toFloat64(sum(paid_value)) AS collected,
         dateDiff('second', min(quote_approved_at), min(first_payment_at)) / 86400 AS q2c_days
-      FROM deal_summary WHERE ${dealScope(p)}
+      FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE contract_signed_at IS NOT NULL
+          AND ${timeWindow(p, sql`contract_signed_at`)} AND contract_signed_at <= ${p.now} AND ${dealScope(p)})
       GROUP BY correlation_id
       HAVING min(contract_signed_at) IS NOT NULL AND ${timeWindow(p, sql`min(contract_signed_at)`)}
         AND min(contract_signed_at) <= ${p.now})`;

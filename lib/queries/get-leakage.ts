@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
-import { stuckItemsSql } from '../stuck/stuck-sql';
-import { clockReader, type FindingsFn, type IntervalsFn } from '../clocks/read';
+import { stuckItemsSql, stuckOfRulesSql } from '../stuck/stuck-sql';
+import { clockReader, type ClocksFn, type FindingsFn, type IntervalsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import { stuckRule, AGING_BUCKETS } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
@@ -16,31 +16,29 @@ import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-ty
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
 /** Every leakage record: category, entity_key, correlation_id, at, amount, currency, detail, bucket, customer, value. */
-function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn }): Sql {
+function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn }): Sql {
   const o = { filters: f, now };
   const stuck = (rule: Parameters<typeof stuckRule>[0]) => stuckItemsSql(stuckRule(rule), o, read.intervals);
-  const item = (rule: Parameters<typeof stuckRule>[0], category: string, detail: Sql) =>
-    sql`SELECT ${category} AS category, entity_key, correlation_id, anchor_at AS at, amount, currency, ${detail} AS detail,
-        aging_bucket AS bucket, customer FROM ${stuck(rule)}`;
   const finding = (kind: FindingKind) =>
     sql`SELECT ${kind} AS category, entity_key, correlation_id, at, amount, currency, detail, '' AS bucket, customer
       FROM ${read.findings(kind, o)}`;
+  // unbilled work and overdue invoices: their three rules' stuck items in one read (k = index)
+  const items = ['milestone-not-invoiced', 'time-not-billed', 'invoice-not-collected'] as const;
   const parts: Sql[] = [
-    item('milestone-not-invoiced', 'unbilled_work', sql`'milestone not invoiced'`),
-    item('time-not-billed', 'unbilled_work', sql`'approved time not billed'`),
-    // change orders still not reflected while delivery on the deal carried on after their approval
-    // (the deals' latest delivery read from events by deal: only the few deals with such a change)
+    sql`SELECT if(k = 2, 'cash_at_risk', 'unbilled_work') AS category, entity_key, correlation_id, anchor_at AS at, amount, currency,
+        multiIf(k = 0, 'milestone not invoiced', k = 1, 'approved time not billed', concat('overdue ', aging_bucket, ' days')) AS detail,
+        aging_bucket AS bucket, customer
+      FROM ${stuckOfRulesSql(items.map((r) => stuckRule(r)), o, read.clocks)}`,
+    // change orders still not reflected while delivery on the deal carried on after their
+    // approval: the first delivery after each change is a finding (reading the deals' latest
+    // delivery from event_facts was ~250 of ~400 ms per query at 9.3M events)
     sql`SELECT 'change_not_billed' AS category, c.entity_key, c.correlation_id, c.anchor_at AS at, c.amount, c.currency,
         'delivered since the change, billing not updated' AS detail, c.aging_bucket AS bucket, c.customer
       FROM ${stuck('change-not-reflected')} AS c
-      INNER JOIN (SELECT correlation_id AS dcid, max(occurred_at) AS last_delivery FROM events
-        WHERE correlation_id IN (SELECT correlation_id FROM ${stuck('change-not-reflected')})
-          AND type IN ('milestone.completed', 'time.approved', 'expense.approved') AND occurred_at <= ${now}
-        GROUP BY correlation_id) AS dl ON dl.dcid = c.correlation_id
-      WHERE dl.last_delivery > c.anchor_at`,
+      INNER JOIN (SELECT entity_key AS dkey, correlation_id AS dcid FROM ${read.findings('change_deliveries', o)}) AS dl
+        ON dl.dkey = c.entity_key AND dl.dcid = c.correlation_id`,
     finding('invoice_mismatch'),
     finding('integration_credits'),
-    item('invoice-not-collected', 'cash_at_risk', sql`concat('overdue ', aging_bucket, ' days')`),
   ];
   return sql`(SELECT r.*, ${toReporting(sql`r.amount`, sql`r.currency`)} AS value FROM (${join(parts, ' UNION ALL ')}) AS r)`;
 }
@@ -48,7 +46,7 @@ function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findi
 const aggSchema = z.object({ category: z.string().nullable(), week: z.string().nullable(), bucket: z.string().nullable(), n: num, v: num });
 const recordSchema = z.object({
   category: z.enum(LEAKAGE_CATEGORIES), entity_key: z.string(), correlation_id: z.string(), customer: z.string(),
-  at: chTimestamp, amount: num, currency: z.string(), value: num, detail: z.string(), total: num,
+  at: chTimestamp, amount: num, currency: z.string(), value: num, detail: z.string(),
 });
 
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
@@ -63,7 +61,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
       aggSchema,
     ),
     store.query(
-      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail, count() OVER () AS total
+      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
         FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
         ORDER BY value DESC, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       recordSchema,
@@ -86,13 +84,14 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
     const a = agg.find((x) => x.category === 'cash_at_risk' && x.week === null && x.bucket === b);
     return { bucket: b, count: a?.n ?? 0, value: a?.v ?? 0 };
   });
-  const total = rows[0]?.total ?? 0;
+  // the page's records counted by the aggregate (no window over every record)
+  const total = categories.reduce((s, c) => s + (!params.category || c.category === params.category ? c.count : 0), 0);
   return {
     reporting_currency: REPORTING_CURRENCY,
     total: Math.round(categories.reduce((s, c) => s + c.value, 0) * 100) / 100,
     categories,
     aging,
-    records: rows.map(({ total: _t, ...r }) => r),
+    records: rows,
     records_total: total,
     next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
   };

@@ -5,9 +5,9 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { sql, join, ident, type Sql } from '../clickhouse/sql';
+import { sql, ident, param } from '../clickhouse/sql';
 import { DIMENSIONS } from '../events/catalogue';
-import { clockIntervals, type IntervalsFn } from '../clocks/read';
+import { clockReader } from '../clocks/read';
 import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
@@ -15,18 +15,8 @@ import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCurs
 
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
 
-/** Intervals whose outcome is known (closed, or open past the threshold) of every policy. */
-function evaluatedSql(policies: SlaPolicy[], filters: Filters, now: Date, intervals: IntervalsFn, lateOnly = false): Sql {
-  const parts = policies.map(
-    (p) => sql`SELECT ${p.id} AS policy_id, ${p.severity} AS severity, entity_key, correlation_id, customer, region, practice,
-        legal_entity, billing_model, anchor_at, ended_at, is_open, late_hours, value
-      FROM ${intervals(p, { filters, now, scope: p.scope, lateOnly })} WHERE is_open = 0 OR late_hours > 0`,
-  );
-  return join(parts, ' UNION ALL ');
-}
-
 const aggSchema = z.object({
-  policy_id: z.string().nullable(),
+  k: num.nullable(),
   week: z.string().nullable(),
   dim: z.string().nullable(),
   evaluated: num,
@@ -46,7 +36,6 @@ const breachRowSchema = z.object({
   ended_at: nullableTimestamp,
   late_hours: num,
   value: num,
-  total: num,
 });
 
 export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
@@ -56,33 +45,45 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
-  const intervals = await clockIntervals(store);
-  const evaluated = evaluatedSql(policies, params, now, intervals);
-  const breached = evaluatedSql(policies, params, now, intervals, true);
+  const { clocks } = await clockReader(store);
+  const read = (lateOnly: boolean) => clocks(policies.map((p) => ({ spec: p, scope: p.scope })), { filters: params, now, lateOnly });
   const dim = ident(by, DIMENSIONS);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
+  const ks = param('Array(Int64)', policies.map((_, k) => k));
+  // every policy's clock in one read: intervals whose outcome is known (closed, or open past
+  // the threshold) counted per policy index, week and dimension value, then the grouping sets
+  // over those few thousand rows. The breach page: the latest anchor a page row can have is
+  // found first from that one column, so the records' strings are read for the rows from it
+  // on, not for every breach (630k at 9.3M events)
   const [agg, rows] = await Promise.all([
     store.query(
-      sql`SELECT policy_id, toString(toStartOfWeek(anchor_at, 1)) AS week, toString(${dim}) AS dim, count() AS evaluated,
-          countIf(late_hours > 0) AS breached, countIf(late_hours > 0 AND is_open = 1) AS open_breaches,
-          countIf(late_hours > 0 AND is_open = 0) AS late_arrivals
-        FROM (${evaluated})
-        GROUP BY GROUPING SETS ((policy_id), (policy_id, week), (dim))
+      sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(n) AS evaluated,
+          sum(n_breached) AS breached, sum(n_open) AS open_breaches, breached - open_breaches AS late_arrivals
+        FROM (SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS n,
+            countIf(late_hours > 0) AS n_breached, countIf(late_hours > 0 AND is_open = 1) AS n_open
+          FROM ${read(false)} WHERE is_open = 0 OR late_hours > 0 GROUP BY k, week, dim)
+        GROUP BY GROUPING SETS ((k), (k, week), (dim))
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
     store.query(
-      sql`SELECT policy_id, severity, if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
-          anchor_at AS started_at, ended_at, late_hours, value, count() OVER () AS total
-        FROM (${breached}) WHERE late_hours > 0 AND ${kindCond}
-        ORDER BY started_at DESC, policy_id, entity_key LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+      sql`SELECT transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
+          if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
+          anchor_at AS started_at, ended_at, late_hours, value
+        FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
+          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
+            ORDER BY anchor_at DESC LIMIT ${offset + limit}))
+        ORDER BY started_at DESC, policy_id, entity_key
+        -- a record twice only while a refresh holds two copies of its deal (lib/clocks/read.ts)
+        LIMIT 1 BY k, correlation_id, entity_key, started_at
+        LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),
   ]);
   const stats = policies.map((p) => {
-    const a = agg.find((x) => x.policy_id === p.id && x.week === null && x.dim === null);
+    const a = agg.find((x) => x.k !== null && policies[x.k] === p && x.week === null && x.dim === null);
     const evaluatedN = a?.evaluated ?? 0;
     const breached = a?.breached ?? 0;
     return {
@@ -98,20 +99,21 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   });
   const totalEvaluated = stats.reduce((s, x) => s + x.evaluated, 0);
   const totalMet = stats.reduce((s, x) => s + x.met, 0);
-  const total = rows[0]?.total ?? 0;
+  // the breaches of the page's kind, counted by the aggregate (no window over every breach)
+  const total = stats.reduce((s, x) => s + (params.kind === 'open' ? x.open_breaches : params.kind === 'late' ? x.late_arrivals : x.open_breaches + x.late_arrivals), 0);
   return {
     policies: stats,
     compliance: totalEvaluated ? totalMet / totalEvaluated : null,
     series: agg
-      .filter((x) => x.policy_id !== null && x.week !== null)
-      .map((x) => ({ week: x.week!, policy_id: x.policy_id!, breaches: x.breached }))
+      .filter((x) => x.k !== null && x.week !== null)
+      .map((x) => ({ week: x.week!, policy_id: policies[x.k!].id, breaches: x.breached }))
       .sort((a, b) => a.week.localeCompare(b.week) || a.policy_id.localeCompare(b.policy_id)),
     by_dimension: agg
-      .filter((x) => x.policy_id === null && x.dim !== null)
+      .filter((x) => x.k === null && x.dim !== null)
       .map((x) => ({ value: x.dim!, breaches: x.breached, evaluated: x.evaluated }))
       .sort((a, b) => b.breaches - a.breaches || a.value.localeCompare(b.value)),
     by,
-    breaches: rows.map(({ total: _t, ...r }) => r),
+    breaches: rows,
     total,
     next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
   };

@@ -35,6 +35,41 @@ export function businessSeconds(t: Sql, holidays: Sql): Sql {
     + if(toDayOfWeek(${t}) <= 5 AND NOT has(${holidays}, ${n}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
 }
 
+/**
+ * businessSeconds for one timestamp, in JS: B(now) is a constant per calendar, so the clocks'
+ * snapshot (which stores B(anchor)) ages open intervals without the expression per row.
+ * Same arithmetic as the SQL (whole seconds, as toUnixTimestamp; UTC days).
+ */
+export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
+  const holidays = weekdayHolidayNumbers(c);
+  const secs = Math.floor(t.getTime() / 1000);
+  const n = Math.floor(secs / 86_400);
+  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - holidays.filter((h) => h < n).length;
+  const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
+  return days * 86_400 + (iso <= 5 && !holidays.includes(n) ? secs - n * 86_400 : 0);
+}
+
+/**
+ * B(now) by the calendar of a legal-entity column, as transform() over every entity named by
+ * a calendar (the first calendar naming it wins, as in holidaysFor): on a LowCardinality
+ * column it is evaluated per distinct value (multiIf of has() per row: ~300 ms at 4M rows).
+ */
+export function businessSecondsNowSql(legalEntity: Sql, now: Date, calendars: BusinessCalendar[] = CALENDARS): Sql {
+  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
+  const entities: string[] = [];
+  const values: number[] = [];
+  for (const c of calendars) {
+    if (c === fallback) continue;
+    for (const e of c.legal_entities) {
+      if (entities.includes(e)) continue;
+      entities.push(e);
+      values.push(businessSecondsAt(now, c));
+    }
+  }
+  const dflt = fallback ? businessSecondsAt(now, fallback) : businessSecondsAt(now, { ...calendars[0], holidays: [] });
+  return sql`transform(${legalEntity}, ${entities}, ${param('Array(Int64)', values)}, ${dflt})`;
+}
+
 export type TimeUnit = 'business' | 'calendar';
 
 /** Elapsed hours between two timestamps in business or calendar time (Float64). */

@@ -3,7 +3,7 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
-import type { IntervalsFn } from '../clocks/read';
+import type { ClocksFn, IntervalsFn } from '../clocks/read';
 import type { StuckRule } from './rules';
 
 export function agingBucketSql(lateHours: Sql): Sql {
@@ -15,4 +15,10 @@ export function stuckItemsSql(rule: StuckRule, o: IntervalOptions, intervals: In
   return sql`(SELECT concat(${rule.name}, ':', entity_key) AS id, ${rule.name} AS rule, ${rule.owner} AS owner, *,
       ${agingBucketSql(sql`late_hours`)} AS aging_bucket
     FROM ${intervals(rule, { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
+}
+
+/** Stuck items of several rules in one read (clockReader's `clocks`), `k` = the rule's index. */
+export function stuckOfRulesSql(rules: StuckRule[], o: Omit<IntervalOptions, 'scope'>, clocks: ClocksFn): Sql {
+  return sql`(SELECT *, ${agingBucketSql(sql`late_hours`)} AS aging_bucket
+    FROM ${clocks(rules.map((spec) => ({ spec })), { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
 }
