@@ -124,7 +124,9 @@ export class ClockRefresher {
         this.failures = 0;
         if (Date.now() - this.patchedAt >= APPLY_PATCHES_MS) {
           this.patchedAt = Date.now();
-          await applyPatches(this.store);
+          // waited for: the next round's delete must not be in flight while the mutation is
+          // chosen (ClickHouse #116686: a concurrent mutation can drop an in-flight patch)
+          await applyPatches(this.store, { wait: true });
         }
       } catch (err) {
         this.inRound = 0;
