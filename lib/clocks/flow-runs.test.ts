@@ -119,6 +119,8 @@ describe('flow runs snapshot', () => {
     await writer.write([
       sync('sync.failed', 'RUN-A5', 'psa:milestone:MS-F1', '2026-03-02T13:00:00Z', { attempt: 1 }),
       sync('sync.succeeded', 'RUN-G3', 'psa:milestone:GHOST', '2026-03-02T11:00:00Z'), // earlier than the orphan's failure
+      // The deal's region changes (its dimensions are the max over its events): its runs leave the EMEA figures.
+      ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-F1', occurred_at: '2026-03-03T09:00:00Z', attributes: { region: 'NORTH' } }),
     ]);
     await writer.settled();
     await expectSnapshotMatches();

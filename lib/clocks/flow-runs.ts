@@ -27,11 +27,11 @@ const COLUMNS = trustedSql(`kind, flow_source, flow_target, failed, at, version,
  * version is not aliased `version`: an alias shadows the column in `where`.
  */
 function hoursSql(where: Sql, version: number): Sql {
-  return sql`SELECT flow_source, flow_target, toStartOfHour(at) AS hour, prev_at IS NULL AS first_run,
+  return sql`SELECT flow_source, flow_target, toStartOfHour(at) AS hour, region, practice, legal_entity, billing_model, prev_at IS NULL AS first_run,
       toDate(ifNull(prev_at, toDateTime64(0, 3, 'UTC'))) AS prev_day, ${version} AS new_version, count() AS runs, countIf(failed) AS failures,
       countIf(attempt > 1) AS retries, countIf(dead_letter) AS dead_letters, max(at) AS last_run_at, maxIfOrNull(at, failed) AS last_failure_at
     FROM flow_runs WHERE kind = 'run' AND ${where}
-    GROUP BY flow_source, flow_target, hour, first_run, prev_day`;
+    GROUP BY flow_source, flow_target, hour, region, practice, legal_entity, billing_model, first_run, prev_day`;
 }
 
 /** flow_latency's rows (sql/049) counted from the latency rows in flow_runs where `where` holds. */
@@ -82,7 +82,8 @@ export async function refreshFlowRuns(store: Store, ids: readonly string[], vers
   const changed = await store.query(
     sql`SELECT DISTINCT kind = 'run' AS hourly, flow_source, flow_target, if(hourly, toUnixTimestamp(toStartOfHour(at)), duration_ms) AS k
       FROM flow_runs WHERE correlation_id IN ${ids}
-      GROUP BY kind, run_id, flow_source, flow_target, at, failed, attempt, dead_letter, prev_at, duration_ms
+      GROUP BY kind, run_id, flow_source, flow_target, at, failed, attempt, dead_letter, prev_at, duration_ms,
+        region, practice, legal_entity, billing_model
       HAVING countIf(version = ${version}) != countIf(version < ${version})`,
     changedKey,
   );

@@ -238,23 +238,20 @@ export function storedRunsSql(f: Filters, flow: FlowSelector | undefined, x: Ext
 }
 
 /**
- * runLatencySql's durations from the snapshot: without a time window the run's first
- * request and first outcome; with one, the first of each inside it (both must be).
+ * runLatencySql's durations from the snapshot: without a time window the stored one (first
+ * request to first outcome); with one, from the first of each inside it (both must be).
  */
 export function storedLatencySql(f: Filters, x: Extra): Sql {
   const windowed = Boolean(f.from || f.to);
-  const first = (all: Sql, stored: Sql) => (windowed ? sql`arrayMin(arrayFilter(t -> ${timeWindow(f, sql`t`)}, ${all}))` : stored);
-  const inWindow = windowed
-    ? sql`arrayExists(t -> ${timeWindow(f, sql`t`)}, requested) AND arrayExists(t -> ${timeWindow(f, sql`t`)}, outcomes)`
-    : sql`1`;
+  const first = (all: Sql) => sql`toUnixTimestamp64Milli(arrayMin(arrayFilter(t -> ${timeWindow(f, sql`t`)}, ${all})))`;
   const events = sql`
-    SELECT flow_source, flow_target, toFloat64(duration_ms) AS duration_ms
+    SELECT flow_source, flow_target, toFloat64(ms) AS duration_ms
     FROM (
-      SELECT flow_source, flow_target,
-        toUnixTimestamp64Milli(${first(sql`outcomes`, sql`at`)}) - toUnixTimestamp64Milli(${first(sql`requested`, sql`requested_at`)}) AS duration_ms
-      FROM (${storedSql('latency', trustedSql('toString(flow_source) AS flow_source, toString(flow_target) AS flow_target, at, requested_at, requested, outcomes, trace_id'), f, x)})
-      WHERE ${inWindow} ${x.spans ? sql`AND ${untraced(sql`trace_id`)}` : sql``})
-    WHERE duration_ms >= 0`;
+      SELECT flow_source, flow_target, ${windowed ? sql`${first(sql`outcomes`)} - ${first(sql`requested`)}` : sql`duration_ms`} AS ms
+      FROM (${storedSql('latency', trustedSql('toString(flow_source) AS flow_source, toString(flow_target) AS flow_target, duration_ms, requested, outcomes, trace_id'), f, x)})
+      WHERE ${windowed ? sql`arrayExists(t -> ${timeWindow(f, sql`t`)}, requested) AND arrayExists(t -> ${timeWindow(f, sql`t`)}, outcomes)` : sql`1`}
+        ${x.spans ? sql`AND ${untraced(sql`trace_id`)}` : sql``})
+    WHERE ms >= 0`;
   if (!x.spans) return events;
   return sql`
     ${events}
@@ -263,23 +260,24 @@ export function storedLatencySql(f: Filters, x: Extra): Sql {
 }
 
 /**
- * For the snapshot's queries: they read thousands of rows, not millions, and ClickHouse's
- * JIT compiled their expressions at the fourth run of each, in the query (a one-off ~300 ms
- * at 9.3M events: getFlows' 4th call 370–420 ms, the others 60–150), for no gain after.
+ * For the snapshot's queries: they read thousands of rows, or a few columns of the runs, and
+ * ClickHouse's JIT compiled their expressions, aggregates and sorts at the fourth run of each
+ * shape, inside that query (9.3M events: getFlows' 4th call 370–420 ms, the others 60–150;
+ * a region filter's 250–500 ms), for no measurable gain after.
  */
-export const NO_JIT = sql`SETTINGS compile_expressions = 0, compile_aggregate_expressions = 0`;
+export const NO_JIT = sql`SETTINGS compile_expressions = 0, compile_aggregate_expressions = 0, compile_sort_description = 0`;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * flow_hours and flow_latency (sql/049) answer for every deal (no deal filter) when no span
- * carries a flow (span runs are not in them); flow_hours for windows of whole days (an hour
- * is in or out), flow_latency without a window (it has no time).
+ * flow_hours and flow_latency (sql/049) answer when no span carries a flow (span runs are not
+ * in them): flow_hours for windows of whole days (an hour is in or out) and any deal filter
+ * but the customer's (it keeps the other dimensions), flow_latency for every deal without a
+ * window (it has neither).
  */
 export function aggregatesAnswer(f: Filters, x: Extra): { hours: boolean; latency: boolean } {
-  const plain = !x.spans && !hasDimensionFilter(f);
   const wholeDays = [f.from, f.to].every((d) => d === undefined || DATE_ONLY.test(d));
-  return { hours: plain && wholeDays, latency: plain && !f.from && !f.to };
+  return { hours: !x.spans && !f.customer && wholeDays, latency: !x.spans && !hasDimensionFilter(f) && !f.from && !f.to };
 }
 
 /**
@@ -300,7 +298,7 @@ export function storedSummarySql(f: Filters, startOf: Ident, x: Extra): Sql {
           retries, dead_letters, if(first_run OR NOT (${timeWindow({ from: f.from }, sql`prev_day`)}), runs, 0) AS records,
           last_run_at, last_failure_at
         FROM flow_hours
-        WHERE ${timeWindow(f, sql`hour`)}
+        WHERE ${timeWindow(f, sql`hour`)} AND ${dimensionWhere(f)}
         ${x.orphans ? sql`UNION ALL
           SELECT ${startOf}(at), flow_source, flow_target, 1, toUInt64(failed), toUInt64(attempt > 1), toUInt64(dead_letter), toUInt64(first),
             at, if(failed, at, NULL)
