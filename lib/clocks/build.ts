@@ -18,6 +18,7 @@ import { toReporting } from '../money/rates';
 import { businessSeconds } from '../sla/business-time';
 import { viewSelect } from '../clickhouse/view-select';
 import { oncePer } from '../once';
+import { FLOW_RUNS_BUILD, buildFlowRuns, rebuildFlowAggregates, refreshFlowRuns } from './flow-runs';
 
 export const OPEN_END = new Date('2200-01-01T00:00:00Z');
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
@@ -95,11 +96,16 @@ export async function builtClocks(store: Store): Promise<Set<string>> {
   return new Set(rows.map((r) => r.clock));
 }
 
-/** Builds every clock not built yet; returns what it built. */
+/**
+ * Builds every clock not built yet, and flow health's snapshot (flow-runs.ts; once built,
+ * its aggregates are recomputed: this runs at every start); returns what it built.
+ */
 export async function buildMissing(store: Store, defs: Map<string, ClockDef>): Promise<BuildResult[]> {
   const built = await builtClocks(store);
   const out: BuildResult[] = [];
   for (const [id, def] of defs) if (!built.has(id)) out.push(await buildClock(store, def));
+  if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));
+  else await rebuildFlowAggregates(store, nextVersion());
   // a rebuild deletes the clock's whole previous copy: materialize that before views read it
   if (out.length) await applyPatches(store, { wait: true });
   return out;
@@ -128,7 +134,7 @@ export async function forgetBuilds(store: Store): Promise<void> {
   await store.command(sql`TRUNCATE TABLE clock_builds`);
 }
 
-/** Recomputes every clock's intervals of these deals from their events. */
+/** Recomputes every clock's intervals, and the flow runs, of these deals from their events. */
 export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const v = nextVersion();
@@ -144,4 +150,5 @@ export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: 
       SETTINGS enable_materialized_cte = 1`,
   );
   await store.command(sql`DELETE FROM clock_intervals WHERE correlation_id IN ${ids} AND version < ${v}`, PATCH_DELETE);
+  await refreshFlowRuns(store, ids, v);
 }

@@ -79,6 +79,8 @@ beforeAll(async () => {
       { trace_id: traceId(8), span_id: spanId(9), start: '2026-03-02T15:06:00Z', duration_ms: 100 },
     ]),
   );
+  // Flow health reads the runs' snapshot (sql/048), kept by the writer's refresher.
+  await w.settled();
 });
 afterAll(async () => {
   await store.close();

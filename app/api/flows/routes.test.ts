@@ -47,6 +47,7 @@ beforeAll(async () => {
       { trace_id: traceId(2), span_id: spanId(2), start: '2026-03-02T10:30:00Z', duration_ms: 300, correlation_id: DEAL, ...flow },
     ]),
   );
+  await rt.writer!.settled(); // flow health reads the runs' snapshot, refreshed behind the writer
   r = {
     flows: await import('./route'),
     failures: await import('./failures/route'),
