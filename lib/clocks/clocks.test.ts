@@ -20,6 +20,7 @@ import { clockReader, snapshotIntervalsSql } from './read';
 import { getStuckItems } from '../queries/get-stuck-items';
 import { getLeakage } from '../queries/get-leakage';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
+import { getUnstaffedProjects } from '../queries/get-unstaffed-projects';
 import { CALENDARS } from '../sla/calendars';
 import { businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
 
@@ -154,9 +155,10 @@ describe('clock snapshot', () => {
       const stuck = await getStuckItems(store, { limit: 500, now });
       const leakage = await getLeakage(store, { now, limit: 500 });
       const breaches = await getSlaBreaches(store, { now, limit: 500 });
+      const unstaffed = await getUnstaffedProjects(store, { now, limit: 500 });
       return {
         stuck: stuck.items.map((i) => i.id).sort(),
-        stuckTotal: stuck.total,
+        unstaffed: unstaffed.items.map((i) => i.entity_key).sort(),
         leakage: leakage.records.map((r) => `${r.category}|${r.entity_key}|${r.amount}`).sort(),
         breaches: breaches.breaches.map((b) => `${b.policy_id}|${b.entity_key}`).sort(),
       };

@@ -67,19 +67,18 @@ function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<Interva
       elapsed_hours - ${threshold} AS late_hours
     FROM clock_intervals
     WHERE clock IN ${ids} AND started_at <= ${now} AND ${open}
-      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
-    ${o.openOnly ? sql`QUALIFY version = max(version) OVER (PARTITION BY clock, correlation_id)` : sql``}))`;
+      AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}))`;
 }
 
 // A refresh inserts a deal's new rows before it deletes the old ones (lib/clocks/build.ts), so
 // a reader never sees a deal without its intervals, but until the delete lands (milliseconds
 // idle, seconds under load) it may see both copies. An item listed twice once left an orphan
-// row on the stuck page (React keys rows by item id), so the lists read only the newest copy
-// of each deal: the open-only reading (stuck queues) and findings (leakage records) here,
-// with QUALIFY on the deal's newest version (never drops a row of the current copy); the
-// breach page, whose late-only reading is too large for that window, drops repeats of a
-// record on the page itself (get-sla-breaches.ts). Aggregate-only readings (KPIs,
-// compliance, DSO) skip it: a refreshing deal may count twice for that moment.
+// row on the stuck page (React keys rows by item id), so every list drops a record's second
+// copy on its page (`LIMIT 1 BY` the item: stuck items, unstaffed projects, breaches, leakage
+// records, flow failures); findings, few, are read from the deal's newest copy only (QUALIFY
+// on its version; the same window over the open intervals cost 50–110 ms per queue read at
+// 9.4M events). Counts and sums (summaries, KPIs, compliance, DSO) may count a refreshing deal
+// twice for that moment.
 
 export function snapshotIntervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
   return snapshotClocksSql([{ spec, scope: o.scope, k: 0 }], o);
