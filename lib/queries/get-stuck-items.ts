@@ -3,9 +3,9 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { sql, join, ident, type Sql } from '../clickhouse/sql';
-import { stuckItemsSql } from '../stuck/stuck-sql';
-import { clockIntervals } from '../clocks/read';
+import { sql, ident, param, type Sql } from '../clickhouse/sql';
+import { stuckOfRulesSql } from '../stuck/stuck-sql';
+import { clockReader } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
@@ -44,8 +44,14 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const now = queryNow(params.now);
   const rules = selectedRules(params);
   const opts = { filters: params, now };
-  const intervals = await clockIntervals(store);
-  const union = join(rules.map((r) => sql`SELECT * FROM ${stuckItemsSql(stuckRule(r, params.thresholds), opts, intervals)}`), ' UNION ALL ');
+  const { clocks } = await clockReader(store);
+  // every rule's clock in one read (as the summary): nine subqueries planned and read apart
+  // cost ~2× at 9.4M events
+  const specs = rules.map((r) => stuckRule(r, params.thresholds));
+  const ks = param('Array(Int64)', specs.map((_, k) => k));
+  const union = sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
+      transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
+    FROM ${stuckOfRulesSql(specs, opts, clocks)}`;
   const sortCol = ident(SORT_COLUMNS[params.sort ?? 'value'], ORDERABLE);
   const dir = params.dir === 'asc' ? sql`ASC` : sql`DESC`;
   const limit = params.limit ?? 50;
