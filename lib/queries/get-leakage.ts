@@ -61,11 +61,13 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
       aggSchema,
     ),
     store.query(
-      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
-        FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
-        ORDER BY value DESC, entity_key
-        -- a record twice only while a refresh holds two copies of its deal (lib/clocks/read.ts)
-        LIMIT 1 BY category, correlation_id, entity_key, at, detail
+      // a record twice only while a refresh holds two copies of its deal (lib/clocks/read.ts):
+      // the page is cut from twice its rows, then each record kept once
+      sql`SELECT * FROM (
+          SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
+          FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
+          ORDER BY value DESC, entity_key LIMIT ${2 * (offset + limit)})
+        ORDER BY value DESC, entity_key LIMIT 1 BY category, correlation_id, entity_key, at, detail
         LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
       recordSchema,
     ),

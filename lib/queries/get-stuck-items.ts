@@ -57,12 +57,15 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const limit = params.limit ?? 50;
   const offset = decodeCursor(params.cursor);
   const rows = await store.query(
-    sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
-        anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
-      FROM (${union}) WHERE ${searchCondition(params.q)}
-      ORDER BY ${sortCol} ${dir}, id ASC
-      -- an item twice only while a refresh holds two copies of its deal (lib/clocks/read.ts)
-      LIMIT 1 BY id
+    // An item is there twice only while a refresh holds two copies of its deal
+    // (lib/clocks/read.ts): the page is cut from twice its rows, then each id kept once
+    // (LIMIT BY over every item would sort them all: 440 vs 120 ms at 9.4M events).
+    sql`SELECT * FROM (
+        SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
+          anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
+        FROM (${union}) WHERE ${searchCondition(params.q)}
+        ORDER BY ${sortCol} ${dir}, id ASC LIMIT ${2 * (offset + limit)})
+      ORDER BY ${sortCol} ${dir}, id ASC LIMIT 1 BY id
       LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
     rowSchema.extend({ total: num }),
   );
