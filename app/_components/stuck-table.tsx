@@ -107,7 +107,8 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
             {data.items.map((i) => (
               <tr key={i.id} data-testid="stuck-row" data-value={i.value}>
                 {showRule && <td><span className="badge">{i.rule}</span></td>}
-                <td>
+                {/* a long record key wraps rather than push the actions out of the card */}
+                <td className="wrap">
                   <Link href={`/deals/${encodeURIComponent(i.correlation_id)}`} className="mono" data-testid="stuck-record-link">
                     {i.entity_key}
                   </Link>
