@@ -97,15 +97,16 @@ export async function builtClocks(store: Store): Promise<Set<string>> {
 }
 
 /**
- * Builds every clock not built yet, and flow health's snapshot (flow-runs.ts; once built,
- * its aggregates are recomputed: this runs at every start); returns what it built.
+ * Builds every clock not built yet, and flow health's snapshot (flow-runs.ts); returns what it
+ * built. `atStart`: a built flow snapshot gets its aggregates recomputed (a round cut short by
+ * a crash may have left them behind) — once per process, not at every policy save.
  */
-export async function buildMissing(store: Store, defs: Map<string, ClockDef>): Promise<BuildResult[]> {
+export async function buildMissing(store: Store, defs: Map<string, ClockDef>, o: { atStart?: boolean } = {}): Promise<BuildResult[]> {
   const built = await builtClocks(store);
   const out: BuildResult[] = [];
   for (const [id, def] of defs) if (!built.has(id)) out.push(await buildClock(store, def));
   if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));
-  else await rebuildFlowAggregates(store, nextVersion());
+  else if (o.atStart) await rebuildFlowAggregates(store, nextVersion());
   // a rebuild deletes the clock's whole previous copy: materialize that before views read it
   if (out.length) await applyPatches(store, { wait: true });
   return out;

@@ -74,7 +74,7 @@ function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<Interva
 // a reader never sees a deal without its intervals, but until the delete lands (milliseconds
 // idle, seconds under load) it may see both copies. An item listed twice once left an orphan
 // row on the stuck page (React keys rows by item id), so every list drops a record's second
-// copy on its page (`LIMIT 1 BY` the item: stuck items, unstaffed projects, breaches, leakage
+// copy on its page (distinctPageSql, lib/queries/page.ts: stuck items, unstaffed projects, breaches, leakage
 // records, flow failures); findings, few, are read from the deal's newest copy only (QUALIFY
 // on its version; the same window over the open intervals cost 50–110 ms per queue read at
 // 9.4M events). Counts and sums (summaries, KPIs, compliance, DSO) may count a refreshing deal

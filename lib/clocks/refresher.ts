@@ -33,6 +33,8 @@ export class ClockRefresher {
   private running: Promise<void> | null = null;
   private defs: { at: number; map: Map<string, ClockDef> } | null = null;
   private checkBuilds = true;
+  /** The first build pass of this process is done (it also recomputes flow aggregates). */
+  private startBuilt = false;
   private closed = false;
   private failures = 0;
   private lastMarkAt = 0;
@@ -107,7 +109,8 @@ export class ClockRefresher {
       try {
         if (this.checkBuilds) {
           this.checkBuilds = false;
-          const built = await buildMissing(this.store, await this.definitions());
+          const built = await buildMissing(this.store, await this.definitions(), { atStart: !this.startBuilt });
+          this.startBuilt = true;
           for (const b of built) metrics().clockBuildSeconds.observe(b.seconds);
           continue;
         }

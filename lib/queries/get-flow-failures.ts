@@ -9,7 +9,7 @@ import { filtersSchema } from './filters';
 import { NO_JIT, runsWithRecoverySql, storedRunsSql } from './flow-runs';
 import { flowRunSource } from '../clocks/flow-runs';
 import { chBool, chNum, chIso, chIsoOrNull } from './ch-columns';
-import { pageOf, pageOffset, pageSchema } from './page';
+import { distinctPageSql, pageOf, pageOffset, pageSchema } from './page';
 
 const flowName = z.string().min(1).max(100);
 
@@ -52,15 +52,13 @@ export async function getFlowFailures(store: Store, params: FlowFailuresParams, 
   // The snapshot (sql/048) keeps a flow's failures together, with their recovery.
   const runs = source.snapshot ? storedRunsSql(p, flow, source) : runsWithRecoverySql(p, flow);
   const rows = await store.query(
-    sql`SELECT origin, run_id, at, record, correlation_id, status, attempt, trace_id, dead_letter, recovered_at,
+    sql`${distinctPageSql(
+      sql`SELECT origin, run_id, at, record, correlation_id, status, attempt, trace_id, dead_letter, recovered_at,
           count() OVER () AS total
         FROM (${runs})
-        WHERE failed ${open}
-        ORDER BY at DESC, run_id
-        -- a run twice only while a refresh holds two copies of its deal (insert, then delete)
-        LIMIT 1 BY origin, run_id
-        LIMIT ${p.limit + 1} OFFSET ${pageOffset(p)}
-        ${source.snapshot ? NO_JIT : sql``}`,
+        WHERE failed ${open}`,
+      { order: sql`at DESC, run_id`, key: sql`origin, run_id`, limit: p.limit + 1, offset: pageOffset(p) },
+    )} ${source.snapshot ? NO_JIT : sql``}`,
     flowFailureRowSchema.extend({ total: chNum }),
   );
   const total = rows[0]?.total ?? 0;

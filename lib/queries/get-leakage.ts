@@ -12,6 +12,7 @@ import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
+import { distinctPageSql } from './page';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
@@ -61,14 +62,11 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
       aggSchema,
     ),
     store.query(
-      // a record twice only while a refresh holds two copies of its deal (lib/clocks/read.ts):
-      // the page is cut from twice its rows, then each record kept once
-      sql`SELECT * FROM (
-          SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
-          FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}
-          ORDER BY value DESC, entity_key LIMIT ${2 * (offset + limit)})
-        ORDER BY value DESC, entity_key LIMIT 1 BY category, correlation_id, entity_key, at, detail
-        LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+      sql`${distinctPageSql(
+        sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
+          FROM ${records} ${params.category ? sql`WHERE category = ${params.category}` : sql``}`,
+        { order: sql`value DESC, entity_key`, key: sql`category, correlation_id, entity_key, at, detail`, limit, offset },
+      )} SETTINGS enable_materialized_cte = 1`,
       recordSchema,
     ),
   ]);

@@ -12,6 +12,7 @@ import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contra
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
 import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
+import { distinctPageSql } from './page';
 
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
 
@@ -69,16 +70,15 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
       aggSchema,
     ),
     store.query(
-      sql`SELECT transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
-          if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
-          anchor_at AS started_at, ended_at, late_hours, value
-        FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
-          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
-            ORDER BY anchor_at DESC LIMIT ${offset + limit}))
-        ORDER BY started_at DESC, policy_id, entity_key
-        -- a record twice only while a refresh holds two copies of its deal (lib/clocks/read.ts)
-        LIMIT 1 BY k, correlation_id, entity_key, started_at
-        LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+      sql`${distinctPageSql(
+        sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
+            if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
+            anchor_at AS started_at, ended_at, late_hours, value
+          FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
+            SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
+              ORDER BY anchor_at DESC LIMIT ${offset + limit}))`,
+        { order: sql`started_at DESC, policy_id, entity_key`, key: sql`k, correlation_id, entity_key, started_at`, limit, offset },
+      )} SETTINGS enable_materialized_cte = 1`,
       breachRowSchema,
     ),
   ]);

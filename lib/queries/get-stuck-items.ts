@@ -11,6 +11,7 @@ import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
+import { distinctPageSql } from './page';
 import { getExceptionStates } from './exception-states';
 
 export type StuckItemsParams = Filters &
@@ -57,16 +58,12 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const limit = params.limit ?? 50;
   const offset = decodeCursor(params.cursor);
   const rows = await store.query(
-    // An item is there twice only while a refresh holds two copies of its deal
-    // (lib/clocks/read.ts): the page is cut from twice its rows, then each id kept once
-    // (LIMIT BY over every item would sort them all: 440 vs 120 ms at 9.4M events).
-    sql`SELECT * FROM (
-        SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
+    sql`${distinctPageSql(
+      sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
           anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
-        FROM (${union}) WHERE ${searchCondition(params.q)}
-        ORDER BY ${sortCol} ${dir}, id ASC LIMIT ${2 * (offset + limit)})
-      ORDER BY ${sortCol} ${dir}, id ASC LIMIT 1 BY id
-      LIMIT ${limit} OFFSET ${offset} SETTINGS enable_materialized_cte = 1`,
+        FROM (${union}) WHERE ${searchCondition(params.q)}`,
+      { order: sql`${sortCol} ${dir}, id ASC`, key: sql`id`, limit, offset },
+    )} SETTINGS enable_materialized_cte = 1`,
     rowSchema.extend({ total: num }),
   );
   const total = rows[0]?.total ?? (offset > 0 ? await countItems(store, union, params.q) : 0);

@@ -8,6 +8,7 @@ import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
+import { distinctPageSql } from './page';
 
 export const unstaffedProjectSchema = z.object({
   entity_key: z.string(),
@@ -26,14 +27,11 @@ export async function getUnstaffedProjects(store: Store, params: Filters & { now
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const rows = await store.query(
-    // a project twice only while a refresh holds two copies of its deal (lib/clocks/read.ts):
-    // the page is cut from twice its rows, then each project kept once
-    sql`SELECT * FROM (
-        SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
-        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0
-        ORDER BY value DESC, entity_key LIMIT ${2 * (params.limit ?? 50)})
-      ORDER BY value DESC, entity_key LIMIT 1 BY correlation_id, entity_key
-      LIMIT ${params.limit ?? 50} SETTINGS enable_materialized_cte = 1`,
+    sql`${distinctPageSql(
+      sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
+        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0`,
+      { order: sql`value DESC, entity_key`, key: sql`correlation_id, entity_key`, limit: params.limit ?? 50, offset: 0 },
+    )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num }),
   );
   return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _t, ...r }) => r) };
