@@ -89,7 +89,6 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
         <table className="data" data-testid={`${testId}-table`}>
           <thead>
             <tr>
-              {showRule && <th>Queue</th>}
               {COLUMNS.map((c) => (
                 <th key={c.label} className={c.num ? 'num' : undefined} aria-sort={c.key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
                   {c.key ? (
@@ -106,9 +105,14 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
           <tbody>
             {data.items.map((i) => (
               <tr key={i.id} data-testid="stuck-row" data-value={i.value}>
-                {showRule && <td><span className="badge">{i.rule}</span></td>}
-                {/* a long record key wraps rather than push the actions out of the card */}
+                {/* a long record key wraps rather than push the actions out of the card; a
+                    table of several queues names each row's queue above its record */}
                 <td className="wrap">
+                  {showRule && (
+                    <span className={`badge ${styles.queue}`} data-testid="stuck-row-queue">
+                      {i.rule}
+                    </span>
+                  )}
                   <Link href={`/deals/${encodeURIComponent(i.correlation_id)}`} className="mono" data-testid="stuck-record-link">
                     {i.entity_key}
                   </Link>
@@ -126,7 +130,7 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
                   <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
                   {i.assignee && <span className="muted"> · {i.assignee}</span>}
                 </td>
-                <td>
+                <td className={styles.actions}>
                   <StuckActions item={i} />
                 </td>
               </tr>

@@ -9,7 +9,10 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 
-export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries'] as const;
+export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries', 'invoice_exceptions', 'traceability'] as const;
+
+/** An invoice with one of these (on itself or referring to it) counts as an exception (KPI invoice_exception_rate). */
+export const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 export type FindingKind = (typeof FINDINGS)[number];
 
 export interface FindingSource {
@@ -44,6 +47,40 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
       FROM (${invoices}) AS i
       INNER JOIN (SELECT ref, occurred_at, amount, currency FROM ${s.refs}
         WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${s.now}) AS p ON p.ref = i.key`;
+  }
+  if (kind === 'invoice_exceptions') {
+    // Each invoice (at = anchor = its first issue) and, when it has one, its first exception
+    // (a dispute or credit memo on it or referring to it; at = the invoice's issue, anchor =
+    // the exception's time): the exception rate over a window is a count of each, no join.
+    const invoices = sql`SELECT any(correlation_id) AS cid, entity_key AS key, min(occurred_at) AS inv_at
+      FROM ${s.facts} WHERE type = 'invoice.issued' AND ${s.where} GROUP BY entity_key`;
+    return sql`SELECT cid AS correlation_id, key AS entity_key, inv_at AS at, inv_at AS anchor, toFloat64(0) AS amount,
+        '' AS currency, 'invoice' AS detail FROM (${invoices})
+      UNION ALL
+      SELECT any(i.cid) AS correlation_id, i.key AS entity_key, any(i.inv_at) AS at, min(x.occurred_at) AS anchor, toFloat64(0) AS amount,
+        '' AS currency, 'exception' AS detail
+      FROM (${invoices}) AS i
+      INNER JOIN (SELECT entity_key AS k, occurred_at FROM ${s.facts} WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${s.now}
+        UNION ALL SELECT ref AS k, occurred_at FROM ${s.refs} WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${s.now}) AS x ON x.k = i.key
+      GROUP BY i.key`;
+  }
+  if (kind === 'traceability') {
+    // One row per deal (at = anchor = its first event): amount 1 when its journey can be
+    // traced end to end, 0 when a step shows up without the step it follows from (provisioned
+    // without a contract or quote, a billing schedule without an order, an invoice without an
+    // order or a project, a payment without an invoice, cash applied without a payment). The
+    // window and deal conditions apply to the deal's first event; its steps are all its events.
+    const has = (...types: string[]) => sql`countIf(type IN ${types}) > 0`;
+    return sql`SELECT correlation_id, '' AS entity_key, occurred_at AS at, occurred_at AS anchor,
+        toFloat64(NOT ((provisioned AND NOT contract AND NOT quote) OR (schedule AND NOT ordered)
+          OR (invoiced AND NOT ordered AND NOT provisioned) OR (paid AND NOT invoiced) OR (applied AND NOT paid))) AS amount,
+        '' AS currency, '' AS detail
+      FROM (SELECT correlation_id, min(occurred_at) AS occurred_at, ${has('project.provisioned')} AS provisioned,
+          ${has('contract.signed')} AS contract, ${has('quote.approved')} AS quote, ${has('billing_schedule.created')} AS schedule,
+          ${has('order.created')} AS ordered, ${has('invoice.issued')} AS invoiced, ${has('payment.received')} AS paid,
+          ${has('cash.applied')} AS applied
+        FROM ${s.facts} WHERE correlation_id != '' GROUP BY correlation_id)
+      WHERE ${s.where}`;
   }
   if (kind === 'change_deliveries') {
     // Each change order (at: its first approval) and the first delivery on its deal after it

@@ -7,6 +7,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, join, param, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClockRef, type ClocksFn, type FindingsFn } from '../clocks/read';
+import type { FindingKind } from '../clocks/findings';
 import { STUCK_RULES } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
@@ -20,8 +21,6 @@ export type KpisParams = Filters & { now?: string | Date };
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 /** Quantiles are computed for durations only (shares are means of 0/1 values). */
 const DURATION_KPIS: KpiId[] = KPIS.filter((k) => k.unit !== 'share').map((k) => k.id);
-/** An invoice with one of these (on itself or referring to it) counts as an exception. */
-const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
 
 /**
  * Per KPI, period and bucket (and per KPI and period: bucket NULL): n, p50/p90 (durations)
@@ -31,16 +30,16 @@ const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
  * every measurement with the KPI as a string key was ~60% of the overview at 9.3M events
  * (3.6M measurements); quantiles are kept for the durations only.
  */
-function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql {
+export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings }: { clocks: ClocksFn; findings: FindingsFn }): Record<string, Sql> {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
   // buckets are dates while grouping (made strings on the few result rows, not per measurement)
   const bucket = w.bucket === 'day' ? sql`toDate(at)` : sql`toStartOfWeek(at, 1)`;
-  const grouped = (key: Sql, rows: Sql, quantiles: Sql) =>
+  const grouped = (key: Sql, rows: Sql, quantiles: Sql, o: { n?: Sql; mean?: Sql } = {}) =>
     sql`SELECT ${key} AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b,
-        count() AS n, ${quantiles} AS q, q[1] AS p50, q[2] AS p90, avg(v) AS mean
+        ${o.n ?? sql`count()`} AS n, ${quantiles} AS q, q[1] AS p50, q[2] AS p90, ${o.mean ?? sql`avg(v)`} AS mean
       FROM (${rows}) GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b))`;
-  const parts: Sql[] = [];
-  const add = (kpi: KpiId, rows: Sql) => parts.push(grouped(sql`${kpi}`, rows, DURATION_KPIS.includes(kpi) ? sql`quantilesExact(0.5, 0.9)(v)` : sql`[nan, nan]`));
+  const parts: Record<string, Sql> = {};
+  const add = (kpi: KpiId, rows: Sql) => (parts[kpi] = grouped(sql`${kpi}`, rows, DURATION_KPIS.includes(kpi) ? sql`quantilesExact(0.5, 0.9)(v)` : sql`[nan, nan]`));
   // the KPI clocks' closed intervals, and time billed within SLA: decided items of the
   // time-not-billed clock (billed, or past the deadline), the last clock of the list
   const timed = KPIS.filter((k) => k.clock);
@@ -49,7 +48,7 @@ function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql 
   const ids = [...timed.map((k) => k.id), 'time_billed_within_sla'];
   const divisors = param('Array(Float64)', timed.map((k) => HOURS_PER[k.unit]));
   // grouped per bucket first (each value in one quantile state), the states merged per period
-  parts.push(sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, b, n, q, q[1] AS p50,
+  parts.clocks = sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, b, n, q, q[1] AS p50,
       q[2] AS p90, mean
     FROM (SELECT kpi, period, b, sum(c) AS n, quantilesExactMerge(0.5, 0.9)(qs) AS q, sum(s) / n AS mean
       FROM (SELECT k AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b, count() AS c,
@@ -57,30 +56,23 @@ function aggregates(w: KpiWindow, f: Filters, now: Date, clocks: ClocksFn): Sql 
         FROM (SELECT k, anchor_at AS at, if(k = ${tb}, toFloat64(late_hours <= 0), elapsed_hours / arrayElement(${divisors}, k + 1)) AS v
           FROM ${clocks(list, { filters: wide, now })} WHERE is_open = 0 OR (k = ${tb} AND late_hours > 0))
         GROUP BY kpi, period, b)
-      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b)))`);
+      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b)))`;
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
-  add('invoice_exception_rate', sql`SELECT i.at AS at, toFloat64(x.k != '') AS v
-    FROM (SELECT entity_key, min(occurred_at) AS at FROM event_facts WHERE type = 'invoice.issued' AND correlation_id != '' AND ${win} GROUP BY entity_key) AS i
-    LEFT JOIN (SELECT DISTINCT k FROM (
-        SELECT entity_key AS k FROM event_facts WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now}
-        UNION ALL SELECT ref AS k FROM event_refs WHERE type IN ${EXCEPTION_TYPES} AND occurred_at <= ${now})) AS x ON x.k = i.entity_key`);
   add('integration_failure_rate', sql`SELECT occurred_at AS at, toFloat64(type = 'sync.failed') AS v
     FROM event_facts WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
-  // deals whose first event is in the window (the row holding it is), not every deal, are
-  // grouped; the deal filter goes into that set: any other condition beside the IN made the
-  // grouping 2–3× slower (9.3M events: ~90–130 vs ~250–300 ms)
-  add('traceability', sql`SELECT at, v FROM (
-      SELECT correlation_id, min(first_at) AS at,
-        toFloat64(NOT ((min(provisioned_at) IS NOT NULL AND min(contract_signed_at) IS NULL AND min(quote_approved_at) IS NULL)
-          OR (min(billing_schedule_at) IS NOT NULL AND min(order_created_at) IS NULL)
-          OR (min(first_invoice_at) IS NOT NULL AND min(order_created_at) IS NULL AND min(provisioned_at) IS NULL)
-          OR (min(first_payment_at) IS NOT NULL AND min(first_invoice_at) IS NULL)
-          OR (min(first_cash_applied_at) IS NOT NULL AND min(first_payment_at) IS NULL))) AS v
-      FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM deal_summary
-        WHERE first_at >= ${w.previousFromDate} AND first_at < ${w.toDate} AND ${dealScope(f)})
-      GROUP BY correlation_id)
-    WHERE at >= ${w.previousFromDate} AND at < ${w.toDate}`);
-  return join(parts, ' UNION ALL ');
+  // per-deal findings (lib/clocks/findings.ts), summed: both copies of a refreshing deal may count for a moment
+  const found = (kind: FindingKind) => findings(kind, { filters: wide, now, aggregate: true });
+  // invoices issued in the window, and the first exception of those that have one (anchor <= now)
+  parts.invoice_exception_rate = grouped(sql`'invoice_exception_rate'`,
+    sql`SELECT at, toFloat64(detail = 'exception') AS v FROM ${found('invoice_exceptions')}`, sql`[nan, nan]`,
+    { n: sql`countIf(v = 0)`, mean: sql`sum(v) / n` });
+  // deals whose first event is in the window, 1 when traceable end to end
+  add('traceability', sql`SELECT at, amount AS v FROM ${found('traceability')}`);
+  return parts;
+}
+
+function aggregates(w: KpiWindow, f: Filters, now: Date, read: { clocks: ClocksFn; findings: FindingsFn }): Sql {
+  return join(Object.values(aggregateParts(w, f, now, read)), ' UNION ALL ');
 }
 
 const aggSchema = z.object({
@@ -105,14 +97,14 @@ function headline(k: KpiDefinition, a: z.infer<typeof aggSchema> | undefined): {
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
-  const { clocks, findings } = await clockReader(store);
+  const read = await clockReader(store);
   const [agg, dso, { waterfall, breakdowns }] = await Promise.all([
     store.query(
-      sql`SELECT kpi, period, toString(b) AS bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, clocks)})
+      sql`SELECT kpi, period, toString(b) AS bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, read)})
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
-    getDso(store, w, params, now, findings),
+    getDso(store, w, params, now, read.findings),
     cohortFigures(store, { ...params, from: w.from, to: w.to, now }),
   ]);
   const kpis: Kpi[] = KPIS.map((k) => {
@@ -154,7 +146,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
  * referring to them with their invoice's issue time), snapshot or events: one pass, no join of
  * every invoice to every payment (was ~1 s at 9.3M events).
  */
-async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date, findings: FindingsFn): Promise<{ cur: number | null; prev: number | null; n: number }> {
+export async function getDso(store: Store, w: KpiWindow, f: Filters, now: Date, findings: FindingsFn): Promise<{ cur: number | null; prev: number | null; n: number }> {
   const dimensions: Filters = { ...f, from: undefined, to: undefined }; // the periods are w's
   const rows = await store.query(
     sql`SELECT
