@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, param, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
-import { clockReader, type ClockRef, type ClocksFn, type FindingsFn } from '../clocks/read';
+import { clockReader, type ClocksFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import { STUCK_RULES } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
@@ -40,23 +40,19 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
       FROM (${rows}) GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b))`;
   const parts: Record<string, Sql> = {};
   const add = (kpi: KpiId, rows: Sql) => (parts[kpi] = grouped(sql`${kpi}`, rows, DURATION_KPIS.includes(kpi) ? sql`quantilesExact(0.5, 0.9)(v)` : sql`[nan, nan]`));
-  // the KPI clocks' closed intervals, and time billed within SLA: decided items of the
-  // time-not-billed clock (billed, or past the deadline), the last clock of the list
+  // the KPI clocks' closed intervals (one read of their clocks, grouped by clock index), and
+  // time billed within SLA: decided items of the time-not-billed clock (billed, or past the
+  // deadline). Quantiles straight from the rows per grouping set: per-bucket states merged per
+  // period cost ~70 ms more at 9.4M events (~1.5M intervals)
   const timed = KPIS.filter((k) => k.clock);
-  const list: ClockRef[] = [...timed.map((k) => ({ spec: { ...k.clock!, threshold_hours: 0 } })), { spec: STUCK_RULES['time-not-billed'] }];
-  const tb = timed.length;
-  const ids = [...timed.map((k) => k.id), 'time_billed_within_sla'];
+  const ids = timed.map((k) => k.id);
   const divisors = param('Array(Float64)', timed.map((k) => HOURS_PER[k.unit]));
-  // grouped per bucket first (each value in one quantile state), the states merged per period
-  parts.clocks = sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, b, n, q, q[1] AS p50,
-      q[2] AS p90, mean
-    FROM (SELECT kpi, period, b, sum(c) AS n, quantilesExactMerge(0.5, 0.9)(qs) AS q, sum(s) / n AS mean
-      FROM (SELECT k AS kpi, if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b, count() AS c,
-          quantilesExactStateIf(0.5, 0.9)(v, k != ${tb}) AS qs, sum(v) AS s
-        FROM (SELECT k, anchor_at AS at, if(k = ${tb}, toFloat64(late_hours <= 0), elapsed_hours / arrayElement(${divisors}, k + 1)) AS v
-          FROM ${clocks(list, { filters: wide, now })} WHERE is_open = 0 OR (k = ${tb} AND late_hours > 0))
-        GROUP BY kpi, period, b)
-      GROUP BY GROUPING SETS ((kpi, period), (kpi, period, b)))`;
+  const closed = clocks(timed.map((k) => ({ spec: { ...k.clock!, threshold_hours: 0 } })), { filters: wide, now, only: 'closed' });
+  parts.clocks = sql`SELECT transform(kpi, ${param('Array(Int64)', ids.map((_, i) => i))}, ${ids}, '') AS kpi, period, b, n, q, q[1] AS p50, q[2] AS p90, mean
+    FROM (${grouped(sql`k`, sql`SELECT k, anchor_at AS at, elapsed_hours / arrayElement(${divisors}, k + 1) AS v FROM ${closed} WHERE is_open = 0`,
+      sql`quantilesExact(0.5, 0.9)(v)`)})`;
+  const decided = clocks([{ spec: STUCK_RULES['time-not-billed'] }], { filters: wide, now, only: 'decided' });
+  add('time_billed_within_sla', sql`SELECT anchor_at AS at, toFloat64(late_hours <= 0) AS v FROM ${decided} WHERE is_open = 0 OR late_hours > 0`);
   const win = sql`occurred_at >= ${w.previousFromDate} AND occurred_at < ${w.toDate} AND occurred_at <= ${now} AND ${dealScope(f)}`;
   add('integration_failure_rate', sql`SELECT occurred_at AS at, toFloat64(type = 'sync.failed') AS v
     FROM event_facts WHERE type IN ('sync.failed', 'sync.succeeded') AND ${win}`);
