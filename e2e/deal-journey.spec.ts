@@ -8,11 +8,7 @@ import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { SCREENSHOT_DIR } from './env';
-
-function report(name: string, ms: number) {
-  test.info().annotations.push({ type: 'timing', description: `${name}: ${ms} ms` });
-  console.log(`[timing] ${name}: ${ms} ms`);
-}
+import { gotoOnScreen, reportTiming } from './on-screen';
 
 test('search a deal by its invoice number and read its journey', async ({ page }) => {
   const deals = new DealsPage(page);
@@ -28,8 +24,8 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   const journey = new JourneyPage(page);
   const clicked = Date.now();
   await deals.openDeal(DEAL_IDS.A);
-  await expect(journey.timelineEvents.first()).toBeVisible();
-  report('journey data on screen after clicking the deal', Date.now() - clicked);
+  await journey.timelineEvents.first().waitFor({ state: 'visible' });
+  reportTiming('journey data on screen after clicking the deal', Date.now() - clicked);
 
   await expect(journey.title).toContainText('Acme GmbH');
   for (const system of ['crm', 'cpq', 'clm', 'erp', 'psa', 'payments', 'middleware']) {
@@ -51,10 +47,7 @@ test('search a deal by its invoice number and read its journey', async ({ page }
 
 test('a deal that deviates shows what is missing and what is overdue next', async ({ page }) => {
   const journey = new JourneyPage(page);
-  const started = Date.now();
-  await page.goto(JourneyPage.url(DEAL_IDS.B));
-  await expect(journey.timelineEvents.first()).toBeVisible();
-  report('journey data on screen after direct navigation', Date.now() - started);
+  await gotoOnScreen(page, JourneyPage.url(DEAL_IDS.B), journey.timelineEvents, 'journey data on screen after direct navigation');
 
   await expect(journey.step('order.created')).toHaveAttribute('data-status', 'missing');
   await expect(journey.step('billing_schedule.created')).toHaveAttribute('data-status', 'next');
@@ -70,10 +63,7 @@ test('an unknown deal says so', async ({ page }) => {
 });
 
 test('variants show the common paths and conformance', async ({ page }) => {
-  const started = Date.now();
-  await page.goto('/variants');
-  await expect(page.getByTestId('variant-row').first()).toBeVisible();
-  report('variants data on screen after navigation', Date.now() - started);
+  await gotoOnScreen(page, '/variants', page.getByTestId('variant-row'), 'variants data on screen after navigation');
   await expect(page.getByTestId('conformance')).toContainText('%');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/variants.png`, fullPage: true });
 });

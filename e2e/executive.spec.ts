@@ -3,6 +3,7 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { gotoOnScreen } from './on-screen';
 import { seedViews } from './views-seed';
 
 test.beforeAll(async ({ request }) => {
@@ -12,9 +13,7 @@ import { OverviewPage } from './pages/views-page';
 
 test('drill from the leakage tile to a record and its journey', async ({ page }) => {
   const overview = new OverviewPage(page);
-  const started = Date.now();
-  await overview.goto();
-  console.log(`[timing] overview KPIs on screen after navigation: ${Date.now() - started} ms`);
+  await gotoOnScreen(page, '/', overview.tiles, 'overview KPIs on screen after navigation');
   await expect(page.getByTestId('kpi-quote_to_cash')).toBeVisible();
   await expect(overview.waterfall).toBeVisible();
   await expect(overview.leakageTile).not.toContainText('…');

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
 import { IntegrationsPage, TracePage } from './pages/integrations-page';
+import { gotoOnScreen } from './on-screen';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const ingest = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
@@ -48,11 +49,6 @@ function otlpExport() {
   };
 }
 
-function report(name: string, ms: number) {
-  test.info().annotations.push({ type: 'timing', description: `${name}: ${ms} ms` });
-  console.log(`[timing] ${name}: ${ms} ms`);
-}
-
 test.beforeAll(async ({ request }) => {
   const spans = await request.post('/v1/traces', { headers: { ...ingest, 'content-type': 'application/json' }, data: otlpExport() });
   expect(spans.status()).toBe(200);
@@ -66,9 +62,7 @@ test.beforeAll(async ({ request }) => {
 
 test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   const it = new IntegrationsPage(page);
-  const started = Date.now();
-  await it.goto();
-  report('flow table on screen after navigation', Date.now() - started);
+  await gotoOnScreen(page, '/integrations', it.flowRows, 'flow table on screen after navigation');
   await expect(it.ingestHealth).toBeVisible();
   await expect(page.getByTestId('chart-throughput')).toBeVisible();
   await expect(it.flow('psa', 'erp')).toBeVisible();

@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { FILTER_KEYS } from '@/lib/queries/filters';
+import { FILTER_KEYS, filterValues } from '@/lib/queries/filters';
 import { BILLING_MODELS } from '@/lib/events/catalogue';
 import styles from './filter-bar.module.css';
 
@@ -14,12 +14,7 @@ export type FilterValues = Partial<Record<(typeof FILTER_KEYS)[number], string>>
 /** The current filters from the URL. */
 export function useFilters(): FilterValues {
   const sp = useSearchParams();
-  const out: FilterValues = {};
-  for (const k of FILTER_KEYS) {
-    const v = sp.get(k);
-    if (v) out[k] = v;
-  }
-  return out;
+  return filterValues((k) => sp.get(k));
 }
 
 /** Replace some URL parameters (empty = remove), keeping the others. */

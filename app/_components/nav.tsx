@@ -34,7 +34,8 @@ export function Nav() {
           const active = n.href === '/' ? path === '/' : path.startsWith(n.href);
           return (
             <li key={n.href}>
-              <Link href={n.href} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+              {/* no prefetch: ten routes fetched at every page load competed with the page's own data requests on the server (2 cores) */}
+              <Link href={n.href} prefetch={false} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
                 {n.label}
               </Link>
             </li>

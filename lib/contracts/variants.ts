@@ -10,6 +10,9 @@ export const variantsQuerySchema = filtersSchema.extend({
 });
 export type VariantsQuery = z.infer<typeof variantsQuerySchema>;
 
+/** How many paths /variants lists (its server-rendered first data asks for as many). */
+export const VARIANTS_SHOWN = 30;
+
 export const variantSchema = z.object({
   rank: z.number().int(),
   billing_model: z.string(),

@@ -23,6 +23,16 @@ export type Filters = z.infer<typeof filtersSchema>;
 
 export const FILTER_KEYS = ['from', 'to', 'region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
 
+/** The filter values present in a URL's parameters (`get` reads one), in FILTER_KEYS order: pages' query keys depend on it. */
+export function filterValues(get: (key: string) => string | null | undefined): Partial<Record<(typeof FILTER_KEYS)[number], string>> {
+  const out: Partial<Record<(typeof FILTER_KEYS)[number], string>> = {};
+  for (const k of FILTER_KEYS) {
+    const v = get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
 const DIMENSION_COLUMNS = ['region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
 
 /** One condition per dimension filter set; `aggregated`: on max(column) of a GROUP BY correlation_id. */

@@ -48,17 +48,17 @@ export function OverviewView() {
       <FilterBar options={options} />
 
       <div className="grid cols-4" style={{ marginBottom: 16 }}>
-        <Link href="/leakage" className={`tile ${styles.tileLink}`} data-testid="tile-leakage">
+        <Link href="/leakage" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-leakage">
           <div className="label">Revenue leakage</div>
           <div className="value">{figure(leakage, (d) => formatMoney(d.total, cur, { compact: true }))}</div>
           <div className="sub">unbilled work, changes, mismatches, credits, overdue cash</div>
         </Link>
-        <Link href="/sla" className={`tile ${styles.tileLink}`} data-testid="tile-sla">
+        <Link href="/sla" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-sla">
           <div className="label">SLA compliance</div>
           <div className="value">{figure(sla, (d) => formatPercent(d.compliance))}</div>
           <div className="sub">{sla.data ? `${sla.data.total} breaches, ${sla.data.policies.reduce((s, p) => s + p.open_breaches, 0)} still open` : ''}</div>
         </Link>
-        <Link href="/stuck" className={`tile ${styles.tileLink}`} data-testid="tile-stuck">
+        <Link href="/stuck" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-stuck">
           <div className="label">Stuck work</div>
           <div className="value">{figure(stuck, () => formatMoney(stuckMoney ?? 0, cur, { compact: true }))}</div>
           <div className="sub">{stuckCount !== null ? `${stuckCount} items across 9 queues` : ''}</div>

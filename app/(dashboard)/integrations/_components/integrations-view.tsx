@@ -5,7 +5,7 @@
 // the URL so a view can be shared.
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { FILTER_KEYS } from '@/lib/queries/filters';
+import { filterValues } from '@/lib/queries/filters';
 import { csvHref, useFlows } from './use-integrations';
 import { IngestHealthTiles } from './ingest-health-tiles';
 import { FlowTable, flowKey } from './flow-table';
@@ -20,11 +20,7 @@ export function IntegrationsView() {
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const filters: Record<string, string> = {};
-  for (const k of FILTER_KEYS) {
-    const v = sp.get(k);
-    if (v) filters[k] = v;
-  }
+  const filters = filterValues((k) => sp.get(k)) as Record<string, string>;
   const flow = sp.get('flow');
   const dl = sp.get('dl');
   const { data, error, isLoading, isFetching } = useFlows(filters);

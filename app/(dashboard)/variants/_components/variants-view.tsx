@@ -5,6 +5,7 @@
 import { useVariants } from '@/app/_hooks/use-variants';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { formatPercent } from '@/lib/money/format';
+import { VARIANTS_SHOWN } from '@/lib/contracts/variants';
 import { BILLING_MODEL_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from '../../deals/_components/url-filters';
 import { VariantPath } from './variant-path';
@@ -12,7 +13,7 @@ import styles from './variants.module.css';
 
 export function VariantsView() {
   const filters = useUrlFilters();
-  const { data, error, isLoading } = useVariants({ limit: 30, filters });
+  const { data, error, isLoading } = useVariants({ limit: VARIANTS_SHOWN, filters });
   const csvHref = `/api/variants${queryString({ ...filters, limit: 200, format: 'csv' })}`;
   return (
     <div>
