@@ -47,8 +47,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
   const { clocks } = await clockReader(store);
-  const list = policies.map((p) => ({ spec: p, scope: p.scope }));
-  const read = (lateOnly: boolean) => clocks(list, { filters: params, now, ...(lateOnly ? { lateOnly } : { only: 'decided' as const }) });
+  const read = (lateOnly: boolean) => clocks(policies.map((p) => ({ spec: p, scope: p.scope })), { filters: params, now, lateOnly });
   const dim = ident(by, DIMENSIONS);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
