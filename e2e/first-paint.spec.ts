@@ -16,6 +16,9 @@ for (const [url, testId, what] of [
   ['/integrations', 'flow-row', 'the flow table'],
   ['/variants', 'variant-row', 'the paths'],
   [JourneyPage.url(DEAL_IDS.A), 'timeline-event', 'the journey'],
+  ['/deals?q=INV-A1', 'deal-row', 'the matching deals'],
+  ['/stuck', 'queue-cards', 'the queues'],
+  ['/leakage', 'leakage-record', 'the first records'],
 ] as const) {
   test(`${url} has ${what} in its HTML`, async ({ request }) => {
     const res = await request.get(url);
@@ -34,11 +37,16 @@ test('an unknown deal renders without data, for the client to report', async ({ 
 // these pages log no error at all.
 test('the server-rendered pages hydrate without a mismatch', async ({ page }) => {
   const errors: string[] = [];
+  let at = '';
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error') errors.push(`${at}: ${m.text()}`);
   });
-  page.on('pageerror', (e) => errors.push(e.message));
-  for (const [url, testId] of [['/', 'kpi-tiles'], ['/integrations', 'flow-row'], ['/variants', 'variant-row'], [JourneyPage.url(DEAL_IDS.A), 'timeline-event']]) {
+  page.on('pageerror', (e) => errors.push(`${at}: ${e.message}`));
+  for (const [url, testId] of [
+    ['/', 'kpi-tiles'], ['/integrations', 'flow-row'], ['/variants', 'variant-row'], [JourneyPage.url(DEAL_IDS.A), 'timeline-event'],
+    ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
+  ]) {
+    at = url;
     await page.goto(url);
     await expect(page.getByTestId(testId).first()).toBeVisible();
     await page.waitForLoadState('networkidle');

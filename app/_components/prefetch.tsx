@@ -7,7 +7,7 @@
 
 import { headers } from 'next/headers';
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { authorize, type Permission } from '@/lib/auth/authorize';
 import { ApiError } from '@/lib/http/errors';
@@ -16,13 +16,16 @@ import { filterValues } from '@/lib/queries/filters';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** A page's URL parameters, each its first value. */
+export async function urlParams(searchParams: SearchParams): Promise<Record<string, string | undefined>> {
+  const sp = await searchParams;
+  return Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
 /** The filter bar's values in a page's URL, in the order useFilters reads them (the query key). */
 export async function urlFilters(searchParams: SearchParams): Promise<Record<string, string>> {
-  const sp = await searchParams;
-  return filterValues((k) => {
-    const v = sp[k];
-    return Array.isArray(v) ? v[0] : v;
-  }) as Record<string, string>;
+  const sp = await urlParams(searchParams);
+  return filterValues((k) => sp[k]) as Record<string, string>;
 }
 
 export interface PrefetchEntry<Q> {
@@ -38,21 +41,65 @@ export interface PrefetchEntry<Q> {
   response?: z.ZodType;
 }
 
-export async function Prefetched<Q>({ entry, children }: { entry: PrefetchEntry<Q>; children: ReactNode }) {
+/** A PrefetchEntry closed over its query type: what Prefetched runs. */
+export interface Prefetch {
+  key: readonly unknown[];
+  permission: Permission;
+  /** The value the client hook would hold, or undefined when there is none to cache. */
+  run: (rt: Runtime) => Promise<unknown>;
+}
+
+export function prefetch<Q>(e: PrefetchEntry<Q>): Prefetch {
+  return {
+    key: e.key,
+    permission: e.permission,
+    run: async (rt) => {
+      const q = e.query.safeParse(e.params);
+      if (!q.success) return undefined;
+      const data = await e.load(rt, q.data);
+      if (data === null || data === undefined) return undefined;
+      const json: unknown = JSON.parse(JSON.stringify(data)); // as the route's response carries it
+      return e.response ? e.response.parse(json) : json;
+    },
+  };
+}
+
+export async function Prefetched({ entry, children }: { entry: Prefetch | Prefetch[]; children: ReactNode }) {
   const client = new QueryClient();
-  try {
-    await authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), entry.permission);
-    const q = entry.query.safeParse(entry.params);
-    if (q.success) {
-      const data = await entry.load(await getRuntime(), q.data);
-      if (data !== null && data !== undefined) {
-        const json: unknown = JSON.parse(JSON.stringify(data)); // as the route's response carries it
-        client.setQueryData(entry.key, entry.response ? entry.response.parse(json) : json);
+  const request = new Request('http://page.local/', { headers: new Headers(await headers()) });
+  await Promise.all(
+    [entry].flat().map(async (e) => {
+      try {
+        await authorize(request, e.permission);
+        const value = await e.run(await getRuntime());
+        if (value !== undefined) client.setQueryData(e.key, value);
+      } catch (err) {
+        // refused callers get the API's own answer on the client; anything else is worth a line
+        if (!(err instanceof ApiError)) console.error(`[prefetch] ${String(e.key[0])}: ${String(err)}`);
       }
-    }
-  } catch (err) {
-    // refused callers get the API's own answer on the client; anything else is worth a line
-    if (!(err instanceof ApiError)) console.error(`[prefetch] ${entry.key}: ${String(err)}`);
-  }
+    }),
+  );
   return <HydrationBoundary state={dehydrate(client)}>{children}</HydrationBoundary>;
+}
+
+/**
+ * A dashboard page whose first data is computed on the server: `fallback` while it is, then
+ * the view with it. `entry` names the query from the URL's filter values and parameters.
+ */
+export function PrefetchedPage(p: {
+  fallback: string;
+  searchParams: SearchParams;
+  entry: (filters: Record<string, string>, params: Record<string, string | undefined>) => Prefetch | Prefetch[];
+  children: ReactNode;
+}) {
+  return (
+    <Suspense fallback={<div className="loading">{p.fallback}</div>}>
+      <FromUrl {...p} />
+    </Suspense>
+  );
+}
+
+async function FromUrl({ searchParams, entry, children }: Parameters<typeof PrefetchedPage>[0]) {
+  const entryOf = entry(await urlFilters(searchParams), await urlParams(searchParams));
+  return <Prefetched entry={entryOf}>{children}</Prefetched>;
 }

@@ -6,6 +6,9 @@ import { ALL_EVENT_TYPES } from '../events/catalogue';
 import { PROGRESS_STAGES, STAGES } from '../events/stages';
 import { filtersSchema } from '../queries/filters';
 
+/** Deals per page of /deals (its server-rendered first page asks for as many). */
+export const DEALS_PAGE_SIZE = 25;
+
 export const dealsQuerySchema = filtersSchema.extend({
   /** Any key users know (opportunity, quote, contract, project, invoice, payment id: prefix) or a customer name. */
   q: z.string().trim().max(200).optional(),

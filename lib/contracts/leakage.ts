@@ -14,6 +14,9 @@ export const LEAKAGE_LABELS: Record<LeakageCategory, string> = {
   cash_at_risk: 'Cash at risk (overdue receivables)',
 };
 
+/** Records per page of /leakage (its server-rendered first page asks for as many). */
+export const LEAKAGE_PAGE_SIZE = 25;
+
 export const leakageQuerySchema = filtersSchema.extend({
   category: z.enum(LEAKAGE_CATEGORIES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -1,14 +1,36 @@
 // Formatting money with Intl in its own currency (compact for tiles, full for tables).
+// Compact figures are scaled here rather than with Intl's compact notation: pages render on
+// the server (Node's ICU) and hydrate in the browser (its own ICU), and the two spelled the
+// same amount differently (Node 20: "€39.0k", Chromium: "€39k"), a hydration mismatch.
+
+const UNITS = [
+  { at: 1e9, suffix: 'bn' },
+  { at: 1e6, suffix: 'm' },
+  { at: 1e3, suffix: 'k' },
+];
+
+function currencyFormat(code: string, fractionDigits: { min: number; max: number }): Intl.NumberFormat {
+  return new Intl.NumberFormat('en-GB', {
+    style: 'currency',
+    currency: code,
+    minimumFractionDigits: fractionDigits.min,
+    maximumFractionDigits: fractionDigits.max,
+  });
+}
 
 export function formatMoney(value: number | null | undefined, currency: string, opts: { compact?: boolean } = {}): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   const code = /^[A-Z]{3}$/.test(currency) ? currency : 'EUR';
-  return new Intl.NumberFormat('en-GB', {
-    style: 'currency',
-    currency: code,
-    notation: opts.compact ? 'compact' : 'standard',
-    maximumFractionDigits: opts.compact ? 1 : 2,
-  }).format(value);
+  if (!opts.compact) return currencyFormat(code, { min: 2, max: 2 }).format(value);
+  // the largest unit the amount reaches; one up when rounding makes it 1,000 of it (999,960 is "€1m", not "€1000k")
+  const i = UNITS.findIndex((u) => Math.abs(value) >= u.at);
+  let unit = i < 0 ? undefined : UNITS[i];
+  if (unit && i > 0 && Math.round((Math.abs(value) / unit.at) * 10) / 10 >= 1000) unit = UNITS[i - 1];
+  const scaled = unit ? Math.round((value / unit.at) * 10) / 10 : Math.round(value);
+  const parts = currencyFormat(code, { min: 0, max: unit ? 1 : 0 }).formatToParts(scaled);
+  // the suffix goes right after the number (before a currency sign that follows it)
+  const last = parts.findLastIndex((p) => p.type === 'integer' || p.type === 'fraction');
+  return parts.map((p, i) => p.value + (i === last && unit ? unit.suffix : '')).join('');
 }
 
 export function formatHours(hours: number | null | undefined): string {

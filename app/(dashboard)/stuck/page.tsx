@@ -1,11 +1,13 @@
-// /stuck — one queue per stuck-work rule (DOMAIN.md §5) and the items of the chosen one.
-import { Suspense } from 'react';
+// /stuck: one queue per stuck rule (count, money at stake, aging, owner) and the items behind each.
+// The queues' summary is computed while the page renders (app/_components/prefetch.tsx).
+import { PrefetchedPage, type SearchParams } from '@/app/_components/prefetch';
+import { stuckSummaryEntry } from '../_components/first-data';
 import { StuckView } from './_components/stuck-view';
 
-export default function StuckPage() {
+export default function StuckPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <Suspense fallback={<div className="loading">Loading queues…</div>}>
+    <PrefetchedPage fallback="Loading queues…" searchParams={searchParams} entry={stuckSummaryEntry}>
       <StuckView />
-    </Suspense>
+    </PrefetchedPage>
   );
 }

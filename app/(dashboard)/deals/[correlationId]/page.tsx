@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
 import { getDeal } from '@/lib/queries/get-deal';
 import { dealDetailSchema } from '@/lib/contracts/deals';
-import { Prefetched } from '@/app/_components/prefetch';
+import { prefetch, Prefetched } from '@/app/_components/prefetch';
 import { JourneyView } from './_components/journey-view';
 
 const paramsSchema = z.object({ correlationId: z.string().min(1).max(300) });
@@ -16,7 +16,7 @@ export default async function DealJourneyPage({ params }: { params: Promise<{ co
   return (
     <Suspense fallback={<div className="loading">Loading the journey…</div>}>
       <Prefetched
-        entry={{ key: ['deal', correlationId], permission: 'deals:read', query: paramsSchema, params: { correlationId }, load: (rt, q) => getDeal(rt.store, q.correlationId), response: dealDetailSchema }}
+        entry={prefetch({ key: ['deal', correlationId], permission: 'deals:read', query: paramsSchema, params: { correlationId }, load: (rt, q) => getDeal(rt.store, q.correlationId), response: dealDetailSchema })}
       >
         <JourneyView correlationId={correlationId} />
       </Prefetched>

@@ -65,7 +65,10 @@ export function DealsTable({ deals }: { deals: Deal[] }) {
             </td>
             <td className="num">{formatMoney(d.contract_value ?? d.quote_value, d.currency)}</td>
             <td className="num">{d.paid_value ? formatMoney(d.paid_value, d.currency) : <span className="muted">—</span>}</td>
-            <td title={formatDate(d.last_at)}>{formatAgo(d.last_at, now)}</td>
+            {/* relative to the render's clock: the server's and the browser's may differ by a unit */}
+            <td title={formatDate(d.last_at)} suppressHydrationWarning>
+              {formatAgo(d.last_at, now)}
+            </td>
             <td className="num">{formatDuration(now - new Date(d.first_at).getTime())}</td>
           </tr>
         ))}

@@ -5,13 +5,13 @@
 import { useEffect, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { PROGRESS_STAGES } from '@/lib/events/stages';
+import { DEALS_PAGE_SIZE } from '@/lib/contracts/deals';
 import { useDeals } from '@/app/_hooks/use-deals';
 import { STAGE_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from './url-filters';
 import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
 
-const PAGE_SIZE = 25;
 
 export function DealsView() {
   const sp = useSearchParams();
@@ -40,7 +40,7 @@ export function DealsView() {
     router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
   }
 
-  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, cursor, limit: PAGE_SIZE, filters });
+  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, cursor, limit: DEALS_PAGE_SIZE, filters });
 
   return (
     <div>

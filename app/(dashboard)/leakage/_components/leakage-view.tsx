@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
-import { LEAKAGE_CATEGORIES, type LeakageCategory } from '@/lib/contracts/leakage';
+import { LEAKAGE_CATEGORIES, LEAKAGE_PAGE_SIZE, type LeakageCategory } from '@/lib/contracts/leakage';
 import { formatMoney } from '@/lib/money/format';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
 import { queryString } from '@/app/_hooks/fetch-json';
@@ -21,7 +21,7 @@ export function LeakageView() {
   const c = sp.get('category') as LeakageCategory | null;
   const category = c && LEAKAGE_CATEGORIES.includes(c) ? c : undefined;
   const [cursors, setCursors] = useState<string[]>([]);
-  const params = { ...filters, category, limit: 25 };
+  const params = { ...filters, category, limit: LEAKAGE_PAGE_SIZE };
   const all = useLeakage({ ...filters, limit: 1 });
   const list = useLeakage({ ...params, cursor: cursors[cursors.length - 1] });
   const cur = all.data?.reporting_currency ?? 'EUR';

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { formatMoney } from './format';
+
+describe('formatMoney', () => {
+  it('spells amounts in full in their currency', () => {
+    expect(formatMoney(1234.5, 'EUR')).toBe('€1,234.50');
+    expect(formatMoney(-20, 'USD')).toBe('-US$20.00');
+    expect(formatMoney(null, 'EUR')).toBe('—');
+    expect(formatMoney(5, 'not a code')).toBe('€5.00');
+  });
+
+  it('scales compact amounts itself, the same on any ICU (k, m, bn; one decimal, none when whole)', () => {
+    expect(formatMoney(39_000, 'EUR', { compact: true })).toBe('€39k');
+    expect(formatMoney(1_149_999, 'EUR', { compact: true })).toBe('€1.1m');
+    expect(formatMoney(26_800_000, 'GBP', { compact: true })).toBe('£26.8m');
+    expect(formatMoney(2_500_000_000, 'USD', { compact: true })).toBe('US$2.5bn');
+    expect(formatMoney(999_960, 'EUR', { compact: true })).toBe('€1m');
+    expect(formatMoney(950, 'SGD', { compact: true })).toBe('SGD\u00a0950'); // Intl's no-break space
+    expect(formatMoney(-75_900, 'EUR', { compact: true })).toBe('-€75.9k');
+    expect(formatMoney(0, 'EUR', { compact: true })).toBe('€0');
+  });
+});
