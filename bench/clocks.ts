@@ -95,8 +95,39 @@ async function main(): Promise<void> {
       console.log(`| ${c.fn} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
     }
   }
+  await kpiParts(store, now);
   await store.close();
   if (!e.BENCH_STORE_DIR) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Where getKpis' time goes: each of its parts run alone (this checkout, default filters),
+ * median of 5 after a warm-up. getKpis runs them all as one query (lib/clickhouse/parts.ts).
+ */
+async function kpiParts(store: Store, now: Date): Promise<void> {
+  const { aggregateParts, dsoPart, KPI_SETTINGS } = await import('../lib/queries/get-kpis');
+  const { cohortPart } = await import('../lib/queries/get-cash-waterfall');
+  const { runPart } = await import('../lib/clickhouse/parts');
+  const { kpiWindow } = await import('../lib/queries/kpi-window');
+  const { clockReader } = await import('../lib/clocks/read');
+  const w = kpiWindow({}, now);
+  const read = await clockReader(store);
+  const jobs: [string, () => Promise<unknown>][] = Object.entries(aggregateParts(w, {}, now, read)).map(([k, q]) => [
+    k,
+    () => store.query(sql`SELECT * FROM (${q}) ${KPI_SETTINGS}`),
+  ]);
+  jobs.push(['dso', () => runPart(store, dsoPart(w, {}, now, read.findings), KPI_SETTINGS)], ['cohort', () => runPart(store, cohortPart({ from: w.from, to: w.to, now }), KPI_SETTINGS)]);
+  console.log('\n| getKpis part (alone) | median ms |\n|---|---:|');
+  for (const [name, run] of jobs) {
+    await run();
+    const t: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      await run();
+      t.push(performance.now() - s);
+    }
+    console.log(`| ${name} | ${percentile(t.sort((a, b) => a - b), 50).toFixed(0)} |`);
+  }
 }
 
 main().then(

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { seedViews } from './views-seed';
 import { JourneyPage } from './pages/journey-page';
+import { gotoOnScreen } from './on-screen';
 
 test.beforeAll(async ({ request }) => {
   await seedViews(request);
@@ -47,8 +48,7 @@ test('the server-rendered pages hydrate without a mismatch', async ({ page }) =>
     ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
   ]) {
     at = url;
-    await page.goto(url);
-    await expect(page.getByTestId(testId).first()).toBeVisible();
+    await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (after the spec's seeding settled)`);
     await page.waitForLoadState('networkidle');
   }
   expect(errors).toEqual([]);

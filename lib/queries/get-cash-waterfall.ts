@@ -3,13 +3,13 @@
 // Money per deal is in its contract currency; totals are converted to the reporting one.
 
 import { z } from 'zod';
-import type { Store } from '../clickhouse/client';
 import { sql, type Sql } from '../clickhouse/sql';
 import { DIMENSIONS, type Dimension } from '../events/catalogue';
 import { toReporting } from '../money/rates';
 import { WATERFALL_STAGES } from '../contracts/kpis';
 import { dealScope, timeWindow, type Filters } from './filters';
 import { num } from './row-types';
+import { queryPart } from '../clickhouse/parts';
 
 type Params = Filters & { now: Date };
 
@@ -48,11 +48,11 @@ type Breakdown = { value: string; deals: number; booked: number; invoiced: numbe
 /**
  * The waterfall (per currency, and in total in the reporting currency) and the breakdowns per
  * dimension value (top 12 by booked money: deals, booked, invoiced, collected, quote-to-cash
- * p50 in days), from one pass over the cohort.
+ * p50 in days), from one pass over the cohort. Runs with `group_by_use_nulls = 1`.
  */
-export async function cohortFigures(store: Store, p: Params) {
-  const rows = await store.query(
-    sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
+export function cohortPart(p: Params) {
+  return queryPart({
+    sql: sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
         sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
         sum(invoiced) AS a_invoiced, sum(collected) AS a_collected,
         sum(${toReporting(sql`booked`, sql`currency`)}) AS r_booked, sum(${toReporting(sql`provisioned`, sql`currency`)}) AS r_provisioned,
@@ -60,10 +60,13 @@ export async function cohortFigures(store: Store, p: Params) {
         sum(${toReporting(sql`collected`, sql`currency`)}) AS r_collected,
         quantileExactIf(0.5)(q2c_days, q2c_days IS NOT NULL) AS q2c
       FROM ${cohort(p)}
-      GROUP BY GROUPING SETS ((currency), (region), (practice), (legal_entity), (customer), (billing_model))
-      SETTINGS group_by_use_nulls = 1`,
-    figuresSchema,
-  );
+      GROUP BY GROUPING SETS ((currency), (region), (practice), (legal_entity), (customer), (billing_model))`,
+    schema: figuresSchema,
+    then: (rows) => cohortResult(rows),
+  });
+}
+
+function cohortResult(rows: z.infer<typeof figuresSchema>[]) {
   const perCurrency = rows.filter((r) => r.currency !== null).sort((a, b) => a.currency!.localeCompare(b.currency!));
   const waterfall = {
     total: WATERFALL_STAGES.map((stage) => ({ stage, value: r2(perCurrency.reduce((s, r) => s + r[`r_${stage}`], 0)) })),
