@@ -1,0 +1,49 @@
+// runParts: several SELECTs of different shapes in one query, each row back through its own
+// schema: NULL, NaN (as null), 64-bit integers, and strings that need escaping survive.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Store } from './client';
+import { sql } from './sql';
+import { openTempStore } from '../testing/temp-store';
+import { queryPart, runPart, runParts } from './parts';
+
+let store: Store;
+beforeAll(async () => {
+  store = (await openTempStore()).store;
+});
+afterAll(async () => store?.close());
+
+const hostile = 'quote " backslash \\ newline \n tab \t unicode ₵ 🧾 <script>';
+
+describe('runParts', () => {
+  it('returns each part its own rows, parsed with its schema', async () => {
+    const r = await runParts(store, {
+      numbers: queryPart({
+        sql: sql`SELECT number AS n, toUInt64(number) * 4294967296 AS big, if(number = 1, nan, number / 2) AS half, if(number = 2, NULL, toString(number)) AS s FROM numbers(3)`,
+        schema: z.object({ n: z.coerce.number(), big: z.coerce.bigint(), half: z.number().nullable(), s: z.string().nullable() }),
+        then: (rows) => rows.sort((a, b) => a.n - b.n),
+      }),
+      text: queryPart({ sql: sql`SELECT ${hostile} AS t`, schema: z.object({ t: z.string() }), then: (rows) => rows.map((x) => x.t) }),
+      none: queryPart({ sql: sql`SELECT 1 AS x WHERE 0`, schema: z.object({ x: z.number() }), then: (rows) => rows.length }),
+    });
+    expect(r.numbers).toEqual([
+      { n: 0, big: 0n, half: 0, s: '0' },
+      { n: 1, big: 4294967296n, half: null, s: '1' },
+      { n: 2, big: 8589934592n, half: 1, s: null },
+    ]);
+    expect(r.text).toEqual([hostile]);
+    expect(r.none).toBe(0);
+  });
+
+  it('applies the settings to the whole query, and runs one part alone', async () => {
+    const grouped = queryPart({
+      sql: sql`SELECT number % 2 AS k, count() AS c FROM numbers(4) GROUP BY GROUPING SETS ((k), ())`,
+      schema: z.object({ k: z.coerce.number().nullable(), c: z.coerce.number() }),
+      then: (rows) => rows.sort((a, b) => (a.k ?? -1) - (b.k ?? -1)),
+    });
+    const expected = [{ k: null, c: 4 }, { k: 0, c: 2 }, { k: 1, c: 2 }];
+    expect((await runParts(store, { grouped }, sql`SETTINGS group_by_use_nulls = 1`)).grouped).toEqual(expected);
+    expect(await runPart(store, grouped, sql`SETTINGS group_by_use_nulls = 1`)).toEqual(expected);
+  });
+});
