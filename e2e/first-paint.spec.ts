@@ -48,7 +48,7 @@ test('the server-rendered pages hydrate without a mismatch', async ({ page }) =>
     ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
   ]) {
     at = url;
-    await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (after the spec's seeding settled)`);
+    await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (first-paint spec)`);
     await page.waitForLoadState('networkidle');
   }
   expect(errors).toEqual([]);
