@@ -11,7 +11,8 @@ export function Providers({ children }: { children: ReactNode }) {
     () =>
       new QueryClient({
         defaultOptions: {
-          queries: { staleTime: 2_000, refetchInterval: 5_000, refetchOnWindowFocus: true, retry: 1 },
+          // fresh for one poll interval: data rendered on the server is not fetched again at hydration
+          queries: { staleTime: 5_000, refetchInterval: 5_000, refetchOnWindowFocus: true, retry: 1 },
         },
       }),
   );

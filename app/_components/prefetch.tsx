@@ -1,7 +1,8 @@
-// Server-side first data of a page: one react-query entry computed while the HTML renders,
+// Server-side first data of a page: react-query entries computed while the HTML renders,
 // so the page's figures are in the first paint instead of waiting for the scripts to load,
 // hydrate and ask (on 2 cores that was ~1–2 s after navigation). The client hook of the same
-// key takes it over (and polls as before). Computed only for a caller the API would serve:
+// key takes it over (and polls as before; fresh for the poll interval, so it is not asked
+// again the moment the page hydrates). Computed only for a caller the API would serve:
 // no permission, filters the API would refuse, or a failed query leave the cache empty and
 // the client asks the API as before (with its error shown there).
 
