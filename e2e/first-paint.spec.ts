@@ -20,6 +20,7 @@ for (const [url, testId, what] of [
   ['/deals?q=INV-A1', 'deal-row', 'the matching deals'],
   ['/stuck', 'queue-cards', 'the queues'],
   ['/leakage', 'leakage-record', 'the first records'],
+  ['/sla', 'sla-breaches', 'the breaches'],
 ] as const) {
   test(`${url} has ${what} in its HTML`, async ({ request }) => {
     const res = await request.get(url);
@@ -46,6 +47,7 @@ test('the server-rendered pages hydrate without a mismatch', async ({ page }) =>
   for (const [url, testId] of [
     ['/', 'kpi-tiles'], ['/integrations', 'flow-row'], ['/variants', 'variant-row'], [JourneyPage.url(DEAL_IDS.A), 'timeline-event'],
     ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
+    ['/sla', 'sla-breaches'],
   ]) {
     at = url;
     await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (first-paint spec)`);

@@ -65,6 +65,9 @@ export const slaBreachesQuerySchema = filtersSchema.extend({
 });
 export type SlaBreachesQuery = z.infer<typeof slaBreachesQuerySchema>;
 
+/** What /sla first asks for (by region, every kind, 50 records); its server-rendered data is this. */
+export const SLA_FIRST_VIEW = { by: 'region', limit: 50 } as const;
+
 export const slaBreachSchema = z.object({
   policy_id: z.string(),
   severity: z.string(),

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
+import { SLA_FIRST_VIEW } from '@/lib/contracts/sla';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
@@ -16,11 +17,11 @@ const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function SlaView() {
   const filters = useFilters();
-  const [by, setBy] = useState<Dimension>('region');
+  const [by, setBy] = useState<Dimension>(SLA_FIRST_VIEW.by);
   const [kind, setKind] = useState<'' | 'open' | 'late'>('');
   const [editing, setEditing] = useState<{ mode: 'create' | 'update'; id: string } | null>(null);
   const policies = useSlaPolicies();
-  const breaches = useSlaBreaches({ ...filters, by, kind: kind || undefined, limit: 50 });
+  const breaches = useSlaBreaches({ ...filters, by, kind: kind || undefined, limit: SLA_FIRST_VIEW.limit });
   const stats = (id: string) => breaches.data?.policies.find((p) => p.policy_id === id);
   const editingPolicy = editing?.mode === 'update' ? policies.data?.policies.find((p) => p.id === editing.id) : undefined;
 
