@@ -12,6 +12,7 @@ import { Suspense, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { authorize, type Permission } from '@/lib/auth/authorize';
 import { ApiError } from '@/lib/http/errors';
+import { hasPermission } from '@/lib/auth/role-matrix';
 import { getRuntime, type Runtime } from '@/lib/runtime';
 import { filterValues } from '@/lib/queries/filters';
 
@@ -23,19 +24,13 @@ export async function urlParams(searchParams: SearchParams): Promise<Record<stri
   return Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 }
 
-/** The filter bar's values in a page's URL, in the order useFilters reads them (the query key). */
-export async function urlFilters(searchParams: SearchParams): Promise<Record<string, string>> {
-  const sp = await urlParams(searchParams);
-  return filterValues((k) => sp[k]) as Record<string, string>;
-}
-
 export interface PrefetchEntry<Q> {
   /** The client hook's query key for these params (e.g. ['kpis', queryString(params)]). */
   key: readonly unknown[];
   permission: Permission;
   /** The API's query schema: params it refuses are not prefetched. */
   query: z.ZodType<Q>;
-  params: Record<string, string | number>;
+  params: Record<string, string | number | undefined>;
   /** The route's work; null or undefined (e.g. not found) caches nothing. */
   load: (rt: Runtime, q: Q) => Promise<unknown>;
   /** The response contract the client hook parses with, if it parses (the cached value is what it would hold). */
@@ -67,15 +62,19 @@ export function prefetch<Q>(e: PrefetchEntry<Q>): Prefetch {
 
 export async function Prefetched({ entry, children }: { entry: Prefetch | Prefetch[]; children: ReactNode }) {
   const client = new QueryClient();
-  const request = new Request('http://page.local/', { headers: new Headers(await headers()) });
+  // the caller identified once for all entries (each entry's permission checked against it)
+  const principal = await authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
+    if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
+    return null;
+  });
   await Promise.all(
     [entry].flat().map(async (e) => {
+      // a caller the route would refuse gets the route's own answer on the client
+      if (!principal || !hasPermission(principal.role, e.permission)) return;
       try {
-        await authorize(request, e.permission);
         const value = await e.run(await getRuntime());
         if (value !== undefined) client.setQueryData(e.key, value);
       } catch (err) {
-        // refused callers get the API's own answer on the client; anything else is worth a line
         if (!(err instanceof ApiError)) console.error(`[prefetch] ${String(e.key[0])}: ${String(err)}`);
       }
     }),
@@ -101,6 +100,8 @@ export function PrefetchedPage(p: {
 }
 
 async function FromUrl({ searchParams, entry, children }: Parameters<typeof PrefetchedPage>[0]) {
-  const entryOf = entry(await urlFilters(searchParams), await urlParams(searchParams));
+  const params = await urlParams(searchParams);
+  // the filter bar's values in the order useFilters reads them (the hooks' query keys)
+  const entryOf = entry(filterValues((k) => params[k]) as Record<string, string>, params);
   return <Prefetched entry={entryOf}>{children}</Prefetched>;
 }

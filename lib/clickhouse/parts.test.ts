@@ -36,6 +36,19 @@ describe('runParts', () => {
     expect(r.none).toBe(0);
   });
 
+  it('keeps each part’s row order, and shares CTEs between parts', async () => {
+    const r = await runParts(
+      store,
+      {
+        down: queryPart({ sql: sql`SELECT n FROM nums ORDER BY n DESC LIMIT 500`, schema: z.object({ n: z.coerce.number() }), then: (rows) => rows.map((x) => x.n) }),
+        total: queryPart({ sql: sql`SELECT sum(n) AS s FROM nums`, schema: z.object({ s: z.coerce.number() }), then: (rows) => rows[0].s }),
+      },
+      { with: sql`nums AS MATERIALIZED (SELECT number AS n FROM numbers(100000))`, settings: sql`SETTINGS enable_materialized_cte = 1, max_block_size = 64` },
+    );
+    expect(r.down).toEqual(Array.from({ length: 500 }, (_, i) => 99_999 - i));
+    expect(r.total).toBe((99_999 * 100_000) / 2);
+  });
+
   it('applies the settings to the whole query, and runs one part alone', async () => {
     const grouped = queryPart({
       sql: sql`SELECT number % 2 AS k, count() AS c FROM numbers(4) GROUP BY GROUPING SETS ((k), ())`,
@@ -43,7 +56,7 @@ describe('runParts', () => {
       then: (rows) => rows.sort((a, b) => (a.k ?? -1) - (b.k ?? -1)),
     });
     const expected = [{ k: null, c: 4 }, { k: 0, c: 2 }, { k: 1, c: 2 }];
-    expect((await runParts(store, { grouped }, sql`SETTINGS group_by_use_nulls = 1`)).grouped).toEqual(expected);
-    expect(await runPart(store, grouped, sql`SETTINGS group_by_use_nulls = 1`)).toEqual(expected);
+    expect((await runParts(store, { grouped }, { settings: sql`SETTINGS group_by_use_nulls = 1` })).grouped).toEqual(expected);
+    expect(await runPart(store, grouped, { settings: sql`SETTINGS group_by_use_nulls = 1` })).toEqual(expected);
   });
 });

@@ -25,12 +25,17 @@ const rowSchema = z.object({ part: z.string(), row: z.string() });
 
 /**
  * Runs the parts in one query: UNION ALL of each part's rows, each row as one JSON object
- * (formatRowNoNewline), parsed with its part's schema. `settings`: a SETTINGS clause or empty.
+ * (formatRowNoNewline), parsed with its part's schema, in the order its SELECT returns them.
+ * `with`: CTEs the parts share (e.g. `records AS MATERIALIZED (…)`, computed once);
+ * `settings`: a SETTINGS clause for the whole query.
  */
-export async function runParts<P extends Parts>(store: Store, parts: P, settings: Sql = sql``): Promise<Results<P>> {
+export async function runParts<P extends Parts>(store: Store, parts: P, o: { with?: Sql; settings?: Sql } = {}): Promise<Results<P>> {
   const names = Object.keys(parts);
+  const branches = names.map(
+    (n) => sql`SELECT ${n} AS part, rowNumberInAllBlocks() AS i, formatRowNoNewline('JSONEachRow', *) AS row FROM (${parts[n].sql})`,
+  );
   const rows = await store.query(
-    sql`SELECT part, row FROM (${join(names.map((n) => sql`SELECT ${n} AS part, formatRowNoNewline('JSONEachRow', *) AS row FROM (${parts[n].sql})`), ' UNION ALL ')}) ${settings}`,
+    sql`${o.with ? sql`WITH ${o.with}` : sql``} SELECT part, row FROM (${join(branches, ' UNION ALL ')}) ORDER BY part, i ${o.settings ?? sql``}`,
     rowSchema,
   );
   const out: Record<string, unknown> = {};
@@ -39,6 +44,6 @@ export async function runParts<P extends Parts>(store: Store, parts: P, settings
 }
 
 /** One part on its own (no JSON round trip). */
-export async function runPart<R, T>(store: Store, p: QueryPart<R, T>, settings: Sql = sql``): Promise<T> {
-  return p.then(await store.query(sql`${p.sql} ${settings}`, p.schema));
+export async function runPart<R, T>(store: Store, p: QueryPart<R, T>, o: { settings?: Sql } = {}): Promise<T> {
+  return p.then(await store.query(sql`${p.sql} ${o.settings ?? sql``}`, p.schema));
 }

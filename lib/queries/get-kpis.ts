@@ -110,7 +110,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
       dso: dsoPart(w, params, now, read.findings),
       cohort: cohortPart({ ...params, from: w.from, to: w.to, now }),
     },
-    KPI_SETTINGS,
+    { settings: KPI_SETTINGS },
   );
   const { waterfall, breakdowns } = cohort;
   const kpis: Kpi[] = KPIS.map((k) => {

@@ -14,8 +14,7 @@ export default function DealsPage({ searchParams }: { searchParams: SearchParams
       entry={(filters, url) => {
         // as useDeals builds its key: filters, then q, stage, cursor (none on the first page), limit
         const params = { ...filters, q: url.q || undefined, stage: url.stage || undefined, limit: DEALS_PAGE_SIZE };
-        const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
-        return prefetch({ key: ['deals', queryString(params)], permission: 'deals:read', query: dealsQuerySchema, params: defined, load: (rt, q) => getDeals(rt.store, q), response: dealsResponseSchema });
+        return prefetch({ key: ['deals', queryString(params)], permission: 'deals:read', query: dealsQuerySchema, params, load: (rt, q) => getDeals(rt.store, q), response: dealsResponseSchema });
       }}
     >
       <DealsView />
