@@ -111,7 +111,7 @@ async function kpiParts(store: Store, now: Date): Promise<void> {
   const { kpiWindow } = await import('../lib/queries/kpi-window');
   const { clockReader } = await import('../lib/clocks/read');
   const w = kpiWindow({}, now);
-  const read = await clockReader(store);
+  const read = await clockReader(store, { tallies: true });
   const jobs: [string, () => Promise<unknown>][] = Object.entries(aggregateParts(w, {}, now, read)).map(([k, q]) => [
     k,
     () => store.query(sql`SELECT * FROM (${q}) ${KPI_SETTINGS}`),

@@ -85,6 +85,7 @@ async function applyRetention(store: Store): Promise<void> {
     ),
     `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_PAYLOAD_DAYS})`,
     `ALTER TABLE clock_intervals MODIFY TTL toDateTime(started_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
+    `ALTER TABLE clock_days MODIFY TTL start_day + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
     `ALTER TABLE flow_runs MODIFY TTL toDateTime(at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
     `ALTER TABLE flow_hours MODIFY TTL hour + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
     `ALTER TABLE dead_letters MODIFY TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS})`,

@@ -12,7 +12,8 @@
 import type { Store } from '../clickhouse/client';
 import { sql, join, param, trustedSql, PATCH_DELETE, type Sql } from '../clickhouse/sql';
 import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/intervals-sql';
-import { defId, definitionOf, type ClockDef } from './registry';
+import { defId, definitionOf, type ClockDef, type ClockSet } from './registry';
+import { reconcileTallies, tallyBuildId, tallyDeltaSql } from './tallies';
 import { findingSql } from './findings';
 import { toReporting } from '../money/rates';
 import { businessSeconds } from '../sla/business-time';
@@ -97,18 +98,24 @@ export async function builtClocks(store: Store): Promise<Set<string>> {
 }
 
 /**
- * Builds every clock not built yet, and flow health's snapshot (flow-runs.ts); returns what it
- * built. `atStart`: a built flow snapshot gets its aggregates recomputed (a round cut short by
- * a crash may have left them behind) — once per process, not at every policy save.
+ * Builds every clock not built yet, and flow health's snapshot (flow-runs.ts), then counts the
+ * tallies not counted yet (tallies.ts); returns the clocks it built. `atStart`: a built flow
+ * snapshot gets its aggregates recomputed and every tally is reconciled (a round cut short by
+ * a crash may have left them behind) — once per process, not at every policy save;
+ * `reconcile`: every tally is (after a failed round).
  */
-export async function buildMissing(store: Store, defs: Map<string, ClockDef>, o: { atStart?: boolean } = {}): Promise<BuildResult[]> {
+export async function buildMissing(store: Store, set: ClockSet, o: { atStart?: boolean; reconcile?: boolean } = {}): Promise<BuildResult[]> {
   const built = await builtClocks(store);
   const out: BuildResult[] = [];
-  for (const [id, def] of defs) if (!built.has(id)) out.push(await buildClock(store, def));
+  for (const [id, def] of set.clocks) if (!built.has(id)) out.push(await buildClock(store, def));
   if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));
   else if (o.atStart) await rebuildFlowAggregates(store, nextVersion());
   // a rebuild deletes the clock's whole previous copy: materialize that before views read it
   if (out.length) await applyPatches(store, { wait: true });
+  // a rebuilt clock's rows changed without deltas: recount its tallies
+  const rebuilt = new Set(out.map((b) => b.clock));
+  const tallies = [...set.tallies.values()];
+  await reconcileTallies(store, o.atStart || o.reconcile ? tallies : tallies.filter((t) => !built.has(tallyBuildId(t)) || rebuilt.has(t.clock)));
   return out;
 }
 
@@ -135,12 +142,15 @@ export async function forgetBuilds(store: Store): Promise<void> {
   await store.command(sql`TRUNCATE TABLE clock_builds`);
 }
 
-/** Recomputes every clock's intervals, and the flow runs, of these deals from their events. */
-export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: readonly string[]): Promise<void> {
+/**
+ * Recomputes every clock's intervals, and the flow runs, of these deals from their events;
+ * the tallies count the change (between the insert and the delete).
+ */
+export async function refreshDeals(store: Store, set: ClockSet, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const v = nextVersion();
   const source: IntervalSource = { facts: sql`touched_facts`, refs: sql`touched_refs`, deals: ids };
-  const parts = [...defs].map((d) => rowsSql(d, v, source));
+  const parts = [...set.clocks.values()].map((d) => rowsSql(d, v, source));
   if (parts.length === 0) return;
   const from = await derivedSelects(store);
   await store.command(
@@ -150,6 +160,7 @@ export async function refreshDeals(store: Store, defs: Iterable<ClockDef>, ids: 
       SELECT * FROM (${join(parts, ' UNION ALL ')})
       SETTINGS enable_materialized_cte = 1`,
   );
+  if (set.tallies.size) await store.command(tallyDeltaSql([...set.tallies.values()], ids, v));
   await store.command(sql`DELETE FROM clock_intervals WHERE correlation_id IN ${ids} AND version < ${v}`, PATCH_DELETE);
   await refreshFlowRuns(store, ids, v);
 }

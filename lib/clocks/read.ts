@@ -10,8 +10,9 @@ import { dealDimensionsSql, intervalsSql, type IntervalOptions, type IntervalSco
 import type { IntervalSpec } from '../sla/interval-spec';
 import { businessSecondsNowSql, elapsedHours } from '../sla/business-time';
 import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
-import { clockId, defId } from './registry';
+import { clockId, defId, tallyOf } from './registry';
 import { builtClocks } from './build';
+import { closedCountsSql, tallyLastAt } from './tallies';
 import { findingSql, type FindingKind } from './findings';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
@@ -114,16 +115,25 @@ function liveFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
 }
 
 /**
+ * The closed intervals of these clocks (each with its threshold) as per-day counts
+ * (tallies.ts closedCountsSql: k, anchor_day, start_day, region, practice, legal_entity,
+ * billing_model, n, n_late), or null where only the intervals can answer.
+ */
+export type ClosedCountsFn = (clocks: ClockRef[], o: { filters: Filters; now: Date }) => Sql | null;
+
+/**
  * Where each clock and finding is read from: the snapshot when its build is complete, else
  * the events (exact, slower). `live`: always the events (tests compare the two). `clocks`
  * reads the built ones of a list in as few passes as their ids allow (two policies may share
  * a clock and differ in threshold only), the others one by one from the events.
+ * `closedCounts` (with `tallies`: one more small read) answers from clock_days where it can.
  */
 export async function clockReader(
   store: Store,
-  o: { live?: boolean } = {},
-): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn }> {
+  o: { live?: boolean; tallies?: boolean } = {},
+): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn; closedCounts: ClosedCountsFn }> {
   const built = o.live ? new Set<string>() : await builtClocks(store);
+  const lastAt = o.tallies && !o.live ? await tallyLastAt(store) : null;
   const clocks: ClocksFn = (list, o) => {
     const passes: (ClockRef & { k: number })[][] = [];
     const parts: Sql[] = [];
@@ -144,6 +154,7 @@ export async function clockReader(
     intervals: (spec, o) => (built.has(clockId(spec, o.scope)) ? snapshotIntervalsSql(spec, o) : intervalsSql(spec, o)),
     findings: (kind, o) => (built.has(defId({ finding: kind })) ? snapshotFindingsSql(kind, o) : liveFindingsSql(kind, o)),
     clocks,
+    closedCounts: (list, o) => (lastAt ? closedCountsSql(list.map((c) => tallyOf(c.spec, c.scope)), o, { built, lastAt }) : null),
   };
 }
 

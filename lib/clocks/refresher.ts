@@ -13,7 +13,7 @@
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { metrics } from '../observability/metrics';
-import { allClocks, type ClockDef } from './registry';
+import { allClocks, type ClockSet } from './registry';
 import { applyPatches, buildMissing, refreshDeals } from './build';
 
 /** Deals per round (an array parameter of the statement). */
@@ -31,7 +31,9 @@ const APPLY_PATCHES_MS = 60_000;
 export class ClockRefresher {
   private dirty = new Set<string>();
   private running: Promise<void> | null = null;
-  private defs: { at: number; map: Map<string, ClockDef> } | null = null;
+  private defs: { at: number; set: ClockSet } | null = null;
+  /** A round failed after its tally deltas and before its delete, maybe: reconcile the tallies. */
+  private reconcile = false;
   private checkBuilds = true;
   /** The first build pass of this process is done (it also recomputes flow aggregates). */
   private startBuilt = false;
@@ -93,14 +95,17 @@ export class ClockRefresher {
     });
   }
 
-  private async definitions(): Promise<Map<string, ClockDef>> {
+  private async definitions(): Promise<ClockSet> {
     if (!this.defs || Date.now() - this.defs.at > DEFS_TTL_MS) {
-      const map = await allClocks(this.store);
-      // a policy saved by another process: its clock is built at the next turn
-      if (this.defs && [...map.keys()].some((id) => !this.defs!.map.has(id))) this.checkBuilds = true;
-      this.defs = { at: Date.now(), map };
+      const set = await allClocks(this.store);
+      // a policy saved by another process: its clock and tally are built at the next turn
+      const known = this.defs?.set;
+      if (known && ([...set.clocks.keys()].some((id) => !known.clocks.has(id)) || [...set.tallies.keys()].some((id) => !known.tallies.has(id)))) {
+        this.checkBuilds = true;
+      }
+      this.defs = { at: Date.now(), set };
     }
-    return this.defs.map;
+    return this.defs.set;
   }
 
   private async loop(): Promise<void> {
@@ -109,8 +114,9 @@ export class ClockRefresher {
       try {
         if (this.checkBuilds) {
           this.checkBuilds = false;
-          const built = await buildMissing(this.store, await this.definitions(), { atStart: !this.startBuilt });
+          const built = await buildMissing(this.store, await this.definitions(), { atStart: !this.startBuilt, reconcile: this.reconcile });
           this.startBuilt = true;
+          this.reconcile = false;
           for (const b of built) metrics().clockBuildSeconds.observe(b.seconds);
           continue;
         }
@@ -119,7 +125,7 @@ export class ClockRefresher {
         for (const id of ids) this.dirty.delete(id);
         this.inRound = ids.length;
         const started = performance.now();
-        await refreshDeals(this.store, (await this.definitions()).values(), ids);
+        await refreshDeals(this.store, await this.definitions(), ids);
         this.inRound = 0;
         this.lastRoundMs = performance.now() - started;
         metrics().clockRefreshSeconds.observe(this.lastRoundMs / 1000);
@@ -138,6 +144,10 @@ export class ClockRefresher {
           return;
         }
         for (const id of ids) this.dirty.add(id);
+        if (ids.length) {
+          this.reconcile = true; // its tally deltas may be in without its delete
+          this.checkBuilds = true;
+        }
         if (++this.failures >= MAX_FAILURES) {
           console.error(`[clocks] refresh keeps failing, given up until the next write: ${String(err)}`);
           return; // failures stays at the limit (no restart from kick's finally) until markDirty resets it

@@ -70,14 +70,43 @@ export function staticClocks(): ClockDef[] {
   return defs;
 }
 
-/** Static clocks and the enabled SLA policies' clocks, each id once. */
-export async function allClocks(store: Store): Promise<Map<string, ClockDef>> {
-  const out = new Map<string, ClockDef>();
+/**
+ * A clock's closed intervals counted per day against one threshold (sql/051 clock_days,
+ * tallies.ts): an SLA policy's, or time-not-billed's for the KPI "time billed within SLA".
+ * Unlike a clock, a tally depends on its threshold: a policy saved with a new one is a new
+ * tally, counted in full once (until then its readers read the intervals).
+ */
+export interface Tally {
+  id: string;
+  clock: string;
+  threshold: number;
+}
+
+export function tallyOf(spec: IntervalSpec, scope?: IntervalScope): Tally {
+  const clock = clockId(spec, scope);
+  return { id: `${clock}>${spec.threshold_hours}`, clock, threshold: spec.threshold_hours };
+}
+
+/** What the snapshot keeps: every clock (by id) and every tally (by id). */
+export interface ClockSet {
+  clocks: Map<string, ClockDef>;
+  tallies: Map<string, Tally>;
+}
+
+/** Static clocks and the enabled SLA policies' clocks, each id once; the policies' and time-not-billed's tallies. */
+export async function allClocks(store: Store): Promise<ClockSet> {
+  const clocks = new Map<string, ClockDef>();
   const add = (d: ClockDef) => {
     const id = defId(d);
-    if (!out.has(id)) out.set(id, d);
+    if (!clocks.has(id)) clocks.set(id, d);
   };
   staticClocks().forEach(add);
-  for (const p of await getSlaPolicies(store, { enabledOnly: true })) add({ spec: p, scope: p.scope });
-  return out;
+  const tallies = new Map<string, Tally>();
+  const count = (t: Tally) => tallies.set(t.id, t);
+  count(tallyOf(STUCK_RULES['time-not-billed']));
+  for (const p of await getSlaPolicies(store, { enabledOnly: true })) {
+    add({ spec: p, scope: p.scope });
+    count(tallyOf(p, p.scope));
+  }
+  return { clocks, tallies };
 }

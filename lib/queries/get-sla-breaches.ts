@@ -14,7 +14,8 @@ import { getSlaPolicies } from './get-sla-policies';
 import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
 import { distinctPageSql } from './page';
 
-export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[] };
+/** `tallies: false`: closed intervals read one by one, never counted from clock_days (tests compare the two). */
+export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[]; tallies?: boolean };
 
 const aggSchema = z.object({
   k: num.nullable(),
@@ -46,25 +47,36 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
   const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
   if (policies.length === 0) return empty;
-  const { clocks } = await clockReader(store);
-  const read = (lateOnly: boolean) => clocks(policies.map((p) => ({ spec: p, scope: p.scope })), { filters: params, now, lateOnly });
+  const { clocks, closedCounts } = await clockReader(store, { tallies: params.tallies ?? true });
+  const list = policies.map((p) => ({ spec: p, scope: p.scope }));
+  const read = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, ...o });
   const dim = ident(by, DIMENSIONS);
   const limit = params.limit ?? 100;
   const offset = decodeCursor(params.cursor);
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
   const ks = param('Array(Int64)', policies.map((_, k) => k));
-  // every policy's clock in one read: intervals whose outcome is known (closed, or open past
-  // the threshold) counted per policy index, week and dimension value, then the grouping sets
-  // over those few thousand rows. The breach page: the latest anchor a page row can have is
-  // found first from that one column, so the records' strings are read for the rows from it
-  // on, not for every breach (630k at 9.3M events)
+  // intervals whose outcome is known (closed, or open past the threshold) counted per policy
+  // index, week and dimension value, then the grouping sets over those few thousand rows. The
+  // closed ones come counted per day from clock_days where it can answer (not per customer:
+  // ~150k rows instead of ~3.8M intervals at 9.5M events), the open ones are aged here.
+  const closed = by === 'customer' ? null : closedCounts(list, { filters: params, now });
+  const perWeek = closed
+    ? sql`SELECT k, toStartOfWeek(anchor_day, 1) AS week, ${dim} AS dim, sum(n) AS c, sum(n_late) AS c_breached, toInt64(0) AS c_open
+        FROM ${closed} GROUP BY k, week, dim HAVING c != 0
+      UNION ALL
+      SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, toInt64(count()) AS c, c AS c_breached, c AS c_open
+        FROM ${read({ openOnly: true })} WHERE late_hours > 0 GROUP BY k, week, dim`
+    : sql`SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS c,
+          countIf(late_hours > 0) AS c_breached, countIf(late_hours > 0 AND is_open = 1) AS c_open
+        FROM ${read({})} WHERE is_open = 0 OR late_hours > 0 GROUP BY k, week, dim`;
+  // The breach page: the latest anchor a page row can have is found first from that one
+  // column, so the records' strings are read for the rows from it on, not for every breach
+  // (630k at 9.3M events)
   const [agg, rows] = await Promise.all([
     store.query(
-      sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(n) AS evaluated,
-          sum(n_breached) AS breached, sum(n_open) AS open_breaches, breached - open_breaches AS late_arrivals
-        FROM (SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS n,
-            countIf(late_hours > 0) AS n_breached, countIf(late_hours > 0 AND is_open = 1) AS n_open
-          FROM ${read(false)} WHERE is_open = 0 OR late_hours > 0 GROUP BY k, week, dim)
+      sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(c) AS evaluated,
+          sum(c_breached) AS breached, sum(c_open) AS open_breaches, breached - open_breaches AS late_arrivals
+        FROM (${perWeek})
         GROUP BY GROUPING SETS ((k), (k, week), (dim))
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
@@ -74,8 +86,8 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
         sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
             if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
             anchor_at AS started_at, ended_at, late_hours, value
-          FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
-            SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read(true)} WHERE late_hours > 0 AND ${kindCond}
+          FROM ${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
+            SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}
               ORDER BY anchor_at DESC LIMIT ${offset + limit}))`,
         { order: sql`started_at DESC, policy_id, entity_key`, key: sql`k, correlation_id, entity_key, started_at`, limit, offset },
       )} SETTINGS enable_materialized_cte = 1`,
