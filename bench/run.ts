@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       const { targets, skipped } = await discoverQueries(c);
       for (const s of skipped) if (!report.notes.includes(s)) report.notes.push(s);
       log(`timing ${targets.length} query functions at ${label} events (typical deal ${c.dealId}, customer "${c.customer}") …`);
-      report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 1, budgetMs: 8000, log, previous: report.queries.at(-1)?.timings }) });
+      report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 3, budgetMs: 8000, log, previous: report.queries.at(-1)?.timings }) });
     }
   } finally {
     await store.close();

@@ -25,7 +25,16 @@ export const FX_RATES: Record<string, number> = {
  * cents. An unknown or empty currency counts at rate 1 (visible in the per-currency figures).
  */
 export function toReporting(amount: Sql, currency: Sql, rates: Record<string, number> = FX_RATES): Sql {
+  return reportingAt(amount, reportingRate(currency, rates));
+}
+
+/** The rate that converts an amount in `currency` to the reporting currency (1 for an unknown code). */
+export function reportingRate(currency: Sql, rates: Record<string, number> = FX_RATES): Sql {
   const codes = Object.keys(rates);
-  const values = codes.map((c) => rates[c]);
-  return sql`round(toFloat64(ifNull(${amount}, 0)) * transform(toString(${currency}), ${codes}, ${param('Array(Float64)', values)}, 1.0), 2)`;
+  return sql`transform(toString(${currency}), ${codes}, ${param('Array(Float64)', codes.map((c) => rates[c]))}, 1.0)`;
+}
+
+/** toReporting with the rate already looked up (several amounts of one row: one lookup). */
+export function reportingAt(amount: Sql, rate: Sql): Sql {
+  return sql`round(toFloat64(ifNull(${amount}, 0)) * ${rate}, 2)`;
 }

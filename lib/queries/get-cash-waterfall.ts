@@ -3,9 +3,9 @@
 // Money per deal is in its contract currency; totals are converted to the reporting one.
 
 import { z } from 'zod';
-import { sql, type Sql } from '../clickhouse/sql';
+import { sql, join, trustedSql, type Sql } from '../clickhouse/sql';
 import { DIMENSIONS, type Dimension } from '../events/catalogue';
-import { toReporting } from '../money/rates';
+import { reportingAt, reportingRate } from '../money/rates';
 import { WATERFALL_STAGES } from '../contracts/kpis';
 import { dealScope, timeWindow, type Filters } from './filters';
 import { num } from './row-types';
@@ -14,7 +14,9 @@ import { queryPart } from '../clickhouse/parts';
 type Params = Filters & { now: Date };
 
 /**
- * One row per deal of the cohort with its dimensions and money per stage. Only deals with a
+ * One row per deal of the cohort with its dimensions and money per stage, in its currency and
+ * in the reporting one (`rep_<stage>`: converted per deal, not per grouping set — 100 → 67 ms
+ * at 9.5M events). Only deals with a
  * signature in the window are grouped (the row holding a deal's first one has it): at the
  * default 90 days, a quarter of them. The deal filter goes into that set: any other condition
  * beside the IN made the grouping 2–3× slower.
@@ -26,7 +28,9 @@ function cohort(p: Params): Sql {
         if(min(provisioned_at) IS NOT NULL AND min(provisioned_at) <= ${p.now}, booked, 0) AS provisioned,
         toFloat64(sum(delivered_value)) AS delivered, toFloat64(sum(invoiced_value)) AS invoiced,
         toFloat64(sum(paid_value)) AS collected,
-        dateDiff('second', min(quote_approved_at), min(first_payment_at)) / 86400 AS q2c_days
+        dateDiff('second', min(quote_approved_at), min(first_payment_at)) / 86400 AS q2c_days,
+        ${reportingRate(sql`currency`)} AS rate,
+        ${join(WATERFALL_STAGES.map((st) => sql`${reportingAt(trustedSql(st), sql`rate`)} AS ${trustedSql(`rep_${st}`)}`), ', ')}
       FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE contract_signed_at IS NOT NULL
           AND ${timeWindow(p, sql`contract_signed_at`)} AND contract_signed_at <= ${p.now} AND ${dealScope(p)})
       GROUP BY correlation_id
@@ -55,9 +59,8 @@ export function cohortPart(p: Params) {
     sql: sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
         sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
         sum(invoiced) AS a_invoiced, sum(collected) AS a_collected,
-        sum(${toReporting(sql`booked`, sql`currency`)}) AS r_booked, sum(${toReporting(sql`provisioned`, sql`currency`)}) AS r_provisioned,
-        sum(${toReporting(sql`delivered`, sql`currency`)}) AS r_delivered, sum(${toReporting(sql`invoiced`, sql`currency`)}) AS r_invoiced,
-        sum(${toReporting(sql`collected`, sql`currency`)}) AS r_collected,
+        sum(rep_booked) AS r_booked, sum(rep_provisioned) AS r_provisioned, sum(rep_delivered) AS r_delivered,
+        sum(rep_invoiced) AS r_invoiced, sum(rep_collected) AS r_collected,
         quantileExactIf(0.5)(q2c_days, q2c_days IS NOT NULL) AS q2c
       FROM ${cohort(p)}
       GROUP BY GROUPING SETS ((currency), (region), (practice), (legal_entity), (customer), (billing_model))`,
