@@ -21,6 +21,8 @@ for (const [url, testId, what] of [
   ['/stuck', 'queue-cards', 'the queues'],
   ['/leakage', 'leakage-record', 'the first records'],
   ['/sla', 'sla-breaches', 'the breaches'],
+  ['/finance', 'stuck-row', 'the first stuck invoices'],
+  ['/pmo', 'stuck-row', 'the first unprovisioned projects'],
 ] as const) {
   test(`${url} has ${what} in its HTML`, async ({ request }) => {
     const res = await request.get(url);
@@ -47,7 +49,7 @@ test('the server-rendered pages hydrate without a mismatch', async ({ page }) =>
   for (const [url, testId] of [
     ['/', 'kpi-tiles'], ['/integrations', 'flow-row'], ['/variants', 'variant-row'], [JourneyPage.url(DEAL_IDS.A), 'timeline-event'],
     ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
-    ['/sla', 'sla-breaches'],
+    ['/sla', 'sla-breaches'], ['/pmo', 'stuck-row'],
   ]) {
     at = url;
     await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (first-paint spec)`);

@@ -67,18 +67,23 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
     if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
     return null;
   });
+  const loaded: [readonly unknown[], unknown][] = [];
   await Promise.all(
     [entry].flat().map(async (e) => {
       // a caller the route would refuse gets the route's own answer on the client
       if (!principal || !hasPermission(principal.role, e.permission)) return;
       try {
         const value = await e.run(await getRuntime());
-        if (value !== undefined) client.setQueryData(e.key, value);
+        if (value !== undefined) loaded.push([e.key, value]);
       } catch (err) {
         if (!(err instanceof ApiError)) console.error(`[prefetch] ${String(e.key[0])}: ${String(err)}`);
       }
     }),
   );
+  // all as of when the last one is in (the page is sent then): the first one is not already
+  // stale, and refetched, the moment the page hydrates
+  const at = Date.now();
+  for (const [key, value] of loaded) client.setQueryData(key, value, { updatedAt: at });
   return <HydrationBoundary state={dehydrate(client)}>{children}</HydrationBoundary>;
 }
 

@@ -13,8 +13,10 @@ import { useFilters } from './filter-bar';
 import styles from './views.module.css';
 import { StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
+import { STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
+import { Updating } from './updating';
 
-type Sort = 'value' | 'late' | 'since' | 'customer';
+type Sort = StuckSort;
 
 const COLUMNS: { key: Sort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Record' },
@@ -27,7 +29,7 @@ const COLUMNS: { key: Sort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Actions' },
 ];
 
-export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
+export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
   const filters = useFilters();
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
@@ -35,8 +37,7 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
   const [dir, setDir] = useState<'asc' | 'desc'>('desc');
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const ruleParam = rules.length === 1 ? { rule: rules[0] } : { rules: rules.join(',') };
-  const params = { ...filters, ...ruleParam, q: q || undefined, sort, dir, limit: pageSize };
+  const params = stuckTableParams(filters, rules, pageSize, { q, sort, dir });
   const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor });
   const filterKey = JSON.stringify(filters);
   // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -73,7 +74,7 @@ export function StuckTable({ rules, testId, pageSize = 20, showRule = false }: {
           onChange={(e) => setText(e.target.value)}
         />
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
-        {isFetching && !isLoading && <span className={styles.live}>updating…</span>}
+        <Updating active={isFetching && !isLoading} />
         {data && <BulkActions items={data.items} />}
         <a className={styles.button} href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} data-testid={`${testId}-csv`} download>
           Export CSV

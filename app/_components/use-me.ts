@@ -1,11 +1,16 @@
 'use client';
-// The signed-in user (GET /api/auth/me) for role-aware UI; null when signed out.
+// The signed-in user (GET /api/auth/me) for role-aware UI; null when signed out. Undefined
+// until the component has mounted: the server renders role-aware controls without a user, and
+// a part of the page that streams in after the user was fetched (a slow server-side query)
+// must hydrate as the server rendered it (React error #418 on /finance and /pmo otherwise).
 
 import { useQuery } from '@tanstack/react-query';
 import { meSchema, type Me } from '@/lib/contracts/auth';
+import { useMounted } from './use-mounted';
 
 export function useMe() {
-  return useQuery<Me | null>({
+  const mounted = useMounted();
+  const q = useQuery<Me | null>({
     queryKey: ['auth', 'me'],
     queryFn: async () => {
       const r = await fetch('/api/auth/me', { cache: 'no-store' });
@@ -16,4 +21,5 @@ export function useMe() {
     staleTime: 60_000,
     refetchInterval: false,
   });
+  return mounted ? q : { ...q, data: undefined };
 }

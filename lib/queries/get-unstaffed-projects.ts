@@ -6,7 +6,7 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
-import type { Filters } from './filters';
+import { filtersSchema, type Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { distinctPageSql } from './page';
 
@@ -22,6 +22,13 @@ export const unstaffedProjectSchema = z.object({
 });
 export const unstaffedResponseSchema = z.object({ total: z.number(), items: z.array(unstaffedProjectSchema.extend({ since: z.string() })) });
 export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
+
+/** GET /api/pmo/unstaffed's parameters (also the PMO page's server-side first data). */
+export const unstaffedQuerySchema = filtersSchema.extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  now: z.iso.datetime().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
 export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);

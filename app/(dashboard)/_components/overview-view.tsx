@@ -11,6 +11,7 @@ import { useKpis, useLeakage, useSlaBreaches, useStuckSummary } from '@/app/_hoo
 import styles from '@/app/_components/views.module.css';
 import { KpiTile } from './kpi-tile';
 import { BreakdownChart, WaterfallChart } from './overview-charts';
+import { Updating } from '@/app/_components/updating';
 
 /** A tile's figure: the value, '…' while it loads, or 'unavailable' (with the reason on hover) when its query failed. */
 function figure<T>(q: { data?: T; error: Error | null }, show: (d: T) => string) {
@@ -43,7 +44,7 @@ export function OverviewView() {
             {kpis.data && <span>Window {kpis.data.window.from} → {kpis.data.window.to}, compared with the previous {kpis.data.window.bucket === 'day' ? 'days' : 'weeks'}; money in {cur}.</span>}
           </p>
         </div>
-        {kpis.isFetching && !kpis.isLoading && <span className={styles.live}>updating…</span>}
+        <Updating active={kpis.isFetching && !kpis.isLoading} />
       </div>
       <FilterBar options={options} />
 

@@ -1,11 +1,19 @@
-// /pmo — won deals with no project yet, and projects with nobody staffed.
-import { Suspense } from 'react';
+// /pmo — won deals with no project yet, and projects with nobody staffed. The queue's first
+// page and the unstaffed projects are computed while the page renders (app/_components/prefetch.tsx).
+import { PrefetchedPage, type SearchParams } from '@/app/_components/prefetch';
+import { STUCK_PAGE_SIZE } from '@/app/_components/stuck-table-params';
+import { stuckTableEntry, unstaffedEntry } from '../_components/first-data';
 import { PmoView } from './_components/pmo-view';
+import { PMO_QUEUE } from './_components/queue';
 
-export default function PmoPage() {
+export default function PmoPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <Suspense fallback={<div className="loading">Loading PMO queues…</div>}>
+    <PrefetchedPage
+      fallback="Loading PMO queues…"
+      searchParams={searchParams}
+      entry={(filters) => [stuckTableEntry(filters, PMO_QUEUE, STUCK_PAGE_SIZE), unstaffedEntry(filters)]}
+    >
       <PmoView />
-    </Suspense>
+    </PrefetchedPage>
   );
 }

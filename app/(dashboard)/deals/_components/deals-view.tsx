@@ -11,6 +11,7 @@ import { STAGE_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from './url-filters';
 import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
+import { Updating } from '@/app/_components/updating';
 
 
 export function DealsView() {
@@ -49,7 +50,7 @@ export function DealsView() {
           <h1>Deals</h1>
           <p className="subtitle">Every engagement from won opportunity to applied cash. Search by any number you know.</p>
         </div>
-        {isFetching && <span className={styles.live} aria-live="polite">updating…</span>}
+        <Updating active={isFetching} />
       </div>
       <div className="toolbar">
         <input

@@ -7,13 +7,8 @@ import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckSummary } from '@/app/_hooks/use-views';
 import { formatMoney } from '@/lib/money/format';
 import type { StuckRuleName } from '@/lib/stuck/rules';
+import { FINANCE_PAGE_SIZE, SECTIONS } from './sections';
 import styles from '@/app/_components/views.module.css';
-
-const SECTIONS: { id: string; title: string; rules: StuckRuleName[]; blurb: string }[] = [
-  { id: 'stuck-invoices', title: 'Stuck invoices', rules: ['invoice-not-collected'], blurb: 'Not fully paid by the due date; open amount after payments and credits.' },
-  { id: 'unbilled-work', title: 'Unbilled work', rules: ['milestone-not-invoiced', 'time-not-billed', 'change-not-reflected', 'provisioned-not-billable'], blurb: 'Delivered or changed, not yet on an invoice or a billing schedule.' },
-  { id: 'unapplied-cash', title: 'Unapplied cash', rules: ['payment-not-applied'], blurb: 'Payments received but not applied to an invoice in the ERP.' },
-];
 
 export function FinanceView() {
   const filters = useFilters();
@@ -37,7 +32,7 @@ export function FinanceView() {
       {SECTIONS.map((s) => (
         <section key={s.id} id={s.id} className="panel">
           <h2 className={styles.sectionTitle}>{s.title}</h2>
-          <StuckTable rules={s.rules} testId={s.id} showRule={s.rules.length > 1} pageSize={10} />
+          <StuckTable rules={s.rules} testId={s.id} showRule={s.rules.length > 1} pageSize={FINANCE_PAGE_SIZE} />
         </section>
       ))}
     </div>

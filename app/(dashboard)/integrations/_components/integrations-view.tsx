@@ -15,6 +15,7 @@ import { DeadLettersPanel } from './dead-letters-panel';
 import { OrphansPanel } from './orphans-panel';
 import { WindowPicker } from './window-picker';
 import styles from './integrations.module.css';
+import { Updating } from '@/app/_components/updating';
 
 export function IntegrationsView() {
   const sp = useSearchParams();
@@ -43,7 +44,7 @@ export function IntegrationsView() {
           <p className="subtitle">Which flow failed, where, how often, and did the retry work? And can we trust the monitor itself?</p>
         </div>
         <div className={styles.actions}>
-          {isFetching && <span className={styles.live} aria-live="polite">updating…</span>}
+          <Updating active={isFetching} />
           <WindowPicker />
         </div>
       </div>

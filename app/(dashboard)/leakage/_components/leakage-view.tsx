@@ -13,6 +13,7 @@ import { queryString } from '@/app/_hooks/fetch-json';
 import { useLeakage } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
 import { LeakageTrend } from './leakage-trend';
+import { Updating } from '@/app/_components/updating';
 
 export function LeakageView() {
   const sp = useSearchParams();
@@ -34,7 +35,7 @@ export function LeakageView() {
             Money earned or owed but not billed or collected on time{all.data ? `: ${formatMoney(all.data.total, cur)} in total` : ''}.
           </p>
         </div>
-        {list.isFetching && !list.isLoading && <span className={styles.live}>updating…</span>}
+        <Updating active={list.isFetching && !list.isLoading} />
       </div>
       <FilterBar />
       {all.error ? (

@@ -10,6 +10,7 @@ import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
 import { unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
 import { formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
+import { PMO_QUEUE } from './queue';
 
 export function PmoView() {
   const filters = useFilters();
@@ -22,7 +23,7 @@ export function PmoView() {
       <FilterBar />
       <section className="panel">
         <h2 className={styles.sectionTitle}>Unprovisioned projects <span className="muted" style={{ fontWeight: 400 }}>· approved or signed, no project after 2 business days</span></h2>
-        <StuckTable rules={['approved-not-provisioned']} testId="unprovisioned" />
+        <StuckTable rules={PMO_QUEUE} testId="unprovisioned" />
       </section>
       <section className="panel" data-testid="unstaffed">
         <h2 className={styles.sectionTitle}>Unstaffed projects <span className="muted" style={{ fontWeight: 400 }}>· provisioned, nobody assigned after 2 business days</span></h2>

@@ -8,6 +8,7 @@ import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckSummary } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
 import { QueueCards } from './queue-cards';
+import { Updating } from '@/app/_components/updating';
 
 export function StuckView() {
   const sp = useSearchParams();
@@ -24,7 +25,7 @@ export function StuckView() {
           <h1>Stuck work</h1>
           <p className="subtitle">Work that stopped between systems: the next event never came. Thresholds run in business time on each legal entity’s calendar.</p>
         </div>
-        {summary.isFetching && !summary.isLoading && <span className={styles.live}>updating…</span>}
+        <Updating active={summary.isFetching && !summary.isLoading} />
       </div>
       <FilterBar />
       {summary.error ? (
