@@ -4,30 +4,57 @@ import { LocalHandoff } from './local-handoff';
 
 const events = [{ event_id: 'a' }, { event_id: 'b' }] as unknown as CanonicalEvent[];
 const bytes = (s: string) => new TextEncoder().encode(s);
+/** A message delivered with its body. */
+const withBody = (s: string, seq = 1) => ({ data: bytes(s), seq });
+/** A headers-only delivery: no body, its size and stream sequence. */
+const headersOnly = (size: number, seq: number) => ({ data: new Uint8Array(0), seq, size });
 
 describe('LocalHandoff', () => {
-  it('keeps nothing until a consumer in this process enables it', () => {
+  it('keeps nothing until a consumer in this process enables it', async () => {
     const h = new LocalHandoff();
     expect(h.keep('m1', events, bytes('[1]'))).toBeNull();
-    expect(h.take('m1', bytes('[1]'))).toBeNull();
+    expect(await h.take('m1', withBody('[1]'))).toBeNull();
   });
 
-  it('hands the events and their context over once, and only for a message with the very same bytes', () => {
+  it('hands the events and their context over once, and only for a message with the very same bytes', async () => {
     const h = new LocalHandoff();
     h.enable();
     const context = { precheck: 1 };
-    h.settle('m1', h.keep('m1', events, bytes('[1]'), context), true);
-    const taken = h.take('m1', bytes('[1]'));
+    h.settle('m1', h.keep('m1', events, bytes('[1]'), context), true, 1);
+    const taken = await h.take('m1', withBody('[1]'));
     expect(taken?.events).toBe(events);
     expect(taken?.context).toBe(context);
-    expect(h.take('m1', bytes('[1]'))).toBeNull();
-    h.settle('m2', h.keep('m2', events, bytes('[2]')), true);
-    expect(h.take('m2', bytes('[3]'))).toBeNull();
-    expect(h.take(undefined, bytes('[2]'))).toBeNull();
+    expect(taken?.bytes).toBe(3);
+    expect(await h.take('m1', withBody('[1]'))).toBeNull();
+    h.settle('m2', h.keep('m2', events, bytes('[2]')), true, 2);
+    expect(await h.take('m2', withBody('[3]'))).toBeNull();
+    expect(await h.take(undefined, withBody('[2]'))).toBeNull();
     expect(h.size).toBe(0);
   });
 
-  it('never replaces a kept entry and drops one whose publish JetStream did not store', () => {
+  it('hands a headers-only delivery over only at the sequence and size its publish was stored with', async () => {
+    const h = new LocalHandoff();
+    h.enable();
+    h.settle('m1', h.keep('m1', events, bytes('[1]')), true, 7);
+    expect((await h.take('m1', headersOnly(3, 7)))?.events).toBe(events);
+    h.settle('m2', h.keep('m2', events, bytes('[2]')), true, 8);
+    expect(await h.take('m2', headersOnly(3, 9))).toBeNull(); // another message under that id
+    h.settle('m3', h.keep('m3', events, bytes('[3]')), true, 10);
+    expect(await h.take('m3', headersOnly(4, 10))).toBeNull(); // another body
+    // delivered before the publish's ack came back: waits for it
+    const kept = h.keep('m4', events, bytes('[4]'));
+    const taking = h.take('m4', headersOnly(3, 11));
+    h.settle('m4', kept, true, 11);
+    expect((await taking)?.events).toBe(events);
+    // a publish JetStream dropped as a duplicate is not ours, whenever the message comes
+    const dup = h.keep('m5', events, bytes('[5]'));
+    const early = h.take('m5', headersOnly(3, 3));
+    h.settle('m5', dup, false, 3);
+    expect(await early).toBeNull();
+    expect(h.size).toBe(0);
+  });
+
+  it('never replaces a kept entry and drops one whose publish JetStream did not store', async () => {
     const h = new LocalHandoff();
     h.enable();
     const first = h.keep('m1', events, bytes('[1]'));
@@ -35,8 +62,8 @@ describe('LocalHandoff', () => {
     const second = h.keep('m1', other, bytes('[1]'));
     expect(second).toBeNull();
     h.settle('m1', second, false);
-    h.settle('m1', first, true);
-    expect(h.take('m1', bytes('[1]'))?.events).toBe(events);
+    h.settle('m1', first, true, 1);
+    expect((await h.take('m1', withBody('[1]')))?.events).toBe(events);
     const dup = h.keep('m9', other, bytes('[9]'));
     h.settle('m9', dup, false);
     expect(h.size).toBe(0);
@@ -49,7 +76,7 @@ describe('LocalHandoff', () => {
     expect(h.keep('m2', events, bytes('12345678'))).toBeNull();
     await new Promise((r) => setTimeout(r, 15));
     expect(h.keep('m3', events, bytes('12345678'))).not.toBeNull();
-    expect(h.take('m1', bytes('12345678'))).toBeNull();
+    expect(await h.take('m1', withBody('12345678'))).toBeNull();
     expect(h.size).toBe(1);
   });
 });

@@ -6,6 +6,13 @@
 // events), so the rows written are the same. Only an optimisation: JetStream stays the
 // durable copy, and a message without a kept entry (another publisher, a redelivery, an
 // entry evicted by the size or age bound) is decoded as before.
+//
+// The writer's consumer is headers-only (lib/bus/nats.ts): JetStream delivers each message's
+// headers and body size, not its bytes (receiving every body again was ~10% of the NATS
+// path's CPU). Such a message is ours when our publish stored it at that stream sequence
+// (the dedup window makes the stored message for an ID the first one published; ours was
+// stored, so it is ours) with that body size; the consumer waits for the publish's ack when
+// the message arrives first. A message that is not ours is fetched from the stream.
 
 import type { CanonicalEvent } from '../events/schema';
 
@@ -13,12 +20,27 @@ export interface Handoff {
   events: CanonicalEvent[];
   /** What the publisher passed along with them (PublishOptions.context). */
   context: unknown;
+  /** The message's body size. */
+  bytes: number;
 }
 
-interface Entry extends Handoff {
+/** A delivered message as the consumer sees it: its body (empty when headers-only), stream sequence, body size. */
+export interface Delivered {
+  data: Uint8Array;
+  seq: number;
+  /** Nats-Msg-Size of a headers-only delivery; undefined when the body came along. */
+  size?: number;
+}
+
+interface Entry {
+  events: CanonicalEvent[];
+  context: unknown;
   /** The published message. */
   data: Uint8Array;
   at: number;
+  /** The stream sequence JetStream stored it at, or null when it did not store it. */
+  stored: Promise<number | null>;
+  resolve: (seq: number | null) => void;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -50,25 +72,32 @@ export class LocalHandoff {
     this.evictOld();
     // An entry under this ID may belong to the message JetStream stored: never replace it.
     if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return null;
-    const entry = { events, context, data, at: performance.now() };
+    let resolve: (seq: number | null) => void = () => {};
+    const stored = new Promise<number | null>((r) => (resolve = r));
+    const entry: Entry = { events, context, data, at: performance.now(), stored, resolve };
     this.entries.set(msgId, entry);
     this.heldBytes += data.byteLength;
     return entry;
   }
 
-  /** After the publish: a message JetStream dropped as a duplicate (or never got) is not kept. */
-  settle(msgId: string, entry: Entry | null, stored: boolean): void {
-    if (!entry || stored) return;
-    this.drop(msgId, entry);
+  /** After the publish (always called): stored at `seq`, or dropped as a duplicate (or never got) and not kept. */
+  settle(msgId: string, entry: Entry | null, stored: boolean, seq?: number): void {
+    if (!entry) return;
+    entry.resolve(stored && seq !== undefined ? seq : null);
+    if (!stored) this.drop(msgId, entry);
   }
 
   /** The consumer's side: the kept events of this message, once; null when it must decode. */
-  take(msgId: string | undefined, data: Uint8Array): Handoff | null {
+  async take(msgId: string | undefined, m: Delivered): Promise<Handoff | null> {
     if (!msgId) return null;
     const entry = this.entries.get(msgId);
     if (!entry) return null;
     this.drop(msgId, entry);
-    return sameBytes(entry.data, data) ? { events: entry.events, context: entry.context } : null;
+    const ours =
+      m.size === undefined
+        ? sameBytes(entry.data, m.data)
+        : m.size === entry.data.byteLength && (await entry.stored) === m.seq;
+    return ours ? { events: entry.events, context: entry.context, bytes: entry.data.byteLength } : null;
   }
 
   private drop(msgId: string, entry: Entry): void {

@@ -55,3 +55,28 @@ describe('NATS bus publishEvents', () => {
   });
 });
 
+
+describe('NATS bus consumeIngest', () => {
+  it('is headers-only: takes its own messages from the handoff and reads another publisher’s from the stream', async () => {
+    const own = [ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-OWN' })];
+    const foreign = [ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-FOREIGN' })];
+    const seen: { via: string; ids: string[]; bodyDelivered: number }[] = [];
+    const done = new Promise<void>((resolve) => {
+      void bus.consumeIngest(async (m) => {
+        const local = await bus.takeLocalEvents(m);
+        const ids = local ? local.events.map((e) => e.event_id) : (JSON.parse(new TextDecoder().decode(await bus.messageData(m))) as { event_id: string }[]).map((e) => e.event_id);
+        seen.push({ via: local ? 'local' : 'stream', ids, bodyDelivered: m.data.byteLength });
+        if (seen.some((s) => s.ids.includes(foreign[0].event_id)) && seen.some((s) => s.ids.includes(own[0].event_id))) resolve();
+      });
+    });
+    // consumeIngest creates the consumer before it pulls: wait for it
+    for (let i = 0; i < 50 && !(await bus.jsm.consumers.info(bus.names.streamIngest, bus.names.writerConsumer).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await bus.jsm.consumers.info(bus.names.streamIngest, bus.names.writerConsumer)).config.headers_only).toBe(true);
+    await bus.publishEvents(own);
+    // another publisher (an in-house service, or this app before a restart): same subject, its own bytes
+    await bus.js.publish(bus.names.ingestBatch, new TextEncoder().encode(JSON.stringify(foreign)), { msgID: 'foreign-1' });
+    await done;
+    expect(seen.find((s) => s.ids.includes(own[0].event_id))).toMatchObject({ via: 'local', bodyDelivered: 0 });
+    expect(seen.find((s) => s.ids.includes(foreign[0].event_id))).toMatchObject({ via: 'stream', bodyDelivered: 0 });
+  });
+});

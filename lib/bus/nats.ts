@@ -3,6 +3,9 @@
 // limit) whose msgID is a hash of its event IDs, so a retried publish is dropped by the
 // server's dedup window; per-event dedup happens at the ClickHouse writer. A consumer in
 // the publishing process takes its own messages' validated events (lib/bus/local-handoff).
+// The writer's consumer is headers-only: its own messages' bodies never come back over the
+// wire (~10% of the NATS path's CPU, mostly garbage collection), and any other message's
+// body is read from the stream by sequence (messageData).
 
 import crypto from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -32,7 +35,9 @@ export interface NatsBus extends Bus {
   readonly jsm: JetStreamManager;
   readonly names: ReturnType<typeof subjects>;
   /** Events this process published in `msg`, validated, with their context (null: decode the message). */
-  takeLocalEvents(msg: JsMsg): Handoff | null;
+  takeLocalEvents(msg: JsMsg): Promise<Handoff | null>;
+  /** The message's body: delivered with it, or (the writer's consumer is headers-only) read from the stream. */
+  messageData(msg: JsMsg): Promise<Uint8Array>;
   /** Pulls ingest messages for the writer; `handle` resolves when the batch is durable in ClickHouse. */
   consumeIngest(handle: (msg: JsMsg) => Promise<void>, opts?: { maxInFlight?: number }): Promise<Unsubscribe>;
 }
@@ -55,12 +60,14 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     const msgID = crypto.createHash('sha256').update(ids).digest('hex');
     const kept = handoff.keep(msgID, events, data, context);
     let stored = false;
+    let seq: number | undefined;
     try {
       const ack = await js.publish(names.ingestBatch, data, { msgID, timeout: 30_000 });
       stored = !ack.duplicate;
+      seq = ack.seq;
       return ack.duplicate;
     } finally {
-      handoff.settle(msgID, kept, stored);
+      handoff.settle(msgID, kept, stored, seq);
     }
   }
 
@@ -137,13 +144,21 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
         await messages.close();
       };
     },
-    takeLocalEvents(m: JsMsg): Handoff | null {
-      return m.subject === names.ingestBatch ? handoff.take(m.headers?.get('Nats-Msg-Id'), m.data) : null;
+    async takeLocalEvents(m: JsMsg): Promise<Handoff | null> {
+      if (m.subject !== names.ingestBatch) return null;
+      return handoff.take(m.headers?.get('Nats-Msg-Id'), { data: m.data, seq: m.seq, size: bodySize(m) });
+    },
+    async messageData(m: JsMsg): Promise<Uint8Array> {
+      if (bodySize(m) === undefined) return m.data;
+      const stored = await jsm.streams.getMessage(names.streamIngest, { seq: m.seq });
+      if (!stored) throw new Error(`message ${m.seq} of ${names.streamIngest} is gone from the stream`);
+      return stored.data;
     },
     async consumeIngest(handle, opts): Promise<Unsubscribe> {
       handoff.enable();
       const maxInFlight = opts?.maxInFlight ?? 2000;
-      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight);
+      // headers-only: this process's own messages are taken from the handoff, the rest read by sequence
+      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, true);
       const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
       const messages = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000) });
       let inFlight = 0;
@@ -201,7 +216,7 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: s
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number): Promise<void> {
+async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number, headersOnly = false): Promise<void> {
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
@@ -209,15 +224,22 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: st
     filter_subject: filter,
     max_ack_pending: maxAckPending,
     ack_wait: nanos(60_000),
+    headers_only: headersOnly,
   };
   try {
     await jsm.consumers.info(stream, durable);
-    await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending, ack_wait: config.ack_wait });
+    await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending, ack_wait: config.ack_wait, headers_only: headersOnly });
   } catch {
     await jsm.consumers.add(stream, config);
   }
 }
 
-export function decodeIngestMessage(m: JsMsg): unknown {
-  return JSON.parse(dec.decode(m.data));
+/** A headers-only delivery's body size (Nats-Msg-Size); undefined when the body came along. */
+function bodySize(m: JsMsg): number | undefined {
+  const size = m.headers?.get('Nats-Msg-Size');
+  return m.data.byteLength === 0 && size ? Number(size) : undefined;
+}
+
+export function decodeIngestMessage(data: Uint8Array): unknown {
+  return JSON.parse(dec.decode(data));
 }

@@ -16,17 +16,20 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Can
   return bus.consumeIngest(async (m: JsMsg) => {
     // Published by this process: the events it validated before publishing, not decoded
     // again, with the pre-check's answer (the writer does not look them up again).
-    const local = bus.takeLocalEvents(m);
+    const local = await bus.takeLocalEvents(m);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
     if (local) {
-      await batcher.add(local.events, m.data.length, local.context);
+      await batcher.add(local.events, local.bytes, local.context);
       return;
     }
+    // the consumer is headers-only: another publisher's message (or one redelivered after a
+    // restart) is read from the stream; a failure here naks it for redelivery
+    const data = await bus.messageData(m);
     let decoded: unknown;
     try {
-      decoded = decodeIngestMessage(m);
+      decoded = decodeIngestMessage(data);
     } catch (err) {
-      await recordDeadLetters(store, [{ collector: `nats:${m.subject}`, reason: 'malformed_json', errors: [(err as Error).message], raw: new TextDecoder().decode(m.data) }]);
+      await recordDeadLetters(store, [{ collector: `nats:${m.subject}`, reason: 'malformed_json', errors: [(err as Error).message], raw: new TextDecoder().decode(data) }]);
       metrics().eventsRejected.inc();
       return;
     }
@@ -44,6 +47,6 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Can
       metrics().eventsAccepted.inc(valid.length);
     }
     const events = valid.map((v) => v.event);
-    await batcher.add(events, m.data.length);
+    await batcher.add(events, data.length);
   });
 }
