@@ -106,6 +106,15 @@ export async function builtClocks(store: Store): Promise<Set<string>> {
  */
 export async function buildMissing(store: Store, set: ClockSet, o: { atStart?: boolean; reconcile?: boolean } = {}): Promise<BuildResult[]> {
   const built = await builtClocks(store);
+  // A clock or tally that left the set (a policy disabled, or saved with another threshold)
+  // is no longer refreshed: forget its build, so it is read from the events (or the
+  // intervals) meanwhile and built again if it comes back, instead of read stale.
+  const current = new Set([...set.clocks.keys(), ...[...set.tallies.values()].map(tallyBuildId), FLOW_RUNS_BUILD]);
+  const gone = [...built].filter((id) => !current.has(id));
+  if (gone.length) {
+    await store.command(sql`DELETE FROM clock_builds WHERE clock IN ${gone}`);
+    for (const id of gone) built.delete(id);
+  }
   const out: BuildResult[] = [];
   for (const [id, def] of set.clocks) if (!built.has(id)) out.push(await buildClock(store, def));
   if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));

@@ -15,7 +15,8 @@ import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
 import { saveSlaPolicy } from '../queries/save-sla-policy';
 import { getSlaPolicies } from '../queries/get-sla-policies';
-import { allClocks, clockId } from './registry';
+import { allClocks, clockId, tallyOf } from './registry';
+import { tallyBuildId } from './tallies';
 import { builtClocks, buildMissing } from './build';
 import { getKpis } from '../queries/get-kpis';
 import { clockReader, snapshotIntervalsSql } from './read';
@@ -202,6 +203,34 @@ describe('clock snapshot', () => {
   it('counts closed intervals per day and threshold exactly, through merges, splits and a new policy', async () => {
     // at FIXTURE_NOW and a month later without a customer filter (3 × 2 of 12): before the data's
     // last end (2026-03-20) and with a customer filter the views read the intervals
+    expect(await expectTalliesMatch()).toBe(6);
+  });
+
+  it('forgets a tally that left the set and counts it again when it comes back (a threshold edited and edited back)', async () => {
+    const input = {
+      name: 'Invoices paid in 10 days', start_events: ['invoice.issued'], end_events: ['payment.received'],
+      match: 'invoice-paid', anchor: 'occurred_at', threshold_hours: 240, unit: 'calendar', severity: 'low',
+      scope: {}, enabled: true,
+    };
+    const saved = async (threshold: number, mode: 'create' | 'update', id?: string) => {
+      const p = await saveSlaPolicy(store, { input: { ...input, id, threshold_hours: threshold }, mode, by: 'test' });
+      writer.clocks.invalidate();
+      await writer.settled();
+      return p;
+    };
+    const p = await saved(240, 'create');
+    const at240 = tallyBuildId(tallyOf(p, p.scope));
+    expect((await builtClocks(store)).has(at240)).toBe(true);
+    await saved(100, 'update', p.id);
+    expect((await builtClocks(store)).has(at240)).toBe(false);
+    // while the policy counts at 100 h, a merge moves intervals between deals (and dimensions)
+    await writer.merge('crm:opportunity:OPP-C', 'crm:opportunity:OPP-A', 'alice', 'tally test');
+    await writer.settled();
+    await saved(240, 'update', p.id);
+    expect((await builtClocks(store)).has(at240)).toBe(true);
+    expect(await expectTalliesMatch()).toBe(6);
+    await writer.split('crm:opportunity:OPP-C', 'crm:opportunity:OPP-A', 'bob', 'tally test');
+    await writer.settled();
     expect(await expectTalliesMatch()).toBe(6);
   });
 

@@ -99,10 +99,10 @@ export class ClockRefresher {
     if (!this.defs || Date.now() - this.defs.at > DEFS_TTL_MS) {
       const set = await allClocks(this.store);
       // a policy saved by another process: its clock and tally are built at the next turn
+      // (and one that left the set has its build forgotten: buildMissing)
       const known = this.defs?.set;
-      if (known && ([...set.clocks.keys()].some((id) => !known.clocks.has(id)) || [...set.tallies.keys()].some((id) => !known.tallies.has(id)))) {
-        this.checkBuilds = true;
-      }
+      const differ = (a: Map<string, unknown>, b: Map<string, unknown>) => a.size !== b.size || [...a.keys()].some((id) => !b.has(id));
+      if (known && (differ(set.clocks, known.clocks) || differ(set.tallies, known.tallies))) this.checkBuilds = true;
       this.defs = { at: Date.now(), set };
     }
     return this.defs.set;
