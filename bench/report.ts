@@ -8,6 +8,8 @@ export interface IngestRow {
   path: string;
   rate: number | null;
   note?: string;
+  /** Its ratio to the raw rate when not rate / rawRate (the median of per-round ratios). */
+  ratio?: number;
 }
 
 export interface Report {
@@ -32,7 +34,7 @@ export function renderReport(r: Report): string {
   out.push(`Run ${r.startedAt} on ${r.machine}. Every rate below is measured in this one run on the same ${f0(r.events)} simulator events (~${f0(r.avgBytes)} bytes as NDJSON).`, '');
   out.push('## Ingest rate', '', '| path | events/s | ratio to raw insert |', '|---|---:|---:|');
   for (const row of r.ingest) {
-    const ratio = row.rate === null ? '–' : `${Math.round((row.rate / r.rawRate) * 100)}%`;
+    const ratio = row.rate === null ? '–' : `${Math.round((row.ratio ?? row.rate / r.rawRate) * 100)}%`;
     out.push(`| ${row.path}${row.note ? ` (${row.note})` : ''} | ${row.rate === null ? '–' : f0(row.rate)} | ${ratio} |`);
   }
   out.push('', '## Ingest-to-visible latency', '', '| mode | p50 ms | p99 ms | samples |', '|---|---:|---:|---:|');

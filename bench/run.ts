@@ -62,8 +62,10 @@ async function main(): Promise<void> {
   const dir = tempDir('cashtrace-bench-store-');
   const store = await createStore({ dataDir: dir });
   try {
-    // The raw rate is taken before and after the pipeline runs (the machine is shared and
-    // its load drifts); the ratios use their mean.
+    // Rounds of raw insert ▶ embedded ▶ NATS ▶ raw insert (the next round's "before"): the
+    // machine is shared and its speed drifts by a third within minutes, so each pipeline run
+    // is set against the mean of the raw runs on either side of it, and the table shows the
+    // median over rounds of each rate and of each ratio.
     const rawRun = async (when: string) => {
       log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, 2 in flight), ${when} …`);
       // The seeded SLA policies stay: the query section times getSlaBreaches against them.
@@ -73,46 +75,70 @@ async function main(): Promise<void> {
       log(`  ${Math.round(raw.rate)} events/s`);
       return raw.rate;
     };
-    const rawBefore = await rawRun('before the pipeline runs');
+    const rounds = e.BENCH_INGEST_ROUNDS;
+    const raws = [await rawRun(`round 1 of ${rounds}, before the pipelines`)];
 
     await buildApp(log, e.BENCH_REBUILD);
     const collectorRows: IngestRow[] = [];
-    for (const mode of ['embedded', 'nats'] as const) {
-      const nats = mode === 'nats' ? await startNats() : null;
-      const app = await startApp({ natsUrl: nats?.url, log });
-      try {
-        await warmUp(app, warmBody);
-        log(`pipeline (${mode}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, 4 in flight …`);
-        // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
-        const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
-        const run = await postAll(app, rows.requestBodies, rows.events.length);
-        const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
-        if (cpu.app.size > 0) {
-          const line = `${mode}: CPU per event (µs) in the app: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
-          report.notes.push(line);
-          log(`  ${line}`);
+    /** Per path (in first-seen order): each round's rate and its ratio to that round's raw mean. */
+    const perPath = new Map<string, { rate: number; ratio: number; note?: string }[]>();
+    for (let round = 0; round < rounds; round++) {
+      const runs: { path: string; rate: number; note?: string }[] = [];
+      for (const mode of ['embedded', 'nats'] as const) {
+        const nats = mode === 'nats' ? await startNats() : null;
+        const app = await startApp({ natsUrl: nats?.url, log });
+        try {
+          await warmUp(app, warmBody);
+          log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, 4 in flight …`);
+          // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
+          const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
+          const run = await postAll(app, rows.requestBodies, rows.events.length);
+          const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
+          if (cpu.app.size > 0) {
+            const line = `${mode} (round ${round + 1}): CPU per event (µs) in the app: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
+            report.notes.push(line);
+            log(`  ${line}`);
+          }
+          if (run.accepted !== rows.events.length) report.notes.push(`${mode}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
+          const name = mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)';
+          if (mode === 'nats') runs.push({ path: 'pipeline with NATS JetStream: all requests answered 202', rate: run.rate, note: 'durable in JetStream' });
+          runs.push({ path: `pipeline ${name}: all rows in ClickHouse`, rate: run.insertedRate });
+          runs.push({ path: `pipeline ${name}: clock snapshot caught up (stuck queues, SLA and KPIs current)`, rate: run.clocksRate });
+          log(`  202s: ${Math.round(run.rate)} events/s; in ClickHouse: ${Math.round(run.insertedRate)} events/s; clocks current: ${Math.round(run.clocksRate)} events/s`);
+          if (round === 0) {
+            const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
+            report.latency.push({ mode, ...lat });
+            log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
+            if (mode === 'embedded' && !ingestOnly) collectorRows.push(...(await collectorHttp(app, rows.events.slice(0, small ? 10_000 : 40_000), log)));
+          }
+        } finally {
+          await app.stop();
+          await nats?.stop();
         }
-        if (run.accepted !== rows.events.length) report.notes.push(`${mode}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
-        if (mode === 'nats') report.ingest.push({ path: 'pipeline with NATS JetStream: all requests answered 202', rate: run.rate, note: 'durable in JetStream' });
-        report.ingest.push({ path: `pipeline ${mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)'}: all rows in ClickHouse`, rate: run.insertedRate });
-        report.ingest.push({ path: `pipeline ${mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)'}: clock snapshot caught up (stuck queues, SLA and KPIs current)`, rate: run.clocksRate });
-        log(`  202s: ${Math.round(run.rate)} events/s; in ClickHouse: ${Math.round(run.insertedRate)} events/s; clocks current: ${Math.round(run.clocksRate)} events/s`);
-        const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
-        report.latency.push({ mode, ...lat });
-        log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);
-        if (mode === 'embedded' && !ingestOnly) collectorRows.push(...(await collectorHttp(app, rows.events.slice(0, small ? 10_000 : 40_000), log)));
-      } finally {
-        await app.stop();
-        await nats?.stop();
       }
+      raws.push(await rawRun(round + 1 < rounds ? `after round ${round + 1} (before round ${round + 2})` : `after round ${round + 1}`));
+      const rawMean = (raws[round] + raws[round + 1]) / 2;
+      for (const r of runs) perPath.set(r.path, [...(perPath.get(r.path) ?? []), { rate: r.rate, ratio: r.rate / rawMean, note: r.note }]);
     }
 
-    const rawAfter = await rawRun('after the pipeline runs');
-    report.rawRate = (rawBefore + rawAfter) / 2;
-    report.ingest.unshift(
-      { path: 'raw insert: Store.insertJsonEachRow into events (the limit), mean', rate: report.rawRate },
-      { path: 'raw insert before / after the pipeline runs', rate: null, note: `${Math.round(rawBefore)} / ${Math.round(rawAfter)} events/s` },
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    report.rawRate = median(raws);
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    report.ingest.push(
+      { path: `raw insert: Store.insertJsonEachRow into events (the limit), median of ${raws.length} runs`, rate: report.rawRate },
+      { path: 'raw insert runs, in order', rate: null, note: `${raws.map((r) => Math.round(r)).join(' / ')} events/s` },
     );
+    for (const [p, rs] of perPath) {
+      report.ingest.push({
+        path: p,
+        rate: median(rs.map((r) => r.rate)),
+        ratio: median(rs.map((r) => r.ratio)),
+        note: [rs[0].note, rounds > 1 ? `median of ${rounds} rounds; per round ${rs.map((r) => pct(r.ratio)).join(', ')} of that round's raw rate` : ''].filter(Boolean).join('; '),
+      });
+    }
     report.ingest.push(...collectorRows);
     if (!ingestOnly) for (const row of await collectorParsing(rows.events, log)) report.ingest.push(row);
 

@@ -42,6 +42,8 @@ const envSchema = z.object({
   BENCH_COMPARE_ROOT: z.string().optional(),
   /** `npm run bench`: run only one section (ingest: raw insert and the pipeline, no collectors or queries). */
   BENCH_ONLY: z.enum(['ingest']).optional(),
+  /** `npm run bench`: rounds of raw insert ▶ embedded ▶ NATS (the ratios are medians over rounds, each against its own raw rate). */
+  BENCH_INGEST_ROUNDS: z.coerce.number().int().min(1).max(9).default(3),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
