@@ -45,7 +45,8 @@ const envSchema = z.object({
   /** `npm run bench`: rounds of raw insert ▶ embedded ▶ NATS (the ratios are medians over rounds, each against its own raw rate). */
   BENCH_INGEST_ROUNDS: z.coerce.number().int().min(1).max(9).default(3),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
-  CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  /** Default by bus (lib/runtime.ts): 10,000 embedded, 20,000 with NATS. */
+  CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).optional(),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(50),
   /** Ingest batches being written at once (the next is prepared while one is inserted). */
