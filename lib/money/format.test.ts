@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from './format';
+import { formatHours, formatMoney } from './format';
 
 describe('formatMoney', () => {
   it('spells amounts in full in their currency', () => {
@@ -18,5 +18,17 @@ describe('formatMoney', () => {
     expect(formatMoney(950, 'SGD', { compact: true })).toBe('SGD\u00a0950'); // Intl's no-break space
     expect(formatMoney(-75_900, 'EUR', { compact: true })).toBe('-€75.9k');
     expect(formatMoney(0, 'EUR', { compact: true })).toBe('€0');
+  });
+});
+
+describe('formatHours', () => {
+  it('shows hours under two days, days beyond, and minutes as under a tenth of an hour (never "0 h" for a late item)', () => {
+    expect(formatHours(35.63)).toBe('35.6 h');
+    expect(formatHours(49)).toBe('2 d');
+    expect(formatHours(0.02)).toBe('< 0.1 h');
+    expect(formatHours(-0.02)).toBe('> -0.1 h');
+    expect(formatHours(0)).toBe('0 h');
+    expect(formatHours(0.06)).toBe('0.1 h');
+    expect(formatHours(null)).toBe('—');
   });
 });

@@ -35,6 +35,8 @@ export function formatMoney(value: number | null | undefined, currency: string, 
 
 export function formatHours(hours: number | null | undefined): string {
   if (hours === null || hours === undefined || Number.isNaN(hours)) return '—';
+  // an item late by minutes is late: not "0 h"
+  if (hours !== 0 && Math.abs(hours) < 0.05) return `${hours < 0 ? '> -' : '< '}0.1 h`;
   if (Math.abs(hours) < 48) return `${Math.round(hours * 10) / 10} h`;
   return `${Math.round((hours / 24) * 10) / 10} d`;
 }
