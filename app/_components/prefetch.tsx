@@ -61,6 +61,11 @@ export function prefetch<Q>(e: PrefetchEntry<Q>): Prefetch {
 }
 
 export async function Prefetched({ entry, children }: { entry: Prefetch | Prefetch[]; children: ReactNode }) {
+  return <HydrationBoundary state={await firstData([entry].flat())}>{children}</HydrationBoundary>;
+}
+
+/** The entries' values for a caller the routes would serve, as react-query's dehydrated cache. */
+async function firstData(entries: Prefetch[]) {
   const client = new QueryClient();
   // the caller identified once for all entries (each entry's permission checked against it)
   const principal = await authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
@@ -69,7 +74,7 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
   });
   const loaded: [readonly unknown[], unknown][] = [];
   await Promise.all(
-    [entry].flat().map(async (e) => {
+    entries.map(async (e) => {
       // a caller the route would refuse gets the route's own answer on the client
       if (!principal || !hasPermission(principal.role, e.permission)) return;
       try {
@@ -84,7 +89,7 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
   // stale, and refetched, the moment the page hydrates
   const at = Date.now();
   for (const [key, value] of loaded) client.setQueryData(key, value, { updatedAt: at });
-  return <HydrationBoundary state={dehydrate(client)}>{children}</HydrationBoundary>;
+  return dehydrate(client);
 }
 
 /**

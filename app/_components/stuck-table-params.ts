@@ -10,7 +10,6 @@ export interface StuckTableState {
   q?: string;
   sort: StuckSort;
   dir: 'asc' | 'desc';
-  cursor?: string;
 }
 
 /** Rows per page unless a table says otherwise. */
@@ -19,7 +18,8 @@ export const STUCK_PAGE_SIZE = 20;
 /** What a table shows first: most money at risk first, no search, the first page. */
 export const FIRST_PAGE: StuckTableState = { sort: 'value', dir: 'desc' };
 
+/** In the key's order: filters, rule(s), q, sort, dir, limit (the table appends its page's cursor). */
 export function stuckTableParams(filters: Partial<Record<string, string>>, rules: StuckRuleName[], pageSize: number, s: StuckTableState = FIRST_PAGE) {
   const ruleParam = rules.length === 1 ? { rule: rules[0] } : { rules: rules.join(',') };
-  return { ...filters, ...ruleParam, q: s.q || undefined, sort: s.sort, dir: s.dir, limit: pageSize, cursor: s.cursor };
+  return { ...filters, ...ruleParam, q: s.q || undefined, sort: s.sort, dir: s.dir, limit: pageSize };
 }

@@ -13,12 +13,10 @@ import { useFilters } from './filter-bar';
 import styles from './views.module.css';
 import { StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
-import { STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
+import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
 
-type Sort = StuckSort;
-
-const COLUMNS: { key: Sort | null; label: string; num?: boolean }[] = [
+const COLUMNS: { key: StuckSort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Record' },
   { key: 'customer', label: 'Customer' },
   { key: 'since', label: 'Since' },
@@ -33,8 +31,9 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   const filters = useFilters();
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const [sort, setSort] = useState<Sort>('value');
-  const [dir, setDir] = useState<'asc' | 'desc'>('desc');
+  // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
+  const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
+  const [dir, setDir] = useState<'asc' | 'desc'>(FIRST_PAGE.dir);
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const params = stuckTableParams(filters, rules, pageSize, { q, sort, dir });
@@ -51,7 +50,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
     return () => clearTimeout(t);
   }, [text]);
 
-  function sortBy(k: Sort) {
+  function sortBy(k: StuckSort) {
     if (k === sort) setDir(dir === 'desc' ? 'asc' : 'desc');
     else {
       setSort(k);

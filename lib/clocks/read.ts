@@ -12,7 +12,7 @@ import { businessSecondsNowSql, elapsedHours } from '../sla/business-time';
 import { dealScope, dimensionWhere, timeWindow, type Filters } from '../queries/filters';
 import { clockId, defId, tallyOf } from './registry';
 import { builtClocks } from './build';
-import { closedCountsSql, tallyLastAt } from './tallies';
+import { buildsAndTallies, closedCountsSql } from './tallies';
 import { findingSql, type FindingKind } from './findings';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
@@ -126,14 +126,17 @@ export type ClosedCountsFn = (clocks: ClockRef[], o: { filters: Filters; now: Da
  * the events (exact, slower). `live`: always the events (tests compare the two). `clocks`
  * reads the built ones of a list in as few passes as their ids allow (two policies may share
  * a clock and differ in threshold only), the others one by one from the events.
- * `closedCounts` (with `tallies`: one more small read) answers from clock_days where it can.
+ * `closedCounts` (with `tallies`: read with the builds) answers from clock_days where it can.
  */
 export async function clockReader(
   store: Store,
   o: { live?: boolean; tallies?: boolean } = {},
 ): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn; closedCounts: ClosedCountsFn }> {
-  const built = o.live ? new Set<string>() : await builtClocks(store);
-  const lastAt = o.tallies && !o.live ? await tallyLastAt(store) : null;
+  const { built, lastAt } = o.live
+    ? { built: new Set<string>(), lastAt: null }
+    : o.tallies
+      ? await buildsAndTallies(store)
+      : { built: await builtClocks(store), lastAt: null };
   const clocks: ClocksFn = (list, o) => {
     const passes: (ClockRef & { k: number })[][] = [];
     const parts: Sql[] = [];

@@ -111,9 +111,11 @@ export class ClockRefresher {
   private async loop(): Promise<void> {
     while (!this.closed && (this.checkBuilds || this.dirty.size > 0)) {
       let ids: string[] = [];
+      let building = false;
       try {
         if (this.checkBuilds) {
           this.checkBuilds = false;
+          building = true;
           const built = await buildMissing(this.store, await this.definitions(), { atStart: !this.startBuilt, reconcile: this.reconcile });
           this.startBuilt = true;
           this.reconcile = false;
@@ -144,10 +146,10 @@ export class ClockRefresher {
           return;
         }
         for (const id of ids) this.dirty.add(id);
-        if (ids.length) {
-          this.reconcile = true; // its tally deltas may be in without its delete
-          this.checkBuilds = true;
-        }
+        // a round's tally deltas may be in without its delete: reconcile; a failed build (or
+        // reconcile) is tried again, like a round, until MAX_FAILURES
+        if (ids.length) this.reconcile = true;
+        if (ids.length || building) this.checkBuilds = true;
         if (++this.failures >= MAX_FAILURES) {
           console.error(`[clocks] refresh keeps failing, given up until the next write: ${String(err)}`);
           return; // failures stays at the limit (no restart from kick's finally) until markDirty resets it

@@ -64,12 +64,20 @@ export async function reconcileTallies(store: Store, tallies: Tally[]): Promise<
     SELECT arrayJoin(${tallies.map(tallyBuildId)}), 'tally', now64(3), 0, ${seconds}`);
 }
 
-/** The latest end (or start) each tally has counted: readers with an earlier `now` read the intervals. */
-export async function tallyLastAt(store: Store): Promise<Map<string, number>> {
-  const rows = await store.query<{ tally: string; last: string }>(
-    sql`SELECT tally, toString(toUnixTimestamp64Milli(max(max_end))) AS last FROM clock_days GROUP BY tally`,
+/**
+ * The builds (as builtClocks) and the latest end (or start) each tally has counted, in one
+ * read: a reader whose `now` is before a tally's reads the intervals.
+ */
+export async function buildsAndTallies(store: Store): Promise<{ built: Set<string>; lastAt: Map<string, number> }> {
+  const rows = await store.query<{ id: string; last: string }>(
+    sql`SELECT DISTINCT clock AS id, '' AS last FROM clock_builds
+      UNION ALL
+      SELECT tally AS id, toString(toUnixTimestamp64Milli(max(max_end))) AS last FROM clock_days GROUP BY tally`,
   );
-  return new Map(rows.map((r) => [r.tally, Number(r.last)]));
+  return {
+    built: new Set(rows.filter((r) => r.last === '').map((r) => r.id)),
+    lastAt: new Map(rows.filter((r) => r.last !== '').map((r) => [r.id, Number(r.last)])),
+  };
 }
 
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;

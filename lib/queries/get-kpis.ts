@@ -45,8 +45,9 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
   const parts: Record<string, Sql> = {};
   // shares (means of 0/1 values, no quantiles): counted per day first, so each measurement is
   // aggregated once instead of once per grouping set (~1.1M time entries, ~1M sync outcomes
-  // at 9.4M events). `n`: what counts as a measurement (default every row).
-  // shares from (day, c, s) rows: c measurements of which s count (the mean is s / c)
+  // at 9.4M events). perDay takes (day, c, s) rows: c measurements of which s count (the
+  // mean is s / c); shares counts them from (at, v) rows, `n` being what counts as a
+  // measurement (default every row).
   const perDay = (kpi: KpiId, days: Sql) =>
     (parts[kpi] = sql`SELECT ${kpi} AS kpi, period, b, n, q, p50, p90, mean FROM (
       SELECT if(at >= ${w.fromDate}, 'cur', 'prev') AS period, if(period = 'cur', ${bucket}, NULL) AS b, sum(c) AS n,

@@ -13,12 +13,12 @@ export default function IntegrationsPage({ searchParams }: { searchParams: Searc
       searchParams={searchParams}
       entry={(filters) =>
         prefetch({
-        key: ['flows', '/api/flows', queryString(filters)],
-        permission: 'integrations:read',
-        query: flowsQuerySchema,
-        params: filters,
-        load: (rt, { format: _format, ...q }) => getFlows(rt.store, q),
-      })
+          key: ['flows', '/api/flows', queryString(filters)],
+          permission: 'integrations:read',
+          query: flowsQuerySchema,
+          params: filters,
+          load: (rt, { format: _format, ...q }) => getFlows(rt.store, q),
+        })
       }
     >
       <IntegrationsView />
