@@ -60,8 +60,13 @@ export async function reconcileTallies(store: Store, tallies: Tally[]): Promise<
       SELECT ${KEY}, -n AS d, -n_late AS d_late, max_end AS d_end FROM clock_days WHERE tally IN ${tallies.map((t) => t.id)})
     GROUP BY ${KEY} HAVING n != 0 OR n_late != 0`);
   const seconds = (performance.now() - started) / 1000;
+  // each tally's build: its definition and how many closed intervals it counts
+  const builds = sql`arrayZip(${tallies.map((t) => t.id)}, ${tallies.map(tallyBuildId)}, ${tallies.map((t) => JSON.stringify({ clock: t.clock, threshold_hours: t.threshold }))})`;
   await store.command(sql`INSERT INTO clock_builds (clock, definition, built_at, rows, seconds)
-    SELECT arrayJoin(${tallies.map(tallyBuildId)}), 'tally', now64(3), 0, ${seconds}`);
+    SELECT x.build, x.definition, now64(3), toUInt64(greatest(0, ifNull(c.n, 0))), ${seconds}
+    FROM (SELECT arrayJoin(${builds}) AS b, b.1 AS id, b.2 AS build, b.3 AS definition) AS x
+    LEFT JOIN (SELECT tally, sum(n) AS n FROM clock_days WHERE tally IN ${tallies.map((t) => t.id)} GROUP BY tally) AS c ON c.tally = x.id
+    SETTINGS join_use_nulls = 1`);
 }
 
 /**
