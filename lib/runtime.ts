@@ -11,6 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
+import { eventRow, type EventRow } from './ingest/rows';
 import type { CanonicalEvent } from './events/schema';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
@@ -19,7 +20,7 @@ export interface Runtime {
   store: Store;
   bus: Bus;
   /** Present where this process runs the ingest writer; a tag of add() is passed to IngestWriter.write(). */
-  batcher: Batcher<CanonicalEvent, boolean, unknown> | null;
+  batcher: Batcher<EventRow, boolean, unknown> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
   /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
@@ -42,9 +43,17 @@ export function getRuntime(): Promise<Runtime> {
 }
 
 /** Approximate serialised size, for the buffer's byte limit (payload dominates). */
-export function approxEventBytes(e: CanonicalEvent): number {
+function approxEventBytes(e: CanonicalEvent): number {
   const p = e.payload;
   return 400 + (typeof p === 'string' ? p.length : p ? JSON.stringify(p).length : 0);
+}
+
+/** The write buffer's share of a batch: the text the events came from when known (no serialising), else an estimate. */
+function batchBytes(events: readonly CanonicalEvent[], json: readonly string[] | undefined): number {
+  let bytes = 0;
+  if (json && json.length === events.length) for (const line of json) bytes += line.length;
+  else for (const e of events) bytes += approxEventBytes(e);
+  return bytes;
 }
 
 export async function createRuntime(opts: { store?: Store; dataDir?: string; natsUrl?: string | null; worker?: boolean } = {}): Promise<Runtime> {
@@ -52,7 +61,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
-  let batcher: Batcher<CanonicalEvent, boolean, unknown> | null = null;
+  let batcher: Batcher<EventRow, boolean, unknown> | null = null;
   let writer: IngestWriter | null = null;
   let lookups: Store | undefined;
   if (runWorker) {
@@ -67,7 +76,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     // every request in flight (4 × 5k) left nothing to stitch while it was inserted: 10k
     // rows per batch overlap two (in process: 28–29.5k → 33–36k events/s); with NATS the
     // consumer has messages enough to fill 20k, and 10k was 3–6% slower.
-    batcher = new Batcher<CanonicalEvent, boolean, unknown>({
+    batcher = new Batcher<EventRow, boolean, unknown>({
       maxRows: e.CASHTRACE_BATCH_MAX_ROWS ?? (natsUrl ? 20_000 : 10_000),
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
@@ -94,7 +103,12 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   } else {
     if (!batcher) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
     const b = batcher;
-    bus = createInProcessBus(async (events) => ({ duplicateFlags: await b.add(events, events.reduce((s, x) => s + approxEventBytes(x), 0)) }));
+    // Not async: the events become rows here and nothing of this call holds them while the
+    // insert runs (see lib/ingest/rows).
+    bus = createInProcessBus((events, json) => {
+      const receivedAt = new Date().toISOString();
+      return b.add(events.map((x) => eventRow(x, receivedAt)), batchBytes(events, json)).then((duplicateFlags) => ({ duplicateFlags }));
+    });
   }
   const rt: Runtime = {
     store,

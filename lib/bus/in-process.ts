@@ -2,10 +2,11 @@
 // ClickHouse insert returns); commands are delivered to in-process subscribers.
 
 import type { CanonicalEvent } from '../events/schema';
-import type { Bus, BusCommand, PublishResult, Unsubscribe } from './types';
+import type { Bus, BusCommand, PublishOptions, PublishResult, Unsubscribe } from './types';
 import { subjectMatches } from './types';
 
-export type WriteEvents = (events: CanonicalEvent[]) => Promise<{ duplicateFlags: boolean[] }>;
+/** `json`: the text each event came from, when the caller has it (PublishOptions.json). */
+export type WriteEvents = (events: CanonicalEvent[], json?: readonly string[]) => Promise<{ duplicateFlags: boolean[] }>;
 
 export function createInProcessBus(write: WriteEvents): Bus {
   const subs = new Map<number, { filter: string; handler: (c: BusCommand) => Promise<void> }>();
@@ -13,10 +14,14 @@ export function createInProcessBus(write: WriteEvents): Bus {
   let next = 1;
   return {
     kind: 'embedded',
-    async publishEvents(events: CanonicalEvent[]): Promise<PublishResult> {
-      const { duplicateFlags } = await write(events);
-      const duplicates = duplicateFlags.filter(Boolean).length;
-      return { accepted: events.length - duplicates, duplicates, duplicateFlags };
+    // Not async, and the continuation keeps only the count: the events are not held while
+    // the insert runs (lib/ingest/rows).
+    publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
+      const n = events.length;
+      return write(events, opts?.json).then(({ duplicateFlags }) => {
+        const duplicates = duplicateFlags.filter(Boolean).length;
+        return { accepted: n - duplicates, duplicates, duplicateFlags };
+      });
     },
     async publishCommand(cmd: BusCommand): Promise<void> {
       // Same dedup promise as JetStream's window (2 minutes).

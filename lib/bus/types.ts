@@ -19,9 +19,9 @@ export interface PublishOptions {
    */
   context?: unknown;
   /**
-   * The JSON text each event was validated from (index-aligned; NATS): published as it is
-   * instead of serialising the event again. A redelivered message is validated again, to
-   * the same events.
+   * The JSON text each event was validated from (index-aligned). NATS publishes it as it
+   * is instead of serialising the event again (a redelivered message is validated again,
+   * to the same events); the in-process bus sizes the write buffer's share by it.
    */
   json?: readonly string[];
 }

@@ -10,6 +10,26 @@ describe('parseEventList', () => {
     expect(r.parseErrors.map((p) => [p.index, p.raw])).toEqual([[2, 'not json']]);
   });
 
+  it('NDJSON read line by line from the bytes gives what splitting the decoded text gives', () => {
+    // Multibyte characters, CRLF, a BOM, blank and whitespace-only lines, a truncated
+    // UTF-8 sequence right before a newline and one at the very end.
+    const parts = [
+      Buffer.from('\uFEFF{"customer":"Société Générale — 株式会社"}\r\n'),
+      Buffer.from('\u00a0\n   \n{"x":"ok"}\n'),
+      Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe2, 0x82, 0x0a]), // {"a":"<cut €>\n
+      Buffer.from('{"emoji":"🧾"}\n'),
+      Buffer.from([0x7b, 0x7d, 0xf0, 0x9f]),
+    ];
+    const body = Buffer.concat(parts);
+    const expected = body.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const r = parseEventList(body, 'application/x-ndjson');
+    expect(r.lines).toEqual(expected);
+    expect(r.items[0]).toEqual({ customer: 'Société Générale — 株式会社' });
+    expect(r.items[1]).toEqual({ x: 'ok' });
+    expect(r.items[3]).toEqual({ emoji: '🧾' });
+    expect(r.parseErrors.map((p) => p.index)).toEqual([2, 4]);
+  });
+
   it('a JSON array has no lines', () => {
     const r = parseEventList(Buffer.from('[{"a":1},{"b":2}]'), 'application/json');
     expect(r.items).toEqual([{ a: 1 }, { b: 2 }]);

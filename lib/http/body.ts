@@ -32,15 +32,21 @@ export interface EventList {
 
 /** JSON array or NDJSON (by content type) into a list of unknown items; line errors kept by index. */
 export function parseEventList(body: Buffer, contentType: string): EventList {
-  const text = body.toString('utf8');
   const ct = contentType.split(';')[0].trim().toLowerCase();
   if (ct === 'application/x-ndjson' || ct === 'application/jsonl' || ct === 'application/ndjson') {
     const items: unknown[] = [];
     const lines: string[] = [];
     const parseErrors: { index: number; errors: string[]; raw: string }[] = [];
-    text.split('\n').forEach((line) => {
-      const l = line.trim();
-      if (!l) return;
+    // Line by line from the bytes (0x0A never occurs inside a UTF-8 sequence, so this is
+    // the text's split('\n')): each line is decoded on its own, so ASCII lines stay one-byte
+    // strings instead of slices of one body-sized two-byte string (every later step —
+    // JSON.parse, the row serialiser, the insert's re-encoding — is faster on them).
+    for (let start = 0; start < body.length; ) {
+      let end = body.indexOf(10, start);
+      if (end < 0) end = body.length;
+      const l = body.toString('utf8', start, end).trim();
+      start = end + 1;
+      if (!l) continue;
       const index = items.length;
       lines.push(l);
       try {
@@ -49,13 +55,13 @@ export function parseEventList(body: Buffer, contentType: string): EventList {
         items.push(undefined);
         parseErrors.push({ index, errors: [`malformed JSON: ${(e as Error).message}`], raw: l });
       }
-    });
+    }
     return { items, parseErrors, lines };
   }
   if (ct !== 'application/json' && ct !== '') throw errors.unsupportedMediaType(`expected application/json or application/x-ndjson, got ${ct}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw errors.badRequest(`malformed JSON: ${(e as Error).message}`);
   }

@@ -12,8 +12,6 @@
 // are always looked up. A Precheck stays open until all its events are claimed, at most
 // `ttlMs`: one whose events never reach this writer stops holding IDs.
 
-import type { CanonicalEvent } from '../events/schema';
-
 export interface OpenLookup {
   /** Number of the last batch stored when the lookup started. */
   readonly since: number;
@@ -71,10 +69,10 @@ export class LookupWindow {
    * others came with a Precheck still open, so the returned lookup starts where the
    * oldest of those did (storedSince() covers them too).
    */
-  claim(events: readonly CanonicalEvent[], parts: readonly ClaimPart[] = []): { lookup: OpenLookup; unchecked: readonly CanonicalEvent[] } {
+  claim<E extends { event_id: string }>(events: readonly E[], parts: readonly ClaimPart[] = []): { lookup: OpenLookup; unchecked: readonly E[] } {
     this.expire();
     let since = this.seq;
-    const unchecked: CanonicalEvent[] = [];
+    const unchecked: E[] = [];
     const done: Precheck[] = [];
     let at = 0;
     let claimed = 0;

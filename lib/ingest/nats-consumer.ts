@@ -9,19 +9,18 @@ import type { NatsBus } from '../bus/nats';
 import { decodeIngestMessage } from '../bus/nats';
 import { validateEvents, type CanonicalEvent } from '../events/schema';
 import type { Batcher } from './batcher';
+import { eventRow, type EventRow } from './rows';
 import { recordDeadLetters } from './dead-letters';
 import { metrics } from '../observability/metrics';
 
-export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<CanonicalEvent, boolean, unknown>, store: Store): Promise<() => Promise<void>> {
+export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<EventRow, boolean, unknown>, store: Store): Promise<() => Promise<void>> {
   return bus.consumeIngest(async (m: JsMsg) => {
     // Published by this process: the events it validated before publishing, not decoded
     // again, with the pre-check's answer (the writer does not look them up again).
     const local = await bus.takeLocalEvents(m);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
-    if (local) {
-      await batcher.add(local.events, local.bytes, local.context);
-      return;
-    }
+    // returned, not awaited: this frame would hold the events while the insert runs
+    if (local) return added(batcher.add(rows(local.events), local.bytes, local.context));
     // the consumer is headers-only: another publisher's message (or one redelivered after a
     // restart) is read from the stream; a failure here naks it for redelivery
     const data = await bus.messageData(m);
@@ -46,7 +45,16 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Can
       }
       metrics().eventsAccepted.inc(valid.length);
     }
-    const events = valid.map((v) => v.event);
-    await batcher.add(events, data.length);
+    return added(batcher.add(rows(valid.map((v) => v.event)), data.length));
   });
+}
+
+function added(p: Promise<unknown>): Promise<void> {
+  return p.then(() => undefined);
+}
+
+/** Rows as they enter the write buffer (lib/ingest/rows: the events are not held meanwhile). */
+function rows(events: readonly CanonicalEvent[]): EventRow[] {
+  const receivedAt = new Date().toISOString();
+  return events.map((e) => eventRow(e, receivedAt));
 }

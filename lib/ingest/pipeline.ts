@@ -23,7 +23,29 @@ export interface IngestOptions {
   lines?: readonly string[];
 }
 
-export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions): Promise<IngestResult> {
+/**
+ * Not async, nor is anything between here and the bus that waits: a validated event is
+ * held only by the write buffer, as a compact row (lib/ingest/rows), while its insert runs
+ * — an async function's frame keeps its locals alive across every await, used or not.
+ */
+export function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions): Promise<IngestResult> {
+  try {
+    return deliver(rt, validateBatch(items, opts), opts.collector);
+  } catch (err) {
+    return Promise.reject(err); // as an async function would: callers may only .catch()
+  }
+}
+
+interface ValidatedBatch {
+  received: number;
+  events: CanonicalEvent[];
+  /** The text of each of `events` (NDJSON), when known. */
+  lines: string[] | undefined;
+  letters: DeadLetter[];
+  rejected: EventValidationError[];
+}
+
+function validateBatch(items: unknown[], opts: IngestOptions): ValidatedBatch {
   const pre = new Map((opts.preRejected ?? []).map((p) => [p.index, p]));
   const candidates: { index: number; item: unknown }[] = [];
   items.forEach((item, index) => {
@@ -43,21 +65,27 @@ export async function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOp
       return { collector: opts.collector, reason: 'invalid_event', errors: r.errors, raw: safeStringify(item), event_id: eventId, content_type: opts.contentType };
     }),
   ];
-  const m = metrics();
-  m.eventsReceived.inc(items.length, { collector: opts.collector });
-  // Dead letters first: a rejected event is durable before the request is answered.
-  await recordDeadLetters(rt.store, letters);
-  m.eventsRejected.inc(letters.length, { collector: opts.collector });
+  const lines = opts.lines && valid.map((v) => opts.lines![candidates[v.index].index]);
+  return { received: items.length, events: valid.map((v) => v.event), lines, letters, rejected: rejectedOut };
+}
 
-  const events: CanonicalEvent[] = valid.map((v) => v.event);
-  let duplicates = 0;
-  if (events.length > 0) {
-    const lines = opts.lines && valid.map((v) => opts.lines![candidates[v.index].index]);
-    const published = rt.bus.kind === 'nats' ? await publishNew(rt, events, lines) : await rt.bus.publishEvents(events);
-    duplicates = published.duplicates;
-  }
-  m.eventsAccepted.inc(events.length - duplicates, { collector: opts.collector });
-  return { accepted: events.length - duplicates, duplicates, rejected: rejectedOut };
+function deliver(rt: Runtime, batch: ValidatedBatch, collector: string): Promise<IngestResult> {
+  const m = metrics();
+  m.eventsReceived.inc(batch.received, { collector });
+  const { rejected } = batch;
+  const rejectedCount = batch.letters.length;
+  const count = batch.events.length;
+  // Dead letters first: a rejected event is durable before the request is answered.
+  return recordDeadLetters(rt.store, batch.letters)
+    .then(() => {
+      m.eventsRejected.inc(rejectedCount, { collector });
+      if (count === 0) return { duplicates: 0 };
+      return rt.bus.kind === 'nats' ? publishNew(rt, batch.events, batch.lines) : rt.bus.publishEvents(batch.events, { json: batch.lines });
+    })
+    .then(({ duplicates }) => {
+      m.eventsAccepted.inc(count - duplicates, { collector });
+      return { accepted: count - duplicates, duplicates, rejected };
+    });
 }
 
 /**

@@ -1,4 +1,11 @@
 // Canonical event ▶ ClickHouse row of `events`, serialised once as a JSONEachRow line.
+//
+// An event becomes an EventRow as it enters the write buffer: the row's JSON text (all
+// but the correlation ID, which stitching decides later) and the few fields stitching and
+// dedup read. The event object itself is then no longer held: a batch waits hundreds of
+// milliseconds for its insert, and objects held that long are copied by every young-
+// generation collection until promoted (measured: the garbage collector was ~18 µs of
+// CPU per ingested event).
 
 import type { CanonicalEvent } from '../events/schema';
 import { entityKey } from '../events/entity-key';
@@ -12,34 +19,65 @@ export function eventEntityKey(e: Pick<CanonicalEvent, 'source' | 'entity_type' 
   return entityKey(e.source, e.entity_type, e.entity_id);
 }
 
-export function toRowLine(e: CanonicalEvent, correlationId: string, receivedAt: string): string {
+/** What the ingest writer keeps of an event: what dedup and stitching read, and the row. */
+export interface EventRow {
+  readonly event_id: string;
+  readonly entity_key: string;
+  readonly refs: readonly string[];
+  /** The correlation ID the source stamped on the event ('' when none). */
+  readonly stamped_correlation_id: string;
+  /** The events row as a JSON object without correlation_id: `{"event_id":…}`. */
+  readonly json: string;
+}
+
+export function isEventRow(e: CanonicalEvent | EventRow): e is EventRow {
+  return typeof (e as EventRow).json === 'string';
+}
+
+/** `receivedAt`: when Cashtrace received the event, for events that do not say. */
+export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
   const a = e.attributes;
-  return JSON.stringify({
-    correlation_id: correlationId,
+  const key = eventEntityKey(e);
+  return {
     event_id: e.event_id,
-    source: e.source,
-    source_instance: e.source_instance,
-    type: e.type,
-    occurred_at: chTime(e.occurred_at),
-    received_at: chTime(e.received_at ?? receivedAt),
-    entity_type: e.entity_type,
-    entity_id: e.entity_id,
-    entity_key: eventEntityKey(e),
+    entity_key: key,
     refs: e.refs,
     stamped_correlation_id: e.correlation_id,
-    amount: e.amount,
-    currency: e.currency || a.currency || '',
-    status: e.status,
-    due_at: e.due_at ? chTime(e.due_at) : null,
-    period_end: e.period_end ? chTime(e.period_end) : null,
-    customer: a.customer ?? '',
-    region: a.region ?? '',
-    practice: a.practice ?? '',
-    legal_entity: a.legal_entity ?? '',
-    billing_model: a.billing_model ?? '',
-    attributes: a,
-    trace_id: e.trace_id,
-    span_id: e.span_id,
-    payload: e.payload === null || e.payload === undefined ? '' : typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload),
-  });
+    json: JSON.stringify({
+      event_id: e.event_id,
+      source: e.source,
+      source_instance: e.source_instance,
+      type: e.type,
+      occurred_at: chTime(e.occurred_at),
+      received_at: chTime(e.received_at ?? receivedAt),
+      entity_type: e.entity_type,
+      entity_id: e.entity_id,
+      entity_key: key,
+      refs: e.refs,
+      stamped_correlation_id: e.correlation_id,
+      amount: e.amount,
+      currency: e.currency || a.currency || '',
+      status: e.status,
+      due_at: e.due_at ? chTime(e.due_at) : null,
+      period_end: e.period_end ? chTime(e.period_end) : null,
+      customer: a.customer ?? '',
+      region: a.region ?? '',
+      practice: a.practice ?? '',
+      legal_entity: a.legal_entity ?? '',
+      billing_model: a.billing_model ?? '',
+      attributes: a,
+      trace_id: e.trace_id,
+      span_id: e.span_id,
+      payload: e.payload === null || e.payload === undefined ? '' : typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload),
+    }),
+  };
+}
+
+/** The JSONEachRow line of a row under its deal. */
+export function rowLine(row: EventRow, correlationId: string): string {
+  return `{"correlation_id":${JSON.stringify(correlationId)},${row.json.slice(1)}`;
+}
+
+export function toRowLine(e: CanonicalEvent, correlationId: string, receivedAt: string): string {
+  return rowLine(eventRow(e, receivedAt), correlationId);
 }

@@ -3,7 +3,7 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { openTempStore, truncateAll } from '../testing/temp-store';
 import { ev } from '../testing/events';
-import { IngestWriter } from './writer';
+import { IngestWriter, committedEventIds } from './writer';
 
 let store: Store;
 
@@ -23,6 +23,20 @@ async function correlationOf(eventId: string): Promise<string[]> {
   );
   return rows.map((r) => r.correlation_id);
 }
+
+describe('committedEventIds', () => {
+  it('finds exactly the stored IDs, whatever characters they hold, in either form of the lookup', async () => {
+    const w = await IngestWriter.open(store);
+    const odd = ["it's", 'back\\slash', 'quote"d', 'Société—株式会社', "x',(SELECT 1)--", 'evt-1'];
+    await w.write(odd.map((id, i) => ev({ event_id: id, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${i}` })));
+    const absent = ['evt-2', 'evt-1 ', 'société—株式会社', ''];
+    // Joined by newlines (no ID holds one) …
+    expect([...(await committedEventIds(store, [...odd, ...absent]))].sort()).toEqual([...odd].sort());
+    // … and, when one does, as an array parameter; same answer.
+    expect([...(await committedEventIds(store, [...odd, ...absent, 'line\nbreak']))].sort()).toEqual([...odd].sort());
+    expect(await committedEventIds(store, [])).toEqual(new Set());
+  });
+});
 
 describe('IngestWriter', () => {
   it('stores each event once and counts redelivered ones as duplicates', async () => {

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { ev } from '../testing/events';
+import { eventRow, rowLine, toRowLine } from './rows';
+
+describe('event rows', () => {
+  it('a row line is the row under its deal: correlation_id first, then the row as kept', () => {
+    const e = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-1', refs: ['erp:sales_order:SO-1'], amount: 12.5, currency: 'EUR', payload: { a: 'x"y' }, attributes: { customer: 'Société "Q"' } });
+    const row = eventRow(e, '2026-03-02T10:00:00.000Z');
+    expect(row).toMatchObject({ event_id: e.event_id, entity_key: 'erp:invoice:INV-1', refs: ['erp:sales_order:SO-1'], stamped_correlation_id: '' });
+    const cid = 'crm:opportunity:"odd"\\id';
+    const line = rowLine(row, cid);
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(Object.keys(parsed)[0]).toBe('correlation_id');
+    expect(parsed).toEqual({ correlation_id: cid, ...(JSON.parse(row.json) as object) });
+    expect(parsed).toMatchObject({ entity_key: 'erp:invoice:INV-1', customer: 'Société "Q"', currency: 'EUR', amount: 12.5, payload: '{"a":"x\\"y"}', occurred_at: '2026-03-02 09:00:00.000', received_at: '2026-03-02 10:00:00.000' });
+    expect(toRowLine(e, cid, '2026-03-02T10:00:00.000Z')).toBe(line);
+  });
+});
