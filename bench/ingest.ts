@@ -17,6 +17,8 @@ export interface PipelineRun {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Clock refresh rounds that ended while the rows went in (they share the engine with the inserts). */
+  clockRounds: { count: number; seconds: number };
 }
 
 async function metric(app: AppServer, name: string): Promise<number> {
@@ -40,6 +42,7 @@ export async function warmUp(app: AppServer, body: string): Promise<void> {
 
 export async function postAll(app: AppServer, bodies: string[], events: number, concurrency = 4): Promise<PipelineRun> {
   const before = await metric(app, 'cashtrace_events_inserted_total');
+  const rounds0 = { count: await metric(app, 'cashtrace_clock_refresh_seconds_count'), seconds: await metric(app, 'cashtrace_clock_refresh_seconds_sum') };
   const started = performance.now();
   let next = 0;
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
@@ -63,13 +66,14 @@ export async function postAll(app: AppServer, bodies: string[], events: number, 
     await new Promise((r) => setTimeout(r, 20));
   }
   const insertedSeconds = (performance.now() - started) / 1000;
+  const clockRounds = { count: (await metric(app, 'cashtrace_clock_refresh_seconds_count')) - rounds0.count, seconds: (await metric(app, 'cashtrace_clock_refresh_seconds_sum')) - rounds0.seconds };
   // The clocks' snapshot (stuck queues, SLA, KPIs) caught up: no deal waiting to be recomputed.
   while ((await metric(app, 'cashtrace_clock_pending_deals')) > 0) {
     if (Date.now() > deadline) throw new Error('the clock snapshot did not catch up within 5 minutes');
     await new Promise((r) => setTimeout(r, 20));
   }
   const clocksSeconds = (performance.now() - started) / 1000;
-  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, clocksRate: events / clocksSeconds, ...totals };
+  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, clocksRate: events / clocksSeconds, ...totals, clockRounds };
 }
 
 export function percentile(sorted: number[], p: number): number {

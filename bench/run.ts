@@ -95,7 +95,8 @@ async function main(): Promise<void> {
           const run = await postAll(app, rows.requestBodies, rows.events.length);
           const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
           if (cpu.app.size > 0) {
-            const line = `${mode} (round ${round + 1}): CPU per event (µs) in the app: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
+            const rounds = `clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
+            const line = `${mode} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
             report.notes.push(line);
             log(`  ${line}`);
           }

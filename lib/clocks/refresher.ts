@@ -1,9 +1,11 @@
 // Keeps the clocks' snapshot current behind the ingest writer: the writer marks the deals
 // each stored batch (and each move) touched; one round at a time, every clock is recomputed
 // for those deals. Ingest comes first: a round starts once writes have paused for a moment
-// (QUIET_MS) or the oldest pending deal has waited MAX_LAG_MS, and rounds take at most a third
-// of the time (a round costs a roughly fixed ~50 ms per clock plus the deals' share, so
-// larger, rarer rounds cost less than many small ones). At start it
+// (QUIET_MS, none running) or the oldest pending deal has waited MAX_LAG_MS — BURST_MAX_LAG_MS while ingest
+// runs flat out (a backfill, a replay: the engine runs one statement at a time, and rounds
+// run mid-burst took half of a bench run's time, halving its insert rate) — and rounds take
+// at most a third of the time (a round costs a roughly fixed ~50 ms per clock plus the
+// deals' share, so larger, rarer rounds cost less than many small ones). At start it
 // builds the clocks that are missing (new definitions, a new store) and recomputes the deals
 // written in the last 15 minutes (a crash may have cut a round short). A failed round puts
 // its deals back and is retried; clocks keep being read from the events directly (exact,
@@ -23,8 +25,19 @@ const DEFS_TTL_MS = 10_000;
 const MAX_FAILURES = 5;
 /** A round waits for this much quiet after the last write … */
 const QUIET_MS = 1_000;
-/** … unless its oldest deal has waited this long. */
+/** … unless its oldest deal has waited this long … */
 const MAX_LAG_MS = 10_000;
+/** … or this long while at least BURST_ROWS_PER_S rows a second were written since that deal waits. */
+const BURST_MAX_LAG_MS = 60_000;
+const BURST_ROWS_PER_S = 2_000;
+
+export interface RefresherTiming {
+  quietMs: number;
+  maxLagMs: number;
+  burstMaxLagMs: number;
+  burstRowsPerS: number;
+}
+const TIMING: RefresherTiming = { quietMs: QUIET_MS, maxLagMs: MAX_LAG_MS, burstMaxLagMs: BURST_MAX_LAG_MS, burstRowsPerS: BURST_ROWS_PER_S };
 /** Refreshes' deletes (patch parts) are materialized at most this often (build.ts applyPatches). */
 const APPLY_PATCHES_MS = 60_000;
 
@@ -40,13 +53,22 @@ export class ClockRefresher {
   private closed = false;
   private failures = 0;
   private lastMarkAt = 0;
+  /** Writes the writer has running: while one runs, writes have not paused. */
+  private writes = 0;
   private firstDirtyAt = 0;
+  /** Rows (one ID per stored event) marked since firstDirtyAt: how hard ingest runs. */
+  private rowsSinceFirstDirty = 0;
+  /** Rounds started (tests). */
+  rounds = 0;
   private lastRoundMs = 0;
   private inRound = 0;
   private patchedAt = Date.now();
 
   /** `store`: best a connection of its own, so rounds do not queue the writer's inserts. */
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly timing: RefresherTiming = TIMING,
+  ) {}
 
   /** Builds missing clocks and recomputes recently written deals, in the background. */
   start(): void {
@@ -62,11 +84,28 @@ export class ClockRefresher {
   markDirty(ids: Iterable<string>): void {
     if (this.closed) return;
     const before = this.dirty.size;
-    for (const id of ids) if (id) this.dirty.add(id);
+    let rows = 0;
+    for (const id of ids) {
+      rows++;
+      if (id) this.dirty.add(id);
+    }
     this.lastMarkAt = Date.now();
     if (!this.running) this.failures = 0; // a write after a give-up starts over
-    if (before === 0) this.firstDirtyAt = this.lastMarkAt;
+    if (before === 0) {
+      this.firstDirtyAt = this.lastMarkAt;
+      this.rowsSinceFirstDirty = 0;
+    }
+    this.rowsSinceFirstDirty += rows;
     if (this.dirty.size > 0) this.kick();
+  }
+
+  /**
+   * The writer started (+1) or finished (-1) a write. A slow batch (a second or more on a
+   * busy machine) must not look like a pause between writes: that started rounds mid-burst.
+   */
+  writing(delta: 1 | -1): void {
+    this.writes += delta;
+    this.lastMarkAt = Date.now();
   }
 
   /** A definition changed (an SLA policy was saved): re-read them and build what is new. */
@@ -126,12 +165,16 @@ export class ClockRefresher {
         ids = [...this.dirty].slice(0, ROUND_LIMIT);
         for (const id of ids) this.dirty.delete(id);
         this.inRound = ids.length;
+        this.rounds++;
         const started = performance.now();
         await refreshDeals(this.store, await this.definitions(), ids);
         this.inRound = 0;
         this.lastRoundMs = performance.now() - started;
         metrics().clockRefreshSeconds.observe(this.lastRoundMs / 1000);
-        if (this.dirty.size > 0) this.firstDirtyAt = Date.now();
+        if (this.dirty.size > 0) {
+          this.firstDirtyAt = Date.now();
+          this.rowsSinceFirstDirty = 0;
+        }
         this.failures = 0;
         if (Date.now() - this.patchedAt >= APPLY_PATCHES_MS) {
           this.patchedAt = Date.now();
@@ -163,12 +206,16 @@ export class ClockRefresher {
   /** Waits until writes pause or the oldest pending deal is due; at least twice as long as the last round took. */
   private async untilDue(): Promise<void> {
     await sleep(Math.max(20, 2 * this.lastRoundMs));
+    const t = this.timing;
     for (;;) {
       const now = Date.now();
-      const quietFor = now - this.lastMarkAt;
+      const quietFor = this.writes > 0 ? 0 : now - this.lastMarkAt;
       const waited = now - this.firstDirtyAt;
-      if (this.closed || quietFor >= QUIET_MS || waited >= MAX_LAG_MS) return;
-      await sleep(Math.min(QUIET_MS - quietFor, MAX_LAG_MS - waited));
+      const burst = this.rowsSinceFirstDirty >= (t.burstRowsPerS * Math.max(waited, 1000)) / 1000;
+      const maxLag = burst ? t.burstMaxLagMs : t.maxLagMs;
+      if (this.closed || quietFor >= t.quietMs || waited >= maxLag) return;
+      // re-checked within quietMs: a burst that slows down falls back to the normal lag
+      await sleep(Math.min(t.quietMs - quietFor, maxLag - waited));
     }
   }
 

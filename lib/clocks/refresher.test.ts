@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { openTempStore } from '../testing/temp-store';
+import { ClockRefresher } from './refresher';
+
+let store: Store;
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+});
+afterAll(async () => {
+  await store.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Marks `perMark` rows of one new deal every 100 ms for `ms`. */
+async function write(r: ClockRefresher, ms: number, perMark: number, tag: string): Promise<void> {
+  for (let t = 0; t < ms; t += 100) {
+    r.markDirty(Array.from({ length: perMark }, () => `crm:opportunity:${tag}-${t}`));
+    await sleep(100);
+  }
+}
+
+describe('ClockRefresher timing', () => {
+  it('recomputes within the normal lag under a trickle of writes, and waits out a burst (rounds resume once it pauses)', async () => {
+    // Scaled down: quiet 300 ms, lag 600 ms (5 s in a burst of ≥ 1000 rows a second).
+    const r = new ClockRefresher(store, { quietMs: 300, maxLagMs: 600, burstMaxLagMs: 5000, burstRowsPerS: 1000 });
+    r.start();
+    await r.settled();
+    // A trickle (100 rows a second, never quiet for 300 ms): a round within the lag.
+    const before = r.rounds;
+    await write(r, 1500, 10, 'trickle');
+    expect(r.rounds).toBeGreaterThan(before);
+    await sleep(400);
+    await r.settled();
+    // A burst (2000 rows a second) for 2 s: past the normal lag, no round …
+    const atBurst = r.rounds;
+    await write(r, 2000, 200, 'burst');
+    expect(r.rounds).toBe(atBurst);
+    // … until it pauses.
+    await sleep(600);
+    expect(r.rounds).toBeGreaterThan(atBurst);
+    await r.settled();
+    r.close();
+  });
+
+  it('a write that runs longer than the quiet time is not a pause: no round until it ends', async () => {
+    const r = new ClockRefresher(store, { quietMs: 300, maxLagMs: 5000, burstMaxLagMs: 5000, burstRowsPerS: 1000 });
+    r.start();
+    await r.settled();
+    const before = r.rounds;
+    r.markDirty(['crm:opportunity:slow']);
+    r.writing(1);
+    await sleep(2000);
+    expect(r.rounds).toBe(before);
+    r.writing(-1);
+    await sleep(1000);
+    expect(r.rounds).toBeGreaterThan(before);
+    await r.settled();
+    r.close();
+  });
+});
