@@ -26,7 +26,8 @@ export interface IngestOptions {
 /**
  * Not async, nor is anything between here and the bus that waits: a validated event is
  * held only by the write buffer, as a compact row (lib/ingest/rows), while its insert runs
- * — an async function's frame keeps its locals alive across every await, used or not.
+ * — an async function's frame keeps its locals alive across every await, used or not
+ * (V8; checked with a 2M-object array: 80 MB retained by a dead local).
  */
 export function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions): Promise<IngestResult> {
   try {

@@ -2,10 +2,11 @@
 //
 // An event becomes an EventRow as it enters the write buffer: the row's JSON text (all
 // but the correlation ID, which stitching decides later) and the few fields stitching and
-// dedup read. The event object itself is then no longer held: a batch waits hundreds of
-// milliseconds for its insert, and objects held that long are copied by every young-
-// generation collection until promoted (measured: the garbage collector was ~18 µs of
-// CPU per ingested event).
+// dedup read, so a batch waiting for its insert holds a string and four fields per event
+// instead of the event's object graph. (Measured in process: the garbage collector costs
+// ~18 µs of CPU per ingested event, and ~4.5 KB per event is promoted out of the young
+// generation — with these rows as before, 456 vs 458 MB per 100k events: what survives
+// is mostly something else, not found yet.)
 
 import type { CanonicalEvent } from '../events/schema';
 import { entityKey } from '../events/entity-key';
