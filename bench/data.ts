@@ -42,8 +42,8 @@ export function* benchEvents(target: number, seed: number, now: number, days = 3
 
 export interface BenchRows {
   events: CanonicalEvent[];
-  /** JSONEachRow chunks for `events` (raw insert). */
-  rowChunks: string[];
+  /** JSONEachRow chunks for `events` (raw insert), as UTF-8 bytes like the writer's inserts. */
+  rowChunks: Buffer[];
   /** NDJSON request bodies for POST /api/ingest/events. */
   requestBodies: string[];
   correlationIds: string[];
@@ -59,11 +59,11 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
     corr.push(b.correlationId);
   }
   const receivedAt = new Date(now).toISOString();
-  const rowChunks: string[] = [];
+  const rowChunks: Buffer[] = [];
   for (let i = 0; i < events.length; i += rowChunk) {
     const lines: string[] = [];
     for (let j = i; j < Math.min(events.length, i + rowChunk); j++) lines.push(toRowLine(events[j], corr[j], events[j].received_at ?? receivedAt));
-    rowChunks.push(lines.join('\n'));
+    rowChunks.push(Buffer.from(lines.join('\n')));
   }
   const requestBodies: string[] = [];
   for (let i = 0; i < events.length; i += requestBatch) requestBodies.push(events.slice(i, i + requestBatch).map((e) => JSON.stringify(e)).join('\n'));
@@ -71,7 +71,7 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
 }
 
 /** Inserts pre-serialised chunks with `inFlight` inserts at a time; returns rows/s. */
-export async function rawInsert(store: Store, chunks: string[], rows: number, inFlight = 2): Promise<{ seconds: number; rate: number }> {
+export async function rawInsert(store: Store, chunks: readonly (string | Buffer)[], rows: number, inFlight = 2): Promise<{ seconds: number; rate: number }> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {

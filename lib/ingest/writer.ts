@@ -13,7 +13,7 @@ import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
-import { eventRow, isEventRow, rowLine, type EventRow } from './rows';
+import { eventRow, isEventRow, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 
 export interface WriteResult {
@@ -310,7 +310,7 @@ export class IngestWriter {
       const assigned = this.graph.assign(fresh);
       moves = assigned.moves;
       correlationIds = assigned.correlationIds;
-      const body = fresh.map((e, i) => rowLine(e, assigned.correlationIds[i])).join('\n');
+      const body = rowsBody(fresh, assigned.correlationIds);
       this.inFlight.add(seen);
       insert = this.store.insertJsonEachRow('events', body);
     }
