@@ -11,7 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
-import { eventRow, type EventRow } from './ingest/rows';
+import { eventRows, type EventRow } from './ingest/rows';
 import type { CanonicalEvent } from './events/schema';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
@@ -105,10 +105,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     const b = batcher;
     // Not async: the events become rows here and nothing of this call holds them while the
     // insert runs (see lib/ingest/rows).
-    bus = createInProcessBus((events, json) => {
-      const receivedAt = new Date().toISOString();
-      return b.add(events.map((x) => eventRow(x, receivedAt)), batchBytes(events, json)).then((duplicateFlags) => ({ duplicateFlags }));
-    });
+    bus = createInProcessBus((events, json) => b.add(eventRows(events), batchBytes(events, json)).then((duplicateFlags) => ({ duplicateFlags })));
   }
   const rt: Runtime = {
     store,

@@ -7,9 +7,9 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Store } from '../clickhouse/client';
 import type { NatsBus } from '../bus/nats';
 import { decodeIngestMessage } from '../bus/nats';
-import { validateEvents, type CanonicalEvent } from '../events/schema';
+import { validateEvents } from '../events/schema';
 import type { Batcher } from './batcher';
-import { eventRow, type EventRow } from './rows';
+import { eventRows, type EventRow } from './rows';
 import { recordDeadLetters } from './dead-letters';
 import { metrics } from '../observability/metrics';
 
@@ -20,7 +20,7 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Eve
     const local = await bus.takeLocalEvents(m);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
     // returned, not awaited: this frame would hold the events while the insert runs
-    if (local) return added(batcher.add(rows(local.events), local.bytes, local.context));
+    if (local) return added(batcher.add(eventRows(local.events), local.bytes, local.context));
     // the consumer is headers-only: another publisher's message (or one redelivered after a
     // restart) is read from the stream; a failure here naks it for redelivery
     const data = await bus.messageData(m);
@@ -45,16 +45,10 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Eve
       }
       metrics().eventsAccepted.inc(valid.length);
     }
-    return added(batcher.add(rows(valid.map((v) => v.event)), data.length));
+    return added(batcher.add(eventRows(valid.map((v) => v.event)), data.length));
   });
 }
 
 function added(p: Promise<unknown>): Promise<void> {
   return p.then(() => undefined);
-}
-
-/** Rows as they enter the write buffer (lib/ingest/rows: the events are not held meanwhile). */
-function rows(events: readonly CanonicalEvent[]): EventRow[] {
-  const receivedAt = new Date().toISOString();
-  return events.map((e) => eventRow(e, receivedAt));
 }

@@ -74,6 +74,12 @@ export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
   };
 }
 
+/** Events as they enter the write buffer, received now (rows pass through as they are). */
+export function eventRows(events: readonly (CanonicalEvent | EventRow)[]): EventRow[] {
+  const receivedAt = new Date().toISOString();
+  return events.map((e) => (isEventRow(e) ? e : eventRow(e, receivedAt)));
+}
+
 /** The JSONEachRow line of a row under its deal. */
 export function rowLine(row: EventRow, correlationId: string): string {
   return `{"correlation_id":${JSON.stringify(correlationId)},${row.json.slice(1)}`;

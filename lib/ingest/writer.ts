@@ -13,7 +13,7 @@ import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
-import { eventRow, isEventRow, rowsBody, type EventRow } from './rows';
+import { eventRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 
 export interface WriteResult {
@@ -242,8 +242,7 @@ export class IngestWriter {
    * Precheck of this writer (`parts`, see precheck()) are not looked up again.
    */
   async write(batch: readonly (CanonicalEvent | EventRow)[], prepared?: () => void, parts?: readonly ClaimPart[]): Promise<WriteResult> {
-    const now = new Date().toISOString();
-    const events = batch.map((e) => (isEventRow(e) ? e : eventRow(e, now)));
+    const events = eventRows(batch);
     const { lookup: open, unchecked } = this.window.claim(events, parts);
     const ids = [...new Set(unchecked.map((e) => e.event_id))];
     metrics().idLookups.inc(ids.length, { by: 'write' });
