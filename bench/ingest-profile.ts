@@ -7,7 +7,7 @@
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { parseEventList } from '../lib/http/body';
 import { createStore } from '../lib/clickhouse/client';
 import { createRuntime } from '../lib/runtime';
@@ -46,6 +46,16 @@ async function main(): Promise<void> {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  // Garbage-collector pauses of the main thread in the timed section, by kind.
+  const gc = { minor: { n: 0, ms: 0 }, major: { n: 0, ms: 0 } };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : gc.major;
+      kind.n++;
+      kind.ms += e.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   const threads0 = threadCpu();
   const natsCpu0 = nats?.proc.pid ? threadCpu(nats.proc.pid) : null;
@@ -68,6 +78,7 @@ async function main(): Promise<void> {
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  gcObserver.disconnect();
   const threads = threadCpuSince(threads0, threadCpu());
   const natsCpu = natsCpu0 && nats?.proc.pid ? threadCpuSince(natsCpu0, threadCpu(nats.proc.pid)) : null;
   const elu = performance.eventLoopUtilization(elu0);
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
   console.log(`CPU per event: process ${((cpu.user + cpu.system) / count).toFixed(1)} µs; event loop busy ${((elu.active * 1000) / count).toFixed(1)} µs`);
   // Where the CPU went (Linux): each thread's CPU time, by thread name (node: V8's helpers,
   // mostly the garbage collector, and libuv's pool, where chDB parses inserts).
+  console.log(`  GC pauses on the main thread: ${gc.minor.n} minor, ${((gc.minor.ms * 1000) / count).toFixed(1)} µs per event; ${gc.major.n} major, ${((gc.major.ms * 1000) / count).toFixed(1)} µs per event`);
   if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
   if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();

@@ -78,15 +78,28 @@ function deliver(rt: Runtime, batch: ValidatedBatch, collector: string): Promise
   const count = batch.events.length;
   // Dead letters first: a rejected event is durable before the request is answered.
   return recordDeadLetters(rt.store, batch.letters)
-    .then(() => {
-      m.eventsRejected.inc(rejectedCount, { collector });
-      if (count === 0) return { duplicates: 0 };
-      return rt.bus.kind === 'nats' ? publishNew(rt, batch.events, batch.lines) : rt.bus.publishEvents(batch.events, { json: batch.lines });
-    })
+    .then(() => m.eventsRejected.inc(rejectedCount, { collector }))
+    .then(publisher(rt, batch.events, batch.lines))
     .then(({ duplicates }) => {
       m.eventsAccepted.inc(count - duplicates, { collector });
       return { accepted: count - duplicates, duplicates, rejected };
     });
+}
+
+/**
+ * The publish step, in a scope of its own. V8 gives a function one context for every
+ * variable any of its closures uses, and each closure keeps the whole context: while
+ * deliver()'s answer callback shared a scope with a callback that read the batch, the
+ * parsed events and their lines lived until the insert was done, copied by every
+ * young-generation collection meanwhile. In process (bench/ingest-profile.ts, 100k events,
+ * three interleaved pairs): scavenge pauses 4.6–4.8 → 3.7–3.9 µs per event, process CPU
+ * 59.6–60.8 → 54.7–57.6 µs per event. Test: pipeline-retention.test.ts.
+ */
+function publisher(rt: Runtime, events: CanonicalEvent[], lines: string[] | undefined): () => Promise<{ duplicates: number }> {
+  return () => {
+    if (events.length === 0) return Promise.resolve({ duplicates: 0 });
+    return rt.bus.kind === 'nats' ? publishNew(rt, events, lines) : rt.bus.publishEvents(events, { json: lines });
+  };
 }
 
 /**

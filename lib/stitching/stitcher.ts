@@ -16,10 +16,28 @@ export type Move =
 interface Root {
   size: number;
   anchor: string | null;
-  /** Correlation IDs under which rows of this component are stored in ClickHouse. */
-  stored: Set<string>;
+  /**
+   * Correlation IDs under which rows of this component are stored in ClickHouse. The sets
+   * are made when first needed: most keys are joined to another component in the batch
+   * that brings them, and two empty sets per key were most of what linking allocated.
+   */
+  stored: Set<string> | null;
   /** Keys whose events are stored as orphans (correlation_id ''). */
-  orphanKeys: Set<string>;
+  orphanKeys: Set<string> | null;
+}
+
+function addTo(set: Set<string> | null, value: string): Set<string> {
+  if (set === null) return new Set([value]);
+  set.add(value);
+  return set;
+}
+
+/** `into` with every member of `from` (either may be reused; null is empty). */
+function merged(into: Set<string> | null, from: Set<string> | null): Set<string> | null {
+  if (from === null || from.size === 0) return into;
+  if (into === null || into.size === 0) return from;
+  for (const v of from) into.add(v);
+  return into;
 }
 
 export interface StitchInput {
@@ -30,7 +48,10 @@ export interface StitchInput {
 
 function anchorRank(key: string): number {
   if (key.startsWith(CORRELATION_PREFIX)) return 0;
-  const type = key.split(':', 3)[1];
+  const a = key.indexOf(':');
+  if (a < 0) return 9;
+  const b = key.indexOf(':', a + 1);
+  const type = b < 0 ? key.slice(a + 1) : key.slice(a + 1, b);
   if (type === 'opportunity' || type === 'deal') return 1;
   if (type === 'quote') return 2;
   return 9;
@@ -65,7 +86,7 @@ export class Stitcher {
     if (this.parent.has(key)) return;
     this.parent.set(key, key);
     const rank = key.startsWith(STORED) ? 9 : anchorRank(key);
-    this.roots.set(key, { size: 1, anchor: rank < 9 ? key : null, stored: new Set(), orphanKeys: new Set() });
+    this.roots.set(key, { size: 1, anchor: rank < 9 ? key : null, stored: null, orphanKeys: null });
   }
 
   find(key: string): string {
@@ -99,8 +120,8 @@ export class Stitcher {
     this.parent.set(rb, ra);
     ia.size += ib.size;
     ia.anchor = betterAnchor(ia.anchor, ib.anchor);
-    for (const s of ib.stored) ia.stored.add(s);
-    for (const k of ib.orphanKeys) ia.orphanKeys.add(k);
+    ia.stored = merged(ia.stored, ib.stored);
+    ia.orphanKeys = merged(ia.orphanKeys, ib.orphanKeys);
     this.roots.delete(rb);
     this.dirty.delete(rb);
     this.dirty.add(ra);
@@ -150,8 +171,8 @@ export class Stitcher {
     events.forEach((ev, i) => {
       const root = this.roots.get(this.find(ev.entity_key))!;
       const corr = correlationIds[i];
-      root.stored.add(corr);
-      if (corr === '') root.orphanKeys.add(ev.entity_key);
+      root.stored = addTo(root.stored, corr);
+      if (corr === '') root.orphanKeys = addTo(root.orphanKeys, ev.entity_key);
     });
     return { correlationIds, moves: this.settle() };
   }
@@ -163,14 +184,14 @@ export class Stitcher {
       const root = this.roots.get(r);
       if (!root) continue;
       const target = correlationIdOf(root.anchor);
-      if (target === '') continue;
+      if (target === '' || root.stored === null) continue;
       for (const s of root.stored) {
         if (s === target) continue;
-        if (s === '') moves.push({ kind: 'adopt-orphans', keys: [...root.orphanKeys], to: target });
+        if (s === '') moves.push({ kind: 'adopt-orphans', keys: [...(root.orphanKeys ?? [])], to: target });
         else moves.push({ kind: 'rename', from: s, to: target });
       }
       root.stored = new Set([target]);
-      root.orphanKeys.clear();
+      root.orphanKeys = null;
     }
     this.dirty.clear();
     return moves;
@@ -193,14 +214,15 @@ export class Stitcher {
     const node = STORED + correlationId;
     this.add(node);
     this.union(key, node);
-    this.roots.get(this.find(key))!.stored.add(correlationId);
+    const root = this.roots.get(this.find(key))!;
+    root.stored = addTo(root.stored, correlationId);
   }
 
   /** Rebuild: an event stored as an orphan. */
   loadOrphan(ev: StitchInput): void {
     const root = this.roots.get(this.link(ev))!;
-    root.stored.add('');
-    root.orphanKeys.add(ev.entity_key);
+    root.stored = addTo(root.stored, '');
+    root.orphanKeys = addTo(root.orphanKeys, ev.entity_key);
   }
 
   /** After a rebuild: moves left unfinished by a crash (rows stored under two IDs). */
