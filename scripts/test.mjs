@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -52,7 +53,14 @@ if (vr) {
 const e2eJson = 'test-results/e2e.json';
 if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
   fs.rmSync(e2eJson, { force: true });
-  const p = spawnSync(bin('playwright'), ['test'], { stdio: 'inherit' });
+  // The app's data directory for the run (e2e/env.ts reads it), removed when Playwright is done.
+  const e2eDataDir = process.env.CASHTRACE_E2E_DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-e2e-'));
+  const p = spawnSync(bin('playwright'), ['test'], { stdio: 'inherit', env: e2eDataDir ? { ...process.env, CASHTRACE_E2E_DATA_DIR: e2eDataDir } : process.env });
+  try {
+    if (e2eDataDir) fs.rmSync(e2eDataDir, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    console.error(`[test] could not remove ${e2eDataDir}: ${err.message}`);
+  }
   const pr = readJson(e2eJson);
   if (pr?.stats) {
     passed += pr.stats.expected + (pr.stats.flaky ?? 0);

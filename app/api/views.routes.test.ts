@@ -3,7 +3,7 @@
 // through the real pipeline: status codes, the one error shape, JSON figures and CSV.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
+import { closeTestRuntime, openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
 import { fixtureBatches, FIXTURE_NOW } from '@/lib/testing/q2c-fixture';
 import type { Runtime } from '@/lib/runtime';
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
     unstaffed: await import('./pmo/unstaffed/route'),
   };
 });
-afterAll(async () => rt?.store.close());
+afterAll(async () => closeTestRuntime(rt));
 
 const headers = { authorization: `Bearer ${TOKEN}` };
 const get = (path: string) => new Request(`http://localhost${path}`, { headers });

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../lib/clickhouse/sql';
-import { tempDir } from '../../lib/testing/temp-store';
+import { removeTempDir, tempDir } from '../../lib/testing/temp-store';
 import type { Runtime } from '../../lib/runtime';
 import { keyOf } from './emit';
 import { backfillPlan, generateDeals, type SimOptions } from './generate';
@@ -14,9 +14,10 @@ import { Progress, runBackfill } from './runner';
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const O: SimOptions = { seed: 11, deals: 120, days: 80, now: NOW };
 let rt: Runtime;
+let dir = '';
 
 beforeAll(async () => {
-  const dir = tempDir('cashtrace-sim-');
+  dir = tempDir('cashtrace-sim-');
   process.env.CASHTRACE_DATA_DIR = dir;
   process.env.CASHTRACE_INGEST_TOKEN = 'sim-test-token-0123456789';
   const { resetEnvForTests } = await import('../../lib/env');
@@ -27,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt?.shutdown();
   await rt?.store.close();
+  if (dir) removeTempDir(dir);
 });
 
 describe('simulator backfill into the pipeline', () => {

@@ -15,6 +15,7 @@ resetEnvForTests();
 afterAll(() => {
   delete process.env.CASHTRACE_SECRETS_KEY;
   resetEnvForTests();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('secret box', () => {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { tempDir } from './temp-store';
+import { removeTempDir, tempDir } from './temp-store';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,12 +51,15 @@ export async function startNatsServer(): Promise<NatsServer> {
     port,
     dir,
     proc,
+    /** Stops the server and removes its store. */
     async stop() {
-      if (proc.exitCode !== null) return;
-      await new Promise<void>((r) => {
-        proc.once('exit', () => r());
-        proc.kill('SIGTERM');
-      });
+      if (proc.exitCode === null && proc.signalCode === null) {
+        await new Promise<void>((r) => {
+          proc.once('exit', () => r());
+          proc.kill('SIGTERM');
+        });
+      }
+      removeTempDir(dir);
     },
   };
 }

@@ -11,9 +11,20 @@ export function tempDir(prefix = 'cashtrace-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Removes a temporary directory (tests and benches leave nothing behind in /tmp). */
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A migrated store in a new temporary directory; closing it removes the directory. */
 export async function openTempStore(): Promise<{ store: Store; dir: string }> {
   const dir = tempDir();
   const store = await createStore({ dataDir: dir });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    removeTempDir(dir);
+  };
   return { store, dir };
 }
 

@@ -4,12 +4,16 @@
 
 import { resetEnvForTests } from '../env';
 import type { Runtime } from '../runtime';
-import { tempDir } from './temp-store';
+import { removeTempDir, tempDir } from './temp-store';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
+/** The data directory openTestRuntime made (removed by closeTestRuntime). */
+let dataDir: string | null = null;
+
 export async function openTestRuntime(): Promise<Runtime> {
-  process.env.CASHTRACE_DATA_DIR = tempDir();
+  dataDir = tempDir();
+  process.env.CASHTRACE_DATA_DIR = dataDir;
   process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TEST_ADMIN_TOKEN;
   process.env.CASHTRACE_SIMULATOR = 'off';
   resetEnvForTests();
@@ -22,7 +26,10 @@ export function adminGet(path: string): Request {
   return new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
 }
 
+/** Stops the runtime, closes its store and removes the data directory openTestRuntime made. */
 export async function closeTestRuntime(rt: Runtime | undefined): Promise<void> {
   await rt?.shutdown();
   await rt?.store.close();
+  if (dataDir) removeTempDir(dataDir);
+  dataDir = null;
 }

@@ -62,6 +62,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt.shutdown();
+  await rt.store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function post(session: Session, body: unknown, key: string) {

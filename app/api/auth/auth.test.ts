@@ -48,6 +48,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rt.shutdown();
+  await rt.store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('sign-in', () => {

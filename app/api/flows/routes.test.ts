@@ -3,7 +3,7 @@
 // status codes, the one error shape and CSV, against the real runtime on a temp chDB store.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
+import { closeTestRuntime, openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
 import { ev } from '@/lib/testing/events';
 import { spanLines, spanId, traceId } from '@/lib/testing/spans';
 import type { Runtime } from '@/lib/runtime';
@@ -60,8 +60,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await rt?.shutdown();
-  await rt?.store.close();
+  await closeTestRuntime(rt);
 });
 
 const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });

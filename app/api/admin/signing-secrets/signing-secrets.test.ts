@@ -66,6 +66,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rt.shutdown();
+  await rt.store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('admin-managed signing secrets', () => {
