@@ -27,6 +27,9 @@ for (const [name, paths, fix] of need) {
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 let passed = 0;
 let failed = 0;
+// What failed, repeated just above the total line so the tail of a CI log names it.
+const failures = [];
+const firstLines = (msg, n = 6) => String(msg ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && !/node_modules|node:internal|new Promise/.test(l)).slice(0, n).join('\n      ');
 
 function readJson(file) {
   try {
@@ -39,11 +42,17 @@ function readJson(file) {
 // 1. vitest
 const vitestJson = 'test-results/vitest.json';
 fs.rmSync(vitestJson, { force: true });
-const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], { stdio: 'inherit' });
+const v = spawnSync(bin('vitest'), ['run', ...process.argv.slice(2), '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], { stdio: 'inherit' });
 const vr = readJson(vitestJson);
 if (vr) {
   passed += vr.numPassedTests;
   failed += vr.numFailedTests + (vr.numFailedTestSuites > 0 && vr.numFailedTests === 0 ? vr.numFailedTestSuites : 0);
+  for (const file of vr.testResults ?? []) {
+    const rel = path.relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) failures.push(`${rel} › ${t.fullName}\n      ${firstLines((t.failureMessages ?? []).join('\n'))}`);
+    if (failedTests.length === 0 && file.status === 'failed') failures.push(`${rel} (suite)\n      ${firstLines(file.message)}`);
+  }
 } else {
   console.error(`[test] vitest produced no report (exit ${v.status})`);
   failed += 1;
@@ -66,11 +75,24 @@ if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== 
     passed += pr.stats.expected + (pr.stats.flaky ?? 0);
     failed += pr.stats.unexpected;
     if ((pr.errors ?? []).length > 0 && pr.stats.expected + pr.stats.unexpected === 0) failed += 1;
+    const walk = (suite, trail) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) {
+          if (t.status !== 'unexpected') continue;
+          const last = (t.results ?? []).at(-1);
+          failures.push(`${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLines(last?.error?.message)}`);
+        }
+      }
+      for (const s of suite.suites ?? []) walk(s, suite.title && !suite.title.endsWith('.ts') ? [...trail, suite.title] : trail);
+    };
+    for (const s of pr.suites ?? []) walk(s, []);
+    for (const e of pr.errors ?? []) failures.push(`Playwright: ${firstLines(e.message)}`);
   } else {
     console.error(`[test] Playwright produced no report (exit ${p.status})`);
     failed += 1;
   }
 }
 
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
