@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { parseEventList } from '../lib/http/body';
-import { createStore } from '../lib/clickhouse/client';
+import type { z } from 'zod';
+import { createStore, type Store } from '../lib/clickhouse/client';
 import { createRuntime } from '../lib/runtime';
 import { ingestEvents } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const dir = tempDir('cashtrace-prof-');
   const nats = process.env.NATS === '1' ? await startNatsServer() : null;
   const store = await createStore({ dataDir: dir });
+  const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
   const post = async (body: string) => {
     const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');
@@ -38,6 +40,13 @@ async function main(): Promise<void> {
   };
   await post(warm);
   await waitInserted(2000);
+  // And for the clocks' start-up builds and the warm-up's round: run in the timed section,
+  // they took ~10 s of engine time from the rows (2026-12-01).
+  // (The refresher's timers do not keep a process alive: this interval does meanwhile.)
+  const alive = setInterval(() => undefined, 1000);
+  await new Promise((r) => setTimeout(r, 100));
+  await rt.writer?.clocks.settled();
+  clearInterval(alive);
   const before = metrics().eventsInserted.get();
   const batches0 = metrics().batchSize.snapshot().count;
   const profiler = process.env.PROFILE ? new Session() : null;
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
   const threads0 = threadCpu();
   const natsCpu0 = nats?.proc.pid ? threadCpu(nats.proc.pid) : null;
   const elu0 = performance.eventLoopUtilization();
+  statements?.reset();
   const started = performance.now();
   let next = 0;
   let accepted = 0;
@@ -73,7 +83,7 @@ async function main(): Promise<void> {
       rejected += r.rejected.length;
     }
   };
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await Promise.all(Array.from({ length: Number(process.env.BENCH_CONCURRENCY ?? 4) }, worker));
   const answered = (performance.now() - started) / 1000;
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
@@ -87,6 +97,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
   }
   const batches = metrics().batchSize.snapshot().count - batches0;
+  if (statements) console.log(`statements (wall ms while timed, by kind; chDB runs one at a time):\n${statements.report()}`);
   console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts`);
   if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
@@ -96,12 +107,63 @@ async function main(): Promise<void> {
   // Where the CPU went (Linux): each thread's CPU time, by thread name (node: V8's helpers,
   // mostly the garbage collector, and libuv's pool, where chDB parses inserts).
   console.log(`  GC pauses on the main thread: ${gc.minor.n} minor, ${((gc.minor.ms * 1000) / count).toFixed(1)} µs per event; ${gc.major.n} major, ${((gc.major.ms * 1000) / count).toFixed(1)} µs per event`);
+  console.log(`  peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
   if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();
   await store.close();
   await nats?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** STATEMENTS=1: wall time of the store's statements by kind (first words of the SQL), on this store and its forks. */
+function timeStatements(store: Store): { reset(): void; report(): string } {
+  const byKind = new Map<string, { n: number; ms: number }>();
+  const note = (kind: string, t0: number) => {
+    const k = byKind.get(kind) ?? { n: 0, ms: 0 };
+    k.n++;
+    k.ms += performance.now() - t0;
+    byKind.set(kind, k);
+  };
+  const kindOf = (q: { build(): { query: string } }) => q.build().query.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const wrap = (s: Store, label: string) => {
+    const { query, command, insertJsonEachRow, fork } = s;
+    s.query = async <T,>(q: Parameters<Store['query']>[0], schema?: z.ZodType<T>): Promise<T[]> => {
+      const t0 = performance.now();
+      try {
+        return (await query.call(s, q, schema)) as T[];
+      } finally {
+        note(`${label} query ${kindOf(q)}`, t0);
+      }
+    };
+    s.command = async (q, settings) => {
+      const t0 = performance.now();
+      try {
+        return await command.call(s, q, settings);
+      } finally {
+        note(`${label} command ${kindOf(q)}`, t0);
+      }
+    };
+    s.insertJsonEachRow = async (table, body) => {
+      const t0 = performance.now();
+      try {
+        return await insertJsonEachRow.call(s, table, body);
+      } finally {
+        note(`${label} insert ${table}`, t0);
+      }
+    };
+    s.fork = async () => wrap(await fork.call(s), `${label}'`);
+    return s;
+  };
+  wrap(store, 'store');
+  return {
+    reset: () => byKind.clear(),
+    report: () =>
+      [...byKind.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([k, v]) => `  ${v.ms.toFixed(0).padStart(7)} ms ${String(v.n).padStart(5)}×  ${k}`)
+        .join('\n'),
+  };
 }
 
 main().then(

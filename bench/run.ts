@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       return raw.rate;
     };
     const rounds = e.BENCH_INGEST_ROUNDS;
+    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in eight inserts (~24k rows each), 2 in flight.`);
     const raws = [await rawRun(`round 1 of ${rounds}, before the pipelines`)];
 
     await buildApp(log, e.BENCH_REBUILD);
@@ -89,11 +90,11 @@ async function main(): Promise<void> {
         const app = await startApp({ natsUrl: nats?.url, log });
         try {
           await warmUp(app, warmBody);
-          log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, 4 in flight …`);
+          log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, ${e.BENCH_INGEST_CLIENTS} in flight …`);
           // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
           const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
           let cpuIn: Map<string, number> | null = null;
-          const run = await postAll(app, rows.requestBodies, rows.events.length, 4, () => {
+          const run = await postAll(app, rows.requestBodies, rows.events.length, e.BENCH_INGEST_CLIENTS, () => {
             cpuIn = threadCpuSince(cpu0.app, treeCpu(app.pid));
           });
           const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };

@@ -44,8 +44,10 @@ const envSchema = z.object({
   BENCH_ONLY: z.enum(['ingest']).optional(),
   /** `npm run bench`: rounds of raw insert ▶ embedded ▶ NATS (the ratios are medians over rounds, each against its own raw rate). */
   BENCH_INGEST_ROUNDS: z.coerce.number().int().min(1).max(9).default(3),
+  /** Requests of 5k events the bench's client keeps in flight against the ingest endpoint. */
+  BENCH_INGEST_CLIENTS: z.coerce.number().int().min(1).max(64).default(8),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
-  /** Default by bus (lib/runtime.ts): 10,000 embedded, 20,000 with NATS. */
+  /** Default 20,000 (lib/runtime.ts). */
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).optional(),
   CASHTRACE_BATCH_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(50),

@@ -77,9 +77,9 @@ describe('Batcher', () => {
     expect(await Promise.all([first, second])).toEqual([[10], [20]]);
   });
 
-  it('with partialAlongside off (a bus consumer), a partial batch waits for the running flush to end, not just to prepare', async () => {
+  it('with alongsideMinRows Infinity (a bus consumer), a partial batch waits for the running flush to end, not just to prepare', async () => {
     const { calls, flush } = manualFlush();
-    const b = new Batcher<number, number>({ maxRows: 3, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, partialAlongside: false, flush });
+    const b = new Batcher<number, number>({ maxRows: 3, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, alongsideMinRows: Infinity, flush });
     const first = b.add([1], 1);
     while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
     calls[0].prepared();
@@ -97,6 +97,33 @@ describe('Batcher', () => {
     calls[1].finish();
     calls[2].finish();
     expect(await Promise.all([...later, full])).toEqual([[20], [30], [40, 50, 60]]);
+  });
+
+  it('below alongsideMinRows a partial batch waits for the running flush to end; at it, only for it to prepare', async () => {
+    const { calls, flush } = manualFlush();
+    const b = new Batcher<number, number>({ maxRows: 10, maxBytes: 1e9, maxWaitMs: 1, maxQueuedBytes: 1e9, maxInFlight: 2, alongsideMinRows: 2, flush });
+    const first = b.add([1], 1);
+    while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
+    calls[0].prepared();
+    const small = b.add([2], 1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(1); // one row waiting: not worth an insert of its own
+    const more = b.add([3], 1);
+    while (calls.length === 1) await new Promise((r) => setTimeout(r, 2));
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3]]); // two: written alongside
+    calls[1].prepared();
+    const last = b.add([4], 1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(2);
+    calls[0].finish();
+    await first;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(2); // the second flush still runs
+    calls[1].finish();
+    while (calls.length === 2) await new Promise((r) => setTimeout(r, 2));
+    expect(calls[2].items).toEqual([4]);
+    calls[2].finish();
+    expect(await Promise.all([small, more, last])).toEqual([[20], [30], [40]]);
   });
 
   it('passes each producer\'s tag to the flush with the range of its items', async () => {

@@ -1,7 +1,7 @@
 // A write buffer shared by every producer in the process: a flush starts when the buffer
 // holds maxRows rows or maxBytes bytes, when the oldest item has waited maxWaitMs and no
 // running flush is still preparing its batch (it calls `prepared`; after that it only
-// waits for the engine) — or, with `partialAlongside` off, no flush runs at all — and on
+// waits for the engine) — or, below alongsideMinRows rows, no flush runs at all — and on
 // shutdown. Up to maxInFlight flushes run at once (the flush function orders its own
 // writes), so the next batch is prepared while one is inserted. Producers wait
 // (backpressure) while more than maxQueuedBytes are queued or being written, so memory
@@ -23,13 +23,15 @@ export interface BatcherOptions<T, R, G = never> {
   /** Flushes running at once (default 1). */
   maxInFlight?: number;
   /**
-   * Whether a partial batch may start while another flush runs (once that one is prepared).
-   * On (the default) for producers that wait for their own write, as the in-process bus's
-   * requests do: nothing gathers while they wait. Off for a bus consumer, whose rows keep
-   * arriving: a partial batch waits for the running flush and takes what gathered
-   * meanwhile (fewer, bigger inserts, which the engine writes with less CPU per row).
+   * The rows a partial batch needs to start while another flush runs (once that one is
+   * prepared); a smaller one waits for the running flush to end and takes what gathered
+   * meanwhile. 0 (the default): any partial batch, for producers that wait for their own
+   * write, as the in-process bus's requests do (nothing gathers while they wait). Infinity
+   * for a bus consumer, whose rows keep arriving. In between (embedded: half a batch): a
+   * batch overlaps the running insert only when it is big enough to be worth its own —
+   * smaller inserts cost the engine more CPU per row to write and then to merge.
    */
-  partialAlongside?: boolean;
+  alongsideMinRows?: number;
   /** Writes a batch; calls `prepared` once the rest is up to the engine (optional). */
   flush: (items: T[], prepared: () => void, parts: readonly BatchPart<G>[]) => Promise<R[]>;
 }
@@ -109,7 +111,8 @@ export class Batcher<T, R, G = never> {
   }
 
   private partialMayStart(): boolean {
-    if (this.opts.partialAlongside === false) return this.running.size === 0;
+    if (this.running.size === 0) return true;
+    if (this.waitingRows < (this.opts.alongsideMinRows ?? 0)) return false;
     for (const r of this.running.values()) if (!r.prepared) return false;
     return true;
   }
