@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
   }
   const batches = metrics().batchSize.snapshot().count - batches0;
-  if (statements) console.log(`statements (wall ms while timed, by kind; chDB runs one at a time):\n${statements.report()}`);
+  if (statements) console.log(`statements (wall ms while timed, by kind; the two connections run at once):\n${statements.report()}`);
   console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts`);
   if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
@@ -126,32 +126,20 @@ function timeStatements(store: Store): { reset(): void; report(): string } {
     byKind.set(kind, k);
   };
   const kindOf = (q: { build(): { query: string } }) => q.build().query.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const timed = async <R,>(kind: string, run: () => Promise<R>): Promise<R> => {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      note(kind, t0);
+    }
+  };
   const wrap = (s: Store, label: string) => {
     const { query, command, insertJsonEachRow, fork } = s;
-    s.query = async <T,>(q: Parameters<Store['query']>[0], schema?: z.ZodType<T>): Promise<T[]> => {
-      const t0 = performance.now();
-      try {
-        return (await query.call(s, q, schema)) as T[];
-      } finally {
-        note(`${label} query ${kindOf(q)}`, t0);
-      }
-    };
-    s.command = async (q, settings) => {
-      const t0 = performance.now();
-      try {
-        return await command.call(s, q, settings);
-      } finally {
-        note(`${label} command ${kindOf(q)}`, t0);
-      }
-    };
-    s.insertJsonEachRow = async (table, body) => {
-      const t0 = performance.now();
-      try {
-        return await insertJsonEachRow.call(s, table, body);
-      } finally {
-        note(`${label} insert ${table}`, t0);
-      }
-    };
+    s.query = <T,>(q: Parameters<Store['query']>[0], schema?: z.ZodType<T>): Promise<T[]> =>
+      timed(`${label} query ${kindOf(q)}`, async () => (await query.call(s, q, schema)) as T[]);
+    s.command = (q, settings) => timed(`${label} command ${kindOf(q)}`, () => command.call(s, q, settings));
+    s.insertJsonEachRow = (table, body) => timed(`${label} insert ${table}`, () => insertJsonEachRow.call(s, table, body));
     s.fork = async () => wrap(await fork.call(s), `${label}'`);
     return s;
   };
