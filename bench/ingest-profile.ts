@@ -16,12 +16,15 @@ import { ingestEvents } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
-import { tempDir } from '../lib/testing/temp-store';
+import { removeTempDir, tempDir } from '../lib/testing/temp-store';
 import { benchEvents, prepareRows } from './data';
 
 process.env.CASHTRACE_INGEST_TOKEN ??= 'profile-ingest-token-0123456789';
 
 async function main(): Promise<void> {
+  // The clock refresher's timers do not keep a process alive (a server's listener does):
+  // this interval does, or waiting for a round (or for shutdown) would end the process.
+  const alive = setInterval(() => undefined, 1000);
   const count = Number(process.env.BENCH_EVENTS ?? 50_000);
   const now = Date.now();
   const rows = prepareRows(count, 4242, now);
@@ -42,11 +45,8 @@ async function main(): Promise<void> {
   await waitInserted(2000);
   // And for the clocks' start-up builds and the warm-up's round: run in the timed section,
   // they took ~10 s of engine time from the rows (2026-12-01).
-  // (The refresher's timers do not keep a process alive: this interval does meanwhile.)
-  const alive = setInterval(() => undefined, 1000);
   await new Promise((r) => setTimeout(r, 100));
   await rt.writer?.clocks.settled();
-  clearInterval(alive);
   const before = metrics().eventsInserted.get();
   const batches0 = metrics().batchSize.snapshot().count;
   const profiler = process.env.PROFILE ? new Session() : null;
@@ -113,7 +113,8 @@ async function main(): Promise<void> {
   await rt.shutdown();
   await store.close();
   await nats?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
+  clearInterval(alive);
 }
 
 /** STATEMENTS=1: wall time of the store's statements by kind (first words of the SQL), on this store and its forks. */

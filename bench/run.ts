@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       return raw.rate;
     };
     const rounds = e.BENCH_INGEST_ROUNDS;
-    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in eight inserts (~24k rows each), 2 in flight.`);
+    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS.join(' or ')} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in eight inserts (~24k rows each), 2 in flight.`);
     const raws = [await rawRun(`round 1 of ${rounds}, before the pipelines`)];
 
     await buildApp(log, e.BENCH_REBUILD);
@@ -85,33 +85,37 @@ async function main(): Promise<void> {
     const perPath = new Map<string, { rate: number; ratio: number; note?: string }[]>();
     for (let round = 0; round < rounds; round++) {
       const runs: { path: string; rate: number; note?: string }[] = [];
+      const clientCounts = e.BENCH_INGEST_CLIENTS;
+      for (const [ci, clients] of clientCounts.entries())
       for (const mode of ['embedded', 'nats'] as const) {
+        const first = ci === 0;
+        const inFlight = clientCounts.length > 1 ? `, ${clients} requests in flight` : '';
         const nats = mode === 'nats' ? await startNats() : null;
         const app = await startApp({ natsUrl: nats?.url, log });
         try {
           await warmUp(app, warmBody);
-          log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, ${e.BENCH_INGEST_CLIENTS} in flight …`);
+          log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, ${clients} in flight …`);
           // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
           const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
           let cpuIn: Map<string, number> | null = null;
-          const run = await postAll(app, rows.requestBodies, rows.events.length, e.BENCH_INGEST_CLIENTS, () => {
+          const run = await postAll(app, rows.requestBodies, rows.events.length, clients, () => {
             cpuIn = threadCpuSince(cpu0.app, treeCpu(app.pid));
           });
           const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
           if (cpu.app.size > 0) {
             const rounds = `clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
             const inserting = cpuIn ? `while the rows went in: ${cpuPerItem(cpuIn, rows.events.length, { total: true })}; ` : '';
-            const line = `${mode} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
+            const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
             report.notes.push(line);
             log(`  ${line}`);
           }
-          if (run.accepted !== rows.events.length) report.notes.push(`${mode}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
-          const name = mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)';
-          if (mode === 'nats') runs.push({ path: 'pipeline with NATS JetStream: all requests answered 202', rate: run.rate, note: 'durable in JetStream' });
+          if (run.accepted !== rows.events.length) report.notes.push(`${mode}${inFlight}: ${run.accepted} of ${rows.events.length} accepted (${run.duplicates} duplicates, ${run.rejected} rejected)`);
+          const name = `${mode === 'nats' ? 'with NATS JetStream' : 'embedded (in-process bus)'}${inFlight}`;
+          if (mode === 'nats') runs.push({ path: `pipeline ${name}: all requests answered 202`, rate: run.rate, note: 'durable in JetStream' });
           runs.push({ path: `pipeline ${name}: all rows in ClickHouse`, rate: run.insertedRate });
           runs.push({ path: `pipeline ${name}: clock snapshot caught up (stuck queues, SLA and KPIs current)`, rate: run.clocksRate });
           log(`  202s: ${Math.round(run.rate)} events/s; in ClickHouse: ${Math.round(run.insertedRate)} events/s; clocks current: ${Math.round(run.clocksRate)} events/s`);
-          if (round === 0) {
+          if (round === 0 && first) {
             const lat = await visibleLatency(app, rows.events[0], small ? 20 : 50);
             report.latency.push({ mode, ...lat });
             log(`  ingest-to-visible p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms`);

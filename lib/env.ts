@@ -44,8 +44,12 @@ const envSchema = z.object({
   BENCH_ONLY: z.enum(['ingest']).optional(),
   /** `npm run bench`: rounds of raw insert ▶ embedded ▶ NATS (the ratios are medians over rounds, each against its own raw rate). */
   BENCH_INGEST_ROUNDS: z.coerce.number().int().min(1).max(9).default(3),
-  /** Requests of 5k events the bench's client keeps in flight against the ingest endpoint. */
-  BENCH_INGEST_CLIENTS: z.coerce.number().int().min(1).max(64).default(8),
+  /** Requests of 5k events the bench's client keeps in flight against the ingest endpoint; a comma list ("4,8") runs each, side by side. */
+  BENCH_INGEST_CLIENTS: z
+    .string()
+    .default('8')
+    .transform((v) => v.split(',').map((x) => Number(x.trim())))
+    .refine((xs) => xs.length > 0 && xs.every((x) => Number.isInteger(x) && x >= 1 && x <= 64), 'a comma list of whole numbers from 1 to 64'),
   CASHTRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Default 20,000 (lib/runtime.ts). */
   CASHTRACE_BATCH_MAX_ROWS: z.coerce.number().int().min(1).optional(),
