@@ -3,7 +3,7 @@
 // embedded bus or, with NATS=1, a nats-server started for the run. Run it under
 // `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
 // section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
-// events (default 50k).
+// events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit).
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -17,7 +17,7 @@ import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
 import { removeTempDir, tempDir } from '../lib/testing/temp-store';
-import { benchEvents, prepareRows } from './data';
+import { benchEvents, prepareRows, rawInsert } from './data';
 
 process.env.CASHTRACE_INGEST_TOKEN ??= 'profile-ingest-token-0123456789';
 
@@ -33,6 +33,22 @@ async function main(): Promise<void> {
   const nats = process.env.NATS === '1' ? await startNatsServer() : null;
   const store = await createStore({ dataDir: dir });
   const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
+  if (process.env.RAW === '1') {
+    // The limit's side, measured the same way: the same rows pre-serialised, inserted
+    // straight into events (the bench's raw insert), CPU by thread.
+    const threads0 = threadCpu();
+    const cpu0 = process.cpuUsage();
+    const raw = await rawInsert(store, rows.rowChunks, rows.events.length);
+    const cpu = process.cpuUsage(cpu0);
+    const threads = threadCpuSince(threads0, threadCpu());
+    console.log(`raw insert: ${rows.events.length} rows in ${rows.rowChunks.length} inserts, ${Math.round(raw.rate)}/s`);
+    console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs`);
+    if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, rows.events.length)}`);
+    await store.close();
+    removeTempDir(dir);
+    clearInterval(alive);
+    return;
+  }
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
   const post = async (body: string) => {
     const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');
