@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { env } from '../lib/env';
 import { createStore, type Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
-import { tempDir } from '../lib/testing/temp-store';
+import { tempDir } from '../lib/testing/temp-dir';
 import { loadScale } from './data';
 import { buildMissing, forgetBuilds } from '../lib/clocks/build';
 import { allClocks } from '../lib/clocks/registry';

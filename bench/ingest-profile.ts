@@ -16,7 +16,7 @@ import { ingestEvents } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
-import { removeTempDir, tempDir } from '../lib/testing/temp-store';
+import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
 import { benchEvents, prepareRows, rawInsert } from './data';
 
 process.env.CASHTRACE_INGEST_TOKEN ??= 'profile-ingest-token-0123456789';
@@ -30,9 +30,7 @@ async function main(): Promise<void> {
   const rows = prepareRows(count, 4242, now);
   const warm = [...benchEvents(2000, 4243, now, 120, 50_000_000)].map((b) => JSON.stringify(b.event)).join('\n');
   const dir = tempDir('cashtrace-prof-');
-  const nats = process.env.NATS === '1' ? await startNatsServer() : null;
   const store = await createStore({ dataDir: dir });
-  const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
   if (process.env.RAW === '1') {
     // The limit's side, measured the same way: the same rows pre-serialised, inserted
     // straight into events (the bench's raw insert), CPU by thread.
@@ -49,6 +47,8 @@ async function main(): Promise<void> {
     clearInterval(alive);
     return;
   }
+  const nats = process.env.NATS === '1' ? await startNatsServer() : null;
+  const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
   const post = async (body: string) => {
     const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { env } from '../lib/env';
 import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
-import { tempDir, truncateAll } from '../lib/testing/temp-store';
+import { truncateAll } from '../lib/testing/temp-store';
+import { tempDir } from '../lib/testing/temp-dir';
 import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
@@ -85,10 +86,10 @@ async function main(): Promise<void> {
     const perPath = new Map<string, { rate: number; ratio: number; note?: string }[]>();
     for (let round = 0; round < rounds; round++) {
       const runs: { path: string; rate: number; note?: string }[] = [];
+      // Each client load, embedded then NATS (latency and collectors with the first load only).
       const clientCounts = e.BENCH_INGEST_CLIENTS;
-      for (const [ci, clients] of clientCounts.entries())
-      for (const mode of ['embedded', 'nats'] as const) {
-        const first = ci === 0;
+      const pipelines = clientCounts.flatMap((clients, i) => (['embedded', 'nats'] as const).map((mode) => ({ clients, mode, first: i === 0 })));
+      for (const { clients, mode, first } of pipelines) {
         const inFlight = clientCounts.length > 1 ? `, ${clients} requests in flight` : '';
         const nats = mode === 'nats' ? await startNats() : null;
         const app = await startApp({ natsUrl: nats?.url, log });

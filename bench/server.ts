@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, startNatsServer, type NatsServer } from '../lib/testing/nats';
-import { tempDir } from '../lib/testing/temp-store';
+import { tempDir } from '../lib/testing/temp-dir';
 import { secretEnv } from './collectors';
 
 export const DIST_DIR = '.next-bench';

@@ -81,13 +81,14 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     // vs 12.6–14.2 µs CPU per event, process 82–87 vs 90–96 µs; 8 in flight, 14 inserts
     // instead of 19, merges 8.8–11 vs 13.7–14.5; 4 in flight, 19 inserts either way, the
     // rate the same within the machine's noise (±15% between runs).
+    const maxRows = e.CASHTRACE_BATCH_MAX_ROWS ?? 20_000;
     batcher = new Batcher<EventRow, boolean, unknown>({
-      maxRows: e.CASHTRACE_BATCH_MAX_ROWS ?? 20_000,
+      maxRows,
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
       maxQueuedBytes: e.CASHTRACE_QUEUE_MAX_BYTES,
       maxInFlight: e.CASHTRACE_BATCH_IN_FLIGHT,
-      alongsideMinRows: natsUrl ? Infinity : Math.floor((e.CASHTRACE_BATCH_MAX_ROWS ?? 20_000) / 2),
+      alongsideMinRows: natsUrl ? Infinity : Math.floor(maxRows / 2),
       flush: async (events, prepared, parts) => {
         const r = await w.write(events, prepared, parts);
         return r.stored.map((s) => !s);

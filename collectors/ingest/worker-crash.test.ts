@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServer } from '../../lib/testing/nats';
-import { removeTempDir, tempDir } from '../../lib/testing/temp-store';
+import { removeTempDir, tempDir } from '../../lib/testing/temp-dir';
 import { createStore } from '../../lib/clickhouse/client';
 import { sql } from '../../lib/clickhouse/sql';
 import { subjects } from '../../lib/bus/types';

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../lib/clickhouse/sql';
-import { removeTempDir, tempDir } from '../../lib/testing/temp-store';
+import { removeTempDir, tempDir } from '../../lib/testing/temp-dir';
 import type { Runtime } from '../../lib/runtime';
 import { keyOf } from './emit';
 import { backfillPlan, generateDeals, type SimOptions } from './generate';

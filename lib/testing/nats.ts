@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { removeTempDir, tempDir } from './temp-store';
+import { removeTempDir, tempDir } from './temp-dir';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,30 +1,9 @@
 // Test helper: a fresh embedded ClickHouse (chDB) in a temporary directory, migrated.
 // chDB allows one engine per process, so a test file opens one store and reuses it.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createStore, type Store } from '../clickhouse/client';
 import { sql, trustedSql } from '../clickhouse/sql';
-
-export function tempDir(prefix = 'cashtrace-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-/**
- * Removes a temporary directory (tests and benches leave nothing behind in /tmp). The
- * engine's background threads may still be finishing a merge in it just after a close
- * (ENOTEMPTY while the tree is removed): retried; what still will not go is reported, not
- * thrown (a leftover temporary directory never fails a test; vitest's global teardown
- * removes the run's whole temporary root).
- */
-export function removeTempDir(dir: string): void {
-  try {
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  } catch (err) {
-    console.error(`[test] could not remove ${dir}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
+import { removeTempDir, tempDir } from './temp-dir';
 
 /** A migrated store in a new temporary directory; closing it removes the directory. */
 export async function openTempStore(): Promise<{ store: Store; dir: string }> {

@@ -4,7 +4,7 @@
 
 import { resetEnvForTests } from '../env';
 import type { Runtime } from '../runtime';
-import { removeTempDir, tempDir } from './temp-store';
+import { removeTempDir, tempDir } from './temp-dir';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
