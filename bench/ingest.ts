@@ -33,10 +33,11 @@ async function metric(app: AppServer, name: string): Promise<number> {
 /** One untimed request first: route modules, the runtime and the stitcher load on first use. */
 export async function warmUp(app: AppServer, body: string): Promise<void> {
   const res = await fetch(`${app.url}/api/ingest/events`, { method: 'POST', headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/x-ndjson' }, body });
-  await res.arrayBuffer();
+  const answer = (await res.json()) as { accepted?: number };
   if (res.status !== 202) throw new Error(`warm-up: ingest answered ${res.status}`);
-  // With NATS the 202 comes before the insert: wait for the rows so they are not counted later.
-  const rows = body.split('\n').length;
+  // With NATS the 202 comes before the insert: wait for the rows so they are not counted
+  // later (the ones accepted: a duplicate in the body is not inserted again).
+  const rows = answer.accepted ?? 0;
   const deadline = Date.now() + 120_000;
   while ((await metric(app, 'cashtrace_events_inserted_total')) < rows && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   // And for the clock round it starts (and the start-up builds): until 2026-11-30 20:00 UTC
