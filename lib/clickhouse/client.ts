@@ -36,6 +36,18 @@ type ChdbRaw = { rawInsert(p: { table: string; values: string | Buffer; format: 
 
 const TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A JSON value of any kind read into a String column is stored as its JSON text (rows of
+ * `events` carry the payload so: lib/ingest/rows). ClickHouse 26's defaults, chDB's
+ * included; said explicitly to a server, which may be configured otherwise.
+ */
+const JSON_VALUES_AS_TEXT = {
+  input_format_json_read_objects_as_strings: 1,
+  input_format_json_read_arrays_as_strings: 1,
+  input_format_json_read_numbers_as_strings: 1,
+  input_format_json_read_bools_as_strings: 1,
+} as const;
+
 export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean }): Promise<Store> {
   const e = env();
   const url = opts?.url ?? (opts?.dataDir ? undefined : e.CLICKHOUSE_URL);
@@ -86,7 +98,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
           table,
           values: Readable.from([body]),
           format: 'JSONEachRow',
-          clickhouse_settings: { date_time_input_format: 'best_effort' },
+          clickhouse_settings: { date_time_input_format: 'best_effort', ...JSON_VALUES_AS_TEXT },
         });
       }
     },

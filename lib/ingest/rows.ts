@@ -35,7 +35,16 @@ export function isEventRow(e: CanonicalEvent | EventRow): e is EventRow {
   return typeof (e as EventRow).json === 'string';
 }
 
-/** `receivedAt`: when Cashtrace received the event, for events that do not say. */
+/**
+ * `receivedAt`: when Cashtrace received the event, for events that do not say. Timestamps
+ * go as the events hold them (normal ISO instants, ...Z: the engine's basic DateTime64
+ * parser reads them). The payload goes as JSON, object or not: the engine stores the text
+ * of a JSON value read into a String column (lib/clickhouse/client: JSON_VALUES_AS_TEXT), so a payload is
+ * serialised once, not serialised and then escaped again as a string; a string payload is
+ * stored as the string, a missing one as ''. Against the former row (ClickHouse's
+ * timestamp text, payload as a string), in a micro-bench of the JavaScript side on the
+ * bench's bodies: ~7.1 → ~6.1 KB allocated per event.
+ */
 export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
   const a = e.attributes;
   const key = eventEntityKey(e);
@@ -49,8 +58,8 @@ export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
       source: e.source,
       source_instance: e.source_instance,
       type: e.type,
-      occurred_at: chTime(e.occurred_at),
-      received_at: chTime(e.received_at ?? receivedAt),
+      occurred_at: e.occurred_at,
+      received_at: e.received_at ?? receivedAt,
       entity_type: e.entity_type,
       entity_id: e.entity_id,
       entity_key: key,
@@ -59,8 +68,8 @@ export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
       amount: e.amount,
       currency: e.currency || a.currency || '',
       status: e.status,
-      due_at: e.due_at ? chTime(e.due_at) : null,
-      period_end: e.period_end ? chTime(e.period_end) : null,
+      due_at: e.due_at,
+      period_end: e.period_end,
       customer: a.customer ?? '',
       region: a.region ?? '',
       practice: a.practice ?? '',
@@ -69,7 +78,7 @@ export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
       attributes: a,
       trace_id: e.trace_id,
       span_id: e.span_id,
-      payload: e.payload === null || e.payload === undefined ? '' : typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload),
+      payload: e.payload ?? null,
     }),
   };
 }
@@ -97,13 +106,22 @@ export function rowLine(row: EventRow, correlationId: string): string {
  * µs of CPU per event in pairs run interleaved).
  */
 export function rowsBody(rows: readonly EventRow[], correlationIds: readonly string[]): Buffer {
-  const prefixes = correlationIds.map((c) => `{"correlation_id":${JSON.stringify(c)}`);
+  // A batch holds many rows of each deal: each deal's prefix is encoded once.
+  const byDeal = new Map<string, Buffer>();
+  const prefixes = correlationIds.map((c) => {
+    let p = byDeal.get(c);
+    if (p === undefined) {
+      p = Buffer.from(`{"correlation_id":${JSON.stringify(c)}`);
+      byDeal.set(c, p);
+    }
+    return p;
+  });
   let size = 0;
-  for (let i = 0; i < rows.length; i++) size += Buffer.byteLength(prefixes[i]) + Buffer.byteLength(rows[i].json) + 1;
+  for (let i = 0; i < rows.length; i++) size += prefixes[i].length + Buffer.byteLength(rows[i].json) + 1;
   const body = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
-    at += body.write(prefixes[i], at);
+    at += prefixes[i].copy(body, at);
     const brace = at;
     at += body.write(rows[i].json, at);
     body[brace] = 44; // the row's '{' ▶ ','

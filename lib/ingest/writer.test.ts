@@ -236,3 +236,16 @@ describe('IngestWriter pre-check (the ingest route with NATS)', () => {
     expect(lookups.count()).toBe(before + 1);
   });
 });
+
+describe('stored rows', () => {
+  it('keep each payload as its JSON text (a string payload as the string, none as empty) and each instant to the millisecond', async () => {
+    const w = await IngestWriter.open(store);
+    const payloads: unknown[] = [{ a: 1, b: 'x"y\n', c: [1, { d: null }], e: 'é€🧾' }, 'plain "text"\n', '{"looks":"like json"}', [1, 'a'], 42, 1.5e-7, true, {}, null];
+    await w.write(payloads.map((payload, i) => ev({ event_id: `p-${i}`, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${i}`, payload, occurred_at: '2026-03-02T09:08:07.006Z', due_at: '2026-04-01T00:00:00.000Z' })));
+    const rows = await store.query<{ event_id: string; payload: string; occurred_at: string; due_at: string | null; period_end: string | null }>(
+      sql`SELECT event_id, payload, toString(occurred_at) AS occurred_at, toString(due_at) AS due_at, period_end FROM events ORDER BY toUInt32(substring(event_id, 3))`,
+    );
+    expect(rows.map((r) => r.payload)).toEqual(payloads.map((p) => (p === null ? '' : typeof p === 'string' ? p : JSON.stringify(p))));
+    for (const r of rows) expect(r).toMatchObject({ occurred_at: '2026-03-02 09:08:07.006', due_at: '2026-04-01 00:00:00.000', period_end: null });
+  });
+});
