@@ -42,6 +42,7 @@ const VARIANTS: Record<string, unknown[]> = {
     undefined, null, [], ['erp:invoice:1'], ['nope:invoice:1'], ['corr:deal:abc'], ['erp:Invoice:1'], ['erp:invoice:'], [''],
     ['erp:invoice:a\u0001'], [`erp:invoice:${long(290)}`], [`erp:invoice:${long(300)}`], Array(50).fill('crm:opportunity:1'),
     Array(51).fill('crm:opportunity:1'), [1], 'crm:opportunity:1', [null],
+    ['crmx:opportunity:1'], ['crm::1'], ['corr:deal:'], ['corr:other:1'], ['crm:opportunity:1', 'nope:x:1'],
   ],
   correlation_id: [undefined, null, '', 'deal-1', long(201), 'a\u0000'],
   amount: [undefined, null, 0, -1e13, 1e13, 1e13 + 1, -1e13 - 1, 12.5, NaN, Infinity, '10', -0],

@@ -30,6 +30,21 @@ describe('parseEventList', () => {
     expect(r.parseErrors.map((p) => p.index)).toEqual([2, 4]);
   });
 
+  it('NDJSON read from the chunks it arrived in gives what the whole body gives, wherever the chunks split it', () => {
+    const body = Buffer.from('{"customer":"Société — 株式会社"}\r\n\n  {"x":"ok"}\nnot json\n{"emoji":"🧾"}\n{"last":true}');
+    const whole = parseEventList(body, 'application/x-ndjson');
+    expect(whole.items).toHaveLength(5);
+    const at = (cuts: number[]) => [0, ...cuts, body.length].slice(1).map((end, i, ends) => body.subarray(i === 0 ? 0 : ends[i - 1], end));
+    for (let i = 0; i <= body.length; i++) {
+      for (const cuts of [[i], [i, Math.min(body.length, i + 1)], [Math.floor(i / 2), i]]) {
+        expect(parseEventList(at(cuts), 'application/x-ndjson')).toEqual(whole);
+      }
+    }
+    // One byte per chunk: every line crosses chunks.
+    expect(parseEventList([...body].map((b) => Buffer.from([b])), 'application/x-ndjson')).toEqual(whole);
+    expect(parseEventList([Buffer.from('[{"a":'), Buffer.from('1}]')], 'application/json').items).toEqual([{ a: 1 }]);
+  });
+
   it('a JSON array has no lines', () => {
     const r = parseEventList(Buffer.from('[{"a":1},{"b":2}]'), 'application/json');
     expect(r.items).toEqual([{ a: 1 }, { b: 2 }]);

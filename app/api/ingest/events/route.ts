@@ -5,7 +5,7 @@
 import { NextResponse } from 'next/server';
 import { env } from '@/lib/env';
 import { getRuntime, type Runtime } from '@/lib/runtime';
-import { readBody, parseEventList, type EventList } from '@/lib/http/body';
+import { readBodyChunks, parseEventList, type EventList } from '@/lib/http/body';
 import { errorResponse, errors } from '@/lib/http/errors';
 import { bearerToken } from '@/lib/http/auth-token';
 import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
@@ -21,7 +21,7 @@ export async function POST(req: Request) {
     await ensureManagedCredentials(rt.store);
     const token = bearerToken(req);
     if (!token || !ingestTokenValid(rt, token, 'events')) throw errors.unauthorized('a valid ingest token is required (Authorization: Bearer …)');
-    const body = await readBody(req, env().CASHTRACE_MAX_BODY_BYTES);
+    const body = await readBodyChunks(req, env().CASHTRACE_MAX_BODY_BYTES);
     const result = await ingestBody(rt, body, req.headers.get('content-type') ?? 'application/json');
     if (result.accepted === 0 && result.duplicates === 0) {
       return NextResponse.json(
@@ -40,13 +40,13 @@ export async function POST(req: Request) {
  * frame would keep every local alive; see lib/ingest/rows). A body that cannot be parsed
  * at all is still kept, with the reason, for replay.
  */
-function ingestBody(rt: Runtime, body: Buffer, contentType: string): Promise<IngestResult> {
+function ingestBody(rt: Runtime, body: Buffer[], contentType: string): Promise<IngestResult> {
   let parsed: EventList;
   try {
     parsed = parseEventList(body, contentType);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return recordDeadLetters(rt.store, [{ collector: 'events', reason: 'malformed', errors: [reason], raw: body.toString('utf8'), content_type: contentType }]).then(() => {
+    return recordDeadLetters(rt.store, [{ collector: 'events', reason: 'malformed', errors: [reason], raw: Buffer.concat(body).toString('utf8'), content_type: contentType }]).then(() => {
       throw err;
     });
   }
