@@ -5,7 +5,7 @@
 // falls back to zod, which stays the one source of truth for errors. Tests compare both.
 
 import { ALL_EVENT_TYPES, SOURCES } from './catalogue';
-import { CORRELATION_PREFIX } from './entity-key';
+import { isKnownEntityKey } from './entity-key';
 import type { CanonicalEvent } from './schema';
 
 const SOURCE_SET: ReadonlySet<string> = new Set(SOURCES);
@@ -17,9 +17,6 @@ const CURRENCY = /^([A-Z]{3})?$/;
 const TRACE_ID = /^([0-9a-f]{32})?$/;
 const SPAN_ID = /^([0-9a-f]{16})?$/;
 const DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/;
-/** entity-key's KEY_RE without its captures, and the prefixes of known sources: a ref is checked without a match object and three substrings per ref. */
-const KEY_SHAPE = /^[a-z]+:[a-z][a-z0-9_]{0,63}:.+$/;
-const SOURCE_PREFIXES = SOURCES.map((s) => `${s}:`);
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Sentinel: the fast path gives up (the caller asks zod). */
@@ -104,7 +101,7 @@ function refs(v: unknown): Maybe<string[]> {
   for (let i = 0; i < v.length; i++) {
     const k: unknown = v[i];
     if (typeof k !== 'string' || k.length === 0 || k.length > 300 || CONTROL.test(k)) return NO;
-    if (!KEY_SHAPE.test(k) || !(SOURCE_PREFIXES.some((p) => k.startsWith(p)) || k.startsWith(CORRELATION_PREFIX))) return NO;
+    if (!isKnownEntityKey(k)) return NO;
   }
   return v as string[];
 }

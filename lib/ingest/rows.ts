@@ -39,9 +39,9 @@ export function isEventRow(e: CanonicalEvent | EventRow): e is EventRow {
  * `receivedAt`: when Cashtrace received the event, for events that do not say. Timestamps
  * go as the events hold them (normal ISO instants, ...Z: the engine's basic DateTime64
  * parser reads them). The payload goes as JSON, object or not: the engine stores the text
- * of a JSON value read into a String column (lib/clickhouse/client: JSON_VALUES_AS_TEXT), so a payload is
- * serialised once, not serialised and then escaped again as a string; a string payload is
- * stored as the string, a missing one as ''. Against the former row (ClickHouse's
+ * of a JSON value read into a String column (JSON_VALUES_AS_TEXT in lib/clickhouse/client),
+ * so a payload is serialised once, not serialised and then escaped again as a string; a
+ * string payload is stored as the string, a missing one as ''. Against the former row (ClickHouse's
  * timestamp text, payload as a string), in a micro-bench of the JavaScript side on the
  * bench's bodies: ~7.1 → ~6.1 KB allocated per event.
  */
@@ -89,9 +89,14 @@ export function eventRows(events: readonly (CanonicalEvent | EventRow)[]): Event
   return events.map((e) => (isEventRow(e) ? e : eventRow(e, receivedAt)));
 }
 
+/** What a row's line starts with under its deal, up to the row's own fields (no comma). */
+function dealPrefix(correlationId: string): string {
+  return `{"correlation_id":${JSON.stringify(correlationId)}`;
+}
+
 /** The JSONEachRow line of a row under its deal. */
 export function rowLine(row: EventRow, correlationId: string): string {
-  return `{"correlation_id":${JSON.stringify(correlationId)},${row.json.slice(1)}`;
+  return `${dealPrefix(correlationId)},${row.json.slice(1)}`;
 }
 
 /**
@@ -101,9 +106,9 @@ export function rowLine(row: EventRow, correlationId: string): string {
  * event in a micro-bench on the bench's rows). Each row goes in as its deal's prefix, then
  * its JSON as kept, whose opening brace becomes the comma between them: building each line
  * first (rowLine) made a concatenated string that the write had to flatten, a copy of every
- * row (in process, 2026-12-01: rowLine and the write took 6.2 µs per event of the main
- * thread; the JavaScript side of the embedded path, bodies to insert body, 26–31 → 22–27
- * µs of CPU per event in pairs run interleaved).
+ * row (2026-12-01: rowLine and the write took 6.2 µs per event of the main thread in a CPU
+ * profile; with this session's other row changes, the JavaScript side of the embedded
+ * path, bodies to insert body, went from 25.9 / 26.9 to 21.6 / 22.9 µs of CPU per event).
  */
 export function rowsBody(rows: readonly EventRow[], correlationIds: readonly string[]): Buffer {
   // A batch holds many rows of each deal: each deal's prefix is encoded once.
@@ -111,7 +116,7 @@ export function rowsBody(rows: readonly EventRow[], correlationIds: readonly str
   const prefixes = correlationIds.map((c) => {
     let p = byDeal.get(c);
     if (p === undefined) {
-      p = Buffer.from(`{"correlation_id":${JSON.stringify(c)}`);
+      p = Buffer.from(dealPrefix(c));
       byDeal.set(c, p);
     }
     return p;
