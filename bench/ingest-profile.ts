@@ -1,5 +1,5 @@
 // In-process ingest harness for profiling (no HTTP, no Next.js): the bench's NDJSON
-// bodies through parseEventList ▶ ingestEvents (4 in flight) into a fresh chDB store,
+// bodies through ingestBody, as the ingest route takes them (4 in flight) into a fresh chDB store,
 // embedded bus or, with NATS=1, a nats-server started for the run. Run it under
 // `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
 // section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
@@ -8,11 +8,10 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
-import { parseEventList } from '../lib/http/body';
 import type { z } from 'zod';
 import { createStore, type Store } from '../lib/clickhouse/client';
 import { createRuntime } from '../lib/runtime';
-import { ingestEvents } from '../lib/ingest/pipeline';
+import { ingestBody } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
@@ -50,20 +49,20 @@ async function main(): Promise<void> {
   const nats = process.env.NATS === '1' ? await startNatsServer() : null;
   const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
   const rt = await createRuntime({ store, natsUrl: nats?.url ?? null, worker: true });
-  const post = async (body: string) => {
-    const { items, parseErrors, lines } = parseEventList(Buffer.from(body), 'application/x-ndjson');
-    return ingestEvents(rt, items, { collector: 'events', contentType: 'application/x-ndjson', preRejected: parseErrors, lines });
-  };
+  // As the ingest route does.
+  const post = (body: Buffer) => ingestBody(rt, body, { collector: 'events', contentType: 'application/x-ndjson' });
   const waitInserted = async (n: number) => {
     while (metrics().eventsInserted.get() < n) await new Promise((r) => setTimeout(r, 10));
   };
   // Until the rows it accepted are in (the generator yields about, not exactly, 2000 events).
-  const warmed = await post(warm);
+  const warmed = await post(Buffer.from(warm));
   await waitInserted(warmed.accepted);
   // And for the clocks' start-up builds and the warm-up's round: run in the timed section,
   // they took ~10 s of engine time from the rows (2026-12-01).
   await new Promise((r) => setTimeout(r, 100));
   await rt.writer?.clocks.settled();
+  // The bodies as bytes, as a server receives them (not converted in the timed section).
+  const bodies = rows.requestBodies.map((b) => Buffer.from(b));
   const before = metrics().eventsInserted.get();
   const batches0 = metrics().batchSize.snapshot().count;
   const profiler = process.env.PROFILE ? new Session() : null;
@@ -93,8 +92,8 @@ async function main(): Promise<void> {
   let duplicates = 0;
   let rejected = 0;
   const worker = async () => {
-    while (next < rows.requestBodies.length) {
-      const r = await post(rows.requestBodies[next++]);
+    while (next < bodies.length) {
+      const r = await post(bodies[next++]);
       accepted += r.accepted;
       duplicates += r.duplicates;
       rejected += r.rejected.length;

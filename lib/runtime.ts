@@ -11,8 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
-import { eventRows, type EventRow } from './ingest/rows';
-import type { CanonicalEvent } from './events/schema';
+import type { EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
 
@@ -42,17 +41,10 @@ export function getRuntime(): Promise<Runtime> {
   return g.__cashtraceRuntime;
 }
 
-/** Approximate serialised size, for the buffer's byte limit (payload dominates). */
-function approxEventBytes(e: CanonicalEvent): number {
-  const p = e.payload;
-  return 400 + (typeof p === 'string' ? p.length : p ? JSON.stringify(p).length : 0);
-}
-
-/** The write buffer's share of a batch: the text the events came from when known (no serialising), else an estimate. */
-function batchBytes(events: readonly CanonicalEvent[], json: readonly string[] | undefined): number {
+/** The write buffer's share of rows: their text. */
+function rowBytes(rows: readonly EventRow[]): number {
   let bytes = 0;
-  if (json && json.length === events.length) for (const line of json) bytes += line.length;
-  else for (const e of events) bytes += approxEventBytes(e);
+  for (const r of rows) bytes += r.json.length;
   return bytes;
 }
 
@@ -109,9 +101,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   } else {
     if (!batcher) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
     const b = batcher;
-    // Not async: the events become rows here and nothing of this call holds them while the
-    // insert runs (see lib/ingest/rows).
-    bus = createInProcessBus((events, json) => b.add(eventRows(events), batchBytes(events, json)).then((duplicateFlags) => ({ duplicateFlags })));
+    // Not async: nothing of this call holds the rows while the insert runs (see lib/ingest/rows).
+    bus = createInProcessBus((rows) => b.add(rows, rowBytes(rows)).then((duplicateFlags) => ({ duplicateFlags })));
   }
   const rt: Runtime = {
     store,

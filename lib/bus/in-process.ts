@@ -2,27 +2,29 @@
 // ClickHouse insert returns); commands are delivered to in-process subscribers.
 
 import type { CanonicalEvent } from '../events/schema';
-import type { Bus, BusCommand, PublishOptions, PublishResult, Unsubscribe } from './types';
+import { eventRows, type EventRow } from '../ingest/rows';
+import type { Bus, BusCommand, PublishResult, Unsubscribe } from './types';
 import { subjectMatches } from './types';
 
-/** `json`: the text each event came from, when the caller has it (PublishOptions.json). */
-export type WriteEvents = (events: CanonicalEvent[], json?: readonly string[]) => Promise<{ duplicateFlags: boolean[] }>;
+export type WriteRows = (rows: EventRow[]) => Promise<{ duplicateFlags: boolean[] }>;
 
-export function createInProcessBus(write: WriteEvents): Bus {
+export function createInProcessBus(write: WriteRows): Bus & Required<Pick<Bus, 'publishRows'>> {
   const subs = new Map<number, { filter: string; handler: (c: BusCommand) => Promise<void> }>();
   const seenCommands = new Map<string, number>();
   let next = 1;
+  // Not async, and the continuation keeps only the count: the rows are not held here while
+  // the insert runs (lib/ingest/rows).
+  const publishRows = (rows: EventRow[]): Promise<PublishResult> => {
+    const n = rows.length;
+    return write(rows).then(({ duplicateFlags }) => {
+      const duplicates = duplicateFlags.filter(Boolean).length;
+      return { accepted: n - duplicates, duplicates, duplicateFlags };
+    });
+  };
   return {
     kind: 'embedded',
-    // Not async, and the continuation keeps only the count: the events are not held while
-    // the insert runs (lib/ingest/rows).
-    publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
-      const n = events.length;
-      return write(events, opts?.json).then(({ duplicateFlags }) => {
-        const duplicates = duplicateFlags.filter(Boolean).length;
-        return { accepted: n - duplicates, duplicates, duplicateFlags };
-      });
-    },
+    publishEvents: (events: CanonicalEvent[]) => publishRows(eventRows(events)),
+    publishRows,
     async publishCommand(cmd: BusCommand): Promise<void> {
       // Same dedup promise as JetStream's window (2 minutes).
       const now = Date.now();

@@ -2,6 +2,7 @@
 // interface: NATS JetStream (NATS_URL set) and in-process (embedded default).
 
 import type { CanonicalEvent } from '../events/schema';
+import type { EventRow } from '../ingest/rows';
 
 export interface PublishResult {
   /** Events now durable (in JetStream, or written to ClickHouse when embedded). */
@@ -39,6 +40,12 @@ export interface Bus {
   readonly kind: 'embedded' | 'nats';
   /** Makes validated canonical events durable; resolves only once they are. */
   publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult>;
+  /**
+   * A bus whose consumer is this process's ingest writer (in-process) takes the events as
+   * the rows it writes (lib/ingest/rows), made as each event is validated: the pipeline
+   * then holds no parsed event longer than its validation.
+   */
+  publishRows?(rows: EventRow[]): Promise<PublishResult>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

@@ -72,10 +72,17 @@ export function formatZodIssues(error: z.ZodError): string[] {
 }
 
 /**
- * Validates a batch; good events are returned with their input index, bad ones with readable
- * errors. Ordinary events take the hand-written fast path (same output); the rest, and every
- * error message, come from zod.
+ * Validates one event: ordinary events take the hand-written fast path (same output); the
+ * rest, and every error message, come from zod.
  */
+export function validateEvent(input: unknown): { event: CanonicalEvent; errors?: undefined } | { errors: string[] } {
+  const fast = fastCanonicalEvent(input);
+  if (fast) return { event: fast };
+  const r = canonicalEventSchema.safeParse(input);
+  return r.success ? { event: r.data } : { errors: formatZodIssues(r.error) };
+}
+
+/** Validates a batch; good events are returned with their input index, bad ones with readable errors. */
 export function validateEvents(inputs: unknown[]): {
   valid: { index: number; event: CanonicalEvent }[];
   rejected: EventValidationError[];
@@ -83,14 +90,9 @@ export function validateEvents(inputs: unknown[]): {
   const valid: { index: number; event: CanonicalEvent }[] = [];
   const rejected: EventValidationError[] = [];
   inputs.forEach((input, index) => {
-    const fast = fastCanonicalEvent(input);
-    if (fast) {
-      valid.push({ index, event: fast });
-      return;
-    }
-    const r = canonicalEventSchema.safeParse(input);
-    if (r.success) valid.push({ index, event: r.data });
-    else rejected.push({ index, errors: formatZodIssues(r.error) });
+    const v = validateEvent(input);
+    if (v.errors) rejected.push({ index, errors: v.errors });
+    else valid.push({ index, event: v.event });
   });
   return { valid, rejected };
 }

@@ -13,7 +13,7 @@ import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
-import { eventRows, rowsBody, type EventRow } from './rows';
+import { BodyBuffers, eventRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 
 export interface WriteResult {
@@ -122,6 +122,8 @@ export class IngestWriter {
   private window = new LookupWindow();
   /** Keeps the clocks' snapshot current for the deals each batch and move touched. */
   readonly clocks: ClockRefresher;
+  /** Insert bodies are written into buffers reused after their insert. */
+  private bodies = new BodyBuffers(4);
 
   private constructor(
     private readonly store: Store,
@@ -309,9 +311,12 @@ export class IngestWriter {
       const assigned = this.graph.assign(fresh);
       moves = assigned.moves;
       correlationIds = assigned.correlationIds;
-      const body = rowsBody(fresh, assigned.correlationIds);
+      let buffer: Buffer | null = null;
+      const body = rowsBody(fresh, assigned.correlationIds, (size) => (buffer = this.bodies.take(size)));
       this.inFlight.add(seen);
-      insert = this.store.insertJsonEachRow('events', body);
+      // Reused only after a successful insert: a failed one may still be read (the engine's
+      // thread, a socket's queue) when it rejects.
+      insert = this.store.insertJsonEachRow('events', body).then(() => this.bodies.give(buffer!));
     }
     const previous = this.committed;
     const done = (async (): Promise<WriteResult> => {
