@@ -35,11 +35,13 @@ async function main(): Promise<void> {
     // straight into events (the bench's raw insert), CPU by thread.
     const threads0 = threadCpu();
     const cpu0 = process.cpuUsage();
+    const faults0 = process.resourceUsage().minorPageFault;
     const raw = await rawInsert(store, rows.rowChunks, rows.events.length);
     const cpu = process.cpuUsage(cpu0);
+    const faults = process.resourceUsage().minorPageFault - faults0;
     const threads = threadCpuSince(threads0, threadCpu());
     console.log(`raw insert: ${rows.events.length} rows in ${rows.rowChunks.length} inserts, ${Math.round(raw.rate)}/s`);
-    console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs`);
+    console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs; page faults ${(faults / rows.events.length).toFixed(2)} per event`);
     if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, rows.events.length)}`);
     await store.close();
     removeTempDir(dir);
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   const threads0 = threadCpu();
   const natsCpu0 = nats?.proc.pid ? threadCpu(nats.proc.pid) : null;
   const elu0 = performance.eventLoopUtilization();
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const faults = process.resourceUsage().minorPageFault - faults0;
   gcObserver.disconnect();
   const threads = threadCpuSince(threads0, threadCpu());
   const natsCpu = natsCpu0 && nats?.proc.pid ? threadCpuSince(natsCpu0, threadCpu(nats.proc.pid)) : null;
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
   // Where the CPU went (Linux): each thread's CPU time, by thread name (node: V8's helpers,
   // mostly the garbage collector, and libuv's pool, where chDB parses inserts).
   console.log(`  GC pauses on the main thread: ${gc.minor.n} minor, ${((gc.minor.ms * 1000) / count).toFixed(1)} µs per event; ${gc.major.n} major, ${((gc.major.ms * 1000) / count).toFixed(1)} µs per event`);
-  console.log(`  peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`  peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; page faults (minor: fresh memory touched) ${(faults / count).toFixed(2)} per event`);
   if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
   if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();

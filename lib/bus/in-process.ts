@@ -8,7 +8,7 @@ import { subjectMatches } from './types';
 
 export type WriteRows = (rows: EventRow[]) => Promise<{ duplicateFlags: boolean[] }>;
 
-export function createInProcessBus(write: WriteRows): Bus & Required<Pick<Bus, 'publishRows'>> {
+export function createInProcessBus(write: WriteRows): Bus {
   const subs = new Map<number, { filter: string; handler: (c: BusCommand) => Promise<void> }>();
   const seenCommands = new Map<string, number>();
   let next = 1;
@@ -24,7 +24,7 @@ export function createInProcessBus(write: WriteRows): Bus & Required<Pick<Bus, '
   return {
     kind: 'embedded',
     publishEvents: (events: CanonicalEvent[]) => publishRows(eventRows(events)),
-    publishRows,
+    publishRows: (rows) => publishRows(rows),
     async publishCommand(cmd: BusCommand): Promise<void> {
       // Same dedup promise as JetStream's window (2 minutes).
       const now = Date.now();

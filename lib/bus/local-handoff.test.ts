@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from '../events/schema';
+import type { EventRow } from '../ingest/rows';
 import { LocalHandoff } from './local-handoff';
 
-const events = [{ event_id: 'a' }, { event_id: 'b' }] as unknown as CanonicalEvent[];
+const events = [{ event_id: 'a' }, { event_id: 'b' }] as unknown as EventRow[];
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** A message delivered with its body. */
 const withBody = (s: string, seq = 1) => ({ data: bytes(s), seq });
@@ -22,7 +22,7 @@ describe('LocalHandoff', () => {
     const context = { precheck: 1 };
     h.settle('m1', h.keep('m1', events, bytes('[1]'), context), true, 1);
     const taken = await h.take('m1', withBody('[1]'));
-    expect(taken?.events).toBe(events);
+    expect(taken?.rows).toBe(events);
     expect(taken?.context).toBe(context);
     expect(taken?.bytes).toBe(3);
     expect(await h.take('m1', withBody('[1]'))).toBeNull();
@@ -36,7 +36,7 @@ describe('LocalHandoff', () => {
     const h = new LocalHandoff();
     h.enable();
     h.settle('m1', h.keep('m1', events, bytes('[1]')), true, 7);
-    expect((await h.take('m1', headersOnly(3, 7)))?.events).toBe(events);
+    expect((await h.take('m1', headersOnly(3, 7)))?.rows).toBe(events);
     h.settle('m2', h.keep('m2', events, bytes('[2]')), true, 8);
     expect(await h.take('m2', headersOnly(3, 9))).toBeNull(); // another message under that id
     h.settle('m3', h.keep('m3', events, bytes('[3]')), true, 10);
@@ -45,7 +45,7 @@ describe('LocalHandoff', () => {
     const kept = h.keep('m4', events, bytes('[4]'));
     const taking = h.take('m4', headersOnly(3, 11));
     h.settle('m4', kept, true, 11);
-    expect((await taking)?.events).toBe(events);
+    expect((await taking)?.rows).toBe(events);
     // a publish JetStream dropped as a duplicate is not ours, whenever the message comes
     const dup = h.keep('m5', events, bytes('[5]'));
     const early = h.take('m5', headersOnly(3, 3));
@@ -58,12 +58,12 @@ describe('LocalHandoff', () => {
     const h = new LocalHandoff();
     h.enable();
     const first = h.keep('m1', events, bytes('[1]'));
-    const other = [{ event_id: 'a' }] as unknown as CanonicalEvent[];
+    const other = [{ event_id: 'a' }] as unknown as EventRow[];
     const second = h.keep('m1', other, bytes('[1]'));
     expect(second).toBeNull();
     h.settle('m1', second, false);
     h.settle('m1', first, true, 1);
-    expect((await h.take('m1', withBody('[1]')))?.events).toBe(events);
+    expect((await h.take('m1', withBody('[1]')))?.rows).toBe(events);
     const dup = h.keep('m9', other, bytes('[9]'));
     h.settle('m9', dup, false);
     expect(h.size).toBe(0);

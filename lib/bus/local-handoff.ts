@@ -14,10 +14,11 @@
 // stored, so it is ours) with that body size; the consumer waits for the publish's ack when
 // the message arrives first. A message that is not ours is fetched from the stream.
 
-import type { CanonicalEvent } from '../events/schema';
+import type { EventRow } from '../ingest/rows';
 
 export interface Handoff {
-  events: CanonicalEvent[];
+  /** The message's events as the writer's rows (made when they were validated). */
+  rows: EventRow[];
   /** What the publisher passed along with them (PublishOptions.context). */
   context: unknown;
   /** The message's body size. */
@@ -33,7 +34,7 @@ export interface Delivered {
 }
 
 interface Entry {
-  events: CanonicalEvent[];
+  rows: EventRow[];
   context: unknown;
   /** The published message. */
   data: Uint8Array;
@@ -66,15 +67,15 @@ export class LocalHandoff {
     return this.entries.size;
   }
 
-  /** Keeps the events of a message about to be published; returns the entry to settle(). */
-  keep(msgId: string, events: CanonicalEvent[], data: Uint8Array, context?: unknown): Entry | null {
+  /** Keeps the rows of a message about to be published; returns the entry to settle(). */
+  keep(msgId: string, rows: EventRow[], data: Uint8Array, context?: unknown): Entry | null {
     if (!this.enabled) return null;
     this.evictOld();
     // An entry under this ID may belong to the message JetStream stored: never replace it.
     if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return null;
     let resolve: (seq: number | null) => void = () => {};
     const stored = new Promise<number | null>((r) => (resolve = r));
-    const entry: Entry = { events, context, data, at: performance.now(), stored, resolve };
+    const entry: Entry = { rows, context, data, at: performance.now(), stored, resolve };
     this.entries.set(msgId, entry);
     this.heldBytes += data.byteLength;
     return entry;
@@ -87,7 +88,7 @@ export class LocalHandoff {
     if (!stored) this.drop(msgId, entry);
   }
 
-  /** The consumer's side: the kept events of this message, once; null when it must decode. */
+  /** The consumer's side: the kept rows of this message, once; null when it must decode. */
   async take(msgId: string | undefined, m: Delivered): Promise<Handoff | null> {
     if (!msgId) return null;
     const entry = this.entries.get(msgId);
@@ -97,7 +98,7 @@ export class LocalHandoff {
       m.size === undefined
         ? sameBytes(entry.data, m.data)
         : m.size === entry.data.byteLength && (await entry.stored) === m.seq;
-    return ours ? { events: entry.events, context: entry.context, bytes: entry.data.byteLength } : null;
+    return ours ? { rows: entry.rows, context: entry.context, bytes: entry.data.byteLength } : null;
   }
 
   private drop(msgId: string, entry: Entry): void {

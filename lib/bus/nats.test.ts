@@ -64,7 +64,7 @@ describe('NATS bus consumeIngest', () => {
     const done = new Promise<void>((resolve) => {
       void bus.consumeIngest(async (m) => {
         const local = await bus.takeLocalEvents(m);
-        const ids = local ? local.events.map((e) => e.event_id) : (JSON.parse(new TextDecoder().decode(await bus.messageData(m))) as { event_id: string }[]).map((e) => e.event_id);
+        const ids = local ? local.rows.map((r) => r.event_id) : (JSON.parse(new TextDecoder().decode(await bus.messageData(m))) as { event_id: string }[]).map((e) => e.event_id);
         seen.push({ via: local ? 'local' : 'stream', ids, bodyDelivered: m.data.byteLength });
         if (seen.some((s) => s.ids.includes(foreign[0].event_id)) && seen.some((s) => s.ids.includes(own[0].event_id))) resolve();
       });

@@ -19,13 +19,16 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/nats-core';
+import { headers, nanos } from '@nats-io/nats-core';
 import type { CanonicalEvent } from '../events/schema';
-import type { Bus, BusCommand, PublishOptions, PublishResult, Unsubscribe } from './types';
+import { eventRows, type EventRow } from '../ingest/rows';
+import type { Bus, BusCommand, PublishOptions, PublishResult, RowsOptions, Unsubscribe } from './types';
 import { subjects } from './types';
 import { LocalHandoff, type Handoff } from './local-handoff';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
+/** When Cashtrace received a batch's events (an ISO instant): rows decoded from the message get it as their default received_at. */
+export const RECEIVED_AT_HEADER = 'Cashtrace-Received-At';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -34,7 +37,7 @@ export interface NatsBus extends Bus {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: ReturnType<typeof subjects>;
-  /** Events this process published in `msg`, validated, with their context (null: decode the message). */
+  /** The rows of the events this process published in `msg`, with their context (null: decode the message). */
   takeLocalEvents(msg: JsMsg): Promise<Handoff | null>;
   /** The message's body: delivered with it, or (the writer's consumer is headers-only) read from the stream. */
   messageData(msg: JsMsg): Promise<Uint8Array>;
@@ -54,15 +57,17 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
 
   const handoff = new LocalHandoff();
 
-  async function publishChunk(events: CanonicalEvent[], data: Uint8Array, context: unknown): Promise<boolean> {
+  async function publishChunk(rows: EventRow[], data: Uint8Array, context: unknown, receivedAt: string): Promise<boolean> {
     let ids = '';
-    for (const e of events) ids += `${e.event_id}\0`;
+    for (const r of rows) ids += `${r.event_id}\0`;
     const msgID = crypto.createHash('sha256').update(ids).digest('hex');
-    const kept = handoff.keep(msgID, events, data, context);
+    const kept = handoff.keep(msgID, rows, data, context);
     let stored = false;
     let seq: number | undefined;
     try {
-      const ack = await js.publish(names.ingestBatch, data, { msgID, timeout: 30_000 });
+      const h = headers();
+      h.set(RECEIVED_AT_HEADER, receivedAt);
+      const ack = await js.publish(names.ingestBatch, data, { msgID, headers: h, timeout: 30_000 });
       stored = !ack.duplicate;
       seq = ack.seq;
       return ack.duplicate;
@@ -71,56 +76,63 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     }
   }
 
+  /** Messages of the events' JSON (`[line,line,…]`) below the payload limit, the rows kept for a consumer here. */
+  async function publishRows(rows: EventRow[], json: readonly string[] | null, opts: RowsOptions): Promise<PublishResult> {
+    if (!json || json.length !== rows.length) throw new Error('the NATS bus publishes each event as JSON: json must hold one text per row');
+    const flags: boolean[] = [];
+    const pending: Promise<void>[] = [];
+    let chunk: EventRow[] = [];
+    let lines: string[] = [];
+    let size = 2;
+    const flushChunk = () => {
+      if (chunk.length === 0) return;
+      const start = flags.length;
+      const kept = chunk;
+      // The JSON array `[line,line,…]`, encoded straight into one buffer.
+      const data = Buffer.allocUnsafe(size);
+      let at = 0;
+      data[at++] = 0x5b;
+      lines.forEach((line, i) => {
+        if (i > 0) data[at++] = 0x2c;
+        at += data.write(line, at, 'utf8');
+      });
+      data[at++] = 0x5d;
+      kept.forEach(() => flags.push(false));
+      pending.push(
+        publishChunk(kept, data.subarray(0, at), opts.context, opts.receivedAt).then((dup) => {
+          if (dup) for (let i = start; i < start + kept.length; i++) flags[i] = true;
+        }),
+      );
+      chunk = [];
+      lines = [];
+      size = 2;
+    };
+    for (let i = 0; i < rows.length; i++) {
+      const line = json[i];
+      const bytes = Buffer.byteLength(line, 'utf8');
+      if (bytes + 2 > maxPayload) throw new Error(`event ${rows[i].event_id} is larger than the bus message limit (${maxPayload} bytes)`);
+      if (size + bytes + 1 > maxPayload) flushChunk();
+      chunk.push(rows[i]);
+      lines.push(line);
+      size += bytes + 1;
+    }
+    flushChunk();
+    await Promise.all(pending);
+    const duplicates = flags.filter(Boolean).length;
+    return { accepted: rows.length - duplicates, duplicates, duplicateFlags: flags };
+  }
+
   const bus: NatsBus = {
     kind: 'nats',
     nc,
     js,
     jsm,
     names,
-    async publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
-      const flags: boolean[] = [];
-      const pending: Promise<void>[] = [];
-      let chunk: CanonicalEvent[] = [];
-      let lines: string[] = [];
-      let size = 2;
-      const flushChunk = () => {
-        if (chunk.length === 0) return;
-        const start = flags.length;
-        const evs = chunk;
-        // The JSON array `[line,line,…]`, encoded straight into one buffer.
-        const data = Buffer.allocUnsafe(size);
-        let at = 0;
-        data[at++] = 0x5b;
-        lines.forEach((line, i) => {
-          if (i > 0) data[at++] = 0x2c;
-          at += data.write(line, at, 'utf8');
-        });
-        data[at++] = 0x5d;
-        evs.forEach(() => flags.push(false));
-        pending.push(
-          publishChunk(evs, data.subarray(0, at), opts?.context).then((dup) => {
-            if (dup) for (let i = start; i < start + evs.length; i++) flags[i] = true;
-          }),
-        );
-        chunk = [];
-        lines = [];
-        size = 2;
-      };
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i];
-        const line = opts?.json?.[i] ?? JSON.stringify(e);
-        const bytes = Buffer.byteLength(line, 'utf8');
-        if (bytes + 2 > maxPayload) throw new Error(`event ${e.event_id} is larger than the bus message limit (${maxPayload} bytes)`);
-        if (size + bytes + 1 > maxPayload) flushChunk();
-        chunk.push(e);
-        lines.push(line);
-        size += bytes + 1;
-      }
-      flushChunk();
-      await Promise.all(pending);
-      const duplicates = flags.filter(Boolean).length;
-      return { accepted: events.length - duplicates, duplicates, duplicateFlags: flags };
+    publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
+      const receivedAt = new Date().toISOString();
+      return publishRows(eventRows(events, receivedAt), opts?.json ?? events.map((e) => JSON.stringify(e)), { context: opts?.context, receivedAt });
     },
+    publishRows,
     async publishCommand(cmd: BusCommand): Promise<void> {
       await js.publish(cmd.subject, enc.encode(JSON.stringify(cmd.payload)), { msgID: cmd.id });
     },

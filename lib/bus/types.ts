@@ -27,6 +27,17 @@ export interface PublishOptions {
   json?: readonly string[];
 }
 
+export interface RowsOptions {
+  /** As PublishOptions.context. */
+  context?: unknown;
+  /**
+   * When Cashtrace received the events: the rows' received_at for events that carry none.
+   * A NATS message carries it in a header, so a consumer that decodes the message instead
+   * of taking the rows makes the same rows.
+   */
+  receivedAt: string;
+}
+
 export interface BusCommand {
   subject: string;
   /** Idempotency: the same id is delivered at most once within the dedup window. */
@@ -41,11 +52,12 @@ export interface Bus {
   /** Makes validated canonical events durable; resolves only once they are. */
   publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult>;
   /**
-   * A bus whose consumer is this process's ingest writer (in-process) takes the events as
-   * the rows it writes (lib/ingest/rows), made as each event is validated: the pipeline
-   * then holds no parsed event longer than its validation.
+   * Validated events as the rows the ingest writer stores (lib/ingest/rows), made as each
+   * event was validated, so the pipeline holds no parsed event past its validation; with
+   * the JSON text of each event (index-aligned), which NATS publishes (the in-process bus
+   * needs only the rows: null).
    */
-  publishRows?(rows: EventRow[]): Promise<PublishResult>;
+  publishRows(rows: EventRow[], json: readonly string[] | null, opts: RowsOptions): Promise<PublishResult>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

@@ -60,7 +60,7 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * `YYYY-MM-DDTHH:MM:SS[.sss]Z` naming a real instant of 2000–2100: its normal form, built
  * without a Date (Next.js wraps the Date constructor, which makes it slow), else null.
  */
-function normalIso(v: string): string | null {
+export function normalIso(v: string): string | null {
   const n = v.length;
   if ((n !== 24 && n !== 20) || v.charCodeAt(n - 1) !== 90) return null;
   if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return null;

@@ -6,7 +6,8 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Store } from '../clickhouse/client';
 import type { NatsBus } from '../bus/nats';
-import { decodeIngestMessage } from '../bus/nats';
+import { decodeIngestMessage, RECEIVED_AT_HEADER } from '../bus/nats';
+import { normalIso } from '../events/fast-validate';
 import { validateEvents } from '../events/schema';
 import type { Batcher } from './batcher';
 import { eventRows, type EventRow } from './rows';
@@ -20,7 +21,7 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Eve
     const local = await bus.takeLocalEvents(m);
     metrics().busMessages.inc(1, { via: local ? 'local' : 'decoded' });
     // returned, not awaited: this frame would hold the events while the insert runs
-    if (local) return added(batcher.add(eventRows(local.events), local.bytes, local.context));
+    if (local) return added(batcher.add(local.rows, local.bytes, local.context));
     // the consumer is headers-only: another publisher's message (or one redelivered after a
     // restart) is read from the stream; a failure here naks it for redelivery
     const data = await bus.messageData(m);
@@ -45,7 +46,11 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Eve
       }
       metrics().eventsAccepted.inc(valid.length);
     }
-    return added(batcher.add(eventRows(valid.map((v) => v.event)), data.length));
+    // Received when the publisher says (Cashtrace's own batches: the rows are then the ones
+    // its handoff would have given), else now.
+    const stamped = m.headers?.get(RECEIVED_AT_HEADER);
+    const receivedAt = (stamped && normalIso(stamped)) || new Date().toISOString();
+    return added(batcher.add(eventRows(valid.map((v) => v.event), receivedAt), data.length));
   });
 }
 

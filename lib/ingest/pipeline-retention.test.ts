@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/types';
-import type { CanonicalEvent } from '../events/schema';
+import type { EventRow } from './rows';
 import type { Runtime } from '../runtime';
 import { ev } from '../testing/events';
 import { ingestEvents } from './pipeline';
@@ -18,33 +18,38 @@ const gc = vm.runInNewContext('gc') as () => void;
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('ingestEvents memory', () => {
-  it('lets the parsed events go once they are handed to the bus, while the write is still pending', async () => {
-    const refs: WeakRef<CanonicalEvent>[] = [];
+  it.each(['embedded', 'nats'] as const)('lets the parsed events go once they are rows, while the write is still pending (%s)', async (kind) => {
+    const inputs: WeakRef<object>[] = [];
+    let handed: { rows: EventRow[]; json: readonly string[] | null } | null = null;
     let finish: (v: { accepted: number; duplicates: number }) => void = () => undefined;
     const bus = {
-      kind: 'in-process',
-      publishEvents(events: CanonicalEvent[]) {
-        for (const e of events) refs.push(new WeakRef(e));
-        // The write buffer would keep rows, not these objects: nothing here holds them.
+      kind,
+      publishRows(rows: EventRow[], json: readonly string[] | null) {
+        // The write buffer keeps the rows (and NATS the JSON it publishes): nothing else.
+        handed = { rows, json };
         return new Promise((resolve) => {
           finish = resolve;
         });
       },
     } as unknown as Bus;
-    const rt = { bus, store: null, batcher: null } as unknown as Runtime;
+    const writer = { precheck: async (ids: string[]) => ({ committed: new Set<string>(), absent: ids.length }) };
+    const rt = { bus, store: null, batcher: null, writer } as unknown as Runtime;
 
-    let items: unknown[] | null = Array.from({ length: 200 }, (_, i) =>
-      JSON.parse(JSON.stringify(ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `RET-${i}` }))),
+    let items: object[] | null = Array.from({ length: 200 }, (_, i) =>
+      JSON.parse(JSON.stringify(ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `RET-${i}` }))) as object,
     );
+    // (not in a loop of this async function: its frame would keep the last item)
+    inputs.push(...items.map((item) => new WeakRef(item)));
     const answer = ingestEvents(rt, items, { collector: 'test' });
     items = null;
-    for (let i = 0; i < 5 && refs.length === 0; i++) await tick();
-    expect(refs).toHaveLength(200);
+    for (let i = 0; i < 5 && handed === null; i++) await tick();
+    expect(handed!.rows).toHaveLength(200);
+    expect(handed!.json?.length ?? 0).toBe(kind === 'nats' ? 200 : 0);
 
     await tick(); // WeakRef targets are kept until the end of the job that made them
     gc();
     gc();
-    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    expect(inputs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
 
     finish({ accepted: 200, duplicates: 0 });
     await expect(answer).resolves.toEqual({ accepted: 200, duplicates: 0, rejected: [] });

@@ -6,10 +6,10 @@ import { sql } from '../clickhouse/sql';
 import { openTempStore, truncateAll } from '../testing/temp-store';
 import { startNatsServer, type NatsServer } from '../testing/nats';
 import { createRuntime, type Runtime } from '../runtime';
-import { ingestEvents } from './pipeline';
+import { ingestBody, ingestEvents } from './pipeline';
 import { parseEventList } from '../http/body';
 import { metrics } from '../observability/metrics';
-import type { NatsBus } from '../bus/nats';
+import { RECEIVED_AT_HEADER, type NatsBus } from '../bus/nats';
 
 let store: Store;
 let nats: NatsServer;
@@ -127,17 +127,21 @@ describe('ingest pipeline with NATS', () => {
   it('publishes NDJSON lines as they came: decoded again (a redelivery), they store the same rows', async () => {
     // Not the JSON of the validated events: an epoch timestamp, spacing, an unknown field.
     const body = [JSON.stringify(raw('n1', { occurred_at: 1778000000000 })), `  { "extra": true, ${JSON.stringify(raw('n2')).slice(1)}`].join('\n');
-    const parsed = parseEventList(Buffer.from(body), 'application/x-ndjson');
-    expect(await ingestEvents(rt, parsed.items, { collector: 'test', lines: parsed.lines })).toMatchObject({ accepted: 2 });
+    expect(await ingestBody(rt, Buffer.from(body), { collector: 'test', contentType: 'application/x-ndjson' })).toMatchObject({ accepted: 2 });
     await eventually(async () => (await count()) === 2);
     const bus = rt.bus as NatsBus;
     const stored = await bus.jsm.streams.getMessage(bus.names.streamIngest, { last_by_subj: bus.names.ingestBatch });
-    expect(new TextDecoder().decode(stored!.data)).toBe(`[${parsed.lines!.join(',')}]`);
-    const rows = sql`SELECT event_id, correlation_id, occurred_at, entity_key, refs, amount, currency, attributes, payload FROM events ORDER BY event_id`;
-    const handedOver = await store.query(rows);
+    expect(new TextDecoder().decode(stored!.data)).toBe(`[${parseEventList(Buffer.from(body), 'application/x-ndjson').lines!.join(',')}]`);
+    // The time it was received travels with the message, so a redelivery stamps the same.
+    const receivedAt = stored!.header.get(RECEIVED_AT_HEADER);
+    expect(receivedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const rows = sql`SELECT event_id, correlation_id, occurred_at, received_at, entity_key, refs, amount, currency, attributes, payload FROM events ORDER BY event_id`;
+    const handedOver = await store.query<{ received_at: string }>(rows);
+    expect(new Date(`${handedOver[0].received_at}Z`).toISOString()).toBe(receivedAt);
     await rt.writer!.settled();
     await truncateAll(store);
-    await bus.js.publish(bus.names.ingestBatch, stored!.data, { msgID: 'redelivered-2' });
+    await new Promise((r) => setTimeout(r, 10)); // a later "now" than the stamp
+    await bus.js.publish(bus.names.ingestBatch, stored!.data, { msgID: 'redelivered-2', headers: stored!.header });
     await eventually(async () => (await count()) === 2);
     expect(await store.query(rows)).toEqual(handedOver);
   });

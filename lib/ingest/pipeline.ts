@@ -1,7 +1,7 @@
 // The one ingest entry point every collector calls: validate ▶ dead-letter the invalid
 // ▶ publish the valid onto the bus ▶ answer only once they are durable.
 
-import { validateEvent, type CanonicalEvent, type EventValidationError } from '../events/schema';
+import { validateEvent, type EventValidationError } from '../events/schema';
 import { forEachBodyItem, type BodyItem } from '../http/body';
 import { errors } from '../http/errors';
 import { metrics } from '../observability/metrics';
@@ -80,22 +80,20 @@ function ingestItems(rt: Runtime, each: (visit: (it: BodyItem) => void) => void,
 
 interface ValidatedBatch {
   received: number;
-  /** The valid events as rows, for a bus that takes rows (in-process); else null. */
-  rows: EventRow[] | null;
-  /** The valid events, for a bus that takes events (NATS); empty when `rows` holds them. */
-  events: CanonicalEvent[];
-  /** The text of each of `events` (NDJSON), when known. */
-  lines: string[] | undefined;
+  /** The valid events as the writer's rows, made as each was validated. */
+  rows: EventRow[];
+  /** With NATS, the JSON text of each (the line it came from, else serialised): what the bus publishes. */
+  json: string[] | null;
+  receivedAt: string;
   letters: DeadLetter[];
   rejected: EventValidationError[];
 }
 
 function validateBatch(rt: Runtime, each: (visit: (it: BodyItem) => void) => void, opts: IngestOptions): ValidatedBatch {
   const { collector, contentType } = opts;
-  const rows: EventRow[] | null = rt.bus.publishRows ? [] : null;
   const receivedAt = new Date().toISOString();
-  const events: CanonicalEvent[] = [];
-  let lines: string[] | undefined = [];
+  const rows: EventRow[] = [];
+  const json: string[] | null = rt.bus.kind === 'nats' ? [] : null;
   const letters: DeadLetter[] = [];
   const rejected: EventValidationError[] = [];
   let index = 0;
@@ -114,15 +112,11 @@ function validateBatch(rt: Runtime, each: (visit: (it: BodyItem) => void) => voi
       letters.push({ collector, reason: 'invalid_event', errors: v.errors, raw: it.line ?? safeStringify(item), event_id: eventId, content_type: contentType });
       return;
     }
-    if (rows) {
-      rows.push(eventRow(v.event, receivedAt));
-      return;
-    }
-    events.push(v.event);
-    if (it.line === undefined) lines = undefined;
-    else lines?.push(it.line);
+    rows.push(eventRow(v.event, receivedAt));
+    // The line as it came (a redelivery validates it again, to the same event).
+    json?.push(it.line ?? JSON.stringify(v.event));
   });
-  return { received: index, rows, events, lines, letters, rejected };
+  return { received: index, rows, json, receivedAt, letters, rejected };
 }
 
 function deliver(rt: Runtime, batch: ValidatedBatch, collector: string): Promise<IngestResult> {
@@ -130,7 +124,7 @@ function deliver(rt: Runtime, batch: ValidatedBatch, collector: string): Promise
   m.eventsReceived.inc(batch.received, { collector });
   const { rejected } = batch;
   const rejectedCount = batch.letters.length;
-  const count = batch.rows ? batch.rows.length : batch.events.length;
+  const count = batch.rows.length;
   // Dead letters first: a rejected event is durable before the request is answered.
   return recordDeadLetters(rt.store, batch.letters)
     .then(() => m.eventsRejected.inc(rejectedCount, { collector }))
@@ -151,38 +145,36 @@ function deliver(rt: Runtime, batch: ValidatedBatch, collector: string): Promise
  * 59.6–60.8 → 54.7–57.6 µs per event. Test: pipeline-retention.test.ts.
  */
 function publisher(rt: Runtime, batch: ValidatedBatch): () => Promise<{ duplicates: number }> {
-  const { rows, events, lines } = batch;
+  const { rows, json, receivedAt } = batch;
   return () => {
-    if (rows) return rows.length === 0 ? Promise.resolve({ duplicates: 0 }) : rt.bus.publishRows!(rows);
-    if (events.length === 0) return Promise.resolve({ duplicates: 0 });
-    return rt.bus.kind === 'nats' ? publishNew(rt, events, lines) : rt.bus.publishEvents(events, { json: lines });
+    if (rows.length === 0) return Promise.resolve({ duplicates: 0 });
+    return json ? publishNew(rt, rows, json, receivedAt) : rt.bus.publishRows(rows, null, { receivedAt });
   };
 }
 
 /**
  * With NATS: the writer dedups exactly; this pre-check lets the answer count events that
  * were committed earlier (the bus only knows repeated messages). A writer in this process
- * gets its answer along with the events (local handoff), so they are looked up once. The
- * lines they were parsed from are published as they came (a redelivery validates them
- * again, to the same events) instead of serialising the events again.
+ * gets its answer along with the rows (local handoff), so they are looked up once.
  */
-async function publishNew(rt: Runtime, events: CanonicalEvent[], lines: string[] | undefined): Promise<{ duplicates: number }> {
+async function publishNew(rt: Runtime, rows: EventRow[], json: string[], receivedAt: string): Promise<{ duplicates: number }> {
   const seen = new Set<string>();
   const distinct: number[] = [];
-  events.forEach((e, i) => {
-    if (seen.has(e.event_id)) return;
-    seen.add(e.event_id);
+  rows.forEach((r, i) => {
+    if (seen.has(r.event_id)) return;
+    seen.add(r.event_id);
     distinct.push(i);
   });
   const ids = [...seen];
   metrics().idLookups.inc(ids.length, { by: 'precheck' });
   const check = rt.writer ? await rt.writer.precheck(ids) : { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
-  const fresh = distinct.filter((i) => !check.committed.has(events[i].event_id));
-  let duplicates = events.length - fresh.length;
+  const fresh = distinct.filter((i) => !check.committed.has(rows[i].event_id));
+  let duplicates = rows.length - fresh.length;
   if (fresh.length > 0) {
-    const r = await rt.bus.publishEvents(
-      fresh.map((i) => events[i]),
-      { context: check.absent, json: lines && fresh.map((i) => lines[i]) },
+    const r = await rt.bus.publishRows(
+      fresh.map((i) => rows[i]),
+      fresh.map((i) => json[i]),
+      { context: check.absent, receivedAt },
     );
     duplicates += r.duplicates;
   }

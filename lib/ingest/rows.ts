@@ -83,9 +83,8 @@ export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
   };
 }
 
-/** Events as they enter the write buffer, received now (rows pass through as they are). */
-export function eventRows(events: readonly (CanonicalEvent | EventRow)[]): EventRow[] {
-  const receivedAt = new Date().toISOString();
+/** Events as they enter the write buffer, received at `receivedAt` (rows pass through as they are). */
+export function eventRows(events: readonly (CanonicalEvent | EventRow)[], receivedAt = new Date().toISOString()): EventRow[] {
   return events.map((e) => (isEventRow(e) ? e : eventRow(e, receivedAt)));
 }
 
