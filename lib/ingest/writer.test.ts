@@ -248,4 +248,16 @@ describe('stored rows', () => {
     expect(rows.map((r) => r.payload)).toEqual(payloads.map((p) => (p === null ? '' : typeof p === 'string' ? p : JSON.stringify(p))));
     for (const r of rows) expect(r).toMatchObject({ occurred_at: '2026-03-02 09:08:07.006', due_at: '2026-04-01 00:00:00.000', period_end: null });
   });
+
+  it('a batch written into the buffer of a longer one before it stores exactly its own rows', async () => {
+    const w = await IngestWriter.open(store);
+    const long = 'x'.repeat(20_000);
+    await w.write([0, 1, 2].map((i) => ev({ event_id: `long-${i}`, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-L${i}`, payload: { long } })));
+    // This body fits in the buffer the first insert returned: the bytes after it are stale.
+    const short = [ev({ event_id: 'short-0', type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-S0', payload: { s: 1 } })];
+    expect(await w.write(short)).toMatchObject({ inserted: 1 });
+    const rows = await store.query<{ event_id: string; payload: string }>(sql`SELECT event_id, payload FROM events ORDER BY event_id`);
+    expect(rows.map((r) => r.event_id)).toEqual(['long-0', 'long-1', 'long-2', 'short-0']);
+    expect(rows[3].payload).toBe('{"s":1}');
+  });
 });

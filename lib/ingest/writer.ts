@@ -122,8 +122,12 @@ export class IngestWriter {
   private window = new LookupWindow();
   /** Keeps the clocks' snapshot current for the deals each batch and move touched. */
   readonly clocks: ClockRefresher;
-  /** Insert bodies are written into buffers reused after their insert. */
-  private bodies = new BodyBuffers(4);
+  /**
+   * Insert bodies are written into buffers reused after their insert: as many as the
+   * inserts that may run at once (CASHTRACE_BATCH_IN_FLIGHT, 2) and one being written —
+   * ~20 MB each at the default batch limits, held for the life of the process.
+   */
+  private bodies = new BodyBuffers(3);
 
   private constructor(
     private readonly store: Store,
