@@ -24,7 +24,7 @@ export function createInProcessBus(write: WriteRows): Bus {
   return {
     kind: 'embedded',
     publishEvents: (events: CanonicalEvent[]) => publishRows(eventRows(events)),
-    publishRows: (rows) => publishRows(rows),
+    publishRows,
     async publishCommand(cmd: BusCommand): Promise<void> {
       // Same dedup promise as JetStream's window (2 minutes).
       const now = Date.now();

@@ -7,7 +7,7 @@ import { errors } from '../http/errors';
 import { metrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 import { recordDeadLetters, type DeadLetter } from './dead-letters';
-import { committedEventIds } from './writer';
+import { committedEventIds } from './committed-ids';
 import { eventRow, type EventRow } from './rows';
 
 export interface IngestResult {
@@ -20,10 +20,8 @@ export interface IngestOptions {
   /** Name of the collector, recorded with dead letters and metrics. */
   collector: string;
   contentType?: string;
-  /** Items that failed before validation (e.g. a malformed NDJSON line), by index. */
+  /** Items that failed before validation (e.g. a malformed line of a file), by index. */
   preRejected?: { index: number; errors: string[]; raw: string }[];
-  /** The JSON text each item was parsed from (NDJSON lines), index-aligned with the items. */
-  lines?: readonly string[];
 }
 
 /**
@@ -39,7 +37,7 @@ export function ingestEvents(rt: Runtime, items: unknown[], opts: IngestOptions)
     (visit) =>
       items.forEach((item, index) => {
         const p = pre.get(index);
-        visit(p ? { errors: p.errors, raw: p.raw } : { item, line: opts.lines?.[index] });
+        visit(p ? { errors: p.errors, raw: p.raw } : { item });
       }),
     opts,
   );

@@ -3,7 +3,8 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { openTempStore, truncateAll } from '../testing/temp-store';
 import { ev } from '../testing/events';
-import { IngestWriter, committedEventIds } from './writer';
+import { IngestWriter } from './writer';
+import { committedEventIds } from './committed-ids';
 
 let store: Store;
 

@@ -15,6 +15,7 @@ import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
 import { BodyBuffers, eventRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
+import { committedEventIds } from './committed-ids';
 
 export interface WriteResult {
   /** Per input event: true when it was new and is now stored. */
@@ -23,7 +24,6 @@ export interface WriteResult {
   duplicates: number;
 }
 
-const LOOKUP_CHUNK = 20_000;
 /** How long a pre-check's answer waits for its events (the local handoff keeps them as long). */
 const PRECHECK_TTL_MS = 60_000;
 
@@ -61,27 +61,6 @@ async function deleteMoved(store: Store, from: { correlationIds: string[] } | { 
       await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`, settings);
     }
   }
-}
-
-/**
- * The IDs among `ids` already stored. They go to the engine as one newline-joined string
- * split there: an Array(String) parameter of 10k IDs costs the engine about twice as much
- * to parse (8.3 → 3.3 µs CPU per ID measured in chDB, bench/ingest-profile's data); the
- * primary key still narrows the read to the IDs' granules. Validated IDs never hold a
- * newline (control characters are rejected); a chunk that does is sent as an array.
- */
-export async function committedEventIds(store: Store, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-    const rows = await store.query<{ event_id: string }>(
-      !chunk.some((id) => id.includes('\n'))
-        ? sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN splitByChar('\n', ${chunk.join('\n')})`
-        : sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN ${chunk}`,
-    );
-    for (const r of rows) found.add(r.event_id);
-  }
-  return found;
 }
 
 async function applyOverrides(store: Store, stitcher: Stitcher): Promise<void> {
