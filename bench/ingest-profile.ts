@@ -104,6 +104,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: Number(process.env.BENCH_CONCURRENCY ?? 4) }, worker));
   const answered = (performance.now() - started) / 1000;
+  const insertedAtAnswer = metrics().eventsInserted.get() - before;
   await waitInserted(before + accepted);
   const inserted = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   }
   const batches = metrics().batchSize.snapshot().count - batches0;
   if (statements) console.log(`statements (wall ms while timed, by kind; the two connections run at once):\n${statements.report()}`);
-  console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts`);
+  console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts; ${Math.round((100 * insertedAtAnswer) / Math.max(1, accepted))}% of the rows in ClickHouse when the last request was answered`);
   if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
   // included); the main thread's event loop busy time is wall time (it counts while the

@@ -22,10 +22,18 @@ export interface PipelineRun {
   clockRounds: { count: number; seconds: number };
   /** Inserts into `events` the writer made for these rows (fewer, bigger inserts: less engine and merge work per row). */
   inserts: number;
+  /** Rows in ClickHouse (the writer's counter) when the last request was answered: with NATS, how far the writer kept up with the publishers. */
+  insertedAtAnswer: number;
 }
 
+/**
+ * One figure of the app's /api/metrics, polled every 20 ms while rows go in: asked for
+ * uncompressed, as the app's gzip of each answer cost its main thread ~0.4 ms per poll
+ * (profiled 2026-12-01: 0.4–0.5 s of a run's main thread in zlib) — load the measured
+ * pipeline should not carry.
+ */
 async function metric(app: AppServer, name: string): Promise<number> {
-  const res = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+  const res = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${app.adminToken}`, 'accept-encoding': 'identity' } });
   const text = await res.text();
   let total = 0;
   for (const line of text.split('\n')) if (line.startsWith(name) && !line.startsWith('#')) total += Number(line.split(' ').pop());
@@ -98,6 +106,7 @@ export async function postAll(app: AppServer, bodies: string[], events: number, 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const insertedAtAnswer = (await metric(app, 'cashtrace_events_inserted_total')) - before;
   // Rows in ClickHouse (the writer's counter), polled until all arrived.
   const deadline = Date.now() + 300_000;
   while ((await metric(app, 'cashtrace_events_inserted_total')) - before < totals.accepted) {
@@ -114,7 +123,7 @@ export async function postAll(app: AppServer, bodies: string[], events: number, 
     await new Promise((r) => setTimeout(r, 20));
   }
   const clocksSeconds = (performance.now() - started) / 1000;
-  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, clocksRate: events / clocksSeconds, ...totals, clockRounds, inserts };
+  return { seconds, rate: events / seconds, insertedSeconds, insertedRate: events / insertedSeconds, clocksRate: events / clocksSeconds, ...totals, clockRounds, inserts, insertedAtAnswer };
 }
 
 export function percentile(sorted: number[], p: number): number {

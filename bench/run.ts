@@ -104,7 +104,7 @@ async function main(): Promise<void> {
           });
           const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
           if (cpu.app.size > 0) {
-            const rounds = `${run.inserts} inserts (${Math.round(run.accepted / Math.max(1, run.inserts))} rows each on average); clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
+            const rounds = `${run.inserts} inserts (${Math.round(run.accepted / Math.max(1, run.inserts))} rows each on average); rows in ClickHouse when the last request was answered (${run.seconds.toFixed(1)} s): ${Math.round((100 * run.insertedAtAnswer) / Math.max(1, run.accepted))}%; clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
             const inserting = cpuIn ? `while the rows went in: ${cpuPerItem(cpuIn, rows.events.length, { total: true })}; ` : '';
             const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
             report.notes.push(line);

@@ -11,7 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
-import type { EventRow } from './ingest/rows';
+import { rowSize, type EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
 
@@ -44,7 +44,7 @@ export function getRuntime(): Promise<Runtime> {
 /** The write buffer's share of rows: their text. */
 function rowBytes(rows: readonly EventRow[]): number {
   let bytes = 0;
-  for (const r of rows) bytes += r.json.length;
+  for (const r of rows) bytes += rowSize(r);
   return bytes;
 }
 

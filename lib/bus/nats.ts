@@ -25,6 +25,7 @@ import { eventRows, type EventRow } from '../ingest/rows';
 import type { Bus, BusCommand, PublishOptions, PublishResult, RowsOptions, Unsubscribe } from './types';
 import { subjects } from './types';
 import { LocalHandoff, type Handoff } from './local-handoff';
+import { EventTexts } from './texts';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
 /** When Cashtrace received a batch's events (an ISO instant): rows decoded from the message get it as their default received_at. */
@@ -76,47 +77,42 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     }
   }
 
-  /** Messages of the events' JSON (`[line,line,…]`) below the payload limit, the rows kept for a consumer here. */
-  async function publishRows(rows: EventRow[], json: readonly string[] | null, opts: RowsOptions): Promise<PublishResult> {
-    if (!json || json.length !== rows.length) throw new Error('the NATS bus publishes each event as JSON: json must hold one text per row');
+  /** Messages of the events' JSON (`[text,text,…]`) below the payload limit, the rows kept for a consumer here. */
+  async function publishRows(rows: EventRow[], texts: EventTexts | null, opts: RowsOptions): Promise<PublishResult> {
+    if (!texts || texts.length !== rows.length) throw new Error('the NATS bus publishes each event as JSON: texts must hold one per row');
     const flags: boolean[] = [];
     const pending: Promise<void>[] = [];
-    let chunk: EventRow[] = [];
-    let lines: string[] = [];
+    let first = 0;
     let size = 2;
-    const flushChunk = () => {
-      if (chunk.length === 0) return;
-      const start = flags.length;
-      const kept = chunk;
-      // The JSON array `[line,line,…]`, encoded straight into one buffer.
+    const flushChunk = (end: number) => {
+      if (end === first) return;
+      const start = first;
+      const kept = rows.slice(start, end);
+      // The JSON array `[text,text,…]`, written straight into one buffer.
       const data = Buffer.allocUnsafe(size);
       let at = 0;
       data[at++] = 0x5b;
-      lines.forEach((line, i) => {
-        if (i > 0) data[at++] = 0x2c;
-        at += data.write(line, at, 'utf8');
-      });
+      for (let i = start; i < end; i++) {
+        if (i > start) data[at++] = 0x2c;
+        at += texts.write(i, data, at);
+      }
       data[at++] = 0x5d;
       kept.forEach(() => flags.push(false));
       pending.push(
         publishChunk(kept, data.subarray(0, at), opts.context, opts.receivedAt).then((dup) => {
-          if (dup) for (let i = start; i < start + kept.length; i++) flags[i] = true;
+          if (dup) for (let i = start; i < end; i++) flags[i] = true;
         }),
       );
-      chunk = [];
-      lines = [];
+      first = end;
       size = 2;
     };
     for (let i = 0; i < rows.length; i++) {
-      const line = json[i];
-      const bytes = Buffer.byteLength(line, 'utf8');
+      const bytes = texts.byteLength(i);
       if (bytes + 2 > maxPayload) throw new Error(`event ${rows[i].event_id} is larger than the bus message limit (${maxPayload} bytes)`);
-      if (size + bytes + 1 > maxPayload) flushChunk();
-      chunk.push(rows[i]);
-      lines.push(line);
+      if (size + bytes + 1 > maxPayload) flushChunk(i);
       size += bytes + 1;
     }
-    flushChunk();
+    flushChunk(rows.length);
     await Promise.all(pending);
     const duplicates = flags.filter(Boolean).length;
     return { accepted: rows.length - duplicates, duplicates, duplicateFlags: flags };
@@ -130,7 +126,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     names,
     publishEvents(events: CanonicalEvent[], opts?: PublishOptions): Promise<PublishResult> {
       const receivedAt = new Date().toISOString();
-      return publishRows(eventRows(events, receivedAt), opts?.json ?? events.map((e) => JSON.stringify(e)), { context: opts?.context, receivedAt });
+      return publishRows(eventRows(events, receivedAt), EventTexts.of(opts?.json ?? events.map((e) => JSON.stringify(e))), { context: opts?.context, receivedAt });
     },
     publishRows,
     async publishCommand(cmd: BusCommand): Promise<void> {

@@ -3,6 +3,7 @@
 
 import type { CanonicalEvent } from '../events/schema';
 import type { EventRow } from '../ingest/rows';
+import type { EventTexts } from './texts';
 
 export interface PublishResult {
   /** Events now durable (in JetStream, or written to ClickHouse when embedded). */
@@ -54,10 +55,10 @@ export interface Bus {
   /**
    * Validated events as the rows the ingest writer stores (lib/ingest/rows), made as each
    * event was validated, so the pipeline holds no parsed event past its validation; with
-   * the JSON text of each event (index-aligned), which NATS publishes (the in-process bus
-   * needs only the rows: null).
+   * the JSON text of each event (index-aligned: for a request body, its lines' bytes),
+   * which NATS publishes (the in-process bus needs only the rows: null).
    */
-  publishRows(rows: EventRow[], json: readonly string[] | null, opts: RowsOptions): Promise<PublishResult>;
+  publishRows(rows: EventRow[], texts: EventTexts | null, opts: RowsOptions): Promise<PublishResult>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventList } from './body';
+import { forEachBodyItem, parseEventList, type BodyItem } from './body';
 
 describe('parseEventList', () => {
   it('NDJSON: items with the line each came from, malformed lines kept by index', () => {
@@ -49,5 +49,26 @@ describe('parseEventList', () => {
     const r = parseEventList(Buffer.from('[{"a":1},{"b":2}]'), 'application/json');
     expect(r.items).toEqual([{ a: 1 }, { b: 2 }]);
     expect(r.lines).toBeUndefined();
+  });
+
+  it('NDJSON items come with their exact bytes where the trimmed line is JSON-trimmed bytes, wherever the chunks split', () => {
+    const body = Buffer.from('\uFEFF{"bom":1}\r\n {"customer":"Société — 株式会社"} \r\n\t{"x":"ok"}\nnot json\n\u00a0{"nbsp":1}\n{"last":true}');
+    const items = (chunks: Buffer[]) => {
+      const out: BodyItem[] = [];
+      forEachBodyItem(chunks, 'application/x-ndjson', (it) => out.push(it));
+      return out.map((it) => (it.errors ? null : { line: it.line, bytes: it.bytes?.toString('utf8', it.start, it.end) ?? null }));
+    };
+    const expected = [
+      // trim() also removed a BOM / a no-break space, which are not JSON white space: no bytes
+      { line: '{"bom":1}', bytes: null },
+      { line: '{"customer":"Société — 株式会社"}', bytes: '{"customer":"Société — 株式会社"}' },
+      { line: '{"x":"ok"}', bytes: '{"x":"ok"}' },
+      null,
+      { line: '{"nbsp":1}', bytes: null },
+      { line: '{"last":true}', bytes: '{"last":true}' },
+    ];
+    expect(items([body])).toEqual(expected);
+    for (let i = 0; i <= body.length; i++) expect(items([body.subarray(0, i), body.subarray(i)])).toEqual(expected);
+    expect(items([...body].map((b) => Buffer.from([b])))).toEqual(expected);
   });
 });

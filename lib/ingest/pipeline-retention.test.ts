@@ -8,6 +8,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/types';
 import type { EventRow } from './rows';
+import type { EventTexts } from '../bus/texts';
 import type { Runtime } from '../runtime';
 import { ev } from '../testing/events';
 import { ingestEvents } from './pipeline';
@@ -20,13 +21,13 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 describe('ingestEvents memory', () => {
   it.each(['embedded', 'nats'] as const)('lets the parsed events go once they are rows, while the write is still pending (%s)', async (kind) => {
     const inputs: WeakRef<object>[] = [];
-    let handed: { rows: EventRow[]; json: readonly string[] | null } | null = null;
+    let handed: { rows: EventRow[]; texts: EventTexts | null } | null = null;
     let finish: (v: { accepted: number; duplicates: number }) => void = () => undefined;
     const bus = {
       kind,
-      publishRows(rows: EventRow[], json: readonly string[] | null) {
+      publishRows(rows: EventRow[], texts: EventTexts | null) {
         // The write buffer keeps the rows (and NATS the JSON it publishes): nothing else.
-        handed = { rows, json };
+        handed = { rows, texts };
         return new Promise((resolve) => {
           finish = resolve;
         });
@@ -44,7 +45,7 @@ describe('ingestEvents memory', () => {
     items = null;
     for (let i = 0; i < 5 && handed === null; i++) await tick();
     expect(handed!.rows).toHaveLength(200);
-    expect(handed!.json?.length ?? 0).toBe(kind === 'nats' ? 200 : 0);
+    expect(handed!.texts?.length ?? 0).toBe(kind === 'nats' ? 200 : 0);
 
     await tick(); // WeakRef targets are kept until the end of the job that made them
     gc();

@@ -125,10 +125,20 @@ describe('ingest pipeline with NATS', () => {
   });
 
   it('publishes NDJSON lines as they came: decoded again (a redelivery), they store the same rows', async () => {
-    // Not the JSON of the validated events: an epoch timestamp, spacing, an unknown field.
-    const body = [JSON.stringify(raw('n1', { occurred_at: 1778000000000 })), `  { "extra": true, ${JSON.stringify(raw('n2')).slice(1)}`].join('\n');
-    expect(await ingestBody(rt, Buffer.from(body), { collector: 'test', contentType: 'application/x-ndjson' })).toMatchObject({ accepted: 2 });
-    await eventually(async () => (await count()) === 2);
+    // Not the JSON of the validated events: an epoch timestamp, spacing, an unknown field,
+    // CRLF and tab (JSON white space: published as the line's bytes), a no-break space
+    // (trimmed as text, not JSON white space: published as the trimmed string), non-ASCII,
+    // and the body in two chunks split inside a line (the joined line's bytes).
+    const body = [
+      `${JSON.stringify(raw('n1', { occurred_at: 1778000000000 }))}\r`,
+      `  { "extra": true, ${JSON.stringify(raw('n2')).slice(1)}`,
+      `\u00a0${JSON.stringify(raw('n3', { attributes: { customer: 'Société — 株式会社' } }))}`,
+      `\t${JSON.stringify(raw('n4'))} \r`,
+    ].join('\n');
+    const bytes = Buffer.from(body);
+    const cut = bytes.indexOf('Soci');
+    expect(await ingestBody(rt, [bytes.subarray(0, cut), bytes.subarray(cut)], { collector: 'test', contentType: 'application/x-ndjson' })).toMatchObject({ accepted: 4 });
+    await eventually(async () => (await count()) === 4);
     const bus = rt.bus as NatsBus;
     const stored = await bus.jsm.streams.getMessage(bus.names.streamIngest, { last_by_subj: bus.names.ingestBatch });
     expect(new TextDecoder().decode(stored!.data)).toBe(`[${parseEventList(Buffer.from(body), 'application/x-ndjson').lines!.join(',')}]`);
@@ -142,7 +152,7 @@ describe('ingest pipeline with NATS', () => {
     await truncateAll(store);
     await new Promise((r) => setTimeout(r, 10)); // a later "now" than the stamp
     await bus.js.publish(bus.names.ingestBatch, stored!.data, { msgID: 'redelivered-2', headers: stored!.header });
-    await eventually(async () => (await count()) === 2);
+    await eventually(async () => (await count()) === 4);
     expect(await store.query(rows)).toEqual(handedOver);
   });
 });

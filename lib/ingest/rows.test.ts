@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ev } from '../testing/events';
-import { BodyBuffers, eventRow, rowLine, rowsBody, toRowLine } from './rows';
+import { BodyBuffers, eventRow, releaseRows, rowJson, rowLine, rowsBody, toRowLine, type EventRow } from './rows';
 
 describe('event rows', () => {
   it('a row line is the row under its deal: correlation_id first, then the row as kept', () => {
@@ -11,7 +11,7 @@ describe('event rows', () => {
     const line = rowLine(row, cid);
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(Object.keys(parsed)[0]).toBe('correlation_id');
-    expect(parsed).toEqual({ correlation_id: cid, ...(JSON.parse(row.json) as object) });
+    expect(parsed).toEqual({ correlation_id: cid, ...(JSON.parse(rowJson(row)) as object) });
     expect(parsed).toMatchObject({ entity_key: 'erp:invoice:INV-1', customer: 'Société "Q"', currency: 'EUR', amount: 12.5, payload: { a: 'x"y' }, occurred_at: '2026-03-02T09:00:00.000Z', received_at: '2026-03-02T10:00:00.000Z' });
     expect(toRowLine(e, cid, '2026-03-02T10:00:00.000Z')).toBe(line);
   });
@@ -54,5 +54,29 @@ describe('event rows', () => {
     const kept = [pool.take(1), pool.take(1)];
     expect(kept.map((x) => x.length).sort((x, y) => x - y)).toEqual([6250, 12_500]);
     expect(pool.take(1)).not.toBe(a);
+  });
+
+  it('rows keep their own bytes while others are released and their slabs reused; a released row refuses to be read', () => {
+    // ~1.2 KB per row: a few hundred rows fill a slab, so these span many.
+    const make = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const e = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: `${tag}-${i}`, payload: { note: `${tag}-${i} ${'Ö€x'.repeat(300)}` } });
+        return { row: eventRow(e, '2026-03-02T10:00:00.000Z'), line: toRowLine(e, '', '2026-03-02T10:00:00.000Z') };
+      });
+    const check = (made: { row: EventRow; line: string }[]) => made.forEach((m) => expect(rowLine(m.row, '')).toBe(m.line));
+    const first = make('A', 4000);
+    // Every slab keeps a live row but one run of them: only whole released slabs may be reused.
+    const kept = first.filter((_, i) => i % 97 === 0 || (i > 1000 && i < 3000));
+    releaseRows(first.filter((m) => !kept.includes(m)).map((m) => m.row));
+    const second = make('B', 4000);
+    check(kept);
+    check(second);
+    // Released: reading it is an error, not another row's bytes; releasing again is harmless.
+    const gone = first[1];
+    expect(() => rowJson(gone.row)).toThrow(/already written/);
+    expect(() => rowsBody([gone.row], [''])).toThrow(/already written/);
+    releaseRows([gone.row, gone.row]);
+    releaseRows(second.map((m) => m.row));
+    check(kept);
   });
 });

@@ -13,7 +13,7 @@ import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
-import { BodyBuffers, eventRows, rowsBody, type EventRow } from './rows';
+import { BodyBuffers, eventRows, releaseRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 import { committedEventIds } from './committed-ids';
 
@@ -296,6 +296,8 @@ export class IngestWriter {
       correlationIds = assigned.correlationIds;
       let buffer: Buffer | null = null;
       const body = rowsBody(fresh, assigned.correlationIds, (size) => (buffer = this.bodies.take(size)));
+      // The body holds the rows now: their slabs may be reused (a retry comes as new rows).
+      releaseRows(events);
       this.inFlight.add(seen);
       // Reused only after a successful insert: a failed one may still be read (the engine's
       // thread, a socket's queue) when it rejects.
