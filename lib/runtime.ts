@@ -90,6 +90,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => b.stats.queuedRows);
     metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => b.stats.queuedBytes);
     metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => w.stitcher.size);
+    metrics().gauge('cashtrace_ingest_last_insert_timestamp_seconds', 'When the writer last stored rows in ClickHouse (Unix time; 0: not since start).', () => w.lastInsertAt / 1000);
   }
   let bus: Bus;
   let stopConsumer: (() => Promise<void>) | null = null;

@@ -107,6 +107,8 @@ export class IngestWriter {
    * ~20 MB each at the default batch limits, held for the life of the process.
    */
   private bodies = new BodyBuffers(3);
+  /** When rows were last stored (epoch ms; 0: none since start). */
+  lastInsertAt = 0;
 
   private constructor(
     private readonly store: Store,
@@ -319,6 +321,7 @@ export class IngestWriter {
       this.clocks.markDirty(correlationIds);
       const m = metrics();
       m.eventsInserted.inc(fresh.length);
+      if (fresh.length > 0) this.lastInsertAt = Date.now();
       m.eventsDuplicate.inc(duplicates);
       m.batchSize.observe(events.length);
       m.insertSeconds.observe((performance.now() - started) / 1000);
