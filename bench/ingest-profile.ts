@@ -10,6 +10,7 @@ import { Session } from 'node:inspector/promises';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { createStore, type Store } from '../lib/clickhouse/client';
+import { sql } from '../lib/clickhouse/sql';
 import { createRuntime } from '../lib/runtime';
 import { ingestBody } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
@@ -47,6 +48,14 @@ async function main(): Promise<void> {
     removeTempDir(dir);
     clearInterval(alive);
     return;
+  }
+  // PREFILL_IDS=<n>: the store already holds n committed event IDs (random, none of the
+  // run's), as a store in use for a while does: dedup's lookups then read a table that size.
+  const prefill = Number(process.env.PREFILL_IDS ?? 0);
+  if (prefill > 0) {
+    await store.command(sql`INSERT INTO event_ids SELECT toString(generateUUIDv4(number)), 'prefill' FROM numbers(${prefill})`);
+    await store.command(sql`OPTIMIZE TABLE event_ids FINAL`);
+    console.log(`prefilled event_ids with ${prefill} IDs`);
   }
   const nats = process.env.NATS === '1' ? await startNatsServer() : null;
   const statements = process.env.STATEMENTS === '1' ? timeStatements(store) : null;
