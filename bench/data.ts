@@ -45,7 +45,8 @@ export interface BenchRows {
   /** JSONEachRow chunks for `events` (raw insert), as UTF-8 bytes like the writer's inserts. */
   rowChunks: Buffer[];
   /** NDJSON request bodies for POST /api/ingest/events. */
-  requestBodies: string[];
+  /** NDJSON request bodies of 5k events, as bytes (encoded once: the client shares the cores with the app). */
+  requestBodies: Buffer[];
   correlationIds: string[];
 }
 
@@ -65,8 +66,8 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
     for (let j = i; j < Math.min(events.length, i + rowChunk); j++) lines.push(toRowLine(events[j], corr[j], events[j].received_at ?? receivedAt));
     rowChunks.push(Buffer.from(lines.join('\n')));
   }
-  const requestBodies: string[] = [];
-  for (let i = 0; i < events.length; i += requestBatch) requestBodies.push(events.slice(i, i + requestBatch).map((e) => JSON.stringify(e)).join('\n'));
+  const requestBodies: Buffer[] = [];
+  for (let i = 0; i < events.length; i += requestBatch) requestBodies.push(Buffer.from(events.slice(i, i + requestBatch).map((e) => JSON.stringify(e)).join('\n')));
   return { events, rowChunks, requestBodies, correlationIds: [...new Set(corr)] };
 }
 

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 100));
   await rt.writer?.clocks.settled();
   // The bodies as bytes, as a server receives them (not converted in the timed section).
-  const bodies = rows.requestBodies.map((b) => Buffer.from(b));
+  const bodies = rows.requestBodies;
   const before = metrics().eventsInserted.get();
   const batches0 = metrics().batchSize.snapshot().count;
   const profiler = process.env.PROFILE ? new Session() : null;
