@@ -1,12 +1,11 @@
 // Canonical event ▶ ClickHouse row of `events`, serialised once as a JSONEachRow line.
 //
-// An event becomes an EventRow as it enters the write buffer: the row's JSON text (all
-// but the correlation ID, which stitching decides later) and the few fields stitching and
-// dedup read, so a batch waiting for its insert holds a string and four fields per event
-// instead of the event's object graph. (Measured in process: the garbage collector costs
-// ~18 µs of CPU per ingested event, and ~4.5 KB per event is promoted out of the young
-// generation — with these rows as before, 456 vs 458 MB per 100k events: what survives
-// is mostly something else, not found yet.)
+// An event becomes an EventRow as it enters the write buffer: the row's JSON (all but the
+// correlation ID, which stitching decides later) as bytes in an off-heap slab, and the few
+// fields stitching and dedup read, so a batch waiting for its insert holds four fields and
+// a byte range per event instead of the event's object graph or a ~1 KB string. (In
+// process, bench/ingest-profile, 2026-12-01: with the JSON as strings, main-thread
+// scavenges took 3.0–3.1 µs per event embedded; in slabs, 1.5–2.1.)
 
 import type { CanonicalEvent } from '../events/schema';
 import { entityKey } from '../events/entity-key';
