@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRow } from '../ingest/rows';
+import { eventRow, rowJson, type EventRow } from '../ingest/rows';
+import { ev } from '../testing/events';
 import { LocalHandoff } from './local-handoff';
 
 const events = [{ event_id: 'a' }, { event_id: 'b' }] as unknown as EventRow[];
@@ -78,5 +79,37 @@ describe('LocalHandoff', () => {
     expect(h.keep('m3', events, bytes('12345678'))).not.toBeNull();
     expect(await h.take('m1', withBody('12345678'))).toBeNull();
     expect(h.size).toBe(1);
+  });
+
+  it('lets the bytes of rows nobody will take go (not kept, dropped, or another message), never those it hands over', async () => {
+    const rows = () => [eventRow(ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-R' }), '2026-03-02T10:00:00.000Z')];
+    const released = (r: EventRow[]) => {
+      try {
+        rowJson(r[0]);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    // not kept: no consumer here
+    const alone = rows();
+    expect(new LocalHandoff().keep('m0', alone, bytes('[0]'))).toBeNull();
+    expect(released(alone)).toBe(true);
+    const h = new LocalHandoff();
+    h.enable();
+    // handed over: the writer releases them once they are in an insert body
+    const handed = rows();
+    h.settle('m1', h.keep('m1', handed, bytes('[1]')), true, 1);
+    expect((await h.take('m1', withBody('[1]')))?.rows).toBe(handed);
+    expect(released(handed)).toBe(false);
+    // a duplicate publish: not stored, dropped
+    const dup = rows();
+    h.settle('m2', h.keep('m2', dup, bytes('[2]')), false);
+    expect(released(dup)).toBe(true);
+    // the delivered message is not the one kept
+    const other = rows();
+    h.settle('m3', h.keep('m3', other, bytes('[3]')), true, 3);
+    expect(await h.take('m3', withBody('[4]'))).toBeNull();
+    expect(released(other)).toBe(true);
   });
 });

@@ -14,7 +14,7 @@
 // stored, so it is ours) with that body size; the consumer waits for the publish's ack when
 // the message arrives first. A message that is not ours is fetched from the stream.
 
-import type { EventRow } from '../ingest/rows';
+import { releaseRows, type EventRow } from '../ingest/rows';
 
 export interface Handoff {
   /** The message's events as the writer's rows (made when they were validated). */
@@ -69,10 +69,11 @@ export class LocalHandoff {
 
   /** Keeps the rows of a message about to be published; returns the entry to settle(). */
   keep(msgId: string, rows: EventRow[], data: Uint8Array, context?: unknown): Entry | null {
-    if (!this.enabled) return null;
+    // Rows not kept are read by nobody else (the message carries their events): their bytes go.
+    if (!this.enabled) return this.release(rows);
     this.evictOld();
     // An entry under this ID may belong to the message JetStream stored: never replace it.
-    if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return null;
+    if (this.entries.has(msgId) || this.heldBytes + data.byteLength > this.maxBytes) return this.release(rows);
     let resolve: (seq: number | null) => void = () => {};
     const stored = new Promise<number | null>((r) => (resolve = r));
     const entry: Entry = { rows, context, data, at: performance.now(), stored, resolve };
@@ -93,18 +94,25 @@ export class LocalHandoff {
     if (!msgId) return null;
     const entry = this.entries.get(msgId);
     if (!entry) return null;
-    this.drop(msgId, entry);
+    this.drop(msgId, entry, false);
     const ours =
       m.size === undefined
         ? sameBytes(entry.data, m.data)
         : m.size === entry.data.byteLength && (await entry.stored) === m.seq;
-    return ours ? { rows: entry.rows, context: entry.context, bytes: entry.data.byteLength } : null;
+    return ours ? { rows: entry.rows, context: entry.context, bytes: entry.data.byteLength } : this.release(entry.rows);
   }
 
-  private drop(msgId: string, entry: Entry): void {
+  /** Forgets an entry; its rows' bytes go too unless they are handed to the consumer (`release` false). */
+  private drop(msgId: string, entry: Entry, release = true): void {
     if (this.entries.get(msgId) !== entry) return;
     this.entries.delete(msgId);
     this.heldBytes -= entry.data.byteLength;
+    if (release) releaseRows(entry.rows);
+  }
+
+  private release(rows: EventRow[]): null {
+    releaseRows(rows);
+    return null;
   }
 
   private evictOld(): void {
