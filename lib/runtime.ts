@@ -41,7 +41,7 @@ export function getRuntime(): Promise<Runtime> {
   return g.__cashtraceRuntime;
 }
 
-/** The write buffer's share of rows: their text. */
+/** The write buffer's share of rows: their JSON's size in bytes. */
 function rowBytes(rows: readonly EventRow[]): number {
   let bytes = 0;
   for (const r of rows) bytes += rowSize(r);
