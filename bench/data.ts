@@ -71,17 +71,20 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
   return { events, rowChunks, requestBodies, correlationIds: [...new Set(corr)] };
 }
 
-/** Inserts pre-serialised chunks with `inFlight` inserts at a time; returns rows/s. */
-export async function rawInsert(store: Store, chunks: readonly (string | Buffer)[], rows: number, inFlight = 2): Promise<{ seconds: number; rate: number }> {
+/**
+ * Inserts pre-serialised chunks, one insert at a time on each of `connections` (a chDB
+ * connection runs its inserts one at a time; two overlap); returns rows/s.
+ */
+export async function rawInsert(connections: readonly Store[], chunks: readonly (string | Buffer)[], rows: number): Promise<{ seconds: number; rate: number }> {
   const started = performance.now();
   let next = 0;
-  const worker = async () => {
+  const worker = async (store: Store) => {
     while (next < chunks.length) {
       const c = chunks[next++];
       await store.insertJsonEachRow('events', c);
     }
   };
-  await Promise.all(Array.from({ length: inFlight }, worker));
+  await Promise.all(connections.map(worker));
   const seconds = (performance.now() - started) / 1000;
   return { seconds, rate: rows / seconds };
 }

@@ -3,13 +3,15 @@
 // embedded bus or, with NATS=1, a nats-server started for the run. Run it under
 // `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
 // section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
-// events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit).
+// events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit;
+// RAW_CONNECTIONS, default CASHTRACE_INSERT_CONNECTIONS). STATEMENTS=1 times statements.
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { createStore, type Store } from '../lib/clickhouse/client';
+import { env } from '../lib/env';
 import { sql } from '../lib/clickhouse/sql';
 import { createRuntime } from '../lib/runtime';
 import { ingestBody } from '../lib/ingest/pipeline';
@@ -37,13 +39,17 @@ async function main(): Promise<void> {
     const threads0 = threadCpu();
     const cpu0 = process.cpuUsage();
     const faults0 = process.resourceUsage().minorPageFault;
-    const raw = await rawInsert(store, rows.rowChunks, rows.events.length);
+    // RAW_CONNECTIONS (default as the writer's inserts: CASHTRACE_INSERT_CONNECTIONS).
+    const connections = [store];
+    while (connections.length < Number(process.env.RAW_CONNECTIONS ?? env().CASHTRACE_INSERT_CONNECTIONS)) connections.push(await store.fork());
+    const raw = await rawInsert(connections, rows.rowChunks, rows.events.length);
     const cpu = process.cpuUsage(cpu0);
     const faults = process.resourceUsage().minorPageFault - faults0;
     const threads = threadCpuSince(threads0, threadCpu());
-    console.log(`raw insert: ${rows.events.length} rows in ${rows.rowChunks.length} inserts, ${Math.round(raw.rate)}/s`);
+    console.log(`raw insert: ${rows.events.length} rows in ${rows.rowChunks.length} inserts on ${connections.length} connection(s), ${Math.round(raw.rate)}/s`);
     console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs; page faults ${(faults / rows.events.length).toFixed(2)} per event`);
     if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, rows.events.length)}`);
+    for (const c of connections.slice(1)) await c.close();
     await store.close();
     removeTempDir(dir);
     clearInterval(alive);
@@ -105,6 +111,10 @@ async function main(): Promise<void> {
   let rejected = 0;
   const worker = async () => {
     while (next < bodies.length) {
+      // Each request in a task of its own, as a server's requests arrive (started in one
+      // loop, all bodies were validated before any request's pre-check could start).
+      await new Promise((r) => setImmediate(r));
+      if (next >= bodies.length) break;
       const r = await post(bodies[next++]);
       accepted += r.accepted;
       duplicates += r.duplicates;
@@ -150,7 +160,12 @@ async function main(): Promise<void> {
 /** STATEMENTS=1: wall time of the store's statements by kind (first words of the SQL), on this store and its forks. */
 function timeStatements(store: Store): { reset(): void; report(): string } {
   const byKind = new Map<string, { n: number; ms: number }>();
+  /** Each insert's (and committed-ID lookup's) start and end, ms since reset, with its connection: when the engine was kept busy. */
+  let zero = performance.now();
+  const inserts: string[] = [];
   const note = (kind: string, t0: number) => {
+    if (kind.includes('FROM event_ids')) inserts.push(`lookup ${(t0 - zero).toFixed(0)}–${(performance.now() - zero).toFixed(0)}`);
+    if (kind.includes(' insert ')) inserts.push(`${kind.split(' ')[0]} ${(t0 - zero).toFixed(0)}–${(performance.now() - zero).toFixed(0)}`);
     const k = byKind.get(kind) ?? { n: 0, ms: 0 };
     k.n++;
     k.ms += performance.now() - t0;
@@ -176,11 +191,16 @@ function timeStatements(store: Store): { reset(): void; report(): string } {
   };
   wrap(store, 'store');
   return {
-    reset: () => byKind.clear(),
+    reset: () => {
+      byKind.clear();
+      inserts.length = 0;
+      zero = performance.now();
+    },
     report: () =>
       [...byKind.entries()]
         .sort((a, b) => b[1].ms - a[1].ms)
         .map(([k, v]) => `  ${v.ms.toFixed(0).padStart(7)} ms ${String(v.n).padStart(5)}×  ${k}`)
+        .concat(`  inserts (connection, ms from the start): ${inserts.join(', ')}`)
         .join('\n'),
   };
 }

@@ -62,22 +62,35 @@ async function main(): Promise<void> {
 
   const dir = tempDir('cashtrace-bench-store-');
   const store = await createStore({ dataDir: dir });
+  /** Connections of the raw insert (below). */
+  const connections = [store, await store.fork(), await store.fork()];
   try {
     // Rounds of raw insert ▶ embedded ▶ NATS ▶ raw insert (the next round's "before"): the
     // machine is shared and its speed drifts by a third within minutes, so each pipeline run
     // is set against the mean of the raw runs on either side of it, and the table shows the
     // median over rounds of each rate and of each ratio.
+    // The limit: the engine's best raw rate over connection counts. On one chDB connection
+    // inserts run one at a time (~1.3 of the 2 cores busy); on two they overlap (until
+    // 2026-12-01 the limit was measured on one connection only, ~60% of what the engine can).
+    const shapes = [1, 2, 3];
+    /** Per connection count: each raw run's rate. */
+    const rawByShape = new Map<number, number[]>(shapes.map((n) => [n, []]));
     const rawRun = async (when: string) => {
-      log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, 2 in flight), ${when} …`);
-      // The seeded SLA policies stay: the query section times getSlaBreaches against them.
-      await truncateAll(store, { keep: ['sla_policies'] });
-      const raw = await rawInsert(store, rows.rowChunks, rows.events.length);
-      await truncateAll(store, { keep: ['sla_policies'] });
-      log(`  ${Math.round(raw.rate)} events/s`);
-      return raw.rate;
+      log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, one at a time on each of ${shapes.join(' / ')} connections), ${when} …`);
+      let best = 0;
+      for (const n of shapes) {
+        // The seeded SLA policies stay: the query section times getSlaBreaches against them.
+        await truncateAll(store, { keep: ['sla_policies'] });
+        const raw = await rawInsert(connections.slice(0, n), rows.rowChunks, rows.events.length);
+        await truncateAll(store, { keep: ['sla_policies'] });
+        log(`  ${n} connection${n > 1 ? 's' : ''}: ${Math.round(raw.rate)} events/s`);
+        rawByShape.get(n)!.push(raw.rate);
+        best = Math.max(best, raw.rate);
+      }
+      return best;
     };
     const rounds = e.BENCH_INGEST_ROUNDS;
-    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS.join(' or ')} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in eight inserts (~24k rows each), 2 in flight.`);
+    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS.join(' or ')} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in ${rows.rowChunks.length} inserts (~${Math.round(rows.events.length / rows.rowChunks.length / 1000)}k rows each), one at a time on each of 1, 2 and 3 connections; the limit is the best of those.`);
     const raws = [await rawRun(`round 1 of ${rounds}, before the pipelines`)];
 
     await buildApp(log, e.BENCH_REBUILD);
@@ -139,8 +152,13 @@ async function main(): Promise<void> {
     report.rawRate = median(raws);
     const pct = (x: number) => `${Math.round(x * 100)}%`;
     report.ingest.push(
-      { path: `raw insert: Store.insertJsonEachRow into events (the limit), median of ${raws.length} runs`, rate: report.rawRate },
-      { path: 'raw insert runs, in order', rate: null, note: `${raws.map((r) => Math.round(r)).join(' / ')} events/s` },
+      { path: `raw insert: Store.insertJsonEachRow into events (the limit: the best connection count of each run), median of ${raws.length} runs`, rate: report.rawRate },
+      { path: 'raw insert runs, in order (best of each)', rate: null, note: `${raws.map((r) => Math.round(r)).join(' / ')} events/s` },
+      ...shapes.map((n) => ({
+        path: `raw insert on ${n} connection${n > 1 ? 's' : ''}, median`,
+        rate: median(rawByShape.get(n)!),
+        note: `runs in order: ${rawByShape.get(n)!.map((r) => Math.round(r)).join(' / ')} events/s`,
+      })),
     );
     for (const [p, rs] of perPath) {
       report.ingest.push({
@@ -173,6 +191,7 @@ async function main(): Promise<void> {
       report.queries.push({ label, timings: await timeQueries(targets, { runs: 20, warmup: 3, budgetMs: 8000, log, previous: report.queries.at(-1)?.timings }) });
     }
   } finally {
+    for (const c of connections.slice(1)) await c.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

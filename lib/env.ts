@@ -57,6 +57,8 @@ const envSchema = z.object({
   CASHTRACE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).default(50),
   /** Ingest batches being written at once (the next is prepared while one is inserted). */
   CASHTRACE_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
+  /** Connections ingest batches are inserted on (embedded: on one chDB connection inserts run one at a time). */
+  CASHTRACE_INSERT_CONNECTIONS: z.coerce.number().int().min(1).max(8).default(2),
   /** Backpressure: producers wait while this many bytes are queued for ClickHouse. */
   CASHTRACE_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),

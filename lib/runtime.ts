@@ -56,9 +56,12 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   let batcher: Batcher<EventRow, boolean, unknown> | null = null;
   let writer: IngestWriter | null = null;
   let lookups: Store | undefined;
+  /** Insert connections of the writer besides `store` (a server store forks as itself). */
+  const inserters: Store[] = [];
   if (runWorker) {
     lookups = await store.fork();
-    const w = await IngestWriter.open(store, lookups);
+    for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await store.fork());
+    const w = await IngestWriter.open(store, lookups, [...inserters, store]);
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
@@ -121,7 +124,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
         writer.clocks.close();
       }
       await bus.close();
-      if (lookups && lookups !== store) await lookups.close();
+      for (const s of [lookups, ...inserters]) if (s && s !== store) await s.close();
     },
   };
   return rt;

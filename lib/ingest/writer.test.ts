@@ -140,6 +140,41 @@ describe('IngestWriter', () => {
     expect(await correlationOf(inv.event_id)).toEqual(['crm:opportunity:OPP-20']);
   });
 
+  it('inserts overlap on two connections, each batch taking the least busy one', async () => {
+    const other = await store.fork();
+    const taken: string[] = [];
+    let running = 0;
+    let overlapped = false;
+    const lane = (s: Store, name: string): Store => ({
+      ...s,
+      async insertJsonEachRow(table, body) {
+        taken.push(name);
+        running++;
+        overlapped ||= running > 1;
+        try {
+          await new Promise((r) => setTimeout(r, 50));
+          return await s.insertJsonEachRow(table, body);
+        } finally {
+          running--;
+        }
+      },
+    });
+    try {
+      const w = await IngestWriter.open(store, store, [lane(other, 'second'), lane(store, 'first')]);
+      const events = [50, 51, 52, 53].map((n) => ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${n}` }));
+      const results = await Promise.all(events.map((e) => w.write([e])));
+      await w.settled();
+      expect(results.map((r) => r.inserted)).toEqual([1, 1, 1, 1]);
+      expect(taken.slice(0, 2)).toEqual(['second', 'first']);
+      expect(taken).toHaveLength(4);
+      expect(overlapped).toBe(true);
+      const [{ n, ids }] = await store.query<{ n: string; ids: string }>(sql`SELECT count() AS n, uniqExact(event_id) AS ids FROM events`);
+      expect([Number(n), Number(ids)]).toEqual([4, 4]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a batch that counted events of a failed batch in flight as duplicates fails too, so a retry stores them', async () => {
     let fail = true;
     const flaky: Store = {

@@ -109,24 +109,35 @@ export class IngestWriter {
   private bodies = new BodyBuffers(3);
   /** When rows were last stored (epoch ms; 0: none since start). */
   lastInsertAt = 0;
+  /**
+   * The connections inserts run on, each with its inserts running: an insert takes the
+   * least busy. On one chDB connection inserts run one at a time; on two they overlap.
+   */
+  private readonly lanes: { store: Store; running: number }[];
 
   private constructor(
     private readonly store: Store,
     private graph: Stitcher,
     /** Where committed IDs are looked up: a second connection does not wait for the inserts. */
     private readonly lookups: Store,
+    inserters: readonly Store[],
   ) {
     this.clocks = new ClockRefresher(lookups);
+    this.lanes = (inserters.length > 0 ? inserters : [store]).map((s) => ({ store: s, running: 0 }));
   }
 
   get stitcher(): Stitcher {
     return this.graph;
   }
 
-  /** Rebuilds the link graph from ClickHouse and finishes what a crash left half done. */
-  static async open(store: Store, lookups: Store = store): Promise<IngestWriter> {
+  /**
+   * Rebuilds the link graph from ClickHouse and finishes what a crash left half done.
+   * `inserters`: the connections batches are inserted on (default: `store`); moves and
+   * corrections run on `store`.
+   */
+  static async open(store: Store, lookups: Store = store, inserters: readonly Store[] = []): Promise<IngestWriter> {
     await rollBackTornInserts(store, DERIVED_TABLES, PATCH_DELETE);
-    const writer = new IngestWriter(store, await loadStitcher(store), lookups);
+    const writer = new IngestWriter(store, await loadStitcher(store), lookups, inserters);
     await writer.applyMoves(writer.graph.recover());
     writer.clocks.start();
     return writer;
@@ -303,7 +314,7 @@ export class IngestWriter {
       this.inFlight.add(seen);
       // Reused only after a successful insert: a failed one may still be read (the engine's
       // thread, a socket's queue) when it rejects.
-      insert = this.store.insertJsonEachRow('events', body).then(() => this.bodies.give(buffer!));
+      insert = this.insertRows(body).then(() => this.bodies.give(buffer!));
     }
     const previous = this.committed;
     const done = (async (): Promise<WriteResult> => {
@@ -333,6 +344,18 @@ export class IngestWriter {
       () => previous.then(() => false),
     );
     return { done };
+  }
+
+  /** Inserts a batch's rows on the least busy insert connection. */
+  private async insertRows(body: Buffer | string): Promise<void> {
+    let lane = this.lanes[0];
+    for (const l of this.lanes) if (l.running < lane.running) lane = l;
+    lane.running++;
+    try {
+      await lane.store.insertJsonEachRow('events', body);
+    } finally {
+      lane.running--;
+    }
   }
 
   /**
