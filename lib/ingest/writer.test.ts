@@ -145,6 +145,10 @@ describe('IngestWriter', () => {
     const taken: string[] = [];
     let running = 0;
     let overlapped = false;
+    // The first insert is held until a second one starts (at most 5 s): the second batch
+    // is then prepared while the first insert runs, however slow the machine.
+    let secondStarted: () => void = () => undefined;
+    const second = new Promise<void>((r) => (secondStarted = r));
     const lane = (s: Store, name: string): Store => ({
       ...s,
       async insertJsonEachRow(table, body) {
@@ -152,7 +156,8 @@ describe('IngestWriter', () => {
         running++;
         overlapped ||= running > 1;
         try {
-          await new Promise((r) => setTimeout(r, 50));
+          if (taken.length === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 5000))]);
+          else secondStarted();
           return await s.insertJsonEachRow(table, body);
         } finally {
           running--;

@@ -3,8 +3,9 @@
 // ▶ move rows left under a stale correlation ID. A single writer per deployment owns
 // the stitcher; every step is idempotent, so a redelivered batch is harmless. Batches
 // overlap: a batch's lookup runs as it arrives (or ran before: the ingest route's
-// pre-check, precheck()), and it is stitched while the one before is inserted; commits
-// and moves stay in order.
+// pre-check, precheck()), and it is stitched while the one before is inserted (on another
+// connection: on one chDB connection inserts run one at a time); commits and moves stay in
+// order.
 
 import type { Store } from '../clickhouse/client';
 import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
