@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   // this interval does, or waiting for a round (or for shutdown) would end the process.
   const alive = setInterval(() => undefined, 1000);
   const count = Number(process.env.BENCH_EVENTS ?? 50_000);
-  const now = Date.now();
+  // BENCH_NOW: the clock the rows are made for (npm run bench passes its own: the same rows).
+  const now = Number(process.env.BENCH_NOW ?? Date.now());
   const rows = prepareRows(count, 4242, now);
   const warm = [...benchEvents(2000, 4243, now, 120, 50_000_000)].map((b) => JSON.stringify(b.event)).join('\n');
   const dir = tempDir('cashtrace-prof-');
@@ -139,6 +140,10 @@ async function main(): Promise<void> {
   const batches = metrics().batchSize.snapshot().count - batches0;
   if (statements) console.log(`statements (wall ms while timed, by kind; the two connections run at once):\n${statements.report()}`);
   console.log(`${accepted} of ${rows.events.length} accepted (${duplicates} duplicates, ${rejected} rejected); answered ${Math.round(count / answered)}/s, in ClickHouse ${Math.round(count / inserted)}/s; ${batches} inserts; ${Math.round((100 * insertedAtAnswer) / Math.max(1, accepted))}% of the rows in ClickHouse when the last request was answered`);
+  // RESULT_FILE: the figures as JSON, for `npm run bench`'s in-process rows.
+  if (process.env.RESULT_FILE) {
+    fs.writeFileSync(process.env.RESULT_FILE, JSON.stringify({ accepted, answeredRate: count / answered, insertedRate: count / inserted, cpuPerEvent: (cpu.user + cpu.system) / count }));
+  }
   if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
   // included); the main thread's event loop busy time is wall time (it counts while the

@@ -4,6 +4,7 @@
 // exists, and p50/p95 of every lib/queries get* function at two volumes. Speed is measured
 // here only, never in timed tests. Writes bench/last-run.md.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,6 +141,16 @@ async function main(): Promise<void> {
           await nats?.stop();
         }
       }
+      // The same pipeline without HTTP or a client on the machine's cores (bench/ingest-profile
+      // in a process of its own): what the route's transport and the client's load cost.
+      for (const mode of ['embedded', 'nats'] as const) {
+        const clients = e.BENCH_INGEST_CLIENTS[0];
+        log(`pipeline in process (${mode}, round ${round + 1}): ingestBody, no HTTP, ${clients} requests in flight …`);
+        const r = await inProcessPipeline(mode, { count: ingestEvents, now, expected: rows.events.length }, clients);
+        log(`  in ClickHouse: ${Math.round(r.insertedRate)} events/s; CPU ${r.cpuPerEvent.toFixed(1)} µs per event`);
+        runs.push({ path: `pipeline in process, no HTTP (bench/ingest-profile), ${mode === 'nats' ? 'with NATS JetStream' : 'embedded'}, ${clients} requests in flight: all rows in ClickHouse`, rate: r.insertedRate, note: 'not the target: no HTTP, no client on the cores' });
+        report.notes.push(`in process, ${mode} (round ${round + 1}): CPU per event ${r.cpuPerEvent.toFixed(1)} µs (process)`);
+      }
       raws.push(await rawRun(round + 1 < rounds ? `after round ${round + 1} (before round ${round + 2})` : `after round ${round + 1}`));
       const rawMean = (raws[round] + raws[round + 1]) / 2;
       for (const r of runs) perPath.set(r.path, [...(perPath.get(r.path) ?? []), { rate: r.rate, ratio: r.rate / rawMean, note: r.note }]);
@@ -200,6 +211,24 @@ async function main(): Promise<void> {
   const text = writeReport(report, file);
   console.log(`\n${text}`);
   log(`written to ${path.join('bench', file)}`);
+}
+
+/** bench/ingest-profile in a child process (one chDB engine per process): the pipeline without HTTP. */
+async function inProcessPipeline(mode: 'embedded' | 'nats', events: { count: number; now: number; expected: number }, clients: number): Promise<{ insertedRate: number; cpuPerEvent: number }> {
+  const out = path.join(os.tmpdir(), `cashtrace-bench-inproc-${process.pid}.json`);
+  fs.rmSync(out, { force: true });
+  // The same rows: the same count, seed and clock as the bench's.
+  const env = { ...process.env, BENCH_EVENTS: String(events.count), BENCH_NOW: String(events.now), BENCH_CONCURRENCY: String(clients), NATS: mode === 'nats' ? '1' : '', RESULT_FILE: out };
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join('bench', 'ingest-profile.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  child.stdout.on('data', (d) => (tail = (tail + d).slice(-4000)));
+  child.stderr.on('data', (d) => (tail = (tail + d).slice(-4000)));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0 || !fs.existsSync(out)) throw new Error(`bench/ingest-profile (${mode}) exited with ${code}:\n${tail}`);
+  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as { accepted: number; insertedRate: number; cpuPerEvent: number };
+  fs.rmSync(out, { force: true });
+  if (r.accepted !== events.expected) throw new Error(`bench/ingest-profile (${mode}): ${r.accepted} accepted, ${events.expected} expected (not the bench's rows)`);
+  return r;
 }
 
 main().then(
