@@ -113,14 +113,19 @@ async function main(): Promise<void> {
           // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
           const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
           let cpuIn: Map<string, number> | null = null;
+          // And the client's (this process: posting, polling the metrics) while the rows went in.
+          const client0 = process.cpuUsage();
+          let clientUs = 0;
           const run = await postAll(app, rows.requestBodies, rows.events.length, clients, () => {
             cpuIn = threadCpuSince(cpu0.app, treeCpu(app.pid));
+            const c = process.cpuUsage(client0);
+            clientUs = c.user + c.system;
           });
           const cpu = { app: threadCpuSince(cpu0.app, treeCpu(app.pid)), nats: cpu0.nats && nats?.proc.pid ? threadCpuSince(cpu0.nats, treeCpu(nats.proc.pid)) : null };
           if (cpu.app.size > 0) {
             const rounds = `${run.inserts} inserts (${Math.round(run.accepted / Math.max(1, run.inserts))} rows each on average); rows in ClickHouse when the last request was answered (${run.seconds.toFixed(1)} s): ${Math.round((100 * run.insertedAtAnswer) / Math.max(1, run.accepted))}%; clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
             const inserting = cpuIn ? `while the rows went in: ${cpuPerItem(cpuIn, rows.events.length, { total: true })}; ` : '';
-            const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}`;
+            const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}; in the bench's client while the rows went in: ${(clientUs / rows.events.length).toFixed(1)}`;
             report.notes.push(line);
             log(`  ${line}`);
           }
