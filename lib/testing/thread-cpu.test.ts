@@ -5,7 +5,9 @@ describe('threadCpu', () => {
   it('charges CPU spent on the main thread to "main", and knows nothing of a process that does not exist', () => {
     // Spin until the main thread has been charged 50 ms (a fixed spin fell short while other
     // test workers shared the 2 cores), bounded by a deadline; a thread cannot be charged
-    // more CPU than the wall time it ran (plus one 10 ms /proc tick).
+    // more CPU than the wall time it ran (plus /proc's rounding: each of the two readings is
+    // in 10 ms ticks, so the difference can be two ticks over — seen in CI on 2026-12-01:
+    // 50 ms charged over 34 ms of wall).
     const before = threadCpu();
     const started = performance.now();
     let spent = 0;
@@ -17,9 +19,8 @@ describe('threadCpu', () => {
     }
     const wallUs = (performance.now() - started) * 1000;
     expect(spin).toBeGreaterThan(0);
-    // /proc counts in 10 ms ticks.
     expect(spent).toBeGreaterThanOrEqual(50_000);
-    expect(spent).toBeLessThanOrEqual(wallUs + 10_000);
+    expect(spent).toBeLessThanOrEqual(wallUs + 20_000);
     expect(threadCpu(2 ** 22 + 7).size).toBe(0);
   });
 });
