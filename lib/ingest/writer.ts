@@ -8,7 +8,7 @@
 // order.
 
 import type { Store } from '../clickhouse/client';
-import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
+import { sql, PATCH_DELETE } from '../clickhouse/sql';
 import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
@@ -17,6 +17,7 @@ import { rollBackTornInserts } from './torn-inserts';
 import { BodyBuffers, eventRows, releaseRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 import { committedEventIds } from './committed-ids';
+import { DERIVED_TABLES, TABLE_NAMES, applyOverrides, deleteMoved, loadStitcher } from './stitch-store';
 
 export interface WriteResult {
   /** Per input event: true when it was new and is now stored. */
@@ -27,65 +28,6 @@ export interface WriteResult {
 
 /** How long a pre-check's answer waits for its events (the local handoff keeps them as long). */
 const PRECHECK_TTL_MS = 60_000;
-
-/**
- * The tables materialized views fill from `events`, each with the correlation_id of the
- * event it came from. A move re-inserts the event under its new correlation_id (the views
- * add the new copy), then deletes the stale copy from events and from every table here.
- * `orphans`: the table also keeps rows of unstitched events (correlation_id = ''), found by
- * entity_key when they are adopted. (event_ids holds event_id only: a second copy is harmless.)
- */
-export const DERIVED_TABLES = [
-  { name: 'deal_summary', orphans: false, patchParts: false },
-  { name: 'deal_keys', orphans: false, patchParts: true },
-  { name: 'event_facts', orphans: true, patchParts: true },
-  { name: 'event_refs', orphans: true, patchParts: true },
-] as const;
-const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
-
-/**
- * Deletes of tables with patch parts run as lightweight updates (sql/044): tens of
- * milliseconds instead of a mutation over every part (1.2–2.8 s per table at 1M events).
- * The others (deal_summary, an AggregatingMergeTree) take a classic lightweight DELETE, a
- * mutation: `queued` sends it without waiting (settled() waits for it).
- */
-const QUEUED_DELETE = { lightweight_deletes_sync: 0 };
-
-/** Deletes the stale copies of moved rows: by old correlation ID, or orphans by entity_key. */
-async function deleteMoved(store: Store, from: { correlationIds: string[] } | { orphanKeys: string[] }, queued = false): Promise<void> {
-  for (const t of [{ name: 'events', orphans: true, patchParts: true }, ...DERIVED_TABLES]) {
-    const table = ident(t.name, TABLE_NAMES);
-    const settings = t.patchParts ? PATCH_DELETE : queued ? QUEUED_DELETE : undefined;
-    if ('correlationIds' in from) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${from.correlationIds}`, settings);
-    } else if (t.orphans) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`, settings);
-    }
-  }
-}
-
-async function applyOverrides(store: Store, stitcher: Stitcher): Promise<void> {
-  const overrides = await store.query<{ kind: string; a: string; b: string }>(
-    sql`SELECT kind, a, b FROM link_overrides ORDER BY created_at`,
-  );
-  for (const o of overrides) if (o.kind === 'split') stitcher.block(o.a, o.b);
-  for (const o of overrides) if (o.kind === 'merge' && !stitcher.isBlocked(o.a, o.b)) stitcher.addLink(o.a, o.b);
-}
-
-/** Rebuilds the link graph from ClickHouse: resolved keys, orphans, manual corrections. */
-async function loadStitcher(store: Store): Promise<Stitcher> {
-  const stitcher = new Stitcher();
-  await applyOverrides(store, stitcher);
-  const keys = await store.query<{ entity_key: string; correlation_id: string }>(
-    sql`SELECT DISTINCT entity_key, correlation_id FROM deal_keys`,
-  );
-  for (const k of keys) stitcher.loadResolvedKey(k.entity_key, k.correlation_id);
-  const orphans = await store.query<{ entity_key: string; refs: string[]; stamped_correlation_id: string }>(
-    sql`SELECT entity_key, refs, stamped_correlation_id FROM events WHERE correlation_id = ''`,
-  );
-  for (const o of orphans) stitcher.loadOrphan(o);
-  return stitcher;
-}
 
 export class IngestWriter {
   /** Preparing writes (dedup ▶ stitch ▶ rows) and link corrections run one at a time: the stitcher has a single owner. */
