@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   if (process.env.RESULT_FILE) {
     fs.writeFileSync(process.env.RESULT_FILE, JSON.stringify({ accepted, answeredRate: count / answered, insertedRate: count / inserted, cpuPerEvent: (cpu.user + cpu.system) / count }));
   }
-  if (nats) console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups)_total/.test(l)).join('\n'));
+  console.log(metrics().render().split('\n').filter((l) => /^cashtrace_ingest_(bus_messages|id_lookups|ids_filtered)_total/.test(l)).join('\n'));
   // CPU per event is steadier than rates on a shared machine: process (all threads, chDB
   // included); the main thread's event loop busy time is wall time (it counts while the
   // thread waits for a core).

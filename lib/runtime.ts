@@ -61,7 +61,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   if (runWorker) {
     lookups = await store.fork();
     for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await store.fork());
-    const w = await IngestWriter.open(store, lookups, [...inserters, store]);
+    // Embedded, this process owns the data directory: the writer is the only one.
+    const w = await IngestWriter.open(store, lookups, [...inserters, store], { soleWriter: store.kind === 'embedded' });
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.

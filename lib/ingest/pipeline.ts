@@ -167,7 +167,8 @@ async function publishNew(rt: Runtime, rows: EventRow[], texts: EventTexts, rece
     distinct.push(i);
   });
   const ids = [...seen];
-  metrics().idLookups.inc(ids.length, { by: 'precheck' });
+  // (the writer counts its own lookups: its dedup filter spares the IDs it has never seen)
+  if (!rt.writer) metrics().idLookups.inc(ids.length, { by: 'precheck' });
   const check = rt.writer ? await rt.writer.precheck(ids) : { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
   const fresh = distinct.filter((i) => !check.committed.has(rows[i].event_id));
   let duplicates = rows.length - fresh.length;

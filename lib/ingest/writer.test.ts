@@ -285,6 +285,73 @@ describe('IngestWriter pre-check (the ingest route with NATS)', () => {
   });
 });
 
+describe('IngestWriter as the store\'s only writer (its dedup filter)', () => {
+  /** Counts the committed-ID lookups (not the filter's load); `failLoad` makes the load's pages fail. */
+  function lookupsOf(base: Store, { failLoad = false } = {}): { store: Store; count: () => number } {
+    let n = 0;
+    const counting: Store = {
+      ...base,
+      async query(q, schema) {
+        const text = q.build().query;
+        if (text.includes('FROM event_ids WHERE event_id IN')) n += 1;
+        if (failLoad && text.includes('ORDER BY event_id LIMIT')) throw new Error('load failed');
+        return base.query(q, schema);
+      },
+    };
+    return { store: counting, count: () => n };
+  }
+  const won = (n: number) => ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-7${n}` });
+
+  it('looks up only the IDs it may have stored; a restarted writer loads the stored ones', async () => {
+    const [a, b, c, d] = [1, 2, 3, 4].map(won);
+    const lookups = lookupsOf(store);
+    const w = await IngestWriter.open(store, lookups.store, [], { soleWriter: true });
+    await w.idsLoaded;
+    expect(await w.write([a, b])).toMatchObject({ inserted: 2, duplicates: 0 });
+    expect(lookups.count()).toBe(0);
+    expect(await w.write([a, c])).toMatchObject({ inserted: 1, duplicates: 1, stored: [false, true] });
+    expect(lookups.count()).toBe(1);
+    const again = lookupsOf(store);
+    const w2 = await IngestWriter.open(store, again.store, [], { soleWriter: true });
+    await w2.idsLoaded;
+    expect(await w2.write([a, b, c, d])).toMatchObject({ inserted: 1, duplicates: 3, stored: [false, false, false, true] });
+    expect(again.count()).toBe(1);
+    const [{ n, uniq }] = await store.query<{ n: string; uniq: string }>(sql`SELECT count() AS n, uniqExact(event_id) AS uniq FROM events`);
+    expect([Number(n), Number(uniq)]).toEqual([4, 4]);
+  });
+
+  it('an insert that failed after the engine stored its rows leaves them to be found: the retry is a duplicate', async () => {
+    let tear = true;
+    const torn: Store = {
+      ...store,
+      async insertJsonEachRow(table, body) {
+        await store.insertJsonEachRow(table, body);
+        if (tear) {
+          tear = false;
+          throw new Error('connection lost after the insert');
+        }
+      },
+    };
+    const w = await IngestWriter.open(torn, store, [], { soleWriter: true });
+    await w.idsLoaded;
+    const a = won(5);
+    await expect(w.write([a])).rejects.toThrow(/connection lost/);
+    expect(await w.write([a])).toMatchObject({ inserted: 0, duplicates: 1 });
+    const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM events`);
+    expect(Number(n)).toBe(1);
+  });
+
+  it('looks every ID up while its filter is not loaded (here: never, the load failed)', async () => {
+    const lookups = lookupsOf(store, { failLoad: true });
+    const w = await IngestWriter.open(store, lookups.store, [], { soleWriter: true });
+    await w.idsLoaded;
+    const a = won(6);
+    expect(await w.write([a])).toMatchObject({ inserted: 1 });
+    expect(await w.write([a])).toMatchObject({ inserted: 0, duplicates: 1 });
+    expect(lookups.count()).toBe(2);
+  });
+});
+
 describe('stored rows', () => {
   it('keep each payload as its JSON text (a string payload as the string, none as empty) and each instant to the millisecond', async () => {
     const w = await IngestWriter.open(store);

@@ -17,6 +17,7 @@ import { rollBackTornInserts } from './torn-inserts';
 import { BodyBuffers, eventRows, releaseRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 import { committedEventIds } from './committed-ids';
+import { IdFilter } from './id-filter';
 import { DERIVED_TABLES, TABLE_NAMES, applyOverrides, deleteMoved, loadStitcher } from './stitch-store';
 
 export interface WriteResult {
@@ -57,6 +58,14 @@ export class IngestWriter {
    * least busy. On one chDB connection inserts run one at a time; on two they overlap.
    */
   private readonly lanes: { store: Store; running: number }[];
+  /**
+   * Every ID this writer has stored or tried to, and every ID stored before it opened
+   * (lib/ingest/id-filter): the IDs it has never seen are not looked up. Only when this
+   * writer is the store's only writer (`soleWriter`); null otherwise.
+   */
+  private readonly ids: IdFilter | null;
+  /** Settles once the filter holds every stored ID (at once without a filter; a failed load leaves every ID looked up). */
+  readonly idsLoaded: Promise<void>;
 
   private constructor(
     private readonly store: Store,
@@ -64,9 +73,24 @@ export class IngestWriter {
     /** Where committed IDs are looked up: a second connection does not wait for the inserts. */
     private readonly lookups: Store,
     inserters: readonly Store[],
+    soleWriter: boolean,
   ) {
     this.clocks = new ClockRefresher(lookups);
     this.lanes = (inserters.length > 0 ? inserters : [store]).map((s) => ({ store: s, running: 0 }));
+    this.ids = soleWriter ? new IdFilter() : null;
+    this.idsLoaded = this.ids ? this.loadIds(this.ids) : Promise.resolve();
+  }
+
+  /** Fills the filter from event_ids in the background (the writer serves meanwhile, looking every ID up). */
+  private async loadIds(ids: IdFilter): Promise<void> {
+    const started = performance.now();
+    try {
+      await ids.load(this.lookups);
+      const s = ((performance.now() - started) / 1000).toFixed(1);
+      if (ids.size > 100_000) console.log(`[ingest] dedup filter: ${ids.size} event IDs in ${s} s (${(ids.bytes / 2 ** 20).toFixed(0)} MiB); new IDs are no longer looked up`);
+    } catch (err) {
+      console.error(`[ingest] dedup filter not loaded, every event ID is looked up: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   get stitcher(): Stitcher {
@@ -76,11 +100,13 @@ export class IngestWriter {
   /**
    * Rebuilds the link graph from ClickHouse and finishes what a crash left half done.
    * `inserters`: the connections batches are inserted on (default: `store`); moves and
-   * corrections run on `store`.
+   * corrections run on `store`. `soleWriter`: no other writer (another process, another
+   * IngestWriter) inserts into this store's events while this one is open — embedded chDB,
+   * whose data directory one process owns — so the IDs it has not seen need no lookup.
    */
-  static async open(store: Store, lookups: Store = store, inserters: readonly Store[] = []): Promise<IngestWriter> {
+  static async open(store: Store, lookups: Store = store, inserters: readonly Store[] = [], { soleWriter = false }: { soleWriter?: boolean } = {}): Promise<IngestWriter> {
     await rollBackTornInserts(store, DERIVED_TABLES, PATCH_DELETE);
-    const writer = new IngestWriter(store, await loadStitcher(store), lookups, inserters);
+    const writer = new IngestWriter(store, await loadStitcher(store), lookups, inserters, soleWriter);
     await writer.applyMoves(writer.graph.recover());
     writer.clocks.start();
     return writer;
@@ -185,8 +211,7 @@ export class IngestWriter {
   async write(batch: readonly (CanonicalEvent | EventRow)[], prepared?: () => void, parts?: readonly ClaimPart[]): Promise<WriteResult> {
     const events = eventRows(batch);
     const { lookup: open, unchecked } = this.window.claim(events, parts);
-    const ids = [...new Set(unchecked.map((e) => e.event_id))];
-    metrics().idLookups.inc(ids.length, { by: 'write' });
+    const ids = this.unseen([...new Set(unchecked.map((e) => e.event_id))], 'write');
     const lookup = ids.length > 0 ? committedEventIds(this.lookups, ids) : Promise.resolve(new Set<string>());
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     this.clocks.writing(1);
@@ -211,12 +236,24 @@ export class IngestWriter {
     const open = this.window.openLookup(PRECHECK_TTL_MS);
     let committed: Set<string>;
     try {
-      committed = await committedEventIds(this.lookups, ids);
+      committed = await committedEventIds(this.lookups, this.unseen(ids, 'precheck'));
     } catch (err) {
       this.window.close(open);
       throw err;
     }
     return { committed, absent: this.window.precheck(open, ids.length - committed.size) };
+  }
+
+  /**
+   * The IDs among `ids` (distinct) to look up: those the filter may have seen (all without
+   * a filter). Asked after the lookup's window opened, so what is stored later is in it.
+   */
+  private unseen(ids: string[], by: 'write' | 'precheck'): string[] {
+    const ask = this.ids ? this.ids.toLookUp(ids) : ids;
+    const m = metrics();
+    m.idLookups.inc(ask.length, { by });
+    if (ask.length < ids.length) m.idsFiltered.inc(ids.length - ask.length, { by });
+    return ask;
   }
 
   private async prepare(events: readonly EventRow[], lookup: Promise<Set<string>>, open: OpenLookup): Promise<{ done: Promise<WriteResult> }> {
@@ -239,6 +276,8 @@ export class IngestWriter {
         return;
       }
       seen.add(e.event_id);
+      // before its insert starts: a failed or torn insert leaves the ID to be looked up
+      this.ids?.add(e.event_id);
       stored[i] = true;
       fresh.push(e);
     });
