@@ -12,7 +12,7 @@ import { env } from '../lib/env';
 import { createStore, type Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { tempDir } from '../lib/testing/temp-dir';
-import { loadScale } from './data';
+import { loadScale, settleMerges } from './data';
 import { buildMissing, forgetBuilds } from '../lib/clocks/build';
 import { allClocks } from '../lib/clocks/registry';
 import { percentile } from './ingest';
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   if (built.length) log(`built ${built.length} clocks: ${built.reduce((s, b) => s + b.rows, 0).toLocaleString('en-US')} intervals in ${built.reduce((s, b) => s + b.seconds, 0).toFixed(1)} s`);
   const now = new Date(Number(fs.readFileSync(nowFile, 'utf8')));
   log(`${(await count()).toLocaleString('en-US')} events in the store`);
+  const settle = await settleMerges(store, e.BENCH_SETTLE_S);
+  log(`${settle.settled ? 'background merges finished' : 'background merges still running'} after ${settle.seconds.toFixed(0)} s`);
   const sides = [{ name: 'this checkout', calls: await load(ROOT) }];
   if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT) });
   const rounds = 7;

@@ -7,6 +7,7 @@ import { buildMissing, forgetBuilds } from '../lib/clocks/build';
 import { allClocks } from '../lib/clocks/registry';
 import type { Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
+import { z } from 'zod';
 import type { CanonicalEvent } from '../lib/events/schema';
 import { toRowLine } from '../lib/ingest/rows';
 import { buildWorld } from '../collectors/simulator/world';
@@ -161,4 +162,25 @@ export async function buildClockSnapshot(store: Store, log: (l: string) => void)
   const line = `clock snapshot built in full: ${built.length} clocks, ${rows.toLocaleString('en-US')} intervals in ${((performance.now() - started) / 1000).toFixed(1)} s (slowest clock ${slowest.toFixed(1)} s)`;
   log(line);
   return line;
+}
+
+/**
+ * Waits until the engine runs no merge of this database (two readings in a row, 0.5 s
+ * apart), at most `maxSeconds`. A store loaded in seconds (millions of rows, then the clock
+ * snapshot built in full) leaves minutes of merges behind that a server ingesting at its
+ * usual pace never has: queries are timed once the engine is done with them, not against
+ * them. Returns the seconds waited and whether merges were still running when it stopped
+ * waiting.
+ */
+export async function settleMerges(store: Store, maxSeconds: number): Promise<{ seconds: number; settled: boolean }> {
+  const started = performance.now();
+  let quiet = 0;
+  while (quiet < 2) {
+    const [{ n }] = await store.query(sql`SELECT count() AS n FROM system.merges WHERE database = currentDatabase()`, z.object({ n: z.coerce.number() }));
+    quiet = n === 0 ? quiet + 1 : 0;
+    const seconds = (performance.now() - started) / 1000;
+    if (quiet < 2 && seconds >= maxSeconds) return { seconds, settled: false };
+    if (quiet < 2) await new Promise((r) => setTimeout(r, 500));
+  }
+  return { seconds: (performance.now() - started) / 1000, settled: true };
 }

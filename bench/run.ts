@@ -14,7 +14,7 @@ import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { truncateAll } from '../lib/testing/temp-store';
 import { tempDir } from '../lib/testing/temp-dir';
-import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate } from './data';
+import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
@@ -196,7 +196,11 @@ async function main(): Promise<void> {
       const stored = await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() }));
       log(`  ${stored[0].n.toLocaleString('en-US')} events in the store`);
       const label = volume >= 1e6 ? `${volume / 1e6}M` : `${volume / 1e3}k`;
-      report.notes.push(`"${label}" = ${stored[0].n.toLocaleString('en-US')} events in the store; ${await buildClockSnapshot(store, log)}.`);
+      const snapshot = await buildClockSnapshot(store, log);
+      const settle = await settleMerges(store, e.BENCH_SETTLE_S);
+      const waited = `${settle.settled ? 'background merges of the load finished' : 'background merges still running'} after ${settle.seconds.toFixed(0)} s (BENCH_SETTLE_S=${e.BENCH_SETTLE_S})`;
+      log(`  ${waited}`);
+      report.notes.push(`"${label}" = ${stored[0].n.toLocaleString('en-US')} events in the store; ${snapshot}; ${waited}.`);
       // A figure over an empty configuration would measure nothing (the SLA view without policies).
       const policies = await store.query(sql`SELECT count() AS n FROM sla_policies`, z.object({ n: z.coerce.number() }));
       if (policies[0].n === 0) throw new Error('the bench store has no SLA policies: getSlaBreaches would time an empty answer');

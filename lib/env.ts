@@ -42,6 +42,9 @@ const envSchema = z.object({
   BENCH_COMPARE_ROOT: z.string().optional(),
   /** `npm run bench`: run only one section (ingest: raw insert and the pipeline, no collectors or queries). */
   BENCH_ONLY: z.enum(['ingest']).optional(),
+  // Before timing queries, wait (up to this many seconds; 0: not at all) for the engine's
+  // background merges of the freshly loaded store to finish (bench/data settleMerges).
+  BENCH_SETTLE_S: z.coerce.number().int().min(0).default(300),
   /** `npm run bench`: rounds of raw insert ▶ embedded ▶ NATS (the ratios are medians over rounds, each against its own raw rate). */
   BENCH_INGEST_ROUNDS: z.coerce.number().int().min(1).max(9).default(3),
   /** Requests of 5k events the bench's client keeps in flight against the ingest endpoint; a comma list ("4,8") runs each, side by side. */
