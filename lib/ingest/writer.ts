@@ -211,7 +211,7 @@ export class IngestWriter {
   async write(batch: readonly (CanonicalEvent | EventRow)[], prepared?: () => void, parts?: readonly ClaimPart[]): Promise<WriteResult> {
     const events = eventRows(batch);
     const { lookup: open, unchecked } = this.window.claim(events, parts);
-    const ids = this.unseen([...new Set(unchecked.map((e) => e.event_id))], 'write');
+    const ids = this.toLookUp([...new Set(unchecked.map((e) => e.event_id))], 'write');
     const lookup = ids.length > 0 ? committedEventIds(this.lookups, ids) : Promise.resolve(new Set<string>());
     lookup.catch(() => undefined); // awaited in prepare(); this only keeps it from counting as unhandled meanwhile
     this.clocks.writing(1);
@@ -236,7 +236,7 @@ export class IngestWriter {
     const open = this.window.openLookup(PRECHECK_TTL_MS);
     let committed: Set<string>;
     try {
-      committed = await committedEventIds(this.lookups, this.unseen(ids, 'precheck'));
+      committed = await committedEventIds(this.lookups, this.toLookUp(ids, 'precheck'));
     } catch (err) {
       this.window.close(open);
       throw err;
@@ -248,7 +248,7 @@ export class IngestWriter {
    * The IDs among `ids` (distinct) to look up: those the filter may have seen (all without
    * a filter). Asked after the lookup's window opened, so what is stored later is in it.
    */
-  private unseen(ids: string[], by: 'write' | 'precheck'): string[] {
+  private toLookUp(ids: string[], by: 'write' | 'precheck'): string[] {
     const ask = this.ids ? this.ids.toLookUp(ids) : ids;
     const m = metrics();
     m.idLookups.inc(ask.length, { by });
