@@ -174,13 +174,11 @@ export async function buildClockSnapshot(store: Store, log: (l: string) => void)
  */
 export async function settleMerges(store: Store, maxSeconds: number): Promise<{ seconds: number; settled: boolean }> {
   const started = performance.now();
-  let quiet = 0;
-  while (quiet < 2) {
+  for (let quiet = 0; ; await new Promise((r) => setTimeout(r, 500))) {
     const [{ n }] = await store.query(sql`SELECT count() AS n FROM system.merges WHERE database = currentDatabase()`, z.object({ n: z.coerce.number() }));
     quiet = n === 0 ? quiet + 1 : 0;
     const seconds = (performance.now() - started) / 1000;
-    if (quiet < 2 && seconds >= maxSeconds) return { seconds, settled: false };
-    if (quiet < 2) await new Promise((r) => setTimeout(r, 500));
+    if (quiet === 2) return { seconds, settled: true };
+    if (seconds >= maxSeconds) return { seconds, settled: false };
   }
-  return { seconds: (performance.now() - started) / 1000, settled: true };
 }

@@ -167,9 +167,8 @@ async function publishNew(rt: Runtime, rows: EventRow[], texts: EventTexts, rece
     distinct.push(i);
   });
   const ids = [...seen];
-  // (the writer counts its own lookups: its dedup filter spares the IDs it has never seen)
-  if (!rt.writer) metrics().idLookups.inc(ids.length, { by: 'precheck' });
-  const check = rt.writer ? await rt.writer.precheck(ids) : { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
+  // The writer counts its own lookups (its dedup filter spares the IDs it has never seen).
+  const check = rt.writer ? await rt.writer.precheck(ids) : await lookUpWithoutWriter(rt, ids);
   const fresh = distinct.filter((i) => !check.committed.has(rows[i].event_id));
   let duplicates = rows.length - fresh.length;
   if (fresh.length > 0) {
@@ -178,6 +177,12 @@ async function publishNew(rt: Runtime, rows: EventRow[], texts: EventTexts, rece
     duplicates += r.duplicates;
   }
   return { duplicates };
+}
+
+/** A publisher whose writer runs elsewhere (CASHTRACE_INGEST_WORKER=off) looks every ID up. */
+async function lookUpWithoutWriter(rt: Runtime, ids: string[]): Promise<{ committed: Set<string>; absent: null }> {
+  metrics().idLookups.inc(ids.length, { by: 'precheck' });
+  return { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
 }
 
 function safeStringify(v: unknown): string {
