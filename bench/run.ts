@@ -13,7 +13,7 @@ import { env } from '../lib/env';
 import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { truncateAll } from '../lib/testing/temp-store';
-import { tempDir } from '../lib/testing/temp-dir';
+import { deferTempRemoval, tempDir } from '../lib/testing/temp-dir';
 import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
@@ -61,6 +61,10 @@ async function main(): Promise<void> {
   // Other deals (another seed, other record numbers) for the untimed warm-up request.
   const warmBody = [...benchEvents(2000, seed + 1, now, 120, 50_000_000)].map((b) => JSON.stringify(b.event)).join('\n');
 
+  // Nothing is deleted until the end (stores, app data directories, nats-server stores, the
+  // in-process runs' stores): on this machine's file system, files freed in one phase made
+  // the engine's file creation in the next cost several times more (lib/testing/temp-dir).
+  const removeTemp = deferTempRemoval('cashtrace-bench-');
   const dir = tempDir('cashtrace-bench-store-');
   const store = await createStore({ dataDir: dir });
   /** Connections of the raw insert (below). */
@@ -81,9 +85,10 @@ async function main(): Promise<void> {
       let best = 0;
       for (const n of shapes) {
         // The seeded SLA policies stay: the query section times getSlaBreaches against them.
-        await truncateAll(store, { keep: ['sla_policies'] });
+        // Parts are detached, not deleted: see deferTempRemoval below.
+        await truncateAll(store, { keep: ['sla_policies'], detach: true });
         const raw = await rawInsert(connections.slice(0, n), rows.rowChunks, rows.events.length);
-        await truncateAll(store, { keep: ['sla_policies'] });
+        await truncateAll(store, { keep: ['sla_policies'], detach: true });
         log(`  ${n} connection${n > 1 ? 's' : ''}: ${Math.round(raw.rate)} events/s`);
         rawByShape.get(n)!.push(raw.rate);
         best = Math.max(best, raw.rate);
@@ -213,7 +218,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of connections.slice(1)) await c.close();
     await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTemp();
   }
   report.notes.push('Client, server and engines share the same 2 cores; figures are medians of one run and noisy (±20%).');
   const file = ingestOnly ? 'last-run-ingest.md' : 'last-run.md';

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, startNatsServer, type NatsServer } from '../lib/testing/nats';
-import { tempDir } from '../lib/testing/temp-dir';
+import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
 import { secretEnv } from './collectors';
 
 export const DIST_DIR = '.next-bench';
@@ -111,7 +111,7 @@ export async function startApp(opts: { natsUrl?: string; log: (l: string) => voi
       const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(t);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeTempDir(dataDir);
     },
   };
 }
