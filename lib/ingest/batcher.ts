@@ -25,11 +25,10 @@ export interface BatcherOptions<T, R, G = never> {
   /**
    * The rows a partial batch needs to start while another flush runs (once that one is
    * prepared); a smaller one waits for the running flush to end and takes what gathered
-   * meanwhile. 0 (the default): any partial batch, for producers that wait for their own
-   * write, as the in-process bus's requests do (nothing gathers while they wait). Infinity
-   * for a bus consumer, whose rows keep arriving. In between (embedded: half a batch): a
-   * batch overlaps the running insert only when it is big enough to be worth its own —
-   * smaller inserts cost the engine more CPU per row to write and then to merge.
+   * meanwhile. 0 (the default): any partial batch. Infinity: only a full batch overlaps a
+   * running flush — the runtime's choice, embedded and with NATS (lib/runtime.ts), as
+   * smaller inserts cost the engine much more CPU per row to write and then to merge. In
+   * between: a batch overlaps the running insert once it is that big.
    */
   alongsideMinRows?: number;
   /** Writes a batch; calls `prepared` once the rest is up to the engine (optional). */
