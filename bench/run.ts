@@ -61,14 +61,15 @@ async function main(): Promise<void> {
   // Other deals (another seed, other record numbers) for the untimed warm-up request.
   const warmBody = [...benchEvents(2000, seed + 1, now, 120, 50_000_000)].map((b) => JSON.stringify(b.event)).join('\n');
 
-  // Nothing is deleted until the end (stores, app data directories, nats-server stores, the
-  // in-process runs' stores): on this machine's file system, files freed in one phase made
-  // the engine's file creation in the next cost several times more (lib/testing/temp-dir).
-  const removeTemp = deferTempRemoval('cashtrace-bench-');
   const dir = tempDir('cashtrace-bench-store-');
   const store = await createStore({ dataDir: dir });
   /** Connections of the raw insert (below). */
   const connections = [store, await store.fork(), await store.fork()];
+  // Nothing is deleted until the ingest section is done (app data directories, nats-server
+  // stores, the in-process runs' stores): on this machine's file system, files freed in one
+  // phase made the engine's file creation in the next cost several times more
+  // (lib/testing/temp-dir). The query section only creates files while it loads (untimed).
+  const removeTemp = deferTempRemoval('cashtrace-bench-');
   try {
     // Rounds of raw insert ▶ embedded ▶ NATS ▶ raw insert (the next round's "before"): the
     // machine is shared and its speed drifts by a third within minutes, so each pipeline run
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
     }
     report.ingest.push(...collectorRows);
     if (!ingestOnly) for (const row of await collectorParsing(rows.events, log)) report.ingest.push(row);
+    removeTemp();
 
     let loaded = 0;
     for (const volume of ingestOnly ? [] : volumes) {
@@ -219,6 +221,7 @@ async function main(): Promise<void> {
     for (const c of connections.slice(1)) await c.close();
     await store.close();
     removeTemp();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   report.notes.push('Client, server and engines share the same 2 cores; figures are medians of one run and noisy (±20%).');
   const file = ingestOnly ? 'last-run-ingest.md' : 'last-run.md';

@@ -24,6 +24,11 @@ describe('deferTempRemoval (the bench frees no file until it is done)', () => {
     done();
     expect(os.tmpdir()).toBe(outside);
     expect(fs.existsSync(root)).toBe(false);
+    // Once only: a second call leaves a later deferral's settings alone.
+    const later = deferTempRemoval('cashtrace-defer-test-');
+    done();
+    expect(path.dirname(os.tmpdir())).toBe(outside);
+    later();
   });
 
   it('removes directories at once outside a deferral', () => {

@@ -31,7 +31,8 @@ const DEFER_ENV = 'CASHTRACE_DEFER_TEMP_REMOVAL';
 
 /**
  * For a benchmark: every temporary directory of this process and of the children it starts
- * afterwards goes under one new root, removed only by the returned function. On this
+ * afterwards goes under one new root, removed only by the returned function (which also
+ * ends the deferral; calling it again does nothing). On this
  * machine's ext4 (no journal) the kernel skips inodes freed in the last minute or more when
  * it allocates a new one, looking at each in turn: after a removed store (thousands of files)
  * each file the engine created cost ~1 ms of kernel CPU (perf: ext4_create ▶
@@ -43,7 +44,10 @@ export function deferTempRemoval(prefix: string): () => void {
   const saved = { tmpdir: process.env.TMPDIR, defer: process.env[DEFER_ENV] };
   process.env.TMPDIR = root;
   process.env[DEFER_ENV] = '1';
+  let done = false;
   return () => {
+    if (done) return;
+    done = true;
     for (const [k, v] of [['TMPDIR', saved.tmpdir], [DEFER_ENV, saved.defer]] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
