@@ -76,13 +76,13 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
  * Inserts pre-serialised chunks, one insert at a time on each of `connections` (a chDB
  * connection runs its inserts one at a time; two overlap); returns rows/s.
  */
-export async function rawInsert(connections: readonly Store[], chunks: readonly (string | Buffer)[], rows: number): Promise<{ seconds: number; rate: number }> {
+export async function rawInsert(connections: readonly Store[], chunks: readonly (string | Buffer)[], rows: number, settings?: Record<string, string | number>): Promise<{ seconds: number; rate: number }> {
   const started = performance.now();
   let next = 0;
   const worker = async (store: Store) => {
     while (next < chunks.length) {
       const c = chunks[next++];
-      await store.insertJsonEachRow('events', c);
+      await store.insertJsonEachRow('events', c, settings);
     }
   };
   await Promise.all(connections.map(worker));

@@ -75,29 +75,35 @@ async function main(): Promise<void> {
     // machine is shared and its speed drifts by a third within minutes, so each pipeline run
     // is set against the mean of the raw runs on either side of it, and the table shows the
     // median over rounds of each rate and of each ratio.
-    // The limit: the engine's best raw rate over connection counts. On one chDB connection
-    // inserts run one at a time (~1.3 of the 2 cores busy); on two they overlap (until
-    // 2026-12-01 the limit was measured on one connection only, ~60% of what the engine can).
-    const shapes = [1, 2, 3];
-    /** Per connection count: each raw run's rate. */
-    const rawByShape = new Map<number, number[]>(shapes.map((n) => [n, []]));
+    // The limit: the engine's best raw rate over connection counts and insert settings. On
+    // one chDB connection inserts run one at a time (~1.3 of the 2 cores busy); on two they
+    // overlap (until 2026-12-01 the limit was measured on one connection only, ~60% of what
+    // the engine can). Each insert on one thread without parallel parsing was 12–20% faster
+    // on two connections (three pairs, 2026-12-01 20:05 UTC; the pipeline's own inserts
+    // gained nothing from it in process: 53.2 / 56.7k against 54.0 / 56.5k events/s), so the
+    // limit takes it too since then.
+    const SINGLE_THREAD = { max_threads: 1, input_format_parallel_parsing: 0 };
+    const shapes = [1, 2, 3].flatMap((n) => [false, true].map((single) => ({ n, single })));
+    const shapeName = ({ n, single }: { n: number; single: boolean }) => `${n} connection${n > 1 ? 's' : ''}${single ? ', one thread per insert' : ''}`;
+    /** Per shape (by name): each raw run's rate. */
+    const rawByShape = new Map<string, number[]>(shapes.map((sh) => [shapeName(sh), []]));
     const rawRun = async (when: string) => {
-      log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, one at a time on each of ${shapes.join(' / ')} connections), ${when} …`);
+      log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, one at a time on each of 1 / 2 / 3 connections, with the default insert settings and with one thread per insert), ${when} …`);
       let best = 0;
-      for (const n of shapes) {
+      for (const sh of shapes) {
         // The seeded SLA policies stay: the query section times getSlaBreaches against them.
         // Parts are detached, not deleted: see deferTempRemoval below.
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
-        const raw = await rawInsert(connections.slice(0, n), rows.rowChunks, rows.events.length);
+        const raw = await rawInsert(connections.slice(0, sh.n), rows.rowChunks, rows.events.length, sh.single ? SINGLE_THREAD : undefined);
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
-        log(`  ${n} connection${n > 1 ? 's' : ''}: ${Math.round(raw.rate)} events/s`);
-        rawByShape.get(n)!.push(raw.rate);
+        log(`  ${shapeName(sh)}: ${Math.round(raw.rate)} events/s`);
+        rawByShape.get(shapeName(sh))!.push(raw.rate);
         best = Math.max(best, raw.rate);
       }
       return best;
     };
     const rounds = e.BENCH_INGEST_ROUNDS;
-    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS.join(' or ')} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in ${rows.rowChunks.length} inserts (~${Math.round(rows.events.length / rows.rowChunks.length / 1000)}k rows each), one at a time on each of 1, 2 and 3 connections; the limit is the best of those.`);
+    report.notes.push(`The pipeline's client keeps ${e.BENCH_INGEST_CLIENTS.join(' or ')} NDJSON requests of 5k events in flight (BENCH_INGEST_CLIENTS), posted with node:http from the bench process; the raw insert writes the same rows in ${rows.rowChunks.length} inserts (~${Math.round(rows.events.length / rows.rowChunks.length / 1000)}k rows each), one at a time on each of 1, 2 and 3 connections, with the default insert settings and with one thread per insert (max_threads 1, no parallel parsing); the limit is the best of those.`);
     const raws = [await rawRun(`round 1 of ${rounds}, before the pipelines`)];
 
     await buildApp(log, e.BENCH_REBUILD);
@@ -174,12 +180,12 @@ async function main(): Promise<void> {
     report.rawRate = median(raws);
     const pct = (x: number) => `${Math.round(x * 100)}%`;
     report.ingest.push(
-      { path: `raw insert: Store.insertJsonEachRow into events (the limit: the best connection count of each run), median of ${raws.length} runs`, rate: report.rawRate },
+      { path: `raw insert: Store.insertJsonEachRow into events (the limit: the best connection count and insert settings of each run), median of ${raws.length} runs`, rate: report.rawRate },
       { path: 'raw insert runs, in order (best of each)', rate: null, note: `${raws.map((r) => Math.round(r)).join(' / ')} events/s` },
-      ...shapes.map((n) => ({
-        path: `raw insert on ${n} connection${n > 1 ? 's' : ''}, median`,
-        rate: median(rawByShape.get(n)!),
-        note: `runs in order: ${rawByShape.get(n)!.map((r) => Math.round(r)).join(' / ')} events/s`,
+      ...shapes.map((sh) => ({
+        path: `raw insert on ${shapeName(sh)}, median`,
+        rate: median(rawByShape.get(shapeName(sh))!),
+        note: `runs in order: ${rawByShape.get(shapeName(sh))!.map((r) => Math.round(r)).join(' / ')} events/s`,
       })),
     );
     for (const [p, rs] of perPath) {

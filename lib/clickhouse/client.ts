@@ -21,8 +21,11 @@ export interface Store {
   query<T = Record<string, unknown>>(q: Sql, schema?: z.ZodType<T>): Promise<T[]>;
   /** Runs a statement; `settings` are ClickHouse query settings for this statement only. */
   command(q: Sql, settings?: Record<string, string | number>): Promise<void>;
-  /** Inserts pre-serialised JSONEachRow text, or its UTF-8 bytes (the fast path: rows never become JS objects again). */
-  insertJsonEachRow(table: string, body: string | Buffer): Promise<void>;
+  /**
+   * Inserts pre-serialised JSONEachRow text, or its UTF-8 bytes (the fast path: rows never
+   * become JS objects again); `settings` are ClickHouse query settings for this insert only.
+   */
+  insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Another connection to the same database, for reads that must not queue behind writes:
@@ -32,7 +35,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-type ChdbRaw = { rawInsert(p: { table: string; values: string | Buffer; format: 'JSONEachRow' }): Promise<unknown> };
+type ChdbRaw = { rawInsert(p: { table: string; values: string | Buffer; format: 'JSONEachRow'; settings?: Record<string, string | number> }): Promise<unknown> };
 
 const TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -88,17 +91,17 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       const { query, params } = q.build();
       await client.command({ query, query_params: params, ...(settings ? { clickhouse_settings: settings as never } : {}) });
     },
-    async insertJsonEachRow(table: string, body: string | Buffer): Promise<void> {
+    async insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>): Promise<void> {
       if (!TABLE_RE.test(table)) throw new Error(`invalid table name ${table}`);
       if (body.length === 0) return;
       if (raw) {
-        await raw.rawInsert({ table, values: body, format: 'JSONEachRow' });
+        await raw.rawInsert({ table, values: body, format: 'JSONEachRow', ...(settings ? { settings } : {}) });
       } else {
         await client.insert({
           table,
           values: Readable.from([body]),
           format: 'JSONEachRow',
-          clickhouse_settings: { date_time_input_format: 'best_effort', ...JSON_VALUES_AS_TEXT },
+          clickhouse_settings: { date_time_input_format: 'best_effort', ...JSON_VALUES_AS_TEXT, ...(settings as object) },
         });
       }
     },
