@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       let best = 0;
       for (const sh of shapes) {
         // The seeded SLA policies stay: the query section times getSlaBreaches against them.
-        // Parts are detached, not deleted: see deferTempRemoval below.
+        // Parts are detached, not deleted: see deferTempRemoval above.
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
         const raw = await rawInsert(connections.slice(0, sh.n), rows.rowChunks, rows.events.length, sh.single ? SINGLE_THREAD : undefined);
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
