@@ -3,8 +3,8 @@
 // embedded bus or, with NATS=1, a nats-server started for the run. Run it under
 // `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
 // section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
-// events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit;
-// RAW_CONNECTIONS, default CASHTRACE_INSERT_CONNECTIONS). STATEMENTS=1 times statements.
+// events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit's
+// shape with default insert settings; RAW_CONNECTIONS, default CASHTRACE_INSERT_CONNECTIONS). STATEMENTS=1 times statements.
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';

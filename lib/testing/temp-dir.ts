@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/** Set (to "1") while a bench defers removals: see deferTempRemoval. */
+const DEFER_ENV = 'CASHTRACE_DEFER_TEMP_REMOVAL';
+
 export function tempDir(prefix = 'cashtrace-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -27,7 +30,6 @@ export function removeTempDir(dir: string): void {
   }
 }
 
-const DEFER_ENV = 'CASHTRACE_DEFER_TEMP_REMOVAL';
 
 /**
  * For a benchmark: every temporary directory of this process and of the children it starts
