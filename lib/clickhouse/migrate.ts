@@ -56,8 +56,13 @@ export async function runMigrations(store: Store, dir = migrationsDir()): Promis
     (await store.query<{ name: string }>(sql`SELECT name FROM schema_migrations`)).map((r) => r.name),
   );
   const applied: string[] = [];
+  // An upgrade says what it does (a migration may rebuild a table: 059 took ~100 s at 10M
+  // events); a new store's first start applies them all silently.
+  const upgrade = done.size > 0;
   for (const m of listMigrations(dir)) {
     if (done.has(m.name)) continue;
+    const started = Date.now();
+    if (upgrade) console.log(`[migrate] applying ${m.name} …`);
     try {
       for (const stmt of splitStatements(substitute(m.text))) {
         await store.command(trustedSql(stmt)); // migration text: trusted file content from sql/
@@ -68,6 +73,7 @@ export async function runMigrations(store: Store, dir = migrationsDir()): Promis
     const checksum = crypto.createHash('sha256').update(m.text).digest('hex');
     await store.command(sql`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${checksum})`);
     applied.push(m.name);
+    if (upgrade) console.log(`[migrate] applied ${m.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   await applyRetention(store);
   return applied;

@@ -12,12 +12,14 @@ import { Stitcher } from '../stitching/stitcher';
  * add the new copy), then deletes the stale copy from events and from every table here.
  * `orphans`: the table also keeps rows of unstitched events (correlation_id = ''), found by
  * entity_key when they are adopted. (event_ids holds event_id only: a second copy is harmless.)
+ * `measure`: how a start checks the table holds every row its view makes of a deal's events
+ * (lib/ingest/torn-inserts).
  */
 export const DERIVED_TABLES = [
-  { name: 'deal_summary', orphans: false, patchParts: false },
-  { name: 'deal_keys', orphans: false, patchParts: true },
-  { name: 'event_facts', orphans: true, patchParts: true },
-  { name: 'event_refs', orphans: true, patchParts: true },
+  { name: 'deal_summary', orphans: false, patchParts: false, measure: 'sum(events)' },
+  { name: 'deal_keys', orphans: false, patchParts: true, measure: 'uniqExact(entity_key)' },
+  { name: 'event_facts', orphans: true, patchParts: true, measure: 'count()' },
+  { name: 'event_refs', orphans: true, patchParts: true, measure: 'count()' },
 ] as const;
 export const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
 
