@@ -68,8 +68,9 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
     // In flight: the next batch is deduplicated and stitched while the previous is inserted.
     // A partial batch waits for the running insert to end and takes what gathered meanwhile;
-    // only a full batch goes alongside it. Every insert costs the engine a fixed ~250 files
-    // (a part per table and month of business time), and on this machine's ext4 a file costs
+    // only a full batch goes alongside it. Every insert costs the engine a fixed number of files
+    // (a part per table and partition it touches: ~250 files for the bench's rows with the
+    // monthly partitions of then, 6 parts since sql/059), and on this machine's ext4 a file costs
     // up to ~1 ms of kernel CPU, so fewer, bigger inserts are much cheaper per row (raw
     // inserts, 2 connections: 12k-row chunks 45k/s and 26 µs of engine CPU per row, 24k-row
     // chunks 58–62k/s and 19 µs). Until 2026-12-01 a partial batch of half the rows went

@@ -11,7 +11,8 @@ import { listMigrations, migrationsDir, runMigrations, splitStatements } from '.
 import { sql, trustedSql } from './sql';
 import { toRowLine } from '../ingest/rows';
 import { removeTempDir, tempDir } from '../testing/temp-dir';
-import { canonicalEventSchema, type CanonicalEvent } from '../events/schema';
+import type { CanonicalEvent } from '../events/schema';
+import { ev } from '../testing/events';
 
 const REBUILD = '059_yearly_partitions.sql';
 /** The columns compared before and after, per rebuilt table (MATERIALIZED ones included). */
@@ -24,8 +25,9 @@ let store: Store;
 let dir: string;
 let before: string;
 
-function event(i: number, occurredAt: string, refs: string[] = []): CanonicalEvent {
-  return canonicalEventSchema.parse({
+/** An invoice event of the test's own (its ID and record number from `i`), via the suite's builder. */
+const event = (i: number, occurredAt: string, refs: string[] = []): CanonicalEvent =>
+  ev({
     event_id: `evt_mig_${i}`,
     source: 'erp',
     source_instance: 'netsuite:us01',
@@ -39,7 +41,6 @@ function event(i: number, occurredAt: string, refs: string[] = []): CanonicalEve
     attributes: { customer: 'Acme', flow_source: 'psa', flow_target: 'erp' },
     payload: { n: i },
   });
-}
 
 const count = (table: string) => store.query(trustedSql(`SELECT count() AS n FROM ${table}`), z.object({ n: z.coerce.number() })).then((r) => r[0].n);
 const partitionKey = (table: string) =>

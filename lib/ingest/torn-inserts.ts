@@ -53,11 +53,12 @@ export async function rollBackTornInserts(store: Store, derived: readonly Derive
   const deals = new Set(torn.map((t) => t.correlation_id).filter((c) => c !== ''));
   const orphanKeys = new Set(torn.filter((t) => t.correlation_id === '').map((t) => t.entity_key));
   if (ids.length > 0) await store.command(sql`DELETE FROM events WHERE event_id IN ${ids}`, patchDelete);
-  const short = await incompleteDeals(store, derived);
+  const views = new Map(await Promise.all(derived.map(async (t) => [t.name, trustedSql(await viewSelect(store, t.name))] as const)));
+  const short = await incompleteDeals(store, derived, views);
   for (const d of short.deals) deals.add(d);
   for (const k of short.orphanKeys) orphanKeys.add(k);
   if (deals.size === 0 && orphanKeys.size === 0) return { rolledBack: 0, repaired: 0 };
-  await rebuildDerived(store, derived, [...deals], [...orphanKeys], patchDelete);
+  await rebuildDerived(store, derived, views, [...deals], [...orphanKeys], patchDelete);
   if (ids.length > 0) console.warn(`[ingest] rolled back ${ids.length} events of an insert a crash left half done (their batch is stored again when it is redelivered)`);
   const repaired = deals.size + orphanKeys.size;
   console.warn(`[ingest] rebuilt the derived tables of ${repaired} deals or orphan records an interrupted insert or move left incomplete`);
@@ -65,17 +66,16 @@ export async function rollBackTornInserts(store: Store, derived: readonly Derive
 }
 
 /** The deals (and orphan records) written in the window whose derived rows differ from what their views make of their events. */
-async function incompleteDeals(store: Store, derived: readonly DerivedTable[]): Promise<{ deals: string[]; orphanKeys: string[] }> {
+async function incompleteDeals(store: Store, derived: readonly DerivedTable[], views: ReadonlyMap<string, Sql>): Promise<{ deals: string[]; orphanKeys: string[] }> {
   const recentDeals = sql`SELECT correlation_id FROM events WHERE received_at >= ${WINDOW} AND correlation_id != ''`;
   const recentOrphans = sql`SELECT entity_key FROM events WHERE received_at >= ${WINDOW} AND correlation_id = ''`;
   const bad = { deals: new Set<string>(), orphanKeys: new Set<string>() };
   const names = derived.map((t) => t.name);
   for (const t of derived) {
-    const view = trustedSql(await viewSelect(store, t.name));
+    const view = views.get(t.name)!;
     const table = ident(t.name, names);
     const measure = trustedSql(t.measure);
-    const scopes: { key: Sql; where: Sql; into: Set<string> }[] = [];
-    scopes.push({ key: sql`correlation_id`, where: sql`correlation_id IN (${recentDeals})`, into: bad.deals });
+    const scopes = [{ key: sql`correlation_id`, where: sql`correlation_id IN (${recentDeals})`, into: bad.deals }];
     if (t.orphans) scopes.push({ key: sql`entity_key`, where: sql`correlation_id = '' AND entity_key IN (${recentOrphans})`, into: bad.orphanKeys });
     for (const { key, where, into } of scopes) {
       // Compared in the engine (a bulk load written at one instant puts every deal in the window): only mismatches come back.
@@ -93,7 +93,7 @@ async function incompleteDeals(store: Store, derived: readonly DerivedTable[]): 
 }
 
 /** Replaces the derived rows of the deals (and orphan records) with what the views make of their events. */
-async function rebuildDerived(store: Store, derived: readonly DerivedTable[], deals: string[], orphanKeys: string[], patchDelete: Record<string, string>): Promise<void> {
+async function rebuildDerived(store: Store, derived: readonly DerivedTable[], views: ReadonlyMap<string, Sql>, deals: string[], orphanKeys: string[], patchDelete: Record<string, string>): Promise<void> {
   const names = derived.map((t) => t.name);
   for (const t of derived) {
     const conditions: Sql[] = [];
@@ -105,7 +105,7 @@ async function rebuildDerived(store: Store, derived: readonly DerivedTable[], de
     await store.command(sql`DELETE FROM ${table} WHERE ${where}`, t.patchParts ? patchDelete : undefined);
     const columns = trustedSql(await columnList(store, t.name));
     await store.command(sql`INSERT INTO ${table} (${columns})
-      SELECT ${columns} FROM (${trustedSql(await viewSelect(store, t.name))}) WHERE ${where}`);
+      SELECT ${columns} FROM (${views.get(t.name)!}) WHERE ${where}`);
   }
 }
 

@@ -38,7 +38,7 @@ export function removeTempDir(dir: string): void {
  * machine's ext4 (no journal) the kernel skips inodes freed in the last minute or more when
  * it allocates a new one, looking at each in turn: after a removed store (thousands of files)
  * each file the engine created cost ~1 ms of kernel CPU (perf: ext4_create ▶
- * recently_deleted), and one insert writes ~250 files. The phases of a run freed them for
+ * recently_deleted), and one insert wrote ~250 files (monthly partitions, before sql/059). The phases of a run freed them for
  * the next one to pay.
  */
 export function deferTempRemoval(prefix: string): () => void {
