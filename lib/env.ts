@@ -62,6 +62,11 @@ const envSchema = z.object({
   CASHTRACE_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
   /** Connections ingest batches are inserted on (embedded: on one chDB connection inserts run one at a time). */
   CASHTRACE_INSERT_CONNECTIONS: z.coerce.number().int().min(1).max(8).default(2),
+  /**
+   * The dashboard says the stuck, SLA and KPI figures lag the events once the oldest deal
+   * waiting for the clocks' refresh has waited this long (seconds; GET /api/freshness).
+   */
+  CASHTRACE_FRESHNESS_NOTICE_S: z.coerce.number().min(0).default(30),
   /** Backpressure: producers wait while this many bytes are queued for ClickHouse. */
   CASHTRACE_QUEUE_MAX_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),

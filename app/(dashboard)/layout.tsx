@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Nav } from '../_components/nav';
+import { FreshnessBanner } from './_components/freshness-banner';
 import { pageUser } from '@/lib/auth/current-user';
 
 // Every dashboard page needs a signed-in user; the APIs enforce roles on their own.
@@ -13,7 +14,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <div className="shell">
       <Nav />
-      <main className="main">{children}</main>
+      <main className="main">
+        <FreshnessBanner />
+        {children}
+      </main>
     </div>
   );
 }

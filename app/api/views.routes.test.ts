@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestRuntime, openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/lib/testing/test-runtime';
 import { fixtureBatches, FIXTURE_NOW } from '@/lib/testing/q2c-fixture';
 import type { Runtime } from '@/lib/runtime';
+import { sql } from '@/lib/clickhouse/sql';
+import { resetEnvForTests } from '@/lib/env';
 
 const NOW = encodeURIComponent(FIXTURE_NOW.toISOString());
 let rt: Runtime;
@@ -16,6 +18,7 @@ let r: {
   breaches: typeof import('./sla/breaches/route');
   leakage: typeof import('./leakage/route');
   unstaffed: typeof import('./pmo/unstaffed/route');
+  freshness: typeof import('./freshness/route');
 };
 
 beforeAll(async () => {
@@ -31,6 +34,7 @@ beforeAll(async () => {
     breaches: await import('./sla/breaches/route'),
     leakage: await import('./leakage/route'),
     unstaffed: await import('./pmo/unstaffed/route'),
+    freshness: await import('./freshness/route'),
   };
 });
 afterAll(async () => closeTestRuntime(rt));
@@ -100,5 +104,33 @@ describe('operational view APIs', () => {
     );
     expect(ok.status).toBe(201);
     expect(((await ok.json()) as { id: string }).id).toBe('dispute-resolved');
+  });
+
+  it('GET /api/freshness says whether the figures lag the events written, and by how many deals', async () => {
+    type F = { snapshot: { state: string; pending_deals: number | null; behind_since: string | null; behind_seconds: number | null; notice: boolean } };
+    const read = async () => (await (await r.freshness.GET(get('/api/freshness'))).json()) as F;
+    expect((await read()).snapshot).toMatchObject({ state: 'current', pending_deals: 0, behind_since: null, behind_seconds: null, notice: false });
+    const clocks = rt.writer!.clocks;
+    const [deal] = await rt.store.query<{ c: string }>(sql`SELECT correlation_id AS c FROM deal_summary LIMIT 1`);
+    clocks.writing(1); // a write in progress: the refresher waits for it to end
+    const marked = Date.now();
+    clocks.markDirty([deal.c]);
+    const behind = (await read()).snapshot;
+    expect(behind.state).toBe('catching_up');
+    expect(behind.pending_deals).toBe(1);
+    expect(Date.parse(behind.behind_since!)).toBeGreaterThanOrEqual(marked);
+    expect(behind.behind_seconds).toBeGreaterThanOrEqual(0);
+    expect(behind.notice).toBe(false); // behind by less than CASHTRACE_FRESHNESS_NOTICE_S (30 s)
+    process.env.CASHTRACE_FRESHNESS_NOTICE_S = '0';
+    resetEnvForTests();
+    try {
+      expect((await read()).snapshot.notice).toBe(true);
+    } finally {
+      delete process.env.CASHTRACE_FRESHNESS_NOTICE_S;
+      resetEnvForTests();
+    }
+    clocks.writing(-1);
+    await rt.writer!.settled();
+    expect((await read()).snapshot.state).toBe('current');
   });
 });

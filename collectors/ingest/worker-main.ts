@@ -11,11 +11,14 @@ async function main(): Promise<void> {
   if (!e.NATS_URL) throw new Error('NATS_URL must be set: the standalone worker consumes the JetStream ingest stream');
   const rt = await createRuntime({ worker: true });
   console.log(`[ingest-worker] consuming ${e.CASHTRACE_NATS_PREFIX}.ingest.> into ClickHouse (${rt.store.kind})`);
-  let last = -1;
+  let last = '';
   const timer = setInterval(() => {
-    const n = metrics().eventsInserted.get();
-    if (n !== last) console.log(`[ingest-worker] inserted ${n} duplicates ${metrics().eventsDuplicate.get()}`);
-    last = n;
+    // the clocks' backlog too: the web processes cannot see it (GET /api/freshness answers unknown there)
+    const clocks = rt.writer?.clocks.status();
+    const behind = clocks?.behindSince ? `; ${clocks.pendingDeals} deals wait for the clocks' refresh since ${clocks.behindSince.toISOString()}` : '';
+    const line = `inserted ${metrics().eventsInserted.get()} duplicates ${metrics().eventsDuplicate.get()}${behind}`;
+    if (line !== last) console.log(`[ingest-worker] ${line}`);
+    last = line;
   }, 200);
   const stop = async (sig: string) => {
     console.log(`[ingest-worker] ${sig}: draining`);

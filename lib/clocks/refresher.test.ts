@@ -62,4 +62,35 @@ describe('ClockRefresher timing', () => {
     await r.settled();
     r.close();
   });
+
+  it('reports how far the snapshot is behind: the oldest waiting mark, moved on by a round to what was marked during it', async () => {
+    const r = new ClockRefresher(store, { quietMs: 200, maxLagMs: 5000, burstMaxLagMs: 5000, burstRowsPerS: 1_000_000 });
+    r.start();
+    await r.settled();
+    expect(r.status()).toEqual({ pendingDeals: 0, behindSince: null });
+    const t0 = Date.now();
+    r.markDirty(['crm:opportunity:fresh-a', 'crm:opportunity:fresh-b', '']);
+    const first = r.status();
+    expect(first.pendingDeals).toBe(2);
+    expect(first.behindSince!.getTime()).toBeGreaterThanOrEqual(t0);
+    await sleep(50);
+    r.markDirty(['crm:opportunity:fresh-a']); // already waiting: the backlog is no younger
+    expect(r.status().behindSince).toEqual(first.behindSince);
+    // a mark while the round runs: once the round is done, that mark is the oldest waiting
+    const started = r.rounds;
+    while (r.rounds === started) await sleep(5);
+    await sleep(1);
+    const t1 = Date.now();
+    r.markDirty(['crm:opportunity:fresh-c']);
+    r.writing(1); // no next round until the check below
+    while (r.status().pendingDeals > 1) await sleep(10);
+    const after = r.status();
+    expect(after.pendingDeals).toBe(1);
+    expect(after.behindSince!.getTime()).toBeGreaterThanOrEqual(t1);
+    r.writing(-1);
+    await sleep(300);
+    await r.settled();
+    expect(r.status()).toEqual({ pendingDeals: 0, behindSince: null });
+    r.close();
+  });
 });

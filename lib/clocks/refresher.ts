@@ -63,6 +63,14 @@ export class ClockRefresher {
   private lastRoundMs = 0;
   private inRound = 0;
   private patchedAt = Date.now();
+  /**
+   * Since when the snapshot has lacked some written deal (epoch ms; null: every deal marked
+   * so far is recomputed): the first mark of the oldest backlog still waiting. Stuck queues,
+   * SLA and KPIs read the snapshot, so they are at most this old; journeys read the events.
+   */
+  private behindSince: number | null = null;
+  /** The first mark after the running round took its deals (null: none yet). */
+  private markedInRound: number | null = null;
 
   /** `store`: best a connection of its own, so rounds do not queue the writer's inserts. */
   constructor(
@@ -90,6 +98,10 @@ export class ClockRefresher {
       if (id) this.dirty.add(id);
     }
     this.lastMarkAt = Date.now();
+    if (this.dirty.size > before) {
+      this.behindSince ??= this.lastMarkAt;
+      this.markedInRound ??= this.lastMarkAt;
+    }
     if (!this.running) this.failures = 0; // a write after a give-up starts over
     if (before === 0) {
       this.firstDirtyAt = this.lastMarkAt;
@@ -113,6 +125,15 @@ export class ClockRefresher {
     this.defs = null;
     this.checkBuilds = true;
     this.kick();
+  }
+
+  /**
+   * How far the snapshot is behind the writes: deals waiting to be recomputed (or being
+   * recomputed) and since when the oldest of them waits (null: none waits).
+   */
+  status(): { pendingDeals: number; behindSince: Date | null } {
+    const pendingDeals = this.dirty.size + this.inRound;
+    return { pendingDeals, behindSince: pendingDeals > 0 && this.behindSince !== null ? new Date(this.behindSince) : null };
   }
 
   /** Resolves once no round is due or running (a round that keeps failing is given up on). */
@@ -165,10 +186,15 @@ export class ClockRefresher {
         ids = [...this.dirty].slice(0, ROUND_LIMIT);
         for (const id of ids) this.dirty.delete(id);
         this.inRound = ids.length;
+        // deals left for a later round (over ROUND_LIMIT) keep the backlog's age
+        const leftOver = this.dirty.size > 0;
+        this.markedInRound = null;
         this.rounds++;
         const started = performance.now();
         await refreshDeals(this.store, await this.definitions(), ids);
         this.inRound = 0;
+        // what waits now was marked during the round, unless deals were left over
+        if (!leftOver) this.behindSince = this.markedInRound;
         this.lastRoundMs = performance.now() - started;
         metrics().clockRefreshSeconds.observe(this.lastRoundMs / 1000);
         if (this.dirty.size > 0) {

@@ -14,7 +14,7 @@ export async function GET() {
     checks.clickhouse = { ok: ch, detail: rt.store.kind === 'embedded' ? 'embedded chDB' : 'ClickHouse server' };
     checks.bus = await rt.bus.health();
     checks.ingest_writer = rt.batcher
-      ? { ok: true, detail: `in process; ${rt.batcher.stats.queuedRows} rows queued` }
+      ? { ok: true, detail: `in process; ${rt.batcher.stats.queuedRows} rows queued${rt.writer ? `; ${rt.writer.clocks.status().pendingDeals} deals wait for the clocks' refresh` : ''}` }
       : { ok: true, detail: 'runs in a separate worker process' };
   } catch (err) {
     checks.startup = { ok: false, detail: err instanceof Error ? err.message : String(err) };
