@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
 /**
  * Where getKpis' time goes: each of its parts run alone (this checkout, default filters),
- * median of 5 after a warm-up. getKpis runs them all as one query (lib/clickhouse/parts.ts).
+ * median of 5 after a warm-up. getKpis runs them as three queries (lib/clickhouse/parts.ts runEach).
  */
 async function kpiParts(store: Store, now: Date): Promise<void> {
   const { aggregateParts, dsoPart, KPI_SETTINGS } = await import('../lib/queries/get-kpis');

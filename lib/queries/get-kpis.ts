@@ -15,7 +15,7 @@ import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { kpiWindow, type KpiWindow } from './kpi-window';
 import { cohortPart } from './get-cash-waterfall';
-import { queryPart, runParts } from '../clickhouse/parts';
+import { queryPart, runEach } from '../clickhouse/parts';
 
 /** `tallies: false`: closed intervals read one by one, never counted from clock_days (tests compare the two). */
 export type KpisParams = Filters & { now?: string | Date; tallies?: boolean };
@@ -119,8 +119,8 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
   const read = await clockReader(store, { tallies: params.tallies ?? true });
-  // one query (lib/clickhouse/parts.ts): embedded chDB ran the three separate queries one after another
-  const { agg, dso, cohort } = await runParts(
+  // three queries (lib/clickhouse/parts.ts runEach): as one UNION ALL they took 3–10% longer
+  const { agg, dso, cohort } = await runEach(
     store,
     {
       agg: queryPart({ sql: sql`SELECT kpi, period, toString(b) AS bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, read)})`, schema: aggSchema, then: (rows) => rows }),
