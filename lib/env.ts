@@ -63,6 +63,11 @@ const envSchema = z.object({
   /** Connections ingest batches are inserted on (embedded: on one chDB connection inserts run one at a time). */
   CASHTRACE_INSERT_CONNECTIONS: z.coerce.number().int().min(1).max(8).default(2),
   /**
+   * Embedded: connections a store's queries may spread over (opened as queries overlap; one
+   * chDB connection runs its statements one at a time, two run side by side).
+   */
+  CASHTRACE_QUERY_CONNECTIONS: z.coerce.number().int().min(1).max(8).default(2),
+  /**
    * The dashboard says the stuck, SLA and KPI figures lag the events once the oldest deal
    * waiting for the clocks' refresh has waited this long (seconds; GET /api/freshness).
    */

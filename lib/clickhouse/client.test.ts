@@ -1,15 +1,18 @@
 // Store.insertJsonEachRow: per-insert settings reach the engine (the bench's raw limit
-// inserts with one thread per insert).
+// inserts with one thread per insert). Store.query: a query does not wait behind a statement
+// running on the store's first connection (embedded: it opens another, up to
+// CASHTRACE_QUERY_CONNECTIONS).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Store } from './client';
+import { createStore, type Store } from './client';
 import { sql } from './sql';
 import { openTempStore } from '../testing/temp-store';
 
 let store: Store;
+let dir: string;
 beforeAll(async () => {
-  store = (await openTempStore()).store;
+  ({ store, dir } = await openTempStore());
   await store.command(sql`CREATE TABLE scratch (a String, n UInt32) ENGINE = MergeTree ORDER BY a`);
 });
 afterAll(async () => store?.close());
@@ -27,5 +30,31 @@ describe('insertJsonEachRow settings', () => {
     await expect(store.insertJsonEachRow('scratch', '{"a":"w","n":4}\n', { no_such_setting_here: 1 })).rejects.toThrow(/no_such_setting_here/);
     const after = await store.query(sql`SELECT count() AS c FROM scratch`, z.object({ c: z.coerce.number() }));
     expect(after[0].c).toBe(3);
+  });
+});
+
+describe('query connections (embedded)', () => {
+  /** The order in which a 1.5 s statement and a query sent 100 ms after it finish. */
+  async function finishOrder(queryConnections: number): Promise<string[]> {
+    // another store on the same directory (one data directory per process), as fork() opens
+    const s = await createStore({ dataDir: dir, migrate: false, queryConnections });
+    try {
+      const order: string[] = [];
+      const slow = s.command(sql`SELECT sleep(1.5)`).then(() => order.push('statement'));
+      await new Promise((r) => setTimeout(r, 100));
+      const quick = s.query(sql`SELECT 1 AS x`, z.object({ x: z.coerce.number() })).then((rows) => order.push(`query ${rows[0].x}`));
+      await Promise.all([slow, quick]);
+      return order;
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('answers a query on another connection while a statement runs on the first', async () => {
+    expect(await finishOrder(2)).toEqual(['query 1', 'statement']);
+  });
+
+  it('with one connection the query waits for the statement', async () => {
+    expect(await finishOrder(1)).toEqual(['statement', 'query 1']);
   });
 });

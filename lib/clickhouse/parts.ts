@@ -1,8 +1,10 @@
-// Independent SELECTs run as one query (runParts) or each on its own (runEach). Embedded chDB
-// runs one query at a time per process (two concurrent queries take as long as both in turn:
-// measured with sleep(0.2) ×2 = 409 ms), so a view's Promise.all over several queries ran them
-// one after another; the branches of one query's UNION ALL run on all its threads, which pays
-// where parts are small or share a CTE. On a ClickHouse server one query saves round trips.
+// Independent SELECTs run as one query (runParts) or each on its own (runEach). One embedded
+// chDB connection runs one statement at a time (two concurrent queries on it take as long as
+// both in turn: sleep(0.2) ×2 = 409 ms); a store spreads its queries over a second connection
+// when they overlap (lib/clickhouse/client.ts), but parts that each keep both cores busy gain
+// nothing from running side by side. The branches of one query's UNION ALL run on all its
+// threads, which pays where parts are small or share a CTE. On a ClickHouse server one query
+// saves round trips.
 
 import { z } from 'zod';
 import type { Store } from './client';
