@@ -26,6 +26,8 @@ export interface Runtime {
   lookups?: Store;
   ingestToken: string;
   startedAt: Date;
+  /** Background services started on this runtime (verifier, alert evaluator, connectors) are stopped first at shutdown. */
+  onShutdown?(stop: () => void | Promise<void>): void;
   shutdown(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     // Not async: nothing of this call holds the rows while the insert runs (see lib/ingest/rows).
     bus = createInProcessBus((rows) => b.add(rows, rowBytes(rows)).then((duplicateFlags) => ({ duplicateFlags })));
   }
+  const stops: (() => void | Promise<void>)[] = [];
   const rt: Runtime = {
     store,
     bus,
@@ -117,7 +120,12 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
     lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     startedAt: new Date(),
+    onShutdown(stop) {
+      stops.push(stop);
+    },
     async shutdown() {
+      // services first: a verifier pass after the store closed failed ("ChdbConnection is closed")
+      for (const stop of stops.splice(0)) await stop();
       if (stopConsumer) await stopConsumer();
       if (batcher) await batcher.drain();
       if (writer) {
