@@ -27,7 +27,7 @@ export interface Runtime {
   ingestToken: string;
   startedAt: Date;
   /** Background services started on this runtime (verifier, alert evaluator, connectors) are stopped first at shutdown. */
-  onShutdown?(stop: () => void | Promise<void>): void;
+  onShutdown(stop: () => void | Promise<void>): void;
   shutdown(): Promise<void>;
 }
 

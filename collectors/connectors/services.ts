@@ -13,8 +13,8 @@ import { startSimulatedConnectors } from './simulated';
 /** Once per runtime (lib/once.ts: not per module copy, or every service would run twice). */
 export function ensureActionServices(rt: Runtime): Promise<void> {
   return oncePer(rt, 'actionServices', async () => {
-    if (env().CASHTRACE_CONNECTORS === 'simulated') rt.onShutdown?.(await startSimulatedConnectors(rt));
-    rt.onShutdown?.(startVerifier(rt));
-    rt.onShutdown?.(startAlertEvaluator(rt));
+    if (env().CASHTRACE_CONNECTORS === 'simulated') rt.onShutdown(await startSimulatedConnectors(rt));
+    rt.onShutdown(startVerifier(rt));
+    rt.onShutdown(startAlertEvaluator(rt));
   });
 }

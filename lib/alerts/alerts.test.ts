@@ -33,7 +33,7 @@ beforeAll(async () => {
     const r = await writer.write(events);
     return { duplicateFlags: r.stored.map((x) => !x) };
   });
-  rt = { store, bus, batcher: null, ingestToken: 'x'.repeat(20), startedAt: new Date(), shutdown: async () => undefined };
+  rt = { store, bus, batcher: null, ingestToken: 'x'.repeat(20), startedAt: new Date(), onShutdown: () => undefined, shutdown: async () => undefined };
   server = http.createServer((req, res) => {
     let data = '';
     req.on('data', (c) => (data += c));

@@ -47,11 +47,13 @@ export async function runParts<P extends Parts>(store: Store, parts: P, o: { wit
 }
 
 /**
- * Each part as its own query, at once (a server runs them side by side; embedded chDB in
- * turn). For parts that each keep the engine's threads busy: getKpis' three (the KPI
+ * Each part as its own query, at once (a server runs them side by side; an embedded store on
+ * as many connections as it has, CASHTRACE_QUERY_CONNECTIONS: lib/clickhouse/client.ts). For
+ * parts that each keep the engine's threads busy: getKpis' three (the KPI
  * aggregates, DSO, the cohort) at 9.7M events, 2026-12-02, interleaved runs of 20–30 calls:
  * p50 339 / 352 / 358 ms as three queries in turn against 372 / 391 / 391 as one UNION ALL;
- * getKpis itself 362 against 373 (nine queries in turn, the aggregates split too: 406).
+ * getKpis itself 362 against 373 (nine queries in turn, the aggregates split too: 406); on
+ * two connections at once 341–366, no better than in turn.
  */
 export async function runEach<P extends Parts>(store: Store, parts: P, o: { settings?: Sql } = {}): Promise<Results<P>> {
   const names = Object.keys(parts);
