@@ -120,7 +120,7 @@ async function kpiParts(store: Store, now: Date): Promise<void> {
     k,
     () => store.query(sql`SELECT * FROM (${q}) ${KPI_SETTINGS}`),
   ]);
-  jobs.push(['dso', () => runPart(store, dsoPart(w, {}, now, read.findings), { settings: KPI_SETTINGS })], ['cohort', () => runPart(store, cohortPart({ from: w.from, to: w.to, now }), { settings: KPI_SETTINGS })]);
+  jobs.push(['dso', () => runPart(store, dsoPart(w, {}, now, read.findings), { settings: KPI_SETTINGS })], ['cohort', () => runPart(store, cohortPart({ from: w.from, to: w.to, now }, read.findings), { settings: KPI_SETTINGS })]);
   console.log('\n| getKpis part (alone) | median ms |\n|---|---:|');
   for (const [name, run] of jobs) {
     await run();

@@ -62,7 +62,8 @@ async function expectSnapshotMatches(now: Date, extra: Partial<IntervalOptions> 
       if (extra.openOnly || extra.lateOnly) continue;
       const o = { filters: extra.filters ?? {}, now };
       const f = (iv: Sql) => store.query<{ row: string }>(
-        sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(anchor), toString(round(amount, 2)), currency, detail, customer) AS row
+        sql`SELECT concat_ws('|', correlation_id, entity_key, toString(at), toString(anchor), toString(round(amount, 2)), currency, detail,
+            toString(round(value, 2)), customer, region, practice, legal_entity, billing_model) AS row
           FROM ${iv} ORDER BY row`,
       );
       const live = await f(read.findings(def.finding, o));

@@ -1,7 +1,8 @@
 // Leakage findings that are not clocks (DOMAIN.md §7): invoices whose amount differs from
 // the delivery they bill, and credit memos caused by integration failures; and the
-// receivables behind DSO (each invoice, and each payment or credit referring to it), and the
-// first delivery on a deal after each of its change orders (leakage). Like clocks they
+// receivables behind DSO (each invoice, and each payment or credit referring to it), the
+// first delivery on a deal after each of its change orders (leakage), and each booked deal's
+// money per step (the cash waterfall's cohort). Like clocks they
 // are per deal (an invoice and the milestones it bills are stitched into one deal), so the
 // snapshot keeps them too (rows of clock_intervals under the finding's id, with `detail`),
 // refreshed with the deals the writer touched. This file is their one definition: the
@@ -9,7 +10,7 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 
-export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries', 'invoice_exceptions', 'traceability'] as const;
+export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries', 'invoice_exceptions', 'traceability', 'cohort'] as const;
 
 /** An invoice with one of these (on itself or referring to it) counts as an exception (KPI invoice_exception_rate). */
 export const EXCEPTION_TYPES = ['invoice.disputed', 'credit_memo.issued'];
@@ -80,6 +81,31 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
           ${has('order.created')} AS ordered, ${has('invoice.issued')} AS invoiced, ${has('payment.received')} AS paid,
           ${has('cash.applied')} AS applied
         FROM ${s.facts} WHERE correlation_id != '' GROUP BY correlation_id)
+      WHERE ${s.where}`;
+  }
+  if (kind === 'cohort') {
+    // Each deal with a contract signature (at: its first): one row per step of the cash
+    // waterfall with the deal's money there, in its currency (booked: the contract's value,
+    // else the quote's; provisioned: the same, anchor = the first provisioning, so it counts
+    // once that is before `now`; delivered, invoiced, collected: sums of those events), and
+    // quote-to-cash in days (amount; first quote approval to first payment) when it has both.
+    // Money steps other than booked only when not zero. The waterfall and its breakdowns
+    // (getKpis) then sum rows by dimension instead of grouping deal_summary by deal at every
+    // read (117–146 ms at 9.7M events; these rows 50).
+    const first = (type: string) => sql`minIf(toNullable(occurred_at), type = ${type})`;
+    const total = (types: string[]) => sql`toFloat64(sumIf(ifNull(amount, 0), type IN ${types}))`;
+    return sql`SELECT correlation_id, '' AS entity_key, occurred_at AS at, if(step.1 = 'provisioned', assumeNotNull(provisioned_at), occurred_at) AS anchor,
+        step.2 AS amount, currency, step.1 AS detail
+      FROM (SELECT *, signed_at AS occurred_at FROM (SELECT correlation_id, assumeNotNull(${first('contract.signed')}) AS signed_at, ${first('project.provisioned')} AS provisioned_at,
+          maxIf(toString(currency), type IN ('quote.approved', 'contract.signed', 'opportunity.won')) AS currency,
+          toFloat64(ifNull(ifNull(maxIf(amount, type = 'contract.signed'), maxIf(amount, type = 'quote.approved')), 0)) AS booked,
+          dateDiff('second', ${first('quote.approved')}, ${first('payment.received')}) / 86400 AS q2c_days,
+          [('booked', booked), ('provisioned', if(provisioned_at IS NULL, 0, booked)),
+           ('delivered', ${total(['milestone.completed', 'time.approved', 'expense.approved'])}),
+           ('invoiced', ${total(['invoice.issued'])}), ('collected', ${total(['payment.received'])}),
+           ('q2c', ifNull(q2c_days, nan))] AS steps
+        FROM ${s.facts} WHERE correlation_id != '' GROUP BY correlation_id HAVING countIf(type = 'contract.signed') > 0))
+      ARRAY JOIN arrayFilter(x -> x.1 = 'booked' OR (x.1 = 'q2c' AND NOT isNaN(x.2)) OR (x.1 NOT IN ('booked', 'q2c') AND x.2 != 0), steps) AS step
       WHERE ${s.where}`;
   }
   if (kind === 'change_deliveries') {

@@ -14,6 +14,7 @@ import { clockId, defId, tallyOf } from './registry';
 import { builtClocks } from './build';
 import { buildsAndTallies, closedCountsSql } from './tallies';
 import { findingSql, type FindingKind } from './findings';
+import { toReporting } from '../money/rates';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
 
@@ -96,12 +97,17 @@ export interface FindingsOptions {
   aggregate?: boolean;
 }
 
-/** correlation_id, entity_key, at, anchor, amount, currency, detail, customer of the findings of one kind. */
+/**
+ * correlation_id, entity_key, at, anchor, amount, currency, detail, value (amount in the
+ * reporting currency) and the deal's dimensions (customer, region, practice, legal_entity,
+ * billing_model) of the findings of one kind.
+ */
 export type FindingsFn = (kind: FindingKind, o: FindingsOptions) => Sql;
 
 function snapshotFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
-  return sql`(SELECT correlation_id, entity_key, started_at AS at, anchor_at AS anchor, amount, currency, detail, customer FROM clock_intervals
+  return sql`(SELECT correlation_id, entity_key, started_at AS at, anchor_at AS anchor, amount, currency, detail, value,
+      customer, region, practice, legal_entity, billing_model FROM clock_intervals
     WHERE clock = ${defId({ finding: kind })} AND started_at <= ${now} AND anchor_at <= ${now}
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}
     ${o.aggregate ? sql`` : sql`QUALIFY version = max(version) OVER (PARTITION BY correlation_id)`})`;
@@ -110,7 +116,9 @@ function snapshotFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
 function liveFindingsSql(kind: FindingKind, o: FindingsOptions): Sql {
   const now = sql`${param("DateTime64(3, 'UTC')", o.now)}`;
   const where = sql`correlation_id != '' AND occurred_at <= ${now} AND ${timeWindow(o.filters, sql`occurred_at`)} AND ${dealScope(o.filters)}`;
-  return sql`(SELECT f.*, ifNull(d.customer, '') AS customer FROM (${findingSql(kind, { facts: sql`event_facts`, refs: sql`event_refs`, where, now })}) AS f
+  return sql`(SELECT f.*, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, ifNull(d.customer, '') AS customer, ifNull(d.region, '') AS region,
+      ifNull(d.practice, '') AS practice, ifNull(d.legal_entity, '') AS legal_entity, ifNull(d.billing_model, '') AS billing_model
+    FROM (${findingSql(kind, { facts: sql`event_facts`, refs: sql`event_refs`, where, now })}) AS f
     LEFT JOIN ${dealDimensionsSql()} AS d ON d.correlation_id = f.correlation_id)`;
 }
 

@@ -3,40 +3,15 @@
 // Money per deal is in its contract currency; totals are converted to the reporting one.
 
 import { z } from 'zod';
-import { sql, join, trustedSql, type Sql } from '../clickhouse/sql';
+import { sql, join, trustedSql } from '../clickhouse/sql';
 import { DIMENSIONS, type Dimension } from '../events/catalogue';
-import { reportingAt, reportingRate } from '../money/rates';
 import { WATERFALL_STAGES } from '../contracts/kpis';
-import { dealScope, timeWindow, type Filters } from './filters';
+import type { FindingsFn } from '../clocks/read';
+import type { Filters } from './filters';
 import { num } from './row-types';
 import { queryPart } from '../clickhouse/parts';
 
 type Params = Filters & { now: Date };
-
-/**
- * One row per deal of the cohort with its dimensions and money per stage, in its currency and
- * in the reporting one (`rep_<stage>`: converted per deal, not per grouping set — 100 → 67 ms
- * at 9.5M events). Only deals with a
- * signature in the window are grouped (the row holding a deal's first one has it): at the
- * default 90 days, a quarter of them. The deal filter goes into that set: any other condition
- * beside the IN made the grouping 2–3× slower.
- */
-function cohort(p: Params): Sql {
-  return sql`(SELECT correlation_id, max(customer) AS customer, max(region) AS region, max(practice) AS practice,
-        max(legal_entity) AS legal_entity, max(billing_model) AS billing_model, max(currency) AS currency,
-        toFloat64(ifNull(ifNull(max(contract_value), max(quote_value)), 0)) AS booked,
-        if(min(provisioned_at) IS NOT NULL AND min(provisioned_at) <= ${p.now}, booked, 0) AS provisioned,
-        toFloat64(sum(delivered_value)) AS delivered, toFloat64(sum(invoiced_value)) AS invoiced,
-        toFloat64(sum(paid_value)) AS collected,
-        dateDiff('second', min(quote_approved_at), min(first_payment_at)) / 86400 AS q2c_days,
-        ${reportingRate(sql`currency`)} AS rate,
-        ${join(WATERFALL_STAGES.map((st) => sql`${reportingAt(trustedSql(st), sql`rate`)} AS ${trustedSql(`rep_${st}`)}`), ', ')}
-      FROM deal_summary WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE contract_signed_at IS NOT NULL
-          AND ${timeWindow(p, sql`contract_signed_at`)} AND contract_signed_at <= ${p.now} AND ${dealScope(p)})
-      GROUP BY correlation_id
-      HAVING min(contract_signed_at) IS NOT NULL AND ${timeWindow(p, sql`min(contract_signed_at)`)}
-        AND min(contract_signed_at) <= ${p.now})`;
-}
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -52,17 +27,22 @@ type Breakdown = { value: string; deals: number; booked: number; invoiced: numbe
 /**
  * The waterfall (per currency, and in total in the reporting currency) and the breakdowns per
  * dimension value (top 12 by booked money: deals, booked, invoiced, collected, quote-to-cash
- * p50 in days), from one pass over the cohort. Runs with `group_by_use_nulls = 1`.
+ * p50 in days) for the cohort of deals booked (first contract signature) in the window: sums
+ * of the deals' cohort findings (lib/clocks/findings.ts: one row per deal and step, money in
+ * the deal's currency and in the reporting one, converted per deal), from the snapshot when it
+ * is built. Runs with `group_by_use_nulls = 1`.
  */
-export function cohortPart(p: Params) {
+export function cohortPart(p: Params, findings: FindingsFn) {
+  const step = (name: string, col: 'amount' | 'value') =>
+    name === 'provisioned'
+      ? sql`sumIf(${trustedSql(col)}, detail = 'provisioned' AND anchor <= ${p.now})`
+      : sql`sumIf(${trustedSql(col)}, detail = ${name})`;
   return queryPart({
-    sql: sql`SELECT currency, region, practice, legal_entity, customer, billing_model, count() AS deals,
-        sum(booked) AS a_booked, sum(provisioned) AS a_provisioned, sum(delivered) AS a_delivered,
-        sum(invoiced) AS a_invoiced, sum(collected) AS a_collected,
-        sum(rep_booked) AS r_booked, sum(rep_provisioned) AS r_provisioned, sum(rep_delivered) AS r_delivered,
-        sum(rep_invoiced) AS r_invoiced, sum(rep_collected) AS r_collected,
-        quantileExactIf(0.5)(q2c_days, q2c_days IS NOT NULL) AS q2c
-      FROM ${cohort(p)}
+    sql: sql`SELECT currency, region, practice, legal_entity, customer, billing_model, countIf(detail = 'booked') AS deals,
+        ${join(WATERFALL_STAGES.map((st) => sql`${step(st, 'amount')} AS ${trustedSql(`a_${st}`)}`), ', ')},
+        ${join(WATERFALL_STAGES.map((st) => sql`${step(st, 'value')} AS ${trustedSql(`r_${st}`)}`), ', ')},
+        quantileExactIf(0.5)(amount, detail = 'q2c') AS q2c
+      FROM ${findings('cohort', { filters: p, now: p.now, aggregate: true })}
       GROUP BY GROUPING SETS ((currency), (region), (practice), (legal_entity), (customer), (billing_model))`,
     schema: figuresSchema,
     then: (rows) => cohortResult(rows),

@@ -125,7 +125,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
     {
       agg: queryPart({ sql: sql`SELECT kpi, period, toString(b) AS bucket, n, p50, p90, mean FROM (${aggregates(w, params, now, read)})`, schema: aggSchema, then: (rows) => rows }),
       dso: dsoPart(w, params, now, read.findings),
-      cohort: cohortPart({ ...params, from: w.from, to: w.to, now }),
+      cohort: cohortPart({ ...params, from: w.from, to: w.to, now }, read.findings),
     },
     { settings: KPI_SETTINGS },
   );
