@@ -62,6 +62,22 @@ describe('KPIs on the hand-built book', () => {
     expect(q.change).toBeNull();
   });
 
+  it('has a daily trend up to 31 days, each day as that day alone reads', async () => {
+    const march = await getKpis(store, { from: '2026-03-01', to: '2026-03-25', now: FIXTURE_NOW.toISOString() });
+    expect(march.window.bucket).toBe('day');
+    let points = 0;
+    for (const id of ['quote_to_project', 'milestone_to_invoice', 'invoice_to_cash', 'integration_failure_rate'] as const) {
+      const k = march.kpis.find((x) => x.id === id)!;
+      expect(k.trend.reduce((n, t) => n + t.n, 0), id).toBe(k.n);
+      for (const t of k.trend) {
+        const alone = (await getKpis(store, { from: t.bucket, to: t.bucket, now: FIXTURE_NOW.toISOString() })).kpis.find((x) => x.id === id)!;
+        expect([t.bucket, t.value, t.n], id).toEqual([t.bucket, alone.value, alone.n]);
+        points++;
+      }
+    }
+    expect(points).toBeGreaterThan(4);
+  });
+
   it('cash waterfall in EUR and per currency (the duplicate payment counted once)', () => {
     expect(r.waterfall).toEqual([
       { stage: 'booked', value: 261000 },
