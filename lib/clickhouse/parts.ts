@@ -1,4 +1,4 @@
-// Independent SELECTs run as one query (runParts) or each on its own (runEach). One embedded
+// Independent SELECTs run as one query (runParts) or each on its own (runPart). One embedded
 // chDB connection runs one statement at a time (two concurrent queries on it take as long as
 // both in turn: sleep(0.2) ×2 = 409 ms); a store spreads its queries over a second connection
 // when they overlap (lib/clickhouse/client.ts), but parts that each keep both cores busy gain
@@ -47,21 +47,11 @@ export async function runParts<P extends Parts>(store: Store, parts: P, o: { wit
 }
 
 /**
- * Each part as its own query, at once (a server runs them side by side; an embedded store on
- * as many connections as it has, CASHTRACE_QUERY_CONNECTIONS: lib/clickhouse/client.ts). For
- * parts that each keep the engine's threads busy: getKpis' three (the KPI
- * aggregates, DSO, the cohort) at 9.7M events, 2026-12-02, interleaved runs of 20–30 calls:
- * p50 339 / 352 / 358 ms as three queries in turn against 372 / 391 / 391 as one UNION ALL;
- * getKpis itself 362 against 373 (nine queries in turn, the aggregates split too: 406); on
- * two connections at once 341–366, no better than in turn.
+ * One part on its own (no JSON round trip). Parts that each keep the engine's threads busy
+ * gain little from one UNION ALL: getKpis runs its aggregates with DSO as one query and the
+ * cohort as another, side by side (an embedded store spreads overlapping queries over its
+ * connections, lib/clickhouse/client.ts).
  */
-export async function runEach<P extends Parts>(store: Store, parts: P, o: { settings?: Sql } = {}): Promise<Results<P>> {
-  const names = Object.keys(parts);
-  const results = await Promise.all(names.map((n) => runPart(store, parts[n], o)));
-  return Object.fromEntries(names.map((n, i) => [n, results[i]])) as Results<P>;
-}
-
-/** One part on its own (no JSON round trip). */
 export async function runPart<R, T>(store: Store, p: QueryPart<R, T>, o: { settings?: Sql } = {}): Promise<T> {
   return p.then(await store.query(sql`${p.sql} ${o.settings ?? sql``}`, p.schema));
 }
