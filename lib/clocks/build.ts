@@ -14,14 +14,14 @@ import { sql, join, param, trustedSql, PATCH_DELETE, type Sql } from '../clickho
 import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/intervals-sql';
 import { defId, definitionOf, type ClockDef, type ClockSet } from './registry';
 import { reconcileTallies, tallyBuildId, tallyDeltaSql } from './tallies';
-import { findingSql } from './findings';
+import { OPEN_END, findingSql } from './findings';
 import { toReporting } from '../money/rates';
 import { businessSeconds } from '../sla/business-time';
 import { viewSelect } from '../clickhouse/view-select';
 import { oncePer } from '../once';
 import { FLOW_RUNS_BUILD, buildFlowRuns, rebuildFlowAggregates, refreshFlowRuns } from './flow-runs';
 
-export const OPEN_END = new Date('2200-01-01T00:00:00Z');
+export { OPEN_END };
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
   amount, currency, value, customer, region, practice, legal_entity, billing_model, detail, anchor_bs`);
@@ -56,7 +56,7 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
       now: sql`${FAR_NOW}`,
     });
     return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
-        f.at AS started_at, f.anchor AS anchor_at, ${FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
+        f.at AS started_at, f.anchor AS anchor_at, ${def.finding === 'receivables' ? sql`f.settled_at` : FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
         f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
         d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail,
         toInt64(0) AS anchor_bs

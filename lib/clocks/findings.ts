@@ -8,7 +8,11 @@
 // refreshed with the deals the writer touched. This file is their one definition: the
 // snapshot is built from it, and leakage reads it directly until the snapshot is built.
 
-import { sql, type Sql } from '../clickhouse/sql';
+import { sql, param, type Sql } from '../clickhouse/sql';
+import { toReporting } from '../money/rates';
+
+/** The end of an interval still open, and of a finding not settled (clock_intervals.end_at). */
+export const OPEN_END = new Date('2200-01-01T00:00:00Z');
 
 export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries', 'invoice_exceptions', 'traceability', 'cohort'] as const;
 
@@ -30,7 +34,8 @@ export interface FindingSource {
 /**
  * correlation_id, entity_key, at, anchor, amount, currency, detail of every finding of one
  * kind. `at` is when the finding's record started (time windows and `now` apply to it);
- * `anchor`, when its amount counts (`now` applies to it too): the same except for receivables.
+ * `anchor`, when its amount counts (`now` applies to it too): the same except for receivables
+ * (which also have settled_at, kept as the rows' end_at in the snapshot).
  */
 export function findingSql(kind: FindingKind, s: FindingSource): Sql {
   if (kind === 'receivables') {
@@ -40,14 +45,20 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
     const invoices = sql`SELECT any(correlation_id) AS cid, entity_key AS key, min(occurred_at) AS inv_at,
         toFloat64(argMin(ifNull(amount, 0), occurred_at)) AS inv_amount, argMin(toString(currency), occurred_at) AS inv_currency
       FROM ${s.facts} WHERE type = 'invoice.issued' AND ${s.where} GROUP BY entity_key`;
-    return sql`SELECT cid AS correlation_id, key AS entity_key, inv_at AS at, inv_at AS anchor, inv_amount AS amount,
-        inv_currency AS currency, 'invoice' AS detail FROM (${invoices})
-      UNION ALL
-      SELECT i.cid AS correlation_id, i.key AS entity_key, i.inv_at AS at, p.occurred_at AS anchor, toFloat64(ifNull(p.amount, 0)) AS amount,
-        toString(p.currency) AS currency, 'payment' AS detail
-      FROM (${invoices}) AS i
-      INNER JOIN (SELECT ref, occurred_at, amount, currency FROM ${s.refs}
-        WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${s.now}) AS p ON p.ref = i.key`;
+    // settled_at: when an invoice's rows net to zero in the reporting currency, its last
+    // anchor (it adds nothing to open receivables from then on: DSO skips it by the key), else
+    // the far future.
+    return sql`SELECT *, if(round(sum(if(detail = 'invoice', v, -v)) OVER inv, 2) = 0, max(anchor) OVER inv, ${param("DateTime64(3, 'UTC')", OPEN_END)}) AS settled_at
+      FROM (SELECT *, ${toReporting(sql`amount`, sql`currency`)} AS v FROM (
+        SELECT cid AS correlation_id, key AS entity_key, inv_at AS at, inv_at AS anchor, inv_amount AS amount,
+          inv_currency AS currency, 'invoice' AS detail FROM (${invoices})
+        UNION ALL
+        SELECT i.cid AS correlation_id, i.key AS entity_key, i.inv_at AS at, p.occurred_at AS anchor, toFloat64(ifNull(p.amount, 0)) AS amount,
+          toString(p.currency) AS currency, 'payment' AS detail
+        FROM (${invoices}) AS i
+        INNER JOIN (SELECT ref, occurred_at, amount, currency FROM ${s.refs}
+          WHERE type IN ('payment.received', 'credit_memo.issued') AND occurred_at <= ${s.now}) AS p ON p.ref = i.key))
+      WINDOW inv AS (PARTITION BY entity_key)`;
   }
   if (kind === 'invoice_exceptions') {
     // Each invoice (at = anchor = its first issue) and, when it has one, its first exception

@@ -53,8 +53,13 @@ export function clockId(spec: ClockSpec, scope?: IntervalScope): string {
 
 const hashId = (definition: string) => crypto.createHash('sha256').update(ENVIRONMENT).update(definition).digest('hex').slice(0, 16);
 
+/** A finding's version, bumped when its rows change meaning: that finding alone is rebuilt (receivables 2: settled_at as end_at). */
+const FINDING_VERSIONS: Partial<Record<FindingKind, number>> = { receivables: 2 };
+
 export function definitionOf(d: ClockDef): string {
-  return 'finding' in d ? JSON.stringify({ finding: d.finding }) : clockDefinition(d.spec, d.scope);
+  if (!('finding' in d)) return clockDefinition(d.spec, d.scope);
+  const v = FINDING_VERSIONS[d.finding];
+  return JSON.stringify(v ? { finding: d.finding, v } : { finding: d.finding });
 }
 
 export function defId(d: ClockDef): string {

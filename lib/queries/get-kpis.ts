@@ -218,7 +218,7 @@ export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsF
         sumIf(if(inv, v, -v), at < ${w.toDate} AND anchor < ${w.toDate}) AS open_cur,
         sumIf(if(inv, v, -v), at < ${w.fromDate} AND anchor < ${w.fromDate}) AS open_prev
       FROM (SELECT at, anchor, detail = 'invoice' AS inv, ${toReporting(sql`amount`, sql`currency`)} AS v
-        FROM ${findings('receivables', { filters: dimensions, now, aggregate: true })})`,
+        FROM ${findings('receivables', { filters: dimensions, now, aggregate: true, openFrom: w.previousFromDate })})`,
     schema: z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
     then: (rows): { cur: number | null; prev: number | null; n: number } => {
       const r = rows[0];
