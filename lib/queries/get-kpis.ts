@@ -9,7 +9,7 @@ import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClocksFn, type ClosedCountsFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import { STUCK_RULES } from '../stuck/rules';
-import { REPORTING_CURRENCY, toReporting } from '../money/rates';
+import { REPORTING_CURRENCY } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -206,7 +206,8 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
  * the period, in the reporting currency (open = invoice − payments − credits referring to it).
  * Summed over the receivables findings (lib/clocks/findings.ts: invoices, and the payments
  * referring to them with their invoice's issue time), snapshot or events: one pass, no join of
- * every invoice to every payment (was ~1 s at 9.3M events).
+ * every invoice to every payment (was ~1 s at 9.3M events). Amounts are the findings' reporting
+ * values, converted once when stored (converting per read: 49 against 42 ms at 9.7M events).
  */
 export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsFn) {
   const dimensions: Filters = { ...f, from: undefined, to: undefined }; // the periods are w's
@@ -217,7 +218,7 @@ export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsF
         countIf(inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
         sumIf(if(inv, v, -v), at < ${w.toDate} AND anchor < ${w.toDate}) AS open_cur,
         sumIf(if(inv, v, -v), at < ${w.fromDate} AND anchor < ${w.fromDate}) AS open_prev
-      FROM (SELECT at, anchor, detail = 'invoice' AS inv, ${toReporting(sql`amount`, sql`currency`)} AS v
+      FROM (SELECT at, anchor, detail = 'invoice' AS inv, value AS v
         FROM ${findings('receivables', { filters: dimensions, now, aggregate: true, openFrom: w.previousFromDate })})`,
     schema: z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
     then: (rows): { cur: number | null; prev: number | null; n: number } => {
