@@ -60,12 +60,17 @@ export function hasDimensionFilter(f: Filters): boolean {
 
 /**
  * `correlation_id IN (deals matching the dimension filters)`, or TRUE. Dimensions are
- * deal-level (they usually arrive on the CRM event only), so they are read from deal_summary.
+ * deal-level (they usually arrive on the CRM event only), so they are read from deal_summary:
+ * max(d) = v needs a row with d = v, so only deals with such a row (for one filter, the
+ * customer's when set: the most selective) are grouped and checked, not every deal.
  */
 export function dealScope(f: Filters, column: Sql = sql`correlation_id`): Sql {
   const c = dimensionConditions(f);
   if (c.length === 0) return sql`1`;
-  return sql`${column} IN (SELECT correlation_id FROM deal_summary GROUP BY correlation_id HAVING ${join(c, ' AND ')})`;
+  const d = f.customer ? 'customer' : DIMENSION_COLUMNS.find((x) => f[x])!;
+  return sql`${column} IN (SELECT correlation_id FROM deal_summary
+    WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE ${trustedSql(d)} = ${f[d]})
+    GROUP BY correlation_id HAVING ${join(c, ' AND ')})`;
 }
 
 /** Business-time window on a DateTime64 column; `to` is inclusive of the whole day. */
