@@ -80,28 +80,37 @@ export async function runMigrations(store: Store, dir = migrationsDir()): Promis
 }
 
 
+/**
+ * When a record kept for `days` after `column` expires: at the end of its week's retention
+ * (Monday of its week + days + 7), so at least `days` and at most a week more. The engine
+ * clears expired values and rows by rewriting the parts that hold them, once a due moment has
+ * passed; with yearly partitions (sql/059) that is the year's whole part (at 9.7M events a
+ * ~450 MB part of `events`, ~12 s of a core, measured 2026-12-02). Expiring every second, the
+ * records were always due: a rewrite every merge_with_ttl_timeout and one more at every
+ * start (the engine forgets when it last ran). Expiring at one moment a week, a rewrite
+ * clears a whole week and the next is due a week later, restarts or not.
+ */
+export function expirySql(column: string, days: number): string {
+  return `toStartOfWeek(${column}, 1) + toIntervalDay(${days + 7})`;
+}
+
 /** Re-applies retention from configuration at every start: a metadata-only ALTER
  * (materialize_ttl_after_modify = 0), so old parts follow the new TTL at their next merge. */
 async function applyRetention(store: Store): Promise<void> {
   const e = env();
+  const kept = (column: string) => expirySql(column, e.CASHTRACE_RETENTION_EVENTS_DAYS);
   const statements = [
     // The clocks' copies of events (sql/042, 043) expire with the events they copy.
-    ...['events', 'event_facts', 'event_refs'].map(
-      (t) => `ALTER TABLE ${t} MODIFY TTL toDateTime(occurred_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
-    ),
-    `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_PAYLOAD_DAYS})`,
-    `ALTER TABLE clock_intervals MODIFY TTL toDateTime(started_at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
-    `ALTER TABLE clock_days MODIFY TTL start_day + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
-    `ALTER TABLE flow_runs MODIFY TTL toDateTime(at) + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
-    `ALTER TABLE flow_hours MODIFY TTL hour + toIntervalDay(${e.CASHTRACE_RETENTION_EVENTS_DAYS})`,
-    `ALTER TABLE dead_letters MODIFY TTL toDateTime(received_at) + toIntervalDay(${e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS})`,
+    ...['events', 'event_facts', 'event_refs'].map((t) => `ALTER TABLE ${t} MODIFY TTL ${kept('occurred_at')}`),
+    `ALTER TABLE events MODIFY COLUMN payload String CODEC(ZSTD(3)) TTL ${expirySql('received_at', e.CASHTRACE_RETENTION_PAYLOAD_DAYS)}`,
+    `ALTER TABLE clock_intervals MODIFY TTL ${kept('started_at')}`,
+    `ALTER TABLE clock_days MODIFY TTL ${kept('start_day')}`,
+    `ALTER TABLE flow_runs MODIFY TTL ${kept('at')}`,
+    `ALTER TABLE flow_hours MODIFY TTL ${kept('hour')}`,
+    `ALTER TABLE dead_letters MODIFY TTL ${expirySql('received_at', e.CASHTRACE_RETENTION_DEAD_LETTER_DAYS)}`,
   ];
   for (const stmt of statements) await store.command(trustedSql(`${stmt} SETTINGS materialize_ttl_after_modify = 0`));
-  // The engine clears expired payloads by rewriting the parts that hold them, and repeats such
-  // a merge per partition every merge_with_ttl_timeout (default 4 h): with yearly partitions
-  // (sql/059) and payloads expiring every day, that was the year's whole part each time (at
-  // 9.7M events a ~450 MB part, ~12 s of a core, measured 2026-12-02; a restart forgets the
-  // last time and rewrites it once more). A retention counted in days needs it once a day.
+  // and such a rewrite at most once a day per partition (default: every 4 h)
   await store.command(trustedSql(`ALTER TABLE events MODIFY SETTING merge_with_ttl_timeout = ${TTL_MERGE_INTERVAL_S}`));
 }
 

@@ -41,13 +41,16 @@ beforeAll(async () => {
   setEnv(RETENTION);
   dir = tempDir();
   store = await createStore({ dataDir: dir });
-  await store.insertJsonEachRow('events', [line('fresh', 1), line('old-payload', 60), line('expired', 500)].join('\n'));
+  // retention is counted in whole weeks (expirySql: at least the days configured, at most a week more)
+  const lines = [line('fresh', 1), line('payload-kept', 29), line('old-payload', 38), line('row-kept', 399), line('expired', 408)];
+  await store.insertJsonEachRow('events', lines.join('\n'));
   const received = (daysAgo: number) => chTime(new Date(Date.now() - daysAgo * DAY).toISOString());
   await store.insertJsonEachRow(
     'dead_letters',
     [
       JSON.stringify({ received_at: received(1), collector: 'api', reason: 'schema', errors: ['x'], raw: 'recent' }),
-      JSON.stringify({ received_at: received(20), collector: 'api', reason: 'schema', errors: ['x'], raw: 'old' }),
+      JSON.stringify({ received_at: received(9), collector: 'api', reason: 'schema', errors: ['x'], raw: 'kept' }),
+      JSON.stringify({ received_at: received(18), collector: 'api', reason: 'schema', errors: ['x'], raw: 'old' }),
     ].join('\n'),
   );
   for (const t of ['events', 'event_facts', 'event_refs', 'dead_letters']) await store.command(trustedSql(`OPTIMIZE TABLE ${t} FINAL`));
@@ -62,7 +65,7 @@ afterAll(async () => {
 describe('retention', () => {
   it('drops journeys past CASHTRACE_RETENTION_EVENTS_DAYS from events and their narrow copies', async () => {
     const ids = await store.query(sql`SELECT event_id FROM events ORDER BY event_id`, z.object({ event_id: z.string() }));
-    expect(ids.map((r) => r.event_id)).toEqual(['fresh', 'old-payload']);
+    expect(ids.map((r) => r.event_id)).toEqual(['fresh', 'old-payload', 'payload-kept', 'row-kept']);
     for (const t of ['event_facts', 'event_refs']) {
       const keys = await store.query(trustedSql(`SELECT DISTINCT entity_key AS k FROM ${t} ORDER BY k`), z.object({ k: z.string() }));
       expect(keys.map((r) => r.k), t).not.toContain('erp:invoice:expired');
@@ -73,12 +76,14 @@ describe('retention', () => {
   it('clears raw payloads past CASHTRACE_RETENTION_PAYLOAD_DAYS and keeps the event', async () => {
     const rows = await store.query(sql`SELECT event_id, payload, amount FROM events ORDER BY event_id`, z.object({ event_id: z.string(), payload: z.string(), amount: z.unknown() }));
     expect(rows.find((r) => r.event_id === 'fresh')!.payload).toBe('{"number":"fresh"}');
+    expect(rows.find((r) => r.event_id === 'payload-kept')!.payload).toBe('{"number":"payload-kept"}');
     expect(rows.find((r) => r.event_id === 'old-payload')!.payload).toBe('');
+    expect(rows.find((r) => r.event_id === 'row-kept')!.payload).toBe('');
   });
 
   it('drops dead letters past CASHTRACE_RETENTION_DEAD_LETTER_DAYS', async () => {
     const raws = await store.query(sql`SELECT raw FROM dead_letters`, z.object({ raw: z.string() }));
-    expect(raws.map((r) => r.raw)).toEqual(['recent']);
+    expect(raws.map((r) => r.raw).sort()).toEqual(['kept', 'recent']);
   });
 
   it('applies a changed retention at the next start, and clears payloads at most once a day per partition', async () => {
@@ -86,8 +91,8 @@ describe('retention', () => {
     setEnv({ ...RETENTION, CASHTRACE_RETENTION_PAYLOAD_DAYS: '90', CASHTRACE_RETENTION_EVENTS_DAYS: '800' });
     await runMigrations(store);
     const q = await createQuery('events');
-    expect(q).toMatch(/`payload` String CODEC\(ZSTD\(3\)\) TTL toDateTime\(received_at\) \+ toIntervalDay\(90\)/);
-    expect(q).toMatch(/TTL toDateTime\(occurred_at\) \+ toIntervalDay\(800\)/);
+    expect(q).toMatch(/`payload` String CODEC\(ZSTD\(3\)\) TTL toStartOfWeek\(received_at, 1\) \+ toIntervalDay\(97\)/);
+    expect(q).toMatch(/TTL toStartOfWeek\(occurred_at, 1\) \+ toIntervalDay\(807\)/);
     expect(q).toContain(`merge_with_ttl_timeout = ${TTL_MERGE_INTERVAL_S}`);
   });
 });
