@@ -26,13 +26,13 @@ const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 export const KPI_SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`;
 
 /**
- * Per KPI, period and bucket (and per KPI and period: bucket NULL): n, p50/p90 (durations)
- * and the mean, over (at, v) measurements in [previous_from, to): durations in the KPI's
- * unit, rates as 0/1. The duration KPIs are one read of their clocks (aggregated by clock
- * index), each share is aggregated on its own, per day first: one GROUP BY over every
- * measurement with the KPI as a string key was ~60% of the overview at 9.3M events (3.6M
- * measurements); quantiles are kept for the durations only. Exported (with dsoPart) for the
- * benchmark's per-part timings.
+ * The KPIs' measurements in [previous_from, to): durations in the KPI's unit, rates as 0/1.
+ * `clocks`: the duration KPIs in one read of their clocks, per KPI, period and bucket (and
+ * per KPI and period: bucket NULL) with n, p50/p90 and the mean; each share (keyed by its
+ * KPI id) on its own, as per-day counts (kpi, day, c, s) that shareRows sums: one GROUP BY
+ * over every measurement with the KPI as a string key was ~60% of the overview at 9.3M
+ * events (3.6M measurements); quantiles are kept for the durations only. Exported (with
+ * dsoPart) for the benchmark's per-part timings.
  */
 export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings, closedCounts }: KpiReader): Record<string, Sql> {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
