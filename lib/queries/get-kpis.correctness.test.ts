@@ -135,7 +135,7 @@ describe('KPIs on the hand-built book', () => {
     expect(await getKpis(store, params)).toEqual(r);
     const na = await getKpis(store, { ...params, region: 'NA' });
     expect(na.waterfall.map((x) => x.value)).toEqual([45000, 45000, 4725, 2700, 0]);
-    // a month earlier: the cohort is empty (no signature yet)
+    // before the first signature: an empty cohort
     const early = await getKpis(store, { ...params, now: '2026-01-05T00:00:00Z' });
     expect(early.waterfall.every((x) => x.value === 0)).toBe(true);
   });
