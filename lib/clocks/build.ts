@@ -21,7 +21,6 @@ import { viewSelect } from '../clickhouse/view-select';
 import { oncePer } from '../once';
 import { FLOW_RUNS_BUILD, buildFlowRuns, rebuildFlowAggregates, refreshFlowRuns } from './flow-runs';
 
-export { OPEN_END };
 const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
   amount, currency, value, customer, region, practice, legal_entity, billing_model, detail, anchor_bs`);
@@ -56,7 +55,7 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
       now: sql`${FAR_NOW}`,
     });
     return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
-        f.at AS started_at, f.anchor AS anchor_at, ${def.finding === 'receivables' ? sql`f.settled_at` : FAR_NOW} AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
+        f.at AS started_at, f.anchor AS anchor_at, f.settled_at AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
         f.currency AS currency, ${toReporting(sql`f.amount`, sql`f.currency`)} AS value, d.customer AS customer, d.region AS region,
         d.practice AS practice, d.legal_entity AS legal_entity, d.billing_model AS billing_model, f.detail AS detail,
         toInt64(0) AS anchor_bs

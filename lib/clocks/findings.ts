@@ -32,12 +32,18 @@ export interface FindingSource {
 }
 
 /**
- * correlation_id, entity_key, at, anchor, amount, currency, detail of every finding of one
- * kind. `at` is when the finding's record started (time windows and `now` apply to it);
- * `anchor`, when its amount counts (`now` applies to it too): the same except for receivables
- * (which also have settled_at, kept as the rows' end_at in the snapshot).
+ * correlation_id, entity_key, at, anchor, amount, currency, detail and settled_at of every
+ * finding of one kind. `at` is when the finding's record started (time windows and `now`
+ * apply to it); `anchor`, when its amount counts (`now` applies to it too): the same except
+ * for receivables. `settled_at` (the snapshot's end_at): from when the record adds nothing to
+ * sums any more — a receivable's settlement, OPEN_END for the others.
  */
 export function findingSql(kind: FindingKind, s: FindingSource): Sql {
+  const rows = findingRowsSql(kind, s);
+  return kind === 'receivables' ? rows : sql`SELECT *, ${param("DateTime64(3, 'UTC')", OPEN_END)} AS settled_at FROM (${rows})`;
+}
+
+function findingRowsSql(kind: FindingKind, s: FindingSource): Sql {
   if (kind === 'receivables') {
     // Invoices (at = anchor = issued; the first issue's amount) and the payments and credits
     // referring to them (at = the invoice's issue, anchor = the payment's time), each in its
@@ -107,6 +113,8 @@ export function findingSql(kind: FindingKind, s: FindingSource): Sql {
     const total = (types: string[]) => sql`toFloat64(sumIf(ifNull(amount, 0), type IN ${types}))`;
     return sql`SELECT correlation_id, '' AS entity_key, occurred_at AS at, if(step.1 = 'provisioned', assumeNotNull(provisioned_at), occurred_at) AS anchor,
         step.2 AS amount, currency, step.1 AS detail
+      -- occurred_at (the first signature, what s.where filters on) is named outside the
+      -- GROUP BY: inside, the alias would shadow the column the other aggregates read
       FROM (SELECT *, signed_at AS occurred_at FROM (SELECT correlation_id, assumeNotNull(${first('contract.signed')}) AS signed_at, ${first('project.provisioned')} AS provisioned_at,
           maxIf(toString(currency), type IN ('quote.approved', 'contract.signed', 'opportunity.won')) AS currency,
           toFloat64(ifNull(ifNull(maxIf(amount, type = 'contract.signed'), maxIf(amount, type = 'quote.approved')), 0)) AS booked,

@@ -14,8 +14,8 @@ import type { Store } from '../clickhouse/client';
 import { sql, join, param, type Sql } from '../clickhouse/sql';
 import { dimensionWhere, type Filters } from '../queries/filters';
 import type { Tally } from './registry';
+import { OPEN_END } from './findings';
 
-const OPEN_END = sql`toDateTime64('2200-01-01 00:00:00', 3, 'UTC')`;
 const KEY = sql`tally, anchor_day, start_day, region, practice, legal_entity, billing_model`;
 
 /** The id of a tally's build in clock_builds. */
@@ -30,7 +30,7 @@ function perTally(tallies: Tally[], where: Sql): Sql {
   return sql`SELECT t.1 AS tally, t.2 AS threshold, toDate(anchor_at) AS anchor_day, toDate(started_at) AS start_day,
       region, practice, legal_entity, billing_model, version, closed_hours, greatest(end_at, started_at) AS last_at
     FROM clock_intervals ARRAY JOIN arrayFilter(x -> x.3 = clock, ${list}) AS t
-    WHERE clock IN ${[...new Set(tallies.map((t) => t.clock))]} AND end_at < ${OPEN_END} AND ${where}`;
+    WHERE clock IN ${[...new Set(tallies.map((t) => t.clock))]} AND end_at < ${param("DateTime64(3, 'UTC')", OPEN_END)} AND ${where}`;
 }
 
 /**

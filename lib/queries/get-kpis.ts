@@ -93,11 +93,12 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
   return parts;
 }
 
+const DAY = 86_400_000;
+
 /** The current period's buckets: the first one's start (a date), days per bucket, how many. */
 function bucketRange(w: KpiWindow): { base: Sql; step: number; count: number } {
-  const DAY = 86_400_000;
   if (w.bucket === 'day') return { base: sql`toDate(${w.fromDate})`, step: 1, count: w.days };
-  const monday = w.fromDate.getTime() - ((w.fromDate.getUTCDay() + 6) % 7) * DAY;
+  const monday = mondayOf(w.fromDate.getTime());
   return { base: sql`toStartOfWeek(toDate(${w.fromDate}), 1)`, step: 7, count: Math.ceil((w.toDate.getTime() - monday) / (7 * DAY)) };
 }
 
@@ -116,15 +117,14 @@ function shareRows(w: KpiWindow, days: z.infer<typeof dayRowSchema>[]): z.infer<
   for (const d of days) {
     const period = d.day >= w.from ? 'cur' : 'prev';
     add(d.kpi, period, null, d.c, d.s);
-    if (period === 'cur') add(d.kpi, period, w.bucket === 'day' ? d.day : mondayOf(d.day), d.c, d.s);
+    if (period === 'cur') add(d.kpi, period, w.bucket === 'day' ? d.day : new Date(mondayOf(Date.parse(`${d.day}T00:00:00Z`))).toISOString().slice(0, 10), d.c, d.s);
   }
   return [...sums.values()].map((e) => ({ kpi: e.kpi, period: e.period, bucket: e.bucket, n: e.n, p50: null, p90: null, mean: e.n ? e.s / e.n : null }));
 }
 
-/** The Monday on or before a YYYY-MM-DD date (ClickHouse toStartOfWeek(d, 1)). */
-function mondayOf(day: string): string {
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+/** The start (UTC midnight, ms) of the Monday on or before a UTC midnight (ClickHouse toStartOfWeek(d, 1)). */
+function mondayOf(midnight: number): number {
+  return midnight - ((new Date(midnight).getUTCDay() + 6) % 7) * DAY;
 }
 
 const aggSchema = z.object({
