@@ -23,6 +23,9 @@ const ids = (r: { deals: { correlation_id: string }[] }) => r.deals.map((d) => d
 
 beforeAll(async () => {
   ({ store } = await openTempStore());
+  // deal_summary keeps a row per insert (and adoption) of a deal, unmerged: the journey's
+  // header merges them itself (FINAL), and a background merge must not do it first.
+  await store.command(sql`SYSTEM STOP MERGES deal_summary`);
   const w = await IngestWriter.open(store);
   // The payment arrives before the invoice it pays: kept as an orphan, then adopted.
   expect(await w.write(parse([EARLY_PAYMENT]))).toMatchObject({ inserted: 1, duplicates: 0 });
@@ -184,6 +187,17 @@ describe('getDeal', () => {
     ]);
     expect(d.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', due_at: '2026-03-18T09:00:00.000Z', late_by_ms: 14 * DAY });
     expect(d.events.find((e) => e.type === 'contract.signed')!.entity_id).toBe(HOSTILE_CONTRACT_ID);
+  });
+
+  it('heads every journey with the deal row the list shows (one deal merged, a page grouped)', async () => {
+    const { deals } = await list();
+    expect(deals.length).toBe(5);
+    // Written in three inserts (and an adoption): deals with more than one deal_summary row.
+    const [{ split }] = await store.query<{ split: string }>(
+      sql`SELECT count() AS split FROM (SELECT correlation_id FROM deal_summary GROUP BY correlation_id HAVING count() > 1)`,
+    );
+    expect(Number(split)).toBeGreaterThan(0);
+    for (const row of deals) expect((await getDeal(store, row.correlation_id))!.deal).toEqual(row);
   });
 
   it('returns null for an unknown deal, the orphan bucket and hostile IDs', async () => {

@@ -1,6 +1,6 @@
 // getDeal: one deal's journey. The events are a prefix range of the events table's
 // sort key (correlation_id, occurred_at, event_id), so they come back in business-time
-// order; the header row comes from deal_summary; stages, expected path, deviations and
+// order; the header row comes from deal_summary (one deal's rows merged: oneDealRowSql); stages, expected path, deviations and
 // the next step are derived by lib/journey.
 
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { STAGE_OF } from '../events/stages';
 import type { DealDetail, JourneyEvent } from '../contracts/deals';
 import { analyseJourney } from '../journey/conformance';
 import { stageSpans } from '../journey/stage-spans';
-import { dealRowSchema, dealRowsSql } from './deal-rows';
+import { dealRowSchema, oneDealRowSql } from './deal-rows';
 import { chTimestamp, nullableTimestamp, num } from './row-types';
 
 /** A deal with more events than this shows its first ones and says it was truncated. */
@@ -64,7 +64,7 @@ export async function getDeal(store: Store, correlationId: string, opts: { now?:
   if (correlationId === '') return null;
   const now = opts.now ?? new Date();
   const [deals, { events, truncated }] = await Promise.all([
-    store.query(dealRowsSql({ where: sql`correlation_id = ${correlationId}`, having: sql`1` }), dealRowSchema),
+    store.query(oneDealRowSql(correlationId), dealRowSchema),
     getDealEvents(store, correlationId, opts.eventLimit),
   ]);
   const deal = deals[0];
