@@ -1,7 +1,7 @@
 // getDeal: one deal's journey. The events are a prefix range of the events table's
 // sort key (correlation_id, occurred_at, event_id), so they come back in business-time
-// order; the header row comes from deal_summary (one deal's rows merged: oneDealRowSql); stages, expected path, deviations and
-// the next step are derived by lib/journey.
+// order; the header row is the deal's deal_summary rows merged (oneDealRowSql); stages,
+// expected path, deviations and the next step are derived by lib/journey.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
