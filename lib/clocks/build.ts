@@ -10,18 +10,17 @@
 // none.
 
 import type { Store } from '../clickhouse/client';
-import { sql, join, param, trustedSql, PATCH_DELETE, type Sql } from '../clickhouse/sql';
+import { sql, join, trustedSql, PATCH_DELETE, type Sql } from '../clickhouse/sql';
 import { dealDimensionsSql, intervalsSql, type IntervalSource } from '../sla/intervals-sql';
 import { defId, definitionOf, type ClockDef, type ClockSet } from './registry';
 import { reconcileTallies, tallyBuildId, tallyDeltaSql } from './tallies';
-import { OPEN_END, findingSql } from './findings';
+import { OPEN_END, OPEN_END_SQL, findingSql } from './findings';
 import { toReporting } from '../money/rates';
 import { businessSeconds } from '../sla/business-time';
 import { viewSelect } from '../clickhouse/view-select';
 import { oncePer } from '../once';
 import { FLOW_RUNS_BUILD, buildFlowRuns, rebuildFlowAggregates, refreshFlowRuns } from './flow-runs';
 
-const FAR_NOW = param("DateTime64(3, 'UTC')", OPEN_END);
 const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_at, anchor_at, end_at, closed_hours,
   amount, currency, value, customer, region, practice, legal_entity, billing_model, detail, anchor_bs`);
 
@@ -52,7 +51,7 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
       facts: source?.facts ?? sql`event_facts`,
       refs: source?.refs ?? sql`event_refs`,
       where: sql`correlation_id != ''`,
-      now: sql`${FAR_NOW}`,
+      now: OPEN_END_SQL,
     });
     return sql`SELECT ${defId(def)} AS clock, ${version} AS version, f.correlation_id AS correlation_id, f.entity_key AS entity_key,
         f.at AS started_at, f.anchor AS anchor_at, f.settled_at AS end_at, toFloat64(0) AS closed_hours, f.amount AS amount,
@@ -64,7 +63,7 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
   }
   const iv = intervalsSql({ ...def.spec, threshold_hours: 0 }, { filters: {}, now: OPEN_END, scope: def.scope, source });
   return sql`SELECT ${defId(def)} AS clock, ${version} AS version, correlation_id, entity_key, started_at, anchor_at,
-      ifNull(ended_at, ${FAR_NOW}) AS end_at, if(is_open = 1, 0, elapsed_hours) AS closed_hours,
+      ifNull(ended_at, ${OPEN_END_SQL}) AS end_at, if(is_open = 1, 0, elapsed_hours) AS closed_hours,
       amount, currency, value, customer, region, practice, legal_entity, billing_model, '' AS detail,
       ${def.spec.unit === 'business' ? businessSeconds(sql`anchor_at`, sql`holidays`) : sql`toInt64(0)`} AS anchor_bs
     FROM ${iv}`;

@@ -13,6 +13,8 @@ import { toReporting } from '../money/rates';
 
 /** The end of an interval still open, and of a finding not settled (clock_intervals.end_at). */
 export const OPEN_END = new Date('2200-01-01T00:00:00Z');
+/** OPEN_END as a query parameter. */
+export const OPEN_END_SQL = sql`${param("DateTime64(3, 'UTC')", OPEN_END)}`;
 
 export const FINDINGS = ['invoice_mismatch', 'integration_credits', 'receivables', 'change_deliveries', 'invoice_exceptions', 'traceability', 'cohort'] as const;
 
@@ -40,7 +42,7 @@ export interface FindingSource {
  */
 export function findingSql(kind: FindingKind, s: FindingSource): Sql {
   const rows = findingRowsSql(kind, s);
-  return kind === 'receivables' ? rows : sql`SELECT *, ${param("DateTime64(3, 'UTC')", OPEN_END)} AS settled_at FROM (${rows})`;
+  return kind === 'receivables' ? rows : sql`SELECT *, ${OPEN_END_SQL} AS settled_at FROM (${rows})`;
 }
 
 function findingRowsSql(kind: FindingKind, s: FindingSource): Sql {
@@ -54,7 +56,7 @@ function findingRowsSql(kind: FindingKind, s: FindingSource): Sql {
     // settled_at: when an invoice's rows net to zero in the reporting currency, its last
     // anchor (it adds nothing to open receivables from then on: DSO skips it by the key), else
     // the far future.
-    return sql`SELECT *, if(round(sum(if(detail = 'invoice', v, -v)) OVER inv, 2) = 0, max(anchor) OVER inv, ${param("DateTime64(3, 'UTC')", OPEN_END)}) AS settled_at
+    return sql`SELECT *, if(round(sum(if(detail = 'invoice', v, -v)) OVER inv, 2) = 0, max(anchor) OVER inv, ${OPEN_END_SQL}) AS settled_at
       FROM (SELECT *, ${toReporting(sql`amount`, sql`currency`)} AS v FROM (
         SELECT cid AS correlation_id, key AS entity_key, inv_at AS at, inv_at AS anchor, inv_amount AS amount,
           inv_currency AS currency, 'invoice' AS detail FROM (${invoices})

@@ -14,7 +14,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, join, param, type Sql } from '../clickhouse/sql';
 import { dimensionWhere, type Filters } from '../queries/filters';
 import type { Tally } from './registry';
-import { OPEN_END } from './findings';
+import { OPEN_END_SQL } from './findings';
 
 const KEY = sql`tally, anchor_day, start_day, region, practice, legal_entity, billing_model`;
 
@@ -30,7 +30,7 @@ function perTally(tallies: Tally[], where: Sql): Sql {
   return sql`SELECT t.1 AS tally, t.2 AS threshold, toDate(anchor_at) AS anchor_day, toDate(started_at) AS start_day,
       region, practice, legal_entity, billing_model, version, closed_hours, greatest(end_at, started_at) AS last_at
     FROM clock_intervals ARRAY JOIN arrayFilter(x -> x.3 = clock, ${list}) AS t
-    WHERE clock IN ${[...new Set(tallies.map((t) => t.clock))]} AND end_at < ${param("DateTime64(3, 'UTC')", OPEN_END)} AND ${where}`;
+    WHERE clock IN ${[...new Set(tallies.map((t) => t.clock))]} AND end_at < ${OPEN_END_SQL} AND ${where}`;
 }
 
 /**

@@ -69,7 +69,7 @@ export function dealScope(f: Filters, column: Sql = sql`correlation_id`): Sql {
   if (c.length === 0) return sql`1`;
   const d = f.customer ? 'customer' : DIMENSION_COLUMNS.find((x) => f[x])!;
   return sql`${column} IN (SELECT correlation_id FROM deal_summary
-    WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE ${trustedSql(d)} = ${f[d]})
+    WHERE correlation_id IN (SELECT correlation_id FROM deal_summary WHERE ${dimensionWhere({ [d]: f[d] })})
     GROUP BY correlation_id HAVING ${join(c, ' AND ')})`;
 }
 

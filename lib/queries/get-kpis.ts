@@ -117,7 +117,7 @@ function shareRows(w: KpiWindow, days: z.infer<typeof dayRowSchema>[]): z.infer<
   for (const d of days) {
     const period = d.day >= w.from ? 'cur' : 'prev';
     add(d.kpi, period, null, d.c, d.s);
-    if (period === 'cur') add(d.kpi, period, w.bucket === 'day' ? d.day : new Date(mondayOf(Date.parse(`${d.day}T00:00:00Z`))).toISOString().slice(0, 10), d.c, d.s);
+    if (period === 'cur') add(d.kpi, period, w.bucket === 'day' ? d.day : weekOf(d.day), d.c, d.s);
   }
   return [...sums.values()].map((e) => ({ kpi: e.kpi, period: e.period, bucket: e.bucket, n: e.n, p50: null, p90: null, mean: e.n ? e.s / e.n : null }));
 }
@@ -125,6 +125,11 @@ function shareRows(w: KpiWindow, days: z.infer<typeof dayRowSchema>[]): z.infer<
 /** The start (UTC midnight, ms) of the Monday on or before a UTC midnight (ClickHouse toStartOfWeek(d, 1)). */
 function mondayOf(midnight: number): number {
   return midnight - ((new Date(midnight).getUTCDay() + 6) % 7) * DAY;
+}
+
+/** The Monday on or before a YYYY-MM-DD date, as YYYY-MM-DD. */
+function weekOf(day: string): string {
+  return new Date(mondayOf(Date.parse(`${day}T00:00:00Z`))).toISOString().slice(0, 10);
 }
 
 const aggSchema = z.object({
