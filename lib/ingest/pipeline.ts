@@ -111,7 +111,7 @@ function validateBatch(rt: Runtime, each: (visit: (it: BodyItem) => void) => voi
       letters.push({ collector, reason: 'invalid_event', errors: v.errors, raw: it.line ?? safeStringify(item), event_id: eventId, content_type: contentType });
       return;
     }
-    rows.push(eventRow(v.event, receivedAt));
+    rows.push(eventRow(v.event, receivedAt, it.bytes ? { item: it.item, bytes: it.bytes, start: it.start!, end: it.end! } : undefined));
     // The line as it came (a redelivery validates it again, to the same event).
     if (!texts) return;
     if (it.bytes) texts.addBytes(it.bytes, it.start!, it.end!);

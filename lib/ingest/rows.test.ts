@@ -1,19 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { ev } from '../testing/events';
-import { BodyBuffers, eventRow, releaseRows, rowJson, rowLine, rowsBody, toRowLine, type EventRow } from './rows';
+import { BodyBuffers, eventRow, releaseRows, rowJson, rowLine, rowsBody, type EventRow } from './rows';
 
 describe('event rows', () => {
-  it('a row line is the row under its deal: correlation_id first, then the row as kept', () => {
+  it('a row line is the event under its deal: the deal first, what Cashtrace adds, then the validated event', () => {
     const e = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-1', refs: ['erp:sales_order:SO-1'], amount: 12.5, currency: 'EUR', payload: { a: 'x"y' }, attributes: { customer: 'Société "Q"' } });
     const row = eventRow(e, '2026-03-02T10:00:00.000Z');
     expect(row).toMatchObject({ event_id: e.event_id, entity_key: 'erp:invoice:INV-1', refs: ['erp:sales_order:SO-1'], stamped_correlation_id: '' });
     const cid = 'crm:opportunity:"odd"\\id';
     const line = rowLine(row, cid);
     const parsed = JSON.parse(line) as Record<string, unknown>;
-    expect(Object.keys(parsed)[0]).toBe('correlation_id');
-    expect(parsed).toEqual({ correlation_id: cid, ...(JSON.parse(rowJson(row)) as object) });
-    expect(parsed).toMatchObject({ entity_key: 'erp:invoice:INV-1', customer: 'Société "Q"', currency: 'EUR', amount: 12.5, payload: { a: 'x"y' }, occurred_at: '2026-03-02T09:00:00.000Z', received_at: '2026-03-02T10:00:00.000Z' });
-    expect(toRowLine(e, cid, '2026-03-02T10:00:00.000Z')).toBe(line);
+    expect(Object.keys(parsed).slice(0, 4)).toEqual(['deal_correlation_id', 'received_default', 'entity_key', 'amount_value']);
+    expect(parsed).toEqual({ deal_correlation_id: cid, received_default: '2026-03-02T10:00:00.000Z', entity_key: 'erp:invoice:INV-1', amount_value: 12.5, ...e });
+    expect(parsed).toEqual({ deal_correlation_id: cid, ...(JSON.parse(rowJson(row)) as object) });
+  });
+
+  it('an event whose line reads as the validated event goes as the line was sent; any other, re-serialised', () => {
+    const e = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-2', amount: 0.125, due_at: '2026-04-01T00:00:00.000Z', payload: { note: 'é' } });
+    const receivedAt = '2026-03-02T10:00:00.000Z';
+    const head = `{"received_default":"${receivedAt}","entity_key":"erp:invoice:INV-2","amount_value":0.125,`;
+    const sent = (text: string, item: unknown = JSON.parse(text)) => {
+      const bytes = Buffer.from(`  ${text}\n`);
+      return rowJson(eventRow(e, receivedAt, { item, bytes, start: 2, end: 2 + Buffer.byteLength(text) }));
+    };
+    // As sent: spacing, key order and escapes of the line kept; unknown keys go along (the engine skips them).
+    const asSent = `{ "extra": [1], ${JSON.stringify(e).slice(1).replace('"note":"é"', '"note": "\\u00e9"')}`;
+    expect(asSent).toContain('"note": "\\u00e9"');
+    expect(sent(asSent)).toBe(`${head}${asSent.slice(1)}`);
+    const serialised = `${head}${JSON.stringify(e).slice(1)}`;
+    // Timestamps not in their normal form (validation rewrote them), a key of Cashtrace's own, invalid UTF-8: re-serialised.
+    expect(sent(JSON.stringify({ ...e, occurred_at: '2026-03-02T09:00:00Z' }))).toBe(serialised);
+    expect(sent(JSON.stringify({ ...e, due_at: '2026-04-01T02:00:00+02:00' }))).toBe(serialised);
+    expect(sent(JSON.stringify({ ...e, entity_key: 'erp:invoice:OTHER' }))).toBe(serialised);
+    const bytes = Buffer.from(`${JSON.stringify(e).slice(0, -1)},"x":"Z"}`);
+    bytes[bytes.length - 3] = 0xff; // the Z
+    expect(rowJson(eventRow(e, receivedAt, { item: { ...e, x: '\ufffd' }, bytes, start: 0, end: bytes.length }))).toBe(serialised);
   });
 
   it('an insert body is the lines of the rows, newline-terminated, as UTF-8', () => {
@@ -61,7 +82,8 @@ describe('event rows', () => {
     const make = (tag: string, n: number) =>
       Array.from({ length: n }, (_, i) => {
         const e = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: `${tag}-${i}`, payload: { note: `${tag}-${i} ${'Ö€x'.repeat(300)}` } });
-        return { row: eventRow(e, '2026-03-02T10:00:00.000Z'), line: toRowLine(e, '', '2026-03-02T10:00:00.000Z') };
+        const row = eventRow(e, '2026-03-02T10:00:00.000Z');
+        return { row, line: rowLine(row, '') };
       });
     const check = (made: { row: EventRow; line: string }[]) => made.forEach((m) => expect(rowLine(m.row, '')).toBe(m.line));
     const first = make('A', 4000);

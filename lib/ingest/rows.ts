@@ -1,13 +1,15 @@
-// Canonical event ▶ ClickHouse row of `events`, serialised once as a JSONEachRow line.
+// Canonical event ▶ the writer's JSONEachRow line (into `events_in`, sql/076, whose view
+// writes `events`), made once.
 //
 // An event becomes an EventRow as it enters the write buffer: the row's JSON (all but the
-// correlation ID, which stitching decides later) as bytes in an off-heap slab, and the few
+// deal's correlation ID, which stitching decides later) as bytes in an off-heap slab, and the few
 // fields stitching and dedup read, so a batch waiting for its insert holds four fields and
 // a byte range per event instead of the event's object graph or a ~1 KB string. (In
 // process, bench/ingest-profile, 2026-12-01: with the JSON as strings, main-thread
 // scavenges took 3.0–3.1 µs per event embedded; in slabs, 1.5–2.1.)
 
 import type { CanonicalEvent } from '../events/schema';
+import { isUtf8 } from 'node:buffer';
 import { entityKey } from '../events/entity-key';
 
 /** ClickHouse's basic DateTime64 text form (parsed without best_effort settings). */
@@ -27,7 +29,7 @@ export interface EventRow {
   /** The correlation ID the source stamped on the event ('' when none). */
   readonly stamped_correlation_id: string;
   /**
-   * The events row as a JSON object without correlation_id (`{"event_id":…}`), as UTF-8:
+   * The row as a JSON object without the deal (`{"received_default":…}`, see eventRow), as UTF-8:
    * bytes [start, end) of a slab, off the JavaScript heap (see RowSlabs). Null once the
    * row's insert body was written (releaseRows): nothing reads it after that.
    */
@@ -80,19 +82,30 @@ class RowSlabs {
     private readonly keep: number,
   ) {}
 
-  put(text: string): { slab: Slab; start: number; end: number } {
+  /**
+   * Writes `head` (an object's opening: `{` and keys, no trailing comma) joined to another
+   * object's JSON — `rest`, or its bytes [from, to) — whose opening brace becomes the comma
+   * between them: one JSON object, with no string concatenated first.
+   */
+  put(head: string, rest: string | Buffer, from = 0, to = rest.length): { slab: Slab; start: number; end: number } {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = head.length * 3 + (typeof rest === 'string' ? rest.length * 3 : to - from);
     let slab = this.current;
-    if (!slab || slab.buf.length - this.at < text.length * 3) {
+    if (!slab || slab.buf.length - this.at < most) {
       if (slab && slab.live === 0) this.recycle(slab);
-      slab = (text.length * 3 <= this.size && this.pool().pop()) || { buf: Buffer.allocUnsafeSlow(Math.max(this.size, text.length * 3)), live: 0 };
+      slab = (most <= this.size && this.pool().pop()) || { buf: Buffer.allocUnsafeSlow(Math.max(this.size, most)), live: 0 };
       this.current = slab;
       this.at = 0;
     }
+    const buf = slab.buf;
     const start = this.at;
-    this.at += slab.buf.write(text, start, 'utf8');
+    let at = start + buf.write(head, start, 'utf8');
+    const brace = at;
+    at += typeof rest === 'string' ? buf.write(rest, at, 'utf8') : rest.copy(buf, at, from, to);
+    buf[brace] = 44; // the object's '{' ▶ ','
+    this.at = at;
     slab.live++;
-    return { slab, start, end: this.at };
+    return { slab, start, end: at };
   }
 
   release(rows: readonly EventRow[]): void {
@@ -133,48 +146,96 @@ export function releaseRows(rows: readonly EventRow[]): void {
 }
 
 /**
- * `receivedAt`: when Cashtrace received the event, for events that do not say. Timestamps
- * go as the events hold them (normal ISO instants, ...Z: the engine's basic DateTime64
- * parser reads them). The payload goes as JSON, object or not: the engine stores the text
- * of a JSON value read into a String column (JSON_VALUES_AS_TEXT in lib/clickhouse/client),
- * so a payload is serialised once, not serialised and then escaped again as a string; a
- * string payload is stored as the string, a missing one as ''. Against the former row (ClickHouse's
- * timestamp text, payload as a string), in a micro-bench of the JavaScript side on the
- * bench's bodies: ~7.1 → ~6.1 KB allocated per event.
+ * The keys the writer's form puts before an event's own (see eventRow and rowsBody): an
+ * event that has one of them itself goes re-serialised, without it.
  */
-export function eventRow(e: CanonicalEvent, receivedAt: string): EventRow {
-  const a = e.attributes;
-  const key = eventEntityKey(e);
-  const { slab, start, end } = slabs.put(
-    JSON.stringify({
-      event_id: e.event_id,
-      source: e.source,
-      source_instance: e.source_instance,
-      type: e.type,
-      occurred_at: e.occurred_at,
-      received_at: e.received_at ?? receivedAt,
-      entity_type: e.entity_type,
-      entity_id: e.entity_id,
-      entity_key: key,
-      refs: e.refs,
-      stamped_correlation_id: e.correlation_id,
-      amount: e.amount,
-      currency: e.currency || a.currency || '',
-      status: e.status,
-      due_at: e.due_at,
-      period_end: e.period_end,
-      customer: a.customer ?? '',
-      region: a.region ?? '',
-      practice: a.practice ?? '',
-      legal_entity: a.legal_entity ?? '',
-      billing_model: a.billing_model ?? '',
-      attributes: a,
-      trace_id: e.trace_id,
-      span_id: e.span_id,
-      payload: e.payload ?? null,
-    }),
+const ADDED_KEYS = ['deal_correlation_id', 'received_default', 'entity_key', 'amount_value'] as const;
+
+/** An event's NDJSON line: the parsed item and its exact bytes, [start, end) of `bytes`. */
+export interface SourceLine {
+  readonly item: unknown;
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Whether the line, as sent, reads in the engine as the validated event: an object
+ * (`{` first) in valid UTF-8 (JavaScript decoded any invalid byte as U+FFFD, the engine
+ * would keep it), whose timestamps are already in their normal form (validation may have
+ * rewritten them; nothing else it returns differs from the input but defaults, which are
+ * the columns' own) and which has none of the writer's own keys. Amounts go in front (as
+ * validated: a number's text may round differently as a decimal than as a JavaScript
+ * number), unknown keys are skipped by the engine, keys held twice fail the insert (see
+ * IngestWriter.insertRows).
+ */
+function sentAsValidated(e: CanonicalEvent, line: SourceLine): boolean {
+  const { item, bytes, start, end } = line;
+  if (bytes[start] !== 0x7b || !isUtf8(bytes.subarray(start, end))) return false;
+  const o = item as Record<string, unknown>;
+  for (const k of ADDED_KEYS) if (hasOwn.call(o, k)) return false;
+  return (
+    o.occurred_at === e.occurred_at &&
+    (o.received_at === undefined || o.received_at === e.received_at) &&
+    (o.due_at == null || o.due_at === e.due_at) &&
+    (o.period_end == null || o.period_end === e.period_end)
   );
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * An event as the writer inserts it into `events_in` (sql/076: its view writes `events`):
+ * the event's canonical JSON behind what Cashtrace adds — when it was received (for events
+ * that do not say), its entity key and its amount as validated; rowsBody puts the deal in
+ * front of that. The canonical JSON is the line as sent when it reads as the validated
+ * event (`line`, see sentAsValidated): copied, not parsed and serialised again; else the
+ * validated event serialised. The payload goes as JSON either way, object or not: the
+ * engine stores the text of a JSON value read into a String column (JSON_VALUES_AS_TEXT
+ * in lib/clickhouse/client) — as sent, when the line is copied.
+ */
+export function eventRow(e: CanonicalEvent, receivedAt: string, line?: SourceLine): EventRow {
+  const key = eventEntityKey(e);
+  const head = `{"received_default":${JSON.stringify(receivedAt)},"entity_key":${JSON.stringify(key)},"amount_value":${e.amount === null ? 'null' : JSON.stringify(e.amount)}`;
+  const { slab, start, end } = line && sentAsValidated(e, line) ? slabs.put(head, line.bytes, line.start, line.end) : slabs.put(head, JSON.stringify(e));
   return { event_id: e.event_id, entity_key: key, refs: e.refs, stamped_correlation_id: e.correlation_id, slab, start, end };
+}
+
+/**
+ * An event as a row of `events` itself (JSONEachRow, under its deal): for inserts straight
+ * into the table (the benchmark's raw insert, tests). Timestamps as the event holds them
+ * (normal ISO instants: the engine's basic DateTime64 parser reads them).
+ */
+export function toRowLine(e: CanonicalEvent, correlationId: string, receivedAt: string): string {
+  const a = e.attributes;
+  return JSON.stringify({
+    correlation_id: correlationId,
+    event_id: e.event_id,
+    source: e.source,
+    source_instance: e.source_instance,
+    type: e.type,
+    occurred_at: e.occurred_at,
+    received_at: e.received_at ?? receivedAt,
+    entity_type: e.entity_type,
+    entity_id: e.entity_id,
+    entity_key: eventEntityKey(e),
+    refs: e.refs,
+    stamped_correlation_id: e.correlation_id,
+    amount: e.amount,
+    currency: e.currency || a.currency || '',
+    status: e.status,
+    due_at: e.due_at,
+    period_end: e.period_end,
+    customer: a.customer ?? '',
+    region: a.region ?? '',
+    practice: a.practice ?? '',
+    legal_entity: a.legal_entity ?? '',
+    billing_model: a.billing_model ?? '',
+    attributes: a,
+    trace_id: e.trace_id,
+    span_id: e.span_id,
+    payload: e.payload ?? null,
+  });
 }
 
 /** Events as they enter the write buffer, received at `receivedAt` (rows pass through as they are). */
@@ -184,7 +245,7 @@ export function eventRows(events: readonly (CanonicalEvent | EventRow)[], receiv
 
 /** What a row's line starts with under its deal, up to the row's own fields (no comma). */
 function dealPrefix(correlationId: string): string {
-  return `{"correlation_id":${JSON.stringify(correlationId)}`;
+  return `{"deal_correlation_id":${JSON.stringify(correlationId)}`;
 }
 
 /** The JSONEachRow line of a row under its deal. */
@@ -255,8 +316,4 @@ export class BodyBuffers {
       this.free.length = this.keep;
     }
   }
-}
-
-export function toRowLine(e: CanonicalEvent, correlationId: string, receivedAt: string): string {
-  return rowLine(eventRow(e, receivedAt), correlationId);
 }

@@ -1,5 +1,6 @@
 // The ingest writer: one flush = dedup against committed event IDs ▶ stitch ▶ one
-// insert into `events` (its materialized views fill event_ids and the DERIVED_TABLES)
+// insert into `events_in`, whose view writes `events` (sql/076; the views of `events` fill
+// event_ids and the DERIVED_TABLES)
 // ▶ move rows left under a stale correlation ID. A single writer per deployment owns
 // the stitcher; every step is idempotent, so a redelivered batch is harmless. Batches
 // overlap: a batch's lookup runs as it arrives (or ran before: the ingest route's
@@ -25,6 +26,19 @@ export interface WriteResult {
   stored: boolean[];
   inserted: number;
   duplicates: number;
+}
+
+/** Keys held twice fail the insert instead of being read first-wins; unknown keys are skipped. */
+const INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_format_skip_unknown_fields: 1 } as const;
+
+/** An insert body's lines as JSON.parse reads them (one value per key: the last). */
+function reserialised(body: Buffer): string {
+  return body
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.stringify(JSON.parse(l)))
+    .join('\n');
 }
 
 /** How long a pre-check's answer waits for its events (the local handoff keeps them as long). */
@@ -328,13 +342,25 @@ export class IngestWriter {
     return { done };
   }
 
-  /** Inserts a batch's rows on the least busy insert connection. */
-  private async insertRows(body: Buffer | string): Promise<void> {
+  /**
+   * Inserts a batch's rows (lib/ingest/rows: into `events_in`, whose view writes `events`)
+   * on the least busy insert connection. A line the source sent with a key twice fails the
+   * insert (the engine would read the first, validation read the last): the batch then goes
+   * again with every line re-serialised as JSON.parse reads it (a failed insert stores
+   * nothing of it: its rows are one block).
+   */
+  private async insertRows(body: Buffer): Promise<void> {
     let lane = this.lanes[0];
     for (const l of this.lanes) if (l.running < lane.running) lane = l;
     lane.running++;
     try {
-      await lane.store.insertJsonEachRow('events', body);
+      try {
+        await lane.store.insertJsonEachRow('events_in', body, INSERT_SETTINGS);
+      } catch (err) {
+        if (!/Duplicate field found/.test(err instanceof Error ? err.message : String(err))) throw err;
+        metrics().ingestReserialised.inc();
+        await lane.store.insertJsonEachRow('events_in', reserialised(body), INSERT_SETTINGS);
+      }
     } finally {
       lane.running--;
     }

@@ -95,6 +95,7 @@ function createRegistry() {
     busMessages: new Counter('cashtrace_ingest_bus_messages_total', 'Ingest messages consumed from NATS, by how their events were read (local: handed over by this process, which published them; decoded).'),
     idLookups: new Counter('cashtrace_ingest_id_lookups_total', 'Event IDs looked up among the committed ones, by who asked (precheck: the ingest route with NATS; write: the writer, except for events the route\'s pre-check handed over).'),
     idsFiltered: new Counter('cashtrace_ingest_ids_filtered_total', 'Event IDs not looked up: the dedup filter (embedded: this process is the only writer) has never seen them, so they are new. By who asked, as cashtrace_ingest_id_lookups_total.'),
+    ingestReserialised: new Counter('cashtrace_ingest_reserialised_batches_total', 'Ingest batches inserted again re-serialised because a line held a key twice.'),
     stitchMoves: new Counter('cashtrace_stitch_moves_total', 'Stored rows moved to their deal after a late link (orphan adoption or merge).'),
     batchSize: new Histogram('cashtrace_ingest_batch_rows', 'Rows per ClickHouse insert.', [10, 100, 1000, 5000, 10000, 20000, 50000]),
     insertSeconds: new Histogram('cashtrace_ingest_insert_seconds', 'Duration of one batch write (dedup, stitch, insert).', [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
@@ -105,7 +106,7 @@ function createRegistry() {
       if (!gauges.some((x) => x.name === name)) gauges.push(new Gauge(name, help, read));
     },
     render(): string {
-      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.idLookups, m.idsFiltered, m.stitchMoves, m.batchSize, m.insertSeconds, m.clockRefreshSeconds, m.clockBuildSeconds, ...gauges];
+      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.idLookups, m.idsFiltered, m.ingestReserialised, m.stitchMoves, m.batchSize, m.insertSeconds, m.clockRefreshSeconds, m.clockBuildSeconds, ...gauges];
       return parts.map((p) => p.render()).join('\n') + '\n';
     },
   };
