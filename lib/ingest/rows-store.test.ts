@@ -8,7 +8,7 @@ import { openTempStore, truncateAll } from '../testing/temp-store';
 import { ev } from '../testing/events';
 import { validateEvent, type CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
-import { eventRow, rowJson, rowsBody, toRowLine, type EventRow } from './rows';
+import { eventRow, insertEventRows, rowJson, rowsBody, toRowLine, type EventRow } from './rows';
 import { IngestWriter } from './writer';
 
 let store: Store;
@@ -56,8 +56,8 @@ describe('the writer\'s rows', () => {
     // each took the line as sent
     asSent.forEach((a, i) => expect(rowJson(a.row)).toContain(JSON.stringify(evs[i]).slice(1)));
     const serialised = evs.map((e) => eventRow(e, RECEIVED));
-    await store.insertJsonEachRow('events_in', rowsBody(asSent.map((a) => a.row), evs.map(() => 'A')), { input_format_json_ignore_unnecessary_fields: 0 });
-    await store.insertJsonEachRow('events_in', rowsBody(serialised, evs.map(() => 'B')), { input_format_json_ignore_unnecessary_fields: 0 });
+    await insertEventRows(store, rowsBody(asSent.map((a) => a.row), evs.map(() => 'A')));
+    await insertEventRows(store, rowsBody(serialised, evs.map(() => 'B')));
     await store.insertJsonEachRow('events', evs.map((e) => toRowLine(e, 'C', RECEIVED)).join('\n'));
     const [a, b, c] = [await stored('A'), await stored('B'), await stored('C')];
     expect(c).toHaveLength(evs.length);

@@ -8,7 +8,9 @@
 // process, bench/ingest-profile, 2026-12-01: with the JSON as strings, main-thread
 // scavenges took 3.0–3.1 µs per event embedded; in slabs, 1.5–2.1.)
 
+import type { Store } from '../clickhouse/client';
 import type { CanonicalEvent } from '../events/schema';
+import { metrics } from '../observability/metrics';
 import { isUtf8 } from 'node:buffer';
 import { entityKey } from '../events/entity-key';
 
@@ -145,6 +147,8 @@ export function releaseRows(rows: readonly EventRow[]): void {
   slabs.release(rows);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * The keys the writer's form puts before an event's own (see eventRow and rowsBody): an
  * event that has one of them itself goes re-serialised, without it.
@@ -167,7 +171,7 @@ export interface SourceLine {
  * the columns' own) and which has none of the writer's own keys. Amounts go in front (as
  * validated: a number's text may round differently as a decimal than as a JavaScript
  * number), unknown keys are skipped by the engine, keys held twice fail the insert (see
- * IngestWriter.insertRows).
+ * insertEventRows).
  */
 function sentAsValidated(e: CanonicalEvent, line: SourceLine): boolean {
   const { item, bytes, start, end } = line;
@@ -182,7 +186,6 @@ function sentAsValidated(e: CanonicalEvent, line: SourceLine): boolean {
   );
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * An event as the writer inserts it into `events_in` (sql/076: its view writes `events`):
@@ -316,4 +319,33 @@ export class BodyBuffers {
       this.free.length = this.keep;
     }
   }
+}
+
+/** Keys held twice fail the insert instead of being read first-wins; unknown keys are skipped. */
+const INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_format_skip_unknown_fields: 1 } as const;
+
+/**
+ * Inserts an insert body of rows (rowsBody) into `events_in`, whose view writes `events`.
+ * A line the source sent with a key twice fails the insert (the engine would read the
+ * first, validation read the last): the body then goes again with every line re-serialised
+ * as JSON.parse reads it (a failed insert stores nothing of it: its rows are one block).
+ */
+export async function insertEventRows(store: Store, body: Buffer): Promise<void> {
+  try {
+    await store.insertJsonEachRow('events_in', body, INSERT_SETTINGS);
+  } catch (err) {
+    if (!/Duplicate field found/.test(err instanceof Error ? err.message : String(err))) throw err;
+    metrics().ingestReserialised.inc();
+    await store.insertJsonEachRow('events_in', reserialised(body), INSERT_SETTINGS);
+  }
+}
+
+/** An insert body's lines as JSON.parse reads them (one value per key: the last). */
+function reserialised(body: Buffer): string {
+  return body
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.stringify(JSON.parse(l)))
+    .join('\n');
 }

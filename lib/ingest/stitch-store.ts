@@ -1,10 +1,11 @@
 // What the ingest writer keeps in ClickHouse besides the rows it inserts: the link graph
-// it rebuilds at start (resolved keys, orphans, manual corrections) and the stale copies
-// a stitch move leaves in `events` and the tables its views fill.
+// it rebuilds at start (resolved keys, orphans, manual corrections) and the stitch moves —
+// rows copied to their new deal, the stale copies deleted from `events` and the tables its
+// views fill.
 
 import type { Store } from '../clickhouse/client';
 import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
-import { Stitcher } from '../stitching/stitcher';
+import { Stitcher, type Move } from '../stitching/stitcher';
 
 /**
  * The tables materialized views fill from `events`, each with the correlation_id of the
@@ -42,6 +43,59 @@ export async function deleteMoved(store: Store, from: { correlationIds: string[]
       await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`, settings);
     }
   }
+}
+
+/**
+ * Copies rows to their new deal, then deletes the stale copies. Copy-then-delete with
+ * "not already there" keeps it idempotent: a crash in between is finished at next start.
+ * The stale copies go as patch parts (synchronous, milliseconds), except deal_summary's:
+ * a mutation, queued for ingest batches (`background`); corrections and recovery wait for
+ * it (settled()). Returns the correlation IDs the moves touched.
+ */
+export async function storeMoves(store: Store, moves: readonly Move[], background = false): Promise<string[]> {
+  if (moves.length === 0) return [];
+  const adoptKeys: string[] = [];
+  const adoptTargets: string[] = [];
+  const renameFrom: string[] = [];
+  const renameTo: string[] = [];
+  for (const mv of moves) {
+    if (mv.kind === 'adopt-orphans') {
+      for (const k of mv.keys) {
+        adoptKeys.push(k);
+        adoptTargets.push(mv.to);
+      }
+    } else {
+      renameFrom.push(mv.from);
+      renameTo.push(mv.to);
+    }
+  }
+  if (adoptKeys.length > 0) {
+    // The filter sits in a subquery: ClickHouse lets a SELECT alias (the REPLACE) shadow
+    // the column of the same name in WHERE.
+    await store.command(sql`INSERT INTO events
+      SELECT * REPLACE (transform(entity_key, ${adoptKeys}, ${adoptTargets}, '') AS correlation_id)
+      FROM (
+        SELECT * FROM events
+        WHERE correlation_id = '' AND entity_key IN ${adoptKeys}
+          AND (transform(entity_key, ${adoptKeys}, ${adoptTargets}, ''), event_id) NOT IN (
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${adoptTargets}))`);
+  }
+  if (renameFrom.length > 0) {
+    await store.command(sql`INSERT INTO events
+      SELECT * REPLACE (transform(correlation_id, ${renameFrom}, ${renameTo}, '') AS correlation_id)
+      FROM (
+        SELECT * FROM events
+        WHERE correlation_id IN ${renameFrom}
+          AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
+  }
+  // Stale copies go as patch parts (fast, synchronous). deal_summary has no patch parts:
+  // its delete is a mutation taking the engine seconds, so for ingest batches
+  // (`background`) it is queued without waiting; corrections run after settled()
+  // (serialQuiet), start-up before any write.
+  if (adoptKeys.length > 0) await deleteMoved(store, { orphanKeys: adoptKeys }, background);
+  if (renameFrom.length > 0) await deleteMoved(store, { correlationIds: renameFrom }, background);
+  return [...adoptTargets, ...renameFrom, ...renameTo];
 }
 
 export async function applyOverrides(store: Store, stitcher: Stitcher): Promise<void> {

@@ -15,30 +15,17 @@ import { metrics } from '../observability/metrics';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { ClockRefresher } from '../clocks/refresher';
 import { rollBackTornInserts } from './torn-inserts';
-import { BodyBuffers, eventRows, releaseRows, rowsBody, type EventRow } from './rows';
+import { BodyBuffers, eventRows, insertEventRows, releaseRows, rowsBody, type EventRow } from './rows';
 import { LookupWindow, type ClaimPart, type OpenLookup, type Precheck } from './lookup-window';
 import { committedEventIds } from './committed-ids';
 import { IdFilter } from './id-filter';
-import { DERIVED_TABLES, TABLE_NAMES, applyOverrides, deleteMoved, loadStitcher } from './stitch-store';
+import { DERIVED_TABLES, TABLE_NAMES, applyOverrides, deleteMoved, loadStitcher, storeMoves } from './stitch-store';
 
 export interface WriteResult {
   /** Per input event: true when it was new and is now stored. */
   stored: boolean[];
   inserted: number;
   duplicates: number;
-}
-
-/** Keys held twice fail the insert instead of being read first-wins; unknown keys are skipped. */
-const INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_format_skip_unknown_fields: 1 } as const;
-
-/** An insert body's lines as JSON.parse reads them (one value per key: the last). */
-function reserialised(body: Buffer): string {
-  return body
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.stringify(JSON.parse(l)))
-    .join('\n');
 }
 
 /** How long a pre-check's answer waits for its events (the local handoff keeps them as long). */
@@ -342,82 +329,22 @@ export class IngestWriter {
     return { done };
   }
 
-  /**
-   * Inserts a batch's rows (lib/ingest/rows: into `events_in`, whose view writes `events`)
-   * on the least busy insert connection. A line the source sent with a key twice fails the
-   * insert (the engine would read the first, validation read the last): the batch then goes
-   * again with every line re-serialised as JSON.parse reads it (a failed insert stores
-   * nothing of it: its rows are one block).
-   */
+  /** Inserts a batch's rows (rows.ts insertEventRows) on the least busy insert connection. */
   private async insertRows(body: Buffer): Promise<void> {
     let lane = this.lanes[0];
     for (const l of this.lanes) if (l.running < lane.running) lane = l;
     lane.running++;
     try {
-      try {
-        await lane.store.insertJsonEachRow('events_in', body, INSERT_SETTINGS);
-      } catch (err) {
-        if (!/Duplicate field found/.test(err instanceof Error ? err.message : String(err))) throw err;
-        metrics().ingestReserialised.inc();
-        await lane.store.insertJsonEachRow('events_in', reserialised(body), INSERT_SETTINGS);
-      }
+      await insertEventRows(lane.store, body);
     } finally {
       lane.running--;
     }
   }
 
-  /**
-   * Copies rows to their new deal, then deletes the stale copies. Copy-then-delete with
-   * "not already there" keeps it idempotent: a crash in between is finished at next start.
-   * The stale copies go as patch parts (synchronous, milliseconds), except deal_summary's:
-   * a mutation, queued for ingest batches (`background`); corrections and recovery wait for
-   * it (settled()).
-   */
+  /** Stores the moves (stitch-store storeMoves) and marks the deals they touched for the clocks. */
   private async applyMoves(moves: Move[], background = false): Promise<void> {
     if (moves.length === 0) return;
-    const adoptKeys: string[] = [];
-    const adoptTargets: string[] = [];
-    const renameFrom: string[] = [];
-    const renameTo: string[] = [];
-    for (const mv of moves) {
-      if (mv.kind === 'adopt-orphans') {
-        for (const k of mv.keys) {
-          adoptKeys.push(k);
-          adoptTargets.push(mv.to);
-        }
-      } else {
-        renameFrom.push(mv.from);
-        renameTo.push(mv.to);
-      }
-    }
-    const s = this.store;
-    if (adoptKeys.length > 0) {
-      // The filter sits in a subquery: ClickHouse lets a SELECT alias (the REPLACE) shadow
-      // the column of the same name in WHERE.
-      await s.command(sql`INSERT INTO events
-        SELECT * REPLACE (transform(entity_key, ${adoptKeys}, ${adoptTargets}, '') AS correlation_id)
-        FROM (
-          SELECT * FROM events
-          WHERE correlation_id = '' AND entity_key IN ${adoptKeys}
-            AND (transform(entity_key, ${adoptKeys}, ${adoptTargets}, ''), event_id) NOT IN (
-              SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${adoptTargets}))`);
-    }
-    if (renameFrom.length > 0) {
-      await s.command(sql`INSERT INTO events
-        SELECT * REPLACE (transform(correlation_id, ${renameFrom}, ${renameTo}, '') AS correlation_id)
-        FROM (
-          SELECT * FROM events
-          WHERE correlation_id IN ${renameFrom}
-            AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
-              SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
-    }
-    // Stale copies go as patch parts (fast, synchronous). deal_summary has no patch parts:
-    // its delete is a mutation taking the engine seconds, so for ingest batches
-    // (`background`) it is queued without waiting; corrections run after settled()
-    // (serialQuiet), start-up before any write.
-    if (adoptKeys.length > 0) await deleteMoved(s, { orphanKeys: adoptKeys }, background);
-    if (renameFrom.length > 0) await deleteMoved(s, { correlationIds: renameFrom }, background);
-    this.clocks.markDirty([...adoptTargets, ...renameFrom, ...renameTo]);
+    this.clocks.markDirty(await storeMoves(this.store, moves, background));
     metrics().stitchMoves.inc(moves.length);
   }
 }
