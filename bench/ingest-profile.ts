@@ -17,7 +17,7 @@ import { createRuntime } from '../lib/runtime';
 import { ingestBody } from '../lib/ingest/pipeline';
 import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
-import { cpuPerItem, threadCpu, threadCpuSince } from '../lib/testing/thread-cpu';
+import { cpuPerItem, threadCpu, threadCpuSince, threadFaults } from '../lib/testing/thread-cpu';
 import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
 import { benchEvents, prepareRows, rawInsert } from './data';
 
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const faults0 = process.resourceUsage().minorPageFault;
   const threads0 = threadCpu();
+  const threadFaults0 = threadFaults();
   const natsCpu0 = nats?.proc.pid ? threadCpu(nats.proc.pid) : null;
   const elu0 = performance.eventLoopUtilization();
   statements?.reset();
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   const faults = process.resourceUsage().minorPageFault - faults0;
   gcObserver.disconnect();
   const threads = threadCpuSince(threads0, threadCpu());
+  const faultsByThread = threadCpuSince(threadFaults0, threadFaults());
   const natsCpu = natsCpu0 && nats?.proc.pid ? threadCpuSince(natsCpu0, threadCpu(nats.proc.pid)) : null;
   const elu = performance.eventLoopUtilization(elu0);
   if (profiler) {
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
   console.log(`  GC pauses on the main thread: ${gc.minor.n} minor, ${((gc.minor.ms * 1000) / count).toFixed(1)} µs per event; ${gc.major.n} major, ${((gc.major.ms * 1000) / count).toFixed(1)} µs per event`);
   console.log(`  peak resident memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; page faults (minor: fresh memory touched) ${(faults / count).toFixed(2)} per event`);
   if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, count)}`);
+  if (faultsByThread.size > 0) console.log(`  minor page faults per event by thread: ${cpuPerItem(faultsByThread, count, { digits: 2 })}`);
   if (natsCpu) console.log(`  nats-server (µs per event): ${cpuPerItem(natsCpu, count, { total: true })}`);
   await rt.shutdown();
   await store.close();

@@ -20,7 +20,7 @@ import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
 import { buildApp, startApp, startNats } from './server';
 import { collectorHttp, collectorParsing } from './collectors';
-import { cpuPerItem, threadCpuSince, treeCpu } from '../lib/testing/thread-cpu';
+import { cpuPerItem, pageTouchCost, threadCpuSince, threadFaults, treeCpu } from '../lib/testing/thread-cpu';
 
 const log = (l: string) => console.log(`[bench] ${l}`);
 
@@ -41,9 +41,11 @@ async function main(): Promise<void> {
   const volumes = small ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
   const seed = 4242;
   const now = Date.now();
+  // What touching fresh memory costs here (every new buffer, heap page and engine allocation pays it).
+  const touch = pageTouchCost();
   const report: Report = {
     startedAt: new Date().toISOString(),
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)} at start`,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)} at start; the first write to a fresh 4 KiB page ${touch.firstUs.toFixed(1)} µs, again ${touch.againUs.toFixed(2)} µs`,
     scale: small ? 'small' : 'full',
     events: 0,
     avgBytes: 0,
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
     const shapeName = ({ n, single }: { n: number; single: boolean }) => `${n} connection${n > 1 ? 's' : ''}${single ? ', one thread per insert' : ''}`;
     /** Per shape (by name): each raw run's rate. */
     const rawByShape = new Map<string, number[]>(shapes.map((sh) => [shapeName(sh), []]));
+    /** Each raw run's fresh memory touched by thread, on 2 connections with the default settings (the pipeline's shape). */
+    const rawFaults: string[] = [];
     const rawRun = async (when: string) => {
       log(`raw insert into events (pre-serialised JSONEachRow, ${rows.rowChunks.length} inserts, one at a time on each of 1 / 2 / 3 connections, with the default insert settings and with one thread per insert), ${when} …`);
       let best = 0;
@@ -94,9 +98,12 @@ async function main(): Promise<void> {
         // The seeded SLA policies stay: the query section times getSlaBreaches against them.
         // Parts are detached, not deleted: see deferTempRemoval above.
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
+        const faults0 = threadFaults();
         const raw = await rawInsert(connections.slice(0, sh.n), rows.rowChunks, rows.events.length, sh.single ? SINGLE_THREAD : undefined);
+        const faults = cpuPerItem(threadCpuSince(faults0, threadFaults()), rows.events.length, { total: true, digits: 2 });
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
-        log(`  ${shapeName(sh)}: ${Math.round(raw.rate)} events/s`);
+        log(`  ${shapeName(sh)}: ${Math.round(raw.rate)} events/s; minor page faults per event: ${faults}`);
+        if (sh.n === 2 && !sh.single) rawFaults.push(faults);
         rawByShape.get(shapeName(sh))!.push(raw.rate);
         best = Math.max(best, raw.rate);
       }
@@ -126,12 +133,16 @@ async function main(): Promise<void> {
           log(`pipeline (${mode}, round ${round + 1}): POST /api/ingest/events, ${rows.requestBodies.length} NDJSON requests of 5k, ${clients} in flight …`);
           // CPU per event is steadier than rates on a shared machine: the app's (and nats-server's) threads over the timed section.
           const cpu0 = { app: treeCpu(app.pid), nats: nats?.proc.pid ? treeCpu(nats.proc.pid) : null };
+          // And the fresh memory its threads touched (minor faults: costly here; bench/README).
+          const faults0 = treeCpu(app.pid, threadFaults);
           let cpuIn: Map<string, number> | null = null;
+          let faultsIn: Map<string, number> | null = null;
           // And the client's (this process: posting, polling the metrics) while the rows went in.
           const client0 = process.cpuUsage();
           let clientUs = 0;
           const run = await postAll(app, rows.requestBodies, rows.events.length, clients, () => {
             cpuIn = threadCpuSince(cpu0.app, treeCpu(app.pid));
+            faultsIn = threadCpuSince(faults0, treeCpu(app.pid, threadFaults));
             const c = process.cpuUsage(client0);
             clientUs = c.user + c.system;
           });
@@ -139,7 +150,7 @@ async function main(): Promise<void> {
           if (cpu.app.size > 0) {
             const rounds = `${run.inserts} inserts (${Math.round(run.accepted / Math.max(1, run.inserts))} rows each on average); rows in ClickHouse when the last request was answered (${run.seconds.toFixed(1)} s): ${Math.round((100 * run.insertedAtAnswer) / Math.max(1, run.accepted))}%; clock refresh rounds ended while the rows went in (${run.insertedSeconds.toFixed(1)} s): ${run.clockRounds.count} (${run.clockRounds.seconds.toFixed(1)} s)`;
             const inserting = cpuIn ? `while the rows went in: ${cpuPerItem(cpuIn, rows.events.length, { total: true })}; ` : '';
-            const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}; in the bench's client while the rows went in: ${(clientUs / rows.events.length).toFixed(1)}`;
+            const line = `${mode}${inFlight} (round ${round + 1}): ${rounds}; CPU per event (µs) in the app, ${inserting}until the clocks caught up: ${cpuPerItem(cpu.app, rows.events.length, { total: true })}${cpu.nats ? `; in nats-server: ${cpuPerItem(cpu.nats, rows.events.length, { total: true })}` : ''}; in the bench's client while the rows went in: ${(clientUs / rows.events.length).toFixed(1)}${faultsIn ? `; minor page faults per event in the app while the rows went in: ${cpuPerItem(faultsIn, rows.events.length, { total: true, digits: 2 })}` : ''}`;
             report.notes.push(line);
             log(`  ${line}`);
           }
@@ -180,6 +191,7 @@ async function main(): Promise<void> {
       return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     };
     report.rawRate = median(raws);
+    report.notes.push(`raw insert on 2 connections (default settings), minor page faults per event (the bench process) by run: ${rawFaults.map((f, i) => `run ${i + 1}: ${f}`).join('; ')}`);
     const pct = (x: number) => `${Math.round(x * 100)}%`;
     report.ingest.push(
       { path: `raw insert: Store.insertJsonEachRow into events (the limit: the best connection count and insert settings of each run), median of ${raws.length} runs`, rate: report.rawRate },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processTree, threadCpu, threadCpuSince, treeCpu } from './thread-cpu';
+import { cpuPerItem, pageTouchCost, processTree, threadCpu, threadCpuSince, threadFaults, treeCpu } from './thread-cpu';
 
 describe('threadCpu', () => {
   it('charges CPU spent on the main thread to "main", and knows nothing of a process that does not exist', () => {
@@ -45,5 +45,41 @@ describe('treeCpu', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('threadFaults', () => {
+  it('charges the first touch of fresh memory to the thread that touched it, and a second touch nothing more', () => {
+    const pages = 4096; // 16 MiB
+    const buf = Buffer.allocUnsafeSlow(pages * 4096);
+    const before = threadFaults();
+    for (let i = 0; i < buf.length; i += 4096) buf[i] = 1;
+    const first = threadCpuSince(before, threadFaults()).get('main') ?? 0;
+    const again0 = threadFaults();
+    for (let i = 0; i < buf.length; i += 4096) buf[i] = 2;
+    const again = threadCpuSince(again0, threadFaults()).get('main') ?? 0;
+    // Each page faults once (fewer if the allocator reused memory already touched; huge
+    // pages would make it far fewer: then this test says so).
+    expect(first).toBeGreaterThan(pages / 2);
+    expect(again).toBeLessThan(pages / 20);
+    expect(threadFaults(2 ** 22 + 7).size).toBe(0);
+  });
+
+  it('pageTouchCost measures a first touch no cheaper than a second', () => {
+    const { firstUs, againUs } = pageTouchCost(16);
+    expect(firstUs).toBeGreaterThan(0);
+    expect(firstUs).toBeGreaterThan(againUs);
+  });
+});
+
+describe('cpuPerItem', () => {
+  it('lists threads largest first, leaves out those that round to nothing, and totals them all', () => {
+    const spent = new Map([
+      ['node', 2_000],
+      ['main', 3_000],
+      ['idle', 1],
+    ]);
+    expect(cpuPerItem(spent, 100, { total: true })).toBe('total 50.0, main 30.0, node 20.0');
+    expect(cpuPerItem(new Map([['main', 56]]), 100, { digits: 2 })).toBe('main 0.56');
   });
 });
