@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
+import { sharedTempStore } from '../testing/shared-temp-store';
 import { ClockRefresher } from './refresher';
 
 let store: Store;
-beforeAll(async () => {
-  ({ store } = await openTempStore());
-});
-afterAll(async () => {
-  await store.close();
-});
+sharedTempStore((s) => (store = s));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

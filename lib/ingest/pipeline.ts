@@ -8,7 +8,7 @@ import { metrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 import { recordDeadLetters, type DeadLetter } from './dead-letters';
 import { committedEventIds } from './committed-ids';
-import { eventRow, type EventRow } from './rows';
+import { eventRow, type EventRow, type SourceLine } from './rows';
 import { EventTexts } from '../bus/texts';
 
 export interface IngestResult {
@@ -111,7 +111,8 @@ function validateBatch(rt: Runtime, each: (visit: (it: BodyItem) => void) => voi
       letters.push({ collector, reason: 'invalid_event', errors: v.errors, raw: it.line ?? safeStringify(item), event_id: eventId, content_type: contentType });
       return;
     }
-    rows.push(eventRow(v.event, receivedAt, it.bytes ? { item: it.item, bytes: it.bytes, start: it.start!, end: it.end! } : undefined));
+    // An NDJSON item carries its line's bytes, start and end: a SourceLine as it is (no object per event).
+    rows.push(eventRow(v.event, receivedAt, it.bytes ? (it as SourceLine) : undefined));
     // The line as it came (a redelivery validates it again, to the same event).
     if (!texts) return;
     if (it.bytes) texts.addBytes(it.bytes, it.start!, it.end!);

@@ -1,10 +1,10 @@
 // The writer's rows (into events_in, sql/076) store exactly what a row of `events` written
 // directly holds (toRowLine): whether an event goes as the line its source sent or
 // re-serialised. And a line with a key twice is stored once, as JSON.parse read it.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
-import { openTempStore, truncateAll } from '../testing/temp-store';
+import { sharedTempStore } from '../testing/shared-temp-store';
 import { ev } from '../testing/events';
 import { validateEvent, type CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
@@ -12,15 +12,7 @@ import { eventRow, insertEventRows, rowJson, rowsBody, toRowLine, type EventRow 
 import { IngestWriter } from './writer';
 
 let store: Store;
-beforeAll(async () => {
-  ({ store } = await openTempStore());
-});
-afterAll(async () => {
-  await store.close();
-});
-beforeEach(async () => {
-  await truncateAll(store);
-});
+sharedTempStore((s) => (store = s), { empty: true });
 
 // Recent: payloads past their retention (from received_at) may be cleared by a merge at any time.
 const RECEIVED = new Date(Date.now() - 3_600_000).toISOString();

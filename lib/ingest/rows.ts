@@ -186,7 +186,6 @@ function sentAsValidated(e: CanonicalEvent, line: SourceLine): boolean {
   );
 }
 
-
 /**
  * An event as the writer inserts it into `events_in` (sql/076: its view writes `events`):
  * the event's canonical JSON behind what Cashtrace adds — when it was received (for events

@@ -2,10 +2,10 @@
 // start the writer rolls those events back and rebuilds the derived tables of their deals,
 // so the batch sent again is stored exactly once, everywhere.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
+import { sharedTempStore } from '../testing/shared-temp-store';
 import { ev } from '../testing/events';
 import { toRowLine } from './rows';
 import { IngestWriter } from './writer';
@@ -14,12 +14,7 @@ import { DERIVED_TABLES } from './stitch-store';
 import { PATCH_DELETE, sql } from '../clickhouse/sql';
 
 let store: Store;
-beforeAll(async () => {
-  ({ store } = await openTempStore());
-});
-afterAll(async () => {
-  await store.close();
-});
+sharedTempStore((s) => (store = s));
 
 const DEAL = 'crm:opportunity:OPP-T1';
 const base = [

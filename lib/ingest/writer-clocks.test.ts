@@ -2,22 +2,17 @@
 // clocks' copies of events) must follow every move, so a clock reports the right deal
 // once, never a stale copy under the old correlation ID or the orphan one.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { intervalsSql } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
-import { openTempStore } from '../testing/temp-store';
+import { sharedTempStore } from '../testing/shared-temp-store';
 import { ev } from '../testing/events';
 import { IngestWriter } from './writer';
 
 let store: Store;
-beforeAll(async () => {
-  ({ store } = await openTempStore());
-});
-afterAll(async () => {
-  await store.close();
-});
+sharedTempStore((s) => (store = s));
 
 const now = new Date('2026-06-01T00:00:00Z');
 const dealClock: IntervalSpec = {

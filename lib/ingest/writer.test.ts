@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { openTempStore, truncateAll } from '../testing/temp-store';
+import { sharedTempStore } from '../testing/shared-temp-store';
 import { ev } from '../testing/events';
 import { IngestWriter } from './writer';
 import { committedEventIds } from './committed-ids';
 
 let store: Store;
 
-beforeAll(async () => {
-  ({ store } = await openTempStore());
-});
-afterAll(async () => {
-  await store.close();
-});
-beforeEach(async () => {
-  await truncateAll(store);
-});
+sharedTempStore((s) => (store = s), { empty: true });
 
 async function correlationOf(eventId: string): Promise<string[]> {
   const rows = await store.query<{ correlation_id: string }>(
