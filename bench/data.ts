@@ -9,7 +9,8 @@ import type { Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { z } from 'zod';
 import type { CanonicalEvent } from '../lib/events/schema';
-import { toRowLine } from '../lib/ingest/rows';
+import { EVENTS_IN_INSERT_SETTINGS, eventRow, releaseRows, rowsBody, toRowLine } from '../lib/ingest/rows';
+import { validateEvent } from '../lib/events/schema';
 import { buildWorld } from '../collectors/simulator/world';
 import { simulateDeal, type SimOptions } from '../collectors/simulator/generate';
 
@@ -45,6 +46,12 @@ export interface BenchRows {
   events: CanonicalEvent[];
   /** JSONEachRow chunks for `events` (raw insert), as UTF-8 bytes like the writer's inserts. */
   rowChunks: Buffer[];
+  /**
+   * The same rows in the writer's own insert form (raw insert into `events_in`, whose view
+   * writes `events`): each request line as the pipeline keeps it (lib/ingest/rows eventRow)
+   * under its deal (rowsBody), in the same chunks as rowChunks.
+   */
+  inChunks: Buffer[];
   /** NDJSON request bodies for POST /api/ingest/events. */
   /** NDJSON request bodies of 5k events, as bytes (encoded once: the client shares the cores with the app). */
   requestBodies: Buffer[];
@@ -67,22 +74,55 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
     for (let j = i; j < Math.min(events.length, i + rowChunk); j++) lines.push(toRowLine(events[j], corr[j], events[j].received_at ?? receivedAt));
     rowChunks.push(Buffer.from(lines.join('\n')));
   }
+  const inChunks: Buffer[] = [];
+  for (let i = 0; i < events.length; i += rowChunk) inChunks.push(writerBody(events.slice(i, i + rowChunk), corr.slice(i, i + rowChunk), receivedAt));
   const requestBodies: Buffer[] = [];
   for (let i = 0; i < events.length; i += requestBatch) requestBodies.push(Buffer.from(events.slice(i, i + requestBatch).map((e) => JSON.stringify(e)).join('\n')));
-  return { events, rowChunks, requestBodies, correlationIds: [...new Set(corr)] };
+  return { events, rowChunks, inChunks, requestBodies, correlationIds: [...new Set(corr)] };
+}
+
+/** Events as the writer inserts them into events_in: each line (as the client sends it) validated and kept as the pipeline keeps it, under its deal. */
+function writerBody(events: readonly CanonicalEvent[], correlationIds: readonly string[], receivedAt: string): Buffer {
+  const rows = events.map((e) => {
+    const bytes = Buffer.from(JSON.stringify(e));
+    const item: unknown = JSON.parse(bytes.toString('utf8'));
+    const v = validateEvent(item);
+    if (v.errors) throw new Error(`bench event ${e.event_id} is not valid: ${v.errors.join('; ')}`);
+    return eventRow(v.event, receivedAt, { item, bytes, start: 0, end: bytes.length });
+  });
+  // A copy: rowsBody's buffer may be larger than the body, and the rows' slabs are released.
+  const body = Buffer.from(rowsBody(rows, correlationIds));
+  releaseRows(rows);
+  return body;
+}
+
+/** Where a raw insert goes: rows of `events` itself, or the writer's form into `events_in`. */
+export type RawForm = 'events' | 'events_in';
+
+/** A raw form's chunks of the bench rows. */
+export function rawChunks(rows: BenchRows, form: RawForm): Buffer[] {
+  return form === 'events' ? rows.rowChunks : rows.inChunks;
 }
 
 /**
  * Inserts pre-serialised chunks, one insert at a time on each of `connections` (a chDB
- * connection runs its inserts one at a time; two overlap); returns rows/s.
+ * connection runs its inserts one at a time; two overlap); returns rows/s. Into events_in
+ * with the writer's own insert settings on top of `settings`.
  */
-export async function rawInsert(connections: readonly Store[], chunks: readonly (string | Buffer)[], rows: number, settings?: Record<string, string | number>): Promise<{ seconds: number; rate: number }> {
+export async function rawInsert(
+  connections: readonly Store[],
+  chunks: readonly (string | Buffer)[],
+  rows: number,
+  settings?: Record<string, string | number>,
+  form: RawForm = 'events',
+): Promise<{ seconds: number; rate: number }> {
   const started = performance.now();
   let next = 0;
+  const all = form === 'events_in' ? { ...EVENTS_IN_INSERT_SETTINGS, ...settings } : settings;
   const worker = async (store: Store) => {
     while (next < chunks.length) {
       const c = chunks[next++];
-      await store.insertJsonEachRow('events', c, settings);
+      await store.insertJsonEachRow(form, c, all);
     }
   };
   await Promise.all(connections.map(worker));

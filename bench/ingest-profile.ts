@@ -4,7 +4,8 @@
 // `npx tsx bench/ingest-profile.ts` with PROFILE=<file.cpuprofile> to profile the timed
 // section only (chDB shows up as idle or native time). BENCH_EVENTS sets the number of
 // events (default 50k); RAW=1 times the raw insert of the same rows instead (the limit's
-// shape with default insert settings; RAW_CONNECTIONS, default CASHTRACE_INSERT_CONNECTIONS). STATEMENTS=1 times statements.
+// shape with default insert settings; RAW_CONNECTIONS, default CASHTRACE_INSERT_CONNECTIONS;
+// RAW_FORM=events_in: the writer's own form). STATEMENTS=1 times statements.
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -19,7 +20,7 @@ import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince, threadFaults } from '../lib/testing/thread-cpu';
 import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
-import { benchEvents, prepareRows, rawInsert } from './data';
+import { benchEvents, prepareRows, rawChunks, rawInsert, type RawForm } from './data';
 
 process.env.CASHTRACE_INGEST_TOKEN ??= 'profile-ingest-token-0123456789';
 
@@ -43,11 +44,13 @@ async function main(): Promise<void> {
     // RAW_CONNECTIONS (default as the writer's inserts: CASHTRACE_INSERT_CONNECTIONS).
     const connections = [store];
     while (connections.length < Number(process.env.RAW_CONNECTIONS ?? env().CASHTRACE_INSERT_CONNECTIONS)) connections.push(await store.fork());
-    const raw = await rawInsert(connections, rows.rowChunks, rows.events.length);
+    // RAW_FORM=events_in: the writer's own insert form (default: rows of events).
+    const form: RawForm = process.env.RAW_FORM === 'events_in' ? 'events_in' : 'events';
+    const raw = await rawInsert(connections, rawChunks(rows, form), rows.events.length, undefined, form);
     const cpu = process.cpuUsage(cpu0);
     const faults = process.resourceUsage().minorPageFault - faults0;
     const threads = threadCpuSince(threads0, threadCpu());
-    console.log(`raw insert: ${rows.events.length} rows in ${rows.rowChunks.length} inserts on ${connections.length} connection(s), ${Math.round(raw.rate)}/s`);
+    console.log(`raw insert into ${form}: ${rows.events.length} rows in ${rows.rowChunks.length} inserts on ${connections.length} connection(s), ${Math.round(raw.rate)}/s`);
     console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs; page faults ${(faults / rows.events.length).toFixed(2)} per event`);
     if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, rows.events.length)}`);
     for (const c of connections.slice(1)) await c.close();

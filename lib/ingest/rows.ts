@@ -321,7 +321,7 @@ export class BodyBuffers {
 }
 
 /** Keys held twice fail the insert instead of being read first-wins; unknown keys are skipped. */
-const INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_format_skip_unknown_fields: 1 } as const;
+export const EVENTS_IN_INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_format_skip_unknown_fields: 1 } as const;
 
 /**
  * Inserts an insert body of rows (rowsBody) into `events_in`, whose view writes `events`.
@@ -331,11 +331,11 @@ const INSERT_SETTINGS = { input_format_json_ignore_unnecessary_fields: 0, input_
  */
 export async function insertEventRows(store: Store, body: Buffer): Promise<void> {
   try {
-    await store.insertJsonEachRow('events_in', body, INSERT_SETTINGS);
+    await store.insertJsonEachRow('events_in', body, EVENTS_IN_INSERT_SETTINGS);
   } catch (err) {
     if (!/Duplicate field found/.test(err instanceof Error ? err.message : String(err))) throw err;
     metrics().ingestReserialised.inc();
-    await store.insertJsonEachRow('events_in', reserialised(body), INSERT_SETTINGS);
+    await store.insertJsonEachRow('events_in', reserialised(body), EVENTS_IN_INSERT_SETTINGS);
   }
 }
 
