@@ -9,8 +9,8 @@ import type { Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { z } from 'zod';
 import type { CanonicalEvent } from '../lib/events/schema';
-import { EVENTS_IN_INSERT_SETTINGS, eventRow, releaseRows, rowsBody, toRowLine } from '../lib/ingest/rows';
-import { validateEvent } from '../lib/events/schema';
+import { insertEventRows, releaseRows, rowsBody, toRowLine } from '../lib/ingest/rows';
+import { rowFromLine } from '../lib/testing/line-row';
 import { buildWorld } from '../collectors/simulator/world';
 import { simulateDeal, type SimOptions } from '../collectors/simulator/generate';
 
@@ -83,13 +83,7 @@ export function prepareRows(count: number, seed: number, now: number, requestBat
 
 /** Events as the writer inserts them into events_in: each line (as the client sends it) validated and kept as the pipeline keeps it, under its deal. */
 function writerBody(events: readonly CanonicalEvent[], correlationIds: readonly string[], receivedAt: string): Buffer {
-  const rows = events.map((e) => {
-    const bytes = Buffer.from(JSON.stringify(e));
-    const item: unknown = JSON.parse(bytes.toString('utf8'));
-    const v = validateEvent(item);
-    if (v.errors) throw new Error(`bench event ${e.event_id} is not valid: ${v.errors.join('; ')}`);
-    return eventRow(v.event, receivedAt, { item, bytes, start: 0, end: bytes.length });
-  });
+  const rows = events.map((e) => rowFromLine(JSON.stringify(e), receivedAt).row);
   // A copy: rowsBody's buffer may be larger than the body, and the rows' slabs are released.
   const body = Buffer.from(rowsBody(rows, correlationIds));
   releaseRows(rows);
@@ -99,35 +93,30 @@ function writerBody(events: readonly CanonicalEvent[], correlationIds: readonly 
 /** Where a raw insert goes: rows of `events` itself, or the writer's form into `events_in`. */
 export type RawForm = 'events' | 'events_in';
 
-/** A raw form's chunks of the bench rows. */
-export function rawChunks(rows: BenchRows, form: RawForm): Buffer[] {
-  return form === 'events' ? rows.rowChunks : rows.inChunks;
-}
-
 /**
- * Inserts pre-serialised chunks, one insert at a time on each of `connections` (a chDB
- * connection runs its inserts one at a time; two overlap); returns rows/s. Into events_in
- * with the writer's own insert settings on top of `settings`.
+ * Inserts the bench rows' pre-serialised chunks of one form (rows of events, or the
+ * writer's form as the writer inserts it: insertEventRows), one insert at a time on each of
+ * `connections` (a chDB connection runs its inserts one at a time; two overlap); `settings`
+ * on top of the form's own. Returns rows/s.
  */
 export async function rawInsert(
   connections: readonly Store[],
-  chunks: readonly (string | Buffer)[],
-  rows: number,
-  settings?: Record<string, string | number>,
-  form: RawForm = 'events',
+  bench: BenchRows,
+  opts: { form?: RawForm; settings?: Record<string, string | number> } = {},
 ): Promise<{ seconds: number; rate: number }> {
+  const { form = 'events', settings } = opts;
+  const chunks = form === 'events' ? bench.rowChunks : bench.inChunks;
   const started = performance.now();
   let next = 0;
-  const all = form === 'events_in' ? { ...EVENTS_IN_INSERT_SETTINGS, ...settings } : settings;
   const worker = async (store: Store) => {
     while (next < chunks.length) {
       const c = chunks[next++];
-      await store.insertJsonEachRow(form, c, all);
+      await (form === 'events' ? store.insertJsonEachRow('events', c, settings) : insertEventRows(store, c, settings));
     }
   };
   await Promise.all(connections.map(worker));
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, rate: rows / seconds };
+  return { seconds, rate: bench.events.length / seconds };
 }
 
 /**

@@ -20,7 +20,7 @@ import { metrics } from '../lib/observability/metrics';
 import { startNatsServer } from '../lib/testing/nats';
 import { cpuPerItem, threadCpu, threadCpuSince, threadFaults } from '../lib/testing/thread-cpu';
 import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
-import { benchEvents, prepareRows, rawChunks, rawInsert, type RawForm } from './data';
+import { benchEvents, prepareRows, rawInsert, type RawForm } from './data';
 
 process.env.CASHTRACE_INGEST_TOKEN ??= 'profile-ingest-token-0123456789';
 
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     while (connections.length < Number(process.env.RAW_CONNECTIONS ?? env().CASHTRACE_INSERT_CONNECTIONS)) connections.push(await store.fork());
     // RAW_FORM=events_in: the writer's own insert form (default: rows of events).
     const form: RawForm = process.env.RAW_FORM === 'events_in' ? 'events_in' : 'events';
-    const raw = await rawInsert(connections, rawChunks(rows, form), rows.events.length, undefined, form);
+    const raw = await rawInsert(connections, rows, { form });
     const cpu = process.cpuUsage(cpu0);
     const faults = process.resourceUsage().minorPageFault - faults0;
     const threads = threadCpuSince(threads0, threadCpu());

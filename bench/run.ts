@@ -14,7 +14,7 @@ import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { truncateAll } from '../lib/testing/temp-store';
 import { deferTempRemoval, tempDir } from '../lib/testing/temp-dir';
-import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawChunks, rawInsert, replicate, settleMerges, type RawForm } from './data';
+import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges, type RawForm } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         // Parts are detached, not deleted: see deferTempRemoval above.
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
         const faults0 = threadFaults();
-        const raw = await rawInsert(connections.slice(0, sh.n), rawChunks(rows, sh.form), rows.events.length, sh.single ? SINGLE_THREAD : undefined, sh.form);
+        const raw = await rawInsert(connections.slice(0, sh.n), rows, { form: sh.form, settings: sh.single ? SINGLE_THREAD : undefined });
         const faults = cpuPerItem(threadCpuSince(faults0, threadFaults()), rows.events.length, { total: true, digits: 2 });
         await truncateAll(store, { keep: ['sla_policies'], detach: true });
         log(`  ${shapeName(sh)}: ${Math.round(raw.rate)} events/s; minor page faults per event: ${faults}`);

@@ -6,11 +6,12 @@ import type { Store } from '../clickhouse/client';
 import { ident, sql } from '../clickhouse/sql';
 import { sharedTempStore } from '../testing/shared-temp-store';
 import { ev } from '../testing/events';
-import { validateEvent, type CanonicalEvent } from '../events/schema';
+import type { CanonicalEvent } from '../events/schema';
 import { metrics } from '../observability/metrics';
-import { eventRow, insertEventRows, rowJson, rowsBody, toRowLine, type EventRow } from './rows';
+import { eventRow, insertEventRows, rowJson, rowsBody, toRowLine } from './rows';
 import { IngestWriter } from './writer';
 import { prepareRows, rawInsert } from '../../bench/data';
+import { rowFromLine } from '../testing/line-row';
 import { truncateAll } from '../testing/temp-store';
 
 let store: Store;
@@ -22,13 +23,7 @@ const OWN_RECEIVED = new Date(Date.now() - 7_200_000).toISOString();
 const chText = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 /** As the ingest route makes it: the line parsed, validated, and its bytes handed along. */
-function fromLine(text: string): { event: CanonicalEvent; row: EventRow } {
-  const item: unknown = JSON.parse(text);
-  const v = validateEvent(item);
-  if (v.errors) throw new Error(v.errors.join('; '));
-  const bytes = Buffer.from(text);
-  return { event: v.event, row: eventRow(v.event, RECEIVED, { item, bytes, start: 0, end: bytes.length }) };
-}
+const fromLine = (text: string) => rowFromLine(text, RECEIVED);
 
 const events = (): CanonicalEvent[] => [
   ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-1', refs: ['erp:sales_order:SO-1'], amount: 0.125, currency: 'EUR', status: 'open', due_at: '2026-04-01T00:00:00.000Z', attributes: { customer: 'Société "Q" 株式会社', region: 'emea', practice: 'data', legal_entity: 'LE-1', billing_model: 'fixed_fee' }, payload: { lines: [{ q: 1, p: 12.3 }], note: 'x"y\\z\u2028' } }),
@@ -99,10 +94,10 @@ describe('the writer\'s rows', () => {
     // Payloads past retention may be cleared by a merge at any time: compared where both kept theirs.
     const read = () =>
       store.query<Record<string, unknown>>(sql`SELECT * EXCEPT (payload), cityHash64(payload) AS ph, payload != '' AS has_payload FROM events ORDER BY event_id`);
-    await rawInsert([store], rows.rowChunks, rows.events.length);
+    await rawInsert([store], rows);
     const direct = await read();
     await truncateAll(store);
-    await rawInsert([store], rows.inChunks, rows.events.length, undefined, 'events_in');
+    await rawInsert([store], rows, { form: 'events_in' });
     const viaWriterForm = await read();
     expect(direct).toHaveLength(rows.events.length);
     expect(viaWriterForm).toHaveLength(rows.events.length);
