@@ -58,7 +58,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   let batcher: Batcher<EventRow, boolean, unknown> | null = null;
   let writer: IngestWriter | null = null;
   let lookups: Store | undefined;
-  /** Insert connections of the writer besides `store` (a server store forks as itself). */
+  /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
   const inserters: Store[] = [];
   if (runWorker) {
     lookups = await store.fork();

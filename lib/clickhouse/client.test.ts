@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createStore, type Store } from './client';
 import { sql } from './sql';
 import { openTempStore } from '../testing/temp-store';
+import { testStoreIsServer } from '../testing/test-clickhouse';
 
 let store: Store;
 let dir: string;
@@ -33,7 +34,8 @@ describe('insertJsonEachRow settings', () => {
   });
 });
 
-describe('query connections (embedded)', () => {
+// Embedded only: a server store is one HTTP client (client.server.test.ts runs the rest).
+describe.skipIf(testStoreIsServer())('query connections (embedded)', () => {
   /** The order in which a 1.5 s statement and a query sent 100 ms after it finish. */
   async function finishOrder(queryConnections: number): Promise<string[]> {
     // another store on the same directory (one data directory per process), as fork() opens

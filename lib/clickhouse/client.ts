@@ -5,6 +5,7 @@
 
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { z } from 'zod';
@@ -29,7 +30,8 @@ export interface Store {
   ping(): Promise<boolean>;
   /**
    * Another connection to the same database, for reads that must not queue behind writes:
-   * on one chDB connection a query waits for a running insert. A server store returns itself.
+   * on one chDB connection a query waits for a running insert. A server store's fork shares
+   * its HTTP client (a server runs requests side by side); closing the fork leaves it open.
    */
   fork(): Promise<Store>;
   close(): Promise<void>;
@@ -137,12 +139,15 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
         const chdb = raw;
         await onLane(main, () => chdb.rawInsert({ table, values: body, format: 'JSONEachRow', ...(settings ? { settings } : {}) }));
       } else {
-        await client.insert({
-          table,
-          values: Readable.from([body]),
-          format: 'JSONEachRow',
+        // The rows as the bytes they are: insert() takes a JSON format's stream only as
+        // objects to serialise (a string or Buffer went as one JSON string: every insert
+        // failed, found by lib/clickhouse/server-mode.test), so an INSERT with a byte body.
+        const r = await client.exec({
+          query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+          values: Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(body)], { objectMode: false }),
           clickhouse_settings: { date_time_input_format: 'best_effort', ...JSON_VALUES_AS_TEXT, ...(settings as object) },
         });
+        await finished(r.stream.resume());
       }
     },
     async ping(): Promise<boolean> {
@@ -155,7 +160,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       }
     },
     async fork(): Promise<Store> {
-      return kind === 'embedded' ? createStore({ dataDir: dir!, migrate: false }) : store;
+      return kind === 'embedded' ? createStore({ dataDir: dir!, migrate: false }) : { ...store, close: async () => undefined };
     },
     async close() {
       await Promise.all(lanes.map((l) => l.client.close()));

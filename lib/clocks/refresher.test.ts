@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sharedTempStore } from '../testing/shared-temp-store';
-import { ClockRefresher } from './refresher';
+import { ClockRefresher, roundOf } from './refresher';
 
 let store: Store;
 sharedTempStore((s) => (store = s));
@@ -87,5 +87,22 @@ describe('ClockRefresher timing', () => {
     await r.settled();
     expect(r.status()).toEqual({ pendingDeals: 0, behindSince: null });
     r.close();
+  });
+});
+
+describe('roundOf', () => {
+  it('takes up to 5,000 deals, fewer when their IDs would pass 512 KB of URL, and always at least one', () => {
+    const short = Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:OPP-${i}`);
+    expect(roundOf(short)).toEqual(short.slice(0, 5_000));
+    const long = Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:${'Ü'.repeat(100)}-${i}`);
+    const round = roundOf(long);
+    const urlBytes = round.reduce((n, id) => n + encodeURIComponent(id).length + 9, 0);
+    expect(round.length).toBeLessThan(5_000);
+    expect(round).toEqual(long.slice(0, round.length));
+    expect(urlBytes).toBeLessThanOrEqual(512 * 1024);
+    expect(urlBytes + encodeURIComponent(long[round.length]).length + 9).toBeGreaterThan(512 * 1024);
+    const huge = [`crm:opportunity:${'x'.repeat(600_000)}`, 'crm:opportunity:B'];
+    expect(roundOf(huge)).toEqual([huge[0]]);
+    expect(roundOf([])).toEqual([]);
   });
 });

@@ -20,6 +20,25 @@ import { applyPatches, buildMissing, refreshDeals } from './build';
 
 /** Deals per round (an array parameter of the statement). */
 const ROUND_LIMIT = 5_000;
+/**
+ * And at most this many bytes of their IDs: a server takes the parameters in the request's
+ * URL, 1 MiB at most by default (http_max_uri_size); a round's statement names its deals
+ * once (lib/clickhouse/sql), beside ~25 KB of the clocks' own parameters.
+ */
+const ROUND_ID_BYTES = 512 * 1024;
+
+/** The first deals of `dirty` for a round: ROUND_LIMIT of them, or fewer whose IDs fill ROUND_ID_BYTES. */
+export function roundOf(dirty: Iterable<string>): string[] {
+  const ids: string[] = [];
+  let bytes = 0;
+  for (const id of dirty) {
+    // as the URL carries it: encoded, quoted, and a comma (%27…%27%2C)
+    bytes += encodeURIComponent(id).length + 9;
+    if (ids.length > 0 && (ids.length >= ROUND_LIMIT || bytes > ROUND_ID_BYTES)) break;
+    ids.push(id);
+  }
+  return ids;
+}
 /** Clock definitions (static + enabled SLA policies) are re-read at most this often. */
 const DEFS_TTL_MS = 10_000;
 const MAX_FAILURES = 5;
@@ -183,7 +202,7 @@ export class ClockRefresher {
           continue;
         }
         await this.untilDue();
-        ids = [...this.dirty].slice(0, ROUND_LIMIT);
+        ids = roundOf(this.dirty);
         for (const id of ids) this.dirty.delete(id);
         this.inRound = ids.length;
         // deals left for a later round (over ROUND_LIMIT) keep the backlog's age

@@ -5,6 +5,37 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 
 const LOOKUP_CHUNK = 20_000;
+/**
+ * A server takes a query's parameters in its URL, at most 1 MiB by default
+ * (http_max_uri_size): 20k IDs of up to 200 characters would pass it. To a server a chunk's
+ * IDs take at most this many bytes as the URL carries them.
+ */
+const SERVER_CHUNK_BYTES = 512 * 1024;
+
+/** `ids` in chunks of LOOKUP_CHUNK, and for a server of at most SERVER_CHUNK_BYTES of URL. */
+function chunks(ids: string[], server: boolean): string[][] {
+  if (!server) {
+    const out: string[][] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) out.push(ids.slice(i, i + LOOKUP_CHUNK));
+    return out;
+  }
+  const out: string[][] = [];
+  let chunk: string[] = [];
+  let bytes = 0;
+  for (const id of ids) {
+    // encoded, with its separator (%0A; quoted and a comma, %27…%27%2C, as an array)
+    const size = encodeURIComponent(id).length + 9;
+    if (chunk.length > 0 && (chunk.length >= LOOKUP_CHUNK || bytes + size > SERVER_CHUNK_BYTES)) {
+      out.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(id);
+    bytes += size;
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
 
 /**
  * The IDs among `ids` already stored. They go to the engine as one newline-joined string
@@ -15,8 +46,7 @@ const LOOKUP_CHUNK = 20_000;
  */
 export async function committedEventIds(store: Store, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+  for (const chunk of chunks(ids, store.kind === 'server')) {
     const rows = await store.query<{ event_id: string }>(
       !chunk.some((id) => id.includes('\n'))
         ? sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN splitByChar('\n', ${chunk.join('\n')})`

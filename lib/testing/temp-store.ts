@@ -4,9 +4,23 @@
 import { createStore, type Store } from '../clickhouse/client';
 import { sql, trustedSql } from '../clickhouse/sql';
 import { removeTempDir, tempDir } from './temp-dir';
+import { startTestClickHouseServer, testStoreIsServer } from './test-clickhouse';
 
-/** A migrated store in a new temporary directory; closing it removes the directory. */
+/**
+ * A migrated store in a new temporary directory; closing it removes the directory. In
+ * server mode (lib/testing/test-clickhouse) a store over HTTP on a server of its own.
+ */
 export async function openTempStore(): Promise<{ store: Store; dir: string }> {
+  if (testStoreIsServer()) {
+    const server = await startTestClickHouseServer();
+    const store = await createStore({ url: server.url });
+    const closeStore = store.close.bind(store);
+    store.close = async () => {
+      await closeStore();
+      await server.close();
+    };
+    return { store, dir: server.dir };
+  }
   const dir = tempDir();
   const store = await createStore({ dataDir: dir });
   const close = store.close.bind(store);

@@ -5,13 +5,17 @@
 import { resetEnvForTests } from '../env';
 import type { Runtime } from '../runtime';
 import { removeTempDir, tempDir } from './temp-dir';
+import { startTestClickHouseServer, testStoreIsServer, type TestClickHouseServer } from './test-clickhouse';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /** The data directory openTestRuntime made (removed by closeTestRuntime). */
 let dataDir: string | null = null;
+/** In server mode (lib/testing/test-clickhouse): the server the runtime's store is on. */
+let server: TestClickHouseServer | null = null;
 
 export async function openTestRuntime(): Promise<Runtime> {
+  if (testStoreIsServer()) server = await startTestClickHouseServer();
   dataDir = tempDir();
   process.env.CASHTRACE_DATA_DIR = dataDir;
   process.env.CASHTRACE_BOOTSTRAP_ADMIN_TOKEN = TEST_ADMIN_TOKEN;
@@ -32,4 +36,6 @@ export async function closeTestRuntime(rt: Runtime | undefined): Promise<void> {
   await rt?.store.close();
   if (dataDir) removeTempDir(dataDir);
   dataDir = null;
+  await server?.close();
+  server = null;
 }

@@ -1,0 +1,103 @@
+// Server mode (CLICKHOUSE_URL) as a deployment meets it, over ClickHouse's HTTP interface
+// (lib/testing/clickhouse-http: chDB behind the protocol — no ClickHouse server runs here):
+// credentials and the database checked with clear errors, migrations applied once, and a
+// round of the clocks for thousands of deals within a server's URL limit (parameters travel
+// in the URL). The *.server.test.ts files run the pipeline, ingest and deals suites so too.
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createStore, type Store } from './client';
+import { listMigrations, runMigrations } from './migrate';
+import { sql } from './sql';
+import { resetEnvForTests } from '../env';
+import { createRuntime } from '../runtime';
+import { ingestEvents } from '../ingest/pipeline';
+import { committedEventIds } from '../ingest/committed-ids';
+import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
+
+let server: TestClickHouseServer;
+let store: Store;
+beforeAll(async () => {
+  server = await startTestClickHouseServer();
+  store = await createStore({ url: server.url });
+});
+afterAll(async () => {
+  await store?.close();
+  await server?.close();
+});
+
+const count = z.object({ c: z.coerce.number() });
+
+/** createStore with one CLICKHOUSE_* variable changed (restored after). */
+async function storeWith(name: string, value: string): Promise<Store> {
+  const was = process.env[name];
+  process.env[name] = value;
+  resetEnvForTests();
+  try {
+    return await createStore({ url: server.url });
+  } finally {
+    process.env[name] = was;
+    resetEnvForTests();
+  }
+}
+
+describe('server store', () => {
+  it('applies every migration once, in the configured database', async () => {
+    expect(store.kind).toBe('server');
+    const [row] = await store.query(sql`SELECT count() AS c FROM schema_migrations`, count);
+    expect(row.c).toBe(listMigrations().length);
+    expect(await store.query(sql`SELECT currentDatabase() AS db`)).toEqual([{ db: process.env.CLICKHOUSE_DATABASE }]);
+    const tables = await store.query(sql`SELECT count() AS c FROM system.tables WHERE database = ${process.env.CLICKHOUSE_DATABASE!} AND name = 'events'`, count);
+    expect(tables[0].c).toBe(1);
+    expect(await runMigrations(store)).toEqual([]);
+  });
+
+  it("refuses wrong credentials and a database that does not exist with the server's reason", async () => {
+    // (the official client also logs the failed request)
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(storeWith('CLICKHOUSE_PASSWORD', 'not-the-password')).rejects.toThrow(/Authentication failed/);
+      await expect(storeWith('CLICKHOUSE_DATABASE', 'no_such_db')).rejects.toThrow(/no_such_db/);
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+
+  it('looks up 20,000 event IDs of 200 characters (~4 MB as a URL carries them) in chunks a server takes', async () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `${String(i).padStart(6, '0')}:${'é'.repeat(193)}`);
+    expect(ids[0]).toHaveLength(200);
+    const stored = ids.filter((_, i) => i % 3 === 0);
+    await store.insertJsonEachRow('event_ids', stored.map((id) => JSON.stringify({ event_id: id, correlation_id: 'c' })).join('\n'));
+    const found = await committedEventIds(store, ids);
+    expect(found.size).toBe(stored.length);
+    expect(stored.every((id) => found.has(id))).toBe(true);
+  });
+
+  it("refreshes the clocks of thousands of deals in a round (each round's statement within a server's 1 MiB of URL)", async () => {
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    const errors = vi.spyOn(console, 'error');
+    try {
+      const deals = 6_000;
+      const events = Array.from({ length: deals }, (_, i) => ({
+        event_id: `srv-${i}`,
+        source: 'crm',
+        type: 'opportunity.won',
+        occurred_at: '2026-05-01T10:00:00Z',
+        entity_type: 'opportunity',
+        entity_id: `OPP-SERVER-MODE-${String(i).padStart(6, '0')}`,
+        amount: 1000,
+        currency: 'EUR',
+        attributes: { customer: 'Server Mode GmbH' },
+      }));
+      expect(await ingestEvents(rt, events, { collector: 'test' })).toMatchObject({ accepted: deals, duplicates: 0 });
+      await rt.writer!.settled();
+      expect(rt.writer!.clocks.status().pendingDeals).toBe(0);
+      const [row] = await store.query(sql`SELECT uniqExact(correlation_id) AS c FROM clock_intervals WHERE correlation_id LIKE 'crm:opportunity:OPP-SERVER-MODE-%'`, count);
+      expect(row.c).toBe(deals);
+      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => /refresh/.test(m))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+      await rt.shutdown();
+    }
+  });
+});

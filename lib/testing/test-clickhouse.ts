@@ -1,0 +1,38 @@
+// Test helper: which ClickHouse a test file's store is. Embedded chDB in a temporary
+// directory by default; in server mode (CASHTRACE_TEST_STORE=server, set by the
+// *.server.test.ts files through lib/testing/server-mode.ts) a ClickHouse server over HTTP
+// (lib/testing/clickhouse-http), configured as a deployment configures one: CLICKHOUSE_URL,
+// CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and a database of its own (CLICKHOUSE_DATABASE).
+
+import { resetEnvForTests } from '../env';
+import { startClickHouseHttp } from './clickhouse-http';
+import { removeTempDir, tempDir } from './temp-dir';
+
+export function testStoreIsServer(): boolean {
+  return process.env.CASHTRACE_TEST_STORE === 'server';
+}
+
+export interface TestClickHouseServer {
+  readonly url: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** A server on a new temporary directory, set in the environment (CLICKHOUSE_*) until closed. */
+export async function startTestClickHouseServer(): Promise<TestClickHouseServer> {
+  const dir = tempDir('cashtrace-chs-');
+  const account = { user: 'cashtrace', password: `pw-${process.pid}-${Date.now()}`, database: 'cashtrace' };
+  const server = await startClickHouseHttp({ dataDir: dir, user: account.user, password: account.password, databases: [account.database] });
+  Object.assign(process.env, { CLICKHOUSE_URL: server.url, CLICKHOUSE_USER: account.user, CLICKHOUSE_PASSWORD: account.password, CLICKHOUSE_DATABASE: account.database });
+  resetEnvForTests();
+  return {
+    url: server.url,
+    dir,
+    async close() {
+      await server.close();
+      for (const k of ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DATABASE']) delete process.env[k];
+      resetEnvForTests();
+      removeTempDir(dir);
+    },
+  };
+}
