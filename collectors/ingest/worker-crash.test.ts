@@ -1,5 +1,7 @@
 // Kill-and-restart: the standalone worker is SIGKILLed mid-batch while consuming from a
-// real JetStream; after a restart every event is in ClickHouse exactly once.
+// real JetStream; after a restart every event is in ClickHouse exactly once. In server mode
+// (worker-crash.server.test.ts) the worker writes to a ClickHouse server over HTTP
+// (lib/testing/test-clickhouse), as a deployment's worker does.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,17 +12,22 @@ import { removeTempDir, tempDir } from '../../lib/testing/temp-dir';
 import { createStore } from '../../lib/clickhouse/client';
 import { sql } from '../../lib/clickhouse/sql';
 import { subjects } from '../../lib/bus/types';
+import { startTestClickHouseServer, testStoreIsServer, type TestClickHouseServer } from '../../lib/testing/test-clickhouse';
 
 const PREFIX = 'crashtest';
 const TOTAL = 30_000;
 let nats: NatsServer;
 const dataDir = tempDir('cashtrace-crash-');
+/** Server mode: the server the worker writes to (its CLICKHOUSE_* in this process's environment, which the worker inherits). */
+let server: TestClickHouseServer | null = null;
 
 beforeAll(async () => {
   nats = await startNatsServer();
+  if (testStoreIsServer()) server = await startTestClickHouseServer();
 });
 afterAll(async () => {
   await nats.stop();
+  await server?.close();
   removeTempDir(dataDir);
 });
 
@@ -114,7 +121,7 @@ describe('ingest worker crash', () => {
     await stopProcess(second.proc, 'SIGTERM');
     await nc.close();
 
-    const store = await createStore({ dataDir });
+    const store = await createStore(server ? { url: server.url } : { dataDir });
     const [row] = await store.query<{ total: string; distinct_ids: string; orphans: string }>(
       sql`SELECT count() AS total, uniqExact(event_id) AS distinct_ids, countIf(correlation_id = '') AS orphans FROM events`,
     );
