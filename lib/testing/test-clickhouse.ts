@@ -12,6 +12,9 @@ export function testStoreIsServer(): boolean {
   return process.env.CASHTRACE_TEST_STORE === 'server';
 }
 
+/** Servers started in this process (a server-mode file checks it started one: lib/testing/server-mode). */
+export let serversStarted = 0;
+
 export interface TestClickHouseServer {
   readonly url: string;
   readonly dir: string;
@@ -22,6 +25,7 @@ export interface TestClickHouseServer {
 export async function startTestClickHouseServer(): Promise<TestClickHouseServer> {
   const dir = tempDir('cashtrace-chs-');
   const account = { user: 'cashtrace', password: `pw-${process.pid}-${Date.now()}`, database: 'cashtrace' };
+  serversStarted++;
   const server = await startClickHouseHttp({ dataDir: dir, user: account.user, password: account.password, databases: [account.database] });
   Object.assign(process.env, { CLICKHOUSE_URL: server.url, CLICKHOUSE_USER: account.user, CLICKHOUSE_PASSWORD: account.password, CLICKHOUSE_DATABASE: account.database });
   resetEnvForTests();

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Runtime } from '@/lib/runtime';
 import type { Session } from '@/lib/testing/auth-requests';
 import { eventually, params, req, signInAll } from '@/lib/testing/auth-requests';
+import { startTestClickHouseServer, testStoreIsServer, type TestClickHouseServer } from '@/lib/testing/test-clickhouse';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-actions-'));
 process.env.CASHTRACE_DATA_DIR = dir;
@@ -40,9 +41,14 @@ function dealEvents() {
   ];
 }
 
+/** Server mode (actions.server.test.ts): the ClickHouse server the runtime's store is on. */
+let server: TestClickHouseServer | null = null;
+
 beforeAll(async () => {
+  if (testStoreIsServer()) server = await startTestClickHouseServer();
   const { getRuntime } = await import('@/lib/runtime');
   rt = await getRuntime();
+  expect(rt.store.kind).toBe(server ? 'server' : 'embedded');
   const login = await import('../auth/login/route');
   s = await signInAll(login.POST);
   actions = await import('./route');
@@ -63,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt.shutdown();
   await rt.store.close();
+  await server?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,3 @@
+// views.routes.test.ts again, on a ClickHouse server over HTTP (server mode: CLICKHOUSE_URL; see lib/testing/test-clickhouse).
+import '@/lib/testing/server-mode';
+import './views.routes.test';

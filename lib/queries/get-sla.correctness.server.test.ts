@@ -1,0 +1,3 @@
+// get-sla.correctness.test.ts again, on a ClickHouse server over HTTP (server mode: CLICKHOUSE_URL; see lib/testing/test-clickhouse).
+import '@/lib/testing/server-mode';
+import './get-sla.correctness.test';

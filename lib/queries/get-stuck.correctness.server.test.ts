@@ -1,0 +1,3 @@
+// get-stuck.correctness.test.ts again, on a ClickHouse server over HTTP (server mode: CLICKHOUSE_URL; see lib/testing/test-clickhouse).
+import '@/lib/testing/server-mode';
+import './get-stuck.correctness.test';
