@@ -1,8 +1,9 @@
 // Server mode (CLICKHOUSE_URL) as a deployment meets it, over ClickHouse's HTTP interface
 // (lib/testing/clickhouse-http: chDB behind the protocol — no ClickHouse server runs here):
-// credentials and the database checked with clear errors, migrations applied once, and a
-// round of the clocks for thousands of deals within a server's URL limit (parameters travel
-// in the URL). The *.server.test.ts files run the pipeline, ingest and deals suites so too.
+// credentials and the database checked with clear errors, migrations applied once, and
+// statements naming thousands of IDs (dedup lookups, stitch moves, a clocks round) within
+// a server's URL limit (parameters travel in the URL). The *.server.test.ts files run the
+// pipeline, ingest, deals and other suites so too.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -71,6 +72,29 @@ describe('server store', () => {
     const found = await committedEventIds(store, ids);
     expect(found.size).toBe(stored.length);
     expect(stored.every((id) => found.has(id))).toBe(true);
+  });
+
+  it('stitches 20,000 orphans into their deals when their parents arrive in one batch (a system\'s history imported before its parent\'s: ~1 MB of IDs in one statement before)', async () => {
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    try {
+      const n = 20_000;
+      const id = (i: number) => String(i).padStart(6, '0');
+      const invoices = Array.from({ length: n }, (_, i) => ({ event_id: `orph-inv-${i}`, source: 'erp', type: 'invoice.issued', occurred_at: '2026-05-10T10:00:00Z', entity_type: 'invoice', entity_id: `INV-ORPHAN-IMPORT-${id(i)}`, refs: [`erp:sales_order:SO-ORPHAN-IMPORT-${id(i)}`], amount: 10, currency: 'EUR' }));
+      const orders = Array.from({ length: n }, (_, i) => ({ event_id: `orph-so-${i}`, source: 'erp', type: 'order.created', occurred_at: '2026-05-02T10:00:00Z', entity_type: 'sales_order', entity_id: `SO-ORPHAN-IMPORT-${id(i)}`, refs: [`crm:opportunity:OPP-ORPHAN-IMPORT-${id(i)}`], amount: 10, currency: 'EUR' }));
+      expect(await ingestEvents(rt, invoices, { collector: 'test' })).toMatchObject({ accepted: n });
+      await rt.writer!.settled();
+      expect(await ingestEvents(rt, orders, { collector: 'test' })).toMatchObject({ accepted: n });
+      await rt.writer!.settled();
+      const [row] = await store.query(
+        sql`SELECT countIf(correlation_id = concat('crm:opportunity:OPP-ORPHAN-IMPORT-', substring(entity_id, 19))) AS c FROM events WHERE event_id LIKE 'orph-inv-%'`,
+        count,
+      );
+      expect(row.c).toBe(n);
+      const [orphans] = await store.query(sql`SELECT count() AS c FROM events WHERE event_id LIKE 'orph-%' AND correlation_id = ''`, count);
+      expect(orphans.c).toBe(0);
+    } finally {
+      await rt.shutdown();
+    }
   });
 
   it("refreshes the clocks of thousands of deals in a round (each round's statement within a server's 1 MiB of URL)", async () => {

@@ -17,28 +17,26 @@ import { sql } from '../clickhouse/sql';
 import { metrics } from '../observability/metrics';
 import { allClocks, type ClockSet } from './registry';
 import { applyPatches, buildMissing, refreshDeals } from './build';
+import { urlBytes, urlRanges } from '../clickhouse/url-budget';
 
 /** Deals per round (an array parameter of the statement). */
 const ROUND_LIMIT = 5_000;
 /**
- * And at most this many bytes of their IDs: a server takes the parameters in the request's
- * URL, 1 MiB at most by default (http_max_uri_size); a round's statement names its deals
- * once (lib/clickhouse/sql), beside ~25 KB of the clocks' own parameters.
+ * The first deals of `dirty` for a round: ROUND_LIMIT of them, or fewer whose IDs fill a
+ * server's share of URL (lib/clickhouse/url-budget: a round's statement names its deals once,
+ * beside ~25 KB of the clocks' own parameters). Bounded for an embedded store too: the rounds
+ * stay the same size either way.
  */
-const ROUND_ID_BYTES = 512 * 1024;
-
-/** The first deals of `dirty` for a round: ROUND_LIMIT of them, or fewer whose IDs fill ROUND_ID_BYTES. */
 export function roundOf(dirty: Iterable<string>): string[] {
   const ids: string[] = [];
-  let bytes = 0;
   for (const id of dirty) {
-    // as the URL carries it: encoded, quoted, and a comma (%27…%27%2C)
-    bytes += encodeURIComponent(id).length + 9;
-    if (ids.length > 0 && (ids.length >= ROUND_LIMIT || bytes > ROUND_ID_BYTES)) break;
     ids.push(id);
+    if (ids.length >= ROUND_LIMIT) break;
   }
-  return ids;
+  const [[start, end] = [0, 0]] = urlRanges('server', ids.length, (i) => urlBytes(ids[i]));
+  return ids.slice(start, end);
 }
+
 /** Clock definitions (static + enabled SLA policies) are re-read at most this often. */
 const DEFS_TTL_MS = 10_000;
 const MAX_FAILURES = 5;

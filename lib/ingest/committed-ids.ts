@@ -3,39 +3,9 @@
 
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
+import { urlRanges, urlBytes } from '../clickhouse/url-budget';
 
 const LOOKUP_CHUNK = 20_000;
-/**
- * A server takes a query's parameters in its URL, at most 1 MiB by default
- * (http_max_uri_size): 20k IDs of up to 200 characters would pass it. To a server a chunk's
- * IDs take at most this many bytes as the URL carries them.
- */
-const SERVER_CHUNK_BYTES = 512 * 1024;
-
-/** `ids` in chunks of LOOKUP_CHUNK, and for a server of at most SERVER_CHUNK_BYTES of URL. */
-function chunks(ids: string[], server: boolean): string[][] {
-  if (!server) {
-    const out: string[][] = [];
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) out.push(ids.slice(i, i + LOOKUP_CHUNK));
-    return out;
-  }
-  const out: string[][] = [];
-  let chunk: string[] = [];
-  let bytes = 0;
-  for (const id of ids) {
-    // encoded, with its separator (%0A; quoted and a comma, %27…%27%2C, as an array)
-    const size = encodeURIComponent(id).length + 9;
-    if (chunk.length > 0 && (chunk.length >= LOOKUP_CHUNK || bytes + size > SERVER_CHUNK_BYTES)) {
-      out.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(id);
-    bytes += size;
-  }
-  if (chunk.length > 0) out.push(chunk);
-  return out;
-}
 
 /**
  * The IDs among `ids` already stored. They go to the engine as one newline-joined string
@@ -46,7 +16,9 @@ function chunks(ids: string[], server: boolean): string[][] {
  */
 export async function committedEventIds(store: Store, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const chunk of chunks(ids, store.kind === 'server')) {
+  // to a server, also in chunks its URL takes (20k IDs of 200 characters: ~4 MB)
+  for (const [start, end] of urlRanges(store.kind, ids.length, (i) => urlBytes(ids[i]), LOOKUP_CHUNK)) {
+    const chunk = ids.slice(start, end);
     const rows = await store.query<{ event_id: string }>(
       !chunk.some((id) => id.includes('\n'))
         ? sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN splitByChar('\n', ${chunk.join('\n')})`

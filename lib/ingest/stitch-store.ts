@@ -6,6 +6,7 @@
 import type { Store } from '../clickhouse/client';
 import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
 import { Stitcher, type Move } from '../stitching/stitcher';
+import { urlBytes, urlRanges } from '../clickhouse/url-budget';
 
 /**
  * The tables materialized views fill from `events`, each with the correlation_id of the
@@ -69,32 +70,42 @@ export async function storeMoves(store: Store, moves: readonly Move[], backgroun
       renameTo.push(mv.to);
     }
   }
-  if (adoptKeys.length > 0) {
+  // To a server in parts its URL takes (20k orphans adopted in one batch: ~1 MB of IDs).
+  const pairs = (a: string[], b: string[]) => urlRanges(store.kind, a.length, (i) => urlBytes(a[i]) + urlBytes(b[i]));
+  for (const [start, end] of pairs(adoptKeys, adoptTargets)) {
+    const keys = adoptKeys.slice(start, end);
+    const targets = adoptTargets.slice(start, end);
     // The filter sits in a subquery: ClickHouse lets a SELECT alias (the REPLACE) shadow
     // the column of the same name in WHERE.
     await store.command(sql`INSERT INTO events
-      SELECT * REPLACE (transform(entity_key, ${adoptKeys}, ${adoptTargets}, '') AS correlation_id)
+      SELECT * REPLACE (transform(entity_key, ${keys}, ${targets}, '') AS correlation_id)
       FROM (
         SELECT * FROM events
-        WHERE correlation_id = '' AND entity_key IN ${adoptKeys}
-          AND (transform(entity_key, ${adoptKeys}, ${adoptTargets}, ''), event_id) NOT IN (
-            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${adoptTargets}))`);
+        WHERE correlation_id = '' AND entity_key IN ${keys}
+          AND (transform(entity_key, ${keys}, ${targets}, ''), event_id) NOT IN (
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${targets}))`);
   }
-  if (renameFrom.length > 0) {
+  for (const [start, end] of pairs(renameFrom, renameTo)) {
+    const from = renameFrom.slice(start, end);
+    const to = renameTo.slice(start, end);
     await store.command(sql`INSERT INTO events
-      SELECT * REPLACE (transform(correlation_id, ${renameFrom}, ${renameTo}, '') AS correlation_id)
+      SELECT * REPLACE (transform(correlation_id, ${from}, ${to}, '') AS correlation_id)
       FROM (
         SELECT * FROM events
-        WHERE correlation_id IN ${renameFrom}
-          AND (transform(correlation_id, ${renameFrom}, ${renameTo}, ''), event_id) NOT IN (
-            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${renameTo}))`);
+        WHERE correlation_id IN ${from}
+          AND (transform(correlation_id, ${from}, ${to}, ''), event_id) NOT IN (
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${to}))`);
   }
   // Stale copies go as patch parts (fast, synchronous). deal_summary has no patch parts:
   // its delete is a mutation taking the engine seconds, so for ingest batches
   // (`background`) it is queued without waiting; corrections run after settled()
   // (serialQuiet), start-up before any write.
-  if (adoptKeys.length > 0) await deleteMoved(store, { orphanKeys: adoptKeys }, background);
-  if (renameFrom.length > 0) await deleteMoved(store, { correlationIds: renameFrom }, background);
+  for (const [start, end] of urlRanges(store.kind, adoptKeys.length, (i) => urlBytes(adoptKeys[i]))) {
+    await deleteMoved(store, { orphanKeys: adoptKeys.slice(start, end) }, background);
+  }
+  for (const [start, end] of urlRanges(store.kind, renameFrom.length, (i) => urlBytes(renameFrom[i]))) {
+    await deleteMoved(store, { correlationIds: renameFrom.slice(start, end) }, background);
+  }
   return [...adoptTargets, ...renameFrom, ...renameTo];
 }
 

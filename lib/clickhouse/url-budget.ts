@@ -1,0 +1,35 @@
+// A server takes a statement's query parameters in the request's URL, at most 1 MiB by
+// default (http_max_uri_size): statements that name thousands of IDs go in parts there.
+// Found by the server-mode tests (lib/testing/test-clickhouse); an embedded store has no URL.
+
+import type { StoreKind } from './client';
+
+/** URL bytes a statement's IDs may take on a server: half the default limit, beside the statement's other parameters. */
+export const SERVER_PARAM_BYTES = 512 * 1024;
+
+/** An ID's share of a URL: encoded, quoted, with its separator (%27…%27%2C). */
+export function urlBytes(id: string): number {
+  return encodeURIComponent(id).length + 9;
+}
+
+/**
+ * `count` items in consecutive index ranges [start, end): at most `maxItems` each and, to a
+ * server, IDs of at most SERVER_PARAM_BYTES (`bytesOf(i)`: item i's, see urlBytes). A range
+ * holds at least one item, however large.
+ */
+export function urlRanges(kind: StoreKind, count: number, bytesOf: (i: number) => number, maxItems = Infinity): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const size = kind === 'server' ? bytesOf(i) : 0;
+    if (i > start && (i - start >= maxItems || bytes + size > SERVER_PARAM_BYTES)) {
+      ranges.push([start, i]);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (count > start) ranges.push([start, count]);
+  return ranges;
+}
