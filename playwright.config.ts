@@ -4,7 +4,7 @@
 // ingest endpoint before any spec runs. E2E_SKIP_BUILD=1 reuses the last build.
 
 import { defineConfig } from '@playwright/test';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_PORT, E2E_SECRETS } from './e2e/env';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_PORT, E2E_SECRETS } from './e2e/env';
 
 // Builds share 2 cores with other engineers' builds: wait for any running build first.
 const waitForOtherBuilds = 'while pgrep -f "[n]ext build" >/dev/null; do sleep 3; done';
@@ -12,13 +12,13 @@ const build = process.env.E2E_SKIP_BUILD === '1' ? '' : `${waitForOtherBuilds} &
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/playwright',
+  outputDir: E2E_CLICKHOUSE ? 'test-results/playwright-server' : 'test-results/playwright',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.CASHTRACE_E2E_REPORT ?? 'test-results/e2e.json' }]],
   use: {
     baseURL: E2E_BASE_URL,
     viewport: { width: 1440, height: 900 },
@@ -50,24 +50,42 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The server starts through `npm start`'s own script (scripts/start.mjs: tokens, demo
-    // secrets, build check, server), so the e2e run exercises the quick start's path too.
-    command: `sh -c '${build}exec node scripts/start.mjs'`,
-    url: `${E2E_BASE_URL}/api/health`,
-    timeout: 420_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      CASHTRACE_DIST_DIR: E2E_DIST_DIR,
-      CASHTRACE_DATA_DIR: E2E_DATA_DIR!,
-      CASHTRACE_SIMULATOR: 'off',
-      CASHTRACE_INGEST_TOKEN: E2E_INGEST_TOKEN,
-      CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
-      PORT: String(E2E_PORT),
-      NEXT_TELEMETRY_DISABLED: '1',
-      ...E2E_SECRETS,
+  webServer: [
+    // CASHTRACE_E2E_STORE=server (npm run test:e2e:server): a ClickHouse server over HTTP for
+    // the app (lib/testing/clickhouse-http-main.ts), started first.
+    ...(E2E_CLICKHOUSE
+      ? [
+          {
+            command: 'node --import tsx lib/testing/clickhouse-http-main.ts',
+            url: `${E2E_CLICKHOUSE.app.CLICKHOUSE_URL}/ping`,
+            timeout: 60_000,
+            reuseExistingServer: false,
+            stdout: 'pipe' as const,
+            stderr: 'pipe' as const,
+            env: E2E_CLICKHOUSE.server,
+          },
+        ]
+      : []),
+    {
+      // The server starts through `npm start`'s own script (scripts/start.mjs: tokens, demo
+      // secrets, build check, server), so the e2e run exercises the quick start's path too.
+      command: `sh -c '${build}exec node scripts/start.mjs'`,
+      url: `${E2E_BASE_URL}/api/health`,
+      timeout: 420_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        CASHTRACE_DIST_DIR: E2E_DIST_DIR,
+        CASHTRACE_DATA_DIR: E2E_DATA_DIR!,
+        CASHTRACE_SIMULATOR: 'off',
+        CASHTRACE_INGEST_TOKEN: E2E_INGEST_TOKEN,
+        CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+        PORT: String(E2E_PORT),
+        NEXT_TELEMETRY_DISABLED: '1',
+        ...E2E_SECRETS,
+        ...(E2E_CLICKHOUSE?.app ?? {}),
+      },
     },
-  },
+  ],
 });

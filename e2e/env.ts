@@ -15,6 +15,31 @@ function freePort(): number {
 if (!process.env.CASHTRACE_E2E_PORT) process.env.CASHTRACE_E2E_PORT = String(freePort());
 if (!process.env.CASHTRACE_E2E_DATA_DIR) process.env.CASHTRACE_E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-e2e-'));
 
+/**
+ * CASHTRACE_E2E_STORE=server: the app's store is a ClickHouse server over HTTP — the test
+ * server of lib/testing/clickhouse-http in a process of its own — instead of embedded chDB.
+ */
+export const E2E_SERVER_STORE = process.env.CASHTRACE_E2E_STORE === 'server';
+if (E2E_SERVER_STORE && !process.env.CASHTRACE_E2E_CH_PORT) process.env.CASHTRACE_E2E_CH_PORT = String(freePort());
+/** The test server's environment (lib/testing/clickhouse-http-main.ts) and the app's CLICKHOUSE_* for it. */
+export const E2E_CLICKHOUSE = E2E_SERVER_STORE
+  ? {
+      server: {
+        CASHTRACE_TEST_CH_DIR: path.join(process.env.CASHTRACE_E2E_DATA_DIR!, 'clickhouse-server'),
+        CASHTRACE_TEST_CH_PORT: process.env.CASHTRACE_E2E_CH_PORT!,
+        CASHTRACE_TEST_CH_USER: 'cashtrace',
+        CASHTRACE_TEST_CH_PASSWORD: 'e2e-clickhouse-password',
+        CASHTRACE_TEST_CH_DATABASE: 'cashtrace',
+      },
+      app: {
+        CLICKHOUSE_URL: `http://127.0.0.1:${process.env.CASHTRACE_E2E_CH_PORT}`,
+        CLICKHOUSE_USER: 'cashtrace',
+        CLICKHOUSE_PASSWORD: 'e2e-clickhouse-password',
+        CLICKHOUSE_DATABASE: 'cashtrace',
+      },
+    }
+  : null;
+
 export const E2E_PORT = Number(process.env.CASHTRACE_E2E_PORT);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_DATA_DIR = process.env.CASHTRACE_E2E_DATA_DIR;
@@ -24,7 +49,8 @@ export const E2E_ADMIN_TOKEN = 'e2e-admin-token-8d2e4a6c1f3b5d7e';
 export const E2E_DIST_DIR = '.next-e2e';
 /** Deals the simulator backfills on top of the hand-built fixture deals. */
 export const E2E_SIM_DEALS = Number(process.env.CASHTRACE_E2E_SIM_DEALS ?? 120);
-export const SCREENSHOT_DIR = 'test-results/screenshots';
+/** The server-store run's screenshots apart from the embedded run's. */
+export const SCREENSHOT_DIR = E2E_SERVER_STORE ? 'test-results/screenshots-server' : 'test-results/screenshots';
 /** Signing secrets shared by the server and the seed, so the simulator's events reach the
  * server as each vendor's signed native webhooks through the real collectors. */
 export const E2E_SECRETS = {

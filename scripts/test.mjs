@@ -58,19 +58,20 @@ if (vr) {
   failed += 1;
 }
 
-// 2. Playwright
-const e2eJson = 'test-results/e2e.json';
-if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
-  fs.rmSync(e2eJson, { force: true });
+// 2. Playwright: the app on embedded chDB, then again on a ClickHouse server over HTTP
+// (CASHTRACE_E2E_STORE=server: lib/testing/clickhouse-http-main.ts; the same build), unless
+// CASHTRACE_SKIP_E2E_SERVER=1.
+function playwright(label, env, report) {
+  fs.rmSync(report, { force: true });
   // The app's data directory for the run (e2e/env.ts reads it), removed when Playwright is done.
   const e2eDataDir = process.env.CASHTRACE_E2E_DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-e2e-'));
-  const p = spawnSync(bin('playwright'), ['test'], { stdio: 'inherit', env: e2eDataDir ? { ...process.env, CASHTRACE_E2E_DATA_DIR: e2eDataDir } : process.env });
+  const p = spawnSync(bin('playwright'), ['test'], { stdio: 'inherit', env: { ...process.env, ...env, CASHTRACE_E2E_REPORT: report, ...(e2eDataDir ? { CASHTRACE_E2E_DATA_DIR: e2eDataDir } : {}) } });
   try {
     if (e2eDataDir) fs.rmSync(e2eDataDir, { recursive: true, force: true, maxRetries: 3 });
   } catch (err) {
     console.error(`[test] could not remove ${e2eDataDir}: ${err.message}`);
   }
-  const pr = readJson(e2eJson);
+  const pr = readJson(report);
   if (pr?.stats) {
     passed += pr.stats.expected + (pr.stats.flaky ?? 0);
     failed += pr.stats.unexpected;
@@ -80,16 +81,25 @@ if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== 
         for (const t of spec.tests ?? []) {
           if (t.status !== 'unexpected') continue;
           const last = (t.results ?? []).at(-1);
-          failures.push(`${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLines(last?.error?.message)}`);
+          failures.push(`${label}${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLines(last?.error?.message)}`);
         }
       }
       for (const s of suite.suites ?? []) walk(s, suite.title && !suite.title.endsWith('.ts') ? [...trail, suite.title] : trail);
     };
     for (const s of pr.suites ?? []) walk(s, []);
-    for (const e of pr.errors ?? []) failures.push(`Playwright: ${firstLines(e.message)}`);
+    for (const e of pr.errors ?? []) failures.push(`${label}Playwright: ${firstLines(e.message)}`);
   } else {
-    console.error(`[test] Playwright produced no report (exit ${p.status})`);
+    console.error(`[test] ${label}Playwright produced no report (exit ${p.status})`);
     failed += 1;
+  }
+  return p.status;
+}
+
+if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
+  playwright('', {}, 'test-results/e2e.json');
+  if (process.env.CASHTRACE_SKIP_E2E_SERVER !== '1') {
+    console.log('\n[test] end-to-end again, the app on a ClickHouse server over HTTP (CASHTRACE_E2E_STORE=server)');
+    playwright('[server store] ', { CASHTRACE_E2E_STORE: 'server', E2E_SKIP_BUILD: '1' }, 'test-results/e2e-server.json');
   }
 }
 

@@ -98,12 +98,12 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Serves ClickHouse's HTTP interface on a free port of 127.0.0.1 over the chDB data
+ * Serves ClickHouse's HTTP interface on 127.0.0.1 (`port`, default a free one) over the chDB data
  * directory `dataDir` (this process must not open it otherwise). `user` / `password`: the
  * one account it accepts (default: `default` with no password); `databases`: created at
  * start, as a server's operator would.
  */
-export async function startClickHouseHttp(opts: { dataDir: string; user?: string; password?: string; databases?: readonly string[] }): Promise<ClickHouseHttpServer> {
+export async function startClickHouseHttp(opts: { dataDir: string; user?: string; password?: string; databases?: readonly string[]; port?: number }): Promise<ClickHouseHttpServer> {
   const account = { user: opts.user ?? 'default', password: opts.password ?? '' };
   // Open for the server's life: the engine stays up between requests' own sessions.
   const base = new Session(opts.dataDir);
@@ -213,7 +213,7 @@ export async function startClickHouseHttp(opts: { dataDir: string; user?: string
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as import('node:net').AddressInfo;
   return {
