@@ -22,20 +22,21 @@ if (!process.env.CASHTRACE_E2E_DATA_DIR) process.env.CASHTRACE_E2E_DATA_DIR = fs
 export const E2E_SERVER_STORE = process.env.CASHTRACE_E2E_STORE === 'server';
 if (E2E_SERVER_STORE && !process.env.CASHTRACE_E2E_CH_PORT) process.env.CASHTRACE_E2E_CH_PORT = String(freePort());
 /** The test server's environment (lib/testing/clickhouse-http-main.ts) and the app's CLICKHOUSE_* for it. */
+const E2E_CH = { user: 'cashtrace', password: 'e2e-clickhouse-password', database: 'cashtrace', port: process.env.CASHTRACE_E2E_CH_PORT };
 export const E2E_CLICKHOUSE = E2E_SERVER_STORE
   ? {
       server: {
         CASHTRACE_TEST_CH_DIR: path.join(process.env.CASHTRACE_E2E_DATA_DIR!, 'clickhouse-server'),
-        CASHTRACE_TEST_CH_PORT: process.env.CASHTRACE_E2E_CH_PORT!,
-        CASHTRACE_TEST_CH_USER: 'cashtrace',
-        CASHTRACE_TEST_CH_PASSWORD: 'e2e-clickhouse-password',
-        CASHTRACE_TEST_CH_DATABASE: 'cashtrace',
+        CASHTRACE_TEST_CH_PORT: E2E_CH.port!,
+        CASHTRACE_TEST_CH_USER: E2E_CH.user,
+        CASHTRACE_TEST_CH_PASSWORD: E2E_CH.password,
+        CASHTRACE_TEST_CH_DATABASE: E2E_CH.database,
       },
       app: {
-        CLICKHOUSE_URL: `http://127.0.0.1:${process.env.CASHTRACE_E2E_CH_PORT}`,
-        CLICKHOUSE_USER: 'cashtrace',
-        CLICKHOUSE_PASSWORD: 'e2e-clickhouse-password',
-        CLICKHOUSE_DATABASE: 'cashtrace',
+        CLICKHOUSE_URL: `http://127.0.0.1:${E2E_CH.port}`,
+        CLICKHOUSE_USER: E2E_CH.user,
+        CLICKHOUSE_PASSWORD: E2E_CH.password,
+        CLICKHOUSE_DATABASE: E2E_CH.database,
       },
     }
   : null;

@@ -92,7 +92,6 @@ function playwright(label, env, report) {
     console.error(`[test] ${label}Playwright produced no report (exit ${p.status})`);
     failed += 1;
   }
-  return p.status;
 }
 
 if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {

@@ -33,17 +33,31 @@ export const TABLE_NAMES = ['events', ...DERIVED_TABLES.map((t) => t.name)];
  */
 const QUEUED_DELETE = { lightweight_deletes_sync: 0 };
 
+/**
+ * Calls `each` with consecutive parts of `a` and the same parts of `b`: to a server, parts
+ * whose IDs its URL takes (lib/clickhouse/url-budget: 20k orphans adopted in one batch were
+ * ~1 MB of IDs); to an embedded store, all at once. Nothing for empty lists.
+ */
+async function inParts(store: Store, a: readonly string[], b: readonly string[], each: (a: string[], b: string[]) => Promise<void>): Promise<void> {
+  for (const [start, end] of urlRanges(store.kind, a.length, (i) => urlBytes(a[i]) + (i < b.length ? urlBytes(b[i]) : 0))) {
+    await each(a.slice(start, end), b.slice(start, end));
+  }
+}
+
 /** Deletes the stale copies of moved rows: by old correlation ID, or orphans by entity_key. */
 export async function deleteMoved(store: Store, from: { correlationIds: string[] } | { orphanKeys: string[] }, queued = false): Promise<void> {
-  for (const t of [{ name: 'events', orphans: true, patchParts: true }, ...DERIVED_TABLES]) {
-    const table = ident(t.name, TABLE_NAMES);
-    const settings = t.patchParts ? PATCH_DELETE : queued ? QUEUED_DELETE : undefined;
-    if ('correlationIds' in from) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${from.correlationIds}`, settings);
-    } else if (t.orphans) {
-      await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${from.orphanKeys}`, settings);
+  const ids = 'correlationIds' in from ? from.correlationIds : from.orphanKeys;
+  await inParts(store, ids, [], async (part) => {
+    for (const t of [{ name: 'events', orphans: true, patchParts: true }, ...DERIVED_TABLES]) {
+      const table = ident(t.name, TABLE_NAMES);
+      const settings = t.patchParts ? PATCH_DELETE : queued ? QUEUED_DELETE : undefined;
+      if ('correlationIds' in from) {
+        await store.command(sql`DELETE FROM ${table} WHERE correlation_id IN ${part}`, settings);
+      } else if (t.orphans) {
+        await store.command(sql`DELETE FROM ${table} WHERE correlation_id = '' AND entity_key IN ${part}`, settings);
+      }
     }
-  }
+  });
 }
 
 /**
@@ -70,42 +84,32 @@ export async function storeMoves(store: Store, moves: readonly Move[], backgroun
       renameTo.push(mv.to);
     }
   }
-  // To a server in parts its URL takes (20k orphans adopted in one batch: ~1 MB of IDs).
-  const pairs = (a: string[], b: string[]) => urlRanges(store.kind, a.length, (i) => urlBytes(a[i]) + urlBytes(b[i]));
-  for (const [start, end] of pairs(adoptKeys, adoptTargets)) {
-    const keys = adoptKeys.slice(start, end);
-    const targets = adoptTargets.slice(start, end);
+  await inParts(store, adoptKeys, adoptTargets, (keys, targets) =>
     // The filter sits in a subquery: ClickHouse lets a SELECT alias (the REPLACE) shadow
     // the column of the same name in WHERE.
-    await store.command(sql`INSERT INTO events
+    store.command(sql`INSERT INTO events
       SELECT * REPLACE (transform(entity_key, ${keys}, ${targets}, '') AS correlation_id)
       FROM (
         SELECT * FROM events
         WHERE correlation_id = '' AND entity_key IN ${keys}
           AND (transform(entity_key, ${keys}, ${targets}, ''), event_id) NOT IN (
-            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${targets}))`);
-  }
-  for (const [start, end] of pairs(renameFrom, renameTo)) {
-    const from = renameFrom.slice(start, end);
-    const to = renameTo.slice(start, end);
-    await store.command(sql`INSERT INTO events
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${targets}))`),
+  );
+  await inParts(store, renameFrom, renameTo, (from, to) =>
+    store.command(sql`INSERT INTO events
       SELECT * REPLACE (transform(correlation_id, ${from}, ${to}, '') AS correlation_id)
       FROM (
         SELECT * FROM events
         WHERE correlation_id IN ${from}
           AND (transform(correlation_id, ${from}, ${to}, ''), event_id) NOT IN (
-            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${to}))`);
-  }
+            SELECT correlation_id, event_id FROM events WHERE correlation_id IN ${to}))`),
+  );
   // Stale copies go as patch parts (fast, synchronous). deal_summary has no patch parts:
   // its delete is a mutation taking the engine seconds, so for ingest batches
   // (`background`) it is queued without waiting; corrections run after settled()
   // (serialQuiet), start-up before any write.
-  for (const [start, end] of urlRanges(store.kind, adoptKeys.length, (i) => urlBytes(adoptKeys[i]))) {
-    await deleteMoved(store, { orphanKeys: adoptKeys.slice(start, end) }, background);
-  }
-  for (const [start, end] of urlRanges(store.kind, renameFrom.length, (i) => urlBytes(renameFrom[i]))) {
-    await deleteMoved(store, { correlationIds: renameFrom.slice(start, end) }, background);
-  }
+  await deleteMoved(store, { orphanKeys: adoptKeys }, background);
+  await deleteMoved(store, { correlationIds: renameFrom }, background);
   return [...adoptTargets, ...renameFrom, ...renameTo];
 }
 

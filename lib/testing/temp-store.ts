@@ -11,22 +11,14 @@ import { startTestClickHouseServer, testStoreIsServer } from './test-clickhouse'
  * server mode (lib/testing/test-clickhouse) a store over HTTP on a server of its own.
  */
 export async function openTempStore(): Promise<{ store: Store; dir: string }> {
-  if (testStoreIsServer()) {
-    const server = await startTestClickHouseServer();
-    const store = await createStore({ url: server.url });
-    const closeStore = store.close.bind(store);
-    store.close = async () => {
-      await closeStore();
-      await server.close();
-    };
-    return { store, dir: server.dir };
-  }
-  const dir = tempDir();
-  const store = await createStore({ dataDir: dir });
+  const server = testStoreIsServer() ? await startTestClickHouseServer() : null;
+  const dir = server ? server.dir : tempDir();
+  const store = await createStore(server ? { url: server.url } : { dataDir: dir });
   const close = store.close.bind(store);
   store.close = async () => {
     await close();
-    removeTempDir(dir);
+    if (server) await server.close(); // removes its directory
+    else removeTempDir(dir);
   };
   return { store, dir };
 }
