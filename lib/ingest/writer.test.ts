@@ -204,13 +204,24 @@ describe('IngestWriter', () => {
     let counting = false;
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    let answered: () => void = () => undefined;
+    const secondAnswered = new Promise<void>((r) => (answered = r));
     const slow: Store = {
       ...store,
       async query(q, schema) {
+        // The second lookup sent (a server may answer the two in either order) is answered
+        // before the first batch is stored, but arrives after.
+        const second = counting && q.build().query.includes('FROM event_ids') && ++calls === 2;
         const rows = await store.query(q, schema);
-        // The second lookup is answered before the first batch is stored, but arrives after.
-        if (counting && q.build().query.includes('FROM event_ids') && ++calls === 2) await gate;
+        if (second) {
+          answered();
+          await gate;
+        }
         return rows;
+      },
+      async insertJsonEachRow(table, body, settings) {
+        if (counting) await secondAnswered;
+        return store.insertJsonEachRow(table, body, settings);
       },
     };
     const w = await IngestWriter.open(slow);
