@@ -227,8 +227,8 @@ export class ClockRefresher {
         }
       } catch (err) {
         this.inRound = 0;
-        if (/is closed|Usage: connection/.test(String(err))) {
-          this.close(); // the store was closed under a round (shutdown, tests): nothing left to do
+        if (this.closed || /is closed|Usage: connection/.test(String(err))) {
+          this.close(); // closed, or the store closed under a round (shutdown, tests): nothing left to do
           return;
         }
         for (const id of ids) this.dirty.add(id);

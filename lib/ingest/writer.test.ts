@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { sharedTempStore } from '../testing/shared-temp-store';
@@ -10,6 +10,20 @@ let store: Store;
 
 sharedTempStore((s) => (store = s), { empty: true });
 
+/** Writers a test opened: their clock refreshers stop after it (as the runtime's shutdown stops them), not retry against a closed store. */
+const opened: IngestWriter[] = [];
+async function openWriter(...args: Parameters<typeof IngestWriter.open>): Promise<IngestWriter> {
+  const w = await IngestWriter.open(...args);
+  opened.push(w);
+  return w;
+}
+afterEach(async () => {
+  for (const w of opened.splice(0)) {
+    w.clocks.close(); // first: its loop ends at its next check instead of waiting for a due round
+    await w.settled().catch(() => undefined); // a test's failed batch is its own assertion
+  }
+});
+
 async function correlationOf(eventId: string): Promise<string[]> {
   const rows = await store.query<{ correlation_id: string }>(
     sql`SELECT correlation_id FROM events WHERE event_id = ${eventId} ORDER BY correlation_id`,
@@ -19,7 +33,7 @@ async function correlationOf(eventId: string): Promise<string[]> {
 
 describe('committedEventIds', () => {
   it('finds exactly the stored IDs, whatever characters they hold, in either form of the lookup', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const odd = ["it's", 'back\\slash', 'quote"d', 'Société—株式会社', "x',(SELECT 1)--", 'evt-1'];
     await w.write(odd.map((id, i) => ev({ event_id: id, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${i}` })));
     const absent = ['evt-2', 'evt-1 ', 'société—株式会社', ''];
@@ -33,7 +47,7 @@ describe('committedEventIds', () => {
 
 describe('IngestWriter', () => {
   it('stores each event once and counts redelivered ones as duplicates', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-1', amount: 1000, currency: 'EUR' });
     expect(w.lastInsertAt).toBe(0);
     const before = Date.now();
@@ -52,7 +66,7 @@ describe('IngestWriter', () => {
   });
 
   it('keeps an event that arrives before its parent as an orphan, then moves it into the deal', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const pay = ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-9', refs: ['erp:invoice:INV-9'], amount: 50 });
     await w.write([pay]);
     expect(await correlationOf(pay.event_id)).toEqual(['']);
@@ -73,7 +87,7 @@ describe('IngestWriter', () => {
   });
 
   it('merges two deals under the better anchor and rebuilds the same state after a restart', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const q = ev({ source: 'cpq', type: 'quote.approved', entity_type: 'quote', entity_id: 'Q-1' });
     await w.write([q]);
     expect(await correlationOf(q.event_id)).toEqual(['cpq:quote:Q-1']);
@@ -83,12 +97,12 @@ describe('IngestWriter', () => {
     expect(await correlationOf(q.event_id)).toEqual(['crm:opportunity:OPP-2']);
     const keys = await store.query<{ correlation_id: string }>(sql`SELECT DISTINCT correlation_id FROM deal_keys`);
     expect(keys.map((k) => k.correlation_id)).toEqual(['crm:opportunity:OPP-2']);
-    const w2 = await IngestWriter.open(store);
+    const w2 = await openWriter(store);
     expect(w2.stitcher.resolve('cpq:quote:Q-1')).toBe('crm:opportunity:OPP-2');
   });
 
   it('merges a missed link and splits a wrong one by hand, surviving a restart', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const opp = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-5', amount: 900, currency: 'USD' });
     const prj = ev({ source: 'psa', type: 'project.provisioned', entity_type: 'project', entity_id: 'PRJ-5' });
     await w.write([opp, prj]);
@@ -109,7 +123,7 @@ describe('IngestWriter', () => {
     expect(Number(sum.invoiced)).toBe(0);
     expect(Number(sum.events)).toBe(2);
     // A later event with the same wrong reference stays out; the graph rebuilt at start agrees.
-    const w2 = await IngestWriter.open(store);
+    const w2 = await openWriter(store);
     const again = ev({ source: 'erp', type: 'invoice.disputed', entity_type: 'invoice', entity_id: 'INV-X', refs: ['psa:project:PRJ-5'] });
     await w2.write([again]);
     expect(await correlationOf(again.event_id)).toEqual(['']);
@@ -119,7 +133,7 @@ describe('IngestWriter', () => {
   });
 
   it('overlapping writes: a redelivery in flight is one row, orphans written alongside their parent join the deal', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-20', amount: 10 });
     const pay = ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-20', refs: ['erp:invoice:INV-20'] });
     const inv = ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: 'INV-20', refs: ['crm:opportunity:OPP-20'] });
@@ -157,7 +171,7 @@ describe('IngestWriter', () => {
       },
     });
     try {
-      const w = await IngestWriter.open(store, store, [lane(other, 'second'), lane(store, 'first')]);
+      const w = await openWriter(store, store, [lane(other, 'second'), lane(store, 'first')]);
       const events = [50, 51, 52, 53].map((n) => ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${n}` }));
       const results = await Promise.all(events.map((e) => w.write([e])));
       await w.settled();
@@ -185,7 +199,7 @@ describe('IngestWriter', () => {
         return store.insertJsonEachRow(table, body);
       },
     };
-    const w = await IngestWriter.open(flaky);
+    const w = await openWriter(flaky);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-30' });
     const b = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-31' });
     const c = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-32' });
@@ -224,7 +238,7 @@ describe('IngestWriter', () => {
         return store.insertJsonEachRow(table, body, settings);
       },
     };
-    const w = await IngestWriter.open(slow);
+    const w = await openWriter(slow);
     counting = true; // the lookups of the writes below, not the start-up check for torn inserts
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-40' });
     const first = w.write([a]);
@@ -252,7 +266,7 @@ describe('IngestWriter pre-check (the ingest route with NATS)', () => {
 
   it('events handed over with its answer are not looked up again; one stored or in flight since the pre-check is still a duplicate', async () => {
     const lookups = countingLookups();
-    const w = await IngestWriter.open(store, lookups.store);
+    const w = await openWriter(store, lookups.store);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-50' });
     const b = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-51' });
     const c = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-52' });
@@ -277,7 +291,7 @@ describe('IngestWriter pre-check (the ingest route with NATS)', () => {
 
   it('events that come without the answer (a redelivery decoded from JetStream) are looked up', async () => {
     const lookups = countingLookups();
-    const w = await IngestWriter.open(store, lookups.store);
+    const w = await openWriter(store, lookups.store);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-60' });
     const { absent } = await w.precheck([a.event_id]);
     expect(await w.write([a], undefined, [{ start: 0, end: 1, tag: absent }])).toMatchObject({ inserted: 1 });
@@ -308,14 +322,14 @@ describe('IngestWriter as the store\'s only writer (its dedup filter)', () => {
   it('looks up only the IDs it may have stored; a restarted writer loads the stored ones', async () => {
     const [a, b, c, d] = [1, 2, 3, 4].map(won);
     const lookups = lookupsOf(store);
-    const w = await IngestWriter.open(store, lookups.store, [], { soleWriter: true });
+    const w = await openWriter(store, lookups.store, [], { soleWriter: true });
     await w.idsLoaded;
     expect(await w.write([a, b])).toMatchObject({ inserted: 2, duplicates: 0 });
     expect(lookups.count()).toBe(0);
     expect(await w.write([a, c])).toMatchObject({ inserted: 1, duplicates: 1, stored: [false, true] });
     expect(lookups.count()).toBe(1);
     const again = lookupsOf(store);
-    const w2 = await IngestWriter.open(store, again.store, [], { soleWriter: true });
+    const w2 = await openWriter(store, again.store, [], { soleWriter: true });
     await w2.idsLoaded;
     expect(await w2.write([a, b, c, d])).toMatchObject({ inserted: 1, duplicates: 3, stored: [false, false, false, true] });
     expect(again.count()).toBe(1);
@@ -335,7 +349,7 @@ describe('IngestWriter as the store\'s only writer (its dedup filter)', () => {
         }
       },
     };
-    const w = await IngestWriter.open(torn, store, [], { soleWriter: true });
+    const w = await openWriter(torn, store, [], { soleWriter: true });
     await w.idsLoaded;
     const a = won(5);
     await expect(w.write([a])).rejects.toThrow(/connection lost/);
@@ -346,7 +360,7 @@ describe('IngestWriter as the store\'s only writer (its dedup filter)', () => {
 
   it('looks every ID up while its filter is not loaded (here: never, the load failed)', async () => {
     const lookups = lookupsOf(store, { failLoad: true });
-    const w = await IngestWriter.open(store, lookups.store, [], { soleWriter: true });
+    const w = await openWriter(store, lookups.store, [], { soleWriter: true });
     await w.idsLoaded;
     const a = won(6);
     expect(await w.write([a])).toMatchObject({ inserted: 1 });
@@ -357,7 +371,7 @@ describe('IngestWriter as the store\'s only writer (its dedup filter)', () => {
 
 describe('stored rows', () => {
   it('keep each payload as its JSON text (a string payload as the string, none as empty) and each instant to the millisecond', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const payloads: unknown[] = [{ a: 1, b: 'x"y\n', c: [1, { d: null }], e: 'é€🧾' }, 'plain "text"\n', '{"looks":"like json"}', [1, 'a'], 42, 1.5e-7, true, {}, null];
     await w.write(payloads.map((payload, i) => ev({ event_id: `p-${i}`, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-${i}`, payload, occurred_at: '2026-03-02T09:08:07.006Z', due_at: '2026-04-01T00:00:00.000Z' })));
     const rows = await store.query<{ event_id: string; payload: string; occurred_at: string; due_at: string | null; period_end: string | null }>(
@@ -368,7 +382,7 @@ describe('stored rows', () => {
   });
 
   it('a batch written into the buffer of a longer one before it stores exactly its own rows', async () => {
-    const w = await IngestWriter.open(store);
+    const w = await openWriter(store);
     const long = 'x'.repeat(20_000);
     await w.write([0, 1, 2].map((i) => ev({ event_id: `long-${i}`, type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-L${i}`, payload: { long } })));
     // This body fits in the buffer the first insert returned: the bytes after it are stale.
