@@ -31,6 +31,9 @@ let failed = 0;
 const failures = [];
 const firstLines = (msg, n = 6) => String(msg ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && !/node_modules|node:internal|new Promise/.test(l)).slice(0, n).join('\n      ');
 
+// vitest's JSON report keeps a timed-out test's stack but not its message: say what it was.
+const timeoutNamed = (msg, ms) => msg.replace(/^Error: STACK_TRACE_ERROR/, `Error: timed out after ${((ms ?? 0) / 1000).toFixed(1)} s (the test's time limit)`);
+
 function readJson(file) {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -50,7 +53,7 @@ if (vr) {
   for (const file of vr.testResults ?? []) {
     const rel = path.relative(root, file.name);
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failedTests) failures.push(`${rel} › ${t.fullName}\n      ${firstLines((t.failureMessages ?? []).join('\n'))}`);
+    for (const t of failedTests) failures.push(`${rel} › ${t.fullName}\n      ${firstLines(timeoutNamed((t.failureMessages ?? []).join('\n'), t.duration))}`);
     if (failedTests.length === 0 && file.status === 'failed') failures.push(`${rel} (suite)\n      ${firstLines(file.message)}`);
   }
 } else {

@@ -88,6 +88,30 @@ describe('ClockRefresher timing', () => {
     expect(r.status()).toEqual({ pendingDeals: 0, behindSince: null });
     r.close();
   });
+
+  it('spaces rounds while writes go on, but works a backlog off round after round once they pause', async () => {
+    const r = new ClockRefresher(store, { quietMs: 300, maxLagMs: 100, burstMaxLagMs: 100, burstRowsPerS: 1_000_000 });
+    r.start();
+    await r.settled();
+    // Writes go on (one running throughout): rounds start on the lag, each at least twice the
+    // previous round's length after it.
+    r.writing(1);
+    r.markDirty(Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:spaced-${i}`));
+    const before = r.rounds;
+    while (r.rounds < before + 2) await sleep(20);
+    r.writing(-1);
+    await r.settled();
+    const spaced = r.recentRounds.slice(-2);
+    for (let i = 1; i < spaced.length; i++) expect(spaced[i].start - spaced[i - 1].end).toBeGreaterThanOrEqual(2 * (spaced[i - 1].end - spaced[i - 1].start) - 5);
+    // Writes paused: 6,000 deals are two rounds (5,000 a round), back to back.
+    r.markDirty(Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:backlog-${i}`));
+    const atBacklog = r.rounds;
+    await r.settled();
+    expect(r.rounds - atBacklog).toBe(2);
+    const backlog = r.recentRounds.slice(-2);
+    for (let i = 1; i < backlog.length; i++) expect(backlog[i].start - backlog[i - 1].end).toBeLessThan(backlog[i - 1].end - backlog[i - 1].start);
+    r.close();
+  });
 });
 
 describe('roundOf', () => {

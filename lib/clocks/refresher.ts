@@ -1,16 +1,17 @@
 // Keeps the clocks' snapshot current behind the ingest writer: the writer marks the deals
 // each stored batch (and each move) touched; one round at a time, every clock is recomputed
 // for those deals. Ingest comes first: a round starts once writes have paused for a moment
-// (QUIET_MS, none running) or the oldest pending deal has waited MAX_LAG_MS — BURST_MAX_LAG_MS while ingest
-// runs flat out (a backfill, a replay: the engine runs one statement at a time, and rounds
-// run mid-burst took half of a bench run's time, halving its insert rate) — and rounds take
-// at most a third of the time (a round costs a roughly fixed ~50 ms per clock plus the
-// deals' share, so larger, rarer rounds cost less than many small ones). At start it
-// builds the clocks that are missing (new definitions, a new store) and recomputes the deals
-// written in the last 15 minutes (a crash may have cut a round short). A failed round puts
-// its deals back and is retried; clocks keep being read from the events directly (exact,
-// slower) until their build is complete, so a lagging snapshot is never a wrong one for
-// long: settled() waits for it.
+// (QUIET_MS, none running) or the oldest pending deal has waited MAX_LAG_MS —
+// BURST_MAX_LAG_MS while ingest runs flat out (a backfill, a replay: the engine runs one
+// statement at a time, and rounds run mid-burst took half of a bench run's time, halving its
+// insert rate) — and while writes go on, rounds take at most a third of the time (a round
+// costs a roughly fixed ~50 ms per clock plus the deals' share, so larger, rarer rounds cost
+// less than many small ones); once writes pause, a backlog is worked off round after round.
+// At start it builds the clocks that are missing (new definitions, a new store) and
+// recomputes the deals written in the last 15 minutes (a crash may have cut a round short).
+// A failed round puts its deals back and is retried; clocks keep being read from the events
+// directly (exact, slower) until their build is complete, so a lagging snapshot is never a
+// wrong one for long: settled() waits for it.
 
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
@@ -77,6 +78,8 @@ export class ClockRefresher {
   private rowsSinceFirstDirty = 0;
   /** Rounds started (tests). */
   rounds = 0;
+  /** When the last few rounds started and ended (epoch ms; tests). */
+  readonly recentRounds: { start: number; end: number }[] = [];
   private lastRoundMs = 0;
   private inRound = 0;
   private patchedAt = Date.now();
@@ -213,6 +216,8 @@ export class ClockRefresher {
         // what waits now was marked during the round, unless deals were left over
         if (!leftOver) this.behindSince = this.markedInRound;
         this.lastRoundMs = performance.now() - started;
+        this.recentRounds.push({ start: Date.now() - this.lastRoundMs, end: Date.now() });
+        if (this.recentRounds.length > 10) this.recentRounds.shift();
         metrics().clockRefreshSeconds.observe(this.lastRoundMs / 1000);
         if (this.dirty.size > 0) {
           this.firstDirtyAt = Date.now();
@@ -246,9 +251,15 @@ export class ClockRefresher {
     }
   }
 
-  /** Waits until writes pause or the oldest pending deal is due; at least twice as long as the last round took. */
+  /**
+   * Waits until writes pause or the oldest pending deal is due. While writes go on, rounds
+   * also keep at least twice their last length apart (at most a third of the engine's time);
+   * once writes have paused there is nothing to yield to, and a backlog is worked off round
+   * after round.
+   */
   private async untilDue(): Promise<void> {
-    await sleep(Math.max(20, 2 * this.lastRoundMs));
+    const spacedUntil = Date.now() + Math.max(20, 2 * this.lastRoundMs);
+    await sleep(20);
     const t = this.timing;
     for (;;) {
       const now = Date.now();
@@ -256,9 +267,9 @@ export class ClockRefresher {
       const waited = now - this.firstDirtyAt;
       const burst = this.rowsSinceFirstDirty >= (t.burstRowsPerS * Math.max(waited, 1000)) / 1000;
       const maxLag = burst ? t.burstMaxLagMs : t.maxLagMs;
-      if (this.closed || quietFor >= t.quietMs || waited >= maxLag) return;
+      if (this.closed || quietFor >= t.quietMs || (waited >= maxLag && now >= spacedUntil)) return;
       // re-checked within quietMs: a burst that slows down falls back to the normal lag
-      await sleep(Math.min(t.quietMs - quietFor, maxLag - waited));
+      await sleep(Math.min(t.quietMs - quietFor, Math.max(maxLag - waited, spacedUntil - now)));
     }
   }
 
