@@ -8,6 +8,7 @@ import path from 'node:path';
 import { freePort, startNatsServer, type NatsServer } from '../lib/testing/nats';
 import { removeTempDir, tempDir } from '../lib/testing/temp-dir';
 import { secretEnv } from './collectors';
+import { buildIsCurrent } from '../scripts/build-freshness.mjs';
 
 export const DIST_DIR = '.next-bench';
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -18,10 +19,10 @@ function otherBuildRunning(): boolean {
   return r.stdout.split('\n').some((pid) => pid.trim() && Number(pid) !== process.pid);
 }
 
-/** Builds the app into .next-bench (waiting for any other engineer's build to finish first). */
+/** Builds the app into .next-bench unless the build there is newer than its sources (waiting for any other engineer's build to finish first). */
 export async function buildApp(log: (l: string) => void, force: boolean): Promise<void> {
-  if (!force && fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) {
-    log(`reusing the production build in ${DIST_DIR} (BENCH_REBUILD=1 to rebuild)`);
+  if (!force && buildIsCurrent(ROOT, DIST_DIR)) {
+    log(`reusing the production build in ${DIST_DIR}, newer than its sources (BENCH_REBUILD=1 to rebuild)`);
     return;
   }
   while (otherBuildRunning()) {

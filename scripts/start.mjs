@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildIsCurrent } from './build-freshness.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -16,20 +17,7 @@ env.CASHTRACE_SIMULATOR ||= 'live';
 const distDir = env.CASHTRACE_DIST_DIR || '.next';
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
-function newestMtime(dir) {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const buildId = path.join(distDir, 'BUILD_ID');
-const sources = Math.max(...['app', 'lib', 'collectors', 'sql'].map(newestMtime), fs.statSync('package.json').mtimeMs, fs.statSync('next.config.js').mtimeMs);
-if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < sources) {
+if (!buildIsCurrent(root, distDir)) {
   console.log('[cashtrace] building the dashboard (first start or sources changed)…');
   const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
