@@ -17,7 +17,7 @@ function newestMtime(p) {
   return newest;
 }
 
-export const BUILD_SOURCES = ['app', 'lib', 'collectors', 'sql', 'instrumentation.ts', 'package.json', 'next.config.js'];
+const BUILD_SOURCES = ['app', 'lib', 'collectors', 'sql', 'instrumentation.ts', 'package.json', 'next.config.js'];
 
 /** True when `distDir` (relative to `root`) holds a build newer than all of BUILD_SOURCES. */
 export function buildIsCurrent(root, distDir) {
