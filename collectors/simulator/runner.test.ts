@@ -2,13 +2,39 @@
 // live then continues the same world (held-back events and newly won deals) as the
 // simulated clock advances, never sending an event before its time.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DAY } from './calendar';
 import { backfillPlan } from './generate';
 import { Progress, runBackfill, runLive } from './runner';
 import { memorySink } from './sink';
 
 describe('simulator runner', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('prints the rate since the previous progress line, the summary the average since the start', () => {
+    vi.useFakeTimers({ now: 0 });
+    const lines: string[] = [];
+    const progress = new Progress((l) => lines.push(l));
+    const ok = (n: number) => ({ accepted: n, duplicates: 0, rejected: 0 });
+    progress.maybePrint('backfill of 10 deals', 0); // at once: no rate yet
+    vi.setSystemTime(10_000);
+    progress.add(50_000, ok(50_000));
+    progress.maybePrint('backfill');
+    // live: 30 events in the next 60 s
+    vi.setSystemTime(70_000);
+    progress.add(30, ok(30));
+    progress.maybePrint('live');
+    expect(lines).toEqual([
+      '[simulator] backfill of 10 deals: sent 0, accepted 0, duplicates 0, rejected 0',
+      '[simulator] backfill: sent 50000, accepted 50000, duplicates 0, rejected 0, 5000 events/s over the last 10 s',
+      '[simulator] live: sent 50030, accepted 50030, duplicates 0, rejected 0, 0.5 events/s over the last 60 s',
+    ]);
+    // a line only every `everyMs`
+    progress.maybePrint('live');
+    expect(lines).toHaveLength(3);
+    expect(progress.line('stopped')).toBe('[simulator] stopped: sent 50030, accepted 50030, duplicates 0, rejected 0, 715 events/s');
+  });
+
   it('backfills what is due, then live continues the same world at SPEED', async () => {
     const wallNow = Date.now();
     const o = { seed: 5, deals: 90, days: 30, now: wallNow };

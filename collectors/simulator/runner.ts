@@ -17,6 +17,8 @@ export class Progress {
   rejected = 0;
   private readonly started = Date.now();
   private lastPrint = 0;
+  /** What had been sent when the last progress line was printed, and when (its rate). */
+  private lastLine = { at: Date.now(), sent: 0 };
 
   constructor(private readonly log: (line: string) => void = console.log) {}
 
@@ -27,20 +29,31 @@ export class Progress {
     this.rejected += r.rejected;
   }
 
+  /** Totals and the average rate since the start (a summary: "backfill done", "stopped"). */
   line(label: string): string {
     const secs = Math.max(0.001, (Date.now() - this.started) / 1000);
     return `[simulator] ${label}: sent ${this.sent}, accepted ${this.accepted}, duplicates ${this.duplicates}, rejected ${this.rejected}, ${Math.round(this.sent / secs)} events/s`;
   }
 
+  /**
+   * A progress line at most every `everyMs`: totals and the rate since the previous line
+   * (live, the average since the start fell for hours after the backfill's burst while
+   * only a few events a minute went out).
+   */
   maybePrint(label: string, everyMs = 2000): void {
-    if (Date.now() - this.lastPrint < everyMs) return;
-    this.lastPrint = Date.now();
-    this.log(this.line(label));
+    const now = Date.now();
+    if (now - this.lastPrint < everyMs) return;
+    this.lastPrint = now;
+    const secs = Math.max(0.001, (now - this.lastLine.at) / 1000);
+    const rate = (this.sent - this.lastLine.sent) / secs;
+    this.lastLine = { at: now, sent: this.sent };
+    const over = secs >= 1 ? `, ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} events/s over the last ${Math.round(secs)} s` : '';
+    this.log(`[simulator] ${label}: sent ${this.sent}, accepted ${this.accepted}, duplicates ${this.duplicates}, rejected ${this.rejected}${over}`);
   }
 }
 
 /** Sends events in order, `batchSize` per request, at most `concurrency` requests in flight. */
-export async function sendBatches(sink: Sink, events: SimEvent[], o: { batchSize: number; concurrency: number; progress: Progress; label: string }): Promise<void> {
+export async function sendBatches(sink: Sink, events: SimEvent[], o: { batchSize: number; concurrency: number; progress: Progress; label: string; printEveryMs?: number }): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < events.length) {
@@ -48,7 +61,7 @@ export async function sendBatches(sink: Sink, events: SimEvent[], o: { batchSize
       next += batch.length;
       const r = await sink.send(batch.map((se) => se.event));
       o.progress.add(batch.length, r);
-      o.progress.maybePrint(o.label);
+      o.progress.maybePrint(o.label, o.printEveryMs);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
@@ -79,6 +92,8 @@ export interface LiveOptions {
   until?: number;
 }
 
+const LIVE_PRINT_MS = 10_000;
+
 export async function runLive(o: SimOptions, sink: Sink, progress: Progress, held: EventHeap, lo: LiveOptions): Promise<void> {
   const world = buildWorld(o.seed);
   const tickMs = lo.tickMs ?? 1000;
@@ -95,8 +110,9 @@ export async function runLive(o: SimOptions, sink: Sink, progress: Progress, hel
     }
     const due: SimEvent[] = [];
     while (held.size > 0 && held.peek()!.deliverAt <= simNow) due.push(held.pop()!);
-    if (due.length > 0) await sendBatches(sink, due, { batchSize: lo.batchSize ?? 500, concurrency: 1, progress, label: `live ${new Date(simNow).toISOString().slice(0, 16)}Z` });
-    progress.maybePrint(`live ${new Date(simNow).toISOString().slice(0, 16)}Z, ${held.size} events waiting`, 10_000);
+    // one progress line every 10 s (the sends and the clock's line share it)
+    if (due.length > 0) await sendBatches(sink, due, { batchSize: lo.batchSize ?? 500, concurrency: 1, progress, label: `live ${new Date(simNow).toISOString().slice(0, 16)}Z`, printEveryMs: LIVE_PRINT_MS });
+    progress.maybePrint(`live ${new Date(simNow).toISOString().slice(0, 16)}Z, ${held.size} events waiting`, LIVE_PRINT_MS);
     if (lo.until !== undefined && simNow >= lo.until) return;
     await new Promise((r) => setTimeout(r, tickMs));
   }
