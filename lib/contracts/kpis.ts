@@ -23,8 +23,11 @@ export const kpiSchema = z.object({
   p50: z.number().nullable(),
   p90: z.number().nullable(),
   n: z.number(),
+  /** The same figure over the previous period of the same length. */
   previous: z.number().nullable(),
-  /** value − previous, in the KPI's unit. */
+  /** Measurements in the previous period (invoices for DSO). */
+  previous_n: z.number(),
+  /** value − previous, in the KPI's unit; null unless the two periods compare (get-kpis `comparable`). */
   change: z.number().nullable(),
   trend: z.array(z.object({ bucket: z.string(), value: z.number().nullable(), n: z.number() })),
 });

@@ -5,7 +5,7 @@ import type { Store } from '../clickhouse/client';
 import { openTempStore } from '../testing/temp-store';
 import { loadFixture } from '../testing/load-fixture';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
-import { getKpis } from './get-kpis';
+import { comparable, getKpis, MIN_COMPARABLE_N } from './get-kpis';
 import type { KpisResponse } from '../contracts/kpis';
 import { z } from 'zod';
 import { sql } from '../clickhouse/sql';
@@ -79,6 +79,30 @@ describe('KPIs on the hand-built book', () => {
       }
     }
     expect(points).toBeGreaterThan(4);
+  });
+
+  it('reads the previous figures as the previous period alone reads, and compares only periods that hold enough', async () => {
+    const now = FIXTURE_NOW.toISOString();
+    const march = await getKpis(store, { from: '2026-03-01', to: '2026-03-25', now });
+    const dayBefore = new Date(Date.parse(`${march.window.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const before = await getKpis(store, { from: march.window.previous_from, to: dayBefore, now });
+    let measured = 0;
+    for (const k of march.kpis) {
+      const alone = before.kpis.find((x) => x.id === k.id)!;
+      expect([k.id, k.previous, k.previous_n], k.id).toEqual([k.id, alone.value, alone.n]);
+      if (k.previous_n > 0) measured++;
+      // the book holds a handful of measurements per period: never enough to compare
+      expect(k.change, k.id).toBeNull();
+    }
+    expect(measured).toBeGreaterThan(3);
+  });
+
+  it('compares periods only when the previous one holds enough measurements', () => {
+    expect(comparable(40, MIN_COMPARABLE_N)).toBe(true);
+    expect(comparable(40, MIN_COMPARABLE_N - 1)).toBe(false);
+    // history began inside the previous period: far fewer measurements there
+    expect(comparable(700, 60)).toBe(false);
+    expect(comparable(700, 175)).toBe(true);
   });
 
   it('cash waterfall in EUR and per currency (the duplicate payment counted once)', () => {

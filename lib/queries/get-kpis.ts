@@ -151,6 +151,18 @@ function headline(k: KpiDefinition, a: z.infer<typeof aggSchema> | undefined): {
   return { value: round(a.p50), p50: round(a.p50), p90: round(a.p90) };
 }
 
+/** A period is compared with the previous one only when that holds at least this many measurements … */
+export const MIN_COMPARABLE_N = 10;
+
+/**
+ * … and at least a quarter as many as this period: far fewer means history begins inside it
+ * (the first weeks after Cashtrace was installed or backfilled), and its few measurements
+ * are the deals that happened to finish early — a "change" against them misleads.
+ */
+export function comparable(n: number, previousN: number): boolean {
+  return previousN >= MIN_COMPARABLE_N && previousN * 4 >= n;
+}
+
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
@@ -177,10 +189,12 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   const kpis: Kpi[] = KPIS.map((k) => {
     let cur: { value: number | null; p50: number | null; p90: number | null; n: number };
     let prev: number | null;
+    let prevN: number;
     let trend: Kpi['trend'];
     if (k.id === 'dso') {
       cur = { value: round(dso.cur, 2), p50: null, p90: null, n: dso.n };
       prev = round(dso.prev, 2);
+      prevN = dso.nPrev;
       trend = [];
     } else {
       const mine = agg.filter((a) => a.kpi === k.id);
@@ -188,13 +202,15 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
       const p = mine.find((a) => a.period === 'prev' && a.bucket === null);
       cur = { ...headline(k, c), n: c?.n ?? 0 };
       prev = headline(k, p).value;
+      prevN = p?.n ?? 0;
       trend = mine
         .filter((a) => a.period === 'cur' && a.bucket !== null)
         .map((a) => ({ bucket: a.bucket!, value: headline(k, a).value, n: a.n }))
         .sort((a, b) => a.bucket.localeCompare(b.bucket));
     }
     const { clock: _c, ...def } = k;
-    return { ...def, ...cur, previous: prev, change: cur.value !== null && prev !== null ? round(cur.value - prev) : null, trend };
+    const change = cur.value !== null && prev !== null && comparable(cur.n, prevN) ? round(cur.value - prev) : null;
+    return { ...def, ...cur, previous: prev, previous_n: prevN, change, trend };
   });
   return {
     window: { from: w.from, to: w.to, previous_from: w.previousFrom, bucket: w.bucket },
@@ -221,18 +237,20 @@ export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsF
         sumIf(v, inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS billed_cur,
         sumIf(v, inv AND at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS billed_prev,
         countIf(inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
+        countIf(inv AND at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS n_prev,
         sumIf(if(inv, v, -v), at < ${w.toDate} AND anchor < ${w.toDate}) AS open_cur,
         sumIf(if(inv, v, -v), at < ${w.fromDate} AND anchor < ${w.fromDate}) AS open_prev
       FROM (SELECT at, anchor, detail = 'invoice' AS inv, value AS v
         FROM ${findings('receivables', { filters: dimensions, now, aggregate: true, openFrom: w.previousFromDate })})`,
-    schema: z.object({ billed_cur: num, billed_prev: num, n: num, open_cur: num, open_prev: num }),
-    then: (rows): { cur: number | null; prev: number | null; n: number } => {
+    schema: z.object({ billed_cur: num, billed_prev: num, n: num, n_prev: num, open_cur: num, open_prev: num }),
+    then: (rows): { cur: number | null; prev: number | null; n: number; nPrev: number } => {
       const r = rows[0];
-      if (!r) return { cur: null, prev: null, n: 0 };
+      if (!r) return { cur: null, prev: null, n: 0, nPrev: 0 };
       return {
         cur: r.billed_cur > 0 ? (r.open_cur / r.billed_cur) * w.days : null,
         prev: r.billed_prev > 0 ? (r.open_prev / r.billed_prev) * w.days : null,
         n: r.n,
+        nPrev: r.n_prev,
       };
     },
   });

@@ -1,6 +1,7 @@
 'use client';
 // One KPI tile: value (p50 for durations), p90, target, change against the previous
-// period (green when it moved the right way) and a sparkline of the trend.
+// period (green when it moved the right way; none when the previous period holds too few
+// measurements to compare) and a sparkline of the trend.
 
 import { Line, LineChart, ResponsiveContainer, YAxis } from 'recharts';
 import type { Kpi } from '@/lib/contracts/kpis';
@@ -24,7 +25,7 @@ export function KpiTile({ k }: { k: Kpi }) {
       <div className="value">
         {formatKpi(k.value, k.unit)}
         {k.change !== null && k.change !== 0 && (
-          <span className={`${styles.delta} ${improved ? styles.good : styles.badDelta}`}>
+          <span className={`${styles.delta} ${improved ? styles.good : styles.badDelta}`} title={`against ${formatKpi(k.previous, k.unit)} over the previous period of the same length (n = ${k.previous_n})`}>
             {k.change > 0 ? '▲' : '▼'} {formatKpi(Math.abs(k.change), k.unit)}
           </span>
         )}

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route({ permission: 'kpis:read', query: kpisQuerySchema }, async ({ query, rt }) => {
   const r = await getKpis(rt.store, query);
   if (query.format === 'csv') {
-    return csvResponse('kpis.csv', ['id', 'label', 'unit', 'value', 'p50', 'p90', 'n', 'target', 'previous', 'change'], r.kpis);
+    return csvResponse('kpis.csv', ['id', 'label', 'unit', 'value', 'p50', 'p90', 'n', 'target', 'previous', 'previous_n', 'change'], r.kpis);
   }
   return r;
 });
