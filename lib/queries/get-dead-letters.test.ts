@@ -135,4 +135,10 @@ describe('getIngestHealth', () => {
       ['11:59', 1, 0],
     ]);
   });
+
+  it('finds the last receipt when nothing arrived in the window (an idle hour later)', async () => {
+    const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
+    const h = await getIngestHealth(store, { now: later, minutes: 15 });
+    expect(h).toMatchObject({ events: 0, total_events: 8, orphans: 3, last_received_at: `${D}T11:59:00.000Z`, freshness_s: 3660 });
+  });
 });

@@ -76,14 +76,23 @@ export async function getIngestHealth(store: Store, params: IngestHealthParams):
           FROM events WHERE ${inWindow}`,
       windowRow,
     ),
+    // the whole table's count is the engine's own (no scan), orphans a prefix of the sort key,
+    // the last receipt among the window's (the received_at index skips older parts) — all
+    // events read only when none arrived in the window (was one scan of every row: 19 of 40 ms
+    // at 1M events)
     store.query(
-      sql`SELECT count() AS total_events, countIf(correlation_id = '') AS orphans,
-            if(count() = 0, NULL, max(received_at)) AS last_received_at
-          FROM events`,
+      sql`SELECT (SELECT count() FROM events) AS total_events,
+            (SELECT count() FROM events WHERE correlation_id = '') AS orphans,
+            (SELECT maxOrNull(received_at) FROM events WHERE received_at > ${start}) AS last_received_at`,
       totalsRow,
     ),
     store.query(sql`SELECT count() AS dead_letters FROM dead_letters WHERE ${inWindow}`, deadRow),
   ]);
+  // nothing arrived in the window: the last receipt is older
+  if (totals.last_received_at === null && totals.total_events > 0) {
+    const [last] = await store.query(sql`SELECT maxOrNull(received_at) AS last_received_at FROM events`, z.object({ last_received_at: chIsoOrNull }));
+    totals.last_received_at = last.last_received_at;
+  }
   const windowS = p.minutes * 60;
   // The minute that ends at `now` is partial; the last full minute reads truer.
   const lastFullMinute = Math.floor(nowMs / 60_000) * 60_000 - 60_000;
