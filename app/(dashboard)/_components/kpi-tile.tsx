@@ -1,9 +1,9 @@
 'use client';
 // One KPI tile: value (p50 for durations), p90, target, change against the previous
 // period (green when it moved the right way; none when the previous period holds too few
-// measurements to compare) and a sparkline of the trend.
+// measurements to compare) and a sparkline of the trend (hover: each point's period and n).
 
-import { Line, LineChart, ResponsiveContainer, YAxis } from 'recharts';
+import { Line, LineChart, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import type { Kpi } from '@/lib/contracts/kpis';
 import { formatPercent } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
@@ -40,6 +40,17 @@ export function KpiTile({ k }: { k: Kpi }) {
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={data}>
               <YAxis hide domain={['auto', 'auto']} />
+              {/* each point with its period and how many measurements it holds: a spike of a
+                  week with three measurements reads differently from one with three hundred */}
+              <Tooltip
+                cursor={false}
+                wrapperStyle={{ fontSize: 11 }}
+                labelFormatter={(_, items) => {
+                  const t = items?.[0]?.payload as Kpi['trend'][number] | undefined;
+                  return t ? `from ${t.bucket} · n = ${t.n}` : '';
+                }}
+                formatter={(v) => [formatKpi(Number(v), k.unit), k.label]}
+              />
               <Line type="monotone" dataKey="value" stroke="#2f6fed" strokeWidth={1.5} dot={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
