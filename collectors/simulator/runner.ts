@@ -29,10 +29,14 @@ export class Progress {
     this.rejected += r.rejected;
   }
 
+  private totals(label: string): string {
+    return `[simulator] ${label}: sent ${this.sent}, accepted ${this.accepted}, duplicates ${this.duplicates}, rejected ${this.rejected}`;
+  }
+
   /** Totals and the average rate since the start (a summary: "backfill done", "stopped"). */
   line(label: string): string {
     const secs = Math.max(0.001, (Date.now() - this.started) / 1000);
-    return `[simulator] ${label}: sent ${this.sent}, accepted ${this.accepted}, duplicates ${this.duplicates}, rejected ${this.rejected}, ${Math.round(this.sent / secs)} events/s`;
+    return `${this.totals(label)}, ${Math.round(this.sent / secs)} events/s`;
   }
 
   /**
@@ -48,7 +52,7 @@ export class Progress {
     const rate = (this.sent - this.lastLine.sent) / secs;
     this.lastLine = { at: now, sent: this.sent };
     const over = secs >= 1 ? `, ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} events/s over the last ${Math.round(secs)} s` : '';
-    this.log(`[simulator] ${label}: sent ${this.sent}, accepted ${this.accepted}, duplicates ${this.duplicates}, rejected ${this.rejected}${over}`);
+    this.log(`${this.totals(label)}${over}`);
   }
 }
 

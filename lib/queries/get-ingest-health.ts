@@ -90,7 +90,7 @@ export async function getIngestHealth(store: Store, params: IngestHealthParams):
   ]);
   // nothing arrived in the window: the last receipt is older
   if (totals.last_received_at === null && totals.total_events > 0) {
-    const [last] = await store.query(sql`SELECT maxOrNull(received_at) AS last_received_at FROM events`, z.object({ last_received_at: chIsoOrNull }));
+    const [last] = await store.query(sql`SELECT maxOrNull(received_at) AS last_received_at FROM events`, totalsRow.pick({ last_received_at: true }));
     totals.last_received_at = last.last_received_at;
   }
   const windowS = p.minutes * 60;
