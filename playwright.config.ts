@@ -52,11 +52,11 @@ export default defineConfig({
   ],
   webServer: [
     // CASHTRACE_E2E_STORE=server (npm run test:e2e:server): a ClickHouse server over HTTP for
-    // the app (lib/testing/clickhouse-http-main.ts), started first.
+    // the app (lib/testing/clickhouse-server-main.ts), started first.
     ...(E2E_CLICKHOUSE
       ? [
           {
-            command: 'node --import tsx lib/testing/clickhouse-http-main.ts',
+            command: 'node --import tsx lib/testing/clickhouse-server-main.ts',
             url: `${E2E_CLICKHOUSE.app.CLICKHOUSE_URL}/ping`,
             timeout: 60_000,
             reuseExistingServer: false,

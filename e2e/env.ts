@@ -17,11 +17,11 @@ if (!process.env.CASHTRACE_E2E_DATA_DIR) process.env.CASHTRACE_E2E_DATA_DIR = fs
 
 /**
  * CASHTRACE_E2E_STORE=server: the app's store is a ClickHouse server over HTTP — the test
- * server of lib/testing/clickhouse-http in a process of its own — instead of embedded chDB.
+ * server of lib/testing/clickhouse-server in a process of its own — instead of embedded chDB.
  */
 export const E2E_SERVER_STORE = process.env.CASHTRACE_E2E_STORE === 'server';
 if (E2E_SERVER_STORE && !process.env.CASHTRACE_E2E_CH_PORT) process.env.CASHTRACE_E2E_CH_PORT = String(freePort());
-/** The test server's environment (lib/testing/clickhouse-http-main.ts) and the app's CLICKHOUSE_* for it. */
+/** The test server's environment (lib/testing/clickhouse-server-main.ts) and the app's CLICKHOUSE_* for it. */
 const E2E_CH = { user: 'cashtrace', password: 'e2e-clickhouse-password', database: 'cashtrace', port: process.env.CASHTRACE_E2E_CH_PORT };
 export const E2E_CLICKHOUSE = E2E_SERVER_STORE
   ? {

@@ -62,7 +62,7 @@ if (vr) {
 }
 
 // 2. Playwright: the app on embedded chDB, then again on a ClickHouse server over HTTP
-// (CASHTRACE_E2E_STORE=server: lib/testing/clickhouse-http-main.ts; the same build), unless
+// (CASHTRACE_E2E_STORE=server: lib/testing/clickhouse-server-main.ts; the same build), unless
 // CASHTRACE_SKIP_E2E_SERVER=1.
 function playwright(label, env, report) {
   fs.rmSync(report, { force: true });

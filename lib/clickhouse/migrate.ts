@@ -9,12 +9,20 @@ import type { Store } from './client';
 import { sql, trustedSql } from './sql';
 import { env } from '../env';
 
+/** The server's codes for a user who may not write: READONLY, ACCESS_DENIED. */
+const NOT_PERMITTED = new Set(['164', '497']);
+
 export class MigrationError extends Error {
   constructor(
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`Migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    const reason = cause instanceof Error ? cause.message.trim() : String(cause);
+    const code = (cause as { code?: unknown } | null)?.code;
+    const hint = NOT_PERMITTED.has(String(code))
+      ? ` — Cashtrace creates and alters its tables at start and writes to them: CLICKHOUSE_USER must be a user that may (CREATE TABLE, ALTER, INSERT, SELECT and DELETE on CLICKHOUSE_DATABASE), not a read-only one`
+      : '';
+    super(`Migration ${migration} failed: ${reason}${hint}`);
     this.name = 'MigrationError';
   }
 }
@@ -54,9 +62,13 @@ function substitute(text: string): string {
 }
 
 export async function runMigrations(store: Store, dir = migrationsDir()): Promise<string[]> {
-  await store.command(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-  ) ENGINE = MergeTree ORDER BY name`);
+  try {
+    await store.command(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+    ) ENGINE = MergeTree ORDER BY name`);
+  } catch (err) {
+    throw new MigrationError('schema_migrations (the table migrations are recorded in)', err);
+  }
   const done = new Set(
     (await store.query<{ name: string }>(sql`SELECT name FROM schema_migrations`)).map((r) => r.name),
   );

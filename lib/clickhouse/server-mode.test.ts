@@ -1,5 +1,5 @@
 // Server mode (CLICKHOUSE_URL) as a deployment meets it, over ClickHouse's HTTP interface
-// (lib/testing/clickhouse-http: chDB behind the protocol — no ClickHouse server runs here):
+// (lib/testing/clickhouse-server: ClickHouse 26 from chDB's library, its own HTTP interface):
 // credentials and the database checked with clear errors, migrations applied once, and
 // statements naming thousands of IDs (dedup lookups, stitch moves, a clocks round) within
 // a server's URL limit (parameters travel in the URL). The *.server.test.ts files run the
@@ -65,6 +65,24 @@ describe('server store', () => {
     }
   });
 
+  it("stops with the server's reason when the configured user may only read (a read-only profile)", async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const was = { user: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD };
+    Object.assign(process.env, { CLICKHOUSE_USER: server.readOnly.user, CLICKHOUSE_PASSWORD: server.readOnly.password });
+    resetEnvForTests();
+    try {
+      const message = await createStore({ url: server.url }).then(
+        () => 'opened',
+        (e: Error) => e.message,
+      );
+      expect(message).toMatch(/^Migration schema_migrations .*failed: cashtrace_reader: Cannot execute query in readonly mode\..* CLICKHOUSE_USER must be a user that may \(CREATE TABLE, ALTER, INSERT/s);
+    } finally {
+      Object.assign(process.env, { CLICKHOUSE_USER: was.user, CLICKHOUSE_PASSWORD: was.password });
+      resetEnvForTests();
+      quiet.mockRestore();
+    }
+  });
+
   it('looks up 20,000 event IDs of 200 characters (~4 MB as a URL carries them) in chunks a server takes', async () => {
     const ids = Array.from({ length: 20_000 }, (_, i) => `${String(i).padStart(6, '0')}:${'é'.repeat(193)}`);
     expect(ids[0]).toHaveLength(200);
@@ -98,7 +116,7 @@ describe('server store', () => {
     }
   });
 
-  it("refreshes the clocks of thousands of deals in a round (each round's statement within a server's 1 MiB of URL)", async () => {
+  it("refreshes the clocks of thousands of deals in rounds whose parameters a server takes (128 KiB each, 1 MiB of URL)", async () => {
     // only this test's deals (a runtime recomputes the deals written in the last 15 minutes at start)
     await truncateAll(store);
     const rt = await createRuntime({ store, natsUrl: null, worker: true });

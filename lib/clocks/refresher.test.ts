@@ -115,18 +115,19 @@ describe('ClockRefresher timing', () => {
 });
 
 describe('roundOf', () => {
-  it('takes up to 5,000 deals, fewer when their IDs would pass 512 KB of URL, and always at least one', () => {
+  it('takes up to 5,000 deals and, to a server, fewer when their IDs would pass 120 KiB of URL (a parameter takes 128 KiB), always at least one', () => {
     const short = Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:OPP-${i}`);
-    expect(roundOf(short)).toEqual(short.slice(0, 5_000));
-    const long = Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:${'Ü'.repeat(100)}-${i}`);
-    const round = roundOf(long);
-    const urlBytes = round.reduce((n, id) => n + encodeURIComponent(id).length + 9, 0);
-    expect(round.length).toBeLessThan(5_000);
-    expect(round).toEqual(long.slice(0, round.length));
-    expect(urlBytes).toBeLessThanOrEqual(512 * 1024);
-    expect(urlBytes + encodeURIComponent(long[round.length]).length + 9).toBeGreaterThan(512 * 1024);
+    expect(roundOf(short, 'embedded')).toEqual(short.slice(0, 5_000));
+    const bytes = (ids: string[]) => ids.reduce((n, id) => n + encodeURIComponent(id).length + 9, 0);
+    for (const ids of [short, Array.from({ length: 6_000 }, (_, i) => `crm:opportunity:${'Ü'.repeat(100)}-${i}`)]) {
+      const round = roundOf(ids, 'server');
+      expect(round.length).toBeLessThan(5_000);
+      expect(round).toEqual(ids.slice(0, round.length));
+      expect(bytes(round)).toBeLessThanOrEqual(120 * 1024);
+      expect(bytes(ids.slice(0, round.length + 1))).toBeGreaterThan(120 * 1024);
+    }
     const huge = [`crm:opportunity:${'x'.repeat(600_000)}`, 'crm:opportunity:B'];
-    expect(roundOf(huge)).toEqual([huge[0]]);
-    expect(roundOf([])).toEqual([]);
+    expect(roundOf(huge, 'server')).toEqual([huge[0]]);
+    expect(roundOf([], 'server')).toEqual([]);
   });
 });

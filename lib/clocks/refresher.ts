@@ -13,7 +13,7 @@
 // directly (exact, slower) until their build is complete, so a lagging snapshot is never a
 // wrong one for long: settled() waits for it.
 
-import type { Store } from '../clickhouse/client';
+import type { Store, StoreKind } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { metrics } from '../observability/metrics';
 import { allClocks, type ClockSet } from './registry';
@@ -23,18 +23,17 @@ import { urlBytes, urlRanges } from '../clickhouse/url-budget';
 /** Deals per round (an array parameter of the statement). */
 const ROUND_LIMIT = 5_000;
 /**
- * The first deals of `dirty` for a round: ROUND_LIMIT of them, or fewer whose IDs fill a
- * server's share of URL (lib/clickhouse/url-budget: a round's statement names its deals once,
- * beside ~25 KB of the clocks' own parameters). Bounded for an embedded store too: the rounds
- * stay the same size either way.
+ * The first deals of `dirty` for a round: ROUND_LIMIT of them or, to a server, fewer when
+ * their IDs would pass a parameter's share of URL (lib/clickhouse/url-budget: a round's
+ * statement names its deals in one parameter, beside ~25 KB of the clocks' own).
  */
-export function roundOf(dirty: Iterable<string>): string[] {
+export function roundOf(dirty: Iterable<string>, kind: StoreKind): string[] {
   const ids: string[] = [];
   for (const id of dirty) {
     ids.push(id);
     if (ids.length >= ROUND_LIMIT) break;
   }
-  const [[start, end] = [0, 0]] = urlRanges('server', ids.length, (i) => urlBytes(ids[i]));
+  const [[start, end] = [0, 0]] = urlRanges(kind, ids.length, (i) => urlBytes(ids[i]));
   return ids.slice(start, end);
 }
 
@@ -203,7 +202,7 @@ export class ClockRefresher {
           continue;
         }
         await this.untilDue();
-        ids = roundOf(this.dirty);
+        ids = roundOf(this.dirty, this.store.kind);
         for (const id of ids) this.dirty.delete(id);
         this.inRound = ids.length;
         // deals left for a later round (over ROUND_LIMIT) keep the backlog's age

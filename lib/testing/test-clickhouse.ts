@@ -1,11 +1,12 @@
 // Test helper: which ClickHouse a test file's store is. Embedded chDB in a temporary
 // directory by default; in server mode (CASHTRACE_TEST_STORE=server, set by the
 // *.server.test.ts files through lib/testing/server-mode.ts) a ClickHouse server over HTTP
-// (lib/testing/clickhouse-http), configured as a deployment configures one: CLICKHOUSE_URL,
-// CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and a database of its own (CLICKHOUSE_DATABASE).
+// (lib/testing/clickhouse-server: ClickHouse's own HTTP interface), configured as a
+// deployment configures one: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and a
+// database of its own (CLICKHOUSE_DATABASE).
 
 import { resetEnvForTests } from '../env';
-import { startClickHouseHttp } from './clickhouse-http';
+import { startClickHouseServer } from './clickhouse-server';
 import { removeTempDir, tempDir } from './temp-dir';
 
 export function testStoreIsServer(): boolean {
@@ -18,6 +19,8 @@ export let serversStarted = 0;
 export interface TestClickHouseServer {
   readonly url: string;
   readonly dir: string;
+  /** An account of the server whose profile is read-only (as deployments give dashboards and analysts). */
+  readonly readOnly: { readonly user: string; readonly password: string };
   close(): Promise<void>;
 }
 
@@ -26,12 +29,21 @@ export async function startTestClickHouseServer(): Promise<TestClickHouseServer>
   const dir = tempDir('cashtrace-chs-');
   const account = { user: 'cashtrace', password: `pw-${process.pid}-${Date.now()}`, database: 'cashtrace' };
   serversStarted++;
-  const server = await startClickHouseHttp({ dataDir: dir, user: account.user, password: account.password, databases: [account.database] });
+  const readOnly = { user: 'cashtrace_reader', password: `ro-${process.pid}-${Date.now()}` };
+  const server = await startClickHouseServer({
+    dataDir: dir,
+    users: [
+      { name: account.user, password: account.password },
+      { name: readOnly.user, password: readOnly.password, profile: 'readonly' },
+    ],
+    databases: [account.database],
+  });
   Object.assign(process.env, { CLICKHOUSE_URL: server.url, CLICKHOUSE_USER: account.user, CLICKHOUSE_PASSWORD: account.password, CLICKHOUSE_DATABASE: account.database });
   resetEnvForTests();
   return {
     url: server.url,
     dir,
+    readOnly,
     async close() {
       await server.close();
       for (const k of ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DATABASE']) delete process.env[k];
