@@ -104,17 +104,34 @@ export function* generateEvents(o: GenerateOptions): Generator<CanonicalEvent> {
   }
 }
 
+/**
+ * Deals after the window's count that are won by `now` all the same: a win's time moves into
+ * its local working day (and off weekends), so a deal whose slot is after `now` can be won
+ * hours before it (at most a day: the slot's local day starts then). The backfill sends them,
+ * live mode does not generate them again.
+ */
+export function* dealsWonByNow(o: SimOptions, world: World = buildWorld(o.seed)): Generator<DealRun> {
+  const spacing = (o.days * DAY) / o.deals;
+  for (let i = o.deals; windowStart(o) + i * spacing <= o.now + 2 * DAY; i++) {
+    const deal = simulateDeal(o, world, i);
+    if (deal.startAt <= o.now) yield deal;
+  }
+}
+
 /** All events of the window in delivery order, split at `now` (what the backfill sends, what waits). */
 export function backfillPlan(o: SimOptions): { due: SimEvent[]; held: SimEvent[]; faults: Fault[]; deals: number } {
   const due: SimEvent[] = [];
   const held: SimEvent[] = [];
   const faults: Fault[] = [];
-  for (const deal of generateDeals(o)) {
+  const world = buildWorld(o.seed);
+  let deals = 0;
+  for (const deal of [...generateDeals(o, world), ...dealsWonByNow(o, world)]) {
     for (const se of deal.events) (se.deliverAt <= o.now ? due : held).push(se);
     faults.push(...deal.faults);
+    deals++;
   }
   const byDelivery = (a: SimEvent, b: SimEvent) => a.deliverAt - b.deliverAt;
   due.sort(byDelivery);
   held.sort(byDelivery);
-  return { due, held, faults, deals: o.deals };
+  return { due, held, faults, deals };
 }

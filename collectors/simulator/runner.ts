@@ -103,14 +103,21 @@ export async function runLive(o: SimOptions, sink: Sink, progress: Progress, hel
   const tickMs = lo.tickMs ?? 1000;
   const wall0 = Date.now();
   const sim0 = o.now;
-  let nextIndex = o.deals;
-  let upcoming = simulateDeal(o, world, nextIndex);
+  // The deals after the window's, but for those won by `now` (the backfill sent them: dealsWonByNow).
+  let nextIndex = o.deals - 1;
+  const nextDeal = () => {
+    for (;;) {
+      const deal = simulateDeal(o, world, ++nextIndex);
+      if (deal.startAt > sim0) return deal;
+    }
+  };
+  let upcoming = nextDeal();
   while (!lo.signal?.aborted) {
     const simNow = sim0 + ((Date.now() - wall0) / 1000) * lo.speed * 60_000;
     // New deals are won at the same pace as in the backfill window.
     while (upcoming.startAt <= simNow) {
       for (const se of upcoming.events) held.push(se);
-      upcoming = simulateDeal(o, world, ++nextIndex);
+      upcoming = nextDeal();
     }
     const due: SimEvent[] = [];
     while (held.size > 0 && held.peek()!.deliverAt <= simNow) due.push(held.pop()!);
