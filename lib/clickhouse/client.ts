@@ -4,6 +4,7 @@
 // import time would lock the data directory during the build).
 
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { checkServerGrants } from './grants';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
@@ -167,6 +168,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
     },
   };
   if (opts?.migrate !== false) await runMigrations(store);
+  if (kind === 'server') await checkServerGrants(store, e.CLICKHOUSE_USER ?? 'default');
   return store;
 }
 

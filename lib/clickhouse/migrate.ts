@@ -20,7 +20,7 @@ export class MigrationError extends Error {
     const reason = cause instanceof Error ? cause.message.trim() : String(cause);
     const code = (cause as { code?: unknown } | null)?.code;
     const hint = NOT_PERMITTED.has(String(code))
-      ? ` — Cashtrace creates and alters its tables at start and writes to them: CLICKHOUSE_USER must be a user that may (CREATE TABLE, ALTER, INSERT, SELECT and DELETE on CLICKHOUSE_DATABASE), not a read-only one`
+      ? ` — Cashtrace creates and alters its tables at start and writes to them: CLICKHOUSE_USER must be a user that may (GRANT ALL ON <CLICKHOUSE_DATABASE>.*, TABLE ENGINE ON *, SELECT ON system.mutations), not a read-only one`
       : '';
     super(`Migration ${migration} failed: ${reason}${hint}`);
     this.name = 'MigrationError';

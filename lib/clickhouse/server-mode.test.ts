@@ -65,22 +65,36 @@ describe('server store', () => {
     }
   });
 
-  it("stops with the server's reason when the configured user may only read (a read-only profile)", async () => {
+  /** Why createStore refused to open as `account` (or 'opened'). */
+  async function openAs(account: { user: string; password: string }): Promise<string> {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const was = { user: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD };
-    Object.assign(process.env, { CLICKHOUSE_USER: server.readOnly.user, CLICKHOUSE_PASSWORD: server.readOnly.password });
+    Object.assign(process.env, { CLICKHOUSE_USER: account.user, CLICKHOUSE_PASSWORD: account.password });
     resetEnvForTests();
     try {
-      const message = await createStore({ url: server.url }).then(
-        () => 'opened',
+      return await createStore({ url: server.url }).then(
+        async (s) => {
+          await s.close();
+          return 'opened';
+        },
         (e: Error) => e.message,
       );
-      expect(message).toMatch(/^Migration schema_migrations .*failed: cashtrace_reader: Cannot execute query in readonly mode\..* CLICKHOUSE_USER must be a user that may \(CREATE TABLE, ALTER, INSERT/s);
     } finally {
       Object.assign(process.env, { CLICKHOUSE_USER: was.user, CLICKHOUSE_PASSWORD: was.password });
       resetEnvForTests();
       quiet.mockRestore();
     }
+  }
+
+  it("stops with the server's reason when the configured user may only read (a read-only profile)", async () => {
+    expect(await openAs(server.readOnly)).toMatch(/^Migration schema_migrations .*failed: cashtrace_reader: Cannot execute query in readonly mode\..* CLICKHOUSE_USER must be a user that may \(GRANT ALL ON <CLICKHOUSE_DATABASE>\.\*, TABLE ENGINE ON \*, SELECT ON system\.mutations\)/s);
+  });
+
+  it('stops at start, with the statement to run, when the user may use its database but not read system.mutations (the suite runs as a user granted both)', async () => {
+    expect(await openAs(server.ownDatabaseOnly)).toMatch(/^ClickHouse user cashtrace_db_only may not read system\.mutations \(.*Not enough privileges.*\): .*Run GRANT SELECT ON system\.mutations TO cashtrace_db_only/s);
+    // the suite's own user (appGrants: the README's grants) reads it, and nothing beyond its database
+    await expect(store.query(sql`SELECT count() AS c FROM system.mutations WHERE database = currentDatabase()`, count)).resolves.toHaveLength(1);
+    await expect(store.query(sql`SELECT count() AS c FROM system.parts`, count)).rejects.toThrow(/Not enough privileges/);
   });
 
   it('looks up 20,000 event IDs of 200 characters (~4 MB as a URL carries them) in chunks a server takes', async () => {

@@ -4,6 +4,7 @@
 // the environment: CASHTRACE_TEST_CH_DIR, _PORT, _USER, _PASSWORD, _DATABASE.
 
 import { startClickHouseServer } from './clickhouse-server';
+import { appGrants } from '../clickhouse/grants';
 
 async function main(): Promise<void> {
   const env = (name: string): string => {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const server = await startClickHouseServer({
     dataDir: env('DIR'),
     port: Number(env('PORT')),
-    users: [{ name: env('USER'), password: env('PASSWORD') }],
+    users: [{ name: env('USER'), password: env('PASSWORD'), grants: appGrants(env('DATABASE')) }],
     databases: [env('DATABASE')],
   });
   console.log(`[test-clickhouse] ClickHouse HTTP interface (clickhouse-local from chDB's library, for tests) at ${server.url}`);

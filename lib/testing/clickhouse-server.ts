@@ -34,6 +34,8 @@ export interface ServerUser {
   readonly password: string;
   /** A profile of PROFILES (default: `default`). */
   readonly profile?: keyof typeof PROFILES;
+  /** GRANT statements (`GRANT … ON … TO` without the `TO`): its only privileges. Default: all. */
+  readonly grants?: readonly string[];
 }
 
 /** The server's settings profiles: `readonly` is a read-only user's, as deployments give dashboards. */
@@ -93,7 +95,8 @@ function usersXml(users: readonly ServerUser[]): string {
   const accounts = [{ name: 'default', password: '', profile: 'default' as const }, ...users]
     .map((u) => {
       if (!IDENTIFIER.test(u.name)) throw new Error(`invalid user name ${u.name}`);
-      return `<${u.name}><password>${xml(u.password)}</password><profile>${u.profile ?? 'default'}</profile><quota>default</quota><networks><ip>127.0.0.1</ip><ip>::1</ip></networks></${u.name}>`;
+      const only = 'grants' in u && u.grants ? `<grants>${u.grants.map((g) => `<query>${xml(g)}</query>`).join('')}</grants>` : '';
+      return `<${u.name}><password>${xml(u.password)}</password><profile>${u.profile ?? 'default'}</profile><quota>default</quota><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>${only}</${u.name}>`;
     })
     .join('');
   return `<clickhouse><profiles>${profiles}</profiles><quotas><default/></quotas><users>${accounts}</users></clickhouse>\n`;

@@ -7,6 +7,7 @@
 
 import { resetEnvForTests } from '../env';
 import { startClickHouseServer } from './clickhouse-server';
+import { appGrants } from '../clickhouse/grants';
 import { removeTempDir, tempDir } from './temp-dir';
 
 export function testStoreIsServer(): boolean {
@@ -21,6 +22,8 @@ export interface TestClickHouseServer {
   readonly dir: string;
   /** An account of the server whose profile is read-only (as deployments give dashboards and analysts). */
   readonly readOnly: { readonly user: string; readonly password: string };
+  /** An account with every privilege on the database and its tables' engines, none beyond (no SELECT on system.mutations). */
+  readonly ownDatabaseOnly: { readonly user: string; readonly password: string };
   close(): Promise<void>;
 }
 
@@ -30,10 +33,13 @@ export async function startTestClickHouseServer(): Promise<TestClickHouseServer>
   const account = { user: 'cashtrace', password: `pw-${process.pid}-${Date.now()}`, database: 'cashtrace' };
   serversStarted++;
   const readOnly = { user: 'cashtrace_reader', password: `ro-${process.pid}-${Date.now()}` };
+  const ownDatabaseOnly = { user: 'cashtrace_db_only', password: `db-${process.pid}-${Date.now()}` };
   const server = await startClickHouseServer({
     dataDir: dir,
     users: [
-      { name: account.user, password: account.password },
+      // Least privilege, as a deployment grants it (README ▸ Configuration).
+      { name: account.user, password: account.password, grants: appGrants(account.database) },
+      { name: ownDatabaseOnly.user, password: ownDatabaseOnly.password, grants: [`GRANT ALL ON ${account.database}.*`, 'GRANT TABLE ENGINE ON *'] },
       { name: readOnly.user, password: readOnly.password, profile: 'readonly' },
     ],
     databases: [account.database],
@@ -44,6 +50,7 @@ export async function startTestClickHouseServer(): Promise<TestClickHouseServer>
     url: server.url,
     dir,
     readOnly,
+    ownDatabaseOnly,
     async close() {
       await server.close();
       for (const k of ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DATABASE']) delete process.env[k];

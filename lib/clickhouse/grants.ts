@@ -1,0 +1,32 @@
+// What a ClickHouse server's user must be allowed for Cashtrace (server mode): everything on
+// its own database, its tables' engines, and beyond that only to read the progress of its own deletes
+// (system.mutations: the writer waits there for the deletes of rows a stitch moved before it
+// answers a correction or shuts down). A user limited to its database lacks the second:
+// checked at start (checkServerGrants), so it fails then with the statement to run, not at
+// the first correction or shutdown. Found by the server-mode tests once they ran against
+// ClickHouse's own access control (lib/testing/clickhouse-server).
+
+import type { Store } from './client';
+import { sql } from './sql';
+
+/** The GRANT statements (without `TO <user>`) a deployment gives Cashtrace's user. */
+export function appGrants(database: string): string[] {
+  // TABLE ENGINE: to create tables of the engines the migrations name (MergeTree, Null, …).
+  return [`GRANT ALL ON ${database}.*`, 'GRANT TABLE ENGINE ON *', 'GRANT SELECT ON system.mutations'];
+}
+
+/** ACCESS_DENIED */
+const ACCESS_DENIED = '497';
+
+/** Fails with what to grant when the store's user may not read system.mutations. */
+export async function checkServerGrants(store: Store, user: string): Promise<void> {
+  try {
+    await store.query(sql`SELECT count() AS c FROM system.mutations WHERE database = currentDatabase()`);
+  } catch (err) {
+    if (String((err as { code?: unknown } | null)?.code) !== ACCESS_DENIED) throw err;
+    const reason = err instanceof Error ? err.message.trim() : String(err);
+    throw new Error(
+      `ClickHouse user ${user} may not read system.mutations (${reason}): Cashtrace waits there for its own deletes to finish. Run GRANT SELECT ON system.mutations TO ${user} (its grants: ALL on CLICKHOUSE_DATABASE.*, TABLE ENGINE ON * and that, nothing else).`,
+    );
+  }
+}
