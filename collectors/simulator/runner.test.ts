@@ -40,11 +40,13 @@ describe('simulator runner', () => {
     // A "now" at which the first deal after the window's count is already won (its win moved
     // into its local working day, before its slot): the backfill sends it, live mode does not
     // send its past events again. (With the wall clock as "now", this test failed at some
-    // hours of the day: live sent such a deal's events with receipts before "now".)
-    const wallNow = Date.now();
+    // hours of the day: live sent such a deal's events with receipts before "now".) Found from
+    // a fixed instant, so the test is the same at any hour: the simulated clock starts at
+    // `now` whatever the wall clock says.
+    const from = Date.UTC(2026, 10, 2);
     const base = { seed: 5, deals: 90, days: 30 };
     const world = buildWorld(base.seed);
-    const now = Array.from({ length: 7 * 24 }, (_, h) => wallNow + h * 3_600_000).find((t) => {
+    const now = Array.from({ length: 14 * 24 * 4 }, (_, q) => from + q * 900_000).find((t) => {
       const o = { ...base, now: t };
       return simulateDeal(o, world, o.deals).startAt <= t;
     })!;

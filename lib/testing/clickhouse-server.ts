@@ -144,6 +144,8 @@ export async function startClickHouseServer(opts: {
   ].join('; ');
   const args = ['-c', LAUNCHER, libchdbPath(), '--config-file', config, '--path', opts.dataDir, '--listen_host', '127.0.0.1', '--http_port', String(port), '--query', query];
   const child = spawn('python3', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Nothing is written to it; ending it once the server died must not throw (EPIPE).
+  child.stdin!.on('error', () => undefined);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-8192);
