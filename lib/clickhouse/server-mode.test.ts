@@ -16,6 +16,11 @@ import { ingestEvents } from '../ingest/pipeline';
 import { committedEventIds } from '../ingest/committed-ids';
 import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
 import { truncateAll } from '../testing/temp-store';
+import { ev } from '../testing/events';
+import { toRowLine } from '../ingest/rows';
+import { rollBackTornInserts } from '../ingest/torn-inserts';
+import { DERIVED_TABLES } from '../ingest/stitch-store';
+import { PATCH_DELETE } from './sql';
 
 let server: TestClickHouseServer;
 let store: Store;
@@ -126,6 +131,62 @@ describe('server store', () => {
       const [orphans] = await store.query(sql`SELECT count() AS c FROM events WHERE event_id LIKE 'orph-%' AND correlation_id = ''`, count);
       expect(orphans.c).toBe(0);
     } finally {
+      await rt.shutdown();
+    }
+  });
+
+  it('rolls back a torn insert of thousands of events at start (their IDs and deals in parts a server takes)', async () => {
+    await truncateAll(store);
+    const deal = 'crm:opportunity:OPP-TORN-SERVER';
+    const torn = Array.from({ length: 5_000 }, (_, i) =>
+      ev({ event_id: `torn-server-${String(i).padStart(5, '0')}-${'x'.repeat(40)}`, type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: `INV-TORN-${i}`, refs: [deal], amount: 1, currency: 'EUR' }),
+    );
+    // The crash: the batch's events are in, event_ids (one of its views) is not (~290 KB of IDs as a URL carries them).
+    await store.insertJsonEachRow('events', torn.map((e) => toRowLine(e, deal, new Date().toISOString())).join('\n'));
+    await store.command(sql`TRUNCATE TABLE event_ids`);
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(await rollBackTornInserts(store, DERIVED_TABLES, PATCH_DELETE)).toEqual({ rolledBack: 5_000, repaired: 1 });
+    } finally {
+      quiet.mockRestore();
+    }
+    const [left] = await store.query(sql`SELECT count() AS c FROM events WHERE correlation_id = ${deal}`, count);
+    expect(left.c).toBe(0);
+  });
+
+  it('recounts the flow tallies of a round that changes thousands of flow hours and durations (key lists within a parameter a server takes)', async () => {
+    await truncateAll(store);
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    const errors = vi.spyOn(console, 'error');
+    try {
+      // 300 deals (one round), 40 syncs each at hours and durations of their own, sent before
+      // their deals (orphans, moved in when the deals arrive: their runs' keys change):
+      // 12,000 hourly keys, whose hours alone are ~230 KB as a URL carries them (found on the
+      // demo of 3,000 deals on a server: "Field value too long")
+      const deals = 300;
+      const runs = 40;
+      const events: Record<string, unknown>[] = [];
+      const wins: Record<string, unknown>[] = [];
+      for (let d = 0; d < deals; d++) {
+        const opp = `OPP-FLOWS-${String(d).padStart(4, '0')}`;
+        wins.push({ event_id: `fl-won-${d}`, source: 'crm', type: 'opportunity.won', occurred_at: '2026-01-01T09:00:00Z', entity_type: 'opportunity', entity_id: opp, amount: 1000, currency: 'EUR', attributes: { region: 'EMEA' } });
+        for (let r = 0; r < runs; r++) {
+          const at = Date.UTC(2026, 0, 2) + (d * runs + r) * 3_600_000;
+          const sync = { source: 'middleware', entity_type: 'sync', entity_id: `RUN-${opp}-${r}`, refs: [`crm:opportunity:${opp}`], attributes: { flow_source: 'crm', flow_target: 'erp', attempt: '1' } };
+          events.push({ ...sync, event_id: `fl-req-${d}-${r}`, type: 'sync.requested', occurred_at: new Date(at).toISOString() });
+          events.push({ ...sync, event_id: `fl-ok-${d}-${r}`, type: 'sync.succeeded', occurred_at: new Date(at + 1000 + d * runs + r).toISOString() });
+        }
+      }
+      expect(await ingestEvents(rt, events, { collector: 'test' })).toMatchObject({ accepted: events.length });
+      await rt.writer!.settled();
+      expect(await ingestEvents(rt, wins, { collector: 'test' })).toMatchObject({ accepted: deals });
+      await rt.writer!.settled();
+      expect(rt.writer!.clocks.status().pendingDeals).toBe(0);
+      const [row] = await store.query(sql`SELECT sum(runs) AS c FROM flow_hours WHERE flow_source = 'crm' AND flow_target = 'erp' AND region = 'EMEA'`, count);
+      expect(row.c).toBe(deals * runs);
+      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => /refresh|flow/.test(m))).toEqual([]);
+    } finally {
+      errors.mockRestore();
       await rt.shutdown();
     }
   });

@@ -12,6 +12,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, param, trustedSql, PATCH_DELETE, type Sql } from '../clickhouse/sql';
 import { flowRunRowsSql, SYNC_TYPES, type Extra } from '../queries/flow-runs';
 import { chBool } from '../queries/ch-columns';
+import { urlBytes, urlRanges } from '../clickhouse/url-budget';
 
 /** Bump when the rows change meaning: the snapshot is rebuilt. */
 const DEFINITION = 'flow-runs v3';
@@ -89,19 +90,28 @@ export async function refreshFlowRuns(store: Store, ids: readonly string[], vers
   );
   const stays = sql`NOT (correlation_id IN ${ids} AND version < ${version})`;
   for (const hourly of [true, false]) {
-    const keys = changed.filter((c) => c.hourly === hourly);
-    if (keys.length === 0) continue;
-    const keyIn = (k: Sql) => sql`(flow_source, flow_target, ${k}) IN (SELECT arrayJoin(arrayZip(${keys.map((c) => c.flow_source)},
-      ${keys.map((c) => c.flow_target)}, ${param('Array(Int64)', keys.map((c) => c.k))})))`;
-    if (hourly) {
-      await store.command(sql`INSERT INTO flow_hours ${hoursSql(sql`${stays} AND ${keyIn(sql`toUnixTimestamp(toStartOfHour(at))`)}`, version)}`);
-      await store.command(sql`DELETE FROM flow_hours WHERE ${keyIn(sql`toUnixTimestamp(hour)`)} AND version < ${version}`, PATCH_DELETE);
-    } else {
-      await store.command(sql`INSERT INTO flow_latency ${latencyCountsSql(sql`${stays} AND ${keyIn(sql`duration_ms`)}`, version)}`);
-      await store.command(sql`DELETE FROM flow_latency WHERE ${keyIn(sql`duration_ms`)} AND version < ${version}`, PATCH_DELETE);
+    const all = changed.filter((c) => c.hourly === hourly);
+    // To a server, in parts whose three key arrays its URL takes (lib/clickhouse/url-budget:
+    // the first round after a 3,000-deal backfill changed more keys than 128 KiB of a
+    // parameter holds; "Field value too long", found running the demo on a server).
+    for (const [start, end] of urlRanges(store.kind, all.length, (i) => urlBytes(all[i].flow_source) + urlBytes(all[i].flow_target) + urlBytes(String(all[i].k)))) {
+      await moveKeys(store, all.slice(start, end), hourly, stays, version);
     }
   }
   await store.command(sql`DELETE FROM flow_runs WHERE correlation_id IN ${ids} AND version < ${version}`, PATCH_DELETE);
+}
+
+/** The hour or latency tallies of `keys`: this version's counts in, the older ones out. */
+async function moveKeys(store: Store, keys: z.infer<typeof changedKey>[], hourly: boolean, stays: Sql, version: number): Promise<void> {
+  const keyIn = (k: Sql) => sql`(flow_source, flow_target, ${k}) IN (SELECT arrayJoin(arrayZip(${keys.map((c) => c.flow_source)},
+    ${keys.map((c) => c.flow_target)}, ${param('Array(Int64)', keys.map((c) => c.k))})))`;
+  if (hourly) {
+    await store.command(sql`INSERT INTO flow_hours ${hoursSql(sql`${stays} AND ${keyIn(sql`toUnixTimestamp(toStartOfHour(at))`)}`, version)}`);
+    await store.command(sql`DELETE FROM flow_hours WHERE ${keyIn(sql`toUnixTimestamp(hour)`)} AND version < ${version}`, PATCH_DELETE);
+  } else {
+    await store.command(sql`INSERT INTO flow_latency ${latencyCountsSql(sql`${stays} AND ${keyIn(sql`duration_ms`)}`, version)}`);
+    await store.command(sql`DELETE FROM flow_latency WHERE ${keyIn(sql`duration_ms`)} AND version < ${version}`, PATCH_DELETE);
+  }
 }
 
 /**
