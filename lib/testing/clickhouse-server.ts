@@ -158,8 +158,8 @@ export async function startClickHouseServer(opts: {
     const failed = await Promise.race([spawnError, gone, new Promise<undefined>((r) => setTimeout(r, 50))]);
     if (failed) throw new Error(`could not start the ClickHouse test server (python3): ${failed.message}`);
     if (failed === null) throw new Error(`the ClickHouse test server exited (code ${child.exitCode}): ${stderr.trim() || 'no output'}`);
-    const ok = await fetch(`${url}/ping`, // a connection kept alive would hold the server's stop for 5 s
-      { headers: { connection: 'close' } }).then(
+    // not kept alive: an idle connection would hold the server's stop (see close)
+    const ok = await fetch(`${url}/ping`, { headers: { connection: 'close' } }).then(
       (r) => r.ok,
       () => false,
     );
