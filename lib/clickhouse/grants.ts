@@ -15,8 +15,21 @@ export function appGrants(database: string): string[] {
   return [`GRANT ALL ON ${database}.*`, 'GRANT TABLE ENGINE ON *', 'GRANT SELECT ON system.mutations'];
 }
 
+/** The grants as one clause, for messages: "GRANT ALL ON <CLICKHOUSE_DATABASE>.*, TABLE ENGINE ON *, …". */
+export function grantsClause(): string {
+  return `GRANT ${appGrants('<CLICKHOUSE_DATABASE>')
+    .map((g) => g.replace(/^GRANT /, ''))
+    .join(', ')}`;
+}
+
 /** ACCESS_DENIED */
 const ACCESS_DENIED = '497';
+
+/** Whether a server refused a statement for the user's rights: READONLY or ACCESS_DENIED. */
+export function isNotPermitted(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code);
+  return code === '164' || code === ACCESS_DENIED;
+}
 
 /** Fails with what to grant when the store's user may not read system.mutations. */
 export async function checkServerGrants(store: Store, user: string): Promise<void> {
@@ -26,7 +39,7 @@ export async function checkServerGrants(store: Store, user: string): Promise<voi
     if (String((err as { code?: unknown } | null)?.code) !== ACCESS_DENIED) throw err;
     const reason = err instanceof Error ? err.message.trim() : String(err);
     throw new Error(
-      `ClickHouse user ${user} may not read system.mutations (${reason}): Cashtrace waits there for its own deletes to finish. Run GRANT SELECT ON system.mutations TO ${user} (its grants: ALL on CLICKHOUSE_DATABASE.*, TABLE ENGINE ON * and that, nothing else).`,
+      `ClickHouse user ${user} may not read system.mutations (${reason}): Cashtrace waits there for its own deletes to finish. Run GRANT SELECT ON system.mutations TO ${user} (all it needs: ${grantsClause()}).`,
     );
   }
 }

@@ -8,9 +8,7 @@ import crypto from 'node:crypto';
 import type { Store } from './client';
 import { sql, trustedSql } from './sql';
 import { env } from '../env';
-
-/** The server's codes for a user who may not write: READONLY, ACCESS_DENIED. */
-const NOT_PERMITTED = new Set(['164', '497']);
+import { grantsClause, isNotPermitted } from './grants';
 
 export class MigrationError extends Error {
   constructor(
@@ -18,9 +16,8 @@ export class MigrationError extends Error {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message.trim() : String(cause);
-    const code = (cause as { code?: unknown } | null)?.code;
-    const hint = NOT_PERMITTED.has(String(code))
-      ? ` — Cashtrace creates and alters its tables at start and writes to them: CLICKHOUSE_USER must be a user that may (GRANT ALL ON <CLICKHOUSE_DATABASE>.*, TABLE ENGINE ON *, SELECT ON system.mutations), not a read-only one`
+    const hint = isNotPermitted(cause)
+      ? ` — Cashtrace creates and alters its tables at start and writes to them: CLICKHOUSE_USER must be a user that may (${grantsClause()}), not a read-only one`
       : '';
     super(`Migration ${migration} failed: ${reason}${hint}`);
     this.name = 'MigrationError';

@@ -11,7 +11,7 @@ import { createStore, type Store } from './client';
 import { listMigrations, runMigrations } from './migrate';
 import { sql } from './sql';
 import { resetEnvForTests } from '../env';
-import { createRuntime } from '../runtime';
+import { createRuntime, type Runtime } from '../runtime';
 import { ingestEvents } from '../ingest/pipeline';
 import { committedEventIds } from '../ingest/committed-ids';
 import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
@@ -49,6 +49,24 @@ async function storeWith(name: string, value: string): Promise<Store> {
 }
 
 describe('server store', () => {
+  /**
+   * Runs `body` with a runtime of its own (ingest writer, clocks) over this test's rows only
+   * (a runtime recomputes the deals written in the last 15 minutes at start); what it logged
+   * as errors meanwhile.
+   */
+  async function withWriter(body: (rt: Runtime) => Promise<void>): Promise<string[]> {
+    await truncateAll(store);
+    const rt = await createRuntime({ store, natsUrl: null, worker: true });
+    const errors = vi.spyOn(console, 'error');
+    try {
+      await body(rt);
+      return errors.mock.calls.map((c) => String(c[0]));
+    } finally {
+      errors.mockRestore();
+      await rt.shutdown();
+    }
+  }
+
   it('applies every migration once, in the configured database', async () => {
     expect(store.kind).toBe('server');
     const [row] = await store.query(sql`SELECT count() AS c FROM schema_migrations`, count);
@@ -155,10 +173,7 @@ describe('server store', () => {
   });
 
   it('recounts the flow tallies of a round that changes thousands of flow hours and durations (key lists within a parameter a server takes)', async () => {
-    await truncateAll(store);
-    const rt = await createRuntime({ store, natsUrl: null, worker: true });
-    const errors = vi.spyOn(console, 'error');
-    try {
+    const logged = await withWriter(async (rt) => {
       // 300 deals (one round), 40 syncs each at hours and durations of their own, sent before
       // their deals (orphans, moved in when the deals arrive: their runs' keys change):
       // 12,000 hourly keys, whose hours alone are ~230 KB as a URL carries them (found on the
@@ -184,19 +199,12 @@ describe('server store', () => {
       expect(rt.writer!.clocks.status().pendingDeals).toBe(0);
       const [row] = await store.query(sql`SELECT sum(runs) AS c FROM flow_hours WHERE flow_source = 'crm' AND flow_target = 'erp' AND region = 'EMEA'`, count);
       expect(row.c).toBe(deals * runs);
-      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => /refresh|flow/.test(m))).toEqual([]);
-    } finally {
-      errors.mockRestore();
-      await rt.shutdown();
-    }
+    });
+    expect(logged.filter((m) => /refresh|flow/.test(m))).toEqual([]);
   });
 
   it("refreshes the clocks of thousands of deals in rounds whose parameters a server takes (128 KiB each, 1 MiB of URL)", async () => {
-    // only this test's deals (a runtime recomputes the deals written in the last 15 minutes at start)
-    await truncateAll(store);
-    const rt = await createRuntime({ store, natsUrl: null, worker: true });
-    const errors = vi.spyOn(console, 'error');
-    try {
+    const logged = await withWriter(async (rt) => {
       const deals = 6_000;
       const events = Array.from({ length: deals }, (_, i) => ({
         event_id: `srv-${i}`,
@@ -214,10 +222,7 @@ describe('server store', () => {
       expect(rt.writer!.clocks.status().pendingDeals).toBe(0);
       const [row] = await store.query(sql`SELECT uniqExact(correlation_id) AS c FROM clock_intervals WHERE correlation_id LIKE 'crm:opportunity:OPP-SERVER-MODE-%'`, count);
       expect(row.c).toBe(deals);
-      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => /refresh/.test(m))).toEqual([]);
-    } finally {
-      errors.mockRestore();
-      await rt.shutdown();
-    }
+    });
+    expect(logged.filter((m) => /refresh/.test(m))).toEqual([]);
   });
 });

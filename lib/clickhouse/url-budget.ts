@@ -39,3 +39,8 @@ export function urlRanges(kind: StoreKind, count: number, bytesOf: (i: number) =
   if (count > start) ranges.push([start, count]);
   return ranges;
 }
+
+/** Calls `each` with consecutive parts of `ids`, in turn: to a server, parts its URL takes (urlRanges). */
+export async function inIdParts(kind: StoreKind, ids: readonly string[], each: (part: string[]) => Promise<void>, maxItems = Infinity): Promise<void> {
+  for (const [start, end] of urlRanges(kind, ids.length, (i) => urlBytes(ids[i]), maxItems)) await each(ids.slice(start, end));
+}

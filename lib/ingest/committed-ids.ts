@@ -3,7 +3,7 @@
 
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { urlRanges, urlBytes } from '../clickhouse/url-budget';
+import { inIdParts } from '../clickhouse/url-budget';
 
 const LOOKUP_CHUNK = 20_000;
 
@@ -17,14 +17,13 @@ const LOOKUP_CHUNK = 20_000;
 export async function committedEventIds(store: Store, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   // to a server, also in chunks its URL takes (20k IDs of 200 characters: ~4 MB)
-  for (const [start, end] of urlRanges(store.kind, ids.length, (i) => urlBytes(ids[i]), LOOKUP_CHUNK)) {
-    const chunk = ids.slice(start, end);
+  await inIdParts(store.kind, ids, async (chunk) => {
     const rows = await store.query<{ event_id: string }>(
       !chunk.some((id) => id.includes('\n'))
         ? sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN splitByChar('\n', ${chunk.join('\n')})`
         : sql`SELECT DISTINCT event_id FROM event_ids WHERE event_id IN ${chunk}`,
     );
     for (const r of rows) found.add(r.event_id);
-  }
+  }, LOOKUP_CHUNK);
   return found;
 }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { ident, sql, trustedSql, type Sql } from '../clickhouse/sql';
 import { viewSelect } from '../clickhouse/view-select';
-import { urlBytes, urlRanges } from '../clickhouse/url-budget';
+import { inIdParts } from '../clickhouse/url-budget';
 
 /**
  * How far back a start looks: only the last batches before the crash can be torn (one writer
@@ -54,17 +54,14 @@ export async function rollBackTornInserts(store: Store, derived: readonly Derive
   const deals = new Set(torn.map((t) => t.correlation_id).filter((c) => c !== ''));
   const orphanKeys = new Set(torn.filter((t) => t.correlation_id === '').map((t) => t.entity_key));
   // To a server, lists go in parts its URL takes (lib/clickhouse/url-budget): a torn batch holds up to 20k+ IDs.
-  for (const [a, b] of urlRanges(store.kind, ids.length, (i) => urlBytes(ids[i]))) {
-    await store.command(sql`DELETE FROM events WHERE event_id IN ${ids.slice(a, b)}`, patchDelete);
-  }
+  await inIdParts(store.kind, ids, (part) => store.command(sql`DELETE FROM events WHERE event_id IN ${part}`, patchDelete));
   const views = new Map(await Promise.all(derived.map(async (t) => [t.name, trustedSql(await viewSelect(store, t.name))] as const)));
   const short = await incompleteDeals(store, derived, views);
   for (const d of short.deals) deals.add(d);
   for (const k of short.orphanKeys) orphanKeys.add(k);
   if (deals.size === 0 && orphanKeys.size === 0) return { rolledBack: 0, repaired: 0 };
-  const [dealList, keyList] = [[...deals], [...orphanKeys]];
-  for (const [a, b] of urlRanges(store.kind, dealList.length, (i) => urlBytes(dealList[i]))) await rebuildDerived(store, derived, views, dealList.slice(a, b), [], patchDelete);
-  for (const [a, b] of urlRanges(store.kind, keyList.length, (i) => urlBytes(keyList[i]))) await rebuildDerived(store, derived, views, [], keyList.slice(a, b), patchDelete);
+  await inIdParts(store.kind, [...deals], (part) => rebuildDerived(store, derived, views, part, [], patchDelete));
+  await inIdParts(store.kind, [...orphanKeys], (part) => rebuildDerived(store, derived, views, [], part, patchDelete));
   if (ids.length > 0) console.warn(`[ingest] rolled back ${ids.length} events of an insert a crash left half done (their batch is stored again when it is redelivered)`);
   const repaired = deals.size + orphanKeys.size;
   console.warn(`[ingest] rebuilt the derived tables of ${repaired} deals or orphan records an interrupted insert or move left incomplete`);

@@ -92,10 +92,10 @@ function usersXml(users: readonly ServerUser[]): string {
     .map(([name, body]) => `<${name}>${body}</${name}>`)
     .join('');
   // `default` (no password, loopback only) is the account clickhouse-local's own query runs as.
-  const accounts = [{ name: 'default', password: '', profile: 'default' as const }, ...users]
+  const accounts = [{ name: 'default', password: '' } as ServerUser, ...users]
     .map((u) => {
       if (!IDENTIFIER.test(u.name)) throw new Error(`invalid user name ${u.name}`);
-      const only = 'grants' in u && u.grants ? `<grants>${u.grants.map((g) => `<query>${xml(g)}</query>`).join('')}</grants>` : '';
+      const only = u.grants ? `<grants>${u.grants.map((g) => `<query>${xml(g)}</query>`).join('')}</grants>` : '';
       return `<${u.name}><password>${xml(u.password)}</password><profile>${u.profile ?? 'default'}</profile><quota>default</quota><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>${only}</${u.name}>`;
     })
     .join('');

@@ -39,7 +39,7 @@ export async function startTestClickHouseServer(): Promise<TestClickHouseServer>
     users: [
       // Least privilege, as a deployment grants it (README ▸ Configuration).
       { name: account.user, password: account.password, grants: appGrants(account.database) },
-      { name: ownDatabaseOnly.user, password: ownDatabaseOnly.password, grants: [`GRANT ALL ON ${account.database}.*`, 'GRANT TABLE ENGINE ON *'] },
+      { name: ownDatabaseOnly.user, password: ownDatabaseOnly.password, grants: appGrants(account.database).filter((g) => !g.includes('system.mutations')) },
       { name: readOnly.user, password: readOnly.password, profile: 'readonly' },
     ],
     databases: [account.database],
