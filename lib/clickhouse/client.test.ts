@@ -36,14 +36,22 @@ describe('insertJsonEachRow settings', () => {
 
 // Embedded only: a server store is one HTTP client (client.server.test.ts runs the rest).
 describe.skipIf(testStoreIsServer())('query connections (embedded)', () => {
-  /** The order in which a 1.5 s statement and a query sent 100 ms after it finish. */
+  /** The order in which a 1.5 s statement and a query sent once it runs finish. */
   async function finishOrder(queryConnections: number): Promise<string[]> {
     // another store on the same directory (one data directory per process), as fork() opens
     const s = await createStore({ dataDir: dir, migrate: false, queryConnections });
     try {
       const order: string[] = [];
-      const slow = s.command(sql`SELECT sleep(1.5)`).then(() => order.push('statement'));
-      await new Promise((r) => setTimeout(r, 100));
+      const slow = s.command(sql`SELECT sleep(1.5) AS finish_order_statement`).then(() => order.push('statement'));
+      // The query is sent once the statement runs (seen from the file's own store): a fixed
+      // 100 ms wait was not always enough on a loaded machine (the query went first).
+      const running = z.object({ c: z.coerce.number() });
+      for (let tries = 0; ; tries++) {
+        const [r] = await store.query(sql`SELECT count() AS c FROM system.processes WHERE query LIKE '%AS finish_order_statement%' AND query NOT LIKE '%system.processes%'`, running);
+        if (r.c > 0) break;
+        if (tries > 500) throw new Error('the statement never started');
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const quick = s.query(sql`SELECT 1 AS x`, z.object({ x: z.coerce.number() })).then((rows) => order.push(`query ${rows[0].x}`));
       await Promise.all([slow, quick]);
       return order;
