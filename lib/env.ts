@@ -18,6 +18,8 @@ const envSchema = z.object({
   NATS_URL: z.string().optional(),
   /** Prefix of every stream, subject and consumer, so several deployments (or tests) share one NATS. */
   CASHTRACE_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cashtrace'),
+  /** Copies JetStream keeps of each stream (unset: 3 on a cluster of three or more servers, else 1). */
+  CASHTRACE_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   CASHTRACE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Run the ingest worker (bus consumer ▶ batcher ▶ ClickHouse) inside the web process. */
   CASHTRACE_INGEST_WORKER: bool.default(true),

@@ -102,7 +102,7 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   let stopConsumer: (() => Promise<void>) | null = null;
   if (natsUrl) {
     const { createNatsBus } = await import('./bus/nats');
-    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX);
+    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS });
     bus = nb;
     if (batcher) stopConsumer = await startNatsIngestConsumer(nb, batcher, store);
   } else {

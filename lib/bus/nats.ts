@@ -26,6 +26,7 @@ import type { Bus, BusCommand, PublishOptions, PublishResult, RowsOptions, Unsub
 import { subjects } from './types';
 import { LocalHandoff, type Handoff } from './local-handoff';
 import { EventTexts } from './texts';
+import { ApiError } from '../http/errors';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
 /** When Cashtrace received a batch's events (an ISO instant): rows decoded from the message get it as their default received_at. */
@@ -46,15 +47,35 @@ export interface NatsBus extends Bus {
   consumeIngest(handle: (msg: JsMsg) => Promise<void>, opts?: { maxInFlight?: number }): Promise<Unsubscribe>;
 }
 
-export async function createNatsBus(url: string, prefix: string): Promise<NatsBus> {
+export interface NatsBusOptions {
+  /**
+   * Copies of each stream the JetStream cluster keeps (CASHTRACE_NATS_REPLICAS). Unset: 3 on
+   * a cluster of three or more servers, else 1 — and an existing stream is never scaled
+   * down by that default (a server down at start must not cost the others their copies).
+   */
+  replicas?: number;
+}
+
+/** How long start-up waits for JetStream to answer (a cluster elects its meta leader first). */
+const JETSTREAM_WAIT_MS = 30_000;
+
+export async function createNatsBus(url: string, prefix: string, opts: NatsBusOptions = {}): Promise<NatsBus> {
   const nc = await connect({ servers: url.split(','), name: `cashtrace-${process.pid}`, maxReconnectAttempts: -1 });
-  const jsm = await jetstreamManager(nc);
+  let jsm: JetStreamManager;
+  try {
+    jsm = await jetStreamManagerWhenReady(nc);
+  } catch (err) {
+    await nc.close().catch(() => undefined);
+    throw err;
+  }
   const js = jetstream(nc);
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
+  const servers = clusterSize(nc);
+  const replicas = { wanted: opts.replicas ?? (servers >= 3 ? 3 : 1), exact: opts.replicas !== undefined, servers };
 
-  await ensureStream(jsm, names.streamIngest, [names.ingestAll]);
-  await ensureStream(jsm, names.streamCommands, [names.commandsAll]);
+  await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
+  await ensureStream(jsm, names.streamCommands, [names.commandsAll], replicas);
 
   const handoff = new LocalHandoff();
 
@@ -68,7 +89,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     try {
       const h = headers();
       h.set(RECEIVED_AT_HEADER, receivedAt);
-      const ack = await js.publish(names.ingestBatch, data, { msgID, headers: h, timeout: 30_000 });
+      const ack = await publishRetrying(js, names.ingestBatch, data, { msgID, headers: h });
       stored = !ack.duplicate;
       seq = ack.seq;
       return ack.duplicate;
@@ -108,7 +129,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     };
     for (let i = 0; i < rows.length; i++) {
       const bytes = texts.byteLength(i);
-      if (bytes + 2 > maxPayload) throw new Error(`event ${rows[i].event_id} is larger than the bus message limit (${maxPayload} bytes)`);
+      if (bytes + 2 > maxPayload) throw new ApiError(413, 'payload_too_large', `event ${rows[i].event_id} is larger than the bus message limit (${maxPayload} bytes)`);
       if (size + bytes + 1 > maxPayload) flushChunk(i);
       size += bytes + 1;
     }
@@ -168,13 +189,19 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
       // headers-only: this process's own messages are taken from the handoff, the rest read by sequence
       await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, true);
       const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
-      const messages = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000) });
+      // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
+      // is noticed by two missed heartbeats in 10 s, not the default 30 s.
+      const messages = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS });
       let inFlight = 0;
       const waiters: (() => void)[] = [];
       const loop = (async () => {
         for await (const m of messages) {
           while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
           inFlight += 1;
+          // While its rows wait for their insert the message is reported in progress, so
+          // JetStream redelivers after ACK_WAIT_MS only what this process lost (a server of
+          // the cluster died with the delivery or the ack on its way), not a slow insert.
+          const working = setInterval(() => m.working(), WORKING_EVERY_MS);
           // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
           handle(m)
             .then(() => m.ack())
@@ -183,6 +210,7 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
               m.nak(2_000);
             })
             .finally(() => {
+              clearInterval(working);
               inFlight -= 1;
               waiters.shift()?.();
             });
@@ -196,7 +224,19 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
     async health() {
       try {
         const rtt = await nc.rtt();
-        return { ok: true, detail: `nats rtt ${rtt.toFixed(1)} ms` };
+        const info = await jsm.streams.info(names.streamIngest);
+        const copies = info.cluster?.replicas ?? [];
+        const current = copies.filter((r) => r.current && !r.offline).length;
+        const n = info.config.num_replicas;
+        const stream = `ingest stream ${n} ${n === 1 ? 'copy' : 'copies'}`;
+        // A replicated stream without a leader, or whose leader sees too few current copies,
+        // has lost its quorum: nothing can be stored.
+        if (n > 1 && (!info.cluster?.leader || 1 + current < Math.floor(n / 2) + 1)) {
+          const seen = info.cluster?.leader ? `leader ${info.cluster.leader} with ${current} of ${copies.length} other copies current` : 'without a leader';
+          return { ok: false, detail: `nats rtt ${rtt.toFixed(1)} ms; ${stream} ${seen}: a quorum of its servers is down, events cannot be stored` };
+        }
+        const where = info.cluster?.leader ? `, leader ${info.cluster.leader}${copies.length ? `, ${current} of ${copies.length} other copies current` : ''}` : '';
+        return { ok: true, detail: `nats rtt ${rtt.toFixed(1)} ms; ${stream}${where}` };
       } catch (err) {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }
@@ -208,19 +248,88 @@ export async function createNatsBus(url: string, prefix: string): Promise<NatsBu
   return bus;
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[]): Promise<void> {
+/** Unacknowledged deliveries come again after this long (60 s until 2026-12-03: what a server's loss delayed). */
+const ACK_WAIT_MS = 15_000;
+/** A message whose rows still wait for ClickHouse is reported in progress this often (well within ACK_WAIT_MS). */
+const WORKING_EVERY_MS = 5_000;
+const PULL_EXPIRES_MS = 10_000;
+
+/** How long a publish keeps trying before the request is answered 503 (a stream's leader election takes 2–5 s). */
+export const PUBLISH_BUDGET_MS = 15_000;
+
+/**
+ * Publishes until JetStream acknowledges or PUBLISH_BUDGET_MS is spent. A stream electing a
+ * new leader (a server of the cluster lost) has no responder for a few seconds, and a
+ * client reconnecting to another server times out meanwhile: both are retried with
+ * backoff. The message ID makes a retry whose first attempt was in fact stored a
+ * duplicate, not a second copy.
+ */
+async function publishRetrying(js: JetStreamClient, subject: string, data: Uint8Array, opts: { msgID: string; headers: ReturnType<typeof headers> }) {
+  const deadline = Date.now() + PUBLISH_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
+    const left = deadline - Date.now();
+    try {
+      return await js.publish(subject, data, { ...opts, timeout: Math.max(500, Math.min(5_000, left)) });
+    } catch (err) {
+      const transient = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'JetStreamNotEnabled' || /timeout|no responders|not enabled/i.test(err.message));
+      const pause = Math.min(1_000, 100 * 2 ** attempt);
+      if (!transient || Date.now() + pause >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+/** JetStream's manager once JetStream answers: a cluster just started has no meta leader for a few seconds. */
+async function jetStreamManagerWhenReady(nc: NatsConnection): Promise<JetStreamManager> {
+  const deadline = Date.now() + JETSTREAM_WAIT_MS;
+  for (;;) {
+    try {
+      return await jetstreamManager(nc, { timeout: 2_000 });
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(`JetStream does not answer at ${nc.getServer()} after ${JETSTREAM_WAIT_MS / 1000} s (is nats-server running with -js, and has the cluster a meta leader?): ${err instanceof Error ? err.message : err}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Servers of the cluster this connection is on, as the server gossips their client URLs (1: a single server). */
+export function clusterSize(nc: NatsConnection): number {
+  const info = nc.info;
+  if (!info?.cluster) return 1;
+  return new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size;
+}
+
+interface Replicas {
+  wanted: number;
+  /** Set by configuration: applied as it is, also scaling an existing stream down. */
+  exact: boolean;
+  servers: number;
+}
+
+async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[], replicas: Replicas): Promise<void> {
   const config = {
     name,
     subjects: subjectsList,
     storage: StorageType.File,
     duplicate_window: nanos(DEDUP_WINDOW_MS),
     max_age: nanos(7 * 24 * 3600 * 1000),
+    num_replicas: replicas.wanted,
   };
+  const existing = await jsm.streams.info(name).catch(() => null);
   try {
-    await jsm.streams.info(name);
-    await jsm.streams.update(name, config);
-  } catch {
-    await jsm.streams.add(config);
+    if (existing) {
+      const num_replicas = replicas.exact ? replicas.wanted : Math.max(replicas.wanted, existing.config.num_replicas ?? 1);
+      await jsm.streams.update(name, { ...config, num_replicas });
+    } else {
+      await jsm.streams.add(config);
+    }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `JetStream stream ${name} with ${replicas.wanted} ${replicas.wanted === 1 ? 'copy' : 'copies'} (CASHTRACE_NATS_REPLICAS${replicas.exact ? '' : ' unset'}; the connection sees ${replicas.servers} server${replicas.servers === 1 ? '' : 's'}): ${why}`,
+    );
   }
 }
 
@@ -231,7 +340,7 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: st
     deliver_policy: DeliverPolicy.All,
     filter_subject: filter,
     max_ack_pending: maxAckPending,
-    ack_wait: nanos(60_000),
+    ack_wait: nanos(ACK_WAIT_MS),
     headers_only: headersOnly,
   };
   try {

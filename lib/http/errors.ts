@@ -26,7 +26,7 @@ export const errors = {
   unsupportedMediaType: (message: string) => new ApiError(415, 'unsupported_media_type', message),
   tooManyRequests: (retryAfterS: number) =>
     new ApiError(429, 'too_many_requests', 'too many attempts; try again later', undefined, { 'Retry-After': String(retryAfterS) }),
-  unavailable: (message: string) => new ApiError(503, 'unavailable', message),
+  unavailable: (message: string, retryAfterS?: number) => new ApiError(503, 'unavailable', message, undefined, retryAfterS ? { 'Retry-After': String(retryAfterS) } : undefined),
 };
 
 export function errorResponse(err: unknown): NextResponse {

@@ -3,7 +3,7 @@
 
 import { validateEvent, type EventValidationError } from '../events/schema';
 import { forEachBodyItem, type BodyItem } from '../http/body';
-import { errors } from '../http/errors';
+import { ApiError, errors } from '../http/errors';
 import { metrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
 import { recordDeadLetters, type DeadLetter } from './dead-letters';
@@ -150,8 +150,19 @@ function publisher(rt: Runtime, batch: ValidatedBatch): () => Promise<{ duplicat
   const { rows, texts, receivedAt } = batch;
   return () => {
     if (rows.length === 0) return Promise.resolve({ duplicates: 0 });
-    return texts ? publishNew(rt, rows, texts, receivedAt) : rt.bus.publishRows(rows, null, { receivedAt });
+    return (texts ? publishNew(rt, rows, texts, receivedAt) : rt.bus.publishRows(rows, null, { receivedAt })).catch(notStored);
   };
+}
+
+/**
+ * The bus or the store did not take the events (JetStream without a quorum, ClickHouse
+ * down): 503, to be sent again. Events of the request that were stored before the failure
+ * are kept, and answered as duplicates then.
+ */
+function notStored(err: unknown): never {
+  if (err instanceof ApiError) throw err;
+  const why = err instanceof Error ? err.message : String(err);
+  throw errors.unavailable(`the events were not confirmed stored (${why}); send the request again: any of them stored meanwhile are answered as duplicates`, 2);
 }
 
 /**

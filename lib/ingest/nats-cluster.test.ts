@@ -1,0 +1,190 @@
+// The pipeline on a JetStream cluster of three nats-servers (NATS_URL listing them, as a
+// deployment scales out): its streams are kept in three copies, and a server SIGKILLed
+// while events go in — the ingest stream's leader, then the server the app is connected
+// to — loses no accepted event and doubles none.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { openTempStore } from '../testing/temp-store';
+import { startNatsCluster, type NatsCluster } from '../testing/nats';
+import { createRuntime, type Runtime } from '../runtime';
+import { clusterSize, type NatsBus } from '../bus/nats';
+import { ingestEvents } from './pipeline';
+import { ApiError } from '../http/errors';
+
+let store: Store;
+let cluster: NatsCluster;
+let rt: Runtime;
+let bus: NatsBus;
+
+beforeAll(async () => {
+  ({ store } = await openTempStore());
+  cluster = await startNatsCluster(3);
+  process.env.CASHTRACE_NATS_PREFIX = 'cluster';
+  const { resetEnvForTests } = await import('../env');
+  resetEnvForTests();
+  rt = await createRuntime({ store, natsUrl: cluster.url, worker: true });
+  bus = rt.bus as NatsBus;
+}, 60_000);
+afterAll(async () => {
+  await rt?.shutdown();
+  await store?.close();
+  await cluster?.stop();
+});
+
+async function eventually(what: string, fn: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function invoice(n: number) {
+  return {
+    event_id: `cl-${n}`,
+    source: 'erp',
+    type: 'invoice.issued',
+    occurred_at: '2026-05-04T10:00:00Z',
+    entity_type: 'invoice',
+    entity_id: `INV-CL-${n}`,
+    refs: [`crm:opportunity:OPP-CL-${n % 97}`],
+    amount: 100 + n,
+    currency: 'EUR',
+  };
+}
+
+/** One request's events, sent again after a failure as a collector would, until it is answered; the failures seen. */
+async function sendUntilAnswered(events: ReturnType<typeof invoice>[], failures: string[]): Promise<{ accepted: number; duplicates: number }> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      const r = await ingestEvents(rt, events, { collector: 'test' });
+      expect(r.rejected).toEqual([]);
+      return r;
+    } catch (err) {
+      // what the route answers: 503, to be sent again
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).status).toBe(503);
+      failures.push((err as ApiError).message);
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function streamLeader(): Promise<string> {
+  const info = await bus.jsm.streams.info(bus.names.streamIngest);
+  if (!info.cluster?.leader) throw new Error('the ingest stream has no leader');
+  return info.cluster.leader;
+}
+
+const PER_REQUEST = 400;
+
+/** Sends `requests` requests of new events, two at a time, calling `midway` after the first third; every event's number. */
+async function sendWithAFailure(first: number, requests: number, midway: () => Promise<void>, failures: string[]): Promise<{ accepted: number; duplicates: number }> {
+  let accepted = 0;
+  let duplicates = 0;
+  for (let r = 0; r < requests; r += 2) {
+    if (r === Math.floor(requests / 3) - (Math.floor(requests / 3) % 2)) await midway();
+    const pair = [r, r + 1].filter((x) => x < requests);
+    const answers = await Promise.all(pair.map((x) => sendUntilAnswered(Array.from({ length: PER_REQUEST }, (_, i) => invoice(first + x * PER_REQUEST + i)), failures)));
+    for (const a of answers) {
+      accepted += a.accepted;
+      duplicates += a.duplicates;
+    }
+  }
+  return { accepted, duplicates };
+}
+
+async function stored(): Promise<{ rows: number; ids: number }> {
+  const [r] = await store.query<{ rows: string | number; ids: string | number }>(sql`SELECT count() AS rows, uniqExact(event_id) AS ids FROM events WHERE startsWith(event_id, 'cl-')`);
+  return { rows: Number(r.rows), ids: Number(r.ids) };
+}
+
+describe('ingest pipeline on a JetStream cluster of three servers', () => {
+  it('keeps its streams and the writer’s consumer in three copies, and says so in its health', async () => {
+    expect(clusterSize(bus.nc)).toBe(3);
+    for (const name of [bus.names.streamIngest, bus.names.streamCommands]) {
+      const info = await bus.jsm.streams.info(name);
+      expect(info.config.num_replicas).toBe(3);
+      expect(info.cluster?.replicas?.length).toBe(2);
+    }
+    await eventually('the writer’s consumer', async () => (await bus.jsm.consumers.info(bus.names.streamIngest, bus.names.writerConsumer)).cluster?.replicas?.length === 2);
+    await eventually('both other copies current', async () => /ingest stream 3 copies, leader node-\d, 2 of 2 other copies current/.test((await bus.health()).detail));
+    expect((await bus.health()).ok).toBe(true);
+  });
+
+  it('loses nothing and doubles nothing when the stream’s leader, then the app’s own server, is SIGKILLed mid-ingest', async () => {
+    const failures: string[] = [];
+    const requests = 24;
+    const t0 = Date.now();
+    let sent = 0;
+    let accepted = 0;
+
+    // 1. the ingest stream's leader dies a third of the way in
+    let killed = '';
+    const a = await sendWithAFailure(sent, requests, async () => {
+      killed = await streamLeader();
+      await cluster.kill(killed);
+    }, failures);
+    sent += requests * PER_REQUEST;
+    accepted += a.accepted;
+    expect(a.accepted + a.duplicates).toBe(requests * PER_REQUEST);
+    await eventually('a new stream leader', async () => (await streamLeader()) !== killed);
+    await eventually('every event of the first part in ClickHouse', async () => (await stored()).ids === sent);
+
+    // 2. the killed server comes back, catches up, and then the server this app is connected to dies
+    await cluster.restart(killed);
+    await eventually('the restarted server current again', async () => /2 of 2 other copies current/.test((await bus.health()).detail), 90_000);
+    const own = bus.nc.info?.server_name ?? '';
+    expect(own).toMatch(/^node-\d$/);
+    const b = await sendWithAFailure(sent, requests, async () => {
+      await cluster.kill(own);
+    }, failures);
+    sent += requests * PER_REQUEST;
+    accepted += b.accepted;
+    expect(b.accepted + b.duplicates).toBe(requests * PER_REQUEST);
+    await eventually('the app on another server', async () => bus.nc.info?.server_name !== own);
+
+    const t2 = Date.now();
+
+    // Every event was answered accepted or duplicate (a retried request whose first try was
+    // stored): each is in ClickHouse exactly once.
+    await eventually('every event in ClickHouse', async () => (await stored()).ids === sent, 120_000);
+    const t3 = Date.now();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await stored()).toEqual({ rows: sent, ids: sent });
+    expect(accepted).toBeLessThanOrEqual(sent);
+    console.log(
+      `[nats-cluster] ${sent} events answered in ${((t2 - t0) / 1000).toFixed(1)} s with two servers killed in turn (${killed}, then ${own}), all in ClickHouse ${((t3 - t2) / 1000).toFixed(1)} s after the last answer; ${failures.length} requests answered 503 and sent again${failures.length ? `: ${[...new Set(failures.map((f) => f.replace(/\d+/g, 'N')))].slice(0, 2).join(' | ')}` : ''}`,
+    );
+  }, 300_000);
+
+  it('answers 503 while the stream has no quorum (two of three servers down), and takes the same request once one is back', async () => {
+    for (const n of cluster.nodes) if (n.proc.exitCode !== null || n.proc.signalCode !== null) await cluster.restart(n.name);
+    await eventually('all copies current', async () => /2 of 2 other copies current/.test((await bus.health()).detail), 90_000);
+    const down = cluster.nodes.map((n) => n.name).filter((n) => n !== bus.nc.info?.server_name);
+    for (const n of down) await cluster.kill(n);
+    const events = Array.from({ length: PER_REQUEST }, (_, i) => invoice(1_000_000 + i));
+    const t = Date.now();
+    const err = await ingestEvents(rt, events, { collector: 'test' }).catch((e: unknown) => e);
+    const waited = Date.now() - t;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 503, code: 'unavailable', headers: { 'Retry-After': '2' } });
+    expect((err as ApiError).message).toMatch(/not confirmed stored .*send the request again/);
+    // within the publish budget (15 s) and a last attempt's timeout
+    expect(waited).toBeLessThan(25_000);
+    expect(await bus.health()).toMatchObject({ ok: false, detail: expect.stringMatching(/a quorum of its servers is down/) });
+
+    await cluster.restart(down[0]);
+    const failures: string[] = [];
+    const r = await sendUntilAnswered(events, failures);
+    expect(r.accepted + r.duplicates).toBe(PER_REQUEST);
+    await eventually('the request’s events in ClickHouse', async () => (await stored()).ids === 2 * 24 * PER_REQUEST + PER_REQUEST);
+    const after = await stored();
+    expect(after.rows).toBe(after.ids);
+    console.log(`[nats-cluster] without quorum: 503 after ${(waited / 1000).toFixed(1)} s; once a server was back, the request was taken (${r.accepted} accepted, ${r.duplicates} duplicates) after ${failures.length} more 503s`);
+  }, 300_000);
+});
