@@ -80,3 +80,26 @@ describe('NATS bus consumeIngest', () => {
     expect(seen.find((s) => s.ids.includes(foreign[0].event_id))).toMatchObject({ via: 'stream', bodyDelivered: 0 });
   });
 });
+
+describe('NATS bus deliveries in progress', () => {
+  it('reports a message in progress while its handler runs past the ack wait, so it is handled once', async () => {
+    const slow = await createNatsBus(nats.url, 'ackwait', { ackWaitMs: 1_500 });
+    try {
+      const handled: string[] = [];
+      let finished!: () => void;
+      const done = new Promise<void>((r) => (finished = r));
+      const stop = await slow.subscribeCommands('slow', `${slow.names.commandsAll}`, async (cmd) => {
+        handled.push(cmd.id);
+        await new Promise((r) => setTimeout(r, 4_500)); // three ack waits
+        finished();
+      });
+      await slow.publishCommand({ subject: `ackwait.cmd.resync`, id: 'cmd-slow-1', payload: { n: 1 } });
+      await done;
+      await new Promise((r) => setTimeout(r, 2_000)); // a redelivery would have come by now
+      await stop();
+      expect(handled).toEqual(['cmd-slow-1']);
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
+});

@@ -54,6 +54,8 @@ export interface NatsBusOptions {
    * down by that default (a server down at start must not cost the others their copies).
    */
   replicas?: number;
+  /** Unacknowledged deliveries come again after this long (default ACK_WAIT_MS; tests shorten it). */
+  ackWaitMs?: number;
 }
 
 /** How long start-up waits for JetStream to answer (a cluster elects its meta leader first). */
@@ -72,6 +74,9 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
   const servers = clusterSize(nc);
+  const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
+  /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
+  const workingEveryMs = ackWaitMs / 3;
   const replicas = { wanted: opts.replicas ?? (servers >= 3 ? 3 : 1), exact: opts.replicas !== undefined, servers };
 
   await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
@@ -155,17 +160,21 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
     },
     async subscribeCommands(name, filter, handler): Promise<Unsubscribe> {
       const durable = `${prefix}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_');
-      await ensureConsumer(jsm, names.streamCommands, durable, filter, 256);
+      await ensureConsumer(jsm, names.streamCommands, durable, filter, 256, ackWaitMs);
       const consumer = await js.consumers.get(names.streamCommands, durable);
       const messages = await consumer.consume({ max_messages: 64 });
       (async () => {
         for await (const m of messages) {
+          // a long command (a connector's re-sync) is reported in progress, not redelivered meanwhile
+          const working = setInterval(() => m.working(), workingEveryMs);
           try {
             await handler({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id') ?? String(m.seq), payload: JSON.parse(dec.decode(m.data)) });
             m.ack();
           } catch (err) {
             console.error(`[bus] command ${m.subject} failed, redelivering:`, err);
             m.nak(5_000);
+          } finally {
+            clearInterval(working);
           }
         }
       })().catch(() => undefined);
@@ -187,7 +196,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
       handoff.enable();
       const maxInFlight = opts?.maxInFlight ?? 2000;
       // headers-only: this process's own messages are taken from the handoff, the rest read by sequence
-      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, true);
+      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, ackWaitMs, true);
       const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
       // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
       // is noticed by two missed heartbeats in 10 s, not the default 30 s.
@@ -201,7 +210,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
           // While its rows wait for their insert the message is reported in progress, so
           // JetStream redelivers after ACK_WAIT_MS only what this process lost (a server of
           // the cluster died with the delivery or the ack on its way), not a slow insert.
-          const working = setInterval(() => m.working(), WORKING_EVERY_MS);
+          const working = setInterval(() => m.working(), workingEveryMs);
           // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
           handle(m)
             .then(() => m.ack())
@@ -250,8 +259,6 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
 
 /** Unacknowledged deliveries come again after this long (60 s until 2026-12-03: what a server's loss delayed). */
 const ACK_WAIT_MS = 15_000;
-/** A message whose rows still wait for ClickHouse is reported in progress this often (well within ACK_WAIT_MS). */
-const WORKING_EVERY_MS = 5_000;
 const PULL_EXPIRES_MS = 10_000;
 
 /** How long a publish keeps trying before the request is answered 503 (a stream's leader election takes 2–5 s). */
@@ -333,14 +340,14 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: s
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number, headersOnly = false): Promise<void> {
+async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number, ackWaitMs: number, headersOnly = false): Promise<void> {
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     filter_subject: filter,
     max_ack_pending: maxAckPending,
-    ack_wait: nanos(ACK_WAIT_MS),
+    ack_wait: nanos(ackWaitMs),
     headers_only: headersOnly,
   };
   try {
