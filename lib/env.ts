@@ -18,6 +18,15 @@ const envSchema = z.object({
   NATS_URL: z.string().optional(),
   /** Prefix of every stream, subject and consumer, so several deployments (or tests) share one NATS. */
   CASHTRACE_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cashtrace'),
+  /** A secured NATS: one way to authenticate (user and password, a token, an NKey seed file or a .creds file) and TLS files (PEM). */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().min(1).optional(),
+  NATS_NKEY_SEED: z.string().min(1).optional(),
+  NATS_CREDS: z.string().min(1).optional(),
+  NATS_TLS_CA: z.string().min(1).optional(),
+  NATS_TLS_CERT: z.string().min(1).optional(),
+  NATS_TLS_KEY: z.string().min(1).optional(),
   /** Copies JetStream keeps of each stream (unset: 3 on a cluster of three or more servers, else 1). */
   CASHTRACE_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   CASHTRACE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

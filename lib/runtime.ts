@@ -102,7 +102,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   let stopConsumer: (() => Promise<void>) | null = null;
   if (natsUrl) {
     const { createNatsBus } = await import('./bus/nats');
-    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS });
+    const { natsAuth } = await import('./bus/nats-connect');
+    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS, auth: natsAuth(e) });
     bus = nb;
     if (batcher) stopConsumer = await startNatsIngestConsumer(nb, batcher, store);
   } else {

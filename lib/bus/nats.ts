@@ -8,7 +8,8 @@
 // body is read from the stream by sequence (messageData).
 
 import crypto from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats, type NatsAuth } from './nats-connect';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -54,6 +55,8 @@ export interface NatsBusOptions {
    * down by that default (a server down at start must not cost the others their copies).
    */
   replicas?: number;
+  /** Credentials and TLS of a secured deployment (lib/bus/nats-connect). */
+  auth?: NatsAuth;
   /** Unacknowledged deliveries come again after this long (default ACK_WAIT_MS; tests shorten it). */
   ackWaitMs?: number;
 }
@@ -62,7 +65,7 @@ export interface NatsBusOptions {
 const JETSTREAM_WAIT_MS = 30_000;
 
 export async function createNatsBus(url: string, prefix: string, opts: NatsBusOptions = {}): Promise<NatsBus> {
-  const nc = await connect({ servers: url.split(','), name: `cashtrace-${process.pid}`, maxReconnectAttempts: -1 });
+  const nc = await connectNats(url, opts.auth);
   let jsm: JetStreamManager;
   try {
     jsm = await jetStreamManagerWhenReady(nc);

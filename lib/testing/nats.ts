@@ -29,10 +29,16 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-export async function startNatsServer(): Promise<NatsServer> {
+/** `config`: a nats-server configuration file's text (authorization, tls), beside the port and store given as flags. */
+export async function startNatsServer(opts: { config?: string } = {}): Promise<NatsServer> {
   const port = await freePort();
   const dir = tempDir('cashtrace-nats-');
-  const proc = await spawnNatsServer(port, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir]);
+  const configArgs: string[] = [];
+  if (opts.config) {
+    fs.writeFileSync(`${dir}/nats-server.conf`, opts.config);
+    configArgs.push('-c', `${dir}/nats-server.conf`);
+  }
+  const proc = await spawnNatsServer(port, [...configArgs, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir]);
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
