@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAccount, createOperator, createUser, type KeyPair } from '@nats-io/nkeys';
+import { nkeys } from '@nats-io/nats-core';
 import { startNatsServer, type NatsServer } from '../testing/nats';
 import { removeTempDir, tempDir } from '../testing/temp-dir';
 import { ev } from '../testing/events';
@@ -60,7 +60,7 @@ function certificates() {
 }
 
 /** A NATS JWT (as nsc issues them): `signer` vouches for `subject`. */
-function jwt(signer: KeyPair, subject: string, nats: Record<string, unknown>): string {
+function jwt(signer: nkeys.KeyPair, subject: string, nats: Record<string, unknown>): string {
   const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
   const claims: Record<string, unknown> = { iat: Math.floor(Date.now() / 1000), iss: signer.getPublicKey(), name: subject.slice(0, 8), sub: subject, nats: { ...nats, version: 2 } };
   claims.jti = crypto.createHash('sha256').update(JSON.stringify(claims)).digest('base64url');
@@ -70,9 +70,9 @@ function jwt(signer: KeyPair, subject: string, nats: Record<string, unknown>): s
 
 /** Operator mode: an operator, its system account and an account with JetStream; `creds(account)` writes a user's .creds file. */
 function operatorMode() {
-  const operator = createOperator();
-  const system = createAccount();
-  const account = createAccount();
+  const operator = nkeys.createOperator();
+  const system = nkeys.createAccount();
+  const account = nkeys.createAccount();
   const unlimited = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 };
   const config = [
     `operator: ${jwt(operator, operator.getPublicKey(), { type: 'operator', system_account: system.getPublicKey() })}`,
@@ -80,12 +80,12 @@ function operatorMode() {
     `system_account: ${system.getPublicKey()}`,
     `resolver_preload: { ${system.getPublicKey()}: ${jwt(operator, system.getPublicKey(), { type: 'account', limits: unlimited })}, ${account.getPublicKey()}: ${jwt(operator, account.getPublicKey(), { type: 'account', limits: { ...unlimited, mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 } })} }`,
   ].join('\n');
-  const creds = (name: string, signer: KeyPair) => {
-    const user = createUser();
+  const creds = (name: string, signer: nkeys.KeyPair) => {
+    const user = nkeys.createUser();
     const userJwt = jwt(signer, user.getPublicKey(), { type: 'user', pub: {}, sub: {}, subs: -1, data: -1, payload: -1 });
     return write(name, `-----BEGIN NATS USER JWT-----\n${userJwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(user.getSeed())}\n------END USER NKEY SEED------\n`);
   };
-  return { config, userCreds: creds('user.creds', account), strangerCreds: creds('stranger.creds', createAccount()) };
+  return { config, userCreds: creds('user.creds', account), strangerCreds: creds('stranger.creds', nkeys.createAccount()) };
 }
 
 describe('NATS with credentials', () => {
@@ -103,11 +103,11 @@ describe('NATS with credentials', () => {
   });
 
   it('an NKey seed file', async () => {
-    const user = createUser();
+    const user = nkeys.createUser();
     const s = await server(`authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`);
     const seedFile = write('user.nk', `${new TextDecoder().decode(user.getSeed())}\n`);
     await publishes(s.url, { nkeySeedFile: seedFile });
-    const other = write('other.nk', new TextDecoder().decode(createUser().getSeed()));
+    const other = write('other.nk', new TextDecoder().decode(nkeys.createUser().getSeed()));
     await expect(createNatsBus(s.url, 'authx', { auth: { nkeySeedFile: other } })).rejects.toThrow(/NATS_NKEY_SEED/);
   });
 
