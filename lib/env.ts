@@ -15,6 +15,8 @@ const envSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('default'),
+  /** A ClickHouse server over HTTPS whose certificate a private CA signed: that CA (PEM file). */
+  CLICKHOUSE_CA_CERT: z.string().min(1).optional(),
   NATS_URL: z.string().optional(),
   /** Prefix of every stream, subject and consumer, so several deployments (or tests) share one NATS. */
   CASHTRACE_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('cashtrace'),

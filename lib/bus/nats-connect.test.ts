@@ -2,7 +2,6 @@
 // TLS, each against a real nats-server configured so; wrong or missing credentials stop
 // start-up with an error naming what to set.
 
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nkeys } from '@nats-io/nats-core';
 import { startNatsServer, type NatsServer } from '../testing/nats';
 import { removeTempDir, tempDir } from '../testing/temp-dir';
+import { makeCertificates } from '../testing/tls';
 import { ev } from '../testing/events';
 import { createNatsBus } from './nats';
 import { natsConnectOptions, type NatsAuth } from './nats-connect';
@@ -42,21 +42,6 @@ function write(name: string, text: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
-}
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-function certificates() {
-  const f = (n: string) => path.join(dir, n);
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=cashtrace-test-ca');
-  for (const [name, ext] of [
-    ['server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'],
-    ['client', 'extendedKeyUsage=clientAuth\n'],
-  ] as const) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=cashtrace-test-${name}`);
-    ssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${name}.pem`), '-days', '2', '-extfile', write(`${name}.ext`, ext));
-  }
-  return { ca: f('ca.pem'), serverCert: f('server.pem'), serverKey: f('server.key'), clientCert: f('client.pem'), clientKey: f('client.key') };
 }
 
 /** A NATS JWT (as nsc issues them): `signer` vouches for `subject`. */
@@ -120,7 +105,7 @@ describe('NATS with credentials', () => {
   });
 
   it('TLS with the servers’ CA, and mutual TLS with a client certificate', { timeout: 30_000 }, async () => {
-    const c = certificates();
+    const c = makeCertificates(dir);
     const tls = await server(`tls { cert_file: "${c.serverCert}", key_file: "${c.serverKey}" }`);
     await publishes(tls.url, { tlsCaFile: c.ca });
     await expect(createNatsBus(tls.url, 'authx')).rejects.toThrow(/cannot connect to NATS.*check NATS_TLS_CA/);

@@ -10,8 +10,8 @@ import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { z } from 'zod';
-import { env } from '../env';
-import type { Sql } from './sql';
+import { env, type Env } from '../env';
+import { sql, type Sql } from './sql';
 import { runMigrations } from './migrate';
 
 export type StoreKind = 'embedded' | 'server';
@@ -88,6 +88,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
     kind = 'server';
     client = createClient({
       url,
+      tls: serverTls(url, e),
       username: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
@@ -167,9 +168,45 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       await Promise.all(lanes.map((l) => l.client.close()));
     },
   };
+  if (kind === 'server') await reachServer(store, url!);
   if (opts?.migrate !== false) await runMigrations(store);
   if (kind === 'server') await checkServerGrants(store, e.CLICKHOUSE_USER ?? 'default');
   return store;
+}
+
+/**
+ * CLICKHOUSE_CA_CERT, for an https:// server whose certificate a private CA signed. (Client
+ * certificates are not offered: with one the official client authenticates by the
+ * certificate instead of the password — ClickHouse's `ssl_certificates` users — which the
+ * tests' server, clickhouse-local without a TLS listener, cannot check.)
+ */
+function serverTls(url: string, e: Env): { ca_cert: Buffer } | undefined {
+  if (!e.CLICKHOUSE_CA_CERT) return undefined;
+  if (!url.startsWith('https://')) throw new Error('CLICKHOUSE_CA_CERT is for an https:// CLICKHOUSE_URL');
+  try {
+    return { ca_cert: fs.readFileSync(e.CLICKHOUSE_CA_CERT) };
+  } catch (err) {
+    throw new Error(`CLICKHOUSE_CA_CERT: cannot read ${e.CLICKHOUSE_CA_CERT} (${err instanceof Error ? err.message : err})`);
+  }
+}
+
+/** The server's first answer; refused or unreachable, an error naming what to check. */
+async function reachServer(store: Store, url: string): Promise<void> {
+  try {
+    await store.query(sql`SELECT 1`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const hint = /certificate|self.signed|tls|ssl|handshake|socket hang up|ECONNRESET/i.test(why)
+      ? 'check CLICKHOUSE_CA_CERT (the CA of the server’s certificate)'
+      : /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|timeout/i.test(why)
+        ? 'is CLICKHOUSE_URL right and the server up?'
+        : /authentication|password/i.test(why)
+          ? 'check CLICKHOUSE_USER / CLICKHOUSE_PASSWORD'
+          : /database/i.test(why)
+            ? 'check CLICKHOUSE_DATABASE: the database must exist'
+            : 'see the server’s reason';
+    throw new Error(`cannot use ClickHouse at ${url}: ${why} (${hint})`);
+  }
 }
 
 const g = globalThis as unknown as { __cashtraceStore?: Promise<Store> };
