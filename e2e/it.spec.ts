@@ -64,6 +64,9 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   const it = new IntegrationsPage(page);
   await gotoOnScreen(page, '/integrations', it.flowRows, 'flow table on screen after navigation');
   await expect(it.ingestHealth).toBeVisible();
+  // what the pipeline runs on: the e2e app's store (embedded, or the test ClickHouse server) and its in-process bus
+  await expect(page.getByTestId('tile-store')).toContainText(/Up.*(embedded chDB|ClickHouse server http:\/\/127\.0\.0\.1:\d+)/);
+  await expect(page.getByTestId('tile-bus')).toContainText(/Event bus · in process.*Up/);
   await expect(page.getByTestId('chart-throughput')).toBeVisible();
   await expect(it.flow('psa', 'erp')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations.png`, fullPage: true });

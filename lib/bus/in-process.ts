@@ -48,7 +48,7 @@ export function createInProcessBus(write: WriteRows): Bus {
       };
     },
     async health() {
-      return { ok: true, detail: 'in-process' };
+      return { ok: true, detail: 'events go straight to the ingest writer in this process (NATS_URL: JetStream)' };
     },
     async close() {
       subs.clear();

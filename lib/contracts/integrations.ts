@@ -13,6 +13,7 @@ import { dealTracesParamsSchema, type DealTraceRow } from '../queries/get-deal-t
 import type { Trace, TraceEvent, TraceSpan } from '../queries/get-trace';
 import { ingestHealthParamsSchema, type IngestHealth } from '../queries/get-ingest-health';
 import type { IngestProcessStats } from '../observability/ingest-stats';
+import type { DependencyChecks } from '../observability/dependencies';
 
 const format = { format: z.enum(['json', 'csv']).default('json') };
 
@@ -49,6 +50,6 @@ export type DeadLetterResponse = DeadLetter;
 export type OrphansResponse = OrphansResult;
 export type DealTracesResponse = { correlation_id: string; traces: DealTraceRow[] };
 export type TraceResponse = Trace;
-export type IngestHealthResponse = IngestHealth & { process: IngestProcessStats };
+export type IngestHealthResponse = IngestHealth & { process: IngestProcessStats; dependencies: DependencyChecks };
 
 export type { FlowRow, FlowTrendRow, FlowFailureRow, DeadLetterRow, OrphanRow, DealTraceRow, TraceSpan, TraceEvent, IngestProcessStats };

@@ -136,6 +136,7 @@ describe('integrations API', () => {
     expect(body.process.ingest_worker).toBe(true);
     expect(body.process.rows_inserted).toBe(5);
     expect(body.process.batches).toBeGreaterThanOrEqual(1);
+    expect(body.dependencies).toMatchObject({ clickhouse: { ok: true, detail: expect.stringMatching(/^(embedded chDB|ClickHouse server http:\/\/127\.0\.0\.1:\d+)$/) }, bus: { ok: true, kind: 'embedded' }, ingest_writer: { ok: true, detail: expect.stringMatching(/^in process; 0 rows queued/) } });
     await expectError(await r.health.GET(get('/api/ingest-health?minutes=0')), 400, 'bad_request');
   });
 });

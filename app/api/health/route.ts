@@ -2,20 +2,18 @@
 
 import { NextResponse } from 'next/server';
 import { getRuntime } from '@/lib/runtime';
+import { env } from '@/lib/env';
+import { dependencyChecks } from '@/lib/observability/dependencies';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
-  const checks: Record<string, { ok: boolean; detail: string }> = {};
+  let checks: Record<string, { ok: boolean; detail: string }> = {};
   let status = 200;
   try {
     const rt = await getRuntime();
-    const ch = await rt.store.ping();
-    checks.clickhouse = { ok: ch, detail: rt.store.kind === 'embedded' ? 'embedded chDB' : 'ClickHouse server' };
-    checks.bus = await rt.bus.health();
-    checks.ingest_writer = rt.batcher
-      ? { ok: true, detail: `in process; ${rt.batcher.stats.queuedRows} rows queued${rt.writer ? `; ${rt.writer.clocks.status().pendingDeals} deals wait for the clocks' refresh` : ''}` }
-      : { ok: true, detail: 'runs in a separate worker process' };
+    const { clickhouse, bus, ingest_writer } = await dependencyChecks(rt, env().CLICKHOUSE_URL);
+    checks = { clickhouse, bus: { ok: bus.ok, detail: bus.detail }, ingest_writer };
   } catch (err) {
     checks.startup = { ok: false, detail: err instanceof Error ? err.message : String(err) };
   }

@@ -1,6 +1,7 @@
 'use client';
 // Cashtrace's own ingest health as tiles: throughput, lag, dead-letter rate, freshness
-// (from ClickHouse), batch size and insert latency (from this process), orphans.
+// (from ClickHouse), batch size and insert latency (from this process), orphans, and the
+// state of the store, the bus (a JetStream stream's leader and copies) and the writer.
 
 import { Area, AreaChart, ResponsiveContainer, Tooltip } from 'recharts';
 import type { IngestHealthResponse } from '@/lib/contracts/integrations';
@@ -41,6 +42,7 @@ export function IngestHealthTiles() {
   if (isLoading) return <div className="loading">Loading ingest health…</div>;
   if (error || !h) return <div className="error">Ingest health unavailable: {error?.message}</div>;
   const p = h.process;
+  const d = h.dependencies;
   const freshTone = h.freshness_s === null ? 'warn' : h.freshness_s > 900 ? 'warn' : 'ok';
   const dlTone = h.dead_letter_rate === null ? undefined : h.dead_letter_rate > 0.05 ? 'bad' : h.dead_letter_rate > 0.01 ? 'warn' : 'ok';
   return (
@@ -70,7 +72,12 @@ export function IngestHealthTiles() {
         <Tile testId="tile-queue" label="Write buffer" value={p.queue_rows === null ? '—' : `${fmtInt(p.queue_rows)} rows`} sub={p.ingest_worker ? 'queued for ClickHouse in this process' : 'ingest worker runs in another process'} />
         <Tile testId="tile-accepted" label="Since start (this process)" value={`${fmtInt(p.rows_inserted)} rows`} sub={`${fmtInt(p.duplicates)} duplicates dropped · ${fmtInt(p.batches)} inserts`} />
       </div>
-      <p className={styles.note}>Throughput, lag, dead-letter rate and freshness are read from ClickHouse; batch and buffer figures come from the process serving this page.</p>
+      <div className="grid cols-4" style={{ marginTop: 12 }}>
+        <Tile testId="tile-store" label="Store" value={d.clickhouse.ok ? 'Up' : 'Down'} tone={d.clickhouse.ok ? 'ok' : 'bad'} sub={d.clickhouse.detail} />
+        <Tile testId="tile-bus" label={d.bus.kind === 'nats' ? 'Event bus · NATS JetStream' : 'Event bus · in process'} value={d.bus.ok ? 'Up' : 'Down'} tone={d.bus.ok ? 'ok' : 'bad'} sub={d.bus.detail} />
+        <Tile testId="tile-writer" label="Ingest writer" value={p.ingest_worker ? 'In this process' : 'Separate worker'} sub={d.ingest_writer.detail} />
+      </div>
+      <p className={styles.note}>Throughput, lag, dead-letter rate and freshness are read from ClickHouse; batch and buffer figures and the store, bus and writer state come from the process serving this page.</p>
     </section>
   );
 }
