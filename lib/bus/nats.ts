@@ -248,7 +248,11 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
           return { ok: false, detail: `nats rtt ${rtt.toFixed(1)} ms; ${stream} ${seen}: a quorum of its servers is down, events cannot be stored` };
         }
         const where = info.cluster?.leader ? `, leader ${info.cluster.leader}${copies.length ? `, ${current} of ${copies.length} other copies current` : ''}` : '';
-        return { ok: true, detail: `nats rtt ${rtt.toFixed(1)} ms; ${stream}${where}` };
+        const behind = copies.length - current;
+        // Copies up to date now: the leader and `current` others; one server more lost leaves `current`.
+        const lastToSpare = current < Math.floor(n / 2) + 1;
+        const warning = behind > 0 ? `${behind} of the ingest stream's ${n} copies ${behind === 1 ? 'is' : 'are'} behind or offline: one more server lost ${lastToSpare ? 'stops' : 'would not stop'} ingest` : undefined;
+        return { ok: true, detail: `nats rtt ${rtt.toFixed(1)} ms; ${stream}${where}`, ...(warning ? { warning } : {}) };
       } catch (err) {
         return { ok: false, detail: err instanceof Error ? err.message : String(err) };
       }

@@ -63,8 +63,8 @@ export interface Bus {
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */
   subscribeCommands(name: string, filter: string, handler: (cmd: BusCommand) => Promise<void>): Promise<Unsubscribe>;
-  /** Health of the bus itself. */
-  health(): Promise<{ ok: boolean; detail: string }>;
+  /** Health of the bus itself; `warning`: up, but with less to spare (a JetStream stream with a copy behind or lost). */
+  health(): Promise<{ ok: boolean; detail: string; warning?: string }>;
   close(): Promise<void>;
 }
 

@@ -133,11 +133,14 @@ describe('ingest pipeline on a JetStream cluster of three servers', () => {
     accepted += a.accepted;
     expect(a.accepted + a.duplicates).toBe(requests * PER_REQUEST);
     await eventually('a new stream leader', async () => (await streamLeader()) !== killed);
+    await eventually('health warns of the lost copy', async () => /^1 of the ingest stream's 3 copies is behind or offline: one more server lost stops ingest$/.test((await bus.health()).warning ?? ''));
+    expect((await bus.health()).ok).toBe(true);
     await eventually('every event of the first part in ClickHouse', async () => (await stored()).ids === sent);
 
     // 2. the killed server comes back, catches up, and then the server this app is connected to dies
     await cluster.restart(killed);
     await eventually('the restarted server current again', async () => /2 of 2 other copies current/.test((await bus.health()).detail), 90_000);
+    expect((await bus.health()).warning).toBeUndefined();
     const own = bus.nc.info?.server_name ?? '';
     expect(own).toMatch(/^node-\d$/);
     const b = await sendWithAFailure(sent, requests, async () => {

@@ -6,6 +6,8 @@ import type { Runtime } from '../runtime';
 export interface DependencyCheck {
   ok: boolean;
   detail: string;
+  /** Up, with less to spare (the bus: a stream copy behind or lost). */
+  warning?: string;
 }
 
 export interface DependencyChecks {

@@ -8,12 +8,12 @@ import { dependencyChecks } from '@/lib/observability/dependencies';
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
-  let checks: Record<string, { ok: boolean; detail: string }> = {};
+  let checks: Record<string, { ok: boolean; detail: string; warning?: string }> = {};
   let status = 200;
   try {
     const rt = await getRuntime();
     const { clickhouse, bus, ingest_writer } = await dependencyChecks(rt, env().CLICKHOUSE_URL);
-    checks = { clickhouse, bus: { ok: bus.ok, detail: bus.detail }, ingest_writer };
+    checks = { clickhouse, bus: { ok: bus.ok, detail: bus.detail, ...(bus.warning ? { warning: bus.warning } : {}) }, ingest_writer };
   } catch (err) {
     checks.startup = { ok: false, detail: err instanceof Error ? err.message : String(err) };
   }
