@@ -67,6 +67,8 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   // what the pipeline runs on: the e2e app's store (embedded, or the test ClickHouse server) and its in-process bus
   await expect(page.getByTestId('tile-store')).toContainText(/Up.*(embedded chDB|ClickHouse server http:\/\/127\.0\.0\.1:\d+)/);
   await expect(page.getByTestId('tile-bus')).toContainText(/Event bus · in process.*Up/);
+  // its state in colour: green (--ok) when up
+  await expect(page.getByTestId('tile-bus').locator('.value')).toHaveCSS('color', 'rgb(31, 157, 85)');
   await expect(page.getByTestId('chart-throughput')).toBeVisible();
   await expect(it.flow('psa', 'erp')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations.png`, fullPage: true });
