@@ -139,7 +139,13 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
   const nodes: NatsClusterNode[] = await Promise.all(
     names.map(async (name, i) => ({ name, url: `nats://127.0.0.1:${clientPorts[i]}`, proc: await spawnNatsServer(clientPorts[i], args(i)) })),
   );
-  await jetStreamReady(nodes[0].url);
+  try {
+    await jetStreamReady(nodes[0].url);
+  } catch (err) {
+    await Promise.all(nodes.map((n) => stopProcess(n.proc, 'SIGKILL')));
+    for (const d of dirs) removeTempDir(d);
+    throw err;
+  }
   const node = (name: string) => {
     const n = nodes.find((x) => x.name === name);
     if (!n) throw new Error(`no node ${name} in the cluster (${names.join(', ')})`);
