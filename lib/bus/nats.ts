@@ -76,7 +76,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const js = jetstream(nc);
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
-  const servers = clusterSize(nc);
+  const servers = clusterSize(nc, new Set(url.split(',').map((u) => u.trim()).filter(Boolean)).size);
   const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
   /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
   const workingEveryMs = ackWaitMs / 3;
@@ -308,11 +308,14 @@ async function jetStreamManagerWhenReady(nc: NatsConnection): Promise<JetStreamM
   }
 }
 
-/** Servers of the cluster this connection is on, as the server gossips their client URLs (1: a single server). */
-export function clusterSize(nc: NatsConnection): number {
+/**
+ * Servers of the cluster this connection is on (1: a single server): as many as the server
+ * gossips client URLs for, or as NATS_URL lists if more (servers with `no_advertise` gossip none).
+ */
+export function clusterSize(nc: NatsConnection, listed = 1): number {
   const info = nc.info;
   if (!info?.cluster) return 1;
-  return new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size;
+  return Math.max(listed, new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size);
 }
 
 interface Replicas {

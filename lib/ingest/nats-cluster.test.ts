@@ -106,6 +106,8 @@ async function stored(): Promise<{ rows: number; ids: number }> {
 describe('ingest pipeline on a JetStream cluster of three servers', () => {
   it('keeps its streams and the writer’s consumer in three copies, and says so in its health', async () => {
     expect(clusterSize(bus.nc)).toBe(3);
+    // servers that advertise no client URLs (no_advertise) are counted from NATS_URL
+    expect(clusterSize(bus.nc, 5)).toBe(5);
     for (const name of [bus.names.streamIngest, bus.names.streamCommands]) {
       const info = await bus.jsm.streams.info(name);
       expect(info.config.num_replicas).toBe(3);
