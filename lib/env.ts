@@ -29,6 +29,8 @@ const envSchema = z.object({
   NATS_TLS_CA: z.string().min(1).optional(),
   NATS_TLS_CERT: z.string().min(1).optional(),
   NATS_TLS_KEY: z.string().min(1).optional(),
+  /** With NATS: the ingest writer's lease (seconds); a standby worker takes over this long after the holder's last renewal. */
+  CASHTRACE_WRITER_LEASE_S: z.coerce.number().min(1).max(600).default(15),
   /** Copies JetStream keeps of each stream (unset: 3 on a cluster of three or more servers, else 1). */
   CASHTRACE_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   CASHTRACE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -14,6 +14,8 @@ import { IngestWriter } from './ingest/writer';
 import { rowSize, type EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
+import type { NatsBus } from './bus/nats';
+import type { WriterLease } from './bus/writer-lease';
 
 export interface Runtime {
   store: Store;
@@ -50,11 +52,49 @@ function rowBytes(rows: readonly EventRow[]): number {
   return bytes;
 }
 
-export async function createRuntime(opts: { store?: Store; dataDir?: string; natsUrl?: string | null; worker?: boolean } = {}): Promise<Runtime> {
+export interface RuntimeOptions {
+  store?: Store;
+  dataDir?: string;
+  natsUrl?: string | null;
+  worker?: boolean;
+  /**
+   * With NATS: the writer's lease, taken before (the standalone worker waits for it as a
+   * standby before it opens the store). Without one a runtime that would run the writer
+   * tries to take it, and runs without the writer when another process holds it.
+   */
+  lease?: WriterLease;
+  /** When the writer's lease is lost (default: the process exits, so no second writer runs beside the new holder). */
+  onLeaseLost?: (why: string) => void;
+}
+
+/** The default when the writer's lease is lost: stop at once (a supervisor restarts the process, as a standby or without the writer). */
+function exitOnLeaseLost(why: string): void {
+  console.error(`[ingest] the ingest writer's lease is lost: ${why}; stopping now so that only one writer runs`);
+  process.exit(75);
+}
+
+export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const e = env();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
-  const runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
+  let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
+  let natsBus: NatsBus | null = null;
+  let lease: WriterLease | null = opts.lease ?? null;
+  if (natsUrl) {
+    const { createNatsBus } = await import('./bus/nats');
+    const { natsAuth } = await import('./bus/nats-connect');
+    natsBus = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS, auth: natsAuth(e) });
+    if (runWorker && !lease) {
+      const { acquireWriterLease, leaseHolder } = await import('./bus/writer-lease');
+      const leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost: opts.onLeaseLost ?? exitOnLeaseLost };
+      lease = await acquireWriterLease(natsBus.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts, wait: false });
+      if (!lease) {
+        const other = await leaseHolder(natsBus.nc, e.CASHTRACE_NATS_PREFIX, leaseOpts).catch(() => null);
+        console.log(`[ingest] another process writes the ingest stream (${other ? `${other.host} pid ${other.pid}, since ${other.since}` : 'its lease is held'}): this one runs without the ingest writer`);
+        runWorker = false;
+      }
+    }
+  }
   let batcher: Batcher<EventRow, boolean, unknown> | null = null;
   let writer: IngestWriter | null = null;
   let lookups: Store | undefined;
@@ -100,12 +140,9 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
   }
   let bus: Bus;
   let stopConsumer: (() => Promise<void>) | null = null;
-  if (natsUrl) {
-    const { createNatsBus } = await import('./bus/nats');
-    const { natsAuth } = await import('./bus/nats-connect');
-    const nb = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS, auth: natsAuth(e) });
-    bus = nb;
-    if (batcher) stopConsumer = await startNatsIngestConsumer(nb, batcher, store);
+  if (natsBus) {
+    bus = natsBus;
+    if (batcher) stopConsumer = await startNatsIngestConsumer(natsBus, batcher, store);
   } else {
     if (!batcher) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
     const b = batcher;
@@ -133,6 +170,8 @@ export async function createRuntime(opts: { store?: Store; dataDir?: string; nat
         await writer.settled();
         writer.clocks.close();
       }
+      // drained: a standby writer may take over now
+      await lease?.release();
       await bus.close();
       for (const s of [lookups, ...inserters]) if (s && s !== store) await s.close();
     },

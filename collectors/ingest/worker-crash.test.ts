@@ -1,5 +1,7 @@
-// Kill-and-restart: the standalone worker is SIGKILLed mid-batch while consuming from a
-// real JetStream; after a restart every event is in ClickHouse exactly once. In server mode
+// Kill-and-take-over: the standalone worker is SIGKILLed mid-batch while consuming from a
+// real JetStream, with a second worker waiting as a standby (the writer's lease): the
+// standby takes over, and every event is in ClickHouse exactly once. Then a drained
+// shutdown hands the lease to a third. In server mode
 // (worker-crash.server.test.ts) the worker writes to a ClickHouse server over HTTP
 // (lib/testing/test-clickhouse), as a deployment's worker does.
 
@@ -44,6 +46,8 @@ function startWorker(): { proc: ChildProcess; output: () => string } {
       CASHTRACE_BATCH_MAX_ROWS: '2000',
       CASHTRACE_BATCH_MAX_WAIT_MS: '20',
       CASHTRACE_INGEST_TOKEN: 'crash-test-token-0123456789',
+      // a standby takes over 3 s after the holder's last renewal
+      CASHTRACE_WRITER_LEASE_S: '3',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,7 +87,7 @@ function event(i: number) {
 }
 
 describe('ingest worker crash', () => {
-  it('loses nothing and doubles nothing when killed mid-batch', async () => {
+  it('loses nothing and doubles nothing when killed mid-batch: a standby takes over', async () => {
     const nc = await connect({ servers: nats.url });
     const js = jetstream(nc);
     const names = subjects(PREFIX);
@@ -92,6 +96,13 @@ describe('ingest worker crash', () => {
     await waitFor(() => first.output().includes('consuming'), 60_000, 'worker start').catch((e) => {
       throw new Error(`${e.message}\n${first.output()}`);
     });
+    // A second worker waits as a standby: it does not consume (nor open the store) while the first holds the lease.
+    const second = startWorker();
+    await waitFor(() => second.output().includes('standby:'), 60_000, 'the standby').catch((e) => {
+      throw new Error(`${e.message}\n${second.output()}`);
+    });
+    expect(second.output()).toMatch(/standby: the ingest writer's lease is held by .* pid \d+/);
+    expect(second.output()).not.toContain('consuming');
     const pubs: Promise<unknown>[] = [];
     for (let b = 0; b < TOTAL / 500; b++) {
       const body = JSON.stringify(Array.from({ length: 500 }, (_, k) => event(b * 500 + k)));
@@ -112,13 +123,25 @@ describe('ingest worker crash', () => {
       await js.publish(names.ingestBatch, new TextEncoder().encode(body), { msgID: `retry-${b}` });
     }
 
-    const second = startWorker();
+    // The standby takes over once the dead worker's lease expires.
+    await waitFor(() => second.output().includes('consuming'), 60_000, 'the standby to take over').catch((e) => {
+      throw new Error(`${e.message}\n${second.output()}`);
+    });
     const jsm = await jetstreamManager(nc);
     await waitFor(async () => {
       const info = await jsm.consumers.info(names.streamIngest, names.writerConsumer).catch(() => null);
       return !!info && info.num_pending === 0 && info.num_ack_pending === 0;
-    }, 180_000, 'the restarted worker to drain the stream');
+    }, 180_000, 'the worker that took over to drain the stream');
+
+    // A drained shutdown hands the lease over: a third worker waiting as a standby takes it.
+    const third = startWorker();
+    await waitFor(() => third.output().includes('standby:'), 60_000, 'a second standby');
     await stopProcess(second.proc, 'SIGTERM');
+    expect(second.output()).toContain('SIGTERM: draining');
+    await waitFor(() => third.output().includes('consuming'), 60_000, 'the third worker to take over').catch((e) => {
+      throw new Error(`${e.message}\n${third.output()}`);
+    });
+    await stopProcess(third.proc, 'SIGTERM');
     await nc.close();
 
     const store = await createStore(server ? { url: server.url } : { dataDir });

@@ -40,6 +40,8 @@ export interface NatsBus extends Bus {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly names: ReturnType<typeof subjects>;
+  /** Copies the streams were created or kept with (the writer's lease bucket gets as many). */
+  readonly replicas: number;
   /** The rows of the events this process published in `msg`, with their context (null: decode the message). */
   takeLocalEvents(msg: JsMsg): Promise<Handoff | null>;
   /** The message's body: delivered with it, or (the writer's consumer is headers-only) read from the stream. */
@@ -76,13 +78,13 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const js = jetstream(nc);
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
-  const servers = clusterSize(nc, new Set(url.split(',').map((u) => u.trim()).filter(Boolean)).size);
+  const servers = clusterSize(nc, listedServers(url));
   const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
   /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
   const workingEveryMs = ackWaitMs / 3;
-  const replicas = { wanted: opts.replicas ?? (servers >= 3 ? 3 : 1), exact: opts.replicas !== undefined, servers };
+  const replicas = { wanted: opts.replicas ?? defaultReplicas(servers), exact: opts.replicas !== undefined, servers };
 
-  await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
+  const streamReplicas = await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
   await ensureStream(jsm, names.streamCommands, [names.commandsAll], replicas);
 
   const handoff = new LocalHandoff();
@@ -150,6 +152,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const bus: NatsBus = {
     kind: 'nats',
     nc,
+    replicas: streamReplicas,
     js,
     jsm,
     names,
@@ -318,6 +321,16 @@ export function clusterSize(nc: NatsConnection, listed = 1): number {
   return Math.max(listed, new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size);
 }
 
+/** Servers NATS_URL names. */
+export function listedServers(url: string): number {
+  return new Set(url.split(',').map((u) => u.trim()).filter(Boolean)).size;
+}
+
+/** Copies of a stream when CASHTRACE_NATS_REPLICAS is unset: 3 on a cluster of three or more servers, else 1. */
+export function defaultReplicas(servers: number): number {
+  return servers >= 3 ? 3 : 1;
+}
+
 interface Replicas {
   wanted: number;
   /** Set by configuration: applied as it is, also scaling an existing stream down. */
@@ -325,7 +338,8 @@ interface Replicas {
   servers: number;
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[], replicas: Replicas): Promise<void> {
+/** Creates or updates the stream; the copies it has. */
+async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[], replicas: Replicas): Promise<number> {
   const config = {
     name,
     subjects: subjectsList,
@@ -339,9 +353,10 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: s
     if (existing) {
       const num_replicas = replicas.exact ? replicas.wanted : Math.max(replicas.wanted, existing.config.num_replicas ?? 1);
       await jsm.streams.update(name, { ...config, num_replicas });
-    } else {
-      await jsm.streams.add(config);
+      return num_replicas;
     }
+    await jsm.streams.add(config);
+    return replicas.wanted;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(

@@ -1,0 +1,91 @@
+// The ingest writer's lease on a real nats-server: one holder at a time, a web process that
+// would be a second writer runs without it, a release hands it over, and a holder whose
+// lease was taken learns so at its next renewal.
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { startNatsServer, type NatsServer } from '../testing/nats';
+import { openTempStore } from '../testing/temp-store';
+import type { Store } from '../clickhouse/client';
+import { createRuntime } from '../runtime';
+import { resetEnvForTests } from '../env';
+import { acquireWriterLease, leaseHolder } from './writer-lease';
+import { Kvm } from '@nats-io/kv';
+
+let nats: NatsServer;
+let nc: NatsConnection;
+let store: Store;
+beforeAll(async () => {
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+  ({ store } = await openTempStore());
+});
+afterAll(async () => {
+  await nc?.close();
+  await store?.close();
+  await nats?.stop();
+});
+
+const opts = (onLost: (why: string) => void = () => undefined) => ({ ttlMs: 3_000, replicas: 1, onLost });
+
+describe('writer lease', () => {
+  it('has one holder at a time; a release hands it over', async () => {
+    const a = await acquireWriterLease(nc, 'lease1', { ...opts(), wait: false });
+    expect(a).not.toBeNull();
+    expect(await acquireWriterLease(nc, 'lease1', { ...opts(), wait: false })).toBeNull();
+    expect(await leaseHolder(nc, 'lease1', opts())).toEqual(a!.holder);
+    // a standby waits, and gets it once released
+    const lines: string[] = [];
+    const waiting = acquireWriterLease(nc, 'lease1', { ...opts(), wait: true, log: (l) => lines.push(l) });
+    await new Promise((r) => setTimeout(r, 1_500)); // two renewals of the holder meanwhile
+    await a!.release();
+    const b = await waiting;
+    expect(b!.holder.id).not.toBe(a!.holder.id);
+    expect(lines[0]).toMatch(/^standby: the ingest writer's lease is held by .* pid \d+, since /);
+    expect((await leaseHolder(nc, 'lease1', opts()))?.id).toBe(b!.holder.id);
+    await b!.release();
+    expect(await leaseHolder(nc, 'lease1', opts())).toBeNull();
+  });
+
+  it('a runtime that would be a second writer runs without the writer', async () => {
+    process.env.CASHTRACE_NATS_PREFIX = 'lease2';
+    resetEnvForTests();
+    const holder = await acquireWriterLease(nc, 'lease2', { ...opts(), wait: false });
+    const log = vi.spyOn(console, 'log');
+    const rt = await createRuntime({ store, natsUrl: nats.url, worker: true });
+    try {
+      expect(rt.batcher).toBeNull();
+      expect(rt.writer).toBeNull();
+      expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/another process writes the ingest stream \(.* pid \d+, since .*\): this one runs without the ingest writer/);
+    } finally {
+      log.mockRestore();
+      await rt.shutdown();
+      await holder!.release();
+    }
+    // free: the next runtime writes, and hands the lease back at shutdown
+    const writer = await createRuntime({ store, natsUrl: nats.url, worker: true });
+    expect(writer.batcher).not.toBeNull();
+    expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
+    await writer.shutdown();
+    expect(await leaseHolder(nc, 'lease2', opts())).toBeNull();
+    delete process.env.CASHTRACE_NATS_PREFIX;
+    resetEnvForTests();
+  });
+
+  it('tells a holder whose lease was taken over at its next renewal', async () => {
+    const lost: string[] = [];
+    const a = await acquireWriterLease(nc, 'lease3', { ...opts((why) => lost.push(why)), wait: false });
+    expect(a).not.toBeNull();
+    // someone removes the key and takes the lease (an operator, or a holder's expiry seen by another)
+    const kv = await new Kvm(nc).open('lease3_writer_lease');
+    await kv.purge('writer');
+    const b = await acquireWriterLease(nc, 'lease3', { ...opts(), wait: false });
+    expect(b).not.toBeNull();
+    for (let i = 0; i < 40 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(lost).toEqual([expect.stringMatching(/^the lease was taken over/)]);
+    await b!.release();
+    await a!.release(); // a lost lease is not released (it is another's now)
+    expect(await leaseHolder(nc, 'lease3', opts())).toBeNull();
+  });
+});
