@@ -24,6 +24,8 @@ export interface Runtime {
   batcher: Batcher<EventRow, boolean, unknown> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
+  /** Why this process's writer stopped (its lease was lost to another process), else null. */
+  writerLost?: () => string | null;
   /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
   lookups?: Store;
   ingestToken: string;
@@ -63,14 +65,8 @@ export interface RuntimeOptions {
    * tries to take it, and runs without the writer when another process holds it.
    */
   lease?: WriterLease;
-  /** When the writer's lease is lost (default: the process exits, so no second writer runs beside the new holder). */
+  /** When the writer's lease is lost (besides this runtime stopping its writer's consumption). */
   onLeaseLost?: (why: string) => void;
-}
-
-/** The default when the writer's lease is lost: stop at once (a supervisor restarts the process, as a standby or without the writer). */
-function exitOnLeaseLost(why: string): void {
-  console.error(`[ingest] the ingest writer's lease is lost: ${why}; stopping now so that only one writer runs`);
-  process.exit(75);
 }
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -79,6 +75,9 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
   let natsBus: NatsBus | null = null;
+  /** Why this process stopped writing (its lease lost), else null. */
+  let writerLost: string | null = null;
+  let stopConsumer: (() => Promise<void>) | null = null;
   let lease: WriterLease | null = opts.lease ?? null;
   if (natsUrl) {
     const { createNatsBus } = await import('./bus/nats');
@@ -86,7 +85,15 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     natsBus = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS, auth: natsAuth(e) });
     if (runWorker && !lease) {
       const { acquireWriterLease, leaseHolder } = await import('./bus/writer-lease');
-      const leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost: opts.onLeaseLost ?? exitOnLeaseLost };
+      // Lost (another process took over): stop consuming at once, so that only one writer runs;
+      // the web process goes on serving, and says so in its health.
+      const onLost = (why: string) => {
+        writerLost = why;
+        console.error(`[ingest] the ingest writer's lease is lost: ${why}; this process stops writing (restart it to write again)`);
+        void stopConsumer?.();
+        opts.onLeaseLost?.(why);
+      };
+      const leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost, log: (line: string) => console.log(`[ingest] ${line}`) };
       lease = await acquireWriterLease(natsBus.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts, wait: false });
       if (!lease) {
         const other = await leaseHolder(natsBus.nc, e.CASHTRACE_NATS_PREFIX, leaseOpts).catch(() => null);
@@ -139,7 +146,6 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     metrics().gauge('cashtrace_ingest_last_insert_timestamp_seconds', 'When the writer last stored rows in ClickHouse (Unix time; 0: not since start).', () => w.lastInsertAt / 1000);
   }
   let bus: Bus;
-  let stopConsumer: (() => Promise<void>) | null = null;
   if (natsBus) {
     bus = natsBus;
     if (batcher) stopConsumer = await startNatsIngestConsumer(natsBus, batcher, store);
@@ -157,6 +163,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     writer,
     lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
+    writerLost: () => writerLost,
     startedAt: new Date(),
     onShutdown(stop) {
       stops.push(stop);

@@ -12,6 +12,7 @@ import { createRuntime } from '../runtime';
 import { resetEnvForTests } from '../env';
 import { acquireWriterLease, leaseHolder } from './writer-lease';
 import { Kvm } from '@nats-io/kv';
+import { dependencyChecks } from '../observability/dependencies';
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -69,6 +70,27 @@ describe('writer lease', () => {
     expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
     await writer.shutdown();
     expect(await leaseHolder(nc, 'lease2', opts())).toBeNull();
+
+    // a writer whose lease another process took stops writing and says so in its health
+    process.env.CASHTRACE_WRITER_LEASE_S = '1.5';
+    resetEnvForTests();
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const lost: string[] = [];
+    const taken = await createRuntime({ store, natsUrl: nats.url, worker: true, onLeaseLost: (why) => lost.push(why) });
+    try {
+      await (await new Kvm(nc).open('lease2_writer_lease')).purge('writer');
+      const other = await acquireWriterLease(nc, 'lease2', { ...opts(), wait: false });
+      for (let i = 0; i < 40 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(lost).toEqual([expect.stringMatching(/^the lease was taken over by .* pid \d+/)]);
+      expect(taken.writerLost?.()).toBe(lost[0]);
+      const checks = await dependencyChecks(taken, undefined);
+      expect(checks.ingest_writer).toEqual({ ok: false, detail: expect.stringMatching(/^stopped writing: the lease was taken over .* restart this process to write again$/) });
+      await other!.release();
+    } finally {
+      quiet.mockRestore();
+      await taken.shutdown();
+      delete process.env.CASHTRACE_WRITER_LEASE_S;
+    }
     delete process.env.CASHTRACE_NATS_PREFIX;
     resetEnvForTests();
   });

@@ -6,8 +6,10 @@
 // once the lease is released (a drained shutdown) or has expired (the holder died); a web
 // process whose writer would be a second one runs without it.
 //
-// A holder that cannot renew for two thirds of the lease's time gives it up (onLost: the
-// process stops) before the key can expire and another take it.
+// A holder learns at its next renewal (a third of the lease) that another took the lease,
+// and stops writing (onLost). Renewals that fail for want of NATS are retried, not taken as
+// a loss: a holder cut off from NATS receives nothing more to write, and a cluster without
+// a quorum lets nobody else take the key either.
 
 import os from 'node:os';
 import crypto from 'node:crypto';
@@ -33,7 +35,7 @@ export interface LeaseOptions {
   ttlMs: number;
   /** Copies of the bucket (as the streams': CASHTRACE_NATS_REPLICAS). */
   replicas: number;
-  /** Called once when the lease is lost (not renewed in time, or taken): the writer must stop at once. */
+  /** Called once when the lease is lost (taken over, or expired before a renewal got through): the writer must stop at once. */
   onLost: (why: string) => void;
   log?: (line: string) => void;
 }
@@ -84,25 +86,65 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   let renewedAt = Date.now();
   let lost = false;
   let released = false;
+  let renewing = false;
   const loseWith = (why: string) => {
     if (lost || released) return;
     lost = true;
     clearInterval(timer);
     opts.onLost(why);
   };
-  const timer = setInterval(() => {
-    kv.update(KEY, JSON.stringify(holder), revision, every).then(
-      (r) => {
+  const value = () => JSON.stringify(holder);
+  async function renew(): Promise<void> {
+    const ago = () => `last renewed ${Math.round((Date.now() - renewedAt) / 1000)} s ago`;
+    try {
+      revision = await kv.update(KEY, value(), revision, every);
+      renewedAt = Date.now();
+      return;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      // NATS unreachable or without a quorum: try again at the next renewal.
+      if (!/wrong last sequence|key exists/i.test(why)) return opts.log?.(`the writer's lease could not be renewed (${why}; ${ago()}): trying again`);
+    }
+    // Another revision than ours, or none. Which?
+    const current = await kv.get(KEY).catch(() => undefined);
+    if (current === undefined) return; // NATS trouble: the next renewal asks again
+    if (current && current.operation === 'PUT') {
+      const other = current.json<LeaseHolder>();
+      // an earlier renewal that timed out here but landed
+      if (other.id === holder.id) {
+        revision = current.revision;
+        renewedAt = Date.now();
+        return;
+      }
+      return loseWith(`the lease was taken over by ${other.host} pid ${other.pid} (${ago()})`);
+    }
+    // None: it expired while NATS was unreachable (or was deleted). The bucket holds this one
+    // key, so its revisions count every hand: created again at the next revision, nobody
+    // held it in between, and nobody else wrote.
+    try {
+      const r = await kv.create(KEY, value());
+      if (r === revision + 1) {
+        const was = ago();
         revision = r;
         renewedAt = Date.now();
-      },
-      (err: unknown) => {
-        const why = err instanceof Error ? err.message : String(err);
-        // Another revision: someone else holds the key now. Else keep trying until two thirds of the lease are gone.
-        if (/wrong last sequence|key exists/i.test(why)) loseWith(`the lease was taken over (${why})`);
-        else if (Date.now() - renewedAt >= (opts.ttlMs * 2) / 3) loseWith(`the lease could not be renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s (${why})`);
-      },
-    );
+        opts.log?.(`the writer's lease had expired (${was}) and nobody held it meanwhile: held again`);
+        return;
+      }
+      await kv.delete(KEY, { previousSeq: r }).catch(() => undefined);
+      loseWith(`the lease expired (${ago()}) and another process held it meanwhile`);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      // NATS trouble again: the next renewal asks again
+      if (!/wrong last sequence|key exists/i.test(why)) return opts.log?.(`the writer's lease could not be taken again (${why}; ${ago()}): trying again`);
+      loseWith(`the lease expired (${ago()}) and another process holds it now`);
+    }
+  }
+  const timer = setInterval(() => {
+    if (renewing) return; // one renewal at a time
+    renewing = true;
+    renew().finally(() => {
+      renewing = false;
+    });
   }, every);
   timer.unref();
   return {

@@ -22,12 +22,15 @@ beforeAll(async () => {
   ({ store } = await openTempStore());
   cluster = await startNatsCluster(3);
   process.env.CASHTRACE_NATS_PREFIX = 'cluster';
+  // the writer's lease expires during the quorum loss below (3 s), as a longer outage would expire the default 15 s
+  process.env.CASHTRACE_WRITER_LEASE_S = '3';
   const { resetEnvForTests } = await import('../env');
   resetEnvForTests();
   rt = await createRuntime({ store, natsUrl: cluster.url, worker: true });
   bus = rt.bus as NatsBus;
 }, 60_000);
 afterAll(async () => {
+  delete process.env.CASHTRACE_WRITER_LEASE_S;
   await rt?.shutdown();
   await store?.close();
   await cluster?.stop();
@@ -190,6 +193,9 @@ describe('ingest pipeline on a JetStream cluster of three servers', () => {
     await eventually('the request’s events in ClickHouse', async () => (await stored()).ids === 2 * 24 * PER_REQUEST + PER_REQUEST);
     const after = await stored();
     expect(after.rows).toBe(after.ids);
+    // The writer's lease lapsed with the quorum, and nobody could take it meanwhile: still the writer.
+    expect(rt.writerLost?.()).toBeNull();
+    expect(rt.batcher).not.toBeNull();
     console.log(`[nats-cluster] without quorum: 503 after ${(waited / 1000).toFixed(1)} s; once a server was back, the request was taken (${r.accepted} accepted, ${r.duplicates} duplicates) after ${failures.length} more 503s`);
   }, 300_000);
 });

@@ -31,7 +31,9 @@ export async function dependencyChecks(rt: Runtime, clickhouseUrl: string | unde
   return {
     clickhouse: { ok: ch, detail: `${storeWhere(rt, clickhouseUrl)}${ch ? '' : ': does not answer'}` },
     bus: { ...bus, kind: rt.bus.kind },
-    ingest_writer: rt.batcher
+    ingest_writer: rt.writerLost?.()
+      ? { ok: false, detail: `stopped writing: ${rt.writerLost()} — restart this process to write again` }
+      : rt.batcher
       ? { ok: true, detail: `in process; ${rt.batcher.stats.queuedRows} rows queued${rt.writer ? `; ${rt.writer.clocks.status().pendingDeals} deals wait for the clocks' refresh` : ''}` }
       : { ok: true, detail: 'runs in a separate worker process' },
   };
