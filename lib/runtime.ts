@@ -65,6 +65,8 @@ export interface RuntimeOptions {
    * tries to take it, and runs without the writer when another process holds it.
    */
   lease?: WriterLease;
+  /** How long to wait for a held lease before running without the writer (default: the lease's time and 2 s). */
+  leaseWaitMs?: number;
   /** When the writer's lease is lost (besides this runtime stopping its writer's consumption). */
   onLeaseLost?: (why: string) => void;
 }
@@ -94,7 +96,9 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         opts.onLeaseLost?.(why);
       };
       const leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost, log: (line: string) => console.log(`[ingest] ${line}`) };
-      lease = await acquireWriterLease(natsBus.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts, wait: false });
+      // Waits out one lease at most: this process's own before a crash and restart, or a
+      // holder that just died; a live holder renews it, and this process runs without the writer.
+      lease = await acquireWriterLease(natsBus.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts, wait: opts.leaseWaitMs ?? leaseOpts.ttlMs + 2_000 });
       if (!lease) {
         const other = await leaseHolder(natsBus.nc, e.CASHTRACE_NATS_PREFIX, leaseOpts).catch(() => null);
         console.log(`[ingest] another process writes the ingest stream (${other ? `${other.host} pid ${other.pid}, since ${other.since}` : 'its lease is held'}): this one runs without the ingest writer`);

@@ -54,7 +54,7 @@ describe('writer lease', () => {
     resetEnvForTests();
     const holder = await acquireWriterLease(nc, 'lease2', { ...opts(), wait: false });
     const log = vi.spyOn(console, 'log');
-    const rt = await createRuntime({ store, natsUrl: nats.url, worker: true });
+    const rt = await createRuntime({ store, natsUrl: nats.url, worker: true, leaseWaitMs: 1_000 });
     try {
       expect(rt.batcher).toBeNull();
       expect(rt.writer).toBeNull();
@@ -71,9 +71,17 @@ describe('writer lease', () => {
     await writer.shutdown();
     expect(await leaseHolder(nc, 'lease2', opts())).toBeNull();
 
-    // a writer whose lease another process took stops writing and says so in its health
+    // restarted after a crash, a process finds its own old lease (a holder that renews no
+    // more) and waits it out instead of running without the writer
     process.env.CASHTRACE_WRITER_LEASE_S = '1.5';
     resetEnvForTests();
+    await (await new Kvm(nc).open('lease2_writer_lease')).create('writer', JSON.stringify({ id: 'crashed', host: 'this-host', pid: 1, since: new Date().toISOString() }));
+    const restarted = await createRuntime({ store, natsUrl: nats.url, worker: true });
+    expect(restarted.batcher).not.toBeNull();
+    expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
+    await restarted.shutdown();
+
+    // a writer whose lease another process took stops writing and says so in its health
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const lost: string[] = [];
     const taken = await createRuntime({ store, natsUrl: nats.url, worker: true, onLeaseLost: (why) => lost.push(why) });
@@ -90,6 +98,7 @@ describe('writer lease', () => {
       quiet.mockRestore();
       await taken.shutdown();
       delete process.env.CASHTRACE_WRITER_LEASE_S;
+      resetEnvForTests();
     }
     delete process.env.CASHTRACE_NATS_PREFIX;
     resetEnvForTests();

@@ -14,7 +14,8 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 const KEY = 'writer';
 
@@ -45,7 +46,15 @@ function bucketName(prefix: string): string {
 }
 
 async function openBucket(nc: NatsConnection, prefix: string, opts: LeaseOptions): Promise<KV> {
-  return new Kvm(nc).create(bucketName(prefix), { ttl: opts.ttlMs, history: 1, replicas: opts.replicas });
+  const kv = await new Kvm(nc).create(bucketName(prefix), { ttl: opts.ttlMs, history: 1, replicas: opts.replicas });
+  // An existing bucket keeps the time it was made with: CASHTRACE_WRITER_LEASE_S changed since applies now.
+  const { streamInfo } = await kv.status();
+  if (streamInfo.config.max_age !== nanos(opts.ttlMs)) {
+    const jsm = await jetstreamManager(nc);
+    const maxAge = nanos(opts.ttlMs);
+    await jsm.streams.update(streamInfo.config.name, { ...streamInfo.config, max_age: maxAge, duplicate_window: Math.min(streamInfo.config.duplicate_window ?? maxAge, maxAge) });
+  }
+  return kv;
 }
 
 /** Who holds the lease now (null: nobody). */
@@ -56,13 +65,16 @@ export async function leaseHolder(nc: NatsConnection, prefix: string, opts: Leas
 }
 
 /**
- * Takes the writer's lease. `wait`: as a standby, until it is free (null never returned);
- * else null at once when another process holds it.
+ * Takes the writer's lease. `wait`: true, as a standby, until it is free (null never
+ * returned); a number of milliseconds, at most that long (a process restarted after a
+ * crash finds its own old lease until it expires); false, not at all. Null when another
+ * process holds it still.
  */
-export async function acquireWriterLease(nc: NatsConnection, prefix: string, opts: LeaseOptions & { wait: boolean }): Promise<WriterLease | null> {
+export async function acquireWriterLease(nc: NatsConnection, prefix: string, opts: LeaseOptions & { wait: boolean | number }): Promise<WriterLease | null> {
   const kv = await openBucket(nc, prefix, opts);
   const holder: LeaseHolder = { id: crypto.randomUUID(), host: os.hostname(), pid: process.pid, since: '' };
   const every = Math.max(200, Math.floor(opts.ttlMs / 3));
+  const deadline = opts.wait === true ? Infinity : Date.now() + (opts.wait === false ? 0 : opts.wait);
   let revision = 0;
   let announced = '';
   for (;;) {
@@ -73,12 +85,13 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     } catch (err) {
       // taken (or NATS briefly unavailable): say by whom, once per holder
       const other = await leaseHolder(nc, prefix, opts).catch(() => null);
-      if (!opts.wait) {
+      if (Date.now() >= deadline) {
         if (other) return null;
         throw err;
       }
       const who = other ? `${other.host} pid ${other.pid}, since ${other.since}` : `unknown (${err instanceof Error ? err.message : err})`;
-      if (who !== announced) opts.log?.(`standby: the ingest writer's lease is held by ${who}; taking over when it is released or expires (${opts.ttlMs / 1000} s after its last renewal)`);
+      const until = deadline === Infinity ? '' : ` (waiting up to ${Math.ceil((deadline - Date.now()) / 1000)} s more)`;
+      if (who !== announced) opts.log?.(`standby: the ingest writer's lease is held by ${who}; taking over when it is released or expires (${opts.ttlMs / 1000} s after its last renewal)${until}`);
       announced = who;
       await new Promise((r) => setTimeout(r, every));
     }
@@ -86,7 +99,6 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   let renewedAt = Date.now();
   let lost = false;
   let released = false;
-  let renewing = false;
   const loseWith = (why: string) => {
     if (lost || released) return;
     lost = true;
@@ -139,11 +151,11 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       loseWith(`the lease expired (${ago()}) and another process holds it now`);
     }
   }
+  let renewal: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (renewing) return; // one renewal at a time
-    renewing = true;
-    renew().finally(() => {
-      renewing = false;
+    if (renewal) return; // one renewal at a time
+    renewal = renew().finally(() => {
+      renewal = null;
     });
   }, every);
   timer.unref();
@@ -153,6 +165,9 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       if (released || lost) return;
       released = true;
       clearInterval(timer);
+      // a renewal on its way changes the revision the delete must name
+      await renewal;
+      if (lost) return;
       await kv.delete(KEY, { previousSeq: revision }).catch(() => undefined);
     },
   };
