@@ -4,7 +4,7 @@
 // ingest endpoint before any spec runs. E2E_SKIP_BUILD=1 reuses the last build.
 
 import { defineConfig } from '@playwright/test';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_PORT, E2E_SECRETS } from './e2e/env';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_NATS, E2E_PORT, E2E_SECRETS } from './e2e/env';
 
 // Builds share 2 cores with other engineers' builds: wait for any running build first.
 const waitForOtherBuilds = 'while pgrep -f "[n]ext build" >/dev/null; do sleep 3; done';
@@ -66,6 +66,19 @@ export default defineConfig({
           },
         ]
       : []),
+    // CASHTRACE_E2E_BUS=nats: a nats-server with JetStream for the app, started first.
+    ...(E2E_NATS
+      ? [
+          {
+            command: `${E2E_NATS.bin} -js -a 127.0.0.1 -p ${E2E_NATS.port} -sd ${E2E_NATS.storeDir}`,
+            port: E2E_NATS.port,
+            timeout: 30_000,
+            reuseExistingServer: false,
+            stdout: 'pipe' as const,
+            stderr: 'pipe' as const,
+          },
+        ]
+      : []),
     {
       // The server starts through `npm start`'s own script (scripts/start.mjs: tokens, demo
       // secrets, build check, server), so the e2e run exercises the quick start's path too.
@@ -85,6 +98,7 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: '1',
         ...E2E_SECRETS,
         ...(E2E_CLICKHOUSE?.app ?? {}),
+        ...(E2E_NATS?.app ?? {}),
       },
     },
   ],

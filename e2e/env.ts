@@ -41,6 +41,23 @@ export const E2E_CLICKHOUSE = E2E_SERVER_STORE
     }
   : null;
 
+/**
+ * CASHTRACE_E2E_BUS=nats: the app's bus is NATS JetStream — a nats-server of the run's own
+ * (Debian's package) on a free port with its store in the run's data directory — instead of
+ * the in-process bus. npm test's second pass runs so, on the ClickHouse server: the
+ * scaled-out configuration.
+ */
+export const E2E_NATS_BUS = process.env.CASHTRACE_E2E_BUS === 'nats';
+if (E2E_NATS_BUS && !process.env.CASHTRACE_E2E_NATS_PORT) process.env.CASHTRACE_E2E_NATS_PORT = String(freePort());
+export const E2E_NATS = E2E_NATS_BUS
+  ? {
+      port: Number(process.env.CASHTRACE_E2E_NATS_PORT),
+      storeDir: path.join(process.env.CASHTRACE_E2E_DATA_DIR!, 'nats'),
+      bin: ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => fs.existsSync(p)) ?? 'nats-server',
+      app: { NATS_URL: `nats://127.0.0.1:${process.env.CASHTRACE_E2E_NATS_PORT}` },
+    }
+  : null;
+
 export const E2E_PORT = Number(process.env.CASHTRACE_E2E_PORT);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_DATA_DIR = process.env.CASHTRACE_E2E_DATA_DIR;

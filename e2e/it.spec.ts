@@ -5,7 +5,7 @@
 
 import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
-import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
+import { E2E_INGEST_TOKEN, E2E_NATS_BUS, SCREENSHOT_DIR } from './env';
 import { IntegrationsPage, TracePage } from './pages/integrations-page';
 import { gotoOnScreen } from './on-screen';
 
@@ -64,9 +64,9 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   const it = new IntegrationsPage(page);
   await gotoOnScreen(page, '/integrations', it.flowRows, 'flow table on screen after navigation');
   await expect(it.ingestHealth).toBeVisible();
-  // what the pipeline runs on: the e2e app's store (embedded, or the test ClickHouse server) and its in-process bus
+  // what the pipeline runs on: the e2e app's store (embedded, or the test ClickHouse server) and its bus (in process, or the run's nats-server)
   await expect(page.getByTestId('tile-store')).toContainText(/Up.*(embedded chDB|ClickHouse server http:\/\/127\.0\.0\.1:\d+)/);
-  await expect(page.getByTestId('tile-bus')).toContainText(/Event bus · in process.*Up/);
+  await expect(page.getByTestId('tile-bus')).toContainText(E2E_NATS_BUS ? /Event bus · NATS JetStream.*Up.*ingest stream 1 copy/ : /Event bus · in process.*Up/);
   // its state in colour: green (--ok) when up
   await expect(page.getByTestId('tile-bus').locator('.value')).toHaveCSS('color', 'rgb(31, 157, 85)');
   await expect(page.getByTestId('chart-throughput')).toBeVisible();

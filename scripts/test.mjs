@@ -100,8 +100,9 @@ function playwright(label, env, report) {
 if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
   playwright('', {}, 'test-results/e2e.json');
   if (process.env.CASHTRACE_SKIP_E2E_SERVER !== '1') {
-    console.log('\n[test] end-to-end again, the app on a ClickHouse server over HTTP (CASHTRACE_E2E_STORE=server)');
-    playwright('[server store] ', { CASHTRACE_E2E_STORE: 'server', E2E_SKIP_BUILD: '1' }, 'test-results/e2e-server.json');
+    // scaled out: a ClickHouse server over HTTP and NATS JetStream
+    console.log('\n[test] end-to-end again, the app on a ClickHouse server over HTTP and NATS JetStream (CASHTRACE_E2E_STORE=server, CASHTRACE_E2E_BUS=nats)');
+    playwright('[server store, NATS] ', { CASHTRACE_E2E_STORE: 'server', CASHTRACE_E2E_BUS: 'nats', E2E_SKIP_BUILD: '1' }, 'test-results/e2e-server.json');
   }
 }
 
