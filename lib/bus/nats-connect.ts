@@ -3,10 +3,9 @@
 // NATS_CREDS, NATS_TLS_CA / NATS_TLS_CERT / NATS_TLS_KEY). Files are read at start: a
 // missing one stops start-up naming its variable.
 
-import fs from 'node:fs';
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import type { Env } from '../env';
+import { readConfigFile, type Env } from '../env';
 
 export interface NatsAuth {
   user?: string;
@@ -26,17 +25,14 @@ export interface NatsAuth {
 /** How long start-up waits for a server's answer (the client's default is 20 s). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-function readFile(path: string, variable: string): Uint8Array {
-  try {
-    return fs.readFileSync(path);
-  } catch (err) {
-    throw new Error(`${variable}: cannot read ${path} (${err instanceof Error ? err.message : err})`);
-  }
+/** The servers NATS_URL names (comma-separated). */
+export function natsServers(url: string): string[] {
+  return url.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** The connection options for `url` (servers comma-separated) and `auth`. */
 export function natsConnectOptions(url: string, auth: NatsAuth = {}): ConnectionOptions {
-  const servers = url.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = natsServers(url);
   const opts: ConnectionOptions = { servers, name: `cashtrace-${process.pid}`, maxReconnectAttempts: -1, timeout: CONNECT_TIMEOUT_MS };
   const ways = [auth.user !== undefined && 'NATS_USER', auth.token !== undefined && 'NATS_TOKEN', auth.nkeySeedFile && 'NATS_NKEY_SEED', auth.credsFile && 'NATS_CREDS'].filter(Boolean);
   if (ways.length > 1) throw new Error(`set one way to authenticate to NATS, not ${ways.join(' and ')}`);
@@ -47,16 +43,16 @@ export function natsConnectOptions(url: string, auth: NatsAuth = {}): Connection
   }
   if (auth.token !== undefined) opts.token = auth.token;
   if (auth.nkeySeedFile) {
-    const seed = new TextDecoder().decode(readFile(auth.nkeySeedFile, 'NATS_NKEY_SEED')).trim();
+    const seed = new TextDecoder().decode(readConfigFile(auth.nkeySeedFile, 'NATS_NKEY_SEED')).trim();
     if (!/^SU[A-Z2-7]+$/.test(seed)) throw new Error(`NATS_NKEY_SEED: ${auth.nkeySeedFile} does not hold a user NKey seed (a line starting SU)`);
     opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
   }
-  if (auth.credsFile) opts.authenticator = credsAuthenticator(readFile(auth.credsFile, 'NATS_CREDS'));
+  if (auth.credsFile) opts.authenticator = credsAuthenticator(readConfigFile(auth.credsFile, 'NATS_CREDS'));
   if ((auth.tlsCertFile === undefined) !== (auth.tlsKeyFile === undefined)) throw new Error('NATS_TLS_CERT and NATS_TLS_KEY go together');
   if (auth.tlsCaFile || auth.tlsCertFile || servers.some((s) => s.startsWith('tls://'))) {
     opts.tls = {
-      ...(auth.tlsCaFile ? { ca: new TextDecoder().decode(readFile(auth.tlsCaFile, 'NATS_TLS_CA')) } : {}),
-      ...(auth.tlsCertFile ? { cert: new TextDecoder().decode(readFile(auth.tlsCertFile, 'NATS_TLS_CERT')), key: new TextDecoder().decode(readFile(auth.tlsKeyFile!, 'NATS_TLS_KEY')) } : {}),
+      ...(auth.tlsCaFile ? { ca: new TextDecoder().decode(readConfigFile(auth.tlsCaFile, 'NATS_TLS_CA')) } : {}),
+      ...(auth.tlsCertFile ? { cert: new TextDecoder().decode(readConfigFile(auth.tlsCertFile, 'NATS_TLS_CERT')), key: new TextDecoder().decode(readConfigFile(auth.tlsKeyFile!, 'NATS_TLS_KEY')) } : {}),
     };
   }
   return opts;

@@ -9,7 +9,7 @@
 
 import crypto from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, type NatsAuth } from './nats-connect';
+import { connectNats, natsServers, type NatsAuth } from './nats-connect';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -78,13 +78,13 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const js = jetstream(nc);
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
-  const servers = clusterSize(nc, listedServers(url));
+  const servers = clusterServers(nc, url);
   const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
   /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
   const workingEveryMs = ackWaitMs / 3;
-  const replicas = { wanted: opts.replicas ?? defaultReplicas(servers), exact: opts.replicas !== undefined, servers };
+  const replicas = { wanted: streamReplicas(nc, url, opts.replicas), exact: opts.replicas !== undefined, servers };
 
-  const streamReplicas = await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
+  const ingestCopies = await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
   await ensureStream(jsm, names.streamCommands, [names.commandsAll], replicas);
 
   const handoff = new LocalHandoff();
@@ -152,7 +152,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const bus: NatsBus = {
     kind: 'nats',
     nc,
-    replicas: streamReplicas,
+    replicas: ingestCopies,
     js,
     jsm,
     names,
@@ -321,14 +321,14 @@ export function clusterSize(nc: NatsConnection, listed = 1): number {
   return Math.max(listed, new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size);
 }
 
-/** Servers NATS_URL names. */
-export function listedServers(url: string): number {
-  return new Set(url.split(',').map((u) => u.trim()).filter(Boolean)).size;
+/** Servers of the cluster `nc` is on, as it advertises them or `url` lists them. */
+function clusterServers(nc: NatsConnection, url: string): number {
+  return clusterSize(nc, new Set(natsServers(url)).size);
 }
 
-/** Copies of a stream when CASHTRACE_NATS_REPLICAS is unset: 3 on a cluster of three or more servers, else 1. */
-export function defaultReplicas(servers: number): number {
-  return servers >= 3 ? 3 : 1;
+/** Copies a stream gets: CASHTRACE_NATS_REPLICAS, else 3 on a cluster of three or more servers, else 1. */
+export function streamReplicas(nc: NatsConnection, url: string, configured?: number): number {
+  return configured ?? (clusterServers(nc, url) >= 3 ? 3 : 1);
 }
 
 interface Replicas {

@@ -59,7 +59,11 @@ async function openBucket(nc: NatsConnection, prefix: string, opts: LeaseOptions
 
 /** Who holds the lease now (null: nobody). */
 export async function leaseHolder(nc: NatsConnection, prefix: string, opts: LeaseOptions): Promise<LeaseHolder | null> {
-  const entry = await (await openBucket(nc, prefix, opts)).get(KEY);
+  return holderIn(await openBucket(nc, prefix, opts));
+}
+
+async function holderIn(kv: KV): Promise<LeaseHolder | null> {
+  const entry = await kv.get(KEY);
   if (!entry || entry.operation !== 'PUT' || entry.length === 0) return null;
   return entry.json<LeaseHolder>();
 }
@@ -84,7 +88,7 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       break;
     } catch (err) {
       // taken (or NATS briefly unavailable): say by whom, once per holder
-      const other = await leaseHolder(nc, prefix, opts).catch(() => null);
+      const other = await holderIn(kv).catch(() => null);
       if (Date.now() >= deadline) {
         if (other) return null;
         throw err;

@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { z } from 'zod';
-import { env, type Env } from '../env';
+import { env, readConfigFile, type Env } from '../env';
 import { sql, type Sql } from './sql';
 import { runMigrations } from './migrate';
 
@@ -183,11 +183,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
 function serverTls(url: string, e: Env): { ca_cert: Buffer } | undefined {
   if (!e.CLICKHOUSE_CA_CERT) return undefined;
   if (!url.startsWith('https://')) throw new Error('CLICKHOUSE_CA_CERT is for an https:// CLICKHOUSE_URL');
-  try {
-    return { ca_cert: fs.readFileSync(e.CLICKHOUSE_CA_CERT) };
-  } catch (err) {
-    throw new Error(`CLICKHOUSE_CA_CERT: cannot read ${e.CLICKHOUSE_CA_CERT} (${err instanceof Error ? err.message : err})`);
-  }
+  return { ca_cert: readConfigFile(e.CLICKHOUSE_CA_CERT, 'CLICKHOUSE_CA_CERT') };
 }
 
 /** The server's first answer; refused or unreachable, an error naming what to check. */
