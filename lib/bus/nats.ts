@@ -26,10 +26,13 @@ import { eventRows, type EventRow } from '../ingest/rows';
 import type { Bus, BusCommand, PublishOptions, PublishResult, RowsOptions, Unsubscribe } from './types';
 import { subjects } from './types';
 import { LocalHandoff, type Handoff } from './local-handoff';
+import { PublishedIds } from './published-ids';
 import { EventTexts } from './texts';
 import { ApiError } from '../http/errors';
 
 const DEDUP_WINDOW_MS = 2 * 60 * 1000;
+/** Event IDs kept as published and not yet stored (lib/bus/published-ids): ~10 MB at most. */
+const PUBLISHED_IDS_MAX = 100_000;
 /** When Cashtrace received a batch's events (an ISO instant): rows decoded from the message get it as their default received_at. */
 export const RECEIVED_AT_HEADER = 'Cashtrace-Received-At';
 const enc = new TextEncoder();
@@ -42,6 +45,8 @@ export interface NatsBus extends Bus {
   readonly names: ReturnType<typeof subjects>;
   /** Copies the streams were created or kept with (the writer's lease bucket gets as many). */
   readonly replicas: number;
+  /** Of these event IDs, those this process published that are in the stream and not yet stored by its writer. */
+  heldInStream(ids: Iterable<string>): Set<string>;
   /** The rows of the events this process published in `msg`, with their context (null: decode the message). */
   takeLocalEvents(msg: JsMsg): Promise<Handoff | null>;
   /** The message's body: delivered with it, or (the writer's consumer is headers-only) read from the stream. */
@@ -88,11 +93,12 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   await ensureStream(jsm, names.streamCommands, [names.commandsAll], replicas);
 
   const handoff = new LocalHandoff();
+  const published = new PublishedIds({ ttlMs: DEDUP_WINDOW_MS, maxIds: PUBLISHED_IDS_MAX });
 
-  async function publishChunk(rows: EventRow[], data: Uint8Array, context: unknown, receivedAt: string): Promise<boolean> {
-    let ids = '';
-    for (const r of rows) ids += `${r.event_id}\0`;
-    const msgID = crypto.createHash('sha256').update(ids).digest('hex');
+  /** Per row, whether it was a duplicate (its message stored before, or its event in an earlier message of this process). */
+  async function publishChunk(rows: EventRow[], data: Uint8Array, context: unknown, receivedAt: string): Promise<boolean[]> {
+    const ids = rows.map((r) => r.event_id);
+    const msgID = crypto.createHash('sha256').update(ids.join('\0') + '\0').digest('hex');
     const kept = handoff.keep(msgID, rows, data, context);
     let stored = false;
     let seq: number | undefined;
@@ -102,7 +108,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
       const ack = await publishRetrying(js, names.ingestBatch, data, { msgID, headers: h });
       stored = !ack.duplicate;
       seq = ack.seq;
-      return ack.duplicate;
+      return published.acknowledged(ack.seq, ids, ack.duplicate);
     } finally {
       handoff.settle(msgID, kept, stored, seq);
     }
@@ -131,7 +137,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
       kept.forEach(() => flags.push(false));
       pending.push(
         publishChunk(kept, data.subarray(0, at), opts.context, opts.receivedAt).then((dup) => {
-          if (dup) for (let i = start; i < end; i++) flags[i] = true;
+          for (let i = start; i < end; i++) flags[i] = dup[i - start];
         }),
       );
       first = end;
@@ -188,6 +194,9 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
         await messages.close();
       };
     },
+    heldInStream(ids: Iterable<string>): Set<string> {
+      return published.held(ids);
+    },
     async takeLocalEvents(m: JsMsg): Promise<Handoff | null> {
       if (m.subject !== names.ingestBatch) return null;
       return handoff.take(m.headers?.get('Nats-Msg-Id'), { data: m.data, seq: m.seq, size: bodySize(m) });
@@ -219,7 +228,10 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
           const working = setInterval(() => m.working(), workingEveryMs);
           // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
           handle(m)
-            .then(() => m.ack())
+            .then(() => {
+              m.ack();
+              published.stored(m.seq);
+            })
             .catch((err) => {
               console.error('[ingest] batch not written, will be redelivered:', err instanceof Error ? err.message : err);
               m.nak(2_000);

@@ -59,6 +59,11 @@ export interface Bus {
    * which NATS publishes (the in-process bus needs only the rows: null).
    */
   publishRows(rows: EventRow[], texts: EventTexts | null, opts: RowsOptions): Promise<PublishResult>;
+  /**
+   * Of these event IDs, those this process published that are durable on the bus but not
+   * yet known stored (NATS: lib/bus/published-ids); the embedded bus stores before it answers.
+   */
+  heldInStream?(ids: Iterable<string>): Set<string>;
   /** Sends a command to connectors (actions: re-sync, retry, replay). */
   publishCommand(cmd: BusCommand): Promise<void>;
   /** Receives commands whose subject matches `filter` (NATS wildcards: `*`, `>`). */

@@ -99,6 +99,19 @@ describe.each(['embedded', 'nats'] as const)('ingest pipeline (%s bus)', (mode) 
     expect(results.every((r) => r.accepted === 50 && r.duplicates === 0)).toBe(true);
     await eventually(async () => (await count()) === 1000);
   });
+
+  it('answers an event two concurrent requests hold as accepted by one and a duplicate to the other', async () => {
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => Promise.all([ingestEvents(rt, [raw(`o${n}-a`), raw(`o${n}-b`)], { collector: 'test' }), ingestEvents(rt, [raw(`o${n}-b`), raw(`o${n}-c`)], { collector: 'test' })])),
+    );
+    for (const [x, y] of rounds) {
+      expect(x.accepted + y.accepted).toBe(3);
+      expect(x.duplicates + y.duplicates).toBe(1);
+    }
+    await eventually(async () => (await count()) === 30);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(30);
+  });
 });
 
 describe('ingest pipeline with NATS', () => {
@@ -136,6 +149,49 @@ describe('ingest pipeline with NATS', () => {
     expect(after.write.looked + after.write.filtered).toBe(before.write.looked + before.write.filtered + 2);
     expect(after.write.looked).toBeGreaterThanOrEqual(before.write.looked + 1);
     expect(await count(sql`SELECT count() AS c FROM events WHERE event_id = 'h1'`)).toBe(1);
+  });
+
+  it('answers an event sent again while its first copy is on its way to ClickHouse as a duplicate; it is stored once', async () => {
+    // This process publishes on a stream of its own whose writer runs elsewhere and has not
+    // started yet: the events wait in the stream.
+    prefixN += 1;
+    process.env.CASHTRACE_NATS_PREFIX = `t${prefixN}`;
+    (await import('../env')).resetEnvForTests();
+    const publisher = await createRuntime({ store, natsUrl: nats.url, worker: false });
+    let writer: Runtime | null = null;
+    try {
+      expect(await ingestEvents(publisher, [raw('w1'), raw('w2'), raw('w3')], { collector: 'test' })).toMatchObject({ accepted: 3, duplicates: 0 });
+      expect(await count()).toBe(0);
+      // the same event alone (a different bus message), then with a new one
+      expect(await ingestEvents(publisher, [raw('w2')], { collector: 'test' })).toMatchObject({ accepted: 0, duplicates: 1 });
+      expect(await ingestEvents(publisher, [raw('w3'), raw('w4')], { collector: 'test' })).toMatchObject({ accepted: 1, duplicates: 1 });
+      // Another process that did not publish it sees only what is stored: accepted (and stored once).
+      const other = await createRuntime({ store, natsUrl: nats.url, worker: false });
+      try {
+        expect(await ingestEvents(other, [raw('w1')], { collector: 'test' })).toMatchObject({ accepted: 1, duplicates: 0 });
+      } finally {
+        await other.shutdown();
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await count()).toBe(0);
+      // The writer starts: it stores each event once.
+      writer = await createRuntime({ store, natsUrl: nats.url, worker: true });
+      await eventually(async () => (await count()) === 4);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await count(sql`SELECT count() AS c FROM events WHERE event_id IN ('w1', 'w2', 'w3', 'w4')`)).toBe(4);
+      expect(await ingestEvents(publisher, [raw('w1')], { collector: 'test' })).toMatchObject({ accepted: 0, duplicates: 1 });
+    } finally {
+      await publisher.shutdown();
+      await writer?.shutdown();
+    }
+  });
+
+  it('forgets the events its own writer has stored (they are answered from the store then)', async () => {
+    const bus = rt.bus as NatsBus;
+    expect(await ingestEvents(rt, [raw('f1'), raw('f2')], { collector: 'test' })).toMatchObject({ accepted: 2 });
+    await eventually(async () => (await count()) === 2);
+    await eventually(async () => bus.heldInStream(['f1', 'f2']).size === 0, 5_000);
+    expect(await ingestEvents(rt, [raw('f2')], { collector: 'test' })).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
   it('publishes NDJSON lines as they came: decoded again (a redelivery), they store the same rows', async () => {

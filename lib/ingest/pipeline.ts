@@ -167,7 +167,8 @@ function notStored(err: unknown): never {
 
 /**
  * With NATS: the writer dedups exactly; this pre-check lets the answer count events that
- * were committed earlier (the bus only knows repeated messages). A writer in this process
+ * were committed earlier, or that this process published and are still on their way to
+ * the store (the bus only knows repeated messages). A writer in this process
  * gets its answer along with the rows (local handoff), so they are looked up once.
  */
 async function publishNew(rt: Runtime, rows: EventRow[], texts: EventTexts, receivedAt: string): Promise<{ duplicates: number }> {
@@ -178,10 +179,15 @@ async function publishNew(rt: Runtime, rows: EventRow[], texts: EventTexts, rece
     seen.add(r.event_id);
     distinct.push(i);
   });
+  // Published by this process and durable in the stream, not yet stored: duplicates too.
+  // Taken before the store is asked, so an event stored meanwhile is found in one or the other.
+  const held = rt.bus.heldInStream?.(seen);
+  if (held && held.size > 0) for (const id of held) seen.delete(id);
   const ids = [...seen];
+  if (ids.length === 0) return { duplicates: rows.length };
   // The writer counts its own lookups (its dedup filter spares the IDs it has never seen).
   const check = rt.writer ? await rt.writer.precheck(ids) : await lookUpWithoutWriter(rt, ids);
-  const fresh = distinct.filter((i) => !check.committed.has(rows[i].event_id));
+  const fresh = distinct.filter((i) => seen.has(rows[i].event_id) && !check.committed.has(rows[i].event_id));
   let duplicates = rows.length - fresh.length;
   if (fresh.length > 0) {
     const all = fresh.length === rows.length;
