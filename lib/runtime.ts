@@ -11,6 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
+import { fencedStore, waitForOtherWriters } from './clickhouse/write-fence';
 import { rowSize, type EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
@@ -112,10 +113,19 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
   const inserters: Store[] = [];
   if (runWorker) {
-    lookups = await store.fork();
-    for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await store.fork());
+    // To a server, the writer's statements are fenced by its lease and named for it, and a
+    // writer taking over waits for the last one's statements first (lib/clickhouse/write-fence);
+    // an embedded data directory is one process's anyway.
+    let writes = store;
+    if (lease && store.kind === 'server') {
+      const held = lease;
+      await waitForOtherWriters(store, held.holder.id, { log: (line) => console.log(`[ingest] ${line}`) });
+      writes = fencedStore(store, { id: held.holder.id, check: () => held.check() });
+    }
+    lookups = await writes.fork();
+    for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await writes.fork());
     // Embedded, this process owns the data directory: the writer is the only one.
-    const w = await IngestWriter.open(store, lookups, [...inserters, store], { soleWriter: store.kind === 'embedded' });
+    const w = await IngestWriter.open(writes, lookups, [...inserters, writes], { soleWriter: store.kind === 'embedded' });
     writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.

@@ -119,4 +119,26 @@ describe('writer lease', () => {
     await a!.release(); // a lost lease is not released (it is another's now)
     expect(await leaseHolder(nc, 'lease3', opts())).toBeNull();
   });
+
+  it('is surely held while renewals get through; unconfirmed for two thirds of the lease (NATS gone) or released, it is not', async () => {
+    const own = await startNatsServer();
+    const c = await connect({ servers: own.url, reconnectTimeWait: 200 });
+    const lines: string[] = [];
+    const lease = await acquireWriterLease(c, 'lease-check', { ...opts(), wait: false, log: (l) => lines.push(l) });
+    try {
+      expect(() => lease!.check()).not.toThrow();
+      await new Promise((r) => setTimeout(r, 2_500)); // past two thirds of the lease: renewed meanwhile
+      expect(() => lease!.check()).not.toThrow();
+      await own.stop();
+      // the last renewal was sent before the cut: two thirds of the lease (2 s) after the cut it is unconfirmed
+      await new Promise((r) => setTimeout(r, 2_100));
+      expect(() => lease!.check()).toThrow(/the ingest writer's lease was last confirmed [\d.]+ s ago \(NATS unreachable\?\): this process writes nothing until it is renewed/);
+      expect(lines.some((l) => /could not be renewed/.test(l))).toBe(true);
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+    const other = await acquireWriterLease(nc, 'lease-check-2', { ...opts(), wait: false });
+    await other!.release();
+    expect(() => other!.check()).toThrow(/no longer holds the ingest writer's lease \(released\)/);
+  });
 });

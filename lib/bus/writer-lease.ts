@@ -30,6 +30,13 @@ export interface WriterLease {
   readonly holder: LeaseHolder;
   /** Gives the lease up (after the writer drained): a standby takes over at once. */
   release(): Promise<void>;
+  /**
+   * Throws unless the lease is surely still this process's: lost or released, or last
+   * confirmed (a renewal sent and acknowledged) longer than two thirds of the lease ago — a
+   * standby may take over a third of the lease later. The writer's statements check it
+   * first (lib/clickhouse/write-fence).
+   */
+  check(): void;
 }
 
 export interface LeaseOptions {
@@ -81,10 +88,14 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   const deadline = opts.wait === true ? Infinity : Date.now() + (opts.wait === false ? 0 : opts.wait);
   let revision = 0;
   let announced = '';
+  /** When the last renewal (or the creation) that was acknowledged was sent (performance.now()): the server's expiry counts from later. */
+  let confirmedSentAt = 0;
   for (;;) {
     holder.since = new Date().toISOString();
     try {
+      const sent = performance.now();
       revision = await kv.create(KEY, JSON.stringify(holder));
+      confirmedSentAt = sent;
       break;
     } catch (err) {
       // taken (or NATS briefly unavailable): say by whom, once per holder
@@ -113,8 +124,10 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   async function renew(): Promise<void> {
     const ago = () => `last renewed ${Math.round((Date.now() - renewedAt) / 1000)} s ago`;
     try {
+      const sent = performance.now();
       revision = await kv.update(KEY, value(), revision, every);
       renewedAt = Date.now();
+      confirmedSentAt = sent;
       return;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -138,8 +151,10 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     // key, so its revisions count every hand: created again at the next revision, nobody
     // held it in between, and nobody else wrote.
     try {
+      const sent = performance.now();
       const r = await kv.create(KEY, value());
       if (r === revision + 1) {
+        confirmedSentAt = sent;
         const was = ago();
         revision = r;
         renewedAt = Date.now();
@@ -165,6 +180,15 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   timer.unref();
   return {
     holder,
+    check() {
+      if (lost || released) throw new Error(`this process no longer holds the ingest writer's lease (${lost ? 'lost' : 'released'}): it does not write`);
+      const ago = performance.now() - confirmedSentAt;
+      if (ago > opts.ttlMs - every) {
+        throw new Error(
+          `the ingest writer's lease was last confirmed ${(ago / 1000).toFixed(1)} s ago (NATS unreachable?): this process writes nothing until it is renewed, so that a standby taking over cannot store the same events a second time (what was not written is delivered again)`,
+        );
+      }
+    },
     async release() {
       if (released || lost) return;
       released = true;

@@ -22,12 +22,12 @@ export interface Store {
   /** Runs a SELECT built with `sql`; rows are validated when a schema is given. */
   query<T = Record<string, unknown>>(q: Sql, schema?: z.ZodType<T>): Promise<T[]>;
   /** Runs a statement; `settings` are ClickHouse query settings for this statement only. */
-  command(q: Sql, settings?: Record<string, string | number>): Promise<void>;
+  command(q: Sql, settings?: Record<string, string | number>, opts?: StatementOptions): Promise<void>;
   /**
    * Inserts pre-serialised JSONEachRow text, or its UTF-8 bytes (the fast path: rows never
    * become JS objects again); `settings` are ClickHouse query settings for this insert only.
    */
-  insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>): Promise<void>;
+  insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>, opts?: StatementOptions): Promise<void>;
   ping(): Promise<boolean>;
   /**
    * Another connection to the same database, for reads that must not queue behind writes:
@@ -36,6 +36,11 @@ export interface Store {
    */
   fork(): Promise<Store>;
   close(): Promise<void>;
+}
+
+export interface StatementOptions {
+  /** The statement's query_id on a server (system.processes shows it while it runs); embedded: ignored. */
+  queryId?: string;
 }
 
 type ChdbRaw = { rawInsert(p: { table: string; values: string | Buffer; format: 'JSONEachRow'; settings?: Record<string, string | number> }): Promise<unknown> };
@@ -130,11 +135,12 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       const rows = await onLane(readLane(), async (c) => (await (await c.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as unknown[]);
       return schema ? rows.map((r) => schema.parse(r)) : (rows as T[]);
     },
-    async command(q: Sql, settings?: Record<string, string | number>): Promise<void> {
+    async command(q: Sql, settings?: Record<string, string | number>, opts?: StatementOptions): Promise<void> {
       const { query, params } = q.build();
-      await onLane(main, (c) => c.command({ query, query_params: params, ...(settings ? { clickhouse_settings: settings as never } : {}) }));
+      const queryId = kind === 'server' && opts?.queryId ? { query_id: opts.queryId } : {};
+      await onLane(main, (c) => c.command({ query, query_params: params, ...queryId, ...(settings ? { clickhouse_settings: settings as never } : {}) }));
     },
-    async insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>): Promise<void> {
+    async insertJsonEachRow(table: string, body: string | Buffer, settings?: Record<string, string | number>, opts?: StatementOptions): Promise<void> {
       if (!TABLE_RE.test(table)) throw new Error(`invalid table name ${table}`);
       if (body.length === 0) return;
       if (raw) {
@@ -146,6 +152,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
         // failed, found by lib/clickhouse/server-mode.test), so an INSERT with a byte body.
         const r = await client.exec({
           query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+          ...(opts?.queryId ? { query_id: opts.queryId } : {}),
           values: Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(body)], { objectMode: false }),
           clickhouse_settings: { date_time_input_format: 'best_effort', ...JSON_VALUES_AS_TEXT, ...(settings as object) },
         });

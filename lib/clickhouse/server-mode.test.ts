@@ -110,13 +110,14 @@ describe('server store', () => {
   }
 
   it("stops with the server's reason when the configured user may only read (a read-only profile)", async () => {
-    expect(await openAs(server.readOnly)).toMatch(/^Migration schema_migrations .*failed: cashtrace_reader: Cannot execute query in readonly mode\..* CLICKHOUSE_USER must be a user that may \(GRANT ALL ON <CLICKHOUSE_DATABASE>\.\*, TABLE ENGINE ON \*, SELECT ON system\.mutations\)/s);
+    expect(await openAs(server.readOnly)).toMatch(/^Migration schema_migrations .*failed: cashtrace_reader: Cannot execute query in readonly mode\..* CLICKHOUSE_USER must be a user that may \(GRANT ALL ON <CLICKHOUSE_DATABASE>\.\*, TABLE ENGINE ON \*, SELECT ON system\.mutations, SELECT ON system\.processes\)/s);
   });
 
   it('stops at start, with the statement to run, when the user may use its database but not read system.mutations (the suite runs as a user granted both)', async () => {
     expect(await openAs(server.ownDatabaseOnly)).toMatch(/^ClickHouse user cashtrace_db_only may not read system\.mutations \(.*Not enough privileges.*\): .*Run GRANT SELECT ON system\.mutations TO cashtrace_db_only/s);
     // the suite's own user (appGrants: the README's grants) reads it, and nothing beyond its database
     await expect(store.query(sql`SELECT count() AS c FROM system.mutations WHERE database = currentDatabase()`, count)).resolves.toHaveLength(1);
+    await expect(store.query(sql`SELECT count() AS c FROM system.processes`, count)).resolves.toHaveLength(1);
     await expect(store.query(sql`SELECT count() AS c FROM system.parts`, count)).rejects.toThrow(/Not enough privileges/);
   });
 

@@ -22,7 +22,7 @@ export interface TestClickHouseServer {
   readonly dir: string;
   /** An account of the server whose profile is read-only (as deployments give dashboards and analysts). */
   readonly readOnly: { readonly user: string; readonly password: string };
-  /** An account with every privilege on the database and its tables' engines, none beyond (no SELECT on system.mutations). */
+  /** An account with every privilege on the database and its tables' engines, none beyond (no SELECT on system.mutations or system.processes). */
   readonly ownDatabaseOnly: { readonly user: string; readonly password: string };
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export async function startTestClickHouseServer(): Promise<TestClickHouseServer>
     users: [
       // Least privilege, as a deployment grants it (README ▸ Configuration).
       { name: account.user, password: account.password, grants: appGrants(account.database) },
-      { name: ownDatabaseOnly.user, password: ownDatabaseOnly.password, grants: appGrants(account.database).filter((g) => !g.includes('system.mutations')) },
+      { name: ownDatabaseOnly.user, password: ownDatabaseOnly.password, grants: appGrants(account.database).filter((g) => !g.includes(' system.')) },
       { name: readOnly.user, password: readOnly.password, profile: 'readonly' },
     ],
     databases: [account.database],

@@ -1,0 +1,88 @@
+// One ingest writer at a time, also at the store. With NATS a writer holds a lease
+// (lib/bus/writer-lease); a writer cut off from NATS loses it to a standby while it may still
+// have rows to insert into a ClickHouse server — its write buffer, an insert on its way —
+// and both would store those events (the duplicate check does not span processes). So:
+//
+// - A writer's statements go through a fenced store: each checks first that the lease was
+//   confirmed recently enough (WriteFence.check throws otherwise: the batch fails and is
+//   redelivered), and carries a query_id naming the writer (`cashtrace-writer-<id>-<n>`).
+// - A writer that takes over waits, before it writes anything, until no statement of
+//   another writer runs on the server (system.processes).
+//
+// What stays open: a statement whose request was sent before the lease lapsed but has not
+// reached the server when the new writer looks (the server registers an insert once it has
+// read the start of its body) — a network that delays a request by more than a third of
+// the lease.
+
+import type { Store, StatementOptions } from './client';
+import { sql } from './sql';
+
+export const WRITER_QUERY_PREFIX = 'cashtrace-writer-';
+
+export interface WriteFence {
+  /** The writer's own ID (its lease holder's). */
+  readonly id: string;
+  /** Throws when this process may no longer write as the writer. */
+  check(): void;
+}
+
+/** `store`, with every statement checked against the fence and named for its writer. */
+export function fencedStore(store: Store, fence: WriteFence): Store {
+  let n = 0;
+  const named = (opts?: StatementOptions): StatementOptions => ({ ...opts, queryId: `${WRITER_QUERY_PREFIX}${fence.id}-${++n}` });
+  return {
+    ...store,
+    async command(q, settings, opts) {
+      fence.check();
+      return store.command(q, settings, named(opts));
+    },
+    async insertJsonEachRow(table, body, settings, opts) {
+      fence.check();
+      return store.insertJsonEachRow(table, body, settings, named(opts));
+    },
+    async fork() {
+      return fencedStore(await store.fork(), fence);
+    },
+  };
+}
+
+export interface OtherWritersOptions {
+  /** How long to wait at most (then it goes on, warning). */
+  timeoutMs?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Waits until no statement of a writer other than `ownId` runs on the server (in this
+ * store's database). Returns how many such statements it saw (0: none ran).
+ */
+export async function waitForOtherWriters(store: Store, ownId: string, opts: OtherWritersOptions = {}): Promise<number> {
+  if (store.kind !== 'server') return 0;
+  const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
+  const started = Date.now();
+  const seen = new Set<string>();
+  let said = 0;
+  for (;;) {
+    const running = await store.query<{ query_id: string; elapsed: number }>(
+      sql`SELECT query_id, elapsed FROM system.processes
+          WHERE startsWith(query_id, ${WRITER_QUERY_PREFIX}) AND NOT startsWith(query_id, ${`${WRITER_QUERY_PREFIX}${ownId}-`})
+            AND current_database = currentDatabase()`,
+    );
+    if (running.length === 0) {
+      if (seen.size > 0) opts.log?.(`the previous writer's ${seen.size} statement(s) ended after ${((Date.now() - started) / 1000).toFixed(1)} s: writing`);
+      return seen.size;
+    }
+    for (const r of running) seen.add(r.query_id);
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) {
+      opts.log?.(`WARNING: the previous writer's statements still run after ${Math.round(waited / 1000)} s (${running.map((r) => r.query_id).join(', ')}): writing anyway; events they store may be stored twice`);
+      return seen.size;
+    }
+    if (waited - said >= 10_000 || said === 0) {
+      said = waited || 1;
+      opts.log?.(`waiting for ${running.length} statement(s) of the previous writer to end before writing (${running.map((r) => `${r.query_id}, ${Number(r.elapsed).toFixed(1)} s`).join('; ')})`);
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+  }
+}
