@@ -112,6 +112,9 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   let lookups: Store | undefined;
   /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
   const inserters: Store[] = [];
+  /** The writer's own connections to a ClickHouse server (fenced by its lease), and the watch that resets them when the lease lapses. */
+  let writerConnections: Store | null = null;
+  let lapseWatch: ReturnType<typeof setInterval> | null = null;
   if (runWorker) {
     // To a server, the writer's statements are fenced by its lease and named for it, and a
     // writer taking over waits for the last one's statements first (lib/clickhouse/write-fence);
@@ -120,7 +123,24 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     if (lease && store.kind === 'server') {
       const held = lease;
       await waitForOtherWriters(store, held.holder.id, { log: (line) => console.log(`[ingest] ${line}`) });
-      writes = fencedStore(store, { id: held.holder.id, check: () => held.check() });
+      // On connections of its own: once the lease is unconfirmed they are reset, so that an
+      // insert still on its way is never completed after a standby may have taken over.
+      const own = await store.fork({ ownSockets: true });
+      writerConnections = own;
+      writes = fencedStore(own, { id: held.holder.id, check: () => held.check() });
+      let cut = false;
+      lapseWatch = setInterval(() => {
+        try {
+          held.check();
+          cut = false;
+        } catch (err) {
+          if (cut) return;
+          cut = true;
+          const n = own.cutOff?.() ?? 0;
+          console.error(`[ingest] ${err instanceof Error ? err.message : err}; reset the writer's ${n} connection(s) to ClickHouse (a request on its way is not completed)`);
+        }
+      }, 200);
+      lapseWatch.unref();
     }
     lookups = await writes.fork();
     for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await writes.fork());
@@ -191,10 +211,12 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         await writer.settled();
         writer.clocks.close();
       }
+      if (lapseWatch) clearInterval(lapseWatch);
       // drained: a standby writer may take over now
       await lease?.release();
       await bus.close();
       for (const s of [lookups, ...inserters]) if (s && s !== store) await s.close();
+      await writerConnections?.close();
     },
   };
   return rt;

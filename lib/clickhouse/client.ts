@@ -5,7 +5,10 @@
 
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { checkServerGrants } from './grants';
-import { Readable } from 'node:stream';
+import stream, { Readable } from 'node:stream';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -33,8 +36,16 @@ export interface Store {
    * Another connection to the same database, for reads that must not queue behind writes:
    * on one chDB connection a query waits for a running insert. A server store's fork shares
    * its HTTP client (a server runs requests side by side); closing the fork leaves it open.
+   * `ownSockets` (server): an HTTP client of its own, whose cutOff() drops its connections.
    */
-  fork(): Promise<Store>;
+  fork(opts?: { ownSockets?: boolean }): Promise<Store>;
+  /**
+   * A server store with sockets of its own (fork({ ownSockets: true })): drops every
+   * connection at once with a TCP reset, so that a request still on its way (an insert's
+   * body) is never completed by the server — the reset discards what was not sent, and a
+   * server that has not read the whole body fails the insert.
+   */
+  cutOff?(): number;
   close(): Promise<void>;
 }
 
@@ -81,7 +92,7 @@ async function onLane<T>(lane: Lane, run: (client: ClickHouseClient) => Promise<
   }
 }
 
-export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean; queryConnections?: number }): Promise<Store> {
+export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean; queryConnections?: number; ownSockets?: boolean }): Promise<Store> {
   const e = env();
   const url = opts?.url ?? (opts?.dataDir ? undefined : e.CLICKHOUSE_URL);
   let client: ClickHouseClient;
@@ -89,11 +100,14 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
   let kind: StoreKind;
   let dir: string | undefined;
   let openEmbedded: (() => { connection: unknown; client: ClickHouseClient }) | null = null;
+  let sockets: OwnSockets | null = null;
   if (url) {
     kind = 'server';
+    const tls = serverTls(url, e);
+    if (opts?.ownSockets) sockets = new OwnSockets(url, tls?.ca_cert);
     client = createClient({
       url,
-      tls: serverTls(url, e),
+      ...(sockets ? { http_agent: sockets.agent } : { tls }),
       username: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
@@ -168,9 +182,11 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
         return false;
       }
     },
-    async fork(): Promise<Store> {
-      return kind === 'embedded' ? createStore({ dataDir: dir!, migrate: false }) : { ...store, close: async () => undefined };
+    async fork(f?: { ownSockets?: boolean }): Promise<Store> {
+      if (kind === 'embedded') return createStore({ dataDir: dir!, migrate: false });
+      return f?.ownSockets ? createStore({ url, migrate: false, ownSockets: true }) : { ...store, close: async () => undefined };
     },
+    ...(sockets ? { cutOff: () => sockets!.cutOff() } : {}),
     async close() {
       await Promise.all(lanes.map((l) => l.client.close()));
     },
@@ -191,6 +207,45 @@ function serverTls(url: string, e: Env): { ca_cert: Buffer } | undefined {
   if (!e.CLICKHOUSE_CA_CERT) return undefined;
   if (!url.startsWith('https://')) throw new Error('CLICKHOUSE_CA_CERT is for an https:// CLICKHOUSE_URL');
   return { ca_cert: readConfigFile(e.CLICKHOUSE_CA_CERT, 'CLICKHOUSE_CA_CERT') };
+}
+
+/** An HTTP(S) agent that knows its sockets, to reset them all at once (Store.cutOff). */
+class OwnSockets {
+  readonly agent: http.Agent;
+  private readonly open = new Set<net.Socket>();
+
+  constructor(url: string, ca?: Buffer) {
+    const open = this.open;
+    const track = (s: stream.Duplex | null | undefined) => {
+      if (s instanceof net.Socket) {
+        open.add(s);
+        s.once('close', () => open.delete(s));
+      }
+      return s;
+    };
+    const options = { keepAlive: true, maxSockets: 10 };
+    this.agent = url.startsWith('https://')
+      ? new (class extends https.Agent {
+          createConnection(o: https.RequestOptions, cb?: (err: Error | null, s: stream.Duplex) => void) {
+            // TLS over a TCP socket of its own: a TLS socket cannot be reset, its TCP socket can
+            const raw = track(net.connect({ host: o.hostname ?? o.host ?? undefined, port: Number(o.port) }));
+            return super.createConnection({ ...o, socket: raw } as https.RequestOptions, cb);
+          }
+        })({ ...options, ...(ca ? { ca } : {}) })
+      : new (class extends http.Agent {
+          createConnection(o: http.ClientRequestArgs, cb?: (err: Error | null, s: stream.Duplex) => void) {
+            return track(super.createConnection(o, cb));
+          }
+        })(options);
+  }
+
+  /** Resets every connection; how many there were. */
+  cutOff(): number {
+    const n = this.open.size;
+    for (const s of this.open) s.resetAndDestroy();
+    this.open.clear();
+    return n;
+  }
 }
 
 /** The server's first answer; refused or unreachable, an error naming what to check. */

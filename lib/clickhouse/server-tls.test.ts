@@ -62,6 +62,16 @@ async function openWith(url: string, vars: Record<string, string>): Promise<stri
     const store = await createStore({ url });
     try {
       const [row] = await store.query<{ v: string }>(sql`SELECT version() AS v`);
+      // the ingest writer's connections of its own (lib/runtime) take the same TLS settings
+      const own = await store.fork({ ownSockets: true });
+      try {
+        const [again] = await own.query<{ v: string }>(sql`SELECT version() AS v`);
+        if (again.v !== row.v) return `own sockets answered ${again.v}`;
+        if (!(own.cutOff!() >= 1)) return 'own sockets: none to cut off';
+        await own.query(sql`SELECT 1`); // a reset store opens new connections
+      } finally {
+        await own.close();
+      }
       return `opened ${row.v}`;
     } finally {
       await store.close();

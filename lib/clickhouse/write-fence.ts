@@ -1,18 +1,22 @@
 // One ingest writer at a time, also at the store. With NATS a writer holds a lease
 // (lib/bus/writer-lease); a writer cut off from NATS loses it to a standby while it may still
 // have rows to insert into a ClickHouse server — its write buffer, an insert on its way —
-// and both would store those events (the duplicate check does not span processes). So:
+// and both would store those events (the duplicate check reads what is committed). So:
 //
 // - A writer's statements go through a fenced store: each checks first that the lease was
-//   confirmed recently enough (WriteFence.check throws otherwise: the batch fails and is
-//   redelivered), and carries a query_id naming the writer (`cashtrace-writer-<id>-<n>`).
+//   confirmed within two thirds of the lease (WriteFence.check throws otherwise: the batch
+//   fails and is delivered again), and carries a query_id naming the writer
+//   (`cashtrace-writer-<id>-<n>`).
+// - Once its lease is unconfirmed, the writer resets its connections to the server
+//   (lib/runtime: Store.cutOff): an insert whose body the server has not wholly read never
+//   completes — a third of the lease before a standby can take over.
 // - A writer that takes over waits, before it writes anything, until no statement of
-//   another writer runs on the server (system.processes).
+//   another writer runs on the server (system.processes): an insert the server had wholly
+//   read goes on after the reset.
 //
-// What stays open: a statement whose request was sent before the lease lapsed but has not
-// reached the server when the new writer looks (the server registers an insert once it has
-// read the start of its body) — a network that delays a request by more than a third of
-// the lease.
+// What stays open: packets of an insert's body sent before the reset that reach the server
+// more than a third of the lease later (a network holding them back that long), or a writer
+// whose event loop is blocked that long when its lease lapses.
 
 import type { Store, StatementOptions } from './client';
 import { sql } from './sql';

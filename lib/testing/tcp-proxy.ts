@@ -9,9 +9,11 @@ export interface TcpProxy {
   cut(): void;
   /**
    * The next client→server data whose start (4 KB, as Latin-1) matches `marker`: `forward` bytes of it go through, the
-   * rest is held until release() (on that connection only).
+   * rest is held until release() (on that connection only). `rechunk` (default true): a
+   * chunked HTTP body is forwarded in pieces of 16 KB (see rechunker), so the server starts
+   * on the part that came through; false: as the client sent it.
    */
-  holdAfter(marker: RegExp, forward: number): void;
+  holdAfter(marker: RegExp, forward: number, opts?: { rechunk?: boolean }): void;
   /** Whether a request is being held now. */
   readonly holding: boolean;
   release(): void;
@@ -30,7 +32,7 @@ interface Conn {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const conns = new Set<Conn>();
   let cut = false;
-  let armed: { marker: RegExp; forward: number } | null = null;
+  let armed: { marker: RegExp; forward: number; rechunk: boolean } | null = null;
   let held: Conn | null = null;
   const server = net.createServer((client) => {
     if (cut) return void client.destroy();
@@ -41,10 +43,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (armed && c.budget < 0 && !held && armed.marker.test(data.subarray(0, 4096).toString('latin1'))) {
         c.budget = armed.forward;
         held = c;
+        if (armed.rechunk)
+          rechunk = rechunker(() => {
+            rechunk = null;
+          });
         armed = null;
-        rechunk = rechunker(() => {
-          rechunk = null;
-        });
       }
       const chunk = rechunk ? rechunk(data) : data;
       if (c.budget < 0) return void c.upstream.write(chunk);
@@ -74,8 +77,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
       conns.clear();
     },
-    holdAfter(marker, forward) {
-      armed = { marker, forward };
+    holdAfter(marker, forward, opts) {
+      armed = { marker, forward, rechunk: opts?.rechunk ?? true };
     },
     get holding() {
       return held !== null;
