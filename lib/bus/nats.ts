@@ -19,6 +19,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type PubAck,
 } from '@nats-io/jetstream';
 import { headers, nanos } from '@nats-io/nats-core';
 import type { CanonicalEvent } from '../events/schema';
@@ -105,10 +106,13 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
     try {
       const h = headers();
       h.set(RECEIVED_AT_HEADER, receivedAt);
-      const ack = await publishRetrying(js, names.ingestBatch, data, { msgID, headers: h });
+      const { ack, retried } = await publishRetrying(js, names.ingestBatch, data, { msgID, headers: h });
       stored = !ack.duplicate;
       seq = ack.seq;
-      return published.acknowledged(ack.seq, ids, ack.duplicate);
+      // A retry acknowledged as a duplicate: most likely this publish's own earlier attempt,
+      // stored with its acknowledgement lost (a server of the cluster died) — its events are
+      // this request's, unless an earlier message of this process holds them.
+      return published.acknowledged(ack.seq, ids, !ack.duplicate ? 'no' : retried ? 'unless-ours' : 'yes');
     } finally {
       handoff.settle(msgID, kept, stored, seq);
     }
@@ -293,12 +297,18 @@ export const PUBLISH_BUDGET_MS = 15_000;
  * backoff. The message ID makes a retry whose first attempt was in fact stored a
  * duplicate, not a second copy.
  */
-async function publishRetrying(js: JetStreamClient, subject: string, data: Uint8Array, opts: { msgID: string; headers: ReturnType<typeof headers> }) {
-  const deadline = Date.now() + PUBLISH_BUDGET_MS;
+export async function publishRetrying(
+  js: Pick<JetStreamClient, 'publish'>,
+  subject: string,
+  data: Uint8Array,
+  opts: { msgID: string; headers?: ReturnType<typeof headers> },
+  budgetMs = PUBLISH_BUDGET_MS,
+): Promise<{ ack: PubAck; retried: boolean }> {
+  const deadline = Date.now() + budgetMs;
   for (let attempt = 0; ; attempt++) {
     const left = deadline - Date.now();
     try {
-      return await js.publish(subject, data, { ...opts, timeout: Math.max(500, Math.min(5_000, left)) });
+      return { ack: await js.publish(subject, data, { ...opts, timeout: Math.max(500, Math.min(5_000, left)) }), retried: attempt > 0 };
     } catch (err) {
       const transient = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'JetStreamNotEnabled' || /timeout|no responders|not enabled/i.test(err.message));
       const pause = Math.min(1_000, 100 * 2 ** attempt);

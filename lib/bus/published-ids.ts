@@ -38,18 +38,21 @@ export class PublishedIds {
 
   /**
    * The message at `seq` is in the stream with these events: per event, true when it is a
-   * duplicate — the acknowledgement says the message was stored before (JetStream's dedup
-   * of the same IDs' message), or an earlier message of this process holds the event —
-   * else the event is taken by this message.
+   * duplicate, else the event is taken by this message. `duplicateMessage`: whether
+   * JetStream acknowledged the message as one it had stored before (the same IDs' message) —
+   * 'yes': every event is a duplicate; 'unless-ours': a retried publish, most likely its own
+   * earlier attempt stored with the acknowledgement lost, so only events an earlier message
+   * of this process holds are; 'no': a new message, the same.
    */
-  acknowledged(seq: number, ids: readonly string[], duplicateMessage: boolean): boolean[] {
+  acknowledged(seq: number, ids: readonly string[], duplicateMessage: 'no' | 'yes' | 'unless-ours'): boolean[] {
     const now = this.now();
     this.expire(now);
     const flags = new Array<boolean>(ids.length);
     let msg = this.messages.get(seq);
     for (let i = 0; i < ids.length; i++) {
-      const held = this.owner.has(ids[i]);
-      flags[i] = duplicateMessage || held;
+      const holder = this.owner.get(ids[i]);
+      const held = holder !== undefined;
+      flags[i] = duplicateMessage === 'yes' || held;
       if (held) continue;
       this.owner.set(ids[i], seq);
       if (!msg) {

@@ -157,12 +157,14 @@ function publisher(rt: Runtime, batch: ValidatedBatch): () => Promise<{ duplicat
 /**
  * The bus or the store did not take the events (JetStream without a quorum, ClickHouse
  * down): 503, to be sent again. Events of the request that were stored before the failure
- * are kept, and answered as duplicates then.
+ * are kept and not stored twice: sent again, they are answered as duplicates — or as accepted
+ * when the publish sent again was itself retried (JetStream cannot tell the earlier request's
+ * copy from a lost acknowledgement of its own first attempt).
  */
 function notStored(err: unknown): never {
   if (err instanceof ApiError) throw err;
   const why = err instanceof Error ? err.message : String(err);
-  throw errors.unavailable(`the events were not confirmed stored (${why}); send the request again: any of them stored meanwhile are answered as duplicates`, 2);
+  throw errors.unavailable(`the events were not confirmed stored (${why}); send the request again: any of them stored meanwhile are not stored twice`, 2);
 }
 
 /**
