@@ -68,7 +68,7 @@ async function sendUntilAnswered(events: ReturnType<typeof invoice>[], failures:
       // New events answered on the first try are all accepted, also when a publish was
       // retried inside (a lost acknowledgement: JetStream answers the retry as a duplicate of
       // the first attempt, which was this request's own); sent again after a 503, any of
-      // them stored meanwhile are duplicates.
+      // them stored meanwhile may be answered as duplicates.
       if (fresh && tries === 1) expect(r).toMatchObject({ accepted: events.length, duplicates: 0 });
       return r;
     } catch (err) {
