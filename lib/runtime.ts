@@ -27,6 +27,8 @@ export interface Runtime {
   writer?: IngestWriter | null;
   /** Why this process's writer stopped (its lease was lost to another process), else null. */
   writerLost?: () => string | null;
+  /** Why this process's writer holds its writes now (its lease unconfirmed: lib/clickhouse/write-fence), else null. */
+  writerHeld?: () => string | null;
   /** Lookups of committed event IDs: a second connection, so they do not wait for the writer's inserts. */
   lookups?: Store;
   ingestToken: string;
@@ -115,6 +117,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   /** The writer's own connections to a ClickHouse server (fenced by its lease), and the watch that resets them when the lease lapses. */
   let writerConnections: Store | null = null;
   let lapseWatch: ReturnType<typeof setInterval> | null = null;
+  let heldWhy: string | null = null;
   if (runWorker) {
     // To a server, the writer's statements are fenced by its lease and named for it, and a
     // writer taking over waits for the last one's statements first (lib/clickhouse/write-fence);
@@ -133,7 +136,9 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         try {
           held.check();
           cut = false;
+          heldWhy = null;
         } catch (err) {
+          heldWhy = err instanceof Error ? err.message : String(err);
           if (cut) return;
           cut = true;
           const n = own.cutOff?.() ?? 0;
@@ -198,6 +203,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     writerLost: () => writerLost,
+    writerHeld: () => (writerLost ? null : heldWhy),
     startedAt: new Date(),
     onShutdown(stop) {
       stops.push(stop);

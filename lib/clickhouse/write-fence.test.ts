@@ -7,6 +7,7 @@ import { createStore, type Store } from './client';
 import { sql } from './sql';
 import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
 import { fencedStore, waitForOtherWriters } from './write-fence';
+import { metrics } from '../observability/metrics';
 
 let server: TestClickHouseServer;
 let store: Store;
@@ -55,9 +56,11 @@ describe('write fence', () => {
         throw new Error('lease unconfirmed');
       },
     });
+    const refused = metrics().fenceRefusals.get();
     await expect(fenced.command(sql`INSERT INTO fence_t VALUES (1)`)).rejects.toThrow('lease unconfirmed');
     await expect(fenced.insertJsonEachRow('fence_t', '{"x":2}\n')).rejects.toThrow('lease unconfirmed');
     await expect((await fenced.fork()).insertJsonEachRow('fence_t', '{"x":2}\n')).rejects.toThrow('lease unconfirmed');
+    expect(metrics().fenceRefusals.get()).toBe(refused + 3);
     // reads pass
     expect(await fenced.query(sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
     expect(await count()).toBe(before);

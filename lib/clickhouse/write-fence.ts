@@ -20,6 +20,7 @@
 
 import type { Store, StatementOptions } from './client';
 import { sql } from './sql';
+import { metrics } from '../observability/metrics';
 
 export const WRITER_QUERY_PREFIX = 'cashtrace-writer-';
 
@@ -34,14 +35,22 @@ export interface WriteFence {
 export function fencedStore(store: Store, fence: WriteFence): Store {
   let n = 0;
   const named = (opts?: StatementOptions): StatementOptions => ({ ...opts, queryId: `${WRITER_QUERY_PREFIX}${fence.id}-${++n}` });
+  const check = () => {
+    try {
+      fence.check();
+    } catch (err) {
+      metrics().fenceRefusals.inc();
+      throw err;
+    }
+  };
   return {
     ...store,
     async command(q, settings, opts) {
-      fence.check();
+      check();
       return store.command(q, settings, named(opts));
     },
     async insertJsonEachRow(table, body, settings, opts) {
-      fence.check();
+      check();
       return store.insertJsonEachRow(table, body, settings, named(opts));
     },
     async fork() {

@@ -15,6 +15,7 @@ import { startNatsServer, type NatsServer } from '../testing/nats';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy';
 import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
 import { ingestEvents } from './pipeline';
+import { dependencyChecks } from '../observability/dependencies';
 
 let server: TestClickHouseServer;
 let nats: NatsServer;
@@ -64,7 +65,7 @@ const writerStatements = sql`SELECT query_id FROM system.processes WHERE startsW
  * NATS; a standby B starts; the held rest goes through 20 s after the cut (past the stream's
  * ack wait: the messages came again by then). Returns the log lines.
  */
-async function scenario(prefix: string, hold: { forward: number; rechunk: boolean; atServer: boolean }): Promise<string[]> {
+async function scenario(prefix: string, hold: { forward: number; rechunk: boolean; atServer: boolean }): Promise<{ lines: string[]; a: Runtime }> {
   Object.assign(process.env, { CASHTRACE_NATS_PREFIX: prefix });
   resetEnvForTests();
   const natsProxy = await startTcpProxy({ host: '127.0.0.1', port: nats.port });
@@ -118,7 +119,7 @@ async function scenario(prefix: string, hold: { forward: number; rechunk: boolea
     await b.writer!.settled();
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await counts(prefix)).toEqual({ rows: 3_000, ids: 3_000 });
-    return lines;
+    return { lines, a };
   } finally {
     console.log = log;
     console.error = error;
@@ -137,7 +138,7 @@ describe('a writer cut off NATS with an insert on its way', () => {
       await store.command(trustedSql(`CREATE MATERIALIZED VIEW ${v} TO tk_sink AS SELECT sleepEachRow(0.001) AS n FROM events_in WHERE startsWith(event_id, 'tk1-')`));
     }
     try {
-      const lines = await scenario('tk1', { forward: Infinity, rechunk: false, atServer: true });
+      const { lines } = await scenario('tk1', { forward: Infinity, rechunk: false, atServer: true });
       expect(lines.some((l) => /waiting for 1 statement\(s\) of the previous writer to end before writing \(cashtrace-writer-/.test(l))).toBe(true);
       expect(lines.some((l) => /the previous writer's 1 statement\(s\) ended after [\d.]+ s: writing/.test(l))).toBe(true);
     } finally {
@@ -148,7 +149,10 @@ describe('a writer cut off NATS with an insert on its way', () => {
 
   it("an insert not yet at the server is reset with the writer's connections when its lease is unconfirmed; every event is stored once", async () => {
     // 100 KB of a body sent as one chunk: the server has not started on it
-    const lines = await scenario('tk2', { forward: 100_000, rechunk: false, atServer: false });
+    const { lines, a } = await scenario('tk2', { forward: 100_000, rechunk: false, atServer: false });
     expect(lines.some((l) => /lease was last confirmed [\d.]+ s ago .*; reset the writer's [1-9]\d* connection\(s\) to ClickHouse/.test(l))).toBe(true);
+    // the cut-off writer says so in its health (and the integrations page's tile)
+    const { ingest_writer } = await dependencyChecks(a, server.url);
+    expect(ingest_writer).toEqual({ ok: false, detail: expect.stringMatching(/^holding its writes: the ingest writer's lease was last confirmed [\d.]+ s ago \(NATS unreachable\?\)/) });
   }, 120_000);
 });

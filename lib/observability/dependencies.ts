@@ -33,6 +33,8 @@ export async function dependencyChecks(rt: Runtime, clickhouseUrl: string | unde
     bus: { ...bus, kind: rt.bus.kind },
     ingest_writer: rt.writerLost?.()
       ? { ok: false, detail: `stopped writing: ${rt.writerLost()} — restart this process to write again` }
+      : rt.writerHeld?.()
+      ? { ok: false, detail: `holding its writes: ${rt.writerHeld()}` }
       : rt.batcher
       ? { ok: true, detail: `in process; ${rt.batcher.stats.queuedRows} rows queued${rt.writer ? `; ${rt.writer.clocks.status().pendingDeals} deals wait for the clocks' refresh` : ''}` }
       : { ok: true, detail: 'runs in a separate worker process' },

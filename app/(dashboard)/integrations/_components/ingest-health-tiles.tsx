@@ -75,7 +75,7 @@ export function IngestHealthTiles() {
       <div className="grid cols-4" style={{ marginTop: 12 }}>
         <Tile testId="tile-store" label="Store" value={d.clickhouse.ok ? 'Up' : 'Down'} tone={d.clickhouse.ok ? 'ok' : 'bad'} sub={d.clickhouse.detail} />
         <Tile testId="tile-bus" label={d.bus.kind === 'nats' ? 'Event bus · NATS JetStream' : 'Event bus · in process'} value={d.bus.ok ? (d.bus.warning ? 'Up, degraded' : 'Up') : 'Down'} tone={d.bus.ok ? (d.bus.warning ? 'warn' : 'ok') : 'bad'} sub={d.bus.warning ? `${d.bus.detail}. ${d.bus.warning}` : d.bus.detail} />
-        <Tile testId="tile-writer" label="Ingest writer" value={!d.ingest_writer.ok ? 'Stopped' : p.ingest_worker ? 'In this process' : 'Separate worker'} tone={d.ingest_writer.ok ? undefined : 'bad'} sub={d.ingest_writer.detail.replace(/^in process; /, '')} />
+        <Tile testId="tile-writer" label="Ingest writer" value={!d.ingest_writer.ok ? (d.ingest_writer.detail.startsWith('holding') ? 'Holding writes' : 'Stopped') : p.ingest_worker ? 'In this process' : 'Separate worker'} tone={d.ingest_writer.ok ? undefined : 'bad'} sub={d.ingest_writer.detail.replace(/^in process; /, '')} />
       </div>
       <p className={styles.note}>Throughput, lag, dead-letter rate and freshness are read from ClickHouse; batch and buffer figures and the store, bus and writer state come from the process serving this page.</p>
     </section>
