@@ -48,6 +48,15 @@ describe('write fence', () => {
     expect(await waitForOtherWriters(store, 'writer-b')).toBe(0);
   });
 
+  it('names statements on its forks apart (a server refuses a query_id already running)', async () => {
+    const base = fencedStore(store, { id: 'writer-f', check: () => undefined });
+    const stores = [base, await base.fork(), await base.fork()];
+    // three slow inserts at once, one on each: each runs under its own query_id
+    await Promise.all(stores.map((s) => s.command(slowInsert)));
+    const more = await base.fork();
+    await expect(more.insertJsonEachRow('fence_t', '{"x":7}\n')).resolves.toBeUndefined();
+  });
+
   it('runs nothing once the fence says this process may no longer write', async () => {
     const before = await count();
     const fenced = fencedStore(store, {

@@ -31,10 +31,12 @@ export interface WriteFence {
   check(): void;
 }
 
-/** `store`, with every statement checked against the fence and named for its writer. */
-export function fencedStore(store: Store, fence: WriteFence): Store {
-  let n = 0;
-  const named = (opts?: StatementOptions): StatementOptions => ({ ...opts, queryId: `${WRITER_QUERY_PREFIX}${fence.id}-${++n}` });
+/**
+ * `store`, with every statement checked against the fence and named for its writer. Its
+ * forks count on from the same number: a server refuses a query_id that is running already.
+ */
+export function fencedStore(store: Store, fence: WriteFence, counter = { n: 0 }): Store {
+  const named = (opts?: StatementOptions): StatementOptions => ({ ...opts, queryId: `${WRITER_QUERY_PREFIX}${fence.id}-${++counter.n}` });
   const check = () => {
     try {
       fence.check();
@@ -54,7 +56,7 @@ export function fencedStore(store: Store, fence: WriteFence): Store {
       return store.insertJsonEachRow(table, body, settings, named(opts));
     },
     async fork() {
-      return fencedStore(await store.fork(), fence);
+      return fencedStore(await store.fork(), fence, counter);
     },
   };
 }
