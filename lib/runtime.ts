@@ -11,7 +11,7 @@ import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
 import { IngestWriter } from './ingest/writer';
-import { fencedStore, waitForOtherWriters } from './clickhouse/write-fence';
+import { fenceWriter, type FencedWriter } from './clickhouse/write-fence';
 import { rowSize, type EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
@@ -114,10 +114,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   let lookups: Store | undefined;
   /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
   const inserters: Store[] = [];
-  /** The writer's own connections to a ClickHouse server (fenced by its lease), and the watch that resets them when the lease lapses. */
-  let writerConnections: Store | null = null;
-  let lapseWatch: ReturnType<typeof setInterval> | null = null;
-  let heldWhy: string | null = null;
+  /** The writer's fenced connections to a ClickHouse server (lib/clickhouse/write-fence). */
+  let fenced: FencedWriter | null = null;
   if (runWorker) {
     // To a server, the writer's statements are fenced by its lease and named for it, and a
     // writer taking over waits for the last one's statements first (lib/clickhouse/write-fence);
@@ -125,27 +123,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     let writes = store;
     if (lease && store.kind === 'server') {
       const held = lease;
-      await waitForOtherWriters(store, held.holder.id, { log: (line) => console.log(`[ingest] ${line}`) });
-      // On connections of its own: once the lease is unconfirmed they are reset, so that an
-      // insert still on its way is never completed after a standby may have taken over.
-      const own = await store.fork({ ownSockets: true });
-      writerConnections = own;
-      writes = fencedStore(own, { id: held.holder.id, check: () => held.check() });
-      let cut = false;
-      lapseWatch = setInterval(() => {
-        try {
-          held.check();
-          cut = false;
-          heldWhy = null;
-        } catch (err) {
-          heldWhy = err instanceof Error ? err.message : String(err);
-          if (cut) return;
-          cut = true;
-          const n = own.cutOff?.() ?? 0;
-          console.error(`[ingest] ${err instanceof Error ? err.message : err}; reset the writer's ${n} connection(s) to ClickHouse (a request on its way is not completed)`);
-        }
-      }, 200);
-      lapseWatch.unref();
+      fenced = await fenceWriter(store, { id: held.holder.id, check: () => held.check() }, { info: (line) => console.log(`[ingest] ${line}`), warn: (line) => console.error(`[ingest] ${line}`) });
+      writes = fenced.store;
     }
     lookups = await writes.fork();
     for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await writes.fork());
@@ -203,7 +182,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     lookups,
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     writerLost: () => writerLost,
-    writerHeld: () => (writerLost ? null : heldWhy),
+    writerHeld: () => (writerLost ? null : (fenced?.held() ?? null)),
     startedAt: new Date(),
     onShutdown(stop) {
       stops.push(stop);
@@ -217,12 +196,11 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         await writer.settled();
         writer.clocks.close();
       }
-      if (lapseWatch) clearInterval(lapseWatch);
+      await fenced?.close();
       // drained: a standby writer may take over now
       await lease?.release();
       await bus.close();
       for (const s of [lookups, ...inserters]) if (s && s !== store) await s.close();
-      await writerConnections?.close();
     },
   };
   return rt;

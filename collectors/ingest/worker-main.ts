@@ -8,7 +8,7 @@ import { createRuntime } from '../../lib/runtime';
 import { metrics } from '../../lib/observability/metrics';
 import { connectNats, natsAuth } from '../../lib/bus/nats-connect';
 import { acquireWriterLease } from '../../lib/bus/writer-lease';
-import { streamReplicas } from '../../lib/bus/nats';
+import { streamCopies } from '../../lib/bus/jetstream';
 
 async function main(): Promise<void> {
   const e = env();
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const nc = await connectNats(e.NATS_URL, natsAuth(e));
   const lease = await acquireWriterLease(nc, e.CASHTRACE_NATS_PREFIX, {
     ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000,
-    replicas: streamReplicas(nc, e.NATS_URL, e.CASHTRACE_NATS_REPLICAS),
+    replicas: streamCopies(nc, e.NATS_URL, e.CASHTRACE_NATS_REPLICAS).wanted,
     wait: true,
     onLost: (why) => {
       console.error(`[ingest-worker] the writer's lease is lost: ${why}; stopping now so that only one writer runs`);

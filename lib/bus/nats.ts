@@ -1,5 +1,6 @@
 // The NATS JetStream bus. Streams and durable consumers are created idempotently at
-// start. A request's events travel as one message (split below the server's payload
+// start (lib/bus/jetstream, with the copies a cluster gets and publishes retried through a
+// leader election). A request's events travel as one message (split below the server's payload
 // limit) whose msgID is a hash of its event IDs, so a retried publish is dropped by the
 // server's dedup window; per-event dedup happens at the ClickHouse writer. A consumer in
 // the publishing process takes its own messages' validated events (lib/bus/local-handoff).
@@ -9,19 +10,10 @@
 
 import crypto from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, natsServers, type NatsAuth } from './nats-connect';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  jetstream,
-  jetstreamManager,
-  StorageType,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  type PubAck,
-} from '@nats-io/jetstream';
-import { headers, nanos } from '@nats-io/nats-core';
+import { connectNats, type NatsAuth } from './nats-connect';
+import { jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { DEDUP_WINDOW_MS, ensureConsumer, ensureStream, jetStreamManagerWhenReady, publishRetrying, streamCopies } from './jetstream';
 import type { CanonicalEvent } from '../events/schema';
 import { eventRows, type EventRow } from '../ingest/rows';
 import type { Bus, BusCommand, PublishOptions, PublishResult, RowsOptions, Unsubscribe } from './types';
@@ -31,7 +23,6 @@ import { PublishedIds } from './published-ids';
 import { EventTexts } from './texts';
 import { ApiError } from '../http/errors';
 
-const DEDUP_WINDOW_MS = 2 * 60 * 1000;
 /** Event IDs kept as published and not yet stored (lib/bus/published-ids): ~10 MB at most. */
 const PUBLISHED_IDS_MAX = 100_000;
 /** When Cashtrace received a batch's events (an ISO instant): rows decoded from the message get it as their default received_at. */
@@ -69,9 +60,6 @@ export interface NatsBusOptions {
   ackWaitMs?: number;
 }
 
-/** How long start-up waits for JetStream to answer (a cluster elects its meta leader first). */
-const JETSTREAM_WAIT_MS = 30_000;
-
 export async function createNatsBus(url: string, prefix: string, opts: NatsBusOptions = {}): Promise<NatsBus> {
   const nc = await connectNats(url, opts.auth);
   let jsm: JetStreamManager;
@@ -84,11 +72,10 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const js = jetstream(nc);
   const names = subjects(prefix);
   const maxPayload = Math.max(64 * 1024, nc.info?.max_payload ?? 1024 * 1024) - 4096;
-  const servers = clusterServers(nc, url);
   const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
   /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
   const workingEveryMs = ackWaitMs / 3;
-  const replicas = { wanted: streamReplicas(nc, url, opts.replicas), exact: opts.replicas !== undefined, servers };
+  const replicas = streamCopies(nc, url, opts.replicas);
 
   const ingestCopies = await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
   await ensureStream(jsm, names.streamCommands, [names.commandsAll], replicas);
@@ -286,124 +273,6 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
 /** Unacknowledged deliveries come again after this long (60 s until 2026-12-03: what a server's loss delayed). */
 const ACK_WAIT_MS = 15_000;
 const PULL_EXPIRES_MS = 10_000;
-
-/** How long a publish keeps trying before the request is answered 503 (a stream's leader election takes 2–5 s). */
-export const PUBLISH_BUDGET_MS = 15_000;
-
-/**
- * Publishes until JetStream acknowledges or PUBLISH_BUDGET_MS is spent. A stream electing a
- * new leader (a server of the cluster lost) has no responder for a few seconds, and a
- * client reconnecting to another server times out meanwhile: both are retried with
- * backoff. The message ID makes a retry whose first attempt was in fact stored a
- * duplicate, not a second copy.
- */
-export async function publishRetrying(
-  js: Pick<JetStreamClient, 'publish'>,
-  subject: string,
-  data: Uint8Array,
-  opts: { msgID: string; headers?: ReturnType<typeof headers> },
-  budgetMs = PUBLISH_BUDGET_MS,
-): Promise<{ ack: PubAck; retried: boolean }> {
-  const deadline = Date.now() + budgetMs;
-  for (let attempt = 0; ; attempt++) {
-    const left = deadline - Date.now();
-    try {
-      return { ack: await js.publish(subject, data, { ...opts, timeout: Math.max(500, Math.min(5_000, left)) }), retried: attempt > 0 };
-    } catch (err) {
-      const transient = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'JetStreamNotEnabled' || /timeout|no responders|not enabled/i.test(err.message));
-      const pause = Math.min(1_000, 100 * 2 ** attempt);
-      if (!transient || Date.now() + pause >= deadline) throw err;
-      await new Promise((r) => setTimeout(r, pause));
-    }
-  }
-}
-
-/** JetStream's manager once JetStream answers: a cluster just started has no meta leader for a few seconds. */
-async function jetStreamManagerWhenReady(nc: NatsConnection): Promise<JetStreamManager> {
-  const deadline = Date.now() + JETSTREAM_WAIT_MS;
-  for (;;) {
-    try {
-      return await jetstreamManager(nc, { timeout: 2_000 });
-    } catch (err) {
-      if (Date.now() > deadline) {
-        throw new Error(`JetStream does not answer at ${nc.getServer()} after ${JETSTREAM_WAIT_MS / 1000} s (is nats-server running with -js, and has the cluster a meta leader?): ${err instanceof Error ? err.message : err}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-/**
- * Servers of the cluster this connection is on (1: a single server): as many as the server
- * gossips client URLs for, or as NATS_URL lists if more (servers with `no_advertise` gossip none).
- */
-export function clusterSize(nc: NatsConnection, listed = 1): number {
-  const info = nc.info;
-  if (!info?.cluster) return 1;
-  return Math.max(listed, new Set([...(info.connect_urls ?? []), `${info.host}:${info.port}`]).size);
-}
-
-/** Servers of the cluster `nc` is on, as it advertises them or `url` lists them. */
-function clusterServers(nc: NatsConnection, url: string): number {
-  return clusterSize(nc, new Set(natsServers(url)).size);
-}
-
-/** Copies a stream gets: CASHTRACE_NATS_REPLICAS, else 3 on a cluster of three or more servers, else 1. */
-export function streamReplicas(nc: NatsConnection, url: string, configured?: number): number {
-  return configured ?? (clusterServers(nc, url) >= 3 ? 3 : 1);
-}
-
-interface Replicas {
-  wanted: number;
-  /** Set by configuration: applied as it is, also scaling an existing stream down. */
-  exact: boolean;
-  servers: number;
-}
-
-/** Creates or updates the stream; the copies it has. */
-async function ensureStream(jsm: JetStreamManager, name: string, subjectsList: string[], replicas: Replicas): Promise<number> {
-  const config = {
-    name,
-    subjects: subjectsList,
-    storage: StorageType.File,
-    duplicate_window: nanos(DEDUP_WINDOW_MS),
-    max_age: nanos(7 * 24 * 3600 * 1000),
-    num_replicas: replicas.wanted,
-  };
-  const existing = await jsm.streams.info(name).catch(() => null);
-  try {
-    if (existing) {
-      const num_replicas = replicas.exact ? replicas.wanted : Math.max(replicas.wanted, existing.config.num_replicas ?? 1);
-      await jsm.streams.update(name, { ...config, num_replicas });
-      return num_replicas;
-    }
-    await jsm.streams.add(config);
-    return replicas.wanted;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `JetStream stream ${name} with ${replicas.wanted} ${replicas.wanted === 1 ? 'copy' : 'copies'} (CASHTRACE_NATS_REPLICAS${replicas.exact ? '' : ' unset'}; the connection sees ${replicas.servers} server${replicas.servers === 1 ? '' : 's'}): ${why}`,
-    );
-  }
-}
-
-async function ensureConsumer(jsm: JetStreamManager, stream: string, durable: string, filter: string, maxAckPending: number, ackWaitMs: number, headersOnly = false): Promise<void> {
-  const config = {
-    durable_name: durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: filter,
-    max_ack_pending: maxAckPending,
-    ack_wait: nanos(ackWaitMs),
-    headers_only: headersOnly,
-  };
-  try {
-    await jsm.consumers.info(stream, durable);
-    await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending, ack_wait: config.ack_wait, headers_only: headersOnly });
-  } catch {
-    await jsm.consumers.add(stream, config);
-  }
-}
 
 /** A headers-only delivery's body size (Nats-Msg-Size); undefined when the body came along. */
 function bodySize(m: JsMsg): number | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PublishedIds } from './published-ids';
-import { publishRetrying } from './nats';
+import { publishRetrying } from './jetstream';
 
 function ids(opts = { ttlMs: 1_000, maxIds: 100 }) {
   let now = 0;

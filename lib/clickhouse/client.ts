@@ -92,7 +92,11 @@ async function onLane<T>(lane: Lane, run: (client: ClickHouseClient) => Promise<
   }
 }
 
-export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean; queryConnections?: number; ownSockets?: boolean }): Promise<Store> {
+/**
+ * `ownSockets` (server): an HTTP agent of its own (Store.cutOff); `checked`: the server was
+ * reached and its grants checked by the store this one forks (not asked again).
+ */
+export async function createStore(opts?: { dataDir?: string; url?: string; migrate?: boolean; queryConnections?: number; ownSockets?: boolean; checked?: boolean }): Promise<Store> {
   const e = env();
   const url = opts?.url ?? (opts?.dataDir ? undefined : e.CLICKHOUSE_URL);
   let client: ClickHouseClient;
@@ -184,16 +188,16 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
     },
     async fork(f?: { ownSockets?: boolean }): Promise<Store> {
       if (kind === 'embedded') return createStore({ dataDir: dir!, migrate: false });
-      return f?.ownSockets ? createStore({ url, migrate: false, ownSockets: true }) : { ...store, close: async () => undefined };
+      return f?.ownSockets ? createStore({ url, migrate: false, ownSockets: true, checked: true }) : { ...store, close: async () => undefined };
     },
     ...(sockets ? { cutOff: () => sockets!.cutOff() } : {}),
     async close() {
       await Promise.all(lanes.map((l) => l.client.close()));
     },
   };
-  if (kind === 'server') await reachServer(store, url!);
+  if (kind === 'server' && !opts?.checked) await reachServer(store, url!);
   if (opts?.migrate !== false) await runMigrations(store);
-  if (kind === 'server') await checkServerGrants(store, e.CLICKHOUSE_USER ?? 'default');
+  if (kind === 'server' && !opts?.checked) await checkServerGrants(store, e.CLICKHOUSE_USER ?? 'default');
   return store;
 }
 

@@ -8,7 +8,7 @@
 //   fails and is delivered again), and carries a query_id naming the writer
 //   (`cashtrace-writer-<id>-<n>`).
 // - Once its lease is unconfirmed, the writer resets its connections to the server
-//   (lib/runtime: Store.cutOff): an insert whose body the server has not wholly read never
+//   (fenceWriter: Store.cutOff): an insert whose body the server has not wholly read never
 //   completes — a third of the lease before a standby can take over.
 // - A writer that takes over waits, before it writes anything, until no statement of
 //   another writer runs on the server (system.processes): an insert the server had wholly
@@ -57,6 +57,54 @@ export function fencedStore(store: Store, fence: WriteFence, counter = { n: 0 })
     },
     async fork() {
       return fencedStore(await store.fork(), fence, counter);
+    },
+  };
+}
+
+/** Why the fence refuses writes now (its message), else null. */
+function refused(fence: WriteFence): string | null {
+  try {
+    fence.check();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+export interface FencedWriter {
+  /** The writer's store: on connections of its own, every statement fenced. */
+  readonly store: Store;
+  /** Why the writer holds its writes now (the fence refuses them), else null. */
+  held(): string | null;
+  /** Stops watching and closes the writer's connections (after it drained, before its lease is released). */
+  close(): Promise<void>;
+}
+
+/**
+ * The writer's store on a server: waits first for another writer's statements to end, then
+ * writes on connections of its own, fenced; once the fence refuses, those connections are
+ * reset (checked every 200 ms), so an insert still on its way is never completed.
+ */
+export async function fenceWriter(store: Store, fence: WriteFence, log: { info: (line: string) => void; warn: (line: string) => void }): Promise<FencedWriter> {
+  await waitForOtherWriters(store, fence.id, { log: log.info });
+  const own = await store.fork({ ownSockets: true });
+  let cut = false;
+  const watch = setInterval(() => {
+    const why = refused(fence);
+    if (!why || cut) {
+      cut = !!why;
+      return;
+    }
+    cut = true;
+    log.warn(`${why}; reset the writer's ${own.cutOff?.() ?? 0} connection(s) to ClickHouse (a request on its way is not completed)`);
+  }, 200);
+  watch.unref();
+  return {
+    store: fencedStore(own, fence),
+    held: () => refused(fence),
+    async close() {
+      clearInterval(watch);
+      await own.close();
     },
   };
 }

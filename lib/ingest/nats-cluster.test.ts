@@ -9,7 +9,8 @@ import { sql } from '../clickhouse/sql';
 import { openTempStore } from '../testing/temp-store';
 import { startNatsCluster, type NatsCluster } from '../testing/nats';
 import { createRuntime, type Runtime } from '../runtime';
-import { clusterSize, type NatsBus } from '../bus/nats';
+import type { NatsBus } from '../bus/nats';
+import { clusterSize } from '../bus/jetstream';
 import { ingestEvents } from './pipeline';
 import { ApiError } from '../http/errors';
 
