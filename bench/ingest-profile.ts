@@ -46,11 +46,14 @@ async function main(): Promise<void> {
     while (connections.length < Number(process.env.RAW_CONNECTIONS ?? env().CASHTRACE_INSERT_CONNECTIONS)) connections.push(await store.fork());
     // RAW_FORM=events_in: the writer's own insert form (default: rows of events).
     const form: RawForm = process.env.RAW_FORM === 'events_in' ? 'events_in' : 'events';
-    const raw = await rawInsert(connections, rows, { form });
+    // RAW_SETTINGS=single: one thread per insert (max_threads 1, no parallel parsing), the
+    // limit's best shape in most runs; default: the engine's default insert settings.
+    const settings = process.env.RAW_SETTINGS === 'single' ? { max_threads: 1, input_format_parallel_parsing: 0 } : undefined;
+    const raw = await rawInsert(connections, rows, { form, settings });
     const cpu = process.cpuUsage(cpu0);
     const faults = process.resourceUsage().minorPageFault - faults0;
     const threads = threadCpuSince(threads0, threadCpu());
-    console.log(`raw insert into ${form}: ${rows.events.length} rows in ${rows.rowChunks.length} inserts on ${connections.length} connection(s), ${Math.round(raw.rate)}/s`);
+    console.log(`raw insert into ${form}${settings ? ', one thread per insert' : ''}: ${rows.events.length} rows in ${rows.rowChunks.length} inserts on ${connections.length} connection(s), ${Math.round(raw.rate)}/s`);
     console.log(`CPU per event: process ${((cpu.user + cpu.system) / rows.events.length).toFixed(1)} µs; page faults ${(faults / rows.events.length).toFixed(2)} per event`);
     if (threads.size > 0) console.log(`  by thread (µs per event): ${cpuPerItem(threads, rows.events.length)}`);
     for (const c of connections.slice(1)) await c.close();

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { buildIsCurrent } from './build-freshness.mjs';
 
@@ -16,6 +17,23 @@ env.CASHTRACE_DATA_DIR ||= './data';
 env.CASHTRACE_SIMULATOR ||= 'live';
 const distDir = env.CASHTRACE_DIST_DIR || '.next';
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+// A port already taken stops here, before a build: otherwise the server fails to listen
+// while the health check below reaches whatever answers on that port (another Cashtrace
+// said "running" for this one, and the simulator would have fed it).
+async function portInUse(port) {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    probe.listen(Number(port), () => probe.close(() => resolve(false)));
+  });
+}
+async function stopIfPortInUse() {
+  if (!(await portInUse(env.PORT))) return;
+  console.error(`[cashtrace] port ${env.PORT} is already in use (another Cashtrace, or another program, listens there): stop it, or start on another port, e.g. PORT=${Number(env.PORT) + 1} npm start`);
+  process.exit(1);
+}
+await stopIfPortInUse();
 
 if (!buildIsCurrent(root, distDir)) {
   console.log('[cashtrace] building the dashboard (first start or sources changed)…');
@@ -76,14 +94,16 @@ process.on('SIGTERM', () => shutdown(0));
 // were a tenth of its CPU; 64 MB: in process 12–20% more events/s (bench/ingest-profile.ts,
 // interleaved runs). NODE_OPTIONS can still set it.
 const gcFlags = /max-semi-space-size/.test(env.NODE_OPTIONS ?? '') ? [] : ['--max-semi-space-size=64'];
-run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT]);
+await stopIfPortInUse(); // again: a build takes minutes
+const server = run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT]);
 const base = `http://127.0.0.1:${env.PORT}`;
 
 async function waitHealthy() {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 600 && !stopping; i++) {
     try {
       const r = await fetch(`${base}/api/health`);
-      if (r.ok) return true;
+      // Healthy, and from this server: one that exited (its port taken after all) is not.
+      if (r.ok) return server.exitCode === null && !stopping;
     } catch {
       /* not up yet */
     }
@@ -100,7 +120,7 @@ if (await waitHealthy()) {
     env.CASHTRACE_URL ||= base;
     run('simulator', ['--import', 'tsx', 'collectors/simulator/main.ts']);
   }
-} else {
+} else if (!stopping) {
   console.error('[cashtrace] the server did not become healthy');
   shutdown(1);
 }

@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { env, readConfigFile, type Env } from '../env';
 import { sql, type Sql } from './sql';
 import { runMigrations } from './migrate';
+import { dataDirOpenError } from './data-dir';
 
 export type StoreKind = 'embedded' | 'server';
 
@@ -128,7 +129,12 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       // The chdb package ships its own copy of the connection types; at run time they match.
       return { connection, client: createClient({ connection: connection as never, clickhouse_settings: { date_time_input_format: 'best_effort' } }) };
     };
-    const first = openEmbedded();
+    let first: ReturnType<typeof openEmbedded>;
+    try {
+      first = openEmbedded();
+    } catch (err) {
+      throw dataDirOpenError(chdbDir, err);
+    }
     raw = (first.connection as unknown as { chdb: ChdbRaw }).chdb;
     client = first.client;
   }
