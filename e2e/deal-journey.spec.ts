@@ -45,14 +45,18 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey.png`, fullPage: true });
 });
 
-test('a deal that deviates shows what is missing and what is overdue next', async ({ page }) => {
+test('a deal that deviates shows what came late and what is overdue next', async ({ page }) => {
   const journey = new JourneyPage(page);
   await gotoOnScreen(page, JourneyPage.url(DEAL_IDS.B), journey.timelineEvents, 'journey data on screen after direct navigation');
 
-  await expect(journey.step('order.created')).toHaveAttribute('data-status', 'missing');
-  await expect(journey.step('billing_schedule.created')).toHaveAttribute('data-status', 'next');
-  await expect(journey.deviations.filter({ hasText: 'Order created' })).toHaveAttribute('data-kind', 'missing');
-  await expect(journey.nextStep).toContainText('Billing schedule created');
+  // Provisioned without a sales order: both follow the signature, so the order and staffing
+  // can come next, the billing schedule waits for the order; the order is the most overdue.
+  await expect(journey.step('order.created')).toHaveAttribute('data-status', 'next');
+  await expect(journey.step('resource.assigned')).toHaveAttribute('data-status', 'next');
+  await expect(journey.step('billing_schedule.created')).toHaveAttribute('data-status', 'pending');
+  await expect(journey.deviations).toHaveCount(1);
+  await expect(journey.deviations.filter({ hasText: 'Project provisioned' })).toHaveAttribute('data-kind', 'late');
+  await expect(journey.nextStep).toContainText('Order created');
   await expect(page.getByTestId('next-step-status')).toContainText('late');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
 });

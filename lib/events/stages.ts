@@ -36,7 +36,12 @@ export const STAGE_OF: Record<EventType, Stage> = {
   unmapped: 'integration',
 };
 
-/** Expected path by billing model; the delivery step repeats. */
+/**
+ * Expected path by billing model, in the order the journey page lists it; the delivery step
+ * repeats. The order a deal must keep is `PATH_PREREQUISITES`: steps in different systems
+ * that do not wait for each other (the ERP's sales order and the PSA's project, staffing
+ * and the billing schedule) may come in either order.
+ */
 export const EXPECTED_PATH: Record<BillingModel, CatalogueType[]> = {
   fixed_fee: [
     'opportunity.won', 'quote.approved', 'contract.signed', 'order.created', 'project.provisioned',
@@ -61,6 +66,54 @@ export const EXPECTED_PATH: Record<BillingModel, CatalogueType[]> = {
 
 export function expectedPath(model: string): CatalogueType[] {
   return EXPECTED_PATH[(model as BillingModel)] ?? EXPECTED_PATH.fixed_fee;
+}
+
+type Prerequisites = Partial<Record<CatalogueType, readonly CatalogueType[]>>;
+
+/** What every billing model's set-up waits for (DOMAIN.md §4: booked one step after another; set up in four systems side by side). */
+const BOOKED_AND_SET_UP: Prerequisites = {
+  'quote.approved': ['opportunity.won'],
+  'contract.signed': ['quote.approved'],
+  // The ERP's sales order and the PSA's project both follow the signature, side by side.
+  'order.created': ['contract.signed'],
+  'project.provisioned': ['contract.signed'],
+  // The ERP's schedule bills the sales order for the project; staffing needs the project only.
+  'billing_schedule.created': ['order.created', 'project.provisioned'],
+  'resource.assigned': ['project.provisioned'],
+  'payment.received': ['invoice.issued'],
+  'cash.applied': ['payment.received'],
+};
+
+/**
+ * The steps each step of the expected path waits for, by billing model: a step that came
+ * before one of these (directly or through another) is reordered; one of these that never
+ * came while a step after it did is missing. Delivery needs staffing; an invoice needs the
+ * billing schedule and, but for a retainer's monthly fee, the delivery it bills.
+ */
+export const PATH_PREREQUISITES: Record<BillingModel, Prerequisites> = {
+  fixed_fee: { ...BOOKED_AND_SET_UP, 'milestone.completed': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'milestone.completed'] },
+  milestone: { ...BOOKED_AND_SET_UP, 'milestone.completed': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'milestone.completed'] },
+  time_and_materials: { ...BOOKED_AND_SET_UP, 'time.approved': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'time.approved'] },
+  retainer: { ...BOOKED_AND_SET_UP, 'invoice.issued': ['billing_schedule.created'] },
+};
+
+/** The steps `step` waits for directly on `model`'s path. */
+export function prerequisitesOf(model: string, step: string): readonly CatalogueType[] {
+  return (PATH_PREREQUISITES[model as BillingModel] ?? PATH_PREREQUISITES.fixed_fee)[step as CatalogueType] ?? [];
+}
+
+/** Every step `step` waits for on `model`'s path, directly or through another, in path order. */
+export function ancestorsOf(model: string, step: string): CatalogueType[] {
+  const found = new Set<string>();
+  const visit = (t: string) => {
+    for (const p of prerequisitesOf(model, t)) {
+      if (found.has(p)) continue;
+      found.add(p);
+      visit(p);
+    }
+  };
+  visit(step);
+  return expectedPath(model).filter((t) => found.has(t));
 }
 
 /** The furthest progress stage reached by a set of event types. */

@@ -3,6 +3,8 @@ import { addBusinessDays } from './business-days';
 import { analyseJourney, pathConformance, type StepEvent } from './conformance';
 
 const at = (d: string) => `2026-03-${d}:00.000Z`;
+const BOOKED = ['opportunity.won', 'quote.approved', 'contract.signed'];
+const SET_UP = [...BOOKED, 'order.created', 'project.provisioned', 'billing_schedule.created', 'resource.assigned'];
 
 describe('addBusinessDays', () => {
   it('skips weekends and keeps the time of day', () => {
@@ -18,16 +20,45 @@ describe('pathConformance', () => {
       conforming: true, missing: [], reordered: [], extra: ['change_order.approved'],
     });
   });
-  it('finds skipped and reordered steps', () => {
+  it('finds reordered steps: a step before one it waits for', () => {
+    // The sales order (ERP) and the project (PSA) both wait for the signature, not for each other.
     expect(pathConformance('time_and_materials', ['opportunity.won', 'contract.signed', 'quote.approved', 'project.provisioned'])).toEqual({
       conforming: false,
-      missing: ['order.created'],
+      missing: [],
       reordered: [{ type: 'contract.signed', before: 'quote.approved' }],
       extra: [],
     });
+    // Time approved before anyone was staffed, and an invoice before its billing schedule.
+    expect(pathConformance('time_and_materials', [...SET_UP.filter((t) => t !== 'resource.assigned'), 'time.approved', 'resource.assigned']).reordered).toEqual([
+      { type: 'time.approved', before: 'resource.assigned' },
+    ]);
+    expect(pathConformance('retainer', [...BOOKED, 'order.created', 'project.provisioned', 'invoice.issued', 'billing_schedule.created']).reordered).toEqual([
+      { type: 'invoice.issued', before: 'billing_schedule.created' },
+    ]);
+  });
+  it('finds skipped steps: never seen, while a step waiting for them (directly or through another) was', () => {
+    // Invoiced without a billing schedule: the schedule is missing, the sales order it bills too.
+    expect(pathConformance('time_and_materials', [...BOOKED, 'project.provisioned', 'resource.assigned', 'time.approved', 'invoice.issued'])).toMatchObject({
+      conforming: false,
+      missing: ['order.created', 'billing_schedule.created'],
+      reordered: [],
+    });
+    // A milestone completed with nobody staffed on the project.
+    expect(pathConformance('milestone', [...BOOKED, 'order.created', 'project.provisioned', 'billing_schedule.created', 'milestone.completed']).missing).toEqual(['resource.assigned']);
+  });
+  it('lets steps of different systems that do not wait for each other come in either order', () => {
+    // Staffed before the billing schedule exists; the project before the sales order.
+    const orders = [
+      [...BOOKED, 'order.created', 'project.provisioned', 'resource.assigned', 'billing_schedule.created', 'time.approved', 'invoice.issued'],
+      [...BOOKED, 'project.provisioned', 'resource.assigned', 'time.approved', 'order.created', 'billing_schedule.created', 'invoice.issued'],
+      [...BOOKED, 'project.provisioned', 'order.created', 'billing_schedule.created', 'resource.assigned', 'time.approved', 'invoice.issued', 'payment.received', 'cash.applied'],
+    ];
+    for (const o of orders) expect(pathConformance('time_and_materials', o), o.join(' ')).toEqual({ conforming: true, missing: [], reordered: [], extra: [] });
+    // A deal still in set-up is conforming so far whatever of it is done.
+    expect(pathConformance('fixed_fee', [...BOOKED, 'project.provisioned', 'resource.assigned']).conforming).toBe(true);
   });
   it('falls back to the fixed-fee path for an unknown billing model', () => {
-    expect(pathConformance('', ['opportunity.won', 'milestone.completed']).missing).toHaveLength(6);
+    expect(pathConformance('', ['opportunity.won', 'milestone.completed']).missing).toEqual(['quote.approved', 'contract.signed', 'project.provisioned', 'resource.assigned']);
   });
 });
 
@@ -46,5 +77,42 @@ describe('analyseJourney', () => {
     events.push({ type: 'invoice.issued', occurred_at: at('10T09:00'), due_at: '2026-04-30T00:00:00.000Z' });
     const r = analyseJourney('retainer', events, new Date('2026-04-15T00:00:00Z'));
     expect(r.next_step).toMatchObject({ type: 'payment.received', waits_for: 'invoice.issued', due_at: '2026-04-30T00:00:00.000Z', overdue: false, late_by_ms: 0 });
+  });
+  it('expects every set-up step whose prerequisites are done, and names the most overdue one next', () => {
+    // Signed 2 March (Mon); project on the 4th; no sales order, nobody staffed, no schedule.
+    const events: StepEvent[] = [
+      { type: 'opportunity.won', occurred_at: at('02T08:00'), due_at: null },
+      { type: 'quote.approved', occurred_at: at('02T08:30'), due_at: null },
+      { type: 'contract.signed', occurred_at: at('02T09:00'), due_at: null },
+      { type: 'project.provisioned', occurred_at: at('04T09:00'), due_at: null },
+    ];
+    const r = analyseJourney('time_and_materials', events, new Date(at('16T09:00')));
+    const status = Object.fromEntries(r.expected_path.map((s) => [s.type, s.status]));
+    expect(status).toMatchObject({ 'order.created': 'next', 'project.provisioned': 'done', 'billing_schedule.created': 'pending', 'resource.assigned': 'next', 'time.approved': 'pending' });
+    // The sales order was due a business day after the signature (3rd), staffing five after the project (11th).
+    expect(r.expected_path.find((s) => s.type === 'resource.assigned')).toMatchObject({ due_at: '2026-03-11T09:00:00.000Z', late_by_ms: 5 * 86_400_000 });
+    expect(r.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', window: '1 business day', due_at: '2026-03-03T09:00:00.000Z', late_by_ms: 13 * 86_400_000, overdue: true });
+    expect(r.deviations).toEqual([]);
+    expect(r.conforming).toBe(true);
+  });
+  it('measures a step with two prerequisites from the later one, and a skipped step from what came instead', () => {
+    const events: StepEvent[] = [
+      ...SET_UP.slice(0, 3).map((type, i): StepEvent => ({ type, occurred_at: at(`02T0${i + 1}:00`), due_at: null })),
+      { type: 'project.provisioned', occurred_at: at('03T09:00'), due_at: null },
+      { type: 'order.created', occurred_at: at('05T09:00'), due_at: null }, // 2 days late
+      { type: 'billing_schedule.created', occurred_at: at('13T09:00'), due_at: null }, // 3 business days after the order: the 10th
+      { type: 'milestone.completed', occurred_at: at('20T09:00'), due_at: null }, // nobody staffed
+    ];
+    const r = analyseJourney('milestone', events, new Date(at('23T09:00')));
+    const bs = r.expected_path.find((s) => s.type === 'billing_schedule.created')!;
+    expect(bs).toMatchObject({ status: 'done', due_at: '2026-03-10T09:00:00.000Z', late_by_ms: 3 * 86_400_000 });
+    expect(r.deviations.map((d) => [d.kind, d.type])).toEqual([
+      ['missing', 'resource.assigned'],
+      ['late', 'order.created'],
+      ['late', 'billing_schedule.created'],
+    ]);
+    expect(r.deviations.find((d) => d.type === 'billing_schedule.created')!.message).toBe('billing_schedule.created came late after order.created (allowed 3 business days)');
+    expect(r.next_step).toMatchObject({ type: 'invoice.issued', waits_for: 'milestone.completed', window: '5 business days', overdue: false });
+    expect(r.conforming).toBe(false);
   });
 });

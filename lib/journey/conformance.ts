@@ -1,12 +1,13 @@
-// Conformance of a deal to the expected path of its billing model (DOMAIN.md §4):
+// Conformance of a deal to the expected path of its billing model (DOMAIN.md §4; the
+// order its steps wait for each other: lib/events/stages PATH_PREREQUISITES):
 // which steps are done, missing, repeated, reordered or late, and what is expected
 // next and how late it is. Pure functions: the journey page and the variants view
 // share them, so "conforming" means the same thing everywhere.
 
 import { isCatalogueType, type CatalogueType } from '../events/catalogue';
-import { STAGE_OF, expectedPath } from '../events/stages';
+import { STAGE_OF, ancestorsOf, expectedPath, prerequisitesOf } from '../events/stages';
 import type { Deviation, NextStep, PathStep } from '../contracts/deals';
-import { WAITS_FOR, describeWindow, dueAt, stepWindow } from './step-windows';
+import { describeWindow, dueAt, stepWindow } from './step-windows';
 
 /** Steps that happen once per deal; a second occurrence is rework (a repeated step). */
 export const ONCE_PER_DEAL: ReadonlySet<string> = new Set<CatalogueType>([
@@ -26,22 +27,25 @@ export interface PathShape {
 }
 
 /**
- * Conformance of a path given as step types in the order each first happened.
- * Conforming: the expected steps present form the start of the expected path, in order
- * (an open deal is conforming so far). Off-path steps are listed but allowed.
+ * Conformance of a path given as step types in the order each first happened, against the
+ * order its billing model's steps wait for each other (lib/events/stages PATH_PREREQUISITES).
+ * Missing: a step never seen that a step seen waits for (directly or through another).
+ * Reordered: a step that first happened before a step it waits for (named in `before`: the
+ * first such on the path). Steps that do not wait for each other may come in either order,
+ * and an open deal is conforming so far. Off-path steps are listed but allowed.
  */
 export function pathConformance(billingModel: string, firstOccurrenceOrder: readonly string[]): PathShape {
   const path = expectedPath(billingModel) as string[];
   const position = new Map(firstOccurrenceOrder.map((t, i) => [t, i]));
-  const furthest = path.reduce((f, t, i) => (position.has(t) ? i : f), -1);
-  const missing = path.slice(0, Math.max(furthest, 0)).filter((t) => !position.has(t));
+  const needed = new Set<string>(path.filter((t) => position.has(t)).flatMap((t) => ancestorsOf(billingModel, t)));
+  const missing = path.filter((t) => needed.has(t) && !position.has(t));
   const reordered: { type: string; before: string }[] = [];
-  path.forEach((t, j) => {
-    const pj = position.get(t);
-    if (pj === undefined) return;
-    const before = path.slice(0, j).find((x) => (position.get(x) ?? -1) > pj);
+  for (const t of path) {
+    const pt = position.get(t);
+    if (pt === undefined) continue;
+    const before = ancestorsOf(billingModel, t).find((x) => (position.get(x) ?? -1) > pt);
     if (before) reordered.push({ type: t, before });
-  });
+  }
   const onPath = new Set(path);
   const extra = firstOccurrenceOrder.filter((t) => !onPath.has(t));
   return { conforming: missing.length === 0 && reordered.length === 0, missing, reordered, extra };
@@ -79,7 +83,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
   }
   const order = [...seen.keys()];
   const shape = pathConformance(billingModel, order);
-  const furthest = path.reduce((f, t, i) => (seen.has(t) ? i : f), -1);
+  const missing = new Set(shape.missing);
   const deviations: Deviation[] = [];
 
   for (const t of shape.missing) {
@@ -95,39 +99,49 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     }
   }
 
-  /** The step `t` (at path index j) waits for: an explicit dependency, else the nearest earlier step that happened. */
-  const waitsFor = (t: string, j: number): string | null => {
-    const explicit = WAITS_FOR[t as CatalogueType];
-    if (explicit && seen.has(explicit)) return explicit;
-    for (let i = j - 1; i >= 0; i--) if (seen.has(path[i])) return path[i];
-    return null;
+  /** The step `t` waited for: the latest of its prerequisites that happened (by `until`, when given). */
+  const waitsFor = (t: string, until?: Date): string | null => {
+    let anchor: string | null = null;
+    for (const p of prerequisitesOf(billingModel, t)) {
+      const a = seen.get(p);
+      if (!a || (until && a.at > until)) continue;
+      if (!anchor || a.at >= seen.get(anchor)!.at) anchor = p;
+    }
+    return anchor;
+  };
+  const dueOf = (t: string, anchor: string | null): Date | null => {
+    const a = anchor ? seen.get(anchor) : undefined;
+    return anchor && a ? dueAt(anchor, t, a.at, a.due) : null;
   };
 
-  const steps: PathStep[] = path.map((t, j) => {
+  const steps: PathStep[] = path.map((t) => {
     const s = seen.get(t);
     const stage = STAGE_OF[t as CatalogueType];
-    const anchor = waitsFor(t, j);
-    const a = anchor ? seen.get(anchor)! : null;
-    const due = anchor && a ? dueAt(anchor, t, a.at, a.due) : null;
     if (s) {
+      const anchor = waitsFor(t, s.at);
+      const due = dueOf(t, anchor);
       const late = due ? Math.max(0, s.at.getTime() - due.getTime()) : null;
       if (late && late > 0 && anchor) {
         deviations.push({ kind: 'late', type: t, late_by_ms: late, message: `${t} came late after ${anchor} (allowed ${describeWindow(stepWindow(anchor, t))})` });
       }
       return { type: t, stage, status: 'done', first_at: iso(s.at), count: s.count, due_at: iso(due), late_by_ms: late };
     }
-    if (j < furthest) return { type: t, stage, status: 'missing', first_at: null, count: 0, due_at: null, late_by_ms: null };
-    if (j === furthest + 1) {
+    if (missing.has(t)) return { type: t, stage, status: 'missing', first_at: null, count: 0, due_at: null, late_by_ms: null };
+    // Next: everything it waits for has happened (or was skipped: the deal went on without it).
+    if (prerequisitesOf(billingModel, t).every((p) => seen.has(p) || missing.has(p))) {
+      const due = dueOf(t, waitsFor(t));
       const late = due ? Math.max(0, now.getTime() - due.getTime()) : 0;
       return { type: t, stage, status: 'next', first_at: null, count: 0, due_at: iso(due), late_by_ms: late };
     }
     return { type: t, stage, status: 'pending', first_at: null, count: 0, due_at: null, late_by_ms: null };
   });
 
-  const next = steps.find((s) => s.status === 'next');
+  // Of the steps that can come next (set-up runs in several systems at once), the most overdue.
+  let next: PathStep | undefined;
+  for (const st of steps) if (st.status === 'next' && (!next || (st.late_by_ms ?? 0) > (next.late_by_ms ?? 0))) next = st;
   let nextStep: NextStep | null = null;
   if (next) {
-    const anchor = waitsFor(next.type, path.indexOf(next.type));
+    const anchor = waitsFor(next.type);
     nextStep = {
       type: next.type,
       stage: next.stage,

@@ -1,8 +1,8 @@
-// How long each step of the expected path may take after the step it waits for.
+// How long each step of the expected path may take after the step it waits for (the
+// latest of its prerequisites, lib/events/stages PATH_PREREQUISITES).
 // The figures marked DOMAIN come from DOMAIN.md §5 (stuck rules); the others are
 // defaults for steps no rule covers, so that every open deal has a "due by".
 
-import type { CatalogueType } from '../events/catalogue';
 import { addBusinessDays, addDays } from './business-days';
 
 export type StepWindow =
@@ -11,19 +11,14 @@ export type StepWindow =
   /** The invoice's own due date (payment terms), else `n` days. */
   | { kind: 'due_at'; n: number };
 
-/** The step a step waits for, where it is not simply its predecessor on the path. */
-export const WAITS_FOR: Partial<Record<CatalogueType, CatalogueType>> = {
-  'order.created': 'contract.signed', // DOMAIN signed-not-in-erp
-  'project.provisioned': 'contract.signed', // DOMAIN approved-not-provisioned
-};
-
 const WINDOWS: Record<string, StepWindow> = {
   'opportunity.won>quote.approved': { kind: 'business_days', n: 5 },
   'quote.approved>contract.signed': { kind: 'business_days', n: 10 },
   'contract.signed>order.created': { kind: 'business_days', n: 1 }, // DOMAIN
   'contract.signed>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN
   'project.provisioned>billing_schedule.created': { kind: 'business_days', n: 3 }, // DOMAIN
-  'billing_schedule.created>resource.assigned': { kind: 'business_days', n: 5 },
+  'order.created>billing_schedule.created': { kind: 'business_days', n: 3 }, // as the project's (DOMAIN)
+  'project.provisioned>resource.assigned': { kind: 'business_days', n: 5 },
   'resource.assigned>milestone.completed': { kind: 'days', n: 30 },
   'resource.assigned>time.approved': { kind: 'days', n: 14 },
   'milestone.completed>invoice.issued': { kind: 'business_days', n: 5 }, // DOMAIN

@@ -4,7 +4,7 @@
 // event that arrives before its parent, a duplicate and hostile strings.
 //
 //   A fixed_fee EUR  Acme GmbH      complete, conforming; payment arrives before its invoice
-//   B t&m       USD  Borealis Inc   set up; order.created missing, provisioning 4 days late
+//   B t&m       USD  Borealis Inc   set up; no sales order yet (overdue), provisioning 4 days late
 //   C retainer  GBP  Cobalt & Sons  booked; contract before quote, quote approved twice, hostile contract id
 //   D fixed_fee EUR  Dunmore Ltd    booked (won, quote)
 //   E fixed_fee EUR  Elbe AG        booked (won, quote)

@@ -68,7 +68,7 @@ describe('GET /api/deals/{correlationId}', () => {
     const body = await res.json();
     expect(body.deal).toMatchObject({ correlation_id: DEAL_IDS.B, stage: 'set_up', currency: 'USD' });
     expect(body.events.map((e: { event_id: string }) => e.event_id)).toEqual(['fx-b-won', 'fx-b-quote', 'fx-b-ctr', 'fx-b-prj']);
-    expect(body.next_step.type).toBe('billing_schedule.created');
+    expect(body.next_step.type).toBe('order.created');
   });
 
   it('answers 404 for an unknown deal', async () => {
@@ -99,7 +99,7 @@ describe('GET /api/variants', () => {
   it('returns JSON and CSV', async () => {
     const res = await routes.variants.GET(get('/api/variants'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ total_deals: 5, conforming_deals: 3, variant_count: 4 });
+    expect(await res.json()).toMatchObject({ total_deals: 5, conforming_deals: 4, variant_count: 4 });
     const csv = await routes.variants.GET(get('/api/variants?format=csv&limit=2'));
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
