@@ -57,6 +57,8 @@ test('a deal that deviates shows what came late and what is overdue next', async
   await expect(journey.deviations).toHaveCount(1);
   await expect(journey.deviations.filter({ hasText: 'Project provisioned' })).toHaveAttribute('data-kind', 'late');
   await expect(journey.nextStep).toContainText('Order created');
+  await expect(journey.nextStep).toContainText('follows the expected path');
+  await expect(page.getByTestId('deviation-summary')).toHaveText('1 step late');
   await expect(page.getByTestId('next-step-status')).toContainText('late');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
 });

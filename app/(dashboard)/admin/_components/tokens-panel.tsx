@@ -53,7 +53,8 @@ export function TokensPanel() {
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
       <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="token-secret" />
-      {tokens.data && (
+      {tokens.data && tokens.data.tokens.length === 0 && <div className="empty">No API tokens yet.</div>}
+      {tokens.data && tokens.data.tokens.length > 0 && (
         <TokenTable
           tokens={tokens.data.tokens}
           column="owner"

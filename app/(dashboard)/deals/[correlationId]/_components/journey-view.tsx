@@ -38,7 +38,7 @@ export function JourneyView({ correlationId }: { correlationId: string }) {
       <Link href="/deals" className={styles.back}>← Deals</Link>
       <JourneyHeader detail={data} />
       <div className={styles.twoCol}>
-        <NextStepCard next={data.next_step} conforming={data.conforming} deviations={data.deviations.length} />
+        <NextStepCard next={data.next_step} conforming={data.conforming} deviations={data.deviations} />
         <StageDurations stages={data.stages} />
       </div>
       <section className="panel">

@@ -1,10 +1,19 @@
 // What the deal is waiting for, when it was due and how late it is.
 
-import type { NextStep } from '@/lib/contracts/deals';
+import type { Deviation, NextStep } from '@/lib/contracts/deals';
 import { formatDate, formatDuration, stepLabel } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
-export function NextStepCard({ next, conforming, deviations }: { next: NextStep | null; conforming: boolean; deviations: number }) {
+const KIND_WORDS: Record<Deviation['kind'], string> = { missing: 'missing', reordered: 'out of order', repeated: 'repeated', late: 'late' };
+
+/** "1 missing · 2 late": the deviations by kind, in the order they are listed. */
+function byKind(deviations: readonly Deviation[]): string {
+  const counts = new Map<Deviation['kind'], number>();
+  for (const d of deviations) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${n === 1 ? 'step' : 'steps'} ${KIND_WORDS[k]}`).join(' · ');
+}
+
+export function NextStepCard({ next, conforming, deviations }: { next: NextStep | null; conforming: boolean; deviations: readonly Deviation[] }) {
   return (
     <section className={`panel ${styles.next}`} data-testid="next-step">
       <h2>Expected next</h2>
@@ -38,7 +47,11 @@ export function NextStepCard({ next, conforming, deviations }: { next: NextStep 
         ) : (
           <span className="badge warn">deviates from the expected path</span>
         )}{' '}
-        {deviations > 0 && <span className="muted">{deviations} deviation{deviations === 1 ? '' : 's'}</span>}
+        {deviations.length > 0 && (
+          <span className="muted" data-testid="deviation-summary">
+            {byKind(deviations)}
+          </span>
+        )}
       </p>
     </section>
   );
