@@ -70,8 +70,8 @@ export function expectedPath(model: string): CatalogueType[] {
 
 type Prerequisites = Partial<Record<CatalogueType, readonly CatalogueType[]>>;
 
-/** What every billing model's set-up waits for (DOMAIN.md §4: booked one step after another; set up in four systems side by side). */
-const BOOKED_AND_SET_UP: Prerequisites = {
+/** What every billing model's steps wait for (DOMAIN.md §4: booked one step after another; set up in four systems side by side; cash after its invoice). */
+const EVERY_MODEL: Prerequisites = {
   'quote.approved': ['opportunity.won'],
   'contract.signed': ['quote.approved'],
   // The ERP's sales order and the PSA's project both follow the signature, side by side.
@@ -84,6 +84,9 @@ const BOOKED_AND_SET_UP: Prerequisites = {
   'cash.applied': ['payment.received'],
 };
 
+/** Fixed fee and milestone deals bill by milestone. */
+const BY_MILESTONE: Prerequisites = { ...EVERY_MODEL, 'milestone.completed': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'milestone.completed'] };
+
 /**
  * The steps each step of the expected path waits for, by billing model: a step that came
  * before one of these (directly or through another) is reordered; one of these that never
@@ -91,10 +94,10 @@ const BOOKED_AND_SET_UP: Prerequisites = {
  * billing schedule and, but for a retainer's monthly fee, the delivery it bills.
  */
 export const PATH_PREREQUISITES: Record<BillingModel, Prerequisites> = {
-  fixed_fee: { ...BOOKED_AND_SET_UP, 'milestone.completed': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'milestone.completed'] },
-  milestone: { ...BOOKED_AND_SET_UP, 'milestone.completed': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'milestone.completed'] },
-  time_and_materials: { ...BOOKED_AND_SET_UP, 'time.approved': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'time.approved'] },
-  retainer: { ...BOOKED_AND_SET_UP, 'invoice.issued': ['billing_schedule.created'] },
+  fixed_fee: BY_MILESTONE,
+  milestone: BY_MILESTONE,
+  time_and_materials: { ...EVERY_MODEL, 'time.approved': ['resource.assigned'], 'invoice.issued': ['billing_schedule.created', 'time.approved'] },
+  retainer: { ...EVERY_MODEL, 'invoice.issued': ['billing_schedule.created'] },
 };
 
 /** The steps `step` waits for directly on `model`'s path. */

@@ -37,15 +37,18 @@ export interface PathShape {
 export function pathConformance(billingModel: string, firstOccurrenceOrder: readonly string[]): PathShape {
   const path = expectedPath(billingModel) as string[];
   const position = new Map(firstOccurrenceOrder.map((t, i) => [t, i]));
-  const needed = new Set<string>(path.filter((t) => position.has(t)).flatMap((t) => ancestorsOf(billingModel, t)));
-  const missing = path.filter((t) => needed.has(t) && !position.has(t));
+  /** Every step some step seen waits for. */
+  const needed = new Set<string>();
   const reordered: { type: string; before: string }[] = [];
   for (const t of path) {
     const pt = position.get(t);
     if (pt === undefined) continue;
-    const before = ancestorsOf(billingModel, t).find((x) => (position.get(x) ?? -1) > pt);
+    const ancestors = ancestorsOf(billingModel, t);
+    for (const x of ancestors) needed.add(x);
+    const before = ancestors.find((x) => (position.get(x) ?? -1) > pt);
     if (before) reordered.push({ type: t, before });
   }
+  const missing = path.filter((t) => needed.has(t) && !position.has(t));
   const onPath = new Set(path);
   const extra = firstOccurrenceOrder.filter((t) => !onPath.has(t));
   return { conforming: missing.length === 0 && reordered.length === 0, missing, reordered, extra };
