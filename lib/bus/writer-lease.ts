@@ -121,6 +121,8 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     opts.onLost(why);
   };
   const value = () => JSON.stringify(holder);
+  /** When the first attempt to take an expired lease back was sent, while none has been answered (one may land later). */
+  let takingSince: number | null = null;
   async function renew(): Promise<void> {
     const ago = () => `last renewed ${Math.round((Date.now() - renewedAt) / 1000)} s ago`;
     try {
@@ -128,6 +130,7 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       revision = await kv.update(KEY, value(), revision, every);
       renewedAt = Date.now();
       confirmedSentAt = sent;
+      takingSince = null;
       return;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -150,11 +153,10 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     // None: it expired while NATS was unreachable (or was deleted). The bucket holds this one
     // key, so its revisions count every hand: created again at the next revision, nobody
     // held it in between, and nobody else wrote.
-    try {
-      const sent = performance.now();
-      const r = await kv.create(KEY, value());
+    const takeBack = async (r: number, sent: number) => {
       if (r === revision + 1) {
         confirmedSentAt = sent;
+        takingSince = null;
         const was = ago();
         revision = r;
         renewedAt = Date.now();
@@ -163,12 +165,25 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       }
       await kv.delete(KEY, { previousSeq: r }).catch(() => undefined);
       loseWith(`the lease expired (${ago()}) and another process held it meanwhile`);
+    };
+    const sent = performance.now();
+    try {
+      return await takeBack(await kv.create(KEY, value()), sent);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       // NATS trouble again: the next renewal asks again
-      if (!/wrong last sequence|key exists/i.test(why)) return opts.log?.(`the writer's lease could not be taken again (${why}; ${ago()}): trying again`);
-      loseWith(`the lease expired (${ago()}) and another process holds it now`);
+      if (!/wrong last sequence|key exists/i.test(why)) {
+        takingSince ??= sent;
+        return opts.log?.(`the writer's lease could not be taken again (${why}; ${ago()}): trying again`);
+      }
     }
+    // Held already: by an earlier attempt of ours that timed out here but landed (a cluster
+    // without a quorum commits it once the quorum is back), or by another process. Its
+    // expiry counts from no earlier than that attempt was sent.
+    const now = await kv.get(KEY).catch(() => undefined);
+    if (now === undefined) return; // NATS trouble: the next renewal asks again
+    if (now?.operation === 'PUT' && now.json<LeaseHolder>().id === holder.id) return takeBack(now.revision, takingSince ?? sent);
+    loseWith(`the lease expired (${ago()}) and another process holds it now`);
   }
   let renewal: Promise<void> | null = null;
   const timer = setInterval(() => {
