@@ -16,6 +16,8 @@ test('drill from the leakage tile to a record and its journey', async ({ page })
   await gotoOnScreen(page, '/', overview.tiles, 'overview KPIs on screen after navigation');
   await expect(page.getByTestId('kpi-quote_to_cash')).toBeVisible();
   await expect(overview.waterfall).toBeVisible();
+  // The legend lists the bars in the order they are drawn (recharts sorts by label unless told).
+  await expect(overview.breakdownLegend()).toHaveText(['Booked', 'Invoiced', 'Collected']);
   await expect(overview.leakageTile).not.toContainText('…');
   // The SLA and stuck tiles load from their own endpoints: wait for their figures too.
   for (const tile of ['tile-sla', 'tile-stuck']) await expect(page.getByTestId(tile)).not.toContainText('…');

@@ -16,6 +16,12 @@ import { BulkActions } from './bulk-actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
 
+/** An event type that may break after its dot ('milestone.' / 'completed') in a narrow column. */
+function breakAtDots(type: string) {
+  const parts = type.split('.');
+  return parts.map((p, k) => (k === 0 ? p : <span key={k}>.<wbr />{p}</span>));
+}
+
 const COLUMNS: { key: StuckSort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Record' },
   { key: 'customer', label: 'Customer' },
@@ -117,7 +123,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
                     {i.entity_key}
                   </Link>
                 </td>
-                <td>{i.customer || <span className="muted">—</span>}</td>
+                <td className="name">{i.customer || <span className="muted">—</span>}</td>
                 <td title={i.since}>{i.since.slice(0, 10)}</td>
                 <td className="num">
                   <span className={`badge ${i.late_hours > 24 * 30 ? 'bad' : 'warn'}`}>{formatHours(i.late_hours)}</span>
@@ -125,8 +131,8 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
                 <td className="num" title={`${formatMoney(i.value, data.reporting_currency)} in ${data.reporting_currency}`}>
                   {formatMoney(i.amount, i.currency)}
                 </td>
-                <td className="muted">{i.last_event_type}</td>
-                <td>
+                <td className="muted breakable">{breakAtDots(i.last_event_type)}</td>
+                <td className="breakable">
                   <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
                   {i.assignee && <span className="muted"> · {i.assignee}</span>}
                 </td>

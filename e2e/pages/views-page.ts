@@ -35,11 +35,18 @@ export class OverviewPage {
   readonly tiles: Locator;
   readonly leakageTile: Locator;
   readonly waterfall: Locator;
+  readonly breakdown: Locator;
 
   constructor(readonly page: Page) {
     this.tiles = page.getByTestId('kpi-tiles');
     this.leakageTile = page.getByTestId('tile-leakage');
     this.waterfall = page.getByTestId('waterfall-chart');
+    this.breakdown = page.getByTestId('breakdown-chart');
+  }
+
+  /** The breakdown chart's legend, item by item as shown. */
+  breakdownLegend(): Locator {
+    return this.breakdown.locator('.recharts-legend-item-text');
   }
 
   async goto(): Promise<void> {

@@ -3,9 +3,12 @@
 // dimension, both in the reporting currency.
 
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { KpisResponse } from '@/lib/contracts/kpis';
 import { formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
+
+const BREAKDOWN_ORDER = inSeriesOrder(['booked', 'invoiced', 'collected']);
 
 const STAGE_COLORS = ['#1e3a8a', '#2f6fed', '#5b8def', '#8fb0f5', '#1f9d55'];
 
@@ -38,7 +41,7 @@ export function BreakdownChart({ rows, currency }: { rows: KpisResponse['breakdo
           <XAxis type="number" tickFormatter={(v: number) => formatMoney(v, currency, { compact: true })} tick={{ fontSize: 11 }} />
           <YAxis type="category" dataKey="value" width={120} tick={{ fontSize: 11 }} />
           <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={BREAKDOWN_ORDER} />
           <Bar dataKey="booked" name="Booked" fill="#1e3a8a" isAnimationActive={false} />
           <Bar dataKey="invoiced" name="Invoiced" fill="#8fb0f5" isAnimationActive={false} />
           <Bar dataKey="collected" name="Collected" fill="#1f9d55" isAnimationActive={false} />

@@ -58,7 +58,7 @@ export function DealsTable({ deals }: { deals: Deal[] }) {
                 </span>
               )}
             </td>
-            <td className={styles.customer}>{d.customer || <span className="muted">unknown</span>}</td>
+            <td className={`name ${styles.customer}`}>{d.customer || <span className="muted">unknown</span>}</td>
             <td>{BILLING_MODEL_LABEL[d.billing_model] ?? (d.billing_model || '—')}</td>
             <td>
               <StageCell stage={d.stage} />

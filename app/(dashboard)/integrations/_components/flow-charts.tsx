@@ -2,6 +2,7 @@
 // Throughput and error rate per flow over time (recharts), from the flows trend.
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { FlowTrendRow } from '@/lib/contracts/integrations';
 import { flowLabel } from './format';
 import styles from './integrations.module.css';
@@ -43,7 +44,7 @@ export function FlowCharts({ trend, bucket }: { trend: FlowTrendRow[]; bucket: '
             <XAxis dataKey="bucket" tickFormatter={tick} fontSize={11} minTickGap={24} />
             <YAxis fontSize={11} width={44} unit={unit} allowDecimals={unit === '%'} />
             <Tooltip labelFormatter={label} formatter={(v) => `${v}${unit}`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={inSeriesOrder(flows)} />
             {flows.map((f, i) => (
               <Line key={f} type="monotone" dataKey={f} stroke={COLORS[i % COLORS.length]} dot={data.length < 40} strokeWidth={1.8} connectNulls={unit === '%'} isAnimationActive={false} />
             ))}

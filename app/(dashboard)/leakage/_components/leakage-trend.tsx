@@ -2,6 +2,7 @@
 // Weekly leakage by category (stacked), in the reporting currency.
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { LeakageResponse } from '@/lib/contracts/leakage';
 import { formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
@@ -20,7 +21,7 @@ export function LeakageTrend({ data }: { data: LeakageResponse }) {
           <XAxis dataKey="week" tick={{ fontSize: 11 }} />
           <YAxis tickFormatter={(v: number) => formatMoney(v, data.reporting_currency, { compact: true })} tick={{ fontSize: 11 }} width={70} />
           <Tooltip formatter={(v) => formatMoney(Number(v), data.reporting_currency)} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={inSeriesOrder(data.categories.map((c) => c.category))} />
           {data.categories.map((c, i) => (
             <Bar key={c.category} dataKey={c.category} name={c.label} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
           ))}

@@ -103,9 +103,9 @@ export function LeakageView() {
                 <tr key={`${r.category}:${r.entity_key}`} data-testid="leakage-record">
                   <td><span className="badge">{r.category.replaceAll('_', ' ')}</span></td>
                   <td><Link className="mono" href={`/deals/${encodeURIComponent(r.correlation_id)}`} data-testid="leakage-record-link">{r.entity_key}</Link></td>
-                  <td>{r.customer}</td>
+                  <td className="name">{r.customer}</td>
                   <td>{r.at.slice(0, 10)}</td>
-                  <td className="muted">{r.detail}</td>
+                  <td className="muted breakable">{r.detail}</td>
                   <td className="num">{formatMoney(r.amount, r.currency)}</td>
                   <td className="num">{formatMoney(r.value, cur)}</td>
                 </tr>

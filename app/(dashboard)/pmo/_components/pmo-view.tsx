@@ -42,7 +42,7 @@ export function PmoView() {
               {unstaffed.data.items.map((i) => (
                 <tr key={i.entity_key}>
                   <td><Link className="mono" href={`/deals/${encodeURIComponent(i.correlation_id)}`}>{i.entity_key}</Link></td>
-                  <td>{i.customer}</td>
+                  <td className="name">{i.customer}</td>
                   <td>{i.since.slice(0, 10)}</td>
                   <td className="num"><span className="badge warn">{formatHours(i.late_hours)}</span></td>
                   <td className="num">{formatMoney(i.amount, i.currency)}</td>

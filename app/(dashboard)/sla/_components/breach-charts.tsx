@@ -2,6 +2,7 @@
 // Breaches over time (stacked by policy) and by one dimension.
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { SlaBreachesResponse } from '@/lib/contracts/sla';
 import styles from '@/app/_components/views.module.css';
 
@@ -20,7 +21,7 @@ export function BreachesOverTime({ data }: { data: SlaBreachesResponse }) {
           <XAxis dataKey="week" tick={{ fontSize: 11 }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend wrapperStyle={{ fontSize: 11 }} itemSorter={inSeriesOrder(ids)} />
           {ids.map((id, i) => <Bar key={id} dataKey={id} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
       </ResponsiveContainer>
@@ -39,7 +40,7 @@ export function BreachesByDimension({ data }: { data: SlaBreachesResponse }) {
           <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
           <YAxis type="category" dataKey="value" width={140} tick={{ fontSize: 11 }} />
           <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend wrapperStyle={{ fontSize: 11 }} itemSorter={inSeriesOrder(['breaches', 'met'])} />
           <Bar dataKey="breaches" name="Breached" stackId="a" fill="#d64545" isAnimationActive={false} />
           <Bar dataKey="met" name="Met" stackId="a" fill="#1f9d55" isAnimationActive={false} />
         </BarChart>

@@ -111,8 +111,8 @@ export function SlaView() {
                 <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`}>
                   <td>{b.policy_id}</td>
                   <td><span className={`badge ${b.kind === 'open' ? 'bad' : 'warn'}`}>{b.kind}</span></td>
-                  <td><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
-                  <td>{b.customer}</td>
+                  <td className="wrap"><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
+                  <td className="name">{b.customer}</td>
                   <td>{b.started_at.slice(0, 16).replace('T', ' ')}</td>
                   <td>{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
                   <td className="num">{formatHours(b.late_hours)}</td>
