@@ -3,7 +3,9 @@
 // record keys never wrapped and the queues ran 80–420 px past their panels at this width.
 
 import { expect, test, type Page } from '@playwright/test';
+import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { SCREENSHOT_DIR } from './env';
+import { JourneyPage } from './pages/journey-page';
 import { seedViews } from './views-seed';
 
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -21,6 +23,9 @@ const PAGES: { path: string; tables: string[] }[] = [
   { path: '/leakage', tables: ['leakage-records'] },
   { path: '/deals', tables: ['deals-table'] },
   { path: '/integrations', tables: ['flow-table'] },
+  // journeys' event lists: deal C's contract ID is long and hostile, deal A has every system
+  { path: JourneyPage.url(DEAL_IDS.A), tables: ['event-list'] },
+  { path: JourneyPage.url(DEAL_IDS.C), tables: ['event-list'] },
 ];
 
 /** Every `table.data` on the page whose scrolling panel is narrower than the table: testid and widths. */
@@ -44,5 +49,6 @@ for (const { path, tables } of PAGES) {
     await expect(page.locator('.loading')).toHaveCount(0);
     expect(await overflowing(page)).toEqual([]);
     if (path === '/stuck') await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-1280.png`, fullPage: true });
+    if (path === JourneyPage.url(DEAL_IDS.A)) await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-1280.png`, fullPage: true });
   });
 }

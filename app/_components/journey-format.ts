@@ -28,6 +28,21 @@ export function formatDate(iso: string | null | undefined, withTime = true): str
   }).format(new Date(iso));
 }
 
+/**
+ * An axis label for time `t` on an axis spanning `spanMs`: a day's hours ('03 Dec, 14:30')
+ * when the axis spans under three days (its ticks would otherwise repeat one date), the date
+ * ('03 Dec 2026') otherwise. UTC, as every date of the journey.
+ */
+export function formatAxisTime(t: number, spanMs: number): string {
+  const short = spanMs < 72 * HOUR;
+  return new Intl.DateTimeFormat('en-GB', {
+    day: '2-digit',
+    month: 'short',
+    ...(short ? { hour: '2-digit', minute: '2-digit' } : { year: 'numeric' }),
+    timeZone: 'UTC',
+  }).format(new Date(t));
+}
+
 /** 'billing_schedule.created' ▶ 'Billing schedule created'. */
 export function stepLabel(type: string): string {
   const s = type.replace(/[._]/g, ' ');

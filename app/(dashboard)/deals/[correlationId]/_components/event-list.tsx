@@ -33,12 +33,15 @@ export function EventList({ events, selected, onSelect }: { events: JourneyEvent
           >
             <td>{formatDate(e.occurred_at)}</td>
             <td>{SOURCE_LABEL[e.source] ?? e.source}</td>
-            <td>
-              <span className={styles.dot} style={{ background: STAGE_COLOR[e.stage] }} />
-              {stepLabel(e.type)}
+            {/* the step (and its status) and the record ID wrap: the list shares the row with the event's detail */}
+            <td className="breakable">
+              <span className={styles.stepCell}>
+                <span className={styles.dot} style={{ background: STAGE_COLOR[e.stage] }} />
+                <span>{stepLabel(e.type)}</span>
+              </span>
               {e.status && <span className={`badge ${/fail|error|timeout|declin/i.test(e.status) ? 'bad' : ''} ${styles.status}`}>{e.status}</span>}
             </td>
-            <td className="mono">{e.entity_id}</td>
+            <td className="mono id">{e.entity_id}</td>
             <td className="num">{e.amount === null ? '' : formatMoney(e.amount, e.currency)}</td>
           </tr>
         ))}

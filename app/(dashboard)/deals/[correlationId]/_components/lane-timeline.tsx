@@ -5,7 +5,7 @@
 
 import { SOURCES } from '@/lib/events/catalogue';
 import type { JourneyEvent } from '@/lib/contracts/deals';
-import { STAGE_COLOR, formatDate, stepLabel } from '@/app/_components/journey-format';
+import { STAGE_COLOR, formatAxisTime, formatDate, stepLabel } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
 const W = 1000;
@@ -55,7 +55,7 @@ export function LaneTimeline(props: { events: JourneyEvent[]; selected: string |
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={TOP} y2={TOP + lanes.length * LANE_H} stroke="#eef1f5" />
           <text x={x(t)} y={H - 8} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className={styles.tick}>
-            {formatDate(new Date(t).toISOString(), false)}
+            {formatAxisTime(t, t1 - t0)}
           </text>
         </g>
       ))}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatAxisTime } from './journey-format';
+
+const HOUR = 3_600_000;
+const t0 = Date.parse('2026-12-03T15:01:00Z');
+
+describe('formatAxisTime', () => {
+  it('labels a journey of hours with the time of day, so ticks on one day differ', () => {
+    const span = 9 * HOUR;
+    const labels = Array.from({ length: 6 }, (_, i) => formatAxisTime(t0 + (span * i) / 5, span));
+    expect(new Set(labels).size).toBe(6);
+    expect(labels[0]).toBe('03 Dec, 15:01');
+    expect(labels[5]).toBe('04 Dec, 00:01');
+  });
+
+  it('labels a journey of weeks with dates', () => {
+    expect(formatAxisTime(t0, 40 * 24 * HOUR)).toBe('03 Dec 2026');
+  });
+});
