@@ -59,6 +59,10 @@ const SPECIAL: Record<string, Special> = {
     { name: 'typical deal', run: () => fn(c.store, c.dealId) },
     { name: 'largest deal', run: () => fn(c.store, c.bigDealId) },
   ],
+  getDealOpenItems: (fn, c) => [
+    { name: 'typical deal', run: () => fn(c.store, c.dealId, { now: c.now }) },
+    { name: 'largest deal', run: () => fn(c.store, c.bigDealId, { now: c.now }) },
+  ],
   getDealTraces: (fn, c) => [{ name: 'typical deal', run: () => fn(c.store, { correlation_id: c.dealId }) }],
   getTrace: (fn, c) => [{ name: 'one trace', run: () => fn(c.store, { trace_id: c.traceId }) }],
   getCashWaterfall: (fn, c) => [

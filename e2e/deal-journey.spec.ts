@@ -32,8 +32,17 @@ test('search a deal by its invoice number and read its journey', async ({ page }
     await expect(journey.lane(system)).toBeVisible();
   }
   await expect(journey.timelineEvents).toHaveCount(12);
-  await expect(journey.nextStep).toContainText('Journey complete');
+  // every step of the path has happened, but the milestone's sync to the ERP failed and never
+  // recovered: the card names that record (it is on IT's queue), not "Journey complete"
   await expect(journey.step('cash.applied')).toHaveAttribute('data-status', 'done');
+  await expect(journey.nextStep).toContainText('Every step of the path has happened');
+  await expect(journey.openItems).toHaveCount(1);
+  const sync = journey.openItem('sync-failed-unrecovered');
+  await expect(sync).toContainText('Sync succeeded');
+  await expect(sync).toContainText('MS-A1 → erp');
+  await expect(sync.getByTestId('open-item-timing')).toContainText('late');
+  await expect(sync.getByRole('link', { name: 'Failed sync not recovered' })).toHaveAttribute('href', '/stuck?rule=sync-failed-unrecovered');
+  await expect(journey.nextStep).not.toContainText('Journey complete');
 
   await journey.event('fx-a-inv').click();
   await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');

@@ -22,13 +22,15 @@ function breakAtDots(type: string) {
   return parts.map((p, k) => (k === 0 ? p : <span key={k}>.<wbr />{p}</span>));
 }
 
-const COLUMNS: { key: StuckSort | null; label: string; num?: boolean }[] = [
+const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: string }[] = [
   { key: null, label: 'Record' },
   { key: 'customer', label: 'Customer' },
   { key: 'since', label: 'Since' },
   { key: 'late', label: 'How late', num: true },
   { key: 'value', label: 'Value', num: true },
-  { key: null, label: 'Last event' },
+  // the deal's, not the record's (the record's is the event that started its clock): a payment
+  // still unapplied beside 'cash.applied' is a deal whose later payment was applied
+  { key: null, label: 'Deal’s last event', title: 'The latest event of the deal this record belongs to (hover a cell for when)' },
   { key: null, label: 'State' },
   { key: null, label: 'Actions' },
 ];
@@ -96,7 +98,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           <thead>
             <tr>
               {COLUMNS.map((c) => (
-                <th key={c.label} className={c.num ? 'num' : undefined} aria-sort={c.key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <th key={c.label} className={c.num ? 'num' : undefined} title={c.title} aria-sort={c.key === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
                   {c.key ? (
                     <button type="button" className={styles.sort} onClick={() => sortBy(c.key!)} data-testid={`${testId}-sort-${c.key}`}>
                       {c.label} {c.key === sort ? (dir === 'asc' ? '▲' : '▼') : ''}
@@ -131,7 +133,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
                 <td className="num" title={`${formatMoney(i.value, data.reporting_currency)} in ${data.reporting_currency}`}>
                   {formatMoney(i.amount, i.currency)}
                 </td>
-                <td className="muted breakable">{breakAtDots(i.last_event_type)}</td>
+                <td className="muted breakable" title={i.last_event_at ? `${i.last_event_type} at ${i.last_event_at.slice(0, 16).replace('T', ' ')} UTC` : undefined}>{breakAtDots(i.last_event_type)}</td>
                 <td className="breakable">
                   <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
                   {i.assignee && <span className="muted"> · {i.assignee}</span>}

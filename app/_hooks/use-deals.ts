@@ -1,8 +1,9 @@
 'use client';
-// useDeals / useDeal: the deals list and one deal's journey, refreshed live.
+// useDeals / useDeal / useDealOpenItems: the deals list, one deal's journey and its open
+// items, refreshed live.
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { dealDetailSchema, dealsResponseSchema } from '@/lib/contracts/deals';
+import { dealDetailSchema, dealOpenItemsSchema, dealsResponseSchema } from '@/lib/contracts/deals';
 import { fetchJson, queryString } from './fetch-json';
 
 export interface DealsParams {
@@ -26,6 +27,14 @@ export function useDeal(correlationId: string) {
   return useQuery({
     queryKey: ['deal', correlationId],
     queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}`, dealDetailSchema, signal),
+    retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
+  });
+}
+
+export function useDealOpenItems(correlationId: string) {
+  return useQuery({
+    queryKey: ['deal-open-items', correlationId],
+    queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}/open-items`, dealOpenItemsSchema, signal),
     retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
   });
 }

@@ -8,6 +8,7 @@ export class JourneyPage {
   readonly timeline: Locator;
   readonly timelineEvents: Locator;
   readonly nextStep: Locator;
+  readonly openItems: Locator;
   readonly stageDurations: Locator;
   readonly expectedPath: Locator;
   readonly deviations: Locator;
@@ -21,6 +22,7 @@ export class JourneyPage {
     this.timeline = page.getByTestId('journey-timeline');
     this.timelineEvents = page.getByTestId('timeline-event');
     this.nextStep = page.getByTestId('next-step');
+    this.openItems = page.getByTestId('open-item');
     this.stageDurations = page.getByTestId('stage-durations');
     this.expectedPath = page.getByTestId('expected-path');
     this.deviations = page.getByTestId('deviation');
@@ -39,6 +41,11 @@ export class JourneyPage {
 
   event(eventId: string): Locator {
     return this.page.locator(`[data-testid="timeline-event"][data-event-id="${eventId}"]`);
+  }
+
+  /** An open record of the deal, by its stuck rule. */
+  openItem(rule: string): Locator {
+    return this.page.locator(`[data-testid="open-item"][data-rule="${rule}"]`);
   }
 
   step(type: string): Locator {

@@ -57,7 +57,9 @@ function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<Interva
         ? sql`end_at <= ${now}`
         : o.only === 'decided'
           ? sql`(end_at <= ${now} OR (end_at > ${now} AND ${canBeLate}))`
-          : sql`1`;
+          : o.only === 'open'
+            ? sql`end_at > ${now}`
+            : sql`1`;
   const business = sql`((${businessSecondsNowSql(sql`legal_entity`, o.now)} - anchor_bs) / 3600)`;
   const calendar = elapsedHours(sql`anchor_at`, sql`${now}`, 'calendar', sql``);
   const age = clocks.every((c) => c.spec.unit === 'calendar')

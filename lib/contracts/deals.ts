@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ALL_EVENT_TYPES } from '../events/catalogue';
 import { PROGRESS_STAGES, STAGES } from '../events/stages';
 import { filtersSchema } from '../queries/filters';
+import { STUCK_RULE_NAMES } from '../stuck/rules';
 
 /** Deals per page of /deals (its server-rendered first page asks for as many). */
 export const DEALS_PAGE_SIZE = 25;
@@ -136,6 +137,40 @@ export const dealDetailSchema = z.object({
   next_step: nextStepSchema.nullable(),
 });
 export type DealDetail = z.infer<typeof dealDetailSchema>;
+
+/**
+ * A record of the deal whose clock is still running (DOMAIN.md §5 rules, default thresholds):
+ * an invoice not yet paid, a payment not yet applied, a milestone not yet invoiced… Overdue
+ * ones are on the stuck-work queues; the others are due later.
+ */
+export const dealOpenItemSchema = z.object({
+  /** The stuck item's id (`rule:entity_key`), as on the queues and in the exception workflow. */
+  id: z.string(),
+  rule: z.enum(STUCK_RULE_NAMES),
+  title: z.string(),
+  owner: z.string(),
+  entity_key: z.string(),
+  /** What stops the clock. */
+  waiting_for: z.array(z.string()),
+  /** When the clock started (the rule's anchor: the event, its period end or its due date). */
+  since: z.string(),
+  /** Hours past the threshold (> 0: overdue, stuck); below 0, hours left; in the rule's unit. */
+  late_hours: z.number(),
+  unit: z.enum(['business', 'calendar']),
+  overdue: z.boolean(),
+  amount: z.number(),
+  currency: z.string(),
+  value: z.number(),
+  state: z.string(),
+  assignee: z.string(),
+});
+export type DealOpenItem = z.infer<typeof dealOpenItemSchema>;
+
+export const dealOpenItemsSchema = z.object({
+  items: z.array(dealOpenItemSchema),
+  reporting_currency: z.string(),
+});
+export type DealOpenItems = z.infer<typeof dealOpenItemsSchema>;
 
 export const resolveQuerySchema = z.object({
   key: z

@@ -116,8 +116,10 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   return {
     policies: stats,
     compliance: totalEvaluated ? totalMet / totalEvaluated : null,
+    // weeks up to the current one: a clock anchored later (an invoice paid before a due date
+    // still to come) is counted as met, but a week that has not begun has no breaches to chart
     series: agg
-      .filter((x) => x.k !== null && x.week !== null)
+      .filter((x) => x.k !== null && x.week !== null && x.week <= now.toISOString().slice(0, 10))
       .map((x) => ({ week: x.week!, policy_id: policies[x.k!].id, breaches: x.breached }))
       .sort((a, b) => a.week.localeCompare(b.week) || a.policy_id.localeCompare(b.policy_id)),
     by_dimension: agg

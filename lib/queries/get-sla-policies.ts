@@ -1,10 +1,16 @@
-// The current SLA policies (latest version of each id).
+// The current SLA policies (latest version of each id): the defaults in the order of
+// DOMAIN.md §5 (the journey's order, as the stuck-work page lists them), then the others by name.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { slaPolicySchema, type SlaPolicy } from '../contracts/sla';
 import { num, chTimestamp } from './row-types';
+import { STUCK_RULE_NAMES } from '../stuck/rules';
+
+const DEFAULT_ORDER = new Map<string, number>(STUCK_RULE_NAMES.map((n, i) => [n, i]));
+const byJourneyOrder = (a: SlaPolicy, b: SlaPolicy) =>
+  (DEFAULT_ORDER.get(a.id) ?? DEFAULT_ORDER.size) - (DEFAULT_ORDER.get(b.id) ?? DEFAULT_ORDER.size) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
 const rowSchema = z.object({
   id: z.string(),
@@ -57,5 +63,6 @@ export async function getSlaPolicies(store: Store, params: { id?: string; enable
         updated_by: r.updated_by,
       }),
     )
-    .filter((p) => !params.enabledOnly || p.enabled);
+    .filter((p) => !params.enabledOnly || p.enabled)
+    .sort(byJourneyOrder);
 }

@@ -6,7 +6,9 @@ import type { Store } from '../clickhouse/client';
 import { openTempStore } from '../testing/temp-store';
 import { loadFixture } from '../testing/load-fixture';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
-import { STUCK_RULES } from '../stuck/rules';
+import { STUCK_RULES, STUCK_RULE_NAMES } from '../stuck/rules';
+import { IngestWriter } from '../ingest/writer';
+import { canonicalEventSchema } from '../events/schema';
 import { ApiError } from '../http/errors';
 import { getSlaPolicies } from './get-sla-policies';
 import { saveSlaPolicy } from './save-sla-policy';
@@ -38,7 +40,8 @@ const EXPECTED: Record<string, [number, number, number]> = {
 describe('SLA policies', () => {
   it('seeds one default policy per stuck rule with the same clock', async () => {
     const policies = await getSlaPolicies(store);
-    expect(policies.map((p) => p.id).sort()).toEqual(Object.keys(STUCK_RULES).sort());
+    // in the journey's order (DOMAIN.md §5, the stuck-work page's), not the ids' alphabet
+    expect(policies.map((p) => p.id)).toEqual([...STUCK_RULE_NAMES]);
     for (const p of policies) {
       const r = STUCK_RULES[p.id as keyof typeof STUCK_RULES];
       expect({ s: p.start_events, e: p.end_events, m: p.match, a: p.anchor, t: p.threshold_hours, u: p.unit }).toEqual({
@@ -109,5 +112,23 @@ describe('SLA breaches on the hand-built book', () => {
       ['cpq:quote:Q-E', 'open', 3],
       ['cpq:quote:Q-B', 'late', 48],
     ]);
+  });
+});
+
+describe('SLA breaches over time', () => {
+  // runs last: it adds a payment to the shared book (one chDB data directory per process)
+  it('charts no week that has not begun: an invoice paid before a due date still to come is met, not a future bar', async () => {
+    // INV-B1 (due 2026-04-24, after NOW) paid on 04-08
+    const writer = await IngestWriter.open(store);
+    await writer.write([canonicalEventSchema.parse({
+      event_id: 'b-paid-early', type: 'payment.received', source: 'payments', entity_type: 'payment', entity_id: 'PAY-B1',
+      refs: ['erp:invoice:INV-B1'], occurred_at: '2026-04-08T09:00:00Z', amount: 3000, currency: 'USD',
+    })]);
+    await writer.settled();
+    const r = await getSlaBreaches(store, { now, policy: 'invoice-not-collected' });
+    expect(r.policies[0]).toMatchObject({ evaluated: 4, open_breaches: 1, late_arrivals: 0 });
+    const weeks = r.series.map((x) => x.week);
+    expect(weeks.length).toBeGreaterThan(0);
+    expect(weeks.filter((w) => w > now.slice(0, 10))).toEqual([]);
   });
 });

@@ -37,9 +37,10 @@ export interface IntervalOptions {
    * Hints for readers of closed intervals (KPIs), which filter on is_open / late_hours either
    * way: from the snapshot, `closed` reads closed intervals only (a range of its key, no
    * open interval aged to now); `decided`, closed ones and open ones that can be past their
-   * threshold (as openOnly). The events path ignores it.
+   * threshold (as openOnly); `open`, every open interval, late or not yet (a deal's open
+   * items). The events path ignores it.
    */
-  only?: 'closed' | 'decided';
+  only?: 'closed' | 'decided' | 'open';
   /**
    * Where events are read from: by default event_facts and event_refs (every deal). The clock
    * snapshot's refresh (lib/clocks) passes CTEs holding only the deals it recomputes, and

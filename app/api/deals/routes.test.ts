@@ -11,6 +11,7 @@ let rt: Runtime;
 let routes: {
   deals: typeof import('./route');
   deal: typeof import('./[correlationId]/route');
+  openItems: typeof import('./[correlationId]/open-items/route');
   resolve: typeof import('../resolve/route');
   variants: typeof import('../variants/route');
 };
@@ -21,9 +22,11 @@ beforeAll(async () => {
   await ingestEvents(rt, [EARLY_PAYMENT], { collector: 'test' });
   const r = await ingestEvents(rt, [...DEAL_EVENTS, DEAL_EVENTS[0]], { collector: 'test' });
   expect(r).toMatchObject({ accepted: DEAL_EVENTS.length, duplicates: 1, rejected: [] });
+  await rt.writer!.settled(); // open items read the clock snapshot, refreshed behind the writer
   routes = {
     deals: await import('./route'),
     deal: await import('./[correlationId]/route'),
+    openItems: await import('./[correlationId]/open-items/route'),
     resolve: await import('../resolve/route'),
     variants: await import('../variants/route'),
   };
@@ -78,6 +81,24 @@ describe('GET /api/deals/{correlationId}', () => {
 
   it('answers 400 for an oversized id', async () => {
     await expectError(await routes.deal.GET(get('/api/deals/x'), params('x'.repeat(301))), 400, 'bad_request');
+  });
+});
+
+describe('GET /api/deals/{correlationId}/open-items', () => {
+  it('names the records still open on a deal whose every step has happened', async () => {
+    // deal A: complete path, but its milestone's sync to the ERP failed and never recovered
+    const res = await routes.openItems.GET(get(`/api/deals/${encodeURIComponent(DEAL_IDS.A)}/open-items`), params(DEAL_IDS.A));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.reporting_currency).toBe('EUR');
+    expect(body.items).toEqual([
+      expect.objectContaining({ rule: 'sync-failed-unrecovered', entity_key: 'psa:milestone:MS-A1>erp', waiting_for: ['sync.succeeded'], overdue: true, state: 'open' }),
+    ]);
+  });
+
+  it('answers 404 for an unknown deal and 400 for an oversized id', async () => {
+    await expectError(await routes.openItems.GET(get('/api/deals/nope/open-items'), params('crm:opportunity:NOPE')), 404, 'not_found');
+    await expectError(await routes.openItems.GET(get('/api/deals/x/open-items'), params('x'.repeat(301))), 400, 'bad_request');
   });
 });
 

@@ -5,7 +5,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useDeal } from '@/app/_hooks/use-deals';
+import { useDeal, useDealOpenItems } from '@/app/_hooks/use-deals';
 import { JourneyHeader } from './journey-header';
 import { NextStepCard } from './next-step-card';
 import { StageDurations } from './stage-durations';
@@ -17,6 +17,7 @@ import styles from './journey.module.css';
 
 export function JourneyView({ correlationId }: { correlationId: string }) {
   const { data, error, isLoading } = useDeal(correlationId);
+  const open = useDealOpenItems(correlationId);
   const [selected, setSelected] = useState<string | null>(null);
 
   if (error) {
@@ -38,7 +39,7 @@ export function JourneyView({ correlationId }: { correlationId: string }) {
       <Link href="/deals" className={styles.back}>← Deals</Link>
       <JourneyHeader detail={data} />
       <div className={styles.twoCol}>
-        <NextStepCard next={data.next_step} conforming={data.conforming} deviations={data.deviations} />
+        <NextStepCard next={data.next_step} open={open.data?.items} openError={open.data ? undefined : open.error?.message} conforming={data.conforming} deviations={data.deviations} />
         <StageDurations stages={data.stages} />
       </div>
       <section className="panel">

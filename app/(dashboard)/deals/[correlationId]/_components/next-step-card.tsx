@@ -1,6 +1,9 @@
-// What the deal is waiting for, when it was due and how late it is.
+// What the deal is waiting for, when it was due and how late it is: the next step of its path
+// and the records still open (an invoice unpaid, a payment unapplied). "Journey complete" only
+// once every step has happened and nothing is open.
 
-import type { Deviation, NextStep } from '@/lib/contracts/deals';
+import type { DealOpenItem, Deviation, NextStep } from '@/lib/contracts/deals';
+import { OpenItems } from './open-items';
 import { formatDate, formatDuration, stepLabel } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
@@ -13,7 +16,14 @@ function byKind(deviations: readonly Deviation[]): string {
   return [...counts].map(([k, n]) => `${n} ${n === 1 ? 'step' : 'steps'} ${KIND_WORDS[k]}`).join(' · ');
 }
 
-export function NextStepCard({ next, conforming, deviations }: { next: NextStep | null; conforming: boolean; deviations: readonly Deviation[] }) {
+export function NextStepCard({ next, open, openError, conforming, deviations }: {
+  next: NextStep | null;
+  /** undefined until loaded (or when they could not be read: openError) */
+  open: readonly DealOpenItem[] | undefined;
+  openError?: string;
+  conforming: boolean;
+  deviations: readonly Deviation[];
+}) {
   return (
     <section className={`panel ${styles.next}`} data-testid="next-step">
       <h2>Expected next</h2>
@@ -36,10 +46,19 @@ export function NextStepCard({ next, conforming, deviations }: { next: NextStep 
             )}
           </p>
         </>
-      ) : (
-        <div className={styles.nextType}>
-          Journey complete <span className="badge ok">cash applied</span>
+      ) : open && open.length === 0 ? (
+        <div className={styles.nextType} data-testid="journey-complete">
+          Journey complete <span className="badge ok">nothing open</span>
         </div>
+      ) : (
+        <div className={styles.nextType}>Every step of the path has happened</div>
+      )}
+      {openError ? (
+        <p className="error" role="alert">Could not read the deal’s open records: {openError}</p>
+      ) : open === undefined ? (
+        !next && <p className="muted">Checking the deal’s open records…</p>
+      ) : (
+        open.length > 0 && <OpenItems items={open} />
       )}
       <p className={styles.conformance}>
         {conforming ? (

@@ -1,0 +1,52 @@
+// The deal's records whose clock still runs (GET /api/deals/{id}/open-items): what each waits
+// for, how late it is or when it is due, the money on it; an overdue one links to its queue.
+
+import Link from 'next/link';
+import type { DealOpenItem } from '@/lib/contracts/deals';
+import { formatHours, formatMoney } from '@/lib/money/format';
+import { stepLabel } from '@/app/_components/journey-format';
+import styles from './journey.module.css';
+
+/** Shown in the card; the rest are counted. */
+const SHOWN = 4;
+
+function recordId(key: string): string {
+  // source:type:id, or a sync incident's record>target
+  const [record, target] = key.split('>');
+  const id = record.split(':').slice(2).join(':') || record;
+  return target ? `${id} → ${target}` : id;
+}
+
+function timing(i: DealOpenItem): string {
+  const unit = i.unit === 'business' ? ' (business time)' : '';
+  return i.overdue ? `${formatHours(i.late_hours)} late${unit}` : `due in ${formatHours(-i.late_hours)}${unit}`;
+}
+
+export function OpenItems({ items }: { items: readonly DealOpenItem[] }) {
+  const shown = items.slice(0, SHOWN);
+  return (
+    <div data-testid="open-items">
+      <h3 className={styles.openTitle}>Open on this deal ({items.length})</h3>
+      <ul className={styles.openList}>
+        {shown.map((i) => (
+          <li key={i.id} data-testid="open-item" data-rule={i.rule}>
+            <span className={styles.openWhat}>
+              <span title={`Waiting for ${i.waiting_for.join(' or ')}`}>{stepLabel(i.waiting_for[0])}</span> <span className="mono muted" title={i.entity_key}>{recordId(i.entity_key)}</span>
+            </span>
+            <span className={styles.openMeta}>
+              <span className={`badge ${i.overdue ? 'bad' : 'ok'}`} data-testid="open-item-timing">{timing(i)}</span>
+              {i.amount > 0 && <span>{formatMoney(i.amount, i.currency)}</span>}
+              {i.overdue && (
+                <Link href={`/stuck?rule=${i.rule}`} title={`Owner: ${i.owner}`}>
+                  {i.title}
+                </Link>
+              )}
+              {i.state !== 'open' && <span className="muted">{i.state}{i.assignee ? ` · ${i.assignee}` : ''}</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {items.length > SHOWN && <p className="muted" style={{ margin: 0, fontSize: 12 }}>and {items.length - SHOWN} more</p>}
+    </div>
+  );
+}

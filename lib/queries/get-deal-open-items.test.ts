@@ -1,0 +1,62 @@
+// A deal's open records on the hand-built book: the overdue ones are exactly the stuck queues'
+// items of that deal (same ids, same lateness, same clocks), the others are due later; a deal
+// whose every path step has happened can still owe money (deal C), and an unknown deal is null.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../clickhouse/client';
+import { openTempStore } from '../testing/temp-store';
+import { loadFixture } from '../testing/load-fixture';
+import { FIXTURE_NOW } from '../testing/q2c-fixture';
+import { getDealOpenItems } from './get-deal-open-items';
+import { getStuckItems } from './get-stuck-items';
+import { getDeal } from './get-deal';
+
+let store: Store;
+beforeAll(async () => {
+  store = (await openTempStore()).store;
+  await loadFixture(store);
+});
+afterAll(async () => store?.close());
+
+const now = FIXTURE_NOW;
+const DEALS = ['A', 'B', 'C', 'D', 'E'].map((x) => `crm:opportunity:OPP-${x}`);
+
+describe('a deal’s open items', () => {
+  it('lists as overdue exactly the stuck queues’ items of the deal, with the same lateness', async () => {
+    let overdue = 0;
+    for (const id of DEALS) {
+      const open = (await getDealOpenItems(store, id, { now }))!;
+      const queue = await getStuckItems(store, { q: id, now: now.toISOString(), limit: 100 });
+      const stuck = queue.items.filter((i) => i.correlation_id === id);
+      const late = open.items.filter((i) => i.overdue);
+      expect(late.map((i) => [i.id, Math.round(i.late_hours * 1000)]).sort(), id).toEqual(stuck.map((i) => [i.id, Math.round(i.late_hours * 1000)]).sort());
+      overdue += late.length;
+    }
+    expect(overdue).toBeGreaterThan(5);
+  });
+
+  it('lists what is not due yet with the time left, most overdue first', async () => {
+    const b = (await getDealOpenItems(store, DEALS[1], { now }))!;
+    // INV-B1: due 2026-04-24 00:00, 13.5 days after NOW, not paid
+    const inv = b.items.find((i) => i.id === 'invoice-not-collected:erp:invoice:INV-B1');
+    expect(inv).toMatchObject({ overdue: false, unit: 'calendar', amount: 3000, currency: 'USD', waiting_for: ['payment.received', 'credit_memo.issued'], since: '2026-04-24T00:00:00.000Z' });
+    expect(inv!.late_hours).toBeCloseTo(-324, 6);
+    const lateness = b.items.map((i) => i.late_hours);
+    expect(lateness).toEqual([...lateness].sort((x, y) => y - x));
+  });
+
+  it('names what a deal with every path step done still owes', async () => {
+    const deal = (await getDeal(store, DEALS[2], { now }))!;
+    expect(deal.next_step).toBeNull();
+    const c = (await getDealOpenItems(store, DEALS[2], { now }))!;
+    expect(c.items.map((i) => i.rule).sort()).toEqual(['invoice-not-collected', 'milestone-not-invoiced', 'payment-not-applied', 'sync-failed-unrecovered']);
+    // INV-C1: 30,000 less 10,000 + 5,000 paid and 1,000 credited
+    expect(c.items.find((i) => i.rule === 'invoice-not-collected')).toMatchObject({ entity_key: 'erp:invoice:INV-C1', amount: 14000, overdue: true });
+    expect(c.items.find((i) => i.rule === 'payment-not-applied')).toMatchObject({ entity_key: 'payments:payment:PAY-C2', amount: 5000, state: 'open' });
+  });
+
+  it('is null for an unknown deal', async () => {
+    expect(await getDealOpenItems(store, 'crm:opportunity:NOPE', { now })).toBeNull();
+    expect(await getDealOpenItems(store, '', { now })).toBeNull();
+  });
+});

@@ -1,0 +1,76 @@
+// getDealOpenItems: one deal's records whose stuck-rule clock still runs (DOMAIN.md §5, default
+// thresholds): the invoices not yet paid, payments not yet applied, milestones and time not yet
+// invoiced, changes not yet reflected, failed syncs not yet recovered, set-up steps not yet
+// done. Read through the same clocks as the stuck-work queues (the snapshot once built, else
+// the events), so an item overdue here is the item on the queue, with its workflow state. The
+// journey's path (lib/journey) says which step types have happened; a deal whose every step
+// has happened once can still owe a payment or a cash application, and this says which.
+
+import { z } from 'zod';
+import type { Store } from '../clickhouse/client';
+import { sql } from '../clickhouse/sql';
+import { clockReader } from '../clocks/read';
+import { STUCK_RULE_NAMES, stuckRule } from '../stuck/rules';
+import { REPORTING_CURRENCY } from '../money/rates';
+import type { DealOpenItems } from '../contracts/deals';
+import { num, chTimestamp, queryNow } from './row-types';
+import { getExceptionStates } from './exception-states';
+
+const rowSchema = z.object({
+  k: num,
+  entity_key: z.string(),
+  anchor_at: chTimestamp,
+  late_hours: num,
+  amount: num,
+  currency: z.string(),
+  value: num,
+});
+
+/** null for an unknown deal. */
+export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
+  if (correlationId === '') return null;
+  const now = queryNow(opts.now);
+  const rules = STUCK_RULE_NAMES.map((r) => stuckRule(r));
+  const { clocks } = await clockReader(store);
+  // a deal's clocks refreshing may be read in both copies for a moment: one row per record
+  const [known, rows] = await Promise.all([
+    store.query(sql`SELECT 1 AS x FROM deal_summary WHERE correlation_id = ${correlationId} LIMIT 1`, z.object({ x: num })),
+    store.query(
+      sql`SELECT k, entity_key, any(anchor_at) AS anchor_at, min(late_hours) AS late_hours, any(amount) AS amount,
+          any(currency) AS currency, any(value) AS value
+        FROM ${clocks(rules.map((spec) => ({ spec })), { filters: {}, now, only: 'open' })}
+        WHERE correlation_id = ${correlationId} AND is_open = 1
+        GROUP BY k, entity_key
+        ORDER BY late_hours DESC, k, entity_key
+        SETTINGS enable_materialized_cte = 1`,
+      rowSchema,
+    ),
+  ]);
+  if (known.length === 0) return null;
+  const ids = rows.map((r) => `${rules[r.k].name}:${r.entity_key}`);
+  const states = await getExceptionStates(store, ids, now);
+  return {
+    items: rows.map((r, i) => {
+      const rule = rules[r.k];
+      return {
+        id: ids[i],
+        rule: rule.name,
+        title: rule.title,
+        owner: rule.owner,
+        entity_key: r.entity_key,
+        waiting_for: rule.end_events,
+        since: r.anchor_at,
+        late_hours: r.late_hours,
+        unit: rule.unit,
+        overdue: r.late_hours > 0,
+        amount: r.amount,
+        currency: r.currency,
+        value: r.value,
+        state: states.get(ids[i])?.state ?? 'open',
+        assignee: states.get(ids[i])?.assignee ?? '',
+      };
+    }),
+    reporting_currency: REPORTING_CURRENCY,
+  };
+}
+
