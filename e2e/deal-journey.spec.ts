@@ -20,6 +20,12 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   await expect(deals.rows).toHaveCount(1);
   await expect(deals.row(DEAL_IDS.A)).toContainText('Acme GmbH');
   await expect(deals.row(DEAL_IDS.A)).toContainText('€120,000.00');
+  // the export carries the search: every deal it matches, as CSV
+  const csvHref = (await page.getByTestId('deals-csv').getAttribute('href'))!;
+  expect(csvHref).toContain('q=INV-A1');
+  const csv = (await (await page.request.get(csvHref)).text()).trim().split('\r\n');
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toContain(`${DEAL_IDS.A},Acme GmbH,EMEA`);
 
   const journey = new JourneyPage(page);
   const clicked = Date.now();

@@ -60,6 +60,19 @@ describe('operational view APIs', () => {
     expect(lines[1]).toContain('16800');
   });
 
+  it('exports every item of the queues, not the page on screen', async () => {
+    // the table's page size and a later page's cursor: the export still starts at the first item
+    const rules = 'approved-not-provisioned,signed-not-in-erp,provisioned-not-billable,milestone-not-invoiced,time-not-billed,change-not-reflected,invoice-not-collected,payment-not-applied,sync-failed-unrecovered';
+    const page = (await (await r.stuck.GET(get(`/api/stuck?rules=${rules}&now=${NOW}&limit=2`))).json()) as { total: number; next_cursor: string };
+    expect(page.total).toBe(9);
+    const res = await r.stuck.GET(get(`/api/stuck?rules=${rules}&now=${NOW}&limit=2&cursor=${page.next_cursor}&format=csv`));
+    const ids = (await res.text()).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    expect(ids).toHaveLength(9);
+    expect(new Set(ids).size).toBe(9);
+    const breaches = await r.breaches.GET(get(`/api/sla/breaches?now=${NOW}&from=2026-01-01&to=2026-04-10&limit=1&cursor=${page.next_cursor}&format=csv`));
+    expect((await breaches.text()).trim().split('\r\n')).toHaveLength(1 + 14);
+  });
+
   it('refuses an unknown rule with the one error shape', async () => {
     const res = await r.stuck.GET(get('/api/stuck?rule=not-a-rule'));
     expect(res.status).toBe(400);

@@ -17,6 +17,8 @@ export const dealsQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: z.string().max(600).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page').optional(),
+  /** csv: every deal the search and filters match (not one page). */
+  format: z.enum(['json', 'csv']).default('json'),
 });
 export type DealsQuery = z.infer<typeof dealsQuerySchema>;
 
@@ -44,6 +46,12 @@ export const dealSchema = z.object({
   last_received_at: z.string(),
 });
 export type Deal = z.infer<typeof dealSchema>;
+
+export const DEAL_CSV_COLUMNS = [
+  'correlation_id', 'customer', 'region', 'practice', 'legal_entity', 'billing_model', 'stage', 'currency', 'quote_value',
+  'contract_value', 'change_value', 'delivered_value', 'invoiced_value', 'credited_value', 'paid_value', 'applied_value',
+  'events', 'sync_failed', 'first_at', 'last_at',
+] as const;
 
 export const dealsResponseSchema = z.object({
   deals: z.array(dealSchema),

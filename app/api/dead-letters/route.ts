@@ -1,8 +1,9 @@
 // GET /api/dead-letters: rejected input, newest first, with counts by reason and collector;
-// filters collector, reason, q, from/to; paginated; `format=csv` exports the page.
+// filters collector, reason, q, from/to; paginated; `format=csv` exports every dead letter
+// the query matches.
 
 import { route } from '@/lib/http/route';
-import { csvResponse } from '@/lib/http/csv';
+import { allPages, csvResponse } from '@/lib/http/csv';
 import { DEAD_LETTER_CSV_COLUMNS, deadLettersQuerySchema, type DeadLettersResponse } from '@/lib/contracts/integrations';
 import { getDeadLetters } from '@/lib/queries/get-dead-letters';
 
@@ -10,7 +11,13 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'integrations:read', query: deadLettersQuerySchema }, async ({ query, rt }) => {
   const { format, ...params } = query;
+  if (format === 'csv') {
+    const items = await allPages(async (cursor, limit) => {
+      const r = await getDeadLetters(rt.store, { ...params, cursor, limit });
+      return { rows: r.items, next: r.next_cursor, total: r.total };
+    }, (d) => d.id);
+    return csvResponse('dead-letters.csv', DEAD_LETTER_CSV_COLUMNS, items);
+  }
   const result: DeadLettersResponse = await getDeadLetters(rt.store, params);
-  if (format === 'csv') return csvResponse('dead-letters.csv', DEAD_LETTER_CSV_COLUMNS, result.items);
   return result;
 });

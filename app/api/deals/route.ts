@@ -1,9 +1,25 @@
-// GET /api/deals?q=&stage=&limit=&cursor= (+ the shared filters): the deals list.
+// GET /api/deals?q=&stage=&limit=&cursor= (+ the shared filters): the deals list;
+// format=csv: every deal the search and filters match, newest activity first.
 
-import { dealsQuerySchema } from '@/lib/contracts/deals';
+import { DEAL_CSV_COLUMNS, dealsQuerySchema } from '@/lib/contracts/deals';
 import { route } from '@/lib/http/route';
+import { allPages, csvResponse } from '@/lib/http/csv';
 import { getDeals } from '@/lib/queries/get-deals';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ permission: 'deals:read', query: dealsQuerySchema }, async ({ query, rt }) => getDeals(rt.store, query));
+/** Deals read per page while exporting (a page is one GROUP BY over deal_summary). */
+const EXPORT_PAGE = 5000;
+
+export const GET = route({ permission: 'deals:read', query: dealsQuerySchema }, async ({ query, rt }) => {
+  if (query.format !== 'csv') return getDeals(rt.store, query);
+  const deals = await allPages(
+    async (cursor, limit) => {
+      const r = await getDeals(rt.store, { ...query, cursor, limit });
+      return { rows: r.deals, next: r.next_cursor };
+    },
+    (d) => d.correlation_id,
+    { pageSize: EXPORT_PAGE },
+  );
+  return csvResponse('deals.csv', DEAL_CSV_COLUMNS, deals);
+});

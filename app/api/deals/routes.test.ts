@@ -53,6 +53,17 @@ describe('GET /api/deals', () => {
     expect(body.next_cursor).toBeNull();
   });
 
+  it('exports every deal the search and filters match as CSV, not one page', async () => {
+    const res = await routes.deals.GET(get('/api/deals?format=csv&limit=1'));
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('correlation_id,customer,region,practice,legal_entity,billing_model,stage,currency,quote_value,contract_value,change_value,delivered_value,invoiced_value,credited_value,paid_value,applied_value,events,sync_failed,first_at,last_at');
+    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(Object.values(DEAL_IDS).sort());
+    const one = (await (await routes.deals.GET(get('/api/deals?format=csv&q=INV-A1'))).text()).trim().split('\r\n');
+    expect(one).toHaveLength(2);
+    expect(one[1]).toMatch(/^crm:opportunity:OPP-A,Acme GmbH,EMEA,Advisory,Cashtrace GmbH,fixed_fee,collected,EUR,120000,120000,/);
+  });
+
   it('answers 400 with details for bad parameters', async () => {
     const body = await expectError(await routes.deals.GET(get('/api/deals?stage=lost&limit=0')), 400, 'bad_request');
     expect(body.error.details.join(' ')).toMatch(/stage/);
@@ -121,10 +132,12 @@ describe('GET /api/variants', () => {
     const res = await routes.variants.GET(get('/api/variants'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ total_deals: 5, conforming_deals: 4, variant_count: 4 });
+    // the export holds every variant, whatever the page's limit
     const csv = await routes.variants.GET(get('/api/variants?format=csv&limit=2'));
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines).toEqual([
+    expect(lines).toHaveLength(1 + 4);
+    expect(lines.slice(0, 3)).toEqual([
       'rank,billing_model,path,deals,share,conforming,missing,reordered,extra',
       '1,fixed_fee,opportunity.won > quote.approved,2,0.4,true,,,',
       '2,fixed_fee,opportunity.won > quote.approved > contract.signed > order.created > project.provisioned > billing_schedule.created > resource.assigned > milestone.completed > invoice.issued > payment.received > cash.applied,1,0.2,true,,,',

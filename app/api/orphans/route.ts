@@ -1,8 +1,9 @@
 // GET /api/orphans: events not yet stitched to a deal, oldest first, with age and the
-// references they wait for; filters source, type, from/to, `now`; `format=csv`.
+// references they wait for; filters source, type, from/to, `now`; `format=csv` exports every
+// orphan the query matches.
 
 import { route } from '@/lib/http/route';
-import { csvResponse } from '@/lib/http/csv';
+import { allPages, csvResponse } from '@/lib/http/csv';
 import { ORPHAN_CSV_COLUMNS, orphansQuerySchema, type OrphansResponse } from '@/lib/contracts/integrations';
 import { getOrphans } from '@/lib/queries/get-orphans';
 
@@ -10,7 +11,13 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'integrations:read', query: orphansQuerySchema }, async ({ query, rt }) => {
   const { format, ...params } = query;
+  if (format === 'csv') {
+    const items = await allPages(async (cursor, limit) => {
+      const r = await getOrphans(rt.store, { ...params, cursor, limit });
+      return { rows: r.items, next: r.next_cursor, total: r.total };
+    }, (o) => o.event_id);
+    return csvResponse('orphans.csv', ORPHAN_CSV_COLUMNS, items);
+  }
   const result: OrphansResponse = await getOrphans(rt.store, params);
-  if (format === 'csv') return csvResponse('orphans.csv', ORPHAN_CSV_COLUMNS, result.items);
   return result;
 });

@@ -1,10 +1,10 @@
 // GET /api/stuck?rule=&q=&sort=&dir=&limit=&cursor= (+ the shared filters): the items of
 // one queue (or of several: rules=a,b); without rule, a summary of every queue.
-// ?format=csv exports the items (or the summary).
+// ?format=csv exports every item the query matches (or the summary), not one page.
 
 import { stuckQuerySchema } from '@/lib/contracts/stuck';
 import { route } from '@/lib/http/route';
-import { csvResponse } from '@/lib/http/csv';
+import { allPages, csvResponse } from '@/lib/http/csv';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 
@@ -23,7 +23,12 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
     }
     return s;
   }
-  const r = await getStuckItems(rt.store, query.format === 'csv' ? { ...query, limit: 1000 } : query);
-  if (query.format === 'csv') return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, r.items);
-  return r;
+  if (query.format === 'csv') {
+    const items = await allPages(async (cursor, limit) => {
+      const r = await getStuckItems(rt.store, { ...query, cursor, limit });
+      return { rows: r.items, next: r.next_cursor, total: r.total };
+    }, (i) => i.id);
+    return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, items);
+  }
+  return getStuckItems(rt.store, query);
 });

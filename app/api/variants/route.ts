@@ -1,19 +1,20 @@
 // GET /api/variants (+ the shared filters, limit, format=csv): the most common journey
-// paths, their share, and conformance to the expected path per billing model.
+// paths, their share, and conformance to the expected path per billing model (format=csv:
+// every variant, whatever the limit).
 
 import { VARIANT_CSV_COLUMNS, variantsQuerySchema } from '@/lib/contracts/variants';
-import { csvResponse } from '@/lib/http/csv';
+import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { route } from '@/lib/http/route';
 import { getVariants } from '@/lib/queries/get-variants';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'deals:read', query: variantsQuerySchema }, async ({ query, rt }) => {
-  const r = await getVariants(rt.store, query);
-  if (query.format !== 'csv') return r;
+  if (query.format !== 'csv') return getVariants(rt.store, query);
+  const r = await getVariants(rt.store, { ...query, limit: CSV_EXPORT_MAX_ROWS + 1 });
   return csvResponse(
     'variants.csv',
     VARIANT_CSV_COLUMNS,
-    r.variants.map((v) => ({ ...v, path: v.path.join(' > '), missing: v.missing.join(' '), reordered: v.reordered.join(' '), extra: v.extra.join(' ') })),
+    wholeList(r.variants, r.variant_count).map((v) => ({ ...v, path: v.path.join(' > '), missing: v.missing.join(' '), reordered: v.reordered.join(' '), extra: v.extra.join(' ') })),
   );
 });

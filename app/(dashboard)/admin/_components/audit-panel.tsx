@@ -11,7 +11,7 @@ const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: ''
 export function AuditPanel() {
   const [f, setF] = useState(EMPTY);
   const audit = useAudit({ ...f, limit: '300' });
-  const csv = `/api/audit?${new URLSearchParams(Object.entries({ ...f, format: 'csv', limit: '10000' }).filter(([, v]) => v)).toString()}`;
+  const csv = `/api/audit?${new URLSearchParams(Object.entries({ ...f, format: 'csv' }).filter(([, v]) => v)).toString()}`;
   const field = (k: keyof typeof EMPTY, label: string, type = 'text') => (
     <label>
       {label}

@@ -7,10 +7,12 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { PROGRESS_STAGES } from '@/lib/events/stages';
 import { DEALS_PAGE_SIZE } from '@/lib/contracts/deals';
 import { useDeals } from '@/app/_hooks/use-deals';
+import { queryString } from '@/app/_hooks/fetch-json';
 import { STAGE_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from './url-filters';
 import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
+import viewStyles from '@/app/_components/views.module.css';
 import { Updating } from '@/app/_components/updating';
 
 
@@ -71,6 +73,14 @@ export function DealsView() {
             </option>
           ))}
         </select>
+        <a
+          className={viewStyles.button}
+          href={`/api/deals${queryString({ ...filters, q: q || undefined, stage: stage || undefined, format: 'csv' })}`}
+          download
+          data-testid="deals-csv"
+        >
+          Export CSV
+        </a>
         {(q || stage) && (
           <button type="button" onClick={() => { setText(''); router.replace(pathname); setCursors([]); }}>
             Clear

@@ -14,7 +14,7 @@ import styles from './variants.module.css';
 export function VariantsView() {
   const filters = useUrlFilters();
   const { data, error, isLoading } = useVariants({ limit: VARIANTS_SHOWN, filters });
-  const csvHref = `/api/variants${queryString({ ...filters, limit: 200, format: 'csv' })}`;
+  const csvHref = `/api/variants${queryString({ ...filters, format: 'csv' })}`;
   return (
     <div>
       <div className={styles.head}>

@@ -1,8 +1,9 @@
 // GET /api/flows/failures?flow_source=&flow_target=: the failing runs of one flow, newest
-// first (status=open: not recovered yet), paginated; `format=csv` exports the page.
+// first (status=open: not recovered yet), paginated; `format=csv` exports every failing run
+// the query matches.
 
 import { route } from '@/lib/http/route';
-import { csvResponse } from '@/lib/http/csv';
+import { allPages, csvResponse } from '@/lib/http/csv';
 import { FLOW_FAILURE_CSV_COLUMNS, flowFailuresQuerySchema, type FlowFailuresResponse } from '@/lib/contracts/integrations';
 import { getFlowFailures } from '@/lib/queries/get-flow-failures';
 
@@ -10,7 +11,13 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'integrations:read', query: flowFailuresQuerySchema }, async ({ query, rt }) => {
   const { format, ...params } = query;
+  if (format === 'csv') {
+    const items = await allPages(async (cursor, limit) => {
+      const r = await getFlowFailures(rt.store, { ...params, cursor, limit });
+      return { rows: r.items, next: r.next_cursor, total: r.total };
+    }, (f) => `${f.origin}|${f.run_id}`);
+    return csvResponse(`flow-failures-${params.flow_source}-${params.flow_target}.csv`, FLOW_FAILURE_CSV_COLUMNS, items);
+  }
   const result: FlowFailuresResponse = await getFlowFailures(rt.store, params);
-  if (format === 'csv') return csvResponse(`flow-failures-${params.flow_source}-${params.flow_target}.csv`, FLOW_FAILURE_CSV_COLUMNS, result.items);
   return result;
 });

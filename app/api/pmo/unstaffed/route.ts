@@ -1,13 +1,16 @@
-// GET /api/pmo/unstaffed (+ filters, limit): provisioned projects with nobody assigned.
+// GET /api/pmo/unstaffed (+ filters, limit): provisioned projects with nobody assigned
+// (format=csv: every one the filters match, whatever the limit).
 
 import { route } from '@/lib/http/route';
-import { csvResponse } from '@/lib/http/csv';
+import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }, async ({ query: q, rt }) => {
-  const r = await getUnstaffedProjects(rt.store, q);
-  if (q.format === 'csv') return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value'], r.items);
-  return r;
+  if (q.format === 'csv') {
+    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_EXPORT_MAX_ROWS + 1 });
+    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value'], wholeList(r.items, r.total));
+  }
+  return getUnstaffedProjects(rt.store, q);
 });
