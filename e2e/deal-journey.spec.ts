@@ -20,6 +20,8 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   await expect(deals.rows).toHaveCount(1);
   await expect(deals.row(DEAL_IDS.A)).toContainText('Acme GmbH');
   await expect(deals.row(DEAL_IDS.A)).toContainText('€120,000.00');
+  // its milestone's failed sync sits on IT's queue: the row says so before the deal is opened
+  await expect(deals.row(DEAL_IDS.A).getByTestId('deal-overdue')).toHaveText('1 overdue');
   // the export carries the search: every deal it matches, as CSV
   const csvHref = (await page.getByTestId('deals-csv').getAttribute('href'))!;
   expect(csvHref).toContain('q=INV-A1');

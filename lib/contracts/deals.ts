@@ -50,11 +50,13 @@ export type Deal = z.infer<typeof dealSchema>;
 export const DEAL_CSV_COLUMNS = [
   'correlation_id', 'customer', 'region', 'practice', 'legal_entity', 'billing_model', 'stage', 'currency', 'quote_value',
   'contract_value', 'change_value', 'delivered_value', 'invoiced_value', 'credited_value', 'paid_value', 'applied_value',
-  'events', 'sync_failed', 'first_at', 'last_at',
+  'events', 'sync_failed', 'overdue_items', 'first_at', 'last_at',
 ] as const;
 
 export const dealsResponseSchema = z.object({
   deals: z.array(dealSchema),
+  /** Records on a stuck queue (overdue), by deal of the page; deals with none are absent. */
+  overdue: z.record(z.string(), z.number().int()),
   next_cursor: z.string().nullable(),
 });
 export type DealsResponse = z.infer<typeof dealsResponseSchema>;

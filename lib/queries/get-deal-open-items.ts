@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { sql } from '../clickhouse/sql';
+import { sql, type Sql } from '../clickhouse/sql';
 import { clockReader } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
@@ -26,20 +26,44 @@ const rowSchema = z.object({
   value: num,
 });
 
+/** The stuck rules at their default thresholds, in DOMAIN.md §5 order (k indexes them). */
+const RULES = STUCK_RULE_NAMES.map((r) => stuckRule(r));
+
+/**
+ * The open intervals of every stuck rule for these deals: `overdue` reads only those that can
+ * already be late (as the queues do), else every open one. A deal's clocks refreshing may be
+ * read in both copies for a moment: group by (k, entity_key) for one row per record.
+ */
+async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean } = {}): Promise<Sql> {
+  const { clocks } = await clockReader(store);
+  const only = o.overdue ? { openOnly: true } : { only: 'open' as const };
+  return sql`(SELECT * FROM ${clocks(RULES.map((spec) => ({ spec })), { filters: {}, now, ...only })}
+    WHERE correlation_id IN ${ids} AND is_open = 1 ${o.overdue ? sql`AND late_hours > 0` : sql``})`;
+}
+
+/** How many records of each of these deals are overdue (on a stuck queue); deals with none are absent. */
+export async function overdueCounts(store: Store, ids: readonly string[], now: Date = new Date()): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.query(
+    sql`SELECT correlation_id, toUInt64(uniqExact(k, entity_key)) AS n FROM ${await openClocks(store, ids, now, { overdue: true })}
+      GROUP BY correlation_id SETTINGS enable_materialized_cte = 1`,
+    z.object({ correlation_id: z.string(), n: num }),
+  );
+  return new Map(rows.map((r) => [r.correlation_id, r.n]));
+}
+
 /** null for an unknown deal. */
 export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
   if (correlationId === '') return null;
   const now = queryNow(opts.now);
-  const rules = STUCK_RULE_NAMES.map((r) => stuckRule(r));
-  const { clocks } = await clockReader(store);
-  // a deal's clocks refreshing may be read in both copies for a moment: one row per record
+  const rules = RULES;
+  const open = await openClocks(store, [correlationId], now);
   const [known, rows] = await Promise.all([
     store.query(sql`SELECT 1 AS x FROM deal_summary WHERE correlation_id = ${correlationId} LIMIT 1`, z.object({ x: num })),
     store.query(
       sql`SELECT k, entity_key, any(anchor_at) AS anchor_at, min(late_hours) AS late_hours, any(amount) AS amount,
           any(currency) AS currency, any(value) AS value
-        FROM ${clocks(rules.map((spec) => ({ spec })), { filters: {}, now, only: 'open' })}
-        WHERE correlation_id = ${correlationId} AND is_open = 1
+        FROM ${open}
         GROUP BY k, entity_key
         ORDER BY late_hours DESC, k, entity_key
         SETTINGS enable_materialized_cte = 1`,

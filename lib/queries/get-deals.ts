@@ -1,6 +1,7 @@
 // getDeals: the deals list. Reads deal_summary only (one row per deal after merges),
 // searched by any key users know (deal_keys, prefix on the sort key) or customer name,
-// filtered by stage and the shared filters, newest activity first, keyset-paginated.
+// filtered by stage and the shared filters, newest activity first, keyset-paginated; with
+// how many records of each deal of the page sit on a stuck queue (overdueCounts).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -9,6 +10,7 @@ import type { DealsQuery, DealsResponse } from '../contracts/deals';
 import { decodeCursor, encodeCursor } from './cursor';
 import { dealHaving, timeWindow } from './filters';
 import { STAGE_EXPR, dealRowSchema, dealRowsSql } from './deal-rows';
+import { overdueCounts } from './get-deal-open-items';
 
 const cursorSchema = z.tuple([z.string().datetime(), z.string().max(300)]);
 
@@ -57,8 +59,10 @@ export async function getDeals(store: Store, query: DealsQuery): Promise<DealsRe
   );
   const shown = rows.slice(0, query.limit);
   const last = shown[shown.length - 1];
+  const overdue = await overdueCounts(store, shown.map((d) => d.correlation_id));
   return {
     deals: shown,
+    overdue: Object.fromEntries(overdue),
     next_cursor: rows.length > query.limit && last ? encodeCursor([last.last_at, last.correlation_id]) : null,
   };
 }

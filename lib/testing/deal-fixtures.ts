@@ -3,7 +3,8 @@
 // through the real ingest endpoint). Deterministic event IDs, several currencies, an
 // event that arrives before its parent, a duplicate and hostile strings.
 //
-//   A fixed_fee EUR  Acme GmbH      complete, conforming; payment arrives before its invoice
+//   A fixed_fee EUR  Acme GmbH      every path step done, conforming; payment arrives before its
+//                                   invoice; the milestone's sync to the ERP failed, never recovered
 //   B t&m       USD  Borealis Inc   set up; no sales order yet (overdue), provisioning 4 days late
 //   C retainer  GBP  Cobalt & Sons  booked; contract before quote, quote approved twice, hostile contract id
 //   D fixed_fee EUR  Dunmore Ltd    booked (won, quote)

@@ -16,7 +16,7 @@ export const GET = route({ permission: 'deals:read', query: dealsQuerySchema }, 
   const deals = await allPages(
     async (cursor, limit) => {
       const r = await getDeals(rt.store, { ...query, cursor, limit });
-      return { rows: r.deals, next: r.next_cursor };
+      return { rows: r.deals.map((d) => ({ ...d, overdue_items: r.overdue[d.correlation_id] ?? 0 })), next: r.next_cursor };
     },
     (d) => d.correlation_id,
     { pageSize: EXPORT_PAGE },

@@ -53,11 +53,22 @@ describe('GET /api/deals', () => {
     expect(body.next_cursor).toBeNull();
   });
 
+  it('counts each deal’s records on a stuck queue, as its journey lists them', async () => {
+    const body = await (await routes.deals.GET(get('/api/deals'))).json();
+    expect(body.deals).toHaveLength(5);
+    expect(body.overdue[DEAL_IDS.A]).toBe(1); // the milestone's failed sync, never recovered
+    for (const id of Object.values(DEAL_IDS)) {
+      const open = await (await routes.openItems.GET(get(`/api/deals/${encodeURIComponent(id)}/open-items`), params(id))).json();
+      const overdue = open.items.filter((i: { overdue: boolean }) => i.overdue).length;
+      expect(body.overdue[id] ?? 0, id).toBe(overdue);
+    }
+  });
+
   it('exports every deal the search and filters match as CSV, not one page', async () => {
     const res = await routes.deals.GET(get('/api/deals?format=csv&limit=1'));
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('correlation_id,customer,region,practice,legal_entity,billing_model,stage,currency,quote_value,contract_value,change_value,delivered_value,invoiced_value,credited_value,paid_value,applied_value,events,sync_failed,first_at,last_at');
+    expect(lines[0]).toBe('correlation_id,customer,region,practice,legal_entity,billing_model,stage,currency,quote_value,contract_value,change_value,delivered_value,invoiced_value,credited_value,paid_value,applied_value,events,sync_failed,overdue_items,first_at,last_at');
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(Object.values(DEAL_IDS).sort());
     const one = (await (await routes.deals.GET(get('/api/deals?format=csv&q=INV-A1'))).text()).trim().split('\r\n');
     expect(one).toHaveLength(2);

@@ -28,7 +28,7 @@ function StageCell({ stage }: { stage: string }) {
   );
 }
 
-export function DealsTable({ deals }: { deals: Deal[] }) {
+export function DealsTable({ deals, overdue }: { deals: Deal[]; overdue: Record<string, number> }) {
   // Ages are relative to when the table was rendered (refreshed with the data).
   const [now] = useState(() => Date.now());
   return (
@@ -52,6 +52,11 @@ export function DealsTable({ deals }: { deals: Deal[] }) {
               <Link href={dealHref(d.correlation_id)} className={styles.dealLink} data-testid="deal-link">
                 {shortKey(d.correlation_id)}
               </Link>
+              {(overdue[d.correlation_id] ?? 0) > 0 && (
+                <span className="badge bad" title="Records of this deal on a stuck-work queue (open the deal to see which)" style={{ marginLeft: 6 }} data-testid="deal-overdue">
+                  {overdue[d.correlation_id]} overdue
+                </span>
+              )}
               {d.sync_failed > 0 && (
                 <span className="badge bad" title={`${d.sync_failed} failed sync(s)`} style={{ marginLeft: 6 }}>
                   sync

@@ -97,7 +97,7 @@ export function DealsView() {
             {q ? <>No deal has a key or customer matching “{q}”.</> : 'No deals yet. Events appear here as the collectors send them.'}
           </div>
         ) : (
-          <DealsTable deals={data.deals} />
+          <DealsTable deals={data.deals} overdue={data.overdue} />
         )}
       </div>
       <div className={styles.pager}>
