@@ -72,16 +72,21 @@ function timeAndMaterials(ctx: DealContext, setup: Setup, start: number): void {
   const n = ctx.number;
   const weeklyBurn = setup.assignments.reduce((s, a) => s + a.rate * 34, 0);
   let weeks = Math.max(3, Math.min(24, Math.round(setup.contractValue / weeklyBurn)));
+  // A budget under three weeks of the team's full time is worked part-time: the weeks' hours
+  // scaled to it, so the time billed stays near the estimate (before 2026-12-04 three full
+  // weeks of up to four people billed a small contract up to 18 times its value).
+  const load = Math.min(1, setup.contractValue / (weeklyBurn * weeks));
   const co: ChangeOrder | null = maybeChangeOrder(ctx, setup, start + weeks * 7 * DAY * rng.float(0.3, 0.6));
   const uplift = co ? 1 + rng.float(0.03, 0.08) : 1;
-  if (co) weeks += rng.int(1, 4);
+  // the change's value buys extra weeks of the same team (at least one, at most four)
+  if (co) weeks += Math.min(rng.int(1, 4), Math.max(1, Math.round(co.value / (weeklyBurn * load))));
   const items: Billable[] = [];
   let ts = 0;
   for (let w = 0; w < weeks; w++) {
     const periodEnd = weekEnd(start + w * 7 * DAY, off);
     for (const a of setup.assignments) {
       if (rng.chance(0.06)) continue; // leave, bench week, public holiday
-      const hours = Math.round(Math.max(6, Math.min(45, rng.normal(34, 6))) * 2) / 2;
+      const hours = Math.max(0.5, Math.round(Math.max(6, Math.min(45, rng.normal(34, 6))) * load * 2) / 2);
       const approvedAt = afterBusinessDays(rng, periodEnd, 0.1, 2.5, off);
       const afterChange = co !== null && approvedAt > co.at;
       const rate = afterChange ? Math.round(a.rate * uplift) : a.rate;

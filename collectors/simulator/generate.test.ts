@@ -160,4 +160,26 @@ describe('simulator generator', () => {
     const unpaidOrLate = new Set(plan.faults.filter((f) => f.kind === 'invoice-not-collected' || f.kind === 'payment-late').map((f) => f.key));
     expect(invoices.filter((inv) => !unpaidOrLate.has(keyOf(inv))).length / invoices.length).toBeGreaterThan(0.7);
   });
+
+  it('bills time and materials near the estimate: the approved time of a finished engagement within a band around its contract and changes', () => {
+    const world = buildWorld(42);
+    const ratios: number[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const d = simulateDeal(DEFAULT, world, i);
+      if (d.billingModel !== 'time_and_materials') continue;
+      const evs = d.events.map((s) => s.event);
+      const contract = evs.find((e) => e.type === 'contract.signed')?.amount;
+      const time = evs.filter((e) => e.type === 'time.approved').reduce((s, e) => s + (e.amount ?? 0), 0);
+      if (!contract || time === 0) continue;
+      const changes = evs.filter((e) => e.type === 'change_order.approved').reduce((s, e) => s + (e.amount ?? 0), 0);
+      ratios.push(time / (contract + changes));
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios.length).toBeGreaterThan(100);
+    // engagements capped at 24 weeks bill less than a large estimate; few bill much more
+    // (2026-12-04: p50 0.90, p90 1.03, p99 1.21, max 1.74; before, p90 1.69 and up to 18×)
+    expect(ratios[Math.floor(ratios.length / 2)]).toBeGreaterThan(0.7);
+    expect(ratios[Math.floor(ratios.length * 0.9)]).toBeLessThan(1.3);
+    expect(ratios[Math.floor(ratios.length * 0.99)]).toBeLessThan(1.5);
+  });
 });
