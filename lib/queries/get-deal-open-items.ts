@@ -56,7 +56,6 @@ export async function overdueCounts(store: Store, ids: readonly string[], now: D
 export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
   if (correlationId === '') return null;
   const now = queryNow(opts.now);
-  const rules = RULES;
   const open = await openClocks(store, [correlationId], now);
   const [known, rows] = await Promise.all([
     store.query(sql`SELECT 1 AS x FROM deal_summary WHERE correlation_id = ${correlationId} LIMIT 1`, z.object({ x: num })),
@@ -71,11 +70,11 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
     ),
   ]);
   if (known.length === 0) return null;
-  const ids = rows.map((r) => `${rules[r.k].name}:${r.entity_key}`);
+  const ids = rows.map((r) => `${RULES[r.k].name}:${r.entity_key}`);
   const states = await getExceptionStates(store, ids, now);
   return {
     items: rows.map((r, i) => {
-      const rule = rules[r.k];
+      const rule = RULES[r.k];
       return {
         id: ids[i],
         rule: rule.name,

@@ -58,7 +58,7 @@ export function DealsTable({ deals, overdue }: { deals: Deal[]; overdue: Record<
                 </span>
               )}
               {d.sync_failed > 0 && (
-                <span className="badge bad" title={`${d.sync_failed} failed sync(s)`} style={{ marginLeft: 6 }}>
+                <span className="badge warn" title={`${d.sync_failed} failed sync attempt(s), recovered or not; one not recovered within an hour is on IT's queue and counted in "overdue"`} style={{ marginLeft: 6 }}>
                   sync
                 </span>
               )}
