@@ -4,17 +4,16 @@
 import Link from 'next/link';
 import type { DealOpenItem } from '@/lib/contracts/deals';
 import { formatHours, formatMoney } from '@/lib/money/format';
-import { stepLabel } from '@/app/_components/journey-format';
+import { shortKey, stepLabel } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
 /** Shown in the card; the rest are counted. */
 const SHOWN = 4;
 
+/** A record's id (shortKey), or a sync incident's `record>target` as "id → target". */
 function recordId(key: string): string {
-  // source:type:id, or a sync incident's record>target
   const [record, target] = key.split('>');
-  const id = record.split(':').slice(2).join(':') || record;
-  return target ? `${id} → ${target}` : id;
+  return target ? `${shortKey(record)} → ${target}` : shortKey(record);
 }
 
 function timing(i: DealOpenItem): string {
