@@ -221,17 +221,32 @@ export function ingestTokenFromDataDir(dataDir: string): string {
 }
 
 let shutdownHooked = false;
-/** Drains the write buffer on SIGTERM/SIGINT before the process exits. */
+/**
+ * On SIGTERM/SIGINT: drains the write buffer, lets the clocks catch up, closes the store,
+ * then exits. The server runs with NEXT_MANUAL_SIG_HANDLE (scripts/start.mjs, `npm run
+ * serve`): Next.js's own handler would exit the process while this one drains, and an exit
+ * with the embedded engine at work hung for good in chDB's exit handlers, holding the data
+ * directory (a restart then found it in use).
+ */
 export function hookShutdown(): void {
   if (shutdownHooked) return;
   shutdownHooked = true;
   const stop = async (sig: string) => {
     const rt = g.__cashtraceRuntime ? await g.__cashtraceRuntime.catch(() => null) : null;
+    let code = 0;
     if (rt) {
       console.log(`[cashtrace] ${sig}: draining the ingest buffer`);
-      await rt.shutdown().catch((err) => console.error('[cashtrace] shutdown error', err));
+      const t0 = Date.now();
+      try {
+        await rt.shutdown();
+        await rt.store.close();
+        console.log(`[cashtrace] stopped: ingest buffer drained, store closed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        code = 1;
+        console.error('[cashtrace] shutdown error', err);
+      }
     }
-    process.exit(0);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

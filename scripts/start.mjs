@@ -66,8 +66,8 @@ if (signedSources.some((s) => !env[`CASHTRACE_${s}_SECRET`])) {
 }
 
 const children = [];
-function run(name, args) {
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+function run(name, args, extraEnv = {}) {
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (name === 'server') {
@@ -78,12 +78,21 @@ function run(name, args) {
   return child;
 }
 
+const SHUTDOWN_GRACE_MS = 120_000;
 let stopping = false;
 function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 10_000).unref();
+  // The server drains its write buffer and lets the clocks catch up before it exits; one
+  // still running after SHUTDOWN_GRACE_MS is killed rather than left behind holding the
+  // data directory (what was accepted is already stored: only derived figures may lag).
+  setTimeout(() => {
+    const left = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    if (left.length) console.error(`[cashtrace] still stopping after ${SHUTDOWN_GRACE_MS / 1000} s: killed`);
+    for (const c of left) c.kill('SIGKILL');
+    setTimeout(() => process.exit(code), 1000).unref();
+  }, SHUTDOWN_GRACE_MS).unref();
   Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
 }
 process.on('SIGINT', () => shutdown(0));
@@ -95,7 +104,9 @@ process.on('SIGTERM', () => shutdown(0));
 // interleaved runs). NODE_OPTIONS can still set it.
 const gcFlags = /max-semi-space-size/.test(env.NODE_OPTIONS ?? '') ? [] : ['--max-semi-space-size=64'];
 await stopIfPortInUse(); // again: a build takes minutes
-const server = run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT]);
+// NEXT_MANUAL_SIG_HANDLE: the server's own handler (lib/runtime.ts hookShutdown) drains and
+// closes the store before it exits; Next.js's would exit while it drains (see there).
+const server = run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT], { NEXT_MANUAL_SIG_HANDLE: 'true' });
 const base = `http://127.0.0.1:${env.PORT}`;
 
 async function waitHealthy() {
