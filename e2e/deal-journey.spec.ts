@@ -5,6 +5,7 @@
 
 import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
+import { DEALS_PAGE_SIZE } from '../lib/contracts/deals';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { SCREENSHOT_DIR } from './env';
@@ -85,8 +86,33 @@ test('an unknown deal says so', async ({ page }) => {
   await expect(page.getByTestId('journey-error')).toContainText('No deal crm:opportunity:NOPE');
 });
 
-test('variants show the common paths and conformance', async ({ page }) => {
+test("variants show the common paths and conformance; the paths off the expected path, and a path's deals", async ({ page }) => {
   await gotoOnScreen(page, '/variants', page.getByTestId('variant-row'), 'variants data on screen after navigation');
   await expect(page.getByTestId('conformance')).toContainText('%');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/variants.png`, fullPage: true });
+
+  // Only the paths that leave their billing model's expected path (the fixture's retainer
+  // signs its contract before the quote is approved).
+  await page.getByTestId('conforming-filter').selectOption('no');
+  await expect(page).toHaveURL(/conforming=no/);
+  await expect(page.getByTestId('variants-count')).toContainText('off the expected path');
+  const rows = page.getByTestId('variant-row');
+  await expect(rows.first()).toHaveAttribute('data-conforming', 'no');
+  await expect(page.locator('[data-testid="variant-row"][data-conforming="yes"]')).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/variants-off-path.png`, fullPage: true });
+
+  // A path's deal count opens exactly its deals.
+  const link = rows.first().getByTestId('variant-deals');
+  const n = Number((await link.textContent())!.replace(/,/g, ''));
+  expect(n).toBeGreaterThan(0);
+  await link.click();
+  await expect(page).toHaveURL(/\/deals\?.*path=/);
+  await expect(page.getByTestId('path-filter')).toContainText('Deals whose path is exactly');
+  await expect(page.getByTestId('url-filters')).toContainText('billing model:');
+  const deals = new DealsPage(page);
+  await expect(deals.rows).toHaveCount(Math.min(n, DEALS_PAGE_SIZE));
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/variant-deals.png`, fullPage: true });
+  await page.getByTestId('path-filter-remove').click();
+  await expect(page.getByTestId('path-filter')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/path=/);
 });

@@ -9,13 +9,15 @@ import { fetchJson, queryString } from './fetch-json';
 export interface DealsParams {
   q?: string;
   stage?: string;
+  /** A variant's path (steps joined by commas), as /variants links it. */
+  path?: string;
   cursor?: string;
   limit?: number;
   filters?: Record<string, string>;
 }
 
 export function useDeals(p: DealsParams) {
-  const qs = queryString({ ...p.filters, q: p.q, stage: p.stage, cursor: p.cursor, limit: p.limit });
+  const qs = queryString({ ...p.filters, q: p.q, stage: p.stage, path: p.path, cursor: p.cursor, limit: p.limit });
   return useQuery({
     queryKey: ['deals', qs],
     queryFn: ({ signal }) => fetchJson(`/api/deals${qs}`, dealsResponseSchema, signal),

@@ -5,8 +5,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { variantsResponseSchema } from '@/lib/contracts/variants';
 import { fetchJson, queryString } from './fetch-json';
 
-export function useVariants(p: { limit?: number; filters?: Record<string, string> }) {
-  const qs = queryString({ ...p.filters, limit: p.limit });
+export function useVariants(p: { limit?: number; conforming?: string; filters?: Record<string, string> }) {
+  const qs = queryString({ ...p.filters, conforming: p.conforming, limit: p.limit });
   return useQuery({
     queryKey: ['variants', qs],
     queryFn: ({ signal }) => fetchJson(`/api/variants${qs}`, variantsResponseSchema, signal),

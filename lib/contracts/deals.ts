@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ALL_EVENT_TYPES } from '../events/catalogue';
 import { PROGRESS_STAGES, STAGES } from '../events/stages';
 import { filtersSchema } from '../queries/filters';
+import { pathParamSchema } from '../queries/deal-path';
 import { STUCK_RULE_NAMES } from '../stuck/rules';
 
 /** Deals per page of /deals (its server-rendered first page asks for as many). */
@@ -14,6 +15,8 @@ export const dealsQuerySchema = filtersSchema.extend({
   /** Any key users know (opportunity, quote, contract, project, invoice, payment id: prefix) or a customer name. */
   q: z.string().trim().max(200).optional(),
   stage: z.enum(PROGRESS_STAGES).optional(),
+  /** Only deals whose path (deal-path.ts) is exactly this one: a variant's deals, as /variants links them. */
+  path: pathParamSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: z.string().max(600).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page').optional(),

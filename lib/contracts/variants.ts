@@ -4,13 +4,18 @@
 import { z } from 'zod';
 import { filtersSchema } from '../queries/filters';
 
+/** The most paths one answer lists (the CSV export holds them all). */
+export const VARIANTS_MAX_LIMIT = 1000;
+
 export const variantsQuerySchema = filtersSchema.extend({
-  limit: z.coerce.number().int().min(1).max(200).default(25),
+  limit: z.coerce.number().int().min(1).max(VARIANTS_MAX_LIMIT).default(25),
+  /** Only the paths that follow (yes) or leave (no) their billing model's expected path. */
+  conforming: z.enum(['yes', 'no']).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type VariantsQuery = z.infer<typeof variantsQuerySchema>;
 
-/** How many paths /variants lists (its server-rendered first data asks for as many). */
+/** How many paths /variants lists at first (its server-rendered first data asks for as many), and how many more each "Show more" adds. */
 export const VARIANTS_SHOWN = 30;
 
 export const variantSchema = z.object({
@@ -44,6 +49,10 @@ export const variantsResponseSchema = z.object({
   conforming_deals: z.number().int(),
   conformance: z.number(),
   variant_count: z.number().int(),
+  /** Variants the `conforming` choice keeps (variant_count without one); `variants` is the first `limit` of them. */
+  matching_variants: z.number().int(),
+  /** Share of the deals in scope on the most common path. */
+  top_share: z.number(),
   models: z.array(modelConformanceSchema),
   variants: z.array(variantSchema),
 });

@@ -14,6 +14,7 @@ import { getDeals } from './get-deals';
 import { getDeal } from './get-deal';
 import { resolveKey } from './resolve-key';
 import { getVariants } from './get-variants';
+import { pathParam, pathParamSchema } from './deal-path';
 
 let store: Store;
 const DAY = 86_400_000;
@@ -251,6 +252,43 @@ describe('getVariants', () => {
     expect(r).toMatchObject({ total_deals: 4, conforming_deals: 3, conformance: 0.75, variant_count: 3 });
     expect(r.variants).toHaveLength(1);
     const none = await getVariants(store, variantsQuerySchema.parse({ customer: "'; DROP TABLE deal_summary; --" }));
-    expect(none).toEqual({ total_deals: 0, conforming_deals: 0, conformance: 0, variant_count: 0, models: [], variants: [] });
+    expect(none).toEqual({ total_deals: 0, conforming_deals: 0, conformance: 0, variant_count: 0, matching_variants: 0, top_share: 0, models: [], variants: [] });
+  });
+
+  it('keeps only the paths on or off the expected path, ranked among all of them', async () => {
+    const off = await getVariants(store, variantsQuerySchema.parse({ conforming: 'no' }));
+    expect(off).toMatchObject({ total_deals: 5, variant_count: 4, matching_variants: 1, top_share: 0.4 });
+    expect(off.variants.map((v) => [v.rank, v.billing_model, v.deals, v.conforming])).toEqual([[3, 'retainer', 1, false]]);
+    const on = await getVariants(store, variantsQuerySchema.parse({ conforming: 'yes', limit: '2' }));
+    expect(on).toMatchObject({ matching_variants: 3, top_share: 0.4 });
+    expect(on.variants.map((v) => [v.rank, v.conforming])).toEqual([[1, true], [2, true]]);
+  });
+
+  it("drills down: the deals list filtered on a variant's path holds exactly its deals", async () => {
+    const { variants } = await getVariants(store, variantsQuerySchema.parse({}));
+    const seen: string[] = [];
+    for (const v of variants) {
+      const r = await list({ billing_model: v.billing_model, path: pathParam(v.path) });
+      expect(r.deals, v.path.join(' > ')).toHaveLength(v.deals);
+      expect(r.deals.every((d) => d.billing_model === v.billing_model)).toBe(true);
+      seen.push(...ids(r));
+    }
+    expect(seen.sort()).toEqual(Object.values(DEAL_IDS).sort());
+    // Without the billing model, the same path finds the deals of every model on it; a path
+    // nobody took finds none.
+    expect(ids(await list({ path: 'opportunity.won,quote.approved' }))).toHaveLength(2);
+    expect(ids(await list({ path: 'opportunity.won' }))).toEqual([]);
+    expect(ids(await list({ path: 'quote.approved,opportunity.won' }))).toEqual([]);
+  });
+});
+
+describe('pathParamSchema', () => {
+  it('reads steps joined by commas and refuses unknown or repeated steps with what a path may hold', () => {
+    expect(pathParamSchema.parse(' opportunity.won, quote.approved ')).toEqual(['opportunity.won', 'quote.approved']);
+    const unknown = pathParamSchema.safeParse("opportunity.won,'; DROP TABLE events; --");
+    expect(unknown.success).toBe(false);
+    expect(unknown.error?.issues[0].message).toMatch(/^unknown path step\(s\): "'; DROP TABLE events; --"; a path lists steps of opportunity.won, /);
+    expect(pathParamSchema.safeParse('opportunity.won,opportunity.won').error?.issues[0].message).toBe('a path lists each step once (where it first happened)');
+    expect(pathParamSchema.safeParse('').success).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // getDeals: the deals list. Reads deal_summary only (one row per deal after merges),
 // searched by any key users know (deal_keys, prefix on the sort key) or customer name,
-// filtered by stage and the shared filters, newest activity first, keyset-paginated; with
-// how many records of each deal of the page sit on a stuck queue (overdueCounts).
+// filtered by stage, path (a variant's deals: deal-path.ts) and the shared filters, newest
+// activity first, keyset-paginated; with how many records of each deal of the page sit on
+// a stuck queue (overdueCounts).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -11,6 +12,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { dealHaving, timeWindow } from './filters';
 import { STAGE_EXPR, dealRowSchema, dealRowsSql } from './deal-rows';
 import { overdueCounts } from './get-deal-open-items';
+import { DEAL_PATH_EXPR } from './deal-path';
 
 const cursorSchema = z.tuple([z.string().datetime(), z.string().max(300)]);
 
@@ -43,6 +45,7 @@ export async function getDeals(store: Store, query: DealsQuery): Promise<DealsRe
     timeWindow({ to: query.to }, sql`min(first_at)`),
   ];
   if (query.stage) having.push(sql`${STAGE_EXPR} = ${query.stage}`);
+  if (query.path) having.push(sql`${DEAL_PATH_EXPR} = ${param('Array(String)', query.path)}`);
   if (query.cursor) {
     const [lastAt, id] = decodeCursor(query.cursor, cursorSchema);
     having.push(sql`(max(last_at), correlation_id) < (${param("DateTime64(3, 'UTC')", lastAt)}, ${id})`);

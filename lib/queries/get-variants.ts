@@ -1,9 +1,7 @@
 // getVariants: the most common journey paths and their share, and conformance to the
-// expected path of each billing model. Paths are built in ClickHouse from deal_summary's
-// first time of each expected step (one row per deal, no scan of events), grouped by
+// expected path of each billing model. Each deal's path is built in ClickHouse from
+// deal_summary (deal-path.ts: one row per deal, no scan of events), deals are grouped by
 // (billing model, path); conformance is judged per variant by lib/journey.
-// Repeats collapse (a path lists each step where it first happened), and delivery is
-// one step: milestone.completed, or time.approved for time-and-materials and retainers.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -14,31 +12,18 @@ import type { ModelConformance, Variant, VariantsQuery, VariantsResponse } from 
 import { pathConformance } from '../journey/conformance';
 import { dealHaving, timeWindow } from './filters';
 import { num } from './row-types';
+import { DEAL_PATH_EXPR } from './deal-path';
 
 /** More distinct paths than this are not realistic; the cap keeps a pathological store bounded. */
 const MAX_VARIANTS = 10_000;
 
 const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: num });
 
-// (first time, path position, type) per expected step; the position breaks ties in path order.
-const STEP_TIMES = sql`[
-  (min(won_at), 1, 'opportunity.won'),
-  (min(quote_approved_at), 2, 'quote.approved'),
-  (min(contract_signed_at), 3, 'contract.signed'),
-  (min(order_created_at), 4, 'order.created'),
-  (min(provisioned_at), 5, 'project.provisioned'),
-  (min(billing_schedule_at), 6, 'billing_schedule.created'),
-  (min(staffed_at), 7, 'resource.assigned'),
-  (min(first_delivery_at), 8, if(max(billing_model) IN ('time_and_materials', 'retainer'), 'time.approved', 'milestone.completed')),
-  (min(first_invoice_at), 9, 'invoice.issued'),
-  (min(first_payment_at), 10, 'payment.received'),
-  (min(first_cash_applied_at), 11, 'cash.applied')]`;
-
 export async function getVariants(store: Store, query: VariantsQuery): Promise<VariantsResponse> {
   const rows = await store.query(
     sql`SELECT bm AS billing_model, path, count() AS deals FROM (
         SELECT correlation_id, max(billing_model) AS bm,
-          arrayMap(s -> s.3, arraySort(s -> (s.1, s.2), arrayFilter(s -> s.1 IS NOT NULL, ${STEP_TIMES}))) AS path
+          ${DEAL_PATH_EXPR} AS path
         FROM deal_summary
         WHERE correlation_id != ''
         GROUP BY correlation_id
@@ -49,7 +34,7 @@ export async function getVariants(store: Store, query: VariantsQuery): Promise<V
     rowSchema,
   );
   const total = rows.reduce((s, r) => s + r.deals, 0);
-  const judged = rows.map((r) => ({ ...r, shape: pathConformance(r.billing_model, r.path) }));
+  const judged = rows.map((r, i) => ({ ...r, rank: i + 1, shape: pathConformance(r.billing_model, r.path) }));
   const byModel = new Map<string, ModelConformance>();
   for (const v of judged) {
     const m =
@@ -64,8 +49,9 @@ export async function getVariants(store: Store, query: VariantsQuery): Promise<V
     .map((m) => ({ ...m, conformance: m.deals ? m.conforming_deals / m.deals : 0 }))
     .sort((a, b) => modelRank(a.billing_model) - modelRank(b.billing_model) || a.billing_model.localeCompare(b.billing_model));
   const conformingDeals = judged.reduce((s, v) => s + (v.shape.conforming ? v.deals : 0), 0);
-  const variants: Variant[] = judged.slice(0, query.limit).map((v, i) => ({
-    rank: i + 1,
+  const matching = query.conforming ? judged.filter((v) => v.shape.conforming === (query.conforming === 'yes')) : judged;
+  const variants: Variant[] = matching.slice(0, query.limit).map((v) => ({
+    rank: v.rank,
     billing_model: v.billing_model,
     path: v.path,
     deals: v.deals,
@@ -80,6 +66,8 @@ export async function getVariants(store: Store, query: VariantsQuery): Promise<V
     conforming_deals: conformingDeals,
     conformance: total ? conformingDeals / total : 0,
     variant_count: rows.length,
+    matching_variants: matching.length,
+    top_share: total && rows[0] ? rows[0].deals / total : 0,
     models,
     variants,
   };

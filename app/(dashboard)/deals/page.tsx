@@ -12,8 +12,8 @@ export default function DealsPage({ searchParams }: { searchParams: SearchParams
       fallback="Loading deals…"
       searchParams={searchParams}
       entry={(filters, url) => {
-        // as useDeals builds its key: filters, then q, stage, cursor (none on the first page), limit
-        const params = { ...filters, q: url.q || undefined, stage: url.stage || undefined, limit: DEALS_PAGE_SIZE };
+        // as useDeals builds its key: filters, then q, stage, path, cursor (none on the first page), limit
+        const params = { ...filters, q: url.q || undefined, stage: url.stage || undefined, path: url.path || undefined, limit: DEALS_PAGE_SIZE };
         return prefetch({ key: ['deals', queryString(params)], permission: 'deals:read', query: dealsQuerySchema, params, load: (rt, q) => getDeals(rt.store, q), response: dealsResponseSchema });
       }}
     >

@@ -11,8 +11,9 @@ export default function VariantsPage({ searchParams }: { searchParams: SearchPar
     <PrefetchedPage
       fallback="Loading variants…"
       searchParams={searchParams}
-      entry={(filters) => {
-        const params = { ...filters, limit: VARIANTS_SHOWN };
+      entry={(filters, url) => {
+        // as useVariants builds its key: filters, conforming, limit
+        const params = { ...filters, conforming: url.conforming || undefined, limit: VARIANTS_SHOWN };
         return prefetch({ key: ['variants', queryString(params)], permission: 'deals:read', query: variantsQuerySchema, params, load: (rt, q) => getVariants(rt.store, q), response: variantsResponseSchema });
       }}
     >

@@ -83,6 +83,17 @@ describe('GET /api/deals', () => {
     await expectError(await routes.deals.GET(get('/api/deals?cursor=bm9wZQ')), 400, 'bad_request');
     await expectError(await routes.deals.GET(get(`/api/deals?q=${'x'.repeat(201)}`)), 400, 'bad_request');
     await expectError(await routes.deals.GET(get('/api/deals?from=yesterday')), 400, 'bad_request');
+    const path = await expectError(await routes.deals.GET(get('/api/deals?path=opportunity.won,lost')), 400, 'bad_request');
+    expect(path.error.details.join(' ')).toMatch(/path.*unknown path step\(s\): "lost"/);
+  });
+
+  it("filters on a variant's path, in the list and its CSV", async () => {
+    const res = await routes.deals.GET(get('/api/deals?billing_model=fixed_fee&path=opportunity.won,quote.approved'));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { deals: { billing_model: string }[] };
+    expect(body.deals.map((d) => d.billing_model)).toEqual(['fixed_fee', 'fixed_fee']);
+    const csv = await routes.deals.GET(get('/api/deals?billing_model=fixed_fee&path=opportunity.won,quote.approved&format=csv'));
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(1 + 2);
   });
 });
 
@@ -155,8 +166,16 @@ describe('GET /api/variants', () => {
     ]);
   });
 
-  it('answers 400 for a bad format or limit', async () => {
+  it('keeps the paths off the expected path, in JSON and CSV', async () => {
+    const res = await routes.variants.GET(get('/api/variants?conforming=no'));
+    expect(await res.json()).toMatchObject({ variant_count: 4, matching_variants: 1, variants: [{ rank: 3, billing_model: 'retainer', conforming: false }] });
+    const lines = (await (await routes.variants.GET(get('/api/variants?conforming=no&format=csv'))).text()).trim().split('\r\n');
+    expect(lines.slice(1)).toEqual(['3,retainer,opportunity.won > contract.signed > quote.approved,1,0.2,false,,contract.signed,']);
+  });
+
+  it('answers 400 for a bad format, limit or conforming', async () => {
     await expectError(await routes.variants.GET(get('/api/variants?format=xml')), 400, 'bad_request');
-    await expectError(await routes.variants.GET(get('/api/variants?limit=1000')), 400, 'bad_request');
+    await expectError(await routes.variants.GET(get('/api/variants?limit=1001')), 400, 'bad_request');
+    await expectError(await routes.variants.GET(get('/api/variants?conforming=maybe')), 400, 'bad_request');
   });
 });

@@ -1,6 +1,6 @@
 // GET /api/variants (+ the shared filters, limit, format=csv): the most common journey
-// paths, their share, and conformance to the expected path per billing model (format=csv:
-// every variant, whatever the limit).
+// paths, their share, and conformance to the expected path per billing model; conforming=
+// yes|no keeps the paths on or off it (format=csv: every such variant, whatever the limit).
 
 import { VARIANT_CSV_COLUMNS, variantsQuerySchema } from '@/lib/contracts/variants';
 import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
@@ -15,6 +15,6 @@ export const GET = route({ permission: 'deals:read', query: variantsQuerySchema 
   return csvResponse(
     'variants.csv',
     VARIANT_CSV_COLUMNS,
-    wholeList(r.variants, r.variant_count).map((v) => ({ ...v, path: v.path.join(' > '), missing: v.missing.join(' '), reordered: v.reordered.join(' '), extra: v.extra.join(' ') })),
+    wholeList(r.variants, r.matching_variants).map((v) => ({ ...v, path: v.path.join(' > '), missing: v.missing.join(' '), reordered: v.reordered.join(' '), extra: v.extra.join(' ') })),
   );
 });

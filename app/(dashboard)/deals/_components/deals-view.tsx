@@ -1,6 +1,7 @@
 'use client';
 // The deals list: search box (any key or customer), stage filter, keyset-paginated table,
-// refreshed live. Search and stage live in the URL so a view can be shared.
+// refreshed live. Search, stage and path (a variant's deals, linked from /variants) live in
+// the URL so a view can be shared.
 
 import { useEffect, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -8,13 +9,15 @@ import { PROGRESS_STAGES } from '@/lib/events/stages';
 import { DEALS_PAGE_SIZE } from '@/lib/contracts/deals';
 import { useDeals } from '@/app/_hooks/use-deals';
 import { queryString } from '@/app/_hooks/fetch-json';
-import { STAGE_LABEL } from '@/app/_components/journey-format';
+import { BILLING_MODEL_LABEL, STAGE_LABEL, stepLabel } from '@/app/_components/journey-format';
 import { useUrlFilters } from './url-filters';
 import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
 import viewStyles from '@/app/_components/views.module.css';
 import { Updating } from '@/app/_components/updating';
 
+
+const FILTER_LABEL: Record<string, string> = { from: 'active from', to: 'active until', region: 'region', practice: 'practice', legal_entity: 'legal entity', customer: 'customer', billing_model: 'billing model' };
 
 export function DealsView() {
   const sp = useSearchParams();
@@ -23,6 +26,7 @@ export function DealsView() {
   const filters = useUrlFilters();
   const q = sp.get('q') ?? '';
   const stage = sp.get('stage') ?? '';
+  const path = sp.get('path') ?? '';
   const [text, setText] = useState(q);
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
@@ -43,7 +47,7 @@ export function DealsView() {
     router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
   }
 
-  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, cursor, limit: DEALS_PAGE_SIZE, filters });
+  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, path: path || undefined, cursor, limit: DEALS_PAGE_SIZE, filters });
 
   return (
     <div>
@@ -75,18 +79,36 @@ export function DealsView() {
         </select>
         <a
           className={viewStyles.button}
-          href={`/api/deals${queryString({ ...filters, q: q || undefined, stage: stage || undefined, format: 'csv' })}`}
+          href={`/api/deals${queryString({ ...filters, q: q || undefined, stage: stage || undefined, path: path || undefined, format: 'csv' })}`}
           download
           data-testid="deals-csv"
         >
           Export CSV
         </a>
-        {(q || stage) && (
+        {(q || stage || path || Object.keys(filters).length > 0) && (
           <button type="button" onClick={() => { setText(''); router.replace(pathname); setCursors([]); }}>
             Clear
           </button>
         )}
       </div>
+      {Object.keys(filters).length > 0 && (
+        <p className={styles.pathFilter} data-testid="url-filters">
+          <span className="muted">Only</span>
+          {Object.entries(filters).map(([k, v]) => (
+            <span key={k} className="badge">
+              {FILTER_LABEL[k] ?? k}: {k === 'billing_model' ? (BILLING_MODEL_LABEL[v] ?? v) : v}
+            </span>
+          ))}
+        </p>
+      )}
+      {path && (
+        <p className={styles.pathFilter} data-testid="path-filter">
+          <span className="muted">Deals whose path is exactly:</span> {path.split(',').map(stepLabel).join(' › ')}{' '}
+          <button type="button" onClick={() => setParam('path', '')} data-testid="path-filter-remove">
+            Any path
+          </button>
+        </p>
+      )}
       <div className="panel" style={{ padding: 0 }}>
         {error ? (
           <div className="error" role="alert">Could not load deals: {error.message}</div>
@@ -94,7 +116,7 @@ export function DealsView() {
           <div className="loading" data-testid="deals-loading">Loading deals…</div>
         ) : data.deals.length === 0 ? (
           <div className="empty" data-testid="deals-empty">
-            {q ? <>No deal has a key or customer matching “{q}”.</> : 'No deals yet. Events appear here as the collectors send them.'}
+            {q ? <>No deal has a key or customer matching “{q}”.</> : path || stage ? 'No deal matches these filters now.' : 'No deals yet. Events appear here as the collectors send them.'}
           </div>
         ) : (
           <DealsTable deals={data.deals} overdue={data.overdue} />

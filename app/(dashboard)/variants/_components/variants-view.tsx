@@ -1,11 +1,19 @@
 'use client';
 // The variants view: conformance tiles, conformance per billing model, and the most
-// common paths with their share, each step marked where it leaves the expected path.
+// common paths with their share, each step marked where it leaves the expected path; the
+// shared filters, all paths or only those off the expected path, more on demand, and each
+// path's deals one click away (the deals list filtered on that path).
 
+import { useState } from 'react';
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useVariants } from '@/app/_hooks/use-variants';
+import { FilterBar, useSetParams } from '@/app/_components/filter-bar';
+import { Updating } from '@/app/_components/updating';
+import { pathParam } from '@/lib/queries/deal-path';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { formatPercent } from '@/lib/money/format';
-import { VARIANTS_SHOWN } from '@/lib/contracts/variants';
+import { VARIANTS_MAX_LIMIT, VARIANTS_SHOWN } from '@/lib/contracts/variants';
 import { BILLING_MODEL_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from '../../deals/_components/url-filters';
 import { VariantPath } from './variant-path';
@@ -13,8 +21,15 @@ import styles from './variants.module.css';
 
 export function VariantsView() {
   const filters = useUrlFilters();
-  const { data, error, isLoading } = useVariants({ limit: VARIANTS_SHOWN, filters });
-  const csvHref = `/api/variants${queryString({ ...filters, format: 'csv' })}`;
+  const sp = useSearchParams();
+  const setParams = useSetParams();
+  const conforming = sp.get('conforming') === 'yes' || sp.get('conforming') === 'no' ? (sp.get('conforming') as 'yes' | 'no') : undefined;
+  const scope = queryString({ ...filters, conforming });
+  // "Show more" within one scope; a new scope (filters, conforming) starts again from the first VARIANTS_SHOWN paths.
+  const [more, setMore] = useState({ scope, shown: VARIANTS_SHOWN });
+  const shown = more.scope === scope ? more.shown : VARIANTS_SHOWN;
+  const { data, error, isLoading, isFetching } = useVariants({ limit: shown, conforming, filters });
+  const csvHref = `/api/variants${queryString({ ...filters, conforming, format: 'csv' })}`;
   return (
     <div>
       <div className={styles.head}>
@@ -22,10 +37,14 @@ export function VariantsView() {
           <h1>Variants</h1>
           <p className="subtitle">How deals really move from won to cash, and how many follow the expected path of their billing model.</p>
         </div>
-        <a href={csvHref} className={styles.export} data-testid="variants-csv" download>
-          Export CSV
-        </a>
+        <span className={styles.headActions}>
+          <Updating active={isFetching} />
+          <a href={csvHref} className={styles.export} data-testid="variants-csv" download>
+            Export CSV
+          </a>
+        </span>
       </div>
+      <FilterBar />
       {error ? (
         <div className="panel error" role="alert">Could not load variants: {error.message}</div>
       ) : isLoading || !data ? (
@@ -52,7 +71,7 @@ export function VariantsView() {
             </div>
             <div className="tile">
               <div className="label">Top variant</div>
-              <div className="value">{formatPercent(data.variants[0]?.share ?? 0)}</div>
+              <div className="value">{formatPercent(data.top_share)}</div>
               <div className="sub">of deals share the most common path</div>
             </div>
           </div>
@@ -84,6 +103,24 @@ export function VariantsView() {
               </tbody>
             </table>
           </section>
+          <div className="toolbar">
+            <select
+              value={conforming ?? ''}
+              onChange={(e) => setParams({ conforming: e.target.value || undefined })}
+              aria-label="Which paths"
+              data-testid="conforming-filter"
+            >
+              <option value="">All paths</option>
+              <option value="no">Off the expected path</option>
+              <option value="yes">On the expected path</option>
+            </select>
+            <span className="muted" data-testid="variants-count">
+              {data.variants.length < data.matching_variants
+                ? `The ${data.variants.length.toLocaleString('en-GB')} most common of ${data.matching_variants.toLocaleString('en-GB')} paths`
+                : `${data.matching_variants.toLocaleString('en-GB')} ${data.matching_variants === 1 ? 'path' : 'paths'}`}
+              {conforming === 'no' ? ' off the expected path' : conforming === 'yes' ? ' on the expected path' : ''} · a path’s deal count opens its deals
+            </span>
+          </div>
           <section className="panel" style={{ padding: 0 }}>
             <table className="data" data-testid="variants-table">
               <thead>
@@ -98,13 +135,21 @@ export function VariantsView() {
               </thead>
               <tbody>
                 {data.variants.map((v) => (
-                  <tr key={v.rank} data-testid="variant-row">
+                  <tr key={v.rank} data-testid="variant-row" data-conforming={v.conforming ? 'yes' : 'no'}>
                     <td className="num">{v.rank}</td>
                     <td>{BILLING_MODEL_LABEL[v.billing_model] ?? (v.billing_model || 'unknown')}</td>
                     <td className={styles.pathCell}>
                       <VariantPath variant={v} />
                     </td>
-                    <td className="num">{v.deals.toLocaleString('en-GB')}</td>
+                    <td className="num">
+                      <Link
+                        href={`/deals${queryString({ ...filters, billing_model: v.billing_model || filters.billing_model, path: pathParam(v.path) })}`}
+                        title="The deals on this path"
+                        data-testid="variant-deals"
+                      >
+                        {v.deals.toLocaleString('en-GB')}
+                      </Link>
+                    </td>
                     <td>
                       <span className={styles.meter}>
                         <span style={{ width: `${Math.max(v.share * 100, 1)}%` }} />
@@ -116,7 +161,15 @@ export function VariantsView() {
                 ))}
               </tbody>
             </table>
+            {data.matching_variants === 0 && <div className="empty">{conforming === 'no' ? 'Every deal in scope is on its expected path.' : 'No path matches.'}</div>}
           </section>
+          {data.variants.length < data.matching_variants && shown < VARIANTS_MAX_LIMIT && (
+            <div className={styles.more}>
+              <button type="button" disabled={isFetching} onClick={() => setMore({ scope, shown: Math.min(shown + VARIANTS_SHOWN, VARIANTS_MAX_LIMIT) })} data-testid="variants-more">
+                Show {Math.min(VARIANTS_SHOWN, data.matching_variants - data.variants.length, VARIANTS_MAX_LIMIT - shown)} more
+              </button>
+            </div>
+          )}
         </>
       )}
     </div>
