@@ -3,6 +3,7 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { UNSTAFFED_PAGE_SIZE } from '../lib/queries/get-unstaffed-projects';
 import { seedViews } from './views-seed';
 
 test.beforeAll(async ({ request }) => {
@@ -16,6 +17,13 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
   await queue.ready();
   await expect(queue.rows.first()).toBeVisible();
   await expect(page.getByTestId('unstaffed')).toBeVisible();
+  // Unstaffed projects: how many, a page at a time, and the whole list as CSV.
+  const unstaffed = page.getByTestId('unstaffed-row');
+  await expect(unstaffed.first().or(page.getByTestId('unstaffed-empty'))).toBeVisible();
+  const total = Number((await page.getByTestId('unstaffed-count').textContent())!.replace(/\D/g, ''));
+  await expect(unstaffed).toHaveCount(Math.min(total, UNSTAFFED_PAGE_SIZE));
+  const csv = (await (await page.request.get((await page.getByTestId('unstaffed-csv').getAttribute('href'))!)).text()).trim().split('\r\n');
+  expect(csv).toHaveLength(1 + total);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo.png`, fullPage: true });
 
   const link = queue.rows.first().getByTestId('stuck-record-link');

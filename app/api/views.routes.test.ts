@@ -100,6 +100,13 @@ describe('operational view APIs', () => {
     const body = (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}`))).json()) as { items: { entity_key: string }[] };
     // B was provisioned on 03-13 and never staffed; A and C were staffed the next day
     expect(body.items.map((i) => i.entity_key)).toEqual(['psa:project:PRJ-B']);
+    // a page at a time: the page after the last one is empty and still says how many there are
+    const page = async (offset: number) => (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&offset=${offset}`))).json()) as { total: number; items: { entity_key: string }[] };
+    expect(await page(0)).toMatchObject({ total: 1, items: [{ entity_key: 'psa:project:PRJ-B' }] });
+    expect(await page(1)).toEqual({ total: 1, items: [] });
+    const csv = await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&offset=1&format=csv`))).text();
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + 1);
+    expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?offset=-1'))).status).toBe(400);
   });
 
   it('POST/PUT /api/sla/policies validate and save', async () => {

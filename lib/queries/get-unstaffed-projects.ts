@@ -23,23 +23,30 @@ export const unstaffedProjectSchema = z.object({
 export const unstaffedResponseSchema = z.object({ total: z.number(), items: z.array(unstaffedProjectSchema.extend({ since: z.string() })) });
 export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
 
+/** Projects per page of the PMO view's unstaffed table (its server-rendered first page asks for as many). */
+export const UNSTAFFED_PAGE_SIZE = 20;
+
 /** GET /api/pmo/unstaffed's parameters (also the PMO page's server-side first data). */
 export const unstaffedQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Projects skipped (the pages before), biggest contract first. */
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number }): Promise<UnstaffedResponse> {
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; offset?: number }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const rows = await store.query(
     sql`${distinctPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
         FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0`,
-      { order: sql`value DESC, entity_key`, key: sql`correlation_id, entity_key`, limit: params.limit ?? 50, offset: 0 },
+      { order: sql`value DESC, entity_key`, key: sql`correlation_id, entity_key`, limit: params.limit ?? 50, offset: params.offset ?? 0 },
     )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num }),
   );
+  // A page past the end (the list shrank while someone paged) still says how many there are.
+  if (rows.length === 0 && (params.offset ?? 0) > 0) return { total: (await getUnstaffedProjects(store, { ...params, offset: 0, limit: 1 })).total, items: [] };
   return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _t, ...r }) => r) };
 }

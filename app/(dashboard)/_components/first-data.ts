@@ -3,7 +3,7 @@
 import { stuckItemsResponseSchema, stuckQuerySchema, stuckSummaryResponseSchema } from '@/lib/contracts/stuck';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
-import { getUnstaffedProjects, unstaffedQuerySchema, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
+import { getUnstaffedProjects, UNSTAFFED_PAGE_SIZE, unstaffedQuerySchema, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
 import type { StuckRuleName } from '@/lib/stuck/rules';
 import { stuckTableParams } from '@/app/_components/stuck-table-params';
 import { prefetch } from '@/app/_components/prefetch';
@@ -36,10 +36,11 @@ export const stuckTableEntry = (filters: Record<string, string>, rules: StuckRul
 /** PMO's unstaffed projects (its view's query). */
 export const unstaffedEntry = (filters: Record<string, string>) =>
   prefetch({
-    key: ['unstaffed', queryString(filters)],
+    // as the view builds its key: filters, then limit (no offset on the first page)
+    key: ['unstaffed', queryString({ ...filters, limit: UNSTAFFED_PAGE_SIZE })],
     permission: 'pmo:read',
     query: unstaffedQuerySchema,
-    params: filters,
+    params: { ...filters, limit: UNSTAFFED_PAGE_SIZE },
     load: (rt, q) => getUnstaffedProjects(rt.store, q),
     response: unstaffedResponseSchema,
   });

@@ -1,5 +1,6 @@
-// GET /api/pmo/unstaffed (+ filters, limit): provisioned projects with nobody assigned
-// (format=csv: every one the filters match, whatever the limit).
+// GET /api/pmo/unstaffed (+ filters, limit, offset): provisioned projects with nobody
+// assigned, biggest contract first (format=csv: every one the filters match, whatever the
+// limit and offset).
 
 import { route } from '@/lib/http/route';
 import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }, async ({ query: q, rt }) => {
   if (q.format === 'csv') {
-    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_EXPORT_MAX_ROWS + 1 });
+    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_EXPORT_MAX_ROWS + 1, offset: 0 });
     return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value'], wholeList(r.items, r.total));
   }
   return getUnstaffedProjects(rt.store, q);

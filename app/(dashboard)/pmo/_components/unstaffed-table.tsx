@@ -1,0 +1,83 @@
+'use client';
+// PMO's unstaffed projects: provisioned, nobody assigned after 2 business days, biggest
+// contract first; how many, a page at a time, exported whole as CSV.
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useFilters } from '@/app/_components/filter-bar';
+import { Updating } from '@/app/_components/updating';
+import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
+import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
+import { formatHours, formatMoney } from '@/lib/money/format';
+import styles from '@/app/_components/views.module.css';
+
+export function UnstaffedTable() {
+  const filters = useFilters();
+  const scope = queryString(filters);
+  // The page within one scope; new filters start again from the first page.
+  const [at, setAt] = useState({ scope, page: 0 });
+  const page = at.scope === scope ? at.page : 0;
+  const qs = queryString({ ...filters, limit: UNSTAFFED_PAGE_SIZE, offset: page ? page * UNSTAFFED_PAGE_SIZE : undefined });
+  const { data, error, isLoading, isFetching } = useQuery({
+    queryKey: ['unstaffed', qs],
+    queryFn: ({ signal }) => fetchJson(`/api/pmo/unstaffed${qs}`, unstaffedResponseSchema, signal),
+    placeholderData: keepPreviousData,
+  });
+  const pages = data ? Math.max(1, Math.ceil(data.total / UNSTAFFED_PAGE_SIZE)) : 1;
+  return (
+    <div>
+      <div className="toolbar">
+        <span className="muted" data-testid="unstaffed-count">
+          {data ? `${data.total.toLocaleString('en-GB')} project${data.total === 1 ? '' : 's'}` : ''}
+        </span>
+        <Updating active={isFetching && !isLoading} />
+        <a className={styles.button} href={`/api/pmo/unstaffed${queryString({ ...filters, format: 'csv' })}`} data-testid="unstaffed-csv" download>
+          Export CSV
+        </a>
+      </div>
+      {error ? (
+        <div className="error">Could not load unstaffed projects: {error.message}</div>
+      ) : isLoading || !data ? (
+        <div className="loading">Loading…</div>
+      ) : data.items.length === 0 && page > 0 ? (
+        <div className="empty">
+          No project on this page any more (the list is shorter now).{' '}
+          <button type="button" className={styles.button} onClick={() => setAt({ scope, page: 0 })}>
+            First page
+          </button>
+        </div>
+      ) : data.items.length === 0 ? (
+        <div className="empty" data-testid="unstaffed-empty">Every provisioned project has someone on it.</div>
+      ) : (
+        <table className="data" data-testid="unstaffed-table">
+          <thead>
+            <tr><th>Project</th><th>Customer</th><th>Provisioned</th><th className="num">How late</th><th className="num">Contract value</th></tr>
+          </thead>
+          <tbody>
+            {data.items.map((i) => (
+              <tr key={i.entity_key} data-testid="unstaffed-row">
+                <td><Link className="mono" href={`/deals/${encodeURIComponent(i.correlation_id)}`}>{i.entity_key}</Link></td>
+                <td className="name">{i.customer || <span className="muted">—</span>}</td>
+                <td title={i.since}>{i.since.slice(0, 10)}</td>
+                <td className="num"><span className={`badge ${i.late_hours > 24 * 30 ? 'bad' : 'warn'}`}>{formatHours(i.late_hours)}</span></td>
+                <td className="num">{formatMoney(i.amount, i.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data && data.items.length > 0 && pages > 1 && (
+        <div className={styles.pager}>
+          <button type="button" className={styles.button} disabled={page === 0} onClick={() => setAt({ scope, page: page - 1 })}>
+            ← Previous
+          </button>
+          <span className="muted" data-testid="unstaffed-page">Page {page + 1} of {pages}</span>
+          <button type="button" className={styles.button} disabled={page + 1 >= pages} data-testid="unstaffed-next" onClick={() => setAt({ scope, page: page + 1 })}>
+            Next →
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
