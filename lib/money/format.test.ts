@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHours, formatMoney } from './format';
+import { formatHours, formatMoney, formatPercent } from './format';
 
 describe('formatMoney', () => {
   it('spells amounts in full in their currency', () => {
@@ -30,5 +30,17 @@ describe('formatHours', () => {
     expect(formatHours(0)).toBe('0 h');
     expect(formatHours(0.06)).toBe('0.1 h');
     expect(formatHours(null)).toBe('—');
+  });
+});
+
+describe('formatPercent', () => {
+  it('rounds to a tenth of a percent, and never shows a share above nothing as 0% or one below all as 100%', () => {
+    expect(formatPercent(0.9505716)).toBe('95.1%');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(1)).toBe('100%');
+    expect(formatPercent(1 / 2974)).toBe('<0.1%');
+    expect(formatPercent(0.0005)).toBe('0.1%');
+    expect(formatPercent(2973 / 2974)).toBe('>99.9%');
+    expect(formatPercent(null)).toBe('—');
   });
 });

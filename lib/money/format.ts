@@ -43,5 +43,8 @@ export function formatHours(hours: number | null | undefined): string {
 
 export function formatPercent(share: number | null | undefined): string {
   if (share === null || share === undefined || Number.isNaN(share)) return '—';
+  // a share above nothing never reads as 0% (1 deal of 2,974 is "<0.1%"), nor one short of all as 100%
+  if (share > 0 && share < 0.0005) return '<0.1%';
+  if (share < 1 && share > 0.9995) return '>99.9%';
   return `${Math.round(share * 1000) / 10}%`;
 }

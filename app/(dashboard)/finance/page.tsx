@@ -1,4 +1,4 @@
-// /finance — the finance queues: stuck invoices, unbilled work, unapplied cash, by money at risk.
+// /finance — the finance queues: stuck invoices, unbilled work, billing not set up, unapplied cash, by money at risk.
 // The queues' summary and each table's first page are computed while the page renders
 // (app/_components/prefetch.tsx).
 import { PrefetchedPage, type SearchParams } from '@/app/_components/prefetch';

@@ -1,6 +1,7 @@
 'use client';
-// Finance: which invoices are stuck or late, which delivered work is not billed, which cash
-// is not applied — each ordered by money at risk, filterable, exportable.
+// Finance: which invoices are stuck or late, which delivered work is not billed, which
+// projects cannot be billed yet, which cash is not applied — each ordered by money at risk,
+// filterable, exportable.
 
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
@@ -20,7 +21,7 @@ export function FinanceView() {
       <h1>Finance</h1>
       <p className="subtitle">Which invoices are stuck or late, why, and what each is worth.</p>
       <FilterBar />
-      <div className="grid cols-3" style={{ marginBottom: 16 }}>
+      <div className="grid cols-4" style={{ marginBottom: 16 }}>
         {SECTIONS.map((s) => (
           <a key={s.id} href={`#${s.id}`} className={`tile ${styles.tileLink}`} data-testid={`finance-tile-${s.id}`}>
             <div className="label">{s.title}</div>
