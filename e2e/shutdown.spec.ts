@@ -1,6 +1,7 @@
 // `npm start` stopped with SIGTERM while events arrive: the server drains its write buffer,
 // closes the store and exits, and started again on the same data directory it holds every
-// event it answered 202 for. Next.js's own signal handler used to exit the process while
+// event it answered 202 for; stopped then with Ctrl-C (SIGINT to the process group, then
+// start.mjs's SIGTERM), it drains once. Next.js's own signal handler used to exit the process while
 // Cashtrace's drained; the exit then hung for good in the embedded engine's exit handlers,
 // holding the data directory, and the next start found it in use.
 // Its own server (scripts/start.mjs on the e2e build, embedded store, simulator off), not
@@ -151,8 +152,12 @@ test('npm start stops on SIGTERM mid-ingest, and starts again on the same data w
     expect(stored).toBeLessThanOrEqual(events.length);
     console.log(`[shutdown] answers ${statuses.join(' ')} (0: refused or cut off); ${accepted} events accepted; ${stored} stored after the restart`);
 
-    second.child.kill('SIGTERM');
+    // Ctrl-C: SIGINT to the whole process group, then start.mjs's SIGTERM to the server: one drain.
+    process.kill(-second.child.pid!, 'SIGINT');
     expect(await exitsWithin(second, 90_000), second.out()).toBe(0);
+    expect(second.out()).toContain('[cashtrace] SIGTERM: already stopping (SIGINT)');
+    expect(second.out().match(/\[cashtrace\] stopped: /g)).toHaveLength(1);
+    expect(second.out()).toContain('[cashtrace] server exited (0)');
   } finally {
     // a failed run leaves nothing behind: its server (start.mjs's process group) is killed
     for (const s of running) if (s.child.exitCode === null && s.child.pid) process.kill(-s.child.pid, 'SIGKILL');

@@ -231,7 +231,15 @@ let shutdownHooked = false;
 export function hookShutdown(): void {
   if (shutdownHooked) return;
   shutdownHooked = true;
+  let stopping: string | null = null;
   const stop = async (sig: string) => {
+    // Ctrl-C reaches the whole process group, then npm start's script sends SIGTERM too:
+    // one drain, not two at once (the first to finish exited while the other still closed).
+    if (stopping) {
+      console.log(`[cashtrace] ${sig}: already stopping (${stopping})`);
+      return;
+    }
+    stopping = sig;
     const rt = g.__cashtraceRuntime ? await g.__cashtraceRuntime.catch(() => null) : null;
     let code = 0;
     if (rt) {
@@ -248,6 +256,6 @@ export function hookShutdown(): void {
     }
     process.exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
