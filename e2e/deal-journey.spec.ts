@@ -6,6 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { DEALS_PAGE_SIZE } from '../lib/contracts/deals';
+import { VARIANTS_SHOWN } from '../lib/contracts/variants';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { SCREENSHOT_DIR } from './env';
@@ -90,6 +91,11 @@ test("variants show the common paths and conformance; the paths off the expected
   await gotoOnScreen(page, '/variants', page.getByTestId('variant-row'), 'variants data on screen after navigation');
   await expect(page.getByTestId('conformance')).toContainText('%');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/variants.png`, fullPage: true });
+  // 30 paths at first, then 30 more (the seeded firm has more than 30)
+  const matching = Number((await page.getByTestId('variants-count').textContent())!.match(/of ([\d,]+) paths/)![1].replace(/,/g, ''));
+  await expect(page.getByTestId('variant-row')).toHaveCount(VARIANTS_SHOWN);
+  await page.getByTestId('variants-more').click();
+  await expect(page.getByTestId('variant-row')).toHaveCount(Math.min(2 * VARIANTS_SHOWN, matching));
 
   // Only the paths that leave their billing model's expected path (the fixture's retainer
   // signs its contract before the quote is approved).

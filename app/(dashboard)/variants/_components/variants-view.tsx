@@ -165,7 +165,7 @@ export function VariantsView() {
           </section>
           {data.variants.length < data.matching_variants && shown < VARIANTS_MAX_LIMIT && (
             <div className={styles.more}>
-              <button type="button" disabled={isFetching} onClick={() => setMore({ scope, shown: Math.min(shown + VARIANTS_SHOWN, VARIANTS_MAX_LIMIT) })} data-testid="variants-more">
+              <button type="button" disabled={data.variants.length < Math.min(shown, data.matching_variants)} onClick={() => setMore({ scope, shown: Math.min(shown + VARIANTS_SHOWN, VARIANTS_MAX_LIMIT) })} data-testid="variants-more">
                 Show {Math.min(VARIANTS_SHOWN, data.matching_variants - data.variants.length, VARIANTS_MAX_LIMIT - shown)} more
               </button>
             </div>
