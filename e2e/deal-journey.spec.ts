@@ -87,6 +87,18 @@ test('an unknown deal says so', async ({ page }) => {
   await expect(page.getByTestId('journey-error')).toContainText('No deal crm:opportunity:NOPE');
 });
 
+test('an address no page or endpoint serves says so: a page with the way back, JSON for the API', async ({ page }) => {
+  const res = await page.goto('/integrations/traces');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toContainText('Page not found');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/not-found.png` });
+  await page.getByTestId('not-found').getByRole('link', { name: 'Deals' }).click();
+  await expect(page).toHaveURL(/\/deals$/);
+  const api = await page.request.get('/api/deal/OPP-A');
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+});
+
 test("variants show the common paths and conformance; the paths off the expected path, and a path's deals", async ({ page }) => {
   await gotoOnScreen(page, '/variants', page.getByTestId('variant-row'), 'variants data on screen after navigation');
   await expect(page.getByTestId('conformance')).toContainText('%');
