@@ -109,4 +109,17 @@ test('an executive sees no action buttons, and the API refuses the action', asyn
   // Without the CSRF header the session is not enough either.
   const noCsrf = await page.request.post('/api/actions', { headers: { 'idempotency-key': `e2e-exec-${Date.now()}-b` }, data: { kind: 'acknowledge', exception_id: `${new URL(page.url()).searchParams.get('rule')}:${key}`, reason: 'x' } });
   expect(noCsrf.status()).toBe(403);
+
+  // An area the role may not read, reached by its address: one sentence saying so, no
+  // panel failing with the API's refusal; an area it may read opens as usual.
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Integrations' })).toHaveCount(0);
+  await page.goto('/integrations');
+  await expect(page.getByTestId('area-forbidden')).toHaveText('Integrations is not open to the executive role (it needs integrations:read). An admin can give you a role that has it.');
+  await expect(page.getByText('lacks the integrations:read permission')).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/area-forbidden.png` });
+  await page.goto('/finance');
+  await expect(page.getByTestId('area-forbidden')).toContainText('Finance is not open to the executive role');
+  await page.goto('/leakage');
+  await expect(page.getByTestId('area-forbidden')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Revenue leakage' })).toBeVisible();
 });

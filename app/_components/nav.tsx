@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { UserBadge } from './user-badge';
 import { useMe } from './use-me';
+import { AREA_PERMISSION } from '@/lib/auth/areas';
 
 export const NAV = [
   { href: '/', label: 'Overview' },
@@ -18,8 +19,6 @@ export const NAV = [
   { href: '/variants', label: 'Variants' },
 ] as const;
 
-/** Areas behind a role-specific permission; hidden from roles the API would refuse. */
-const NEEDS: Record<string, string> = { '/leakage': 'leakage:read', '/finance': 'finance:read', '/pmo': 'pmo:read', '/integrations': 'integrations:read' };
 
 export function Nav() {
   const path = usePathname();
@@ -30,7 +29,7 @@ export function Nav() {
         <span className="brand-mark">₵</span> Cashtrace
       </Link>
       <ul>
-        {NAV.filter((n) => !me || !NEEDS[n.href] || (me.permissions as string[]).includes(NEEDS[n.href])).map((n) => {
+        {NAV.filter((n) => !me || !AREA_PERMISSION[n.href] || (me.permissions as string[]).includes(AREA_PERMISSION[n.href])).map((n) => {
           const active = n.href === '/' ? path === '/' : path.startsWith(n.href);
           return (
             <li key={n.href}>

@@ -3,6 +3,7 @@
 // (app/_components/prefetch.tsx), with the keys LeakageView asks for.
 import { LEAKAGE_CATEGORIES, LEAKAGE_PAGE_SIZE, leakageQuerySchema, leakageResponseSchema } from '@/lib/contracts/leakage';
 import { getLeakage } from '@/lib/queries/get-leakage';
+import { AreaGuard } from '../_components/area-guard';
 import { prefetch, PrefetchedPage, type SearchParams } from '@/app/_components/prefetch';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { LeakageView } from './_components/leakage-view';
@@ -12,15 +13,17 @@ const entry = (params: Record<string, string | number>) =>
 
 export default function LeakagePage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <PrefetchedPage
-      fallback="Loading leakage…"
-      searchParams={searchParams}
-      entry={(filters, url) => {
-        const category = LEAKAGE_CATEGORIES.find((c) => c === url.category);
-        return [entry({ ...filters, limit: 1 }), entry({ ...filters, ...(category ? { category } : {}), limit: LEAKAGE_PAGE_SIZE })];
-      }}
-    >
-      <LeakageView />
-    </PrefetchedPage>
+    <AreaGuard area="/leakage" title="Revenue leakage">
+      <PrefetchedPage
+        fallback="Loading leakage…"
+        searchParams={searchParams}
+        entry={(filters, url) => {
+          const category = LEAKAGE_CATEGORIES.find((c) => c === url.category);
+          return [entry({ ...filters, limit: 1 }), entry({ ...filters, ...(category ? { category } : {}), limit: LEAKAGE_PAGE_SIZE })];
+        }}
+      >
+        <LeakageView />
+      </PrefetchedPage>
+    </AreaGuard>
   );
 }
