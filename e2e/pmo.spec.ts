@@ -24,6 +24,15 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
   await expect(unstaffed).toHaveCount(Math.min(total, UNSTAFFED_PAGE_SIZE));
   const csv = (await (await page.request.get((await page.getByTestId('unstaffed-csv').getAttribute('href'))!)).text()).trim().split('\r\n');
   expect(csv).toHaveLength(1 + total);
+  // the search box narrows the list to the project typed (the seeded firm has several)
+  expect(total).toBeGreaterThan(1);
+  const project = (await unstaffed.first().locator('td').first().textContent())!.trim();
+  await page.getByTestId('unstaffed-search').fill(project.split(':').pop()!);
+  await expect(unstaffed).toHaveCount(1);
+  await expect(unstaffed.first()).toContainText(project);
+  await expect(page.getByTestId('unstaffed-count')).toHaveText('1 project');
+  await page.getByTestId('unstaffed-search').fill('');
+  await expect(unstaffed).toHaveCount(Math.min(total, UNSTAFFED_PAGE_SIZE));
   await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo.png`, fullPage: true });
 
   const link = queue.rows.first().getByTestId('stuck-record-link');

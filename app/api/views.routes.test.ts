@@ -107,6 +107,10 @@ describe('operational view APIs', () => {
     const csv = await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&offset=1&format=csv`))).text();
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 1);
     expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?offset=-1'))).status).toBe(400);
+    // the search box: a record key in any case, or nothing matching
+    const search = async (q: string) => (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&q=${encodeURIComponent(q)}`))).json()) as { total: number; items: { entity_key: string }[] };
+    expect(await search('prj-b')).toMatchObject({ total: 1, items: [{ entity_key: 'psa:project:PRJ-B' }] });
+    expect(await search("'; DROP TABLE events; --")).toEqual({ total: 0, items: [] });
   });
 
   it('POST/PUT /api/sla/policies validate and save', async () => {

@@ -36,7 +36,8 @@ export function selectedRules(p: { rule?: StuckRuleName; rules?: StuckRuleName[]
   return [...STUCK_RULE_NAMES];
 }
 
-function searchCondition(q: string | undefined): Sql {
+/** A queue's search box: customer or record key containing `q` (any case), or the deal's ID; unstaffed projects search alike. */
+export function searchCondition(q: string | undefined): Sql {
   if (!q) return sql`1`;
   return sql`(positionCaseInsensitive(customer, ${q}) > 0 OR positionCaseInsensitive(entity_key, ${q}) > 0 OR correlation_id = ${q})`;
 }

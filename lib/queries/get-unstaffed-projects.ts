@@ -9,6 +9,7 @@ import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { filtersSchema, type Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { distinctPageSql } from './page';
+import { searchCondition } from './get-stuck-items';
 
 export const unstaffedProjectSchema = z.object({
   entity_key: z.string(),
@@ -31,17 +32,19 @@ export const unstaffedQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   /** Projects skipped (the pages before), biggest contract first. */
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** Customer or project key containing it (any case), or the deal's ID: as the queues' search box. */
+  q: z.string().trim().max(200).optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; offset?: number }): Promise<UnstaffedResponse> {
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; offset?: number; q?: string }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const rows = await store.query(
     sql`${distinctPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
-        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0`,
+        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}`,
       { order: sql`value DESC, entity_key`, key: sql`correlation_id, entity_key`, limit: params.limit ?? 50, offset: params.offset ?? 0 },
     )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num }),

@@ -3,7 +3,7 @@
 // contract first; how many, a page at a time, exported whole as CSV.
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useFilters } from '@/app/_components/filter-bar';
 import { Updating } from '@/app/_components/updating';
@@ -14,11 +14,18 @@ import styles from '@/app/_components/views.module.css';
 
 export function UnstaffedTable() {
   const filters = useFilters();
-  const scope = queryString(filters);
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  // the query follows the search box 250 ms after typing stops
+  useEffect(() => {
+    const t = setTimeout(() => setQ(text.trim()), 250);
+    return () => clearTimeout(t);
+  }, [text]);
+  const scope = queryString({ ...filters, q: q || undefined });
   // The page within one scope; new filters start again from the first page.
   const [at, setAt] = useState({ scope, page: 0 });
   const page = at.scope === scope ? at.page : 0;
-  const qs = queryString({ ...filters, limit: UNSTAFFED_PAGE_SIZE, offset: page ? page * UNSTAFFED_PAGE_SIZE : undefined });
+  const qs = queryString({ ...filters, q: q || undefined, limit: UNSTAFFED_PAGE_SIZE, offset: page ? page * UNSTAFFED_PAGE_SIZE : undefined });
   const { data, error, isLoading, isFetching } = useQuery({
     queryKey: ['unstaffed', qs],
     queryFn: ({ signal }) => fetchJson(`/api/pmo/unstaffed${qs}`, unstaffedResponseSchema, signal),
@@ -28,11 +35,21 @@ export function UnstaffedTable() {
   return (
     <div>
       <div className="toolbar">
+        <input
+          type="search"
+          className={styles.search}
+          placeholder="Search customer or project (PRJ-…)"
+          aria-label="Search unstaffed projects"
+          value={text}
+          data-testid="unstaffed-search"
+          maxLength={200}
+          onChange={(e) => setText(e.target.value)}
+        />
         <span className="muted" data-testid="unstaffed-count">
           {data ? `${data.total.toLocaleString('en-GB')} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
         <Updating active={isFetching && !isLoading} />
-        <a className={styles.button} href={`/api/pmo/unstaffed${queryString({ ...filters, format: 'csv' })}`} data-testid="unstaffed-csv" download>
+        <a className={styles.button} href={`/api/pmo/unstaffed${queryString({ ...filters, q: q || undefined, format: 'csv' })}`} data-testid="unstaffed-csv" download>
           Export CSV
         </a>
       </div>
@@ -48,7 +65,7 @@ export function UnstaffedTable() {
           </button>
         </div>
       ) : data.items.length === 0 ? (
-        <div className="empty" data-testid="unstaffed-empty">Every provisioned project has someone on it.</div>
+        <div className="empty" data-testid="unstaffed-empty">{q ? `No unstaffed project matching “${q}”.` : 'Every provisioned project has someone on it.'}</div>
       ) : (
         <table className="data" data-testid="unstaffed-table">
           <thead>
