@@ -15,6 +15,7 @@ import { StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
+import { SearchBox } from './search-box';
 
 /** An event type that may break after its dot ('milestone.' / 'completed') in a narrow column. */
 function breakAtDots(type: string) {
@@ -37,7 +38,6 @@ const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: st
 
 export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
   const filters = useFilters();
-  const [text, setText] = useState('');
   const [q, setQ] = useState('');
   // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
   const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
@@ -50,13 +50,6 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setCursors([]), [filterKey]);
 
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setQ(text.trim());
-      setCursors([]);
-    }, 250);
-    return () => clearTimeout(t);
-  }, [text]);
 
   function sortBy(k: StuckSort) {
     if (k === sort) setDir(dir === 'desc' ? 'asc' : 'desc');
@@ -71,14 +64,14 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   return (
     <div data-testid={testId}>
       <div className="toolbar">
-        <input
-          type="search"
-          className={styles.search}
+        <SearchBox
           placeholder="Search customer or record key (INV-…, MS-…)"
-          aria-label="Search this queue"
-          value={text}
-          data-testid={`${testId}-search`}
-          onChange={(e) => setText(e.target.value)}
+          label="Search this queue"
+          testId={`${testId}-search`}
+          onSearch={(text) => {
+            setQ(text);
+            setCursors([]);
+          }}
         />
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />

@@ -3,10 +3,11 @@
 // contract first; how many, a page at a time, exported whole as CSV.
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useFilters } from '@/app/_components/filter-bar';
 import { Updating } from '@/app/_components/updating';
+import { SearchBox } from '@/app/_components/search-box';
 import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
 import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
 import { formatHours, formatMoney } from '@/lib/money/format';
@@ -14,13 +15,7 @@ import styles from '@/app/_components/views.module.css';
 
 export function UnstaffedTable() {
   const filters = useFilters();
-  const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  // the query follows the search box 250 ms after typing stops
-  useEffect(() => {
-    const t = setTimeout(() => setQ(text.trim()), 250);
-    return () => clearTimeout(t);
-  }, [text]);
   const scope = queryString({ ...filters, q: q || undefined });
   // The page within one scope; new filters start again from the first page.
   const [at, setAt] = useState({ scope, page: 0 });
@@ -35,16 +30,7 @@ export function UnstaffedTable() {
   return (
     <div>
       <div className="toolbar">
-        <input
-          type="search"
-          className={styles.search}
-          placeholder="Search customer or project (PRJ-…)"
-          aria-label="Search unstaffed projects"
-          value={text}
-          data-testid="unstaffed-search"
-          maxLength={200}
-          onChange={(e) => setText(e.target.value)}
-        />
+        <SearchBox placeholder="Search customer or project (PRJ-…)" label="Search unstaffed projects" testId="unstaffed-search" onSearch={setQ} />
         <span className="muted" data-testid="unstaffed-count">
           {data ? `${data.total.toLocaleString('en-GB')} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
