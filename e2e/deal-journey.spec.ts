@@ -87,7 +87,7 @@ test('an unknown deal says so', async ({ page }) => {
   await expect(page.getByTestId('journey-error')).toContainText('No deal crm:opportunity:NOPE');
 });
 
-test('an address no page or endpoint serves says so: a page with the way back, JSON for the API', async ({ page }) => {
+test('an address no page or endpoint serves says so: a page with the way back, JSON for the API (405 with Allow for a method not served)', async ({ page }) => {
   const res = await page.goto('/integrations/traces');
   expect(res?.status()).toBe(404);
   await expect(page.getByTestId('not-found')).toContainText('Page not found');
@@ -97,6 +97,10 @@ test('an address no page or endpoint serves says so: a page with the way back, J
   const api = await page.request.get('/api/deal/OPP-A');
   expect(api.status()).toBe(404);
   expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+  const wrong = await page.request.delete('/api/deals');
+  expect(wrong.status()).toBe(405);
+  expect(wrong.headers()['allow']).toBe('GET, HEAD, OPTIONS');
+  expect(await wrong.json()).toMatchObject({ error: { code: 'method_not_allowed', message: 'DELETE is not served at /api/deals; it serves GET, HEAD, OPTIONS' } });
 });
 
 test("variants show the common paths and conformance; the paths off the expected path, and a path's deals", async ({ page }) => {

@@ -21,6 +21,7 @@ export const errors = {
   unauthorized: (message = 'missing or invalid credentials') => new ApiError(401, 'unauthorized', message),
   forbidden: (message = 'your role may not do this') => new ApiError(403, 'forbidden', message),
   notFound: (message = 'not found') => new ApiError(404, 'not_found', message),
+  methodNotAllowed: (message: string, allow: string) => new ApiError(405, 'method_not_allowed', message, undefined, { Allow: allow }),
   conflict: (message: string) => new ApiError(409, 'conflict', message),
   tooLarge: (limit: number) => new ApiError(413, 'payload_too_large', `request body exceeds ${limit} bytes`),
   unsupportedMediaType: (message: string) => new ApiError(415, 'unsupported_media_type', message),

@@ -10,6 +10,7 @@ import { createAction, readIdempotencyKey } from '@/lib/actions/create';
 import { listActions } from '@/lib/actions/store';
 import { clientIp } from '@/lib/audit/record';
 import { ensureActionServices } from '@/collectors/connectors/services';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,3 +29,5 @@ const listQuerySchema = z.object({
 });
 
 export const GET = route({ permission: 'stuck:read', query: listQuerySchema }, async ({ rt, query }) => ({ actions: await listActions(rt.store, query) }));
+
+export const { PUT, PATCH, DELETE } = notAllowed('GET', 'POST');

@@ -5,6 +5,7 @@
 import { route } from '@/lib/http/route';
 import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { AUDIT_COLUMNS, auditQuerySchema, getAuditLog } from '@/lib/queries/get-audit-log';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,3 +17,5 @@ export const GET = route({ permission: 'audit:read', query: auditQuerySchema }, 
   const rows = await getAuditLog(rt.store, query);
   return { entries: rows };
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

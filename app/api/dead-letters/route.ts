@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { DEAD_LETTER_CSV_COLUMNS, deadLettersQuerySchema, type DeadLettersResponse } from '@/lib/contracts/integrations';
 import { getDeadLetters } from '@/lib/queries/get-dead-letters';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +22,5 @@ export const GET = route({ permission: 'integrations:read', query: deadLettersQu
   const result: DeadLettersResponse = await getDeadLetters(rt.store, params);
   return result;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -5,6 +5,7 @@ import { DEAL_CSV_COLUMNS, dealsQuerySchema } from '@/lib/contracts/deals';
 import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { getDeals } from '@/lib/queries/get-deals';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,3 +24,5 @@ export const GET = route({ permission: 'deals:read', query: dealsQuerySchema }, 
   );
   return csvResponse('deals.csv', DEAL_CSV_COLUMNS, deals);
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

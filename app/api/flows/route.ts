@@ -5,6 +5,7 @@ import { route } from '@/lib/http/route';
 import { csvResponse } from '@/lib/http/csv';
 import { FLOW_CSV_COLUMNS, flowsQuerySchema, type FlowsResponse } from '@/lib/contracts/integrations';
 import { getFlows } from '@/lib/queries/get-flows';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,3 +15,5 @@ export const GET = route({ permission: 'integrations:read', query: flowsQuerySch
   if (format === 'csv') return csvResponse('flows.csv', FLOW_CSV_COLUMNS, result.flows);
   return result;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

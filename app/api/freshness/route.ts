@@ -4,6 +4,7 @@
 import { env } from '@/lib/env';
 import { route } from '@/lib/http/route';
 import type { Freshness } from '@/lib/contracts/freshness';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,3 +37,5 @@ export const GET = route({ permission: null }, async ({ rt }): Promise<Freshness
     },
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

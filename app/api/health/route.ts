@@ -4,6 +4,7 @@ import { NextResponse } from 'next/server';
 import { getRuntime } from '@/lib/runtime';
 import { env } from '@/lib/env';
 import { dependencyChecks } from '@/lib/observability/dependencies';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,3 +21,5 @@ export async function GET() {
   if (Object.values(checks).some((c) => !c.ok)) status = 503;
   return NextResponse.json({ status: status === 200 ? 'ok' : 'degraded', checks }, { status });
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -9,6 +9,7 @@ import { getIngestHealth } from '@/lib/queries/get-ingest-health';
 import { ingestProcessStats } from '@/lib/observability/ingest-stats';
 import { dependencyChecks } from '@/lib/observability/dependencies';
 import { env } from '@/lib/env';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +18,5 @@ export const GET = route({ permission: 'integrations:read', query: ingestHealthQ
   const body: IngestHealthResponse = { ...health, process: ingestProcessStats(rt.batcher !== null), dependencies };
   return body;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -5,6 +5,7 @@ import { kpisQuerySchema } from '@/lib/contracts/kpis';
 import { route } from '@/lib/http/route';
 import { csvResponse } from '@/lib/http/csv';
 import { getKpis } from '@/lib/queries/get-kpis';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,3 +16,5 @@ export const GET = route({ permission: 'kpis:read', query: kpisQuerySchema }, as
   }
   return r;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -5,6 +5,7 @@ import { leakageQuerySchema } from '@/lib/contracts/leakage';
 import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { getLeakage } from '@/lib/queries/get-leakage';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,3 +19,5 @@ export const GET = route({ permission: 'leakage:read', query: leakageQuerySchema
   }
   return getLeakage(rt.store, query);
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -7,6 +7,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { entityKeySchema } from '@/lib/events/entity-key';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,3 +39,5 @@ export const POST = route({ permission: 'links:write' }, async ({ req, rt, princ
   ]);
   return { kind: body.kind, before, after, deals: result.correlationIds };
 });
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed('POST');

@@ -2,6 +2,7 @@
 
 import { metrics } from '@/lib/observability/metrics';
 import { getRuntime } from '@/lib/runtime';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,3 +11,5 @@ export async function GET() {
   await getRuntime().catch(() => null);
   return new Response(metrics().render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { ORPHAN_CSV_COLUMNS, orphansQuerySchema, type OrphansResponse } from '@/lib/contracts/integrations';
 import { getOrphans } from '@/lib/queries/get-orphans';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +22,5 @@ export const GET = route({ permission: 'integrations:read', query: orphansQueryS
   const result: OrphansResponse = await getOrphans(rt.store, params);
   return result;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -4,6 +4,7 @@ import { resolveQuerySchema, type ResolveResponse } from '@/lib/contracts/deals'
 import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { resolveKey } from '@/lib/queries/resolve-key';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,3 +13,5 @@ export const GET = route({ permission: 'deals:read', query: resolveQuerySchema }
   if (!correlationId) throw errors.notFound(`no deal has the key ${query.key}`);
   return { correlation_id: correlationId };
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -7,6 +7,7 @@ import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,3 +33,5 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
   }
   return getStuckItems(rt.store, query);
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -5,6 +5,7 @@ import { route } from '@/lib/http/route';
 import { csvResponse } from '@/lib/http/csv';
 import { DEAL_TRACE_CSV_COLUMNS, dealTracesQuerySchema, type DealTracesResponse } from '@/lib/contracts/integrations';
 import { getDealTraces } from '@/lib/queries/get-deal-traces';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,3 +15,5 @@ export const GET = route({ permission: 'integrations:read', query: dealTracesQue
   const body: DealTracesResponse = { correlation_id: query.correlation_id, traces };
   return body;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

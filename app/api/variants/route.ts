@@ -6,6 +6,7 @@ import { VARIANT_CSV_COLUMNS, variantsQuerySchema } from '@/lib/contracts/varian
 import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { route } from '@/lib/http/route';
 import { getVariants } from '@/lib/queries/get-variants';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,3 +19,5 @@ export const GET = route({ permission: 'deals:read', query: variantsQuerySchema 
     wholeList(r.variants, r.matching_variants).map((v) => ({ ...v, path: v.path.join(' > '), missing: v.missing.join(' '), reordered: v.reordered.join(' '), extra: v.extra.join(' ') })),
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

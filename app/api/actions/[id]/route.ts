@@ -4,6 +4,7 @@
 import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { getAction } from '@/lib/actions/store';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,3 +13,5 @@ export const GET = route<Record<string, never>, { id: string }>({ permission: 's
   if (!a) throw errors.notFound('no such action');
   return a;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

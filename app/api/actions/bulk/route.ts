@@ -8,6 +8,7 @@ import { readIdempotencyKey } from '@/lib/actions/create';
 import { runBulk } from '@/lib/actions/bulk';
 import { clientIp } from '@/lib/audit/record';
 import { ensureActionServices } from '@/collectors/connectors/services';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +18,5 @@ export const POST = route({ permission: 'actions:write' }, async ({ req, rt, pri
   const body = await readJson(req, bulkRequestSchema, 1024 * 1024);
   return runBulk(rt, principal, body, key, clientIp(req));
 });
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed('POST');

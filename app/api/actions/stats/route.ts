@@ -3,7 +3,10 @@
 
 import { route } from '@/lib/http/route';
 import { exceptionStatsParamsSchema, getExceptionStats } from '@/lib/queries/get-exception-stats';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'kpis:read', query: exceptionStatsParamsSchema }, async ({ rt, query }) => getExceptionStats(rt.store, query));
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

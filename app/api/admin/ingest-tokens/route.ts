@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import { createIngestTokenSchema } from '@/lib/contracts/auth';
 import { createIngestToken, listIngestTokens } from '@/lib/auth/ingest-tokens';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,3 +23,5 @@ export const POST = route({ permission: 'admin' }, async ({ req, rt, principal }
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'ingest_token.create', target: row.id, reason: body.reason, outcome: 'ok', details: { name: row.name, scope: row.scope }, ip: clientIp(req) }]);
   return Response.json({ token, ingest_token: row }, { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE } = notAllowed('GET', 'POST');

@@ -11,6 +11,7 @@ import { createSigningSecret, listSigningSecrets } from '@/lib/auth/signing-secr
 import { secretsKeyInfo } from '@/lib/auth/secret-box';
 import { envSecretsFor, SECRET_VARS } from '@/collectors/shared/signature';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,3 +29,5 @@ export const POST = route({ permission: 'admin' }, async ({ req, rt, principal }
   ]);
   return Response.json({ secret, signing_secret: row }, { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE } = notAllowed('GET', 'POST');

@@ -8,6 +8,7 @@ import { createTokenSchema } from '@/lib/contracts/auth';
 import { createToken, listTokens } from '@/lib/auth/api-tokens';
 import { getUserById } from '@/lib/auth/users';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,3 +24,5 @@ export const POST = route({ permission: 'admin' }, async ({ req, rt, principal }
   ]);
   return Response.json({ token, api_token: row }, { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE } = notAllowed('GET', 'POST');

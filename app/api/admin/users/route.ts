@@ -8,6 +8,7 @@ import { createUserSchema } from '@/lib/contracts/auth';
 import { createUser, listUsers, publicUser, UserExistsError } from '@/lib/auth/users';
 import { randomPassword } from '@/lib/auth/passwords';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,3 +28,5 @@ export const POST = route({ permission: 'admin' }, async ({ req, rt, principal }
     throw err;
   }
 });
+
+export const { PUT, PATCH, DELETE } = notAllowed('GET', 'POST');

@@ -12,6 +12,7 @@ import { signIn } from '@/lib/auth/login';
 import { ensureAuthReady } from '@/lib/auth/bootstrap';
 import { originAllowed, sessionCookies } from '@/lib/auth/session';
 import { publicUser } from '@/lib/auth/users';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,3 +32,5 @@ export async function POST(req: Request) {
     return errorResponse(err);
   }
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed('POST');

@@ -5,6 +5,7 @@ import { NextResponse } from 'next/server';
 import { route } from '@/lib/http/route';
 import { clearSessionCookies } from '@/lib/auth/session';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,3 +15,5 @@ export const POST = route({ permission: null }, async ({ req, rt, principal }) =
   for (const c of clearSessionCookies(req)) res.headers.append('set-cookie', c);
   return res;
 });
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed('POST');

@@ -7,6 +7,7 @@ import { permissionsOf } from '@/lib/auth/role-matrix';
 import { csrfTokenFor } from '@/lib/auth/session';
 import { getUserById } from '@/lib/auth/users';
 import type { Me } from '@/lib/contracts/auth';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +22,5 @@ export const GET = route({ permission: null }, async ({ req, rt, principal }): P
     csrf_token: id.session ? csrfTokenFor(id.session.sid) : null,
   };
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -4,6 +4,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import type { DeadLetterResponse } from '@/lib/contracts/integrations';
 import { deadLetterParamsSchema, getDeadLetter } from '@/lib/queries/get-dead-letter';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,3 +13,5 @@ export const GET = route<Record<string, never>, { id: string }>({ permission: 'i
   if (!letter) throw errors.notFound('no dead letter with this id');
   return letter;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

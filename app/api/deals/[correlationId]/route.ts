@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { getDeal } from '@/lib/queries/get-deal';
 import { decodeSegment } from '@/lib/http/params';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +18,5 @@ export const GET = route<Record<string, never>, { correlationId: string }>({ per
   if (!deal) throw errors.notFound(`no deal ${correlationId}`);
   return deal;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { FLOW_FAILURE_CSV_COLUMNS, flowFailuresQuerySchema, type FlowFailuresResponse } from '@/lib/contracts/integrations';
 import { getFlowFailures } from '@/lib/queries/get-flow-failures';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +22,5 @@ export const GET = route({ permission: 'integrations:read', query: flowFailuresQ
   const result: FlowFailuresResponse = await getFlowFailures(rt.store, params);
   return result;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

@@ -11,6 +11,7 @@ import { bearerToken } from '@/lib/http/auth-token';
 import { ingestTokenValid } from '@/lib/auth/ingest-tokens';
 import { ensureManagedCredentials } from '@/lib/auth/credentials-ready';
 import { ingestBody } from '@/lib/ingest/pipeline';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,3 +35,5 @@ export async function POST(req: Request) {
     return errorResponse(err);
   }
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed('POST');

@@ -5,6 +5,7 @@
 import { route } from '@/lib/http/route';
 import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,3 +16,5 @@ export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }
   }
   return getUnstaffedProjects(rt.store, q);
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

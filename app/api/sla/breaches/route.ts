@@ -6,6 +6,7 @@ import { slaBreachesQuerySchema } from '@/lib/contracts/sla';
 import { route } from '@/lib/http/route';
 import { allPages, csvResponse } from '@/lib/http/csv';
 import { getSlaBreaches } from '@/lib/queries/get-sla-breaches';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,3 +20,5 @@ export const GET = route({ permission: 'sla:read', query: slaBreachesQuerySchema
   }
   return getSlaBreaches(rt.store, query);
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

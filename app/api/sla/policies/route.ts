@@ -10,6 +10,7 @@ import { getSlaPolicies } from '@/lib/queries/get-sla-policies';
 import { saveSlaPolicy } from '@/lib/queries/save-sla-policy';
 import { CALENDARS } from '@/lib/sla/calendars';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,3 +43,5 @@ export const PUT = route({ permission: 'sla:write' }, async ({ req, rt, principa
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'sla_policy.update', target: policy.id, outcome: 'ok', details: policy, ip: clientIp(req) }]);
   return policy;
 });
+
+export const { PATCH, DELETE } = notAllowed('GET', 'POST', 'PUT');

@@ -5,6 +5,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import type { TraceResponse } from '@/lib/contracts/integrations';
 import { getTrace, traceParamsSchema } from '@/lib/queries/get-trace';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,3 +14,5 @@ export const GET = route<Record<string, never>, { traceId: string }>({ permissio
   if (!trace) throw errors.notFound('no span or event carries this trace id');
   return trace;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

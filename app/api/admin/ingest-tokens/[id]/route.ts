@@ -5,6 +5,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { revokeIngestToken, rotateIngestToken } from '@/lib/auth/ingest-tokens';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,3 +24,5 @@ export const DELETE = route<Record<string, never>, P>({ permission: 'admin' }, a
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'ingest_token.revoke', target: params.id, outcome: 'ok', ip: clientIp(req) }]);
   return { ingest_token: row };
 });
+
+export const { GET, PUT, PATCH } = notAllowed('POST', 'DELETE');

@@ -8,6 +8,7 @@ import { readJson } from '@/lib/http/json';
 import { rotateSigningSecretSchema } from '@/lib/contracts/auth';
 import { revokeSigningSecret, rotateSigningSecret } from '@/lib/auth/signing-secrets';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,3 +30,5 @@ export const DELETE = route<Record<string, never>, P>({ permission: 'admin' }, a
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'signing_secret.revoke', target: params.id, outcome: 'ok', details: { source: row.source, fingerprint: row.fingerprint }, ip: clientIp(req) }]);
   return { signing_secret: row };
 });
+
+export const { GET, PUT, PATCH } = notAllowed('POST', 'DELETE');

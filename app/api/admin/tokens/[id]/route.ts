@@ -5,6 +5,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { revokeToken, rotateToken } from '@/lib/auth/api-tokens';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +22,5 @@ export const DELETE = route<Record<string, never>, { id: string }>({ permission:
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'token.revoke', target: params.id, outcome: 'ok', ip: clientIp(req) }]);
   return { api_token: row };
 });
+
+export const { GET, PUT, PATCH } = notAllowed('POST', 'DELETE');

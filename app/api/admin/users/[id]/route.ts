@@ -7,6 +7,7 @@ import { readJson } from '@/lib/http/json';
 import { updateUserSchema } from '@/lib/contracts/auth';
 import { publicUser, updateUser } from '@/lib/auth/users';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,3 +24,5 @@ export const PATCH = route<Record<string, never>, { id: string }>({ permission: 
   ]);
   return { user: publicUser(user) };
 });
+
+export const { GET, POST, PUT, DELETE } = notAllowed('PATCH');

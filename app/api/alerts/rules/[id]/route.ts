@@ -7,6 +7,7 @@ import { readJson } from '@/lib/http/json';
 import { alertRulePatchSchema } from '@/lib/contracts/alerts';
 import { deleteAlertRule, updateAlertRule } from '@/lib/alerts/rules';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,3 +27,5 @@ export const DELETE = route<Record<string, never>, P>({ permission: 'admin' }, a
   await recordAudit(rt.store, [{ actor: actorOf(principal), action: 'alert_rule.delete', target: params.id, outcome: 'ok', ip: clientIp(req) }]);
   return { deleted: true };
 });
+
+export const { GET, POST, PUT } = notAllowed('PATCH', 'DELETE');

@@ -7,6 +7,7 @@ import { ApiError } from '@/lib/http/errors';
 import { finishOidc, OIDC_COOKIE } from '@/lib/auth/oidc';
 import { readCookie, sessionCookies } from '@/lib/auth/session';
 import { clientIp, recordAudit } from '@/lib/audit/record';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,3 +28,5 @@ export async function GET(req: Request) {
     return NextResponse.redirect(new URL(`/login?error=${encodeURIComponent(message)}`, origin), 302);
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

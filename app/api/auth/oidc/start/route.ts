@@ -3,6 +3,7 @@
 import { NextResponse } from 'next/server';
 import { errorResponse } from '@/lib/http/errors';
 import { startOidc } from '@/lib/auth/oidc';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +18,5 @@ export async function GET(req: Request) {
     return errorResponse(err);
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');

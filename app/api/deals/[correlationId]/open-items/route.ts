@@ -7,6 +7,7 @@ import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { getDealOpenItems } from '@/lib/queries/get-deal-open-items';
 import { decodeSegment } from '@/lib/http/params';
+import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,3 +19,5 @@ export const GET = route<Record<string, never>, { correlationId: string }>({ per
   if (!open) throw errors.notFound(`no deal ${correlationId}`);
   return open;
 });
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');
