@@ -4,12 +4,13 @@
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
 import { UNSTAFFED_PAGE_SIZE } from '../lib/queries/get-unstaffed-projects';
+import { SLA_FIRST_VIEW } from '../lib/contracts/sla';
 import { seedViews } from './views-seed';
 
 test.beforeAll(async ({ request }) => {
   await seedViews(request);
 });
-import { QueueTable } from './pages/views-page';
+import { QueueTable, SlaBreaches } from './pages/views-page';
 
 test('find an unprovisioned project and open its deal', async ({ page }) => {
   await page.goto('/pmo');
@@ -63,4 +64,41 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });
+});
+
+test("SLA: every breach page by page, a policy's open breaches from its count, and their CSV", async ({ page }) => {
+  await page.goto('/sla');
+  const b = new SlaBreaches(page);
+  const all = await b.total();
+  const first = await b.keys();
+  expect(first.length).toBe(Math.min(all, SLA_FIRST_VIEW.limit));
+  // the seeded firm has more breaches than one page: the pager walks them
+  expect(all).toBeGreaterThan(SLA_FIRST_VIEW.limit);
+  await expect(b.pager).toContainText(`Page 1 · ${all.toLocaleString('en')} breaches`);
+  await b.next.click();
+  await expect(b.pager).toContainText('Page 2');
+  await expect.poll(async () => (await b.keys())[0]).not.toBe(first[0]);
+  const second = await b.keys();
+  expect(second.filter((k) => first.includes(k))).toEqual([]);
+
+  // one policy's open breaches, from its count in the policies table
+  const policy = 'invoice-not-collected';
+  const open = Number(await b.count(policy, 'open').textContent());
+  expect(open).toBeGreaterThan(0);
+  await b.count(policy, 'open').click();
+  await expect(b.policy).toHaveValue(policy);
+  await expect(b.kind).toHaveValue('open');
+  await expect(b.title).toHaveAttribute('data-total', String(open));
+  await expect(b.pager).toHaveCount(open > SLA_FIRST_VIEW.limit ? 1 : 0);
+  expect(await b.rows.evaluateAll((rs) => rs.map((r) => `${r.getAttribute('data-policy')}/${r.getAttribute('data-kind')}`))).toEqual(
+    Array(Math.min(open, SLA_FIRST_VIEW.limit)).fill(`${policy}/open`),
+  );
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-policy-breaches.png` });
+
+  const csv = await page.request.get((await b.csv.getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\r\n');
+  expect(lines[0]).toMatch(/^policy_id,severity,kind,entity_key,/);
+  expect(lines.length - 1).toBe(open);
+  expect(lines.slice(1).every((l) => l.startsWith(`${policy},`) && l.split(',')[2] === 'open')).toBe(true);
 });

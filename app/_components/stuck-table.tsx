@@ -4,7 +4,7 @@
 // Used by /stuck, /finance and /pmo; records link to the deal's journey.
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { StuckRuleName } from '@/lib/stuck/rules';
 import { formatHours, formatMoney } from '@/lib/money/format';
 import { queryString } from '@/app/_hooks/fetch-json';
@@ -16,6 +16,7 @@ import { BulkActions } from './bulk-actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
 import { SearchBox } from './search-box';
+import { Pager, useCursorPages } from './pager';
 
 /** An event type that may break after its dot ('milestone.' / 'completed') in a narrow column. */
 function breakAtDots(type: string) {
@@ -42,13 +43,10 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
   const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
   const [dir, setDir] = useState<'asc' | 'desc'>(FIRST_PAGE.dir);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
   const params = stuckTableParams(filters, rules, pageSize, { q, sort, dir });
-  const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor });
-  const filterKey = JSON.stringify(filters);
-  // eslint-disable-next-line react-hooks/set-state-in-effect
-  useEffect(() => setCursors([]), [filterKey]);
+  // a new filter, search or sort starts from the first page
+  const pages = useCursorPages(JSON.stringify(params));
+  const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor: pages.cursor });
 
 
   function sortBy(k: StuckSort) {
@@ -57,10 +55,8 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
       setSort(k);
       setDir(k === 'customer' ? 'asc' : 'desc');
     }
-    setCursors([]);
   }
 
-  const page = cursors.length + 1;
   return (
     <div data-testid={testId}>
       <div className="toolbar">
@@ -70,7 +66,6 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           testId={`${testId}-search`}
           onSearch={(text) => {
             setQ(text);
-            setCursors([]);
           }}
         />
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
@@ -139,17 +134,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           </tbody>
         </table>
       )}
-      {data && (cursors.length > 0 || data.next_cursor) && (
-        <div className={styles.pager}>
-          <button type="button" className={styles.button} disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-            ← Previous
-          </button>
-          <span className="muted">Page {page}</span>
-          <button type="button" className={styles.button} disabled={!data.next_cursor} data-testid={`${testId}-next`} onClick={() => data.next_cursor && setCursors([...cursors, data.next_cursor])}>
-            Next →
-          </button>
-        </div>
-      )}
+      <Pager pages={pages} data={data} testId={`${testId}-pager`} noun={data?.total === 1 ? 'item' : 'items'} />
     </div>
   );
 }

@@ -54,3 +54,38 @@ export class OverviewPage {
     await expect(this.tiles).toBeVisible();
   }
 }
+
+/** /sla's breach records: the policy and kind selectors, the rows, the pager and the CSV link. */
+export class SlaBreaches {
+  readonly title: Locator;
+  readonly rows: Locator;
+  readonly policy: Locator;
+  readonly kind: Locator;
+  readonly pager: Locator;
+  readonly next: Locator;
+  readonly csv: Locator;
+
+  constructor(readonly page: Page) {
+    this.title = page.getByTestId('sla-breaches-title');
+    this.rows = page.getByTestId('sla-breach-row');
+    this.policy = page.getByTestId('sla-breach-policy');
+    this.kind = page.getByTestId('sla-breach-kind');
+    this.pager = page.getByTestId('sla-breaches-pager');
+    this.next = page.getByTestId('sla-breaches-pager-next');
+    this.csv = page.getByTestId('sla-breaches-csv');
+  }
+
+  /** A policy's open (or late) count in the policies table: a button that shows those breaches. */
+  count(policyId: string, kind: 'open'): Locator {
+    return this.page.getByTestId(`policy-${kind}-${policyId}`);
+  }
+
+  async total(): Promise<number> {
+    await expect(this.title).toHaveAttribute('data-total', /\d+/);
+    return Number(await this.title.getAttribute('data-total'));
+  }
+
+  async keys(): Promise<string[]> {
+    return this.rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-key') ?? ''));
+  }
+}

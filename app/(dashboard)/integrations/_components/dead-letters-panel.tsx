@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { csvHref, useDeadLetters } from './use-integrations';
 import { fmtBytes, fmtInt, fmtTime } from './format';
 import { PayloadViewer } from './payload-viewer';
-import { Pager, useCursorPages } from './pager';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 
 const PAGE = 20;

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { csvHref, useFlowFailures } from './use-integrations';
 import { dealHref, fmtSeconds, fmtTime, traceHref } from './format';
-import { Pager, useCursorPages } from './pager';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 
 const PAGE = 25;

@@ -4,7 +4,7 @@
 
 import { csvHref, useOrphans } from './use-integrations';
 import { fmtInt, fmtSeconds, fmtTime } from './format';
-import { Pager, useCursorPages } from './pager';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 
 const PAGE = 20;

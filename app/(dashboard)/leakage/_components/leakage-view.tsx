@@ -5,7 +5,7 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useState } from 'react';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import { LEAKAGE_CATEGORIES, LEAKAGE_PAGE_SIZE, type LeakageCategory } from '@/lib/contracts/leakage';
 import { formatMoney } from '@/lib/money/format';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
@@ -21,10 +21,11 @@ export function LeakageView() {
   const filters = useFilters();
   const c = sp.get('category') as LeakageCategory | null;
   const category = c && LEAKAGE_CATEGORIES.includes(c) ? c : undefined;
-  const [cursors, setCursors] = useState<string[]>([]);
   const params = { ...filters, category, limit: LEAKAGE_PAGE_SIZE };
+  // a new filter or category starts from the first page
+  const pages = useCursorPages(JSON.stringify(params));
   const all = useLeakage({ ...filters, limit: 1 });
-  const list = useLeakage({ ...params, cursor: cursors[cursors.length - 1] });
+  const list = useLeakage({ ...params, cursor: pages.cursor });
   const cur = all.data?.reporting_currency ?? 'EUR';
   return (
     <div>
@@ -52,10 +53,7 @@ export function LeakageView() {
                 className={`tile ${styles.queueCard}`}
                 aria-pressed={x.category === category}
                 data-testid={`leakage-${x.category}`}
-                onClick={() => {
-                  setCursors([]);
-                  setParams({ category: x.category === category ? undefined : x.category });
-                }}
+                onClick={() => setParams({ category: x.category === category ? undefined : x.category })}
               >
                 <div className="label">{x.label}</div>
                 <div className="value">{formatMoney(x.value, cur, { compact: true })}</div>
@@ -113,13 +111,7 @@ export function LeakageView() {
             </tbody>
           </table>
         )}
-        {list.data && (cursors.length > 0 || list.data.next_cursor) && (
-          <div className={styles.pager}>
-            <button type="button" className={styles.button} disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>← Previous</button>
-            <span className="muted">{list.data.records_total} records</span>
-            <button type="button" className={styles.button} disabled={!list.data.next_cursor} onClick={() => list.data?.next_cursor && setCursors([...cursors, list.data.next_cursor])}>Next →</button>
-          </div>
-        )}
+        <Pager pages={pages} data={list.data && { total: list.data.records_total, next_cursor: list.data.next_cursor }} testId="leakage-pager" noun="records" />
       </section>
     </div>
   );

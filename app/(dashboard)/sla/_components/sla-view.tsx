@@ -9,6 +9,8 @@ import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
 import { SLA_FIRST_VIEW } from '@/lib/contracts/sla';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
+import { queryString } from '@/app/_hooks/fetch-json';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from '@/app/_components/views.module.css';
 import { NEW_POLICY, PolicyForm } from './policy-form';
 import { BreachesByDimension, BreachesOverTime } from './breach-charts';
@@ -19,10 +21,23 @@ export function SlaView() {
   const filters = useFilters();
   const [by, setBy] = useState<Dimension>(SLA_FIRST_VIEW.by);
   const [kind, setKind] = useState<'' | 'open' | 'late'>('');
+  const [policy, setPolicy] = useState('');
   const [editing, setEditing] = useState<{ mode: 'create' | 'update'; id: string } | null>(null);
   const policies = useSlaPolicies();
-  const breaches = useSlaBreaches({ ...filters, by, kind: kind || undefined, limit: SLA_FIRST_VIEW.limit });
-  const stats = (id: string) => breaches.data?.policies.find((p) => p.policy_id === id);
+  const base = { ...filters, by, kind: kind || undefined, limit: SLA_FIRST_VIEW.limit };
+  // every policy's compliance (the policies table, the headline): the first page of the
+  // unfiltered list, so with no policy chosen on page 1 the two are one request
+  const overall = useSlaBreaches(base);
+  const listParams = { ...base, policy: policy || undefined };
+  const pages = useCursorPages(JSON.stringify(listParams));
+  // the charts and the records: the chosen policy's, one page
+  const breaches = useSlaBreaches({ ...listParams, cursor: pages.cursor });
+  const stats = (id: string) => overall.data?.policies.find((p) => p.policy_id === id);
+  const show = (id: string, k: 'open' | 'late') => {
+    setPolicy(id);
+    setKind(k);
+    document.getElementById('sla-breach-records')?.scrollIntoView({ behavior: 'smooth' });
+  };
   const editingPolicy = editing?.mode === 'update' ? policies.data?.policies.find((p) => p.id === editing.id) : undefined;
 
   return (
@@ -32,7 +47,7 @@ export function SlaView() {
           <h1>SLA</h1>
           <p className="subtitle">
             Breaches are computed from the events, so a policy change re-evaluates history.
-            {breaches.data && <> Overall compliance <strong>{formatPercent(breaches.data.compliance)}</strong>.</>}
+            {overall.data && <> Overall compliance <strong>{formatPercent(overall.data.compliance)}</strong>.</>}
           </p>
         </div>
         <button type="button" className={styles.button} onClick={() => setEditing({ mode: 'create', id: '' })} data-testid="policy-new">+ New policy</button>
@@ -62,8 +77,8 @@ export function SlaView() {
                     <td>{scope || <span className="muted">all</span>}</td>
                     <td><span className={`badge ${p.severity === 'critical' || p.severity === 'high' ? 'bad' : 'warn'}`}>{p.severity}</span></td>
                     <td className="num">{s ? formatPercent(s.compliance) : '…'}</td>
-                    <td className="num">{s?.open_breaches ?? '…'}</td>
-                    <td className="num">{s?.late_arrivals ?? '…'}</td>
+                    <td className="num">{s ? <button type="button" className={styles.sort} title="Show these breaches" onClick={() => show(p.id, 'open')} data-testid={`policy-open-${p.id}`}>{s.open_breaches}</button> : '…'}</td>
+                    <td className="num">{s ? <button type="button" className={styles.sort} title="Show these breaches" onClick={() => show(p.id, 'late')}>{s.late_arrivals}</button> : '…'}</td>
                     <td><button type="button" className={styles.button} onClick={() => setEditing({ mode: 'update', id: p.id })} data-testid={`policy-edit-${p.id}`}>Edit</button></td>
                   </tr>
                 );
@@ -90,14 +105,21 @@ export function SlaView() {
           </section>
         </div>
       )}
-      <section className="panel">
-        <div className="toolbar" style={{ justifyContent: 'space-between' }}>
-          <h2 className={styles.sectionTitle} style={{ margin: 0 }}>Breaches {breaches.data ? `(${breaches.data.total})` : ''}</h2>
-          <select value={kind} onChange={(e) => setKind(e.target.value as '' | 'open' | 'late')} aria-label="Breach kind">
+      <section className="panel" id="sla-breach-records">
+        <div className="toolbar">
+          <h2 className={styles.sectionTitle} style={{ margin: 0, marginRight: 'auto' }} data-testid="sla-breaches-title" data-total={breaches.data?.total}>Breaches {breaches.data ? `(${breaches.data.total.toLocaleString('en')})` : ''}</h2>
+          <select value={policy} onChange={(e) => setPolicy(e.target.value)} aria-label="Breach policy" data-testid="sla-breach-policy">
+            <option value="">every policy</option>
+            {policies.data?.policies.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+          <select value={kind} onChange={(e) => setKind(e.target.value as '' | 'open' | 'late')} aria-label="Breach kind" data-testid="sla-breach-kind">
             <option value="">open and late</option>
             <option value="open">open (next event never came)</option>
             <option value="late">late arrivals</option>
           </select>
+          <a className={styles.button} href={`/api/sla/breaches${queryString({ ...listParams, limit: undefined, format: 'csv' })}`} data-testid="sla-breaches-csv" download>
+            Export CSV
+          </a>
         </div>
         {!breaches.data ? (
           <div className="loading">Evaluating policies…</div>
@@ -108,7 +130,7 @@ export function SlaView() {
             <thead><tr><th>Policy</th><th>Kind</th><th>Record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th></tr></thead>
             <tbody>
               {breaches.data.breaches.map((b) => (
-                <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`}>
+                <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`} data-testid="sla-breach-row" data-policy={b.policy_id} data-kind={b.kind} data-key={`${b.policy_id}|${b.entity_key}|${b.started_at}`}>
                   <td>{b.policy_id}</td>
                   <td><span className={`badge ${b.kind === 'open' ? 'bad' : 'warn'}`}>{b.kind}</span></td>
                   <td className="wrap"><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
@@ -122,6 +144,7 @@ export function SlaView() {
             </tbody>
           </table>
         )}
+        <Pager pages={pages} data={breaches.data} testId="sla-breaches-pager" noun="breaches" />
       </section>
       <section className="panel" data-testid="sla-calendars">
         <h2 className={styles.sectionTitle}>Business calendars</h2>

@@ -1,15 +1,17 @@
 'use client';
 // Previous / next over the opaque cursors of a paginated list: a stack of the cursors of
-// the pages seen, reset when the list's filters change.
+// the pages seen, reset when the list's filters change (its resetKey) or on reset().
 
 import { useState } from 'react';
-import styles from './integrations.module.css';
+import styles from './views.module.css';
 
 export interface CursorPages {
   cursor: string | undefined;
+  /** 0 on the first page. */
   page: number;
   prev: () => void;
   next: (cursor: string | null) => void;
+  reset: () => void;
 }
 
 export function useCursorPages(resetKey: string): CursorPages {
@@ -21,20 +23,23 @@ export function useCursorPages(resetKey: string): CursorPages {
     page: stack.length,
     prev: () => setState({ key: resetKey, stack: stack.slice(0, -1) }),
     next: (c) => setState({ key: resetKey, stack: c ? [...stack, c] : stack }),
+    reset: () => setState({ key: resetKey, stack: [] }),
   };
 }
 
-export function Pager({ pages, data, testId }: { pages: CursorPages; data: { total: number; next_cursor: string | null } | undefined; testId: string }) {
+/** Nothing when the list fits one page; `total` (when the list reports it) is shown with the page number. */
+export function Pager({ pages, data, testId, noun = 'in all' }: { pages: CursorPages; data: { total?: number; next_cursor: string | null } | undefined; testId: string; noun?: string }) {
   if (!data || (pages.page === 0 && data.next_cursor === null)) return null;
   return (
     <div className={styles.pager} data-testid={testId}>
-      <span>
-        Page {pages.page + 1} · {data.total} in all
-      </span>
-      <button type="button" onClick={pages.prev} disabled={pages.page === 0}>
+      <button type="button" className={styles.button} onClick={pages.prev} disabled={pages.page === 0}>
         ← Previous
       </button>
-      <button type="button" onClick={() => pages.next(data.next_cursor)} disabled={data.next_cursor === null}>
+      <span className="muted">
+        Page {pages.page + 1}
+        {data.total !== undefined && ` · ${data.total.toLocaleString('en')} ${noun}`}
+      </span>
+      <button type="button" className={styles.button} onClick={() => pages.next(data.next_cursor)} disabled={data.next_cursor === null} data-testid={`${testId}-next`}>
         Next →
       </button>
     </div>
