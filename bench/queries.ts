@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../lib/clickhouse/client';
+import { EXPECTED_PATH } from '../lib/events/stages';
+import { pathParam } from '../lib/queries/deal-path';
 import { percentile } from './ingest';
 
 export interface QueryContext {
@@ -89,6 +91,12 @@ const CONTRACT_SCHEMAS: Record<string, [string, string]> = {
   getVariants: ['variants', 'variantsQuerySchema'],
 };
 
+/** More variants of a function: filters the shared filter bar does not have. */
+const MORE: Record<string, { name: string; params: Record<string, unknown> }[]> = {
+  // a variant's drill-down: the deals on one path (the milestone model's expected path, the most common one)
+  getDeals: [{ name: 'one path', params: { billing_model: 'milestone', path: pathParam(EXPECTED_PATH.milestone) } }],
+};
+
 /** Extra params per function for its default run (e.g. the stuck list needs a rule). */
 const EXTRA: Record<string, Record<string, unknown>> = {
   getStuckItems: { rule: 'invoice-not-collected' },
@@ -124,7 +132,8 @@ export async function discoverQueries(c: QueryContext): Promise<{ targets: Query
       }
       const cs = CONTRACT_SCHEMAS[name];
       const schema = cs ? await contract(cs[0], cs[1]) : ownSchema;
-      targets.push({ file, fn: name, variants: filtersVariants(fn, c, schema, EXTRA[name]) });
+      const more = (MORE[name] ?? []).map((m) => ({ name: m.name, run: () => fn(c.store, withSchema(schema, { ...EXTRA[name], ...m.params })) }));
+      targets.push({ file, fn: name, variants: [...filtersVariants(fn, c, schema, EXTRA[name]), ...more] });
     }
   }
   return { targets, skipped };

@@ -81,7 +81,8 @@ test("SLA: every breach page by page, a policy's open breaches from its count, a
   const second = await b.keys();
   expect(second.filter((k) => first.includes(k))).toEqual([]);
 
-  // one policy's open breaches, from its count in the policies table
+  // one policy's open breaches, from its count in the policies table: chosen on page 2, its
+  // list starts from its own first page (the pager's cursors reset with the choice)
   const policy = 'invoice-not-collected';
   const open = Number(await b.count(policy, 'open').textContent());
   expect(open).toBeGreaterThan(0);
