@@ -3,6 +3,7 @@
 // to verified while its row leaves the queue; an executive sees no action buttons and the
 // API refuses the same request.
 
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
 import { QueueTable } from './pages/views-page';
@@ -122,4 +123,31 @@ test('an executive sees no action buttons, and the API refuses the action', asyn
   await page.goto('/leakage');
   await expect(page.getByTestId('area-forbidden')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Revenue leakage' })).toBeVisible();
+});
+
+test("Export CSV downloads the queue's file, and says why when the server refuses it (a session that expired)", async ({ page, context }) => {
+  await signIn(page, 'finance');
+  // the Finance section (one rule each) with the most items
+  const sections = { 'stuck-invoices': 'invoice-not-collected', 'billing-not-set-up': 'provisioned-not-billable', 'unapplied-cash': 'payment-not-applied' };
+  const totals = await Promise.all(Object.values(sections).map(async (rule) => Number((await (await page.request.get(`/api/stuck?rule=${rule}&limit=1`)).json()).total)));
+  const total = Math.max(...totals);
+  expect(total).toBeGreaterThan(0);
+  const id = Object.keys(sections)[totals.indexOf(total)];
+  await page.goto('/finance');
+  const queue = new QueueTable(page, id);
+  await queue.ready();
+  const [download] = await Promise.all([page.waitForEvent('download'), queue.csv.click()]);
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+  expect(lines[0]).toMatch(/^id,rule,owner,state,/);
+  expect(lines.length - 1).toBe(total);
+  expect(lines.slice(1).every((l) => l.includes(`,${sections[id as keyof typeof sections]},`))).toBe(true);
+  await expect(page.getByTestId(`${id}-csv-error`)).toHaveCount(0);
+
+  // the session ends (signed out elsewhere, expired): the export says so instead of failing silently
+  await context.clearCookies();
+  await queue.csv.click();
+  await expect(page.getByTestId(`${id}-csv-error`)).toContainText('Export refused: sign in');
+  await expect(queue.csv).toHaveText('Export CSV');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/export-refused.png` });
 });

@@ -17,6 +17,7 @@ import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from '.
 import { Updating } from './updating';
 import { SearchBox } from './search-box';
 import { Pager, useCursorPages } from './pager';
+import { ExportCsv } from './export-csv';
 
 /** An event type that may break after its dot ('milestone.' / 'completed') in a narrow column. */
 function breakAtDots(type: string) {
@@ -71,9 +72,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />
         {data && <BulkActions items={data.items} />}
-        <a className={styles.button} href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} data-testid={`${testId}-csv`} download>
-          Export CSV
-        </a>
+        <ExportCsv href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} testId={`${testId}-csv`} />
       </div>
       {error ? (
         <div className="error">Could not load the queue: {error.message}</div>

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { useAudit } from './use-admin';
 import styles from './admin.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: '' };
 
@@ -28,9 +29,7 @@ export function AuditPanel() {
         {field('target', 'target contains')}
         {field('from', 'from', 'date')}
         {field('to', 'to', 'date')}
-        <a className={styles.btn} href={csv} data-testid="audit-csv">
-          Export CSV
-        </a>
+        <ExportCsv className={styles.btn} href={csv} testId="audit-csv" />
       </div>
       {audit.isLoading ? (
         <div className="loading">Loading…</div>

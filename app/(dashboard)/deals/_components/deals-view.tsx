@@ -13,8 +13,8 @@ import { BILLING_MODEL_LABEL, STAGE_LABEL, stepLabel } from '@/app/_components/j
 import { useUrlFilters } from './url-filters';
 import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
-import viewStyles from '@/app/_components/views.module.css';
 import { Updating } from '@/app/_components/updating';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 
 const FILTER_LABEL: Record<string, string> = { from: 'active from', to: 'active until', region: 'region', practice: 'practice', legal_entity: 'legal entity', customer: 'customer', billing_model: 'billing model' };
@@ -77,14 +77,10 @@ export function DealsView() {
             </option>
           ))}
         </select>
-        <a
-          className={viewStyles.button}
+        <ExportCsv
           href={`/api/deals${queryString({ ...filters, q: q || undefined, stage: stage || undefined, path: path || undefined, format: 'csv' })}`}
-          download
-          data-testid="deals-csv"
-        >
-          Export CSV
-        </a>
+          testId="deals-csv"
+        />
         {(q || stage || path || Object.keys(filters).length > 0) && (
           <button type="button" onClick={() => { setText(''); router.replace(pathname); setCursors([]); }}>
             Clear

@@ -8,6 +8,7 @@ import { fmtBytes, fmtInt, fmtTime } from './format';
 import { PayloadViewer } from './payload-viewer';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 const PAGE = 20;
 
@@ -31,9 +32,7 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
               ))}
             </div>
           )}
-          <a href={csvHref('/api/dead-letters', base)} download>
-            Export CSV
-          </a>
+          <ExportCsv href={csvHref('/api/dead-letters', base)} className="" testId="dead-letters-csv" />
         </div>
       </div>
       {isLoading && <div className="loading">Loading dead letters…</div>}

@@ -8,6 +8,7 @@ import { csvHref, useFlowFailures } from './use-integrations';
 import { dealHref, fmtSeconds, fmtTime, traceHref } from './format';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 const PAGE = 25;
 
@@ -27,9 +28,7 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
           <label className="muted">
             <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} data-testid="failures-open-only" /> still failing only
           </label>
-          <a href={csvHref('/api/flows/failures', base)} download>
-            Export CSV
-          </a>
+          <ExportCsv href={csvHref('/api/flows/failures', base)} className="" testId="failures-csv" />
         </div>
       </div>
       {isLoading && <div className="loading">Loading failures…</div>}

@@ -16,6 +16,7 @@ import { OrphansPanel } from './orphans-panel';
 import { WindowPicker } from './window-picker';
 import styles from './integrations.module.css';
 import { Updating } from '@/app/_components/updating';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 export function IntegrationsView() {
   const sp = useSearchParams();
@@ -54,9 +55,7 @@ export function IntegrationsView() {
       <section className="panel" style={{ marginTop: 16 }} aria-label="Flow health">
         <div className={styles.panelHead}>
           <h2>Flow health</h2>
-          <a href={csvHref('/api/flows', filters)} download>
-            Export CSV
-          </a>
+          <ExportCsv href={csvHref('/api/flows', filters)} className="" testId="flows-csv" />
         </div>
         {isLoading && <div className="loading">Loading flows…</div>}
         {error && <div className="error">{error.message}</div>}

@@ -6,6 +6,7 @@ import { csvHref, useOrphans } from './use-integrations';
 import { fmtInt, fmtSeconds, fmtTime } from './format';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 const PAGE = 20;
 
@@ -18,9 +19,7 @@ export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
     <section className="panel" data-testid="orphans" aria-label="Orphan events">
       <div className={styles.panelHead}>
         <h2>Orphan events {data && <span className="muted">· {fmtInt(data.total)} not stitched to a deal</span>}</h2>
-        <a href={csvHref('/api/orphans', base)} download>
-          Export CSV
-        </a>
+        <ExportCsv href={csvHref('/api/orphans', base)} className="" testId="orphans-csv" />
       </div>
       {data && data.total > 0 && (
         <div className={styles.ageBar} data-testid="orphan-ages">

@@ -14,6 +14,7 @@ import { useLeakage } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
 import { LeakageTrend } from './leakage-trend';
 import { Updating } from '@/app/_components/updating';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 export function LeakageView() {
   const sp = useSearchParams();
@@ -85,7 +86,7 @@ export function LeakageView() {
           <h2 className={styles.sectionTitle} style={{ margin: 0 }}>
             Records {category ? `· ${all.data?.categories.find((x) => x.category === category)?.label ?? ''}` : '· all categories'}
           </h2>
-          <a className={styles.button} href={`/api/leakage${queryString({ ...params, format: 'csv' })}`} download data-testid="leakage-csv">Export CSV</a>
+          <ExportCsv href={`/api/leakage${queryString({ ...params, format: 'csv' })}`} testId="leakage-csv" />
         </div>
         {list.isLoading || !list.data ? (
           <div className="loading">Loading records…</div>

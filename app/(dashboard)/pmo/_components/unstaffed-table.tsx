@@ -12,6 +12,7 @@ import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
 import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
 import { formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 export function UnstaffedTable() {
   const filters = useFilters();
@@ -35,9 +36,7 @@ export function UnstaffedTable() {
           {data ? `${data.total.toLocaleString('en-GB')} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
         <Updating active={isFetching && !isLoading} />
-        <a className={styles.button} href={`/api/pmo/unstaffed${queryString({ ...filters, q: q || undefined, format: 'csv' })}`} data-testid="unstaffed-csv" download>
-          Export CSV
-        </a>
+        <ExportCsv href={`/api/pmo/unstaffed${queryString({ ...filters, q: q || undefined, format: 'csv' })}`} testId="unstaffed-csv" />
       </div>
       {error ? (
         <div className="error">Could not load unstaffed projects: {error.message}</div>

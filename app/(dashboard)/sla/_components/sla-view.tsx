@@ -14,6 +14,7 @@ import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from '@/app/_components/views.module.css';
 import { NEW_POLICY, PolicyForm } from './policy-form';
 import { BreachesByDimension, BreachesOverTime } from './breach-charts';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -117,9 +118,7 @@ export function SlaView() {
             <option value="open">open (next event never came)</option>
             <option value="late">late arrivals</option>
           </select>
-          <a className={styles.button} href={`/api/sla/breaches${queryString({ ...listParams, limit: undefined, format: 'csv' })}`} data-testid="sla-breaches-csv" download>
-            Export CSV
-          </a>
+          <ExportCsv href={`/api/sla/breaches${queryString({ ...listParams, limit: undefined, format: 'csv' })}`} testId="sla-breaches-csv" />
         </div>
         {!breaches.data ? (
           <div className="loading">Evaluating policies…</div>

@@ -18,6 +18,7 @@ import { BILLING_MODEL_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from '../../deals/_components/url-filters';
 import { VariantPath } from './variant-path';
 import styles from './variants.module.css';
+import { ExportCsv } from '@/app/_components/export-csv';
 
 export function VariantsView() {
   const filters = useUrlFilters();
@@ -39,9 +40,7 @@ export function VariantsView() {
         </div>
         <span className={styles.headActions}>
           <Updating active={isFetching} />
-          <a href={csvHref} className={styles.export} data-testid="variants-csv" download>
-            Export CSV
-          </a>
+          <ExportCsv href={csvHref} className={styles.export} testId="variants-csv" />
         </span>
       </div>
       <FilterBar />

@@ -1,0 +1,63 @@
+'use client';
+// "Export CSV": a link to the endpoint's CSV (copy it, open it in a new tab), which on a
+// plain click fetches the file itself so that the user sees what happens: "Exporting…"
+// while the server reads every row, and the API's own reason when it refuses (an export
+// over the row limit, a session that expired) instead of the browser's silent "Failed".
+
+import { useState, type MouseEvent } from 'react';
+import styles from './views.module.css';
+
+export function ExportCsv({ href, testId, className = styles.button, label = 'Export CSV' }: { href: string; testId?: string; className?: string; label?: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onClick(e: MouseEvent<HTMLAnchorElement>) {
+    // a modified click (new tab, save link as …) is the browser's
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(href, { credentials: 'same-origin' });
+      if (!res.ok) {
+        let message = `the export failed (HTTP ${res.status})`;
+        try {
+          const body = (await res.json()) as { error?: { message?: string } };
+          if (body.error?.message) message = `Export refused: ${body.error.message}`;
+        } catch {
+          // not the API's JSON: keep the status
+        }
+        setError(message);
+        return;
+      }
+      const blob = await res.blob();
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(`the export failed: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <a href={href} download className={className} data-testid={testId} onClick={onClick} aria-busy={busy}>
+        {busy ? 'Exporting…' : label}
+      </a>
+      {error && (
+        <span role="alert" className={styles.exportError} data-testid={testId ? `${testId}-error` : undefined}>
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
