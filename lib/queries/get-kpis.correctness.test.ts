@@ -57,6 +57,18 @@ describe('KPIs on the hand-built book', () => {
     expect(kpi('dso').previous).toBeNull();
   });
 
+  it('DSO trend: at the end of each week, open receivables ÷ invoiced over the 100 days before it', () => {
+    const t = kpi('dso').trend;
+    expect(t[0].bucket).toBe('2025-12-29'); // the week of 2026-01-01
+    expect(t.length).toBe(15); // weeks from 2025-12-29 to the one of 2026-04-10
+    // nothing invoiced in the 100 days before 2026-02-23 (INV-C1's day): no figure
+    expect(t.find((p) => p.bucket === '2026-02-16')).toMatchObject({ value: null, n: 0 });
+    // the week of 2026-03-02, to 03-09: INV-C1 (36000) invoiced; open 36000 − PAY-C1 12000 = 24000
+    expect(t.find((p) => p.bucket === '2026-03-02')).toMatchObject({ value: Math.round((24000 / 36000) * 100 * 100) / 100, n: 1 });
+    // the last week ends with the window: the headline
+    expect(t[t.length - 1]).toMatchObject({ value: kpi('dso').value, n: kpi('dso').n });
+  });
+
   it('has a weekly trend, targets and no previous figures before the book began', () => {
     const q = kpi('quote_to_project');
     expect(q.trend.map((t) => [t.bucket, t.value])).toEqual([['2026-02-02', 48], ['2026-03-02', 50], ['2026-03-09', 72]]);

@@ -95,6 +95,17 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
 
 const DAY = 86_400_000;
 
+/** The current period's buckets' (label, exclusive end) as the trend shows them; the last ends with the window. */
+function bucketEnds(w: KpiWindow): { bucket: string; end: Date }[] {
+  const step = w.bucket === 'day' ? 1 : 7;
+  const first = w.bucket === 'day' ? w.fromDate.getTime() : mondayOf(w.fromDate.getTime());
+  const out: { bucket: string; end: Date }[] = [];
+  for (let start = first; start < w.toDate.getTime(); start += step * DAY) {
+    out.push({ bucket: new Date(start).toISOString().slice(0, 10), end: new Date(Math.min(start + step * DAY, w.toDate.getTime())) });
+  }
+  return out;
+}
+
 /** The current period's buckets: the first one's start (a date), days per bucket, how many. */
 function bucketRange(w: KpiWindow): { base: Sql; step: number; count: number } {
   if (w.bucket === 'day') return { base: sql`toDate(${w.fromDate})`, step: 1, count: w.days };
@@ -195,7 +206,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
       cur = { value: round(dso.cur, 2), p50: null, p90: null, n: dso.n };
       prev = round(dso.prev, 2);
       prevN = dso.nPrev;
-      trend = [];
+      trend = dso.trend;
     } else {
       const mine = agg.filter((a) => a.kpi === k.id);
       const c = mine.find((a) => a.period === 'cur' && a.bucket === null);
@@ -230,27 +241,53 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
  * every invoice to every payment (was ~1 s at 9.3M events). Amounts are the findings' reporting
  * values, converted once when stored (converting per read: 49 against 42 ms at 9.7M events).
  */
+const daySums = z.tuple([z.array(z.string()), z.array(num)]);
+
 export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsFn) {
   const dimensions: Filters = { ...f, from: undefined, to: undefined }; // the periods are w's
+  // The trend: DSO at the end of each bucket over the window's length before it (the last
+  // point is the headline). Every trailing window starts at or after previousFrom.
+  // The receivables summed per (day of issue, day the row starts to count: both its times
+  // passed, invoice or not) first — a few thousand groups — then every figure from those:
+  // the window's bounds and the buckets' ends are midnights, so a day is wholly in or out.
+  // The trend's days come as sumMap arrays (days in order, zero sums left out), summed per
+  // bucket below.
+  const buckets = bucketEnds(w);
+  const [P, F, T] = [sql`toDate(${w.previousFromDate})`, sql`toDate(${w.fromDate})`, sql`toDate(${w.toDate})`];
   return queryPart({
     sql: sql`SELECT
-        sumIf(v, inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS billed_cur,
-        sumIf(v, inv AND at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS billed_prev,
-        countIf(inv AND at >= ${w.fromDate} AND at < ${w.toDate}) AS n,
-        countIf(inv AND at >= ${w.previousFromDate} AND at < ${w.fromDate}) AS n_prev,
-        sumIf(if(inv, v, -v), at < ${w.toDate} AND anchor < ${w.toDate}) AS open_cur,
-        sumIf(if(inv, v, -v), at < ${w.fromDate} AND anchor < ${w.fromDate}) AS open_prev
-      FROM (SELECT at, anchor, detail = 'invoice' AS inv, value AS v
-        FROM ${findings('receivables', { filters: dimensions, now, aggregate: true, openFrom: w.previousFromDate })})`,
-    schema: z.object({ billed_cur: num, billed_prev: num, n: num, n_prev: num, open_cur: num, open_prev: num }),
-    then: (rows): { cur: number | null; prev: number | null; n: number; nPrev: number } => {
+        sumMapIf([d_at], [v], inv AND d_at >= ${P} AND d_at < ${T}) AS billed_days,
+        sumMapIf([d_at], [c], inv AND d_at >= ${P} AND d_at < ${T}) AS n_days,
+        sumMapIf([d_open], [if(inv, v, -v)], d_open < ${T}) AS open_days,
+        sumIf(v, inv AND d_at >= ${F} AND d_at < ${T}) AS billed_cur,
+        sumIf(v, inv AND d_at >= ${P} AND d_at < ${F}) AS billed_prev,
+        sumIf(c, inv AND d_at >= ${F} AND d_at < ${T}) AS n,
+        sumIf(c, inv AND d_at >= ${P} AND d_at < ${F}) AS n_prev,
+        sumIf(if(inv, v, -v), d_open < ${T}) AS open_cur,
+        sumIf(if(inv, v, -v), d_open < ${F}) AS open_prev
+      FROM (SELECT toDate(at) AS d_at, toDate(greatest(at, anchor)) AS d_open, detail = 'invoice' AS inv, sum(toFloat64(value)) AS v, count() AS c
+        FROM ${findings('receivables', { filters: dimensions, now, aggregate: true, openFrom: w.previousFromDate })}
+        GROUP BY d_at, d_open, inv)`,
+    schema: z.object({
+      billed_cur: num, billed_prev: num, n: num, n_prev: num, open_cur: num, open_prev: num,
+      billed_days: daySums, n_days: daySums, open_days: daySums,
+    }),
+    then: (rows): { cur: number | null; prev: number | null; n: number; nPrev: number; trend: Kpi['trend'] } => {
       const r = rows[0];
-      if (!r) return { cur: null, prev: null, n: 0, nPrev: 0 };
+      if (!r) return { cur: null, prev: null, n: 0, nPrev: 0, trend: [] };
+      const dso = (open: number, billed: number) => (billed > 0 ? (open / billed) * w.days : null);
+      const sum = ([days, values]: [string[], number[]], from: string, to: string) => days.reduce((t, d, i) => (d >= from && d < to ? t + values[i] : t), 0);
+      const day = (d: Date) => d.toISOString().slice(0, 10);
       return {
-        cur: r.billed_cur > 0 ? (r.open_cur / r.billed_cur) * w.days : null,
-        prev: r.billed_prev > 0 ? (r.open_prev / r.billed_prev) * w.days : null,
+        cur: dso(r.open_cur, r.billed_cur),
+        prev: dso(r.open_prev, r.billed_prev),
         n: r.n,
         nPrev: r.n_prev,
+        trend: buckets.map((b) => {
+          const end = day(b.end);
+          const start = day(new Date(b.end.getTime() - w.days * DAY));
+          return { bucket: b.bucket, value: round(dso(sum(r.open_days, '', end), sum(r.billed_days, start, end)), 2), n: sum(r.n_days, start, end) };
+        }),
       };
     },
   });
