@@ -157,4 +157,25 @@ describe('operational view APIs', () => {
     await rt.writer!.settled();
     expect((await read()).snapshot.state).toBe('current');
   });
+
+  it('every export is in the audit trail: who, which list, its filters and its rows — or why it was refused', async () => {
+    const { getAuditLog } = await import('@/lib/queries/get-audit-log');
+    const before = (await getAuditLog(rt.store, { action: 'data.export', limit: 1000 })).length;
+    const ok = await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&q=prj-b&format=csv`));
+    expect(ok.headers.get('x-row-count')).toBe('1');
+    expect((await ok.text()).trim().split('\r\n')).toHaveLength(2);
+    expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?offset=-1&format=csv'))).status).toBe(400);
+    // the JSON list is no export
+    expect((await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}`))).status).toBe(200);
+    const rows = await getAuditLog(rt.store, { action: 'data.export', limit: 1000 });
+    expect(rows.length - before).toBe(2);
+    const mine = rows.filter((a) => a.target === '/api/pmo/unstaffed').slice(0, 2);
+    expect(mine.map((a) => [a.outcome, JSON.parse(a.details)])).toEqual(
+      expect.arrayContaining([
+        ['ok', { filters: { now: FIXTURE_NOW.toISOString(), q: 'prj-b' }, rows: 1 }],
+        ['refused', { filters: { offset: '-1' }, refused: 'bad_request' }],
+      ]),
+    );
+    expect(mine.every((a) => a.actor_role === 'admin')).toBe(true);
+  });
 });

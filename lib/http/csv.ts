@@ -72,10 +72,14 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
   return lines.join('\r\n') + '\r\n';
 }
 
+/** The response header with the number of data rows of a CSV export (the audit trail reads it). */
+export const CSV_ROWS_HEADER = 'x-row-count';
+
 export function csvResponse(filename: string, columns: readonly string[], rows: readonly Record<string, unknown>[]): Response {
   return new Response(toCsv(columns, rows), {
     status: 200,
     headers: {
+      [CSV_ROWS_HEADER]: String(rows.length),
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
     },
