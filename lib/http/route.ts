@@ -11,9 +11,14 @@ import { ApiError, errorResponse } from './errors';
 import { actorOf, clientIp, recordAudit } from '../audit/record';
 import { CSV_ROWS_HEADER } from './csv';
 
+const EXPORT_IGNORES = ['limit', 'cursor', 'offset'];
+
 /** An export in the audit trail: the list (path), its filters, the rows sent or why none were. */
 async function auditExport(rt: Runtime, principal: Principal, req: Request, url: URL, outcome: { rows: number } | { refused: string }): Promise<void> {
-  const filters = Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'format'));
+  // an export holds every row whatever the page asked for: paging parameters are left out of
+  // a made export's filters (a refused one keeps them all, they may be why)
+  const paging = 'rows' in outcome ? EXPORT_IGNORES : [];
+  const filters = Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'format' && !paging.includes(k)));
   await recordAudit(rt.store, [{
     actor: actorOf(principal),
     action: 'data.export',
