@@ -1,6 +1,6 @@
 'use client';
 // Previous / next over the opaque cursors of a paginated list: a stack of the cursors of
-// the pages seen, reset when the list's filters change (its resetKey) or on reset().
+// the pages seen, reset when the list's filters change (its resetKey).
 
 import { useState } from 'react';
 import styles from './views.module.css';
@@ -11,7 +11,6 @@ export interface CursorPages {
   page: number;
   prev: () => void;
   next: (cursor: string | null) => void;
-  reset: () => void;
 }
 
 export function useCursorPages(resetKey: string): CursorPages {
@@ -23,7 +22,6 @@ export function useCursorPages(resetKey: string): CursorPages {
     page: stack.length,
     prev: () => setState({ key: resetKey, stack: stack.slice(0, -1) }),
     next: (c) => setState({ key: resetKey, stack: c ? [...stack, c] : stack }),
-    reset: () => setState({ key: resetKey, stack: [] }),
   };
 }
 

@@ -65,9 +65,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           placeholder="Search customer or record key (INV-…, MS-…)"
           label="Search this queue"
           testId={`${testId}-search`}
-          onSearch={(text) => {
-            setQ(text);
-          }}
+          onSearch={setQ}
         />
         <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />

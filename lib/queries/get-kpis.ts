@@ -13,7 +13,7 @@ import { REPORTING_CURRENCY } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
-import { kpiWindow, type KpiWindow } from './kpi-window';
+import { day, kpiWindow, type KpiWindow } from './kpi-window';
 import { cohortPart } from './get-cash-waterfall';
 import { queryPart, runPart, runParts } from '../clickhouse/parts';
 
@@ -95,22 +95,20 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
 
 const DAY = 86_400_000;
 
-/** The current period's buckets' (label, exclusive end) as the trend shows them; the last ends with the window. */
-function bucketEnds(w: KpiWindow): { bucket: string; end: Date }[] {
+/** The current period's buckets: the first one's start (ms, a midnight; `base` in SQL), days per bucket, how many. */
+function bucketRange(w: KpiWindow): { first: number; base: Sql; step: number; count: number } {
   const step = w.bucket === 'day' ? 1 : 7;
   const first = w.bucket === 'day' ? w.fromDate.getTime() : mondayOf(w.fromDate.getTime());
-  const out: { bucket: string; end: Date }[] = [];
-  for (let start = first; start < w.toDate.getTime(); start += step * DAY) {
-    out.push({ bucket: new Date(start).toISOString().slice(0, 10), end: new Date(Math.min(start + step * DAY, w.toDate.getTime())) });
-  }
-  return out;
+  return { first, base: sql`toDate(${new Date(first)})`, step, count: Math.ceil((w.toDate.getTime() - first) / (step * DAY)) };
 }
 
-/** The current period's buckets: the first one's start (a date), days per bucket, how many. */
-function bucketRange(w: KpiWindow): { base: Sql; step: number; count: number } {
-  if (w.bucket === 'day') return { base: sql`toDate(${w.fromDate})`, step: 1, count: w.days };
-  const monday = mondayOf(w.fromDate.getTime());
-  return { base: sql`toStartOfWeek(toDate(${w.fromDate}), 1)`, step: 7, count: Math.ceil((w.toDate.getTime() - monday) / (7 * DAY)) };
+/** The current period's buckets' (label, exclusive end) as the trend shows them; the last ends with the window. */
+function bucketEnds(w: KpiWindow): { bucket: string; end: Date }[] {
+  const { first, step, count } = bucketRange(w);
+  return Array.from({ length: count }, (_, i) => {
+    const start = first + i * step * DAY;
+    return { bucket: day(new Date(start)), end: new Date(Math.min(start + step * DAY, w.toDate.getTime())) };
+  });
 }
 
 const dayRowSchema = z.object({ kpi: z.string(), day: z.string(), c: num, s: num });
@@ -277,7 +275,6 @@ export function dsoPart(w: KpiWindow, f: Filters, now: Date, findings: FindingsF
       if (!r) return { cur: null, prev: null, n: 0, nPrev: 0, trend: [] };
       const dso = (open: number, billed: number) => (billed > 0 ? (open / billed) * w.days : null);
       const sum = ([days, values]: [string[], number[]], from: string, to: string) => days.reduce((t, d, i) => (d >= from && d < to ? t + values[i] : t), 0);
-      const day = (d: Date) => d.toISOString().slice(0, 10);
       return {
         cur: dso(r.open_cur, r.billed_cur),
         prev: dso(r.open_prev, r.billed_prev),

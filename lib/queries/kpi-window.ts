@@ -16,7 +16,8 @@ export interface KpiWindow {
 }
 
 const DAY = 86_400_000;
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** A date's UTC day, YYYY-MM-DD. */
+export const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function kpiWindow(f: Filters, now: Date): KpiWindow {
   const to = f.to ? f.to.slice(0, 10) : day(now);
