@@ -7,9 +7,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * A port free now, and not one this file already chose: each probe closes its port, so the
+ * kernel may hand the same one out again (CI at 7336c44: the app and the test ClickHouse
+ * server were both given 34503, and the app refused to start).
+ */
 function freePort(): number {
   const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+  const chosen = new Set(['CASHTRACE_E2E_PORT', 'CASHTRACE_E2E_CH_PORT', 'CASHTRACE_E2E_NATS_PORT'].map((k) => Number(process.env[k])));
+  for (;;) {
+    const port = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+    if (!chosen.has(port)) return port;
+  }
 }
 
 if (!process.env.CASHTRACE_E2E_PORT) process.env.CASHTRACE_E2E_PORT = String(freePort());
