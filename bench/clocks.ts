@@ -5,16 +5,11 @@
 // link) whose lib/queries are timed in the same process, round by round, against this
 // one's: before/after on the same data and the same machine load.
 
-import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { env } from '../lib/env';
-import { createStore, type Store } from '../lib/clickhouse/client';
+import type { Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
-import { tempDir } from '../lib/testing/temp-dir';
-import { loadScale, settleMerges } from './data';
-import { buildMissing, forgetBuilds } from '../lib/clocks/build';
-import { allClocks } from '../lib/clocks/registry';
+import { openBenchStore } from './data';
 import { percentile } from './ingest';
 
 const log = (l: string) => console.log(`[bench:clocks] ${l}`);
@@ -56,25 +51,7 @@ async function load(root: string): Promise<{ fn: string; run: (store: Store, now
 
 async function main(): Promise<void> {
   const e = env();
-  const dir = e.BENCH_STORE_DIR ?? tempDir('cashtrace-bench-clocks-');
-  fs.mkdirSync(dir, { recursive: true });
-  const store = await createStore({ dataDir: dir });
-  const count = async () => (await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() })))[0].n;
-  const nowFile = path.join(dir, 'bench-now.txt');
-  if ((await count()) === 0) {
-    const now = Date.now();
-    fs.writeFileSync(nowFile, String(now));
-    log(`loading ${e.BENCH_CLOCK_EVENTS.toLocaleString('en-US')} events …`);
-    await loadScale(store, { from: 0, target: e.BENCH_CLOCK_EVENTS, seed: 4242, now, log });
-    await forgetBuilds(store);
-  }
-  // Clocks not built yet (a new store, or new definitions since it was loaded) are built in full.
-  const built = await buildMissing(store, await allClocks(store));
-  if (built.length) log(`built ${built.length} clocks: ${built.reduce((s, b) => s + b.rows, 0).toLocaleString('en-US')} intervals in ${built.reduce((s, b) => s + b.seconds, 0).toFixed(1)} s`);
-  const now = new Date(Number(fs.readFileSync(nowFile, 'utf8')));
-  log(`${(await count()).toLocaleString('en-US')} events in the store`);
-  const settle = await settleMerges(store, e.BENCH_SETTLE_S);
-  log(`${settle.settled ? 'background merges finished' : 'background merges still running'} after ${settle.seconds.toFixed(0)} s`);
+  const { store, now, close } = await openBenchStore({ dir: e.BENCH_STORE_DIR, events: e.BENCH_CLOCK_EVENTS, settleS: e.BENCH_SETTLE_S, log });
   const sides = [{ name: 'this checkout', calls: await load(ROOT) }];
   if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT) });
   const rounds = 7;
@@ -100,8 +77,7 @@ async function main(): Promise<void> {
     }
   }
   await kpiParts(store, now);
-  await store.close();
-  if (!e.BENCH_STORE_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  await close();
 }
 
 /**

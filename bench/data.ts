@@ -3,6 +3,8 @@
 // (JSONEachRow, correlation IDs resolved as the stitcher would), so the timed sections
 // measure the engine and the pipeline, not the generator.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { buildMissing, forgetBuilds } from '../lib/clocks/build';
 import { allClocks } from '../lib/clocks/registry';
 import type { Store } from '../lib/clickhouse/client';
@@ -210,4 +212,42 @@ export async function settleMerges(store: Store, maxSeconds: number): Promise<{ 
     if (quiet === 2) return { seconds, settled: true };
     if (seconds >= maxSeconds) return { seconds, settled: false };
   }
+}
+
+/**
+ * The store of a one-volume bench (bench/clocks.ts, bench/export.ts): BENCH_STORE_DIR when
+ * set (loaded once, kept between runs), else a temporary directory removed by `close`;
+ * `events` synthetic events loaded into an empty one, every clock built, merges settled.
+ * `now` is the loaded store's now (saved beside it).
+ */
+export async function openBenchStore(o: { dir?: string; events: number; settleS: number; log: (l: string) => void }): Promise<{ store: Store; now: Date; close: () => Promise<void> }> {
+  const { createStore } = await import('../lib/clickhouse/client');
+  const { tempDir } = await import('../lib/testing/temp-dir');
+  const dir = o.dir ?? tempDir('cashtrace-bench-');
+  fs.mkdirSync(dir, { recursive: true });
+  const store = await createStore({ dataDir: dir });
+  const count = async () => (await store.query(sql`SELECT count() AS n FROM events`, z.object({ n: z.coerce.number() })))[0].n;
+  const nowFile = path.join(dir, 'bench-now.txt');
+  if ((await count()) === 0) {
+    const now = Date.now();
+    fs.writeFileSync(nowFile, String(now));
+    o.log(`loading ${o.events.toLocaleString('en-US')} events …`);
+    await loadScale(store, { from: 0, target: o.events, seed: 4242, now, log: o.log });
+    await forgetBuilds(store);
+  }
+  // Clocks not built yet (a new store, or new definitions since it was loaded) are built in full.
+  const built = await buildMissing(store, await allClocks(store));
+  if (built.length) o.log(`built ${built.length} clocks: ${built.reduce((s, b) => s + b.rows, 0).toLocaleString('en-US')} intervals in ${built.reduce((s, b) => s + b.seconds, 0).toFixed(1)} s`);
+  const now = new Date(Number(fs.readFileSync(nowFile, 'utf8')));
+  o.log(`${(await count()).toLocaleString('en-US')} events in the store`);
+  const settle = await settleMerges(store, o.settleS);
+  o.log(`${settle.settled ? 'background merges finished' : 'background merges still running'} after ${settle.seconds.toFixed(0)} s`);
+  return {
+    store,
+    now,
+    async close() {
+      await store.close();
+      if (!o.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,14 +1,16 @@
 'use client';
 // "Export CSV": a link to the endpoint's CSV (copy it, open it in a new tab), which on a
-// plain click fetches the file itself so that the user sees what happens: "Exporting…"
-// while the server reads every row, and the API's own reason when it refuses (an export
-// over the row limit, a session that expired) instead of the browser's silent "Failed".
+// plain click fetches the file itself so that the user sees what happens: "Exporting… N
+// rows" while the server streams every row, the API's own reason when it refuses (an
+// export over the row limit, a session that expired) instead of the browser's silent
+// "Failed", and a download that broke off is said to have, with nothing saved.
 
 import { useState, type MouseEvent } from 'react';
 import styles from './views.module.css';
 
 export function ExportCsv({ href, testId, className = styles.button, label = 'Export CSV' }: { href: string; testId?: string; className?: string; label?: string }) {
   const [busy, setBusy] = useState(false);
+  const [rows, setRows] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
   async function onClick(e: MouseEvent<HTMLAnchorElement>) {
@@ -17,7 +19,9 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
     e.preventDefault();
     if (busy) return;
     setBusy(true);
+    setRows(0);
     setError(null);
+    let received = 0;
     try {
       const res = await fetch(href, { credentials: 'same-origin' });
       if (!res.ok) {
@@ -31,7 +35,17 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
         setError(message);
         return;
       }
-      const blob = await res.blob();
+      // read as it streams, counting lines (the header is one), so a long export shows progress
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        for (let i = 0; i < value.length; i++) if (value[i] === 10) received++;
+        setRows(Math.max(0, received - 1));
+      }
+      const blob = new Blob(chunks, { type: 'text/csv' });
       const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -42,7 +56,7 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      setError(`the export failed: ${(err as Error).message}`);
+      setError(received > 0 ? `the export broke off after ${(received - 1).toLocaleString('en-US')} rows (${(err as Error).message}): nothing was saved` : `the export failed: ${(err as Error).message}`);
     } finally {
       setBusy(false);
     }
@@ -51,7 +65,7 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
   return (
     <>
       <a href={href} download className={className} data-testid={testId} onClick={onClick} aria-busy={busy}>
-        {busy ? 'Exporting…' : label}
+        {busy ? (rows > 0 ? `Exporting… ${rows.toLocaleString('en-US')} rows` : 'Exporting…') : label}
       </a>
       {error && (
         <span role="alert" className={styles.exportError} data-testid={testId ? `${testId}-error` : undefined}>

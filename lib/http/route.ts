@@ -9,22 +9,28 @@ import { authorize, type Permission, type Principal } from '../auth/authorize';
 import { getRuntime, type Runtime } from '../runtime';
 import { ApiError, errorResponse } from './errors';
 import { actorOf, clientIp, recordAudit } from '../audit/record';
-import { CSV_ROWS_HEADER } from './csv';
+import { onExportEnd, type ExportEnd } from './csv';
 
 const EXPORT_IGNORES = ['limit', 'cursor', 'offset'];
 
-/** An export in the audit trail: the list (path), its filters, the rows sent or why none were. */
-async function auditExport(rt: Runtime, principal: Principal, req: Request, url: URL, outcome: { rows: number } | { refused: string }): Promise<void> {
+/**
+ * An export in the audit trail: the list (path), its filters, and the rows sent (`ok`), the
+ * rows sent before the client left (`aborted`) or a read failed (`failed`), or why none were
+ * (`refused`).
+ */
+async function auditExport(rt: Runtime, principal: Principal, req: Request, url: URL, outcome: ExportEnd | { refused: string }): Promise<void> {
   // an export holds every row whatever the page asked for: paging parameters are left out of
   // a made export's filters (a refused one keeps them all, they may be why)
   const paging = 'rows' in outcome ? EXPORT_IGNORES : [];
+  const name = 'refused' in outcome ? 'refused' : 'failed' in outcome ? 'failed' : 'aborted' in outcome ? 'aborted' : 'ok';
+  const details = 'refused' in outcome ? { refused: outcome.refused } : 'failed' in outcome ? { rows: outcome.rows, error: outcome.failed } : { rows: outcome.rows };
   const filters = Object.fromEntries([...url.searchParams.entries()].filter(([k]) => k !== 'format' && !paging.includes(k)));
   await recordAudit(rt.store, [{
     actor: actorOf(principal),
     action: 'data.export',
     target: url.pathname,
-    outcome: 'rows' in outcome ? 'ok' : 'refused',
-    details: { filters, ...outcome },
+    outcome: name,
+    details: { filters, ...details },
     ip: clientIp(req),
   }]);
 }
@@ -53,8 +59,9 @@ export function route<Q = Record<string, never>, P = Record<string, string>>(
       rt = await getRuntime();
       const out = await fn({ req, query, params, rt, principal });
       if (out instanceof Response) {
-        const rows = out.headers.get(CSV_ROWS_HEADER);
-        if (rows !== null) await auditExport(rt, principal, req, url, { rows: Number(rows) });
+        // written as the export ends, before its last byte: the rows sent, or where it stopped
+        const [r, p] = [rt, principal];
+        onExportEnd(out, (end) => auditExport(r, p, req, url, end).catch((e) => console.error('[audit] export not recorded:', e)));
         return out;
       }
       return NextResponse.json(out);

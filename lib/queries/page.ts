@@ -19,8 +19,11 @@ const offsetCursor = z
     return z.NEVER;
   });
 
+/** The largest page these lists serve (an export walks them at this size). */
+export const PAGE_LIMIT_MAX = 500;
+
 export const pageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
   cursor: z.string().max(40).optional(),
 });
 export type Page = z.infer<typeof pageSchema>;

@@ -3,7 +3,7 @@
 // Read-only: there is no route that edits or deletes it.
 
 import { route } from '@/lib/http/route';
-import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
+import { CSV_LIST_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { AUDIT_COLUMNS, auditQuerySchema, getAuditLog } from '@/lib/queries/get-audit-log';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'audit:read', query: auditQuerySchema }, async ({ rt, query }) => {
   if (query.format === 'csv') {
-    const rows = wholeList(await getAuditLog(rt.store, { ...query, limit: CSV_EXPORT_MAX_ROWS + 1 }));
+    const rows = wholeList(await getAuditLog(rt.store, { ...query, limit: CSV_LIST_MAX_ROWS + 1 }));
     return csvResponse(`cashtrace-audit-${new Date().toISOString().slice(0, 10)}.csv`, AUDIT_COLUMNS, rows);
   }
   const rows = await getAuditLog(rt.store, query);

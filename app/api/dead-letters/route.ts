@@ -3,20 +3,21 @@
 // the query matches.
 
 import { route } from '@/lib/http/route';
-import { allPages, csvResponse } from '@/lib/http/csv';
+import { everyPage, csvResponse } from '@/lib/http/csv';
 import { DEAD_LETTER_CSV_COLUMNS, deadLettersQuerySchema, type DeadLettersResponse } from '@/lib/contracts/integrations';
 import { getDeadLetters } from '@/lib/queries/get-dead-letters';
 import { notAllowed } from '@/lib/http/methods';
+import { PAGE_LIMIT_MAX } from '@/lib/queries/page';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'integrations:read', query: deadLettersQuerySchema }, async ({ query, rt }) => {
   const { format, ...params } = query;
   if (format === 'csv') {
-    const items = await allPages(async (cursor, limit) => {
+    const items = everyPage(async (cursor, limit) => {
       const r = await getDeadLetters(rt.store, { ...params, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
-    }, (d) => d.id);
+    }, (d) => d.id, { pageSize: PAGE_LIMIT_MAX });
     return csvResponse('dead-letters.csv', DEAD_LETTER_CSV_COLUMNS, items);
   }
   const result: DeadLettersResponse = await getDeadLetters(rt.store, params);

@@ -3,7 +3,7 @@
 
 import { leakageQuerySchema } from '@/lib/contracts/leakage';
 import { route } from '@/lib/http/route';
-import { allPages, csvResponse } from '@/lib/http/csv';
+import { everyPage, csvResponse } from '@/lib/http/csv';
 import { getLeakage } from '@/lib/queries/get-leakage';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'leakage:read', query: leakageQuerySchema }, async ({ query, rt }) => {
   if (query.format === 'csv') {
-    const records = await allPages(async (cursor, limit) => {
+    const records = everyPage(async (cursor, limit) => {
       const r = await getLeakage(rt.store, { ...query, cursor, limit });
       return { rows: r.records, next: r.next_cursor, total: r.records_total };
     }, (x) => `${x.category}|${x.correlation_id}|${x.entity_key}|${x.at}|${x.detail}`);

@@ -4,7 +4,7 @@
 
 import { stuckQuerySchema } from '@/lib/contracts/stuck';
 import { route } from '@/lib/http/route';
-import { allPages, csvResponse } from '@/lib/http/csv';
+import { everyPage, csvResponse } from '@/lib/http/csv';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 import { notAllowed } from '@/lib/http/methods';
@@ -25,7 +25,7 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
     return s;
   }
   if (query.format === 'csv') {
-    const items = await allPages(async (cursor, limit) => {
+    const items = everyPage(async (cursor, limit) => {
       const r = await getStuckItems(rt.store, { ...query, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
     }, (i) => i.id);

@@ -3,7 +3,7 @@
 // yes|no keeps the paths on or off it (format=csv: every such variant, whatever the limit).
 
 import { VARIANT_CSV_COLUMNS, variantsQuerySchema } from '@/lib/contracts/variants';
-import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
+import { CSV_LIST_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { route } from '@/lib/http/route';
 import { getVariants } from '@/lib/queries/get-variants';
 import { notAllowed } from '@/lib/http/methods';
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'deals:read', query: variantsQuerySchema }, async ({ query, rt }) => {
   if (query.format !== 'csv') return getVariants(rt.store, query);
-  const r = await getVariants(rt.store, { ...query, limit: CSV_EXPORT_MAX_ROWS + 1 });
+  const r = await getVariants(rt.store, { ...query, limit: CSV_LIST_MAX_ROWS + 1 });
   return csvResponse(
     'variants.csv',
     VARIANT_CSV_COLUMNS,

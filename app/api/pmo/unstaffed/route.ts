@@ -3,7 +3,7 @@
 // limit and offset).
 
 import { route } from '@/lib/http/route';
-import { CSV_EXPORT_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
+import { CSV_LIST_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
 import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }, async ({ query: q, rt }) => {
   if (q.format === 'csv') {
-    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_EXPORT_MAX_ROWS + 1, offset: 0 });
+    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_LIST_MAX_ROWS + 1, offset: 0 });
     return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value'], wholeList(r.items, r.total));
   }
   return getUnstaffedProjects(rt.store, q);

@@ -4,7 +4,7 @@
 
 import { slaBreachesQuerySchema } from '@/lib/contracts/sla';
 import { route } from '@/lib/http/route';
-import { allPages, csvResponse } from '@/lib/http/csv';
+import { everyPage, csvResponse } from '@/lib/http/csv';
 import { getSlaBreaches } from '@/lib/queries/get-sla-breaches';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'sla:read', query: slaBreachesQuerySchema }, async ({ query, rt }) => {
   if (query.format === 'csv') {
-    const breaches = await allPages(async (cursor, limit) => {
+    const breaches = everyPage(async (cursor, limit) => {
       const r = await getSlaBreaches(rt.store, { ...query, cursor, limit });
       return { rows: r.breaches, next: r.next_cursor, total: r.total };
     }, (b) => `${b.policy_id}|${b.correlation_id}|${b.entity_key}|${b.started_at}`);
