@@ -144,6 +144,30 @@ describe('csvResponse', () => {
     expect(seen.hookDone).toBe(true);
     expect(read).toBeLessThan(3);
   });
+
+  it('says aborted, not failed, when the client leaves while a page is being read', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    let after = false;
+    const res = await csvResponse('x.csv', ['n'], (async function* () {
+      yield rowsOf(10);
+      await slow; // the next page's query
+      yield rowsOf(10, 10);
+      after = true;
+      yield rowsOf(10, 20);
+    })());
+    const seen = watch(res);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const pending = reader.read(); // asks for the next page: it is being read
+    await new Promise((r) => setTimeout(r, 10));
+    const cancelled = reader.cancel();
+    release();
+    await cancelled;
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(seen.end).toEqual({ rows: 10, aborted: true });
+    expect(after).toBe(false);
+  });
 });
 
 describe('wholeList', () => {

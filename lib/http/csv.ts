@@ -142,6 +142,7 @@ export async function csvResponse(filename: string, columns: readonly string[], 
   const first = await pages.next();
   const encoder = new TextEncoder();
   let sent = 0;
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       const firstRows = first.done ? [] : first.value;
@@ -151,6 +152,8 @@ export async function csvResponse(filename: string, columns: readonly string[], 
     async pull(c) {
       try {
         const next = first.done ? first : await pages.next();
+        // the client left while the page was read: cancel() has recorded where it stopped
+        if (cancelled) return;
         if (next.done) {
           await end({ rows: sent }).catch(() => undefined);
           c.close();
@@ -159,14 +162,17 @@ export async function csvResponse(filename: string, columns: readonly string[], 
         c.enqueue(encoder.encode(csvLines(columns, next.value)));
         sent += next.value.length;
       } catch (err) {
+        if (cancelled) return;
         console.error(`[export] ${filename} failed after ${sent} rows:`, err);
         await end({ rows: sent, failed: errorCode(err) }).catch(() => undefined);
         c.error(err);
       }
     },
     async cancel() {
-      await pages.return?.(undefined);
+      cancelled = true;
       await end({ rows: sent, aborted: true }).catch(() => undefined);
+      // stops the list's reading (after the page being read, if one is)
+      await pages.return?.(undefined)?.catch(() => undefined);
     },
   }, { highWaterMark: 0 });
   const res = new Response(body, { status: 200, headers });
