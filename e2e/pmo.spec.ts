@@ -32,6 +32,14 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
   await expect(unstaffed).toHaveCount(1);
   await expect(unstaffed.first()).toContainText(project);
   await expect(page.getByTestId('unstaffed-count')).toHaveText('1 project');
+  // each unstaffed project is a PMO exception, with a stuck queue's actions: acknowledged, it says so
+  const acknowledge = unstaffed.first().locator('[data-testid="action-button"][data-kind="acknowledge"]');
+  await expect(unstaffed.first().getByTestId('unstaffed-state')).toHaveText('open');
+  await expect(unstaffed.first().locator('[data-testid="action-button"][data-kind="resync"]')).toHaveText(/PSA/);
+  await acknowledge.click();
+  await expect(unstaffed.first().getByTestId('unstaffed-state')).toHaveText('acknowledged');
+  await expect(acknowledge).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo-unstaffed-acknowledged.png` });
   await page.getByTestId('unstaffed-search').fill('');
   await expect(unstaffed).toHaveCount(Math.min(total, UNSTAFFED_PAGE_SIZE));
   await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo.png`, fullPage: true });

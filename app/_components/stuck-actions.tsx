@@ -1,7 +1,8 @@
 'use client';
-// The actions of one stuck-queue row: re-sync to the system whose record is missing (or
-// retry a failed sync), acknowledge, snooze a day, resolve. Each button hides itself for roles that may
-// not use it (see action-button.tsx).
+// The actions of one stuck-queue row (or of an unstaffed project, PMO's other queue):
+// re-sync to the system whose record is missing (or retry a failed sync), acknowledge,
+// snooze a day, resolve. Each button hides itself for roles that may not use it (see
+// action-button.tsx).
 
 import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
@@ -9,7 +10,7 @@ import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton } from './action-button';
 import styles from './action-button.module.css';
 
-export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since' | 'state'> }) {
+export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state'> & { rule: string } }) {
   const target = RESYNC_TARGET[item.rule];
   const [snoozeUntil] = useState(() => new Date(Date.now() + 86_400_000).toISOString());
   return (

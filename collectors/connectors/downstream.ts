@@ -37,6 +37,8 @@ const OUTCOMES: Record<string, Outcome> = {
   'quote>psa': { type: 'project.provisioned', entity_type: 'project', prefix: 'PRJ' },
   'contract>psa': { type: 'project.provisioned', entity_type: 'project', prefix: 'PRJ' },
   'opportunity>psa': { type: 'project.provisioned', entity_type: 'project', prefix: 'PRJ' },
+  // an unstaffed project re-synced from the PSA: the assignment made there arrives
+  'project>psa': { type: 'resource.assigned', entity_type: 'assignment', prefix: 'RA' },
   'project>erp': { type: 'billing_schedule.created', entity_type: 'billing_schedule', prefix: 'BS', carry: /^erp:sales_order:/ },
   'sales_order>erp': { type: 'billing_schedule.created', entity_type: 'billing_schedule', prefix: 'BS' },
   'milestone>erp': { type: 'invoice.issued', entity_type: 'invoice', prefix: 'INV', carry: /^erp:sales_order:/, due_days: 30 },
@@ -51,6 +53,7 @@ const OUTCOMES: Record<string, Outcome> = {
 const SOURCE_OF_TYPE: Partial<Record<CatalogueType, Source>> = {
   'order.created': 'erp',
   'project.provisioned': 'psa',
+  'resource.assigned': 'psa',
   'billing_schedule.created': 'erp',
   'billing_schedule.updated': 'erp',
   'cash.applied': 'erp',
@@ -74,7 +77,7 @@ export function downstreamEvent(rec: SourceRecord, target: string, actionId: str
     entity_id: id,
     refs,
     correlation_id: rec.correlation_id,
-    amount: o.type === 'project.provisioned' ? null : rec.amount,
+    amount: o.type === 'project.provisioned' || o.type === 'resource.assigned' ? null : rec.amount,
     currency: rec.currency,
     status: 'created',
     due_at: o.due_days ? new Date(at.getTime() + o.due_days * 86_400_000).toISOString() : null,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sql } from '../clickhouse/sql';
 import type { Store } from '../clickhouse/client';
 import type { Source } from '../events/catalogue';
+import { UNSTAFFED_QUEUE } from '../stuck/unstaffed';
 
 /** The system whose missing record makes an item of this rule stuck (docs/actions-ui.md). */
 export const RESYNC_TARGET: Record<string, Source | null> = {
@@ -19,6 +20,8 @@ export const RESYNC_TARGET: Record<string, Source | null> = {
   'invoice-not-collected': null,
   // a failed sync is retried to its own flow's target (see lastFailedTarget)
   'sync-failed-unrecovered': null,
+  // an unstaffed project (PMO's list, lib/stuck/unstaffed) waits for the PSA's assignment
+  [UNSTAFFED_QUEUE]: 'psa',
 };
 
 export async function lastFailedTarget(store: Store, entityKey: string): Promise<string | null> {

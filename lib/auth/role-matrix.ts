@@ -2,6 +2,7 @@
 // take on which targets and queues. The one table the server enforces on every route.
 
 import { PERMISSIONS, type Permission, type Role } from './roles';
+import { UNSTAFFED_QUEUE } from '../stuck/unstaffed';
 
 /** Every permission mapped to the roles that hold it (admin holds all). */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -37,6 +38,8 @@ export const RULE_OWNER: Record<string, Role> = {
   'invoice-not-collected': 'finance',
   'payment-not-applied': 'finance',
   'sync-failed-unrecovered': 'it',
+  // not a stuck rule: PMO's unstaffed projects (lib/stuck/unstaffed)
+  [UNSTAFFED_QUEUE]: 'pmo',
 };
 
 /** Target systems each role may send re-sync / retry commands to. */

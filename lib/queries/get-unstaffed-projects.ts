@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
-import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
+import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
+import { getExceptionStates } from './exception-states';
 import { filtersSchema, type Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { distinctPageSql } from './page';
@@ -21,7 +22,17 @@ export const unstaffedProjectSchema = z.object({
   currency: z.string(),
   value: num,
 });
-export const unstaffedResponseSchema = z.object({ total: z.number(), items: z.array(unstaffedProjectSchema.extend({ since: z.string() })) });
+export const unstaffedResponseSchema = z.object({
+  total: z.number(),
+  items: z.array(unstaffedProjectSchema.extend({
+    since: z.string(),
+    /** The exception workflow's id, queue and state, as a stuck item's (lib/stuck/unstaffed). */
+    id: z.string(),
+    rule: z.literal(UNSTAFFED_QUEUE),
+    state: z.string(),
+    assignee: z.string(),
+  })),
+});
 export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
 
 /** Projects per page of the PMO view's unstaffed table (its server-rendered first page asks for as many). */
@@ -51,5 +62,13 @@ export async function getUnstaffedProjects(store: Store, params: Filters & { now
   );
   // A page past the end (the list shrank while someone paged) still says how many there are.
   if (rows.length === 0 && (params.offset ?? 0) > 0) return { total: (await getUnstaffedProjects(store, { ...params, offset: 0, limit: 1 })).total, items: [] };
-  return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _t, ...r }) => r) };
+  const id = (entityKey: string) => `${UNSTAFFED_QUEUE}:${entityKey}`;
+  const states = await getExceptionStates(store, rows.map((r) => id(r.entity_key)), now);
+  return {
+    total: rows[0]?.total ?? 0,
+    items: rows.map(({ total: _t, ...r }) => {
+      const s = states.get(id(r.entity_key));
+      return { ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, state: s?.state ?? 'open', assignee: s?.assignee ?? '' };
+    }),
+  };
 }

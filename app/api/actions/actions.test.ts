@@ -181,6 +181,32 @@ describe('exception workflow and replay', () => {
     expect(stats.total.resolve_hours_p50).toBeLessThan(24 * 24 + 1);
   });
 
+  it('PMO works its unstaffed projects as a queue: acknowledge, assign, and a re-sync from the PSA brings the assignment; finance may not', async () => {
+    const { getUnstaffedProjects } = await import('@/lib/queries/get-unstaffed-projects');
+    const unstaffed = async () => (await getUnstaffedProjects(rt.store, {})).items.find((i) => i.entity_key === 'psa:project:PRJ-CL1');
+    const item = (await unstaffed())!;
+    expect(item).toMatchObject({ id: 'project-unstaffed:psa:project:PRJ-CL1', rule: 'project-unstaffed', state: 'open', assignee: '' });
+    const refused = await post(s.finance, { kind: 'acknowledge', exception_id: item.id, reason: 'x' }, 'un-0');
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.json)).toContain('belong to the pmo queue');
+    expect((await post(s.pmo, { kind: 'acknowledge', exception_id: item.id, reason: 'staffing call tomorrow', stuck_since: item.since }, 'un-1')).json.status).toBe('verified');
+    expect((await post(s.pmo, { kind: 'assign', exception_id: item.id, assignee: 'pmo', reason: 'mine' }, 'un-2')).json.status).toBe('verified');
+    expect(await unstaffed()).toMatchObject({ state: 'assigned', assignee: 'pmo' });
+    // the consultant was assigned in the PSA, the event never came: re-sync the project from it
+    const resync = await post(s.pmo, { kind: 'resync', target: 'psa', entity_key: item.entity_key, exception_id: item.id, reason: 'assigned in the PSA, not synced' }, 'un-3');
+    expect(resync.status).toBe(201);
+    const a = await waitForStatus(String(resync.json.action_id), ['verified', 'failed', 'timed_out']);
+    expect(a.status).toBe('verified');
+    const { sql } = await import('@/lib/clickhouse/sql');
+    const assigned = await rt.store.query(
+      sql`SELECT refs, correlation_id FROM events WHERE type = 'resource.assigned'`,
+      z.object({ refs: z.array(z.string()), correlation_id: z.string() }),
+    );
+    expect(assigned).toEqual([{ refs: ['psa:project:PRJ-CL1'], correlation_id: 'crm:opportunity:OPP-CL1' }]);
+    await rt.writer!.settled();
+    expect(await unstaffed()).toBeUndefined();
+  });
+
   it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {
     const refused = await post(s.pmo, { kind: 'acknowledge', exception_id: 'milestone-not-invoiced:psa:milestone:MS-CL2', reason: 'x' }, 'ex-5');
     expect(refused.status).toBe(403);

@@ -1,6 +1,8 @@
 'use client';
 // PMO's unstaffed projects: provisioned, nobody assigned after 2 business days, biggest
-// contract first; how many, a page at a time, exported whole as CSV.
+// contract first; how many, a page at a time, exported whole as CSV; each with the exception
+// workflow's state and actions (re-sync the staffing from the PSA, acknowledge, snooze,
+// resolve), as a stuck queue's rows.
 
 import Link from 'next/link';
 import { useState } from 'react';
@@ -13,6 +15,7 @@ import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-
 import { formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { StuckActions } from '@/app/_components/stuck-actions';
 
 export function UnstaffedTable() {
   const filters = useFilters();
@@ -54,7 +57,7 @@ export function UnstaffedTable() {
       ) : (
         <table className="data" data-testid="unstaffed-table">
           <thead>
-            <tr><th>Project</th><th>Customer</th><th>Provisioned</th><th className="num">How late</th><th className="num">Contract value</th></tr>
+            <tr><th>Project</th><th>Customer</th><th>Provisioned</th><th className="num">How late</th><th className="num">Contract value</th><th>State</th><th>Actions</th></tr>
           </thead>
           <tbody>
             {data.items.map((i) => (
@@ -64,6 +67,13 @@ export function UnstaffedTable() {
                 <td title={i.since}>{i.since.slice(0, 10)}</td>
                 <td className="num"><span className={`badge ${i.late_hours > 24 * 30 ? 'bad' : 'warn'}`}>{formatHours(i.late_hours)}</span></td>
                 <td className="num">{formatMoney(i.amount, i.currency)}</td>
+                <td data-testid="unstaffed-state">
+                  <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
+                  {i.assignee && <span className="muted"> · {i.assignee}</span>}
+                </td>
+                <td>
+                  <StuckActions item={i} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }, async ({ query: q, rt }) => {
   if (q.format === 'csv') {
     const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_LIST_MAX_ROWS + 1, offset: 0 });
-    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value'], wholeList(r.items, r.total));
+    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee'], wholeList(r.items, r.total));
   }
   return getUnstaffedProjects(rt.store, q);
 });
