@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalEventSchema, type CanonicalEvent } from '../../lib/events/schema';
 import { parseEntityKey } from '../../lib/events/entity-key';
 import { STUCK_RULES } from './emit';
-import { backfillPlan, generateEvents, simulateDeal, type SimOptions } from './generate';
+import { backfillPlan, generateEvents, OPENING_BOOK, openingBook, simulateDeal, windowStart, type SimOptions } from './generate';
 import { buildWorld } from './world';
 import { keyOf } from './emit';
 
@@ -141,6 +141,31 @@ describe('simulator generator', () => {
     expect(early.length).toBeGreaterThan(0);
     expect(events.some((e) => e.type === 'credit_memo.issued' && e.attributes.reason === 'integration_error')).toBe(true);
     expect(events.some((e) => e.type === 'invoice.issued' && Math.abs(e.amount! - Number(e.attributes.expected_amount)) > 0.01)).toBe(true);
+  });
+
+  it('starts with an opening book: engagements won before the window and still active in it, whose unpaid invoices age past 60 and 90 days', () => {
+    const start = windowStart(DEFAULT);
+    const opening = [...openingBook(DEFAULT)];
+    expect(opening.length).toBeGreaterThan(100);
+    for (const d of opening) {
+      expect(d.startAt).toBeLessThan(start);
+      expect(d.startAt).toBeGreaterThan(start - (OPENING_BOOK.days + 3) * 86_400_000);
+      expect(d.events.some((se) => Date.parse(se.event.occurred_at) >= start)).toBe(true);
+    }
+    // in the backfill, with their IDs apart from the window's deals
+    const won = new Set(events.filter((e) => e.type === 'opportunity.won').map((e) => e.entity_id));
+    expect(opening.every((d) => won.has(d.correlationId.split(':').pop()!))).toBe(true);
+    expect(won.size).toBeGreaterThanOrEqual(DEFAULT.deals + opening.length);
+    // receivables overdue at now, by aging bucket: every bucket of DOMAIN.md §5 has some
+    const dueAt = new Map(plan.due.filter((s) => s.event.type === 'invoice.issued').map((s) => [keyOf(s.event), Date.parse(s.event.due_at!)]));
+    const aged = { '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 };
+    for (const f of plan.faults) {
+      const due = f.kind === 'invoice-not-collected' ? dueAt.get(f.key) : undefined;
+      if (due === undefined || due >= NOW) continue;
+      const days = (NOW - due) / 86_400_000;
+      aged[days <= 30 ? '1-30' : days <= 60 ? '31-60' : days <= 90 ? '61-90' : '90+']++;
+    }
+    for (const [bucket, n] of Object.entries(aged)) expect(n, bucket).toBeGreaterThan(3);
   });
 
   it('looks like a firm: most deals healthy, a minority stuck, events in business hours on weekdays', () => {

@@ -118,6 +118,26 @@ export function* dealsWonByNow(o: SimOptions, world: World = buildWorld(o.seed))
   }
 }
 
+/** How far before the window the opening book's engagements were won, and one in how many of them it holds. */
+export const OPENING_BOOK = { days: 120, sample: 8 } as const;
+
+/**
+ * A firm's book does not start with the window: engagements won in the OPENING_BOOK.days
+ * before it (at the window's pace, one in OPENING_BOOK.sample; deal indices -1, -2, …) that
+ * are still delivering, billing or collecting when the window starts. Their older invoices are
+ * what a real ledger's 61–90 and 90+ days overdue receivables are made of, which a book that
+ * began with the window could not have.
+ */
+export function* openingBook(o: SimOptions, world: World = buildWorld(o.seed)): Generator<DealRun> {
+  const spacing = (o.days * DAY) / o.deals;
+  const start = windowStart(o);
+  for (let i = OPENING_BOOK.sample; i * spacing <= OPENING_BOOK.days * DAY; i += OPENING_BOOK.sample) {
+    const deal = simulateDeal(o, world, -i);
+    // (a win moved onto the next working day can fall in the window: the window's own deals cover it)
+    if (deal.startAt < start && deal.events.some((se) => Date.parse(se.event.occurred_at) >= start)) yield deal;
+  }
+}
+
 /** All events of the window in delivery order, split at `now` (what the backfill sends, what waits). */
 export function backfillPlan(o: SimOptions): { due: SimEvent[]; held: SimEvent[]; faults: Fault[]; deals: number } {
   const due: SimEvent[] = [];
@@ -125,7 +145,7 @@ export function backfillPlan(o: SimOptions): { due: SimEvent[]; held: SimEvent[]
   const faults: Fault[] = [];
   const world = buildWorld(o.seed);
   let deals = 0;
-  for (const deal of [...generateDeals(o, world), ...dealsWonByNow(o, world)]) {
+  for (const deal of [...openingBook(o, world), ...generateDeals(o, world), ...dealsWonByNow(o, world)]) {
     for (const se of deal.events) (se.deliverAt <= o.now ? due : held).push(se);
     faults.push(...deal.faults);
     deals++;
