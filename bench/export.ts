@@ -2,10 +2,12 @@
 // receivable) through their routes on a loaded store (BENCH_CLOCK_EVENTS, default 1M;
 // BENCH_STORE_DIR keeps it between runs, shared with bench/clocks.ts). Exports are
 // streamed, a page at a time (lib/http/csv.ts); each is read to its end as a client would,
-// and the run prints its rows, size, time to the first byte and to the last, and the peak
-// of the JS heap above its level before the export (garbage included: the pages parsed
-// and dropped). Run with node's --expose-gc (the npm script does) so each export starts
-// from a collected heap.
+// and the run prints its rows, size, time to the first byte and to the last, and the JS
+// heap above its level before the export: its peak (garbage included: the pages parsed and
+// dropped, which V8 collects late when it has room) and, in a second read of the same
+// export, the most it held live (collected after each page taken: what the export keeps,
+// the figure that must not grow with its length). Run with node's --expose-gc (the npm
+// script does).
 
 import { env } from '../lib/env';
 import { TEST_ADMIN_TOKEN, adminGet } from '../lib/testing/test-runtime';
@@ -39,8 +41,10 @@ async function main(): Promise<void> {
   g.__cashtraceRuntime = Promise.resolve(rt);
   const at = `&now=${encodeURIComponent(now.toISOString())}`;
 
-  console.log('| export | rows | file MB | first byte ms | whole s | rows/s | heap peak above start MB |\n|---|---:|---:|---:|---:|---:|---:|');
-  for (const x of EXPORTS) {
+  console.log('| export | rows | file MB | first byte ms | whole s | rows/s | heap peak above start MB | live heap max above start MB |\n|---|---:|---:|---:|---:|---:|---:|---:|');
+  // `npm run bench:export -- deal`: only the exports whose name contains the word
+  const only = process.argv[2];
+  for (const x of EXPORTS.filter((e) => !only || e.name.includes(only))) {
     const { GET } = await x.route();
     // one untimed run (caches, the first query of its shape), then the measured one
     await (await GET(adminGet(x.path + at))).arrayBuffer();
@@ -66,7 +70,18 @@ async function main(): Promise<void> {
     const whole = (performance.now() - t0) / 1000;
     clearInterval(sample);
     const rows = lines - 1;
-    console.log(`| ${x.name} | ${rows.toLocaleString('en-US')} | ${mb(bytes)} | ${first.toFixed(0)} | ${whole.toFixed(2)} | ${Math.round(rows / whole).toLocaleString('en-US')} | ${mb(peak - base)} |`);
+    // again, collecting after each page taken: the most the export holds live
+    let live = 0;
+    if (gc) {
+      gc();
+      const liveBase = process.memoryUsage().heapUsed;
+      const again = (await GET(adminGet(x.path + at))).body!.getReader();
+      while (!(await again.read()).done) {
+        gc();
+        live = Math.max(live, process.memoryUsage().heapUsed - liveBase);
+      }
+    }
+    console.log(`| ${x.name} | ${rows.toLocaleString('en-US')} | ${mb(bytes)} | ${first.toFixed(0)} | ${whole.toFixed(2)} | ${Math.round(rows / whole).toLocaleString('en-US')} | ${mb(peak - base)} | ${gc ? mb(live) : '–'} |`);
   }
   await rt.shutdown();
   await close();
