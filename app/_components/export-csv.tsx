@@ -6,6 +6,7 @@
 // "Failed", and a download that broke off is said to have, with nothing saved.
 
 import { useState, type MouseEvent } from 'react';
+import { csvRowCounter } from '@/lib/http/csv-rows';
 import styles from './views.module.css';
 
 export function ExportCsv({ href, testId, className = styles.button, label = 'Export CSV' }: { href: string; testId?: string; className?: string; label?: string }) {
@@ -35,14 +36,15 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
         setError(message);
         return;
       }
-      // read as it streams, counting lines (the header is one), so a long export shows progress
+      // read as it streams, counting rows (the header is one), so a long export shows progress
       const chunks: Uint8Array<ArrayBuffer>[] = [];
       const reader = res.body!.getReader();
+      const count = csvRowCounter();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         chunks.push(value);
-        for (let i = 0; i < value.length; i++) if (value[i] === 10) received++;
+        received = count(value);
         setRows(Math.max(0, received - 1));
       }
       const blob = new Blob(chunks, { type: 'text/csv' });

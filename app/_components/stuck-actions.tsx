@@ -2,7 +2,7 @@
 // The actions of one stuck-queue row (or of an unstaffed project, PMO's other queue):
 // re-sync to the system whose record is missing (or retry a failed sync), acknowledge,
 // snooze a day, resolve. Each button hides itself for roles that may not use it (see
-// action-button.tsx).
+// action-button.tsx); ExceptionState, the row's state beside them.
 
 import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
@@ -23,5 +23,15 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
       )}
       {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
     </span>
+  );
+}
+
+/** A stuck row's workflow state (open, acknowledged, snoozed, resolved) and who it is assigned to. */
+export function ExceptionState({ item }: { item: Pick<StuckItem, 'state' | 'assignee'> }) {
+  return (
+    <>
+      <span className={`badge ${item.state === 'open' ? '' : 'ok'}`}>{item.state}</span>
+      {item.assignee && <span className="muted"> · {item.assignee}</span>}
+    </>
   );
 }

@@ -11,7 +11,7 @@ import { queryString } from '@/app/_hooks/fetch-json';
 import { useStuckItems } from '@/app/_hooks/use-views';
 import { useFilters } from './filter-bar';
 import styles from './views.module.css';
-import { StuckActions } from './stuck-actions';
+import { ExceptionState, StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
@@ -120,8 +120,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
                 </td>
                 <td className="muted breakable" title={i.last_event_at ? `${i.last_event_type} at ${i.last_event_at.slice(0, 16).replace('T', ' ')} UTC` : undefined}>{breakAtDots(i.last_event_type)}</td>
                 <td className="breakable">
-                  <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
-                  {i.assignee && <span className="muted"> · {i.assignee}</span>}
+                  <ExceptionState item={i} />
                 </td>
                 <td className={styles.actions}>
                   <StuckActions item={i} />

@@ -15,7 +15,7 @@ import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-
 import { formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
-import { StuckActions } from '@/app/_components/stuck-actions';
+import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
 
 export function UnstaffedTable() {
   const filters = useFilters();
@@ -68,8 +68,7 @@ export function UnstaffedTable() {
                 <td className="num"><span className={`badge ${i.late_hours > 24 * 30 ? 'bad' : 'warn'}`}>{formatHours(i.late_hours)}</span></td>
                 <td className="num">{formatMoney(i.amount, i.currency)}</td>
                 <td data-testid="unstaffed-state">
-                  <span className={`badge ${i.state === 'open' ? '' : 'ok'}`}>{i.state}</span>
-                  {i.assignee && <span className="muted"> · {i.assignee}</span>}
+                  <ExceptionState item={i} />
                 </td>
                 <td>
                   <StuckActions item={i} />
