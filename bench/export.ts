@@ -1,5 +1,5 @@
-// `npm run bench:export`: the largest CSV exports (every deal, every SLA breach, every open
-// receivable) through their routes on a loaded store (BENCH_CLOCK_EVENTS, default 1M;
+// `npm run bench:export`: the largest CSV exports (every deal, every SLA breach, every leakage
+// record, every open receivable) through their routes on a loaded store (BENCH_CLOCK_EVENTS, default 1M;
 // BENCH_STORE_DIR keeps it between runs, shared with bench/clocks.ts). Exports are
 // streamed, a page at a time (lib/http/csv.ts); each is read to its end as a client would,
 // and the run prints its rows, size, time to the first byte and to the last, and the JS
@@ -7,18 +7,24 @@
 // dropped, which V8 collects late when it has room) and, in a second read of the same
 // export, the most it held live (collected after each page taken: what the export keeps,
 // the figure that must not grow with its length). Run with node's --expose-gc (the npm
-// script does).
+// script does). Then the list reads under the breach and leakage exports, page by page,
+// timed whole and per page; BENCH_COMPARE_ROOT names another checkout (with a node_modules
+// link) whose lib/queries are read the same way, alternated with this one's (walks below).
 
+import path from 'node:path';
 import { env } from '../lib/env';
+import type { Store } from '../lib/clickhouse/client';
 import { TEST_ADMIN_TOKEN, adminGet } from '../lib/testing/test-runtime';
 import { openBenchStore } from './data';
 import { tempDir } from '../lib/testing/temp-dir';
 
 const log = (l: string) => console.log(`[bench:export] ${l}`);
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 const EXPORTS = [
   { name: 'every deal', path: '/api/deals?format=csv', route: () => import('../app/api/deals/route') },
   { name: 'every SLA breach', path: '/api/sla/breaches?format=csv', route: () => import('../app/api/sla/breaches/route') },
+  { name: 'every leakage record', path: '/api/leakage?format=csv', route: () => import('../app/api/leakage/route') },
   { name: 'receivables (invoice-not-collected)', path: '/api/stuck?rule=invoice-not-collected&format=csv', route: () => import('../app/api/stuck/route') },
 ];
 
@@ -64,6 +70,8 @@ async function main(): Promise<void> {
       if (done) break;
       if (!first) first = performance.now() - t0;
       bytes += value.length;
+      // line ends: none of these exports has a line break inside a cell (the quote-aware count,
+      // lib/http/csv-rows.ts, left ~12 MB more on the live heap below, the same at 22k and 226k rows)
       for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
@@ -83,8 +91,69 @@ async function main(): Promise<void> {
     }
     console.log(`| ${x.name} | ${rows.toLocaleString('en-US')} | ${mb(bytes)} | ${first.toFixed(0)} | ${whole.toFixed(2)} | ${Math.round(rows / whole).toLocaleString('en-US')} | ${mb(peak - base)} | ${gc ? mb(live) : '–'} |`);
   }
+  await walks(store, now, only);
   await rt.shutdown();
   await close();
+}
+
+type Page = { next: string | null; rows: number };
+type PageFn = (store: Store, p: { now: string; limit: number; cursor?: string }) => Promise<Page>;
+
+/**
+ * A list's first page (with its figures) and the pages after it, from lib/queries/<file> of a
+ * checkout: with `next` where the checkout has it (pages without the figures), else `first`.
+ */
+function pagedList(file: string, first: string, next: string, rows: string): (root: string) => Promise<{ first: PageFn; next: PageFn }> {
+  return async (root) => {
+    const m = (await import(path.join(root, 'lib/queries', `${file}.ts`))) as Record<string, ((s: Store, p: object) => Promise<Record<string, unknown>>) | undefined>;
+    const call = (f: NonNullable<(typeof m)[string]>): PageFn => async (st, p) => {
+      const r = await f(st, p);
+      return { next: r.next_cursor as string | null, rows: (r[rows] as unknown[]).length };
+    };
+    return { first: call(m[first]!), next: call(m[next] ?? m[first]!) };
+  };
+}
+
+/**
+ * The list reads under the two longest exports, page by page as the export reads them (20,000
+ * breaches, 5,000 records a page; the figures with the first page only, where the checkout
+ * reads pages without them), timed whole and per page: this checkout's lib/queries and, with
+ * BENCH_COMPARE_ROOT, another checkout's, alternated round by round on the same store.
+ */
+async function walks(store: Store, now: Date, only: string | undefined): Promise<void> {
+  const e = env();
+  const roots = [{ name: 'this checkout', root: ROOT }, ...(e.BENCH_COMPARE_ROOT ? [{ name: `compare (${e.BENCH_COMPARE_ROOT})`, root: e.BENCH_COMPARE_ROOT }] : [])];
+  const lists = [
+    { name: 'every SLA breach', size: 20_000, load: pagedList('get-sla-breaches', 'getSlaBreaches', 'getSlaBreachRows', 'breaches') },
+    { name: 'every leakage record', size: 5_000, load: pagedList('get-leakage', 'getLeakage', 'getLeakageRecords', 'records') },
+  ];
+  console.log('\n| list read as its export reads it | side | rows | pages | whole s (each round) | first page ms | last page ms |\n|---|---|---:|---:|---:|---:|---:|');
+  for (const l of lists.filter((x) => !only || x.name.includes(only))) {
+    const sides = await Promise.all(roots.map(async (r) => ({ ...r, fns: await l.load(r.root) })));
+    const out = new Map<string, { rows: number; pages: number[]; whole: number[] }>();
+    for (let round = 0; round < 2; round++) {
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const pages: number[] = [];
+        let rows = 0;
+        let cursor: string | undefined;
+        const t0 = performance.now();
+        for (;;) {
+          const t = performance.now();
+          const p = await (cursor ? side.fns.next : side.fns.first)(store, { now: now.toISOString(), limit: l.size, cursor });
+          pages.push(performance.now() - t);
+          rows += p.rows;
+          if (!p.next || p.rows === 0) break;
+          cursor = p.next;
+        }
+        const o = out.get(side.name) ?? { rows, pages, whole: [] };
+        o.whole.push((performance.now() - t0) / 1000);
+        out.set(side.name, { ...o, rows, pages });
+      }
+    }
+    for (const [name, o] of out) {
+      console.log(`| ${l.name} | ${name} | ${o.rows.toLocaleString('en-US')} | ${o.pages.length} | ${o.whole.map((w) => w.toFixed(2)).join(' / ')} | ${o.pages[0].toFixed(0)} | ${o.pages[o.pages.length - 1].toFixed(0)} |`);
+    }
+  }
 }
 
 main().catch((err) => {

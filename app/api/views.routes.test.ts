@@ -69,7 +69,8 @@ describe('operational view APIs', () => {
     const ids = (await res.text()).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
     expect(ids).toHaveLength(9);
     expect(new Set(ids).size).toBe(9);
-    const breaches = await r.breaches.GET(get(`/api/sla/breaches?now=${NOW}&from=2026-01-01&to=2026-04-10&limit=1&cursor=${page.next_cursor}&format=csv`));
+    const second = (await (await r.breaches.GET(get(`/api/sla/breaches?now=${NOW}&from=2026-01-01&to=2026-04-10&limit=1`))).json()) as { next_cursor: string };
+    const breaches = await r.breaches.GET(get(`/api/sla/breaches?now=${NOW}&from=2026-01-01&to=2026-04-10&limit=1&cursor=${second.next_cursor}&format=csv`));
     expect((await breaches.text()).trim().split('\r\n')).toHaveLength(1 + 14);
   });
 
@@ -94,6 +95,49 @@ describe('operational view APIs', () => {
     const csv = await r.leakage.GET(get(`/api/leakage?now=${NOW}&format=csv&category=invoice_mismatch`));
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toContain('erp:invoice:INV-C2');
+  });
+
+  it('pages through SLA breaches and leakage records by keyset: every record once, in order, with the figures on each page', async () => {
+    type Page = { next_cursor: string | null; breaches?: { entity_key: string; policy_id: string }[]; records?: { entity_key: string; category: string }[] };
+    const walk = async (path: string, limit: number, key: (p: Page) => string[]) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await (path.includes('/sla/') ? r.breaches : r.leakage).GET(get(`${path}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+        expect(res.status).toBe(200);
+        const p = (await res.json()) as Page;
+        out.push(...key(p));
+        cursor = p.next_cursor;
+      } while (cursor);
+      return out;
+    };
+    const breaches = (p: Page) => p.breaches!.map((b) => `${b.policy_id}|${b.entity_key}`);
+    const path = `/api/sla/breaches?from=2026-01-01&to=2026-04-10&now=${NOW}`;
+    const all = await walk(path, 100, breaches);
+    expect(all).toHaveLength(14);
+    for (const limit of [1, 3, 13]) expect(await walk(path, limit, breaches)).toEqual(all);
+    const records = (p: Page) => p.records!.map((x) => `${x.category}|${x.entity_key}`);
+    const every = await walk(`/api/leakage?now=${NOW}`, 100, records);
+    expect(every.length).toBeGreaterThan(3);
+    expect(await walk(`/api/leakage?now=${NOW}`, 2, records)).toEqual(every);
+    // an export's pages after its first read the records alone: the same records, in order
+    const { getLeakage, getLeakageRecords } = await import('@/lib/queries/get-leakage');
+    const { getSlaBreaches, getSlaBreachRows } = await import('@/lib/queries/get-sla-breaches');
+    const now = FIXTURE_NOW.toISOString();
+    const first = await getLeakage(rt.store, { now, limit: 2 });
+    const rest = await getLeakageRecords(rt.store, { now, limit: 100, cursor: first.next_cursor! });
+    expect(rest.next_cursor).toBeNull();
+    expect(records({ records: [...first.records, ...rest.records], next_cursor: null })).toEqual(every);
+    const window = { now, from: '2026-01-01', to: '2026-04-10' };
+    const b1 = await getSlaBreaches(rt.store, { ...window, limit: 5 });
+    const b2 = await getSlaBreachRows(rt.store, { ...window, limit: 100, cursor: b1.next_cursor! });
+    expect(breaches({ breaches: [...b1.breaches, ...b2.breaches], next_cursor: null })).toEqual(all);
+    // another list's cursor is refused, not read as some page
+    const other = Buffer.from(JSON.stringify({ o: 2 })).toString('base64url');
+    expect((await r.breaches.GET(get(`${path}&cursor=${other}`))).status).toBe(400);
+    expect((await r.leakage.GET(get(`/api/leakage?now=${NOW}&cursor=${other}`))).status).toBe(400);
+    // the stuck queues page by offset: a cursor that is none is refused too (it read the first page)
+    expect((await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&cursor=bm90LWEtY3Vyc29y`))).status).toBe(400);
   });
 
   it('GET /api/pmo/unstaffed lists provisioned projects nobody is on', async () => {
@@ -156,6 +200,21 @@ describe('operational view APIs', () => {
     clocks.writing(-1);
     await rt.writer!.settled();
     expect((await read()).snapshot.state).toBe('current');
+  });
+
+  it('exports the audit trail page by page: every entry once, newest first, entries of one millisecond across pages', async () => {
+    const audit = await import('./audit/route');
+    // 12,000 entries, a thousand to a millisecond: the export's 5,000-row pages end inside a millisecond
+    await rt.store.command(sql`INSERT INTO audit_log (at, actor_id, actor_name, actor_role, via, action, target, reason, outcome, details, ip)
+      SELECT toDateTime64('2026-03-01 00:00:00', 3, 'UTC') + toIntervalMillisecond(intDiv(number, 1000)), 'bulk', 'bulk', 'admin', 'system', 'test.bulk', concat('t', toString(number)), '', 'ok', '{}', ''
+      FROM numbers(12000)`);
+    const expected = (await rt.store.query<{ id: string }>(sql`SELECT toString(id) AS id FROM audit_log WHERE action = 'test.bulk' ORDER BY at DESC, toString(id)`)).map((x) => x.id);
+    expect(expected).toHaveLength(12000);
+    const res = await audit.GET(get('/api/audit?action=test.bulk&format=csv'));
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('at,actor_name,actor_role,via,action,target,reason,outcome,details,ip,id');
+    expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(expected);
   });
 
   it('every export is in the audit trail: who, which list, its filters and its rows — or why it was refused', async () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ALL_EVENT_TYPES } from '../events/catalogue';
 import { PROGRESS_STAGES, STAGES } from '../events/stages';
 import { filtersSchema } from '../queries/filters';
+import { keysetCursorParam } from '../queries/page';
 import { pathParamSchema } from '../queries/deal-path';
 import { STUCK_RULE_NAMES } from '../stuck/rules';
 
@@ -19,7 +20,7 @@ export const dealsQuerySchema = filtersSchema.extend({
   path: pathParamSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
-  cursor: z.string().max(600).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page').optional(),
+  cursor: keysetCursorParam.optional(),
   /** csv: every deal the search and filters match (not one page). */
   format: z.enum(['json', 'csv']).default('json'),
 });

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { filtersSchema } from '../queries/filters';
+import { keysetCursorParam } from '../queries/page';
 
 export const LEAKAGE_CATEGORIES = ['unbilled_work', 'change_not_billed', 'invoice_mismatch', 'integration_credits', 'cash_at_risk'] as const;
 export type LeakageCategory = (typeof LEAKAGE_CATEGORIES)[number];
@@ -20,7 +21,8 @@ export const LEAKAGE_PAGE_SIZE = 25;
 export const leakageQuerySchema = filtersSchema.extend({
   category: z.enum(LEAKAGE_CATEGORIES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(100).optional(),
+  /** Opaque keyset cursor from the previous page's `next_cursor`. */
+  cursor: keysetCursorParam.optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { intervalSpecSchema } from '../sla/interval-spec';
 import { filtersSchema } from '../queries/filters';
+import { keysetCursorParam } from '../queries/page';
 import { DIMENSIONS } from '../events/catalogue';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -59,7 +60,8 @@ export const slaBreachesQuerySchema = filtersSchema.extend({
   kind: z.enum(BREACH_KINDS).optional(),
   by: z.enum(DIMENSIONS).default('region'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(100).optional(),
+  /** Opaque keyset cursor from the previous page's `next_cursor`. */
+  cursor: keysetCursorParam.optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });

@@ -68,6 +68,14 @@ export async function* everyPage<R>(
   }
 }
 
+/**
+ * An export's query: from the list's first row (whatever page was on screen), as of one instant
+ * (the one asked, or when the export began), so every page reads the list at that moment.
+ */
+export function exportAsOf<Q extends { now?: string; cursor?: string }>(query: Q): Q & { now: string; cursor: undefined } {
+  return { ...query, cursor: undefined, now: query.now ?? new Date().toISOString() };
+}
+
 /** A list read in one query with `limit` = max + 1 (and its total, when known): refused when more than the max match. */
 export function wholeList<R>(rows: readonly R[], total?: number, max = CSV_LIST_MAX_ROWS): readonly R[] {
   if (total !== undefined && total > max) throw exportTooLarge(total, max);

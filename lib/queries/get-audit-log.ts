@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { auditRowSchema, type AuditRow } from '../contracts/audit';
+import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD');
 
@@ -21,7 +22,14 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export const AUDIT_COLUMNS = ['at', 'actor_name', 'actor_role', 'via', 'action', 'target', 'reason', 'outcome', 'details', 'ip', 'id'] as const;
 
-export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise<AuditRow[]> {
+/** Newest first; the entry's id (as text) orders entries of one millisecond. */
+const AUDIT_SORT: readonly SortKey[] = [
+  { col: sql`at`, dir: 'DESC', type: 'DateTime64' },
+  { col: sql`id`, dir: 'ASC', type: 'String' },
+];
+
+/** A page of the audit trail and the cursor of the next (keyset: the export walks it page by page). */
+export async function getAuditPage(store: Store, q: Partial<AuditQuery>, cursor?: string): Promise<{ entries: AuditRow[]; next_cursor: string | null }> {
   const c: Sql[] = [sql`1`];
   if (q.from) c.push(sql`at >= parseDateTime64BestEffort(${q.from}, 3, 'UTC')`);
   if (q.to) c.push(sql`at < parseDateTime64BestEffort(${q.to}, 3, 'UTC') + INTERVAL 1 DAY`);
@@ -29,9 +37,19 @@ export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise
   if (q.action) c.push(sql`startsWith(action, ${q.action})`);
   if (q.outcome) c.push(sql`outcome = ${q.outcome}`);
   if (q.target) c.push(sql`positionCaseInsensitive(target, ${q.target}) > 0`);
-  return store.query(
-    sql`SELECT toString(id) AS id, at, actor_id, actor_name, actor_role, via, action, target, reason, outcome, details, ip
-        FROM audit_log WHERE ${join(c, ' AND ')} ORDER BY at DESC, id LIMIT ${q.limit ?? 200}`,
-    auditRowSchema,
+  const limit = q.limit ?? 200;
+  const rows = await store.query(
+    keysetPageSql(
+      sql`SELECT toString(id) AS id, at, actor_id, actor_name, actor_role, via, action, target, reason, outcome, details, ip
+        FROM audit_log WHERE ${join(c, ' AND ')}`,
+      { sort: AUDIT_SORT, key: sql`id`, limit, cursor },
+    ),
+    auditRowSchema.extend(pageKeyColumn),
   );
+  const page = keysetPage(rows, limit);
+  return { entries: page.items, next_cursor: page.next_cursor };
+}
+
+export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise<AuditRow[]> {
+  return (await getAuditPage(store, q)).entries;
 }

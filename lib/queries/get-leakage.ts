@@ -11,8 +11,8 @@ import { stuckRule, AGING_BUCKETS } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
 import type { Filters } from './filters';
-import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
-import { distinctPageSql } from './page';
+import { num, chTimestamp, queryNow } from './row-types';
+import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { queryPart, runParts } from '../clickhouse/parts';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
@@ -51,20 +51,45 @@ const recordSchema = z.object({
   at: chTimestamp, amount: num, currency: z.string(), value: num, detail: z.string(),
 });
 
+/** Costliest first; the record's other columns make it a total order (a record's identity). */
+const RECORD_SORT: readonly SortKey[] = [
+  { col: sql`value`, dir: 'DESC', type: 'Float64' },
+  { col: sql`entity_key`, dir: 'ASC', type: 'String' },
+  { col: sql`category`, dir: 'ASC', type: 'String' },
+  { col: sql`correlation_id`, dir: 'ASC', type: 'String' },
+  { col: sql`at`, dir: 'ASC', type: 'DateTime64' },
+  { col: sql`detail`, dir: 'ASC', type: 'String' },
+];
+
+/** The page of records after the cursor, from the CTE `records`: rows and what it becomes. */
+function recordsPart(params: LeakageParams, limit: number) {
+  return queryPart({
+    sql: keysetPageSql(
+      sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
+        FROM records ${params.category ? sql`WHERE category = ${params.category}` : sql``}`,
+      { sort: RECORD_SORT, key: sql`category, correlation_id, entity_key, at, detail`, limit, cursor: params.cursor },
+    ),
+    schema: recordSchema.extend(pageKeyColumn),
+    then: (rows) => keysetPage(rows, limit),
+  });
+}
+
+const SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`;
+
+/** One page of leakage records (costliest first, keyset-paginated), without the figures: an export's pages after its first. */
+export async function getLeakageRecords(store: Store, params: LeakageParams): Promise<Pick<LeakageResponse, 'records' | 'next_cursor'>> {
+  const records = recordsSql(params, queryNow(params.now), await clockReader(store));
+  const { page } = await runParts(store, { page: recordsPart(params, params.limit ?? 100) }, { with: sql`records AS MATERIALIZED ${records}`, settings: SETTINGS });
+  return { records: page.items, next_cursor: page.next_cursor };
+}
+
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
   const now = queryNow(params.now);
   const records = recordsSql(params, now, await clockReader(store));
-  const limit = params.limit ?? 100;
-  const offset = decodeCursor(params.cursor);
   // the records are computed once (a materialized CTE) for the figures and the page, in one
   // query (lib/clickhouse/parts.ts): two queries each computing them took ~1.8× the CPU
   // (9.4M events: ~320 + ~370 ms)
-  const page = distinctPageSql(
-    sql`SELECT category, entity_key, correlation_id, customer, at, amount, currency, value, detail
-      FROM records ${params.category ? sql`WHERE category = ${params.category}` : sql``}`,
-    { order: sql`value DESC, entity_key`, key: sql`category, correlation_id, entity_key, at, detail`, limit, offset },
-  );
-  const { agg, rows } = await runParts(
+  const { agg, page } = await runParts(
     store,
     {
       agg: queryPart({
@@ -73,9 +98,9 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
         schema: aggSchema,
         then: (r) => r,
       }),
-      rows: queryPart({ sql: page, schema: recordSchema, then: (r) => r }),
+      page: recordsPart(params, params.limit ?? 100),
     },
-    { with: sql`records AS MATERIALIZED ${records}`, settings: sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1` },
+    { with: sql`records AS MATERIALIZED ${records}`, settings: SETTINGS },
   );
   const categories = LEAKAGE_CATEGORIES.map((c) => {
     const head = agg.find((a) => a.category === c && a.week === null && a.bucket === null);
@@ -101,8 +126,8 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
     total: Math.round(categories.reduce((s, c) => s + c.value, 0) * 100) / 100,
     categories,
     aging,
-    records: rows,
+    records: page.items,
     records_total: total,
-    next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+    next_cursor: page.next_cursor,
   };
 }

@@ -11,8 +11,8 @@ import { clockReader } from '../clocks/read';
 import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
-import { num, chTimestamp, nullableTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
-import { distinctPageSql } from './page';
+import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
+import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
 /** `tallies: false`: closed intervals read one by one, never counted from clock_days (tests compare the two). */
 export type SlaBreachesParams = Filters & Partial<Omit<SlaBreachesQuery, keyof Filters | 'format'>> & { policies?: SlaPolicy[]; tallies?: boolean };
@@ -40,21 +40,64 @@ const breachRowSchema = z.object({
   value: num,
 });
 
-export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
+/** Newest breach first; the policy, record and deal make it a total order (a breach's identity). */
+const BREACH_SORT: readonly SortKey[] = [
+  { col: sql`started_at`, dir: 'DESC', type: 'DateTime64' },
+  { col: sql`policy_id`, dir: 'ASC', type: 'String' },
+  { col: sql`entity_key`, dir: 'ASC', type: 'String' },
+  { col: sql`correlation_id`, dir: 'ASC', type: 'String' },
+];
+
+type BreachRead = Awaited<ReturnType<typeof breachRead>>;
+
+/** What the figures and the page both read: the policies asked for and their clocks as of now. */
+async function breachRead(store: Store, params: SlaBreachesParams) {
   const now = queryNow(params.now);
-  const by = params.by ?? 'region';
   const all = params.policies ?? (await getSlaPolicies(store, { enabledOnly: true }));
   const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
-  const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
-  if (policies.length === 0) return empty;
   const { clocks, closedCounts } = await clockReader(store, { tallies: params.tallies ?? true });
   const list = policies.map((p) => ({ spec: p, scope: p.scope }));
   const read = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, ...o });
-  const dim = ident(by, DIMENSIONS);
-  const limit = params.limit ?? 100;
-  const offset = decodeCursor(params.cursor);
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
+  return { now, policies, list, read, closedCounts, kindCond };
+}
+
+/**
+ * One page of breach records (newest first, keyset-paginated), without the figures: an
+ * export's pages after its first. The latest anchor a page row can have is found first from
+ * that one column, so the records' strings are read for the rows from it on, not for every
+ * breach (630k at 9.3M events).
+ */
+export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, r?: BreachRead): Promise<Pick<SlaBreachesResponse, 'breaches' | 'next_cursor'>> {
+  const { policies, read, kindCond } = r ?? (await breachRead(store, params));
+  if (policies.length === 0) return { breaches: [], next_cursor: null };
+  const limit = params.limit ?? 100;
   const ks = param('Array(Int64)', policies.map((_, k) => k));
+  const after = params.cursor ? keysetCursorValues(BREACH_SORT, params.cursor)[0] : null;
+  const late = sql`${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}`;
+  const rows = await store.query(
+    sql`${keysetPageSql(
+      sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
+          if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
+          anchor_at AS started_at, ended_at, late_hours, value
+        FROM ${late} ${after ? sql`AND anchor_at <= ${after}` : sql``} AND anchor_at >= (
+          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${late} ${after ? sql`AND anchor_at < ${after}` : sql``}
+            ORDER BY anchor_at DESC LIMIT ${2 * (limit + 1)}))`,
+      { sort: BREACH_SORT, key: sql`k, correlation_id, entity_key, started_at`, limit, cursor: params.cursor },
+    )} SETTINGS enable_materialized_cte = 1`,
+    breachRowSchema.extend(pageKeyColumn),
+  );
+  const page = keysetPage(rows, limit);
+  return { breaches: page.items, next_cursor: page.next_cursor };
+}
+
+export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
+  const by = params.by ?? 'region';
+  const r = await breachRead(store, params);
+  const { now, policies, list, read, closedCounts } = r;
+  const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
+  if (policies.length === 0) return empty;
+  const dim = ident(by, DIMENSIONS);
   // intervals whose outcome is known (closed, or open past the threshold) counted per policy
   // index, week and dimension value, then the grouping sets over those few thousand rows. The
   // closed ones come counted per day from clock_days where it can answer (not per customer:
@@ -69,10 +112,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
     : sql`SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS c,
           countIf(late_hours > 0) AS c_breached, countIf(late_hours > 0 AND is_open = 1) AS c_open
         FROM ${read({})} WHERE is_open = 0 OR late_hours > 0 GROUP BY k, week, dim`;
-  // The breach page: the latest anchor a page row can have is found first from that one
-  // column, so the records' strings are read for the rows from it on, not for every breach
-  // (630k at 9.3M events)
-  const [agg, rows] = await Promise.all([
+  const [agg, page] = await Promise.all([
     store.query(
       sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(c) AS evaluated,
           sum(c_breached) AS breached, sum(c_open) AS open_breaches, breached - open_breaches AS late_arrivals
@@ -81,18 +121,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
         SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`,
       aggSchema,
     ),
-    store.query(
-      sql`${distinctPageSql(
-        sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
-            if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
-            anchor_at AS started_at, ended_at, late_hours, value
-          FROM ${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond} AND anchor_at >= (
-            SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}
-              ORDER BY anchor_at DESC LIMIT ${offset + limit}))`,
-        { order: sql`started_at DESC, policy_id, entity_key`, key: sql`k, correlation_id, entity_key, started_at`, limit, offset },
-      )} SETTINGS enable_materialized_cte = 1`,
-      breachRowSchema,
-    ),
+    getSlaBreachRows(store, params, r),
   ]);
   const stats = policies.map((p) => {
     const a = agg.find((x) => x.k !== null && policies[x.k] === p && x.week === null && x.dim === null);
@@ -127,8 +156,8 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
       .map((x) => ({ value: x.dim!, breaches: x.breached, evaluated: x.evaluated }))
       .sort((a, b) => b.breaches - a.breaches || a.value.localeCompare(b.value)),
     by,
-    breaches: rows,
+    breaches: page.breaches,
     total,
-    next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+    next_cursor: page.next_cursor,
   };
 }

@@ -1,5 +1,6 @@
 // The items of one stuck queue (or several, e.g. the finance view), searchable by customer
-// and record key, sorted by an allowed column, paginated with an opaque cursor.
+// and record key, sorted by an allowed column, paginated with an opaque offset cursor (not a
+// keyset: hours late, a sort, grow with the clock; lib/queries/page.ts).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -10,8 +11,8 @@ import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverride
 import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
 import type { Filters } from './filters';
-import { num, chTimestamp, queryNow, encodeCursor, decodeCursor } from './row-types';
-import { distinctPageSql } from './page';
+import { num, chTimestamp, queryNow } from './row-types';
+import { distinctPageSql, offsetCursorAt, pageOffset } from './page';
 import { getExceptionStates } from './exception-states';
 
 export type StuckItemsParams = Filters &
@@ -57,7 +58,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const sortCol = ident(SORT_COLUMNS[params.sort ?? 'value'], ORDERABLE);
   const dir = params.dir === 'asc' ? sql`ASC` : sql`DESC`;
   const limit = params.limit ?? 50;
-  const offset = decodeCursor(params.cursor);
+  const offset = pageOffset(params);
   const rows = await store.query(
     sql`${distinctPageSql(
       sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
@@ -82,7 +83,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     rule: params.rule ?? null,
     total,
     items,
-    next_cursor: offset + rows.length < total ? encodeCursor(offset + rows.length) : null,
+    next_cursor: offset + rows.length < total ? offsetCursorAt(offset + rows.length) : null,
     reporting_currency: REPORTING_CURRENCY,
   };
 }

@@ -18,17 +18,3 @@ export function queryNow(now?: string | Date): Date {
   return now ? new Date(now) : new Date();
 }
 
-/** Opaque offset cursor for paginated lists. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown }).o;
-    return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : 0;
-  } catch {
-    return 0;
-  }
-}

@@ -3,17 +3,23 @@
 
 import { leakageQuerySchema } from '@/lib/contracts/leakage';
 import { route } from '@/lib/http/route';
-import { everyPage, csvResponse } from '@/lib/http/csv';
-import { getLeakage } from '@/lib/queries/get-leakage';
+import { everyPage, csvResponse, exportAsOf } from '@/lib/http/csv';
+import { getLeakage, getLeakageRecords } from '@/lib/queries/get-leakage';
 import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'leakage:read', query: leakageQuerySchema }, async ({ query, rt }) => {
   if (query.format === 'csv') {
+    // the figures (and the total) for the first page only
+    const q = exportAsOf(query);
     const records = everyPage(async (cursor, limit) => {
-      const r = await getLeakage(rt.store, { ...query, cursor, limit });
-      return { rows: r.records, next: r.next_cursor, total: r.records_total };
+      if (!cursor) {
+        const r = await getLeakage(rt.store, { ...q, limit });
+        return { rows: r.records, next: r.next_cursor, total: r.records_total };
+      }
+      const r = await getLeakageRecords(rt.store, { ...q, cursor, limit });
+      return { rows: r.records, next: r.next_cursor };
     }, (x) => `${x.category}|${x.correlation_id}|${x.entity_key}|${x.at}|${x.detail}`);
     return csvResponse('leakage.csv', ['category', 'entity_key', 'correlation_id', 'customer', 'at', 'amount', 'currency', 'value', 'detail'], records);
   }

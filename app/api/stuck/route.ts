@@ -4,7 +4,7 @@
 
 import { stuckQuerySchema } from '@/lib/contracts/stuck';
 import { route } from '@/lib/http/route';
-import { everyPage, csvResponse } from '@/lib/http/csv';
+import { everyPage, csvResponse, exportAsOf } from '@/lib/http/csv';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 import { notAllowed } from '@/lib/http/methods';
@@ -25,8 +25,11 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
     return s;
   }
   if (query.format === 'csv') {
+    // offset cursors, which need the list's order to hold from page to page: every page read
+    // at one instant (an item's hours late, the sort, change with it)
+    const q = exportAsOf(query);
     const items = everyPage(async (cursor, limit) => {
-      const r = await getStuckItems(rt.store, { ...query, cursor, limit });
+      const r = await getStuckItems(rt.store, { ...q, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
     }, (i) => i.id);
     return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, items);
