@@ -215,6 +215,16 @@ describe('operational view APIs', () => {
     const lines = (await res.text()).trim().split('\r\n');
     expect(lines[0]).toBe('at,actor_name,actor_role,via,action,target,reason,outcome,details,ip,id');
     expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(expected);
+    // the viewer's pages: the same entries, a page at a time
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (await audit.GET(get(`/api/audit?action=test.bulk&limit=3000${cursor ? `&cursor=${cursor}` : ''}`))).json()) as { entries: { id: string }[]; next_cursor: string | null };
+      seen.push(...page.entries.map((e) => e.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    expect((await audit.GET(get('/api/audit?cursor=bm90LWEtY3Vyc29y'))).status).toBe(400);
   });
 
   it('every export is in the audit trail: who, which list, its filters and its rows — or why it was refused', async () => {

@@ -56,3 +56,27 @@ export class SigningSecretsPanel {
     return v;
   }
 }
+
+/** The admin page's audit trail viewer, by data-testid. */
+export class AuditPanel {
+  readonly panel: Locator;
+  readonly rows: Locator;
+  readonly pager: Locator;
+  readonly next: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('audit-panel');
+    this.rows = this.panel.getByTestId('audit-table').locator('tbody tr');
+    this.pager = page.getByTestId('audit-pager');
+    this.next = page.getByTestId('audit-pager-next');
+  }
+
+  async filter(field: 'actor' | 'action' | 'outcome' | 'target', value: string): Promise<void> {
+    await this.panel.getByTestId(`audit-filter-${field}`).fill(value);
+  }
+
+  /** Each shown entry's id and time, in the table's order. */
+  async entries(): Promise<{ id: string; at: string }[]> {
+    return this.rows.evaluateAll((rs) => rs.map((r) => ({ id: r.getAttribute('data-id') ?? '', at: r.getAttribute('data-at') ?? '' })));
+  }
+}

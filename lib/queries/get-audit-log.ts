@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { auditRowSchema, type AuditRow } from '../contracts/audit';
-import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
+import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD');
 
@@ -16,6 +16,8 @@ export const auditQuerySchema = z.object({
   outcome: z.string().max(40).optional(),
   target: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Opaque keyset cursor from the previous page's `next_cursor`. */
+  cursor: keysetCursorParam.optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
@@ -28,8 +30,8 @@ const AUDIT_SORT: readonly SortKey[] = [
   { col: sql`id`, dir: 'ASC', type: 'String' },
 ];
 
-/** A page of the audit trail and the cursor of the next (keyset: the export walks it page by page). */
-export async function getAuditPage(store: Store, q: Partial<AuditQuery>, cursor?: string): Promise<{ entries: AuditRow[]; next_cursor: string | null }> {
+/** A page of the audit trail, after `q.cursor`, and the cursor of the next (keyset: the viewer pages it, the export walks it). */
+export async function getAuditPage(store: Store, q: Partial<AuditQuery>): Promise<{ entries: AuditRow[]; next_cursor: string | null }> {
   const c: Sql[] = [sql`1`];
   if (q.from) c.push(sql`at >= parseDateTime64BestEffort(${q.from}, 3, 'UTC')`);
   if (q.to) c.push(sql`at < parseDateTime64BestEffort(${q.to}, 3, 'UTC') + INTERVAL 1 DAY`);
@@ -42,7 +44,7 @@ export async function getAuditPage(store: Store, q: Partial<AuditQuery>, cursor?
     keysetPageSql(
       sql`SELECT toString(id) AS id, at, actor_id, actor_name, actor_role, via, action, target, reason, outcome, details, ip
         FROM audit_log WHERE ${join(c, ' AND ')}`,
-      { sort: AUDIT_SORT, key: sql`id`, limit, cursor },
+      { sort: AUDIT_SORT, key: sql`id`, limit, cursor: q.cursor },
     ),
     auditRowSchema.extend(pageKeyColumn),
   );
@@ -50,6 +52,7 @@ export async function getAuditPage(store: Store, q: Partial<AuditQuery>, cursor?
   return { entries: page.items, next_cursor: page.next_cursor };
 }
 
+/** The first page's entries (the newest `q.limit`). */
 export async function getAuditLog(store: Store, q: Partial<AuditQuery>): Promise<AuditRow[]> {
-  return (await getAuditPage(store, q)).entries;
+  return (await getAuditPage(store, { ...q, cursor: undefined })).entries;
 }

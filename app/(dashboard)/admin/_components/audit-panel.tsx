@@ -1,17 +1,22 @@
 'use client';
-// The audit trail viewer: filter by actor, action, outcome, target and dates; CSV export
-// of the same filter.
+// The audit trail viewer: filter by actor, action, outcome, target and dates, newest first,
+// a page at a time (Previous / Next, back to the first page when a filter changes); CSV
+// export of the same filter.
 
 import { useState } from 'react';
 import { useAudit } from './use-admin';
 import styles from './admin.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 
 const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: '' };
+/** Entries on a page of the viewer. */
+export const AUDIT_PAGE_SIZE = 200;
 
 export function AuditPanel() {
   const [f, setF] = useState(EMPTY);
-  const audit = useAudit({ ...f, limit: '300' });
+  const pages = useCursorPages(JSON.stringify(f));
+  const audit = useAudit({ ...f, limit: String(AUDIT_PAGE_SIZE), cursor: pages.cursor ?? '' });
   const csv = `/api/audit?${new URLSearchParams(Object.entries({ ...f, format: 'csv' }).filter(([, v]) => v)).toString()}`;
   const field = (k: keyof typeof EMPTY, label: string, type = 'text') => (
     <label>
@@ -52,7 +57,7 @@ export function AuditPanel() {
           </thead>
           <tbody>
             {audit.data!.entries.map((e) => (
-              <tr key={e.id}>
+              <tr key={e.id} data-id={e.id} data-at={e.at}>
                 <td className="mono">{e.at.replace('T', ' ').slice(0, 19)}</td>
                 <td>
                   {e.actor_name} <span className="muted">({e.actor_role}, {e.via})</span>
@@ -69,6 +74,7 @@ export function AuditPanel() {
           </tbody>
         </table>
       )}
+      <Pager pages={pages} data={audit.data} testId="audit-pager" />
     </section>
   );
 }

@@ -2,7 +2,7 @@
 // Admin hooks: users, API tokens, alert rules and the audit trail, over /api/admin/*,
 // /api/alerts/* and /api/audit (schemas from lib/contracts).
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiTokenSchema, userSchema } from '@/lib/contracts/auth';
 import { alertRuleSchema } from '@/lib/contracts/alerts';
@@ -31,7 +31,7 @@ export type AuditEntry = AuditRow;
 
 export function useAudit(params: Record<string, string>) {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditRowSchema) })) });
+  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditRowSchema), next_cursor: z.string().nullable() })), placeholderData: keepPreviousData });
 }
 
 /** A mutation that refreshes the admin queries afterwards. */

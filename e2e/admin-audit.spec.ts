@@ -1,0 +1,37 @@
+// Admin: the audit trail viewer, a page at a time. 210 exports (each one an audit entry),
+// then the viewer filtered to them: 200 on the first page, the rest on the second, none on
+// both, newest first; a new filter starts again from the first page.
+
+import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR } from './env';
+import { AuditPanel } from './pages/admin-page';
+
+test('the audit trail viewer pages through the entries a filter matches', async ({ page, request }) => {
+  const marker = `audit-e2e-${Date.now()}`;
+  for (let round = 0; round < 21; round++) {
+    const done = await Promise.all(Array.from({ length: 10 }, () => request.get(`/api/pmo/unstaffed?q=${marker}&format=csv`)));
+    for (const r of done) expect(r.status()).toBe(200);
+  }
+  const audit = new AuditPanel(page);
+  await page.goto('/admin');
+  await audit.filter('action', 'data.export');
+  await audit.filter('target', '/api/pmo/unstaffed');
+  await expect(audit.rows).toHaveCount(200);
+  await expect(audit.pager).toContainText('Page 1');
+  const first = await audit.entries();
+  // newest first
+  const times = first.map((e) => e.at);
+  expect([...times].sort().reverse()).toEqual(times);
+  await audit.next.click();
+  await expect(audit.pager).toContainText('Page 2');
+  await expect.poll(async () => (await audit.entries())[0]?.id).not.toBe(first[0].id);
+  const second = await audit.entries();
+  expect(second.length).toBeGreaterThanOrEqual(10);
+  const ids = new Set(first.map((e) => e.id));
+  expect(second.filter((e) => ids.has(e.id))).toEqual([]);
+  expect(second[0].at <= times[times.length - 1]).toBe(true);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-audit-page-2.png`, fullPage: false });
+  // another filter: its own first page
+  await audit.filter('outcome', 'ok');
+  await expect(audit.pager).toContainText('Page 1');
+});
