@@ -12,9 +12,9 @@ export const dynamic = 'force-dynamic';
 
 /**
  * Breaches read per page while exporting: each page reads every breach's anchor to find its
- * cut, so fewer, larger pages. Every breach at 9.8M events (661k rows, npm run bench:export):
- * 22.6 s with 20,000 a page (21 MB held live); with offset cursors, which re-read and sort
- * every breach up to each page, it took 49.9 s (163 s with 5,000 a page).
+ * cut, so fewer, larger pages (13 MB held live). Every breach at 9.8M events (661k rows, 34
+ * pages; npm run bench:export, side by side): 22 s with keyset cursors, 39.5 s with the
+ * offset cursors before them, which re-read and sort every breach up to each page.
  */
 const BREACHES_EXPORT_PAGE = 20_000;
 
