@@ -136,8 +136,32 @@ describe('operational view APIs', () => {
     const other = Buffer.from(JSON.stringify({ o: 2 })).toString('base64url');
     expect((await r.breaches.GET(get(`${path}&cursor=${other}`))).status).toBe(400);
     expect((await r.leakage.GET(get(`/api/leakage?now=${NOW}&cursor=${other}`))).status).toBe(400);
-    // the stuck queues page by offset: a cursor that is none is refused too (it read the first page)
+    // the stuck queues: every sort walked a page at a time gives its one-page list (keyset where
+    // the sort does not change with the clock, offset by hours late, and by customer descending)
+    const rules = 'approved-not-provisioned,signed-not-in-erp,provisioned-not-billable,milestone-not-invoiced,time-not-billed,change-not-reflected,invoice-not-collected,payment-not-applied,sync-failed-unrecovered';
+    const queue = async (sort: string, dir: string, limit: number) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Response = await r.stuck.GET(get(`/api/stuck?rules=${rules}&now=${NOW}&sort=${sort}&dir=${dir}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+        expect(res.status, `${sort} ${dir}`).toBe(200);
+        const p = (await res.json()) as { items: { id: string }[]; next_cursor: string | null; total: number };
+        expect(p.total).toBe(9);
+        ids.push(...p.items.map((i) => i.id));
+        cursor = p.next_cursor;
+      } while (cursor);
+      return ids;
+    };
+    for (const sort of ['value', 'late', 'since', 'customer']) {
+      for (const dir of ['asc', 'desc']) {
+        const one = await queue(sort, dir, 50);
+        expect(one).toHaveLength(9);
+        expect(await queue(sort, dir, 2), `${sort} ${dir}`).toEqual(one);
+      }
+    }
+    // a cursor that is none is refused (it read the first page), on either kind of paging
     expect((await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&cursor=bm90LWEtY3Vyc29y`))).status).toBe(400);
+    expect((await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&sort=late&cursor=bm90LWEtY3Vyc29y`))).status).toBe(400);
   });
 
   it('GET /api/pmo/unstaffed lists provisioned projects nobody is on', async () => {

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { filtersSchema } from '../queries/filters';
+import { keysetCursorParam } from '../queries/page';
 import { STUCK_RULE_NAMES, AGING_BUCKETS } from '../stuck/rules';
 
 export const STUCK_SORTS = ['value', 'late', 'since', 'customer'] as const;
@@ -17,7 +18,8 @@ export const stuckQuerySchema = filtersSchema.extend({
   sort: z.enum(STUCK_SORTS).default('value'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
-  cursor: z.string().max(100).optional(),
+  /** Opaque cursor from the previous page's `next_cursor` (keyset, or an offset when sorted by hours late). */
+  cursor: keysetCursorParam.optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });

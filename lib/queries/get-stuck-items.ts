@@ -1,6 +1,6 @@
 // The items of one stuck queue (or several, e.g. the finance view), searchable by customer
-// and record key, sorted by an allowed column, paginated with an opaque offset cursor (not a
-// keyset: hours late, a sort, grow with the clock; lib/queries/page.ts).
+// and record key, sorted by an allowed column, paginated with an opaque cursor: keyset where
+// the sort does not change with the clock, offset by hours late (KEYSET_SORTS).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -12,7 +12,7 @@ import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
-import { distinctPageSql, offsetCursorAt, pageOffset } from './page';
+import { distinctPageSql, keysetPage, keysetPageSql, offsetCursorAt, pageKeyColumn, pageOffset, type SortKey, type SortKeyType } from './page';
 import { getExceptionStates } from './exception-states';
 
 export type StuckItemsParams = Filters &
@@ -29,6 +29,12 @@ const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: t
 });
 
 const SORT_COLUMNS = { value: 'value', late: 'late_hours', since: 'anchor_at', customer: 'customer' } as const;
+/**
+ * The sorts that page by keyset, with their column's type: those that do not change with the
+ * clock (a descending customer name aside: a string cannot be negated in the cursor's tuple).
+ * Hours late grow with it, so one page's values are stale by the next: that sort pages by offset.
+ */
+const KEYSET_SORTS: Partial<Record<keyof typeof SORT_COLUMNS, SortKeyType>> = { value: 'Float64', since: 'DateTime64', customer: 'String' };
 const ORDERABLE = Object.values(SORT_COLUMNS);
 
 export function selectedRules(p: { rule?: StuckRuleName; rules?: StuckRuleName[] }): StuckRuleName[] {
@@ -55,20 +61,39 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const union = sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
       transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
     FROM ${stuckOfRulesSql(specs, opts, clocks)}`;
-  const sortCol = ident(SORT_COLUMNS[params.sort ?? 'value'], ORDERABLE);
-  const dir = params.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  const sort = params.sort ?? 'value';
+  const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
+  const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
-  const offset = pageOffset(params);
-  const rows = await store.query(
-    sql`${distinctPageSql(
-      sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
-          anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
-        FROM (${union}) WHERE ${searchCondition(params.q)}`,
-      { order: sql`${sortCol} ${dir}, id ASC`, key: sql`id`, limit, offset },
-    )} SETTINGS enable_materialized_cte = 1`,
-    rowSchema.extend({ total: num }),
-  );
-  const total = rows[0]?.total ?? (offset > 0 ? await countItems(store, union, params.q) : 0);
+  const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
+      anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
+    FROM (${union}) WHERE ${searchCondition(params.q)}`;
+  const keyType = KEYSET_SORTS[sort];
+  const keyset = keyType !== undefined && !(desc && keyType === 'String');
+  let rows: (z.infer<typeof rowSchema> & { total: number })[];
+  let next_cursor: string | null = null;
+  let offset = 0;
+  if (keyset) {
+    // a sort that does not change with the clock: keyset pages (lib/queries/page.ts)
+    const keys: SortKey[] = [
+      { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type: keyType! },
+      { col: sql`id`, dir: 'ASC', type: 'String' },
+    ];
+    const page = keysetPage(
+      await store.query(sql`${keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor: params.cursor })} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num, ...pageKeyColumn })),
+      limit,
+    );
+    rows = page.items;
+    next_cursor = page.next_cursor;
+  } else {
+    offset = pageOffset(params);
+    rows = await store.query(
+      sql`${distinctPageSql(listed, { order: sql`${sortCol} ${desc ? sql`DESC` : sql`ASC`}, id ASC`, key: sql`id`, limit, offset })} SETTINGS enable_materialized_cte = 1`,
+      rowSchema.extend({ total: num }),
+    );
+  }
+  const total = rows[0]?.total ?? (params.cursor ? await countItems(store, union, params.q) : 0);
+  if (!keyset) next_cursor = offset + rows.length < total ? offsetCursorAt(offset + rows.length) : null;
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);
   const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
@@ -83,7 +108,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     rule: params.rule ?? null,
     total,
     items,
-    next_cursor: offset + rows.length < total ? offsetCursorAt(offset + rows.length) : null,
+    next_cursor,
     reporting_currency: REPORTING_CURRENCY,
   };
 }

@@ -1,10 +1,10 @@
 // Pagination. The integration lists (dead letters, orphans, flow failures) page by offset:
 // a page size and an opaque cursor holding the next offset. The SLA breaches, the leakage
-// records and the audit trail page by keyset: the cursor holds the last row's sort values
-// (keysetPageSql). The stuck queues keep offsets (lib/queries/get-stuck-items.ts): they sort
-// by hours late, which grow with the clock, so one page's values are stale by the next. One
-// extra row is fetched to know whether another page follows. A cursor that does not decode
-// is a 400.
+// records, the audit trail and the stuck queues page by keyset: the cursor holds the last
+// row's sort values (keysetPageSql). A queue sorted by hours late pages by offset
+// (lib/queries/get-stuck-items.ts): they grow with the clock, so one page's values are stale
+// by the next. One extra row is fetched to know whether another page follows. A cursor that
+// does not decode is a 400.
 
 import { z } from 'zod';
 import { join, param, sql, type Sql } from '../clickhouse/sql';

@@ -25,8 +25,8 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
     return s;
   }
   if (query.format === 'csv') {
-    // offset cursors, which need the list's order to hold from page to page: every page read
-    // at one instant (an item's hours late, the sort, change with it)
+    // every page read at one instant: an item's hours late change with it, and sorted by them
+    // the queue pages by offset, which needs the order to hold from page to page
     const q = exportAsOf(query);
     const items = everyPage(async (cursor, limit) => {
       const r = await getStuckItems(rt.store, { ...q, cursor, limit });
