@@ -146,9 +146,9 @@ async function walks(store: Store, now: Date, only: string | undefined): Promise
           if (!p.next || p.rows === 0) break;
           cursor = p.next;
         }
-        const o = out.get(side.name) ?? { rows, pages, whole: [] };
-        o.whole.push((performance.now() - t0) / 1000);
-        out.set(side.name, { ...o, rows, pages });
+        // the rows and pages of the last round, the time of each
+        const whole = [...(out.get(side.name)?.whole ?? []), (performance.now() - t0) / 1000];
+        out.set(side.name, { rows, pages, whole });
       }
     }
     for (const [name, o] of out) {

@@ -13,7 +13,7 @@ import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResp
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
-import { queryPart, runParts } from '../clickhouse/parts';
+import { queryPart, runPart, runParts } from '../clickhouse/parts';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
@@ -79,7 +79,8 @@ const SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 
 /** One page of leakage records (costliest first, keyset-paginated), without the figures: an export's pages after its first. */
 export async function getLeakageRecords(store: Store, params: LeakageParams): Promise<Pick<LeakageResponse, 'records' | 'next_cursor'>> {
   const records = recordsSql(params, queryNow(params.now), await clockReader(store));
-  const { page } = await runParts(store, { page: recordsPart(params, params.limit ?? 100) }, { with: sql`records AS MATERIALIZED ${records}`, settings: SETTINGS });
+  const part = recordsPart(params, params.limit ?? 100);
+  const page = await runPart(store, { ...part, sql: sql`WITH records AS ${records} ${part.sql}` }, { settings: SETTINGS });
   return { records: page.items, next_cursor: page.next_cursor };
 }
 

@@ -68,32 +68,28 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
       anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
     FROM (${union}) WHERE ${searchCondition(params.q)}`;
-  const keyType = KEYSET_SORTS[sort];
-  const keyset = keyType !== undefined && !(desc && keyType === 'String');
-  let rows: (z.infer<typeof rowSchema> & { total: number })[];
-  let next_cursor: string | null = null;
-  let offset = 0;
-  if (keyset) {
-    // a sort that does not change with the clock: keyset pages (lib/queries/page.ts)
+  const itemRow = rowSchema.extend({ total: num });
+  const keysetItems = async (type: SortKeyType) => {
     const keys: SortKey[] = [
-      { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type: keyType! },
+      { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type },
       { col: sql`id`, dir: 'ASC', type: 'String' },
     ];
-    const page = keysetPage(
-      await store.query(sql`${keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor: params.cursor })} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num, ...pageKeyColumn })),
-      limit,
-    );
-    rows = page.items;
-    next_cursor = page.next_cursor;
-  } else {
-    offset = pageOffset(params);
-    rows = await store.query(
-      sql`${distinctPageSql(listed, { order: sql`${sortCol} ${desc ? sql`DESC` : sql`ASC`}, id ASC`, key: sql`id`, limit, offset })} SETTINGS enable_materialized_cte = 1`,
-      rowSchema.extend({ total: num }),
-    );
-  }
+    const q = keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor: params.cursor });
+    const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, itemRow.extend(pageKeyColumn)), limit);
+    return { rows: page.items, next_cursor: page.next_cursor };
+  };
+  const offsetItems = async () => {
+    const offset = pageOffset(params);
+    const q = distinctPageSql(listed, { order: sql`${sortCol} ${desc ? sql`DESC` : sql`ASC`}, id ASC`, key: sql`id`, limit, offset });
+    const rows = await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, itemRow);
+    // an empty page is past the end: no page follows it
+    const more = rows.length > 0 && offset + rows.length < rows[0].total;
+    return { rows, next_cursor: more ? offsetCursorAt(offset + rows.length) : null };
+  };
+  // a sort that does not change with the clock pages by keyset (lib/queries/page.ts), else by offset
+  const keyType = KEYSET_SORTS[sort];
+  const { rows, next_cursor } = await (keyType && !(desc && keyType === 'String') ? keysetItems(keyType) : offsetItems());
   const total = rows[0]?.total ?? (params.cursor ? await countItems(store, union, params.q) : 0);
-  if (!keyset) next_cursor = offset + rows.length < total ? offsetCursorAt(offset + rows.length) : null;
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);
   const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
