@@ -137,7 +137,7 @@ describe('operational view APIs', () => {
     expect((await r.breaches.GET(get(`${path}&cursor=${other}`))).status).toBe(400);
     expect((await r.leakage.GET(get(`/api/leakage?now=${NOW}&cursor=${other}`))).status).toBe(400);
     // the stuck queues: every sort walked a page at a time gives its one-page list (keyset where
-    // the sort does not change with the clock, offset by hours late, and by customer descending)
+    // the sort does not change with the clock, customer descending too; offset by hours late)
     const rules = 'approved-not-provisioned,signed-not-in-erp,provisioned-not-billable,milestone-not-invoiced,time-not-billed,change-not-reflected,invoice-not-collected,payment-not-applied,sync-failed-unrecovered';
     const queue = async (sort: string, dir: string, limit: number) => {
       const ids: string[] = [];

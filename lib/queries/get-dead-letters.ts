@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { join, sql, type Sql } from '../clickhouse/sql';
 import { filtersSchema, timeWindow, type Filters } from './filters';
-import { pageOf, pageOffset, pageSchema } from './page';
+import { keysetPage, keysetPageSql, pageKeyColumn, pageSchema, type SortKey } from './page';
 import { chNum, chIso } from './ch-columns';
 
 export const PREVIEW_CHARS = 240;
@@ -42,6 +42,12 @@ export interface DeadLettersResult {
   next_cursor: string | null;
 }
 
+/** Newest first; the letter's id (as text) orders letters of one millisecond. */
+const DEAD_LETTER_SORT: readonly SortKey[] = [
+  { col: sql`received_at`, dir: 'DESC', type: 'DateTime64' },
+  { col: sql`id`, dir: 'ASC', type: 'String' },
+];
+
 function conditions(p: z.infer<typeof deadLettersParamsSchema>): Sql {
   const c: Sql[] = [timeWindow(p as Filters, sql`received_at`)];
   if (p.collector) c.push(sql`collector = ${p.collector}`);
@@ -55,13 +61,14 @@ export async function getDeadLetters(store: Store, params: DeadLettersParams): P
   const where = conditions(p);
   const [rows, byReason, byCollector] = await Promise.all([
     store.query(
-      sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
+      keysetPageSql(
+        sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
             length(raw) AS raw_bytes, substringUTF8(raw, 1, ${PREVIEW_CHARS}) AS raw_preview
           FROM dead_letters
-          WHERE ${where}
-          ORDER BY received_at DESC, id
-          LIMIT ${p.limit + 1} OFFSET ${pageOffset(p)}`,
-      deadLetterRowSchema,
+          WHERE ${where}`,
+        { sort: DEAD_LETTER_SORT, key: sql`id`, limit: p.limit, cursor: p.cursor },
+      ),
+      deadLetterRowSchema.extend(pageKeyColumn),
     ),
     store.query(sql`SELECT toString(reason) AS key, count() AS count FROM dead_letters WHERE ${where} GROUP BY key ORDER BY count DESC, key`, countRow),
     store.query(sql`SELECT toString(collector) AS key, count() AS count FROM dead_letters WHERE ${where} GROUP BY key ORDER BY count DESC, key`, countRow),
@@ -70,6 +77,6 @@ export async function getDeadLetters(store: Store, params: DeadLettersParams): P
     total: byReason.reduce((s, r) => s + r.count, 0),
     by_reason: byReason,
     by_collector: byCollector,
-    ...pageOf(rows, p),
+    ...keysetPage(rows, p.limit),
   };
 }

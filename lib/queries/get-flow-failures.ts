@@ -9,7 +9,7 @@ import { filtersSchema } from './filters';
 import { NO_JIT, runsWithRecoverySql, storedRunsSql } from './flow-runs';
 import { flowRunSource } from '../clocks/flow-runs';
 import { chBool, chNum, chIso, chIsoOrNull } from './ch-columns';
-import { distinctPageSql, pageOf, pageOffset, pageSchema } from './page';
+import { keysetPage, keysetPageSql, pageKeyColumn, pageSchema, type SortKey } from './page';
 
 const flowName = z.string().min(1).max(100);
 
@@ -43,6 +43,13 @@ export interface FlowFailuresResult {
   next_cursor: string | null;
 }
 
+/** Newest first; a run is its origin and ID. */
+const FAILURE_SORT: readonly SortKey[] = [
+  { col: sql`at`, dir: 'DESC', type: 'DateTime64' },
+  { col: sql`run_id`, dir: 'ASC', type: 'String' },
+  { col: sql`origin`, dir: 'ASC', type: 'String' },
+];
+
 /** `live`: computed from the events, not the snapshot (tests compare the two). */
 export async function getFlowFailures(store: Store, params: FlowFailuresParams, o: { live?: boolean } = {}): Promise<FlowFailuresResult> {
   const p = flowFailuresParamsSchema.parse(params);
@@ -52,19 +59,15 @@ export async function getFlowFailures(store: Store, params: FlowFailuresParams, 
   // The snapshot (sql/048) keeps a flow's failures together, with their recovery.
   const runs = source.snapshot ? storedRunsSql(p, flow, source) : runsWithRecoverySql(p, flow);
   const rows = await store.query(
-    sql`${distinctPageSql(
+    sql`${keysetPageSql(
       sql`SELECT origin, run_id, at, record, correlation_id, status, attempt, trace_id, dead_letter, recovered_at,
           count() OVER () AS total
         FROM (${runs})
         WHERE failed ${open}`,
-      { order: sql`at DESC, run_id`, key: sql`origin, run_id`, limit: p.limit + 1, offset: pageOffset(p) },
+      { sort: FAILURE_SORT, key: sql`origin, run_id`, limit: p.limit, cursor: p.cursor },
     )} ${source.snapshot ? NO_JIT : sql``}`,
-    flowFailureRowSchema.extend({ total: chNum }),
+    flowFailureRowSchema.extend({ total: chNum, ...pageKeyColumn }),
   );
-  const total = rows[0]?.total ?? 0;
-  const { items, next_cursor } = pageOf(
-    rows.map(({ total: _t, ...r }) => r),
-    p,
-  );
-  return { ...flow, total, items, next_cursor };
+  const { items, next_cursor } = keysetPage(rows, p.limit);
+  return { ...flow, total: rows[0]?.total ?? 0, items: items.map(({ total: _t, ...r }) => r), next_cursor };
 }

@@ -31,8 +31,8 @@ const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: t
 const SORT_COLUMNS = { value: 'value', late: 'late_hours', since: 'anchor_at', customer: 'customer' } as const;
 /**
  * The sorts that page by keyset, with their column's type: those that do not change with the
- * clock (a descending customer name aside: a string cannot be negated in the cursor's tuple).
- * Hours late grow with it, so one page's values are stale by the next: that sort pages by offset.
+ * clock. Hours late grow with it, so one page's values are stale by the next: that sort pages
+ * by offset.
  */
 const KEYSET_SORTS: Partial<Record<keyof typeof SORT_COLUMNS, SortKeyType>> = { value: 'Float64', since: 'DateTime64', customer: 'String' };
 const ORDERABLE = Object.values(SORT_COLUMNS);
@@ -88,7 +88,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   };
   // a sort that does not change with the clock pages by keyset (lib/queries/page.ts), else by offset
   const keyType = KEYSET_SORTS[sort];
-  const { rows, next_cursor } = await (keyType && !(desc && keyType === 'String') ? keysetItems(keyType) : offsetItems());
+  const { rows, next_cursor } = await (keyType ? keysetItems(keyType) : offsetItems());
   const total = rows[0]?.total ?? (params.cursor ? await countItems(store, union, params.q) : 0);
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);

@@ -139,4 +139,60 @@ describe('integrations API', () => {
     expect(body.dependencies).toMatchObject({ clickhouse: { ok: true, detail: expect.stringMatching(/^(embedded chDB|ClickHouse server http:\/\/127\.0\.0\.1:\d+)$/) }, bus: { ok: true, kind: 'embedded' }, ingest_writer: { ok: true, detail: expect.stringMatching(/^in process; 0 rows queued/) } });
     await expectError(await r.health.GET(get('/api/ingest-health?minutes=0')), 400, 'bad_request');
   });
+
+  it('pages dead letters, orphans and flow failures by keyset: a walk equals one page, and stitching page 1 skips nothing on page 2', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    const flow = { flow_source: 'psa', flow_target: 'erp', attempt: '1' };
+    // one request: the letters and the orphans share a received_at, their IDs order them
+    await ingestEvents(
+      rt,
+      [
+        ...Array.from({ length: 6 }, (_, i) => ({ event_id: `bad-p${i}`, type: 'not.a.type' })),
+        ...Array.from({ length: 7 }, (_, i) => ev({ source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: `PAY-P${i}`, refs: [`erp:invoice:INV-P${i}`], occurred_at: '2026-03-03T09:00:00Z' })),
+        ...Array.from({ length: 5 }, (_, i) => ev({ source: 'middleware', type: 'sync.failed', entity_type: 'sync', entity_id: `RP${i}`, refs: ['psa:milestone:MS-1'], occurred_at: `2026-03-03T10:0${i % 2}:00Z`, status: 'ERP_TIMEOUT', attributes: flow })),
+      ],
+      { collector: 'paging' },
+    );
+    await rt.writer!.settled();
+    type Page = { items: Record<string, string>[]; next_cursor: string | null; total: number };
+    const lists = [
+      { route: r.deadLetters, path: '/api/dead-letters?collector=paging', id: (i: Record<string, string>) => i.event_id, size: 6 },
+      { route: r.orphans, path: '/api/orphans?now=2026-03-04T00:00:00Z', id: (i: Record<string, string>) => i.event_id, size: 8 },
+      { route: r.failures, path: '/api/flows/failures?flow_source=psa&flow_target=erp', id: (i: Record<string, string>) => `${i.origin}:${i.run_id}`, size: 6 },
+    ];
+    const page = async (l: (typeof lists)[number], limit: number, cursor?: string | null): Promise<Page> => {
+      const res = await l.route.GET(get(`${l.path}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(res.status, l.path).toBe(200);
+      return (await res.json()) as Page;
+    };
+    for (const l of lists) {
+      const one = (await page(l, 50)).items.map(l.id);
+      expect(one, l.path).toHaveLength(l.size);
+      for (const limit of [1, 2, 5]) {
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const p: Page = await page(l, limit, cursor);
+          expect(p.total, l.path).toBe(l.size);
+          ids.push(...p.items.map(l.id));
+          cursor = p.next_cursor;
+        } while (cursor);
+        expect(ids, `${l.path} limit ${limit}`).toEqual(one);
+      }
+      // an offset cursor (what these lists took before) is a 400, not some page
+      await expectError(await l.route.GET(get(`${l.path}&cursor=${Buffer.from(JSON.stringify({ o: 2 })).toString('base64url')}`)), 400, 'bad_request');
+    }
+    // IT stitches page 1's orphans (their invoices arrive); page 2 goes on after page 1's last
+    const orphans = lists[1];
+    const before = (await page(orphans, 50)).items;
+    const first = await page(orphans, 3);
+    const invoices = first.items.flatMap((o) => (o as unknown as { waiting_for: string[] }).waiting_for.map((key) => ev({ source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: key.split(':')[2], refs: [DEAL], occurred_at: '2026-03-03T11:00:00Z' })));
+    expect(invoices).toHaveLength(3);
+    await ingestEvents(rt, invoices, { collector: 'paging' });
+    await rt.writer!.settled();
+    const after = (await page(orphans, 50)).items.map(orphans.id);
+    expect(after).toEqual(before.slice(3).map(orphans.id));
+    // by offset, page 2 would have started at the list's fourth item now, skipping three
+    expect((await page(orphans, 3, first.next_cursor)).items.map(orphans.id)).toEqual(after.slice(0, 3));
+  });
 });
