@@ -11,6 +11,8 @@ export interface CursorPages {
   page: number;
   prev: () => void;
   next: (cursor: string | null) => void;
+  /** Back to the first page (a page that emptied while it was read). */
+  first: () => void;
 }
 
 export function useCursorPages(resetKey: string): CursorPages {
@@ -22,6 +24,7 @@ export function useCursorPages(resetKey: string): CursorPages {
     page: stack.length,
     prev: () => setState({ key: resetKey, stack: stack.slice(0, -1) }),
     next: (c) => setState({ key: resetKey, stack: c ? [...stack, c] : stack }),
+    first: () => setState({ key: resetKey, stack: [] }),
   };
 }
 

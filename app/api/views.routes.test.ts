@@ -168,17 +168,22 @@ describe('operational view APIs', () => {
     const body = (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}`))).json()) as { items: { entity_key: string }[] };
     // B was provisioned on 03-13 and never staffed; A and C were staffed the next day
     expect(body.items.map((i) => i.entity_key)).toEqual(['psa:project:PRJ-B']);
-    // a page at a time: the page after the last one is empty and still says how many there are
-    const page = async (offset: number) => (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&offset=${offset}`))).json()) as { total: number; items: { entity_key: string }[] };
-    expect(await page(0)).toMatchObject({ total: 1, items: [{ entity_key: 'psa:project:PRJ-B' }] });
-    expect(await page(1)).toEqual({ total: 1, items: [] });
-    const csv = await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&offset=1&format=csv`))).text();
+    // a page at a time (keyset): one project, no page after it; a page that emptied while it
+    // was read (every project after the cursor gone) still says how many there are
+    type Page = { total: number; items: { entity_key: string }[]; next_cursor: string | null };
+    const page = async (cursor?: string) => (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1${cursor ? `&cursor=${cursor}` : ''}`))).json()) as Page;
+    expect(await page()).toMatchObject({ total: 1, items: [{ entity_key: 'psa:project:PRJ-B' }], next_cursor: null });
+    const pastB = Buffer.from(JSON.stringify(['0', '~', '~'])).toString('base64url'); // value 0: after every project worth more
+    expect(await page(pastB)).toEqual({ total: 1, items: [], next_cursor: null });
+    const csv = await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&limit=1&cursor=${pastB}&format=csv`))).text();
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 1);
-    expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?offset=-1'))).status).toBe(400);
+    for (const bad of ['limit=0', 'cursor=not-a-cursor', `cursor=${Buffer.from(JSON.stringify({ o: 1 })).toString('base64url')}`]) {
+      expect((await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&${bad}`))).status, bad).toBe(400);
+    }
     // the search box: a record key in any case, or nothing matching
     const search = async (q: string) => (await (await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&q=${encodeURIComponent(q)}`))).json()) as { total: number; items: { entity_key: string }[] };
     expect(await search('prj-b')).toMatchObject({ total: 1, items: [{ entity_key: 'psa:project:PRJ-B' }] });
-    expect(await search("'; DROP TABLE events; --")).toEqual({ total: 0, items: [] });
+    expect(await search("'; DROP TABLE events; --")).toEqual({ total: 0, items: [], next_cursor: null });
   });
 
   it('POST/PUT /api/sla/policies validate and save', async () => {
@@ -254,9 +259,9 @@ describe('operational view APIs', () => {
   it('every export is in the audit trail: who, which list, its filters and its rows — or why it was refused', async () => {
     const { getAuditLog } = await import('@/lib/queries/get-audit-log');
     const before = (await getAuditLog(rt.store, { action: 'data.export', limit: 1000 })).length;
-    const ok = await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&q=prj-b&limit=5&offset=0&format=csv`));
+    const ok = await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}&q=prj-b&limit=5&format=csv`));
     expect((await ok.text()).trim().split('\r\n')).toHaveLength(2);
-    expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?offset=-1&format=csv'))).status).toBe(400);
+    expect((await r.unstaffed.GET(get('/api/pmo/unstaffed?limit=0&format=csv'))).status).toBe(400);
     // the JSON list is no export
     expect((await r.unstaffed.GET(get(`/api/pmo/unstaffed?now=${NOW}`))).status).toBe(200);
     // a streamed export the client leaves before its end: the rows it had been sent
@@ -271,7 +276,7 @@ describe('operational view APIs', () => {
     expect(mine.map((a) => [a.target, a.outcome, JSON.parse(a.details)])).toEqual(
       expect.arrayContaining([
         ['/api/pmo/unstaffed', 'ok', { filters: { now: FIXTURE_NOW.toISOString(), q: 'prj-b' }, rows: 1 }],
-        ['/api/pmo/unstaffed', 'refused', { filters: { offset: '-1' }, refused: 'bad_request' }],
+        ['/api/pmo/unstaffed', 'refused', { filters: { limit: '0' }, refused: 'bad_request' }],
         // the first page (every breach: one page) had been handed over when the client left
         ['/api/sla/breaches', 'aborted', { filters: { now: FIXTURE_NOW.toISOString() }, rows: breaches }],
       ]),

@@ -10,6 +10,7 @@ import { sql, type Sql } from '../clickhouse/sql';
 import { openTempStore } from '../testing/temp-store';
 import { loadFixture } from '../testing/load-fixture';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
+import { ev } from '../testing/events';
 import { IngestWriter } from '../ingest/writer';
 import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
 import type { IntervalSpec } from '../sla/interval-spec';
@@ -264,6 +265,14 @@ describe('clock snapshot', () => {
       const leakage = await getLeakage(store, { now, limit: 500 });
       const breaches = await getSlaBreaches(store, { now, limit: 500 });
       const unstaffed = await getUnstaffedProjects(store, { now, limit: 500 });
+      // and a project a page (keyset): each once, in the one page's order
+      const walked: string[] = [];
+      for (let cursor: string | undefined, i = 0; i === 0 || cursor; i++) {
+        const p = await getUnstaffedProjects(store, { now, limit: 1, cursor });
+        walked.push(...p.items.map((x) => x.entity_key));
+        cursor = p.next_cursor ?? undefined;
+      }
+      expect(walked).toEqual(unstaffed.items.map((x) => x.entity_key));
       return {
         stuck: stuck.items.map((i) => i.id).sort(),
         unstaffed: unstaffed.items.map((i) => i.entity_key).sort(),
@@ -271,8 +280,17 @@ describe('clock snapshot', () => {
         breaches: breaches.breaches.map((b) => `${b.policy_id}|${b.entity_key}`).sort(),
       };
     };
+    // more deals with a project nobody is on, some of one value (the project key orders them)
+    await writer.write(
+      [1, 2, 3, 4, 5].flatMap((n) => [
+        ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: `OPP-U${n}`, amount: n < 4 ? 5000 : 1000 * n, currency: 'EUR', occurred_at: '2026-03-10T09:00:00Z' }),
+        ev({ source: 'psa', type: 'project.provisioned', entity_type: 'project', entity_id: `PRJ-U${n}`, refs: [`crm:opportunity:OPP-U${n}`], occurred_at: '2026-03-14T09:00:00Z' }),
+      ]),
+    );
+    await writer.settled();
     const before = await lists();
     expect(before.stuck.length).toBeGreaterThan(3);
+    expect(before.unstaffed.length).toBeGreaterThan(5);
     expect(new Set(before.stuck).size).toBe(before.stuck.length);
     // The moment between a round's insert and its delete: every row of every deal twice, the
     // newer copy under a higher version.

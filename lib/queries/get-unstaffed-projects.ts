@@ -9,7 +9,7 @@ import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { getExceptionStates } from './exception-states';
 import { filtersSchema, type Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
-import { distinctPageSql } from './page';
+import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { searchCondition } from './get-stuck-items';
 
 export const unstaffedProjectSchema = z.object({
@@ -32,6 +32,7 @@ export const unstaffedResponseSchema = z.object({
     state: z.string(),
     assignee: z.string(),
   })),
+  next_cursor: z.string().nullable(),
 });
 export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
 
@@ -41,32 +42,42 @@ export const UNSTAFFED_PAGE_SIZE = 20;
 /** GET /api/pmo/unstaffed's parameters (also the PMO page's server-side first data). */
 export const unstaffedQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
-  /** Projects skipped (the pages before), biggest contract first. */
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** The previous page's `next_cursor` (keyset: the page after that page's last project). */
+  cursor: keysetCursorParam.optional(),
   /** Customer or project key containing it (any case), or the deal's ID: as the queues' search box. */
   q: z.string().trim().max(200).optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; offset?: number; q?: string }): Promise<UnstaffedResponse> {
+/** Biggest contract first; the project and its deal order projects of one value. */
+const UNSTAFFED_SORT: readonly SortKey[] = [
+  { col: sql`value`, dir: 'DESC', type: 'Float64' },
+  { col: sql`entity_key`, dir: 'ASC', type: 'String' },
+  { col: sql`correlation_id`, dir: 'ASC', type: 'String' },
+];
+
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
+  const limit = params.limit ?? 50;
   const rows = await store.query(
-    sql`${distinctPageSql(
+    sql`${keysetPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
         FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}`,
-      { order: sql`value DESC, entity_key`, key: sql`correlation_id, entity_key`, limit: params.limit ?? 50, offset: params.offset ?? 0 },
+      { sort: UNSTAFFED_SORT, key: sql`correlation_id, entity_key`, limit, cursor: params.cursor },
     )} SETTINGS enable_materialized_cte = 1`,
-    unstaffedProjectSchema.extend({ total: num }),
+    unstaffedProjectSchema.extend({ total: num, ...pageKeyColumn }),
   );
-  // A page past the end (the list shrank while someone paged) still says how many there are.
-  if (rows.length === 0 && (params.offset ?? 0) > 0) return { total: (await getUnstaffedProjects(store, { ...params, offset: 0, limit: 1 })).total, items: [] };
+  // A page after every project left (the list shrank while someone paged) still says how many there are.
+  if (rows.length === 0 && params.cursor) return { ...(await getUnstaffedProjects(store, { ...params, cursor: undefined, limit: 1 })), items: [], next_cursor: null };
+  const page = keysetPage(rows, limit);
   const id = (entityKey: string) => `${UNSTAFFED_QUEUE}:${entityKey}`;
-  const states = await getExceptionStates(store, rows.map((r) => id(r.entity_key)), now);
+  const states = await getExceptionStates(store, page.items.map((r) => id(r.entity_key)), now);
   return {
     total: rows[0]?.total ?? 0,
-    items: rows.map(({ total: _t, ...r }) => {
+    next_cursor: page.next_cursor,
+    items: page.items.map(({ total: _t, ...r }) => {
       const s = states.get(id(r.entity_key));
       return { ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, state: s?.state ?? 'open', assignee: s?.assignee ?? '' };
     }),

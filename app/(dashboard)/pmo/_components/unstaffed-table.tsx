@@ -6,6 +6,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { Pager, useCursorPages } from '@/app/_components/pager';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useFilters } from '@/app/_components/filter-bar';
 import { Updating } from '@/app/_components/updating';
@@ -20,17 +21,14 @@ import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
 export function UnstaffedTable() {
   const filters = useFilters();
   const [q, setQ] = useState('');
-  const scope = queryString({ ...filters, q: q || undefined });
-  // The page within one scope; new filters start again from the first page.
-  const [at, setAt] = useState({ scope, page: 0 });
-  const page = at.scope === scope ? at.page : 0;
-  const qs = queryString({ ...filters, q: q || undefined, limit: UNSTAFFED_PAGE_SIZE, offset: page ? page * UNSTAFFED_PAGE_SIZE : undefined });
+  // pages by cursor within one scope; new filters or a new search start from the first page
+  const pages = useCursorPages(queryString({ ...filters, q: q || undefined }));
+  const qs = queryString({ ...filters, q: q || undefined, limit: UNSTAFFED_PAGE_SIZE, cursor: pages.cursor });
   const { data, error, isLoading, isFetching } = useQuery({
     queryKey: ['unstaffed', qs],
     queryFn: ({ signal }) => fetchJson(`/api/pmo/unstaffed${qs}`, unstaffedResponseSchema, signal),
     placeholderData: keepPreviousData,
   });
-  const pages = data ? Math.max(1, Math.ceil(data.total / UNSTAFFED_PAGE_SIZE)) : 1;
   return (
     <div>
       <div className="toolbar">
@@ -45,10 +43,10 @@ export function UnstaffedTable() {
         <div className="error">Could not load unstaffed projects: {error.message}</div>
       ) : isLoading || !data ? (
         <div className="loading">Loading…</div>
-      ) : data.items.length === 0 && page > 0 ? (
+      ) : data.items.length === 0 && pages.page > 0 ? (
         <div className="empty">
           No project on this page any more (the list is shorter now).{' '}
-          <button type="button" className={styles.button} onClick={() => setAt({ scope, page: 0 })}>
+          <button type="button" className={styles.button} onClick={pages.first}>
             First page
           </button>
         </div>
@@ -78,17 +76,7 @@ export function UnstaffedTable() {
           </tbody>
         </table>
       )}
-      {data && data.items.length > 0 && pages > 1 && (
-        <div className={styles.pager}>
-          <button type="button" className={styles.button} disabled={page === 0} onClick={() => setAt({ scope, page: page - 1 })}>
-            ← Previous
-          </button>
-          <span className="muted" data-testid="unstaffed-page">Page {page + 1} of {pages}</span>
-          <button type="button" className={styles.button} disabled={page + 1 >= pages} data-testid="unstaffed-next" onClick={() => setAt({ scope, page: page + 1 })}>
-            Next →
-          </button>
-        </div>
-      )}
+      {data && data.items.length > 0 && <Pager pages={pages} data={data} testId="unstaffed-pager" noun={data.total === 1 ? 'project' : 'projects'} />}
     </div>
   );
 }

@@ -1,9 +1,9 @@
-// GET /api/pmo/unstaffed (+ filters, limit, offset): provisioned projects with nobody
+// GET /api/pmo/unstaffed (+ filters, q, limit, cursor): provisioned projects with nobody
 // assigned, biggest contract first (format=csv: every one the filters match, whatever the
-// limit and offset).
+// limit and cursor, streamed page by page as of one instant).
 
 import { route } from '@/lib/http/route';
-import { CSV_LIST_MAX_ROWS, csvResponse, wholeList } from '@/lib/http/csv';
+import { csvResponse, everyPage, exportAsOf } from '@/lib/http/csv';
 import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -11,8 +11,12 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }, async ({ query: q, rt }) => {
   if (q.format === 'csv') {
-    const r = await getUnstaffedProjects(rt.store, { ...q, limit: CSV_LIST_MAX_ROWS + 1, offset: 0 });
-    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee'], wholeList(r.items, r.total));
+    const at = exportAsOf(q);
+    const items = everyPage(async (cursor, limit) => {
+      const r = await getUnstaffedProjects(rt.store, { ...at, cursor, limit });
+      return { rows: r.items, next: r.next_cursor, total: r.total };
+    }, (i) => i.id);
+    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee'], items);
   }
   return getUnstaffedProjects(rt.store, q);
 });
