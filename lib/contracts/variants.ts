@@ -45,10 +45,17 @@ export const modelConformanceSchema = z.object({
 export type ModelConformance = z.infer<typeof modelConformanceSchema>;
 
 export const variantsResponseSchema = z.object({
+  /** Every deal in scope; shares are of them. */
   total_deals: z.number().int(),
   conforming_deals: z.number().int(),
+  /** conforming_deals of judged_deals. */
   conformance: z.number(),
+  /** The deals on the listed paths (total_deals unless there are more paths than the cap). */
+  judged_deals: z.number().int(),
+  /** Distinct paths in scope. */
   variant_count: z.number().int(),
+  /** The paths listed and judged: the most common, at most lib/queries/get-variants MAX_VARIANTS. */
+  listed_variants: z.number().int(),
   /** Variants the `conforming` choice keeps (variant_count without one); `variants` is the first `limit` of them. */
   matching_variants: z.number().int(),
   /** Share of the deals in scope on the most common path. */

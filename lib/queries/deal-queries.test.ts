@@ -227,7 +227,7 @@ describe('resolveKey', () => {
 describe('getVariants', () => {
   it('groups deals by path with their share and judges conformance per billing model', async () => {
     const r = await getVariants(store, variantsQuerySchema.parse({}));
-    expect(r).toMatchObject({ total_deals: 5, conforming_deals: 4, conformance: 0.8, variant_count: 4 });
+    expect(r).toMatchObject({ total_deals: 5, conforming_deals: 4, conformance: 0.8, judged_deals: 5, variant_count: 4, listed_variants: 4 });
     expect(r.variants.map((v) => [v.rank, v.billing_model, v.deals, v.share, v.conforming, v.missing, v.reordered])).toEqual([
       [1, 'fixed_fee', 2, 0.4, true, [], []],
       [2, 'fixed_fee', 1, 0.2, true, [], []],
@@ -252,7 +252,18 @@ describe('getVariants', () => {
     expect(r).toMatchObject({ total_deals: 4, conforming_deals: 3, conformance: 0.75, variant_count: 3 });
     expect(r.variants).toHaveLength(1);
     const none = await getVariants(store, variantsQuerySchema.parse({ customer: "'; DROP TABLE deal_summary; --" }));
-    expect(none).toEqual({ total_deals: 0, conforming_deals: 0, conformance: 0, variant_count: 0, matching_variants: 0, top_share: 0, models: [], variants: [] });
+    expect(none).toEqual({ total_deals: 0, conforming_deals: 0, conformance: 0, judged_deals: 0, variant_count: 0, listed_variants: 0, matching_variants: 0, top_share: 0, models: [], variants: [] });
+  });
+
+  it('says so when there are more paths than it lists, and counts every deal all the same', async () => {
+    // the cap at 2 of the 4 paths: the 3 deals on the two most common are judged (all on the
+    // expected path); the shares stay of all 5 deals
+    const r = await getVariants(store, variantsQuerySchema.parse({}), { maxVariants: 2 });
+    expect(r).toMatchObject({ total_deals: 5, judged_deals: 3, conforming_deals: 3, conformance: 1, variant_count: 4, listed_variants: 2, matching_variants: 2, top_share: 0.4 });
+    expect(r.variants.map((v) => [v.rank, v.deals, v.share])).toEqual([
+      [1, 2, 0.4],
+      [2, 1, 0.2],
+    ]);
   });
 
   it('keeps only the paths on or off the expected path, ranked among all of them', async () => {

@@ -14,26 +14,34 @@ import { dealHaving, timeWindow } from './filters';
 import { num } from './row-types';
 import { DEAL_PATH_EXPR } from './deal-path';
 
-/** More distinct paths than this are not realistic; the cap keeps a pathological store bounded. */
-const MAX_VARIANTS = 10_000;
+/**
+ * More distinct paths than this are not realistic; the cap keeps a pathological store bounded.
+ * Past it the response says so (`listed_variants` < `variant_count`), counts every deal in
+ * scope, and judges conformance over the deals on the listed paths (`judged_deals`).
+ */
+export const MAX_VARIANTS = 10_000;
 
-const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: num });
+const rowSchema = z.object({ billing_model: z.string(), path: z.array(z.string()), deals: num, variants_all: num, deals_all: num });
 
-export async function getVariants(store: Store, query: VariantsQuery): Promise<VariantsResponse> {
+/** `maxVariants`: the cap (tests lower it). */
+export async function getVariants(store: Store, query: VariantsQuery, o: { maxVariants?: number } = {}): Promise<VariantsResponse> {
   const rows = await store.query(
-    sql`SELECT bm AS billing_model, path, count() AS deals FROM (
-        SELECT correlation_id, max(billing_model) AS bm,
-          ${DEAL_PATH_EXPR} AS path
-        FROM deal_summary
-        WHERE correlation_id != ''
-        GROUP BY correlation_id
-        HAVING ${dealHaving(query)} AND ${timeWindow({ from: query.from }, sql`max(last_at)`)} AND ${timeWindow({ to: query.to }, sql`min(first_at)`)})
-      GROUP BY billing_model, path
+    sql`SELECT *, count() OVER () AS variants_all, sum(deals) OVER () AS deals_all FROM (
+        SELECT bm AS billing_model, path, count() AS deals FROM (
+          SELECT correlation_id, max(billing_model) AS bm,
+            ${DEAL_PATH_EXPR} AS path
+          FROM deal_summary
+          WHERE correlation_id != ''
+          GROUP BY correlation_id
+          HAVING ${dealHaving(query)} AND ${timeWindow({ from: query.from }, sql`max(last_at)`)} AND ${timeWindow({ to: query.to }, sql`min(first_at)`)})
+        GROUP BY billing_model, path)
       ORDER BY deals DESC, billing_model, path
-      LIMIT ${MAX_VARIANTS}`,
+      LIMIT ${o.maxVariants ?? MAX_VARIANTS}`,
     rowSchema,
   );
-  const total = rows.reduce((s, r) => s + r.deals, 0);
+  // every deal in scope (shares are of them); conformance is judged over the listed paths' deals
+  const total = rows[0]?.deals_all ?? 0;
+  const judgedDeals = rows.reduce((s, r) => s + r.deals, 0);
   const judged = rows.map((r, i) => ({ ...r, rank: i + 1, shape: pathConformance(r.billing_model, r.path) }));
   const byModel = new Map<string, ModelConformance>();
   for (const v of judged) {
@@ -64,8 +72,10 @@ export async function getVariants(store: Store, query: VariantsQuery): Promise<V
   return {
     total_deals: total,
     conforming_deals: conformingDeals,
-    conformance: total ? conformingDeals / total : 0,
-    variant_count: rows.length,
+    conformance: judgedDeals ? conformingDeals / judgedDeals : 0,
+    judged_deals: judgedDeals,
+    variant_count: rows[0]?.variants_all ?? 0,
+    listed_variants: rows.length,
     matching_variants: matching.length,
     top_share: total && rows[0] ? rows[0].deals / total : 0,
     models,

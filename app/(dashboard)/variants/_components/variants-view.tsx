@@ -61,12 +61,17 @@ export function VariantsView() {
             <div className="tile">
               <div className="label">Conformance</div>
               <div className="value" data-testid="conformance">{formatPercent(data.conformance)}</div>
-              <div className="sub">{data.conforming_deals.toLocaleString('en-GB')} deals on the expected path so far</div>
+              <div className="sub">
+                {data.conforming_deals.toLocaleString('en-GB')} deals on the expected path so far
+                {data.judged_deals < data.total_deals && ` (of the ${data.judged_deals.toLocaleString('en-GB')} on the listed paths)`}
+              </div>
             </div>
             <div className="tile">
               <div className="label">Variants</div>
               <div className="value">{data.variant_count.toLocaleString('en-GB')}</div>
-              <div className="sub">distinct paths</div>
+              <div className="sub" data-testid="variants-listed">
+                {data.listed_variants < data.variant_count ? `distinct paths; the ${data.listed_variants.toLocaleString('en-GB')} most common listed and judged` : 'distinct paths'}
+              </div>
             </div>
             <div className="tile">
               <div className="label">Top variant</div>
