@@ -8,6 +8,7 @@ import { join, param, sql, type Sql } from '../clickhouse/sql';
 import { filtersSchema, timeWindow, type Filters } from './filters';
 import { keysetPage, keysetPageSql, pageKeyColumn, pageSchema, type SortKey } from './page';
 import { chNum, chIso } from './ch-columns';
+import { parseEntityKey } from '../events/entity-key';
 
 export const orphansParamsSchema = filtersSchema.pick({ from: true, to: true }).extend(pageSchema.shape).extend({
   source: z.string().max(40).optional(),
@@ -70,8 +71,7 @@ function conditions(p: z.infer<typeof orphansParamsSchema>): Sql {
 async function storedRecords(store: Store, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const unique = [...new Set(keys)];
-  // a key is source:type:id (the ID may hold colons of its own)
-  const ids = unique.map((k) => k.split(':').slice(2).join(':'));
+  const ids = unique.map((k) => parseEntityKey(k)?.entity_id ?? k);
   const rows = await store.query(
     sql`SELECT entity_key FROM deal_keys WHERE entity_id IN ${ids} AND entity_key IN ${unique}
       UNION DISTINCT
