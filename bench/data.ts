@@ -15,6 +15,7 @@ import { insertEventRows, releaseRows, rowsBody, toRowLine } from '../lib/ingest
 import { rowFromLine } from '../lib/testing/line-row';
 import { buildWorld } from '../collectors/simulator/world';
 import { simulateDeal, type SimOptions } from '../collectors/simulator/generate';
+import { isDelivery } from '../collectors/simulator/emit';
 
 export interface BenchEvent {
   event: CanonicalEvent;
@@ -30,14 +31,14 @@ export function* benchEvents(target: number, seed: number, now: number, days = 3
   const world = buildWorld(seed);
   const probe: SimOptions = { seed, deals: 400, days, now, idOffset };
   let due = 0;
-  for (let i = 0; i < probe.deals; i += 4) due += simulateDeal(probe, world, i).events.filter((se) => !se.redelivery && se.deliverAt <= now).length;
+  for (let i = 0; i < probe.deals; i += 4) due += simulateDeal(probe, world, i).events.filter((se) => isDelivery(se) && se.deliverAt <= now).length;
   const perDeal = Math.max(1, due / (probe.deals / 4));
   const o: SimOptions = { ...probe, deals: Math.max(10, Math.ceil(target / perDeal)) };
   let n = 0;
   for (let i = 0; i < o.deals && n < target; i++) {
     const deal = simulateDeal(o, world, i);
     for (const se of deal.events) {
-      if (se.redelivery || se.deliverAt > now) continue;
+      if (!isDelivery(se) || se.deliverAt > now) continue;
       yield { event: se.event, correlationId: deal.correlationId };
       if (++n >= target) return;
     }

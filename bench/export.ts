@@ -133,7 +133,7 @@ const LISTS: Walked[] = [
 ];
 /** Read from seedIntegrationLists' rows. */
 const INTEGRATION_LISTS: Walked[] = [
-  { name: 'every dead letter', size: 500, load: pagedList('get-dead-letters', 'getDeadLetters', 'getDeadLetters', 'items') },
+  { name: 'every dead letter', size: 500, load: pagedList('get-dead-letters', 'getDeadLetters', 'getDeadLetterPage', 'items') },
   { name: 'every orphan', size: 500, load: pagedList('get-orphans', 'getOrphans', 'getOrphans', 'items') },
 ];
 

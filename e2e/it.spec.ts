@@ -89,7 +89,24 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   await expect(it.payloadViewer).toBeVisible();
   await expect(it.payloadRaw).toContainText(`"event_id": "${BAD_EVENT_ID}"`);
   await expect(it.payloadViewer).toContainText('amount');
+  await expect(page.getByTestId('payload-state')).toHaveText('waiting');
+  await expect(it.deadLetter(BAD_EVENT_ID).getByTestId('dead-letter-state')).toHaveText('waiting');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations-failures-dead-letter.png`, fullPage: true });
+
+  // Replayed with the amount mapped to a number: accepted, and the letter says its event is stored since.
+  const replay = page.getByTestId('replay-controls');
+  await expect(replay.getByTestId('action-button')).toHaveText('Replay');
+  await page.getByTestId('replay-mapping').fill('{"amount": 1250}');
+  await expect(replay.getByTestId('action-button')).toHaveText('Replay with mapping');
+  page.once('dialog', (d) => void d.accept('the payments connector sent the amount as text'));
+  await replay.getByTestId('action-button').click();
+  await expect(replay.getByTestId('action-status')).toHaveAttribute('data-status', 'verified', { timeout: 30_000 });
+  await expect(page.getByTestId('payload-state')).toContainText('stored since', { timeout: 20_000 });
+  await expect(it.deadLetter(BAD_EVENT_ID).getByTestId('dead-letter-state')).toHaveText('stored since', { timeout: 20_000 });
+  await page.getByRole('group', { name: 'Filter by state' }).getByRole('button', { name: /^Waiting/ }).click();
+  await expect(it.deadLetter(BAD_EVENT_ID)).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations-dead-letter-replayed.png`, fullPage: true });
+  await page.getByRole('group', { name: 'Filter by state' }).getByRole('button', { name: /^Waiting/ }).click();
 
   // The run's trace: a waterfall with the failed ERP call, and the way back to the deal.
   await failure.getByTestId('failure-trace-link').click();

@@ -2,7 +2,8 @@
 // Replay of a dead letter (IT, admin): as it is, or with an edited mapping — JSON fields
 // merged into the item before it re-runs through the pipeline (e.g. {"currency": "EUR"}).
 
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { actionRefusal } from '@/lib/auth/role-matrix';
 import { ActionButton } from './action-button';
 import { useMe } from './use-me';
@@ -23,6 +24,12 @@ export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
   const [text, setText] = useState('');
   const { data: me } = useMe();
   const { mapping, error } = parseMapping(text);
+  const qc = useQueryClient();
+  // once the replay is verified, the letters show it stored since at once (not at the next refresh)
+  const onDone = useCallback(() => {
+    void qc.invalidateQueries({ queryKey: ['dead-letters'] });
+    void qc.invalidateQueries({ queryKey: ['dead-letter'] });
+  }, [qc]);
   if (!me || actionRefusal(me.user.role, 'replay', {})) return null;
   return (
     <div className={styles.replay} data-testid="replay-controls">
@@ -30,7 +37,7 @@ export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
         Edited mapping (optional JSON merged into the item)
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} placeholder='{"currency": "EUR"}' data-testid="replay-mapping" />
       </label>
-      {error ? <span className={styles.detail}>{error}</span> : <ActionButton kind="replay" deadLetterId={deadLetterId} mapping={mapping} label={mapping ? 'Replay with mapping' : 'Replay'} askReason />}
+      {error ? <span className={styles.detail}>{error}</span> : <ActionButton kind="replay" deadLetterId={deadLetterId} mapping={mapping} label={mapping ? 'Replay with mapping' : 'Replay'} askReason onDone={onDone} />}
     </div>
   );
 }

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../lib/clickhouse/sql';
 import { removeTempDir, tempDir } from '../../lib/testing/temp-dir';
 import type { Runtime } from '../../lib/runtime';
-import { keyOf } from './emit';
-import { backfillPlan, generateDeals, type SimOptions } from './generate';
+import { DEFECT_FIELD, isDelivery, keyOf } from './emit';
+import { replayDeadLetter } from '../../lib/actions/replay';
+import { backfillPlan, dealsWonByNow, generateDeals, openingBook, type SimOptions } from './generate';
 import { pipelineSink } from './pipeline-sink';
 import { Progress, runBackfill } from './runner';
 
@@ -36,11 +37,13 @@ describe('simulator backfill into the pipeline', () => {
     const progress = new Progress(() => undefined);
     const { held } = await runBackfill(O, pipelineSink(rt), progress, { batchSize: 700, concurrency: 2 });
     const plan = backfillPlan(O);
-    const distinct = new Set(plan.due.map((s) => s.event.event_id));
+    const malformed = plan.due.filter((s) => s.malformed);
+    const distinct = new Set(plan.due.filter((s) => !s.malformed).map((s) => s.event.event_id));
     expect(held.size).toBe(plan.held.length);
-    expect(progress.rejected).toBe(0);
+    expect(malformed.length).toBeGreaterThan(0);
+    expect(progress.rejected).toBe(malformed.length);
     expect(progress.accepted).toBe(distinct.size);
-    expect(progress.duplicates).toBe(plan.due.length - distinct.size);
+    expect(progress.duplicates).toBe(plan.due.length - malformed.length - distinct.size);
     expect(progress.duplicates).toBeGreaterThan(0);
 
     const rows = await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events`);
@@ -51,11 +54,11 @@ describe('simulator backfill into the pipeline', () => {
       sql`SELECT entity_key, toString(type) AS type, correlation_id FROM events WHERE type IN ('opportunity.won', 'invoice.issued', 'payment.received', 'cash.applied')`,
     );
     const corr = new Map(stored.map((r) => [`${r.type} ${r.entity_key}`, r.correlation_id]));
-    const dueIds = new Set(plan.due.map((s) => s.event.event_id));
+    const dueIds = new Set(plan.due.filter(isDelivery).map((s) => s.event.event_id));
     let invoices = 0;
     let payments = 0;
     for (const deal of generateDeals(O)) {
-      const delivered = deal.events.filter((s) => dueIds.has(s.event.event_id) && !s.redelivery).map((s) => s.event);
+      const delivered = deal.events.filter((s) => dueIds.has(s.event.event_id) && isDelivery(s)).map((s) => s.event);
       const has = (type: string) => delivered.some((e) => e.type === type);
       if (!has('opportunity.won')) continue;
       expect(corr.get(`opportunity.won ${deal.correlationId}`)).toBe(deal.correlationId);
@@ -80,5 +83,26 @@ describe('simulator backfill into the pipeline', () => {
     // Orphans remain only where a parent is still held back (delivered after "now").
     const orphans = await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events WHERE correlation_id = ''`);
     expect(Number(orphans[0].c)).toBeLessThan(distinct.size * 0.01);
+  });
+
+  it('dead-letters each malformed delivery with its event ID and the broken field; a replay mapping that field stores it on its deal', async () => {
+    const plan = backfillPlan(O);
+    const malformed = plan.due.filter((s) => s.malformed);
+    const letters = await rt.store.query<{ id: string; event_id: string; errors: string[] }>(sql`SELECT toString(id) AS id, event_id, errors FROM dead_letters ORDER BY received_at, id`);
+    expect(letters.map((l) => l.event_id).sort()).toEqual(malformed.map((s) => s.event.event_id).sort());
+    const stored = async (id: string) => Number((await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events WHERE event_id = ${id}`))[0].c);
+    // one the source never sent again: not stored until IT replays it with the field mapped
+    const waiting = malformed.find((s) => !plan.due.some((d) => isDelivery(d) && d.event.event_id === s.event.event_id))!;
+    expect(waiting).toBeDefined();
+    const field = DEFECT_FIELD[waiting.malformed!];
+    const letter = letters.find((l) => l.event_id === waiting.event.event_id)!;
+    expect(letter.errors.map((e) => e.split(':')[0])).toEqual([field]);
+    expect(await stored(waiting.event.event_id)).toBe(0);
+    expect((await replayDeadLetter(rt, letter.id)).ok).toBe(false);
+    const r = await replayDeadLetter(rt, letter.id, { [field]: waiting.event[field] });
+    expect(r).toMatchObject({ ok: true });
+    expect(await stored(waiting.event.event_id)).toBe(1);
+    const deal = [...openingBook(O), ...generateDeals(O), ...dealsWonByNow(O)].find((d) => d.events.some((se) => se.event.event_id === waiting.event.event_id))!;
+    await expect.poll(async () => (await rt.store.query<{ c: string }>(sql`SELECT correlation_id AS c FROM events WHERE event_id = ${waiting.event.event_id}`))[0]?.c).toBe(deal.correlationId);
   });
 });

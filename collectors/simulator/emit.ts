@@ -26,7 +26,18 @@ export type Anomaly =
   | 'dispute'
   | 'late-step'
   | 'payment-late'
-  | 'payment-failed';
+  | 'payment-failed'
+  /** Sent malformed (a mapping defect), rejected into the dead letters, never sent again: waits for IT's replay. */
+  | 'malformed'
+  /** Sent malformed, rejected, then sent again corrected by the source (same event_id). */
+  | 'malformed-resent';
+
+/**
+ * Mapping defects of an integration hub's export, each rejected by validation and fixed by
+ * a replay with one field mapped (DOMAIN.md §10): an amount formatted as text
+ * ("416,200.00"), a currency code in lower case, a timestamp in the local day/month format.
+ */
+export type Defect = 'amount-text' | 'currency-case' | 'local-date';
 
 export interface Fault {
   kind: StuckRule | Anomaly;
@@ -41,7 +52,16 @@ export interface SimEvent {
   deliverAt: number;
   /** A redelivery of an event already emitted (same event_id). */
   redelivery?: boolean;
+  /**
+   * A delivery the source got wrong: what is sent is `event` with this defect
+   * (malformedBody), which ingest rejects into the dead letters. The event counts as
+   * delivered only if the source sends it again (a later delivery, not malformed).
+   */
+  malformed?: Defect;
 }
+
+/** The first valid delivery of an event: neither a redelivery nor a malformed attempt. */
+export const isDelivery = (se: SimEvent): boolean => !se.redelivery && !se.malformed;
 
 export interface DealDims {
   customer: Customer;
@@ -85,6 +105,41 @@ const LAG: Record<string, [number, number]> = {
 
 export const DELIVERY_RATES = { late: 0.015, duplicate: 0.015 };
 
+/**
+ * Malformed deliveries: per event of the systems behind the integration hub's mappings
+ * (ERP, PSA, payments), scaled by the deal's risk; `resent`: the share its source sends
+ * again corrected (its mapping fixed) hours to two days later, the rest wait for a replay.
+ */
+export const MALFORMED_RATES = { malformed: 0.002, resent: 0.6 };
+const MALFORMED_SOURCES: ReadonlySet<string> = new Set(['erp', 'psa', 'payments']);
+
+const thousands = (n: number): string => {
+  const [int, frac] = Math.abs(n).toFixed(2).split('.');
+  return `${n < 0 ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+};
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** The field a defect breaks: a replay that maps it to the event's value is accepted. */
+export const DEFECT_FIELD: Record<Defect, 'amount' | 'currency' | 'occurred_at'> = {
+  'amount-text': 'amount',
+  'currency-case': 'currency',
+  'local-date': 'occurred_at',
+};
+
+/** What the source sent for a malformed delivery: the event with its defect. */
+export function malformedBody(e: CanonicalEvent, defect: Defect): Record<string, unknown> {
+  switch (defect) {
+    case 'amount-text':
+      return { ...e, amount: thousands(e.amount ?? 0) };
+    case 'currency-case':
+      return { ...e, currency: e.currency.toLowerCase() };
+    case 'local-date': {
+      const d = new Date(e.occurred_at);
+      return { ...e, occurred_at: `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}` };
+    }
+  }
+}
+
 export class DealContext {
   readonly events: SimEvent[] = [];
   readonly faults: Fault[] = [];
@@ -92,6 +147,8 @@ export class DealContext {
   /** Per-deal id prefix: event ids are prefix + sequence (unique, stable, cheap). */
   private readonly idPrefix: string;
   private readonly transport: Rng;
+  /** Its own stream, so that malformed deliveries change no other draw of the deal. */
+  private readonly defects: Rng;
   private readonly dimAttrs: Record<string, string>;
   /**
    * How failure-prone this deal's operations are (1 = the firm's average). Problems cluster
@@ -108,6 +165,7 @@ export class DealContext {
     readonly number: number = 100000 + index,
   ) {
     this.transport = new Rng(`transport:${seed}:${index}`);
+    this.defects = new Rng(`defect:${seed}:${index}`);
     this.idPrefix = stableHex(`${seed}:${index}`, 14);
     this.dimAttrs = {
       customer: dims.customer.name,
@@ -172,9 +230,20 @@ export class DealContext {
       deliverAt += Math.round(t.float(1, 48) * 3_600_000);
       this.fault('late-delivery', entityKey(s.source, s.entityType, s.entityId), s.at);
     }
+    let delivered = true;
+    if (MALFORMED_SOURCES.has(s.source) && this.defects.chance(Math.min(0.05, MALFORMED_RATES.malformed * this.risk))) {
+      const d = this.defects;
+      const defect: Defect = event.amount === null ? 'local-date' : d.pick(['amount-text', 'currency-case', 'local-date'] as const);
+      this.events.push({ event: { ...event, received_at: iso(deliverAt) }, deliverAt, malformed: defect });
+      delivered = d.chance(MALFORMED_RATES.resent);
+      if (delivered) deliverAt += Math.round(d.float(2, 48) * 3_600_000);
+      this.fault(delivered ? 'malformed-resent' : 'malformed', entityKey(s.source, s.entityType, s.entityId), s.at);
+    }
     event.received_at = iso(deliverAt);
+    const duplicate = t.chance(DELIVERY_RATES.duplicate);
+    if (!delivered) return event;
     this.events.push({ event, deliverAt });
-    if (t.chance(DELIVERY_RATES.duplicate)) {
+    if (duplicate) {
       // At-least-once delivery: the same event (same event_id) comes again later.
       const again = deliverAt + Math.round(t.float(30, 6 * 3600) * 1000);
       this.events.push({ event: { ...event, received_at: iso(again) }, deliverAt: again, redelivery: true });
@@ -185,6 +254,7 @@ export class DealContext {
 
   /** Delays the delivery of an event until after another one (a parent sent after its child). */
   deliverAfter(parent: CanonicalEvent, child: CanonicalEvent): void {
+    // (an event never delivered valid has no delivery here to move: a malformed attempt stays as sent)
     const c = this.events.find((e) => e.event === child);
     const p = this.events.find((e) => e.event === parent);
     if (!c || !p) return;

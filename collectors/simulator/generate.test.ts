@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalEventSchema, type CanonicalEvent } from '../../lib/events/schema';
 import { parseEntityKey } from '../../lib/events/entity-key';
-import { STUCK_RULES } from './emit';
+import { validateEvent } from '../../lib/events/schema';
+import { DEFECT_FIELD, STUCK_RULES, isDelivery, malformedBody } from './emit';
 import { backfillPlan, generateEvents, OPENING_BOOK, openingBook, simulateDeal, windowStart, type SimOptions } from './generate';
 import { buildWorld } from './world';
 import { keyOf } from './emit';
@@ -14,7 +15,7 @@ const NOW = Date.parse('2026-11-20T12:00:00Z');
 const DEFAULT: SimOptions = { seed: 42, deals: 3000, days: 90, now: NOW };
 const plan = backfillPlan(DEFAULT);
 const all = [...plan.due, ...plan.held];
-const events: CanonicalEvent[] = all.filter((s) => !s.redelivery).map((s) => s.event);
+const events: CanonicalEvent[] = all.filter(isDelivery).map((s) => s.event);
 
 /** refs a type must carry (at least one of each group), per docs/event-conventions.md. */
 const REQUIRED_REFS: Record<string, string[][]> = {
@@ -141,6 +142,35 @@ describe('simulator generator', () => {
     expect(early.length).toBeGreaterThan(0);
     expect(events.some((e) => e.type === 'credit_memo.issued' && e.attributes.reason === 'integration_error')).toBe(true);
     expect(events.some((e) => e.type === 'invoice.issued' && Math.abs(e.amount! - Number(e.attributes.expected_amount)) > 0.01)).toBe(true);
+  });
+
+  it('sends a few events malformed (mapping defects): each is invalid for its field alone, some sent again corrected, the rest never arrive valid', () => {
+    const attempts = all.filter((s) => s.malformed);
+    const delivered = new Map(all.filter(isDelivery).map((s) => [s.event.event_id, s]));
+    // ~0.2% of ERP, PSA and payment events, scaled by each deal's risk
+    expect(attempts.length).toBeGreaterThan(100);
+    expect(attempts.length / all.length).toBeLessThan(0.005);
+    expect(new Set(attempts.map((s) => s.event.source))).toEqual(new Set(['erp', 'psa', 'payments']));
+    expect(new Set(attempts.map((s) => s.malformed))).toEqual(new Set(['amount-text', 'currency-case', 'local-date']));
+    let resent = 0;
+    for (const s of attempts) {
+      const body = malformedBody(s.event, s.malformed!);
+      const v = validateEvent(body);
+      const field = DEFECT_FIELD[s.malformed!];
+      // rejected for that field only, and accepted once it is mapped back (a replay with a mapping)
+      expect(v.errors?.map((e) => e.split(':')[0]), s.event.event_id).toEqual([field]);
+      expect(canonicalEventSchema.parse({ ...body, [field]: s.event[field] })).toEqual(canonicalEventSchema.parse(s.event));
+      const later = delivered.get(s.event.event_id);
+      if (later) {
+        expect(later.deliverAt).toBeGreaterThan(s.deliverAt);
+        resent++;
+      }
+    }
+    // the ledger says which were sent again
+    const kinds = new Map(plan.faults.filter((f) => f.kind === 'malformed' || f.kind === 'malformed-resent').map((f) => [f.key, f.kind]));
+    for (const s of attempts) expect(kinds.get(keyOf(s.event))).toBe(delivered.has(s.event.event_id) ? 'malformed-resent' : 'malformed');
+    expect(resent / attempts.length).toBeGreaterThan(0.4);
+    expect(resent / attempts.length).toBeLessThan(0.8);
   });
 
   it('starts with an opening book: engagements won before the window and still active in it, whose unpaid invoices age past 60 and 90 days', () => {

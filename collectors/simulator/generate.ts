@@ -93,11 +93,15 @@ export interface GenerateOptions extends SimOptions {
   upToNow?: boolean;
 }
 
-/** Canonical events of N deals over D days, deal by deal (tests, e2e seeding, the bench). */
+/**
+ * Canonical events of N deals over D days, deal by deal (tests, e2e seeding, the bench):
+ * the valid deliveries, so not the malformed attempts (an event sent only malformed is left
+ * out, as ingest would reject it).
+ */
 export function* generateEvents(o: GenerateOptions): Generator<CanonicalEvent> {
   for (const deal of generateDeals(o)) {
     for (const se of deal.events) {
-      if (se.redelivery && o.duplicates === false) continue;
+      if (se.malformed || (se.redelivery && o.duplicates === false)) continue;
       if (o.upToNow !== false && se.deliverAt > o.now) continue;
       yield se.event;
     }

@@ -135,7 +135,7 @@ export async function nativeSink(o: { baseUrl: string; token: string; log: (l: s
 
   return {
     name: `native (${native.size} of ${verdict.size} source/type pairs native)`,
-    async send(events) {
+    async send(events, malformed = []) {
       const byRoute = new Map<string, CanonicalEvent[]>();
       const rest: CanonicalEvent[] = [];
       for (const e of events) {
@@ -144,7 +144,7 @@ export async function nativeSink(o: { baseUrl: string; token: string; log: (l: s
         else rest.push(e);
       }
       const total: SinkResult = { accepted: 0, duplicates: 0, rejected: 0 };
-      const canonical = rest.length ? fallback.send(rest) : null;
+      const canonical = rest.length || malformed.length ? fallback.send(rest, malformed) : null;
       // Vendors deliver one event per request (Stripe, DocuSign) or small batches; the
       // ingest buffer waits up to its max wait for company, so requests go out in parallel.
       const tasks: { route: string; n: NativeRequest; share: number }[] = [];

@@ -9,8 +9,8 @@ import type { Sink } from './sink';
 export function pipelineSink(rt: Runtime, collector = 'simulator'): Sink {
   return {
     name: 'pipeline',
-    async send(events) {
-      const r = await ingestEvents(rt, events, { collector });
+    async send(events, malformed = []) {
+      const r = await ingestEvents(rt, malformed.length ? [...events, ...malformed] : events, { collector });
       return { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected.length };
     },
   };

@@ -57,7 +57,11 @@ describe('simulator runner', () => {
     const progress = new Progress(() => undefined);
     const { held } = await runBackfill(o, sink, progress, { batchSize: 400, concurrency: 2 });
     const plan = backfillPlan(o);
-    expect(sink.events.length).toBe(plan.due.length);
+    // the valid deliveries, and the malformed ones counted as rejected
+    const malformed = plan.due.filter((s) => s.malformed).length;
+    expect(sink.events.length).toBe(plan.due.length - malformed);
+    expect(sink.malformed.length).toBe(malformed);
+    expect(progress.rejected).toBe(malformed);
     expect(sink.events.every((e) => Date.parse(e.received_at!) <= o.now)).toBe(true);
     expect(held.size).toBe(plan.held.length);
 

@@ -5,7 +5,8 @@
 // being won at the backfill's pace.
 
 import { backfillPlan, simulateDeal, type SimOptions } from './generate';
-import type { SimEvent } from './emit';
+import { malformedBody, type SimEvent } from './emit';
+import type { CanonicalEvent } from '../../lib/events/schema';
 import { EventHeap } from './heap';
 import type { Sink } from './sink';
 import { buildWorld } from './world';
@@ -63,7 +64,13 @@ export async function sendBatches(sink: Sink, events: SimEvent[], o: { batchSize
     while (next < events.length) {
       const batch = events.slice(next, next + o.batchSize);
       next += batch.length;
-      const r = await sink.send(batch.map((se) => se.event));
+      const valid: CanonicalEvent[] = [];
+      const malformed: Record<string, unknown>[] = [];
+      for (const se of batch) {
+        if (se.malformed) malformed.push(malformedBody(se.event, se.malformed));
+        else valid.push(se.event);
+      }
+      const r = await sink.send(valid, malformed);
       o.progress.add(batch.length, r);
       o.progress.maybePrint(o.label, o.printEveryMs);
     }

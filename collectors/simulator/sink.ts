@@ -13,7 +13,11 @@ export interface SinkResult {
 
 export interface Sink {
   readonly name: string;
-  send(events: CanonicalEvent[]): Promise<SinkResult>;
+  /**
+   * `malformed`: what sources sent wrong (SimEvent.malformed), sent as they are through
+   * the canonical endpoint (the integration hub's feed): the receiver rejects them.
+   */
+  send(events: CanonicalEvent[], malformed?: Record<string, unknown>[]): Promise<SinkResult>;
 }
 
 export class FatalSinkError extends Error {}
@@ -57,9 +61,9 @@ export function canonicalSink(o: HttpOptions): Sink {
   const url = new URL('/api/ingest/events', o.baseUrl).toString();
   return {
     name: 'canonical',
-    async send(events) {
-      if (events.length === 0) return { accepted: 0, duplicates: 0, rejected: 0 };
-      const body = events.map((e) => JSON.stringify(e)).join('\n');
+    async send(events, malformed = []) {
+      if (events.length + malformed.length === 0) return { accepted: 0, duplicates: 0, rejected: 0 };
+      const body = [...events, ...malformed].map((e) => JSON.stringify(e)).join('\n');
       const res = await postWithRetry(url, { headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/x-ndjson' }, body }, o);
       const text = await res.text();
       if (res.status === 401 || res.status === 403) throw new FatalSinkError(`ingest refused the token (HTTP ${res.status}): check CASHTRACE_INGEST_TOKEN or <data dir>/ingest-token`);
@@ -72,27 +76,31 @@ export function canonicalSink(o: HttpOptions): Sink {
       }
       if (res.status === 400 && parsed.rejected === undefined) throw new FatalSinkError(`ingest refused the batch: ${text.slice(0, 300)}`);
       const rejected = Array.isArray(parsed.rejected) ? parsed.rejected.length : 0;
-      if (rejected > 0) o.log?.(`[simulator] ${rejected} events rejected, e.g. ${JSON.stringify(parsed.rejected?.[0]).slice(0, 300)}`);
+      // the malformed ones are meant to be rejected; any other rejection is worth a line
+      if (rejected > malformed.length) o.log?.(`[simulator] ${rejected} events rejected (${malformed.length} sent malformed on purpose), e.g. ${JSON.stringify(parsed.rejected?.[0]).slice(0, 300)}`);
       return { accepted: parsed.accepted ?? 0, duplicates: parsed.duplicates ?? 0, rejected };
     },
   };
 }
 
 /** Counts per sink call (tests and dry runs). */
-export function memorySink(): Sink & { events: CanonicalEvent[] } {
+export function memorySink(): Sink & { events: CanonicalEvent[]; malformed: Record<string, unknown>[] } {
   const events: CanonicalEvent[] = [];
+  const rejected: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   return {
     name: 'memory',
     events,
-    async send(batch) {
+    malformed: rejected,
+    async send(batch, malformed = []) {
+      rejected.push(...malformed);
       let duplicates = 0;
       for (const e of batch) {
         if (seen.has(e.event_id)) duplicates++;
         else seen.add(e.event_id);
         events.push(e);
       }
-      return { accepted: batch.length - duplicates, duplicates, rejected: 0 };
+      return { accepted: batch.length - duplicates, duplicates, rejected: malformed.length };
     },
   };
 }

@@ -34,7 +34,7 @@ export const FLOW_FAILURE_CSV_COLUMNS = [
   'at', 'record', 'correlation_id', 'status', 'attempt', 'dead_letter', 'recovered_at', 'trace_id', 'origin', 'run_id',
 ] as const satisfies readonly (keyof FlowFailureRow)[];
 export const DEAD_LETTER_CSV_COLUMNS = [
-  'received_at', 'collector', 'reason', 'errors', 'event_id', 'content_type', 'raw_bytes', 'raw_preview', 'id',
+  'received_at', 'collector', 'reason', 'errors', 'event_id', 'stored', 'content_type', 'raw_bytes', 'raw_preview', 'id',
 ] as const satisfies readonly (keyof DeadLetterRow)[];
 export const ORPHAN_CSV_COLUMNS = [
   'received_at', 'age_s', 'source', 'type', 'entity_key', 'refs', 'waiting_for', 'occurred_at', 'event_id',

@@ -4,13 +4,16 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
-import { deadLetterRowSchema } from './get-dead-letters';
+import { deadLetterRowSchema, storedEventIds } from './get-dead-letters';
 
 export const deadLetterParamsSchema = z.object({ id: z.uuid() });
 export type DeadLetterParams = z.infer<typeof deadLetterParamsSchema>;
 
 export const deadLetterSchema = deadLetterRowSchema.omit({ raw_preview: true }).extend({ raw: z.string() });
-export type DeadLetter = z.infer<typeof deadLetterSchema>;
+export type DeadLetter = z.infer<typeof deadLetterSchema> & {
+  /** An event with this event ID has been stored since (resent by its source, or replayed). */
+  stored: boolean;
+};
 
 export async function getDeadLetter(store: Store, params: DeadLetterParams): Promise<DeadLetter | null> {
   const { id } = deadLetterParamsSchema.parse(params);
@@ -20,5 +23,7 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
         FROM dead_letters WHERE id = ${param('String', id)} LIMIT 1`,
     deadLetterSchema,
   );
-  return rows[0] ?? null;
+  const letter = rows[0];
+  if (!letter) return null;
+  return { ...letter, stored: (await storedEventIds(store, [letter.event_id])).has(letter.event_id) };
 }

@@ -195,4 +195,38 @@ describe('integrations API', () => {
     // by offset, page 2 would have started at the list's fourth item now, skipping three
     expect((await page(orphans, 3, first.next_cursor)).items.map(orphans.id)).toEqual(after.slice(0, 3));
   });
+
+  it('says which dead letters were stored since (sent again corrected, or replayed), counts and filters them by state', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    // three malformed: an amount as text, a lower-case currency, a local date
+    const good = (i: number) => ev({ event_id: `state-${i}`, source: 'erp', type: 'invoice.issued', entity_type: 'invoice', entity_id: `INV-S${i}`, refs: [DEAL], occurred_at: '2026-03-04T09:00:00Z', amount: 1200.5, currency: 'EUR' });
+    const res = await ingestEvents(rt, [{ ...good(0), amount: '1,200.50' }, { ...good(1), currency: 'eur' }, { ...good(2), occurred_at: '04/03/2026 09:00' }], { collector: 'state' });
+    expect(res.rejected.map((x) => x.errors[0].split(':')[0])).toEqual(['amount', 'currency', 'occurred_at']);
+    type Page = { items: { event_id: string; stored: boolean }[]; by_state: { waiting: number; stored: number }; total: number };
+    const list = async (q = '') => (await (await r.deadLetters.GET(get(`/api/dead-letters?collector=state${q}`))).json()) as Page;
+    expect((await list()).by_state).toEqual({ waiting: 3, stored: 0 });
+    // the source sends state-0 again corrected; state-1 is replayed with its currency mapped
+    await ingestEvents(rt, [good(0)], { collector: 'state' });
+    const { replayDeadLetter } = await import('@/lib/actions/replay');
+    const letters = await list();
+    const id1 = (await (await r.deadLetters.GET(get('/api/dead-letters?collector=state&q=state-1'))).json()).items[0].id as string;
+    expect(await replayDeadLetter(rt, id1, { currency: 'EUR' })).toMatchObject({ ok: true });
+    await rt.writer!.settled();
+    const all = await list();
+    expect(Object.fromEntries(all.items.map((i) => [i.event_id, i.stored]))).toEqual({ 'state-0': true, 'state-1': true, 'state-2': false });
+    expect(all.by_state).toEqual({ waiting: 1, stored: 2 });
+    expect(letters.total).toBe(3);
+    const waiting = await list('&state=waiting');
+    expect([waiting.items.map((i) => i.event_id), waiting.total, waiting.by_state]).toEqual([['state-2'], 1, { waiting: 1, stored: 2 }]);
+    const stored = await list('&state=stored&limit=1');
+    expect([stored.items.map((i) => i.event_id).length, stored.total]).toEqual([1, 2]);
+    // the letter itself, and the CSV's column
+    const one = await (await r.deadLetter.GET(get(`/api/dead-letters/${id1}`), withParams({ id: id1 }))).json();
+    expect(one).toMatchObject({ event_id: 'state-1', stored: true });
+    const csv = (await (await r.deadLetters.GET(get('/api/dead-letters?collector=state&state=waiting&format=csv'))).text()).trim().split('\r\n');
+    const cols = csv[0].split(',');
+    expect(csv).toHaveLength(2);
+    expect(csv[1].split(',')[cols.indexOf('stored')]).toBe('false');
+    await expectError(await r.deadLetters.GET(get('/api/dead-letters?state=fixed')), 400, 'bad_request');
+  });
 });

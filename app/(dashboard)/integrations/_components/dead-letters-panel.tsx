@@ -1,6 +1,7 @@
 'use client';
-// Dead letters: counts by reason (chips that filter), the newest letters, and the raw
-// payload viewer of the one selected (kept in the URL as ?dl=…).
+// Dead letters: counts by state (waiting for a fix, or stored since: resent or replayed)
+// and by reason (chips that filter), the newest letters, and the raw payload viewer of the
+// one selected (kept in the URL as ?dl=…).
 
 import { useState } from 'react';
 import { csvHref, useDeadLetters } from './use-integrations';
@@ -12,10 +13,16 @@ import { ExportCsv } from '@/app/_components/export-csv';
 
 const PAGE = 20;
 
+const STATES = [
+  { key: 'waiting', label: 'Waiting', title: 'No event with this event ID has been stored: fix and replay it, or have the source send it again' },
+  { key: 'stored', label: 'Stored since', title: 'An event with this event ID was stored after the letter: its source sent it again corrected, or it was replayed' },
+] as const;
+
 export function DeadLettersPanel(props: { filters: Record<string, string>; selected: string | null; onSelect: (id: string | null) => void }) {
   const [reason, setReason] = useState<string | null>(null);
-  const pages = useCursorPages(`${reason}:${props.filters.from}:${props.filters.to}`);
-  const base = { from: props.filters.from, to: props.filters.to, reason: reason ?? undefined };
+  const [state, setState] = useState<'waiting' | 'stored' | null>(null);
+  const pages = useCursorPages(`${reason}:${state}:${props.filters.from}:${props.filters.to}`);
+  const base = { from: props.filters.from, to: props.filters.to, reason: reason ?? undefined, state: state ?? undefined };
   const { data, error, isLoading } = useDeadLetters({ ...base, limit: PAGE, cursor: pages.cursor });
 
   return (
@@ -23,6 +30,15 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
       <div className={styles.panelHead}>
         <h2>Dead letters {data && <span className="muted">· {fmtInt(data.total)}</span>}</h2>
         <div className={styles.actions}>
+          {data && data.by_state.waiting + data.by_state.stored > 0 && (
+            <div className={styles.chips} role="group" aria-label="Filter by state" data-testid="dead-letter-states">
+              {STATES.map((s) => (
+                <button key={s.key} type="button" className={styles.chip} aria-pressed={state === s.key} title={s.title} onClick={() => setState(state === s.key ? null : s.key)}>
+                  {s.label} <span className={styles.n}>{fmtInt(data.by_state[s.key])}</span>
+                </button>
+              ))}
+            </div>
+          )}
           {data && data.by_reason.length > 0 && (
             <div className={styles.chips} role="group" aria-label="Filter by reason">
               {data.by_reason.map((r) => (
@@ -37,7 +53,9 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
       </div>
       {isLoading && <div className="loading">Loading dead letters…</div>}
       {error && <div className="error">{error.message}</div>}
-      {data && data.items.length === 0 && <div className="empty">No dead letters: every input in this window was accepted.</div>}
+      {data && data.items.length === 0 && (
+        <div className="empty">{state || reason ? 'No dead letters match these filters.' : 'No dead letters: every input in this window was accepted.'}</div>
+      )}
       {data && data.items.length > 0 && (
         <div className={props.selected ? styles.split : undefined}>
           <div className={styles.tableWrap}>
@@ -49,6 +67,7 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
                   <th>Reason</th>
                   <th>First error</th>
                   <th>Event ID</th>
+                  <th>State</th>
                   <th className="num">Size</th>
                 </tr>
               </thead>
@@ -80,6 +99,9 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
                       </span>
                     </td>
                     <td className="mono">{d.event_id || '—'}</td>
+                    <td data-testid="dead-letter-state">
+                      {d.stored ? <span className="badge ok" title={STATES[1].title}>stored since</span> : <span className="badge warn" title={STATES[0].title}>waiting</span>}
+                    </td>
                     <td className="num">{fmtBytes(d.raw_bytes)}</td>
                   </tr>
                 ))}

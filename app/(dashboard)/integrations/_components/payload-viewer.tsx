@@ -41,6 +41,16 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
             </dd>
             <dt>Event ID</dt>
             <dd className="mono">{data.event_id || '—'}</dd>
+            <dt>State</dt>
+            <dd data-testid="payload-state">
+              {data.stored ? (
+                <>
+                  <span className="badge ok">stored since</span> an event with this ID was accepted after this letter (sent again or replayed)
+                </>
+              ) : (
+                <span className="badge warn">waiting</span>
+              )}
+            </dd>
             <dt>Content type</dt>
             <dd className="mono">{data.content_type || '—'}</dd>
             <dt>Size</dt>
