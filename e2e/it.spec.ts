@@ -90,6 +90,7 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   await expect(it.payloadRaw).toContainText(`"event_id": "${BAD_EVENT_ID}"`);
   await expect(it.payloadViewer).toContainText('amount');
   await expect(page.getByTestId('payload-state')).toHaveText('waiting');
+  await expect(page.getByTestId('payload-record')).toHaveText('payments:payment:PAY-E2E');
   await expect(it.deadLetter(BAD_EVENT_ID).getByTestId('dead-letter-state')).toHaveText('waiting');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations-failures-dead-letter.png`, fullPage: true });
 

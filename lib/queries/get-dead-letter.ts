@@ -1,10 +1,14 @@
-// One dead letter with its full raw payload (the payload viewer), or null.
+// One dead letter with its full raw payload (the payload viewer), or null; whether its event
+// was stored since, and, when its raw input is one event, the record it is about and the
+// deal that record (or one of its refs) belongs to: where the missing event is missed.
 // (`id` in WHERE is the String alias of the select list: ClickHouse resolves aliases first.)
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { deadLetterRowSchema, storedEventIds } from './get-dead-letters';
+import { entityKey, isKnownEntityKey } from '../events/entity-key';
+import { resolveKey } from './resolve-key';
 
 export const deadLetterParamsSchema = z.object({ id: z.uuid() });
 export type DeadLetterParams = z.infer<typeof deadLetterParamsSchema>;
@@ -13,7 +17,29 @@ export const deadLetterSchema = deadLetterRowSchema.omit({ raw_preview: true }).
 export type DeadLetter = z.infer<typeof deadLetterSchema> & {
   /** An event with this event ID has been stored since (resent by its source, or replayed). */
   stored: boolean;
+  /** The entity key the raw input names (source:entity_type:entity_id), when it is one event. */
+  record: string | null;
+  /** The deal (correlation ID) of that record or, failing that, of its first ref a deal has. */
+  deal: string | null;
 };
+
+const MAX_REFS = 10;
+
+/** The record key and refs a raw input names, when it is one JSON event object. */
+export function namedKeys(raw: string): { record: string | null; refs: string[] } {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return { record: null, refs: [] };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { record: null, refs: [] };
+  const o = v as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const key = entityKey(str(o.source), str(o.entity_type), str(o.entity_id));
+  const refs = Array.isArray(o.refs) ? o.refs.filter((r): r is string => typeof r === 'string' && isKnownEntityKey(r)).slice(0, MAX_REFS) : [];
+  return { record: isKnownEntityKey(key) ? key : null, refs };
+}
 
 export async function getDeadLetter(store: Store, params: DeadLetterParams): Promise<DeadLetter | null> {
   const { id } = deadLetterParamsSchema.parse(params);
@@ -25,5 +51,11 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   );
   const letter = rows[0];
   if (!letter) return null;
-  return { ...letter, stored: (await storedEventIds(store, [letter.event_id])).has(letter.event_id) };
+  const { record, refs } = namedKeys(letter.raw);
+  let deal: string | null = null;
+  for (const key of record ? [record, ...refs] : refs) {
+    deal = await resolveKey(store, key);
+    if (deal) break;
+  }
+  return { ...letter, stored: (await storedEventIds(store, [letter.event_id])).has(letter.event_id), record, deal };
 }

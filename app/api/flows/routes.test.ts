@@ -223,6 +223,13 @@ describe('integrations API', () => {
     // the letter itself, and the CSV's column
     const one = await (await r.deadLetter.GET(get(`/api/dead-letters/${id1}`), withParams({ id: id1 }))).json();
     expect(one).toMatchObject({ event_id: 'state-1', stored: true });
+    // a waiting letter names its record and, through its refs, the deal that misses it
+    const id2 = waiting.items[0] as unknown as { id: string };
+    const two = await (await r.deadLetter.GET(get(`/api/dead-letters/${id2.id}`), withParams({ id: id2.id }))).json();
+    expect(two).toMatchObject({ event_id: 'state-2', stored: false, record: 'erp:invoice:INV-S2', deal: DEAL });
+    // input that is not one event names nothing
+    const first = (await (await r.deadLetters.GET(get('/api/dead-letters?collector=test'))).json()).items[0] as { id: string };
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${first.id}`), withParams({ id: first.id }))).json()).toMatchObject({ event_id: 'bad-1', record: null, deal: null });
     const csv = (await (await r.deadLetters.GET(get('/api/dead-letters?collector=state&state=waiting&format=csv'))).text()).trim().split('\r\n');
     const cols = csv[0].split(',');
     expect(csv).toHaveLength(2);

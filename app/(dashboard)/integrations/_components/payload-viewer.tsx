@@ -2,6 +2,7 @@
 // One dead letter in full: metadata, the validation errors and the raw payload
 // (pretty-printed when it is JSON, shown verbatim otherwise).
 
+import Link from 'next/link';
 import { useDeadLetter } from './use-integrations';
 import { fmtBytes, fmtTime } from './format';
 import styles from './integrations.module.css';
@@ -41,6 +42,18 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
             </dd>
             <dt>Event ID</dt>
             <dd className="mono">{data.event_id || '—'}</dd>
+            <dt>Record</dt>
+            <dd className="mono" data-testid="payload-record">{data.record ?? '—'}</dd>
+            <dt>Deal</dt>
+            <dd data-testid="payload-deal">
+              {data.deal ? (
+                <Link href={`/deals/${encodeURIComponent(data.deal)}`} className="mono" prefetch={false}>
+                  {data.deal}
+                </Link>
+              ) : (
+                <span className="muted">{data.record ? 'no deal has this record or its refs yet' : '—'}</span>
+              )}
+            </dd>
             <dt>State</dt>
             <dd data-testid="payload-state">
               {data.stored ? (
