@@ -82,7 +82,7 @@ describe('analyseJourney', () => {
     // Signed 2 March (Mon); project on the 4th; no sales order, nobody staffed, no schedule.
     const events: StepEvent[] = [
       { type: 'opportunity.won', occurred_at: at('02T08:00'), due_at: null },
-      { type: 'quote.approved', occurred_at: at('02T08:30'), due_at: null },
+      { type: 'quote.approved', occurred_at: at('02T09:00'), due_at: null },
       { type: 'contract.signed', occurred_at: at('02T09:00'), due_at: null },
       { type: 'project.provisioned', occurred_at: at('04T09:00'), due_at: null },
     ];
@@ -94,6 +94,21 @@ describe('analyseJourney', () => {
     expect(r.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', window: '1 business day', due_at: '2026-03-03T09:00:00.000Z', late_by_ms: 13 * 86_400_000, overdue: true });
     expect(r.deviations).toEqual([]);
     expect(r.conforming).toBe(true);
+  });
+  it('measures the project from the quote or the contract, whichever came first (DOMAIN.md §5, as the stuck rule and the SLA do)', () => {
+    // Quote approved Monday 08:30, contract signed Wednesday: the project was due Wednesday 08:30.
+    const events: StepEvent[] = [
+      { type: 'opportunity.won', occurred_at: at('02T08:00'), due_at: null },
+      { type: 'quote.approved', occurred_at: at('02T08:30'), due_at: null },
+      { type: 'contract.signed', occurred_at: at('04T09:00'), due_at: null },
+    ];
+    const open = analyseJourney('fixed_fee', events, new Date(at('05T08:30')));
+    expect(open.expected_path.find((s) => s.type === 'project.provisioned')).toMatchObject({ status: 'next', due_at: '2026-03-04T08:30:00.000Z', late_by_ms: 86_400_000 });
+    expect(open.next_step).toMatchObject({ type: 'project.provisioned', waits_for: 'quote.approved', window: '2 business days', overdue: true });
+    const done = analyseJourney('fixed_fee', [...events, { type: 'project.provisioned', occurred_at: at('04T10:30'), due_at: null }], new Date(at('05T08:30')));
+    expect(done.deviations).toEqual([
+      { kind: 'late', type: 'project.provisioned', late_by_ms: 2 * 3_600_000, message: 'project.provisioned came late after quote.approved (allowed 2 business days)' },
+    ]);
   });
   it('measures a step with two prerequisites from the later one, and a skipped step from what came instead', () => {
     const events: StepEvent[] = [

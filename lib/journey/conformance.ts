@@ -8,6 +8,18 @@ import { isCatalogueType, type CatalogueType } from '../events/catalogue';
 import { STAGE_OF, ancestorsOf, expectedPath, prerequisitesOf } from '../events/stages';
 import type { Deviation, NextStep, PathStep } from '../contracts/deals';
 import { describeWindow, dueAt, stepWindow } from './step-windows';
+import { STUCK_RULES } from '../stuck/rules';
+
+/**
+ * Steps whose clock DOMAIN.md §5 starts at the first of several events (a stuck rule matched
+ * per deal): a project is due 2 business days after the quote is approved or the contract
+ * signed, whichever came first, so the journey's "due" agrees with the deal's open item.
+ */
+const CLOCK_FROM_FIRST: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.values(STUCK_RULES)
+    .filter((r) => r.match === 'deal' && r.start_events.length > 1)
+    .flatMap((r) => r.end_events.map((e) => [e, r.start_events] as const)),
+);
 
 /** Steps that happen once per deal; a second occurrence is rework (a repeated step). */
 export const ONCE_PER_DEAL: ReadonlySet<string> = new Set<CatalogueType>([
@@ -102,13 +114,17 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     }
   }
 
-  /** The step `t` waited for: the latest of its prerequisites that happened (by `until`, when given). */
+  /**
+   * The step `t` waited for: the latest of its prerequisites that happened (by `until`, when
+   * given); for a step in CLOCK_FROM_FIRST, the first of its clock's start events.
+   */
   const waitsFor = (t: string, until?: Date): string | null => {
+    const first = CLOCK_FROM_FIRST[t];
     let anchor: string | null = null;
-    for (const p of prerequisitesOf(billingModel, t)) {
+    for (const p of first ?? prerequisitesOf(billingModel, t)) {
       const a = seen.get(p);
       if (!a || (until && a.at > until)) continue;
-      if (!anchor || a.at >= seen.get(anchor)!.at) anchor = p;
+      if (!anchor || (first ? a.at < seen.get(anchor)!.at : a.at >= seen.get(anchor)!.at)) anchor = p;
     }
     return anchor;
   };

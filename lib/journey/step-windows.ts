@@ -16,6 +16,7 @@ const WINDOWS: Record<string, StepWindow> = {
   'quote.approved>contract.signed': { kind: 'business_days', n: 10 },
   'contract.signed>order.created': { kind: 'business_days', n: 1 }, // DOMAIN
   'contract.signed>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN
+  'quote.approved>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN: whichever came first (conformance.ts)
   'project.provisioned>billing_schedule.created': { kind: 'business_days', n: 3 }, // DOMAIN
   'order.created>billing_schedule.created': { kind: 'business_days', n: 3 }, // as the project's (DOMAIN)
   'project.provisioned>resource.assigned': { kind: 'business_days', n: 5 },

@@ -17,6 +17,7 @@ import { getVariants } from './get-variants';
 import { pathParam, pathParamSchema } from './deal-path';
 
 let store: Store;
+const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const parse = (xs: unknown[]) => xs.map((x) => canonicalEventSchema.parse(x));
 const list = (q: Record<string, string> = {}) => getDeals(store, dealsQuerySchema.parse(q));
@@ -141,9 +142,13 @@ describe('getDeal', () => {
     expect(d.events.find((e) => e.event_id === 'fx-a-sync')).toMatchObject({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', stage: 'integration' });
     expect(d.deal).toMatchObject({ stage: 'collected', invoiced_value: 40000, events: 12 });
     expect(d.conforming).toBe(true);
-    expect(d.deviations).toEqual([]);
+    // the project came 29 h after its 2 business days from the quote's approval (DOMAIN.md §5:
+    // from the quote or the contract, whichever came first), as the SLA view counts it
+    expect(d.deviations).toEqual([
+      { kind: 'late', type: 'project.provisioned', late_by_ms: 29 * HOUR, message: 'project.provisioned came late after quote.approved (allowed 2 business days)' },
+    ]);
     expect(d.next_step).toBeNull();
-    expect(d.expected_path.map((s) => [s.status, s.late_by_ms])).toEqual([['done', null], ...Array(10).fill(['done', 0])]);
+    expect(d.expected_path.map((s) => [s.status, s.late_by_ms])).toEqual([['done', null], ...Array(3).fill(['done', 0]), ['done', 29 * HOUR], ...Array(6).fill(['done', 0])]);
     expect(d.stages.map((s) => [s.stage, s.status, s.started_at, s.ended_at, s.duration_ms, s.events])).toEqual([
       ['booked', 'done', '2026-03-02T09:00:00.000Z', '2026-03-06T09:00:00.000Z', 4 * DAY, 3],
       ['set_up', 'done', '2026-03-06T09:00:00.000Z', '2026-04-01T09:00:00.000Z', 26 * DAY, 4],
@@ -159,7 +164,7 @@ describe('getDeal', () => {
     // nothing is skipped (so far on its path), but the order is 19 days overdue.
     expect(d.conforming).toBe(true);
     expect(d.deviations).toEqual([
-      { kind: 'late', type: 'project.provisioned', late_by_ms: 4 * DAY, message: 'project.provisioned came late after contract.signed (allowed 2 business days)' },
+      { kind: 'late', type: 'project.provisioned', late_by_ms: 7 * DAY, message: 'project.provisioned came late after quote.approved (allowed 2 business days)' },
     ]);
     expect(d.next_step).toEqual({
       type: 'order.created',
