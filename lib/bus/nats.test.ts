@@ -81,6 +81,39 @@ describe('NATS bus consumeIngest', () => {
   });
 });
 
+describe('NATS bus consumeIngest when its consumer stops', () => {
+  it('consumes again when its consumer is gone from under it: the consumer is created again and what was published meanwhile is written', async () => {
+    const b = await createNatsBus(nats.url, 'gone');
+    const seen = new Set<string>();
+    const errors: string[] = [];
+    const logged = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a.map(String).join(' '));
+    try {
+      const stop = await b.consumeIngest(async (m) => {
+        const local = await b.takeLocalEvents(m);
+        const ids = local ? local.rows.map((r) => r.event_id) : (JSON.parse(new TextDecoder().decode(await b.messageData(m))) as { event_id: string }[]).map((e) => e.event_id);
+        for (const id of ids) seen.add(id);
+      });
+      const one = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-GONE-1' });
+      await b.publishEvents([one]);
+      for (let i = 0; i < 200 && !seen.has(one.event_id); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(seen.has(one.event_id)).toBe(true);
+      // an operator (or a stream restored from a backup) removes the durable consumer
+      await b.jsm.consumers.delete(b.names.streamIngest, b.names.writerConsumer);
+      const two = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-GONE-2' });
+      await b.publishEvents([two]);
+      for (let i = 0; i < 600 && !seen.has(two.event_id); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(seen.has(two.event_id)).toBe(true);
+      expect((await b.jsm.consumers.info(b.names.streamIngest, b.names.writerConsumer)).config.headers_only).toBe(true);
+      expect(errors.some((e) => /ingest stream's consumer stopped/.test(e))).toBe(true);
+      await stop();
+    } finally {
+      console.error = logged;
+      await b.close();
+    }
+  }, 30_000);
+});
+
 describe('NATS bus deliveries in progress', () => {
   it('reports a message in progress while its handler runs past the ack wait, so it is handled once', async () => {
     const slow = await createNatsBus(nats.url, 'ackwait', { ackWaitMs: 1_500 });

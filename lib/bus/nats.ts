@@ -202,39 +202,88 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
       handoff.enable();
       const maxInFlight = opts?.maxInFlight ?? 2000;
       // headers-only: this process's own messages are taken from the handoff, the rest read by sequence
-      await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, ackWaitMs, true);
-      const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
-      // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
-      // is noticed by two missed heartbeats in 10 s, not the default 30 s.
-      const messages = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS });
+      const open = async () => {
+        await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, ackWaitMs, true);
+        const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
+        // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
+        // is noticed by two missed heartbeats in 10 s, not the default 30 s. A consumer that
+        // is gone ends the iteration (instead of waiting for someone to create it again):
+        // the loop below creates it and consumes again.
+        const m = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS, abort_on_missing_resource: true });
+        // The library answers missed heartbeats by pulling again once the consumer answers
+        // its info; a consume still without a heartbeat after STALLED_HEARTBEATS of them
+        // (a minute: its pulls lost, its own recovery not back) is ended and opened anew.
+        void (async () => {
+          for await (const st of m.status()) {
+            if (st.type === 'heartbeats_missed' && st.count >= STALLED_HEARTBEATS) {
+              m.stop(new Error(`no heartbeat for ${st.count} heartbeat intervals`));
+              return;
+            }
+          }
+        })().catch(() => undefined);
+        return m;
+      };
+      // the first consume's failure is start-up's (it says why); later ones are retried
+      let messages = await open();
+      let stopped = false;
       let inFlight = 0;
       const waiters: (() => void)[] = [];
+      const take = (m: JsMsg) => {
+        inFlight += 1;
+        // While its rows wait for their insert the message is reported in progress, so
+        // JetStream redelivers after ACK_WAIT_MS only what this process lost (a server of
+        // the cluster died with the delivery or the ack on its way), not a slow insert.
+        const working = setInterval(() => m.working(), workingEveryMs);
+        // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
+        handle(m)
+          .then(() => {
+            m.ack();
+            published.stored(m.seq);
+          })
+          .catch((err) => {
+            console.error('[ingest] batch not written, will be redelivered:', err instanceof Error ? err.message : err);
+            m.nak(2_000);
+          })
+          .finally(() => {
+            clearInterval(working);
+            inFlight -= 1;
+            waiters.shift()?.();
+          });
+      };
+      // The client library ends a consume on an error it takes as final (a 400 answer to a
+      // pull, the consumer gone): nothing would be written again until a restart, while
+      // publishers' events kept being answered durable. So the loop consumes again, after
+      // 0.5 s doubling to 10 s while it fails, until this process unsubscribes.
       const loop = (async () => {
-        for await (const m of messages) {
-          while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
-          inFlight += 1;
-          // While its rows wait for their insert the message is reported in progress, so
-          // JetStream redelivers after ACK_WAIT_MS only what this process lost (a server of
-          // the cluster died with the delivery or the ack on its way), not a slow insert.
-          const working = setInterval(() => m.working(), workingEveryMs);
-          // Ack only after the rows are in ClickHouse: a crash before that redelivers the message.
-          handle(m)
-            .then(() => {
-              m.ack();
-              published.stored(m.seq);
-            })
-            .catch((err) => {
-              console.error('[ingest] batch not written, will be redelivered:', err instanceof Error ? err.message : err);
-              m.nak(2_000);
-            })
-            .finally(() => {
-              clearInterval(working);
-              inFlight -= 1;
-              waiters.shift()?.();
-            });
+        for (let failures = 0; ; ) {
+          try {
+            for await (const m of messages) {
+              failures = 0;
+              while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
+              take(m);
+            }
+          } catch (err) {
+            if (!stopped) console.error('[ingest] consuming the ingest stream failed:', err instanceof Error ? err.message : err);
+          }
+          if (stopped) return;
+          const why = await messages.closed().catch((e: unknown) => e);
+          for (;;) {
+            const delay = Math.min(10_000, 500 * 2 ** Math.min(failures++, 5));
+            console.error(`[ingest] the ingest stream's consumer stopped${why instanceof Error ? ` (${why.message})` : ''}; consuming again in ${delay} ms`);
+            await new Promise((r) => setTimeout(r, delay));
+            if (stopped) return;
+            try {
+              messages = await open();
+              if (stopped) await messages.close();
+              break;
+            } catch (err) {
+              console.error('[ingest] the ingest stream cannot be consumed yet:', err instanceof Error ? err.message : err);
+            }
+          }
         }
       })();
       return async () => {
+        stopped = true;
         await messages.close();
         await loop.catch(() => undefined);
       };
@@ -273,6 +322,8 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
 /** Unacknowledged deliveries come again after this long (60 s until 2026-12-03: what a server's loss delayed). */
 const ACK_WAIT_MS = 15_000;
 const PULL_EXPIRES_MS = 10_000;
+/** Heartbeats (every PULL_EXPIRES_MS / 2) a consume may miss before it is opened anew. */
+const STALLED_HEARTBEATS = 12;
 
 /** A headers-only delivery's body size (Nats-Msg-Size); undefined when the body came along. */
 function bodySize(m: JsMsg): number | undefined {
