@@ -105,7 +105,28 @@ describe('NATS bus consumeIngest when its consumer stops', () => {
       for (let i = 0; i < 600 && !seen.has(two.event_id); i++) await new Promise((r) => setTimeout(r, 25));
       expect(seen.has(two.event_id)).toBe(true);
       expect((await b.jsm.consumers.info(b.names.streamIngest, b.names.writerConsumer)).config.headers_only).toBe(true);
-      expect(errors.some((e) => /ingest stream's consumer stopped/.test(e))).toBe(true);
+      expect(errors.some((e) => /ingest stream consumer stopped/.test(e))).toBe(true);
+      await stop();
+    } finally {
+      console.error = logged;
+      await b.close();
+    }
+  }, 30_000);
+
+  it('takes commands again when the command consumer is gone from under it', async () => {
+    const b = await createNatsBus(nats.url, 'gonecmd');
+    const handled: string[] = [];
+    const logged = console.error;
+    console.error = () => undefined;
+    try {
+      const stop = await b.subscribeCommands('worker', b.names.commandsAll, async (cmd) => void handled.push(cmd.id));
+      await b.publishCommand({ subject: 'gonecmd.cmd.resync', id: 'cmd-gone-1', payload: {} });
+      for (let i = 0; i < 200 && !handled.includes('cmd-gone-1'); i++) await new Promise((r) => setTimeout(r, 25));
+      await b.jsm.consumers.delete(b.names.streamCommands, 'gonecmd-worker');
+      await b.publishCommand({ subject: 'gonecmd.cmd.resync', id: 'cmd-gone-2', payload: {} });
+      for (let i = 0; i < 600 && !handled.includes('cmd-gone-2'); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(handled).toContain('cmd-gone-1');
+      expect(handled).toContain('cmd-gone-2');
       await stop();
     } finally {
       console.error = logged;

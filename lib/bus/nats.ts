@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, type NatsAuth } from './nats-connect';
-import { jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { DEDUP_WINDOW_MS, ensureConsumer, ensureStream, jetStreamManagerWhenReady, publishRetrying, streamCopies } from './jetstream';
 import type { CanonicalEvent } from '../events/schema';
@@ -163,27 +163,23 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
     },
     async subscribeCommands(name, filter, handler): Promise<Unsubscribe> {
       const durable = `${prefix}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_');
-      await ensureConsumer(jsm, names.streamCommands, durable, filter, 256, ackWaitMs);
-      const consumer = await js.consumers.get(names.streamCommands, durable);
-      const messages = await consumer.consume({ max_messages: 64 });
-      (async () => {
-        for await (const m of messages) {
-          // a long command (a connector's re-sync) is reported in progress, not redelivered meanwhile
-          const working = setInterval(() => m.working(), workingEveryMs);
-          try {
-            await handler({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id') ?? String(m.seq), payload: JSON.parse(dec.decode(m.data)) });
-            m.ack();
-          } catch (err) {
-            console.error(`[bus] command ${m.subject} failed, redelivering:`, err);
-            m.nak(5_000);
-          } finally {
-            clearInterval(working);
-          }
-        }
-      })().catch(() => undefined);
-      return async () => {
-        await messages.close();
+      const open = async () => {
+        await ensureConsumer(jsm, names.streamCommands, durable, filter, 256, ackWaitMs);
+        return consumeWatched(await js.consumers.get(names.streamCommands, durable), { max_messages: 64 });
       };
+      return supervisedConsume(`command consumer ${durable}`, await open(), open, async (m) => {
+        // a long command (a connector's re-sync) is reported in progress, not redelivered meanwhile
+        const working = setInterval(() => m.working(), workingEveryMs);
+        try {
+          await handler({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id') ?? String(m.seq), payload: JSON.parse(dec.decode(m.data)) });
+          m.ack();
+        } catch (err) {
+          console.error(`[bus] command ${m.subject} failed, redelivering:`, err);
+          m.nak(5_000);
+        } finally {
+          clearInterval(working);
+        }
+      });
     },
     heldInStream(ids: Iterable<string>): Set<string> {
       return published.held(ids);
@@ -204,31 +200,15 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
       // headers-only: this process's own messages are taken from the handoff, the rest read by sequence
       const open = async () => {
         await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, ackWaitMs, true);
-        const consumer = await js.consumers.get(names.streamIngest, names.writerConsumer);
         // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
-        // is noticed by two missed heartbeats in 10 s, not the default 30 s. A consumer that
-        // is gone ends the iteration (instead of waiting for someone to create it again):
-        // the loop below creates it and consumes again.
-        const m = await consumer.consume({ max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS, abort_on_missing_resource: true });
-        // The library answers missed heartbeats by pulling again once the consumer answers
-        // its info; a consume still without a heartbeat after STALLED_HEARTBEATS of them
-        // (a minute: its pulls lost, its own recovery not back) is ended and opened anew.
-        void (async () => {
-          for await (const st of m.status()) {
-            if (st.type === 'heartbeats_missed' && st.count >= STALLED_HEARTBEATS) {
-              m.stop(new Error(`no heartbeat for ${st.count} heartbeat intervals`));
-              return;
-            }
-          }
-        })().catch(() => undefined);
-        return m;
+        // is noticed by two missed heartbeats in 10 s, not the default 30 s.
+        return consumeWatched(await js.consumers.get(names.streamIngest, names.writerConsumer), { max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS });
       };
-      // the first consume's failure is start-up's (it says why); later ones are retried
-      let messages = await open();
-      let stopped = false;
       let inFlight = 0;
       const waiters: (() => void)[] = [];
-      const take = (m: JsMsg) => {
+      // the first consume's failure is start-up's (it says why); later ones are retried
+      return supervisedConsume('ingest stream consumer', await open(), open, async (m) => {
+        while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
         inFlight += 1;
         // While its rows wait for their insert the message is reported in progress, so
         // JetStream redelivers after ACK_WAIT_MS only what this process lost (a server of
@@ -249,44 +229,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
             inFlight -= 1;
             waiters.shift()?.();
           });
-      };
-      // The client library ends a consume on an error it takes as final (a 400 answer to a
-      // pull, the consumer gone): nothing would be written again until a restart, while
-      // publishers' events kept being answered durable. So the loop consumes again, after
-      // 0.5 s doubling to 10 s while it fails, until this process unsubscribes.
-      const loop = (async () => {
-        for (let failures = 0; ; ) {
-          try {
-            for await (const m of messages) {
-              failures = 0;
-              while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
-              take(m);
-            }
-          } catch (err) {
-            if (!stopped) console.error('[ingest] consuming the ingest stream failed:', err instanceof Error ? err.message : err);
-          }
-          if (stopped) return;
-          const why = await messages.closed().catch((e: unknown) => e);
-          for (;;) {
-            const delay = Math.min(10_000, 500 * 2 ** Math.min(failures++, 5));
-            console.error(`[ingest] the ingest stream's consumer stopped${why instanceof Error ? ` (${why.message})` : ''}; consuming again in ${delay} ms`);
-            await new Promise((r) => setTimeout(r, delay));
-            if (stopped) return;
-            try {
-              messages = await open();
-              if (stopped) await messages.close();
-              break;
-            } catch (err) {
-              console.error('[ingest] the ingest stream cannot be consumed yet:', err instanceof Error ? err.message : err);
-            }
-          }
-        }
-      })();
-      return async () => {
-        stopped = true;
-        await messages.close();
-        await loop.catch(() => undefined);
-      };
+      });
     },
     async health() {
       try {
@@ -322,8 +265,71 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
 /** Unacknowledged deliveries come again after this long (60 s until 2026-12-03: what a server's loss delayed). */
 const ACK_WAIT_MS = 15_000;
 const PULL_EXPIRES_MS = 10_000;
-/** Heartbeats (every PULL_EXPIRES_MS / 2) a consume may miss before it is opened anew. */
+/** Heartbeats (every expires / 2) a consume may miss before it is opened anew. */
 const STALLED_HEARTBEATS = 12;
+
+/**
+ * A consume that ends when its consumer is gone (instead of waiting for someone to create it
+ * again: supervisedConsume opens it anew) or when it missed STALLED_HEARTBEATS heartbeats (its
+ * pulls lost and the library's own recovery, a pull once the consumer answers its info, not
+ * back within a minute), as nats.js's heartbeats example stops and consumes again.
+ */
+async function consumeWatched(consumer: Consumer, opts: { max_messages: number; expires?: number }): Promise<ConsumerMessages> {
+  const m = await consumer.consume({ ...opts, abort_on_missing_resource: true });
+  void (async () => {
+    for await (const st of m.status()) {
+      if (st.type === 'heartbeats_missed' && st.count >= STALLED_HEARTBEATS) {
+        m.stop(new Error(`no heartbeat for ${st.count} heartbeat intervals`));
+        return;
+      }
+    }
+  })().catch(() => undefined);
+  return m;
+}
+
+/**
+ * Hands each message of `first`, then of each consume `open` opens anew, to `each` (awaited:
+ * it may hold the loop for back-pressure) until unsubscribed. The client library ends a
+ * consume on an error it takes as final (a 400 answer to a pull, the consumer gone): without
+ * this loop nothing would be consumed again until a restart (ingest: events answered durable
+ * and never written). Opened again after 0.5 s doubling to 10 s while that fails.
+ */
+function supervisedConsume(label: string, first: ConsumerMessages, open: () => Promise<ConsumerMessages>, each: (m: JsMsg) => Promise<void>): Unsubscribe {
+  let messages = first;
+  let stopped = false;
+  const loop = (async () => {
+    for (let failures = 0; ; ) {
+      try {
+        for await (const m of messages) {
+          failures = 0;
+          await each(m);
+        }
+      } catch (err) {
+        if (!stopped) console.error(`[bus] ${label} failed:`, err instanceof Error ? err.message : err);
+      }
+      if (stopped) return;
+      const why = await messages.closed().catch((e: unknown) => e);
+      for (;;) {
+        const delay = Math.min(10_000, 500 * 2 ** Math.min(failures++, 5));
+        console.error(`[bus] the ${label} stopped${why instanceof Error ? ` (${why.message})` : ''}; consuming again in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        if (stopped) return;
+        try {
+          messages = await open();
+          if (stopped) await messages.close();
+          break;
+        } catch (err) {
+          console.error(`[bus] the ${label} cannot consume yet:`, err instanceof Error ? err.message : err);
+        }
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await messages.close();
+    await loop.catch(() => undefined);
+  };
+}
 
 /** A headers-only delivery's body size (Nats-Msg-Size); undefined when the body came along. */
 function bodySize(m: JsMsg): number | undefined {
