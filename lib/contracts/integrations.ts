@@ -37,7 +37,7 @@ export const DEAD_LETTER_CSV_COLUMNS = [
   'received_at', 'collector', 'reason', 'errors', 'event_id', 'stored', 'content_type', 'raw_bytes', 'raw_preview', 'id',
 ] as const satisfies readonly (keyof DeadLetterRow)[];
 export const ORPHAN_CSV_COLUMNS = [
-  'received_at', 'age_s', 'source', 'type', 'entity_key', 'refs', 'waiting_for', 'occurred_at', 'event_id',
+  'received_at', 'age_s', 'source', 'type', 'entity_key', 'refs', 'waiting_for', 'dead_lettered', 'occurred_at', 'event_id',
 ] as const satisfies readonly (keyof OrphanRow)[];
 export const DEAL_TRACE_CSV_COLUMNS = [
   'trace_id', 'started_at', 'duration_ms', 'spans', 'error_spans', 'root_name', 'flows', 'events', 'event_types',

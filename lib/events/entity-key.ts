@@ -36,3 +36,18 @@ export const entityKeySchema = z
   .max(300)
   .regex(PRINTABLE, 'must not contain control characters')
   .refine(isKnownEntityKey, 'must be an entity key source:entity_type:id with a known source');
+
+const MAX_NAMED_REFS = 10;
+
+/**
+ * The record key (source:entity_type:entity_id) and refs an input names when it is one event
+ * object, valid or not: what a dead letter is about. Null and [] for anything else.
+ */
+export function keysNamedBy(v: unknown): { record: string | null; refs: string[] } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { record: null, refs: [] };
+  const o = v as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const key = entityKey(str(o.source), str(o.entity_type), str(o.entity_id));
+  const refs = Array.isArray(o.refs) ? o.refs.filter((r): r is string => typeof r === 'string' && r.length <= 300 && isKnownEntityKey(r)).slice(0, MAX_NAMED_REFS) : [];
+  return { record: key.length <= 300 && isKnownEntityKey(key) ? key : null, refs };
+}

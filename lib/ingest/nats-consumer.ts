@@ -11,7 +11,7 @@ import { normalIso } from '../events/fast-validate';
 import { validateEvents } from '../events/schema';
 import type { Batcher } from './batcher';
 import { eventRows, type EventRow } from './rows';
-import { recordDeadLetters } from './dead-letters';
+import { invalidEventLetter, recordDeadLetters } from './dead-letters';
 import { metrics } from '../observability/metrics';
 
 export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<EventRow, boolean, unknown>, store: Store): Promise<() => Promise<void>> {
@@ -41,7 +41,7 @@ export async function startNatsIngestConsumer(bus: NatsBus, batcher: Batcher<Eve
         metrics().eventsRejected.inc(rejected.length);
         await recordDeadLetters(
           store,
-          rejected.map((r) => ({ collector: `nats:${m.subject}`, reason: 'invalid_event', errors: r.errors, raw: JSON.stringify(items[r.index]) ?? '' })),
+          rejected.map((r) => invalidEventLetter(`nats:${m.subject}`, items[r.index], r.errors, JSON.stringify(items[r.index]) ?? '')),
         );
       }
       metrics().eventsAccepted.inc(valid.length);

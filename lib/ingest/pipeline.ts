@@ -6,7 +6,7 @@ import { forEachBodyItem, type BodyItem } from '../http/body';
 import { ApiError, errors } from '../http/errors';
 import { metrics } from '../observability/metrics';
 import type { Runtime } from '../runtime';
-import { recordDeadLetters, type DeadLetter } from './dead-letters';
+import { invalidEventLetter, recordDeadLetters, type DeadLetter } from './dead-letters';
 import { committedEventIds } from './committed-ids';
 import { eventRow, type EventRow, type SourceLine } from './rows';
 import { EventTexts } from '../bus/texts';
@@ -105,10 +105,8 @@ function validateBatch(rt: Runtime, each: (visit: (it: BodyItem) => void) => voi
     }
     const v = validateEvent(it.item);
     if (v.errors) {
-      const item = it.item;
-      const eventId = typeof item === 'object' && item && 'event_id' in item ? String((item as { event_id: unknown }).event_id) : undefined;
       rejected.push({ index: i, errors: v.errors });
-      letters.push({ collector, reason: 'invalid_event', errors: v.errors, raw: it.line ?? safeStringify(item), event_id: eventId, content_type: contentType });
+      letters.push(invalidEventLetter(collector, it.item, v.errors, it.line ?? safeStringify(it.item), contentType));
       return;
     }
     // An NDJSON item carries its line's bytes, start and end: a SourceLine as it is (no object per event).

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { deadLetterRowSchema, storedEventIds } from './get-dead-letters';
-import { entityKey, isKnownEntityKey } from '../events/entity-key';
+import { keysNamedBy } from '../events/entity-key';
 import { resolveKey } from './resolve-key';
 
 export const deadLetterParamsSchema = z.object({ id: z.uuid() });
@@ -23,22 +23,13 @@ export type DeadLetter = z.infer<typeof deadLetterSchema> & {
   deal: string | null;
 };
 
-const MAX_REFS = 10;
-
 /** The record key and refs a raw input names, when it is one JSON event object. */
 export function namedKeys(raw: string): { record: string | null; refs: string[] } {
-  let v: unknown;
   try {
-    v = JSON.parse(raw);
+    return keysNamedBy(JSON.parse(raw));
   } catch {
     return { record: null, refs: [] };
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { record: null, refs: [] };
-  const o = v as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === 'string' ? x : '');
-  const key = entityKey(str(o.source), str(o.entity_type), str(o.entity_id));
-  const refs = Array.isArray(o.refs) ? o.refs.filter((r): r is string => typeof r === 'string' && isKnownEntityKey(r)).slice(0, MAX_REFS) : [];
-  return { record: isKnownEntityKey(key) ? key : null, refs };
 }
 
 export async function getDeadLetter(store: Store, params: DeadLetterParams): Promise<DeadLetter | null> {

@@ -1,6 +1,7 @@
 // Orphans: stored events not yet stitched to a deal (correlation_id = ''), oldest first,
 // with their age (now − received_at: how long they have waited) and the references they
-// wait for (refs naming records Cashtrace has not seen yet). Summary by age and source.
+// wait for (refs naming records Cashtrace has not seen yet), and which of those were
+// dead-lettered (the newest letter about each). Summary by age and source.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -26,6 +27,8 @@ export const orphanRowSchema = z.object({
   refs: z.array(z.string()),
   /** Refs naming records that no stored event is about yet. */
   waiting_for: z.array(z.string()),
+  /** Of those, the ones an event about them was dead-lettered for, with the newest such letter (its id). */
+  dead_lettered: z.array(z.object({ key: z.string(), letter_id: z.string() })),
   occurred_at: chIso,
   received_at: chIso,
   age_s: chNum,
@@ -81,6 +84,20 @@ async function storedRecords(store: Store, keys: string[]): Promise<Set<string>>
   return new Set(rows.map((r) => r.entity_key));
 }
 
+/**
+ * Which of `keys` a dead-lettered event was about, with the newest such letter: the record an
+ * orphan waits for may have been rejected (replay it and the orphan stitches).
+ */
+async function deadLettered(store: Store, keys: string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await store.query(
+    sql`SELECT entity_key, argMax(toString(id), received_at) AS letter_id FROM dead_letters
+      WHERE entity_key IN ${[...new Set(keys)]} GROUP BY entity_key`,
+    z.object({ entity_key: z.string(), letter_id: z.string() }),
+  );
+  return new Map(rows.map((r) => [r.entity_key, r.letter_id]));
+}
+
 export async function getOrphans(store: Store, params: OrphansParams): Promise<OrphansResult> {
   const p = orphansParamsSchema.parse(params);
   const nowIso = new Date(p.now ?? Date.now()).toISOString();
@@ -93,7 +110,7 @@ export async function getOrphans(store: Store, params: OrphansParams): Promise<O
         sql`SELECT event_id, source, type, entity_key, refs, occurred_at, received_at FROM events WHERE ${where}`,
         { sort: ORPHAN_SORT, key: sql`event_id`, limit: p.limit, cursor: p.cursor },
       )}) ORDER BY received_at, event_id`,
-      orphanRowSchema.omit({ waiting_for: true }).extend(pageKeyColumn),
+      orphanRowSchema.omit({ waiting_for: true, dead_lettered: true }).extend(pageKeyColumn),
     ),
     store.query(
       sql`SELECT count() AS total, max(age) AS oldest_age_s,
@@ -105,7 +122,9 @@ export async function getOrphans(store: Store, params: OrphansParams): Promise<O
     store.query(sql`SELECT toString(source) AS key, count() AS count FROM events WHERE ${where} GROUP BY key ORDER BY count DESC, key`, sourceRow),
   ]);
   const known = await storedRecords(store, page.flatMap((o) => o.refs));
-  const rows = page.map((o) => ({ ...o, waiting_for: o.refs.filter((r) => !known.has(r)) }));
+  const waiting = page.map((o) => ({ ...o, waiting_for: o.refs.filter((r) => !known.has(r)) }));
+  const letters = await deadLettered(store, waiting.flatMap((o) => o.waiting_for));
+  const rows = waiting.map((o) => ({ ...o, dead_lettered: o.waiting_for.filter((k) => letters.has(k)).map((key) => ({ key, letter_id: letters.get(key)! })) }));
   const counts = [summary.b0, summary.b1, summary.b2, summary.b3];
   return {
     now: nowIso,

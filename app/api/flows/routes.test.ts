@@ -235,5 +235,16 @@ describe('integrations API', () => {
     expect(csv).toHaveLength(2);
     expect(csv[1].split(',')[cols.indexOf('stored')]).toBe('false');
     await expectError(await r.deadLetters.GET(get('/api/dead-letters?state=fixed')), 400, 'bad_request');
+
+    // a payment for the dead-lettered invoice is an orphan, and the orphans list names the letter
+    await ingestEvents(rt, [ev({ event_id: 'state-pay', source: 'payments', type: 'payment.received', entity_type: 'payment', entity_id: 'PAY-S2', refs: ['erp:invoice:INV-S2'], occurred_at: '2026-03-04T10:00:00Z', amount: 1200.5, currency: 'EUR' })], { collector: 'state' });
+    await rt.writer!.settled();
+    type Orphan = { event_id: string; waiting_for: string[]; dead_lettered: { key: string; letter_id: string }[] };
+    const orphan = async () => ((await (await r.orphans.GET(get('/api/orphans?now=2026-03-05T00:00:00Z&limit=500'))).json()).items as Orphan[]).find((o) => o.event_id === 'state-pay');
+    expect(await orphan()).toMatchObject({ waiting_for: ['erp:invoice:INV-S2'], dead_lettered: [{ key: 'erp:invoice:INV-S2', letter_id: id2.id }] });
+    // replayed with its date mapped, the invoice arrives and stitches the payment to the deal
+    expect(await replayDeadLetter(rt, id2.id, { occurred_at: '2026-03-04T09:00:00Z' })).toMatchObject({ ok: true });
+    await rt.writer!.settled();
+    expect(await orphan()).toBeUndefined();
   });
 });

@@ -78,7 +78,13 @@ export function IntegrationsView() {
 
       <DeadLettersPanel filters={filters} selected={dl} onSelect={(id) => setParam('dl', id)} />
 
-      <OrphansPanel filters={filters} />
+      <OrphansPanel
+        filters={filters}
+        onOpenDeadLetter={(id) => {
+          setParam('dl', id);
+          document.querySelector('[data-testid="dead-letters"]')?.scrollIntoView({ block: 'start' });
+        }}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 // Orphans: events that arrived before the records they refer to, oldest first, with age
-// buckets and the references each one is waiting for.
+// buckets and the references each one is waiting for; a reference whose event was
+// dead-lettered opens that letter.
 
 import { csvHref, useOrphans } from './use-integrations';
 import { fmtInt, fmtSeconds, fmtTime } from './format';
@@ -10,7 +11,7 @@ import { ExportCsv } from '@/app/_components/export-csv';
 
 const PAGE = 20;
 
-export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
+export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<string, string>; onOpenDeadLetter: (id: string) => void }) {
   const pages = useCursorPages(`${filters.from}:${filters.to}`);
   const base = { from: filters.from, to: filters.to };
   const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: pages.cursor });
@@ -61,11 +62,28 @@ export function OrphansPanel({ filters }: { filters: Record<string, string> }) {
                   <td>
                     <div className={styles.refs}>
                       {o.refs.length === 0 && <span className="muted">no references</span>}
-                      {o.refs.map((r) => (
-                        <span key={r} className={`${styles.ref} ${o.waiting_for.includes(r) ? '' : styles.refKnown}`} title={o.waiting_for.includes(r) ? 'never received' : 'received, itself not stitched yet'}>
-                          {r}
-                        </span>
-                      ))}
+                      {o.refs.map((r) => {
+                        const letter = o.dead_lettered.find((d) => d.key === r);
+                        if (letter) {
+                          return (
+                            <button
+                              key={r}
+                              type="button"
+                              className={`${styles.ref} ${styles.refLettered}`}
+                              title="its event was rejected into the dead letters: open the letter (replay it and this event stitches)"
+                              data-testid="orphan-dead-lettered"
+                              onClick={() => onOpenDeadLetter(letter.letter_id)}
+                            >
+                              {r} · dead-lettered
+                            </button>
+                          );
+                        }
+                        return (
+                          <span key={r} className={`${styles.ref} ${o.waiting_for.includes(r) ? '' : styles.refKnown}`} title={o.waiting_for.includes(r) ? 'never received' : 'received, itself not stitched yet'}>
+                            {r}
+                          </span>
+                        );
+                      })}
                     </div>
                   </td>
                   <td>{fmtTime(o.occurred_at)}</td>
