@@ -12,7 +12,7 @@ import { dealsQuerySchema } from '../contracts/deals';
 import { variantsQuerySchema } from '../contracts/variants';
 import { getDeals } from './get-deals';
 import { getDeal } from './get-deal';
-import { resolveKey } from './resolve-key';
+import { resolveKey, resolveKeys } from './resolve-key';
 import { getVariants } from './get-variants';
 import { pathParam, pathParamSchema } from './deal-path';
 
@@ -226,6 +226,16 @@ describe('resolveKey', () => {
     expect(await resolveKey(store, 'erp:invoice:INV-A')).toBeNull();
     expect(await resolveKey(store, 'erp:invoice:NOPE')).toBeNull();
     expect(await resolveKey(store, 'not a key')).toBeNull();
+  });
+
+  it('resolves several keys in one read, leaving out those no deal has', async () => {
+    const keys = ['erp:invoice:INV-A1', 'crm:opportunity:OPP-B', `clm:contract:${HOSTILE_CONTRACT_ID}`, 'erp:invoice:NOPE', 'not a key', 'erp:invoice:INV-A1'];
+    expect(Object.fromEntries(await resolveKeys(store, keys))).toEqual({
+      'erp:invoice:INV-A1': DEAL_IDS.A,
+      'crm:opportunity:OPP-B': DEAL_IDS.B,
+      [`clm:contract:${HOSTILE_CONTRACT_ID}`]: DEAL_IDS.C,
+    });
+    expect((await resolveKeys(store, [])).size).toBe(0);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { deadLetterRowSchema, storedEventIds } from './get-dead-letters';
 import { keysNamedBy } from '../events/entity-key';
-import { resolveKey } from './resolve-key';
+import { resolveKeys } from './resolve-key';
 
 export const deadLetterParamsSchema = z.object({ id: z.uuid() });
 export type DeadLetterParams = z.infer<typeof deadLetterParamsSchema>;
@@ -43,10 +43,8 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   const letter = rows[0];
   if (!letter) return null;
   const { record, refs } = namedKeys(letter.raw);
-  let deal: string | null = null;
-  for (const key of record ? [record, ...refs] : refs) {
-    deal = await resolveKey(store, key);
-    if (deal) break;
-  }
+  const named = record ? [record, ...refs] : refs;
+  const deals = await resolveKeys(store, named);
+  const deal = named.map((k) => deals.get(k)).find((d) => d !== undefined) ?? null;
   return { ...letter, stored: (await storedEventIds(store, [letter.event_id])).has(letter.event_id), record, deal };
 }

@@ -1,21 +1,28 @@
 // resolveKey: which deal holds an entity key (source:entity_type:id)? A point lookup on
 // deal_keys' sort key (entity_id first). Null when no deal has it (orphans have no deal).
+// resolveKeys: the same for several keys in one read.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { parseEntityKey } from '../events/entity-key';
 
-const rowSchema = z.object({ correlation_id: z.string() });
+const rowSchema = z.object({ entity_key: z.string(), deal: z.string() });
 
-export async function resolveKey(store: Store, key: string): Promise<string | null> {
-  const parsed = parseEntityKey(key);
-  if (!parsed) return null;
+/** The deal of each of `keys` a deal has (keys that are no entity key, or no deal's, are absent). */
+export async function resolveKeys(store: Store, keys: readonly string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(keys)].filter((k) => parseEntityKey(k));
+  if (valid.length === 0) return new Map();
+  const ids = [...new Set(valid.map((k) => parseEntityKey(k)!.entity_id))];
   const rows = await store.query(
-    sql`SELECT correlation_id FROM deal_keys
-      WHERE entity_id = ${parsed.entity_id} AND entity_key = ${key} AND correlation_id != ''
-      ORDER BY correlation_id LIMIT 1`,
+    sql`SELECT entity_key, min(correlation_id) AS deal FROM deal_keys
+      WHERE entity_id IN ${ids} AND entity_key IN ${valid} AND correlation_id != ''
+      GROUP BY entity_key`,
     rowSchema,
   );
-  return rows[0]?.correlation_id ?? null;
+  return new Map(rows.map((r) => [r.entity_key, r.deal]));
+}
+
+export async function resolveKey(store: Store, key: string): Promise<string | null> {
+  return (await resolveKeys(store, [key])).get(key) ?? null;
 }
