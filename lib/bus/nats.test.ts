@@ -135,6 +135,46 @@ describe('NATS bus consumeIngest when its consumer stops', () => {
   }, 30_000);
 });
 
+describe('NATS bus consumeIngest when its server stalls', () => {
+  it('consumes anew after 12 missed heartbeats (a server that stopped answering), and writes what was published since', async () => {
+    // its own server: this one is paused (SIGSTOP) under the consume, the connection kept
+    const stalling = await startNatsServer();
+    // pulls expire after 1 s: a heartbeat every 0.5 s, twelve missed in 6 s
+    const b = await createNatsBus(stalling.url, 'stall', { pullExpiresMs: 1_000 });
+    const seen = new Set<string>();
+    const errors: string[] = [];
+    const logged = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a.map(String).join(' '));
+    const until = async (done: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 25));
+    };
+    try {
+      const stop = await b.consumeIngest(async (m) => {
+        const local = await b.takeLocalEvents(m);
+        for (const r of local?.rows ?? (JSON.parse(new TextDecoder().decode(await b.messageData(m))) as { event_id: string }[])) seen.add(r.event_id);
+      });
+      const one = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-STALL-1' });
+      await b.publishEvents([one]);
+      await until(() => seen.has(one.event_id), 5_000);
+      expect(seen.has(one.event_id)).toBe(true);
+      stalling.proc.kill('SIGSTOP');
+      await until(() => errors.some((e) => /ingest stream consumer stopped \(no heartbeat for 12 heartbeat intervals\)/.test(e)), 20_000);
+      stalling.proc.kill('SIGCONT');
+      expect(errors.filter((e) => /no heartbeat/.test(e))).not.toEqual([]);
+      const two = ev({ type: 'invoice.issued', source: 'erp', entity_type: 'invoice', entity_id: 'INV-STALL-2' });
+      await b.publishEvents([two]);
+      await until(() => seen.has(two.event_id), 20_000);
+      expect(seen.has(two.event_id)).toBe(true);
+      await stop();
+    } finally {
+      stalling.proc.kill('SIGCONT');
+      console.error = logged;
+      await b.close();
+      await stalling.stop();
+    }
+  }, 60_000);
+});
+
 describe('NATS bus deliveries in progress', () => {
   it('reports a message in progress while its handler runs past the ack wait, so it is handled once', async () => {
     const slow = await createNatsBus(nats.url, 'ackwait', { ackWaitMs: 1_500 });

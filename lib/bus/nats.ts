@@ -58,6 +58,8 @@ export interface NatsBusOptions {
   auth?: NatsAuth;
   /** Unacknowledged deliveries come again after this long (default ACK_WAIT_MS; tests shorten it). */
   ackWaitMs?: number;
+  /** The ingest consumer's pulls expire after this long, its heartbeats come every half of it (default PULL_EXPIRES_MS; tests shorten it). */
+  pullExpiresMs?: number;
 }
 
 export async function createNatsBus(url: string, prefix: string, opts: NatsBusOptions = {}): Promise<NatsBus> {
@@ -75,6 +77,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
   const ackWaitMs = opts.ackWaitMs ?? ACK_WAIT_MS;
   /** A message still being handled (its rows waiting for ClickHouse, a long command) is reported in progress this often. */
   const workingEveryMs = ackWaitMs / 3;
+  const pullExpiresMs = opts.pullExpiresMs ?? PULL_EXPIRES_MS;
   const replicas = streamCopies(nc, url, opts.replicas);
 
   const ingestCopies = await ensureStream(jsm, names.streamIngest, [names.ingestAll], replicas);
@@ -202,7 +205,7 @@ export async function createNatsBus(url: string, prefix: string, opts: NatsBusOp
         await ensureConsumer(jsm, names.streamIngest, names.writerConsumer, names.ingestAll, maxInFlight, ackWaitMs, true);
         // Pulls expire every 10 s, so a pull lost with a server (its consumer's leader moved)
         // is noticed by two missed heartbeats in 10 s, not the default 30 s.
-        return consumeWatched(await js.consumers.get(names.streamIngest, names.writerConsumer), { max_messages: Math.min(maxInFlight, 1000), expires: PULL_EXPIRES_MS });
+        return consumeWatched(await js.consumers.get(names.streamIngest, names.writerConsumer), { max_messages: Math.min(maxInFlight, 1000), expires: pullExpiresMs });
       };
       let inFlight = 0;
       const waiters: (() => void)[] = [];
