@@ -163,10 +163,12 @@ async function seedIntegrationLists(store: Store, now: Date, rows: number): Prom
   };
   await remove();
   const at = sql`fromUnixTimestamp64Milli(toInt64(${now.getTime() - 3_600_000} + intDiv(number * 3_600_000, ${rows}) - number % 4), 'UTC')`;
-  await store.command(sql`INSERT INTO dead_letters (received_at, collector, reason, errors, event_id, content_type, raw)
+  // each letter an invoice.issued with its amount as text, for the invoice its orphan waits for
+  // (its record and type: whether that record's invoice.issued was stored since is looked up)
+  await store.command(sql`INSERT INTO dead_letters (received_at, collector, reason, errors, event_id, entity_key, content_type, raw)
     SELECT ${at}, ['crm', 'erp', 'psa'][number % 3 + 1], ['invalid_event', 'unknown_type', 'malformed_json'][number % 3 + 1],
-      ['amount: expected number, received string'], concat('bench-dl-', toString(number)), 'application/json',
-      concat('{"event_id":"bench-dl-', toString(number), '","amount":"', repeat('9', 1000), '"}')
+      ['amount: expected number, received string'], concat('bench-dl-', toString(number)), concat('erp:invoice:BENCH-INV-', toString(number)), 'application/json',
+      concat('{"event_id":"bench-dl-', toString(number), '","type":"invoice.issued","source":"erp","entity_type":"invoice","entity_id":"BENCH-INV-', toString(number), '","amount":"', repeat('9', 1000), '"}')
     FROM numbers(${rows})`);
   await store.command(sql`INSERT INTO events (correlation_id, event_id, source, type, occurred_at, received_at, entity_type, entity_id, entity_key, refs)
     SELECT '', concat('bench-orphan-', toString(number)), 'payments', 'payment.received', ${at}, ${at}, 'payment', concat('BENCH-PAY-', toString(number)),

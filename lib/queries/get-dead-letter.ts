@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
-import { deadLetterRowSchema, storedEventIds } from './get-dead-letters';
+import { deadLetterRowSchema, letterKeyColumns, storedLetters, withoutLetterKeys } from './get-dead-letters';
 import { keysNamedBy } from '../events/entity-key';
 import { resolveKeys } from './resolve-key';
 
@@ -15,7 +15,7 @@ export type DeadLetterParams = z.infer<typeof deadLetterParamsSchema>;
 
 export const deadLetterSchema = deadLetterRowSchema.omit({ raw_preview: true }).extend({ raw: z.string() });
 export type DeadLetter = z.infer<typeof deadLetterSchema> & {
-  /** An event with this event ID has been stored since (resent by its source, or replayed). */
+  /** Its event has been stored since (resent by its source, or replayed): its event ID, or its record's event of its type received after it. */
   stored: boolean;
   /** The entity key the raw input names (source:entity_type:entity_id), when it is one event. */
   record: string | null;
@@ -36,15 +36,16 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   const { id } = deadLetterParamsSchema.parse(params);
   const rows = await store.query(
     sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
-          length(raw) AS raw_bytes, raw
+          length(raw) AS raw_bytes, raw, entity_key, toString(event_type) AS event_type
         FROM dead_letters WHERE id = ${param('String', id)} LIMIT 1`,
-    deadLetterSchema,
+    deadLetterSchema.extend(letterKeyColumns),
   );
-  const letter = rows[0];
-  if (!letter) return null;
+  const row = rows[0];
+  if (!row) return null;
+  const letter = withoutLetterKeys(row);
   const { record, refs } = namedKeys(letter.raw);
   const named = record ? [record, ...refs] : refs;
   const deals = await resolveKeys(store, named);
   const deal = named.map((k) => deals.get(k)).find((d) => d !== undefined) ?? null;
-  return { ...letter, stored: (await storedEventIds(store, [letter.event_id])).has(letter.event_id), record, deal };
+  return { ...letter, stored: (await storedLetters(store, [row])).has(row.id), record, deal };
 }

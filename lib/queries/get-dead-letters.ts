@@ -1,7 +1,8 @@
 // Dead letters (input Cashtrace could not accept), newest first: reason, collector, the
 // validation errors, a preview of the raw bytes, with counts by reason and collector.
-// Each says whether an event with its event ID has been stored since (its source sent it
-// again corrected, or IT replayed it): `stored`, and the `state` filter (waiting | stored).
+// Each says whether its event has been stored since (its source sent it again corrected, or
+// IT replayed it), by event ID or as its record's event of its type received after it:
+// `stored`, and the `state` filter (waiting | stored).
 // The full raw payload of one letter is read by get-dead-letter.ts.
 
 import { z } from 'zod';
@@ -18,7 +19,7 @@ export const deadLettersParamsSchema = filtersSchema.pick({ from: true, to: true
   reason: z.string().max(100).optional(),
   /** Exact event ID, or a fragment of the raw payload. */
   q: z.string().min(1).max(200).optional(),
-  /** `waiting`: no event stored under the letter's event ID (or it has none); `stored`: one is, since. */
+  /** `stored`: the letter's event was stored since (its event ID, or its record's event of its type received after it); `waiting`: not. */
   state: z.enum(['waiting', 'stored']).optional(),
 });
 export type DeadLettersParams = z.input<typeof deadLettersParamsSchema>;
@@ -35,9 +36,12 @@ export const deadLetterRowSchema = z.object({
   raw_preview: z.string(),
 });
 export type DeadLetterRow = z.infer<typeof deadLetterRowSchema> & {
-  /** An event with this event ID has been stored since (resent by its source, or replayed). */
+  /** Its event has been stored since (resent by its source, or replayed): its event ID, or its record's event of its type received after it. */
   stored: boolean;
 };
+
+/** The columns storedLetters reads beside a row's id, event ID and receipt. */
+export const letterKeyColumns = { entity_key: z.string(), event_type: z.string() };
 
 const countRow = z.object({ key: z.string(), count: chNum });
 
@@ -66,12 +70,65 @@ function conditions(p: z.infer<typeof deadLettersParamsSchema>): Sql {
 }
 
 /**
- * Whether a letter's event was stored since: its event ID among the stored events' IDs,
- * looked up by event_ids' key for the IDs of the letters `where` selects only.
+ * The latest receipt of each record's event of each type that `facts` (a condition on
+ * event_facts) selects: found by event_facts' key (type, entity_key), then read in events by
+ * their key (deal, event). The events' entity_id index would read most of a large store for a
+ * few hundred records.
+ */
+function lastReceipts(facts: Sql): Sql {
+  return sql`SELECT entity_key, toString(type) AS event_type, max(received_at) AS last_received FROM events
+    WHERE (correlation_id, event_id) IN (SELECT correlation_id, event_id FROM event_facts WHERE ${facts})
+    GROUP BY entity_key, event_type`;
+}
+
+/**
+ * Whether a letter's event was stored since: its event ID among the stored events' IDs
+ * (looked up by event_ids' key for the IDs of the letters `where` selects only), or its
+ * record's event of its type received after it, under any event ID (sql/012: a source
+ * without its own IDs hashes a corrected payload to a new one).
  */
 function storedSince(where: Sql): Sql {
-  return sql`(event_id != '' AND event_id IN (SELECT event_id FROM event_ids
-    WHERE event_id IN (SELECT event_id FROM dead_letters WHERE ${where} AND event_id != '')))`;
+  const letters = sql`SELECT id, entity_key, event_type, received_at FROM dead_letters WHERE ${where} AND entity_key != '' AND event_type != ''`;
+  return sql`((event_id != '' AND event_id IN (SELECT event_id FROM event_ids
+      WHERE event_id IN (SELECT event_id FROM dead_letters WHERE ${where} AND event_id != '')))
+    OR id IN (SELECT l.id FROM (${letters}) AS l
+      INNER JOIN (${lastReceipts(sql`(type, entity_key) IN (SELECT event_type, entity_key FROM (${letters}))`)}) AS e
+        ON e.entity_key = l.entity_key AND e.event_type = l.event_type
+      WHERE e.last_received >= l.received_at))`;
+}
+
+/** What storedLetters reads of a letter. */
+export interface LetterKeys {
+  id: string;
+  event_id: string;
+  entity_key: string;
+  event_type: string;
+  received_at: string;
+}
+
+/** A row without the columns only storedLetters reads (they are not part of the answer). */
+export function withoutLetterKeys<T extends { entity_key: string; event_type: string }>(row: T): Omit<T, 'entity_key' | 'event_type'> {
+  const rest: Partial<T> = { ...row };
+  delete rest.entity_key;
+  delete rest.event_type;
+  return rest as Omit<T, 'entity_key' | 'event_type'>;
+}
+
+/** Which of these letters (a page, or one) have their event stored since, as storedSince says. */
+export async function storedLetters(store: Store, letters: LetterKeys[]): Promise<Set<string>> {
+  const named = letters.filter((l) => l.entity_key && l.event_type);
+  const [ids, receipts] = await Promise.all([
+    storedEventIds(store, letters.map((l) => l.event_id)),
+    named.length === 0
+      ? []
+      : store.query(
+          lastReceipts(sql`type IN ${[...new Set(named.map((l) => l.event_type))]} AND entity_key IN ${[...new Set(named.map((l) => l.entity_key))]}`),
+          z.object({ entity_key: z.string(), event_type: z.string(), last_received: chIso }),
+        ),
+  ]);
+  const last = new Map(receipts.map((r) => [`${r.event_type} ${r.entity_key}`, Date.parse(r.last_received)]));
+  const since = (l: LetterKeys) => (last.get(`${l.event_type} ${l.entity_key}`) ?? -Infinity) >= Date.parse(l.received_at);
+  return new Set(letters.filter((l) => (l.event_id !== '' && ids.has(l.event_id)) || since(l)).map((l) => l.id));
 }
 
 /** Which of these event IDs have a stored event (by event_ids' key). */
@@ -93,16 +150,16 @@ export async function getDeadLetterPage(store: Store, params: DeadLettersParams)
   const rows = await store.query(
     keysetPageSql(
       sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
-          length(raw) AS raw_bytes, substringUTF8(raw, 1, ${PREVIEW_CHARS}) AS raw_preview
+          length(raw) AS raw_bytes, substringUTF8(raw, 1, ${PREVIEW_CHARS}) AS raw_preview, entity_key, toString(event_type) AS event_type
         FROM dead_letters
         WHERE ${scopeOf(p).where}`,
       { sort: DEAD_LETTER_SORT, key: sql`id`, limit: p.limit, cursor: p.cursor },
     ),
-    deadLetterRowSchema.extend(pageKeyColumn),
+    deadLetterRowSchema.extend(letterKeyColumns).extend(pageKeyColumn),
   );
   const page = keysetPage(rows, p.limit);
-  const stored = await storedEventIds(store, page.items.map((r) => r.event_id));
-  return { ...page, items: page.items.map((r) => ({ ...r, stored: r.event_id !== '' && stored.has(r.event_id) })) };
+  const stored = await storedLetters(store, page.items);
+  return { ...page, items: page.items.map((r) => ({ ...withoutLetterKeys(r), stored: stored.has(r.id) })) };
 }
 
 /** A page of the letters with the counts by reason, collector and state. */

@@ -247,4 +247,32 @@ describe('integrations API', () => {
     await rt.writer!.settled();
     expect(await orphan()).toBeUndefined();
   });
+
+  it('counts a dead letter as stored when its record’s event of its type arrives after it under another event ID; not another type, nor one before it', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    // a source without its own event IDs: a corrected payload hashes to a new one
+    const inv = (id: string, entity: string, type: 'invoice.issued' | 'invoice.disputed' = 'invoice.issued') =>
+      ev({ event_id: id, source: 'erp', type, entity_type: 'invoice', entity_id: entity, refs: [DEAL], occurred_at: '2026-03-06T09:00:00Z', amount: 900, currency: 'EUR' });
+    // INV-H2's invoice.issued is stored before its malformed copy comes (under another ID)
+    await ingestEvents(rt, [inv('hash-2a', 'INV-H2')], { collector: 'hashid' });
+    await rt.writer!.settled();
+    const res = await ingestEvents(rt, [{ ...inv('hash-1a', 'INV-H1'), amount: '900,00' }, { ...inv('hash-2b', 'INV-H2'), amount: '900,00' }], { collector: 'hashid' });
+    expect(res.rejected).toHaveLength(2);
+    type Page = { items: { id: string; event_id: string; stored: boolean }[]; by_state: { waiting: number; stored: number } };
+    const list = async (q = '') => (await (await r.deadLetters.GET(get(`/api/dead-letters?collector=hashid${q}`))).json()) as Page;
+    const states = async () => Object.fromEntries((await list()).items.map((i) => [i.event_id, i.stored]));
+    expect(await states()).toEqual({ 'hash-1a': false, 'hash-2b': false });
+    // another type of event about INV-H1 fixes nothing
+    await ingestEvents(rt, [inv('hash-1d', 'INV-H1', 'invoice.disputed')], { collector: 'hashid' });
+    await rt.writer!.settled();
+    expect(await states()).toEqual({ 'hash-1a': false, 'hash-2b': false });
+    // the corrected invoice.issued of INV-H1, hashed to a new ID
+    await ingestEvents(rt, [inv('hash-1b', 'INV-H1')], { collector: 'hashid' });
+    await rt.writer!.settled();
+    expect(await states()).toEqual({ 'hash-1a': true, 'hash-2b': false });
+    expect((await list()).by_state).toEqual({ waiting: 1, stored: 1 });
+    expect((await list('&state=waiting')).items.map((i) => i.event_id)).toEqual(['hash-2b']);
+    const id = (await list('&state=stored')).items[0].id;
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${id}`), withParams({ id }))).json()).toMatchObject({ event_id: 'hash-1a', stored: true, record: 'erp:invoice:INV-H1' });
+  });
 });

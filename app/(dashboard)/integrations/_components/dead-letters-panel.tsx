@@ -15,7 +15,7 @@ const PAGE = 20;
 
 const STATES = [
   { key: 'waiting', label: 'Waiting', title: 'No event with this event ID has been stored: fix and replay it, or have the source send it again' },
-  { key: 'stored', label: 'Stored since', title: 'An event with this event ID was stored after the letter: its source sent it again corrected, or it was replayed' },
+  { key: 'stored', label: 'Stored since', title: 'Its event was stored after the letter (its source sent it again corrected, or it was replayed): an event with its event ID, or its record’s event of its type under another ID' },
 ] as const;
 
 export function DeadLettersPanel(props: { filters: Record<string, string>; selected: string | null; onSelect: (id: string | null) => void }) {
