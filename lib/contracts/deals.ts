@@ -109,7 +109,10 @@ export const pathStepSchema = z.object({
   count: z.number().int(),
   /** When it was (or is) due after the step it waits for. */
   due_at: z.string().nullable(),
-  /** How late it happened (done) or how overdue it is now (next); 0 when on time. */
+  /**
+   * How late it happened (done) or how overdue it is now (next); 0 when on time. Business time
+   * (the legal entity's calendar, as the stuck rules count) after a business-day window, else calendar time.
+   */
   late_by_ms: z.number().nullable(),
 });
 export type PathStep = z.infer<typeof pathStepSchema>;
@@ -134,6 +137,7 @@ export const nextStepSchema = z.object({
   waits_for_at: z.string().nullable(),
   window: z.string().nullable(),
   due_at: z.string().nullable(),
+  /** As a path step's late_by_ms (business time after a business-day window). */
   late_by_ms: z.number(),
   overdue: z.boolean(),
 });

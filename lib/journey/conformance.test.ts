@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays } from './business-days';
 import { analyseJourney, pathConformance, type StepEvent } from './conformance';
+import { addBusinessSeconds, businessSecondsAt } from '../sla/business-time';
+import { calendarFor } from '../sla/calendars';
 
 const at = (d: string) => `2026-03-${d}:00.000Z`;
 const BOOKED = ['opportunity.won', 'quote.approved', 'contract.signed'];
 const SET_UP = [...BOOKED, 'order.created', 'project.provisioned', 'billing_schedule.created', 'resource.assigned'];
 
-describe('addBusinessDays', () => {
-  it('skips weekends and keeps the time of day', () => {
-    expect(addBusinessDays(new Date('2026-03-06T14:00:00Z'), 1).toISOString()).toBe('2026-03-09T14:00:00.000Z'); // Fri ▶ Mon
-    expect(addBusinessDays(new Date('2026-03-07T10:00:00Z'), 1).toISOString()).toBe('2026-03-09T10:00:00.000Z'); // Sat ▶ Mon
-    expect(addBusinessDays(new Date('2026-03-02T09:00:00Z'), 5).toISOString()).toBe('2026-03-09T09:00:00.000Z');
+describe('addBusinessSeconds (business days as the clocks count them)', () => {
+  const DAY = 86_400;
+  const plus = (t: string, days: number, entity = '') => addBusinessSeconds(new Date(t), days * DAY, calendarFor(entity)).toISOString();
+  it('skips weekends, keeping the time of day from a working day; a weekend start counts from Monday', () => {
+    expect(plus('2026-03-06T14:00:00Z', 1)).toBe('2026-03-09T14:00:00.000Z'); // Fri ▶ Mon
+    expect(plus('2026-03-07T10:00:00Z', 1)).toBe('2026-03-10T00:00:00.000Z'); // Sat ▶ Mon 00:00 + 1 day
+    expect(plus('2026-03-02T09:00:00Z', 5)).toBe('2026-03-09T09:00:00.000Z');
+    expect(plus('2026-03-02T09:00:00Z', 0)).toBe('2026-03-02T09:00:00.000Z');
+  });
+  it('skips the legal entity’s holidays, and is the inverse of its business seconds', () => {
+    // 2026-12-25 (Friday) is a holiday of the default calendar: Thursday + 1 day is Monday
+    expect(plus('2026-12-24T11:00:00Z', 1)).toBe('2026-12-28T11:00:00.000Z');
+    for (const entity of ['', 'SG01', 'UK01']) {
+      const c = calendarFor(entity);
+      for (const t of ['2026-03-06T14:00:00Z', '2026-03-07T10:00:00Z', '2026-12-24T23:59:59Z', '2026-08-09T12:00:00Z']) {
+        const u = addBusinessSeconds(new Date(t), 2 * DAY, c);
+        expect(businessSecondsAt(u, c) - businessSecondsAt(new Date(t), c)).toBe(2 * DAY);
+        expect(u.getTime()).toBeGreaterThan(Date.parse(t));
+      }
+    }
   });
 });
 
@@ -89,9 +105,10 @@ describe('analyseJourney', () => {
     const r = analyseJourney('time_and_materials', events, new Date(at('16T09:00')));
     const status = Object.fromEntries(r.expected_path.map((s) => [s.type, s.status]));
     expect(status).toMatchObject({ 'order.created': 'next', 'project.provisioned': 'done', 'billing_schedule.created': 'pending', 'resource.assigned': 'next', 'time.approved': 'pending' });
-    // The sales order was due a business day after the signature (3rd), staffing five after the project (11th).
-    expect(r.expected_path.find((s) => s.type === 'resource.assigned')).toMatchObject({ due_at: '2026-03-11T09:00:00.000Z', late_by_ms: 5 * 86_400_000 });
-    expect(r.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', window: '1 business day', due_at: '2026-03-03T09:00:00.000Z', late_by_ms: 13 * 86_400_000, overdue: true });
+    // The sales order was due a business day after the signature (3rd), staffing five after the project (11th);
+    // late in business time, as the stuck rules count it: the weekends in between do not count.
+    expect(r.expected_path.find((s) => s.type === 'resource.assigned')).toMatchObject({ due_at: '2026-03-11T09:00:00.000Z', late_by_ms: 3 * 86_400_000 });
+    expect(r.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', window: '1 business day', due_at: '2026-03-03T09:00:00.000Z', late_by_ms: 9 * 86_400_000, overdue: true });
     expect(r.deviations).toEqual([]);
     expect(r.conforming).toBe(true);
   });

@@ -7,7 +7,8 @@
 import { isCatalogueType, type CatalogueType } from '../events/catalogue';
 import { STAGE_OF, ancestorsOf, expectedPath, prerequisitesOf } from '../events/stages';
 import type { Deviation, NextStep, PathStep } from '../contracts/deals';
-import { describeWindow, dueAt, stepWindow } from './step-windows';
+import { describeWindow, dueAt, lateBy, stepWindow } from './step-windows';
+import { calendarFor, type BusinessCalendar } from '../sla/calendars';
 import { STUCK_RULES } from '../stuck/rules';
 
 /**
@@ -87,8 +88,11 @@ interface Seen {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Events must be in business-time order. `now` is a parameter so results are reproducible. */
-export function analyseJourney(billingModel: string, events: readonly StepEvent[], now: Date): JourneyAnalysis {
+/**
+ * Events must be in business-time order. `now` is a parameter so results are reproducible.
+ * `calendar`: the deal's legal entity's (business-day windows and their lateness).
+ */
+export function analyseJourney(billingModel: string, events: readonly StepEvent[], now: Date, calendar: BusinessCalendar = calendarFor('')): JourneyAnalysis {
   const path = expectedPath(billingModel) as string[];
   const seen = new Map<string, Seen>();
   for (const e of events) {
@@ -130,7 +134,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
   };
   const dueOf = (t: string, anchor: string | null): Date | null => {
     const a = anchor ? seen.get(anchor) : undefined;
-    return anchor && a ? dueAt(anchor, t, a.at, a.due) : null;
+    return anchor && a ? dueAt(anchor, t, a.at, a.due, calendar) : null;
   };
 
   const steps: PathStep[] = path.map((t) => {
@@ -139,7 +143,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     if (s) {
       const anchor = waitsFor(t, s.at);
       const due = dueOf(t, anchor);
-      const late = due ? Math.max(0, s.at.getTime() - due.getTime()) : null;
+      const late = due && anchor ? lateBy(anchor, t, due, s.at, calendar) : null;
       if (late && late > 0 && anchor) {
         deviations.push({ kind: 'late', type: t, late_by_ms: late, message: `${t} came late after ${anchor} (allowed ${describeWindow(stepWindow(anchor, t))})` });
       }
@@ -148,8 +152,9 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     if (missing.has(t)) return { type: t, stage, status: 'missing', first_at: null, count: 0, due_at: null, late_by_ms: null };
     // Next: everything it waits for has happened (or was skipped: the deal went on without it).
     if (prerequisitesOf(billingModel, t).every((p) => seen.has(p) || missing.has(p))) {
-      const due = dueOf(t, waitsFor(t));
-      const late = due ? Math.max(0, now.getTime() - due.getTime()) : 0;
+      const anchor = waitsFor(t);
+      const due = dueOf(t, anchor);
+      const late = due && anchor ? lateBy(anchor, t, due, now, calendar) : 0;
       return { type: t, stage, status: 'next', first_at: null, count: 0, due_at: iso(due), late_by_ms: late };
     }
     return { type: t, stage, status: 'pending', first_at: null, count: 0, due_at: null, late_by_ms: null };

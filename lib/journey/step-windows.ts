@@ -2,8 +2,14 @@
 // latest of its prerequisites, lib/events/stages PATH_PREREQUISITES).
 // The figures marked DOMAIN come from DOMAIN.md §5 (stuck rules); the others are
 // defaults for steps no rule covers, so that every open deal has a "due by".
+// Business days are counted as the clocks count them (lib/sla/business-time): on the deal's
+// legal entity's calendar (weekends and its holidays stopped), and lateness after a business-day
+// window is business time too, so a journey's step and the deal's open item say the same.
 
-import { addBusinessDays, addDays } from './business-days';
+import { addBusinessSeconds, businessSecondsAt } from '../sla/business-time';
+import type { BusinessCalendar } from '../sla/calendars';
+
+const DAY_MS = 86_400_000;
 
 export type StepWindow =
   | { kind: 'business_days'; n: number }
@@ -36,11 +42,18 @@ export function stepWindow(after: string, step: string): StepWindow {
 }
 
 /** When `step` is due, given when the step it waits for happened (and that step's due date, if any). */
-export function dueAt(after: string, step: string, afterAt: Date, afterDueAt: Date | null): Date {
+export function dueAt(after: string, step: string, afterAt: Date, afterDueAt: Date | null, calendar: BusinessCalendar): Date {
   const w = stepWindow(after, step);
-  if (w.kind === 'business_days') return addBusinessDays(afterAt, w.n);
+  if (w.kind === 'business_days') return addBusinessSeconds(afterAt, w.n * 86_400, calendar);
   if (w.kind === 'due_at' && afterDueAt) return afterDueAt;
-  return addDays(afterAt, w.n);
+  return new Date(afterAt.getTime() + w.n * DAY_MS);
+}
+
+/** How late `at` is for a step due at `due` (ms, 0 if not): business time after a business-day window, else calendar time. */
+export function lateBy(after: string, step: string, due: Date, at: Date, calendar: BusinessCalendar): number {
+  if (at <= due) return 0;
+  if (stepWindow(after, step).kind !== 'business_days') return at.getTime() - due.getTime();
+  return Math.max(0, (businessSecondsAt(at, calendar) - businessSecondsAt(due, calendar)) * 1000);
 }
 
 export function describeWindow(w: StepWindow): string {

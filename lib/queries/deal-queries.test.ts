@@ -161,10 +161,12 @@ describe('getDeal', () => {
   it('shows what deal B did late and what is overdue next: the sales order, while staffing waits too', async () => {
     const d = (await getDeal(store, DEAL_IDS.B, { now: new Date('2026-04-01T09:00:00Z') }))!;
     // Provisioned without a sales order yet: the two follow the signature side by side, so
-    // nothing is skipped (so far on its path), but the order is 19 days overdue.
+    // nothing is skipped (so far on its path), but the order is 13 business days overdue (19
+    // calendar days: lateness after a business-day window is business time, as the stuck rules
+    // count it on the deal's legal entity's calendar).
     expect(d.conforming).toBe(true);
     expect(d.deviations).toEqual([
-      { kind: 'late', type: 'project.provisioned', late_by_ms: 7 * DAY, message: 'project.provisioned came late after quote.approved (allowed 2 business days)' },
+      { kind: 'late', type: 'project.provisioned', late_by_ms: 5 * DAY, message: 'project.provisioned came late after quote.approved (allowed 2 business days)' },
     ]);
     expect(d.next_step).toEqual({
       type: 'order.created',
@@ -173,12 +175,12 @@ describe('getDeal', () => {
       waits_for_at: '2026-03-12T09:00:00.000Z',
       window: '1 business day',
       due_at: '2026-03-13T09:00:00.000Z',
-      late_by_ms: 19 * DAY,
+      late_by_ms: 13 * DAY,
       overdue: true,
     });
     // The billing schedule waits for the sales order; staffing (due five business days after the project) can come now.
     expect(d.expected_path.map((s) => s.status)).toEqual(['done', 'done', 'done', 'next', 'done', 'pending', 'next', 'pending', 'pending', 'pending', 'pending']);
-    expect(d.expected_path.find((s) => s.type === 'resource.assigned')).toMatchObject({ due_at: '2026-03-27T09:00:00.000Z', late_by_ms: 5 * DAY });
+    expect(d.expected_path.find((s) => s.type === 'resource.assigned')).toMatchObject({ due_at: '2026-03-27T09:00:00.000Z', late_by_ms: 3 * DAY });
     expect(d.stages.map((s) => [s.stage, s.status, s.duration_ms])).toEqual([
       ['booked', 'done', 10 * DAY],
       ['set_up', 'current', 12 * DAY],
@@ -194,7 +196,7 @@ describe('getDeal', () => {
       { kind: 'reordered', type: 'contract.signed', before: 'quote.approved', message: 'contract.signed happened before quote.approved' },
       { kind: 'repeated', type: 'quote.approved', count: 2, message: 'quote.approved happened 2 times' },
     ]);
-    expect(d.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', due_at: '2026-03-18T09:00:00.000Z', late_by_ms: 14 * DAY });
+    expect(d.next_step).toMatchObject({ type: 'order.created', waits_for: 'contract.signed', due_at: '2026-03-18T09:00:00.000Z', late_by_ms: 10 * DAY });
     expect(d.events.find((e) => e.type === 'contract.signed')!.entity_id).toBe(HOSTILE_CONTRACT_ID);
   });
 

@@ -10,6 +10,7 @@ import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getStuckItems } from './get-stuck-items';
 import { getDeal } from './get-deal';
+import { STUCK_RULES } from '../stuck/rules';
 
 let store: Store;
 beforeAll(async () => {
@@ -33,6 +34,21 @@ describe('a deal’s open items', () => {
       overdue += late.length;
     }
     expect(overdue).toBeGreaterThan(5);
+  });
+
+  it('says a journey’s overdue next step is as late as the deal’s open item for that step (business time, on its calendar)', async () => {
+    let compared = 0;
+    for (const id of DEALS) {
+      const deal = (await getDeal(store, id, { now }))!;
+      const open = (await getDealOpenItems(store, id, { now }))!;
+      for (const step of deal.expected_path.filter((s) => s.status === 'next' && (s.late_by_ms ?? 0) > 0)) {
+        const item = open.items.find((i) => i.overdue && STUCK_RULES[i.rule].match === 'deal' && (STUCK_RULES[i.rule].end_events as readonly string[]).includes(step.type));
+        if (!item) continue;
+        expect(step.late_by_ms! / 3_600_000, `${id} ${step.type}`).toBeCloseTo(item.late_hours, 3);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   it('lists what is not due yet with the time left, most overdue first', async () => {

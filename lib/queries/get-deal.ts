@@ -10,6 +10,7 @@ import { ALL_EVENT_TYPES, type EventType } from '../events/catalogue';
 import { STAGE_OF } from '../events/stages';
 import type { DealDetail, JourneyEvent } from '../contracts/deals';
 import { analyseJourney } from '../journey/conformance';
+import { calendarFor } from '../sla/calendars';
 import { stageSpans } from '../journey/stage-spans';
 import { dealRowSchema, oneDealRowSql } from './deal-rows';
 
@@ -76,7 +77,7 @@ export async function getDeal(store: Store, correlationId: string, opts: { now?:
   ]);
   const deal = deals[0];
   if (!deal || events.length === 0) return null;
-  const analysis = analyseJourney(deal.billing_model, events, now);
+  const analysis = analyseJourney(deal.billing_model, events, now, calendarFor(deal.legal_entity));
   return {
     deal,
     events,

@@ -50,6 +50,24 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
 }
 
 /**
+ * The first instant at or after `t` that is `secs` business seconds after it (B(u) = B(t) +
+ * secs): "2 business days after" a timestamp as the clocks count them (a start on a weekend or
+ * holiday counts from the next working day's midnight).
+ */
+export function addBusinessSeconds(t: Date, secs: number, c: BusinessCalendar): Date {
+  const holidays = new Set(weekdayHolidayNumbers(c));
+  const target = businessSecondsAt(t, c) + secs;
+  // from the day of t, the first working day whose business seconds reach the target
+  for (let n = Math.floor(t.getTime() / 86_400_000); ; n++) {
+    const iso = ((n + 3) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4)
+    if (iso > 5 || holidays.has(n)) continue;
+    const dayStart = new Date(n * 86_400_000);
+    const startB = businessSecondsAt(dayStart, c);
+    if (target < startB + 86_400) return new Date(Math.max(t.getTime(), dayStart.getTime() + (target - startB) * 1000));
+  }
+}
+
+/**
  * B(now) by the calendar of a legal-entity column, as transform() over every entity named by
  * a calendar (the first calendar naming it wins, as in holidaysFor): on a LowCardinality
  * column it is evaluated per distinct value (multiIf of has() per row: ~300 ms at 4M rows).
