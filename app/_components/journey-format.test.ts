@@ -7,13 +7,20 @@ const t0 = Date.parse('2026-12-03T15:01:00Z');
 describe('formatAxisTime', () => {
   it('labels a journey of hours with the time of day, so ticks on one day differ', () => {
     const span = 9 * HOUR;
-    const labels = Array.from({ length: 6 }, (_, i) => formatAxisTime(t0 + (span * i) / 5, span));
+    const labels = Array.from({ length: 6 }, (_, i) => formatAxisTime(t0 + (span * i) / 5, span / 5));
     expect(new Set(labels).size).toBe(6);
     expect(labels[0]).toBe('03 Dec, 15:01');
     expect(labels[5]).toBe('04 Dec, 00:01');
   });
 
+  it('labels a journey of four days with times too: ticks under a day apart would repeat a date', () => {
+    const span = 4.3 * 24 * HOUR;
+    const labels = Array.from({ length: 6 }, (_, i) => formatAxisTime(t0 + (span * i) / 5, span / 5));
+    expect(new Set(labels).size).toBe(6);
+    expect(new Set(labels.map((l) => l.slice(0, 6))).size).toBeLessThan(6); // two ticks on one date
+  });
+
   it('labels a journey of weeks with dates', () => {
-    expect(formatAxisTime(t0, 40 * 24 * HOUR)).toBe('03 Dec 2026');
+    expect(formatAxisTime(t0, (40 * 24 * HOUR) / 5)).toBe('03 Dec 2026');
   });
 });

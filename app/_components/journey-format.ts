@@ -29,12 +29,12 @@ export function formatDate(iso: string | null | undefined, withTime = true): str
 }
 
 /**
- * An axis label for time `t` on an axis spanning `spanMs`: a day's hours ('03 Dec, 14:30')
- * when the axis spans under three days (its ticks would otherwise repeat one date), the date
- * ('03 Dec 2026') otherwise. UTC, as every date of the journey.
+ * An axis label for time `t` on an axis whose ticks are `stepMs` apart: a day's hours ('03
+ * Dec, 14:30') when ticks are under a day apart (two of them could fall on one date), the
+ * date ('03 Dec 2026') otherwise. UTC, as every date of the journey.
  */
-export function formatAxisTime(t: number, spanMs: number): string {
-  const short = spanMs < 72 * HOUR;
+export function formatAxisTime(t: number, stepMs: number): string {
+  const short = stepMs < 24 * HOUR;
   return new Intl.DateTimeFormat('en-GB', {
     day: '2-digit',
     month: 'short',

@@ -55,7 +55,7 @@ export function LaneTimeline(props: { events: JourneyEvent[]; selected: string |
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={TOP} y2={TOP + lanes.length * LANE_H} stroke="#eef1f5" />
           <text x={x(t)} y={H - 8} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className={styles.tick}>
-            {formatAxisTime(t, t1 - t0)}
+            {formatAxisTime(t, (t1 - t0) / (ticks.length - 1))}
           </text>
         </g>
       ))}
