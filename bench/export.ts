@@ -28,6 +28,7 @@ const EXPORTS = [
   { name: 'every SLA breach', path: '/api/sla/breaches?format=csv', route: () => import('../app/api/sla/breaches/route') },
   { name: 'every leakage record', path: '/api/leakage?format=csv', route: () => import('../app/api/leakage/route') },
   { name: 'receivables (invoice-not-collected)', path: '/api/stuck?rule=invoice-not-collected&format=csv', route: () => import('../app/api/stuck/route') },
+  { name: 'receivables by hours late', path: '/api/stuck?rule=invoice-not-collected&sort=late&format=csv', route: () => import('../app/api/stuck/route') },
 ];
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -127,6 +128,8 @@ const LISTS: Walked[] = [
   { name: 'every SLA breach', size: 20_000, load: pagedList('get-sla-breaches', 'getSlaBreaches', 'getSlaBreachRows', 'breaches') },
   { name: 'every leakage record', size: 5_000, load: pagedList('get-leakage', 'getLeakage', 'getLeakageRecords', 'records') },
   { name: 'receivables (invoice-not-collected)', size: 5_000, load: pagedList('get-stuck-items', 'getStuckItems', 'getStuckItems', 'items'), params: { rule: 'invoice-not-collected' } },
+  // hours late: keyset since 2026-12-05 (offset before); 500 a page, so that a 1M-event store has several
+  { name: 'receivables by hours late, 500 a page', size: 500, load: pagedList('get-stuck-items', 'getStuckItems', 'getStuckItems', 'items'), params: { rule: 'invoice-not-collected', sort: 'late' } },
   { name: 'receivables by customer, descending', size: 5_000, load: pagedList('get-stuck-items', 'getStuckItems', 'getStuckItems', 'items'), params: { rule: 'invoice-not-collected', sort: 'customer', dir: 'desc' } },
   // the integration lists at the largest page they serve (their exports' page)
   { name: 'failures of psa to erp', size: 500, load: pagedList('get-flow-failures', 'getFlowFailures', 'getFlowFailures', 'items'), params: { flow_source: 'psa', flow_target: 'erp' } },

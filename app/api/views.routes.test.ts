@@ -136,8 +136,8 @@ describe('operational view APIs', () => {
     const other = Buffer.from(JSON.stringify({ o: 2 })).toString('base64url');
     expect((await r.breaches.GET(get(`${path}&cursor=${other}`))).status).toBe(400);
     expect((await r.leakage.GET(get(`/api/leakage?now=${NOW}&cursor=${other}`))).status).toBe(400);
-    // the stuck queues: every sort walked a page at a time gives its one-page list (keyset where
-    // the sort does not change with the clock, customer descending too; offset by hours late)
+    // the stuck queues: every sort walked a page at a time gives its one-page list (keyset, by
+    // hours late too)
     const rules = 'approved-not-provisioned,signed-not-in-erp,provisioned-not-billable,milestone-not-invoiced,time-not-billed,change-not-reflected,invoice-not-collected,payment-not-applied,sync-failed-unrecovered';
     const queue = async (sort: string, dir: string, limit: number) => {
       const ids: string[] = [];
@@ -159,6 +159,16 @@ describe('operational view APIs', () => {
         expect(await queue(sort, dir, 2), `${sort} ${dir}`).toEqual(one);
       }
     }
+    // sorted by hours late, a walk is read as of its first page's instant (its cursor holds
+    // it): a later page asked days later still shows each item as late as the one-page list
+    type Late = { items: { id: string; late_hours: number }[]; next_cursor: string | null };
+    const late = async (q: string) => (await (await r.stuck.GET(get(`/api/stuck?rules=${rules}&sort=late&${q}`))).json()) as Late;
+    const lateAll = await late(`now=${NOW}&limit=50`);
+    const late1 = await late(`now=${NOW}&limit=3`);
+    const days = encodeURIComponent(new Date(FIXTURE_NOW.getTime() + 3 * 86_400_000).toISOString());
+    const late2 = await late(`now=${days}&limit=3&cursor=${late1.next_cursor}`);
+    expect(late2.items.map((i) => [i.id, i.late_hours])).toEqual(lateAll.items.slice(3, 6).map((i) => [i.id, i.late_hours]));
+    expect((await late(`now=${days}&limit=3`)).items[0].late_hours).toBeGreaterThan(lateAll.items[0].late_hours);
     // a cursor that is none is refused (it read the first page), on either kind of paging
     expect((await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&cursor=bm90LWEtY3Vyc29y`))).status).toBe(400);
     expect((await r.stuck.GET(get(`/api/stuck?rule=invoice-not-collected&now=${NOW}&sort=late&cursor=bm90LWEtY3Vyc29y`))).status).toBe(400);

@@ -18,7 +18,7 @@ export const stuckQuerySchema = filtersSchema.extend({
   sort: z.enum(STUCK_SORTS).default('value'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
-  /** Opaque cursor from the previous page's `next_cursor` (keyset, or an offset when sorted by hours late). */
+  /** Opaque cursor from the previous page's `next_cursor` (keyset; sorted by hours late, it also holds the instant the walk is read as of). */
   cursor: keysetCursorParam.optional(),
   now: z.iso.datetime().optional(),
   format: z.enum(['json', 'csv']).default('json'),

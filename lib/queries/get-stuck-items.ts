@@ -1,6 +1,8 @@
 // The items of one stuck queue (or several, e.g. the finance view), searchable by customer
-// and record key, sorted by an allowed column, paginated with an opaque cursor: keyset where
-// the sort does not change with the clock, offset by hours late (KEYSET_SORTS).
+// and record key, sorted by an allowed column, paginated by keyset with an opaque cursor.
+// Hours late grow with the clock (in business time, on each entity's calendar: a weekend
+// reorders items of different calendars), so a walk sorted by them is read as of its first
+// page's instant, which its cursor carries: its pages agree on every item's lateness.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -12,7 +14,8 @@ import { REPORTING_CURRENCY } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
-import { distinctPageSql, keysetPage, keysetPageSql, offsetCursorAt, pageKeyColumn, pageOffset, type SortKey, type SortKeyType } from './page';
+import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
+import { decodeCursor, encodeCursor } from './cursor';
 import { getExceptionStates } from './exception-states';
 
 export type StuckItemsParams = Filters &
@@ -29,13 +32,11 @@ const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: t
 });
 
 const SORT_COLUMNS = { value: 'value', late: 'late_hours', since: 'anchor_at', customer: 'customer' } as const;
-/**
- * The sorts that page by keyset, with their column's type: those that do not change with the
- * clock. Hours late grow with it, so one page's values are stale by the next: that sort pages
- * by offset.
- */
-const KEYSET_SORTS: Partial<Record<keyof typeof SORT_COLUMNS, SortKeyType>> = { value: 'Float64', since: 'DateTime64', customer: 'String' };
+/** Each sort's column type, as its value travels in the keyset cursor. */
+const SORT_TYPES: Record<keyof typeof SORT_COLUMNS, SortKeyType> = { value: 'Float64', late: 'Float64', since: 'DateTime64', customer: 'String' };
 const ORDERABLE = Object.values(SORT_COLUMNS);
+/** A walk sorted by hours late: the instant its first page was read as of, and the keyset's cursor. */
+const lateCursor = z.tuple([z.string().refine((t) => !Number.isNaN(Date.parse(t))), z.string().max(KEYSET_CURSOR_MAX)]);
 
 export function selectedRules(p: { rule?: StuckRuleName; rules?: StuckRuleName[] }): StuckRuleName[] {
   if (p.rule) return [p.rule];
@@ -50,7 +51,10 @@ export function searchCondition(q: string | undefined): Sql {
 }
 
 export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
-  const now = queryNow(params.now);
+  const sort = params.sort ?? 'value';
+  const pinned = sort === 'late' && params.cursor ? decodeCursor(params.cursor, lateCursor) : null;
+  const now = pinned ? new Date(pinned[0]) : queryNow(params.now);
+  const cursor = pinned ? pinned[1] : params.cursor;
   const rules = selectedRules(params);
   const opts = { filters: params, now };
   const { clocks } = await clockReader(store);
@@ -61,35 +65,21 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const union = sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
       transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
     FROM ${stuckOfRulesSql(specs, opts, clocks)}`;
-  const sort = params.sort ?? 'value';
   const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
   const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
       anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
     FROM (${union}) WHERE ${searchCondition(params.q)}`;
-  const itemRow = rowSchema.extend({ total: num });
-  const keysetItems = async (type: SortKeyType) => {
-    const keys: SortKey[] = [
-      { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type },
-      { col: sql`id`, dir: 'ASC', type: 'String' },
-    ];
-    const q = keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor: params.cursor });
-    const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, itemRow.extend(pageKeyColumn)), limit);
-    return { rows: page.items, next_cursor: page.next_cursor };
-  };
-  const offsetItems = async () => {
-    const offset = pageOffset(params);
-    const q = distinctPageSql(listed, { order: sql`${sortCol} ${desc ? sql`DESC` : sql`ASC`}, id ASC`, key: sql`id`, limit, offset });
-    const rows = await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, itemRow);
-    // an empty page is past the end: no page follows it
-    const more = rows.length > 0 && offset + rows.length < rows[0].total;
-    return { rows, next_cursor: more ? offsetCursorAt(offset + rows.length) : null };
-  };
-  // a sort that does not change with the clock pages by keyset (lib/queries/page.ts), else by offset
-  const keyType = KEYSET_SORTS[sort];
-  const { rows, next_cursor } = await (keyType ? keysetItems(keyType) : offsetItems());
-  const total = rows[0]?.total ?? (params.cursor ? await countItems(store, union, params.q) : 0);
+  const keys: SortKey[] = [
+    { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type: SORT_TYPES[sort] },
+    { col: sql`id`, dir: 'ASC', type: 'String' },
+  ];
+  const q = keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor });
+  const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num }).extend(pageKeyColumn)), limit);
+  const rows = page.items;
+  const next_cursor = page.next_cursor && sort === 'late' ? encodeCursor([now.toISOString(), page.next_cursor]) : page.next_cursor;
+  const total = rows[0]?.total ?? (cursor ? await countItems(store, union, params.q) : 0);
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);
   const items = rows.map(({ anchor_at, total: _t, ...r }) => ({

@@ -1,52 +1,29 @@
 // Pagination. Lists page by keyset: the cursor holds the last row's sort values
 // (keysetPageSql), so a page reads what follows it, not every row before, and a list that
-// changes between two pages neither skips nor repeats a record that stayed in it. A stuck
-// queue sorted by hours late pages by offset (lib/queries/get-stuck-items.ts): they grow with
-// the clock, so one page's values are stale by the next. One extra row is fetched to know
-// whether another page follows. A cursor that does not decode is a 400.
+// changes between two pages neither skips nor repeats a record that stayed in it. (A stuck
+// queue sorted by hours late, which grow with the clock, carries its first page's instant in
+// its cursor: lib/queries/get-stuck-items.ts.) One extra row is fetched to know whether
+// another page follows. A cursor that does not decode is a 400.
 
 import { z } from 'zod';
 import { join, param, sql, type Sql } from '../clickhouse/sql';
 import { errors } from '../http/errors';
 import { decodeCursor, encodeCursor } from './cursor';
 
-const offsetCursor = z
-  .string()
-  .max(40)
-  .transform((c, ctx) => {
-    try {
-      const o = (JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as { o?: unknown }).o;
-      if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && o <= 1e9) return o;
-    } catch {
-      // fall through to the issue below
-    }
-    ctx.addIssue({ code: 'custom', message: 'must be a cursor returned by a previous page' });
-    return z.NEVER;
-  });
-
 /** The largest page the integration lists serve (an export walks them at this size). */
 export const PAGE_LIMIT_MAX = 500;
 
-export function pageOffset(p: { cursor?: string }): number {
-  return p.cursor ? offsetCursor.parse(p.cursor) : 0;
-}
-
-/** The cursor of the page at `offset`. */
-export function offsetCursorAt(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
 /**
- * One page of a list read from a snapshot (lib/clocks), each record once. A refresh writes a
- * deal's new rows before it deletes the old ones, so for that moment a record can be there
- * twice, and a page keyed by record (React) would keep a stale row. The page is cut from
- * twice its rows (a record has at most two copies), then `LIMIT 1 BY` the record: LIMIT BY
- * over every row would sort them all (stuck items at 9.4M events: 440 vs 120 ms).
+ * The first `limit` rows of a list read from a snapshot (lib/clocks), each record once. A
+ * refresh writes a deal's new rows before it deletes the old ones, so for that moment a record
+ * can be there twice, and a page keyed by record (React) would keep a stale row. The page is
+ * cut from twice its rows (a record has at most two copies), then `LIMIT 1 BY` the record:
+ * LIMIT BY over every row would sort them all (stuck items at 9.4M events: 440 vs 120 ms).
  * `rows`: a SELECT without ORDER BY or LIMIT; `order` and `key` name its output columns.
  */
-export function distinctPageSql(rows: Sql, o: { order: Sql; key: Sql; limit: number; offset: number }): Sql {
-  return sql`SELECT * FROM (${rows} ORDER BY ${o.order} LIMIT ${2 * (o.offset + o.limit)})
-    ORDER BY ${o.order} LIMIT 1 BY ${o.key} LIMIT ${o.limit} OFFSET ${o.offset}`;
+function distinctRowsSql(rows: Sql, o: { order: Sql; key: Sql; limit: number }): Sql {
+  return sql`SELECT * FROM (${rows} ORDER BY ${o.order} LIMIT ${2 * o.limit})
+    ORDER BY ${o.order} LIMIT 1 BY ${o.key} LIMIT ${o.limit}`;
 }
 
 /** How a sort column's value travels in a keyset cursor: exactly, as text ClickHouse gives back. */
@@ -139,7 +116,7 @@ function afterCursor(sort: readonly SortKey[], cursor: string): Sql {
 /**
  * One page of a list read from a snapshot, keyset-paginated: the `limit` rows that follow the
  * cursor's row in `sort` (which must be a total order over the list's records), each record
- * once (as distinctPageSql), with one more to tell whether a page follows, and `page_key`:
+ * once (distinctRowsSql), with one more to tell whether a page follows, and `page_key`:
  * on the `limit`-th row its sort values (keysetPage makes the next cursor of them), else
  * empty. A page reads and sorts the rows after the cursor, not every row before it, and a
  * list that changes between two pages neither skips nor repeats a record that stayed in it.
@@ -150,7 +127,7 @@ export function keysetPageSql(rows: Sql, o: { sort: readonly SortKey[]; key: Sql
   const after = o.cursor ? afterCursor(o.sort, o.cursor) : sql`1`;
   // the sort values as text for the page's last row alone, the one its cursor needs (made
   // for every row, they cost ~40 ms more of a 5,000-record leakage page at 1M events)
-  const page = distinctPageSql(sql`SELECT * FROM (${rows}) WHERE ${after}`, { order, key: o.key, limit: o.limit + 1, offset: 0 });
+  const page = distinctRowsSql(sql`SELECT * FROM (${rows}) WHERE ${after}`, { order, key: o.key, limit: o.limit + 1 });
   return sql`SELECT *, if(row_number() OVER (ORDER BY ${order}) = ${o.limit}, [${join(o.sort.map(keyText), ', ')}], []) AS page_key
     FROM (${page}) ORDER BY ${order}`;
 }
