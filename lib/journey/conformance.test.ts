@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyseJourney, pathConformance, type StepEvent } from './conformance';
 import { addBusinessSeconds, businessSecondsAt } from '../sla/business-time';
 import { calendarFor } from '../sla/calendars';
+import { stepWindow } from './step-windows';
+import { STUCK_RULES } from '../stuck/rules';
 
 const at = (d: string) => `2026-03-${d}:00.000Z`;
 const BOOKED = ['opportunity.won', 'quote.approved', 'contract.signed'];
@@ -27,6 +29,21 @@ describe('addBusinessSeconds (business days as the clocks count them)', () => {
         expect(u.getTime()).toBeGreaterThan(Date.parse(t));
       }
     }
+  });
+});
+
+describe('stepWindow', () => {
+  it('is each business-time stuck rule’s threshold from its start events to its end events (one table)', () => {
+    let pairs = 0;
+    for (const r of Object.values(STUCK_RULES)) {
+      if (r.unit !== 'business' || r.anchor !== 'occurred_at') continue;
+      for (const s of r.start_events) for (const e of r.end_events) {
+        expect(stepWindow(s, e), `${r.name}: ${s} > ${e}`).toEqual({ kind: 'business_days', n: r.threshold_hours / 24 });
+        pairs++;
+      }
+    }
+    expect(pairs).toBeGreaterThanOrEqual(7);
+    expect(stepWindow('order.created', 'billing_schedule.created')).toEqual(stepWindow('project.provisioned', 'billing_schedule.created'));
   });
 });
 

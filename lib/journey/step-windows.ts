@@ -8,6 +8,7 @@
 
 import { addBusinessSeconds, businessSecondsAt } from '../sla/business-time';
 import type { BusinessCalendar } from '../sla/calendars';
+import { STUCK_RULES } from '../stuck/rules';
 
 const DAY_MS = 86_400_000;
 
@@ -17,22 +18,30 @@ export type StepWindow =
   /** The invoice's own due date (payment terms), else `n` days. */
   | { kind: 'due_at'; n: number };
 
+/**
+ * DOMAIN.md §5's business-day windows, taken from the stuck rules themselves (each start event
+ * to each end event of a rule counted from the start's occurrence in business time): one
+ * table, so a journey's due date is its open item's.
+ */
+const RULE_WINDOWS: Record<string, StepWindow> = Object.fromEntries(
+  Object.values(STUCK_RULES)
+    .filter((r) => r.unit === 'business' && r.anchor === 'occurred_at')
+    .flatMap((r) => r.start_events.flatMap((s) => r.end_events.map((e) => [`${s}>${e}`, { kind: 'business_days', n: r.threshold_hours / 24 } as StepWindow]))),
+);
+
 const WINDOWS: Record<string, StepWindow> = {
   'opportunity.won>quote.approved': { kind: 'business_days', n: 5 },
   'quote.approved>contract.signed': { kind: 'business_days', n: 10 },
-  'contract.signed>order.created': { kind: 'business_days', n: 1 }, // DOMAIN
-  'contract.signed>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN
-  'quote.approved>project.provisioned': { kind: 'business_days', n: 2 }, // DOMAIN: whichever came first (conformance.ts)
-  'project.provisioned>billing_schedule.created': { kind: 'business_days', n: 3 }, // DOMAIN
-  'order.created>billing_schedule.created': { kind: 'business_days', n: 3 }, // as the project's (DOMAIN)
+  // a schedule after the sales order: as after the project (DOMAIN)
+  'order.created>billing_schedule.created': RULE_WINDOWS['project.provisioned>billing_schedule.created'],
   'project.provisioned>resource.assigned': { kind: 'business_days', n: 5 },
   'resource.assigned>milestone.completed': { kind: 'days', n: 30 },
   'resource.assigned>time.approved': { kind: 'days', n: 14 },
-  'milestone.completed>invoice.issued': { kind: 'business_days', n: 5 }, // DOMAIN
-  'time.approved>invoice.issued': { kind: 'days', n: 35 }, // DOMAIN time-not-billed
+  // DOMAIN time-not-billed (the rule counts from the period's end; the journey from the approval)
+  'time.approved>invoice.issued': { kind: 'days', n: STUCK_RULES['time-not-billed'].threshold_hours / 24 },
   'billing_schedule.created>invoice.issued': { kind: 'days', n: 31 },
   'invoice.issued>payment.received': { kind: 'due_at', n: 30 }, // DOMAIN invoice-not-collected
-  'payment.received>cash.applied': { kind: 'business_days', n: 1 }, // DOMAIN
+  ...RULE_WINDOWS,
 };
 
 const DEFAULT_WINDOW: StepWindow = { kind: 'business_days', n: 5 };
