@@ -1,7 +1,7 @@
 // How long each step of the expected path may take after the step it waits for (the
 // latest of its prerequisites, lib/events/stages PATH_PREREQUISITES).
-// The figures marked DOMAIN come from DOMAIN.md §5 (stuck rules); the others are
-// defaults for steps no rule covers, so that every open deal has a "due by".
+// DOMAIN.md §5's windows come from the stuck rules (RULE_WINDOWS); the others are defaults
+// for steps no rule covers, so that every open deal has a "due by".
 // Business days are counted as the clocks count them (lib/sla/business-time): on the deal's
 // legal entity's calendar (weekends and its holidays stopped), and lateness after a business-day
 // window is business time too, so a journey's step and the deal's open item say the same.
