@@ -121,10 +121,13 @@ export async function getOrphans(store: Store, params: OrphansParams): Promise<O
     ),
     store.query(sql`SELECT toString(source) AS key, count() AS count FROM events WHERE ${where} GROUP BY key ORDER BY count DESC, key`, sourceRow),
   ]);
-  const known = await storedRecords(store, page.flatMap((o) => o.refs));
-  const waiting = page.map((o) => ({ ...o, waiting_for: o.refs.filter((r) => !known.has(r)) }));
-  const letters = await deadLettered(store, waiting.flatMap((o) => o.waiting_for));
-  const rows = waiting.map((o) => ({ ...o, dead_lettered: o.waiting_for.filter((k) => letters.has(k)).map((key) => ({ key, letter_id: letters.get(key)! })) }));
+  // both lookups over the page's refs at once (the letters of refs that turn out known are dropped)
+  const refs = page.flatMap((o) => o.refs);
+  const [known, letters] = await Promise.all([storedRecords(store, refs), deadLettered(store, refs)]);
+  const rows = page.map((o) => {
+    const waiting_for = o.refs.filter((r) => !known.has(r));
+    return { ...o, waiting_for, dead_lettered: waiting_for.filter((k) => letters.has(k)).map((key) => ({ key, letter_id: letters.get(key)! })) };
+  });
   const counts = [summary.b0, summary.b1, summary.b2, summary.b3];
   return {
     now: nowIso,

@@ -11,9 +11,13 @@ const rowSchema = z.object({ entity_key: z.string(), deal: z.string() });
 
 /** The deal of each of `keys` a deal has (keys that are no entity key, or no deal's, are absent). */
 export async function resolveKeys(store: Store, keys: readonly string[]): Promise<Map<string, string>> {
-  const valid = [...new Set(keys)].filter((k) => parseEntityKey(k));
-  if (valid.length === 0) return new Map();
-  const ids = [...new Set(valid.map((k) => parseEntityKey(k)!.entity_id))];
+  const parsed = [...new Set(keys)].flatMap((k) => {
+    const p = parseEntityKey(k);
+    return p ? [{ key: k, id: p.entity_id }] : [];
+  });
+  if (parsed.length === 0) return new Map();
+  const valid = parsed.map((p) => p.key);
+  const ids = [...new Set(parsed.map((p) => p.id))];
   const rows = await store.query(
     sql`SELECT entity_key, min(correlation_id) AS deal FROM deal_keys
       WHERE entity_id IN ${ids} AND entity_key IN ${valid} AND correlation_id != ''

@@ -14,7 +14,7 @@ import { ExportCsv } from '@/app/_components/export-csv';
 const PAGE = 20;
 
 const STATES = [
-  { key: 'waiting', label: 'Waiting', title: 'No event with this event ID has been stored: fix and replay it, or have the source send it again' },
+  { key: 'waiting', label: 'Waiting', title: 'Its event has not been stored since (not under its event ID, nor its record’s event of its type under another): fix and replay it, or have the source send it again' },
   { key: 'stored', label: 'Stored since', title: 'Its event was stored after the letter (its source sent it again corrected, or it was replayed): an event with its event ID, or its record’s event of its type under another ID' },
 ] as const;
 
