@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DAY } from './calendar';
 import { backfillPlan, dealsWonByNow, simulateDeal } from './generate';
 import { buildWorld } from './world';
-import { Progress, runBackfill, runLive } from './runner';
+import { nextDue, Progress, runBackfill, runLive } from './runner';
 import { memorySink } from './sink';
 
 describe('simulator runner', () => {
@@ -83,5 +83,41 @@ describe('simulator runner', () => {
     expect(live.some((e) => e.type !== 'opportunity.won' && plan.held.some((s) => s.event.event_id === e.event_id))).toBe(true);
     // Event ids repeat only for deliberate redeliveries.
     expect(progress.duplicates).toBe(sink.events.length - new Set(sink.events.map((e) => e.event_id)).size);
+  });
+
+  it('says when the next event is due while none is, and the next event goes out then', async () => {
+    // A Saturday: the firm's offices are closed, only card payments and system syncs come.
+    const o = { seed: 5, deals: 90, days: 30, now: Date.UTC(2026, 10, 7, 12) };
+    const sink = memorySink();
+    const lines: string[] = [];
+    const { held } = await runBackfill(o, sink, new Progress(() => undefined), { batchSize: 400, concurrency: 2 });
+    const before = sink.events.length;
+    await runLive(o, sink, new Progress((l) => lines.push(l)), held, { speed: 1 / 60, tickMs: 10, until: o.now });
+    expect(sink.events.length).toBe(before);
+    const said = /, the next due (\d{4}-\d\d-\d\dT\d\d:\d\d)Z \(in (\d+(?:\.\d)?) (s|min|h)\): sent /.exec(lines.at(-1) ?? '');
+    expect(said, lines.at(-1)).not.toBeNull();
+    const at = Date.parse(`${said![1]}:00Z`);
+    expect(at).toBeGreaterThan(o.now);
+    // The wait is said in wall time: real time here, so the simulated wait itself.
+    // (within its rounding, and the minute the time is cut to)
+    const unit = { s: 1_000, min: 60_000, h: 3_600_000 }[said![3] as 's' | 'min' | 'h'];
+    expect(Math.abs(Number(said![2]) * unit - (at - o.now))).toBeLessThanOrEqual(60_000 + (said![3] === 'h' ? 180_000 : unit));
+
+    // Run on (fast): nothing goes out before the minute named, something within it.
+    await runLive(o, sink, new Progress(() => undefined), held, { speed: 2880, tickMs: 20, until: at + 60_000 });
+    const sent = sink.events.slice(before).map((e) => Date.parse(e.received_at!));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(Math.min(...sent)).toBeGreaterThanOrEqual(at);
+    expect(Math.min(...sent)).toBeLessThan(at + 60_000);
+  });
+
+  it('words the wait in wall time at the live speed', () => {
+    const now = Date.UTC(2026, 11, 5, 6, 45);
+    expect(nextDue(now, now, 1 / 60)).toBe('');
+    expect(nextDue(now + 30_000, now, 1 / 60)).toBe(', the next due 2026-12-05T06:45Z (in 30 s)');
+    expect(nextDue(now + 17 * 60_000, now, 1 / 60)).toBe(', the next due 2026-12-05T07:02Z (in 17 min)');
+    expect(nextDue(now + 42.25 * 3_600_000, now, 1 / 60)).toBe(', the next due 2026-12-07T01:00Z (in 42.3 h)');
+    // 10 simulated minutes per second: 42.25 simulated hours in 4 min
+    expect(nextDue(now + 42.25 * 3_600_000, now, 10)).toBe(', the next due 2026-12-07T01:00Z (in 4 min)');
   });
 });

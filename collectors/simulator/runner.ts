@@ -105,6 +105,19 @@ export interface LiveOptions {
 
 const LIVE_PRINT_MS = 10_000;
 
+/**
+ * When the next event is due, for the live progress line: the firm keeps office hours, so
+ * at weekends (about 4 events an hour, nearly all card payments and system syncs) minutes
+ * pass with no event, and a line of "0.0 events/s" alone reads as a stall. '' when one is
+ * due now.
+ */
+export function nextDue(nextAt: number, simNow: number, speed: number): string {
+  if (!Number.isFinite(nextAt) || nextAt <= simNow) return '';
+  const wallS = (nextAt - simNow) / (speed * 60_000);
+  const wait = wallS < 60 ? `${Math.ceil(wallS)} s` : wallS < 3600 ? `${Math.round(wallS / 60)} min` : `${(wallS / 3600).toFixed(1)} h`;
+  return `, the next due ${new Date(nextAt).toISOString().slice(0, 16)}Z (in ${wait})`;
+}
+
 export async function runLive(o: SimOptions, sink: Sink, progress: Progress, held: EventHeap, lo: LiveOptions): Promise<void> {
   const world = buildWorld(o.seed);
   const tickMs = lo.tickMs ?? 1000;
@@ -130,7 +143,10 @@ export async function runLive(o: SimOptions, sink: Sink, progress: Progress, hel
     while (held.size > 0 && held.peek()!.deliverAt <= simNow) due.push(held.pop()!);
     // one progress line every 10 s (the sends and the clock's line share it)
     if (due.length > 0) await sendBatches(sink, due, { batchSize: lo.batchSize ?? 500, concurrency: 1, progress, label: `live ${new Date(simNow).toISOString().slice(0, 16)}Z`, printEveryMs: LIVE_PRINT_MS });
-    progress.maybePrint(`live ${new Date(simNow).toISOString().slice(0, 16)}Z, ${held.size} events waiting`, LIVE_PRINT_MS);
+    // the next deal's first event goes out once the deal is won and the event's time has come
+    const upcomingAt = Math.max(upcoming.startAt, Math.min(...upcoming.events.map((se) => se.deliverAt)));
+    const nextAt = Math.min(held.peek()?.deliverAt ?? Infinity, upcomingAt);
+    progress.maybePrint(`live ${new Date(simNow).toISOString().slice(0, 16)}Z, ${held.size} events waiting${nextDue(nextAt, simNow, lo.speed)}`, LIVE_PRINT_MS);
     if (lo.until !== undefined && simNow >= lo.until) return;
     await new Promise((r) => setTimeout(r, tickMs));
   }
