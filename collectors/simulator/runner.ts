@@ -128,7 +128,8 @@ export async function runLive(o: SimOptions, sink: Sink, progress: Progress, hel
   const nextDeal = () => {
     for (;;) {
       const deal = simulateDeal(o, world, ++nextIndex);
-      if (deal.startAt > sim0) return deal;
+      // firstSendAt: its first event goes out once the deal is won and the event's time has come
+      if (deal.startAt > sim0) return { ...deal, firstSendAt: Math.max(deal.startAt, Math.min(...deal.events.map((se) => se.deliverAt))) };
     }
   };
   let upcoming = nextDeal();
@@ -143,9 +144,7 @@ export async function runLive(o: SimOptions, sink: Sink, progress: Progress, hel
     while (held.size > 0 && held.peek()!.deliverAt <= simNow) due.push(held.pop()!);
     // one progress line every 10 s (the sends and the clock's line share it)
     if (due.length > 0) await sendBatches(sink, due, { batchSize: lo.batchSize ?? 500, concurrency: 1, progress, label: `live ${new Date(simNow).toISOString().slice(0, 16)}Z`, printEveryMs: LIVE_PRINT_MS });
-    // the next deal's first event goes out once the deal is won and the event's time has come
-    const upcomingAt = Math.max(upcoming.startAt, Math.min(...upcoming.events.map((se) => se.deliverAt)));
-    const nextAt = Math.min(held.peek()?.deliverAt ?? Infinity, upcomingAt);
+    const nextAt = Math.min(held.peek()?.deliverAt ?? Infinity, upcoming.firstSendAt);
     progress.maybePrint(`live ${new Date(simNow).toISOString().slice(0, 16)}Z, ${held.size} events waiting${nextDue(nextAt, simNow, lo.speed)}`, LIVE_PRINT_MS);
     if (lo.until !== undefined && simNow >= lo.until) return;
     await new Promise((r) => setTimeout(r, tickMs));

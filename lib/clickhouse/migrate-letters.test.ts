@@ -19,8 +19,8 @@ const BACKFILL = '078_dead_letters_entity_key_backfill.sql';
 /** The dead letters' columns came after the numbers around them: a store before them has every other migration. */
 const LETTER_COLUMNS = ['011_dead_letters_entity_key.sql', '012_dead_letters_event_type.sql'];
 
-const item = (source: unknown, entityType: unknown, entityId: unknown, more: Record<string, unknown> = {}) => ({
-  event_id: 'evt_bad', type: 'invoice.issued', source, entity_type: entityType, entity_id: entityId, ...more,
+const item = (source: unknown, entityType: unknown, entityId: unknown) => ({
+  event_id: 'evt_bad', type: 'invoice.issued', source, entity_type: entityType, entity_id: entityId,
 });
 /** An entity ID that makes erp:invoice:<id> exactly `units` UTF-16 units long, an emoji (two units) in it. */
 const idOfKeyLength = (units: number) => '😀' + 'x'.repeat(units - 'erp:invoice:'.length - 2);
