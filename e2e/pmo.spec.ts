@@ -74,6 +74,34 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });
 });
 
+test("a stuck rule's threshold is set with its SLA policy: the queue card says so, and saved back it is as before", async ({ page }) => {
+  const card = page.getByTestId('queue-approved-not-provisioned');
+  const count = async () => Number((await card.locator('.value').textContent())!.trim().split(/\s/)[0]);
+  await page.goto('/stuck');
+  await expect(card).toContainText('after 2 business days');
+  const before = await count();
+  const save = async (hours: string) => {
+    await page.goto('/sla');
+    await page.getByTestId('policy-edit-approved-not-provisioned').click();
+    await expect(page.getByTestId('policy-rule-note')).toContainText('stuck rule “Approved, no project”');
+    await page.getByTestId('policy-threshold').fill(hours);
+    await page.getByTestId('policy-save').click();
+    await expect(page.getByTestId('policy-form')).toHaveCount(0);
+  };
+  try {
+    await save('24');
+    await page.goto('/stuck');
+    await expect(card).toContainText('after 1 business day');
+    // one business day catches every item two did, and the ones between
+    expect(await count()).toBeGreaterThanOrEqual(before);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-threshold-from-policy.png` });
+  } finally {
+    await save('48');
+  }
+  await page.goto('/stuck');
+  await expect(card).toContainText('after 2 business days');
+});
+
 test("SLA: every breach page by page, a policy's open breaches from its count, and their CSV", async ({ page }) => {
   await page.goto('/sla');
   const b = new SlaBreaches(page);

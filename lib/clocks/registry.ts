@@ -10,7 +10,7 @@ import type { IntervalSpec } from '../sla/interval-spec';
 import type { IntervalScope } from '../sla/intervals-sql';
 import { CALENDARS } from '../sla/calendars';
 import { FX_RATES } from '../money/rates';
-import { STUCK_RULES } from '../stuck/rules';
+import { STUCK_RULES, rulesFromPolicies } from '../stuck/rules';
 import { KPIS } from '../kpis/definitions';
 import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { getSlaPolicies } from '../queries/get-sla-policies';
@@ -98,7 +98,11 @@ export interface ClockSet {
   tallies: Map<string, Tally>;
 }
 
-/** Static clocks and the enabled SLA policies' clocks, each id once; the policies' and time-not-billed's tallies. */
+/**
+ * Static clocks, the stuck rules' as configured (a policy saved in another unit is another
+ * clock) and the enabled SLA policies' clocks, each id once; the policies' tallies and
+ * time-not-billed's as configured (the KPI "time billed within SLA").
+ */
 export async function allClocks(store: Store): Promise<ClockSet> {
   const clocks = new Map<string, ClockDef>();
   const add = (d: ClockDef) => {
@@ -106,10 +110,13 @@ export async function allClocks(store: Store): Promise<ClockSet> {
     if (!clocks.has(id)) clocks.set(id, d);
   };
   staticClocks().forEach(add);
+  const policies = await getSlaPolicies(store);
+  const rules = rulesFromPolicies(policies);
+  for (const r of Object.values(rules)) add({ spec: r });
   const tallies = new Map<string, Tally>();
   const count = (t: Tally) => tallies.set(t.id, t);
-  count(tallyOf(STUCK_RULES['time-not-billed']));
-  for (const p of await getSlaPolicies(store, { enabledOnly: true })) {
+  count(tallyOf(rules['time-not-billed']));
+  for (const p of policies.filter((x) => x.enabled)) {
     add({ spec: p, scope: p.scope });
     count(tallyOf(p, p.scope));
   }

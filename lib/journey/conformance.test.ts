@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyseJourney, pathConformance, type StepEvent } from './conformance';
 import { addBusinessSeconds, businessSecondsAt } from '../sla/business-time';
 import { calendarFor } from '../sla/calendars';
-import { stepWindow } from './step-windows';
-import { STUCK_RULES } from '../stuck/rules';
+import { describeWindow, stepWindow, stepWindows } from './step-windows';
+import { STUCK_RULES, rulesFromPolicies } from '../stuck/rules';
 
 const at = (d: string) => `2026-03-${d}:00.000Z`;
 const BOOKED = ['opportunity.won', 'quote.approved', 'contract.signed'];
@@ -44,6 +44,24 @@ describe('stepWindow', () => {
     }
     expect(pairs).toBeGreaterThanOrEqual(7);
     expect(stepWindow('order.created', 'billing_schedule.created')).toEqual(stepWindow('project.provisioned', 'billing_schedule.created'));
+  });
+  it('follows the rules as configured (their SLA policies): threshold and unit, one table per rule set', () => {
+    const rules = rulesFromPolicies([
+      { id: 'signed-not-in-erp', threshold_hours: 36, unit: 'calendar' },
+      { id: 'provisioned-not-billable', threshold_hours: 24, unit: 'business' },
+      { id: 'time-not-billed', threshold_hours: 20 * 24, unit: 'calendar' },
+      { id: 'invoice-not-collected', threshold_hours: 7 * 24, unit: 'calendar' },
+    ]);
+    const w = stepWindows(rules);
+    expect(stepWindows(rules)).toBe(w);
+    expect(stepWindow('contract.signed', 'order.created', w)).toEqual({ kind: 'days', n: 1.5 });
+    expect(describeWindow(stepWindow('contract.signed', 'order.created', w))).toBe('36 hours');
+    expect(stepWindow('order.created', 'billing_schedule.created', w)).toEqual({ kind: 'business_days', n: 1 });
+    expect(stepWindow('time.approved', 'invoice.issued', w)).toEqual({ kind: 'days', n: 20 });
+    expect(describeWindow(stepWindow('invoice.issued', 'payment.received', w))).toBe('by the due date + 7 days (else 30 days)');
+    // the defaults are untouched
+    expect(stepWindow('contract.signed', 'order.created')).toEqual({ kind: 'business_days', n: 1 });
+    expect(describeWindow(stepWindow('invoice.issued', 'payment.received'))).toBe('by the due date (else 30 days)');
   });
 });
 
@@ -110,6 +128,13 @@ describe('analyseJourney', () => {
     events.push({ type: 'invoice.issued', occurred_at: at('10T09:00'), due_at: '2026-04-30T00:00:00.000Z' });
     const r = analyseJourney('retainer', events, new Date('2026-04-15T00:00:00Z'));
     expect(r.next_step).toMatchObject({ type: 'payment.received', waits_for: 'invoice.issued', due_at: '2026-04-30T00:00:00.000Z', overdue: false, late_by_ms: 0 });
+    // a grace of 7 days after the due date (the invoice-not-collected policy), 3 days past it: not late; 10 days past: 3 days late
+    const grace = rulesFromPolicies([{ id: 'invoice-not-collected', threshold_hours: 7 * 24, unit: 'calendar' }]);
+    const inGrace = analyseJourney('retainer', events, new Date('2026-05-03T00:00:00Z'), calendarFor(''), grace);
+    expect(inGrace.next_step).toMatchObject({ due_at: '2026-05-07T00:00:00.000Z', overdue: false, late_by_ms: 0 });
+    const past = analyseJourney('retainer', events, new Date('2026-05-10T00:00:00Z'), calendarFor(''), grace);
+    expect(past.next_step).toMatchObject({ due_at: '2026-05-07T00:00:00.000Z', overdue: true, late_by_ms: 3 * 86_400_000 });
+    expect(analyseJourney('retainer', events, new Date('2026-05-10T00:00:00Z')).next_step).toMatchObject({ overdue: true, late_by_ms: 10 * 86_400_000 });
   });
   it('expects every set-up step whose prerequisites are done, and names the most overdue one next', () => {
     // Signed 2 March (Mon); project on the 4th; no sales order, nobody staffed, no schedule.

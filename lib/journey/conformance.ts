@@ -7,9 +7,9 @@
 import { isCatalogueType, type CatalogueType } from '../events/catalogue';
 import { STAGE_OF, ancestorsOf, expectedPath, prerequisitesOf } from '../events/stages';
 import type { Deviation, NextStep, PathStep } from '../contracts/deals';
-import { describeWindow, dueAt, lateBy, stepWindow } from './step-windows';
+import { describeWindow, dueAt, lateBy, stepWindow, stepWindows } from './step-windows';
 import { calendarFor, type BusinessCalendar } from '../sla/calendars';
-import { STUCK_RULES } from '../stuck/rules';
+import { STUCK_RULES, type StuckRuleSet } from '../stuck/rules';
 
 /**
  * Steps whose clock DOMAIN.md §5 starts at the first of several events (a stuck rule matched
@@ -90,9 +90,17 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * Events must be in business-time order. `now` is a parameter so results are reproducible.
- * `calendar`: the deal's legal entity's (business-day windows and their lateness).
+ * `calendar`: the deal's legal entity's (business-day windows and their lateness); `rules`: the
+ * stuck rules as configured (their thresholds set the steps' windows), else the defaults.
  */
-export function analyseJourney(billingModel: string, events: readonly StepEvent[], now: Date, calendar: BusinessCalendar = calendarFor('')): JourneyAnalysis {
+export function analyseJourney(
+  billingModel: string,
+  events: readonly StepEvent[],
+  now: Date,
+  calendar: BusinessCalendar = calendarFor(''),
+  rules: StuckRuleSet = STUCK_RULES,
+): JourneyAnalysis {
+  const windows = stepWindows(rules);
   const path = expectedPath(billingModel) as string[];
   const seen = new Map<string, Seen>();
   for (const e of events) {
@@ -134,7 +142,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
   };
   const dueOf = (t: string, anchor: string | null): Date | null => {
     const a = anchor ? seen.get(anchor) : undefined;
-    return anchor && a ? dueAt(anchor, t, a.at, a.due, calendar) : null;
+    return anchor && a ? dueAt(anchor, t, a.at, a.due, calendar, windows) : null;
   };
 
   const steps: PathStep[] = path.map((t) => {
@@ -143,9 +151,9 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     if (s) {
       const anchor = waitsFor(t, s.at);
       const due = dueOf(t, anchor);
-      const late = due && anchor ? lateBy(anchor, t, due, s.at, calendar) : null;
+      const late = due && anchor ? lateBy(anchor, t, due, s.at, calendar, windows) : null;
       if (late && late > 0 && anchor) {
-        deviations.push({ kind: 'late', type: t, late_by_ms: late, message: `${t} came late after ${anchor} (allowed ${describeWindow(stepWindow(anchor, t))})` });
+        deviations.push({ kind: 'late', type: t, late_by_ms: late, message: `${t} came late after ${anchor} (allowed ${describeWindow(stepWindow(anchor, t, windows))})` });
       }
       return { type: t, stage, status: 'done', first_at: iso(s.at), count: s.count, due_at: iso(due), late_by_ms: late };
     }
@@ -154,7 +162,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
     if (prerequisitesOf(billingModel, t).every((p) => seen.has(p) || missing.has(p))) {
       const anchor = waitsFor(t);
       const due = dueOf(t, anchor);
-      const late = due && anchor ? lateBy(anchor, t, due, now, calendar) : 0;
+      const late = due && anchor ? lateBy(anchor, t, due, now, calendar, windows) : 0;
       return { type: t, stage, status: 'next', first_at: null, count: 0, due_at: iso(due), late_by_ms: late };
     }
     return { type: t, stage, status: 'pending', first_at: null, count: 0, due_at: null, late_by_ms: null };
@@ -171,7 +179,7 @@ export function analyseJourney(billingModel: string, events: readonly StepEvent[
       stage: next.stage,
       waits_for: anchor,
       waits_for_at: anchor ? iso(seen.get(anchor)!.at) : null,
-      window: anchor ? describeWindow(stepWindow(anchor, next.type)) : null,
+      window: anchor ? describeWindow(stepWindow(anchor, next.type, windows)) : null,
       due_at: next.due_at,
       late_by_ms: next.late_by_ms ?? 0,
       overdue: (next.late_by_ms ?? 0) > 0,

@@ -2,10 +2,9 @@
 // items of that deal (same ids, same lateness, same clocks), the others are due later; a deal
 // whose every path step has happened can still owe money (deal C), and an unknown deal is null.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
-import { loadFixture } from '../testing/load-fixture';
+import { withFixtureStore } from '../testing/fixture-store';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getStuckItems } from './get-stuck-items';
@@ -13,11 +12,7 @@ import { getDeal } from './get-deal';
 import { STUCK_RULES } from '../stuck/rules';
 
 let store: Store;
-beforeAll(async () => {
-  store = (await openTempStore()).store;
-  await loadFixture(store);
-});
-afterAll(async () => store?.close());
+withFixtureStore((s) => (store = s));
 
 const now = FIXTURE_NOW;
 const DEALS = ['A', 'B', 'C', 'D', 'E'].map((x) => `crm:opportunity:OPP-${x}`);

@@ -1,5 +1,5 @@
-// getDealOpenItems: one deal's records whose stuck-rule clock still runs (DOMAIN.md §5, default
-// thresholds): the invoices not yet paid, payments not yet applied, milestones and time not yet
+// getDealOpenItems: one deal's records whose stuck-rule clock still runs (DOMAIN.md §5, at the
+// thresholds their SLA policies set): the invoices not yet paid, payments not yet applied, milestones and time not yet
 // invoiced, changes not yet reflected, failed syncs not yet recovered, set-up steps not yet
 // done. Read through the same clocks as the stuck-work queues (the snapshot once built, else
 // the events), so an item overdue here is the item on the queue, with its workflow state. The
@@ -10,11 +10,12 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, type Sql } from '../clickhouse/sql';
 import { clockReader } from '../clocks/read';
-import { STUCK_RULE_NAMES, stuckRule } from '../stuck/rules';
+import { STUCK_RULE_NAMES, stuckRule, type StuckRule, type StuckRuleSet } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
 import { getExceptionStates } from './exception-states';
+import { getStuckRules } from './get-stuck-rules';
 
 const rowSchema = z.object({
   k: num,
@@ -26,26 +27,28 @@ const rowSchema = z.object({
   value: num,
 });
 
-/** The stuck rules at their default thresholds, in DOMAIN.md §5 order (k indexes them). */
-const RULES = STUCK_RULE_NAMES.map((r) => stuckRule(r));
+/** The stuck rules as configured, in DOMAIN.md §5 order (k indexes them). */
+const inOrder = (set: StuckRuleSet) => STUCK_RULE_NAMES.map((r) => stuckRule(r, {}, set));
 
 /**
  * The open intervals of every stuck rule for these deals: `overdue` reads only those that can
  * already be late (as the queues do), else every open one. A deal's clocks refreshing may be
  * read in both copies for a moment: group by (k, entity_key) for one row per record.
  */
-async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean } = {}): Promise<Sql> {
-  const { clocks } = await clockReader(store);
+async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean } = {}): Promise<{ open: Sql; rules: StuckRule[] }> {
+  const [{ clocks }, set] = await Promise.all([clockReader(store), getStuckRules(store)]);
+  const rules = inOrder(set);
   const only = o.overdue ? { openOnly: true } : { only: 'open' as const };
-  return sql`(SELECT * FROM ${clocks(RULES.map((spec) => ({ spec })), { filters: {}, now, ...only })}
+  const open = sql`(SELECT * FROM ${clocks(rules.map((spec) => ({ spec })), { filters: {}, now, ...only })}
     WHERE correlation_id IN ${ids} AND is_open = 1 ${o.overdue ? sql`AND late_hours > 0` : sql``})`;
+  return { open, rules };
 }
 
 /** How many records of each of these deals are overdue (on a stuck queue); deals with none are absent. */
 export async function overdueCounts(store: Store, ids: readonly string[], now: Date = new Date()): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = await store.query(
-    sql`SELECT correlation_id, toUInt64(uniqExact(k, entity_key)) AS n FROM ${await openClocks(store, ids, now, { overdue: true })}
+    sql`SELECT correlation_id, toUInt64(uniqExact(k, entity_key)) AS n FROM ${(await openClocks(store, ids, now, { overdue: true })).open}
       GROUP BY correlation_id SETTINGS enable_materialized_cte = 1`,
     z.object({ correlation_id: z.string(), n: num }),
   );
@@ -56,7 +59,7 @@ export async function overdueCounts(store: Store, ids: readonly string[], now: D
 export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
   if (correlationId === '') return null;
   const now = queryNow(opts.now);
-  const open = await openClocks(store, [correlationId], now);
+  const { open, rules } = await openClocks(store, [correlationId], now);
   const [known, rows] = await Promise.all([
     store.query(sql`SELECT 1 AS x FROM deal_summary WHERE correlation_id = ${correlationId} LIMIT 1`, z.object({ x: num })),
     store.query(
@@ -70,11 +73,11 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
     ),
   ]);
   if (known.length === 0) return null;
-  const ids = rows.map((r) => `${RULES[r.k].name}:${r.entity_key}`);
+  const ids = rows.map((r) => `${rules[r.k].name}:${r.entity_key}`);
   const states = await getExceptionStates(store, ids, now);
   return {
     items: rows.map((r, i) => {
-      const rule = RULES[r.k];
+      const rule = rules[r.k];
       return {
         id: ids[i],
         rule: rule.name,

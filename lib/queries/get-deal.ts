@@ -13,6 +13,7 @@ import { analyseJourney } from '../journey/conformance';
 import { calendarFor } from '../sla/calendars';
 import { stageSpans } from '../journey/stage-spans';
 import { dealRowSchema, oneDealRowSql } from './deal-rows';
+import { getStuckRules } from './get-stuck-rules';
 
 /** A deal with more events than this shows its first ones and says it was truncated. */
 export const JOURNEY_EVENT_LIMIT = 5000;
@@ -71,13 +72,14 @@ export async function getDealEvents(store: Store, correlationId: string, limit =
 export async function getDeal(store: Store, correlationId: string, opts: { now?: Date; eventLimit?: number } = {}): Promise<DealDetail | null> {
   if (correlationId === '') return null;
   const now = opts.now ?? new Date();
-  const [deals, { events, truncated }] = await Promise.all([
+  const [deals, { events, truncated }, rules] = await Promise.all([
     store.query(oneDealRowSql(correlationId), dealRowSchema),
     getDealEvents(store, correlationId, opts.eventLimit),
+    getStuckRules(store),
   ]);
   const deal = deals[0];
   if (!deal || events.length === 0) return null;
-  const analysis = analyseJourney(deal.billing_model, events, now, calendarFor(deal.legal_entity));
+  const analysis = analyseJourney(deal.billing_model, events, now, calendarFor(deal.legal_entity), rules);
   return {
     deal,
     events,

@@ -8,7 +8,7 @@ import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClocksFn, type ClosedCountsFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
-import { STUCK_RULES } from '../stuck/rules';
+import { STUCK_RULES, type StuckRuleSet } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
@@ -16,10 +16,12 @@ import { num, queryNow } from './row-types';
 import { day, kpiWindow, type KpiWindow } from './kpi-window';
 import { cohortPart } from './get-cash-waterfall';
 import { queryPart, runPart, runParts } from '../clickhouse/parts';
+import { getStuckRules } from './get-stuck-rules';
 
 /** `tallies: false`: closed intervals read one by one, never counted from clock_days (tests compare the two). */
 export type KpisParams = Filters & { now?: string | Date; tallies?: boolean };
-type KpiReader = { clocks: ClocksFn; findings: FindingsFn; closedCounts: ClosedCountsFn };
+/** `rules`: the stuck rules as configured (time billed within SLA is time-not-billed's), else the defaults. */
+type KpiReader = { clocks: ClocksFn; findings: FindingsFn; closedCounts: ClosedCountsFn; rules?: StuckRuleSet };
 
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 /** The aggregates' and the cohort's grouping sets need NULL for the keys a set leaves out. */
@@ -34,7 +36,7 @@ export const KPI_SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_material
  * events (3.6M measurements); quantiles are kept for the durations only. Exported (with
  * dsoPart) for the benchmark's per-part timings.
  */
-export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings, closedCounts }: KpiReader): Record<string, Sql> {
+export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings, closedCounts, rules = STUCK_RULES }: KpiReader): Record<string, Sql> {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
   const parts: Record<string, Sql> = {};
   // shares (means of 0/1 values, no quantiles): counted per day in SQL (kpi, day, c, s: c
@@ -69,7 +71,7 @@ export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, fi
     ARRAY JOIN arrayConcat([(CAST(NULL, 'Nullable(Date)'), n_all, q_all, mean_all)],
       arrayFilter(x -> x.2 > 0, arrayMap(j -> (toNullable(addDays(${base}, (j - 1) * ${step})), bn[j], bq[j], bmean[j]), range(1, ${count} + 1)))) AS row`;
   // (closed: counted per day in clock_days where it can answer, ~1.1M time entries at 9.5M events)
-  const billing = [{ spec: STUCK_RULES['time-not-billed'] }];
+  const billing = [{ spec: rules['time-not-billed'] }];
   const counted = closedCounts(billing, { filters: wide, now });
   if (counted) {
     perDay('time_billed_within_sla', sql`SELECT day, sum(d) AS c, sum(d_in) AS s FROM (
@@ -175,7 +177,8 @@ export function comparable(n: number, previousN: number): boolean {
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
-  const read = await clockReader(store, { tallies: params.tallies ?? true });
+  const [clockRead, rules] = await Promise.all([clockReader(store, { tallies: params.tallies ?? true }), getStuckRules(store)]);
+  const read = { ...clockRead, rules };
   // two queries at once: the KPI clocks, the shares' days and DSO as one (runParts: the
   // small parts ride along the clocks' read), the cohort on its own. At 9.7M events,
   // interleaved (25 calls each, p50 ms): 278 this way, 286 with DSO beside the cohort, 295

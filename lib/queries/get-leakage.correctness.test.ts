@@ -1,18 +1,13 @@
 // Correctness of revenue leakage on the hand-built book: every category's money and records.
 
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
-import { loadFixture } from '../testing/load-fixture';
+import { withFixtureStore } from '../testing/fixture-store';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getLeakage } from './get-leakage';
 
 let store: Store;
-beforeAll(async () => {
-  store = (await openTempStore()).store;
-  await loadFixture(store);
-});
-afterAll(async () => store?.close());
+withFixtureStore((s) => (store = s));
 
 const now = FIXTURE_NOW.toISOString();
 

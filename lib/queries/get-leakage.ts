@@ -7,20 +7,22 @@ import { sql, join, type Sql } from '../clickhouse/sql';
 import { stuckItemsSql, stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader, type ClocksFn, type FindingsFn, type IntervalsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
-import { stuckRule, AGING_BUCKETS } from '../stuck/rules';
+import { stuckRule, AGING_BUCKETS, type StuckRuleName, type StuckRuleSet } from '../stuck/rules';
 import { REPORTING_CURRENCY, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { queryPart, runPart, runParts } from '../clickhouse/parts';
+import { getStuckRules } from './get-stuck-rules';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
 /** Every leakage record: category, entity_key, correlation_id, at, amount, currency, detail, bucket, customer, value. */
-function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn }): Sql {
+function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn; rules: StuckRuleSet }): Sql {
   const o = { filters: f, now };
-  const stuck = (rule: Parameters<typeof stuckRule>[0]) => stuckItemsSql(stuckRule(rule), o, read.intervals);
+  const rule = (name: StuckRuleName) => stuckRule(name, {}, read.rules);
+  const stuck = (name: StuckRuleName) => stuckItemsSql(rule(name), o, read.intervals);
   const finding = (kind: FindingKind) =>
     sql`SELECT ${kind} AS category, entity_key, correlation_id, at, amount, currency, detail, '' AS bucket, customer
       FROM ${read.findings(kind, o)}`;
@@ -30,7 +32,7 @@ function recordsSql(f: Filters, now: Date, read: { intervals: IntervalsFn; findi
     sql`SELECT if(k = 2, 'cash_at_risk', 'unbilled_work') AS category, entity_key, correlation_id, anchor_at AS at, amount, currency,
         multiIf(k = 0, 'milestone not invoiced', k = 1, 'approved time not billed', concat('overdue ', aging_bucket, ' days')) AS detail,
         aging_bucket AS bucket, customer
-      FROM ${stuckOfRulesSql(items.map((r) => stuckRule(r)), o, read.clocks)}`,
+      FROM ${stuckOfRulesSql(items.map(rule), o, read.clocks)}`,
     // change orders still not reflected while delivery on the deal carried on after their
     // approval: the first delivery after each change is a finding (reading the deals' latest
     // delivery from event_facts was ~250 of ~400 ms per query at 9.3M events)
@@ -76,9 +78,15 @@ function recordsPart(params: LeakageParams, limit: number) {
 
 const SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`;
 
+/** The clocks and the rules as configured: the stuck items behind unbilled work and cash at risk are the queues'. */
+async function leakageReader(store: Store) {
+  const [read, rules] = await Promise.all([clockReader(store), getStuckRules(store)]);
+  return { ...read, rules };
+}
+
 /** One page of leakage records (costliest first, keyset-paginated), without the figures: an export's pages after its first. */
 export async function getLeakageRecords(store: Store, params: LeakageParams): Promise<Pick<LeakageResponse, 'records' | 'next_cursor'>> {
-  const records = recordsSql(params, queryNow(params.now), await clockReader(store));
+  const records = recordsSql(params, queryNow(params.now), await leakageReader(store));
   const part = recordsPart(params, params.limit ?? 100);
   const page = await runPart(store, { ...part, sql: sql`WITH records AS ${records} ${part.sql}` }, { settings: SETTINGS });
   return { records: page.items, next_cursor: page.next_cursor };
@@ -86,7 +94,7 @@ export async function getLeakageRecords(store: Store, params: LeakageParams): Pr
 
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
   const now = queryNow(params.now);
-  const records = recordsSql(params, now, await clockReader(store));
+  const records = recordsSql(params, now, await leakageReader(store));
   // the records are computed once (a materialized CTE) for the figures and the page, in one
   // query (lib/clickhouse/parts.ts): two queries each computing them took ~1.8× the CPU
   // (9.4M events: ~320 + ~370 ms)

@@ -1,10 +1,9 @@
 // Correctness of SLA policies and breaches on the hand-built book: default policies seeded,
 // validation on save, open breaches by absence and late arrivals, re-evaluation on edit.
 
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
-import { loadFixture } from '../testing/load-fixture';
+import { withFixtureStore } from '../testing/fixture-store';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { STUCK_RULES, STUCK_RULE_NAMES } from '../stuck/rules';
 import { IngestWriter } from '../ingest/writer';
@@ -15,11 +14,7 @@ import { saveSlaPolicy } from './save-sla-policy';
 import { getSlaBreaches } from './get-sla-breaches';
 
 let store: Store;
-beforeAll(async () => {
-  store = (await openTempStore()).store;
-  await loadFixture(store);
-});
-afterAll(async () => store?.close());
+withFixtureStore((s) => (store = s));
 
 const now = FIXTURE_NOW.toISOString();
 const window = { from: '2026-01-01', to: '2026-04-10', now };

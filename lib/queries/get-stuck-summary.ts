@@ -1,5 +1,5 @@
 // Every stuck queue at a glance: per rule its count, money at stake (reporting currency),
-// aging buckets and owner.
+// aging buckets, owner and the time it allows (as its SLA policy sets it).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -12,6 +12,7 @@ import type { StuckSummaryResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { selectedRules } from './get-stuck-items';
+import { getStuckRules } from './get-stuck-rules';
 import type { StuckRuleName } from '../stuck/rules';
 
 export type StuckSummaryParams = Filters & {
@@ -24,8 +25,8 @@ const rowSchema = z.object({ k: num, aging_bucket: z.enum(AGING_BUCKETS), n: num
 
 export async function getStuckSummary(store: Store, params: StuckSummaryParams): Promise<StuckSummaryResponse> {
   const now = queryNow(params.now);
-  const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds));
-  const { clocks } = await clockReader(store);
+  const [{ clocks }, set] = await Promise.all([clockReader(store), getStuckRules(store)]);
+  const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds, set));
   // every rule's clock in one read, aggregated by the rule's index
   const rows = await store.query(
     sql`SELECT k, aging_bucket, count() AS n, round(sum(value), 2) AS value

@@ -1,20 +1,15 @@
 // Correctness of the stuck queues against the hand-built book (lib/testing/q2c-fixture.ts):
 // every item, its lateness in business or calendar hours and its money are known in advance.
 
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Store } from '../clickhouse/client';
-import { openTempStore } from '../testing/temp-store';
-import { loadFixture } from '../testing/load-fixture';
+import { withFixtureStore } from '../testing/fixture-store';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getStuckItems } from './get-stuck-items';
 import { getStuckSummary } from './get-stuck-summary';
 
 let store: Store;
-beforeAll(async () => {
-  store = (await openTempStore()).store;
-  await loadFixture(store);
-});
-afterAll(async () => store?.close());
+withFixtureStore((s) => (store = s));
 
 const now = FIXTURE_NOW.toISOString();
 

@@ -6,6 +6,7 @@ import { slaPolicyInputSchema, type SlaPolicy } from '../contracts/sla';
 import { formatZodIssues } from '../events/schema';
 import { errors } from '../http/errors';
 import { getSlaPolicies } from './get-sla-policies';
+import { forgetStuckRules } from './get-stuck-rules';
 
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'policy';
@@ -46,6 +47,7 @@ export async function saveSlaPolicy(
     version: Math.max(now.getTime(), previous + 1, 2),
   };
   await store.insertJsonEachRow('sla_policies', JSON.stringify(row));
+  forgetStuckRules(store); // its threshold may be a stuck rule's
   const [saved] = await getSlaPolicies(store, { id });
   return saved;
 }

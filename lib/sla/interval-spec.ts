@@ -7,6 +7,7 @@ import { EVENT_TYPES } from '../events/catalogue';
 export const MATCH_MODES = ['deal', 'record', 'invoice-paid', 'sync-recovery'] as const;
 export const ANCHORS = ['occurred_at', 'period_end', 'due_at'] as const;
 export const TIME_UNITS = ['business', 'calendar'] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
 
 export const intervalSpecSchema = z.object({
   /** Any of these starts the clock. */

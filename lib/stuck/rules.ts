@@ -1,10 +1,13 @@
 // The nine stuck-work rules of DOMAIN.md §5 with their default thresholds. A rule is an
 // interval spec (which event starts the clock, which ends it, how they match, from which
 // timestamp and for how long) plus an owner and what money is at stake. The SLA defaults
-// (sql/041) mirror these; lib/sla/policy.test.ts keeps them in step.
+// (sql/041) mirror these; lib/sla/policy.test.ts keeps them in step. Every threshold is
+// configurable (DOMAIN.md §5): a rule allows the time (threshold and unit) its SLA policy of
+// the same id was last saved with (rulesFromPolicies), so a stuck item is the open breach of
+// that policy; its events, matching and anchor stay DOMAIN.md's.
 
 import { z } from 'zod';
-import type { IntervalSpec } from '../sla/interval-spec';
+import type { IntervalSpec, TimeUnit } from '../sla/interval-spec';
 
 export const STUCK_RULE_NAMES = [
   'approved-not-provisioned',
@@ -77,14 +80,49 @@ export const STUCK_RULES: Record<StuckRuleName, StuckRule> = {
   },
 };
 
-/** Thresholds are configurable per call (hours); unspecified rules keep their defaults. */
+/** The nine rules as configured: each with the threshold and unit it allows now. */
+export type StuckRuleSet = Readonly<Record<StuckRuleName, StuckRule>>;
+
+/** What a rule takes from its SLA policy. */
+export interface RuleAllowance {
+  id: string;
+  threshold_hours: number;
+  unit: TimeUnit;
+}
+
+/**
+ * The rules with the time their SLA policies (same id) allow; a rule without a policy (none
+ * saved under its id) keeps its default. A disabled policy still sets its rule's time: disabling
+ * stops the SLA's breach counting, not the stuck queue.
+ */
+export function rulesFromPolicies(policies: readonly RuleAllowance[]): StuckRuleSet {
+  const set = { ...STUCK_RULES };
+  for (const p of policies) {
+    const r = (STUCK_RULES as Record<string, StuckRule | undefined>)[p.id];
+    if (r && (r.threshold_hours !== p.threshold_hours || r.unit !== p.unit)) set[r.name] = { ...r, threshold_hours: p.threshold_hours, unit: p.unit };
+  }
+  return set;
+}
+
+/** Thresholds are configurable per call too (hours, over the configured ones); unspecified rules keep theirs. */
 export const thresholdOverridesSchema = z.partialRecord(stuckRuleNameSchema, z.number().min(0).max(24 * 365));
 export type ThresholdOverrides = z.infer<typeof thresholdOverridesSchema>;
 
-export function stuckRule(name: StuckRuleName, overrides: ThresholdOverrides = {}): StuckRule {
-  const r = STUCK_RULES[name];
+export function stuckRule(name: StuckRuleName, overrides: ThresholdOverrides = {}, set: StuckRuleSet = STUCK_RULES): StuckRule {
+  const r = set[name];
   const t = overrides[name];
   return t === undefined ? r : { ...r, threshold_hours: t };
+}
+
+/** The time a rule allows, from what its clock runs: "after 2 business days", "35 calendar days after the period ends", "past the due date". */
+export function describeAllowance(q: { rule: string; threshold_hours: number; unit: TimeUnit }): string {
+  const h = q.threshold_hours;
+  const days = h / 24;
+  const span = h >= 24 && h % 24 === 0 ? `${days} ${q.unit} day${days === 1 ? '' : 's'}` : `${h} ${q.unit === 'business' ? 'business ' : ''}h`;
+  const anchor = (STUCK_RULES as Record<string, StuckRule | undefined>)[q.rule]?.anchor;
+  if (anchor === 'due_at') return h ? `${span} past the due date` : 'past the due date';
+  if (anchor === 'period_end') return `${span} after the period ends`;
+  return `after ${span}`;
 }
 
 /** Aging buckets in days late (DOMAIN.md §5 invoice buckets, used for every queue). */

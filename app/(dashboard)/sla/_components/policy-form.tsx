@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { EVENT_TYPES } from '@/lib/events/catalogue';
 import { SEVERITIES, type SlaPolicy } from '@/lib/contracts/sla';
 import { MATCH_MODES, ANCHORS, TIME_UNITS } from '@/lib/sla/interval-spec';
+import { STUCK_RULES, type StuckRuleName } from '@/lib/stuck/rules';
 import { useSaveSlaPolicy } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
 
@@ -31,6 +32,7 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
   const save = useSaveSlaPolicy();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setP({ ...p, [k]: v });
   const multi = (e: React.ChangeEvent<HTMLSelectElement>) => [...e.target.selectedOptions].map((o) => o.value) as Draft['start_events'];
+  const rule = mode === 'update' && p.id in STUCK_RULES ? STUCK_RULES[p.id as StuckRuleName] : null;
   return (
     <form
       className="panel"
@@ -42,6 +44,12 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
       }}
     >
       <h2 className={styles.sectionTitle}>{mode === 'create' ? 'New policy' : `Edit ${p.id}`}</h2>
+      {rule && (
+        <p className="muted" data-testid="policy-rule-note">
+          This policy’s threshold and time also set the stuck rule “{rule.title}” (owner {rule.owner}): its stuck-work queue, each deal’s open items and
+          journey due dates, and the alerts on that queue. Disabling the policy stops its breach counting, not the queue.
+        </p>
+      )}
       <div className={styles.form}>
         <label>Name<input value={p.name} onChange={(e) => set('name', e.target.value)} data-testid="policy-name" /></label>
         <label>Severity

@@ -3,6 +3,7 @@
 // toggle button, so the queues are reachable and selectable from the keyboard.
 
 import type { StuckQueueSummary } from '@/lib/contracts/stuck';
+import { describeAllowance } from '@/lib/stuck/rules';
 import { formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 
@@ -23,7 +24,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
             {q.count} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
           </div>
           <div className="sub">
-            Owner {q.owner} · after {q.threshold_hours >= 24 && q.threshold_hours % 24 === 0 ? `${q.threshold_hours / 24} ${q.unit} day${q.threshold_hours === 24 ? '' : 's'}` : `${q.threshold_hours} h`}
+            Owner {q.owner} · {describeAllowance(q)}
           </div>
           <div className={styles.buckets} aria-label="aging in days late">
             {q.buckets.map((b) => (

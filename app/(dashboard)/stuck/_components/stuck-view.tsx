@@ -1,6 +1,7 @@
 'use client';
 // /stuck: every queue at a glance, the chosen queue's items below (its rule in the URL).
 
+import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { STUCK_RULE_NAMES, STUCK_RULES, type StuckRuleName } from '@/lib/stuck/rules';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
@@ -23,7 +24,7 @@ export function StuckView() {
       <div className={styles.head}>
         <div>
           <h1>Stuck work</h1>
-          <p className="subtitle">Work that stopped between systems: the next event never came. Thresholds run in business time on each legal entity’s calendar.</p>
+          <p className="subtitle">Work that stopped between systems: the next event never came. Each queue waits the time its <Link href="/sla">SLA policy</Link> allows (business time runs on each legal entity’s calendar).</p>
         </div>
         <Updating active={summary.isFetching && !summary.isLoading} />
       </div>
