@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { FILTER_KEYS, filterValues } from '@/lib/queries/filters';
+import { FILTER_KEYS, NO_VALUE, filterValues } from '@/lib/queries/filters';
 import { BILLING_MODELS } from '@/lib/events/catalogue';
 import styles from './filter-bar.module.css';
 
@@ -94,6 +94,7 @@ export function FilterBar({ options = {} }: { options?: Partial<Record<string, s
               {m.replaceAll('_', ' ')}
             </option>
           ))}
+          <option value={NO_VALUE}>unknown (none given)</option>
         </select>
       </label>
       <div className={styles.actions}>

@@ -35,11 +35,18 @@ export function filterValues(get: (key: string) => string | null | undefined): P
 
 const DIMENSION_COLUMNS = ['region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
 
+/**
+ * A dimension filter's value for the deals that carry none (e.g. `billing_model=(none)`: the
+ * variants of deals whose CRM event never named a billing model); an empty value is no filter.
+ */
+export const NO_VALUE = '(none)';
+
 /** One condition per dimension filter set; `aggregated`: on max(column) of a GROUP BY correlation_id. */
 function dimensionConditions(f: Filters, aggregated = true): Sql[] {
-  return DIMENSION_COLUMNS.filter((d) => f[d]).map((d) =>
-    aggregated ? sql`max(${trustedSql(d)}) = ${f[d]}` : sql`${trustedSql(d)} = ${f[d]}`,
-  );
+  return DIMENSION_COLUMNS.filter((d) => f[d]).map((d) => {
+    const v = f[d] === NO_VALUE ? '' : f[d];
+    return aggregated ? sql`max(${trustedSql(d)}) = ${v}` : sql`${trustedSql(d)} = ${v}`;
+  });
 }
 
 /** The dimension filters on a table that carries the deal's dimensions per row, or TRUE. */

@@ -11,6 +11,7 @@ import { useVariants } from '@/app/_hooks/use-variants';
 import { FilterBar, useSetParams } from '@/app/_components/filter-bar';
 import { Updating } from '@/app/_components/updating';
 import { pathParam } from '@/lib/queries/deal-path';
+import { NO_VALUE } from '@/lib/queries/filters';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { formatPercent } from '@/lib/money/format';
 import { VARIANTS_MAX_LIMIT, VARIANTS_SHOWN } from '@/lib/contracts/variants';
@@ -147,7 +148,7 @@ export function VariantsView() {
                     </td>
                     <td className="num">
                       <Link
-                        href={`/deals${queryString({ ...filters, billing_model: v.billing_model || filters.billing_model, path: pathParam(v.path) })}`}
+                        href={`/deals${queryString({ ...filters, billing_model: v.billing_model || NO_VALUE, path: pathParam(v.path) })}`}
                         title="The deals on this path"
                         data-testid="variant-deals"
                       >
