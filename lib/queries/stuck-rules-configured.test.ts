@@ -40,7 +40,10 @@ describe('rulesFromPolicies', () => {
     const set = rulesFromPolicies([
       { id: 'payment-not-applied', threshold_hours: 6, unit: 'calendar' },
       { id: 'my-own-policy', threshold_hours: 1, unit: 'calendar' },
+      // a valid policy id that names a property of every object
+      { id: 'constructor', threshold_hours: 1, unit: 'calendar' },
     ]);
+    expect(Object.keys(set)).toEqual(Object.keys(STUCK_RULES));
     expect(set['payment-not-applied']).toEqual({ ...STUCK_RULES['payment-not-applied'], threshold_hours: 6, unit: 'calendar' });
     for (const r of Object.keys(STUCK_RULES) as StuckRuleName[]) if (r !== 'payment-not-applied') expect(set[r]).toBe(STUCK_RULES[r]);
     expect(rulesFromPolicies([])).toEqual(STUCK_RULES);
@@ -57,6 +60,7 @@ describe('describeAllowance', () => {
     expect(say('time-not-billed', 840, 'calendar')).toBe('35 calendar days after the period ends');
     expect(say('invoice-not-collected', 0, 'calendar')).toBe('past the due date');
     expect(say('invoice-not-collected', 168, 'calendar')).toBe('7 calendar days past the due date');
+    expect(describeAllowance({ rule: 'constructor', threshold_hours: 2, unit: 'calendar' })).toBe('after 2 h');
   });
 });
 

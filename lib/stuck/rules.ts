@@ -23,6 +23,11 @@ export const STUCK_RULE_NAMES = [
 export const stuckRuleNameSchema = z.enum(STUCK_RULE_NAMES);
 export type StuckRuleName = (typeof STUCK_RULE_NAMES)[number];
 
+/** One of the nine (an SLA policy's id may be any slug, "constructor" too: never looked up on an object). */
+export function isStuckRuleName(id: string): id is StuckRuleName {
+  return (STUCK_RULE_NAMES as readonly string[]).includes(id);
+}
+
 export interface StuckRule extends IntervalSpec {
   name: StuckRuleName;
   title: string;
@@ -98,7 +103,7 @@ export interface RuleAllowance {
 export function rulesFromPolicies(policies: readonly RuleAllowance[]): StuckRuleSet {
   const set = { ...STUCK_RULES };
   for (const p of policies) {
-    const r = (STUCK_RULES as Record<string, StuckRule | undefined>)[p.id];
+    const r = isStuckRuleName(p.id) ? STUCK_RULES[p.id] : null;
     if (r && (r.threshold_hours !== p.threshold_hours || r.unit !== p.unit)) set[r.name] = { ...r, threshold_hours: p.threshold_hours, unit: p.unit };
   }
   return set;
@@ -119,7 +124,7 @@ export function describeAllowance(q: { rule: string; threshold_hours: number; un
   const h = q.threshold_hours;
   const days = h / 24;
   const span = h >= 24 && h % 24 === 0 ? `${days} ${q.unit} day${days === 1 ? '' : 's'}` : `${h} ${q.unit === 'business' ? 'business ' : ''}h`;
-  const anchor = (STUCK_RULES as Record<string, StuckRule | undefined>)[q.rule]?.anchor;
+  const anchor = isStuckRuleName(q.rule) ? STUCK_RULES[q.rule].anchor : null;
   if (anchor === 'due_at') return h ? `${span} past the due date` : 'past the due date';
   if (anchor === 'period_end') return `${span} after the period ends`;
   return `after ${span}`;

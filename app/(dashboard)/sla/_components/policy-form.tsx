@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { EVENT_TYPES } from '@/lib/events/catalogue';
 import { SEVERITIES, type SlaPolicy } from '@/lib/contracts/sla';
 import { MATCH_MODES, ANCHORS, TIME_UNITS } from '@/lib/sla/interval-spec';
-import { STUCK_RULES, type StuckRuleName } from '@/lib/stuck/rules';
+import { STUCK_RULES, isStuckRuleName } from '@/lib/stuck/rules';
 import { useSaveSlaPolicy } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
 
@@ -32,7 +32,7 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
   const save = useSaveSlaPolicy();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setP({ ...p, [k]: v });
   const multi = (e: React.ChangeEvent<HTMLSelectElement>) => [...e.target.selectedOptions].map((o) => o.value) as Draft['start_events'];
-  const rule = mode === 'update' && p.id in STUCK_RULES ? STUCK_RULES[p.id as StuckRuleName] : null;
+  const rule = mode === 'update' && isStuckRuleName(p.id) ? STUCK_RULES[p.id] : null;
   return (
     <form
       className="panel"
