@@ -1,6 +1,8 @@
 // Display helpers for journeys: durations, relative times, dates, step and stage labels,
 // stage colours. Shared by the deals, journey and variants pages.
 
+import { formatHours } from '@/lib/money/format';
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -10,6 +12,11 @@ export function formatDuration(ms: number | null | undefined): string {
   if (ms < 2 * DAY) return `${Math.round((ms / HOUR) * 10) / 10} h`;
   const days = ms / DAY;
   return `${days >= 10 ? Math.round(days) : Math.round(days * 10) / 10} d`;
+}
+
+/** How late a step is: as a deal's open items and the stuck queues say it (formatHours), so one lateness reads alike everywhere. */
+export function formatLate(ms: number | null | undefined): string {
+  return formatHours(ms === null || ms === undefined ? ms : ms / HOUR);
 }
 
 export function formatAgo(iso: string, now = Date.now()): string {

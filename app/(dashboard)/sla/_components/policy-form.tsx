@@ -47,7 +47,7 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
       {rule && (
         <p className="muted" data-testid="policy-rule-note">
           This policy’s threshold and time also set the stuck rule “{rule.title}” (owner {rule.owner}): its stuck-work queue, each deal’s open items and
-          journey due dates, and the alerts on that queue. Disabling the policy stops its breach counting, not the queue.
+          journey due dates, and the alerts on that queue; the rule keeps its own events, matching and start. Disabling the policy stops its breach counting, not the queue.
         </p>
       )}
       <div className={styles.form}>

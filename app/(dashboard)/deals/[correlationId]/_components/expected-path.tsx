@@ -2,7 +2,7 @@
 // or pending (late ones flagged), and the list of deviations.
 
 import type { Deviation, PathStep } from '@/lib/contracts/deals';
-import { BILLING_MODEL_LABEL, STAGE_COLOR, formatDate, formatDuration, stepLabel } from '@/app/_components/journey-format';
+import { BILLING_MODEL_LABEL, STAGE_COLOR, formatDate, stepLabel, formatLate } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
 const DEVIATION_BADGE: Record<Deviation['kind'], string> = { missing: 'bad', late: 'warn', repeated: 'warn', reordered: 'warn' };
@@ -31,9 +31,9 @@ export function ExpectedPath({ path, deviations, billingModel }: { path: PathSte
               <span className={styles.stepBar} style={{ background: STAGE_COLOR[s.stage] }} />
               <span className={styles.stepName}>{stepLabel(s.type)}</span>
               <span className={styles.stepMeta}>
-                {s.status === 'done' && (s.late_by_ms ? `${formatDuration(s.late_by_ms)} late` : formatDate(s.first_at, false))}
+                {s.status === 'done' && (s.late_by_ms ? `${formatLate(s.late_by_ms)} late` : formatDate(s.first_at, false))}
                 {s.status === 'missing' && 'missing'}
-                {s.status === 'next' && (s.late_by_ms ? `next · ${formatDuration(s.late_by_ms)} overdue` : 'next')}
+                {s.status === 'next' && (s.late_by_ms ? `next · ${formatLate(s.late_by_ms)} overdue` : 'next')}
                 {s.status === 'pending' && 'pending'}
                 {s.count > 1 && ` · ×${s.count}`}
               </span>
@@ -48,7 +48,7 @@ export function ExpectedPath({ path, deviations, billingModel }: { path: PathSte
               <span className={`badge ${DEVIATION_BADGE[d.kind]}`}>{d.kind}</span> {stepLabel(d.type)}
               <span className="muted">
                 {' '}
-                — {d.kind === 'late' && d.late_by_ms ? `${formatDuration(d.late_by_ms)} late: ` : ''}
+                — {d.kind === 'late' && d.late_by_ms ? `${formatLate(d.late_by_ms)} late: ` : ''}
                 {d.message}
               </span>
             </li>

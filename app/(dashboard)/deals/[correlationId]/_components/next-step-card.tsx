@@ -4,7 +4,7 @@
 
 import type { DealOpenItem, Deviation, NextStep } from '@/lib/contracts/deals';
 import { OpenItems } from './open-items';
-import { formatDate, formatDuration, stepLabel } from '@/app/_components/journey-format';
+import { formatDate, stepLabel, formatLate } from '@/app/_components/journey-format';
 import styles from './journey.module.css';
 
 const KIND_WORDS: Record<Deviation['kind'], string> = { missing: 'missing', reordered: 'out of order', repeated: 'repeated', late: 'late' };
@@ -32,7 +32,7 @@ export function NextStepCard({ next, open, openError, conforming, deviations }: 
           <div className={styles.nextType}>
             {stepLabel(next.type)}{' '}
             <span className={`badge ${next.overdue ? 'bad' : 'ok'}`} data-testid="next-step-status">
-              {next.overdue ? `${formatDuration(next.late_by_ms)} late` : 'on time'}
+              {next.overdue ? `${formatLate(next.late_by_ms)} late` : 'on time'}
             </span>
           </div>
           <p className="muted">
