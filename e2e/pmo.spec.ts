@@ -100,6 +100,11 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
   }
   await page.goto('/stuck');
   await expect(card).toContainText('after 2 business days');
+  // from the policy to its queue
+  await page.goto('/sla');
+  await page.getByTestId('policy-queue-approved-not-provisioned').click();
+  await expect(page).toHaveURL(/\/stuck\?rule=approved-not-provisioned/);
+  await expect(card).toHaveAttribute('aria-pressed', 'true');
 });
 
 test("SLA: every breach page by page, a policy's open breaches from its count, and their CSV", async ({ page }) => {

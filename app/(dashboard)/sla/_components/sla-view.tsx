@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
 import { SLA_FIRST_VIEW } from '@/lib/contracts/sla';
+import { isStuckRuleName } from '@/lib/stuck/rules';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
 import { queryString } from '@/app/_hooks/fetch-json';
@@ -72,7 +73,16 @@ export function SlaView() {
                 const scope = Object.entries(p.scope).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ');
                 return (
                   <tr key={p.id} data-testid={`policy-${p.id}`}>
-                    <td><strong>{p.name}</strong>{!p.enabled && <span className="badge"> disabled</span>}<div className="muted" style={{ fontSize: 12 }}>{p.id}</div></td>
+                    <td><strong>{p.name}</strong>{!p.enabled && <span className="badge"> disabled</span>}<div className="muted" style={{ fontSize: 12 }}>
+                        {p.id}
+                        {isStuckRuleName(p.id) && (
+                          <>
+                            {' · sets the '}
+                            <Link href={`/stuck${queryString({ rule: p.id })}`} data-testid={`policy-queue-${p.id}`}>stuck queue</Link>
+                          </>
+                        )}
+                      </div>
+                    </td>
                     <td className={`mono wrap ${styles.wrapMono}`}>{p.start_events.join(' | ')} → {p.end_events.join(' | ')}</td>
                     <td className="num">{formatHours(p.threshold_hours)} {p.unit}</td>
                     <td>{scope || <span className="muted">all</span>}</td>
