@@ -12,6 +12,7 @@ import { getStuckItems } from './get-stuck-items';
 import { getStuckSummary } from './get-stuck-summary';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getDeal } from './get-deal';
+import { getKpis } from './get-kpis';
 import { getSlaPolicies } from './get-sla-policies';
 import { saveSlaPolicy } from './save-sla-policy';
 import { getStuckRules } from './get-stuck-rules';
@@ -122,6 +123,21 @@ describe('stuck thresholds set by the SLA policies', () => {
     expect(await lateOf('payment-not-applied')).toEqual([['payments:payment:PAY-C2', 214]]);
     await savePolicy('payment-not-applied', { threshold_hours: 24, enabled: true });
     expect(await lateOf('payment-not-applied')).toEqual([['payments:payment:PAY-C2', 290]]);
+  });
+
+  it('“time billed within SLA” counts against time-not-billed’s policy, from the intervals and from the tallies alike', async () => {
+    const share = async (tallies: boolean) =>
+      (await getKpis(store, { from: '2026-01-01', to: '2026-04-10', now, tallies })).kpis.find((k) => k.id === 'time_billed_within_sla')!;
+    // TS-B2 billed in time, TS-B1 12 h past its 35 days
+    for (const t of [true, false]) expect(await share(t)).toMatchObject({ n: 2, value: 0.5 });
+    // 36 days: TS-B1 is not late yet, so not decided; TS-B2 still in time
+    await savePolicy('time-not-billed', { threshold_hours: 36 * 24 });
+    for (const t of [true, false]) expect(await share(t)).toMatchObject({ n: 1, value: 1 });
+    await buildMissing(store, await allClocks(store)); // the new tally counted
+    expect(await share(true)).toMatchObject({ n: 1, value: 1 });
+    await savePolicy('time-not-billed', { threshold_hours: 35 * 24 });
+    await buildMissing(store, await allClocks(store));
+    for (const t of [true, false]) expect(await share(t)).toMatchObject({ n: 2, value: 0.5 });
   });
 
   it('a threshold given with the query still wins over the policy’s', async () => {
