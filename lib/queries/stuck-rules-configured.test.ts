@@ -13,6 +13,7 @@ import { getStuckSummary } from './get-stuck-summary';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getDeal } from './get-deal';
 import { getKpis } from './get-kpis';
+import { getLeakage } from './get-leakage';
 import { getSlaPolicies } from './get-sla-policies';
 import { saveSlaPolicy } from './save-sla-policy';
 import { getStuckRules } from './get-stuck-rules';
@@ -123,6 +124,16 @@ describe('stuck thresholds set by the SLA policies', () => {
     expect(await lateOf('payment-not-applied')).toEqual([['payments:payment:PAY-C2', 214]]);
     await savePolicy('payment-not-applied', { threshold_hours: 24, enabled: true });
     expect(await lateOf('payment-not-applied')).toEqual([['payments:payment:PAY-C2', 290]]);
+  });
+
+  it('leakage’s unbilled work is the milestone queue’s, at its policy’s threshold', async () => {
+    const unbilled = async () => (await getLeakage(store, { now })).categories.find((c) => c.category === 'unbilled_work')!;
+    // MS-C3 12000 GBP = 14400 (147 business hours, 27 past 5 days) and TS-B1 1500 USD = 1350
+    expect(await unbilled()).toMatchObject({ count: 2, value: 15750 });
+    await savePolicy('milestone-not-invoiced', { threshold_hours: 150 });
+    expect(await unbilled()).toMatchObject({ count: 1, value: 1350 });
+    await savePolicy('milestone-not-invoiced', { threshold_hours: 120 });
+    expect(await unbilled()).toMatchObject({ count: 2, value: 15750 });
   });
 
   it('“time billed within SLA” counts against time-not-billed’s policy, from the intervals and from the tallies alike', async () => {
