@@ -1,10 +1,11 @@
 // getDealOpenItems: one deal's records whose stuck-rule clock still runs (DOMAIN.md §5, at the
-// thresholds their SLA policies set): the invoices not yet paid, payments not yet applied, milestones and time not yet
-// invoiced, changes not yet reflected, failed syncs not yet recovered, set-up steps not yet
-// done. Read through the same clocks as the stuck-work queues (the snapshot once built, else
-// the events), so an item overdue here is the item on the queue, with its workflow state. The
-// journey's path (lib/journey) says which step types have happened; a deal whose every step
-// has happened once can still owe a payment or a cash application, and this says which.
+// thresholds their SLA policies set): the invoices not yet paid, payments not yet applied,
+// milestones and time not yet invoiced, changes not yet reflected, failed syncs not yet
+// recovered, set-up steps not yet done. Read through the same clocks as the stuck-work queues
+// (the snapshot once built, else the events), so an item overdue here is the item on the
+// queue, with its workflow state. The journey's path (lib/journey) says which step types have
+// happened; a deal whose every step has happened once can still owe a payment or a cash
+// application, and this says which.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
