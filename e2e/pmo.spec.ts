@@ -92,6 +92,7 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
     await save('24');
     await page.goto('/stuck');
     await expect(card).toContainText('after 1 business day');
+    await expect(card.getByTestId('queue-allowance-default')).toHaveText(' (set on SLA; default after 2 business days)');
     // one business day catches every item two did, and the ones between
     expect(await count()).toBeGreaterThanOrEqual(before);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-threshold-from-policy.png` });
@@ -100,6 +101,7 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
   }
   await page.goto('/stuck');
   await expect(card).toContainText('after 2 business days');
+  await expect(card.getByTestId('queue-allowance-default')).toHaveCount(0);
   // from the policy to its queue
   await page.goto('/sla');
   await page.getByTestId('policy-queue-approved-not-provisioned').click();

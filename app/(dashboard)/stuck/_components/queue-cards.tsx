@@ -3,9 +3,13 @@
 // toggle button, so the queues are reachable and selectable from the keyboard.
 
 import type { StuckQueueSummary } from '@/lib/contracts/stuck';
-import { describeAllowance } from '@/lib/stuck/rules';
+import { STUCK_RULES, describeAllowance, isStuckRuleName } from '@/lib/stuck/rules';
 import { formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
+
+/** A queue whose policy allows another time than DOMAIN.md's default. */
+const changed = (q: StuckQueueSummary) =>
+  isStuckRuleName(q.rule) && (STUCK_RULES[q.rule].threshold_hours !== q.threshold_hours || STUCK_RULES[q.rule].unit !== q.unit);
 
 export function QueueCards({ queues, currency, selected, onSelect }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void }) {
   return (
@@ -25,6 +29,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
           </div>
           <div className="sub">
             Owner {q.owner} · {describeAllowance(q)}
+            {changed(q) && <span data-testid="queue-allowance-default"> (set on SLA; default {describeAllowance({ rule: q.rule, ...STUCK_RULES[q.rule as keyof typeof STUCK_RULES] })})</span>}
           </div>
           <div className={styles.buckets} aria-label="aging in days late">
             {q.buckets.map((b) => (
