@@ -185,7 +185,10 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
         return;
       }
       await kv.delete(KEY, { previousSeq: r }).catch(() => undefined);
-      loseWith(`the lease expired (${ago()}) and another process held it meanwhile`);
+      // the revisions say why: taken again at r, ours last confirmed at `revision`, with so many
+      // of our writes unanswered since (a later reader of this line can tell a foreign holder
+      // from a write of ours that landed unseen)
+      loseWith(`the lease expired (${ago()}) and another process held it meanwhile (taken again at revision ${r}, ours last at ${revision}, ${ours} write(s) of ours unanswered)`);
     };
     const sent = performance.now();
     try {
