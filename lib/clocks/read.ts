@@ -15,6 +15,8 @@ import { builtClocks } from './build';
 import { buildsAndTallies, closedCountsSql } from './tallies';
 import { findingSql, type FindingKind } from './findings';
 import { toReporting } from '../money/rates';
+import type { StuckRuleSet } from '../stuck/rules';
+import { getStuckRules } from '../queries/get-stuck-rules';
 
 export type IntervalsFn = (spec: IntervalSpec, o: IntervalOptions) => Sql;
 
@@ -144,16 +146,20 @@ export type ClosedCountsFn = (clocks: ClockRef[], o: { filters: Filters; now: Da
  * reads the built ones of a list in as few passes as their ids allow (two policies may share
  * a clock and differ in threshold only), the others one by one from the events.
  * `closedCounts` (with `tallies`: read with the builds) answers from clock_days where it can.
+ * `rules`: the stuck rules as configured (their SLA policies' times), read alongside.
  */
 export async function clockReader(
   store: Store,
   o: { live?: boolean; tallies?: boolean } = {},
-): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn; closedCounts: ClosedCountsFn }> {
-  const { built, lastAt } = o.live
-    ? { built: new Set<string>(), lastAt: null }
-    : o.tallies
-      ? await buildsAndTallies(store)
-      : { built: await builtClocks(store), lastAt: null };
+): Promise<{ intervals: IntervalsFn; findings: FindingsFn; clocks: ClocksFn; closedCounts: ClosedCountsFn; rules: StuckRuleSet }> {
+  const [{ built, lastAt }, rules] = await Promise.all([
+    o.live
+      ? { built: new Set<string>(), lastAt: null }
+      : o.tallies
+        ? buildsAndTallies(store)
+        : builtClocks(store).then((built) => ({ built, lastAt: null })),
+    getStuckRules(store),
+  ]);
   const clocks: ClocksFn = (list, o) => {
     const passes: (ClockRef & { k: number })[][] = [];
     const parts: Sql[] = [];
@@ -175,6 +181,7 @@ export async function clockReader(
     findings: (kind, o) => (built.has(defId({ finding: kind })) ? snapshotFindingsSql(kind, o) : liveFindingsSql(kind, o)),
     clocks,
     closedCounts: (list, o) => (lastAt ? closedCountsSql(list.map((c) => tallyOf(c.spec, c.scope)), o, { built, lastAt }) : null),
+    rules,
   };
 }
 

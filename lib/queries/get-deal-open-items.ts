@@ -16,7 +16,6 @@ import { REPORTING_CURRENCY } from '../money/rates';
 import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
 import { getExceptionStates } from './exception-states';
-import { getStuckRules } from './get-stuck-rules';
 
 const rowSchema = z.object({
   k: num,
@@ -37,10 +36,10 @@ const inOrder = (set: StuckRuleSet) => STUCK_RULE_NAMES.map((r) => stuckRule(r, 
  * read in both copies for a moment: group by (k, entity_key) for one row per record.
  */
 async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean } = {}): Promise<{ open: Sql; rules: StuckRule[] }> {
-  const [{ clocks }, set] = await Promise.all([clockReader(store), getStuckRules(store)]);
-  const rules = inOrder(set);
+  const read = await clockReader(store);
+  const rules = inOrder(read.rules);
   const only = o.overdue ? { openOnly: true } : { only: 'open' as const };
-  const open = sql`(SELECT * FROM ${clocks(rules.map((spec) => ({ spec })), { filters: {}, now, ...only })}
+  const open = sql`(SELECT * FROM ${read.clocks(rules.map((spec) => ({ spec })), { filters: {}, now, ...only })}
     WHERE correlation_id IN ${ids} AND is_open = 1 ${o.overdue ? sql`AND late_hours > 0` : sql``})`;
   return { open, rules };
 }

@@ -8,7 +8,7 @@ import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
 import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClocksFn, type ClosedCountsFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
-import { STUCK_RULES, type StuckRuleSet } from '../stuck/rules';
+import type { StuckRuleSet } from '../stuck/rules';
 import { REPORTING_CURRENCY } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
@@ -16,12 +16,11 @@ import { num, queryNow } from './row-types';
 import { day, kpiWindow, type KpiWindow } from './kpi-window';
 import { cohortPart } from './get-cash-waterfall';
 import { queryPart, runPart, runParts } from '../clickhouse/parts';
-import { getStuckRules } from './get-stuck-rules';
 
 /** `tallies: false`: closed intervals read one by one, never counted from clock_days (tests compare the two). */
 export type KpisParams = Filters & { now?: string | Date; tallies?: boolean };
-/** `rules`: the stuck rules as configured (time billed within SLA is time-not-billed's), else the defaults. */
-type KpiReader = { clocks: ClocksFn; findings: FindingsFn; closedCounts: ClosedCountsFn; rules?: StuckRuleSet };
+/** `rules`: the stuck rules as configured (time billed within SLA is time-not-billed's). */
+type KpiReader = { clocks: ClocksFn; findings: FindingsFn; closedCounts: ClosedCountsFn; rules: StuckRuleSet };
 
 const HOURS_PER: Record<string, number> = { hours: 1, days: 24, share: 1 };
 /** The aggregates' and the cohort's grouping sets need NULL for the keys a set leaves out. */
@@ -36,7 +35,7 @@ export const KPI_SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_material
  * events (3.6M measurements); quantiles are kept for the durations only. Exported (with
  * dsoPart) for the benchmark's per-part timings.
  */
-export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings, closedCounts, rules = STUCK_RULES }: KpiReader): Record<string, Sql> {
+export function aggregateParts(w: KpiWindow, f: Filters, now: Date, { clocks, findings, closedCounts, rules }: KpiReader): Record<string, Sql> {
   const wide: Filters = { ...f, from: w.previousFrom, to: w.to };
   const parts: Record<string, Sql> = {};
   // shares (means of 0/1 values, no quantiles): counted per day in SQL (kpi, day, c, s: c
@@ -177,8 +176,7 @@ export function comparable(n: number, previousN: number): boolean {
 export async function getKpis(store: Store, params: KpisParams): Promise<KpisResponse> {
   const now = queryNow(params.now);
   const w = kpiWindow(params, now);
-  const [clockRead, rules] = await Promise.all([clockReader(store, { tallies: params.tallies ?? true }), getStuckRules(store)]);
-  const read = { ...clockRead, rules };
+  const read = await clockReader(store, { tallies: params.tallies ?? true });
   // two queries at once: the KPI clocks, the shares' days and DSO as one (runParts: the
   // small parts ride along the clocks' read), the cohort on its own. At 9.7M events,
   // interleaved (25 calls each, p50 ms): 278 this way, 286 with DSO beside the cohort, 295

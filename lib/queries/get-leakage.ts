@@ -14,7 +14,6 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { queryPart, runPart, runParts } from '../clickhouse/parts';
-import { getStuckRules } from './get-stuck-rules';
 
 export type LeakageParams = Filters & Partial<Omit<LeakageQuery, keyof Filters | 'format'>>;
 
@@ -78,15 +77,9 @@ function recordsPart(params: LeakageParams, limit: number) {
 
 const SETTINGS = sql`SETTINGS group_by_use_nulls = 1, enable_materialized_cte = 1`;
 
-/** The clocks and the rules as configured: the stuck items behind unbilled work and cash at risk are the queues'. */
-async function leakageReader(store: Store) {
-  const [read, rules] = await Promise.all([clockReader(store), getStuckRules(store)]);
-  return { ...read, rules };
-}
-
 /** One page of leakage records (costliest first, keyset-paginated), without the figures: an export's pages after its first. */
 export async function getLeakageRecords(store: Store, params: LeakageParams): Promise<Pick<LeakageResponse, 'records' | 'next_cursor'>> {
-  const records = recordsSql(params, queryNow(params.now), await leakageReader(store));
+  const records = recordsSql(params, queryNow(params.now), await clockReader(store));
   const part = recordsPart(params, params.limit ?? 100);
   const page = await runPart(store, { ...part, sql: sql`WITH records AS ${records} ${part.sql}` }, { settings: SETTINGS });
   return { records: page.items, next_cursor: page.next_cursor };
@@ -94,7 +87,7 @@ export async function getLeakageRecords(store: Store, params: LeakageParams): Pr
 
 export async function getLeakage(store: Store, params: LeakageParams): Promise<LeakageResponse> {
   const now = queryNow(params.now);
-  const records = recordsSql(params, now, await leakageReader(store));
+  const records = recordsSql(params, now, await clockReader(store));
   // the records are computed once (a materialized CTE) for the figures and the page, in one
   // query (lib/clickhouse/parts.ts): two queries each computing them took ~1.8× the CPU
   // (9.4M events: ~320 + ~370 ms)

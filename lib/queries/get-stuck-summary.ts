@@ -12,7 +12,6 @@ import type { StuckSummaryResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { selectedRules } from './get-stuck-items';
-import { getStuckRules } from './get-stuck-rules';
 import type { StuckRuleName } from '../stuck/rules';
 
 export type StuckSummaryParams = Filters & {
@@ -25,7 +24,7 @@ const rowSchema = z.object({ k: num, aging_bucket: z.enum(AGING_BUCKETS), n: num
 
 export async function getStuckSummary(store: Store, params: StuckSummaryParams): Promise<StuckSummaryResponse> {
   const now = queryNow(params.now);
-  const [{ clocks }, set] = await Promise.all([clockReader(store), getStuckRules(store)]);
+  const { clocks, rules: set } = await clockReader(store);
   const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds, set));
   // every rule's clock in one read, aggregated by the rule's index
   const rows = await store.query(

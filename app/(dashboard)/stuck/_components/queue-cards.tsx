@@ -7,9 +7,11 @@ import { STUCK_RULES, describeAllowance, isStuckRuleName } from '@/lib/stuck/rul
 import { formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 
-/** A queue whose policy allows another time than DOMAIN.md's default. */
-const changed = (q: StuckQueueSummary) =>
-  isStuckRuleName(q.rule) && (STUCK_RULES[q.rule].threshold_hours !== q.threshold_hours || STUCK_RULES[q.rule].unit !== q.unit);
+/** DOMAIN.md's default for a queue whose policy allows another time, else null. */
+function changedFrom(q: StuckQueueSummary): string | null {
+  const d = isStuckRuleName(q.rule) ? STUCK_RULES[q.rule] : null;
+  return d && (d.threshold_hours !== q.threshold_hours || d.unit !== q.unit) ? describeAllowance({ ...d, rule: q.rule }) : null;
+}
 
 export function QueueCards({ queues, currency, selected, onSelect }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void }) {
   return (
@@ -29,7 +31,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
           </div>
           <div className="sub">
             Owner {q.owner} · {describeAllowance(q)}
-            {changed(q) && <span data-testid="queue-allowance-default"> (set on SLA; default {describeAllowance({ rule: q.rule, ...STUCK_RULES[q.rule as keyof typeof STUCK_RULES] })})</span>}
+            {changedFrom(q) && <span data-testid="queue-allowance-default"> (set on SLA; default {changedFrom(q)})</span>}
           </div>
           <div className={styles.buckets} aria-label="aging in days late">
             {q.buckets.map((b) => (

@@ -3,7 +3,7 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { STUCK_RULE_NAMES, STUCK_RULES, type StuckRuleName } from '@/lib/stuck/rules';
+import { STUCK_RULES, isStuckRuleName, type StuckRuleName } from '@/lib/stuck/rules';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckSummary } from '@/app/_hooks/use-views';
@@ -16,8 +16,8 @@ export function StuckView() {
   const setParams = useSetParams();
   const filters = useFilters();
   const summary = useStuckSummary(filters);
-  const requested = sp.get('rule') as StuckRuleName | null;
-  const rule: StuckRuleName = requested && STUCK_RULE_NAMES.includes(requested) ? requested : 'invoice-not-collected';
+  const requested = sp.get('rule') ?? '';
+  const rule: StuckRuleName = isStuckRuleName(requested) ? requested : 'invoice-not-collected';
   const r = STUCK_RULES[rule];
   return (
     <div>
