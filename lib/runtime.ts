@@ -16,7 +16,7 @@ import { rowSize, type EventRow } from './ingest/rows';
 import { metrics } from './observability/metrics';
 import { startNatsIngestConsumer } from './ingest/nats-consumer';
 import type { NatsBus } from './bus/nats';
-import type { WriterLease } from './bus/writer-lease';
+import type { LeaseOptions, WriterLease } from './bus/writer-lease';
 
 export interface Runtime {
   store: Store;
@@ -25,7 +25,7 @@ export interface Runtime {
   batcher: Batcher<EventRow, boolean, unknown> | null;
   /** Present where this process owns the stitching graph (manual link corrections go here). */
   writer?: IngestWriter | null;
-  /** Why this process's writer stopped (its lease was lost to another process), else null. */
+  /** Why this process's writer stopped (its lease lost; it waits as a standby to take it back), else null. */
   writerLost?: () => string | null;
   /** Why this process's writer holds its writes now (its lease unconfirmed: lib/clickhouse/write-fence), else null. */
   writerHeld?: () => string | null;
@@ -36,6 +36,20 @@ export interface Runtime {
   /** Background services started on this runtime (verifier, alert evaluator, connectors) are stopped first at shutdown. */
   onShutdown(stop: () => void | Promise<void>): void;
   shutdown(): Promise<void>;
+}
+
+/** A running ingest writer: built at start, and again when a lost lease is taken back. */
+interface WriterParts {
+  batcher: Batcher<EventRow, boolean, unknown>;
+  writer: IngestWriter;
+  /** Lookups of committed event IDs (a second connection). */
+  lookups: Store;
+  /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
+  inserters: Store[];
+  /** The writer's fenced connections to a ClickHouse server (lib/clickhouse/write-fence). */
+  fenced: FencedWriter | null;
+  /** Stops consuming the NATS ingest stream (null: the in-process bus). */
+  stopConsumer: (() => Promise<void>) | null;
 }
 
 const g = globalThis as unknown as { __cashtraceRuntime?: Promise<Runtime> };
@@ -80,25 +94,56 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
   let natsBus: NatsBus | null = null;
-  /** Why this process stopped writing (its lease lost), else null. */
+  /** Why this process stopped writing (its lease lost; a standby until it takes it again), else null. */
   let writerLost: string | null = null;
-  let stopConsumer: (() => Promise<void>) | null = null;
   let lease: WriterLease | null = opts.lease ?? null;
+  /** The writer as it runs now (null: this process does not write, or waits as a standby after a loss). */
+  let current: WriterParts | null = null;
+  let stopping = false;
+  /** Waiting as a standby after a loss, to write again (stopped at shutdown). */
+  let standby: { abort: AbortController; done: Promise<void> } | null = null;
+  let leaseOpts: LeaseOptions | null = null;
   if (natsUrl) {
     const { createNatsBus } = await import('./bus/nats');
     const { natsAuth } = await import('./bus/nats-connect');
     natsBus = await createNatsBus(natsUrl, e.CASHTRACE_NATS_PREFIX, { replicas: e.CASHTRACE_NATS_REPLICAS, auth: natsAuth(e) });
     if (runWorker && !lease) {
       const { acquireWriterLease, leaseHolder } = await import('./bus/writer-lease');
-      // Lost (another process took over): stop consuming at once, so that only one writer runs;
-      // the web process goes on serving, and says so in its health.
+      const nb = natsBus;
+      // Lost (another process took over, or the lease's revisions cannot tell it did not): stop
+      // writing at once, so that only one writer runs, and wait as a standby. Taken again, the
+      // writer starts afresh as a standby taking over does: its stitching graph and duplicate
+      // filter read again from ClickHouse (another writer may have written meanwhile), and what
+      // the lost one had not stored is delivered again. The web process goes on serving, and
+      // says so in its health.
       const onLost = (why: string) => {
-        writerLost = why;
-        console.error(`[ingest] the ingest writer's lease is lost: ${why}; this process stops writing (restart it to write again)`);
-        void stopConsumer?.();
+        writerLost = `${why} — waiting as a standby to take the lease again`;
+        metrics().leaseLosses.inc();
+        console.error(`[ingest] the ingest writer's lease is lost: ${why}; this process stops writing and waits as a standby to take it again`);
         opts.onLeaseLost?.(why);
+        const lostParts = current;
+        current = null;
+        const abort = new AbortController();
+        const done = (async () => {
+          if (lostParts) await stopWriter(lostParts, { lost: true });
+          const again = await acquireWriterLease(nb.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts!, wait: true, signal: abort.signal });
+          if (!again) return; // shutting down
+          if (stopping) return void (await again.release());
+          lease = again;
+          current = await startWriter(again, nb);
+          writerLost = null;
+          console.log(`[ingest] the ingest writer's lease is held again (${again.holder.host} pid ${again.holder.pid}): this process writes again, its stitching graph read afresh`);
+        })()
+          .catch((err: unknown) => {
+            writerLost = `${why} — taking the lease again failed (${err instanceof Error ? err.message : String(err)}): restart this process to write again`;
+            console.error(`[ingest] ${writerLost}`);
+          })
+          .finally(() => {
+            if (standby?.abort === abort) standby = null;
+          });
+        standby = { abort, done };
       };
-      const leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost, log: (line: string) => console.log(`[ingest] ${line}`) };
+      leaseOpts = { ttlMs: e.CASHTRACE_WRITER_LEASE_S * 1000, replicas: natsBus.replicas, onLost, log: (line: string) => console.log(`[ingest] ${line}`) };
       // Waits out one lease at most: this process's own before a crash and restart, or a
       // holder that just died; a live holder renews it, and this process runs without the writer.
       lease = await acquireWriterLease(natsBus.nc, e.CASHTRACE_NATS_PREFIX, { ...leaseOpts, wait: opts.leaseWaitMs ?? leaseOpts.ttlMs + 2_000 });
@@ -109,28 +154,24 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
       }
     }
   }
-  let batcher: Batcher<EventRow, boolean, unknown> | null = null;
-  let writer: IngestWriter | null = null;
-  let lookups: Store | undefined;
-  /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
-  const inserters: Store[] = [];
-  /** The writer's fenced connections to a ClickHouse server (lib/clickhouse/write-fence). */
-  let fenced: FencedWriter | null = null;
-  if (runWorker) {
+
+  /** The writer, its write buffer and (with NATS) its consumption of the ingest stream, under `held` where a lease is held. */
+  async function startWriter(held: WriterLease | null, nb: NatsBus | null): Promise<WriterParts> {
     // To a server, the writer's statements are fenced by its lease and named for it, and a
     // writer taking over waits for the last one's statements first (lib/clickhouse/write-fence);
     // an embedded data directory is one process's anyway.
     let writes = store;
-    if (lease && store.kind === 'server') {
-      const held = lease;
+    let fenced: FencedWriter | null = null;
+    if (held && store.kind === 'server') {
       fenced = await fenceWriter(store, { id: held.holder.id, check: () => held.check() }, { info: (line) => console.log(`[ingest] ${line}`), warn: (line) => console.error(`[ingest] ${line}`) });
       writes = fenced.store;
     }
-    lookups = await writes.fork();
+    const lookups = await writes.fork();
+    /** Insert connections of the writer besides `store` (a server store's forks share its HTTP client). */
+    const inserters: Store[] = [];
     for (let i = 1; i < e.CASHTRACE_INSERT_CONNECTIONS; i++) inserters.push(await writes.fork());
     // Embedded, this process owns the data directory: the writer is the only one.
     const w = await IngestWriter.open(writes, lookups, [...inserters, writes], { soleWriter: store.kind === 'embedded' });
-    writer = w;
     // Rows: ClickHouse wants thousands per insert. Time: a lone request waits at most
     // maxWaitMs for company. Bytes: one insert stays well under the engine's block limits.
     // In flight: the next batch is deduplicated and stitched while the previous is inserted.
@@ -145,7 +186,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     // bracketed 36.1k / 27.6k against 40.1k / 39.4k events/s, app CPU 53–64 against 46–48 µs
     // per event; at 16 in flight both made 11–12 inserts.
     const maxRows = e.CASHTRACE_BATCH_MAX_ROWS ?? 20_000;
-    batcher = new Batcher<EventRow, boolean, unknown>({
+    const batcher = new Batcher<EventRow, boolean, unknown>({
       maxRows,
       maxBytes: e.CASHTRACE_BATCH_MAX_BYTES,
       maxWaitMs: e.CASHTRACE_BATCH_MAX_WAIT_MS,
@@ -157,19 +198,38 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         return r.stored.map((s) => !s);
       },
     });
-    const b = batcher;
-    metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => b.stats.queuedRows);
-    metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => b.stats.queuedBytes);
-    metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => w.stitcher.size);
-    metrics().gauge('cashtrace_ingest_last_insert_timestamp_seconds', 'When the writer last stored rows in ClickHouse (Unix time; 0: not since start).', () => w.lastInsertAt / 1000);
+    const stopConsumer = nb ? await startNatsIngestConsumer(nb, batcher, store) : null;
+    return { batcher, writer: w, lookups, inserters, fenced, stopConsumer };
+  }
+
+  /**
+   * Stops the writer: its consumption first, then what its buffer holds is written (a lost
+   * writer's fenced statements are refused, and its messages, unacknowledged, are delivered
+   * again to the next), then its connections closed.
+   */
+  async function stopWriter(parts: WriterParts, { lost }: { lost: boolean }): Promise<void> {
+    await parts.stopConsumer?.();
+    if (lost) await parts.batcher.drain().catch((err: unknown) => console.error(`[ingest] the lost writer's buffer: ${err instanceof Error ? err.message : String(err)} (delivered again to the next writer)`));
+    else await parts.batcher.drain();
+    await parts.writer.settled();
+    parts.writer.clocks.close();
+    await parts.fenced?.close();
+    for (const s of [parts.lookups, ...parts.inserters]) if (s !== store) await s.close();
+  }
+
+  if (runWorker) {
+    current = await startWriter(lease, natsBus);
+    metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => current?.batcher.stats.queuedRows ?? 0);
+    metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => current?.batcher.stats.queuedBytes ?? 0);
+    metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => current?.writer.stitcher.size ?? 0);
+    metrics().gauge('cashtrace_ingest_last_insert_timestamp_seconds', 'When the writer last stored rows in ClickHouse (Unix time; 0: not since start).', () => (current?.writer.lastInsertAt ?? 0) / 1000);
   }
   let bus: Bus;
   if (natsBus) {
     bus = natsBus;
-    if (batcher) stopConsumer = await startNatsIngestConsumer(natsBus, batcher, store);
   } else {
-    if (!batcher) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
-    const b = batcher;
+    const b = current?.batcher;
+    if (!b) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
     // Not async: nothing of this call holds the rows while the insert runs (see lib/ingest/rows).
     bus = createInProcessBus((rows) => b.add(rows, rowBytes(rows)).then((duplicateFlags) => ({ duplicateFlags })));
   }
@@ -177,30 +237,37 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   const rt: Runtime = {
     store,
     bus,
-    batcher,
-    writer,
-    lookups,
+    get batcher() {
+      return current?.batcher ?? null;
+    },
+    get writer() {
+      return current?.writer ?? null;
+    },
+    get lookups() {
+      return current?.lookups;
+    },
     ingestToken: e.CASHTRACE_INGEST_TOKEN ?? ingestTokenFromDataDir(e.CASHTRACE_DATA_DIR),
     writerLost: () => writerLost,
-    writerHeld: () => (writerLost ? null : (fenced?.held() ?? null)),
+    writerHeld: () => (writerLost ? null : (current?.fenced?.held() ?? null)),
     startedAt: new Date(),
     onShutdown(stop) {
       stops.push(stop);
     },
     async shutdown() {
+      stopping = true;
       // services first: a verifier pass after the store closed failed ("ChdbConnection is closed")
       for (const stop of stops.splice(0)) await stop();
-      if (stopConsumer) await stopConsumer();
-      if (batcher) await batcher.drain();
-      if (writer) {
-        await writer.settled();
-        writer.clocks.close();
+      // a standby after a loss stops waiting (or, having just taken the lease again, starts its writer first)
+      if (standby) {
+        standby.abort.abort();
+        await standby.done;
       }
-      await fenced?.close();
+      const parts = current;
+      current = null;
+      if (parts) await stopWriter(parts, { lost: false });
       // drained: a standby writer may take over now
       await lease?.release();
       await bus.close();
-      for (const s of [lookups, ...inserters]) if (s && s !== store) await s.close();
     },
   };
   return rt;

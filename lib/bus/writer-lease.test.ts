@@ -1,6 +1,7 @@
 // The ingest writer's lease on a real nats-server: one holder at a time, a web process that
-// would be a second writer runs without it, a release hands it over, and a holder whose
-// lease was taken learns so at its next renewal.
+// would be a second writer runs without it, a release hands it over, a holder whose lease
+// was taken learns so at its next renewal, and a web process that lost it writes again once
+// it takes it back.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from '@nats-io/transport-node';
@@ -13,6 +14,10 @@ import { resetEnvForTests } from '../env';
 import { acquireWriterLease, leaseHolder } from './writer-lease';
 import { Kvm } from '@nats-io/kv';
 import { dependencyChecks } from '../observability/dependencies';
+import { metrics } from '../observability/metrics';
+import { ingestEvents } from '../ingest/pipeline';
+import { sql } from '../clickhouse/sql';
+import { invoiceIssued } from '../testing/events';
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -81,25 +86,51 @@ describe('writer lease', () => {
     expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
     await restarted.shutdown();
 
-    // a writer whose lease another process took stops writing and says so in its health
+    // A writer whose lease another process took stops writing, says so in its health and
+    // waits as a standby. Events accepted meanwhile are durable in the stream; once the other
+    // lets go, it takes the lease back with its writer read afresh and stores each of them once.
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const lost: string[] = [];
+    const lossesBefore = metrics().leaseLosses.get();
     const taken = await createRuntime({ store, natsUrl: nats.url, worker: true, onLeaseLost: (why) => lost.push(why) });
     try {
       await (await new Kvm(nc).open('lease2_writer_lease')).purge('writer');
       const other = await acquireWriterLease(nc, 'lease2', { ...opts(), wait: false });
       for (let i = 0; i < 40 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(lost).toEqual([expect.stringMatching(/^the lease was taken over by .* pid \d+/)]);
-      expect(taken.writerLost?.()).toBe(lost[0]);
+      expect(taken.writerLost?.()).toBe(`${lost[0]} — waiting as a standby to take the lease again`);
+      expect(metrics().leaseLosses.get()).toBe(lossesBefore + 1);
+      for (let i = 0; i < 40 && taken.batcher; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(taken.batcher).toBeNull();
+      expect(taken.writer).toBeNull();
       const checks = await dependencyChecks(taken, undefined);
-      expect(checks.ingest_writer).toEqual({ ok: false, detail: expect.stringMatching(/^stopped writing: the lease was taken over .* restart this process to write again$/) });
+      expect(checks.ingest_writer).toEqual({ ok: false, detail: `stopped writing: ${lost[0]} — waiting as a standby to take the lease again` });
+      const events = Array.from({ length: 30 }, (_, i) => invoiceIssued('standby', i, 7));
+      expect(await ingestEvents(taken, events, { collector: 'test' })).toMatchObject({ accepted: 30, duplicates: 0 });
+      const standbyStored = async () => {
+        const [r] = await store.query<{ rows: string | number; ids: string | number }>(sql`SELECT count() AS rows, uniqExact(event_id) AS ids FROM events WHERE startsWith(event_id, 'standby-')`);
+        return { rows: Number(r.rows), ids: Number(r.ids) };
+      };
+      await new Promise((r) => setTimeout(r, 1_500)); // a writer's batch wait many times over: nobody writes them
+      expect(await standbyStored()).toEqual({ rows: 0, ids: 0 });
       await other!.release();
+      for (let i = 0; i < 100 && !taken.batcher; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(taken.writerLost?.()).toBeNull();
+      expect(taken.writer).not.toBeNull();
+      expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
+      expect((await dependencyChecks(taken, undefined)).ingest_writer.ok).toBe(true);
+      for (let i = 0; i < 100 && (await standbyStored()).rows < 30; i++) await new Promise((r) => setTimeout(r, 100));
+      await taken.writer!.settled();
+      expect(await standbyStored()).toEqual({ rows: 30, ids: 30 });
+      // the writer read afresh knows them: sent again, they are duplicates
+      expect(await ingestEvents(taken, events, { collector: 'test' })).toMatchObject({ accepted: 0, duplicates: 30 });
     } finally {
       quiet.mockRestore();
       await taken.shutdown();
       delete process.env.CASHTRACE_WRITER_LEASE_S;
       resetEnvForTests();
     }
+    expect(await leaseHolder(nc, 'lease2', opts())).toBeNull();
     delete process.env.CASHTRACE_NATS_PREFIX;
     resetEnvForTests();
   });

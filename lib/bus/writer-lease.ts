@@ -7,7 +7,8 @@
 // process whose writer would be a second one runs without it.
 //
 // A holder learns at its next renewal (a third of the lease) that another took the lease,
-// and stops writing (onLost). Renewals that fail for want of NATS are retried, not taken as
+// and stops writing (onLost); a web process's writer then waits as a standby and starts
+// afresh once it takes the lease back (lib/runtime.ts), the standalone worker exits. Renewals that fail for want of NATS are retried, not taken as
 // a loss: a holder cut off from NATS receives nothing more to write, and a cluster without
 // a quorum lets nobody else take the key either.
 
@@ -46,6 +47,8 @@ export interface LeaseOptions {
   /** Called once when the lease is lost (taken over, or expired before a renewal got through): the writer must stop at once. */
   onLost: (why: string) => void;
   log?: (line: string) => void;
+  /** Stops a standby's wait (acquireWriterLease answers null). */
+  signal?: AbortSignal;
 }
 
 function bucketName(prefix: string): string {
@@ -76,10 +79,10 @@ async function holderIn(kv: KV): Promise<LeaseHolder | null> {
 }
 
 /**
- * Takes the writer's lease. `wait`: true, as a standby, until it is free (null never
- * returned); a number of milliseconds, at most that long (a process restarted after a
- * crash finds its own old lease until it expires); false, not at all. Null when another
- * process holds it still.
+ * Takes the writer's lease. `wait`: true, as a standby, until it is free (null only when
+ * `signal` stops the wait); a number of milliseconds, at most that long (a process
+ * restarted after a crash finds its own old lease until it expires); false, not at all.
+ * Null when another process holds it still.
  */
 export async function acquireWriterLease(nc: NatsConnection, prefix: string, opts: LeaseOptions & { wait: boolean | number }): Promise<WriterLease | null> {
   const kv = await openBucket(nc, prefix, opts);
@@ -91,6 +94,7 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
   /** When the last renewal (or the creation) that was acknowledged was sent (performance.now()): the server's expiry counts from later. */
   let confirmedSentAt = 0;
   for (;;) {
+    if (opts.signal?.aborted) return null;
     holder.since = new Date().toISOString();
     try {
       const sent = performance.now();
@@ -108,7 +112,15 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
       const until = deadline === Infinity ? '' : ` (waiting up to ${Math.ceil((deadline - Date.now()) / 1000)} s more)`;
       if (who !== announced) opts.log?.(`standby: the ingest writer's lease is held by ${who}; taking over when it is released or expires (${opts.ttlMs / 1000} s after its last renewal)${until}`);
       announced = who;
-      await new Promise((r) => setTimeout(r, every));
+      await new Promise<void>((r) => {
+        const t = setTimeout(done, every);
+        function done() {
+          clearTimeout(t);
+          opts.signal?.removeEventListener('abort', done);
+          r();
+        }
+        opts.signal?.addEventListener('abort', done);
+      });
     }
   }
   let renewedAt = Date.now();

@@ -13,6 +13,8 @@ import type { NatsBus } from '../bus/nats';
 import { clusterSize } from '../bus/jetstream';
 import { ingestEvents } from './pipeline';
 import { ApiError } from '../http/errors';
+import { metrics } from '../observability/metrics';
+import { invoiceIssued } from '../testing/events';
 
 let store: Store;
 let cluster: NatsCluster;
@@ -45,19 +47,7 @@ async function eventually(what: string, fn: () => Promise<boolean>, ms = 60_000)
   }
 }
 
-function invoice(n: number) {
-  return {
-    event_id: `cl-${n}`,
-    source: 'erp',
-    type: 'invoice.issued',
-    occurred_at: '2026-05-04T10:00:00Z',
-    entity_type: 'invoice',
-    entity_id: `INV-CL-${n}`,
-    refs: [`crm:opportunity:OPP-CL-${n % 97}`],
-    amount: 100 + n,
-    currency: 'EUR',
-  };
-}
+const invoice = (n: number) => invoiceIssued('cl', n);
 
 /** One request's events, sent again after a failure as a collector would, until it is answered; the failures seen. `fresh`: never sent before. */
 async function sendUntilAnswered(events: ReturnType<typeof invoice>[], failures: string[], fresh = true): Promise<{ accepted: number; duplicates: number }> {
@@ -178,6 +168,7 @@ describe('ingest pipeline on a JetStream cluster of three servers', () => {
 
   it('answers 503 while the stream has no quorum (two of three servers down), and takes the same request once one is back', async () => {
     for (const n of cluster.nodes) if (n.proc.exitCode !== null || n.proc.signalCode !== null) await cluster.restart(n.name);
+    const lossesBefore = metrics().leaseLosses.get();
     await eventually('all copies current', async () => /2 of 2 other copies current/.test((await bus.health()).detail), 90_000);
     const down = cluster.nodes.map((n) => n.name).filter((n) => n !== bus.nc.info?.server_name);
     for (const n of down) await cluster.kill(n);
@@ -205,9 +196,13 @@ describe('ingest pipeline on a JetStream cluster of three servers', () => {
     });
     const after = await stored();
     expect(after.rows).toBe(after.ids);
-    // The writer's lease lapsed with the quorum, and nobody could take it meanwhile: still the writer.
+    // The writer's lease lapsed with the quorum, and nobody could take it meanwhile: still the
+    // writer. Once in a few runs (nats-server 2.9.10) the lease's revisions after the quorum
+    // came back did not add up, and it stopped as if another process had held it: it then
+    // waits as a standby and takes the lease back (lib/runtime.ts), so it writes again either way.
     expect(rt.writerLost?.()).toBeNull();
     expect(rt.batcher).not.toBeNull();
-    console.log(`[nats-cluster] without quorum: 503 after ${(waited / 1000).toFixed(1)} s; once a server was back, the request was taken (${r.accepted} accepted, ${r.duplicates} duplicates) after ${failures.length} more 503s`);
+    const losses = metrics().leaseLosses.get() - lossesBefore;
+    console.log(`[nats-cluster] without quorum: 503 after ${(waited / 1000).toFixed(1)} s; once a server was back, the request was taken (${r.accepted} accepted, ${r.duplicates} duplicates) after ${failures.length} more 503s; the writer's lease ${losses ? `was lost ${losses} time(s) and taken back` : 'was kept'}`);
   }, 400_000);
 });

@@ -16,6 +16,7 @@ import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy';
 import { startTestClickHouseServer, type TestClickHouseServer } from '../testing/test-clickhouse';
 import { ingestEvents } from './pipeline';
 import { dependencyChecks } from '../observability/dependencies';
+import { invoiceIssued } from '../testing/events';
 
 let server: TestClickHouseServer;
 let nats: NatsServer;
@@ -86,18 +87,7 @@ async function scenario(prefix: string, hold: { forward: number; rechunk: boolea
     const publisher = await createRuntime({ store, natsUrl: nats.url, worker: false });
     open.push(publisher);
     chProxy.holdAfter(/query=INSERT(\+|%20)INTO(\+|%20)events_in/, hold.forward, { rechunk: hold.rechunk });
-    const events = Array.from({ length: 3_000 }, (_, i) => ({
-      event_id: `${prefix}-${i}`,
-      source: 'erp',
-      type: 'invoice.issued',
-      occurred_at: '2026-05-04T10:00:00Z',
-      entity_type: 'invoice',
-      entity_id: `INV-${prefix}-${i}`,
-      refs: [`crm:opportunity:OPP-${prefix}-${i % 50}`],
-      amount: 100,
-      currency: 'EUR',
-      payload: { memo: 'x'.repeat(600) },
-    }));
+    const events = Array.from({ length: 3_000 }, (_, i) => ({ ...invoiceIssued(prefix, i, 50), amount: 100, payload: { memo: 'x'.repeat(600) } }));
     expect(await ingestEvents(publisher, events, { collector: 'test' })).toMatchObject({ accepted: 3_000, duplicates: 0 });
     await until('A has an insert on its way', async () => chProxy.holding && (!hold.atServer || (await store.query(writerStatements)).length > 0), 30_000);
     // the server lists it only once it has read the start of its body

@@ -32,7 +32,7 @@ export async function dependencyChecks(rt: Runtime, clickhouseUrl: string | unde
     clickhouse: { ok: ch, detail: `${storeWhere(rt, clickhouseUrl)}${ch ? '' : ': does not answer'}` },
     bus: { ...bus, kind: rt.bus.kind },
     ingest_writer: rt.writerLost?.()
-      ? { ok: false, detail: `stopped writing: ${rt.writerLost()} — restart this process to write again` }
+      ? { ok: false, detail: `stopped writing: ${rt.writerLost()}` }
       : rt.writerHeld?.()
       ? { ok: false, detail: `holding its writes: ${rt.writerHeld()}` }
       : rt.batcher

@@ -93,6 +93,7 @@ function createRegistry() {
     eventsDuplicate: new Counter('cashtrace_events_duplicate_total', 'Events dropped as duplicates of an earlier event_id.'),
     eventsInserted: new Counter('cashtrace_events_inserted_total', 'Rows inserted into ClickHouse by the ingest writer.'),
     busMessages: new Counter('cashtrace_ingest_bus_messages_total', 'Ingest messages consumed from NATS, by how their events were read (local: handed over by this process, which published them; decoded).'),
+    leaseLosses: new Counter('cashtrace_writer_lease_lost_total', "Times this process's ingest writer lost its lease and stopped writing (it waits as a standby and writes again once it takes it back)."),
     fenceRefusals: new Counter('cashtrace_writer_fence_refusals_total', 'Statements the ingest writer did not send to the ClickHouse server because its lease was unconfirmed (lib/clickhouse/write-fence: what was not written is delivered again).'),
     idLookups: new Counter('cashtrace_ingest_id_lookups_total', 'Event IDs looked up among the committed ones, by who asked (precheck: the ingest route with NATS; write: the writer, except for events the route\'s pre-check handed over).'),
     idsFiltered: new Counter('cashtrace_ingest_ids_filtered_total', 'Event IDs not looked up: the dedup filter (embedded: this process is the only writer) has never seen them, so they are new. By who asked, as cashtrace_ingest_id_lookups_total.'),
@@ -107,7 +108,7 @@ function createRegistry() {
       if (!gauges.some((x) => x.name === name)) gauges.push(new Gauge(name, help, read));
     },
     render(): string {
-      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.fenceRefusals, m.idLookups, m.idsFiltered, m.ingestReserialised, m.stitchMoves, m.batchSize, m.insertSeconds, m.clockRefreshSeconds, m.clockBuildSeconds, ...gauges];
+      const parts = [m.eventsReceived, m.eventsAccepted, m.eventsRejected, m.eventsDuplicate, m.eventsInserted, m.busMessages, m.leaseLosses, m.fenceRefusals, m.idLookups, m.idsFiltered, m.ingestReserialised, m.stitchMoves, m.batchSize, m.insertSeconds, m.clockRefreshSeconds, m.clockBuildSeconds, ...gauges];
       return parts.map((p) => p.render()).join('\n') + '\n';
     },
   };
