@@ -18,6 +18,7 @@ import { metrics } from '../observability/metrics';
 import { ingestEvents } from '../ingest/pipeline';
 import { sql } from '../clickhouse/sql';
 import { invoiceIssued } from '../testing/events';
+import { startTcpProxy } from '../testing/tcp-proxy';
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -32,6 +33,12 @@ afterAll(async () => {
   await store?.close();
   await nats?.stop();
 });
+
+/** Rows and distinct events stored whose event ID starts so. */
+async function storedCount(prefix: string): Promise<{ rows: number; ids: number }> {
+  const [r] = await store.query<{ rows: string | number; ids: string | number }>(sql`SELECT count() AS rows, uniqExact(event_id) AS ids FROM events WHERE startsWith(event_id, ${prefix})`);
+  return { rows: Number(r.rows), ids: Number(r.ids) };
+}
 
 const opts = (onLost: (why: string) => void = () => undefined) => ({ ttlMs: 3_000, replicas: 1, onLost });
 
@@ -107,21 +114,17 @@ describe('writer lease', () => {
       expect(checks.ingest_writer).toEqual({ ok: false, detail: `stopped writing: ${lost[0]} — waiting as a standby to take the lease again` });
       const events = Array.from({ length: 30 }, (_, i) => invoiceIssued('standby', i, 7));
       expect(await ingestEvents(taken, events, { collector: 'test' })).toMatchObject({ accepted: 30, duplicates: 0 });
-      const standbyStored = async () => {
-        const [r] = await store.query<{ rows: string | number; ids: string | number }>(sql`SELECT count() AS rows, uniqExact(event_id) AS ids FROM events WHERE startsWith(event_id, 'standby-')`);
-        return { rows: Number(r.rows), ids: Number(r.ids) };
-      };
       await new Promise((r) => setTimeout(r, 1_500)); // a writer's batch wait many times over: nobody writes them
-      expect(await standbyStored()).toEqual({ rows: 0, ids: 0 });
+      expect(await storedCount('standby-')).toEqual({ rows: 0, ids: 0 });
       await other!.release();
       for (let i = 0; i < 100 && !taken.batcher; i++) await new Promise((r) => setTimeout(r, 100));
       expect(taken.writerLost?.()).toBeNull();
       expect(taken.writer).not.toBeNull();
       expect((await leaseHolder(nc, 'lease2', opts()))?.pid).toBe(process.pid);
       expect((await dependencyChecks(taken, undefined)).ingest_writer.ok).toBe(true);
-      for (let i = 0; i < 100 && (await standbyStored()).rows < 30; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && (await storedCount('standby-')).rows < 30; i++) await new Promise((r) => setTimeout(r, 100));
       await taken.writer!.settled();
-      expect(await standbyStored()).toEqual({ rows: 30, ids: 30 });
+      expect(await storedCount('standby-')).toEqual({ rows: 30, ids: 30 });
       // the writer read afresh knows them: sent again, they are duplicates
       expect(await ingestEvents(taken, events, { collector: 'test' })).toMatchObject({ accepted: 0, duplicates: 30 });
     } finally {
@@ -133,6 +136,53 @@ describe('writer lease', () => {
     expect(await leaseHolder(nc, 'lease2', opts())).toBeNull();
     delete process.env.CASHTRACE_NATS_PREFIX;
     resetEnvForTests();
+  });
+
+  it('a web process cut off NATS while another held the lease meanwhile stops writing, takes the lease back once free, and writes again afresh', async () => {
+    // The path of the quorum test's rare failure (stop 44): the lease expired while NATS was
+    // out of reach, and its revisions, once back, say another process held it meanwhile.
+    process.env.CASHTRACE_NATS_PREFIX = 'lease5';
+    process.env.CASHTRACE_WRITER_LEASE_S = '1.5';
+    resetEnvForTests();
+    const short = { ...opts(), ttlMs: 1_500 };
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: nats.port });
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lost: string[] = [];
+    const rt = await createRuntime({ store, natsUrl: `nats://127.0.0.1:${proxy.port}`, worker: true, onLeaseLost: (why) => lost.push(why) });
+    try {
+      expect(rt.batcher).not.toBeNull();
+      proxy.cut();
+      // its key expires 1.5 s after its last renewal; another process takes the lease and lets go
+      for (let i = 0; i < 100 && (await leaseHolder(nc, 'lease5', short)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await leaseHolder(nc, 'lease5', short)).toBeNull();
+      const other = await acquireWriterLease(nc, 'lease5', { ...short, wait: false });
+      expect(other).not.toBeNull();
+      await other!.release();
+      expect(lost).toEqual([]);
+      proxy.restore();
+      for (let i = 0; i < 150 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(lost).toEqual([expect.stringMatching(/^the lease expired \(last renewed \d+ s ago\) and another process held it meanwhile \(taken again at revision \d+, ours last at \d+, [01] write\(s\) of ours unanswered\)$/)]);
+      for (let i = 0; i < 150 && !(rt.batcher && rt.writerLost?.() === null); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rt.writerLost?.()).toBeNull();
+      expect(rt.batcher).not.toBeNull();
+      expect(lines.some((l) => /the ingest writer's lease is held again \(.* pid \d+\): this process writes again/.test(l))).toBe(true);
+      expect((await leaseHolder(nc, 'lease5', short))?.pid).toBe(process.pid);
+      const events = Array.from({ length: 20 }, (_, i) => invoiceIssued('cutoff', i, 5));
+      expect(await ingestEvents(rt, events, { collector: 'test' })).toMatchObject({ accepted: 20, duplicates: 0 });
+      for (let i = 0; i < 100 && (await storedCount('cutoff-')).rows < 20; i++) await new Promise((r) => setTimeout(r, 100));
+      await rt.writer!.settled();
+      expect(await storedCount('cutoff-')).toEqual({ rows: 20, ids: 20 });
+    } finally {
+      log.mockRestore();
+      quiet.mockRestore();
+      await rt.shutdown();
+      await proxy.close();
+      delete process.env.CASHTRACE_WRITER_LEASE_S;
+      delete process.env.CASHTRACE_NATS_PREFIX;
+      resetEnvForTests();
+    }
   });
 
   it('tells a holder whose lease was taken over at its next renewal', async () => {

@@ -7,6 +7,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Drops every connection and refuses new ones (the client sees the server gone). */
   cut(): void;
+  /** Takes connections again after cut() (the partition healed). */
+  restore(): void;
   /**
    * The next client→server data whose start (4 KB, as Latin-1) matches `marker`: `forward` bytes of it go through, the
    * rest is held until release() (on that connection only). `rechunk` (default true): a
@@ -69,6 +71,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const { port } = server.address() as net.AddressInfo;
   return {
     port,
+    restore() {
+      cut = false;
+    },
     cut() {
       cut = true;
       for (const c of conns) {
