@@ -82,9 +82,21 @@ test('a deal that deviates shows what came late and what is overdue next', async
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
 });
 
-test('an unknown deal says so', async ({ page }) => {
+test('an unknown deal says so, with the way to search for it', async ({ page }) => {
   await page.goto(JourneyPage.url('crm:opportunity:NOPE'));
-  await expect(page.getByTestId('journey-error')).toContainText('No deal crm:opportunity:NOPE');
+  await expect(page.getByTestId('journey-error')).toContainText('No deal has the correlation ID or a record “crm:opportunity:NOPE”.');
+  await page.getByTestId('journey-error').getByRole('link', { name: 'Search the deals for “crm:opportunity:NOPE”' }).click();
+  await expect(page).toHaveURL(/\/deals\?q=crm%3Aopportunity%3ANOPE$/);
+});
+
+test('a journey address naming a record of a deal, by its bare ID or its key, opens that deal', async ({ page }) => {
+  // as an invoice number is pasted from an email, in any case
+  for (const record of ['INV-A1', 'inv-a1', 'erp:invoice:INV-A1']) {
+    await page.goto(JourneyPage.url(record));
+    await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent(DEAL_IDS.A)}$`));
+    await expect(page.getByTestId('journey')).toBeVisible();
+    await expect(page.getByText('Acme GmbH').first()).toBeVisible();
+  }
 });
 
 test('an address no page or endpoint serves says so: a page with the way back, JSON for the API (405 with Allow for a method not served)', async ({ page }) => {

@@ -7,6 +7,8 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The error's `details`, where the API gave some. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -16,8 +18,8 @@ export async function fetchJson<T>(url: string, schema: z.ZodType<T>, signal?: A
   const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const msg = (body as { error?: { message?: string } } | null)?.error?.message ?? `request failed (${res.status})`;
-    throw new ApiRequestError(res.status, msg);
+    const error = (body as { error?: { message?: string; details?: unknown } } | null)?.error;
+    throw new ApiRequestError(res.status, error?.message ?? `request failed (${res.status})`, error?.details);
   }
   return schema.parse(body);
 }

@@ -1,9 +1,10 @@
 'use client';
 // useDeals / useDeal / useDealOpenItems: the deals list, one deal's journey and its open
-// items, refreshed live.
+// items, refreshed live. useRecordDeal: the deal a record's key or bare ID names.
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { dealDetailSchema, dealOpenItemsSchema, dealsResponseSchema } from '@/lib/contracts/deals';
+import { dealDetailSchema, dealOpenItemsSchema, dealsResponseSchema, resolveResponseSchema } from '@/lib/contracts/deals';
+import { parseEntityKey } from '@/lib/events/entity-key';
 import { fetchJson, queryString } from './fetch-json';
 
 export interface DealsParams {
@@ -38,5 +39,16 @@ export function useDealOpenItems(correlationId: string) {
     queryKey: ['deal-open-items', correlationId],
     queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}/open-items`, dealOpenItemsSchema, signal),
     retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
+  });
+}
+
+/** The deal an address names that is no deal's correlation ID: by key (source:entity_type:id) or by a record's bare ID (GET /api/resolve). */
+export function useRecordDeal(id: string, enabled: boolean) {
+  const qs = queryString(parseEntityKey(id) ? { key: id } : { id });
+  return useQuery({
+    queryKey: ['resolve', qs],
+    queryFn: ({ signal }) => fetchJson(`/api/resolve${qs}`, resolveResponseSchema, signal),
+    enabled,
+    retry: false,
   });
 }

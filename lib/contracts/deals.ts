@@ -190,12 +190,16 @@ export const dealOpenItemsSchema = z.object({
 });
 export type DealOpenItems = z.infer<typeof dealOpenItemsSchema>;
 
-export const resolveQuerySchema = z.object({
-  key: z
-    .string()
-    .min(5)
-    .max(300)
-    .regex(/^[a-z]+:[a-z][a-z0-9_]{0,63}:.+$/, 'must be an entity key source:entity_type:id'),
-});
-export const resolveResponseSchema = z.object({ correlation_id: z.string() });
+const ENTITY_KEY = /^[a-z]+:[a-z][a-z0-9_]{0,63}:.+$/;
+/** `key`: an entity key (source:entity_type:id); or `id`: a record's bare ID in any system (OPP-101081, INV-20417). One of the two. */
+export const resolveQuerySchema = z
+  .object({
+    key: z.string().min(5).max(300).regex(ENTITY_KEY, 'must be an entity key source:entity_type:id').optional(),
+    id: z.string().trim().min(1).max(300).optional(),
+  })
+  .refine((q) => (q.key === undefined) !== (q.id === undefined), { message: 'give one of key (source:entity_type:id) or id (a record ID such as INV-20417)', path: ['key'] });
+/** The deal, and (for `id`) the key of the record that named it. */
+export const resolveResponseSchema = z.object({ correlation_id: z.string(), key: z.string().optional() });
+/** A record ID several deals hold (409): they, each with its key, to name one by its key. */
+export const resolveCandidatesSchema = z.object({ candidates: z.array(z.object({ correlation_id: z.string(), key: z.string() })) });
 export type ResolveResponse = z.infer<typeof resolveResponseSchema>;

@@ -1,6 +1,7 @@
 // resolveKey: which deal holds an entity key (source:entity_type:id)? A point lookup on
 // deal_keys' sort key (entity_id first). Null when no deal has it (orphans have no deal).
-// resolveKeys: the same for several keys in one read.
+// resolveKeys: the same for several keys in one read. dealsOfRecordId: which deals hold a
+// record of that bare ID (OPP-101081, INV-20417), whatever its system and type.
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -29,4 +30,22 @@ export async function resolveKeys(store: Store, keys: readonly string[]): Promis
 
 export async function resolveKey(store: Store, key: string): Promise<string | null> {
   return (await resolveKeys(store, [key])).get(key) ?? null;
+}
+
+const recordRowSchema = z.object({ deal: z.string(), key: z.string() });
+
+/**
+ * The deals holding a record whose ID is `id` (as typed, or upper-case: "inv-20417"), in any
+ * system and of any type, each with one such key; at most `limit`, by correlation ID. A
+ * point lookup on deal_keys' sort key (entity_id first).
+ */
+export async function dealsOfRecordId(store: Store, id: string, limit = 5): Promise<{ correlation_id: string; key: string }[]> {
+  const ids = [...new Set([id, id.toUpperCase()])];
+  const rows = await store.query(
+    sql`SELECT correlation_id AS deal, min(entity_key) AS key FROM deal_keys
+      WHERE entity_id IN ${ids} AND correlation_id != ''
+      GROUP BY correlation_id ORDER BY correlation_id LIMIT ${limit}`,
+    recordRowSchema,
+  );
+  return rows.map((r) => ({ correlation_id: r.deal, key: r.key }));
 }

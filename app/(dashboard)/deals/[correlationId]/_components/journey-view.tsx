@@ -13,6 +13,7 @@ import { LaneTimeline } from './lane-timeline';
 import { ExpectedPath } from './expected-path';
 import { EventList } from './event-list';
 import { EventDetail } from './event-detail';
+import { DealNotFound } from './deal-not-found';
 import styles from './journey.module.css';
 
 export function JourneyView({ correlationId }: { correlationId: string }) {
@@ -25,9 +26,13 @@ export function JourneyView({ correlationId }: { correlationId: string }) {
     return (
       <div>
         <Link href="/deals">← Deals</Link>
-        <div className="panel error" role="alert" data-testid="journey-error">
-          {notFound ? `No deal ${correlationId}.` : `Could not load the journey: ${error.message}`}
-        </div>
+        {notFound ? (
+          <DealNotFound id={correlationId} />
+        ) : (
+          <div className="panel error" role="alert" data-testid="journey-error">
+            Could not load the journey: {error.message}
+          </div>
+        )}
       </div>
     );
   }
