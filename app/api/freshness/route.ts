@@ -9,19 +9,21 @@ import { notAllowed } from '@/lib/http/methods';
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: null }, async ({ rt }): Promise<Freshness> => {
-  if (!rt.writer) {
+  const writer = rt.writer;
+  if (!writer) {
+    const lost = rt.writerLost?.();
     return {
       snapshot: {
         state: 'unknown',
         pending_deals: null,
         behind_since: null,
         behind_seconds: null,
-        detail: 'the ingest writer runs in another process (npm run ingest-worker logs how many deals wait)',
+        detail: lost ? `this process's ingest writer stopped (${lost})` : 'the ingest writer runs in another process (npm run ingest-worker logs how many deals wait)',
         notice: false,
       },
     };
   }
-  const { pendingDeals, behindSince } = rt.writer.clocks.status();
+  const { pendingDeals, behindSince } = writer.clocks.status();
   const seconds = behindSince ? Math.max(0, (Date.now() - behindSince.getTime()) / 1000) : null;
   return {
     snapshot: {

@@ -27,13 +27,18 @@ export const POST = route({ permission: 'links:write' }, async ({ req, rt, princ
   }
   const body = bodySchema.parse(json);
   if (body.a === body.b) throw errors.badRequest('a and b must be different records');
-  if (!rt.writer) throw errors.unavailable('link corrections run where the ingest worker runs; this process has CASHTRACE_INGEST_WORKER=off');
-  const before = { a: rt.writer.stitcher.resolve(body.a), b: rt.writer.stitcher.resolve(body.b) };
+  // one writer for the whole correction: after a lost lease this process's writer is started afresh
+  const writer = rt.writer;
+  if (!writer) {
+    const lost = rt.writerLost?.();
+    throw errors.unavailable(lost ? `this process's ingest writer stopped (${lost}): try again once it writes again` : 'link corrections run where the ingest worker runs; this process has CASHTRACE_INGEST_WORKER=off');
+  }
+  const before = { a: writer.stitcher.resolve(body.a), b: writer.stitcher.resolve(body.b) };
   const result =
     body.kind === 'merge'
-      ? (await rt.writer.merge(body.a, body.b, principal.id, body.reason), { correlationIds: [rt.writer.stitcher.resolve(body.a)] })
-      : await rt.writer.split(body.a, body.b, principal.id, body.reason);
-  const after = { a: rt.writer.stitcher.resolve(body.a), b: rt.writer.stitcher.resolve(body.b) };
+      ? (await writer.merge(body.a, body.b, principal.id, body.reason), { correlationIds: [writer.stitcher.resolve(body.a)] })
+      : await writer.split(body.a, body.b, principal.id, body.reason);
+  const after = { a: writer.stitcher.resolve(body.a), b: writer.stitcher.resolve(body.b) };
   await recordAudit(rt.store, [
     { actor: actorOf(principal), action: `link.${body.kind}`, target: `${body.a} ↔ ${body.b}`, reason: body.reason, outcome: 'done', details: { before, after }, ip: clientIp(req) },
   ]);
