@@ -7,6 +7,7 @@ import type { Store } from '../clickhouse/client';
 import { ident, sql, PATCH_DELETE } from '../clickhouse/sql';
 import { Stitcher, type Move } from '../stitching/stitcher';
 import { urlBytes, urlRanges } from '../clickhouse/url-budget';
+import { CORRELATION_PREFIX } from '../events/entity-key';
 
 /**
  * The tables materialized views fill from `events`, each with the correlation_id of the
@@ -113,22 +114,64 @@ export async function storeMoves(store: Store, moves: readonly Move[], backgroun
   return [...adoptTargets, ...renameFrom, ...renameTo];
 }
 
-export async function applyOverrides(store: Store, stitcher: Stitcher): Promise<void> {
+/** Applies the manual corrections to `stitcher`; the records named by a split (both sides), whose links were cut. */
+export async function applyOverrides(store: Store, stitcher: Stitcher): Promise<Set<string>> {
   const overrides = await store.query<{ kind: string; a: string; b: string }>(
     sql`SELECT kind, a, b FROM link_overrides ORDER BY created_at`,
   );
-  for (const o of overrides) if (o.kind === 'split') stitcher.block(o.a, o.b);
+  const cut = new Set<string>();
+  for (const o of overrides) {
+    if (o.kind !== 'split') continue;
+    stitcher.block(o.a, o.b);
+    cut.add(o.a).add(o.b);
+  }
   for (const o of overrides) if (o.kind === 'merge' && !stitcher.isBlocked(o.a, o.b)) stitcher.addLink(o.a, o.b);
+  return cut;
+}
+
+const pairKey = (key: string, correlationId: string) => `${key}\u0000${correlationId}`;
+
+/**
+ * A deal's keys (deal_keys) include every ref of its events, and a record a split cut off
+ * still names the key it was cut from: that key is listed under its new deal too. Loaded as
+ * a link, it would join the two deals again — in memory at once, and in their rows at the
+ * next start (recover() merges a key's deals). The listings of the cut records' keys that
+ * no event of the deal makes through a link not blocked ("key\0deal"); a point lookup and
+ * the few deals involved, only when a split was made.
+ */
+async function listedOnlyThroughCuts(store: Store, stitcher: Stitcher, cut: ReadonlySet<string>): Promise<Set<string>> {
+  if (cut.size === 0) return new Set();
+  const keys = [...cut];
+  const ids = [...new Set(keys.map((k) => k.slice(k.indexOf(':', k.indexOf(':') + 1) + 1)))];
+  const listed = await store.query<{ entity_key: string; correlation_id: string }>(
+    sql`SELECT DISTINCT entity_key, correlation_id FROM deal_keys WHERE entity_id IN ${ids} AND entity_key IN ${keys} AND correlation_id != ''`,
+  );
+  const deals = [...new Set(listed.map((r) => r.correlation_id))];
+  if (deals.length === 0) return new Set();
+  const events = await store.query<{ correlation_id: string; entity_key: string; refs: string[]; stamped_correlation_id: string }>(
+    sql`SELECT correlation_id, entity_key, refs, stamped_correlation_id FROM events
+      WHERE correlation_id IN ${deals} AND (entity_key IN ${keys} OR hasAny(refs, ${keys}) OR concat(${CORRELATION_PREFIX}, stamped_correlation_id) IN ${keys})`,
+  );
+  const linked = new Set<string>();
+  for (const e of events) {
+    if (cut.has(e.entity_key)) linked.add(pairKey(e.entity_key, e.correlation_id));
+    for (const r of e.refs) if (cut.has(r) && !stitcher.isBlocked(e.entity_key, r)) linked.add(pairKey(r, e.correlation_id));
+    // a stamped correlation ID links whatever was split (as Stitcher.link)
+    const stamped = e.stamped_correlation_id && CORRELATION_PREFIX + e.stamped_correlation_id;
+    if (stamped && cut.has(stamped)) linked.add(pairKey(stamped, e.correlation_id));
+  }
+  return new Set(listed.map((r) => pairKey(r.entity_key, r.correlation_id)).filter((p) => !linked.has(p)));
 }
 
 /** Rebuilds the link graph from ClickHouse: resolved keys, orphans, manual corrections. */
 export async function loadStitcher(store: Store): Promise<Stitcher> {
   const stitcher = new Stitcher();
-  await applyOverrides(store, stitcher);
+  const cut = await applyOverrides(store, stitcher);
   const keys = await store.query<{ entity_key: string; correlation_id: string }>(
     sql`SELECT DISTINCT entity_key, correlation_id FROM deal_keys`,
   );
-  for (const k of keys) stitcher.loadResolvedKey(k.entity_key, k.correlation_id);
+  const skip = await listedOnlyThroughCuts(store, stitcher, cut);
+  for (const k of keys) if (skip.size === 0 || !skip.has(pairKey(k.entity_key, k.correlation_id))) stitcher.loadResolvedKey(k.entity_key, k.correlation_id);
   const orphans = await store.query<{ entity_key: string; refs: string[]; stamped_correlation_id: string }>(
     sql`SELECT entity_key, refs, stamped_correlation_id FROM events WHERE correlation_id = ''`,
   );

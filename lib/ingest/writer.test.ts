@@ -132,6 +132,31 @@ describe('IngestWriter', () => {
     expect(overrides).toEqual([{ kind: 'merge', actor: 'alice' }, { kind: 'split', actor: 'bob' }]);
   });
 
+  it('keeps a record split off into a deal of its own apart, in memory and after a restart, though it still names the key it was cut from', async () => {
+    // A quote anchors a deal; pointed at the wrong opportunity, it is split off. Its event still
+    // refs the opportunity, so deal_keys lists the opportunity's key under the quote's deal too:
+    // loaded as a link, that joined the two deals again (found 2026-12-05 by app/api/links/route.test.ts).
+    const w = await openWriter(store);
+    const opp = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-SPL', amount: 100, currency: 'EUR' });
+    const quote = ev({ source: 'cpq', type: 'quote.approved', entity_type: 'quote', entity_id: 'Q-SPL', refs: ['crm:opportunity:OPP-SPL'], amount: 100, currency: 'EUR' });
+    await w.write([opp, quote]);
+    expect(await correlationOf(quote.event_id)).toEqual(['crm:opportunity:OPP-SPL']);
+    const { correlationIds } = await w.split('cpq:quote:Q-SPL', 'crm:opportunity:OPP-SPL', 'carol', 'quote of another opportunity');
+    expect(correlationIds.sort()).toEqual(['cpq:quote:Q-SPL', 'crm:opportunity:OPP-SPL']);
+    expect(await correlationOf(quote.event_id)).toEqual(['cpq:quote:Q-SPL']);
+    expect(w.stitcher.resolve('cpq:quote:Q-SPL')).toBe('cpq:quote:Q-SPL');
+    expect(w.stitcher.resolve('crm:opportunity:OPP-SPL')).toBe('crm:opportunity:OPP-SPL');
+    // restarted: the graph rebuilt from ClickHouse keeps them apart, and its recovery moves no row
+    const w2 = await openWriter(store);
+    expect(w2.stitcher.resolve('cpq:quote:Q-SPL')).toBe('cpq:quote:Q-SPL');
+    expect(await correlationOf(quote.event_id)).toEqual(['cpq:quote:Q-SPL']);
+    expect(await correlationOf(opp.event_id)).toEqual(['crm:opportunity:OPP-SPL']);
+    // a later event of the quote naming the opportunity again joins the quote's deal
+    const again = ev({ source: 'cpq', type: 'quote.approved', entity_type: 'quote', entity_id: 'Q-SPL', refs: ['crm:opportunity:OPP-SPL'], amount: 100, currency: 'EUR' });
+    await w2.write([again]);
+    expect(await correlationOf(again.event_id)).toEqual(['cpq:quote:Q-SPL']);
+  });
+
   it('overlapping writes: a redelivery in flight is one row, orphans written alongside their parent join the deal', async () => {
     const w = await openWriter(store);
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-20', amount: 10 });
