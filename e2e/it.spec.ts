@@ -126,3 +126,54 @@ test('IT opens a failing flow, a dead letter and a trace', async ({ page }) => {
   await trace.dealLink.click();
   await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent(DEAL_IDS.A)}`));
 });
+
+test('IT links an orphan the ERP sent without its deal’s reference, and cuts a wrong reference from the journey', async ({ page, request }) => {
+  const opp = { event_id: 'e2e-link-opp', source: 'crm', type: 'opportunity.won', occurred_at: '2026-04-02T09:00:00Z', entity_type: 'opportunity', entity_id: 'OPP-E2E-LINK', amount: 900, currency: 'EUR', attributes: { customer: 'Linkton Ltd' } };
+  // the ERP sent the invoice without its opportunity: an orphan
+  const inv = { event_id: 'e2e-link-inv', source: 'erp', type: 'invoice.issued', occurred_at: '2026-04-10T09:00:00Z', entity_type: 'invoice', entity_id: 'INV-E2E-LINK', amount: 900, currency: 'EUR' };
+  expect((await request.post('/api/ingest/events', { headers: ingest, data: [opp, inv] })).status()).toBe(202);
+  const deal = 'crm:opportunity:OPP-E2E-LINK';
+
+  await page.goto('/integrations');
+  await expect(page.getByTestId('orphan-table')).toBeVisible();
+  // oldest first: page on to it
+  const row = page.getByTestId('orphan-row').filter({ hasText: 'erp:invoice:INV-E2E-LINK' });
+  for (let i = 0; i < 30 && (await row.count()) === 0; i++) {
+    const next = page.getByTestId('orphans-pager-next');
+    if (await next.isEnabled()) await next.click();
+    await page.waitForTimeout(300);
+  }
+  await expect(row).toBeVisible();
+  await row.getByTestId('link-to-deal').click();
+  // named by the deal's record ID, as typed
+  await row.getByLabel('A record of the deal').fill('opp-e2e-link');
+  await row.getByLabel('Why').fill('the ERP sent the invoice without its opportunity');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/orphan-link-form.png`, fullPage: true });
+  await row.getByRole('button', { name: 'Link', exact: true }).click();
+  const done = page.getByTestId('orphans').getByTestId('link-done');
+  await expect(done).toContainText(`Linked: erp:invoice:INV-E2E-LINK is in deal ${deal}`);
+  await expect(row).toHaveCount(0); // stitched: no longer an orphan
+  const resolved = await request.get('/api/resolve?key=erp:invoice:INV-E2E-LINK');
+  expect(await resolved.json()).toEqual({ correlation_id: deal });
+
+  // A payment that named this invoice by mistake joined the deal: cut that reference on the journey.
+  const pay = { event_id: 'e2e-link-pay', source: 'payments', type: 'payment.received', occurred_at: '2026-04-20T09:00:00Z', entity_type: 'payment', entity_id: 'PAY-E2E-WRONG', refs: ['erp:invoice:INV-E2E-LINK'], amount: 50, currency: 'EUR' };
+  expect((await request.post('/api/ingest/events', { headers: ingest, data: [pay] })).status()).toBe(202);
+  await done.getByRole('link', { name: deal }).click();
+  await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent(deal)}$`));
+  const payRow = page.locator('[data-testid="event-row"][data-event-id="e2e-link-pay"]');
+  await expect(payRow).toBeVisible({ timeout: 15_000 });
+  await payRow.click();
+  const detail = page.getByTestId('event-detail');
+  await expect(detail.getByTestId('event-refs')).toContainText('erp:invoice:INV-E2E-LINK');
+  await detail.getByTestId('cut-link').click();
+  await detail.getByLabel('Why').fill('the payment is for another customer');
+  await detail.getByRole('button', { name: 'Cut', exact: true }).click();
+  await expect(page.getByTestId('link-done')).toContainText('Cut: payments:payment:PAY-E2E-WRONG is in no deal now: an orphan');
+  await expect(payRow).toHaveCount(0, { timeout: 15_000 }); // it left the deal
+  await expect(page.locator('[data-testid="event-row"][data-event-id="e2e-link-inv"]')).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-link-cut.png`, fullPage: true });
+  // both corrections are in the audit trail
+  const audit = await (await request.get('/api/audit?action=link.merge')).json();
+  expect(JSON.stringify(audit)).toContain('erp:invoice:INV-E2E-LINK');
+});

@@ -2,30 +2,22 @@
 // failed to link; `split` blocks a wrong link and re-stitches the deal without it.
 // Both are recorded in link_overrides and in the audit trail.
 
-import { z } from 'zod';
 import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
-import { entityKeySchema } from '@/lib/events/entity-key';
+import { linkCorrectionSchema, type LinkCorrectionResult } from '@/lib/contracts/links';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
 import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({
-  kind: z.enum(['merge', 'split']),
-  a: entityKeySchema,
-  b: entityKeySchema,
-  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500),
-});
-
-export const POST = route({ permission: 'links:write' }, async ({ req, rt, principal }) => {
+export const POST = route({ permission: 'links:write' }, async ({ req, rt, principal }): Promise<LinkCorrectionResult> => {
   let json: unknown;
   try {
     json = await req.json();
   } catch {
     throw errors.badRequest('body must be JSON: {"kind": "merge"|"split", "a", "b", "reason"}');
   }
-  const body = bodySchema.parse(json);
+  const body = linkCorrectionSchema.parse(json);
   if (body.a === body.b) throw errors.badRequest('a and b must be different records');
   // one writer for the whole correction: after a lost lease this process's writer is started afresh
   const writer = rt.writer;

@@ -1,13 +1,16 @@
 'use client';
 // Orphans: events that arrived before the records they refer to, oldest first, with age
 // buckets and the references each one is waiting for; a reference whose event was
-// dead-lettered opens that letter.
+// dead-lettered opens that letter; one a system sent without its reference can be linked to
+// its deal by hand (LinkToDeal).
 
 import { csvHref, useOrphans } from './use-integrations';
 import { fmtInt, fmtSeconds, fmtTime } from './format';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { useState } from 'react';
+import { LinkOutcome, LinkToDeal, type LinkDone } from '@/app/_components/link-correction';
 
 const PAGE = 20;
 
@@ -15,6 +18,8 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
   const pages = useCursorPages(`${filters.from}:${filters.to}`);
   const base = { from: filters.from, to: filters.to };
   const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: pages.cursor });
+  /** The last orphan linked here: its row leaves the table, so the outcome is said above it. */
+  const [linked, setLinked] = useState<LinkDone | null>(null);
 
   return (
     <section className="panel" data-testid="orphans" aria-label="Orphan events">
@@ -36,6 +41,7 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
           </div>
         </div>
       )}
+      {linked && <LinkOutcome done={linked} />}
       {isLoading && <div className="loading">Loading orphans…</div>}
       {error && <div className="error">{error.message}</div>}
       {data && data.items.length === 0 && <div className="empty">Every event is stitched to its deal.</div>}
@@ -49,6 +55,7 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
                 <th>Event</th>
                 <th>Waiting for</th>
                 <th>Occurred</th>
+                <th>Action</th>
               </tr>
             </thead>
             <tbody>
@@ -87,6 +94,9 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
                     </div>
                   </td>
                   <td>{fmtTime(o.occurred_at)}</td>
+                  <td>
+                    <LinkToDeal record={o.entity_key} onDone={setLinked} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,13 +1,14 @@
 // The selected event: its canonical fields, a link to its middleware trace, and the raw
-// payload exactly as the source sent it.
+// payload exactly as the source sent it. A wrong reference can be cut (CutLink).
 
 import Link from 'next/link';
 import type { JourneyEvent } from '@/lib/contracts/deals';
 import { formatMoney } from '@/lib/money/format';
 import { formatDate, stepLabel } from '@/app/_components/journey-format';
+import { CutLink, type LinkDone } from '@/app/_components/link-correction';
 import styles from './journey.module.css';
 
-export function EventDetail({ event }: { event: JourneyEvent | null }) {
+export function EventDetail({ event, onLinkCut }: { event: JourneyEvent | null; onLinkCut: (done: LinkDone) => void }) {
   if (!event) {
     return (
       <div className="empty" data-testid="event-detail-empty">
@@ -28,7 +29,18 @@ export function EventDetail({ event }: { event: JourneyEvent | null }) {
   ];
   if (e.due_at) fields.push(['due_at', formatDate(e.due_at)]);
   if (e.period_end) fields.push(['period_end', formatDate(e.period_end)]);
-  if (e.refs.length) fields.push(['refs', <span className="mono" key="r">{e.refs.join(', ')}</span>]);
+  if (e.refs.length) {
+    fields.push([
+      'refs',
+      <ul className={styles.refList} key="r" data-testid="event-refs">
+        {e.refs.map((r) => (
+          <li key={r}>
+            <span className="mono">{r}</span> <CutLink record={e.entity_key} reference={r} onDone={onLinkCut} />
+          </li>
+        ))}
+      </ul>,
+    ]);
+  }
   const attrs = Object.entries(e.attributes);
   if (attrs.length) fields.push(['attributes', <span className="mono" key="a">{attrs.map(([k, v]) => `${k}=${v}`).join(', ')}</span>]);
   return (

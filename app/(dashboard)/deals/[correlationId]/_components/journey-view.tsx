@@ -14,12 +14,15 @@ import { ExpectedPath } from './expected-path';
 import { EventList } from './event-list';
 import { EventDetail } from './event-detail';
 import { DealNotFound } from './deal-not-found';
+import { LinkOutcome, type LinkDone } from '@/app/_components/link-correction';
 import styles from './journey.module.css';
 
 export function JourneyView({ correlationId }: { correlationId: string }) {
   const { data, error, isLoading } = useDeal(correlationId);
   const open = useDealOpenItems(correlationId);
   const [selected, setSelected] = useState<string | null>(null);
+  /** A link cut here: its record may have left this deal (and the view), so the outcome is said at the top. */
+  const [cut, setCut] = useState<LinkDone | null>(null);
 
   if (error) {
     const notFound = (error as { status?: number }).status === 404;
@@ -42,6 +45,11 @@ export function JourneyView({ correlationId }: { correlationId: string }) {
   return (
     <div data-testid="journey">
       <Link href="/deals" className={styles.back}>← Deals</Link>
+      {cut && (
+        <div className="panel">
+          <LinkOutcome done={cut} />
+        </div>
+      )}
       <JourneyHeader detail={data} />
       <div className={styles.twoCol}>
         <NextStepCard next={data.next_step} open={open.data?.items} openError={open.data ? undefined : open.error?.message} conforming={data.conforming} deviations={data.deviations} />
@@ -58,7 +66,7 @@ export function JourneyView({ correlationId }: { correlationId: string }) {
           <EventList events={data.events} selected={selected} onSelect={setSelected} />
         </section>
         <section className="panel">
-          <EventDetail event={current} />
+          <EventDetail event={current} onLinkCut={setCut} />
         </section>
       </div>
     </div>
