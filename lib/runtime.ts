@@ -103,6 +103,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   /** Waiting as a standby after a loss, to write again (stopped at shutdown). */
   let standby: { abort: AbortController; done: Promise<void> } | null = null;
   let leaseOpts: LeaseOptions | null = null;
+  /** Counts the losses: a writer whose start a loss overtook (its lease lost meanwhile) is stopped, not run. */
+  let losses = 0;
   if (natsUrl) {
     const { createNatsBus } = await import('./bus/nats');
     const { natsAuth } = await import('./bus/nats-connect');
@@ -118,6 +120,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
       // says so in its health.
       const onLost = (why: string) => {
         writerLost = `${why} — waiting as a standby to take the lease again`;
+        losses++;
         metrics().leaseLosses.inc();
         console.error(`[ingest] the ingest writer's lease is lost: ${why}; this process stops writing and waits as a standby to take it again`);
         opts.onLeaseLost?.(why);
@@ -130,7 +133,12 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
           if (!again) return; // shutting down
           if (stopping) return void (await again.release());
           lease = again;
-          current = await startWriter(again, nb);
+          try {
+            if (!(await runWriter(again, nb))) return; // lost again while starting: that loss's standby goes on
+          } catch (err) {
+            await again.release(); // a standby elsewhere may write instead
+            throw err;
+          }
           writerLost = null;
           console.log(`[ingest] the ingest writer's lease is held again (${again.holder.host} pid ${again.holder.pid}): this process writes again, its stitching graph read afresh`);
         })()
@@ -217,8 +225,20 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     for (const s of [parts.lookups, ...parts.inserters]) if (s !== store) await s.close();
   }
 
+  /** Starts the writer under `held` and runs it, unless the lease was lost while it started (then it is stopped: false). */
+  async function runWriter(held: WriterLease | null, nb: NatsBus | null): Promise<boolean> {
+    const before = losses;
+    const parts = await startWriter(held, nb);
+    if (losses !== before) {
+      await stopWriter(parts, { lost: true });
+      return false;
+    }
+    current = parts;
+    return true;
+  }
+
   if (runWorker) {
-    current = await startWriter(lease, natsBus);
+    await runWriter(lease, natsBus);
     metrics().gauge('cashtrace_ingest_queue_rows', 'Rows waiting in the write buffer (bus lag inside the process).', () => current?.batcher.stats.queuedRows ?? 0);
     metrics().gauge('cashtrace_ingest_queue_bytes', 'Bytes waiting in the write buffer.', () => current?.batcher.stats.queuedBytes ?? 0);
     metrics().gauge('cashtrace_stitch_graph_keys', 'Entity keys in the stitching graph.', () => current?.writer.stitcher.size ?? 0);
@@ -228,7 +248,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   if (natsBus) {
     bus = natsBus;
   } else {
-    const b = current?.batcher;
+    // the in-process bus's writer never changes (no lease to lose)
+    const b = (current as WriterParts | null)?.batcher;
     if (!b) throw new Error('Without NATS_URL the ingest writer must run in this process (CASHTRACE_INGEST_WORKER=on).');
     // Not async: nothing of this call holds the rows while the insert runs (see lib/ingest/rows).
     bus = createInProcessBus((rows) => b.add(rows, rowBytes(rows)).then((duplicateFlags) => ({ duplicateFlags })));
