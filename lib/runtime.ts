@@ -285,10 +285,13 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
       }
       const parts = current;
       current = null;
-      if (parts) await stopWriter(parts, { lost: false });
-      // drained: a standby writer may take over now
-      await lease?.release();
-      await bus.close();
+      try {
+        if (parts) await stopWriter(parts, { lost: false });
+      } finally {
+        // drained (or its last writes refused, unacknowledged: delivered again): a standby writer may take over now
+        await lease?.release();
+        await bus.close();
+      }
     },
   };
   return rt;

@@ -1,13 +1,15 @@
 // Kill-and-take-over: the standalone worker is SIGKILLed mid-batch while consuming from a
 // real JetStream, with a second worker waiting as a standby (the writer's lease): the
 // standby takes over, and every event is in ClickHouse exactly once. Then a drained
-// shutdown hands the lease to a third. In server mode
+// shutdown hands the lease to a third. A worker whose lease another process took waits as a
+// standby and, once it takes the lease back, writes what was published meanwhile. In server mode
 // (worker-crash.server.test.ts) the worker writes to a ClickHouse server over HTTP
 // (lib/testing/test-clickhouse), as a deployment's worker does.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServer } from '../../lib/testing/nats';
 import { removeTempDir, tempDir } from '../../lib/testing/temp-dir';
@@ -15,6 +17,8 @@ import { createStore } from '../../lib/clickhouse/client';
 import { sql } from '../../lib/clickhouse/sql';
 import { subjects } from '../../lib/bus/types';
 import { startTestClickHouseServer, testStoreIsServer, type TestClickHouseServer } from '../../lib/testing/test-clickhouse';
+import { Kvm } from '@nats-io/kv';
+import { acquireWriterLease } from '../../lib/bus/writer-lease';
 
 const PREFIX = 'crashtest';
 const TOTAL = 30_000;
@@ -33,7 +37,7 @@ afterAll(async () => {
   removeTempDir(dataDir);
 });
 
-function startWorker(): { proc: ChildProcess; output: () => string } {
+function startWorker(prefix = PREFIX): { proc: ChildProcess; output: () => string } {
   let out = '';
   // `node --import tsx` runs the worker in this one process (the tsx CLI would fork a child
   // that survives a SIGKILL of its parent).
@@ -41,7 +45,7 @@ function startWorker(): { proc: ChildProcess; output: () => string } {
     env: {
       ...process.env,
       NATS_URL: nats.url,
-      CASHTRACE_NATS_PREFIX: PREFIX,
+      CASHTRACE_NATS_PREFIX: prefix,
       CASHTRACE_DATA_DIR: dataDir,
       CASHTRACE_BATCH_MAX_ROWS: '2000',
       CASHTRACE_BATCH_MAX_WAIT_MS: '20',
@@ -69,6 +73,15 @@ async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, what:
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Until the writer's consumer has nothing pending or unacknowledged. */
+async function drained(nc: NatsConnection, names: ReturnType<typeof subjects>, ms: number, what: string): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await waitFor(async () => {
+    const info = await jsm.consumers.info(names.streamIngest, names.writerConsumer).catch(() => null);
+    return !!info && info.num_pending === 0 && info.num_ack_pending === 0;
+  }, ms, what);
 }
 
 function event(i: number) {
@@ -127,11 +140,7 @@ describe('ingest worker crash', () => {
     await waitFor(() => second.output().includes('consuming'), 60_000, 'the standby to take over').catch((e) => {
       throw new Error(`${e.message}\n${second.output()}`);
     });
-    const jsm = await jetstreamManager(nc);
-    await waitFor(async () => {
-      const info = await jsm.consumers.info(names.streamIngest, names.writerConsumer).catch(() => null);
-      return !!info && info.num_pending === 0 && info.num_ack_pending === 0;
-    }, 180_000, 'the worker that took over to drain the stream');
+    await drained(nc, names, 180_000, 'the worker that took over to drain the stream');
 
     // A drained shutdown hands the lease over: a third worker waiting as a standby takes it.
     const third = startWorker();
@@ -153,4 +162,43 @@ describe('ingest worker crash', () => {
     expect(Number(row.orphans)).toBe(0);
     await store.close();
   }, 400_000);
+
+  it('a worker whose lease another process took waits as a standby, and writes again once it takes it back', async () => {
+    const prefix = 'losstest';
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    const names = subjects(prefix);
+    const worker = startWorker(prefix);
+    try {
+      await waitFor(() => worker.output().includes('consuming'), 60_000, 'worker start').catch((e) => {
+        throw new Error(`${e.message}\n${worker.output()}`);
+      });
+      // another process takes the lease (an operator's purge, then a second holder)
+      await (await new Kvm(nc).open(`${prefix}_writer_lease`)).purge('writer');
+      const other = await acquireWriterLease(nc, prefix, { ttlMs: 3_000, replicas: 1, onLost: () => undefined, wait: false });
+      expect(other).not.toBeNull();
+      await waitFor(() => worker.output().includes('waits as a standby'), 30_000, 'the worker to learn of the loss').catch((e) => {
+        throw new Error(`${e.message}\n${worker.output()}`);
+      });
+      expect(worker.output()).toMatch(/the writer's lease is lost: the lease was taken over by .* pid \d+ .*; stops writing and waits as a standby to take it again/);
+      expect(worker.proc.exitCode).toBeNull(); // it did not exit
+      // published meanwhile: durable in the stream, written by nobody yet
+      const body = JSON.stringify(Array.from({ length: 500 }, (_, k) => ({ ...event(k), event_id: `loss-${k}` })));
+      await js.publish(names.ingestBatch, new TextEncoder().encode(body), { msgID: 'loss-batch-1' });
+      await other!.release();
+      await waitFor(() => worker.output().split('consuming').length === 3, 60_000, 'the worker to take the lease back').catch((e) => {
+        throw new Error(`${e.message}\n${worker.output()}`);
+      });
+      await drained(nc, names, 120_000, 'the worker to write what was published meanwhile');
+    } finally {
+      await stopProcess(worker.proc, 'SIGTERM');
+      await nc.close();
+    }
+    expect(worker.output()).toContain('SIGTERM: draining');
+    expect(worker.proc.exitCode).toBe(0);
+    const store = await createStore(server ? { url: server.url } : { dataDir });
+    const [row] = await store.query<{ total: string; distinct_ids: string }>(sql`SELECT count() AS total, uniqExact(event_id) AS distinct_ids FROM events WHERE startsWith(event_id, 'loss-')`);
+    expect({ total: Number(row.total), distinct: Number(row.distinct_ids) }).toEqual({ total: 500, distinct: 500 });
+    await store.close();
+  }, 300_000);
 });

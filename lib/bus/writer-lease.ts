@@ -7,10 +7,11 @@
 // process whose writer would be a second one runs without it.
 //
 // A holder learns at its next renewal (a third of the lease) that another took the lease,
-// and stops writing (onLost); a web process's writer then waits as a standby and starts
-// afresh once it takes the lease back (lib/runtime.ts), the standalone worker exits. Renewals that fail for want of NATS are retried, not taken as
-// a loss: a holder cut off from NATS receives nothing more to write, and a cluster without
-// a quorum lets nobody else take the key either.
+// and stops writing (onLost); it then waits as a standby and starts its writer afresh once
+// it takes the lease back (lib/runtime.ts, collectors/ingest/worker-main.ts). Renewals that
+// fail for want of NATS are retried, not taken as a loss: a holder cut off from NATS
+// receives nothing more to write, and a cluster without a quorum lets nobody else take the
+// key either.
 
 import os from 'node:os';
 import crypto from 'node:crypto';
