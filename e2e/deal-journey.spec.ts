@@ -9,7 +9,7 @@ import { DEALS_PAGE_SIZE } from '../lib/contracts/deals';
 import { VARIANTS_SHOWN } from '../lib/contracts/variants';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
-import { SCREENSHOT_DIR } from './env';
+import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
 import { gotoOnScreen, reportTiming } from './on-screen';
 
 test('search a deal by its invoice number and read its journey', async ({ page }) => {
@@ -97,6 +97,29 @@ test('a journey address naming a record of a deal, by its bare ID or its key, op
     await expect(page.getByTestId('journey')).toBeVisible();
     await expect(page.getByText('Acme GmbH').first()).toBeVisible();
   }
+});
+
+test('a journey address naming a record several deals hold lists them; each opens its deal', async ({ page, request }) => {
+  // two deals, each with a staffing record numbered RA-E2E-SHARED (one in the PSA, one in the ERP)
+  const won = (id: string) => ({ event_id: `e2e-shared-${id}`, source: 'crm', type: 'opportunity.won', occurred_at: '2026-04-02T09:00:00Z', entity_type: 'opportunity', entity_id: id, amount: 100, currency: 'EUR', attributes: { customer: `Shared ${id}` } });
+  const res = await request.post('/api/ingest/events', {
+    headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` },
+    data: [
+      won('OPP-E2E-SH1'),
+      won('OPP-E2E-SH2'),
+      { event_id: 'e2e-shared-ra1', source: 'psa', type: 'resource.assigned', occurred_at: '2026-04-03T09:00:00Z', entity_type: 'assignment', entity_id: 'RA-E2E-SHARED', refs: ['crm:opportunity:OPP-E2E-SH1'] },
+      { event_id: 'e2e-shared-ra2', source: 'erp', type: 'resource.assigned', occurred_at: '2026-04-03T09:00:00Z', entity_type: 'assignment', entity_id: 'RA-E2E-SHARED', refs: ['crm:opportunity:OPP-E2E-SH2'] },
+    ],
+  });
+  expect(res.status()).toBe(202);
+  await expect.poll(async () => (await request.get('/api/resolve?id=RA-E2E-SHARED')).status()).toBe(409);
+  await page.goto(JourneyPage.url('RA-E2E-SHARED'));
+  const candidates = page.getByTestId('journey-candidates');
+  await expect(page.getByTestId('journey-error')).toContainText('“RA-E2E-SHARED” names a record of 2 deals. Which one?');
+  await expect(candidates.getByRole('listitem')).toHaveText([/crm:opportunity:OPP-E2E-SH1\s+holds psa:assignment:RA-E2E-SHARED/, /crm:opportunity:OPP-E2E-SH2\s+holds erp:assignment:RA-E2E-SHARED/]);
+  await candidates.getByRole('link', { name: 'crm:opportunity:OPP-E2E-SH2' }).click();
+  await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent('crm:opportunity:OPP-E2E-SH2')}$`));
+  await expect(page.getByTestId('journey')).toContainText('Shared OPP-E2E-SH2');
 });
 
 test('an address no page or endpoint serves says so: a page with the way back, JSON for the API (405 with Allow for a method not served)', async ({ page }) => {
