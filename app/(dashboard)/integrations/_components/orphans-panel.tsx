@@ -55,7 +55,6 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
                 <th>Event</th>
                 <th>Waiting for</th>
                 <th>Occurred</th>
-                <th>Action</th>
               </tr>
             </thead>
             <tbody>
@@ -92,11 +91,10 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
                         );
                       })}
                     </div>
-                  </td>
-                  <td>{fmtTime(o.occurred_at)}</td>
-                  <td>
+                    {/* or, where the data will not say, linked by hand */}
                     <LinkToDeal record={o.entity_key} onDone={setLinked} />
                   </td>
+                  <td>{fmtTime(o.occurred_at)}</td>
                 </tr>
               ))}
             </tbody>
