@@ -14,13 +14,25 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The API's one error shape as an ApiRequestError; `listDetails`: its validation messages (a details array) added to the message. */
+function requestError(status: number, body: unknown, listDetails = false): ApiRequestError {
+  const error = (body as { error?: { message?: string; details?: unknown } } | null)?.error;
+  const details = listDetails && Array.isArray(error?.details) ? `: ${error.details.join('; ')}` : '';
+  return new ApiRequestError(status, `${error?.message ?? `request failed (${status})`}${details}`, error?.details);
+}
+
 export async function fetchJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
   const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (body as { error?: { message?: string; details?: unknown } } | null)?.error;
-    throw new ApiRequestError(res.status, error?.message ?? `request failed (${res.status})`, error?.details);
-  }
+  if (!res.ok) throw requestError(res.status, body);
+  return schema.parse(body);
+}
+
+/** A state-changing JSON request (csrf.ts's fetch wrapper adds the CSRF header); a refusal says what was invalid. */
+export async function sendJson<T>(url: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', payload: unknown, schema: z.ZodType<T>): Promise<T> {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) throw requestError(res.status, body, true);
   return schema.parse(body);
 }
 

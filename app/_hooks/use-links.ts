@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { linkCorrectionResultSchema, type LinkCorrection, type LinkCorrectionResult } from '@/lib/contracts/links';
 import { resolveCandidatesSchema, resolveResponseSchema } from '@/lib/contracts/deals';
 import { parseEntityKey } from '@/lib/events/entity-key';
-import { ApiRequestError, fetchJson } from './fetch-json';
+import { ApiRequestError, fetchJson, sendJson } from './fetch-json';
 
 /** The key a user typed, or the key of the record of that bare ID in the one deal holding one. */
 async function recordKey(typed: string): Promise<string> {
@@ -28,17 +28,7 @@ async function recordKey(typed: string): Promise<string> {
 export function useLinkCorrection() {
   const qc = useQueryClient();
   return useMutation<LinkCorrectionResult, Error, LinkCorrection>({
-    mutationFn: async (c) => {
-      const body: LinkCorrection = c.kind === 'merge' ? { ...c, b: await recordKey(c.b) } : c;
-      const res = await fetch('/api/links', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
-      const json: unknown = await res.json().catch(() => null);
-      if (!res.ok) {
-        const error = (json as { error?: { message?: string; details?: unknown } } | null)?.error;
-        const details = Array.isArray(error?.details) ? `: ${error.details.join('; ')}` : '';
-        throw new ApiRequestError(res.status, `${error?.message ?? `request failed (${res.status})`}${details}`, error?.details);
-      }
-      return linkCorrectionResultSchema.parse(json);
-    },
+    mutationFn: async (c) => sendJson('/api/links', 'POST', c.kind === 'merge' ? { ...c, b: await recordKey(c.b) } : c, linkCorrectionResultSchema),
     // orphans, deals, journeys, queues: every view may show the records that moved
     onSuccess: () => {
       void qc.invalidateQueries();

@@ -200,6 +200,8 @@ export const resolveQuerySchema = z
   .refine((q) => (q.key === undefined) !== (q.id === undefined), { message: 'give one of key (source:entity_type:id) or id (a record ID such as INV-20417)', path: ['key'] });
 /** The deal, and (for `id`) the key of the record that named it. */
 export const resolveResponseSchema = z.object({ correlation_id: z.string(), key: z.string().optional() });
+/** At most this many deals are named for a record ID several deals hold (as many: that many or more). */
+export const RESOLVE_CANDIDATES_MAX = 5;
 /** A record ID several deals hold (409): they, each with its key, to name one by its key. */
 export const resolveCandidatesSchema = z.object({ candidates: z.array(z.object({ correlation_id: z.string(), key: z.string() })) });
 export type ResolveResponse = z.infer<typeof resolveResponseSchema>;

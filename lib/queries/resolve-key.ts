@@ -39,7 +39,7 @@ const recordRowSchema = z.object({ deal: z.string(), key: z.string() });
  * system and of any type, each with one such key; at most `limit`, by correlation ID. A
  * point lookup on deal_keys' sort key (entity_id first).
  */
-export async function dealsOfRecordId(store: Store, id: string, limit = 5): Promise<{ correlation_id: string; key: string }[]> {
+export async function dealsOfRecordId(store: Store, id: string, limit: number): Promise<{ correlation_id: string; key: string }[]> {
   const ids = [...new Set([id, id.toUpperCase()])];
   const rows = await store.query(
     sql`SELECT correlation_id AS deal, min(entity_key) AS key FROM deal_keys

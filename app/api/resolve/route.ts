@@ -3,7 +3,7 @@
 // that ID in any system; 404 when none, 409 when several do (details.candidates: each deal
 // and its key, to ask again by key).
 
-import { resolveQuerySchema, type ResolveResponse } from '@/lib/contracts/deals';
+import { RESOLVE_CANDIDATES_MAX, resolveQuerySchema, type ResolveResponse } from '@/lib/contracts/deals';
 import { route } from '@/lib/http/route';
 import { ApiError, errors } from '@/lib/http/errors';
 import { dealsOfRecordId, resolveKey } from '@/lib/queries/resolve-key';
@@ -18,10 +18,10 @@ export const GET = route({ permission: 'deals:read', query: resolveQuerySchema }
     return { correlation_id: correlationId };
   }
   const id = query.id!;
-  const deals = await dealsOfRecordId(rt.store, id);
+  const deals = await dealsOfRecordId(rt.store, id, RESOLVE_CANDIDATES_MAX);
   if (deals.length === 0) throw errors.notFound(`no deal has a record ${id}`);
   if (deals.length > 1) {
-    throw new ApiError(409, 'ambiguous', `${deals.length === 5 ? '5 or more' : deals.length} deals have a record ${id}: ask by its key (key=source:entity_type:id)`, { candidates: deals });
+    throw new ApiError(409, 'ambiguous', `${deals.length === RESOLVE_CANDIDATES_MAX ? `${RESOLVE_CANDIDATES_MAX} or more` : deals.length} deals have a record ${id}: ask by its key (key=source:entity_type:id)`, { candidates: deals });
   }
   return deals[0];
 });

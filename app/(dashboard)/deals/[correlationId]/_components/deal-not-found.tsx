@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 import { useRecordDeal } from '@/app/_hooks/use-deals';
 import { ApiRequestError } from '@/app/_hooks/fetch-json';
-import { resolveCandidatesSchema } from '@/lib/contracts/deals';
+import { RESOLVE_CANDIDATES_MAX, resolveCandidatesSchema } from '@/lib/contracts/deals';
 
 export function DealNotFound({ id }: { id: string }) {
   const router = useRouter();
@@ -24,7 +24,7 @@ export function DealNotFound({ id }: { id: string }) {
     <div className="panel error" role="alert" data-testid="journey-error">
       {candidates ? (
         <>
-          <p>“{id}” names a record of {candidates.length === 5 ? 'five or more' : candidates.length} deals. Which one?</p>
+          <p>“{id}” names a record of {candidates.length === RESOLVE_CANDIDATES_MAX ? `${RESOLVE_CANDIDATES_MAX} or more` : candidates.length} deals. Which one?</p>
           <ul data-testid="journey-candidates">
             {candidates.map((c) => (
               <li key={c.correlation_id}>
