@@ -64,14 +64,25 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
   return <HydrationBoundary state={await firstData([entry].flat())}>{children}</HydrationBoundary>;
 }
 
+/** The signed-in caller of the page being rendered (as the API would identify them), or null. */
+export async function pageCaller() {
+  return authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
+    if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
+    return null;
+  });
+}
+
+/** Whether the page's caller holds `permission` (what the route of the same data would check). */
+export async function callerMay(permission: Permission): Promise<boolean> {
+  const principal = await pageCaller();
+  return principal !== null && hasPermission(principal.role, permission);
+}
+
 /** The entries' values for a caller the routes would serve, as react-query's dehydrated cache. */
 async function firstData(entries: Prefetch[]) {
   const client = new QueryClient();
   // the caller identified once for all entries (each entry's permission checked against it)
-  const principal = await authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
-    if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
-    return null;
-  });
+  const principal = await pageCaller();
   const loaded: [readonly unknown[], unknown][] = [];
   await Promise.all(
     entries.map(async (e) => {

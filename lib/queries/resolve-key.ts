@@ -49,3 +49,13 @@ export async function dealsOfRecordId(store: Store, id: string, limit: number): 
   );
   return rows.map((r) => ({ correlation_id: r.deal, key: r.key }));
 }
+
+/**
+ * The one deal an address names that is a record's key (erp:invoice:INV-1) or bare ID (INV-1,
+ * any case) rather than a deal's correlation ID; null when no deal or several hold it.
+ */
+export async function dealOfRecord(store: Store, address: string): Promise<string | null> {
+  if (parseEntityKey(address)) return resolveKey(store, address);
+  const deals = await dealsOfRecordId(store, address, 2);
+  return deals.length === 1 ? deals[0].correlation_id : null;
+}

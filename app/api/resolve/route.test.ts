@@ -73,3 +73,17 @@ describe('GET /api/resolve?id=', () => {
     expect(await answer('/api/resolve')).toMatchObject({ body: { error: { code: 'bad_request', details: ['key: give one of key (source:entity_type:id) or id (a record ID such as INV-20417)'] } } });
   });
 });
+
+describe('dealOfRecord (the journey page redirects a record address to its deal)', () => {
+  it('names the one deal of a bare ID (any case) or key; none for an ID several deals hold, an unknown one, or an unknown key', async () => {
+    const { dealOfRecord } = await import('@/lib/queries/resolve-key');
+    const of = (address: string) => dealOfRecord(rt.store, address);
+    expect(await Promise.all(['INV-S1', 'inv-s1', 'erp:invoice:INV-S1', 'erp:sales_order:Q-TWIN'].map(of))).toEqual([
+      'crm:opportunity:OPP-S1',
+      'crm:opportunity:OPP-S1',
+      'crm:opportunity:OPP-S1',
+      'crm:opportunity:OPP-S2',
+    ]);
+    expect(await Promise.all(['Q-TWIN', 'INV-NONE', 'erp:invoice:INV-NONE'].map(of))).toEqual([null, null, null]);
+  });
+});
