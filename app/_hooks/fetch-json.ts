@@ -14,26 +14,36 @@ export class ApiRequestError extends Error {
   }
 }
 
-/** The API's one error shape as an ApiRequestError; `listDetails`: its validation messages (a details array) added to the message. */
+/**
+ * The API's one error shape as an ApiRequestError; `listDetails`: its validation messages (a
+ * details array, or an object's `issues` array) added to the message.
+ */
 function requestError(status: number, body: unknown, listDetails = false): ApiRequestError {
   const error = (body as { error?: { message?: string; details?: unknown } } | null)?.error;
-  const details = listDetails && Array.isArray(error?.details) ? `: ${error.details.join('; ')}` : '';
+  const list = Array.isArray(error?.details) ? error.details : (error?.details as { issues?: unknown } | undefined)?.issues;
+  const details = listDetails && Array.isArray(list) && list.length > 0 ? `: ${list.join('; ')}` : '';
   return new ApiRequestError(status, `${error?.message ?? `request failed (${status})`}${details}`, error?.details);
 }
 
-export async function fetchJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+/** One request to a JSON endpoint: the answer validated with `schema`, a refusal thrown as an ApiRequestError. */
+async function requestJson<T>(url: string, schema: z.ZodType<T>, init: RequestInit, listDetails: boolean): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) };
+  const res = await fetch(url, { cache: 'no-store', ...init, headers });
   const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw requestError(res.status, body);
+  if (!res.ok) throw requestError(res.status, body, listDetails);
   return schema.parse(body);
 }
 
-/** A state-changing JSON request (csrf.ts's fetch wrapper adds the CSRF header); a refusal says what was invalid. */
-export async function sendJson<T>(url: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', payload: unknown, schema: z.ZodType<T>): Promise<T> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw requestError(res.status, body, true);
-  return schema.parse(body);
+export function fetchJson<T>(url: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  return requestJson(url, schema, { signal }, false);
+}
+
+/**
+ * A state-changing request (csrf.ts's fetch wrapper adds the CSRF header) with `payload` as its
+ * JSON body (none when undefined); a refusal says what was invalid.
+ */
+export function sendJson<T>(url: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', payload: unknown, schema: z.ZodType<T>): Promise<T> {
+  return requestJson(url, schema, { method, body: payload === undefined ? undefined : JSON.stringify(payload) }, true);
 }
 
 /** Query string from defined, non-empty values. */

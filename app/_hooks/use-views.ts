@@ -8,7 +8,7 @@ import { kpisResponseSchema } from '@/lib/contracts/kpis';
 import { stuckItemsResponseSchema, stuckSummaryResponseSchema } from '@/lib/contracts/stuck';
 import { slaBreachesResponseSchema, slaPolicySchema } from '@/lib/contracts/sla';
 import { leakageResponseSchema } from '@/lib/contracts/leakage';
-import { ApiRequestError, fetchJson, queryString } from './fetch-json';
+import { fetchJson, queryString, sendJson } from './fetch-json';
 
 type Params = Record<string, string | number | undefined>;
 
@@ -49,19 +49,7 @@ export function useSlaPolicies() {
 export function useSaveSlaPolicy() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (p: { mode: 'create' | 'update'; body: unknown }) => {
-      const res = await fetch('/api/sla/policies', {
-        method: p.mode === 'create' ? 'POST' : 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(p.body),
-      });
-      const json = (await res.json().catch(() => null)) as { error?: { message?: string; details?: { issues?: string[] } } } | null;
-      if (!res.ok) {
-        const issues = json?.error?.details?.issues;
-        throw new ApiRequestError(res.status, issues?.length ? issues.join('\n') : (json?.error?.message ?? `save failed (${res.status})`));
-      }
-      return slaPolicySchema.parse(json);
-    },
+    mutationFn: (p: { mode: 'create' | 'update'; body: unknown }) => sendJson('/api/sla/policies', p.mode === 'create' ? 'POST' : 'PUT', p.body, slaPolicySchema),
     // a policy re-evaluates its breaches, and one of the nine sets its stuck rule's time: the
     // queues, leakage, the KPIs, deals' open items and journeys all move, so every view reloads
     onSuccess: () => void qc.invalidateQueries(),

@@ -80,3 +80,82 @@ export class AuditPanel {
     return this.rows.evaluateAll((rs) => rs.map((r) => ({ id: r.getAttribute('data-id') ?? '', at: r.getAttribute('data-at') ?? '' })));
   }
 }
+
+/** The admin page's users panel: create a user (password shown once), by data-testid. */
+export class UsersPanel {
+  readonly panel: Locator;
+  readonly error: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('users-panel');
+    this.error = this.panel.locator('p.error');
+  }
+
+  row(username: string): Locator {
+    return this.page.getByTestId(`user-row-${username}`);
+  }
+
+  async submit(username: string, role: string): Promise<void> {
+    await this.panel.getByTestId('new-user-username').fill(username);
+    await this.panel.getByTestId('new-user-role').selectOption(role);
+    await this.panel.getByTestId('new-user-submit').click();
+  }
+
+  /** Creates a user and returns the password shown once. */
+  async create(username: string, role: string): Promise<string> {
+    await this.submit(username, role);
+    const shown = this.panel.getByTestId('user-secret');
+    await expect(shown).toContainText(`Password for ${username} (shown once): `);
+    return /\(shown once\): (\S+)$/.exec((await shown.textContent()) ?? '')![1];
+  }
+}
+
+/** The admin page's API tokens panel, by data-testid. */
+export class TokensPanel {
+  readonly panel: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('tokens-panel');
+  }
+
+  row(name: string): Locator {
+    return this.panel.locator('tr', { hasText: name });
+  }
+
+  /** Creates a token owned by `owner` (as the owner list shows them: "name (role)") and returns its value, shown once. */
+  async create(name: string, owner: string): Promise<string> {
+    await this.panel.getByTestId('new-token-name').fill(name);
+    await this.panel.getByLabel('owner').selectOption({ label: owner });
+    await this.panel.getByTestId('new-token-submit').click();
+    const value = (await this.panel.getByTestId('token-secret-value').textContent())!.trim();
+    await this.panel.getByRole('button', { name: /^Done/ }).click();
+    await expect(this.panel.getByTestId('token-secret')).toBeHidden();
+    return value;
+  }
+}
+
+/** The admin page's alert rules panel: its form by label, its rules by name. */
+export class AlertRulesPanel {
+  readonly panel: Locator;
+  readonly error: Locator;
+
+  constructor(readonly page: Page) {
+    this.panel = page.getByTestId('alert-rules-panel');
+    this.error = this.panel.locator('p.error');
+  }
+
+  row(name: string): Locator {
+    return this.panel.locator('tr', { hasText: name });
+  }
+
+  async fill(r: { name: string; threshold: string; url: string; reminderMinutes: string }): Promise<void> {
+    await this.panel.getByLabel('name', { exact: true }).fill(r.name);
+    await this.panel.getByLabel(/^threshold/).fill(r.threshold);
+    await this.panel.getByLabel('webhook URL').fill(r.url);
+    await this.panel.getByLabel(/^remind every/).fill(r.reminderMinutes);
+  }
+
+  async add(): Promise<void> {
+    await this.panel.getByRole('button', { name: 'Add rule' }).click();
+  }
+}

@@ -3,7 +3,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { api } from './use-admin';
+import { fetchJson } from '@/app/_hooks/fetch-json';
 
 const activitySchema = z.object({
   incidents: z.array(z.object({ incident_id: z.string(), rule_id: z.string(), breach_key: z.string(), summary: z.string(), opened_at: z.string(), reminders: z.number() })),
@@ -11,7 +11,7 @@ const activitySchema = z.object({
 });
 
 export function AlertActivity({ ruleName }: { ruleName: (id: string) => string }) {
-  const q = useQuery({ queryKey: ['admin', 'alert-activity'], queryFn: () => api('/api/alerts', activitySchema) });
+  const q = useQuery({ queryKey: ['admin', 'alert-activity'], queryFn: () => fetchJson('/api/alerts', activitySchema) });
   if (!q.data) return null;
   return (
     <div data-testid="alert-activity">

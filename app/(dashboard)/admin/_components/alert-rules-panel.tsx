@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { ALERT_CHANNELS, ALERT_KINDS, alertRuleSchema } from '@/lib/contracts/alerts';
-import { api, useAdminMutation, useAlertRules } from './use-admin';
+import { sendJson } from '@/app/_hooks/fetch-json';
+import { useAdminMutation, useAlertRules } from './use-admin';
 import { AlertActivity } from './alert-activity';
 import styles from './admin.module.css';
 
@@ -20,22 +21,24 @@ export function AlertRulesPanel() {
   const rules = useAlertRules();
   const [f, setF] = useState({ name: '', kind: 'stuck_count' as (typeof ALERT_KINDS)[number], threshold: '10', rule: '', channel: 'webhook' as (typeof ALERT_CHANNELS)[number], url: '', reminder_minutes: '60' });
   const create = useAdminMutation(() =>
-    api('/api/alerts/rules', z.object({ rule: alertRuleSchema }), {
-      method: 'POST',
-      body: JSON.stringify({
+    sendJson(
+      '/api/alerts/rules',
+      'POST',
+      {
         name: f.name,
         kind: f.kind,
         params: { threshold: Number(f.threshold), ...(f.rule ? { rule: f.rule } : {}) },
         channel: f.channel,
         url: f.url,
         reminder_minutes: Number(f.reminder_minutes),
-      }),
-    }),
+      },
+      z.object({ rule: alertRuleSchema }),
+    ),
   );
   const patch = useAdminMutation((v: { id: string; enabled: boolean }) =>
-    api(`/api/alerts/rules/${encodeURIComponent(v.id)}`, z.object({ rule: alertRuleSchema }), { method: 'PATCH', body: JSON.stringify({ enabled: v.enabled }) }),
+    sendJson(`/api/alerts/rules/${encodeURIComponent(v.id)}`, 'PATCH', { enabled: v.enabled }, z.object({ rule: alertRuleSchema })),
   );
-  const remove = useAdminMutation((id: string) => api(`/api/alerts/rules/${encodeURIComponent(id)}`, z.object({ deleted: z.boolean() }), { method: 'DELETE' }));
+  const remove = useAdminMutation((id: string) => sendJson(`/api/alerts/rules/${encodeURIComponent(id)}`, 'DELETE', undefined, z.object({ deleted: z.boolean() })));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(undefined);

@@ -6,7 +6,8 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { ingestTokenPublicSchema } from '@/lib/contracts/auth';
-import { api, useAdminMutation } from './use-admin';
+import { fetchJson, sendJson } from '@/app/_hooks/fetch-json';
+import { useAdminMutation } from './use-admin';
 import { TokenTable } from './token-table';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
@@ -15,13 +16,13 @@ const listSchema = z.object({ configured: z.object({ source: z.string(), prefix:
 const secretSchema = z.object({ token: z.string(), ingest_token: ingestTokenPublicSchema });
 
 export function IngestTokensPanel() {
-  const list = useQuery({ queryKey: ['admin', 'ingest-tokens'], queryFn: () => api('/api/admin/ingest-tokens', listSchema) });
+  const list = useQuery({ queryKey: ['admin', 'ingest-tokens'], queryFn: () => fetchJson('/api/admin/ingest-tokens', listSchema) });
   const [name, setName] = useState('');
   const [scope, setScope] = useState('');
   const [secret, setSecret] = useState<ShownOnceValue | null>(null);
-  const create = useAdminMutation(() => api('/api/admin/ingest-tokens', secretSchema, { method: 'POST', body: JSON.stringify({ name, scope }) }));
-  const rotate = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, secretSchema, { method: 'POST' }));
-  const revoke = useAdminMutation((id: string) => api(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, z.object({ ingest_token: ingestTokenPublicSchema }), { method: 'DELETE' }));
+  const create = useAdminMutation(() => sendJson('/api/admin/ingest-tokens', 'POST', { name, scope }, secretSchema));
+  const rotate = useAdminMutation((id: string) => sendJson(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, 'POST', undefined, secretSchema));
+  const revoke = useAdminMutation((id: string) => sendJson(`/api/admin/ingest-tokens/${encodeURIComponent(id)}`, 'DELETE', undefined, z.object({ ingest_token: ingestTokenPublicSchema })));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create.mutateAsync(undefined).catch(() => null);

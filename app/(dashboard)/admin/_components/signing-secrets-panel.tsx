@@ -9,7 +9,8 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { SIGNING_SOURCES, signingSecretListSchema, signingSecretPublicSchema, signingSecretShownOnceSchema, type SigningSecretPublic, type SigningSource } from '@/lib/contracts/auth';
-import { api, useAdminMutation } from './use-admin';
+import { fetchJson, sendJson } from '@/app/_hooks/fetch-json';
+import { useAdminMutation } from './use-admin';
 import { TokenTable } from './token-table';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
@@ -35,17 +36,17 @@ function SecretField({ value, onChange }: { value: string; onChange: (v: string)
 }
 
 export function SigningSecretsPanel() {
-  const list = useQuery({ queryKey: ['admin', 'signing-secrets'], queryFn: () => api(ENDPOINT, signingSecretListSchema) });
+  const list = useQuery({ queryKey: ['admin', 'signing-secrets'], queryFn: () => fetchJson(ENDPOINT, signingSecretListSchema) });
   const [source, setSource] = useState<SigningSource>('stripe');
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
   const [rotating, setRotating] = useState<SigningSecretPublic | null>(null);
   const [rotateValue, setRotateValue] = useState('');
   const [shown, setShown] = useState<ShownOnceValue | null>(null);
-  const body = (v: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(v).filter(([, x]) => x)));
-  const create = useAdminMutation(() => api(ENDPOINT, signingSecretShownOnceSchema, { method: 'POST', body: body({ source, name, secret: value }) }));
-  const rotate = useAdminMutation((id: string) => api(`${ENDPOINT}/${encodeURIComponent(id)}`, signingSecretShownOnceSchema, { method: 'POST', body: body({ secret: rotateValue }) }));
-  const revoke = useAdminMutation((id: string) => api(`${ENDPOINT}/${encodeURIComponent(id)}`, z.object({ signing_secret: signingSecretPublicSchema }), { method: 'DELETE' }));
+  const body = (v: Record<string, string>) => Object.fromEntries(Object.entries(v).filter(([, x]) => x));
+  const create = useAdminMutation(() => sendJson(ENDPOINT, 'POST', body({ source, name, secret: value }), signingSecretShownOnceSchema));
+  const rotate = useAdminMutation((id: string) => sendJson(`${ENDPOINT}/${encodeURIComponent(id)}`, 'POST', body({ secret: rotateValue }), signingSecretShownOnceSchema));
+  const revoke = useAdminMutation((id: string) => sendJson(`${ENDPOINT}/${encodeURIComponent(id)}`, 'DELETE', undefined, z.object({ signing_secret: signingSecretPublicSchema })));
   const show = (what: string, r: z.infer<typeof signingSecretShownOnceSchema>) =>
     setShown({
       label: `${r.signing_secret.source} signing secret ${r.signing_secret.name} ${what} (shown once)`,

@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { tokenSecretSchema, apiTokenSchema } from '@/lib/contracts/auth';
 import { z } from 'zod';
-import { api, useAdminMutation, useTokens, useUsers } from './use-admin';
+import { sendJson } from '@/app/_hooks/fetch-json';
+import { useAdminMutation, useTokens, useUsers } from './use-admin';
 import { TokenTable } from './token-table';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
@@ -16,9 +17,9 @@ export function TokensPanel() {
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
   const [secret, setSecret] = useState<ShownOnceValue | null>(null);
-  const create = useAdminMutation((v: { name: string; user_id?: string }) => api('/api/admin/tokens', tokenSecretSchema, { method: 'POST', body: JSON.stringify(v) }));
-  const rotate = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, tokenSecretSchema, { method: 'POST' }));
-  const revoke = useAdminMutation((id: string) => api(`/api/admin/tokens/${encodeURIComponent(id)}`, z.object({ api_token: apiTokenSchema }), { method: 'DELETE' }));
+  const create = useAdminMutation((v: { name: string; user_id?: string }) => sendJson('/api/admin/tokens', 'POST', v, tokenSecretSchema));
+  const rotate = useAdminMutation((id: string) => sendJson(`/api/admin/tokens/${encodeURIComponent(id)}`, 'POST', undefined, tokenSecretSchema));
+  const revoke = useAdminMutation((id: string) => sendJson(`/api/admin/tokens/${encodeURIComponent(id)}`, 'DELETE', undefined, z.object({ api_token: apiTokenSchema })));
   const userName = (id: string) => users.data?.users.find((u) => u.id === id)?.username ?? id;
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -7,31 +7,25 @@ import { z } from 'zod';
 import { apiTokenSchema, userSchema } from '@/lib/contracts/auth';
 import { alertRuleSchema } from '@/lib/contracts/alerts';
 import { auditRowSchema, type AuditRow } from '@/lib/contracts/audit';
-
-export async function api<T>(url: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
-  const r = await fetch(url, { cache: 'no-store', ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-  const json = (await r.json().catch(() => null)) as { error?: { message?: string; details?: unknown } } | null;
-  if (!r.ok) throw new Error(json?.error?.message ? `${json.error.message}${json.error.details ? `: ${JSON.stringify(json.error.details)}` : ''}` : `${url}: ${r.status}`);
-  return schema.parse(json);
-}
+import { fetchJson } from '@/app/_hooks/fetch-json';
 
 export function useUsers() {
-  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => api('/api/admin/users', z.object({ users: z.array(userSchema) })) });
+  return useQuery({ queryKey: ['admin', 'users'], queryFn: () => fetchJson('/api/admin/users', z.object({ users: z.array(userSchema) })) });
 }
 
 export function useTokens() {
-  return useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => api('/api/admin/tokens', z.object({ tokens: z.array(apiTokenSchema) })) });
+  return useQuery({ queryKey: ['admin', 'tokens'], queryFn: () => fetchJson('/api/admin/tokens', z.object({ tokens: z.array(apiTokenSchema) })) });
 }
 
 export function useAlertRules() {
-  return useQuery({ queryKey: ['admin', 'alert-rules'], queryFn: () => api('/api/alerts/rules', z.object({ rules: z.array(alertRuleSchema) })) });
+  return useQuery({ queryKey: ['admin', 'alert-rules'], queryFn: () => fetchJson('/api/alerts/rules', z.object({ rules: z.array(alertRuleSchema) })) });
 }
 
 export type AuditEntry = AuditRow;
 
 export function useAudit(params: Record<string, string>) {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => api(`/api/audit?${qs}`, z.object({ entries: z.array(auditRowSchema), next_cursor: z.string().nullable() })), placeholderData: keepPreviousData });
+  return useQuery({ queryKey: ['admin', 'audit', qs], queryFn: () => fetchJson(`/api/audit?${qs}`, z.object({ entries: z.array(auditRowSchema), next_cursor: z.string().nullable() })), placeholderData: keepPreviousData });
 }
 
 /** A mutation that refreshes the admin queries afterwards. */

@@ -5,7 +5,8 @@ import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { ROLES, type Role } from '@/lib/auth/roles';
 import { userSchema } from '@/lib/contracts/auth';
-import { api, useAdminMutation, useUsers } from './use-admin';
+import { sendJson } from '@/app/_hooks/fetch-json';
+import { useAdminMutation, useUsers } from './use-admin';
 import styles from './admin.module.css';
 
 const createdSchema = z.object({ user: userSchema, password: z.string().optional() });
@@ -14,9 +15,9 @@ export function UsersPanel({ selfId }: { selfId: string }) {
   const users = useUsers();
   const [form, setForm] = useState({ username: '', display_name: '', role: 'finance' as Role });
   const [secret, setSecret] = useState<string | null>(null);
-  const create = useAdminMutation((v: typeof form) => api('/api/admin/users', createdSchema, { method: 'POST', body: JSON.stringify(v) }));
+  const create = useAdminMutation((v: typeof form) => sendJson('/api/admin/users', 'POST', v, createdSchema));
   const update = useAdminMutation((v: { id: string; patch: Record<string, unknown> }) =>
-    api(`/api/admin/users/${encodeURIComponent(v.id)}`, z.object({ user: userSchema }), { method: 'PATCH', body: JSON.stringify(v.patch) }),
+    sendJson(`/api/admin/users/${encodeURIComponent(v.id)}`, 'PATCH', v.patch, z.object({ user: userSchema })),
   );
   const submit = async (e: FormEvent) => {
     e.preventDefault();

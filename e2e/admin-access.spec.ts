@@ -1,0 +1,64 @@
+// Admin: people and machines. An admin creates a user (the password shown once signs them
+// in), gives them an API token (it acts with the user's role, and is refused once revoked),
+// and adds an alert rule; what the API refuses is said on the page with what was invalid,
+// and nothing is created by it.
+
+import { expect, request as http, test, type APIRequestContext } from '@playwright/test';
+import { E2E_BASE_URL, SCREENSHOT_DIR } from './env';
+import { AlertRulesPanel, TokensPanel, UsersPanel } from './pages/admin-page';
+
+/** A request context of its own: none of the run's admin token, only the headers given. */
+function client(headers: Record<string, string> = {}): Promise<APIRequestContext> {
+  return http.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: headers });
+}
+
+test('an admin creates a user and their API token, which acts with their role until revoked', async ({ page }) => {
+  const username = `e2e-exec-${Date.now().toString(36)}`;
+  const users = new UsersPanel(page);
+  const tokens = new TokensPanel(page);
+  await page.goto('/admin');
+  const password = await users.create(username, 'executive');
+  await expect(users.row(username)).toContainText('executive');
+
+  // the same name again is refused on the page, and no second user appears
+  await users.submit(username, 'finance');
+  await expect(users.error).toHaveText(`a user named ${username} already exists`);
+  await expect(users.row(username)).toHaveCount(1);
+
+  const anonymous = await client();
+  expect((await anonymous.post('/api/auth/login', { data: { username, password } })).status()).toBe(200);
+  expect((await anonymous.post('/api/auth/login', { data: { username, password: `${password}x` } })).status()).toBe(401);
+
+  const token = await tokens.create(`${username}-bot`, `${username} (executive)`);
+  await expect(tokens.row(`${username}-bot`)).toContainText('active');
+  const bot = await client({ authorization: `Bearer ${token}` });
+  expect((await bot.get('/api/deals?limit=1')).status()).toBe(200);
+  // an executive reads; correcting links is not theirs
+  const link = await bot.post('/api/links', { data: { action: 'merge', from: 'erp:invoice:INV-A1', to: 'crm:opportunity:OPP-A', reason: 'not allowed for this role' } });
+  expect(link.status()).toBe(403);
+
+  await tokens.row(`${username}-bot`).getByRole('button', { name: 'Revoke' }).click();
+  await expect(tokens.row(`${username}-bot`)).toContainText('revoked');
+  expect((await bot.get('/api/deals?limit=1')).status()).toBe(401);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-users-tokens.png`, fullPage: true });
+  await Promise.all([anonymous.dispose(), bot.dispose()]);
+});
+
+test('an alert rule the API refuses says what was invalid on the page; corrected, it is added, and deleted', async ({ page }) => {
+  const name = `e2e rule ${Date.now().toString(36)}`;
+  const rules = new AlertRulesPanel(page);
+  await page.goto('/admin');
+  // a threshold no queue reaches: the rule never fires during the run
+  await rules.fill({ name, threshold: '1000000000000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '99999' });
+  await rules.add();
+  await expect(rules.error).toContainText(/^invalid parameters: reminder_minutes: .*10080/);
+  await expect(rules.row(name)).toHaveCount(0);
+
+  await rules.fill({ name, threshold: '1000000000000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+  await rules.add();
+  await expect(rules.row(name)).toContainText('none');
+  await expect(rules.error).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-alert-rule.png`, fullPage: true });
+  await rules.row(name).getByRole('button', { name: 'Delete' }).click();
+  await expect(rules.row(name)).toHaveCount(0);
+});
