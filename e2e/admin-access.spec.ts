@@ -1,11 +1,11 @@
 // Admin: people and machines. An admin creates a user (the password shown once signs them
-// in), gives them an API token (it acts with the user's role, and is refused once revoked),
+// in; the trail records that and a refused sign-in), gives them an API token (it acts with the user's role, and is refused once revoked),
 // and adds an alert rule; what the API refuses is said on the page with what was invalid,
 // and nothing is created by it.
 
 import { expect, request as http, test, type APIRequestContext } from '@playwright/test';
 import { E2E_BASE_URL, SCREENSHOT_DIR } from './env';
-import { AlertRulesPanel, TokensPanel, UsersPanel } from './pages/admin-page';
+import { AlertRulesPanel, AuditPanel, TokensPanel, UsersPanel } from './pages/admin-page';
 
 /** A request context of its own: none of the run's admin token, only the headers given. */
 function client(headers: Record<string, string> = {}): Promise<APIRequestContext> {
@@ -19,6 +19,7 @@ test('an admin creates a user and their API token, which acts with their role un
   await page.goto('/admin');
   const password = await users.create(username, 'executive');
   await expect(users.row(username)).toContainText('executive');
+  await expect(page.locator('body')).not.toContainText(password);
 
   // the same name again is refused on the page, and no second user appears
   await users.submit(username, 'finance');
@@ -28,6 +29,13 @@ test('an admin creates a user and their API token, which acts with their role un
   const anonymous = await client();
   expect((await anonymous.post('/api/auth/login', { data: { username, password } })).status()).toBe(200);
   expect((await anonymous.post('/api/auth/login', { data: { username, password: `${password}x` } })).status()).toBe(401);
+  // both in the audit trail; the refused one has no role to name
+  const audit = new AuditPanel(page);
+  await audit.filter('actor', username);
+  await audit.filter('action', 'auth.login');
+  await expect(audit.rows).toHaveCount(2);
+  await expect(audit.rows.filter({ hasText: 'refused' })).toContainText(`${username} (session)`);
+  await expect(audit.rows.filter({ hasText: 'ok' })).toContainText(`${username} (executive, session)`);
 
   const token = await tokens.create(`${username}-bot`, `${username} (executive)`);
   await expect(tokens.row(`${username}-bot`)).toContainText('active');

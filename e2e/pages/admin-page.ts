@@ -101,12 +101,15 @@ export class UsersPanel {
     await this.panel.getByTestId('new-user-submit').click();
   }
 
-  /** Creates a user and returns the password shown once. */
+  /** Creates a user and returns the password shown once (then dismissed: it is not shown again). */
   async create(username: string, role: string): Promise<string> {
     await this.submit(username, role);
     const shown = this.panel.getByTestId('user-secret');
     await expect(shown).toContainText(`Password for ${username} (shown once): `);
-    return /\(shown once\): (\S+)$/.exec((await shown.textContent()) ?? '')![1];
+    const password = (await this.panel.getByTestId('user-secret-value').textContent())!.trim();
+    await shown.getByRole('button', { name: /^Done/ }).click();
+    await expect(shown).toBeHidden();
+    return password;
   }
 }
 

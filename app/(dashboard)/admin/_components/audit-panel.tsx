@@ -60,7 +60,7 @@ export function AuditPanel() {
               <tr key={e.id} data-id={e.id} data-at={e.at}>
                 <td className="mono">{e.at.replace('T', ' ').slice(0, 19)}</td>
                 <td>
-                  {e.actor_name} <span className="muted">({e.actor_role}, {e.via})</span>
+                  {e.actor_name} <span className="muted">({[e.actor_role, e.via].filter(Boolean).join(', ')})</span>
                 </td>
                 <td className="mono">{e.action}</td>
                 <td className="mono">{e.target}</td>

@@ -7,6 +7,7 @@ import { ROLES, type Role } from '@/lib/auth/roles';
 import { userSchema } from '@/lib/contracts/auth';
 import { sendJson } from '@/app/_hooks/fetch-json';
 import { useAdminMutation, useUsers } from './use-admin';
+import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
 
 const createdSchema = z.object({ user: userSchema, password: z.string().optional() });
@@ -14,7 +15,7 @@ const createdSchema = z.object({ user: userSchema, password: z.string().optional
 export function UsersPanel({ selfId }: { selfId: string }) {
   const users = useUsers();
   const [form, setForm] = useState({ username: '', display_name: '', role: 'finance' as Role });
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<ShownOnceValue | null>(null);
   const create = useAdminMutation((v: typeof form) => sendJson('/api/admin/users', 'POST', v, createdSchema));
   const update = useAdminMutation((v: { id: string; patch: Record<string, unknown> }) =>
     sendJson(`/api/admin/users/${encodeURIComponent(v.id)}`, 'PATCH', v.patch, z.object({ user: userSchema })),
@@ -22,7 +23,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create.mutateAsync(form).catch(() => null);
-    if (r?.password) setSecret(`Password for ${r.user.username} (shown once): ${r.password}`);
+    if (r?.password) setSecret({ label: `Password for ${r.user.username} (shown once)`, value: r.password });
   };
   return (
     <section className="panel" data-testid="users-panel">
@@ -50,7 +51,7 @@ export function UsersPanel({ selfId }: { selfId: string }) {
       </form>
       {create.error && <p className="error">{create.error.message}</p>}
       {update.error && <p className="error">{update.error.message}</p>}
-      {secret && <p className={styles.secret} data-testid="user-secret">{secret}</p>}
+      <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="user-secret" />
       {users.isLoading ? (
         <div className="loading">Loading…</div>
       ) : users.error ? (
