@@ -22,6 +22,9 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   await expect(deals.rows).toHaveCount(1);
   await expect(deals.row(DEAL_IDS.A)).toContainText('Acme GmbH');
   await expect(deals.row(DEAL_IDS.A)).toContainText('€120,000.00');
+  // its stage is "Collected" (a payment came in), and the money says how much of it did
+  await expect(deals.row(DEAL_IDS.A)).toContainText('Collected');
+  await expect(deals.row(DEAL_IDS.A).getByTestId('deal-collected-share')).toHaveText('33%');
   // its milestone's failed sync sits on IT's queue: the row says so before the deal is opened
   await expect(deals.row(DEAL_IDS.A).getByTestId('deal-overdue')).toHaveText('1 overdue');
   // the export carries the search: every deal it matches, as CSV

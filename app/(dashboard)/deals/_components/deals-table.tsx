@@ -17,13 +17,36 @@ export function dealHref(correlationId: string): string {
 function StageCell({ stage }: { stage: string }) {
   const reached = PROGRESS_STAGES.indexOf(stage as (typeof PROGRESS_STAGES)[number]);
   return (
-    <span className={styles.stage} title={STAGE_LABEL[stage]}>
+    <span className={styles.stage} title={`Furthest stage reached: ${STAGE_LABEL[stage] ?? stage}`}>
       <span className={styles.pips} aria-hidden>
         {PROGRESS_STAGES.map((s, i) => (
           <span key={s} className={styles.pip} style={{ background: i <= reached ? STAGE_COLOR[stage] : undefined }} />
         ))}
       </span>
       {STAGE_LABEL[stage]}
+    </span>
+  );
+}
+
+/**
+ * Money in, with its share of the contract value: a deal's stage is the furthest one reached,
+ * so "Collected" means a first payment came in, not that all of it did.
+ */
+function CollectedCell({ deal: d }: { deal: Deal }) {
+  if (!d.paid_value) return <span className="muted">—</span>;
+  const contract = d.contract_value ?? d.quote_value;
+  const share = (of: number | null | undefined) => (of ? `${Math.round((d.paid_value / of) * 100)}%` : null);
+  const ofContract = share(contract);
+  const ofInvoiced = share(d.invoiced_value);
+  const title = [ofContract && `${ofContract} of the contract value`, ofInvoiced && `${ofInvoiced} of the ${formatMoney(d.invoiced_value, d.currency)} invoiced`].filter(Boolean).join('; ');
+  return (
+    <span title={title || undefined}>
+      {formatMoney(d.paid_value, d.currency)}
+      {ofContract && (
+        <span className={`muted ${styles.share}`} data-testid="deal-collected-share">
+          {ofContract}
+        </span>
+      )}
     </span>
   );
 }
@@ -69,7 +92,9 @@ export function DealsTable({ deals, overdue }: { deals: Deal[]; overdue: Record<
               <StageCell stage={d.stage} />
             </td>
             <td className="num">{formatMoney(d.contract_value ?? d.quote_value, d.currency)}</td>
-            <td className="num">{d.paid_value ? formatMoney(d.paid_value, d.currency) : <span className="muted">—</span>}</td>
+            <td className="num">
+              <CollectedCell deal={d} />
+            </td>
             {/* relative to the render's clock: the server's and the browser's may differ by a unit */}
             <td title={formatDate(d.last_at)} suppressHydrationWarning>
               {formatAgo(d.last_at, now)}
