@@ -220,8 +220,9 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     // expiry counts from no earlier than that attempt was sent.
     const now = await kv.get(KEY).catch(() => undefined);
     if (now === undefined) return; // NATS trouble: the next renewal asks again
-    if (now?.operation === 'PUT' && now.json<LeaseHolder>().id === holder.id) return takeBack(now.revision, takingSince ?? sent);
-    loseWith(`the lease expired (${ago()}) and another process holds it now`);
+    const taker = now?.operation === 'PUT' ? now.json<LeaseHolder>() : null;
+    if (taker?.id === holder.id) return takeBack(now!.revision, takingSince ?? sent);
+    loseWith(`the lease expired or was deleted (${ago()}) and ${taker ? `${taker.host} pid ${taker.pid}` : 'another process'} holds it now`);
   }
   let renewal: Promise<void> | null = null;
   const timer = setInterval(() => {
