@@ -3,7 +3,7 @@
 // Also records how long the journey's data takes to appear after navigation (reported,
 // not asserted).
 
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { DEALS_PAGE_SIZE } from '../lib/contracts/deals';
 import { VARIANTS_SHOWN } from '../lib/contracts/variants';
@@ -85,19 +85,30 @@ test('a deal that deviates shows what came late and what is overdue next', async
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
 });
 
+/**
+ * The requests the browser sees refused (4xx/5xx) from now on. A journey address that is no
+ * deal's correlation ID is settled by the page's server (redirected, or the deals holding such
+ * a record listed, or none): the browser asks the API nothing that 404s, and its console stays clean.
+ */
+function refusedRequests(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+  });
+  return refused;
+}
+
 test('an unknown deal says so, with the way to search for it', async ({ page }) => {
+  const refused = refusedRequests(page);
   await page.goto(JourneyPage.url('crm:opportunity:NOPE'));
   await expect(page.getByTestId('journey-error')).toContainText('No deal has the correlation ID or a record “crm:opportunity:NOPE”.');
+  expect(refused).toEqual([]);
   await page.getByTestId('journey-error').getByRole('link', { name: 'Search the deals for “crm:opportunity:NOPE”' }).click();
   await expect(page).toHaveURL(/\/deals\?q=crm%3Aopportunity%3ANOPE$/);
 });
 
 test('a journey address naming a record of a deal, by its bare ID or its key, opens that deal', async ({ page }) => {
-  // redirected by the page's server: the browser never asks the API for a deal of that ID (no 404 in its console)
-  const refused: string[] = [];
-  page.on('response', (r) => {
-    if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
-  });
+  const refused = refusedRequests(page);
   // as an invoice number is pasted from an email, in any case
   for (const record of ['INV-A1', 'inv-a1', 'erp:invoice:INV-A1']) {
     await page.goto(JourneyPage.url(record));
@@ -122,10 +133,12 @@ test('a journey address naming a record several deals hold lists them; each open
   });
   expect(res.status()).toBe(202);
   await expect.poll(async () => (await request.get('/api/resolve?id=RA-E2E-SHARED')).status()).toBe(409);
+  const refused = refusedRequests(page);
   await page.goto(JourneyPage.url('RA-E2E-SHARED'));
   const candidates = page.getByTestId('journey-candidates');
   await expect(page.getByTestId('journey-error')).toContainText('“RA-E2E-SHARED” names a record of 2 deals. Which one?');
   await expect(candidates.getByRole('listitem')).toHaveText([/crm:opportunity:OPP-E2E-SH1\s+holds psa:assignment:RA-E2E-SHARED/, /crm:opportunity:OPP-E2E-SH2\s+holds erp:assignment:RA-E2E-SHARED/]);
+  expect(refused).toEqual([]);
   await candidates.getByRole('link', { name: 'crm:opportunity:OPP-E2E-SH2' }).click();
   await expect(page).toHaveURL(new RegExp(`/deals/${encodeURIComponent('crm:opportunity:OPP-E2E-SH2')}$`));
   await expect(page.getByTestId('journey')).toContainText('Shared OPP-E2E-SH2');

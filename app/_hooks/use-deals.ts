@@ -26,17 +26,19 @@ export function useDeals(p: DealsParams) {
   });
 }
 
-export function useDeal(correlationId: string) {
+export function useDeal(correlationId: string, enabled = true) {
   return useQuery({
     queryKey: ['deal', correlationId],
+    enabled,
     queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}`, dealDetailSchema, signal),
     retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
   });
 }
 
-export function useDealOpenItems(correlationId: string) {
+export function useDealOpenItems(correlationId: string, enabled = true) {
   return useQuery({
     queryKey: ['deal-open-items', correlationId],
+    enabled,
     queryFn: ({ signal }) => fetchJson(`/api/deals/${encodeURIComponent(correlationId)}/open-items`, dealOpenItemsSchema, signal),
     retry: (n, err) => (err as { status?: number }).status !== 404 && n < 1,
   });

@@ -204,4 +204,5 @@ export const resolveResponseSchema = z.object({ correlation_id: z.string(), key:
 export const RESOLVE_CANDIDATES_MAX = 5;
 /** A record ID several deals hold (409): they, each with its key, to name one by its key. */
 export const resolveCandidatesSchema = z.object({ candidates: z.array(z.object({ correlation_id: z.string(), key: z.string() })) });
+export type ResolveCandidate = z.infer<typeof resolveCandidatesSchema>['candidates'][number];
 export type ResolveResponse = z.infer<typeof resolveResponseSchema>;

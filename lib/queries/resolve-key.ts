@@ -51,11 +51,12 @@ export async function dealsOfRecordId(store: Store, id: string, limit: number): 
 }
 
 /**
- * The one deal an address names that is a record's key (erp:invoice:INV-1) or bare ID (INV-1,
- * any case) rather than a deal's correlation ID; null when no deal or several hold it.
+ * The deals an address names that is a record's key (erp:invoice:INV-1: its one deal) or bare
+ * ID (INV-1, any case: each deal holding a record of that ID, with its key; at most `limit`)
+ * rather than a deal's correlation ID. Empty when none does.
  */
-export async function dealOfRecord(store: Store, address: string): Promise<string | null> {
-  if (parseEntityKey(address)) return resolveKey(store, address);
-  const deals = await dealsOfRecordId(store, address, 2);
-  return deals.length === 1 ? deals[0].correlation_id : null;
+export async function dealsOfRecord(store: Store, address: string, limit: number): Promise<{ correlation_id: string; key: string }[]> {
+  if (!parseEntityKey(address)) return dealsOfRecordId(store, address, limit);
+  const deal = await resolveKey(store, address);
+  return deal ? [{ correlation_id: deal, key: address }] : [];
 }

@@ -74,16 +74,15 @@ describe('GET /api/resolve?id=', () => {
   });
 });
 
-describe('dealOfRecord (the journey page redirects a record address to its deal)', () => {
-  it('names the one deal of a bare ID (any case) or key; none for an ID several deals hold, an unknown one, or an unknown key', async () => {
-    const { dealOfRecord } = await import('@/lib/queries/resolve-key');
-    const of = (address: string) => dealOfRecord(rt.store, address);
-    expect(await Promise.all(['INV-S1', 'inv-s1', 'erp:invoice:INV-S1', 'erp:sales_order:Q-TWIN'].map(of))).toEqual([
-      'crm:opportunity:OPP-S1',
-      'crm:opportunity:OPP-S1',
-      'crm:opportunity:OPP-S1',
-      'crm:opportunity:OPP-S2',
-    ]);
-    expect(await Promise.all(['Q-TWIN', 'INV-NONE', 'erp:invoice:INV-NONE'].map(of))).toEqual([null, null, null]);
+describe('dealsOfRecord (the journey page redirects a record address to its deal, or lists them)', () => {
+  it('names the deal of a key or a bare ID (any case), each deal of an ID several hold, and none for an unknown ID or key', async () => {
+    const { dealsOfRecord } = await import('@/lib/queries/resolve-key');
+    const of = async (address: string) => (await dealsOfRecord(rt.store, address, 5)).map((d) => `${d.correlation_id} ${d.key}`);
+    expect(await of('INV-S1')).toEqual(['crm:opportunity:OPP-S1 erp:invoice:INV-S1']);
+    expect(await of('inv-s1')).toEqual(['crm:opportunity:OPP-S1 erp:invoice:INV-S1']);
+    expect(await of('erp:invoice:INV-S1')).toEqual(['crm:opportunity:OPP-S1 erp:invoice:INV-S1']);
+    expect(await of('Q-TWIN')).toEqual(['crm:opportunity:OPP-S1 cpq:quote:Q-TWIN', 'crm:opportunity:OPP-S2 erp:sales_order:Q-TWIN']);
+    expect(await of('erp:sales_order:Q-TWIN')).toEqual(['crm:opportunity:OPP-S2 erp:sales_order:Q-TWIN']);
+    expect(await Promise.all(['INV-NONE', 'erp:invoice:INV-NONE'].map(of))).toEqual([[], []]);
   });
 });

@@ -1,19 +1,20 @@
 // /deals/{correlationId}: one deal's journey, computed while the page renders
-// (app/_components/prefetch.tsx): the timeline is in the first paint. An address that is a
-// record's bare ID or key (INV-20417, erp:invoice:INV-20417, as pasted from an email) and
-// that one deal holds is redirected to that deal's journey before anything is sent. An
-// unknown deal caches nothing and the client shows the API's 404 (and, for an ID several
-// deals hold, the deals to choose from).
+// (app/_components/prefetch.tsx): the timeline is in the first paint. An address that is no
+// deal's correlation ID is settled on the server too: a record's bare ID or key (INV-20417,
+// erp:invoice:INV-20417, as pasted from an email) that one deal holds is redirected to that
+// deal's journey; one several deals hold lists them; an unknown one says so. The browser
+// asks the API nothing for those. Where the server could not tell (a caller the API would
+// refuse, a failed query), the client asks the API and shows its answer.
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
 import { getDeal } from '@/lib/queries/get-deal';
-import { dealOfRecord } from '@/lib/queries/resolve-key';
-import { dealDetailSchema } from '@/lib/contracts/deals';
+import { dealsOfRecord } from '@/lib/queries/resolve-key';
+import { dealDetailSchema, RESOLVE_CANDIDATES_MAX } from '@/lib/contracts/deals';
 import { getRuntime } from '@/lib/runtime';
 import { callerMay, prefetch, Prefetched } from '@/app/_components/prefetch';
-import { JourneyView } from './_components/journey-view';
+import { JourneyView, type NoDeal } from './_components/journey-view';
 
 const paramsSchema = z.object({ correlationId: z.string().min(1).max(300) });
 
@@ -27,7 +28,9 @@ export default async function DealJourneyPage({ params }: { params: Promise<{ co
 }
 
 async function Journey({ correlationId }: { correlationId: string }) {
-  const deal = await loadOrRedirect(correlationId);
+  const found = await loadOrRedirect(correlationId);
+  if (found && 'noDeal' in found) return <JourneyView correlationId={correlationId} noDeal={found.noDeal} />;
+  const deal = found?.deal ?? null;
   return (
     <Prefetched
       entry={prefetch({ key: ['deal', correlationId], permission: 'deals:read', query: paramsSchema, params: { correlationId }, load: () => Promise.resolve(deal), response: dealDetailSchema })}
@@ -37,19 +40,28 @@ async function Journey({ correlationId }: { correlationId: string }) {
   );
 }
 
-/** The deal of that correlation ID (null when there is none, or the caller may not read deals, or it failed: the client then asks the API and shows its answer); an address naming one deal's record redirects there. */
-async function loadOrRedirect(address: string) {
+type Found = { deal: Awaited<ReturnType<typeof getDeal>> } | { noDeal: NoDeal };
+
+/**
+ * The deal of that correlation ID, or what the address is when it is none (the deals holding
+ * a record of it, or nothing); one deal's record redirects there. Null when the server cannot
+ * tell: the caller may not read deals, or a query failed (the client then asks the API).
+ */
+async function loadOrRedirect(address: string): Promise<Found | null> {
   if (!paramsSchema.safeParse({ correlationId: address }).success || !(await callerMay('deals:read'))) return null;
-  let target: string | null = null;
+  let holders: { correlation_id: string; key: string }[];
   try {
     const store = (await getRuntime()).store;
     const deal = await getDeal(store, address);
-    if (deal) return deal;
-    target = await dealOfRecord(store, address);
+    if (deal) return { deal };
+    holders = await dealsOfRecord(store, address, RESOLVE_CANDIDATES_MAX);
   } catch (err) {
     console.error(`[journey] loading ${JSON.stringify(address)}: ${String(err)}`);
     return null;
   }
-  if (target && target !== address) redirect(`/deals/${encodeURIComponent(target)}`); // outside the try: redirect() throws
+  if (holders.length === 0) return { noDeal: { candidates: [] } };
+  if (holders.length > 1) return { noDeal: { candidates: holders } };
+  // outside the try: redirect() throws. A key listed under a deal getDeal does not know: the client asks.
+  if (holders[0].correlation_id !== address) redirect(`/deals/${encodeURIComponent(holders[0].correlation_id)}`);
   return null;
 }

@@ -1,25 +1,28 @@
 'use client';
 // A journey address that is no deal's correlation ID: a record's key (erp:invoice:INV-1) or
 // bare ID (INV-1, OPP-101081, as people paste them from an email) goes on to its deal; an ID
-// several deals hold lists them; otherwise it says so and offers the deals search.
+// several deals hold lists them; otherwise it says so and offers the deals search. `known`:
+// what the page's server already found (the deals holding such a record, or none); without
+// it the client asks GET /api/resolve.
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 import { useRecordDeal } from '@/app/_hooks/use-deals';
 import { ApiRequestError } from '@/app/_hooks/fetch-json';
-import { RESOLVE_CANDIDATES_MAX, resolveCandidatesSchema } from '@/lib/contracts/deals';
+import { RESOLVE_CANDIDATES_MAX, resolveCandidatesSchema, type ResolveCandidate } from '@/lib/contracts/deals';
 
-export function DealNotFound({ id }: { id: string }) {
+export function DealNotFound({ id, known }: { id: string; known?: { candidates: ResolveCandidate[] } }) {
   const router = useRouter();
-  const found = useRecordDeal(id, true);
+  const found = useRecordDeal(id, !known);
   const target = found.data && found.data.correlation_id !== id ? found.data.correlation_id : null;
   useEffect(() => {
     if (target) router.replace(`/deals/${encodeURIComponent(target)}`);
   }, [router, target]);
-  if (found.isLoading || target) return <div className="loading" data-testid="journey-loading">Looking for “{id}” among the deals’ records…</div>;
+  if ((!known && found.isLoading) || target) return <div className="loading" data-testid="journey-loading">Looking for “{id}” among the deals’ records…</div>;
   const err = found.error instanceof ApiRequestError ? found.error : null;
-  const candidates = err?.status === 409 ? resolveCandidatesSchema.safeParse(err.details).data?.candidates : undefined;
+  const asked = err?.status === 409 ? resolveCandidatesSchema.safeParse(err.details).data?.candidates : undefined;
+  const candidates = known ? (known.candidates.length > 1 ? known.candidates : undefined) : asked;
   return (
     <div className="panel error" role="alert" data-testid="journey-error">
       {candidates ? (

@@ -14,26 +14,30 @@ import { ExpectedPath } from './expected-path';
 import { EventList } from './event-list';
 import { EventDetail } from './event-detail';
 import { DealNotFound } from './deal-not-found';
+import type { ResolveCandidate } from '@/lib/contracts/deals';
 import { LinkOutcome, type LinkDone } from '@/app/_components/link-correction';
 import styles from './journey.module.css';
 
-export function JourneyView({ correlationId }: { correlationId: string }) {
-  const { data, error, isLoading } = useDeal(correlationId);
-  const open = useDealOpenItems(correlationId);
+/** An address the server found to be no deal's: the deals holding a record of that ID (none, or several). */
+export type NoDeal = { candidates: ResolveCandidate[] };
+
+export function JourneyView({ correlationId, noDeal }: { correlationId: string; noDeal?: NoDeal }) {
+  const { data, error, isLoading } = useDeal(correlationId, !noDeal);
+  const open = useDealOpenItems(correlationId, !noDeal);
   const [selected, setSelected] = useState<string | null>(null);
   /** A link cut here: its record may have left this deal (and the view), so the outcome is said at the top. */
   const [cut, setCut] = useState<LinkDone | null>(null);
 
-  if (error) {
-    const notFound = (error as { status?: number }).status === 404;
+  if (error || noDeal) {
+    const notFound = noDeal !== undefined || (error as { status?: number }).status === 404;
     return (
       <div>
         <Link href="/deals">← Deals</Link>
         {notFound ? (
-          <DealNotFound id={correlationId} />
+          <DealNotFound id={correlationId} known={noDeal} />
         ) : (
           <div className="panel error" role="alert" data-testid="journey-error">
-            Could not load the journey: {error.message}
+            Could not load the journey: {error?.message}
           </div>
         )}
       </div>
