@@ -68,6 +68,8 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   await page.getByTestId('policy-threshold').fill('-5');
   await page.getByTestId('policy-save').click();
   await expect(page.getByTestId('policy-errors')).toContainText('threshold must not be negative');
+  // the reasons themselves, one per line, not the refusal's summary
+  await expect(page.getByTestId('policy-errors')).not.toContainText('invalid SLA policy');
   await expect(page.getByTestId('sla-calendars')).toContainText('Good Friday');
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });

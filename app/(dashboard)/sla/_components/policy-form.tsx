@@ -8,7 +8,14 @@ import { SEVERITIES, type SlaPolicy } from '@/lib/contracts/sla';
 import { MATCH_MODES, ANCHORS, TIME_UNITS } from '@/lib/sla/interval-spec';
 import { STUCK_RULES, isStuckRuleName } from '@/lib/stuck/rules';
 import { useSaveSlaPolicy } from '@/app/_hooks/use-views';
+import { ApiRequestError } from '@/app/_hooks/fetch-json';
 import styles from '@/app/_components/views.module.css';
+
+/** A refused save's reasons, one per line as the form shows them (the API's details.issues), when it gave them. */
+function policyIssues(err: Error): string[] | undefined {
+  const issues = err instanceof ApiRequestError ? (err.details as { issues?: unknown } | undefined)?.issues : undefined;
+  return Array.isArray(issues) && issues.length > 0 ? issues.map(String) : undefined;
+}
 
 export const NEW_POLICY: Omit<SlaPolicy, 'updated_at' | 'updated_by'> = {
   id: '',
@@ -89,7 +96,11 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
         ))}
         <label><span><input type="checkbox" checked={p.enabled} onChange={(e) => set('enabled', e.target.checked)} /> enabled</span></label>
       </div>
-      {save.error && <div className={styles.issues} role="alert" data-testid="policy-errors">{save.error.message}</div>}
+      {save.error && (
+        <div className={styles.issues} role="alert" data-testid="policy-errors">
+          {policyIssues(save.error)?.join('\n') ?? save.error.message}
+        </div>
+      )}
       <div className="toolbar" style={{ marginTop: 12 }}>
         <button type="submit" className={styles.button} disabled={save.isPending} data-testid="policy-save">{save.isPending ? 'Saving…' : 'Save policy'}</button>
         <button type="button" className={styles.button} onClick={onDone}>Cancel</button>
