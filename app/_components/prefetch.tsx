@@ -8,7 +8,7 @@
 
 import { headers } from 'next/headers';
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
-import { Suspense, type ReactNode } from 'react';
+import { cache, Suspense, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { authorize, type Permission } from '@/lib/auth/authorize';
 import { ApiError } from '@/lib/http/errors';
@@ -64,13 +64,17 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
   return <HydrationBoundary state={await firstData([entry].flat())}>{children}</HydrationBoundary>;
 }
 
-/** The signed-in caller of the page being rendered (as the API would identify them), or null. */
-export async function pageCaller() {
-  return authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
+/**
+ * The signed-in caller of the page being rendered (as the API would identify them), or null.
+ * Identified once per request (React's cache): a page that checks a permission itself and then
+ * prefetches asks once.
+ */
+export const pageCaller = cache(async () =>
+  authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
     if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
     return null;
-  });
-}
+  }),
+);
 
 /** Whether the page's caller holds `permission` (what the route of the same data would check). */
 export async function callerMay(permission: Permission): Promise<boolean> {

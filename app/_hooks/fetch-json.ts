@@ -14,14 +14,20 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What a refusal's `details` says was invalid: the route's validation messages (an array) or a policy's `issues`; undefined when none. */
+export function validationMessages(details: unknown): string[] | undefined {
+  const list = Array.isArray(details) ? details : (details as { issues?: unknown } | null | undefined)?.issues;
+  return Array.isArray(list) && list.length > 0 ? list.map(String) : undefined;
+}
+
 /**
  * The API's one error shape as an ApiRequestError; `listDetails`: its validation messages (a
  * details array, or an object's `issues` array) added to the message.
  */
 function requestError(status: number, body: unknown, listDetails = false): ApiRequestError {
   const error = (body as { error?: { message?: string; details?: unknown } } | null)?.error;
-  const list = Array.isArray(error?.details) ? error.details : (error?.details as { issues?: unknown } | undefined)?.issues;
-  const details = listDetails && Array.isArray(list) && list.length > 0 ? `: ${list.join('; ')}` : '';
+  const list = listDetails ? validationMessages(error?.details) : undefined;
+  const details = list ? `: ${list.join('; ')}` : '';
   return new ApiRequestError(status, `${error?.message ?? `request failed (${status})`}${details}`, error?.details);
 }
 

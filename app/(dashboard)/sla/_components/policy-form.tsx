@@ -8,14 +8,8 @@ import { SEVERITIES, type SlaPolicy } from '@/lib/contracts/sla';
 import { MATCH_MODES, ANCHORS, TIME_UNITS } from '@/lib/sla/interval-spec';
 import { STUCK_RULES, isStuckRuleName } from '@/lib/stuck/rules';
 import { useSaveSlaPolicy } from '@/app/_hooks/use-views';
-import { ApiRequestError } from '@/app/_hooks/fetch-json';
+import { ApiRequestError, validationMessages } from '@/app/_hooks/fetch-json';
 import styles from '@/app/_components/views.module.css';
-
-/** A refused save's reasons, one per line as the form shows them (the API's details.issues), when it gave them. */
-function policyIssues(err: Error): string[] | undefined {
-  const issues = err instanceof ApiRequestError ? (err.details as { issues?: unknown } | undefined)?.issues : undefined;
-  return Array.isArray(issues) && issues.length > 0 ? issues.map(String) : undefined;
-}
 
 export const NEW_POLICY: Omit<SlaPolicy, 'updated_at' | 'updated_by'> = {
   id: '',
@@ -98,7 +92,8 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
       </div>
       {save.error && (
         <div className={styles.issues} role="alert" data-testid="policy-errors">
-          {policyIssues(save.error)?.join('\n') ?? save.error.message}
+          {/* a refused save's reasons, one per line (the API's details.issues) */}
+          {(save.error instanceof ApiRequestError && validationMessages(save.error.details)?.join('\n')) || save.error.message}
         </div>
       )}
       <div className="toolbar" style={{ marginTop: 12 }}>
