@@ -17,6 +17,17 @@ test('search a deal by its invoice number and read its journey', async ({ page }
   await deals.goto();
   await expect(deals.rows.first()).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deals.png`, fullPage: true });
+  // the collected amounts line up whatever their share's width (6%, 33%, 100%)
+  const collected = await page.getByTestId('deal-row').evaluateAll((rows) =>
+    rows.flatMap((r) => {
+      const amount = r.querySelector('[data-testid="deal-collected-amount"]');
+      const share = r.querySelector('[data-testid="deal-collected-share"]');
+      return amount && share ? [{ right: amount.getBoundingClientRect().right, share: share.textContent ?? '' }] : [];
+    }),
+  );
+  expect(new Set(collected.map((c) => c.share.length)).size, `shares of several widths on the first page: ${collected.map((c) => c.share).join(' ')}`).toBeGreaterThan(1);
+  const rights = collected.map((c) => Math.round(c.right));
+  expect(Math.max(...rights) - Math.min(...rights), `right edges of the collected amounts: ${rights.join(', ')}`).toBeLessThanOrEqual(1);
 
   await deals.searchFor('INV-A1');
   await expect(deals.rows).toHaveCount(1);

@@ -41,7 +41,7 @@ function CollectedCell({ deal: d }: { deal: Deal }) {
   const title = [ofContract && `${ofContract} of the contract value`, ofInvoiced && `${ofInvoiced} of the ${formatMoney(d.invoiced_value, d.currency)} invoiced`].filter(Boolean).join('; ');
   return (
     <span title={title || undefined}>
-      {formatMoney(d.paid_value, d.currency)}
+      <span data-testid="deal-collected-amount">{formatMoney(d.paid_value, d.currency)}</span>
       {ofContract && (
         <span className={`muted ${styles.share}`} data-testid="deal-collected-share">
           {ofContract}
@@ -71,7 +71,8 @@ export function DealsTable({ deals, overdue }: { deals: Deal[]; overdue: Record<
       <tbody>
         {deals.map((d) => (
           <tr key={d.correlation_id} data-testid="deal-row" data-correlation-id={d.correlation_id}>
-            <td>
+            {/* its badges may go under the deal where the window is narrow */}
+            <td className={`breakable ${styles.dealCell}`}>
               <Link href={dealHref(d.correlation_id)} className={styles.dealLink} data-testid="deal-link">
                 {shortKey(d.correlation_id)}
               </Link>
