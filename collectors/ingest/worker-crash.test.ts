@@ -173,15 +173,26 @@ describe('ingest worker crash', () => {
       await waitFor(() => worker.output().includes('consuming'), 60_000, 'worker start').catch((e) => {
         throw new Error(`${e.message}\n${worker.output()}`);
       });
-      // another process takes the lease (an operator's purge, then a second holder)
-      await (await new Kvm(nc).open(`${prefix}_writer_lease`)).purge('writer');
-      const other = await acquireWriterLease(nc, prefix, { ttlMs: 3_000, replicas: 1, onLost: () => undefined, wait: false });
+      // another process takes the lease (an operator's purge, then a second holder), the
+      // worker paused meanwhile: its next renewal finds the other's hold. Unpaused, a renewal
+      // of its own could come between the two and create the key again (then it cannot tell
+      // the purge's revision from another holder's, and gives the lease up without naming one:
+      // CI at b8915b7 with three test files at a time)
+      const pid = worker.proc.pid!;
+      process.kill(pid, 'SIGSTOP');
+      let other: Awaited<ReturnType<typeof acquireWriterLease>>;
+      try {
+        await (await new Kvm(nc).open(`${prefix}_writer_lease`)).purge('writer');
+        other = await acquireWriterLease(nc, prefix, { ttlMs: 3_000, replicas: 1, onLost: () => undefined, wait: false });
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
       expect(other).not.toBeNull();
       await waitFor(() => worker.output().includes('waits as a standby'), 30_000, 'the worker to learn of the loss').catch((e) => {
         throw new Error(`${e.message}\n${worker.output()}`);
       });
-      // as its next renewal finds the key: already the other's, or purged and then taken by the other as it tries to create it again
-      expect(worker.output()).toMatch(/the writer's lease is lost: the lease (was taken over by \S+ pid \d+ \(|expired or was deleted \(.*\) and \S+ pid \d+ holds it now).*; stops writing and waits as a standby to take it again/);
+      // as its next renewal finds the key the other's
+      expect(worker.output()).toMatch(/the writer's lease is lost: the lease was taken over by \S+ pid \d+ \(.*; stops writing and waits as a standby to take it again/);
       expect(worker.proc.exitCode).toBeNull(); // it did not exit
       // published meanwhile: durable in the stream, written by nobody yet
       const body = JSON.stringify(Array.from({ length: 500 }, (_, k) => ({ ...event(k), event_id: `loss-${k}` })));
