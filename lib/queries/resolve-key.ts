@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { parseEntityKey } from '../events/entity-key';
+import type { ResolveCandidate } from '../contracts/deals';
 
 const rowSchema = z.object({ entity_key: z.string(), deal: z.string() });
 
@@ -39,7 +40,7 @@ const recordRowSchema = z.object({ deal: z.string(), key: z.string() });
  * system and of any type, each with one such key; at most `limit`, by correlation ID. A
  * point lookup on deal_keys' sort key (entity_id first).
  */
-export async function dealsOfRecordId(store: Store, id: string, limit: number): Promise<{ correlation_id: string; key: string }[]> {
+export async function dealsOfRecordId(store: Store, id: string, limit: number): Promise<ResolveCandidate[]> {
   const ids = [...new Set([id, id.toUpperCase()])];
   const rows = await store.query(
     sql`SELECT correlation_id AS deal, min(entity_key) AS key FROM deal_keys
@@ -55,7 +56,7 @@ export async function dealsOfRecordId(store: Store, id: string, limit: number): 
  * ID (INV-1, any case: each deal holding a record of that ID, with its key; at most `limit`)
  * rather than a deal's correlation ID. Empty when none does.
  */
-export async function dealsOfRecord(store: Store, address: string, limit: number): Promise<{ correlation_id: string; key: string }[]> {
+export async function dealsOfRecord(store: Store, address: string, limit: number): Promise<ResolveCandidate[]> {
   if (!parseEntityKey(address)) return dealsOfRecordId(store, address, limit);
   const deal = await resolveKey(store, address);
   return deal ? [{ correlation_id: deal, key: address }] : [];

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
 import { getDeal } from '@/lib/queries/get-deal';
 import { dealsOfRecord } from '@/lib/queries/resolve-key';
-import { dealDetailSchema, RESOLVE_CANDIDATES_MAX } from '@/lib/contracts/deals';
+import { dealDetailSchema, RESOLVE_CANDIDATES_MAX, type ResolveCandidate } from '@/lib/contracts/deals';
 import { getRuntime } from '@/lib/runtime';
 import { callerMay, prefetch, Prefetched } from '@/app/_components/prefetch';
 import { JourneyView, type NoDeal } from './_components/journey-view';
@@ -49,7 +49,7 @@ type Found = { deal: Awaited<ReturnType<typeof getDeal>> } | { noDeal: NoDeal };
  */
 async function loadOrRedirect(address: string): Promise<Found | null> {
   if (!paramsSchema.safeParse({ correlationId: address }).success || !(await callerMay('deals:read'))) return null;
-  let holders: { correlation_id: string; key: string }[];
+  let holders: ResolveCandidate[];
   try {
     const store = (await getRuntime()).store;
     const deal = await getDeal(store, address);
