@@ -128,6 +128,10 @@ test('a journey address naming a record of a deal, by its bare ID or its key, op
     await expect(page.getByText('Acme GmbH').first()).toBeVisible();
   }
   expect(refused).toEqual([]);
+  // answered before anything is streamed: a real redirect, for any HTTP client (not a 200 page that redirects once loaded)
+  const res = await page.request.get(JourneyPage.url('inv-a1'), { maxRedirects: 0 });
+  expect(res.status()).toBe(307);
+  expect(res.headers()['location']).toMatch(new RegExp(`^(https?://[^/]+)?/deals/${encodeURIComponent(DEAL_IDS.A)}$`));
 });
 
 test('a journey address naming a record several deals hold lists them; each opens its deal', async ({ page, request }) => {

@@ -1,12 +1,11 @@
 // /deals/{correlationId}: one deal's journey, computed while the page renders
 // (app/_components/prefetch.tsx): the timeline is in the first paint. An address that is no
 // deal's correlation ID is settled on the server too: a record's bare ID or key (INV-20417,
-// erp:invoice:INV-20417, as pasted from an email) that one deal holds is redirected to that
-// deal's journey; one several deals hold lists them; an unknown one says so. The browser
+// erp:invoice:INV-20417, as pasted from an email) that one deal holds is redirected (307) to
+// that deal's journey; one several deals hold lists them; an unknown one says so. The browser
 // asks the API nothing for those. Where the server could not tell (a caller the API would
 // refuse, a failed query), the client asks the API and shows its answer.
 import { redirect } from 'next/navigation';
-import { Suspense } from 'react';
 import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
 import { getDeal } from '@/lib/queries/get-deal';
@@ -20,14 +19,8 @@ const paramsSchema = z.object({ correlationId: z.string().min(1).max(300) });
 
 export default async function DealJourneyPage({ params }: { params: Promise<{ correlationId: string }> }) {
   const correlationId = decodeSegment((await params).correlationId);
-  return (
-    <Suspense fallback={<div className="loading">Loading the journey…</div>}>
-      <Journey correlationId={correlationId} />
-    </Suspense>
-  );
-}
-
-async function Journey({ correlationId }: { correlationId: string }) {
+  // Settled before anything is sent, outside any Suspense boundary: a record's address then
+  // answers a real redirect (307 with its Location), not a page that redirects once streamed.
   const found = await loadOrRedirect(correlationId);
   if (found && 'noDeal' in found) return <JourneyView correlationId={correlationId} noDeal={found.noDeal} />;
   const deal = found?.deal ?? null;
