@@ -201,6 +201,29 @@ describe('writer lease', () => {
     expect(await leaseHolder(nc, 'lease3', opts())).toBeNull();
   });
 
+  it('a holder whose key an operator deleted or purged keeps the lease: nobody held it between, and it says so', async () => {
+    for (const how of ['delete', 'purge'] as const) {
+      const lost: string[] = [];
+      const lines: string[] = [];
+      const a = await acquireWriterLease(nc, `lease-${how}`, { ...opts((why) => lost.push(why)), wait: false, log: (l) => lines.push(l) });
+      expect(a).not.toBeNull();
+      const kv = await new Kvm(nc).open(`lease-${how}_writer_lease`);
+      const before = (await kv.get('writer'))!.revision;
+      await kv[how]('writer');
+      // the next renewal (a third of the lease) finds the marker right after its own revision and creates the key again
+      for (let i = 0; i < 40 && !lines.some((l) => /held again/.test(l)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(lost).toEqual([]);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^the writer's lease was deleted at revision ${before + 1} \\(last renewed \\d+ s ago, ours last at ${before}\\) and nobody held it meanwhile: held again$`)));
+      expect((await kv.get('writer'))?.revision).toBe(before + 2);
+      expect((await leaseHolder(nc, `lease-${how}`, opts()))?.id).toBe(a!.holder.id);
+      expect(() => a!.check()).not.toThrow();
+      // and another process may not take it
+      expect(await acquireWriterLease(nc, `lease-${how}`, { ...opts(), wait: false })).toBeNull();
+      await a!.release();
+      expect(await leaseHolder(nc, `lease-${how}`, opts())).toBeNull();
+    }
+  });
+
   it('is surely held while renewals get through; unconfirmed for two thirds of the lease (NATS gone) or released, it is not', async () => {
     const own = await startNatsServer();
     const c = await connect({ servers: own.url, reconnectTimeWait: 200 });

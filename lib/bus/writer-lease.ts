@@ -182,26 +182,35 @@ export async function acquireWriterLease(nc: NatsConnection, prefix: string, opt
     // held it in between, and nobody else wrote — or a few revisions later, when as many of
     // our own unanswered writes may have landed and expired unseen (found by CI: the quorum
     // test's writer stopped for good at r = revision + 2 after a renewal and two take-backs
-    // timed out; 2 of 6 runs of lib/ingest/nats-cluster.test.ts on 2026-12-04).
+    // timed out; 2 of 6 runs of lib/ingest/nats-cluster.test.ts on 2026-12-04). A delete or
+    // purge (an operator's) leaves a marker that takes a revision of its own. One found right
+    // after our last revision says nobody wrote between (no renewal of ours landed either):
+    // after it, only our unanswered take-backs may have (it used to be taken for another's
+    // hold, and the lease given up and taken back later). A marker further on may close
+    // another's hold (a release), so it proves nothing.
+    const deletedAt = current && current.revision === revision + 1 ? current.revision : null;
     const takeBack = async (r: number, sent: number) => {
       const ours = (renewalUnanswered ? 1 : 0) + createsUnanswered;
-      if (r > revision && r <= revision + 1 + ours) {
+      const marker = deletedAt !== null && r > deletedAt ? 1 : 0;
+      if (marker ? r <= deletedAt! + 1 + createsUnanswered : r > revision && r <= revision + 1 + ours) {
         confirmedSentAt = sent;
         takingSince = null;
         renewalUnanswered = false;
         createsUnanswered = 0;
         const was = ago();
         const between = r - revision - 1;
+        const own = between - marker;
+        const how = marker ? `was deleted at revision ${deletedAt} (${was}, ours last at ${revision})` : `had expired (${was})`;
         revision = r;
         renewedAt = Date.now();
-        opts.log?.(`the writer's lease had expired (${was}) and nobody held it meanwhile${between ? ` (the ${between} revision(s) between were this process's own unanswered writes)` : ''}: held again`);
+        opts.log?.(`the writer's lease ${how} and nobody held it meanwhile${own ? ` (the ${own} other revision(s) between were this process's own unanswered writes)` : ''}: held again`);
         return;
       }
       await kv.delete(KEY, { previousSeq: r }).catch(() => undefined);
       // the revisions say why: taken again at r, ours last confirmed at `revision`, with so many
       // of our writes unanswered since (a later reader of this line can tell a foreign holder
       // from a write of ours that landed unseen)
-      loseWith(`the lease expired (${ago()}) and another process held it meanwhile (taken again at revision ${r}, ours last at ${revision}, ${ours} write(s) of ours unanswered)`);
+      loseWith(`the lease ${deletedAt !== null ? `was deleted at revision ${deletedAt}` : 'expired'} (${ago()}) and another process held it meanwhile (taken again at revision ${r}, ours last at ${revision}, ${ours} write(s) of ours unanswered)`);
     };
     const sent = performance.now();
     try {
