@@ -44,9 +44,9 @@ for (const { path, tables } of PAGES) {
   test(`${path}: tables fit a 1280-px window`, async ({ page }) => {
     await page.goto(path);
     for (const id of tables) await expect(page.getByTestId(id).locator('tbody tr').first()).toBeVisible();
-    // Every section of the page has loaded (each shows '.loading' until its data is in):
-    // the page's other tables are checked too.
-    await expect(page.locator('.loading')).toHaveCount(0);
+    // Every section of the page has loaded (each shows '.loading', or is aria-busy, until its
+    // data is in): the page's other tables are checked too, and the screenshots show them.
+    await expect(page.locator('.loading, [aria-busy="true"]')).toHaveCount(0);
     expect(await overflowing(page)).toEqual([]);
     if (path === '/stuck') await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-1280.png`, fullPage: true });
     if (path === JourneyPage.url(DEAL_IDS.A)) await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-1280.png`, fullPage: true });

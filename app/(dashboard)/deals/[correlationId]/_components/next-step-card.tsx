@@ -25,7 +25,7 @@ export function NextStepCard({ next, open, openError, conforming, deviations }: 
   deviations: readonly Deviation[];
 }) {
   return (
-    <section className={`panel ${styles.next}`} data-testid="next-step">
+    <section className={`panel ${styles.next}`} data-testid="next-step" aria-busy={open === undefined && !openError}>
       <h2>Expected next</h2>
       {next ? (
         <>
