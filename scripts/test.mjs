@@ -3,7 +3,7 @@
 // real nats-server) then end-to-end tests (Playwright in Debian Chromium against the
 // built app) — and one plain total line: `N passed, N failed`.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,23 +41,6 @@ function readJson(file) {
     return null;
   }
 }
-
-const e2e = fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1';
-
-// 0. The e2e app's production build (what playwright.config.ts's web server would build
-// first) runs beside vitest, whose files mostly wait (leases expiring, servers electing):
-// ~65 s of the run's wall time. Its output goes to test-results/e2e-build.log; a build that
-// fails is left to the web server to run again, which reports it as before.
-const buildLog = 'test-results/e2e-build.log';
-const build =
-  e2e && process.env.E2E_SKIP_BUILD !== '1'
-    ? new Promise((resolve) => {
-        const out = fs.openSync(buildLog, 'w');
-        const child = spawn(bin('next'), ['build'], { stdio: ['ignore', out, out], env: { ...process.env, CASHTRACE_DIST_DIR: '.next-e2e' /* e2e/env.ts's E2E_DIST_DIR */, NEXT_TELEMETRY_DISABLED: '1' } });
-        child.on('error', (err) => resolve(`could not start: ${err.message}`));
-        child.on('exit', (code, signal) => resolve(code === 0 ? null : `exit ${code ?? signal}`));
-      })
-    : Promise.resolve('not run');
 
 // 1. vitest
 const vitestJson = 'test-results/vitest.json';
@@ -114,10 +97,8 @@ function playwright(label, env, report) {
   }
 }
 
-if (e2e) {
-  const buildFailed = await build;
-  if (buildFailed && buildFailed !== 'not run') console.error(`[test] the e2e build beside vitest failed (${buildFailed}; ${buildLog}): the web server builds again`);
-  playwright('', buildFailed ? {} : { E2E_SKIP_BUILD: '1' }, 'test-results/e2e.json');
+if (fs.existsSync('playwright.config.ts') && process.env.CASHTRACE_SKIP_E2E !== '1') {
+  playwright('', {}, 'test-results/e2e.json');
   if (process.env.CASHTRACE_SKIP_E2E_SERVER !== '1') {
     // scaled out: a ClickHouse server over HTTP and NATS JetStream
     console.log('\n[test] end-to-end again, the app on a ClickHouse server over HTTP and NATS JetStream (CASHTRACE_E2E_STORE=server, CASHTRACE_E2E_BUS=nats)');
