@@ -109,11 +109,14 @@ function refusedRequests(page: Page): string[] {
   return refused;
 }
 
-test('an unknown deal says so, with the way to search for it', async ({ page }) => {
+test('an unknown deal answers 404 and says so, with the way to search for it', async ({ page }) => {
   const refused = refusedRequests(page);
-  await page.goto(JourneyPage.url('crm:opportunity:NOPE'));
+  const res = await page.goto(JourneyPage.url('crm:opportunity:NOPE'));
+  expect(res?.status()).toBe(404);
   await expect(page.getByTestId('journey-error')).toContainText('No deal has the correlation ID or a record “crm:opportunity:NOPE”.');
-  expect(refused).toEqual([]);
+  await expect(page.getByRole('link', { name: 'Deals', exact: true })).toBeVisible(); // inside the dashboard, its navigation beside
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/unknown-deal.png` });
+  expect(refused).toEqual([`404 ${res!.url()}`]); // the page itself, and nothing the browser asked after
   await page.getByTestId('journey-error').getByRole('link', { name: 'Search the deals for “crm:opportunity:NOPE”' }).click();
   await expect(page).toHaveURL(/\/deals\?q=crm%3Aopportunity%3ANOPE$/);
 });

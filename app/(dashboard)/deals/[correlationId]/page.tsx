@@ -2,10 +2,10 @@
 // (app/_components/prefetch.tsx): the timeline is in the first paint. An address that is no
 // deal's correlation ID is settled on the server too: a record's bare ID or key (INV-20417,
 // erp:invoice:INV-20417, as pasted from an email) that one deal holds is redirected (307) to
-// that deal's journey; one several deals hold lists them; an unknown one says so. The browser
-// asks the API nothing for those. Where the server could not tell (a caller the API would
+// that deal's journey; one several deals hold lists them; an unknown one answers 404 and says
+// so (not-found.tsx). The browser asks the API nothing for those. Where the server could not tell (a caller the API would
 // refuse, a failed query), the client asks the API and shows its answer.
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
 import { getDeal } from '@/lib/queries/get-deal';
@@ -37,7 +37,7 @@ type Found = { deal: Awaited<ReturnType<typeof getDeal>> } | { noDeal: NoDeal };
 
 /**
  * The deal of that correlation ID, or what the address is when it is none (the deals holding
- * a record of it, or nothing); one deal's record redirects there. Null when the server cannot
+ * a record of it); one deal's record redirects there, and an address no deal knows is a 404. Null when the server cannot
  * tell: the caller may not read deals, or a query failed (the client then asks the API).
  */
 async function loadOrRedirect(address: string): Promise<Found | null> {
@@ -52,7 +52,7 @@ async function loadOrRedirect(address: string): Promise<Found | null> {
     console.error(`[journey] loading ${JSON.stringify(address)}: ${String(err)}`);
     return null;
   }
-  if (holders.length === 0) return { noDeal: { candidates: [] } };
+  if (holders.length === 0) notFound(); // a 404, said by not-found.tsx
   if (holders.length > 1) return { noDeal: { candidates: holders } };
   // outside the try: redirect() throws. A key listed under a deal getDeal does not know: the client asks.
   if (holders[0].correlation_id !== address) redirect(`/deals/${encodeURIComponent(holders[0].correlation_id)}`);
