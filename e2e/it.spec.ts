@@ -177,3 +177,36 @@ test('IT links an orphan the ERP sent without its deal’s reference, and cuts a
   const audit = await (await request.get('/api/audit?action=link.merge')).json();
   expect(JSON.stringify(audit)).toContain('erp:invoice:INV-E2E-LINK');
 });
+
+test('a dead letter whose event its source sent again corrected under another event ID is not replayed a second time, unless forced', async ({ page, request }) => {
+  // a deal of its own, and its invoice: first with the amount as text (dead-lettered), then corrected under a new event ID (a source that hashes its payload)
+  const invoice = (id: string, amount: unknown) => ({ event_id: id, source: 'erp', type: 'invoice.issued', occurred_at: '2026-04-22T09:00:00Z', entity_type: 'invoice', entity_id: 'INV-E2E-REHASH', refs: ['crm:opportunity:OPP-E2E-REHASH'], amount, currency: 'EUR' });
+  const won = { event_id: 'e2e-it-rehash-won', source: 'crm', type: 'opportunity.won', occurred_at: '2026-04-20T09:00:00Z', entity_type: 'opportunity', entity_id: 'OPP-E2E-REHASH', amount: 1250, currency: 'EUR', attributes: { customer: 'Rehash Ltd' } };
+  expect((await request.post('/api/ingest/events', { headers: ingest, data: [won] })).status()).toBe(202);
+  expect((await request.post('/api/ingest/events', { headers: ingest, data: [invoice('e2e-it-rehash-1', '1,250.00')] })).status()).toBe(400);
+  expect((await request.post('/api/ingest/events', { headers: ingest, data: [invoice('e2e-it-rehash-2', 1250)] })).status()).toBe(202);
+  const invoiced = async () => (await (await request.get('/api/deals/crm%3Aopportunity%3AOPP-E2E-REHASH')).json()).deal?.invoiced_value;
+  await expect.poll(invoiced).toBe(1250);
+
+  const it = new IntegrationsPage(page);
+  await gotoOnScreen(page, '/integrations', it.flowRows, 'flow table on screen after navigation');
+  await it.deadLetter('e2e-it-rehash-1').click();
+  await expect(page.getByTestId('payload-state')).toContainText('stored since', { timeout: 20_000 });
+  const replay = page.getByTestId('replay-controls');
+  await page.getByTestId('replay-mapping').fill('{"amount": 1250}');
+  page.once('dialog', (d) => void d.accept('the ERP sent the amount as text'));
+  await replay.getByTestId('action-button').click();
+  await expect(replay.getByTestId('action-status')).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  await expect(replay.getByTestId('action-detail')).toHaveText(
+    "not replayed: erp:invoice:INV-E2E-REHASH's invoice.issued was stored after this letter under event ID e2e-it-rehash-2, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)",
+  );
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/integrations-replay-refused.png`, fullPage: true });
+  expect(await invoiced()).toBe(1250);
+
+  // the operator knows it is another event: forced, it is stored
+  await replay.getByTestId('replay-force').getByRole('checkbox').check();
+  page.once('dialog', (d) => void d.accept('a second invoice with the same number'));
+  await replay.getByTestId('action-button').click();
+  await expect(replay.getByTestId('action-status')).toHaveAttribute('data-status', 'verified', { timeout: 30_000 });
+  await expect.poll(invoiced).toBe(2500);
+});

@@ -26,6 +26,8 @@ export interface ActionButtonProps {
   resolutionCode?: string;
   /** Replay: fields merged into the dead-lettered item first (an edited mapping). */
   mapping?: Record<string, unknown>;
+  /** Replay: even though its record's event was stored since under another event ID. */
+  force?: boolean;
   stuckSince?: string;
   label?: string;
   /** Ask for a reason before sending (default: a reason naming the button and page). */
@@ -68,6 +70,7 @@ export function ActionButton(p: ActionButtonProps) {
       ...(p.resolutionCode ? { resolution_code: p.resolutionCode } : {}),
       ...(p.stuckSince ? { stuck_since: p.stuckSince } : {}),
       ...(p.mapping ? { mapping: p.mapping } : {}),
+      ...(p.force ? { force: true } : {}),
     };
     const created = await run.mutateAsync(body).catch(() => null);
     if (created) {

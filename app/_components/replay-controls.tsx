@@ -1,6 +1,8 @@
 'use client';
 // Replay of a dead letter (IT, admin): as it is, or with an edited mapping — JSON fields
 // merged into the item before it re-runs through the pipeline (e.g. {"currency": "EUR"}).
+// A letter whose event was stored since under another event ID is refused by the server
+// unless forced (it would most likely be stored twice): the box says so and forces it.
 
 import { useCallback, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -20,8 +22,9 @@ function parseMapping(text: string): { mapping?: Record<string, unknown>; error?
   }
 }
 
-export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
+export function ReplayControls({ deadLetterId, stored = false }: { deadLetterId: string; stored?: boolean }) {
   const [text, setText] = useState('');
+  const [force, setForce] = useState(false);
   const { data: me } = useMe();
   const { mapping, error } = parseMapping(text);
   const qc = useQueryClient();
@@ -37,7 +40,12 @@ export function ReplayControls({ deadLetterId }: { deadLetterId: string }) {
         Edited mapping (optional JSON merged into the item)
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} placeholder='{"currency": "EUR"}' data-testid="replay-mapping" />
       </label>
-      {error ? <span className={styles.detail}>{error}</span> : <ActionButton kind="replay" deadLetterId={deadLetterId} mapping={mapping} label={mapping ? 'Replay with mapping' : 'Replay'} askReason onDone={onDone} />}
+      {stored && (
+        <label className={styles.check} data-testid="replay-force">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Replay even if its record’s event was stored since under another event ID (only if that is another event: it would be stored twice)
+        </label>
+      )}
+      {error ? <span className={styles.detail}>{error}</span> : <ActionButton kind="replay" deadLetterId={deadLetterId} mapping={mapping} force={force} label={mapping ? 'Replay with mapping' : 'Replay'} askReason onDone={onDone} />}
     </div>
   );
 }

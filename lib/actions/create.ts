@@ -143,7 +143,7 @@ async function dispatch(rt: Runtime, rec: ActionRecord, body: ActionRequest): Pr
       await rt.bus.publishCommand({ subject: rec.subject, id: rec.action_id, payload });
       out = { status: 'sent', detail: `published on ${rec.subject}` };
     } else if (rec.kind === 'replay') {
-      const r = await replayDeadLetter(rt, rec.dead_letter_id, body.mapping);
+      const r = await replayDeadLetter(rt, rec.dead_letter_id, body.mapping, { force: body.force });
       out = { status: r.ok ? 'verified' : 'failed', detail: r.detail };
     } else {
       const row = await applyExceptionChange(rt.store, {

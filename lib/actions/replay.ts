@@ -1,14 +1,18 @@
 // Replay of a dead letter: its raw input re-runs through the ingest pipeline, optionally
 // with fields merged in first (an edited mapping). Items still invalid are dead-lettered
-// again by the pipeline, with the new errors.
+// again by the pipeline, with the new errors. A letter whose record's event of its type was
+// stored after it under another event ID (its source sent it again corrected, under a new
+// ID) is not replayed unless forced: it would most likely store the same event twice.
 
 import { z } from 'zod';
 import { sql, param } from '../clickhouse/sql';
 import { ingestEvents } from '../ingest/pipeline';
 import { parseEventList } from '../http/body';
 import type { Runtime } from '../runtime';
+import { chIso } from '../queries/ch-columns';
+import { storedUnderAnotherId } from '../queries/get-dead-letters';
 
-const letterSchema = z.object({ letter_id: z.string(), collector: z.string(), content_type: z.string(), raw: z.string() });
+const letterSchema = z.object({ letter_id: z.string(), collector: z.string(), content_type: z.string(), raw: z.string(), event_id: z.string(), entity_key: z.string(), event_type: z.string(), received_at: chIso });
 
 export interface ReplayOutcome {
   ok: boolean;
@@ -33,13 +37,23 @@ export async function deadLetterExists(rt: Runtime, id: string): Promise<boolean
   return rows[0].n > 0;
 }
 
-export async function replayDeadLetter(rt: Runtime, id: string, mapping?: Record<string, unknown>): Promise<ReplayOutcome> {
+export async function replayDeadLetter(rt: Runtime, id: string, mapping?: Record<string, unknown>, opts: { force?: boolean } = {}): Promise<ReplayOutcome> {
   const rows = await rt.store.query(
-    sql`SELECT toString(id) AS letter_id, collector, content_type, raw FROM dead_letters WHERE id = toUUID(${param('String', id)}) LIMIT 1`,
+    sql`SELECT toString(id) AS letter_id, collector, content_type, raw, event_id, entity_key, toString(event_type) AS event_type, received_at
+      FROM dead_letters WHERE id = toUUID(${param('String', id)}) LIMIT 1`,
     letterSchema,
   );
   const letter = rows[0];
   if (!letter) return { ok: false, detail: 'dead letter not found (expired or never existed)' };
+  if (!opts.force) {
+    const other = await storedUnderAnotherId(rt.store, { ...letter, id: letter.letter_id });
+    if (other) {
+      return {
+        ok: false,
+        detail: `not replayed: ${letter.entity_key}'s ${letter.event_type} was stored after this letter under event ID ${other}, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)`,
+      };
+    }
+  }
   let items: unknown[];
   try {
     const parsed = parseEventList(Buffer.from(letter.raw, 'utf8'), letter.content_type || 'application/json');

@@ -31,6 +31,8 @@ export const actionRequestSchema = z
     resolution_code: z.string().regex(/^[a-z0-9_]{1,64}$/, 'snake_case code such as fixed_in_source').optional(),
     /** Replay: fields merged into the dead-lettered item before it is re-run (an edited mapping). */
     mapping: z.record(z.string(), z.unknown()).optional(),
+    /** Replay even though the letter's record's event of its type was stored after it under another event ID (refused without: it is most likely the same event). */
+    force: z.boolean().optional(),
     /** When the item became stuck (from the queue row), for the time-to-resolve KPI. */
     stuck_since: isoTime.optional(),
     reason: z.string().trim().min(1, 'say why').max(1000),

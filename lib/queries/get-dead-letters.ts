@@ -131,6 +131,25 @@ export async function storedLetters(store: Store, letters: LetterKeys[]): Promis
   return new Set(letters.filter((l) => (l.event_id !== '' && ids.has(l.event_id)) || since(l)).map((l) => l.id));
 }
 
+/**
+ * The event ID its record's event of its type was stored under after the letter, when that
+ * is not the letter's own: most likely the same event, sent again corrected under a new ID (a
+ * source without IDs of its own hashes its payload), which a replay would store a second
+ * time. Null when there is none, when the letter names no record, or when its own event ID
+ * is stored (a replay is then a duplicate and changes nothing).
+ */
+export async function storedUnderAnotherId(store: Store, l: LetterKeys): Promise<string | null> {
+  if (!l.entity_key || !l.event_type) return null;
+  if (l.event_id && (await storedEventIds(store, [l.event_id])).has(l.event_id)) return null;
+  const rows = await store.query(
+    sql`SELECT event_id, received_at FROM events
+      WHERE (correlation_id, event_id) IN (SELECT correlation_id, event_id FROM event_facts WHERE type = ${l.event_type} AND entity_key = ${l.entity_key})`,
+    z.object({ event_id: z.string(), received_at: chIso }),
+  );
+  const after = rows.filter((r) => Date.parse(r.received_at) >= Date.parse(l.received_at)).sort((a, b) => Date.parse(a.received_at) - Date.parse(b.received_at));
+  return after[0]?.event_id ?? null;
+}
+
 /** Which of these event IDs have a stored event (by event_ids' key). */
 export async function storedEventIds(store: Store, eventIds: string[]): Promise<Set<string>> {
   const ids = [...new Set(eventIds.filter(Boolean))];

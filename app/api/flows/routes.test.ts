@@ -7,6 +7,7 @@ import { closeTestRuntime, openTestRuntime, TEST_ADMIN_TOKEN as TOKEN } from '@/
 import { ev } from '@/lib/testing/events';
 import { spanLines, spanId, traceId } from '@/lib/testing/spans';
 import type { Runtime } from '@/lib/runtime';
+import { sql } from '@/lib/clickhouse/sql';
 
 const DEAL = 'crm:opportunity:OPP-1';
 let rt: Runtime;
@@ -274,5 +275,25 @@ describe('integrations API', () => {
     expect((await list('&state=waiting')).items.map((i) => i.event_id)).toEqual(['hash-2b']);
     const id = (await list('&state=stored')).items[0].id;
     expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${id}`), withParams({ id }))).json()).toMatchObject({ event_id: 'hash-1a', stored: true, record: 'erp:invoice:INV-H1' });
+
+    // Replaying that letter would store INV-H1's invoice a second time (hash-1a beside hash-1b): refused, unless forced.
+    const { replayDeadLetter } = await import('@/lib/actions/replay');
+    const issued = async () => Number((await rt.store.query<{ n: string }>(sql`SELECT count() AS n FROM events WHERE entity_key = 'erp:invoice:INV-H1' AND type = 'invoice.issued'`))[0].n);
+    expect(await issued()).toBe(1);
+    expect(await replayDeadLetter(rt, id, { amount: 900 })).toEqual({
+      ok: false,
+      detail: "not replayed: erp:invoice:INV-H1's invoice.issued was stored after this letter under event ID hash-1b, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)",
+    });
+    await rt.writer!.settled();
+    expect(await issued()).toBe(1);
+    // the waiting letter (INV-H2's event was stored before it, not since) replays as before
+    const waitingId = (await list('&state=waiting')).items[0].id;
+    expect(await replayDeadLetter(rt, waitingId, { amount: 900 })).toMatchObject({ ok: true });
+    // forced, the operator says it is another event: stored
+    expect(await replayDeadLetter(rt, id, { amount: 900 }, { force: true })).toMatchObject({ ok: true, detail: 'replayed 1 item(s): 1 accepted, 0 already present' });
+    await rt.writer!.settled();
+    expect(await issued()).toBe(2);
+    // its own event ID stored now, a replay is a duplicate and is not refused
+    expect(await replayDeadLetter(rt, id, { amount: 900 })).toMatchObject({ ok: true, detail: 'replayed 1 item(s): 0 accepted, 1 already present' });
   });
 });

@@ -76,7 +76,7 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
               ))}
             </ul>
           )}
-          <ReplayControls deadLetterId={id} />
+          <ReplayControls deadLetterId={id} stored={data.stored} />
           <pre className="payload" data-testid="payload-raw">
             {pretty(data.raw).text || '(empty body)'}
           </pre>
