@@ -209,4 +209,10 @@ test('a dead letter whose event its source sent again corrected under another ev
   await replay.getByTestId('action-button').click();
   await expect(replay.getByTestId('action-status')).toHaveAttribute('data-status', 'verified', { timeout: 30_000 });
   await expect.poll(invoiced).toBe(2500);
+  // the audit trail says it was forced, and why
+  const { entries } = (await (await request.get('/api/audit?action=action.replay')).json()) as { entries: { reason: string; outcome: string; details: string }[] };
+  const forced = entries.find((e) => e.reason === 'a second invoice with the same number' && e.outcome === 'requested');
+  expect(JSON.parse(forced!.details)).toMatchObject({ force: true });
+  const refused = entries.find((e) => e.reason === 'the ERP sent the amount as text' && e.outcome === 'requested');
+  expect(JSON.parse(refused!.details)).not.toHaveProperty('force');
 });

@@ -118,7 +118,7 @@ export async function createAction(rt: Runtime, principal: Principal, body: Acti
     };
     await insertAction(rt.store, rec);
     await appendStatus(rt.store, [{ action_id, status: 'requested', at: rec.requested_at }]);
-    await recordAudit(rt.store, [{ actor, action: what, target, reason: body.reason, outcome: 'requested', details: { action_id, target: rec.target, subject: rec.subject }, ip }]);
+    await recordAudit(rt.store, [{ actor, action: what, target, reason: body.reason, outcome: 'requested', details: { action_id, target: rec.target, subject: rec.subject, ...(body.force ? { force: true } : {}) }, ip }]);
     const status = await dispatch(rt, rec, body);
     if (status.status !== 'sent') {
       await recordAudit(rt.store, [{ actor, action: what, target, reason: body.reason, outcome: status.status, details: { action_id, detail: status.detail }, ip }]);
