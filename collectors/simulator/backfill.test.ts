@@ -13,7 +13,7 @@ import { pipelineSink } from './pipeline-sink';
 import { Progress, runBackfill } from './runner';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
-const O: SimOptions = { seed: 11, deals: 120, days: 80, now: NOW };
+const O: SimOptions = { seed: 3, deals: 120, days: 80, now: NOW };
 let rt: Runtime;
 let dir = '';
 
@@ -85,14 +85,17 @@ describe('simulator backfill into the pipeline', () => {
     expect(Number(orphans[0].c)).toBeLessThan(distinct.size * 0.01);
   });
 
-  it('dead-letters each malformed delivery with its event ID and the broken field; a replay mapping that field stores it on its deal', async () => {
+  it('dead-letters each malformed delivery with its event ID and the broken field; a replay mapping that field stores it on its deal, unless its source sent it again under a new event ID', async () => {
     const plan = backfillPlan(O);
     const malformed = plan.due.filter((s) => s.malformed);
     const letters = await rt.store.query<{ id: string; event_id: string; errors: string[] }>(sql`SELECT toString(id) AS id, event_id, errors FROM dead_letters ORDER BY received_at, id`);
     expect(letters.map((l) => l.event_id).sort()).toEqual(malformed.map((s) => s.event.event_id).sort());
+    // each received when the simulated source sent it, as its events are (not when the backfill ran)
+    const receipts = await rt.store.query<{ event_id: string; at: string }>(sql`SELECT event_id, toString(received_at) AS at FROM dead_letters`);
+    expect(Object.fromEntries(receipts.map((l) => [l.event_id, `${l.at.replace(' ', 'T')}Z`]))).toEqual(Object.fromEntries(malformed.map((s) => [s.event.event_id, s.event.received_at])));
     const stored = async (id: string) => Number((await rt.store.query<{ c: string }>(sql`SELECT count() AS c FROM events WHERE event_id = ${id}`))[0].c);
     // one the source never sent again: not stored until IT replays it with the field mapped
-    const waiting = malformed.find((s) => !plan.due.some((d) => isDelivery(d) && d.event.event_id === s.event.event_id))!;
+    const waiting = malformed.find((s) => !s.resentAs && !plan.due.some((d) => isDelivery(d) && d.event.event_id === s.event.event_id))!;
     expect(waiting).toBeDefined();
     const field = DEFECT_FIELD[waiting.malformed!];
     const letter = letters.find((l) => l.event_id === waiting.event.event_id)!;
@@ -102,6 +105,17 @@ describe('simulator backfill into the pipeline', () => {
     const r = await replayDeadLetter(rt, letter.id, { [field]: waiting.event[field] });
     expect(r).toMatchObject({ ok: true });
     expect(await stored(waiting.event.event_id)).toBe(1);
+    // one its source sent again corrected under a new event ID: stored under that ID, the
+    // letter stored since by its record and type, and its replay refused (it would store the
+    // event twice)
+    const dueIds = new Set(plan.due.filter(isDelivery).map((d) => d.event.event_id));
+    const rehashed = malformed.find((s) => s.resentAs && dueIds.has(s.resentAs))!;
+    expect(rehashed).toBeDefined();
+    expect([await stored(rehashed.event.event_id), await stored(rehashed.resentAs!)]).toEqual([0, 1]);
+    const rfield = DEFECT_FIELD[rehashed.malformed!];
+    const refused = await replayDeadLetter(rt, letters.find((l) => l.event_id === rehashed.event.event_id)!.id, { [rfield]: rehashed.event[rfield] });
+    expect(refused).toMatchObject({ ok: false, detail: expect.stringContaining(`was stored after this letter under event ID ${rehashed.resentAs}`) });
+    expect(await stored(rehashed.event.event_id)).toBe(0);
     const deal = [...openingBook(O), ...generateDeals(O), ...dealsWonByNow(O)].find((d) => d.events.some((se) => se.event.event_id === waiting.event.event_id))!;
     await expect.poll(async () => (await rt.store.query<{ c: string }>(sql`SELECT correlation_id AS c FROM events WHERE event_id = ${waiting.event.event_id}`))[0]?.c).toBe(deal.correlationId);
   });

@@ -29,7 +29,7 @@ export type Anomaly =
   | 'payment-failed'
   /** Sent malformed (a mapping defect), rejected into the dead letters, never sent again: waits for IT's replay. */
   | 'malformed'
-  /** Sent malformed, rejected, then sent again corrected by the source (same event_id). */
+  /** Sent malformed, rejected, then sent again corrected by the source (same event_id, or a new one: SimEvent.resentAs). */
   | 'malformed-resent';
 
 /**
@@ -58,6 +58,13 @@ export interface SimEvent {
    * delivered only if the source sends it again (a later delivery, not malformed).
    */
   malformed?: Defect;
+  /**
+   * A malformed attempt its source sent again corrected under a new event ID (a source that
+   * hashes its payload): that ID. The dead letter is then stored since by its record and
+   * type, not by its ID, and a replay of it is refused unless forced (it would store the
+   * event twice).
+   */
+  resentAs?: string;
 }
 
 /** The first valid delivery of an event: neither a redelivery nor a malformed attempt. */
@@ -108,9 +115,10 @@ export const DELIVERY_RATES = { late: 0.015, duplicate: 0.015 };
 /**
  * Malformed deliveries: per event of the systems behind the integration hub's mappings
  * (ERP, PSA, payments), scaled by the deal's risk; `resent`: the share its source sends
- * again corrected (its mapping fixed) hours to two days later, the rest wait for a replay.
+ * again corrected (its mapping fixed) hours to two days later, the rest wait for a replay;
+ * `newId`: the share of those sent again under a new event ID.
  */
-export const MALFORMED_RATES = { malformed: 0.002, resent: 0.6 };
+export const MALFORMED_RATES = { malformed: 0.002, resent: 0.6, newId: 0.3 };
 const MALFORMED_SOURCES: ReadonlySet<string> = new Set(['erp', 'psa', 'payments']);
 
 const thousands = (n: number): string => {
@@ -234,9 +242,11 @@ export class DealContext {
     if (MALFORMED_SOURCES.has(s.source) && this.defects.chance(Math.min(0.05, MALFORMED_RATES.malformed * this.risk))) {
       const d = this.defects;
       const defect: Defect = event.amount === null ? 'local-date' : d.pick(['amount-text', 'currency-case', 'local-date'] as const);
-      this.events.push({ event: { ...event, received_at: iso(deliverAt) }, deliverAt, malformed: defect });
+      const attempt: SimEvent = { event: { ...event, received_at: iso(deliverAt) }, deliverAt, malformed: defect };
+      this.events.push(attempt);
       delivered = d.chance(MALFORMED_RATES.resent);
       if (delivered) deliverAt += Math.round(d.float(2, 48) * 3_600_000);
+      if (delivered && d.chance(MALFORMED_RATES.newId)) attempt.resentAs = event.event_id = `${event.event_id}r2`;
       this.fault(delivered ? 'malformed-resent' : 'malformed', entityKey(s.source, s.entityType, s.entityId), s.at);
     }
     event.received_at = iso(deliverAt);

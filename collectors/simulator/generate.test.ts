@@ -144,7 +144,7 @@ describe('simulator generator', () => {
     expect(events.some((e) => e.type === 'invoice.issued' && Math.abs(e.amount! - Number(e.attributes.expected_amount)) > 0.01)).toBe(true);
   });
 
-  it('sends a few events malformed (mapping defects): each is invalid for its field alone, some sent again corrected, the rest never arrive valid', () => {
+  it('sends a few events malformed (mapping defects): each is invalid for its field alone, some sent again corrected (a third of those under a new event ID), the rest never arrive valid', () => {
     const attempts = all.filter((s) => s.malformed);
     const delivered = new Map(all.filter(isDelivery).map((s) => [s.event.event_id, s]));
     // ~0.2% of ERP, PSA and payment events, scaled by each deal's risk
@@ -153,6 +153,7 @@ describe('simulator generator', () => {
     expect(new Set(attempts.map((s) => s.event.source))).toEqual(new Set(['erp', 'psa', 'payments']));
     expect(new Set(attempts.map((s) => s.malformed))).toEqual(new Set(['amount-text', 'currency-case', 'local-date']));
     let resent = 0;
+    let newId = 0;
     for (const s of attempts) {
       const body = malformedBody(s.event, s.malformed!);
       const v = validateEvent(body);
@@ -160,7 +161,16 @@ describe('simulator generator', () => {
       // rejected for that field only, and accepted once it is mapped back (a replay with a mapping)
       expect(v.errors?.map((e) => e.split(':')[0]), s.event.event_id).toEqual([field]);
       expect(canonicalEventSchema.parse({ ...body, [field]: s.event[field] })).toEqual(canonicalEventSchema.parse(s.event));
-      const later = delivered.get(s.event.event_id);
+      // sent again under its event ID, or under a new one (resentAs), never both
+      const later = delivered.get(s.resentAs ?? s.event.event_id);
+      if (s.resentAs) {
+        expect(later, s.resentAs).toBeDefined();
+        expect(s.resentAs).not.toBe(s.event.event_id);
+        expect(delivered.has(s.event.event_id)).toBe(false);
+        expect(keyOf(later!.event)).toBe(keyOf(s.event));
+        expect(later!.event.type).toBe(s.event.type);
+        newId++;
+      }
       if (later) {
         expect(later.deliverAt).toBeGreaterThan(s.deliverAt);
         resent++;
@@ -168,9 +178,12 @@ describe('simulator generator', () => {
     }
     // the ledger says which were sent again
     const kinds = new Map(plan.faults.filter((f) => f.kind === 'malformed' || f.kind === 'malformed-resent').map((f) => [f.key, f.kind]));
-    for (const s of attempts) expect(kinds.get(keyOf(s.event))).toBe(delivered.has(s.event.event_id) ? 'malformed-resent' : 'malformed');
+    for (const s of attempts) expect(kinds.get(keyOf(s.event))).toBe(delivered.has(s.resentAs ?? s.event.event_id) ? 'malformed-resent' : 'malformed');
     expect(resent / attempts.length).toBeGreaterThan(0.4);
     expect(resent / attempts.length).toBeLessThan(0.8);
+    // about a third of those under a new event ID
+    expect(newId / resent).toBeGreaterThan(0.15);
+    expect(newId / resent).toBeLessThan(0.45);
   });
 
   it('starts with an opening book: engagements won before the window and still active in it, whose unpaid invoices age past 60 and 90 days', () => {

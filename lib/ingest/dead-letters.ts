@@ -4,6 +4,7 @@
 import type { Store } from '../clickhouse/client';
 import { chTime } from './rows';
 import { keysNamedBy } from '../events/entity-key';
+import { timestampSchema } from '../events/schema';
 
 export interface DeadLetter {
   collector: string;
@@ -14,6 +15,12 @@ export interface DeadLetter {
   entity_key?: string;
   content_type?: string;
   raw: string;
+  /**
+   * When it was received, if the item says so (a backfill or an import of history sends its
+   * events' receipt times): the letter keeps it as its event would, so that "stored since"
+   * compares the two on the same clock. Else the time it is recorded.
+   */
+  received_at?: string;
 }
 
 const MAX_RAW = 1024 * 1024;
@@ -21,7 +28,9 @@ const MAX_RAW = 1024 * 1024;
 /** The letter of an item that failed validation: its event ID and the record it names, when it has them. */
 export function invalidEventLetter(collector: string, item: unknown, errors: string[], raw: string, contentType?: string): DeadLetter {
   const eventId = typeof item === 'object' && item && 'event_id' in item ? String((item as { event_id: unknown }).event_id) : undefined;
-  return { collector, reason: 'invalid_event', errors, raw, event_id: eventId, entity_key: keysNamedBy(item).record ?? undefined, content_type: contentType };
+  const said = typeof item === 'object' && item && 'received_at' in item ? timestampSchema.safeParse((item as { received_at: unknown }).received_at) : null;
+  const receivedAt = said?.success && Date.parse(said.data) <= Date.now() ? said.data : undefined;
+  return { collector, reason: 'invalid_event', errors, raw, event_id: eventId, entity_key: keysNamedBy(item).record ?? undefined, content_type: contentType, ...(receivedAt ? { received_at: receivedAt } : {}) };
 }
 
 export async function recordDeadLetters(store: Store, letters: DeadLetter[]): Promise<void> {
@@ -30,7 +39,7 @@ export async function recordDeadLetters(store: Store, letters: DeadLetter[]): Pr
   const body = letters
     .map((l) =>
       JSON.stringify({
-        received_at: now,
+        received_at: l.received_at ? chTime(l.received_at) : now,
         collector: l.collector,
         reason: l.reason,
         errors: l.errors.slice(0, 50),
