@@ -27,9 +27,10 @@ const MAX_RAW = 1024 * 1024;
 
 /** The letter of an item that failed validation: its event ID and the record it names, when it has them. */
 export function invalidEventLetter(collector: string, item: unknown, errors: string[], raw: string, contentType?: string): DeadLetter {
-  const eventId = typeof item === 'object' && item && 'event_id' in item ? String((item as { event_id: unknown }).event_id) : undefined;
-  const said = typeof item === 'object' && item && 'received_at' in item ? timestampSchema.safeParse((item as { received_at: unknown }).received_at) : null;
-  const receivedAt = said?.success && Date.parse(said.data) <= Date.now() ? said.data : undefined;
+  const field = (name: string): unknown => (typeof item === 'object' && item && name in item ? (item as Record<string, unknown>)[name] : undefined);
+  const eventId = field('event_id') === undefined ? undefined : String(field('event_id'));
+  const said = timestampSchema.safeParse(field('received_at'));
+  const receivedAt = said.success && Date.parse(said.data) <= Date.now() ? said.data : undefined;
   return { collector, reason: 'invalid_event', errors, raw, event_id: eventId, entity_key: keysNamedBy(item).record ?? undefined, content_type: contentType, ...(receivedAt ? { received_at: receivedAt } : {}) };
 }
 

@@ -75,8 +75,9 @@ function conditions(p: z.infer<typeof deadLettersParamsSchema>): Sql {
  * their key (deal, event). The events' entity_id index would read most of a large store for a
  * few hundred records.
  */
-function lastReceipts(facts: Sql): Sql {
-  return sql`SELECT entity_key, toString(type) AS event_type, max(received_at) AS last_received FROM events
+function lastReceipts(facts: Sql, withEventId = false): Sql {
+  const eventId = withEventId ? sql`, argMax(event_id, received_at) AS last_event_id` : sql``;
+  return sql`SELECT entity_key, toString(type) AS event_type, max(received_at) AS last_received${eventId} FROM events
     WHERE (correlation_id, event_id) IN (SELECT correlation_id, event_id FROM event_facts WHERE ${facts})
     GROUP BY entity_key, event_type`;
 }
@@ -132,22 +133,21 @@ export async function storedLetters(store: Store, letters: LetterKeys[]): Promis
 }
 
 /**
- * The event ID its record's event of its type was stored under after the letter, when that
- * is not the letter's own: most likely the same event, sent again corrected under a new ID (a
- * source without IDs of its own hashes its payload), which a replay would store a second
- * time. Null when there is none, when the letter names no record, or when its own event ID
- * is stored (a replay is then a duplicate and changes nothing).
+ * The event ID its record's event of its type was last stored under, when received after the
+ * letter and not under the letter's own ID: most likely the same event, sent again corrected
+ * under a new ID (a source without IDs of its own hashes its payload), which a replay would
+ * store a second time. Null when there is none, when the letter names no record, or when its
+ * own event ID is stored (a replay is then a duplicate and changes nothing). The same two
+ * lookups as storedLetters, for one letter.
  */
 export async function storedUnderAnotherId(store: Store, l: LetterKeys): Promise<string | null> {
   if (!l.entity_key || !l.event_type) return null;
-  if (l.event_id && (await storedEventIds(store, [l.event_id])).has(l.event_id)) return null;
-  const rows = await store.query(
-    sql`SELECT event_id, received_at FROM events
-      WHERE (correlation_id, event_id) IN (SELECT correlation_id, event_id FROM event_facts WHERE type = ${l.event_type} AND entity_key = ${l.entity_key})`,
-    z.object({ event_id: z.string(), received_at: chIso }),
-  );
-  const after = rows.filter((r) => Date.parse(r.received_at) >= Date.parse(l.received_at)).sort((a, b) => Date.parse(a.received_at) - Date.parse(b.received_at));
-  return after[0]?.event_id ?? null;
+  const [ids, [last]] = await Promise.all([
+    storedEventIds(store, [l.event_id]),
+    store.query(lastReceipts(sql`type = ${l.event_type} AND entity_key = ${l.entity_key}`, true), z.object({ last_received: chIso, last_event_id: z.string() })),
+  ]);
+  if (ids.has(l.event_id) || !last || Date.parse(last.last_received) < Date.parse(l.received_at)) return null;
+  return last.last_event_id;
 }
 
 /** Which of these event IDs have a stored event (by event_ids' key). */
