@@ -3,8 +3,9 @@
 // deal's correlation ID is settled on the server too: a record's bare ID or key (INV-20417,
 // erp:invoice:INV-20417, as pasted from an email) that one deal holds is redirected (307) to
 // that deal's journey; one several deals hold lists them; an unknown one answers 404 and says
-// so (not-found.tsx). The browser asks the API nothing for those. Where the server could not tell (a caller the API would
-// refuse, a failed query), the client asks the API and shows its answer.
+// so (not-found.tsx). The browser asks the API nothing for those. Where the server could not
+// tell (a caller the API would refuse, a failed query), the client asks the API and shows its
+// answer.
 import { notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
 import { decodeSegment } from '@/lib/http/params';
@@ -37,8 +38,9 @@ type Found = { deal: Awaited<ReturnType<typeof getDeal>> } | { noDeal: NoDeal };
 
 /**
  * The deal of that correlation ID, or what the address is when it is none (the deals holding
- * a record of it); one deal's record redirects there, and an address no deal knows is a 404. Null when the server cannot
- * tell: the caller may not read deals, or a query failed (the client then asks the API).
+ * a record of it); one deal's record redirects there, and an address no deal knows is a 404.
+ * Null when the server cannot tell: the caller may not read deals, or a query failed (the
+ * client then asks the API).
  */
 async function loadOrRedirect(address: string): Promise<Found | null> {
   if (!paramsSchema.safeParse({ correlationId: address }).success || !(await callerMay('deals:read'))) return null;
