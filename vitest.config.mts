@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import TwinsFirstSequencer from './lib/testing/sequencer';
+import TwinsFirstSequencer from './lib/testing/sequencer.mts';
 
 export default defineConfig({
   resolve: { alias: { '@': import.meta.dirname } },
@@ -14,7 +14,7 @@ export default defineConfig({
     // 508 s with three (the longest test 34.5 s against 31.7, each under its own limit).
     pool: 'forks',
     maxWorkers: 3,
-    // the server-mode twins, long but small, start among the first files (lib/testing/sequencer.ts):
+    // the server-mode twins, long but small, start among the first files (lib/testing/sequencer.mts):
     // 532 s against 570 in fresh clones side by side (2026-12-05), the run's tail of one busy worker gone
     sequence: { sequencer: TwinsFirstSequencer },
     testTimeout: 60_000,

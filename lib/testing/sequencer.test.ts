@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { twinsFirst } from './sequencer';
+import { twinsFirst } from './sequencer.mts';
 
 describe('twinsFirst', () => {
   it('deals the twins out first, one in every two, and keeps every file once in its order', () => {
