@@ -66,7 +66,7 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
  * One page of breach records (newest first, keyset-paginated), without the figures: an
  * export's pages after its first. The latest anchor a page row can have is found first from
  * that one column, so the records' strings are read for the rows from it on, not for every
- * breach (630k at 9.3M events).
+ * breach (630k at 9.3M events); one customer's, few, are read in one pass.
  */
 export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, r?: BreachRead): Promise<Pick<SlaBreachesResponse, 'breaches' | 'next_cursor'>> {
   const { policies, read, kindCond } = r ?? (await breachRead(store, params));
@@ -75,14 +75,20 @@ export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, 
   const ks = param('Array(Int64)', policies.map((_, k) => k));
   const after = params.cursor ? keysetCursorValues(BREACH_SORT, params.cursor)[0] : null;
   const late = sql`${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}`;
+  // One customer's breaches are few (~0.2% of them at 10M events): read in one pass. The
+  // anchor found first would only repeat the scan (10M events, one customer: p50 119 against
+  // 142 ms for this query, 2026-12-06).
+  const newest = params.customer
+    ? sql``
+    : sql`AND anchor_at >= (
+          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${late} ${after ? sql`AND anchor_at < ${after}` : sql``}
+            ORDER BY anchor_at DESC LIMIT ${2 * (limit + 1)}))`;
   const rows = await store.query(
     sql`${keysetPageSql(
       sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
           if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value
-        FROM ${late} ${after ? sql`AND anchor_at <= ${after}` : sql``} AND anchor_at >= (
-          SELECT min(anchor_at) FROM (SELECT anchor_at FROM ${late} ${after ? sql`AND anchor_at < ${after}` : sql``}
-            ORDER BY anchor_at DESC LIMIT ${2 * (limit + 1)}))`,
+        FROM ${late} ${after ? sql`AND anchor_at <= ${after}` : sql``} ${newest}`,
       { sort: BREACH_SORT, key: sql`k, correlation_id, entity_key, started_at`, limit, cursor: params.cursor },
     )} SETTINGS enable_materialized_cte = 1`,
     breachRowSchema.extend(pageKeyColumn),

@@ -94,6 +94,23 @@ describe('SLA breaches on the hand-built book', () => {
     expect(r.series.reduce((s, x) => s + x.breaches, 0)).toBe(14);
   });
 
+  it("pages one customer's breaches (read in one pass) as the whole list has them", async () => {
+    const all = (await getSlaBreaches(store, window)).breaches;
+    const counts = new Map<string, number>();
+    for (const b of all) counts.set(b.customer, (counts.get(b.customer) ?? 0) + 1);
+    const [customer, n] = [...counts].sort((a, b) => b[1] - a[1])[0];
+    expect(n).toBeGreaterThanOrEqual(3);
+    const paged: typeof all = [];
+    for (let cursor: string | undefined, i = 0; i === 0 || cursor; i++) {
+      const page = await getSlaBreaches(store, { ...window, customer, limit: 1, cursor });
+      expect(page.total).toBe(n);
+      paged.push(...page.breaches);
+      cursor = page.next_cursor ?? undefined;
+      expect(i).toBeLessThan(n);
+    }
+    expect(paged).toEqual(all.filter((b) => b.customer === customer));
+  });
+
   it('re-evaluates history when a policy is edited, and honours its scope', async () => {
     const [p] = await getSlaPolicies(store, { id: 'approved-not-provisioned' });
     await saveSlaPolicy(store, { input: { ...p, threshold_hours: 72 }, mode: 'update', by: 'test' });
