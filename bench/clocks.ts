@@ -1,5 +1,6 @@
 // `npm run bench:clocks`: p50/p95 of the clock-heavy queries (stuck, SLA, leakage, KPIs,
-// flows) at one volume (BENCH_CLOCK_EVENTS, default 1M), without the ingest part of
+// flows), unfiltered and for one customer (the full bench's), at one volume
+// (BENCH_CLOCK_EVENTS, default 1M), without the ingest part of
 // `npm run bench`. BENCH_STORE_DIR keeps the loaded store between runs (loaded once);
 // BENCH_COMPARE_ROOT names another checkout (e.g. the parent commit, with a node_modules
 // link) whose lib/queries are timed in the same process, round by round, against this
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { env } from '../lib/env';
 import type { Store } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
-import { openBenchStore } from './data';
+import { benchCustomer, openBenchStore } from './data';
 import { percentile } from './ingest';
 
 const log = (l: string) => console.log(`[bench:clocks] ${l}`);
@@ -33,18 +34,23 @@ const SCHEMAS: Record<string, [string, string]> = {
   getSlaBreaches: ['sla', 'slaBreachesQuerySchema'],
 };
 
-async function load(root: string): Promise<{ fn: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
+/** Each call unfiltered (`all`) and for one customer (`customer`). */
+const VARIANTS = ['all', 'customer'] as const;
+
+async function load(root: string, customer: string): Promise<{ fn: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
   const out = [];
   for (const c of CALLS) {
     const mod = (await import(path.join(root, 'lib', 'queries', `${c.file}.ts`))) as Record<string, unknown>;
-    let params: unknown = c.params;
     const cs = SCHEMAS[c.fn];
     const own = Object.entries(mod).find(([k]) => /(Params|Query)Schema$/.test(k))?.[1];
     const schema = cs ? ((await import(path.join(root, 'lib', 'contracts', `${cs[0]}.ts`))) as Record<string, unknown>)[cs[1]] : own;
     const parse = (schema as { parse?: (v: unknown) => unknown } | undefined)?.parse;
-    if (parse) params = parse.call(schema, c.params);
     const f = mod[c.fn] as Fn;
-    out.push({ fn: c.fn, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
+    for (const variant of VARIANTS) {
+      const raw = variant === 'customer' ? { ...c.params, customer } : c.params;
+      const params = parse ? parse.call(schema, raw) : raw;
+      out.push({ fn: c.fn, variant, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
+    }
   }
   return out;
 }
@@ -52,8 +58,10 @@ async function load(root: string): Promise<{ fn: string; run: (store: Store, now
 async function main(): Promise<void> {
   const e = env();
   const { store, now, close } = await openBenchStore({ dir: e.BENCH_STORE_DIR, events: e.BENCH_CLOCK_EVENTS, settleS: e.BENCH_SETTLE_S, log });
-  const sides = [{ name: 'this checkout', calls: await load(ROOT) }];
-  if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT) });
+  const customer = await benchCustomer(store);
+  log(`one customer: "${customer}"`);
+  const sides = [{ name: 'this checkout', calls: await load(ROOT, customer) }];
+  if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT, customer) });
   const rounds = 7;
   const times = new Map<string, number[]>();
   // warm-up: a fresh process runs the first few calls of each query 1.5–2× slower (chDB's
@@ -64,16 +72,18 @@ async function main(): Promise<void> {
       for (const c of s.calls) {
         const t = performance.now();
         await c.run(store, now);
-        const k = `${c.fn}\t${s.name}`;
+        const k = `${c.fn}\t${c.variant}\t${s.name}`;
         times.set(k, [...(times.get(k) ?? []), performance.now() - t]);
       }
     }
   }
-  console.log('| query | side | p50 ms | p95 ms | runs |\n|---|---|---:|---:|---:|');
+  console.log('| query | variant | side | p50 ms | p95 ms | runs |\n|---|---|---|---:|---:|---:|');
   for (const c of CALLS) {
-    for (const s of sides) {
-      const t = (times.get(`${c.fn}\t${s.name}`) ?? []).sort((a, b) => a - b);
-      console.log(`| ${c.fn} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
+    for (const variant of VARIANTS) {
+      for (const s of sides) {
+        const t = (times.get(`${c.fn}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
+        console.log(`| ${c.fn} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
+      }
     }
   }
   await kpiParts(store, now);

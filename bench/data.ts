@@ -215,6 +215,15 @@ export async function settleMerges(store: Store, maxSeconds: number): Promise<{ 
   }
 }
 
+/** The benchmark's one customer (the 21st fewest deals: a few dozen at 1M events), the selective filter of every view. */
+export async function benchCustomer(store: Store): Promise<string> {
+  const rows = await store.query(
+    sql`SELECT customer, count() AS deals FROM (SELECT correlation_id, max(customer) AS customer FROM deal_summary GROUP BY correlation_id) GROUP BY customer ORDER BY deals ASC, customer LIMIT 1 OFFSET 20`,
+    z.object({ customer: z.string() }),
+  );
+  return rows[0]?.customer ?? '';
+}
+
 /**
  * The store of a one-volume bench (bench/clocks.ts, bench/export.ts): BENCH_STORE_DIR when
  * set (loaded once, kept between runs), else a temporary directory removed by `close`;

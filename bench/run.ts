@@ -14,7 +14,7 @@ import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { truncateAll } from '../lib/testing/temp-store';
 import { deferTempRemoval, tempDir } from '../lib/testing/temp-dir';
-import { benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges, type RawForm } from './data';
+import { benchCustomer, benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges, type RawForm } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
@@ -28,9 +28,9 @@ async function queryContext(store: Awaited<ReturnType<typeof createStore>>, now:
   const deal = z.object({ correlation_id: z.string(), n: z.coerce.number() });
   const typical = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id HAVING n BETWEEN 20 AND 60 ORDER BY correlation_id LIMIT 1`, deal);
   const big = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id ORDER BY n DESC LIMIT 1`, deal);
-  const customer = await store.query(sql`SELECT customer, count() AS deals FROM (SELECT correlation_id, max(customer) AS customer FROM deal_summary GROUP BY correlation_id) GROUP BY customer ORDER BY deals ASC, customer LIMIT 1 OFFSET 20`, z.object({ customer: z.string() }));
+  const customer = await benchCustomer(store);
   const trace = await store.query(sql`SELECT trace_id FROM events WHERE trace_id != '' LIMIT 1`, z.object({ trace_id: z.string() }));
-  return { store, now, dealId: typical[0]?.correlation_id ?? '', bigDealId: big[0]?.correlation_id ?? '', customer: customer[0]?.customer ?? '', traceId: trace[0]?.trace_id ?? '' };
+  return { store, now, dealId: typical[0]?.correlation_id ?? '', bigDealId: big[0]?.correlation_id ?? '', customer, traceId: trace[0]?.trace_id ?? '' };
 }
 
 async function main(): Promise<void> {
