@@ -2,7 +2,9 @@
 // with fields merged in first (an edited mapping). Items still invalid are dead-lettered
 // again by the pipeline, with the new errors. A letter whose record's event of its type was
 // stored after it under another event ID (its source sent it again corrected, under a new
-// ID) is not replayed unless forced: it would most likely store the same event twice.
+// ID) is not replayed unless forced: it would most likely store the same event twice. Of a
+// type one record carries more than once (another dispute, another sync run), only its
+// record's event of its type at the letter's business time counts (sql/080).
 
 import { z } from 'zod';
 import { sql, param } from '../clickhouse/sql';
@@ -10,9 +12,10 @@ import { ingestEvents } from '../ingest/pipeline';
 import { parseEventList } from '../http/body';
 import type { Runtime } from '../runtime';
 import { chIso } from '../queries/ch-columns';
-import { storedUnderAnotherId } from '../queries/get-dead-letters';
+import { LETTER_KEY_SQL, letterKeyColumns, storedUnderAnotherId } from '../queries/get-dead-letters';
+import { isRecurring } from '../events/catalogue';
 
-const letterSchema = z.object({ letter_id: z.string(), collector: z.string(), content_type: z.string(), raw: z.string(), event_id: z.string(), entity_key: z.string(), event_type: z.string(), received_at: chIso });
+const letterSchema = z.object({ letter_id: z.string(), collector: z.string(), content_type: z.string(), raw: z.string(), event_id: z.string(), received_at: chIso, ...letterKeyColumns });
 
 export interface ReplayOutcome {
   ok: boolean;
@@ -39,7 +42,7 @@ export async function deadLetterExists(rt: Runtime, id: string): Promise<boolean
 
 export async function replayDeadLetter(rt: Runtime, id: string, mapping?: Record<string, unknown>, opts: { force?: boolean } = {}): Promise<ReplayOutcome> {
   const rows = await rt.store.query(
-    sql`SELECT toString(id) AS letter_id, collector, content_type, raw, event_id, entity_key, toString(event_type) AS event_type, received_at
+    sql`SELECT toString(id) AS letter_id, collector, content_type, raw, event_id, received_at, ${LETTER_KEY_SQL}
       FROM dead_letters WHERE id = toUUID(${param('String', id)}) LIMIT 1`,
     letterSchema,
   );
@@ -50,7 +53,7 @@ export async function replayDeadLetter(rt: Runtime, id: string, mapping?: Record
     if (other) {
       return {
         ok: false,
-        detail: `not replayed: ${letter.entity_key}'s ${letter.event_type} was stored after this letter under event ID ${other}, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)`,
+        detail: `not replayed: ${letter.entity_key}'s ${letter.event_type}${isRecurring(letter.event_type) && letter.occurred_at ? ` of ${letter.occurred_at}` : ''} was stored after this letter under event ID ${other}, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)`,
       };
     }
   }

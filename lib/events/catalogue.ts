@@ -45,6 +45,30 @@ export const UNMAPPED_TYPE = 'unmapped' as const;
 export const ALL_EVENT_TYPES = [...EVENT_TYPES, UNMAPPED_TYPE] as const;
 export type EventType = (typeof ALL_EVENT_TYPES)[number];
 
+/**
+ * Types one record may carry more than once: a second dispute of an invoice, another failed
+ * attempt of a payment, another amendment or schedule update, another run of a sync, another
+ * unmapped native event (a source may key these on the record, not on the occurrence).
+ * Another event of such a type on the same record is the same event only at the same
+ * business time (`occurred_at`); of any other type, a record has one event.
+ */
+export const RECURRING_TYPES: readonly EventType[] = [
+  'invoice.disputed',
+  'payment.failed',
+  'contract.amended',
+  'billing_schedule.updated',
+  'sync.requested',
+  'sync.succeeded',
+  'sync.failed',
+  UNMAPPED_TYPE,
+];
+const RECURRING_SET = new Set<string>(RECURRING_TYPES);
+
+/** Whether one record may carry more than one event of this type (RECURRING_TYPES). */
+export function isRecurring(type: string): boolean {
+  return RECURRING_SET.has(type);
+}
+
 export function isCatalogueType(t: string): t is CatalogueType {
   return (EVENT_TYPES as readonly string[]).includes(t);
 }

@@ -21,6 +21,8 @@ export interface DeadLetter {
    * compares the two on the same clock. Else the time it is recorded.
    */
   received_at?: string;
+  /** The business time the rejected event names (its occurred_at, when valid): what tells two events of a recurring type on one record apart. */
+  occurred_at?: string;
 }
 
 const MAX_RAW = 1024 * 1024;
@@ -31,7 +33,12 @@ export function invalidEventLetter(collector: string, item: unknown, errors: str
   const eventId = field('event_id') === undefined ? undefined : String(field('event_id'));
   const said = timestampSchema.safeParse(field('received_at'));
   const receivedAt = said.success && Date.parse(said.data) <= Date.now() ? said.data : undefined;
-  return { collector, reason: 'invalid_event', errors, raw, event_id: eventId, entity_key: keysNamedBy(item).record ?? undefined, content_type: contentType, ...(receivedAt ? { received_at: receivedAt } : {}) };
+  const occurred = timestampSchema.safeParse(field('occurred_at'));
+  return {
+    collector, reason: 'invalid_event', errors, raw, event_id: eventId, entity_key: keysNamedBy(item).record ?? undefined, content_type: contentType,
+    ...(receivedAt ? { received_at: receivedAt } : {}),
+    ...(occurred.success ? { occurred_at: occurred.data } : {}),
+  };
 }
 
 export async function recordDeadLetters(store: Store, letters: DeadLetter[]): Promise<void> {
@@ -48,6 +55,7 @@ export async function recordDeadLetters(store: Store, letters: DeadLetter[]): Pr
         entity_key: l.entity_key ?? '',
         content_type: l.content_type ?? '',
         raw: l.raw.length > MAX_RAW ? l.raw.slice(0, MAX_RAW) : l.raw,
+        occurred_at: l.occurred_at ? chTime(l.occurred_at) : null,
       }),
     )
     .join('\n');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
-import { deadLetterRowSchema, letterKeyColumns, storedLetters, withoutLetterKeys } from './get-dead-letters';
+import { deadLetterRowSchema, LETTER_KEY_SQL, letterKeyColumns, storedLetters, withoutLetterKeys } from './get-dead-letters';
 import { keysNamedBy } from '../events/entity-key';
 import { resolveKeys } from './resolve-key';
 
@@ -36,7 +36,7 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   const { id } = deadLetterParamsSchema.parse(params);
   const rows = await store.query(
     sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
-          length(raw) AS raw_bytes, raw, entity_key, toString(event_type) AS event_type
+          length(raw) AS raw_bytes, raw, ${LETTER_KEY_SQL}
         FROM dead_letters WHERE id = ${param('String', id)} LIMIT 1`,
     deadLetterSchema.extend(letterKeyColumns),
   );

@@ -10,7 +10,8 @@ import type { Store } from '../clickhouse/client';
 import { join, param, sql, type Sql } from '../clickhouse/sql';
 import { filtersSchema, timeWindow, type Filters } from './filters';
 import { keysetPage, keysetPageSql, pageKeyColumn, pageSchema, type SortKey } from './page';
-import { chNum, chIso } from './ch-columns';
+import { chNum, chIso, chIsoOrNull } from './ch-columns';
+import { isRecurring, RECURRING_TYPES } from '../events/catalogue';
 
 export const PREVIEW_CHARS = 240;
 
@@ -41,7 +42,9 @@ export type DeadLetterRow = z.infer<typeof deadLetterRowSchema> & {
 };
 
 /** The columns storedLetters reads beside a row's id, event ID and receipt. */
-export const letterKeyColumns = { entity_key: z.string(), event_type: z.string() };
+export const letterKeyColumns = { entity_key: z.string(), event_type: z.string(), occurred_at: chIsoOrNull };
+/** Their SQL, in the order of letterKeyColumns. */
+export const LETTER_KEY_SQL = sql`entity_key, toString(event_type) AS event_type, occurred_at`;
 
 const countRow = z.object({ key: z.string(), count: chNum });
 
@@ -77,26 +80,43 @@ function conditions(p: z.infer<typeof deadLettersParamsSchema>): Sql {
  */
 function lastReceipts(facts: Sql, withEventId = false): Sql {
   const eventId = withEventId ? sql`, argMax(event_id, received_at) AS last_event_id` : sql``;
-  return sql`SELECT entity_key, toString(type) AS event_type, max(received_at) AS last_received${eventId} FROM events
+  return sql`SELECT entity_key, toString(type) AS event_type, occurred_at, max(received_at) AS last_received${eventId} FROM events
     WHERE (correlation_id, event_id) IN (SELECT correlation_id, event_id FROM event_facts WHERE ${facts})
-    GROUP BY entity_key, event_type`;
+    GROUP BY entity_key, event_type, occurred_at`;
+}
+
+/**
+ * Whether a stored event of the letter's record and type (e) is the letter's event: any such
+ * event is, unless the type recurs on one record (RECURRING_TYPES), where it must be of the
+ * letter's business time too (a letter without a valid one cannot tell, and any counts).
+ */
+function sameOccurrence(letter: Sql, e: Sql): Sql {
+  return sql`(${letter}.event_type NOT IN ${[...RECURRING_TYPES]} OR ${letter}.occurred_at IS NULL OR ${e}.occurred_at = ${letter}.occurred_at)`;
+}
+
+/** sameOccurrence for a letter and a stored event's business time (ISO) read back. */
+function isSameOccurrence(l: Pick<LetterKeys, 'event_type' | 'occurred_at'>, eventOccurredAt: string): boolean {
+  return !isRecurring(l.event_type) || l.occurred_at === null || Date.parse(eventOccurredAt) === Date.parse(l.occurred_at);
 }
 
 /**
  * Whether a letter's event was stored since: its event ID among the stored events' IDs
  * (looked up by event_ids' key for the IDs of the letters `where` selects only), or its
  * record's event of its type received after it, under any event ID (sql/012: a source
- * without its own IDs hashes a corrected payload to a new one).
+ * without its own IDs hashes a corrected payload to a new one), of its business time when
+ * the type recurs on one record (sql/080).
  */
 function storedSince(where: Sql): Sql {
-  const letters = sql`SELECT id, entity_key, event_type, received_at FROM dead_letters WHERE ${where} AND entity_key != '' AND event_type != ''`;
+  const letters = sql`SELECT id, entity_key, event_type, occurred_at, received_at FROM dead_letters WHERE ${where} AND entity_key != '' AND event_type != ''`;
   return sql`((event_id != '' AND event_id IN (SELECT event_id FROM event_ids
       WHERE event_id IN (SELECT event_id FROM dead_letters WHERE ${where} AND event_id != '')))
     OR id IN (SELECT l.id FROM (${letters}) AS l
       INNER JOIN (${lastReceipts(sql`(type, entity_key) IN (SELECT event_type, entity_key FROM (${letters}))`)}) AS e
         ON e.entity_key = l.entity_key AND e.event_type = l.event_type
-      WHERE e.last_received >= l.received_at))`;
+      WHERE e.last_received >= l.received_at AND ${sameOccurrence(sql`l`, sql`e`)}))`;
 }
+
+const receiptRow = z.object({ entity_key: z.string(), event_type: z.string(), occurred_at: chIso, last_received: chIso });
 
 /** What storedLetters reads of a letter. */
 export interface LetterKeys {
@@ -104,15 +124,18 @@ export interface LetterKeys {
   event_id: string;
   entity_key: string;
   event_type: string;
+  /** The business time its raw input names (valid only), or null. */
+  occurred_at: string | null;
   received_at: string;
 }
 
+type LetterKeyName = keyof typeof letterKeyColumns;
+
 /** A row without the columns only storedLetters reads (they are not part of the answer). */
-export function withoutLetterKeys<T extends { entity_key: string; event_type: string }>(row: T): Omit<T, 'entity_key' | 'event_type'> {
+export function withoutLetterKeys<T extends Record<LetterKeyName, unknown>>(row: T): Omit<T, LetterKeyName> {
   const rest: Partial<T> = { ...row };
-  delete rest.entity_key;
-  delete rest.event_type;
-  return rest as Omit<T, 'entity_key' | 'event_type'>;
+  for (const k of Object.keys(letterKeyColumns) as LetterKeyName[]) delete rest[k];
+  return rest as Omit<T, LetterKeyName>;
 }
 
 /** Which of these letters (a page, or one) have their event stored since, as storedSince says. */
@@ -124,11 +147,16 @@ export async function storedLetters(store: Store, letters: LetterKeys[]): Promis
       ? []
       : store.query(
           lastReceipts(sql`type IN ${[...new Set(named.map((l) => l.event_type))]} AND entity_key IN ${[...new Set(named.map((l) => l.entity_key))]}`),
-          z.object({ entity_key: z.string(), event_type: z.string(), last_received: chIso }),
+          receiptRow,
         ),
   ]);
-  const last = new Map(receipts.map((r) => [`${r.event_type} ${r.entity_key}`, Date.parse(r.last_received)]));
-  const since = (l: LetterKeys) => (last.get(`${l.event_type} ${l.entity_key}`) ?? -Infinity) >= Date.parse(l.received_at);
+  const byRecord = new Map<string, typeof receipts>();
+  for (const r of receipts) {
+    const k = `${r.event_type} ${r.entity_key}`;
+    byRecord.set(k, [...(byRecord.get(k) ?? []), r]);
+  }
+  const since = (l: LetterKeys) =>
+    (byRecord.get(`${l.event_type} ${l.entity_key}`) ?? []).some((r) => Date.parse(r.last_received) >= Date.parse(l.received_at) && isSameOccurrence(l, r.occurred_at));
   return new Set(letters.filter((l) => (l.event_id !== '' && ids.has(l.event_id)) || since(l)).map((l) => l.id));
 }
 
@@ -142,10 +170,11 @@ export async function storedLetters(store: Store, letters: LetterKeys[]): Promis
  */
 export async function storedUnderAnotherId(store: Store, l: LetterKeys): Promise<string | null> {
   if (!l.entity_key || !l.event_type) return null;
-  const [ids, [last]] = await Promise.all([
+  const [ids, receipts] = await Promise.all([
     storedEventIds(store, [l.event_id]),
-    store.query(lastReceipts(sql`type = ${l.event_type} AND entity_key = ${l.entity_key}`, true), z.object({ last_received: chIso, last_event_id: z.string() })),
+    store.query(lastReceipts(sql`type = ${l.event_type} AND entity_key = ${l.entity_key}`, true), receiptRow.extend({ last_event_id: z.string() })),
   ]);
+  const last = receipts.filter((r) => isSameOccurrence(l, r.occurred_at)).sort((a, b) => Date.parse(b.last_received) - Date.parse(a.last_received))[0];
   if (ids.has(l.event_id) || !last || Date.parse(last.last_received) < Date.parse(l.received_at)) return null;
   return last.last_event_id;
 }
@@ -169,7 +198,7 @@ export async function getDeadLetterPage(store: Store, params: DeadLettersParams)
   const rows = await store.query(
     keysetPageSql(
       sql`SELECT toString(id) AS id, received_at, collector, reason, errors, event_id, content_type,
-          length(raw) AS raw_bytes, substringUTF8(raw, 1, ${PREVIEW_CHARS}) AS raw_preview, entity_key, toString(event_type) AS event_type
+          length(raw) AS raw_bytes, substringUTF8(raw, 1, ${PREVIEW_CHARS}) AS raw_preview, ${LETTER_KEY_SQL}
         FROM dead_letters
         WHERE ${scopeOf(p).where}`,
       { sort: DEAD_LETTER_SORT, key: sql`id`, limit: p.limit, cursor: p.cursor },

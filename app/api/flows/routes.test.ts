@@ -296,4 +296,51 @@ describe('integrations API', () => {
     // its own event ID stored now, a replay is a duplicate and is not refused
     expect(await replayDeadLetter(rt, id, { amount: 900 })).toMatchObject({ ok: true, detail: 'replayed 1 item(s): 0 accepted, 1 already present' });
   });
+
+  it('tells events of a type one record carries more than once apart by business time: another dispute of the invoice is not the letter’s', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    const { replayDeadLetter } = await import('@/lib/actions/replay');
+    const dispute = (id: string, at: string) =>
+      ev({ event_id: id, source: 'erp', type: 'invoice.disputed', entity_type: 'invoice', entity_id: 'INV-R1', refs: [DEAL], occurred_at: at, amount: 100, currency: 'EUR' });
+    // three disputes of INV-R1 dead-lettered: two with the amount as text (of 10 and 20 March), one with a local date (no business time to tell by)
+    const res = await ingestEvents(
+      rt,
+      [{ ...dispute('disp-1a', '2026-03-10T09:00:00Z'), amount: '100,00' }, { ...dispute('disp-2a', '2026-03-20T09:00:00+01:00'), amount: '100,00' }, { ...dispute('disp-3a', '2026-03-12T09:00:00Z'), occurred_at: '12/03/2026 09:00' }],
+      { collector: 'recur' },
+    );
+    expect(res.rejected).toHaveLength(3);
+    type Page = { items: { id: string; event_id: string; stored: boolean }[]; by_state: { waiting: number; stored: number } };
+    const list = async (q = '') => (await (await r.deadLetters.GET(get(`/api/dead-letters?collector=recur${q}`))).json()) as Page;
+    const states = async () => Object.fromEntries((await list()).items.map((i) => [i.event_id, i.stored]));
+    const letterOf = async (eventId: string) => (await list(`&q=${eventId}`)).items[0].id;
+    const disputes = async () => Number((await rt.store.query<{ n: string }>(sql`SELECT count() AS n FROM events WHERE entity_key = 'erp:invoice:INV-R1' AND type = 'invoice.disputed'`))[0].n);
+    expect(await states()).toEqual({ 'disp-1a': false, 'disp-2a': false, 'disp-3a': false });
+
+    // another dispute of the invoice (17 March) is stored: not the 10 March letter's event, nor the 20 March one's;
+    // the letter without a valid business time cannot tell, and counts it
+    await ingestEvents(rt, [dispute('disp-9', '2026-03-17T09:00:00Z')], { collector: 'recur' });
+    await rt.writer!.settled();
+    expect(await states()).toEqual({ 'disp-1a': false, 'disp-2a': false, 'disp-3a': true });
+    expect((await list()).by_state).toEqual({ waiting: 2, stored: 1 });
+    expect((await list('&state=waiting')).items.map((i) => i.event_id).sort()).toEqual(['disp-1a', 'disp-2a']);
+    const one = await letterOf('disp-1a');
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${one}`), withParams({ id: one }))).json()).toMatchObject({ event_id: 'disp-1a', stored: false });
+    // so the 10 March dispute replays (not refused), and the invoice has both disputes
+    expect(await replayDeadLetter(rt, one, { amount: 100 })).toMatchObject({ ok: true, detail: 'replayed 1 item(s): 1 accepted, 0 already present' });
+    await rt.writer!.settled();
+    expect(await disputes()).toBe(2);
+    // the letter without a business time is refused, as any later dispute may be its own (it names the latest, the one just replayed)
+    expect(await replayDeadLetter(rt, await letterOf('disp-3a'), { occurred_at: '2026-03-12T09:00:00Z' })).toMatchObject({ ok: false, detail: expect.stringContaining("not replayed: erp:invoice:INV-R1's invoice.disputed was stored after this letter under event ID disp-1a,") });
+
+    // the source sends the 20 March dispute again corrected under a new ID (its business time in UTC now): that one is the letter's
+    await ingestEvents(rt, [dispute('disp-2b', '2026-03-20T08:00:00Z')], { collector: 'recur' });
+    await rt.writer!.settled();
+    expect(await states()).toEqual({ 'disp-1a': true, 'disp-2a': true, 'disp-3a': true });
+    expect(await replayDeadLetter(rt, await letterOf('disp-2a'), { amount: 100 })).toEqual({
+      ok: false,
+      detail: "not replayed: erp:invoice:INV-R1's invoice.disputed of 2026-03-20T08:00:00.000Z was stored after this letter under event ID disp-2b, most likely this event sent again corrected; a replay would store it a second time (force it if it is another event)",
+    });
+    await rt.writer!.settled();
+    expect(await disputes()).toBe(3);
+  });
 });

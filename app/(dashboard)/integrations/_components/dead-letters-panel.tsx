@@ -14,8 +14,8 @@ import { ExportCsv } from '@/app/_components/export-csv';
 const PAGE = 20;
 
 const STATES = [
-  { key: 'waiting', label: 'Waiting', title: 'Its event has not been stored since (not under its event ID, nor its record’s event of its type under another): fix and replay it, or have the source send it again' },
-  { key: 'stored', label: 'Stored since', title: 'Its event was stored after the letter (its source sent it again corrected, or it was replayed): an event with its event ID, or its record’s event of its type under another ID' },
+  { key: 'waiting', label: 'Waiting', title: 'Its event has not been stored since (not under its event ID, nor its record’s event of its type under another, of its business time where a record has several, as disputes or sync runs): fix and replay it, or have the source send it again' },
+  { key: 'stored', label: 'Stored since', title: 'Its event was stored after the letter (its source sent it again corrected, or it was replayed): an event with its event ID, or its record’s event of its type under another ID (of its business time where a record has several, as disputes or sync runs)' },
 ] as const;
 
 export function DeadLettersPanel(props: { filters: Record<string, string>; selected: string | null; onSelect: (id: string | null) => void }) {

@@ -58,7 +58,7 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
             <dd data-testid="payload-state">
               {data.stored ? (
                 <>
-                  <span className="badge ok">stored since</span> its event was accepted after this letter (sent again or replayed): this event ID, or this record’s event of this type under another ID
+                  <span className="badge ok">stored since</span> its event was accepted after this letter (sent again or replayed): this event ID, or this record’s event of this type under another ID (of this business time, for a type a record has several of: disputes, failed payments, amendments, schedule updates, sync runs)
                 </>
               ) : (
                 <span className="badge warn">waiting</span>
