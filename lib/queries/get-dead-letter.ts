@@ -8,6 +8,7 @@ import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { deadLetterRowSchema, LETTER_KEY_SQL, letterKeyColumns, storedLetters, withoutLetterKeys } from './get-dead-letters';
 import { keysNamedBy } from '../events/entity-key';
+import { isRecurring } from '../events/catalogue';
 import { resolveKeys } from './resolve-key';
 
 export const deadLetterParamsSchema = z.object({ id: z.uuid() });
@@ -21,6 +22,12 @@ export type DeadLetter = z.infer<typeof deadLetterSchema> & {
   record: string | null;
   /** The deal (correlation ID) of that record or, failing that, of its first ref a deal has. */
   deal: string | null;
+  /** The event type the raw input names, when it is one event with a string type. */
+  event_type: string | null;
+  /** The business time it names (occurred_at), when valid: for a type one record has several of, what "stored since" matches it by. */
+  occurred_at: string | null;
+  /** Whether one record may have several events of its type (RECURRING_TYPES). */
+  recurring: boolean;
 };
 
 /** The record key and refs a raw input names, when it is one JSON event object. */
@@ -47,5 +54,13 @@ export async function getDeadLetter(store: Store, params: DeadLetterParams): Pro
   const named = record ? [record, ...refs] : refs;
   const deals = await resolveKeys(store, named);
   const deal = named.map((k) => deals.get(k)).find((d) => d !== undefined) ?? null;
-  return { ...letter, stored: (await storedLetters(store, [row])).has(row.id), record, deal };
+  return {
+    ...letter,
+    stored: (await storedLetters(store, [row])).has(row.id),
+    record,
+    deal,
+    event_type: row.event_type || null,
+    occurred_at: row.occurred_at,
+    recurring: isRecurring(row.event_type),
+  };
 }

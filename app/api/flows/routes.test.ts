@@ -274,7 +274,7 @@ describe('integrations API', () => {
     expect((await list()).by_state).toEqual({ waiting: 1, stored: 1 });
     expect((await list('&state=waiting')).items.map((i) => i.event_id)).toEqual(['hash-2b']);
     const id = (await list('&state=stored')).items[0].id;
-    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${id}`), withParams({ id }))).json()).toMatchObject({ event_id: 'hash-1a', stored: true, record: 'erp:invoice:INV-H1' });
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${id}`), withParams({ id }))).json()).toMatchObject({ event_id: 'hash-1a', stored: true, record: 'erp:invoice:INV-H1', event_type: 'invoice.issued', occurred_at: '2026-03-06T09:00:00.000Z', recurring: false });
 
     // Replaying that letter would store INV-H1's invoice a second time (hash-1a beside hash-1b): refused, unless forced.
     const { replayDeadLetter } = await import('@/lib/actions/replay');
@@ -324,7 +324,9 @@ describe('integrations API', () => {
     expect((await list()).by_state).toEqual({ waiting: 2, stored: 1 });
     expect((await list('&state=waiting')).items.map((i) => i.event_id).sort()).toEqual(['disp-1a', 'disp-2a']);
     const one = await letterOf('disp-1a');
-    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${one}`), withParams({ id: one }))).json()).toMatchObject({ event_id: 'disp-1a', stored: false });
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${one}`), withParams({ id: one }))).json()).toMatchObject({ event_id: 'disp-1a', stored: false, event_type: 'invoice.disputed', occurred_at: '2026-03-10T09:00:00.000Z', recurring: true });
+    const three = await letterOf('disp-3a');
+    expect(await (await r.deadLetter.GET(get(`/api/dead-letters/${three}`), withParams({ id: three }))).json()).toMatchObject({ event_id: 'disp-3a', stored: true, occurred_at: null, recurring: true });
     // so the 10 March dispute replays (not refused), and the invoice has both disputes
     expect(await replayDeadLetter(rt, one, { amount: 100 })).toMatchObject({ ok: true, detail: 'replayed 1 item(s): 1 accepted, 0 already present' });
     await rt.writer!.settled();

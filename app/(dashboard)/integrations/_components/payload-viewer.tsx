@@ -42,6 +42,11 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
             </dd>
             <dt>Event ID</dt>
             <dd className="mono">{data.event_id || '—'}</dd>
+            <dt>Event</dt>
+            <dd data-testid="payload-event">
+              {data.event_type ? <span className="mono">{data.event_type}</span> : '—'}
+              {data.event_type && (data.occurred_at ? ` of ${fmtTime(data.occurred_at)}` : <span className="muted"> (no valid business time)</span>)}
+            </dd>
             <dt>Record</dt>
             <dd className="mono" data-testid="payload-record">{data.record ?? '—'}</dd>
             <dt>Deal</dt>
@@ -58,7 +63,8 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
             <dd data-testid="payload-state">
               {data.stored ? (
                 <>
-                  <span className="badge ok">stored since</span> its event was accepted after this letter (sent again or replayed): this event ID, or this record’s event of this type under another ID (of this business time, for a type a record has several of: disputes, failed payments, amendments, schedule updates, sync runs)
+                  <span className="badge ok">stored since</span> its event was accepted after this letter (sent again or replayed): this event ID, or this record’s event of this type under another ID
+                  {data.recurring && (data.occurred_at ? ' of this business time (a record has several of this type)' : ' (a record has several of this type, and this letter names no valid business time: any of them counts)')}
                 </>
               ) : (
                 <span className="badge warn">waiting</span>
