@@ -5,10 +5,29 @@ import { z } from 'zod';
 import { sql, join, trustedSql, type Sql } from '../clickhouse/sql';
 
 const dim = z.string().max(200).optional();
-const isoDate = z
+
+const DATE_PARAM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?Z?)?$/;
+
+/** A real calendar day (not 2026-02-30) and time of day, in the years ClickHouse's DateTime64 holds. */
+function isRealDate(s: string): boolean {
+  const m = DATE_PARAM.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1900 && y <= 2299 && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60;
+}
+
+/**
+ * A date bound of a query (`from`, `to`): a day YYYY-MM-DD or a UTC time of day on it
+ * (2026-03-01T09:00:00Z), as the filter bar and the exports send them; a day that does not
+ * exist or a year outside 1900–2299 is refused here, with what to send, not by the engine.
+ */
+export const dateParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD')
-  .optional();
+  .max(40)
+  .regex(DATE_PARAM, 'must be a date YYYY-MM-DD or a UTC time such as 2026-03-01T09:00:00Z')
+  .refine(isRealDate, 'must be a real day between 1900-01-01 and 2299-12-31 (not 2026-02-30), at a real time of day');
+const isoDate = dateParam.optional();
 
 export const filtersSchema = z.object({
   from: isoDate,

@@ -5,12 +5,11 @@ import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
 import { auditRowSchema, type AuditRow } from '../contracts/audit';
 import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, 'must be a date YYYY-MM-DD');
+import { dateParam } from './filters';
 
 export const auditQuerySchema = z.object({
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: dateParam.optional(),
+  to: dateParam.optional(),
   actor: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
   outcome: z.string().max(40).optional(),

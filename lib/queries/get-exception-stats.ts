@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, type Sql } from '../clickhouse/sql';
+import { dateParam } from './filters';
 
 export const exceptionStatsParamsSchema = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/).optional(),
+  from: dateParam.optional(),
+  to: dateParam.optional(),
   rule: z.string().max(100).optional(),
 });
 export type ExceptionStatsParams = z.infer<typeof exceptionStatsParamsSchema>;

@@ -83,6 +83,9 @@ describe('GET /api/deals', () => {
     await expectError(await routes.deals.GET(get('/api/deals?cursor=bm9wZQ')), 400, 'bad_request');
     await expectError(await routes.deals.GET(get(`/api/deals?q=${'x'.repeat(201)}`)), 400, 'bad_request');
     await expectError(await routes.deals.GET(get('/api/deals?from=yesterday')), 400, 'bad_request');
+    // a day that does not exist is refused with what to send, not failed by the engine (was a 500)
+    const day = await expectError(await routes.deals.GET(get('/api/deals?to=2026-02-30')), 400, 'bad_request');
+    expect(day.error.details.join(' ')).toMatch(/to.*must be a real day/);
     const path = await expectError(await routes.deals.GET(get('/api/deals?path=opportunity.won,lost')), 400, 'bad_request');
     expect(path.error.details.join(' ')).toMatch(/path.*unknown path step\(s\): "lost"/);
   });
