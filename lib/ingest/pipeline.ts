@@ -203,10 +203,15 @@ async function lookUpWithoutWriter(rt: Runtime, ids: string[]): Promise<{ commit
   return { committed: await committedEventIds(rt.lookups ?? rt.store, ids), absent: null };
 }
 
+/**
+ * An item's text for its dead letter. JSON.parse reads any depth, JSON.stringify (and
+ * String) recurse: an item nested past the stack (thousands of levels) cannot be written
+ * back, so its letter says so instead of the request failing with a stack overflow.
+ */
 function safeStringify(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+  } catch (err) {
+    return `(this ${Array.isArray(v) ? 'array' : typeof v} could not be written back as JSON: ${err instanceof Error ? err.message : String(err)})`;
   }
 }

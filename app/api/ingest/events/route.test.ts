@@ -76,6 +76,18 @@ describe('POST /api/ingest/events', () => {
     expect((await post('', NDJSON)).status).toBe(400);
   });
 
+  it('answers 400 for an item nested deeper than JSON can be written back, beside a valid one it accepts (was a 500: a stack overflow)', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const r = await post(`[${JSON.stringify(ev('r-beside-deep'))}, ${deep}]`);
+    expect(r.status).toBe(202);
+    const answer = (await r.json()) as { accepted: number; rejected: { index: number; errors: string[] }[] };
+    expect(answer).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] });
+    const letters = await store.query<{ raw: string }>(sql`SELECT raw FROM dead_letters WHERE raw LIKE '(this array could not be written back as JSON:%'`);
+    expect(letters).toHaveLength(1);
+    const alone = await post(deep);
+    expect(alone.status).toBe(400);
+  });
+
   it('takes the valid events of a mixed NDJSON body and rejects the rest by index, each kept verbatim', async () => {
     const hostile = `INV-'); DROP TABLE events;-- %_\\ <b> ₵`;
     const lines = [
