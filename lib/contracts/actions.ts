@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { SOURCES } from '../events/catalogue';
 import { entityKeySchema } from '../events/entity-key';
+import { timestampSchema } from '../events/schema';
 
 export const ACTION_KINDS = ['resync', 'retry', 'replay', 'acknowledge', 'assign', 'snooze', 'resolve'] as const;
 export type ActionKindName = (typeof ACTION_KINDS)[number];
@@ -16,7 +17,8 @@ export const TERMINAL_STATUSES: readonly ActionStatus[] = ['verified', 'failed',
 /** Order of the lifecycle: the current status is the highest-ranked one reached. */
 export const STATUS_RANK: Record<ActionStatus, number> = { requested: 0, sent: 1, acknowledged: 2, verified: 3, failed: 3, timed_out: 3 };
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 timestamp');
+/** An instant as events carry them (ISO-8601 or epoch ms, 2000–2100): Date.parse alone let through years the store cannot hold (+275760-09-13). */
+const isoTime = timestampSchema;
 
 export const actionRequestSchema = z
   .object({

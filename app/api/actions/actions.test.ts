@@ -170,6 +170,11 @@ describe('exception workflow and replay', () => {
     expect(assign.json.status).toBe('verified');
     const bad = await post(s.finance, { kind: 'assign', exception_id, assignee: 'nobody-here', reason: 'x' }, 'ex-3');
     expect(bad.status).toBe(400);
+    // a snooze until a time the store cannot hold is refused with what to send (was a 500 from the engine), and changes nothing
+    const never = await post(s.finance, { kind: 'snooze', exception_id, until: '+275760-09-13T00:00:00Z', reason: 'x' }, 'ex-3b');
+    expect([never.status, JSON.stringify(never.json)]).toEqual([400, expect.stringContaining('until: must be an ISO-8601 timestamp or epoch milliseconds')]);
+    const far = await post(s.finance, { kind: 'snooze', exception_id, until: '2150-01-01T00:00:00Z', reason: 'x' }, 'ex-3c');
+    expect([far.status, JSON.stringify(far.json)]).toEqual([400, expect.stringContaining('until: must be between the years 2000 and 2100')]);
     const { getExceptionStates } = await import('@/lib/actions/exceptions');
     expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toBe('assigned');
     await post(s.finance, { kind: 'resolve', exception_id, resolution_code: 'fixed_in_source', reason: 'done' }, 'ex-4');
