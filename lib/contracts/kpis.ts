@@ -1,12 +1,12 @@
 // GET /api/kpis: the executive overview's data, shared by route, query and hook.
 
 import { z } from 'zod';
-import { filtersSchema } from '../queries/filters';
+import { filtersSchema, nowParam } from '../queries/filters';
 import { KPI_IDS } from '../kpis/definitions';
 import { DIMENSIONS } from '../events/catalogue';
 
 export const kpisQuerySchema = filtersSchema.extend({
-  now: z.iso.datetime().optional(),
+  now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type KpisQuery = z.infer<typeof kpisQuerySchema>;

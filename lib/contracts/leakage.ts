@@ -1,7 +1,7 @@
 // GET /api/leakage: revenue leakage by category (DOMAIN.md §7) with the records behind it.
 
 import { z } from 'zod';
-import { filtersSchema } from '../queries/filters';
+import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 
 export const LEAKAGE_CATEGORIES = ['unbilled_work', 'change_not_billed', 'invoice_mismatch', 'integration_credits', 'cash_at_risk'] as const;
@@ -23,7 +23,7 @@ export const leakageQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: keysetCursorParam.optional(),
-  now: z.iso.datetime().optional(),
+  now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type LeakageQuery = z.infer<typeof leakageQuerySchema>;

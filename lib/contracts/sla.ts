@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { intervalSpecSchema } from '../sla/interval-spec';
-import { filtersSchema } from '../queries/filters';
+import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 import { DIMENSIONS } from '../events/catalogue';
 
@@ -62,7 +62,7 @@ export const slaBreachesQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: keysetCursorParam.optional(),
-  now: z.iso.datetime().optional(),
+  now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type SlaBreachesQuery = z.infer<typeof slaBreachesQuerySchema>;

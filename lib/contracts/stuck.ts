@@ -1,7 +1,7 @@
 // Request/response shapes of GET /api/stuck, shared by the route, the queries and the hooks.
 
 import { z } from 'zod';
-import { filtersSchema } from '../queries/filters';
+import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 import { STUCK_RULE_NAMES, AGING_BUCKETS } from '../stuck/rules';
 
@@ -20,7 +20,7 @@ export const stuckQuerySchema = filtersSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   /** Opaque cursor from the previous page's `next_cursor` (keyset; sorted by hours late, it also holds the instant the walk is read as of). */
   cursor: keysetCursorParam.optional(),
-  now: z.iso.datetime().optional(),
+  now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 export type StuckQuery = z.infer<typeof stuckQuerySchema>;

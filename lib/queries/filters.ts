@@ -29,6 +29,18 @@ export const dateParam = z
   .refine(isRealDate, 'must be a real day between 1900-01-01 and 2299-12-31 (not 2026-02-30), at a real time of day');
 const isoDate = dateParam.optional();
 
+/**
+ * The instant a view is read as of (`now`): an ISO-8601 date-time (with Z, or with an
+ * offset where `offset`), in the years the engine's DateTime64 holds; z.iso.datetime alone
+ * let through 0001-01-01, which the engine failed on (a 500).
+ */
+export function nowParam(o: { offset?: boolean } = {}) {
+  return z.iso.datetime({ offset: o.offset ?? false }).refine((s) => {
+    const y = new Date(s).getUTCFullYear();
+    return y >= 1900 && y <= 2299;
+  }, 'must be between the years 1900 and 2299');
+}
+
 export const filtersSchema = z.object({
   from: isoDate,
   to: isoDate,

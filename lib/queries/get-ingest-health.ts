@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { chNum, chNumOrNull, chIso, chIsoOrNull } from './ch-columns';
+import { nowParam } from './filters';
 
 export const ingestHealthParamsSchema = z.object({
   /** Window length in minutes, ending at `now`. */
   minutes: z.coerce.number().int().min(1).max(24 * 60).default(15),
-  now: z.iso.datetime({ offset: true }).optional(),
+  now: nowParam({ offset: true }).optional(),
 });
 export type IngestHealthParams = z.input<typeof ingestHealthParamsSchema>;
 

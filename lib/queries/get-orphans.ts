@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { join, param, sql, type Sql } from '../clickhouse/sql';
-import { filtersSchema, timeWindow, type Filters } from './filters';
+import { filtersSchema, nowParam, timeWindow, type Filters } from './filters';
 import { keysetPage, keysetPageSql, pageKeyColumn, pageSchema, type SortKey } from './page';
 import { chNum, chIso } from './ch-columns';
 import { parseEntityKey } from '../events/entity-key';
@@ -15,7 +15,7 @@ export const orphansParamsSchema = filtersSchema.pick({ from: true, to: true }).
   source: z.string().max(40).optional(),
   type: z.string().max(80).optional(),
   /** The instant ages are measured against (ISO-8601); defaults to the current time. */
-  now: z.iso.datetime({ offset: true }).optional(),
+  now: nowParam({ offset: true }).optional(),
 });
 export type OrphansParams = z.input<typeof orphansParamsSchema>;
 

@@ -7,7 +7,7 @@ import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { getExceptionStates } from './exception-states';
-import { filtersSchema, type Filters } from './filters';
+import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { searchCondition } from './get-stuck-items';
@@ -46,7 +46,7 @@ export const unstaffedQuerySchema = filtersSchema.extend({
   cursor: keysetCursorParam.optional(),
   /** Customer or project key containing it (any case), or the deal's ID: as the queues' search box. */
   q: z.string().trim().max(200).optional(),
-  now: z.iso.datetime().optional(),
+  now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
