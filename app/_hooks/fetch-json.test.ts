@@ -45,6 +45,11 @@ describe('fetchJson', () => {
     expect([err.status, err.message, err.details]).toEqual([404, 'no deal has a record X', ['a']]);
   });
 
+  it('lists the validation messages of a read refused for its parameters (400)', async () => {
+    answer(400, { error: { code: 'bad_request', message: 'invalid parameters', details: ['to: must be a real day between 1900-01-01 and 2299-12-31 (not 2026-02-30), at a real time of day'] } });
+    expect((await refusal(fetchJson('/api/deals?to=2026-02-30', okSchema))).message).toBe('invalid parameters: to: must be a real day between 1900-01-01 and 2299-12-31 (not 2026-02-30), at a real time of day');
+  });
+
   it('says the status when the answer is not the error shape', async () => {
     answer(502, undefined);
     const err = await refusal(fetchJson('/api/x', okSchema));

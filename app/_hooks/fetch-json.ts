@@ -36,7 +36,8 @@ async function requestJson<T>(url: string, schema: z.ZodType<T>, init: RequestIn
   const headers: Record<string, string> = { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) };
   const res = await fetch(url, { cache: 'no-store', ...init, headers });
   const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw requestError(res.status, body, listDetails);
+  // a read refused for its parameters (a URL edited by hand: to=2026-02-30) says which, as a write does
+  if (!res.ok) throw requestError(res.status, body, listDetails || res.status === 400);
   return schema.parse(body);
 }
 
