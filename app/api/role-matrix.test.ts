@@ -150,6 +150,22 @@ describe('hostile query parameters', () => {
   it.each(gets.map((c) => [c.url, c] as const))('GET %s answers each with 2xx or 4xx, never 5xx', async (_n, c) => {
     for (const q of HOSTILE) expect(await call({ ...c, url: `${c.url}?${q}` }, { session: sessions.admin }), q).toBeLessThan(500);
   });
+
+  // Bodies no route expects, sent to every state-changing route as admin with its CSRF token
+  // (the demo fuzz sent these and hostile values in each field: write routes answered 4xx).
+  const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+  const BODIES = ['not json', '', 'null', '[]', '"x"', '1e309', deep, JSON.stringify({ reason: { a: [1] }, kind: ['x'], name: 'x'.repeat(100_000) })];
+  // (not sign-out: it reads no body, and would end the session the other tests use)
+  const writes = ALL.filter((c) => c.method !== 'GET' && c.permission !== undefined && c.url !== '/api/auth/logout');
+  it.each(writes.map((c) => [`${c.method} ${c.url}`, c] as const))('%s answers hostile bodies with 4xx, never 5xx', async (_n, c) => {
+    const h = await handler(c);
+    for (const [i, body] of BODIES.entries()) {
+      const signed = req(c.url, { method: c.method, session: sessions.admin, headers: { 'idempotency-key': `hostile-${i}` } });
+      const res = await h(new Request(signed.url, { method: c.method, headers: { ...Object.fromEntries(signed.headers), 'content-type': 'application/json' }, body }), params(c.params));
+      expect(res.status, body.slice(0, 40)).toBeLessThan(500);
+      expect(res.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400); // none of them is a valid request
+    }
+  });
 });
 
 describe('action scope by role (cross-role actions)', () => {
