@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { openTempStore } from '../testing/temp-store';
-import { dateParam, dealScope, type Filters } from './filters';
+import { dateParam, dealScope, filterValues, type Filters } from './filters';
 
 let store: Store;
 beforeAll(async () => {
@@ -57,5 +57,13 @@ describe('dateParam (from, to)', () => {
     for (const v of refused) expect(dateParam.safeParse(v).success, v).toBe(false);
     expect(dateParam.safeParse('2026-02-30').error?.issues[0].message).toBe('must be a real day between 1900-01-01 and 2299-12-31 (not 2026-02-30), at a real time of day');
     expect(dateParam.safeParse('01/03/2026').error?.issues[0].message).toBe('must be a date YYYY-MM-DD or a UTC time such as 2026-03-01T09:00:00Z');
+  });
+});
+
+describe('filterValues', () => {
+  it('reads the filters of a URL in their order, without control characters (a NUL read back differently in the browser)', () => {
+    const sp = new URLSearchParams('customer=Acme%00&region=%00&from=2026-03-01&x=1&practice=Ops%0A');
+    expect(filterValues((k) => sp.get(k))).toEqual({ from: '2026-03-01', practice: 'Ops', customer: 'Acme' });
+    expect(Object.keys(filterValues((k) => sp.get(k)))).toEqual(['from', 'practice', 'customer']);
   });
 });

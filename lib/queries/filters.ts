@@ -54,11 +54,15 @@ export type Filters = z.infer<typeof filtersSchema>;
 
 export const FILTER_KEYS = ['from', 'to', 'region', 'practice', 'legal_entity', 'customer', 'billing_model'] as const;
 
-/** The filter values present in a URL's parameters (`get` reads one), in FILTER_KEYS order: pages' query keys depend on it. */
+/**
+ * The filter values present in a URL's parameters (`get` reads one), in FILTER_KEYS order:
+ * pages' query keys depend on it. Control characters are dropped (no value has them, and a
+ * NUL rendered on the server reads back differently in the browser: a hydration error).
+ */
 export function filterValues(get: (key: string) => string | null | undefined): Partial<Record<(typeof FILTER_KEYS)[number], string>> {
   const out: Partial<Record<(typeof FILTER_KEYS)[number], string>> = {};
   for (const k of FILTER_KEYS) {
-    const v = get(k);
+    const v = get(k)?.replace(/[\u0000-\u001f\u007f]/g, '');
     if (v) out[k] = v;
   }
   return out;
