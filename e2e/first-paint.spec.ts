@@ -51,6 +51,8 @@ test('the server-rendered pages hydrate without a mismatch', async ({ page }) =>
     ['/', 'kpi-tiles'], ['/integrations', 'flow-row'], ['/variants', 'variant-row'], [JourneyPage.url(DEAL_IDS.A), 'timeline-event'],
     ['/deals?q=INV-A1', 'deal-row'], ['/stuck', 'queue-cards'], ['/leakage', 'leakage-record'], ['/finance', 'stuck-row'],
     ['/sla', 'sla-breaches'], ['/pmo', 'stuck-row'],
+    // a control character in a filter (a hand-edited URL) was rendered by the server and read back otherwise by the browser (#418): dropped now
+    ['/deals?q=INV-A1&region=%00', 'deal-row'],
   ]) {
     at = url;
     await gotoOnScreen(page, url, page.getByTestId(testId), `${url} data on screen (first-paint spec)`);
