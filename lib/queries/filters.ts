@@ -6,6 +6,9 @@ import { sql, join, trustedSql, type Sql } from '../clickhouse/sql';
 
 const dim = z.string().max(200).optional();
 
+/** The years ClickHouse's DateTime64 holds: a bound or instant outside them fails in the engine (a 500), so queries refuse it first. */
+const inEngineYears = (y: number) => y >= 1900 && y <= 2299;
+
 const DATE_PARAM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?Z?)?$/;
 
 /** A real calendar day (not 2026-02-30) and time of day, in the years ClickHouse's DateTime64 holds. */
@@ -14,7 +17,7 @@ function isRealDate(s: string): boolean {
   if (!m) return false;
   const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
   const day = new Date(Date.UTC(y, mo - 1, d));
-  return y >= 1900 && y <= 2299 && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60;
+  return inEngineYears(y) && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60;
 }
 
 /**
@@ -35,10 +38,7 @@ const isoDate = dateParam.optional();
  * let through 0001-01-01, which the engine failed on (a 500).
  */
 export function nowParam(o: { offset?: boolean } = {}) {
-  return z.iso.datetime({ offset: o.offset ?? false }).refine((s) => {
-    const y = new Date(s).getUTCFullYear();
-    return y >= 1900 && y <= 2299;
-  }, 'must be between the years 1900 and 2299');
+  return z.iso.datetime({ offset: o.offset ?? false }).refine((s) => inEngineYears(new Date(s).getUTCFullYear()), 'must be between the years 1900 and 2299');
 }
 
 export const filtersSchema = z.object({

@@ -150,10 +150,12 @@ export async function storedLetters(store: Store, letters: LetterKeys[]): Promis
           receiptRow,
         ),
   ]);
-  const byRecord = new Map<string, typeof receipts>();
+  const byRecord = new Map<string, z.infer<typeof receiptRow>[]>();
   for (const r of receipts) {
     const k = `${r.event_type} ${r.entity_key}`;
-    byRecord.set(k, [...(byRecord.get(k) ?? []), r]);
+    const list = byRecord.get(k);
+    if (list) list.push(r);
+    else byRecord.set(k, [r]);
   }
   const since = (l: LetterKeys) =>
     (byRecord.get(`${l.event_type} ${l.entity_key}`) ?? []).some((r) => Date.parse(r.last_received) >= Date.parse(l.received_at) && isSameOccurrence(l, r.occurred_at));
@@ -174,7 +176,10 @@ export async function storedUnderAnotherId(store: Store, l: LetterKeys): Promise
     storedEventIds(store, [l.event_id]),
     store.query(lastReceipts(sql`type = ${l.event_type} AND entity_key = ${l.entity_key}`, true), receiptRow.extend({ last_event_id: z.string() })),
   ]);
-  const last = receipts.filter((r) => isSameOccurrence(l, r.occurred_at)).sort((a, b) => Date.parse(b.last_received) - Date.parse(a.last_received))[0];
+  // the latest receipt of the letter's event (of its business time, for a recurring type)
+  const last = receipts
+    .filter((r) => isSameOccurrence(l, r.occurred_at))
+    .reduce<(typeof receipts)[number] | undefined>((a, r) => (!a || Date.parse(r.last_received) > Date.parse(a.last_received) ? r : a), undefined);
   if (ids.has(l.event_id) || !last || Date.parse(last.last_received) < Date.parse(l.received_at)) return null;
   return last.last_event_id;
 }
