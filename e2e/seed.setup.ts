@@ -28,7 +28,7 @@ setup('seed the fixture deals and a simulated firm through POST /api/ingest/even
     // webhooks (pairs a vendor format cannot carry losslessly go to the canonical endpoint).
     const o = { seed: 7, deals: E2E_SIM_DEALS, days: 45, now: Date.now() };
     const sample = [...generateEvents({ ...o, duplicates: false, upToNow: false })];
-    const sink = await nativeSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN, log: (l) => console.log(l), secrets: E2E_SECRETS, sample });
+    const sink = await nativeSink({ baseUrl: E2E_BASE_URL, token: E2E_INGEST_TOKEN, log: (l) => console.log(l), secrets: E2E_SECRETS, sample, history: 'collectors' });
     const r = await runBackfill(o, sink, progress, { batchSize: 2000, concurrency: 2 });
     console.log(`[seed] simulator backfill: ${r.deals} deals, ${progress.accepted} events accepted, ${progress.duplicates} duplicates, ${progress.rejected} rejected`);
     // only what the simulator sent malformed on purpose (mapping defects, dead-lettered)

@@ -46,9 +46,10 @@ async function main(): Promise<void> {
   const anchor = Math.ceil(now / 86_400_000) * 86_400_000;
   const o = { seed: e.CASHTRACE_SIMULATOR_SEED, deals: e.CASHTRACE_SIMULATOR_DEALS, days: e.CASHTRACE_SIMULATOR_DAYS, now, anchor };
   // Native by default: every system speaks its own format through its collector; the
-  // canonical endpoint carries what a vendor format cannot (see native-sink.ts).
+  // canonical endpoint carries what a vendor format cannot, and the backfill's history,
+  // mapped by the collectors' parsers, with the times it was received (see native-sink.ts).
   const sample = () => [...generateEvents({ ...o, deals: Math.min(o.deals, 200), duplicates: false, upToNow: false })];
-  const sink: Sink = (e.CASHTRACE_SIMULATOR_SINK ?? 'native') === 'native' ? await nativeSink({ baseUrl, token, log, secrets: e, sample: sample() }) : canonicalSink({ baseUrl, token, log });
+  const sink: Sink = (e.CASHTRACE_SIMULATOR_SINK ?? 'native') === 'native' ? await nativeSink({ baseUrl, token, log, secrets: e, sample: sample(), history: 'receipt' }) : canonicalSink({ baseUrl, token, log });
   log(`[simulator] seed ${o.seed}, ${o.deals} deals over ${o.days} days, sink ${sink.name} ▶ ${baseUrl}`);
 
   const progress = new Progress(log);

@@ -5,7 +5,8 @@
 // A vendor format can carry less than a canonical event (Xero's webhooks carry ids only),
 // so at start every (route, event type) is round-tripped offline through the collector's
 // own parser; only pairs that keep what stitching and the figures need go native, the
-// rest go through the canonical endpoint. The summary is printed.
+// rest go through the canonical endpoint. The summary is printed. History (a backfill) can
+// be mapped by the same parsers offline and sent canonical with its receipt times (isHistory).
 
 import type { CanonicalEvent } from '../../lib/events/schema';
 import { canonicalEventSchema } from '../../lib/events/schema';
@@ -48,6 +49,19 @@ export function routeOf(e: Pick<CanonicalEvent, 'source' | 'source_instance'>): 
     default:
       return 'cloudevents';
   }
+}
+
+/** A delivery due more than this long ago is history (a backfill), not a live delivery. */
+const HISTORY_MS = 60_000;
+
+/**
+ * A vendor's webhook carries no time of receipt: the collector stamps its events when the
+ * request arrives. History sent now would read as received now (orphans "2 min" old whose
+ * business time is weeks back), so it goes through the canonical endpoint, which takes each
+ * event's receipt time, after being rendered and mapped as the collector maps it.
+ */
+export function isHistory(e: Pick<CanonicalEvent, 'received_at'>, now: number): boolean {
+  return !!e.received_at && Date.parse(e.received_at) < now - HISTORY_MS;
 }
 
 /** What a round trip must keep: identity, links, money, dates and the dimensions. */
@@ -114,7 +128,22 @@ export function roundTripCheck(routes: Record<string, RouteDef>, sample: Canonic
   return verdict;
 }
 
-export async function nativeSink(o: { baseUrl: string; token: string; log: (l: string) => void; secrets: Partial<Env>; sample: CanonicalEvent[] }): Promise<Sink> {
+export interface NativeSinkOptions {
+  baseUrl: string;
+  token: string;
+  log: (l: string) => void;
+  secrets: Partial<Env>;
+  sample: CanonicalEvent[];
+  /**
+   * History (isHistory): 'receipt' maps it offline and sends it canonical with its receipt
+   * times (the demo's backfill: its orphans, lag and letters read as of when each was
+   * received); 'collectors' posts it to the collectors like live traffic, stamped on arrival
+   * (the e2e seed: every native delivery through the real endpoints).
+   */
+  history: 'receipt' | 'collectors';
+}
+
+export async function nativeSink(o: NativeSinkOptions): Promise<Sink> {
   const COLLECTORS: Record<string, RouteDef> = REGISTRY;
   const fallback = canonicalSink(o);
   const secretOf = (route: string): string | null => {
@@ -132,16 +161,32 @@ export async function nativeSink(o: { baseUrl: string; token: string; log: (l: s
   }
   o.log(`[simulator] native sink routes:\n  ${lines.join('\n  ')}`);
   const warned = new Set<string>();
+  // History in its vendor's format, mapped by the collector's own parser (offline, as the
+  // round-trip check does), keeping the time it was received: what the collector would
+  // have stored had it been delivered then.
+  const asMappedHistory = (route: string, e: CanonicalEvent): CanonicalEvent[] => {
+    const def = COLLECTORS[route];
+    try {
+      const reqs = def.sender([e], { secret: secretOf(route) ?? undefined, token: o.token, now: new Date(), baseUrl: o.baseUrl });
+      return parseOffline(def, reqs, o.baseUrl).map((m) => ({ ...m, received_at: e.received_at }));
+    } catch (err) {
+      if (!warned.has(`history ${route}`)) o.log(`[simulator] ${route} could not map ${e.type} offline, sent as canonical: ${(err as Error).message.split('\n')[0].slice(0, 200)}`);
+      warned.add(`history ${route}`);
+      return [e];
+    }
+  };
 
   return {
     name: `native (${native.size} of ${verdict.size} source/type pairs native)`,
     async send(events, malformed = []) {
       const byRoute = new Map<string, CanonicalEvent[]>();
       const rest: CanonicalEvent[] = [];
+      const now = Date.now();
       for (const e of events) {
         const r = routeOf(e);
-        if (r && native.has(`${r} ${e.type}`)) (byRoute.get(r) ?? byRoute.set(r, []).get(r)!).push(e);
-        else rest.push(e);
+        if (!r || !native.has(`${r} ${e.type}`)) rest.push(e);
+        else if (o.history === 'receipt' && isHistory(e, now)) rest.push(...asMappedHistory(r, e));
+        else (byRoute.get(r) ?? byRoute.set(r, []).get(r)!).push(e);
       }
       const total: SinkResult = { accepted: 0, duplicates: 0, rejected: 0 };
       const canonical = rest.length || malformed.length ? fallback.send(rest, malformed) : null;
