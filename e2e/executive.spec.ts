@@ -21,6 +21,12 @@ test('drill from the leakage tile to a record and its journey', async ({ page })
   await expect(overview.leakageTile).not.toContainText('…');
   // The SLA and stuck tiles load from their own endpoints: wait for their figures too.
   for (const tile of ['tile-sla', 'tile-stuck']) await expect(page.getByTestId(tile)).not.toContainText('…');
+  // The stuck tile counts what the queues hold and how many queues hold it (thousands separated).
+  const summary = (await (await page.request.get('/api/stuck')).json()) as { queues: { count: number }[] };
+  const items = summary.queues.reduce((n, q) => n + q.count, 0);
+  const holding = summary.queues.filter((q) => q.count > 0).length;
+  expect(holding).toBeGreaterThan(1);
+  await expect(page.getByTestId('tile-stuck')).toContainText(`${items.toLocaleString('en-GB')} items across ${holding} queues`);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/overview.png`, fullPage: true });
 
   await overview.leakageTile.click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHours, formatMoney, formatPercent } from './format';
+import { formatCount, formatHours, formatMoney, formatPercent } from './format';
 
 describe('formatMoney', () => {
   it('spells amounts in full in their currency', () => {
@@ -30,6 +30,16 @@ describe('formatHours', () => {
     expect(formatHours(0)).toBe('0 h');
     expect(formatHours(0.06)).toBe('0.1 h');
     expect(formatHours(null)).toBe('—');
+  });
+});
+
+describe('formatCount', () => {
+  it('separates thousands and shows a missing count as a dash', () => {
+    expect(formatCount(1227)).toBe('1,227');
+    expect(formatCount(3_361_000)).toBe('3,361,000');
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(null)).toBe('—');
+    expect(formatCount(Number.NaN)).toBe('—');
   });
 });
 

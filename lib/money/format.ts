@@ -41,6 +41,12 @@ export function formatHours(hours: number | null | undefined): string {
   return `${Math.round((hours / 24) * 10) / 10} d`;
 }
 
+/** A count with thousands separated (1,374), as the tables' money is. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return n.toLocaleString('en-GB');
+}
+
 export function formatPercent(share: number | null | undefined): string {
   if (share === null || share === undefined || Number.isNaN(share)) return '—';
   // a share above nothing never reads as 0% (1 deal of 2,974 is "<0.1%"), nor one short of all as 100%

@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
-import { formatMoney, formatPercent } from '@/lib/money/format';
+import { formatCount, formatHours, formatMoney, formatPercent } from '@/lib/money/format';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useKpis, useLeakage, useSlaBreaches, useStuckSummary } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
@@ -33,6 +33,7 @@ export function OverviewView() {
   const options = kpis.data ? Object.fromEntries(DIMENSIONS.map((d) => [d, kpis.data.breakdowns[d].map((b) => b.value).filter(Boolean)])) : {};
   const stuckMoney = stuck.data?.queues.reduce((s, q) => s + q.value, 0) ?? null;
   const stuckCount = stuck.data?.queues.reduce((s, q) => s + q.count, 0) ?? null;
+  const stuckQueues = stuck.data?.queues.filter((q) => q.count > 0).length ?? 0;
 
   return (
     <div>
@@ -57,12 +58,12 @@ export function OverviewView() {
         <Link href="/sla" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-sla">
           <div className="label">SLA compliance</div>
           <div className="value">{figure(sla, (d) => formatPercent(d.compliance))}</div>
-          <div className="sub">{sla.data ? `${sla.data.total} breaches, ${sla.data.policies.reduce((s, p) => s + p.open_breaches, 0)} still open` : ''}</div>
+          <div className="sub">{sla.data ? `${formatCount(sla.data.total)} breaches, ${formatCount(sla.data.policies.reduce((s, p) => s + p.open_breaches, 0))} still open` : ''}</div>
         </Link>
         <Link href="/stuck" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-stuck">
           <div className="label">Stuck work</div>
           <div className="value">{figure(stuck, () => formatMoney(stuckMoney ?? 0, cur, { compact: true }))}</div>
-          <div className="sub">{stuckCount !== null ? `${stuckCount} items across 9 queues` : ''}</div>
+          <div className="sub">{stuckCount !== null ? `${formatCount(stuckCount)} items${stuckQueues > 1 ? ` across ${stuckQueues} queues` : stuckQueues === 1 ? ' in 1 queue' : ''}` : ''}</div>
         </Link>
         <div className="tile" data-testid="tile-collected">
           <div className="label">Collected / booked</div>
@@ -112,11 +113,11 @@ export function OverviewView() {
                 {kpis.data.breakdowns[dim].map((b) => (
                   <tr key={b.value}>
                     <td>{b.value || <span className="muted">(none)</span>}</td>
-                    <td className="num">{b.deals}</td>
+                    <td className="num">{formatCount(b.deals)}</td>
                     <td className="num">{formatMoney(b.booked, cur)}</td>
                     <td className="num">{formatMoney(b.invoiced, cur)}</td>
                     <td className="num">{formatMoney(b.collected, cur)}</td>
-                    <td className="num">{b.quote_to_cash_p50 === null ? '—' : `${b.quote_to_cash_p50} d`}</td>
+                    <td className="num">{b.quote_to_cash_p50 === null ? '—' : formatHours(b.quote_to_cash_p50 * 24)}</td>
                   </tr>
                 ))}
               </tbody>
