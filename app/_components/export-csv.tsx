@@ -8,6 +8,7 @@
 import { useState, type MouseEvent } from 'react';
 import { csvRowCounter } from '@/lib/http/csv-rows';
 import styles from './views.module.css';
+import { formatCount } from '@/lib/money/format';
 
 export function ExportCsv({ href, testId, className = styles.button, label = 'Export CSV' }: { href: string; testId?: string; className?: string; label?: string }) {
   const [busy, setBusy] = useState(false);
@@ -58,7 +59,7 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      setError(received > 0 ? `the export broke off after ${(received - 1).toLocaleString('en-US')} rows (${(err as Error).message}): nothing was saved` : `the export failed: ${(err as Error).message}`);
+      setError(received > 0 ? `the export broke off after ${formatCount(received - 1)} rows (${(err as Error).message}): nothing was saved` : `the export failed: ${(err as Error).message}`);
     } finally {
       setBusy(false);
     }
@@ -67,7 +68,7 @@ export function ExportCsv({ href, testId, className = styles.button, label = 'Ex
   return (
     <>
       <a href={href} download className={className} data-testid={testId} onClick={onClick} aria-busy={busy}>
-        {busy ? (rows > 0 ? `Exporting… ${rows.toLocaleString('en-US')} rows` : 'Exporting…') : label}
+        {busy ? (rows > 0 ? `Exporting… ${formatCount(rows)} rows` : 'Exporting…') : label}
       </a>
       {error && (
         <span role="alert" className={styles.exportError} data-testid={testId ? `${testId}-error` : undefined}>

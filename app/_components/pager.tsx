@@ -4,6 +4,7 @@
 
 import { useState } from 'react';
 import styles from './views.module.css';
+import { formatCount } from '@/lib/money/format';
 
 export interface CursorPages {
   cursor: string | undefined;
@@ -38,7 +39,7 @@ export function Pager({ pages, data, testId, noun = 'in all' }: { pages: CursorP
       </button>
       <span className="muted">
         Page {pages.page + 1}
-        {data.total !== undefined && ` · ${data.total.toLocaleString('en')} ${noun}`}
+        {data.total !== undefined && ` · ${formatCount(data.total)} ${noun}`}
       </span>
       <button type="button" className={styles.button} onClick={() => pages.next(data.next_cursor)} disabled={data.next_cursor === null} data-testid={`${testId}-next`}>
         Next →

@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { StuckRuleName } from '@/lib/stuck/rules';
-import { formatHours, formatMoney } from '@/lib/money/format';
+import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { useStuckItems } from '@/app/_hooks/use-views';
 import { useFilters } from './filter-bar';
@@ -67,7 +67,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           testId={`${testId}-search`}
           onSearch={setQ}
         />
-        <span className="muted">{data ? `${data.total} item${data.total === 1 ? '' : 's'}` : ''}</span>
+        <span className="muted">{data ? `${formatCount(data.total)} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />
         {data && <BulkActions items={data.items} />}
         <ExportCsv href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} testId={`${testId}-csv`} />

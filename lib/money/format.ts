@@ -41,10 +41,12 @@ export function formatHours(hours: number | null | undefined): string {
   return `${Math.round((hours / 24) * 10) / 10} d`;
 }
 
+const COUNT = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+
 /** A count with thousands separated (1,374), as the tables' money is. */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return n.toLocaleString('en-GB');
+  return COUNT.format(n);
 }
 
 export function formatPercent(share: number | null | undefined): string {

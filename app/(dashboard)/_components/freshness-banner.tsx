@@ -6,7 +6,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { fetchJson } from '@/app/_hooks/fetch-json';
 import { freshnessSchema } from '@/lib/contracts/freshness';
-import { fmtInt, fmtSeconds } from '../integrations/_components/format';
+import { fmtSeconds } from '../integrations/_components/format';
+import { formatCount } from '@/lib/money/format';
 
 export function FreshnessBanner() {
   const { data } = useQuery({
@@ -19,7 +20,7 @@ export function FreshnessBanner() {
   if (!s?.notice) return null;
   return (
     <div className="freshness-banner" role="status" data-testid="freshness-banner">
-      <strong>Catching up with ingest:</strong> {fmtInt(s.pending_deals)} deal{s.pending_deals === 1 ? '' : 's'} wait for their stuck, SLA
+      <strong>Catching up with ingest:</strong> {formatCount(s.pending_deals)} deal{s.pending_deals === 1 ? '' : 's'} wait for their stuck, SLA
       and KPI figures to be recomputed; those figures may be up to {fmtSeconds(s.behind_seconds)} behind. Deal journeys are current.
     </div>
   );

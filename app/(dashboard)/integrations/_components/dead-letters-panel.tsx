@@ -5,11 +5,12 @@
 
 import { useState } from 'react';
 import { csvHref, useDeadLetters } from './use-integrations';
-import { fmtBytes, fmtInt, fmtTime } from './format';
+import { fmtBytes, fmtTime } from './format';
 import { PayloadViewer } from './payload-viewer';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { formatCount } from '@/lib/money/format';
 
 const PAGE = 20;
 
@@ -28,13 +29,13 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
   return (
     <section className="panel" data-testid="dead-letters" aria-label="Dead letters">
       <div className={styles.panelHead}>
-        <h2>Dead letters {data && <span className="muted">· {fmtInt(data.total)}</span>}</h2>
+        <h2>Dead letters {data && <span className="muted">· {formatCount(data.total)}</span>}</h2>
         <div className={styles.actions}>
           {data && data.by_state.waiting + data.by_state.stored > 0 && (
             <div className={styles.chips} role="group" aria-label="Filter by state" data-testid="dead-letter-states">
               {STATES.map((s) => (
                 <button key={s.key} type="button" className={styles.chip} aria-pressed={state === s.key} title={s.title} onClick={() => setState(state === s.key ? null : s.key)}>
-                  {s.label} <span className={styles.n}>{fmtInt(data.by_state[s.key])}</span>
+                  {s.label} <span className={styles.n}>{formatCount(data.by_state[s.key])}</span>
                 </button>
               ))}
             </div>
@@ -43,7 +44,7 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
             <div className={styles.chips} role="group" aria-label="Filter by reason">
               {data.by_reason.map((r) => (
                 <button key={r.key} type="button" className={styles.chip} aria-pressed={reason === r.key} onClick={() => setReason(reason === r.key ? null : r.key)}>
-                  {r.key} <span className={styles.n}>{fmtInt(r.count)}</span>
+                  {r.key} <span className={styles.n}>{formatCount(r.count)}</span>
                 </button>
               ))}
             </div>

@@ -3,8 +3,9 @@
 // selects the flow whose failures are listed below.
 
 import type { FlowRow } from '@/lib/contracts/integrations';
-import { flowLabel, fmtInt, fmtMs, fmtPct, fmtSeconds, fmtTime, rateTone } from './format';
+import { flowLabel, fmtMs, fmtPct, fmtSeconds, fmtTime, rateTone } from './format';
 import styles from './integrations.module.css';
+import { formatCount } from '@/lib/money/format';
 
 export const flowKey = (f: { flow_source: string; flow_target: string }) => `${f.flow_source}:${f.flow_target}`;
 
@@ -49,13 +50,13 @@ export function FlowTable({ flows, selected, onSelect }: { flows: FlowRow[]; sel
                 }}
               >
                 <td className={styles.flowName}>{flowLabel(f)}</td>
-                <td className="num">{fmtInt(f.runs)}</td>
+                <td className="num">{formatCount(f.runs)}</td>
                 <td className="num">
                   <span className={`badge ${rateTone(f.error_rate)}`}>{fmtPct(f.error_rate)}</span>
                 </td>
-                <td className="num">{fmtInt(f.retries)}</td>
-                <td className="num">{f.dead_letters > 0 ? <span className="badge bad">{fmtInt(f.dead_letters)}</span> : '0'}</td>
-                <td className="num">{f.open_failures > 0 ? <span className="badge bad">{fmtInt(f.open_failures)}</span> : <span className={styles.cellMuted}>0</span>}</td>
+                <td className="num">{formatCount(f.retries)}</td>
+                <td className="num">{f.dead_letters > 0 ? <span className="badge bad">{formatCount(f.dead_letters)}</span> : '0'}</td>
+                <td className="num">{f.open_failures > 0 ? <span className="badge bad">{formatCount(f.open_failures)}</span> : <span className={styles.cellMuted}>0</span>}</td>
                 <td className="num">{fmtMs(f.latency_p50_ms)}</td>
                 <td className="num">{fmtMs(f.latency_p95_ms)}</td>
                 <td className="num">{fmtMs(f.latency_p99_ms)}</td>

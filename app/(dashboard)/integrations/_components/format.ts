@@ -23,11 +23,6 @@ export function fmtPct(r: number | null | undefined, digits = 1): string {
   return `${(r * 100).toFixed(digits)}%`;
 }
 
-export function fmtInt(n: number | null | undefined): string {
-  if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n);
-}
-
 export function fmtRate(n: number | null | undefined): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: n < 10 ? 2 : 0 }).format(n);

@@ -6,8 +6,9 @@
 import { Area, AreaChart, ResponsiveContainer, Tooltip } from 'recharts';
 import type { IngestHealthResponse } from '@/lib/contracts/integrations';
 import { useIngestHealth } from './use-integrations';
-import { fmtInt, fmtMs, fmtPct, fmtRate, fmtSeconds } from './format';
+import { fmtMs, fmtPct, fmtRate, fmtSeconds } from './format';
 import styles from './integrations.module.css';
+import { formatCount } from '@/lib/money/format';
 
 const MINUTES = 15;
 
@@ -48,29 +49,29 @@ export function IngestHealthTiles() {
   return (
     <section aria-label="Ingest health" data-testid="ingest-health">
       <div className="grid cols-4">
-        <Tile testId="tile-events-per-s" label={`Events/s · last ${h.minutes} min`} value={fmtRate(h.events_per_s)} sub={`${fmtInt(h.events)} events · last full minute ${fmtRate(h.last_minute_events_per_s)}/s`}>
+        <Tile testId="tile-events-per-s" label={`Events/s · last ${h.minutes} min`} value={fmtRate(h.events_per_s)} sub={`${formatCount(h.events)} events · last full minute ${fmtRate(h.last_minute_events_per_s)}/s`}>
           <Sparkline data={h.per_minute} />
         </Tile>
         <Tile
           testId="tile-lag"
           label="Ingest lag (live events)"
           value={h.lag_p50_ms === null ? '—' : `${fmtMs(h.lag_p50_ms)} p50`}
-          sub={h.live_events > 0 ? `p95 ${fmtMs(h.lag_p95_ms)} · max ${fmtMs(h.lag_max_ms)} · ${fmtInt(h.live_events)} live${h.clock_ahead ? ` · ${h.clock_ahead} with clock ahead` : ''}` : 'no live events in the window'}
+          sub={h.live_events > 0 ? `p95 ${fmtMs(h.lag_p95_ms)} · max ${fmtMs(h.lag_max_ms)} · ${formatCount(h.live_events)} live${h.clock_ahead ? ` · ${h.clock_ahead} with clock ahead` : ''}` : 'no live events in the window'}
         />
-        <Tile testId="tile-dead-letter-rate" label="Dead-letter rate" value={fmtPct(h.dead_letter_rate, 2)} tone={dlTone} sub={`${fmtInt(h.dead_letters)} rejected of ${fmtInt(h.events + h.dead_letters)} in ${h.minutes} min`} />
+        <Tile testId="tile-dead-letter-rate" label="Dead-letter rate" value={fmtPct(h.dead_letter_rate, 2)} tone={dlTone} sub={`${formatCount(h.dead_letters)} rejected of ${formatCount(h.events + h.dead_letters)} in ${h.minutes} min`} />
         <Tile
           testId="tile-freshness"
           label="Last event received"
           value={h.freshness_s === null ? 'never' : `${fmtSeconds(h.freshness_s)} ago`}
           tone={freshTone}
-          sub={`${fmtInt(h.total_events)} events stored · ${fmtInt(h.orphans)} orphans`}
+          sub={`${formatCount(h.total_events)} events stored · ${formatCount(h.orphans)} orphans`}
         />
       </div>
       <div className="grid cols-4" style={{ marginTop: 12 }}>
-        <Tile testId="tile-batch-rows" label="Rows per insert (mean)" value={p.batch_rows_mean === null ? '—' : fmtInt(p.batch_rows_mean)} sub={p.batch_rows_p95_le === null ? `${fmtInt(p.batches)} batches` : `p95 ≤ ${fmtInt(p.batch_rows_p95_le)} · ${fmtInt(p.batches)} batches`} />
+        <Tile testId="tile-batch-rows" label="Rows per insert (mean)" value={p.batch_rows_mean === null ? '—' : formatCount(p.batch_rows_mean)} sub={p.batch_rows_p95_le === null ? `${formatCount(p.batches)} batches` : `p95 ≤ ${formatCount(p.batch_rows_p95_le)} · ${formatCount(p.batches)} batches`} />
         <Tile testId="tile-insert-latency" label="Insert latency (mean)" value={fmtMs(p.insert_ms_mean)} sub={p.insert_ms_p95_le === null ? 'dedup + stitch + insert' : `p95 ≤ ${fmtMs(p.insert_ms_p95_le)} · dedup + stitch + insert`} />
-        <Tile testId="tile-queue" label="Write buffer" value={p.queue_rows === null ? '—' : `${fmtInt(p.queue_rows)} rows`} sub={p.ingest_worker ? 'queued for ClickHouse in this process' : 'ingest worker runs in another process'} />
-        <Tile testId="tile-accepted" label="Since start (this process)" value={`${fmtInt(p.rows_inserted)} rows`} sub={`${fmtInt(p.duplicates)} duplicates dropped · ${fmtInt(p.batches)} inserts`} />
+        <Tile testId="tile-queue" label="Write buffer" value={p.queue_rows === null ? '—' : `${formatCount(p.queue_rows)} rows`} sub={p.ingest_worker ? 'queued for ClickHouse in this process' : 'ingest worker runs in another process'} />
+        <Tile testId="tile-accepted" label="Since start (this process)" value={`${formatCount(p.rows_inserted)} rows`} sub={`${formatCount(p.duplicates)} duplicates dropped · ${formatCount(p.batches)} inserts`} />
       </div>
       <div className="grid cols-4" style={{ marginTop: 12 }}>
         <Tile testId="tile-store" label="Store" value={d.clickhouse.ok ? 'Up' : 'Down'} tone={d.clickhouse.ok ? 'ok' : 'bad'} sub={d.clickhouse.detail} />

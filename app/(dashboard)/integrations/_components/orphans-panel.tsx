@@ -5,12 +5,13 @@
 // its deal by hand (LinkToDeal).
 
 import { csvHref, useOrphans } from './use-integrations';
-import { fmtInt, fmtSeconds, fmtTime } from './format';
+import { fmtSeconds, fmtTime } from './format';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { useState } from 'react';
 import { LinkOutcome, LinkToDeal, type LinkDone } from '@/app/_components/link-correction';
+import { formatCount } from '@/lib/money/format';
 
 const PAGE = 20;
 
@@ -24,7 +25,7 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
   return (
     <section className="panel" data-testid="orphans" aria-label="Orphan events">
       <div className={styles.panelHead}>
-        <h2>Orphan events {data && <span className="muted">· {fmtInt(data.total)} not stitched to a deal</span>}</h2>
+        <h2>Orphan events {data && <span className="muted">· {formatCount(data.total)} not stitched to a deal</span>}</h2>
         <ExportCsv href={csvHref('/api/orphans', base)} className="" testId="orphans-csv" />
       </div>
       {data && data.total > 0 && (
@@ -32,7 +33,7 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
           {data.by_age.map((b) => (
             <div key={b.bucket} className={styles.ageCell}>
               <div className={styles.k}>{b.bucket}</div>
-              <div className={styles.v}>{fmtInt(b.count)}</div>
+              <div className={styles.v}>{formatCount(b.count)}</div>
             </div>
           ))}
           <div className={styles.ageCell}>

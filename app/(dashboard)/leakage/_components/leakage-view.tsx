@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import { LEAKAGE_CATEGORIES, LEAKAGE_PAGE_SIZE, type LeakageCategory } from '@/lib/contracts/leakage';
-import { formatMoney } from '@/lib/money/format';
+import { formatCount, formatMoney } from '@/lib/money/format';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
 import { queryString } from '@/app/_hooks/fetch-json';
 import { useLeakage } from '@/app/_hooks/use-views';
@@ -58,7 +58,7 @@ export function LeakageView() {
               >
                 <div className="label">{x.label}</div>
                 <div className="value">{formatMoney(x.value, cur, { compact: true })}</div>
-                <div className="sub">{x.count} record{x.count === 1 ? '' : 's'}</div>
+                <div className="sub">{formatCount(x.count)} record{x.count === 1 ? '' : 's'}</div>
               </button>
             ))}
           </div>
@@ -73,7 +73,7 @@ export function LeakageView() {
                 <thead><tr><th>Days overdue</th><th className="num">Invoices</th><th className="num">Open amount</th></tr></thead>
                 <tbody>
                   {all.data.aging.map((a) => (
-                    <tr key={a.bucket}><td>{a.bucket}</td><td className="num">{a.count}</td><td className="num">{formatMoney(a.value, cur)}</td></tr>
+                    <tr key={a.bucket}><td>{a.bucket}</td><td className="num">{formatCount(a.count)}</td><td className="num">{formatMoney(a.value, cur)}</td></tr>
                   ))}
                 </tbody>
               </table>

@@ -13,7 +13,7 @@ import { Updating } from '@/app/_components/updating';
 import { SearchBox } from '@/app/_components/search-box';
 import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
 import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
-import { formatHours, formatMoney } from '@/lib/money/format';
+import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
@@ -34,7 +34,7 @@ export function UnstaffedTable() {
       <div className="toolbar">
         <SearchBox placeholder="Search customer or project (PRJ-…)" label="Search unstaffed projects" testId="unstaffed-search" onSearch={setQ} />
         <span className="muted" data-testid="unstaffed-count">
-          {data ? `${data.total.toLocaleString('en-GB')} project${data.total === 1 ? '' : 's'}` : ''}
+          {data ? `${formatCount(data.total)} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
         <Updating active={isFetching && !isLoading} />
         <ExportCsv href={`/api/pmo/unstaffed${queryString({ ...filters, q: q || undefined, format: 'csv' })}`} testId="unstaffed-csv" />

@@ -4,7 +4,7 @@
 
 import type { StuckQueueSummary } from '@/lib/contracts/stuck';
 import { STUCK_RULES, describeAllowance, isStuckRuleName } from '@/lib/stuck/rules';
-import { formatMoney } from '@/lib/money/format';
+import { formatCount, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 
 /** DOMAIN.md's default for a queue whose policy allows another time, else null. */
@@ -27,7 +27,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
         >
           <div className="label">{q.title}</div>
           <div className="value">
-            {q.count} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
+            {formatCount(q.count)} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
           </div>
           <div className="sub">
             Owner {q.owner} · {describeAllowance(q)}
@@ -36,7 +36,7 @@ export function QueueCards({ queues, currency, selected, onSelect }: { queues: S
           <div className={styles.buckets} aria-label="aging in days late">
             {q.buckets.map((b) => (
               <span key={b.bucket} className={`${styles.bucket} ${b.count > 0 && b.bucket !== '1-30' ? styles.bucketHot : ''}`} title={`${b.bucket} days late: ${b.count} (${formatMoney(b.value, currency)})`}>
-                {b.bucket}d · {b.count}
+                {b.bucket}d · {formatCount(b.count)}
               </span>
             ))}
           </div>

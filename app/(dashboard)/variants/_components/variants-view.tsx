@@ -13,7 +13,7 @@ import { Updating } from '@/app/_components/updating';
 import { pathParam } from '@/lib/queries/deal-path';
 import { NO_VALUE } from '@/lib/queries/filters';
 import { queryString } from '@/app/_hooks/fetch-json';
-import { formatPercent } from '@/lib/money/format';
+import { formatCount, formatPercent } from '@/lib/money/format';
 import { VARIANTS_MAX_LIMIT, VARIANTS_SHOWN } from '@/lib/contracts/variants';
 import { BILLING_MODEL_LABEL } from '@/app/_components/journey-format';
 import { useUrlFilters } from '../../deals/_components/url-filters';
@@ -56,22 +56,22 @@ export function VariantsView() {
           <div className="grid cols-4" style={{ marginBottom: 16 }}>
             <div className="tile">
               <div className="label">Deals</div>
-              <div className="value">{data.total_deals.toLocaleString('en-GB')}</div>
+              <div className="value">{formatCount(data.total_deals)}</div>
               <div className="sub">in scope</div>
             </div>
             <div className="tile">
               <div className="label">Conformance</div>
               <div className="value" data-testid="conformance">{formatPercent(data.conformance)}</div>
               <div className="sub">
-                {data.conforming_deals.toLocaleString('en-GB')} deals on the expected path so far
-                {data.judged_deals < data.total_deals && ` (of the ${data.judged_deals.toLocaleString('en-GB')} on the listed paths)`}
+                {formatCount(data.conforming_deals)} deals on the expected path so far
+                {data.judged_deals < data.total_deals && ` (of the ${formatCount(data.judged_deals)} on the listed paths)`}
               </div>
             </div>
             <div className="tile">
               <div className="label">Variants</div>
-              <div className="value">{data.variant_count.toLocaleString('en-GB')}</div>
+              <div className="value">{formatCount(data.variant_count)}</div>
               <div className="sub" data-testid="variants-listed">
-                {data.listed_variants < data.variant_count ? `distinct paths; the ${data.listed_variants.toLocaleString('en-GB')} most common listed and judged` : 'distinct paths'}
+                {data.listed_variants < data.variant_count ? `distinct paths; the ${formatCount(data.listed_variants)} most common listed and judged` : 'distinct paths'}
               </div>
             </div>
             <div className="tile">
@@ -95,7 +95,7 @@ export function VariantsView() {
                 {data.models.map((m) => (
                   <tr key={m.billing_model}>
                     <td>{BILLING_MODEL_LABEL[m.billing_model] ?? (m.billing_model || 'unknown')}</td>
-                    <td className="num">{m.deals.toLocaleString('en-GB')}</td>
+                    <td className="num">{formatCount(m.deals)}</td>
                     <td className="num">{m.variants}</td>
                     <td>
                       <span className={styles.meter}>
@@ -121,8 +121,8 @@ export function VariantsView() {
             </select>
             <span className="muted" data-testid="variants-count">
               {data.variants.length < data.matching_variants
-                ? `The ${data.variants.length.toLocaleString('en-GB')} most common of ${data.matching_variants.toLocaleString('en-GB')} paths`
-                : `${data.matching_variants.toLocaleString('en-GB')} ${data.matching_variants === 1 ? 'path' : 'paths'}`}
+                ? `The ${formatCount(data.variants.length)} most common of ${formatCount(data.matching_variants)} paths`
+                : `${formatCount(data.matching_variants)} ${data.matching_variants === 1 ? 'path' : 'paths'}`}
               {conforming === 'no' ? ' off the expected path' : conforming === 'yes' ? ' on the expected path' : ''} · a path’s deal count opens its deals
             </span>
           </div>
@@ -152,7 +152,7 @@ export function VariantsView() {
                         title="The deals on this path"
                         data-testid="variant-deals"
                       >
-                        {v.deals.toLocaleString('en-GB')}
+                        {formatCount(v.deals)}
                       </Link>
                     </td>
                     <td>
