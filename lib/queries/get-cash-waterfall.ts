@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { sql, join, trustedSql } from '../clickhouse/sql';
-import { DIMENSIONS, type Dimension } from '../events/catalogue';
+import { DIMENSIONS, type BILLING_MODELS, type Dimension } from '../events/catalogue';
 import { WATERFALL_STAGES } from '../contracts/kpis';
 import type { FindingsFn } from '../clocks/read';
 import type { Filters } from './filters';
@@ -14,6 +14,8 @@ import { queryPart } from '../clickhouse/parts';
 type Params = Filters & { now: Date };
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
+
+const RETAINER: (typeof BILLING_MODELS)[number] = 'retainer';
 
 const figuresSchema = z.object({
   currency: z.string().nullable(), region: z.string().nullable(), practice: z.string().nullable(),
@@ -25,7 +27,8 @@ const figuresSchema = z.object({
 type Breakdown = { value: string; deals: number; booked: number; invoiced: number; collected: number; quote_to_cash_p50: number | null };
 
 /**
- * The waterfall (per currency, and in total in the reporting currency) and the breakdowns per
+ * The waterfall (per currency, and in total in the reporting currency; a retainer delivered as
+ * billed) and the breakdowns per
  * dimension value (top 12 by booked money: deals, booked, invoiced, collected, quote-to-cash
  * p50 in days) for the cohort of deals booked (first contract signature) in the window: sums
  * of the deals' cohort findings (lib/clocks/findings.ts: one row per deal and step, money in
@@ -33,10 +36,16 @@ type Breakdown = { value: string; deals: number; booked: number; invoiced: numbe
  * is built. Runs with `group_by_use_nulls = 1`.
  */
 export function cohortPart(p: Params, findings: FindingsFn) {
+  // A retainer has no delivery events: its month of service is what its month's invoice
+  // bills (DOMAIN.md §4, "retainer by month"), so it is delivered as it is billed. Counted
+  // as nothing, the firm's delivered money read below its invoiced (the demo: €150m
+  // delivered, €168m invoiced, its retainers €0 and €33m).
   const step = (name: string, col: 'amount' | 'value') =>
     name === 'provisioned'
       ? sql`sumIf(${trustedSql(col)}, detail = 'provisioned' AND anchor <= ${p.now})`
-      : sql`sumIf(${trustedSql(col)}, detail = ${name})`;
+      : name === 'delivered'
+        ? sql`sumIf(${trustedSql(col)}, detail = 'delivered' OR (detail = 'invoiced' AND billing_model = ${RETAINER}))`
+        : sql`sumIf(${trustedSql(col)}, detail = ${name})`;
   return queryPart({
     sql: sql`SELECT currency, region, practice, legal_entity, customer, billing_model, countIf(detail = 'booked') AS deals,
         ${join(WATERFALL_STAGES.map((st) => sql`${step(st, 'amount')} AS ${trustedSql(`a_${st}`)}`), ', ')},

@@ -88,7 +88,7 @@ export function OverviewView() {
           <div className={styles.two}>
             <section className="panel">
               <h2 className={styles.sectionTitle}>Cash waterfall</h2>
-              <p className="muted" style={{ marginTop: -6, fontSize: 12 }}>Deals booked in the window: how far their money has travelled.</p>
+              <p className="muted" style={{ marginTop: -6, fontSize: 12 }}>Deals booked in the window: how far their money has travelled. Delivered: milestones, approved time and expenses; a retainer’s months as they are billed.</p>
               <WaterfallChart data={kpis.data.waterfall} currency={cur} />
             </section>
             <section className="panel">
