@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
 import { UNSTAFFED_PAGE_SIZE } from '../lib/queries/get-unstaffed-projects';
 import { SLA_FIRST_VIEW } from '../lib/contracts/sla';
+import { easterSunday } from '../lib/sla/holidays';
 import { seedViews } from './views-seed';
 
 test.beforeAll(async ({ request }) => {
@@ -70,7 +71,11 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   await expect(page.getByTestId('policy-errors')).toContainText('threshold must not be negative');
   // the reasons themselves, one per line, not the refusal's summary
   await expect(page.getByTestId('policy-errors')).not.toContainText('invalid SLA policy');
-  await expect(page.getByTestId('sla-calendars')).toContainText('Good Friday');
+  // this year's and next year's holidays, from the calendars' rules (next year's Good Friday: Easter Sunday − 2 days)
+  const next = new Date().getUTCFullYear() + 1;
+  const goodFriday = new Date(easterSunday(next) - 2 * 86_400_000).toISOString().slice(0, 10);
+  await expect(page.getByTestId('sla-calendars')).toContainText(`${new Date().getUTCFullYear()}-01-01 — New Year's Day`);
+  await expect(page.getByTestId('sla-calendars')).toContainText(`${goodFriday} — Good Friday`);
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });

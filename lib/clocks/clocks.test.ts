@@ -169,9 +169,11 @@ describe('clock snapshot', () => {
   });
 
   it('ages open intervals with B(now) computed in JS exactly as the SQL computes it', async () => {
-    // every hour over two Easter weeks and a Christmas, plus odd seconds and milliseconds, in each calendar
+    // every hour over Easter weeks and Christmases of several years (substitute days, the first
+    // and last holidays of the calendars' span, a block boundary of their SQL arrays: day
+    // 20,480 = 2026-01-27), plus odd seconds and milliseconds, in each calendar
     const times: Date[] = [];
-    for (const start of ['2026-03-28T00:00:00Z', '2026-12-20T00:00:00Z']) {
+    for (const start of ['2026-03-28T00:00:00Z', '2026-12-20T00:00:00Z', '2027-03-22T00:00:00Z', '2027-12-20T00:00:00Z', '2026-01-22T00:00:00Z', '1999-12-27T00:00:00Z', '2100-12-20T00:00:00Z', '2003-04-14T00:00:00Z']) {
       for (let h = 0; h < 24 * 16; h++) times.push(new Date(Date.parse(start) + h * 3_600_000 + (h % 7) * 61_001));
     }
     for (const c of CALENDARS) {

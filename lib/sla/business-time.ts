@@ -4,35 +4,40 @@
 // hours. A timestamp t maps to B(t) = business seconds since 1970-01-01; the business
 // duration between two timestamps is B(end) − B(start).
 
-import { sql, param, type Sql } from '../clickhouse/sql';
-import { CALENDARS, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
+import { sql, param, trustedSql, type Sql } from '../clickhouse/sql';
+import { CALENDARS, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
 
 /**
- * The sorted weekday-holiday day numbers for a legal-entity expression: one array per
- * calendar, chosen with multiIf. Compute it once per row (as a column) and pass that column
- * to businessSeconds.
+ * The calendar of a legal-entity expression, as its position in `calendars` (multiIf). Compute
+ * it once per row (as a column) and pass that column to businessSeconds with the same list.
  */
 export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
-  const fallback = calendars.find((c) => c.legal_entities.includes('*'));
-  const dflt = param('Array(Int64)', fallback ? weekdayHolidayNumbers(fallback) : []);
-  const specific = calendars.filter((c) => c !== fallback);
-  if (specific.length === 0) return sql`${dflt}`;
-  const parts: Sql[] = specific.map(
-    (c) => sql`has(${c.legal_entities}, ${legalEntity}), ${param('Array(Int64)', weekdayHolidayNumbers(c))}, `,
-  );
+  const fallback = Math.max(0, calendars.findIndex((c) => c.legal_entities.includes('*')));
+  const specific = calendars.map((c, i) => ({ c, i })).filter(({ i }) => i !== fallback);
+  if (specific.length === 0) return sql`toUInt32(${fallback})`;
   let out = sql`multiIf(`;
-  for (const p of parts) out = sql`${out}${p}`;
-  return sql`${out}${dflt})`;
+  for (const { c, i } of specific) out = sql`${out}has(${c.legal_entities}, ${legalEntity}), toUInt32(${i}), `;
+  return sql`${out}toUInt32(${fallback}))`;
 }
 
 /**
  * B(t): business seconds since the epoch. Weekdays before day n: 5 per whole week plus the
- * weekdays among the first n mod 7 days counted from Thursday (1970-01-01): [0,1,2,2,2,3,4].
+ * weekdays among the first n mod 7 days counted from Thursday (1970-01-01): [0,1,2,2,2,3,4];
+ * less the holidays before day n: those before its 64-day block, and the bits of the block's
+ * mask below its day (holidayIndex).
  */
-export function businessSeconds(t: Sql, holidays: Sql): Sql {
+export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
+  const ix = holidayIndex(calendars);
+  const B = trustedSql(String(HOLIDAY_BLOCK_DAYS));
   const n = sql`intDiv(toInt64(toUnixTimestamp(${t})), 86400)`;
-  return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - arrayCount(h -> h < ${n}, ${holidays})) * 86400
-    + if(toDayOfWeek(${t}) <= 5 AND NOT has(${holidays}, ${n}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
+  const block = sql`least(greatest(intDiv(${n}, ${B}), ${ix.lo}), ${ix.hi})`;
+  const key = sql`(toInt64(${calendar}) * 1048576 + ${block} - ${ix.lo})`;
+  const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), 63)`;
+  const mask = sql`bitOr(toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.maskLo)}, 0)),
+    bitShiftLeft(toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.maskHi)}, 0)), 32))`;
+  const before = sql`(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.before)}, 0) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
+  return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
+    + if(toDayOfWeek(${t}) <= 5 AND NOT bitTest(${mask}, ${bit}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
 }
 
 /**
@@ -44,9 +49,10 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
   const holidays = weekdayHolidayNumbers(c);
   const secs = Math.floor(t.getTime() / 1000);
   const n = Math.floor(secs / 86_400);
-  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - holidays.filter((h) => h < n).length;
+  const before = countBefore(holidays, n);
+  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - before;
   const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
-  return days * 86_400 + (iso <= 5 && !holidays.includes(n) ? secs - n * 86_400 : 0);
+  return days * 86_400 + (iso <= 5 && holidays[before] !== n ? secs - n * 86_400 : 0);
 }
 
 /**

@@ -157,7 +157,7 @@ export function SlaView() {
       </section>
       <section className="panel" data-testid="sla-calendars">
         <h2 className={styles.sectionTitle}>Business calendars</h2>
-        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (UTC days).</p>
+        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (UTC days). This year’s and next year’s holidays are listed; the calendars’ rules give them for 2000–2100 (Singapore’s Chinese New Year: 2000–2030).</p>
         <div className="grid cols-3">
           {policies.data?.calendars.map((c) => (
             <div key={c.id} className="tile">
@@ -165,7 +165,7 @@ export function SlaView() {
               <div className="sub">{c.legal_entities.map((l) => (l === '*' ? 'every other entity' : l)).join(', ')}</div>
               <div className="sub">Working days: {c.working_days.map((d) => WEEKDAYS[d]).join(' ')}</div>
               <ul style={{ margin: '6px 0 0', paddingLeft: 16, fontSize: 12 }}>
-                {c.holidays.map((h) => <li key={h.date}>{h.date} — {h.name}</li>)}
+                {c.holidays.map((h) => <li key={`${h.date} ${h.name}`}>{h.date} — {h.name}</li>)}
               </ul>
             </div>
           ))}

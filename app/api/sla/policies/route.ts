@@ -1,4 +1,4 @@
-// GET /api/sla/policies: the policies and the business calendars.
+// GET /api/sla/policies: the policies and the business calendars (this year's and next year's holidays).
 // POST (create) / PUT (update) a policy: needs 'sla:write'; an invalid policy is refused
 // with a 400 listing the reasons.
 
@@ -16,9 +16,15 @@ export const dynamic = 'force-dynamic';
 
 const listQuery = z.object({ id: z.string().max(63).optional() });
 
+/** The calendars with the holidays of this year and the next (their rules cover 2000–2100). */
+function calendarsNow(now = new Date()) {
+  const years = [String(now.getUTCFullYear()), String(now.getUTCFullYear() + 1)];
+  return CALENDARS.map((c) => ({ ...c, holidays: c.holidays.filter((h) => years.includes(h.date.slice(0, 4))) }));
+}
+
 export const GET = route({ permission: 'sla:read', query: listQuery }, async ({ query, rt }) => ({
   policies: await getSlaPolicies(rt.store, { id: query.id }),
-  calendars: CALENDARS,
+  calendars: calendarsNow(),
 }));
 
 async function jsonBody(req: Request): Promise<unknown> {
