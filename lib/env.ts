@@ -93,6 +93,23 @@ const envSchema = z.object({
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),
   CASHTRACE_RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(180),
   CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Exchange rates to EUR beside (or over) the built-in ones: `AUD=0.61,INR=0.011`. */
+  CASHTRACE_FX_RATES: z
+    .string()
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([A-Z]{3})=([0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?)$/.exec(part);
+        const rate = m ? Number(m[2]) : NaN;
+        if (!m || !Number.isFinite(rate) || rate <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not CODE=rate (an ISO-4217 code in capitals, units of EUR per unit, above 0), e.g. AUD=0.61` });
+          return z.NEVER;
+        }
+        out[m[1]] = rate;
+      }
+      return out;
+    })
+    .optional(),
   // Access control, actions and alerts (lib/auth, lib/actions, lib/alerts).
   /** HMAC key of session cookies; without it one is generated and kept beside the data. */
   CASHTRACE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

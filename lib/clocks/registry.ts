@@ -9,7 +9,7 @@ import type { Store } from '../clickhouse/client';
 import type { IntervalSpec } from '../sla/interval-spec';
 import type { IntervalScope } from '../sla/intervals-sql';
 import { CALENDARS } from '../sla/calendars';
-import { FX_RATES } from '../money/rates';
+import { fxRates } from '../money/rates';
 import { STUCK_RULES, rulesFromPolicies } from '../stuck/rules';
 import { KPIS } from '../kpis/definitions';
 import { UNSTAFFED_SPEC } from '../stuck/unstaffed';
@@ -27,7 +27,19 @@ export interface IntervalClock {
 /** What the snapshot keeps: the intervals of a clock, or the findings of one kind (findings.ts). */
 export type ClockDef = IntervalClock | { finding: FindingKind };
 
-const ENVIRONMENT = JSON.stringify({ v: DEFINITION_VERSION, calendars: CALENDARS, rates: FX_RATES });
+/**
+ * What every clock also depends on (a change — a rate configured — builds them all again),
+ * hashed once per set of rates in force: the calendars' century of holidays is ~300 KB of JSON.
+ */
+let environmentOf: { rates: Record<string, number>; digest: string } | null = null;
+function environment(): string {
+  const rates = fxRates();
+  if (environmentOf?.rates !== rates) {
+    const json = JSON.stringify({ v: DEFINITION_VERSION, calendars: CALENDARS, rates });
+    environmentOf = { rates, digest: crypto.createHash('sha256').update(json).digest('hex') };
+  }
+  return environmentOf.digest;
+}
 
 /** The definition a clock id is the hash of (also stored with its build, for the record). */
 export function clockDefinition(spec: ClockSpec, scope?: IntervalScope): string {
@@ -51,7 +63,7 @@ export function clockId(spec: ClockSpec, scope?: IntervalScope): string {
   return hashId(clockDefinition(spec, scope));
 }
 
-const hashId = (definition: string) => crypto.createHash('sha256').update(ENVIRONMENT).update(definition).digest('hex').slice(0, 16);
+const hashId = (definition: string) => crypto.createHash('sha256').update(environment()).update(definition).digest('hex').slice(0, 16);
 
 /** A finding's version, bumped when its rows change meaning: that finding alone is rebuilt (receivables 2: settled_at as end_at). */
 const FINDING_VERSIONS: Partial<Record<FindingKind, number>> = { receivables: 2 };

@@ -50,6 +50,8 @@ export const kpisResponseSchema = z.object({
   kpis: z.array(kpiSchema),
   waterfall: z.array(z.object({ stage: z.enum(WATERFALL_STAGES), value: z.number() })),
   waterfall_by_currency: z.array(z.object({ currency: z.string(), stage: z.enum(WATERFALL_STAGES), amount: z.number() })),
+  /** Currencies of the cohort with no exchange rate configured: their amounts count 1:1 in the reporting currency. */
+  unpriced_currencies: z.array(z.string()),
   breakdowns: z.record(z.enum(DIMENSIONS), z.array(breakdownRowSchema)),
 });
 export type KpisResponse = z.infer<typeof kpisResponseSchema>;

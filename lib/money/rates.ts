@@ -5,11 +5,12 @@
 // of the currency), not market data; conversion happens in ClickHouse.
 
 import { sql, param, type Sql } from '../clickhouse/sql';
+import { env } from '../env';
 
 export const REPORTING_CURRENCY = 'EUR';
 
-/** Units of REPORTING_CURRENCY per one unit of each currency. */
-export const FX_RATES: Record<string, number> = {
+/** Units of REPORTING_CURRENCY per one unit of each currency, built in (CASHTRACE_FX_RATES adds and overrides). */
+export const DEFAULT_FX_RATES: Record<string, number> = {
   EUR: 1,
   USD: 0.9,
   GBP: 1.2,
@@ -20,16 +21,31 @@ export const FX_RATES: Record<string, number> = {
   JPY: 0.006,
 };
 
+let merged: { from: Record<string, number> | undefined; rates: Record<string, number> } | null = null;
+
+/** The rates in force: the built-in ones with CASHTRACE_FX_RATES over them (the same object while the configuration is). */
+export function fxRates(): Record<string, number> {
+  const configured = env().CASHTRACE_FX_RATES;
+  if (!merged || merged.from !== configured) merged = { from: configured, rates: { ...DEFAULT_FX_RATES, ...configured } };
+  return merged.rates;
+}
+
+/** Currencies of the list that have no rate: their amounts count 1:1 in every reporting total. */
+export function unpricedCurrencies(currencies: string[], rates: Record<string, number> = fxRates()): string[] {
+  return [...new Set(currencies.filter((c) => c && rates[c] === undefined))].sort();
+}
+
 /**
  * `amount` (Decimal or Float) in `currency` converted to the reporting currency, rounded to
- * cents. An unknown or empty currency counts at rate 1 (visible in the per-currency figures).
+ * cents. An unknown or empty currency counts at rate 1: the overview names such currencies
+ * (unpricedCurrencies) and CASHTRACE_FX_RATES gives them a rate.
  */
-export function toReporting(amount: Sql, currency: Sql, rates: Record<string, number> = FX_RATES): Sql {
+export function toReporting(amount: Sql, currency: Sql, rates: Record<string, number> = fxRates()): Sql {
   return reportingAt(amount, reportingRate(currency, rates));
 }
 
 /** The rate that converts an amount in `currency` to the reporting currency (1 for an unknown code). */
-export function reportingRate(currency: Sql, rates: Record<string, number> = FX_RATES): Sql {
+export function reportingRate(currency: Sql, rates: Record<string, number> = fxRates()): Sql {
   const codes = Object.keys(rates);
   return sql`transform(toString(${currency}), ${codes}, ${param('Array(Float64)', codes.map((c) => rates[c]))}, 1.0)`;
 }

@@ -1,5 +1,6 @@
 // The cash waterfall's "delivered" for a retainer: it has no delivery events, its months are
 // delivered as they are billed; other billing models deliver by their milestones and time.
+// And a currency without a rate: named, until CASHTRACE_FX_RATES gives it one.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
@@ -8,6 +9,7 @@ import { IngestWriter } from '../ingest/writer';
 import { ev } from '../testing/events';
 import { forgetBuilds } from '../clocks/build';
 import { getKpis } from './get-kpis';
+import { resetEnvForTests } from '../env';
 
 const NOW = '2026-04-20T12:00:00Z';
 const dims = (billing_model: string) => ({ customer: 'Acme', region: 'EMEA', practice: 'Advisory', legal_entity: 'Acme BV', billing_model });
@@ -62,5 +64,26 @@ describe('cash waterfall: delivered', () => {
     // the same read from the events as from the clocks' snapshot
     await forgetBuilds(store);
     expect(await stages()).toEqual(expected);
+  });
+
+  it('names a currency without a rate (counted 1:1), and converts it once a rate is configured', async () => {
+    const writer = await IngestWriter.open(store);
+    const aud = deal('A', 'milestone', 10_000, []).map((e) => ({ ...e, currency: 'AUD' }));
+    await writer.write(aud);
+    await writer.settled();
+    const read = () => getKpis(store, { from: '2026-01-01', to: '2026-04-20', now: NOW });
+    const before = await read();
+    expect(before.unpriced_currencies).toEqual(['AUD']);
+    expect(before.waterfall[0]).toEqual({ stage: 'booked', value: 180_000 });
+    process.env.CASHTRACE_FX_RATES = 'AUD=0.6';
+    resetEnvForTests();
+    try {
+      const after = await read();
+      expect(after.unpriced_currencies).toEqual([]);
+      expect(after.waterfall[0]).toEqual({ stage: 'booked', value: 176_000 });
+    } finally {
+      delete process.env.CASHTRACE_FX_RATES;
+      resetEnvForTests();
+    }
   });
 });

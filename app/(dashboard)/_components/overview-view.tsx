@@ -48,6 +48,11 @@ export function OverviewView() {
         <Updating active={kpis.isFetching && !kpis.isLoading} />
       </div>
       <FilterBar options={options} />
+      {kpis.data && kpis.data.unpriced_currencies.length > 0 && (
+        <p className="error" role="alert" data-testid="unpriced-currencies">
+          No exchange rate for {kpis.data.unpriced_currencies.join(', ')}: {kpis.data.unpriced_currencies.length === 1 ? 'its amounts count' : 'their amounts count'} 1:1 as {cur} in every total. An administrator sets rates with CASHTRACE_FX_RATES (e.g. {kpis.data.unpriced_currencies[0]}=0.61).
+        </p>
+      )}
 
       <div className="grid cols-4" style={{ marginBottom: 16 }}>
         <Link href="/leakage" prefetch={false} className={`tile ${styles.tileLink}`} data-testid="tile-leakage">
