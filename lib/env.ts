@@ -1,7 +1,6 @@
 // Configuration, parsed once with zod. Bad configuration fails at start with a message
 // naming the variable; nothing else in the code reads process.env directly.
 
-import fs from 'node:fs';
 import { z } from 'zod';
 
 const bool = z
@@ -173,13 +172,4 @@ export function env(): Env {
 /** Tests change the environment between cases. */
 export function resetEnvForTests(): void {
   cached = null;
-}
-
-/** A file a variable names (a CA, a key, credentials), read at start: unreadable, an error naming the variable. */
-export function readConfigFile(file: string, variable: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new Error(`${variable}: cannot read ${file} (${err instanceof Error ? err.message : err})`);
-  }
 }

@@ -5,7 +5,8 @@
 
 import { credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { readConfigFile, type Env } from '../env';
+import type { Env } from '../env';
+import { readConfigFile } from '../config-file';
 
 export interface NatsAuth {
   user?: string;
