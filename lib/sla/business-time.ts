@@ -5,7 +5,7 @@
 // duration between two timestamps is B(end) − B(start).
 
 import { sql, param, trustedSql, type Sql } from '../clickhouse/sql';
-import { CALENDARS, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
+import { CALENDARS, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
 
 /**
  * The calendar of a legal-entity expression, as its position in `calendars` (multiIf). Compute
@@ -23,7 +23,7 @@ export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CA
 /**
  * B(t): business seconds since the epoch. Weekdays before day n: 5 per whole week plus the
  * weekdays among the first n mod 7 days counted from Thursday (1970-01-01): [0,1,2,2,2,3,4];
- * less the holidays before day n: those before its 64-day block, and the bits of the block's
+ * less the holidays before day n: those before its 52-day block, and the bits of the block's
  * mask below its day (holidayIndex).
  */
 export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
@@ -32,9 +32,8 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
   const n = sql`intDiv(toInt64(toUnixTimestamp(${t})), 86400)`;
   const block = sql`least(greatest(intDiv(${n}, ${B}), ${ix.lo}), ${ix.hi})`;
   const key = sql`(toInt64(${calendar}) * 1048576 + ${block} - ${ix.lo})`;
-  const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), 63)`;
-  const mask = sql`bitOr(toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.maskLo)}, 0)),
-    bitShiftLeft(toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.maskHi)}, 0)), 32))`;
+  const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), ${B} - 1)`;
+  const mask = sql`toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.mask)}, 0))`;
   const before = sql`(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.before)}, 0) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
   return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
     + if(toDayOfWeek(${t}) <= 5 AND NOT bitTest(${mask}, ${bit}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
@@ -49,10 +48,9 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
   const holidays = weekdayHolidayNumbers(c);
   const secs = Math.floor(t.getTime() / 1000);
   const n = Math.floor(secs / 86_400);
-  const before = countBefore(holidays, n);
-  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - before;
+  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - countBefore(holidays, n);
   const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
-  return days * 86_400 + (iso <= 5 && holidays[before] !== n ? secs - n * 86_400 : 0);
+  return days * 86_400 + (iso <= 5 && !isHoliday(holidays, n) ? secs - n * 86_400 : 0);
 }
 
 /**
@@ -61,12 +59,12 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
  * holiday counts from the next working day's midnight).
  */
 export function addBusinessSeconds(t: Date, secs: number, c: BusinessCalendar): Date {
-  const holidays = new Set(weekdayHolidayNumbers(c));
+  const holidays = weekdayHolidayNumbers(c);
   const target = businessSecondsAt(t, c) + secs;
   // from the day of t, the first working day whose business seconds reach the target
   for (let n = Math.floor(t.getTime() / 86_400_000); ; n++) {
     const iso = ((n + 3) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4)
-    if (iso > 5 || holidays.has(n)) continue;
+    if (iso > 5 || isHoliday(holidays, n)) continue;
     const dayStart = new Date(n * 86_400_000);
     const startB = businessSecondsAt(dayStart, c);
     if (target < startB + 86_400) return new Date(Math.max(t.getTime(), dayStart.getTime() + (target - startB) * 1000));
