@@ -3,6 +3,7 @@
 // simulator off and fixed tokens; the `seed` project then feeds it through the real
 // ingest endpoint before any spec runs. E2E_SKIP_BUILD=1 reuses the last build.
 
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_NATS, E2E_PORT, E2E_SECRETS } from './e2e/env';
 
@@ -94,6 +95,8 @@ export default defineConfig({
         CASHTRACE_SIMULATOR: 'off',
         CASHTRACE_INGEST_TOKEN: E2E_INGEST_TOKEN,
         CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+        // a calendar file as an administrator writes one: a closure added, a Sunday–Thursday calendar (pmo.spec)
+        CASHTRACE_CALENDARS: path.resolve('e2e/calendars.json'),
         PORT: String(E2E_PORT),
         NEXT_TELEMETRY_DISABLED: '1',
         ...E2E_SECRETS,

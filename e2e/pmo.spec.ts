@@ -76,6 +76,13 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   const goodFriday = new Date(easterSunday(next) - 2 * 86_400_000).toISOString().slice(0, 10);
   await expect(page.getByTestId('sla-calendars')).toContainText(`${new Date().getUTCFullYear()}-01-01 — New Year's Day`);
   await expect(page.getByTestId('sla-calendars')).toContainText(`${goodFriday} — Good Friday`);
+  // CASHTRACE_CALENDARS (e2e/calendars.json): a closure added to Singapore's holidays, a calendar with a Sunday–Thursday week
+  const singapore = page.getByTestId('sla-calendars').locator('.tile', { hasText: 'Singapore' });
+  await expect(singapore).toContainText(`${new Date().getUTCFullYear()}-12-24 — Company closure`);
+  await expect(singapore).toContainText(`${next}-12-24 — Company closure`);
+  const israel = page.getByTestId('sla-calendars').locator('.tile', { hasText: 'Israel' });
+  await expect(israel).toContainText('IL01');
+  await expect(israel).toContainText('Working days: Sun Mon Tue Wed Thu');
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });

@@ -92,6 +92,8 @@ const envSchema = z.object({
   CASHTRACE_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).default(5 * 365),
   CASHTRACE_RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(180),
   CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
+  /** A JSON file of business calendars: holidays added, calendars added, working weeks, legal entities (lib/sla/calendar-config.ts). */
+  CASHTRACE_CALENDARS: z.string().optional(),
   /** Exchange rates to EUR beside (or over) the built-in ones: `AUD=0.61,INR=0.011`. */
   CASHTRACE_FX_RATES: z
     .string()

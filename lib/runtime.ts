@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createStore, type Store } from './clickhouse/client';
 import { env } from './env';
+import { calendars } from './sla/calendars';
 import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
@@ -90,6 +91,8 @@ export interface RuntimeOptions {
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const e = env();
+  // the business calendars are configuration too: an invalid CASHTRACE_CALENDARS stops start-up here
+  calendars();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;

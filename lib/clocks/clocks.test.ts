@@ -25,7 +25,8 @@ import { getStuckItems } from '../queries/get-stuck-items';
 import { getLeakage } from '../queries/get-leakage';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
 import { getUnstaffedProjects } from '../queries/get-unstaffed-projects';
-import { CALENDARS } from '../sla/calendars';
+import { BUILT_IN_CALENDAR_DEFS, CALENDARS, expandCalendars } from '../sla/calendars';
+import { configureCalendars } from '../sla/calendar-config';
 import { businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
 
 let store: Store;
@@ -182,6 +183,35 @@ describe('clock snapshot', () => {
         sql`SELECT toString(${businessSeconds(sql`t`, sql`h`)}) AS b
           FROM (SELECT arrayJoin(${times.map((t) => t.toISOString().replace('T', ' ').replace('Z', ''))}) AS s,
             toDateTime64(s, 3, 'UTC') AS t, ${holidaysFor(sql`${entity}`)} AS h)`,
+      );
+      expect(r.map((x) => Number(x.b)), c.id).toEqual(times.map((t) => businessSecondsAt(t, c)));
+    }
+  });
+
+  it('counts business time in SQL as in JS on configured calendars with working weeks of their own', async () => {
+    const configured = expandCalendars(
+      configureCalendars(BUILT_IN_CALENDAR_DEFS, {
+        calendars: [
+          { id: 'il', name: 'Israel', legal_entities: ['IL01'], working_days: [7, 1, 2, 3, 4], holidays: [{ name: 'Rosh Hashanah', dates: { '2026': '09-13', '2027': '10-03' } }] },
+          { id: 'six', name: 'Six-day week', legal_entities: ['SIX'], working_days: [1, 2, 3, 4, 5, 6], add_holidays: [{ name: 'Closure', date: '2026-12-26' }] },
+          { id: 'uk', add_holidays: [{ name: 'Closure', date: '2026-12-29' }] },
+        ],
+      }),
+    );
+    const times: Date[] = [];
+    for (const start of ['2026-09-06T00:00:00Z', '2026-12-20T00:00:00Z', '2027-09-26T00:00:00Z', '2003-04-14T00:00:00Z']) {
+      for (let h = 0; h < 24 * 16; h++) times.push(new Date(Date.parse(start) + h * 3_600_000 + (h % 7) * 61_001));
+    }
+    const B = (c: string, iso: string) => businessSecondsAt(new Date(iso), configured.find((x) => x.id === c)!) / 3600;
+    // Rosh Hashanah 2026 is a Sunday, a working day there: Thursday noon to Monday noon is 24 h (Sunday off, Friday and Saturday weekend)
+    expect(B('il', '2026-09-14T12:00:00Z') - B('il', '2026-09-10T12:00:00Z')).toBe(24);
+    expect(B('six', '2026-12-28T00:00:00Z') - B('six', '2026-12-21T00:00:00Z')).toBe(5 * 24); // Monday to Saturday, less the closure on Saturday 26th (no Christmas in this calendar)
+    for (const c of configured) {
+      const entity = c.legal_entities[0] === '*' ? 'no such entity' : c.legal_entities[0] ?? 'no such entity';
+      const r = await store.query<{ b: string }>(
+        sql`SELECT toString(${businessSeconds(sql`t`, sql`h`, configured)}) AS b
+          FROM (SELECT arrayJoin(${times.map((t) => t.toISOString().replace('T', ' ').replace('Z', ''))}) AS s,
+            toDateTime64(s, 3, 'UTC') AS t, ${holidaysFor(sql`${entity}`, configured)} AS h)`,
       );
       expect(r.map((x) => Number(x.b)), c.id).toEqual(times.map((t) => businessSecondsAt(t, c)));
     }

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { Store } from '../clickhouse/client';
 import type { IntervalSpec } from '../sla/interval-spec';
 import type { IntervalScope } from '../sla/intervals-sql';
-import { CALENDARS } from '../sla/calendars';
+import { calendars } from '../sla/calendars';
 import { fxRates } from '../money/rates';
 import { STUCK_RULES, rulesFromPolicies } from '../stuck/rules';
 import { KPIS } from '../kpis/definitions';
@@ -28,15 +28,17 @@ export interface IntervalClock {
 export type ClockDef = IntervalClock | { finding: FindingKind };
 
 /**
- * What every clock also depends on (a change — a rate configured — builds them all again),
- * hashed once per set of rates in force: the calendars' century of holidays is ~300 KB of JSON.
+ * What every clock also depends on (a change — a rate or a calendar configured — builds them
+ * all again), hashed once per set of rates and calendars in force: the calendars' century of
+ * holidays is ~300 KB of JSON.
  */
-let environmentOf: { rates: Record<string, number>; digest: string } | null = null;
+let environmentOf: { rates: Record<string, number>; calendars: unknown; digest: string } | null = null;
 function environment(): string {
   const rates = fxRates();
-  if (environmentOf?.rates !== rates) {
-    const json = JSON.stringify({ v: DEFINITION_VERSION, calendars: CALENDARS, rates });
-    environmentOf = { rates, digest: crypto.createHash('sha256').update(json).digest('hex') };
+  const cals = calendars();
+  if (environmentOf?.rates !== rates || environmentOf.calendars !== cals) {
+    const json = JSON.stringify({ v: DEFINITION_VERSION, calendars: cals, rates });
+    environmentOf = { rates, calendars: cals, digest: crypto.createHash('sha256').update(json).digest('hex') };
   }
   return environmentOf.digest;
 }

@@ -5,13 +5,33 @@
 // duration between two timestamps is B(end) − B(start).
 
 import { sql, param, trustedSql, type Sql } from '../clickhouse/sql';
-import { CALENDARS, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
+import { calendars as calendarsInForce, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, isoWeekdayOf, isWorkingDay, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
+
+const shapes = new WeakMap<BusinessCalendar, { perWeek: number; prefix: number[] }>();
+
+/**
+ * A calendar's working week as B(t) counts it: working days per week, and the working days
+ * among the first k days (k = 0…6) of a week counted from Thursday (1970-01-01 = day 0).
+ * Monday–Friday: 5 and [0, 1, 2, 2, 2, 3, 4].
+ */
+export function weekShape(c: BusinessCalendar): { perWeek: number; prefix: number[] } {
+  let out = shapes.get(c);
+  if (!out) {
+    const prefix = [0];
+    for (let d = 0; d < 6; d++) prefix.push(prefix[d] + (isWorkingDay(c, isoWeekdayOf(d)) ? 1 : 0));
+    out = { perWeek: c.working_days.length, prefix };
+    shapes.set(c, out);
+  }
+  return out;
+}
+
+const MON_FRI = '1,2,3,4,5';
 
 /**
  * The calendar of a legal-entity expression, as its position in `calendars` (multiIf). Compute
  * it once per row (as a column) and pass that column to businessSeconds with the same list.
  */
-export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
+export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = calendarsInForce()): Sql {
   const fallback = Math.max(0, calendars.findIndex((c) => c.legal_entities.includes('*')));
   const specific = calendars.map((c, i) => ({ c, i })).filter(({ i }) => i !== fallback);
   if (specific.length === 0) return sql`toUInt32(${fallback})`;
@@ -21,12 +41,13 @@ export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = CA
 }
 
 /**
- * B(t): business seconds since the epoch. Weekdays before day n: 5 per whole week plus the
- * weekdays among the first n mod 7 days counted from Thursday (1970-01-01): [0,1,2,2,2,3,4];
- * less the holidays before day n: those before its 52-day block, and the bits of the block's
- * mask below its day (holidayIndex).
+ * B(t): business seconds since the epoch. Working days before day n: per whole week, plus
+ * those among the first n mod 7 days counted from Thursday (1970-01-01; weekShape: for
+ * Monday–Friday 5 and [0,1,2,2,2,3,4], constants unless a calendar has another week); less the
+ * holidays before day n: those before its 52-day block, and the bits of the block's mask
+ * below its day (holidayIndex).
  */
-export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = CALENDARS): Sql {
+export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = calendarsInForce()): Sql {
   const ix = holidayIndex(calendars);
   const B = trustedSql(String(HOLIDAY_BLOCK_DAYS));
   const n = sql`intDiv(toInt64(toUnixTimestamp(${t})), 86400)`;
@@ -35,8 +56,18 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
   const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), ${B} - 1)`;
   const mask = sql`toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.mask)}, 0))`;
   const before = sql`(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.before)}, 0) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
-  return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
-    + if(toDayOfWeek(${t}) <= 5 AND NOT bitTest(${mask}, ${bit}), toInt64(toUnixTimestamp(${t})) - ${n} * 86400, 0))`;
+  const secondsOfDay = sql`toInt64(toUnixTimestamp(${t})) - ${n} * 86400`;
+  if (calendars.every((c) => c.working_days.join() === MON_FRI)) {
+    return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
+    + if(toDayOfWeek(${t}) <= 5 AND NOT bitTest(${mask}, ${bit}), ${secondsOfDay}, 0))`;
+  }
+  // per calendar: working days per week, the week's prefix counts (7 per calendar), the working weekdays as bits
+  const shape = calendars.map(weekShape);
+  const perWeek = trustedSql(`[${shape.map((w) => w.perWeek).join(', ')}]`);
+  const prefix = trustedSql(`[${shape.flatMap((w) => w.prefix).join(', ')}]`);
+  const days = trustedSql(`[${calendars.map((c) => c.working_days.reduce((m, d) => m + 2 ** d, 0)).join(', ')}]`);
+  return sql`((intDiv(${n}, 7) * ${perWeek}[${calendar} + 1] + ${prefix}[${calendar} * 7 + (${n} % 7) + 1] - ${before}) * 86400
+    + if(bitTest(${days}[${calendar} + 1], toDayOfWeek(${t})) AND NOT bitTest(${mask}, ${bit}), ${secondsOfDay}, 0))`;
 }
 
 /**
@@ -48,9 +79,10 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
   const holidays = weekdayHolidayNumbers(c);
   const secs = Math.floor(t.getTime() / 1000);
   const n = Math.floor(secs / 86_400);
-  const days = Math.floor(n / 7) * 5 + [0, 1, 2, 2, 2, 3, 4][n % 7] - countBefore(holidays, n);
+  const { perWeek, prefix } = weekShape(c);
+  const days = Math.floor(n / 7) * perWeek + prefix[n % 7] - countBefore(holidays, n);
   const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
-  return days * 86_400 + (iso <= 5 && !isHoliday(holidays, n) ? secs - n * 86_400 : 0);
+  return days * 86_400 + (isWorkingDay(c, iso) && !isHoliday(holidays, n) ? secs - n * 86_400 : 0);
 }
 
 /**
@@ -63,8 +95,7 @@ export function addBusinessSeconds(t: Date, secs: number, c: BusinessCalendar): 
   const target = businessSecondsAt(t, c) + secs;
   // from the day of t, the first working day whose business seconds reach the target
   for (let n = Math.floor(t.getTime() / 86_400_000); ; n++) {
-    const iso = ((n + 3) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4)
-    if (iso > 5 || isHoliday(holidays, n)) continue;
+    if (!isWorkingDay(c, isoWeekdayOf(n)) || isHoliday(holidays, n)) continue;
     const dayStart = new Date(n * 86_400_000);
     const startB = businessSecondsAt(dayStart, c);
     if (target < startB + 86_400) return new Date(Math.max(t.getTime(), dayStart.getTime() + (target - startB) * 1000));
@@ -76,7 +107,7 @@ export function addBusinessSeconds(t: Date, secs: number, c: BusinessCalendar): 
  * a calendar (the first calendar naming it wins, as in holidaysFor): on a LowCardinality
  * column it is evaluated per distinct value (multiIf of has() per row: ~300 ms at 4M rows).
  */
-export function businessSecondsNowSql(legalEntity: Sql, now: Date, calendars: BusinessCalendar[] = CALENDARS): Sql {
+export function businessSecondsNowSql(legalEntity: Sql, now: Date, calendars: BusinessCalendar[] = calendarsInForce()): Sql {
   const fallback = calendars.find((c) => c.legal_entities.includes('*'));
   const entities: string[] = [];
   const values: number[] = [];

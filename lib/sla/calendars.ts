@@ -1,8 +1,12 @@
 // Business calendars: which days are working days, per legal entity. A default calendar
 // (Monday–Friday, common holidays) plus holidays of each legal entity, as rules expanded
-// for 2000–2100 (lib/sla/holidays.ts). Configuration, not data: changing it re-evaluates
-// every business-time figure at the next query.
+// for 2000–2100 (lib/sla/holidays.ts); CASHTRACE_CALENDARS (a JSON file) changes them or
+// adds calendars (lib/sla/calendar-config.ts). Configuration, not data: changing it
+// re-evaluates every business-time figure at the next query.
 
+import { env } from '../env';
+import { readConfigFile } from '../config-file';
+import { configureCalendars, type CalendarDef } from './calendar-config';
 import { expandHolidays, type HolidayRule } from './holidays';
 
 export interface BusinessCalendar {
@@ -10,7 +14,7 @@ export interface BusinessCalendar {
   name: string;
   /** Legal entities this calendar applies to ('*' = the default for every other entity). */
   legal_entities: string[];
-  /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). Always Mon–Fri here. */
+  /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */
   working_days: number[];
   holidays: { date: string; name: string }[];
 }
@@ -33,10 +37,6 @@ const CHINESE_NEW_YEAR: Record<number, string> = {
 };
 const dayAfter = (table: Record<number, string>) =>
   Object.fromEntries(Object.entries(table).map(([y, md]) => [y, new Date(Date.parse(`${y}-${md}T00:00:00Z`) + 86_400_000).toISOString().slice(5, 10)]));
-
-interface CalendarDef extends Omit<BusinessCalendar, 'holidays'> {
-  rules: HolidayRule[];
-}
 
 const DEFS: CalendarDef[] = [
   { id: 'default', name: 'Default (Mon–Fri)', legal_entities: ['*'], working_days: [1, 2, 3, 4, 5], rules: DEFAULT_HOLIDAY_RULES },
@@ -118,12 +118,54 @@ const DEFS: CalendarDef[] = [
   },
 ];
 
-/** The calendars, their holidays expanded for every year events can carry (lib/sla/holidays.ts). */
-export const CALENDARS: BusinessCalendar[] = DEFS.map(({ rules, ...c }) => ({ ...c, holidays: expandHolidays(rules) }));
+/** Calendars as rules, their holidays expanded for every year events can carry. */
+export const expandCalendars = (defs: CalendarDef[]): BusinessCalendar[] => defs.map(({ rules, ...c }) => ({ ...c, holidays: expandHolidays(rules) }));
 
-export function calendarFor(legalEntity: string, calendars: BusinessCalendar[] = CALENDARS): BusinessCalendar {
-  return calendars.find((c) => c.legal_entities.includes(legalEntity)) ?? calendars.find((c) => c.legal_entities.includes('*'))!;
+/** The built-in calendars as rules (what CASHTRACE_CALENDARS changes). */
+export const BUILT_IN_CALENDAR_DEFS: readonly CalendarDef[] = DEFS;
+
+/** The built-in calendars, their holidays expanded for every year events can carry (lib/sla/holidays.ts). */
+export const CALENDARS: BusinessCalendar[] = expandCalendars(DEFS);
+
+let configured: { file: string | undefined; list: BusinessCalendar[] } | null = null;
+
+/**
+ * The calendars in force: the built-in ones as CASHTRACE_CALENDARS changes them (the same
+ * array while the configuration is: the SQL index and the clocks' hash are memoised on it).
+ * An unreadable or invalid file throws, naming the file and every problem (start-up calls it).
+ */
+export function calendars(): BusinessCalendar[] {
+  const file = env().CASHTRACE_CALENDARS;
+  if (!configured || configured.file !== file) {
+    let list = CALENDARS;
+    if (file) {
+      const text = readConfigFile(file, 'CASHTRACE_CALENDARS').toString('utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new Error(`CASHTRACE_CALENDARS: ${file} is not JSON (${err instanceof Error ? err.message : err})`);
+      }
+      try {
+        list = expandCalendars(configureCalendars(DEFS, json));
+      } catch (err) {
+        throw new Error(`CASHTRACE_CALENDARS: ${file}: ${err instanceof Error ? err.message : err}`);
+      }
+    }
+    configured = { file, list };
+  }
+  return configured.list;
 }
+
+export function calendarFor(legalEntity: string, list: BusinessCalendar[] = calendars()): BusinessCalendar {
+  return list.find((c) => c.legal_entities.includes(legalEntity)) ?? list.find((c) => c.legal_entities.includes('*'))!;
+}
+
+/** Is ISO weekday `iso` (1 = Monday) a working day of the calendar? */
+export const isWorkingDay = (c: BusinessCalendar, iso: number) => c.working_days.includes(iso);
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day number (1970-01-01, day 0, was a Thursday). */
+export const isoWeekdayOf = (n: number) => ((((n + 3) % 7) + 7) % 7) + 1;
 
 /** Days since 1970-01-01 (UTC) of an ISO date. */
 export function dayNumber(isoDate: string): number {
@@ -137,10 +179,7 @@ export function weekdayHolidayNumbers(c: BusinessCalendar): number[] {
   let out = weekdayHolidays.get(c);
   if (!out) {
     out = [...new Set(c.holidays.map((h) => dayNumber(h.date)))]
-      .filter((n) => {
-        const iso = ((n + 3) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4)
-        return c.working_days.includes(iso);
-      })
+      .filter((n) => isWorkingDay(c, isoWeekdayOf(n)))
       .sort((a, b) => a - b);
     weekdayHolidays.set(c, out);
   }

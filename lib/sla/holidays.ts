@@ -1,6 +1,6 @@
 // Holidays as rules, expanded for every year an event can carry (2000–2100): a fixed date,
 // a day relative to Easter, the nth (or last) weekday of a month, or a table of dates for
-// holidays of a lunar calendar. A holiday that falls on a weekend moves as its country's
+// holidays of a lunar calendar, or one day. A holiday that falls on a weekend moves as its country's
 // rule says: the United States to the Friday before or the Monday after, the United Kingdom
 // to the next weekday that is not already a holiday ("substitute"), Singapore from a
 // Sunday to the Monday. Until 2026-12-06 the calendars listed 2026's dates only, so from
@@ -23,6 +23,8 @@ export type HolidayRule = { name: string; observe?: Observance } & (
   | { before: [month: number, day: number, weekday: number] }
   /** Dates by year ('MM-DD'): holidays of a lunar calendar; none in a year not listed. */
   | { dates: Record<number, string> }
+  /** One day ('YYYY-MM-DD'): a one-off holiday or a company closure. */
+  | { date: string }
 );
 
 export const FIRST_YEAR = 2000;
@@ -53,7 +55,10 @@ export function easterSunday(y: number): number {
 }
 
 function dayOf(rule: HolidayRule, y: number): number | null {
-  if ('fixed' in rule) return utc(y, rule.fixed[0], rule.fixed[1]);
+  if ('fixed' in rule) {
+    const t = utc(y, rule.fixed[0], rule.fixed[1]);
+    return new Date(t).getUTCDate() === rule.fixed[1] ? t : null; // 29 February: leap years only
+  }
   if ('easter' in rule) return easterSunday(y) + rule.easter * DAY;
   if ('nth' in rule) {
     const [month, weekday, n] = rule.nth;
@@ -69,6 +74,7 @@ function dayOf(rule: HolidayRule, y: number): number | null {
     const limit = utc(y, month, day) - DAY;
     return limit - ((isoWeekday(limit) - weekday + 7) % 7) * DAY;
   }
+  if ('date' in rule) return rule.date.startsWith(`${y}-`) ? Date.parse(`${rule.date}T00:00:00Z`) : null;
   const md = rule.dates[y];
   return md ? Date.parse(`${y}-${md}T00:00:00Z`) : null;
 }

@@ -8,7 +8,7 @@ import { readBody } from '@/lib/http/body';
 import { errors } from '@/lib/http/errors';
 import { getSlaPolicies } from '@/lib/queries/get-sla-policies';
 import { saveSlaPolicy } from '@/lib/queries/save-sla-policy';
-import { CALENDARS } from '@/lib/sla/calendars';
+import { calendars } from '@/lib/sla/calendars';
 import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
 import { notAllowed } from '@/lib/http/methods';
 
@@ -19,7 +19,7 @@ const listQuery = z.object({ id: z.string().max(63).optional() });
 /** The calendars with the holidays of this year and the next (their rules cover 2000–2100). */
 function calendarsNow(now = new Date()) {
   const years = [String(now.getUTCFullYear()), String(now.getUTCFullYear() + 1)];
-  return CALENDARS.map((c) => ({ ...c, holidays: c.holidays.filter((h) => years.includes(h.date.slice(0, 4))) }));
+  return calendars().map((c) => ({ ...c, holidays: c.holidays.filter((h) => years.includes(h.date.slice(0, 4))) }));
 }
 
 export const GET = route({ permission: 'sla:read', query: listQuery }, async ({ query, rt }) => ({
