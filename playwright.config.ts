@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_NATS, E2E_PORT, E2E_SECRETS } from './e2e/env';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_CLICKHOUSE, E2E_DATA_DIR, E2E_DIST_DIR, E2E_INGEST_TOKEN, E2E_NATS, E2E_PORT, E2E_REPORTING_CURRENCY, E2E_SECRETS } from './e2e/env';
 
 // Builds share 2 cores with other engineers' builds: wait for any running build first.
 const waitForOtherBuilds = 'while pgrep -f "[n]ext build" >/dev/null; do sleep 3; done';
@@ -97,6 +97,7 @@ export default defineConfig({
         CASHTRACE_BOOTSTRAP_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
         // a calendar file as an administrator writes one: a closure added, a Sunday–Thursday calendar (pmo.spec)
         CASHTRACE_CALENDARS: path.resolve('e2e/calendars.json'),
+        CASHTRACE_REPORTING_CURRENCY: E2E_REPORTING_CURRENCY,
         PORT: String(E2E_PORT),
         NEXT_TELEMETRY_DISABLED: '1',
         ...E2E_SECRETS,

@@ -77,6 +77,8 @@ export const E2E_DIST_DIR = '.next-e2e';
 /** Deals the simulator backfills on top of the hand-built fixture deals. */
 export const E2E_SIM_DEALS = Number(process.env.CASHTRACE_E2E_SIM_DEALS ?? 120);
 /** The server-store run's screenshots apart from the embedded run's. */
+/** The server pass reports in US dollars (every total restated from the built-in euro rates), the embedded one in euros. */
+export const E2E_REPORTING_CURRENCY = E2E_SERVER_STORE ? 'USD' : 'EUR';
 export const SCREENSHOT_DIR = E2E_SERVER_STORE ? 'test-results/screenshots-server' : 'test-results/screenshots';
 /** Signing secrets shared by the server and the seed, so the simulator's events reach the
  * server as each vendor's signed native webhooks through the real collectors. */

@@ -2,7 +2,7 @@
 // record's deal journey. Screenshots of the overview and the leakage view.
 
 import { expect, test } from '@playwright/test';
-import { SCREENSHOT_DIR } from './env';
+import { E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
 import { gotoOnScreen } from './on-screen';
 import { seedViews } from './views-seed';
 
@@ -27,6 +27,9 @@ test('drill from the leakage tile to a record and its journey', async ({ page })
   const holding = summary.queues.filter((q) => q.count > 0).length;
   expect(holding).toBeGreaterThan(1);
   await expect(page.getByTestId('tile-stuck')).toContainText(`${items.toLocaleString('en-GB')} items across ${holding} queues`);
+  // every total in the reporting currency (CASHTRACE_REPORTING_CURRENCY: the server pass reports in US dollars)
+  await expect(page.getByText(`money in ${E2E_REPORTING_CURRENCY}.`)).toBeVisible();
+  await expect(overview.leakageTile).toContainText(E2E_REPORTING_CURRENCY === 'USD' ? 'US$' : '€');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/overview.png`, fullPage: true });
 
   await overview.leakageTile.click();

@@ -94,7 +94,9 @@ const envSchema = z.object({
   CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
   /** A JSON file of business calendars: holidays added, calendars added, working weeks, legal entities (lib/sla/calendar-config.ts). */
   CASHTRACE_CALENDARS: z.string().optional(),
-  /** Exchange rates to EUR beside (or over) the built-in ones: `AUD=0.61,INR=0.011`. */
+  /** The currency every total is converted to (ISO 4217). */
+  CASHTRACE_REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO-4217 code in capitals, e.g. USD').default('EUR'),
+  /** Exchange rates to the reporting currency beside (or over) the built-in ones: `AUD=0.61,INR=0.011`. */
   CASHTRACE_FX_RATES: z
     .string()
     .transform((v, ctx) => {
@@ -103,7 +105,7 @@ const envSchema = z.object({
         const m = /^([A-Z]{3})=([0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?)$/.exec(part);
         const rate = m ? Number(m[2]) : NaN;
         if (!m || !Number.isFinite(rate) || rate <= 0) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" is not CODE=rate (an ISO-4217 code in capitals, units of EUR per unit, above 0), e.g. AUD=0.61` });
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not CODE=rate (an ISO-4217 code in capitals, units of the reporting currency per unit, above 0), e.g. AUD=0.61` });
           return z.NEVER;
         }
         out[m[1]] = rate;

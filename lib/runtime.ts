@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createStore, type Store } from './clickhouse/client';
 import { env } from './env';
 import { calendars } from './sla/calendars';
+import { fxRates } from './money/rates';
 import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
@@ -91,8 +92,10 @@ export interface RuntimeOptions {
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const e = env();
-  // the business calendars are configuration too: an invalid CASHTRACE_CALENDARS stops start-up here
+  // the business calendars and exchange rates are configuration too: an invalid
+  // CASHTRACE_CALENDARS, or a reporting currency without rates, stops start-up here
   calendars();
+  fxRates();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;

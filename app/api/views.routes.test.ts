@@ -58,6 +58,9 @@ describe('operational view APIs', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('invoice-not-collected:erp:invoice:INV-C1');
     expect(lines[1]).toContain('16800');
+    // the value column's currency (the reporting currency) closes every row
+    expect(lines[0]).toMatch(/,value,.*,value_currency$/);
+    expect(lines[1]).toMatch(/,EUR$/);
   });
 
   it('exports every item of the queues, not the page on screen', async () => {

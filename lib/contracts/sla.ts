@@ -104,5 +104,7 @@ export const slaBreachesResponseSchema = z.object({
   breaches: z.array(slaBreachSchema),
   total: z.number(),
   next_cursor: z.string().nullable(),
+  /** The currency of each breach's value (CASHTRACE_REPORTING_CURRENCY). */
+  reporting_currency: z.string(),
 });
 export type SlaBreachesResponse = z.infer<typeof slaBreachesResponseSchema>;

@@ -95,6 +95,13 @@ describe('csvResponse', () => {
     expect(seen).toEqual({ end: { rows: 7 }, hookDone: true });
   });
 
+  it('closes every row of every page with the constant columns (a value column\'s currency)', async () => {
+    const p = pager(['r0', 'r1', 'r2', 'r3'], { total: true });
+    const res = await csvResponse('c.csv', ['v'], cells(everyPage(p.page, (r) => r, { pageSize: 3 })), { value_currency: 'USD' });
+    expect(await res.text()).toBe(['v,value_currency', 'r0,USD', 'r1,USD', 'r2,USD', 'r3,USD', ''].join('\r\n'));
+    expect(await (await csvResponse('e.csv', ['n'], [], { value_currency: 'EUR' })).text()).toBe('n,value_currency\r\n');
+  });
+
   it('sends a list already read the same way, and an empty one as its header', async () => {
     const res = await csvResponse('a.csv', ['n'], rowsOf(2));
     const seen = watch(res);

@@ -90,14 +90,18 @@ function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvLines(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+/** Columns with one value on every row, after the row's own (the currency of a `value` column). */
+export type CsvConstants = Record<string, string>;
+
+function csvLines(columns: readonly string[], rows: readonly Record<string, unknown>[], constants: CsvConstants = {}): string {
+  const fixed = Object.values(constants).map(csvCell);
   let out = '';
-  for (const r of rows) out += columns.map((c) => csvCell(r[c])).join(',') + '\r\n';
+  for (const r of rows) out += [...columns.map((c) => csvCell(r[c])), ...fixed].join(',') + '\r\n';
   return out;
 }
 
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  return columns.map(csvCell).join(',') + '\r\n' + csvLines(columns, rows);
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[], constants: CsvConstants = {}): string {
+  return [...columns, ...Object.keys(constants)].map(csvCell).join(',') + '\r\n' + csvLines(columns, rows, constants);
 }
 
 /** How an export ended: every row sent, or the rows sent before the client left or a read failed. */
@@ -123,11 +127,17 @@ async function* onePage<R>(rows: readonly R[]): AsyncGenerator<readonly R[], voi
 const errorCode = (err: unknown): string => (err instanceof ApiError ? err.code : 'internal');
 
 /**
- * A CSV download of `rows`: an array, or the pages of a streamed export (everyPage). The first
+ * A CSV download of `rows`: an array, or the pages of a streamed export (everyPage), with
+ * `constants` as columns after the rows' own. The first
  * page is read before the response is made, so a refused or failing export is an error
  * response, not a file.
  */
-export async function csvResponse(filename: string, columns: readonly string[], rows: readonly Record<string, unknown>[] | AsyncIterable<readonly Record<string, unknown>[]>): Promise<Response> {
+export async function csvResponse(
+  filename: string,
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[] | AsyncIterable<readonly Record<string, unknown>[]>,
+  constants: CsvConstants = {},
+): Promise<Response> {
   const headers = {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
@@ -155,7 +165,7 @@ export async function csvResponse(filename: string, columns: readonly string[], 
     start(c) {
       const firstRows = first.done ? [] : first.value;
       sent = firstRows.length;
-      c.enqueue(encoder.encode(toCsv(columns, firstRows)));
+      c.enqueue(encoder.encode(toCsv(columns, firstRows, constants)));
     },
     async pull(c) {
       try {
@@ -167,7 +177,7 @@ export async function csvResponse(filename: string, columns: readonly string[], 
           c.close();
           return;
         }
-        c.enqueue(encoder.encode(csvLines(columns, next.value)));
+        c.enqueue(encoder.encode(csvLines(columns, next.value, constants)));
         sent += next.value.length;
       } catch (err) {
         if (cancelled) return;

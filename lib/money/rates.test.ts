@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv, resetEnvForTests } from '../env';
-import { DEFAULT_FX_RATES, fxRates, unpricedCurrencies } from './rates';
+import { DEFAULT_FX_RATES, fxRates, ratesIn, reportingCurrency, unpricedCurrencies } from './rates';
 
 afterEach(() => {
   delete process.env.CASHTRACE_FX_RATES;
+  delete process.env.CASHTRACE_REPORTING_CURRENCY;
   resetEnvForTests();
 });
 
@@ -23,5 +24,25 @@ describe('exchange rates', () => {
     expect(fxRates()).toMatchObject({ AUD: 0.61, USD: 0.92, GBP: DEFAULT_FX_RATES.GBP });
     expect(fxRates()).toBe(fxRates());
     expect(unpricedCurrencies(['EUR', 'AUD', 'INR'])).toEqual(['INR']);
+  });
+
+  it('restates the rates in another reporting currency, with the configured ones in its units', () => {
+    expect(reportingCurrency()).toBe('EUR');
+    process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
+    resetEnvForTests();
+    expect(reportingCurrency()).toBe('USD');
+    const usd = fxRates();
+    expect(usd.USD).toBe(1);
+    expect(usd.EUR).toBeCloseTo(1 / 0.9, 10);
+    expect(usd.GBP).toBeCloseTo(1.2 / 0.9, 10);
+    expect(Object.keys(usd).sort()).toEqual(Object.keys(DEFAULT_FX_RATES).sort());
+    // configured rates are units of the reporting currency: EUR=1.08 restates every built-in one through it
+    expect(ratesIn('USD', { EUR: 1.08, AUD: 0.65 })).toMatchObject({ USD: 1, EUR: 1.08, GBP: 1.296, AUD: 0.65 });
+    // a currency without a built-in rate needs the euro's rate in it
+    expect(() => ratesIn('AUD')).toThrow('CASHTRACE_REPORTING_CURRENCY=AUD: no built-in rate relates AUD to the others; set CASHTRACE_FX_RATES=EUR=<units of AUD per euro>');
+    expect(ratesIn('AUD', { EUR: 1.64 })).toMatchObject({ AUD: 1, EUR: 1.64, USD: 1.476 });
+    expect(() => ratesIn('USD', { USD: 0.9 })).toThrow('CASHTRACE_FX_RATES: USD=0.9: USD is the reporting currency (CASHTRACE_REPORTING_CURRENCY); its rate is 1');
+    expect(ratesIn('EUR')).toEqual(DEFAULT_FX_RATES);
+    expect(() => parseEnv({ CASHTRACE_REPORTING_CURRENCY: 'usd' })).toThrow(/CASHTRACE_REPORTING_CURRENCY: an ISO-4217 code in capitals/);
   });
 });

@@ -1,15 +1,24 @@
 // Money across currencies. Decision: every amount is kept and shown in its own currency,
 // and every total (KPI, queue money, waterfall, leakage) is converted to one reporting
-// currency with configured rates, so figures add up and queues sort by money at risk
-// across currencies. Rates are configuration (units of the reporting currency per unit
-// of the currency), not market data; conversion happens in ClickHouse.
+// currency (CASHTRACE_REPORTING_CURRENCY, EUR unless set) with configured rates, so figures
+// add up and queues sort by money at risk across currencies. Rates are configuration (units
+// of the reporting currency per unit of the currency), not market data; conversion happens
+// in ClickHouse.
 
 import { sql, param, type Sql } from '../clickhouse/sql';
 import { env } from '../env';
 
-export const REPORTING_CURRENCY = 'EUR';
+/** The currency every total is in (CASHTRACE_REPORTING_CURRENCY). */
+export function reportingCurrency(): string {
+  return env().CASHTRACE_REPORTING_CURRENCY;
+}
 
-/** Units of REPORTING_CURRENCY per one unit of each currency, built in (CASHTRACE_FX_RATES adds and overrides). */
+/** The column CSV exports add beside a `value` in the reporting currency: which currency that is. */
+export function valueCurrencyColumn(): Record<string, string> {
+  return { value_currency: reportingCurrency() };
+}
+
+/** Units of EUR per one unit of each currency, built in (restated in the reporting currency's units; CASHTRACE_FX_RATES adds and overrides). */
 export const DEFAULT_FX_RATES: Record<string, number> = {
   EUR: 1,
   USD: 0.9,
@@ -21,12 +30,34 @@ export const DEFAULT_FX_RATES: Record<string, number> = {
   JPY: 0.006,
 };
 
-let merged: { from: Record<string, number> | undefined; rates: Record<string, number> } | null = null;
+/**
+ * The built-in rates restated in units of `currency`, with configured rates (already in its
+ * units) over them. The built-in ones are to EUR: they are restated through EUR's rate in
+ * `currency` — a configured EUR rate, else the inverse of the currency's built-in rate. A
+ * currency with neither cannot be reported in (throws, saying what to set).
+ */
+export function ratesIn(currency: string, configured: Record<string, number> = {}): Record<string, number> {
+  if (configured[currency] !== undefined && configured[currency] !== 1) {
+    throw new Error(`CASHTRACE_FX_RATES: ${currency}=${configured[currency]}: ${currency} is the reporting currency (CASHTRACE_REPORTING_CURRENCY); its rate is 1`);
+  }
+  const perEur = currency === 'EUR' ? 1 : (configured.EUR ?? (DEFAULT_FX_RATES[currency] ? 1 / DEFAULT_FX_RATES[currency] : undefined));
+  if (perEur === undefined) {
+    throw new Error(`CASHTRACE_REPORTING_CURRENCY=${currency}: no built-in rate relates ${currency} to the others; set CASHTRACE_FX_RATES=EUR=<units of ${currency} per euro> (and rates of the currencies your deals use)`);
+  }
+  const out: Record<string, number> = {};
+  for (const [code, rate] of Object.entries(DEFAULT_FX_RATES)) out[code] = Number((rate * perEur).toPrecision(12));
+  return { ...out, ...configured, [currency]: 1 };
+}
 
-/** The rates in force: the built-in ones with CASHTRACE_FX_RATES over them (the same object while the configuration is). */
+let merged: { from: Record<string, number> | undefined; currency: string; rates: Record<string, number> } | null = null;
+
+/**
+ * The rates in force, in units of the reporting currency: the built-in ones restated, with
+ * CASHTRACE_FX_RATES over them (the same object while the configuration is).
+ */
 export function fxRates(): Record<string, number> {
-  const configured = env().CASHTRACE_FX_RATES;
-  if (!merged || merged.from !== configured) merged = { from: configured, rates: { ...DEFAULT_FX_RATES, ...configured } };
+  const { CASHTRACE_FX_RATES: configured, CASHTRACE_REPORTING_CURRENCY: currency } = env();
+  if (!merged || merged.from !== configured || merged.currency !== currency) merged = { from: configured, currency, rates: ratesIn(currency, configured) };
   return merged.rates;
 }
 

@@ -12,7 +12,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, type Sql } from '../clickhouse/sql';
 import { clockReader } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule, type StuckRule, type StuckRuleSet } from '../stuck/rules';
-import { REPORTING_CURRENCY } from '../money/rates';
+import { reportingCurrency } from '../money/rates';
 import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
 import { getExceptionStates } from './exception-states';
@@ -96,7 +96,7 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
         assignee: states.get(ids[i])?.assignee ?? '',
       };
     }),
-    reporting_currency: REPORTING_CURRENCY,
+    reporting_currency: reportingCurrency(),
   };
 }
 

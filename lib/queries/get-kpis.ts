@@ -9,7 +9,7 @@ import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClocksFn, type ClosedCountsFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import type { StuckRuleSet } from '../stuck/rules';
-import { REPORTING_CURRENCY, unpricedCurrencies } from '../money/rates';
+import { reportingCurrency, unpricedCurrencies } from '../money/rates';
 import type { Kpi, KpisResponse } from '../contracts/kpis';
 import { dealScope, type Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -224,7 +224,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   });
   return {
     window: { from: w.from, to: w.to, previous_from: w.previousFrom, bucket: w.bucket },
-    reporting_currency: REPORTING_CURRENCY,
+    reporting_currency: reportingCurrency(),
     kpis,
     waterfall: waterfall.total,
     waterfall_by_currency: waterfall.byCurrency,

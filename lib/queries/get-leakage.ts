@@ -8,7 +8,7 @@ import { stuckItemsSql, stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader, type ClocksFn, type FindingsFn, type IntervalsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import { stuckRule, AGING_BUCKETS, type StuckRuleName, type StuckRuleSet } from '../stuck/rules';
-import { REPORTING_CURRENCY, toReporting } from '../money/rates';
+import { reportingCurrency, toReporting } from '../money/rates';
 import { LEAKAGE_CATEGORIES, LEAKAGE_LABELS, type LeakageQuery, type LeakageResponse } from '../contracts/leakage';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
@@ -124,7 +124,7 @@ export async function getLeakage(store: Store, params: LeakageParams): Promise<L
   // the page's records counted by the aggregate (no window over every record)
   const total = categories.reduce((s, c) => s + (!params.category || c.category === params.category ? c.count : 0), 0);
   return {
-    reporting_currency: REPORTING_CURRENCY,
+    reporting_currency: reportingCurrency(),
     total: Math.round(categories.reduce((s, c) => s + c.value, 0) * 100) / 100,
     categories,
     aging,

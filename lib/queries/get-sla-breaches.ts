@@ -3,6 +3,7 @@
 // arrivals (it came after the threshold). Per policy compliance, weekly series, a
 // breakdown by one dimension, and the breach records themselves.
 
+import { reportingCurrency } from '../money/rates';
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, ident, param } from '../clickhouse/sql';
@@ -101,7 +102,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   const by = params.by ?? 'region';
   const r = await breachRead(store, params);
   const { now, policies, list, read, closedCounts } = r;
-  const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null };
+  const empty = { policies: [], compliance: null, series: [], by_dimension: [], by, breaches: [], total: 0, next_cursor: null, reporting_currency: reportingCurrency() };
   if (policies.length === 0) return empty;
   const dim = ident(by, DIMENSIONS);
   // intervals whose outcome is known (closed, or open past the threshold) counted per policy
@@ -165,5 +166,6 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
     breaches: page.breaches,
     total,
     next_cursor: page.next_cursor,
+    reporting_currency: reportingCurrency(),
   };
 }

@@ -10,7 +10,7 @@ import { sql, ident, param, type Sql } from '../clickhouse/sql';
 import { stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
-import { REPORTING_CURRENCY } from '../money/rates';
+import { reportingCurrency } from '../money/rates';
 import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
@@ -95,7 +95,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     total,
     items,
     next_cursor,
-    reporting_currency: REPORTING_CURRENCY,
+    reporting_currency: reportingCurrency(),
   };
 }
 

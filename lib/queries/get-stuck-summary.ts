@@ -7,7 +7,7 @@ import { sql } from '../clickhouse/sql';
 import { stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader } from '../clocks/read';
 import { AGING_BUCKETS, stuckRule, type ThresholdOverrides } from '../stuck/rules';
-import { REPORTING_CURRENCY } from '../money/rates';
+import { reportingCurrency } from '../money/rates';
 import type { StuckSummaryResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -50,5 +50,5 @@ export async function getStuckSummary(store: Store, params: StuckSummaryParams):
       buckets,
     };
   });
-  return { queues, reporting_currency: REPORTING_CURRENCY };
+  return { queues, reporting_currency: reportingCurrency() };
 }

@@ -1,6 +1,7 @@
 // The cash waterfall's "delivered" for a retainer: it has no delivery events, its months are
 // delivered as they are billed; other billing models deliver by their milestones and time.
-// And a currency without a rate: named, until CASHTRACE_FX_RATES gives it one.
+// And a currency without a rate: named, until CASHTRACE_FX_RATES gives it one; and every
+// total in another reporting currency (CASHTRACE_REPORTING_CURRENCY), the clocks' too.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
@@ -9,6 +10,7 @@ import { IngestWriter } from '../ingest/writer';
 import { ev } from '../testing/events';
 import { forgetBuilds } from '../clocks/build';
 import { getKpis } from './get-kpis';
+import { getStuckSummary } from './get-stuck-summary';
 import { resetEnvForTests } from '../env';
 
 const NOW = '2026-04-20T12:00:00Z';
@@ -83,6 +85,31 @@ describe('cash waterfall: delivered', () => {
       expect(after.waterfall[0]).toEqual({ stage: 'booked', value: 176_000 });
     } finally {
       delete process.env.CASHTRACE_FX_RATES;
+      resetEnvForTests();
+    }
+  });
+
+  it('reports every total in another currency once it is configured, the stuck queues (the clocks) too', async () => {
+    // the deals so far: EUR 170,000 and AUD 10,000 booked, all of them provisioned with no billing schedule
+    const read = async () => {
+      const [k, s] = await Promise.all([getKpis(store, { from: '2026-01-01', to: '2026-04-20', now: NOW }), getStuckSummary(store, { now: NOW })]);
+      return { currency: k.reporting_currency, booked: k.waterfall[0].value, stuck: s.queues.find((q) => q.rule === 'provisioned-not-billable')!, stuckCurrency: s.reporting_currency };
+    };
+    process.env.CASHTRACE_FX_RATES = 'AUD=0.6';
+    resetEnvForTests();
+    const eur = await read();
+    expect(eur).toMatchObject({ currency: 'EUR', booked: 176_000, stuckCurrency: 'EUR', stuck: { count: 3, value: 176_000 } });
+    // in US dollars: the built-in rates restated through the euro's (1 / 0.9), AUD as configured in dollars
+    process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
+    process.env.CASHTRACE_FX_RATES = 'AUD=0.65';
+    resetEnvForTests();
+    try {
+      const usd = await read();
+      const expected = Math.round((170_000 / 0.9 + 6_500) * 100) / 100; // 195,388.89
+      expect(usd).toMatchObject({ currency: 'USD', booked: expected, stuckCurrency: 'USD', stuck: { count: 3, value: expected } });
+    } finally {
+      delete process.env.CASHTRACE_FX_RATES;
+      delete process.env.CASHTRACE_REPORTING_CURRENCY;
       resetEnvForTests();
     }
   });

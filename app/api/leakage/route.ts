@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { everyPage, csvResponse, exportAsOf } from '@/lib/http/csv';
 import { getLeakage, getLeakageRecords } from '@/lib/queries/get-leakage';
 import { notAllowed } from '@/lib/http/methods';
+import { valueCurrencyColumn } from '@/lib/money/rates';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +22,7 @@ export const GET = route({ permission: 'leakage:read', query: leakageQuerySchema
       const r = await getLeakageRecords(rt.store, { ...q, cursor, limit });
       return { rows: r.records, next: r.next_cursor };
     }, (x) => `${x.category}|${x.correlation_id}|${x.entity_key}|${x.at}|${x.detail}`);
-    return csvResponse('leakage.csv', ['category', 'entity_key', 'correlation_id', 'customer', 'at', 'amount', 'currency', 'value', 'detail'], records);
+    return csvResponse('leakage.csv', ['category', 'entity_key', 'correlation_id', 'customer', 'at', 'amount', 'currency', 'value', 'detail'], records, valueCurrencyColumn());
   }
   return getLeakage(rt.store, query);
 });

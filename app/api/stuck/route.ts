@@ -8,6 +8,7 @@ import { everyPage, csvResponse, exportAsOf } from '@/lib/http/csv';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 import { notAllowed } from '@/lib/http/methods';
+import { valueCurrencyColumn } from '@/lib/money/rates';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,7 +21,7 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
   if (!query.rule && !query.rules) {
     const s = await getStuckSummary(rt.store, query);
     if (query.format === 'csv') {
-      return csvResponse('stuck-summary.csv', ['rule', 'title', 'owner', 'count', 'value'], s.queues);
+      return csvResponse('stuck-summary.csv', ['rule', 'title', 'owner', 'count', 'value'], s.queues, valueCurrencyColumn());
     }
     return s;
   }
@@ -32,7 +33,7 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
       const r = await getStuckItems(rt.store, { ...q, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
     }, (i) => i.id);
-    return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, items);
+    return csvResponse(`stuck-${query.rule ?? 'items'}.csv`, ITEM_COLUMNS, items, valueCurrencyColumn());
   }
   return getStuckItems(rt.store, query);
 });

@@ -147,7 +147,7 @@ export function SlaView() {
                   <td>{b.started_at.slice(0, 16).replace('T', ' ')}</td>
                   <td>{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
                   <td className="num">{formatHours(b.late_hours)}</td>
-                  <td className="num">{formatMoney(b.value, 'EUR')}</td>
+                  <td className="num">{formatMoney(b.value, breaches.data!.reporting_currency)}</td>
                 </tr>
               ))}
             </tbody>

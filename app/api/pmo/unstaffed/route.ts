@@ -6,6 +6,7 @@ import { route } from '@/lib/http/route';
 import { csvResponse, everyPage, exportAsOf } from '@/lib/http/csv';
 import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
 import { notAllowed } from '@/lib/http/methods';
+import { valueCurrencyColumn } from '@/lib/money/rates';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +17,7 @@ export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }
       const r = await getUnstaffedProjects(rt.store, { ...at, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
     }, (i) => i.id);
-    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee'], items);
+    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee'], items, valueCurrencyColumn());
   }
   return getUnstaffedProjects(rt.store, q);
 });

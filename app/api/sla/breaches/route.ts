@@ -7,6 +7,7 @@ import { route } from '@/lib/http/route';
 import { everyPage, csvResponse, exportAsOf } from '@/lib/http/csv';
 import { getSlaBreachRows, getSlaBreaches } from '@/lib/queries/get-sla-breaches';
 import { notAllowed } from '@/lib/http/methods';
+import { valueCurrencyColumn } from '@/lib/money/rates';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,7 +31,7 @@ export const GET = route({ permission: 'sla:read', query: slaBreachesQuerySchema
       const r = await getSlaBreachRows(rt.store, { ...q, cursor, limit });
       return { rows: r.breaches, next: r.next_cursor };
     }, (b) => `${b.policy_id}|${b.correlation_id}|${b.entity_key}|${b.started_at}`, { pageSize: BREACHES_EXPORT_PAGE });
-    return csvResponse('sla-breaches.csv', ['policy_id', 'severity', 'kind', 'entity_key', 'correlation_id', 'customer', 'started_at', 'ended_at', 'late_hours', 'value'], breaches);
+    return csvResponse('sla-breaches.csv', ['policy_id', 'severity', 'kind', 'entity_key', 'correlation_id', 'customer', 'started_at', 'ended_at', 'late_hours', 'value'], breaches, valueCurrencyColumn());
   }
   return getSlaBreaches(rt.store, query);
 });
