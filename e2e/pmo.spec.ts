@@ -83,6 +83,8 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   const israel = page.getByTestId('sla-calendars').locator('.tile', { hasText: 'Israel' });
   await expect(israel).toContainText('IL01');
   await expect(israel).toContainText('Working days: Sun Mon Tue Wed Thu');
+  await expect(israel).toContainText('Days in Asia/Jerusalem');
+  await expect(singapore).toContainText('Days in UTC');
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });

@@ -37,6 +37,7 @@ const calendarSchema = z.object({
   name: z.string(),
   legal_entities: z.array(z.string()),
   working_days: z.array(z.number()),
+  timezone: z.string().optional(),
   holidays: z.array(z.object({ date: z.string(), name: z.string() })),
 });
 export const policiesResponseSchema = z.object({ policies: z.array(slaPolicySchema), calendars: z.array(calendarSchema) });

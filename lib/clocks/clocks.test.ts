@@ -27,7 +27,7 @@ import { getSlaBreaches } from '../queries/get-sla-breaches';
 import { getUnstaffedProjects } from '../queries/get-unstaffed-projects';
 import { BUILT_IN_CALENDAR_DEFS, CALENDARS, expandCalendars } from '../sla/calendars';
 import { configureCalendars } from '../sla/calendar-config';
-import { businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
+import { addBusinessSeconds, businessSeconds, businessSecondsAt, holidaysFor } from '../sla/business-time';
 
 let store: Store;
 let writer: IngestWriter;
@@ -194,18 +194,34 @@ describe('clock snapshot', () => {
         calendars: [
           { id: 'il', name: 'Israel', legal_entities: ['IL01'], working_days: [7, 1, 2, 3, 4], holidays: [{ name: 'Rosh Hashanah', dates: { '2026': '09-13', '2027': '10-03' } }] },
           { id: 'six', name: 'Six-day week', legal_entities: ['SIX'], working_days: [1, 2, 3, 4, 5, 6], add_holidays: [{ name: 'Closure', date: '2026-12-26' }] },
-          { id: 'uk', add_holidays: [{ name: 'Closure', date: '2026-12-29' }] },
+          { id: 'uk', add_holidays: [{ name: 'Closure', date: '2026-12-29' }], timezone: 'Europe/London' },
+          { id: 'sg', timezone: 'asia/singapore' },
+          { id: 'us-east', name: 'US East', legal_entities: ['NY01'], timezone: 'America/New_York', holidays: [{ name: 'Thanksgiving', nth: [11, 4, 4] }] },
         ],
       }),
     );
+    expect(configured.find((c) => c.id === 'sg')!.timezone).toBe('Asia/Singapore');
     const times: Date[] = [];
-    for (const start of ['2026-09-06T00:00:00Z', '2026-12-20T00:00:00Z', '2027-09-26T00:00:00Z', '2003-04-14T00:00:00Z']) {
+    // also over the changes to and from summer time (US 8 March and 1 November, EU 29 March and 25 October 2026)
+    for (const start of ['2026-09-06T00:00:00Z', '2026-12-20T00:00:00Z', '2027-09-26T00:00:00Z', '2003-04-14T00:00:00Z', '2026-03-05T00:00:00Z', '2026-03-24T00:00:00Z', '2026-10-20T00:00:00Z']) {
       for (let h = 0; h < 24 * 16; h++) times.push(new Date(Date.parse(start) + h * 3_600_000 + (h % 7) * 61_001));
     }
     const B = (c: string, iso: string) => businessSecondsAt(new Date(iso), configured.find((x) => x.id === c)!) / 3600;
     // Rosh Hashanah 2026 is a Sunday, a working day there: Thursday noon to Monday noon is 24 h (Sunday off, Friday and Saturday weekend)
     expect(B('il', '2026-09-14T12:00:00Z') - B('il', '2026-09-10T12:00:00Z')).toBe(24);
     expect(B('six', '2026-12-28T00:00:00Z') - B('six', '2026-12-21T00:00:00Z')).toBe(5 * 24); // Monday to Saturday, less the closure on Saturday 26th (no Christmas in this calendar)
+    // New York's days: Friday 07:00 to 20:00 EST (12:00Z to 01:00Z Saturday) is 13 working hours, in UTC days 12
+    expect(B('us-east', '2026-12-05T01:00:00Z') - B('us-east', '2026-12-04T12:00:00Z')).toBe(13);
+    expect(B('default', '2026-12-05T01:00:00Z') - B('default', '2026-12-04T12:00:00Z')).toBe(12);
+    // Friday 6 March 00:00 EST to Monday 9 March 00:00 EDT (summer time since Sunday): one working day
+    expect(B('us-east', '2026-03-09T04:00:00Z') - B('us-east', '2026-03-06T05:00:00Z')).toBe(24);
+    // Thanksgiving is New York's 26 November: Wednesday 23:00 EST (04:00Z Thursday) to Friday 01:00 EST is 2 hours
+    expect(B('us-east', '2026-11-27T06:00:00Z') - B('us-east', '2026-11-26T04:00:00Z')).toBe(2);
+    // one business day after Friday 17:00 EST is Monday 17:00 EST; after Singapore's Friday 17:00 (09:00Z), Monday 09:00Z
+    const ny = configured.find((c) => c.id === 'us-east')!;
+    expect(addBusinessSeconds(new Date('2026-12-04T22:00:00Z'), 86_400, ny).toISOString()).toBe('2026-12-07T22:00:00.000Z');
+    expect(addBusinessSeconds(new Date('2026-03-06T22:00:00Z'), 86_400, ny).toISOString()).toBe('2026-03-09T21:00:00.000Z');
+    expect(addBusinessSeconds(new Date('2026-12-04T09:00:00Z'), 86_400, configured.find((c) => c.id === 'sg')!).toISOString()).toBe('2026-12-07T09:00:00.000Z');
     for (const c of configured) {
       const entity = c.legal_entities[0] === '*' ? 'no such entity' : c.legal_entities[0] ?? 'no such entity';
       const r = await store.query<{ b: string }>(

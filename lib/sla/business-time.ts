@@ -1,10 +1,13 @@
 // Business-time arithmetic as ClickHouse SQL, so durations against a calendar are computed
 // in the database. Business time is calendar time with the clock stopped on non-working
-// days (weekends and the legal entity's holidays), in UTC: "2 business days" = 48 business
-// hours. A timestamp t maps to B(t) = business seconds since 1970-01-01; the business
-// duration between two timestamps is B(end) − B(start).
+// days (weekends and the legal entity's holidays), days as the calendar's time zone has them
+// (UTC unless configured): "2 business days" = 48 business hours. A timestamp t maps to
+// B(t) = business seconds since 1970-01-01 in local time; the business duration between two
+// timestamps is B(end) − B(start). (A local day counts 24 hours: a working day on which the
+// clocks change counts one hour more or less than it lasted.)
 
 import { sql, param, trustedSql, type Sql } from '../clickhouse/sql';
+import { localToUtcSeconds, utcOffsetSeconds } from './time-zone';
 import { calendars as calendarsInForce, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, isoWeekdayOf, isWorkingDay, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
 
 const shapes = new WeakMap<BusinessCalendar, { perWeek: number; prefix: number[] }>();
@@ -26,6 +29,25 @@ export function weekShape(c: BusinessCalendar): { perWeek: number; prefix: numbe
 }
 
 const MON_FRI = '1,2,3,4,5';
+
+/** A calendar's time zone (UTC unless configured). */
+export const timeZoneOf = (c: BusinessCalendar) => c.timezone ?? 'UTC';
+
+/**
+ * Local seconds since the epoch of `t` in the time zone of the row's calendar: t itself
+ * where every calendar is in UTC, else t plus the offset of the calendar's zone at t.
+ */
+function localSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[]): Sql {
+  const secs = sql`toInt64(toUnixTimestamp(${t}))`;
+  const zones = [...new Set(calendars.map(timeZoneOf))].filter((z) => z !== 'UTC');
+  if (zones.length === 0) return secs;
+  let offset = sql`multiIf(`;
+  for (const zone of zones) {
+    const ids = calendars.flatMap((c, i) => (timeZoneOf(c) === zone ? [i] : []));
+    offset = sql`${offset}${calendar} IN (${trustedSql(ids.join(', '))}), toInt64(timeZoneOffset(toDateTime(${t}, ${zone}))), `;
+  }
+  return sql`(${secs} + ${offset}0))`;
+}
 
 /**
  * The calendar of a legal-entity expression, as its position in `calendars` (multiIf). Compute
@@ -50,14 +72,15 @@ export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = ca
 export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = calendarsInForce()): Sql {
   const ix = holidayIndex(calendars);
   const B = trustedSql(String(HOLIDAY_BLOCK_DAYS));
-  const n = sql`intDiv(toInt64(toUnixTimestamp(${t})), 86400)`;
+  const local = localSeconds(t, calendar, calendars);
+  const n = sql`intDiv(${local}, 86400)`;
   const block = sql`least(greatest(intDiv(${n}, ${B}), ${ix.lo}), ${ix.hi})`;
   const key = sql`(toInt64(${calendar}) * 1048576 + ${block} - ${ix.lo})`;
   const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), ${B} - 1)`;
   const mask = sql`toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.mask)}, 0))`;
   const before = sql`(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.before)}, 0) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
-  const secondsOfDay = sql`toInt64(toUnixTimestamp(${t})) - ${n} * 86400`;
-  if (calendars.every((c) => c.working_days.join() === MON_FRI)) {
+  const secondsOfDay = sql`${local} - ${n} * 86400`;
+  if (calendars.every((c) => c.working_days.join() === MON_FRI && timeZoneOf(c) === 'UTC')) {
     return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
     + if(toDayOfWeek(${t}) <= 5 AND NOT bitTest(${mask}, ${bit}), ${secondsOfDay}, 0))`;
   }
@@ -67,7 +90,7 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
   const prefix = trustedSql(`[${shape.flatMap((w) => w.prefix).join(', ')}]`);
   const days = trustedSql(`[${calendars.map((c) => c.working_days.reduce((m, d) => m + 2 ** d, 0)).join(', ')}]`);
   return sql`((intDiv(${n}, 7) * ${perWeek}[${calendar} + 1] + ${prefix}[${calendar} * 7 + (${n} % 7) + 1] - ${before}) * 86400
-    + if(bitTest(${days}[${calendar} + 1], toDayOfWeek(${t})) AND NOT bitTest(${mask}, ${bit}), ${secondsOfDay}, 0))`;
+    + if(bitTest(${days}[${calendar} + 1], ((${n} + 3) % 7) + 1) AND NOT bitTest(${mask}, ${bit}), ${secondsOfDay}, 0))`;
 }
 
 /**
@@ -78,11 +101,15 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
 export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
   const holidays = weekdayHolidayNumbers(c);
   const secs = Math.floor(t.getTime() / 1000);
-  const n = Math.floor(secs / 86_400);
+  const local = secs + utcOffsetSeconds(timeZoneOf(c), secs);
+  const n = Math.floor(local / 86_400);
+  return workingDaysBefore(n, c, holidays) * 86_400 + (isWorkingDay(c, isoWeekdayOf(n)) && !isHoliday(holidays, n) ? local - n * 86_400 : 0);
+}
+
+/** Working days of the calendar before local day n (days since 1970-01-01). */
+function workingDaysBefore(n: number, c: BusinessCalendar, holidays = weekdayHolidayNumbers(c)): number {
   const { perWeek, prefix } = weekShape(c);
-  const days = Math.floor(n / 7) * perWeek + prefix[n % 7] - countBefore(holidays, n);
-  const iso = t.getUTCDay() === 0 ? 7 : t.getUTCDay();
-  return days * 86_400 + (isWorkingDay(c, iso) && !isHoliday(holidays, n) ? secs - n * 86_400 : 0);
+  return Math.floor(n / 7) * perWeek + prefix[n % 7] - countBefore(holidays, n);
 }
 
 /**
@@ -93,12 +120,13 @@ export function businessSecondsAt(t: Date, c: BusinessCalendar): number {
 export function addBusinessSeconds(t: Date, secs: number, c: BusinessCalendar): Date {
   const holidays = weekdayHolidayNumbers(c);
   const target = businessSecondsAt(t, c) + secs;
-  // from the day of t, the first working day whose business seconds reach the target
-  for (let n = Math.floor(t.getTime() / 86_400_000); ; n++) {
+  const tz = timeZoneOf(c);
+  const tSecs = Math.floor(t.getTime() / 1000);
+  // from the local day of t, the first working day whose business seconds reach the target
+  for (let n = Math.floor((tSecs + utcOffsetSeconds(tz, tSecs)) / 86_400); ; n++) {
     if (!isWorkingDay(c, isoWeekdayOf(n)) || isHoliday(holidays, n)) continue;
-    const dayStart = new Date(n * 86_400_000);
-    const startB = businessSecondsAt(dayStart, c);
-    if (target < startB + 86_400) return new Date(Math.max(t.getTime(), dayStart.getTime() + (target - startB) * 1000));
+    const startB = workingDaysBefore(n, c, holidays) * 86_400;
+    if (target < startB + 86_400) return new Date(Math.max(t.getTime(), localToUtcSeconds(tz, n * 86_400 + (target - startB)) * 1000));
   }
 }
 

@@ -31,7 +31,7 @@ describe('configured business calendars', () => {
         { id: 'us', add_holidays: [{ name: 'Juneteenth', fixed: [6, 19], observe: 'us' }] },
         { id: 'default', add_holidays: [{ name: 'Year-end closure', date: '2026-12-31' }] },
         { id: 'de-by', name: 'Bavaria', legal_entities: ['DE01'], holidays: [{ name: 'Epiphany', fixed: [1, 6] }, { name: 'Ascension Day', easter: 39 }] },
-        { id: 'il', name: 'Israel', legal_entities: ['IL01'], working_days: [7, 1, 2, 3, 4], holidays: [{ name: 'Rosh Hashanah', dates: { '2027': '10-02' } }] },
+        { id: 'il', name: 'Israel', legal_entities: ['IL01'], working_days: [7, 1, 2, 3, 4], timezone: 'Asia/Jerusalem', holidays: [{ name: 'Rosh Hashanah', dates: { '2027': '10-02' } }] },
       ],
     });
     const by = (id: string) => out.find((c) => c.id === id)!;
@@ -47,6 +47,8 @@ describe('configured business calendars', () => {
     expect(by('de-by')).toMatchObject({ legal_entities: ['DE01'], working_days: [1, 2, 3, 4, 5] });
     expect(dates(by('de-by'), 2026)).toEqual(['2026-01-06 Epiphany', '2026-05-14 Ascension Day']);
     expect(by('il').working_days).toEqual([1, 2, 3, 4, 7]);
+    expect(by('il').timezone).toBe('Asia/Jerusalem');
+    expect(by('us').timezone).toBeUndefined();
     expect(out.map((c) => c.id)).toEqual(['default', 'us', 'de', 'de-by', 'il']);
   });
 
@@ -74,6 +76,7 @@ describe('configured business calendars', () => {
     expect(error({ calendars: [{ id: 'de', legal_entities: ['DE01', '*'] }, { id: 'de', name: 'x' }] })).toMatch(/configured twice/);
     expect(error({ calendars: [{ id: 'default', legal_entities: ['XX01'] }] })).toBe("no calendar is the default ('*') for the legal entities no calendar names");
     expect(error({ calendars: [{ id: 'us', colour: 'red' }] })).toMatch(/^calendars\[0\] \(us\): Unrecognized key: "colour"$/);
+    expect(error({ calendars: [{ id: 'us', timezone: 'America/Springfield' }] })).toBe('calendars[0] (us).timezone: an IANA time zone, e.g. America/New_York or Asia/Singapore');
     expect(error({ calendars: [{ id: 'US', name: 'x' }] })).toBe('calendars[0] (US).id: lower-case letters, digits, - and _ (up to 32)');
     expect(error([])).toMatch(/^\(top level\): /);
     expect(error({ calendars: [] })).toMatch(/^calendars: /);

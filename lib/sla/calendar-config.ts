@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { FIRST_YEAR, LAST_YEAR, type HolidayRule } from './holidays';
+import { canonicalTimeZone, isTimeZone } from './time-zone';
 
 /** A calendar as rules (lib/sla/calendars.ts expands them into dates). */
 export interface CalendarDef {
@@ -15,6 +16,8 @@ export interface CalendarDef {
   legal_entities: string[];
   /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */
   working_days: number[];
+  /** The IANA time zone whose days these are (UTC when absent). */
+  timezone?: string;
   rules: HolidayRule[];
 }
 
@@ -74,6 +77,12 @@ const calendarSchema = z
       .min(1)
       .refine((d) => new Set(d).size === d.length, 'each weekday once')
       .optional(),
+    /** The IANA time zone of the calendar's days (America/New_York); UTC unless set. */
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone, e.g. America/New_York or Asia/Singapore')
+      .transform(canonicalTimeZone)
+      .optional(),
     /** Replaces a built-in calendar's holidays. */
     holidays: z.array(ruleSchema).optional(),
     /** Added to the calendar's holidays (a built-in's, or those of `holidays`). */
@@ -125,6 +134,7 @@ export function configureCalendars(builtIn: readonly CalendarDef[], input: unkno
     }
     if (e.name) c.name = e.name;
     if (e.working_days) c.working_days = [...e.working_days].sort((a, b) => a - b);
+    if (e.timezone) c.timezone = e.timezone;
     if (e.holidays) c.rules = e.holidays as HolidayRule[];
     if (e.add_holidays) c.rules = [...c.rules, ...(e.add_holidays as HolidayRule[])];
     if (e.legal_entities) {

@@ -16,6 +16,8 @@ export interface BusinessCalendar {
   legal_entities: string[];
   /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */
   working_days: number[];
+  /** The IANA time zone whose days these are (UTC when absent). */
+  timezone?: string;
   holidays: { date: string; name: string }[];
 }
 

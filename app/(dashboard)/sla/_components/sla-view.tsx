@@ -157,13 +157,14 @@ export function SlaView() {
       </section>
       <section className="panel" data-testid="sla-calendars">
         <h2 className={styles.sectionTitle}>Business calendars</h2>
-        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (UTC days). This year’s and next year’s holidays are listed; the calendars’ rules give them for 2000–2100 (Singapore’s Chinese New Year: 2000–2030). An administrator adds holidays (a closure, a lunar date), calendars, working weeks and which legal entity follows which with a calendar file (CASHTRACE_CALENDARS; see the README).</p>
+        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (its calendar’s days: UTC unless a time zone is configured). This year’s and next year’s holidays are listed; the calendars’ rules give them for 2000–2100 (Singapore’s Chinese New Year: 2000–2030). An administrator adds holidays (a closure, a lunar date), calendars, working weeks and which legal entity follows which with a calendar file (CASHTRACE_CALENDARS; see the README).</p>
         <div className="grid cols-3">
           {policies.data?.calendars.map((c) => (
             <div key={c.id} className="tile">
               <div className="label">{c.name}</div>
               <div className="sub">{c.legal_entities.length ? c.legal_entities.map((l) => (l === '*' ? 'every other entity' : l)).join(', ') : 'no legal entity follows it'}</div>
               <div className="sub">Working days: {[...c.working_days].sort((a, b) => (a % 7) - (b % 7)).map((d) => WEEKDAYS[d]).join(' ')}</div>
+              <div className="sub">Days in {c.timezone ?? 'UTC'}</div>
               <ul style={{ margin: '6px 0 0', paddingLeft: 16, fontSize: 12 }}>
                 {c.holidays.map((h) => <li key={`${h.date} ${h.name}`}>{h.date} — {h.name}</li>)}
               </ul>
