@@ -98,6 +98,8 @@ export default defineConfig({
         // a calendar file as an administrator writes one: a closure added, a Sunday–Thursday calendar (pmo.spec)
         CASHTRACE_CALENDARS: path.resolve('e2e/calendars.json'),
         CASHTRACE_REPORTING_CURRENCY: E2E_REPORTING_CURRENCY,
+        // a target of the firm's own (executive.spec)
+        CASHTRACE_KPI_TARGETS: 'dso=50',
         PORT: String(E2E_PORT),
         NEXT_TELEMETRY_DISABLED: '1',
         ...E2E_SECRETS,

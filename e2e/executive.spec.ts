@@ -30,6 +30,9 @@ test('drill from the leakage tile to a record and its journey', async ({ page })
   // every total in the reporting currency (CASHTRACE_REPORTING_CURRENCY: the server pass reports in US dollars)
   await expect(page.getByText(`money in ${E2E_REPORTING_CURRENCY}.`)).toBeVisible();
   await expect(overview.leakageTile).toContainText(E2E_REPORTING_CURRENCY === 'USD' ? 'US$' : '€');
+  // a target set by CASHTRACE_KPI_TARGETS (dso=50), the others built in
+  await expect(page.getByTestId('kpi-dso')).toContainText('target 50 d');
+  await expect(page.getByTestId('kpi-quote_to_cash')).toContainText('target 60 d');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/overview.png`, fullPage: true });
 
   await overview.leakageTile.click();

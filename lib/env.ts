@@ -94,6 +94,8 @@ const envSchema = z.object({
   CASHTRACE_RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
   /** A JSON file of business calendars: holidays added, calendars added, working weeks, legal entities (lib/sla/calendar-config.ts). */
   CASHTRACE_CALENDARS: z.string().optional(),
+  /** KPI targets over the built-in ones: `dso=60,invoice_exception_rate=3%` (lib/kpis/definitions.ts kpiTargets). */
+  CASHTRACE_KPI_TARGETS: z.string().optional(),
   /** The currency every total is converted to (ISO 4217). */
   CASHTRACE_REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO-4217 code in capitals, e.g. USD').default('EUR'),
   /** Exchange rates to the reporting currency beside (or over) the built-in ones: `AUD=0.61,INR=0.011`. */

@@ -9,6 +9,7 @@ import { createStore, type Store } from './clickhouse/client';
 import { env } from './env';
 import { calendars } from './sla/calendars';
 import { fxRates } from './money/rates';
+import { kpiTargets } from './kpis/definitions';
 import type { Bus } from './bus/types';
 import { createInProcessBus } from './bus/in-process';
 import { Batcher } from './ingest/batcher';
@@ -92,10 +93,11 @@ export interface RuntimeOptions {
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const e = env();
-  // the business calendars and exchange rates are configuration too: an invalid
-  // CASHTRACE_CALENDARS, or a reporting currency without rates, stops start-up here
+  // the business calendars, exchange rates and KPI targets are configuration too: an invalid
+  // CASHTRACE_CALENDARS or CASHTRACE_KPI_TARGETS, or a reporting currency without rates, stops start-up here
   calendars();
   fxRates();
+  kpiTargets();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;

@@ -3,6 +3,7 @@
 // the SLA view measures the same clocks in business time.
 
 import type { IntervalSpec } from '../sla/interval-spec';
+import { env } from '../env';
 
 export const KPI_IDS = [
   'quote_to_cash',
@@ -64,3 +65,41 @@ export const KPIS: KpiDefinition[] = [
 ];
 
 export const KPI_BY_ID = Object.fromEntries(KPIS.map((k) => [k.id, k])) as Record<KpiId, KpiDefinition>;
+
+const UNIT_SUFFIX: Record<KpiUnit, RegExp> = {
+  days: /^([0-9]+(?:\.[0-9]+)?)\s*d?$/,
+  hours: /^([0-9]+(?:\.[0-9]+)?)\s*h?$/,
+  share: /^([0-9]+(?:\.[0-9]+)?)\s*(%?)$/,
+};
+const EXAMPLE: Record<KpiUnit, string> = { days: '45 or 45d (days)', hours: '24 or 24h (hours)', share: '2% or 0.02' };
+
+let targetsOf: { from: string | undefined; targets: Record<KpiId, number> } | null = null;
+
+/**
+ * Each KPI's target: the built-in one, or CASHTRACE_KPI_TARGETS's (`dso=60,invoice_exception_rate=3%`:
+ * days, hours or a share as the KPI is measured). A bad pair throws naming it (start-up calls it).
+ */
+export function kpiTargets(source: string | undefined = env().CASHTRACE_KPI_TARGETS): Record<KpiId, number> {
+  if (targetsOf && targetsOf.from === source) return targetsOf.targets;
+  const targets = Object.fromEntries(KPIS.map((k) => [k.id, k.target])) as Record<KpiId, number>;
+  const problems: string[] = [];
+  for (const part of (source ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const id = part.slice(0, Math.max(eq, 0)).trim() as KpiId;
+    const k = KPI_BY_ID[id];
+    if (eq < 0 || !k) {
+      problems.push(`"${part}": not KPI=target with a KPI of ${KPI_IDS.join(', ')}`);
+      continue;
+    }
+    const m = UNIT_SUFFIX[k.unit].exec(part.slice(eq + 1).trim());
+    const value = m ? Number(m[1]) / (k.unit === 'share' && m[2] === '%' ? 100 : 1) : NaN;
+    if (!m || !Number.isFinite(value) || (k.unit === 'share' && value > 1)) {
+      problems.push(`"${part}": ${k.label} ${k.unit === 'share' ? 'is a share' : `is measured in ${k.unit}`}: e.g. ${id}=${EXAMPLE[k.unit]}`);
+      continue;
+    }
+    targets[id] = value;
+  }
+  if (problems.length) throw new Error(`CASHTRACE_KPI_TARGETS: ${problems.join('; ')}`);
+  targetsOf = { from: source, targets };
+  return targets;
+}

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, join, param, trustedSql, type Sql } from '../clickhouse/sql';
-import { KPIS, type KpiDefinition, type KpiId } from '../kpis/definitions';
+import { KPIS, kpiTargets, type KpiDefinition, type KpiId } from '../kpis/definitions';
 import { clockReader, type ClocksFn, type ClosedCountsFn, type FindingsFn } from '../clocks/read';
 import type { FindingKind } from '../clocks/findings';
 import type { StuckRuleSet } from '../stuck/rules';
@@ -196,6 +196,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
   ]);
   const { waterfall, breakdowns } = cohort;
   const agg = [...durations, ...days];
+  const targets = kpiTargets();
   const kpis: Kpi[] = KPIS.map((k) => {
     let cur: { value: number | null; p50: number | null; p90: number | null; n: number };
     let prev: number | null;
@@ -220,7 +221,7 @@ export async function getKpis(store: Store, params: KpisParams): Promise<KpisRes
     }
     const { clock: _c, ...def } = k;
     const change = cur.value !== null && prev !== null && comparable(cur.n, prevN) ? round(cur.value - prev) : null;
-    return { ...def, ...cur, previous: prev, previous_n: prevN, change, trend };
+    return { ...def, target: targets[k.id], ...cur, previous: prev, previous_n: prevN, change, trend };
   });
   return {
     window: { from: w.from, to: w.to, previous_from: w.previousFrom, bucket: w.bucket },

@@ -1,7 +1,8 @@
 // The cash waterfall's "delivered" for a retainer: it has no delivery events, its months are
 // delivered as they are billed; other billing models deliver by their milestones and time.
 // And a currency without a rate: named, until CASHTRACE_FX_RATES gives it one; and every
-// total in another reporting currency (CASHTRACE_REPORTING_CURRENCY), the clocks' too.
+// total in another reporting currency (CASHTRACE_REPORTING_CURRENCY), the clocks' too; and
+// KPI targets of the firm's own (CASHTRACE_KPI_TARGETS).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
@@ -112,5 +113,20 @@ describe('cash waterfall: delivered', () => {
       delete process.env.CASHTRACE_REPORTING_CURRENCY;
       resetEnvForTests();
     }
+  });
+
+  it('reports the KPI targets CASHTRACE_KPI_TARGETS sets, the others built in', async () => {
+    process.env.CASHTRACE_KPI_TARGETS = 'dso=60,invoice_exception_rate=3%';
+    resetEnvForTests();
+    try {
+      const { kpis } = await getKpis(store, { from: '2026-01-01', to: '2026-04-20', now: NOW });
+      const target = (id: string) => kpis.find((k) => k.id === id)!.target;
+      expect([target('dso'), target('invoice_exception_rate'), target('quote_to_cash')]).toEqual([60, 0.03, 60]);
+    } finally {
+      delete process.env.CASHTRACE_KPI_TARGETS;
+      resetEnvForTests();
+    }
+    const { kpis } = await getKpis(store, { from: '2026-01-01', to: '2026-04-20', now: NOW });
+    expect(kpis.find((k) => k.id === 'dso')!.target).toBe(45);
   });
 });

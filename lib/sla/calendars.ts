@@ -7,7 +7,8 @@
 import { env } from '../env';
 import { readConfigFile } from '../config-file';
 import { configureCalendars, type CalendarDef } from './calendar-config';
-import { expandHolidays, type HolidayRule } from './holidays';
+import { expandHolidays, FIRST_YEAR, LAST_YEAR, type HolidayRule } from './holidays';
+import { chineseNewYear } from './chinese-new-year';
 
 export interface BusinessCalendar {
   id: string;
@@ -30,13 +31,9 @@ const LABOUR_DAY: HolidayRule = { name: 'Labour Day', fixed: [5, 1] };
 /** Holidays every entity observes (merged into the German calendar's own). */
 const DEFAULT_HOLIDAY_RULES: HolidayRule[] = [NEW_YEAR, GOOD_FRIDAY, EASTER_MONDAY, CHRISTMAS];
 
-/** Chinese New Year's first day (lunisolar: a table, not a rule), 2000–2030. */
-const CHINESE_NEW_YEAR: Record<number, string> = {
-  2000: '02-05', 2001: '01-24', 2002: '02-12', 2003: '02-01', 2004: '01-22', 2005: '02-09', 2006: '01-29', 2007: '02-18',
-  2008: '02-07', 2009: '01-26', 2010: '02-14', 2011: '02-03', 2012: '01-23', 2013: '02-10', 2014: '01-31', 2015: '02-19',
-  2016: '02-08', 2017: '01-28', 2018: '02-16', 2019: '02-05', 2020: '01-25', 2021: '02-12', 2022: '02-01', 2023: '01-22',
-  2024: '02-10', 2025: '01-29', 2026: '02-17', 2027: '02-06', 2028: '01-26', 2029: '02-13', 2030: '02-03',
-};
+/** Chinese New Year's first day, computed for every year events can carry (lib/sla/chinese-new-year.ts). */
+const CHINESE_NEW_YEAR: Record<number, string> = {};
+for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) CHINESE_NEW_YEAR[y] = chineseNewYear(y);
 const dayAfter = (table: Record<number, string>) =>
   Object.fromEntries(Object.entries(table).map(([y, md]) => [y, new Date(Date.parse(`${y}-${md}T00:00:00Z`) + 86_400_000).toISOString().slice(5, 10)]));
 

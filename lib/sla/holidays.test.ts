@@ -52,13 +52,14 @@ describe('holiday rules', () => {
     expect(holidaysOfYear(rules, 2026).map((h) => h.date)).toEqual(['2026-05-18', '2026-05-25', '2026-09-07', '2026-11-26']);
   });
 
-  it('covers every year events can carry, sorted, with a table only where it has dates', () => {
+  it('covers every year events can carry, sorted, a table of dates only in its years', () => {
     const all = expandHolidays([{ name: 'Christmas', fixed: [12, 25] }]);
     expect(all).toHaveLength(101);
     expect([all[0].date, all[100].date]).toEqual(['2000-12-25', '2100-12-25']);
     const sg = calendarFor('SG01').holidays;
     expect(sg.map((h) => h.date)).toEqual([...sg.map((h) => h.date)].sort());
-    expect(sg.filter((h) => h.name === 'Chinese New Year').map((h) => h.date.slice(0, 4))).toEqual(Array.from({ length: 31 }, (_, i) => String(2000 + i)));
+    expect(sg.filter((h) => h.name === 'Chinese New Year').map((h) => h.date.slice(0, 4))).toEqual(Array.from({ length: 101 }, (_, i) => String(2000 + i)));
+    expect(expandHolidays([{ name: 'Vesak Day', dates: { 2027: '05-20', 2028: '05-09' } }]).map((h) => h.date)).toEqual(['2027-05-20', '2028-05-09']);
     // 2099: Independence Day on a Saturday, Christmas on a Friday, New Year's Day 2100 on a Friday
     expect(calendarFor('US01').holidays.filter((h) => h.date.startsWith('2099')).map((h) => h.name)).toEqual([
       "New Year's Day", 'Martin Luther King Jr. Day', 'Memorial Day', 'Independence Day (observed)', 'Independence Day', 'Labor Day', 'Thanksgiving', 'Christmas Day',

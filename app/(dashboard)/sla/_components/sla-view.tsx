@@ -144,8 +144,9 @@ export function SlaView() {
                   <td><span className={`badge ${b.kind === 'open' ? 'bad' : 'warn'}`}>{b.kind}</span></td>
                   <td className="wrap"><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
                   <td className="name">{b.customer}</td>
-                  <td>{b.started_at.slice(0, 16).replace('T', ' ')}</td>
-                  <td>{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
+                  {/* date and time may wrap onto two lines: a wider currency ("US$") still fits a laptop */}
+                  <td className="breakable">{b.started_at.slice(0, 16).replace('T', ' ')}</td>
+                  <td className="breakable">{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
                   <td className="num">{formatHours(b.late_hours)}</td>
                   <td className="num">{formatMoney(b.value, breaches.data!.reporting_currency)}</td>
                 </tr>
@@ -157,7 +158,7 @@ export function SlaView() {
       </section>
       <section className="panel" data-testid="sla-calendars">
         <h2 className={styles.sectionTitle}>Business calendars</h2>
-        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (its calendar’s days: UTC unless a time zone is configured). This year’s and next year’s holidays are listed; the calendars’ rules give them for 2000–2100 (Singapore’s Chinese New Year: 2000–2030). An administrator adds holidays (a closure, a lunar date), calendars, working weeks and which legal entity follows which with a calendar file (CASHTRACE_CALENDARS; see the README).</p>
+        <p className="muted" style={{ fontSize: 12, marginTop: -4 }}>Business time stops on non-working days and holidays of the deal’s legal entity (its calendar’s days: UTC unless a time zone is configured). This year’s and next year’s holidays are listed; the calendars’ rules give them for 2000–2100 (Singapore’s Chinese New Year computed from the moon and sun). An administrator adds holidays (a closure, a lunar date), calendars, working weeks and which legal entity follows which with a calendar file (CASHTRACE_CALENDARS; see the README).</p>
         <div className="grid cols-3">
           {policies.data?.calendars.map((c) => (
             <div key={c.id} className="tile">
