@@ -70,3 +70,19 @@ test('an alert rule the API refuses says what was invalid on the page; corrected
   await rules.row(name).getByRole('button', { name: 'Delete' }).click();
   await expect(rules.row(name)).toHaveCount(0);
 });
+
+test('a KPI alert rule naming no KPI is refused with the KPIs to choose from; named right, it is added', async ({ page }) => {
+  const name = `e2e kpi rule ${Date.now().toString(36)}`;
+  const rules = new AlertRulesPanel(page);
+  await page.goto('/admin');
+  // 1000 × past its target: never fires during the run
+  await rules.fill({ name, kind: 'kpi_off_target', rule: 'dso_days', threshold: '1000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+  await rules.add();
+  await expect(rules.error).toContainText('no KPI "dso_days": one of quote_to_cash,');
+  await expect(rules.row(name)).toHaveCount(0);
+  await rules.fill({ name, kind: 'kpi_off_target', rule: 'dso', threshold: '1000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+  await rules.add();
+  await expect(rules.row(name)).toContainText('kpi_off_target (dso)');
+  await rules.row(name).getByRole('button', { name: 'Delete' }).click();
+  await expect(rules.row(name)).toHaveCount(0);
+});

@@ -151,8 +151,10 @@ export class AlertRulesPanel {
     return this.panel.locator('tr', { hasText: name });
   }
 
-  async fill(r: { name: string; threshold: string; url: string; reminderMinutes: string }): Promise<void> {
+  async fill(r: { name: string; threshold: string; url: string; reminderMinutes: string; kind?: string; rule?: string }): Promise<void> {
     await this.panel.getByLabel('name', { exact: true }).fill(r.name);
+    if (r.kind) await this.panel.getByLabel(/^kind/).selectOption(r.kind);
+    if (r.rule !== undefined) await this.panel.getByLabel(/^stuck rule \/ SLA policy/).fill(r.rule);
     await this.panel.getByLabel(/^threshold/).fill(r.threshold);
     await this.panel.getByLabel('webhook URL').fill(r.url);
     await this.panel.getByLabel(/^remind every/).fill(r.reminderMinutes);

@@ -163,4 +163,33 @@ describe('alerts', () => {
     // The SLA rule ran against the views' breach query; every breach it reported is a policy key.
     expect(p.notices.filter((n) => n.rule.id === sla.id).every((n) => n.breach_key.startsWith('sla:'))).toBe(true);
   });
+
+  it('a KPI past its target by the rule\'s share opens an incident; a rule for no such KPI or queue is refused', async () => {
+    received.length = 0;
+    const ago = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+    // a payment applied three days after it was received: payment application lag 72 h against a target of 24 h
+    await ingestEvents(
+      rt,
+      [
+        { event_id: 'kp-inv', source: 'erp', type: 'invoice.issued', occurred_at: ago(20), entity_type: 'invoice', entity_id: 'INV-KP', refs: ['crm:opportunity:OPP-ST'], amount: 4000, currency: 'EUR' },
+        { event_id: 'kp-pay', source: 'payments', type: 'payment.received', occurred_at: ago(10), entity_type: 'payment', entity_id: 'PAY-KP', refs: ['erp:invoice:INV-KP'], amount: 4000, currency: 'EUR' },
+        { event_id: 'kp-ca', source: 'erp', type: 'cash.applied', occurred_at: ago(7), entity_type: 'cash_application', entity_id: 'CA-KP', refs: ['payments:payment:PAY-KP', 'erp:invoice:INV-KP'], amount: 4000, currency: 'EUR' },
+      ],
+      { collector: 'test' },
+    );
+    await writer.settled();
+    const rule = (name: string, threshold: number, kpi?: string) =>
+      createAlertRule(store, { name, kind: 'kpi_off_target', params: { threshold, ...(kpi ? { rule: kpi } : {}), window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
+    const past = await rule('Cash applied late', 0.5, 'payment_application_lag');
+    const far = await rule('Cash applied very late', 5, 'payment_application_lag');
+    const p = await evaluateAlerts(rt, new Date(), FAST);
+    await p.delivered;
+    expect(p.skipped).toEqual([]);
+    const mine = p.notices.filter((n) => n.rule.id === past.id);
+    expect(mine.map((n) => [n.notice, n.breach_key, n.value])).toEqual([['opened', 'kpi:payment_application_lag', 72]]);
+    expect(received.find((r) => r.body.incident_id === mine[0].incident_id)?.body.summary).toMatch(/^Payment application lag: 72\.0 h against a target of 24\.0 h \(200 % past it; threshold 50 %\), /);
+    expect(p.notices.filter((n) => n.rule.id === far.id)).toHaveLength(0);
+    await expect(rule('Typo', 0, 'payment_lag')).rejects.toThrow(/^no KPI "payment_lag": one of quote_to_cash, /);
+    await expect(createAlertRule(store, { name: 'Typo', kind: 'stuck_count', params: { threshold: 1, rule: 'milestones', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test')).rejects.toThrow(/^no stuck queue "milestones"/);
+  });
 });

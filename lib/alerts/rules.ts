@@ -7,7 +7,8 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
 import { chIso } from '../actions/exceptions';
-import { ALERT_CHANNELS, ALERT_KINDS, alertParamsSchema, type AlertRule, type AlertRuleInput } from '../contracts/alerts';
+import { ALERT_CHANNELS, ALERT_KINDS, alertParamsSchema, alertRuleRefusal, type AlertRule, type AlertRuleInput } from '../contracts/alerts';
+import { errors } from '../http/errors';
 
 const rowSchema = z.object({
   id: z.string(),
@@ -46,9 +47,16 @@ export async function getAlertRule(store: Store, id: string): Promise<AlertRule 
   return rows[0] ?? null;
 }
 
+/** A rule watching a stuck queue or KPI that does not exist is refused (400), not saved to never fire. */
+function refuseBadRule(r: AlertRule): void {
+  const why = alertRuleRefusal(r.kind, r.params);
+  if (why) throw errors.badRequest(why);
+}
+
 export async function createAlertRule(store: Store, input: AlertRuleInput, by: string): Promise<AlertRule> {
   const { reason: _r, ...rest } = input;
   const rule: AlertRule = { ...rest, id: `alr_${crypto.randomBytes(8).toString('hex')}`, updated_at: new Date().toISOString(), updated_by: by };
+  refuseBadRule(rule);
   await write(store, rule);
   return rule;
 }
@@ -58,6 +66,7 @@ export async function updateAlertRule(store: Store, id: string, patch: Partial<A
   if (!cur) return null;
   const { reason: _r, ...rest } = patch;
   const next: AlertRule = { ...cur, ...rest, id, updated_at: new Date().toISOString(), updated_by: by };
+  refuseBadRule(next);
   await write(store, next);
   return next;
 }

@@ -3,6 +3,7 @@
 //   stuck_count / stuck_amount: per stuck queue (DOMAIN.md §5), count or money at stake
 //   flow_error_rate: per integration flow (source ▶ target), failed / runs in the window
 //   sla_breaches: per SLA policy, the number of open breaches
+//   kpi_off_target: per KPI (the overview's, its default window), its value past its target
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -10,6 +11,8 @@ import { sql } from '../clickhouse/sql';
 import type { AlertRule } from '../contracts/alerts';
 import { getStuckSummary } from '../queries/get-stuck-summary';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
+import { getKpis } from '../queries/get-kpis';
+import type { KpiUnit } from '../kpis/definitions';
 import { STUCK_RULE_NAMES, type StuckRuleName } from '../stuck/rules';
 
 export interface Breach {
@@ -68,6 +71,24 @@ async function slaBreaches(store: Store, rule: AlertRule, now: Date): Promise<Br
     }));
 }
 
+const kpiText = (v: number, unit: KpiUnit) => (unit === 'share' ? `${(v * 100).toFixed(1)} %` : `${v.toFixed(1)} ${unit === 'days' ? 'd' : 'h'}`);
+
+async function kpiBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  const p = rule.params;
+  const r = await getKpis(store, { now });
+  return r.kpis.flatMap((k) => {
+    if ((p.rule && k.id !== p.rule) || k.value === null || k.n === 0) return [];
+    const worse = k.better === 'lower' ? k.value - k.target : k.target - k.value;
+    const past = k.target > 0 ? worse / k.target : worse > 0 ? Infinity : 0;
+    if (worse <= 0 || past < p.threshold) return [];
+    return [{
+      key: `kpi:${k.id}`,
+      value: k.value,
+      summary: `${k.label}: ${kpiText(k.value, k.unit)} against a target of ${kpiText(k.target, k.unit)} (${Number.isFinite(past) ? `${Math.round(past * 100)} % past it` : 'past it'}; threshold ${Math.round(p.threshold * 100)} %), ${r.window.from} → ${r.window.to}`,
+    }];
+  });
+}
+
 export async function breachesOf(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   switch (rule.kind) {
     case 'stuck_count':
@@ -77,5 +98,7 @@ export async function breachesOf(store: Store, rule: AlertRule, now: Date): Prom
       return flowBreaches(store, rule, now);
     case 'sla_breaches':
       return slaBreaches(store, rule, now);
+    case 'kpi_off_target':
+      return kpiBreaches(store, rule, now);
   }
 }

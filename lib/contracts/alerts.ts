@@ -2,12 +2,15 @@
 // by the route handlers, the evaluator and the admin page.
 
 import { z } from 'zod';
+import { KPI_IDS } from '../kpis/definitions';
+import { STUCK_RULE_NAMES } from '../stuck/rules';
 
-export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches'] as const;
+export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches', 'kpi_off_target'] as const;
 export const ALERT_CHANNELS = ['webhook', 'slack'] as const;
 
-/** Per kind: `threshold` (count, money in the reporting currency, or error share 0-1),
- * `rule` (a stuck rule or SLA policy id, optional: all), `window_minutes` and `min_runs` (flows). */
+/** Per kind: `threshold` (count, money in the reporting currency, error share 0-1, or for a KPI
+ * how far past its target as a share of it, 0: any), `rule` (a stuck rule, SLA policy id or KPI
+ * id, optional: all), `window_minutes` and `min_runs` (flows). */
 export const alertParamsSchema = z.object({
   threshold: z.number().min(0),
   rule: z.string().max(100).optional(),
@@ -15,6 +18,14 @@ export const alertParamsSchema = z.object({
   min_runs: z.number().int().min(1).default(5),
 });
 export type AlertParams = z.infer<typeof alertParamsSchema>;
+
+/** Why a rule's `rule` cannot be what its kind watches (a stuck queue or a KPI that does not exist), else null. */
+export function alertRuleRefusal(kind: (typeof ALERT_KINDS)[number], params: AlertParams): string | null {
+  if (!params.rule) return null;
+  if (kind === 'kpi_off_target' && !(KPI_IDS as readonly string[]).includes(params.rule)) return `no KPI "${params.rule}": one of ${KPI_IDS.join(', ')}, or none for every KPI`;
+  if ((kind === 'stuck_count' || kind === 'stuck_amount') && !(STUCK_RULE_NAMES as readonly string[]).includes(params.rule)) return `no stuck queue "${params.rule}": one of ${STUCK_RULE_NAMES.join(', ')}, or none for every queue`;
+  return null;
+}
 
 const urlSchema = z.url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 

@@ -1,5 +1,5 @@
 'use client';
-// Alert rules: list, create (stuck-queue count or money, SLA breaches, flow error rate; to
+// Alert rules: list, create (stuck-queue count or money, SLA breaches, flow error rate, a KPI off its target; to
 // a generic JSON webhook or a Slack incoming webhook), enable/disable, delete.
 
 import { useState, type FormEvent } from 'react';
@@ -15,6 +15,7 @@ const THRESHOLD_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
   stuck_amount: 'money (reporting currency)',
   flow_error_rate: 'failed share 0-1',
   sla_breaches: 'open breaches',
+  kpi_off_target: 'share past the target 0-1, 0: any',
 };
 
 export function AlertRulesPanel() {
@@ -64,7 +65,7 @@ export function AlertRulesPanel() {
           <input value={f.threshold} onChange={(e) => setF({ ...f, threshold: e.target.value })} inputMode="decimal" required />
         </label>
         <label>
-          stuck rule / SLA policy (optional)
+          stuck rule / SLA policy / KPI (optional)
           <input value={f.rule} onChange={(e) => setF({ ...f, rule: e.target.value })} placeholder="all" />
         </label>
         <label>
