@@ -4,7 +4,7 @@
 // and nothing is created by it.
 
 import { expect, request as http, test, type APIRequestContext } from '@playwright/test';
-import { E2E_BASE_URL, SCREENSHOT_DIR } from './env';
+import { E2E_BASE_URL, E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
 import { AlertRulesPanel, AuditPanel, TokensPanel, UsersPanel } from './pages/admin-page';
 
 /** A request context of its own: none of the run's admin token, only the headers given. */
@@ -85,4 +85,17 @@ test('a KPI alert rule naming no KPI is refused with the KPIs to choose from; na
   await expect(rules.row(name)).toContainText('kpi_off_target (dso)');
   await rules.row(name).getByRole('button', { name: 'Delete' }).click();
   await expect(rules.row(name)).toHaveCount(0);
+});
+
+test('the settings the figures are computed with are on the page: currency and rates, KPI targets, calendars', async ({ page }) => {
+  await page.goto('/admin');
+  const panel = page.getByTestId('settings-panel');
+  await expect(panel.getByTestId('settings-currency').locator('.value')).toHaveText(E2E_REPORTING_CURRENCY);
+  // CASHTRACE_KPI_TARGETS=dso=50 (playwright.config.ts) against the built-in 45 d
+  await expect(panel.getByTestId('settings-kpi-dso')).toContainText('50 d');
+  await expect(panel.getByTestId('settings-kpi-dso')).toContainText('45 d');
+  await expect(panel.getByTestId('settings-calendars')).toContainText('e2e/calendars.json');
+  await expect(panel.getByTestId('settings-calendars')).toContainText('Israel · Asia/Jerusalem · IL01');
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-settings.png`, fullPage: true });
 });

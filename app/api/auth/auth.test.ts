@@ -190,3 +190,44 @@ describe('admin: ingest tokens', () => {
     expect(JSON.stringify(list)).not.toContain(rotated.token);
   });
 });
+
+describe('admin: settings in force', () => {
+  it('lists the reporting currency and its rates, KPI targets and calendars as configured', async () => {
+    const settings = await import('../admin/settings/route');
+    const { resetEnvForTests } = await import('@/lib/env');
+    const read = async () => {
+      const r = await settings.GET(req('/api/admin/settings', { session: admin }), params({}));
+      expect(r.status).toBe(200);
+      return (await r.json()) as import('@/lib/contracts/settings').SettingsResponse;
+    };
+    const built = await read();
+    expect(built.reporting_currency).toBe('EUR');
+    expect(built.fx_rates.find((r) => r.currency === 'EUR')).toEqual({ currency: 'EUR', rate: 1, source: 'reporting currency' });
+    expect(built.fx_rates.find((r) => r.currency === 'USD')).toEqual({ currency: 'USD', rate: 0.9, source: 'built in' });
+    expect(built.kpi_targets.find((k) => k.id === 'dso')).toEqual({ id: 'dso', label: 'DSO', unit: 'days', target: 45, built_in: 45 });
+    expect(built.calendars.file).toBeNull();
+    process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
+    process.env.CASHTRACE_FX_RATES = 'AUD=0.65';
+    process.env.CASHTRACE_KPI_TARGETS = 'dso=60';
+    resetEnvForTests();
+    try {
+      const set = await read();
+      expect(set.reporting_currency).toBe('USD');
+      expect(set.fx_rates.filter((r) => ['AUD', 'EUR', 'USD'].includes(r.currency))).toEqual([
+        { currency: 'AUD', rate: 0.65, source: 'CASHTRACE_FX_RATES' },
+        { currency: 'EUR', rate: 1.11111111111, source: 'built in' },
+        { currency: 'USD', rate: 1, source: 'reporting currency' },
+      ]);
+      expect(set.kpi_targets.find((k) => k.id === 'dso')).toMatchObject({ target: 60, built_in: 45 });
+      // other roles: refused (the role matrix checks every admin route as well)
+      const { signInAs: as } = await import('@/lib/testing/auth-requests');
+      const finance = await as(login.POST, 'finance');
+      expect((await settings.GET(req('/api/admin/settings', { session: finance }), params({}))).status).toBe(403);
+    } finally {
+      delete process.env.CASHTRACE_REPORTING_CURRENCY;
+      delete process.env.CASHTRACE_FX_RATES;
+      delete process.env.CASHTRACE_KPI_TARGETS;
+      resetEnvForTests();
+    }
+  });
+});
