@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { chineseNewYear } from './chinese-new-year';
 import { CALENDARS } from './calendars';
 
-// The first day of the Chinese year as published (Hong Kong Observatory; the calendars' table
-// before the dates were computed covered 2000–2030).
+// The first day of the Chinese year as listed: 2000–2030 the calendars' table before the
+// dates were computed; 2031–2050 the commonly published list (e.g. Wikipedia's table of
+// Chinese New Year dates; 2031–2035 also seen in public code citing it), with which Node's
+// ICU Chinese calendar agrees for those years too.
 const PUBLISHED: Record<number, string> = {
   2000: '02-05', 2001: '01-24', 2002: '02-12', 2003: '02-01', 2004: '01-22', 2005: '02-09', 2006: '01-29', 2007: '02-18',
   2008: '02-07', 2009: '01-26', 2010: '02-14', 2011: '02-03', 2012: '01-23', 2013: '02-10', 2014: '01-31', 2015: '02-19',

@@ -8,8 +8,9 @@
 // New moons: Meeus, Astronomical Algorithms, ch. 49 (with the planetary terms; seconds off).
 // The sun's apparent longitude: ch. 25's lower-accuracy series (about 0.01°, some 15 minutes
 // in time), which decides a term's day only when one falls within minutes of midnight.
-// Checked against the published dates 2000–2050 (lib/sla/chinese-new-year.test.ts); Node's
-// own Chinese calendar (ICU) is off in 2027 and 2030, so it is not used.
+// Checked against the listed dates 2000–2050 (lib/sla/chinese-new-year.test.ts) and, on
+// 2026-12-06, against Node's ICU Chinese calendar for 2051–2100 (every year the same); ICU
+// is off in 2027 and 2030, so it is not used.
 
 const RAD = Math.PI / 180;
 const sin = (deg: number) => Math.sin(deg * RAD);
