@@ -3,7 +3,7 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
-import { UNSTAFFED_PAGE_SIZE } from '../lib/queries/get-unstaffed-projects';
+import { UNSTAFFED_PAGE_SIZE } from '../lib/contracts/pmo';
 import { SLA_FIRST_VIEW } from '../lib/contracts/sla';
 import { easterSunday } from '../lib/sla/holidays';
 import { seedViews } from './views-seed';

@@ -6,38 +6,12 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
+import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
 import { getExceptionStates } from './exception-states';
 import { filtersSchema, nowParam, type Filters } from './filters';
-import { num, chTimestamp, queryNow } from './row-types';
+import { num, queryNow } from './row-types';
 import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 import { searchCondition } from './get-stuck-items';
-
-export const unstaffedProjectSchema = z.object({
-  entity_key: z.string(),
-  correlation_id: z.string(),
-  customer: z.string(),
-  since: chTimestamp,
-  late_hours: num,
-  amount: num,
-  currency: z.string(),
-  value: num,
-});
-export const unstaffedResponseSchema = z.object({
-  total: z.number(),
-  items: z.array(unstaffedProjectSchema.extend({
-    since: z.string(),
-    /** The exception workflow's id, queue and state, as a stuck item's (lib/stuck/unstaffed). */
-    id: z.string(),
-    rule: z.literal(UNSTAFFED_QUEUE),
-    state: z.string(),
-    assignee: z.string(),
-  })),
-  next_cursor: z.string().nullable(),
-});
-export type UnstaffedResponse = z.infer<typeof unstaffedResponseSchema>;
-
-/** Projects per page of the PMO view's unstaffed table (its server-rendered first page asks for as many). */
-export const UNSTAFFED_PAGE_SIZE = 20;
 
 /** GET /api/pmo/unstaffed's parameters (also the PMO page's server-side first data). */
 export const unstaffedQuerySchema = filtersSchema.extend({

@@ -3,7 +3,8 @@
 import { stuckItemsResponseSchema, stuckQuerySchema, stuckSummaryResponseSchema } from '@/lib/contracts/stuck';
 import { getStuckSummary } from '@/lib/queries/get-stuck-summary';
 import { getStuckItems } from '@/lib/queries/get-stuck-items';
-import { getUnstaffedProjects, UNSTAFFED_PAGE_SIZE, unstaffedQuerySchema, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
+import { getUnstaffedProjects, unstaffedQuerySchema } from '@/lib/queries/get-unstaffed-projects';
+import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/contracts/pmo';
 import type { StuckRuleName } from '@/lib/stuck/rules';
 import { stuckTableParams } from '@/app/_components/stuck-table-params';
 import { prefetch } from '@/app/_components/prefetch';

@@ -12,7 +12,7 @@ import { useFilters } from '@/app/_components/filter-bar';
 import { Updating } from '@/app/_components/updating';
 import { SearchBox } from '@/app/_components/search-box';
 import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
-import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/queries/get-unstaffed-projects';
+import { UNSTAFFED_PAGE_SIZE, unstaffedResponseSchema } from '@/lib/contracts/pmo';
 import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
