@@ -92,10 +92,63 @@ test('the settings the figures are computed with are on the page: currency and r
   const panel = page.getByTestId('settings-panel');
   await expect(panel.getByTestId('settings-currency').locator('.value')).toHaveText(E2E_REPORTING_CURRENCY);
   // CASHTRACE_KPI_TARGETS=dso=50 (playwright.config.ts) against the built-in 45 d
-  await expect(panel.getByTestId('settings-kpi-dso')).toContainText('50 d');
+  await expect(panel.getByLabel('DSO target')).toHaveValue('50');
   await expect(panel.getByTestId('settings-kpi-dso')).toContainText('45 d');
+  await expect(panel.getByTestId('settings-kpi-dso')).toContainText('env');
   await expect(panel.getByTestId('settings-calendars')).toContainText('e2e/calendars.json');
   await expect(panel.getByTestId('settings-calendars')).toContainText('Israel · Asia/Jerusalem · IL01');
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-settings.png`, fullPage: true });
+});
+
+test('an admin sets a KPI target and an exchange rate on the page: the overview follows at once, a reset returns to the environment’s', async ({ page }) => {
+  const panel = page.getByTestId('settings-panel');
+  const targets = panel.getByTestId('settings-kpi-targets');
+  // a currency the firm's deals are in, other than the reporting one
+  const other = E2E_REPORTING_CURRENCY === 'EUR' ? 'USD' : 'EUR';
+  await page.goto('/');
+  const collected = page.getByTestId('tile-collected');
+  await expect(collected).toContainText(' of ');
+  const booked = await collected.locator('.sub').innerText();
+
+  await page.goto('/admin');
+  // not a number: said on the page, nothing sent
+  await targets.getByLabel('DSO target').fill('forty');
+  await targets.getByRole('button', { name: 'Save targets' }).click();
+  await expect(targets.getByRole('status')).toHaveText('DSO: "forty" is not a number');
+  // refused by the API: its reason on the page, nothing saved
+  await targets.getByLabel('Traceability target').fill('120');
+  await targets.getByLabel('DSO target').fill('40');
+  await targets.getByRole('button', { name: 'Save targets' }).click();
+  await expect(targets.getByRole('alert')).toContainText('kpi_targets.traceability: 1.2: Traceability is a share from 0 to 1');
+  await targets.getByLabel('Traceability target').fill('98');
+  await targets.getByRole('button', { name: 'Save targets' }).click();
+  await expect(targets.getByRole('status')).toHaveText('Saved: DSO 40 d.');
+  await expect(targets.getByLabel('DSO target')).toHaveValue('40');
+  const rates = panel.getByTestId('settings-currency');
+  const rate = Number(await rates.getByLabel(`${other} rate`).inputValue());
+  const tripled = Number((rate * 3).toPrecision(6));
+  await rates.getByLabel(`${other} rate`).fill(String(tripled));
+  await rates.getByRole('button', { name: 'Save rates' }).click();
+  await expect(rates.getByRole('status')).toContainText(`Saved ${other} = ${tripled} ${E2E_REPORTING_CURRENCY}`);
+  await expect(rates.getByTestId(`settings-rate-${other}`)).toContainText(/set by \S+/);
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/admin-settings-set.png`, fullPage: true });
+
+  await page.goto('/');
+  await expect(page.getByTestId('kpi-dso')).toContainText('target 40 d');
+  await expect(collected.locator('.sub')).not.toHaveText(booked); // more money booked at three times the rate
+  // the audit trail has it, before and after
+  const trail = (await (await page.request.get('/api/audit?action=settings.update&limit=5')).json()) as { entries: { target: string; details: string }[] };
+  expect(trail.entries.map((e) => e.target)).toEqual(expect.arrayContaining(['kpi_target:dso', `fx_rate:${other}`]));
+
+  await page.goto('/admin');
+  await targets.getByTestId('settings-kpi-dso').getByRole('button', { name: 'reset' }).click();
+  await expect(targets.getByRole('status')).toHaveText('DSO: back to 50 d.');
+  await rates.getByTestId(`settings-rate-${other}`).getByRole('button', { name: 'reset' }).click();
+  await expect(rates.getByTestId(`settings-rate-${other}`)).not.toContainText('set by');
+  await expect(rates.getByLabel(`${other} rate`)).toHaveValue(String(rate));
+  await page.goto('/');
+  await expect(page.getByTestId('kpi-dso')).toContainText('target 50 d');
+  await expect(collected.locator('.sub')).toHaveText(booked);
 });

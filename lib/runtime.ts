@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStore, type Store } from './clickhouse/client';
+import { loadOverrides, SETTINGS_POLL_MS } from './settings/overrides';
 import { env } from './env';
 import { calendars } from './sla/calendars';
 import { fxRates } from './money/rates';
@@ -99,6 +100,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   fxRates();
   kpiTargets();
   const store = opts.store ?? (await createStore(opts.dataDir ? { dataDir: opts.dataDir } : undefined));
+  // the rates and KPI targets an admin set on /admin, before the writer builds any clock with them
+  await loadOverrides(store);
   let runWorker = opts.worker ?? e.CASHTRACE_INGEST_WORKER;
   const natsUrl = opts.natsUrl === undefined ? e.NATS_URL : opts.natsUrl;
   let natsBus: NatsBus | null = null;
@@ -302,6 +305,23 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
       }
     },
   };
+  // another process (a web server, the worker) may change them: read them again every few seconds;
+  // new rates re-key every clock, which the writer builds again (read from the events meanwhile)
+  let pollFailed = false;
+  const poll = setInterval(() => {
+    loadOverrides(store).then(
+      (changed) => {
+        pollFailed = false;
+        if (changed.includes('fx_rate')) rt.writer?.clocks.invalidate();
+      },
+      (err) => {
+        if (!pollFailed && !stopping) console.error(`[settings] reading the settings set on /admin failed (the last ones read stay in force): ${String(err)}`);
+        pollFailed = true;
+      },
+    );
+  }, SETTINGS_POLL_MS);
+  poll.unref();
+  stops.push(() => clearInterval(poll));
   return rt;
 }
 

@@ -105,6 +105,8 @@ describe('every route', () => {
         'DELETE /api/admin/signing-secrets/missing-0000',
         'GET /api/admin/ingest-tokens',
         'POST /api/admin/ingest-tokens/missing-0000',
+        'GET /api/admin/settings',
+        'PUT /api/admin/settings',
       ]),
     );
   });

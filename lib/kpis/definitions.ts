@@ -4,6 +4,7 @@
 
 import type { IntervalSpec } from '../sla/interval-spec';
 import { env } from '../env';
+import { overrides, type SettingOverride } from '../settings/state';
 
 export const KPI_IDS = [
   'quote_to_cash',
@@ -73,14 +74,31 @@ const UNIT_SUFFIX: Record<KpiUnit, RegExp> = {
 };
 const EXAMPLE: Record<KpiUnit, string> = { days: '45 or 45d (days)', hours: '24 or 24h (hours)', share: '2% or 0.02' };
 
-let targetsOf: { from: string | undefined; targets: Record<KpiId, number> } | null = null;
+let targetsOf: { from: string | undefined; over: Readonly<Record<string, SettingOverride>>; targets: Record<KpiId, number> } | null = null;
+
+/** The value `input` (as CASHTRACE_KPI_TARGETS writes it: `45`, `45d`, `24h`, `3%`, `0.03`) stands for as KPI `k`'s target, or null. */
+export function parseKpiTarget(k: KpiDefinition, input: string): number | null {
+  const m = UNIT_SUFFIX[k.unit].exec(input.trim());
+  const value = m ? Number(m[1]) / (k.unit === 'share' && m[2] === '%' ? 100 : 1) : NaN;
+  return validKpiTarget(k, value) ? value : null;
+}
+
+/** A target KPI `k` can have: a finite number ≥ 0, a share at most 1. */
+export function validKpiTarget(k: KpiDefinition, value: number): boolean {
+  return Number.isFinite(value) && value >= 0 && (k.unit !== 'share' || value <= 1);
+}
+
+/** How a target of KPI `k` is written, e.g. `dso=45 or 45d (days)`. */
+export function kpiTargetExample(k: KpiDefinition): string {
+  return `${k.id}=${EXAMPLE[k.unit]}`;
+}
 
 /**
- * Each KPI's target: the built-in one, or CASHTRACE_KPI_TARGETS's (`dso=60,invoice_exception_rate=3%`:
- * days, hours or a share as the KPI is measured). A bad pair throws naming it (start-up calls it).
+ * Each KPI's target as the environment sets it: the built-in one, or CASHTRACE_KPI_TARGETS's
+ * (`dso=60,invoice_exception_rate=3%`: days, hours or a share as the KPI is measured). A bad
+ * pair throws naming it (start-up calls it).
  */
-export function kpiTargets(source: string | undefined = env().CASHTRACE_KPI_TARGETS): Record<KpiId, number> {
-  if (targetsOf && targetsOf.from === source) return targetsOf.targets;
+export function configuredKpiTargets(source: string | undefined = env().CASHTRACE_KPI_TARGETS): Record<KpiId, number> {
   const targets = Object.fromEntries(KPIS.map((k) => [k.id, k.target])) as Record<KpiId, number>;
   const problems: string[] = [];
   for (const part of (source ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
@@ -91,15 +109,26 @@ export function kpiTargets(source: string | undefined = env().CASHTRACE_KPI_TARG
       problems.push(`"${part}": not KPI=target with a KPI of ${KPI_IDS.join(', ')}`);
       continue;
     }
-    const m = UNIT_SUFFIX[k.unit].exec(part.slice(eq + 1).trim());
-    const value = m ? Number(m[1]) / (k.unit === 'share' && m[2] === '%' ? 100 : 1) : NaN;
-    if (!m || !Number.isFinite(value) || (k.unit === 'share' && value > 1)) {
-      problems.push(`"${part}": ${k.label} ${k.unit === 'share' ? 'is a share' : `is measured in ${k.unit}`}: e.g. ${id}=${EXAMPLE[k.unit]}`);
+    const value = parseKpiTarget(k, part.slice(eq + 1));
+    if (value === null) {
+      problems.push(`"${part}": ${k.label} ${k.unit === 'share' ? 'is a share' : `is measured in ${k.unit}`}: e.g. ${kpiTargetExample(k)}`);
       continue;
     }
     targets[id] = value;
   }
   if (problems.length) throw new Error(`CASHTRACE_KPI_TARGETS: ${problems.join('; ')}`);
-  targetsOf = { from: source, targets };
+  return targets;
+}
+
+/**
+ * Each KPI's target in force: the environment's (configuredKpiTargets) with the targets an
+ * admin set on /admin over them (the same object while neither changes).
+ */
+export function kpiTargets(source: string | undefined = env().CASHTRACE_KPI_TARGETS): Record<KpiId, number> {
+  const over = overrides().kpi_target;
+  if (targetsOf && targetsOf.from === source && targetsOf.over === over) return targetsOf.targets;
+  const targets = configuredKpiTargets(source);
+  for (const [id, o] of Object.entries(over)) if (KPI_BY_ID[id as KpiId] && validKpiTarget(KPI_BY_ID[id as KpiId], o.value)) targets[id as KpiId] = o.value;
+  targetsOf = { from: source, over, targets };
   return targets;
 }

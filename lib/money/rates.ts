@@ -7,6 +7,7 @@
 
 import { sql, param, type Sql } from '../clickhouse/sql';
 import { env } from '../env';
+import { overrides, overrideValues, type SettingOverride } from '../settings/state';
 
 /** The currency every total is in (CASHTRACE_REPORTING_CURRENCY). */
 export function reportingCurrency(): string {
@@ -49,15 +50,22 @@ export function ratesIn(currency: string, configured: Record<string, number> = {
   return { ...out, ...configured, [currency]: 1 };
 }
 
-let merged: { from: Record<string, number> | undefined; currency: string; rates: Record<string, number> } | null = null;
+let merged: { from: Record<string, number> | undefined; currency: string; over: Readonly<Record<string, SettingOverride>>; rates: Record<string, number> } | null = null;
 
 /**
  * The rates in force, in units of the reporting currency: the built-in ones restated, with
- * CASHTRACE_FX_RATES over them (the same object while the configuration is).
+ * CASHTRACE_FX_RATES over them and the rates an admin set on /admin over those (the same
+ * object while none of them changes). A rate set for what is now the reporting currency
+ * (the setting changed since) is 1, as that currency's rate always is.
  */
 export function fxRates(): Record<string, number> {
   const { CASHTRACE_FX_RATES: configured, CASHTRACE_REPORTING_CURRENCY: currency } = env();
-  if (!merged || merged.from !== configured || merged.currency !== currency) merged = { from: configured, currency, rates: ratesIn(currency, configured) };
+  const over = overrides().fx_rate;
+  if (!merged || merged.from !== configured || merged.currency !== currency || merged.over !== over) {
+    const set = overrideValues(over);
+    delete set[currency];
+    merged = { from: configured, currency, over, rates: ratesIn(currency, { ...configured, ...set }) };
+  }
   return merged.rates;
 }
 
@@ -69,7 +77,7 @@ export function unpricedCurrencies(currencies: string[], rates: Record<string, n
 /**
  * `amount` (Decimal or Float) in `currency` converted to the reporting currency, rounded to
  * cents. An unknown or empty currency counts at rate 1: the overview names such currencies
- * (unpricedCurrencies) and CASHTRACE_FX_RATES gives them a rate.
+ * (unpricedCurrencies); an admin gives them a rate on /admin or with CASHTRACE_FX_RATES.
  */
 export function toReporting(amount: Sql, currency: Sql, rates: Record<string, number> = fxRates()): Sql {
   return reportingAt(amount, reportingRate(currency, rates));

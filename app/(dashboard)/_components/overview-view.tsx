@@ -50,7 +50,7 @@ export function OverviewView() {
       <FilterBar options={options} />
       {kpis.data && kpis.data.unpriced_currencies.length > 0 && (
         <p className="error" role="alert" data-testid="unpriced-currencies">
-          No exchange rate for {kpis.data.unpriced_currencies.join(', ')}: {kpis.data.unpriced_currencies.length === 1 ? 'its amounts count' : 'their amounts count'} 1:1 as {cur} in every total. An administrator sets rates with CASHTRACE_FX_RATES (e.g. {kpis.data.unpriced_currencies[0]}=0.61).
+          No exchange rate for {kpis.data.unpriced_currencies.join(', ')}: {kpis.data.unpriced_currencies.length === 1 ? 'its amounts count' : 'their amounts count'} 1:1 as {cur} in every total. An administrator sets a rate on the admin page (Settings in force), or with CASHTRACE_FX_RATES (e.g. {kpis.data.unpriced_currencies[0]}=0.61).
         </p>
       )}
 

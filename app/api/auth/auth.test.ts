@@ -202,9 +202,9 @@ describe('admin: settings in force', () => {
     };
     const built = await read();
     expect(built.reporting_currency).toBe('EUR');
-    expect(built.fx_rates.find((r) => r.currency === 'EUR')).toEqual({ currency: 'EUR', rate: 1, source: 'reporting currency' });
-    expect(built.fx_rates.find((r) => r.currency === 'USD')).toEqual({ currency: 'USD', rate: 0.9, source: 'built in' });
-    expect(built.kpi_targets.find((k) => k.id === 'dso')).toEqual({ id: 'dso', label: 'DSO', unit: 'days', target: 45, built_in: 45 });
+    expect(built.fx_rates.find((r) => r.currency === 'EUR')).toEqual({ currency: 'EUR', rate: 1, source: 'reporting currency', default_rate: 1, set: null });
+    expect(built.fx_rates.find((r) => r.currency === 'USD')).toEqual({ currency: 'USD', rate: 0.9, source: 'built in', default_rate: 0.9, set: null });
+    expect(built.kpi_targets.find((k) => k.id === 'dso')).toEqual({ id: 'dso', label: 'DSO', unit: 'days', better: 'lower', target: 45, built_in: 45, source: 'built in', default_target: 45, set: null });
     expect(built.calendars.file).toBeNull();
     process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
     process.env.CASHTRACE_FX_RATES = 'AUD=0.65';
@@ -213,12 +213,12 @@ describe('admin: settings in force', () => {
     try {
       const set = await read();
       expect(set.reporting_currency).toBe('USD');
-      expect(set.fx_rates.filter((r) => ['AUD', 'EUR', 'USD'].includes(r.currency))).toEqual([
+      expect(set.fx_rates.filter((r) => ['AUD', 'EUR', 'USD'].includes(r.currency)).map(({ currency, rate, source }) => ({ currency, rate, source }))).toEqual([
         { currency: 'AUD', rate: 0.65, source: 'CASHTRACE_FX_RATES' },
         { currency: 'EUR', rate: 1.11111111111, source: 'built in' },
         { currency: 'USD', rate: 1, source: 'reporting currency' },
       ]);
-      expect(set.kpi_targets.find((k) => k.id === 'dso')).toMatchObject({ target: 60, built_in: 45 });
+      expect(set.kpi_targets.find((k) => k.id === 'dso')).toMatchObject({ target: 60, built_in: 45, source: 'CASHTRACE_KPI_TARGETS', default_target: 60 });
       // other roles: refused (the role matrix checks every admin route as well)
       const { signInAs: as } = await import('@/lib/testing/auth-requests');
       const finance = await as(login.POST, 'finance');
@@ -226,6 +226,46 @@ describe('admin: settings in force', () => {
     } finally {
       delete process.env.CASHTRACE_REPORTING_CURRENCY;
       delete process.env.CASHTRACE_FX_RATES;
+      delete process.env.CASHTRACE_KPI_TARGETS;
+      resetEnvForTests();
+    }
+  });
+
+  it('changes rates and KPI targets (admin only, audited, refused whole when invalid), a reset returning to the environment’s', async () => {
+    const settings = await import('../admin/settings/route');
+    const { resetEnvForTests } = await import('@/lib/env');
+    const put = (body: unknown, session: Session = admin) => settings.PUT(req('/api/admin/settings', { method: 'PUT', session, body }), params({}));
+    process.env.CASHTRACE_KPI_TARGETS = 'dso=60';
+    resetEnvForTests();
+    try {
+      const r = await put({ fx_rates: { AUD: 0.61 }, kpi_targets: { dso: 50 } });
+      expect(r.status).toBe(200);
+      const s = (await r.json()) as import('@/lib/contracts/settings').SettingsResponse;
+      expect(s.fx_rates.find((x) => x.currency === 'AUD')).toMatchObject({ rate: 0.61, source: 'set on /admin', default_rate: null, set: { updated_by: 'admin' } });
+      expect(s.kpi_targets.find((k) => k.id === 'dso')).toMatchObject({ target: 50, source: 'set on /admin', default_target: 60, built_in: 45 });
+      // in the audit trail, each entry before and after
+      const a = await audit.GET(req('/api/audit?action=settings.update', { session: admin }), params({}));
+      const entry = ((await a.json()) as { entries: { action: string; target: string; details: string }[] }).entries[0];
+      expect(entry).toMatchObject({ action: 'settings.update', target: 'fx_rate:AUD,kpi_target:dso' });
+      expect(JSON.parse(entry.details)).toEqual({ changes: [{ kind: 'fx_rate', key: 'AUD', set: 0.61, from: null, to: 0.61 }, { kind: 'kpi_target', key: 'dso', set: 50, from: 60, to: 50 }] });
+      // invalid: 400 with every problem, nothing of it saved
+      const bad = await put({ fx_rates: { AUD: 0.7, EUR: 2 }, kpi_targets: { traceability: 1.5 } });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { details: { issues: string[] } } }).error.details.issues).toEqual([
+        'fx_rates.EUR: EUR is the reporting currency (CASHTRACE_REPORTING_CURRENCY): its rate is 1',
+        'kpi_targets.traceability: 1.5: Traceability is a share from 0 to 1 (3% is 0.03) (as in CASHTRACE_KPI_TARGETS: traceability=2% or 0.02)',
+      ]);
+      expect((await put('not json' as unknown as object)).status).toBe(400);
+      const { fxRates } = await import('@/lib/money/rates');
+      expect(fxRates().AUD).toBe(0.61);
+      // other roles: refused
+      const { signInAs: as } = await import('@/lib/testing/auth-requests');
+      expect((await put({ kpi_targets: { dso: 1 } }, await as(login.POST, 'finance'))).status).toBe(403);
+      // reset: the environment's target again, the unpriced currency unpriced again
+      const reset = (await (await put({ fx_rates: { AUD: null }, kpi_targets: { dso: null } })).json()) as import('@/lib/contracts/settings').SettingsResponse;
+      expect(reset.fx_rates.find((x) => x.currency === 'AUD')).toBeUndefined();
+      expect(reset.kpi_targets.find((k) => k.id === 'dso')).toMatchObject({ target: 60, source: 'CASHTRACE_KPI_TARGETS', set: null });
+    } finally {
       delete process.env.CASHTRACE_KPI_TARGETS;
       resetEnvForTests();
     }

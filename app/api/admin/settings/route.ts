@@ -1,33 +1,83 @@
 // GET /api/admin/settings: what the figures are computed with — the reporting currency and
-// the exchange rates in force (built in or configured), the KPI targets, the business
-// calendars and the file they come from. Read-only: these are environment settings, read
-// at start (README, Configuration). Admin only.
+// the exchange rates in force (built in, CASHTRACE_FX_RATES or set here), the KPI targets,
+// the business calendars and the file they come from. PUT changes exchange rates and KPI
+// targets ({fx_rates: {AUD: 0.61}, kpi_targets: {dso: 50, traceability: null}}; null resets
+// an entry to the environment's or built-in value): every process of the deployment reads
+// them from the store within seconds (lib/settings/overrides.ts), the change is in the audit
+// trail (settings.update, each entry before and after). The reporting currency and the
+// calendars are environment settings, read at start (README, Configuration). Admin only.
 
 import { route } from '@/lib/http/route';
+import { readBody } from '@/lib/http/body';
+import { errors } from '@/lib/http/errors';
 import { env } from '@/lib/env';
-import { fxRates, reportingCurrency } from '@/lib/money/rates';
-import { KPIS, kpiTargets } from '@/lib/kpis/definitions';
+import { fxRates, ratesIn, reportingCurrency } from '@/lib/money/rates';
+import { configuredKpiTargets, KPIS, kpiTargets } from '@/lib/kpis/definitions';
 import { calendars } from '@/lib/sla/calendars';
+import { overrides } from '@/lib/settings/state';
+import { saveOverrides } from '@/lib/settings/overrides';
 import type { SettingsResponse } from '@/lib/contracts/settings';
+import { actorOf, clientIp, recordAudit } from '@/lib/audit/record';
 import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ permission: 'admin' }, async (): Promise<SettingsResponse> => {
+function settingsInForce(): SettingsResponse {
   const e = env();
   const currency = reportingCurrency();
+  const o = overrides();
+  const configuredRates = ratesIn(currency, e.CASHTRACE_FX_RATES ?? {});
+  const configuredTargets = configuredKpiTargets();
   const targets = kpiTargets();
+  const setOf = (x: { updated_by: string; updated_at: string } | undefined) => (x ? { updated_by: x.updated_by, updated_at: x.updated_at } : null);
   return {
     reporting_currency: currency,
     fx_rates: Object.entries(fxRates())
-      .map(([code, rate]) => ({ currency: code, rate, source: code === currency ? ('reporting currency' as const) : e.CASHTRACE_FX_RATES?.[code] !== undefined ? ('CASHTRACE_FX_RATES' as const) : ('built in' as const) }))
+      .map(([code, rate]) => {
+        const set = code === currency ? undefined : o.fx_rate[code];
+        const source =
+          code === currency ? ('reporting currency' as const)
+          : set ? ('set on /admin' as const)
+          : e.CASHTRACE_FX_RATES?.[code] !== undefined ? ('CASHTRACE_FX_RATES' as const)
+          : ('built in' as const);
+        return { currency: code, rate, source, default_rate: configuredRates[code] ?? null, set: setOf(set) };
+      })
       .sort((a, b) => a.currency.localeCompare(b.currency)),
-    kpi_targets: KPIS.map((k) => ({ id: k.id, label: k.label, unit: k.unit, target: targets[k.id], built_in: k.target })),
+    kpi_targets: KPIS.map((k) => ({
+      id: k.id,
+      label: k.label,
+      unit: k.unit,
+      better: k.better,
+      target: targets[k.id],
+      built_in: k.target,
+      source: o.kpi_target[k.id] ? ('set on /admin' as const) : configuredTargets[k.id] !== k.target ? ('CASHTRACE_KPI_TARGETS' as const) : ('built in' as const),
+      default_target: configuredTargets[k.id],
+      set: setOf(o.kpi_target[k.id]),
+    })),
     calendars: {
       file: e.CASHTRACE_CALENDARS ?? null,
       list: calendars().map((c) => ({ id: c.id, name: c.name, legal_entities: c.legal_entities, working_days: c.working_days, timezone: c.timezone ?? 'UTC' })),
     },
   };
+}
+
+export const GET = route({ permission: 'admin' }, async (): Promise<SettingsResponse> => settingsInForce());
+
+export const PUT = route({ permission: 'admin' }, async ({ req, rt, principal }): Promise<SettingsResponse> => {
+  const raw = await readBody(req, 64 * 1024);
+  let input: unknown;
+  try {
+    input = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.badRequest('body must be JSON: {"fx_rates": {"AUD": 0.61}, "kpi_targets": {"dso": 50}} (null resets an entry)');
+  }
+  const changes = await saveOverrides(rt.store, input, principal.name);
+  // new rates re-key every clock: the writer builds them again (the figures read the events meanwhile)
+  if (changes.some((c) => c.kind === 'fx_rate')) rt.writer?.clocks.invalidate();
+  await recordAudit(rt.store, [
+    { actor: actorOf(principal), action: 'settings.update', target: changes.map((c) => `${c.kind}:${c.key}`).join(','), outcome: 'ok', details: { changes }, ip: clientIp(req) },
+  ]);
+  return settingsInForce();
 });
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');
+export const { POST, PATCH, DELETE } = notAllowed('GET', 'PUT');
