@@ -4,7 +4,7 @@
 // and nothing is created by it.
 
 import { expect, request as http, test, type APIRequestContext } from '@playwright/test';
-import { E2E_BASE_URL, E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
+import { E2E_BASE_URL, E2E_INGEST_TOKEN, E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
 import { AlertRulesPanel, AuditPanel, TokensPanel, UsersPanel } from './pages/admin-page';
 
 /** A request context of its own: none of the run's admin token, only the headers given. */
@@ -151,4 +151,29 @@ test('an admin sets a KPI target and an exchange rate on the page: the overview 
   await page.goto('/');
   await expect(page.getByTestId('kpi-dso')).toContainText('target 50 d');
   await expect(collected.locator('.sub')).toHaveText(booked);
+});
+
+test('a deal in a currency without a rate is named on the overview; an admin adds the rate on the page and the total converts it', async ({ page, request }) => {
+  const customer = 'Kiwi Consulting Ltd (e2e)';
+  const won = { event_id: 'e2e-nzd-opp', source: 'crm', type: 'opportunity.won', occurred_at: new Date(Date.now() - 2 * 86_400_000).toISOString(), entity_type: 'opportunity', entity_id: 'OPP-E2E-NZD', amount: 20_000, currency: 'NZD', attributes: { customer } };
+  const signed = { ...won, event_id: 'e2e-nzd-ctr', source: 'clm', type: 'contract.signed', entity_type: 'contract', entity_id: 'CTR-E2E-NZD', refs: ['crm:opportunity:OPP-E2E-NZD'] };
+  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: [won, signed] })).status()).toBe(202);
+  const overview = `/?customer=${encodeURIComponent(customer)}`;
+  await page.goto(overview);
+  await expect(page.getByTestId('unpriced-currencies')).toContainText('No exchange rate for NZD: its amounts count 1:1');
+  await expect(page.getByTestId('unpriced-currencies')).toContainText('on the admin page (Settings in force)');
+  await expect(page.getByTestId('tile-collected').locator('.sub')).toContainText(/20(\.0)?k/);
+
+  await page.goto('/admin');
+  const rates = page.getByTestId('settings-currency');
+  await rates.getByLabel('new currency', { exact: true }).fill('nzd');
+  await rates.getByLabel('new currency rate').fill('0.5');
+  await rates.getByRole('button', { name: 'Save rates' }).click();
+  await expect(rates.getByRole('status')).toContainText(`Saved NZD = 0.5 ${E2E_REPORTING_CURRENCY}`);
+  await expect(rates.getByLabel('NZD rate')).toHaveValue('0.5');
+
+  await page.goto(overview);
+  await expect(page.getByTestId('tile-collected').locator('.sub')).toContainText(/10(\.0)?k/);
+  await expect(page.getByTestId('unpriced-currencies')).toHaveCount(0);
+  // the rate stays: the other specs' overview has no unpriced currency
 });

@@ -192,4 +192,38 @@ describe('alerts', () => {
     await expect(rule('Typo', 0, 'payment_lag')).rejects.toThrow(/^no KPI "payment_lag": one of quote_to_cash, /);
     await expect(createAlertRule(store, { name: 'Typo', kind: 'stuck_count', params: { threshold: 1, rule: 'milestones', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test')).rejects.toThrow(/^no stuck queue "milestones"/);
   });
+
+  it('a money threshold keeps its currency: a later change of reporting currency converts it instead of changing its meaning', async () => {
+    // the milestone of the stuck-queue test: EUR 4,000 not invoiced (milestone-not-invoiced)
+    const rule = (name: string, threshold: number, currency?: string) =>
+      createAlertRule(store, { name, kind: 'stuck_amount', params: { threshold, ...(currency ? { currency } : {}), rule: 'milestone-not-invoiced', window_minutes: 60, min_runs: 1 }, channel: 'webhook', url: `${base}/hook`, reminder_minutes: 0, enabled: true }, 'test');
+    const above = await rule('Unbilled over 4,200', 4200);
+    expect(above.params.currency).toBe('EUR'); // saved in the reporting currency of the day
+    const inUsd = await rule('Unbilled over US$4,000', 4000, 'USD');
+    await expect(rule('Unbilled in a currency without a rate', 100, 'XYZ')).rejects.toThrow('no exchange rate for XYZ: give the threshold in EUR, or set a rate for XYZ (admin settings, CASHTRACE_FX_RATES)');
+    const fired = async () => {
+      received.length = 0;
+      const p = await evaluateAlerts(rt, new Date(), FAST);
+      await p.delivered;
+      expect(p.skipped).toEqual([]);
+      return Object.fromEntries([above, inUsd].map((r) => [r.name, p.notices.filter((n) => n.rule.id === r.id).map((n) => received.find((x) => x.body.incident_id === n.incident_id)?.body.summary ?? n.notice)]));
+    };
+    // EUR 4,000 against EUR 4,200: no; against US$4,000 = EUR 3,600: yes
+    expect(await fired()).toEqual({ 'Unbilled over 4,200': [], 'Unbilled over US$4,000': ['Milestone not invoiced: 4000.00 EUR stuck in 1 item(s) (threshold 4000 USD = 3600.00 EUR)'] });
+    // reported in US dollars now: US$4,444.44 stuck, still under EUR 4,200 = US$4,666.67 (compared as 4,200 dollars it would open)
+    const { resetEnvForTests } = await import('../env');
+    process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
+    resetEnvForTests();
+    try {
+      const usd = await fired();
+      expect(usd['Unbilled over 4,200']).toEqual([]);
+      expect(usd['Unbilled over US$4,000']).toEqual([]); // still open: no second notice
+      const { moneyThreshold } = await import('./signals');
+      expect(moneyThreshold(above.params, 'USD')).toEqual({ threshold: 4666.67, text: '4200 EUR = 4666.67 USD' });
+    } finally {
+      delete process.env.CASHTRACE_REPORTING_CURRENCY;
+      resetEnvForTests();
+    }
+    for (const r of [above, inUsd]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
+  });
 });

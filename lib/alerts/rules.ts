@@ -9,6 +9,7 @@ import { chTime } from '../ingest/rows';
 import { chIso } from '../actions/exceptions';
 import { ALERT_CHANNELS, ALERT_KINDS, alertParamsSchema, alertRuleRefusal, type AlertRule, type AlertRuleInput } from '../contracts/alerts';
 import { errors } from '../http/errors';
+import { fxRates, reportingCurrency } from '../money/rates';
 
 const rowSchema = z.object({
   id: z.string(),
@@ -47,16 +48,23 @@ export async function getAlertRule(store: Store, id: string): Promise<AlertRule 
   return rows[0] ?? null;
 }
 
-/** A rule watching a stuck queue or KPI that does not exist is refused (400), not saved to never fire. */
-function refuseBadRule(r: AlertRule): void {
+/**
+ * A rule watching a stuck queue or KPI that does not exist is refused (400), not saved to
+ * never fire; so is a money threshold in a currency without a rate. A money threshold saved
+ * without a currency is in the reporting currency, stamped on it.
+ */
+function checked(r: AlertRule): AlertRule {
   const why = alertRuleRefusal(r.kind, r.params);
   if (why) throw errors.badRequest(why);
+  if (r.kind !== 'stuck_amount') return r;
+  const currency = r.params.currency ?? reportingCurrency();
+  if (fxRates()[currency] === undefined) throw errors.badRequest(`no exchange rate for ${currency}: give the threshold in ${reportingCurrency()}, or set a rate for ${currency} (admin settings, CASHTRACE_FX_RATES)`);
+  return { ...r, params: { ...r.params, currency } };
 }
 
 export async function createAlertRule(store: Store, input: AlertRuleInput, by: string): Promise<AlertRule> {
   const { reason: _r, ...rest } = input;
-  const rule: AlertRule = { ...rest, id: `alr_${crypto.randomBytes(8).toString('hex')}`, updated_at: new Date().toISOString(), updated_by: by };
-  refuseBadRule(rule);
+  const rule = checked({ ...rest, id: `alr_${crypto.randomBytes(8).toString('hex')}`, updated_at: new Date().toISOString(), updated_by: by });
   await write(store, rule);
   return rule;
 }
@@ -65,8 +73,7 @@ export async function updateAlertRule(store: Store, id: string, patch: Partial<A
   const cur = await getAlertRule(store, id);
   if (!cur) return null;
   const { reason: _r, ...rest } = patch;
-  const next: AlertRule = { ...cur, ...rest, id, updated_at: new Date().toISOString(), updated_by: by };
-  refuseBadRule(next);
+  const next = checked({ ...cur, ...rest, id, updated_at: new Date().toISOString(), updated_by: by });
   await write(store, next);
   return next;
 }

@@ -14,6 +14,7 @@ import { getSlaBreaches } from '../queries/get-sla-breaches';
 import { getKpis } from '../queries/get-kpis';
 import type { KpiUnit } from '../kpis/definitions';
 import { STUCK_RULE_NAMES, type StuckRuleName } from '../stuck/rules';
+import { fxRates } from '../money/rates';
 
 export interface Breach {
   key: string;
@@ -26,15 +27,31 @@ async function stuckBreaches(store: Store, rule: AlertRule, now: Date): Promise<
   const only = p.rule && (STUCK_RULE_NAMES as readonly string[]).includes(p.rule) ? [p.rule as StuckRuleName] : undefined;
   const summary = await getStuckSummary(store, { now, rules: only });
   const money = rule.kind === 'stuck_amount';
+  const m = money ? moneyThreshold(p, summary.reporting_currency) : null;
+  const threshold = m ? m.threshold : p.threshold;
   return summary.queues
-    .filter((q) => (money ? q.value : q.count) >= p.threshold && (money ? q.value : q.count) > 0)
+    .filter((q) => (money ? q.value : q.count) >= threshold && (money ? q.value : q.count) > 0)
     .map((q) => ({
       key: `stuck:${q.rule}`,
       value: money ? q.value : q.count,
-      summary: money
-        ? `${q.title}: ${q.value.toFixed(2)} ${summary.reporting_currency} stuck in ${q.count} item(s) (threshold ${p.threshold})`
+      summary: m
+        ? `${q.title}: ${q.value.toFixed(2)} ${summary.reporting_currency} stuck in ${q.count} item(s) (threshold ${m.text})`
         : `${q.title}: ${q.count} stuck item(s) (threshold ${p.threshold})`,
     }));
+}
+
+/**
+ * A money threshold in the reporting currency: given in another (the reporting currency
+ * changed since the rule was saved, or the rule names one), converted at the rate in force;
+ * without a rate (removed since), compared 1:1 and said so.
+ */
+export function moneyThreshold(p: AlertRule['params'], reporting: string, rates: Record<string, number> = fxRates()): { threshold: number; text: string } {
+  const currency = p.currency ?? reporting;
+  if (currency === reporting) return { threshold: p.threshold, text: `${p.threshold} ${reporting}` };
+  const rate = rates[currency];
+  if (rate === undefined) return { threshold: p.threshold, text: `${p.threshold} ${currency}, no rate for ${currency}: compared 1:1` };
+  const threshold = Math.round(p.threshold * rate * 100) / 100;
+  return { threshold, text: `${p.threshold} ${currency} = ${threshold.toFixed(2)} ${reporting}` };
 }
 
 const flowRowSchema = z.object({ src: z.string(), dst: z.string(), failed: z.coerce.number(), runs: z.coerce.number() });

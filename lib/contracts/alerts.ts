@@ -8,11 +8,14 @@ import { STUCK_RULE_NAMES } from '../stuck/rules';
 export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches', 'kpi_off_target'] as const;
 export const ALERT_CHANNELS = ['webhook', 'slack'] as const;
 
-/** Per kind: `threshold` (count, money in the reporting currency, error share 0-1, or for a KPI
- * how far past its target as a share of it, 0: any), `rule` (a stuck rule, SLA policy id or KPI
- * id, optional: all), `window_minutes` and `min_runs` (flows). */
+/** Per kind: `threshold` (count, money, error share 0-1, or for a KPI how far past its target
+ * as a share of it, 0: any), `rule` (a stuck rule, SLA policy id or KPI id, optional: all),
+ * `window_minutes` and `min_runs` (flows), `currency` (money: the currency the threshold is
+ * in; a rule saved without one is in the reporting currency of the day, which it keeps, so a
+ * later change of reporting currency converts the threshold instead of changing its meaning). */
 export const alertParamsSchema = z.object({
   threshold: z.number().min(0),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO-4217 code in capitals, e.g. EUR').optional(),
   rule: z.string().max(100).optional(),
   window_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
   min_runs: z.number().int().min(1).default(5),

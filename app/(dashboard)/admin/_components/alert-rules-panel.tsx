@@ -12,7 +12,7 @@ import styles from './admin.module.css';
 
 const THRESHOLD_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
   stuck_count: 'items',
-  stuck_amount: 'money (reporting currency)',
+  stuck_amount: 'money, in the reporting currency',
   flow_error_rate: 'failed share 0-1',
   sla_breaches: 'open breaches',
   kpi_off_target: 'share past the target 0-1, 0: any',
@@ -112,7 +112,7 @@ export function AlertRulesPanel() {
                   {r.kind}
                   {r.params.rule ? ` (${r.params.rule})` : ''}
                 </td>
-                <td className="num">{r.params.threshold}</td>
+                <td className="num">{r.params.threshold}{r.kind === 'stuck_amount' && r.params.currency ? ` ${r.params.currency}` : ''}</td>
                 <td>
                   {r.channel} <span className="muted mono">{r.url}</span>
                 </td>

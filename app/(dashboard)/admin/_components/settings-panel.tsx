@@ -18,6 +18,8 @@ const UNIT_SUFFIX: Record<Kpi['unit'], string> = { days: 'd', hours: 'h', share:
 const shown = (k: Pick<Kpi, 'unit'>, v: number) => String(k.unit === 'share' ? Number((v * 100).toPrecision(10)) : v);
 const stored = (k: Pick<Kpi, 'unit'>, v: number) => (k.unit === 'share' ? Number((v / 100).toPrecision(10)) : v);
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+/** A rate as shown in its field: six significant digits (a restated built-in rate has twelve). */
+const shownRate = (rate: number) => String(Number(rate.toPrecision(6)));
 
 function useSaveSettings() {
   const qc = useQueryClient();
@@ -64,7 +66,8 @@ function RatesTile({ s }: { s: SettingsResponse }) {
         onSuccess: () => {
           setEdits({});
           setAdd({ currency: '', rate: '' });
-          setNote(`Saved ${Object.entries(values).map(([c, r]) => `${c} = ${r} ${cur}`).join(', ')}. Totals are recomputed with it (read from the events until the clocks are rebuilt).`);
+          const restated = cur !== 'EUR' && values.EUR !== undefined ? ' The built-in rates, which are to the euro, are restated through it.' : '';
+          setNote(`Saved ${Object.entries(values).map(([c, r]) => `${c} = ${r} ${cur}`).join(', ')}. Totals are recomputed with it (read from the events until the clocks are rebuilt).${restated}`);
         },
       },
     );
@@ -91,8 +94,9 @@ function RatesTile({ s }: { s: SettingsResponse }) {
                     aria-label={`${r.currency} rate`}
                     inputMode="decimal"
                     style={{ width: 84, textAlign: 'right', font: 'inherit' }}
-                    value={edits[r.currency] ?? String(r.rate)}
-                    onChange={(e) => setEdits(e.target.value === String(r.rate) ? Object.fromEntries(Object.entries(edits).filter(([c]) => c !== r.currency)) : { ...edits, [r.currency]: e.target.value })}
+                    title={String(r.rate)}
+                    value={edits[r.currency] ?? shownRate(r.rate)}
+                    onChange={(e) => setEdits(e.target.value === shownRate(r.rate) ? Object.fromEntries(Object.entries(edits).filter(([c]) => c !== r.currency)) : { ...edits, [r.currency]: e.target.value })}
                   />
                 )}
               </td>
