@@ -166,11 +166,18 @@ test('a deal in a currency without a rate is named on the overview; an admin add
 
   await page.goto('/admin');
   const rates = page.getByTestId('settings-currency');
-  await rates.getByLabel('new currency', { exact: true }).fill('nzd');
+  // the currencies in the data: NZD without a rate, a button that fills the new currency's row
+  await expect(rates.getByTestId('settings-currencies-in-data')).toContainText(`${E2E_REPORTING_CURRENCY} `);
+  await rates.scrollIntoViewIfNeeded();
+  await rates.screenshot({ path: `${SCREENSHOT_DIR}/admin-settings-unpriced.png` });
+  await rates.getByTestId('settings-currencies-in-data').getByRole('button', { name: 'NZD 2: no rate' }).click();
+  await expect(rates.getByLabel('new currency', { exact: true })).toHaveValue('NZD');
   await rates.getByLabel('new currency rate').fill('0.5');
   await rates.getByRole('button', { name: 'Save rates' }).click();
   await expect(rates.getByRole('status')).toContainText(`Saved NZD = 0.5 ${E2E_REPORTING_CURRENCY}`);
   await expect(rates.getByLabel('NZD rate')).toHaveValue('0.5');
+  await expect(rates.getByTestId('settings-currencies-in-data')).toContainText('NZD 2');
+  await expect(rates.getByTestId('settings-currencies-in-data').getByRole('button')).toHaveCount(0);
 
   await page.goto(overview);
   await expect(page.getByTestId('tile-collected').locator('.sub')).toContainText(/10(\.0)?k/);

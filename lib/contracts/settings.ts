@@ -20,6 +20,8 @@ export const settingsResponseSchema = z.object({
       set: setOnAdmin,
     }),
   ),
+  /** Every currency the stored events carry amounts in, with how many events, and whether it has a rate (one without counts 1:1). */
+  currencies_in_data: z.array(z.object({ currency: z.string(), events: z.number(), priced: z.boolean() })),
   kpi_targets: z.array(
     z.object({
       id: z.string(),

@@ -206,6 +206,7 @@ describe('admin: settings in force', () => {
     expect(built.fx_rates.find((r) => r.currency === 'USD')).toEqual({ currency: 'USD', rate: 0.9, source: 'built in', default_rate: 0.9, set: null });
     expect(built.kpi_targets.find((k) => k.id === 'dso')).toEqual({ id: 'dso', label: 'DSO', unit: 'days', better: 'lower', target: 45, built_in: 45, source: 'built in', default_target: 45, set: null });
     expect(built.calendars.file).toBeNull();
+    expect(built.currencies_in_data).toEqual([]); // no event stored here
     process.env.CASHTRACE_REPORTING_CURRENCY = 'USD';
     process.env.CASHTRACE_FX_RATES = 'AUD=0.65';
     process.env.CASHTRACE_KPI_TARGETS = 'dso=60';

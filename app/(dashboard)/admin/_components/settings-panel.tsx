@@ -119,6 +119,24 @@ function RatesTile({ s }: { s: SettingsResponse }) {
           </tr>
         </tbody>
       </table>
+      <div className="sub" style={{ marginTop: 6 }} data-testid="settings-currencies-in-data">
+        In the data:{' '}
+        {s.currencies_in_data.length === 0
+          ? 'no amounts yet'
+          : s.currencies_in_data.map((c, i) => (
+              <span key={c.currency}>
+                {i > 0 ? ' · ' : ''}
+                {c.priced ? (
+                  `${c.currency} ${c.events.toLocaleString('en-GB')}`
+                ) : (
+                  <button type="button" className={`${styles.btn} ${styles.danger}`} title={`no rate: its amounts count 1:1 as ${cur}; set one`} onClick={() => setAdd({ currency: c.currency, rate: add.rate })}>
+                    {c.currency} {c.events.toLocaleString('en-GB')}: no rate
+                  </button>
+                )}
+              </span>
+            ))}
+        {' '}events
+      </div>
       <SaveRow label="Save rates" pending={save.isPending} error={save.error?.message ?? null} note={note} dirty={Object.keys(edits).length > 0 || add.currency.trim() !== ''} />
     </form>
   );

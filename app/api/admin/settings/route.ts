@@ -7,6 +7,9 @@
 // trail (settings.update, each entry before and after). The reporting currency and the
 // calendars are environment settings, read at start (README, Configuration). Admin only.
 
+import { z } from 'zod';
+import type { Store } from '@/lib/clickhouse/client';
+import { sql } from '@/lib/clickhouse/sql';
 import { route } from '@/lib/http/route';
 import { readBody } from '@/lib/http/body';
 import { errors } from '@/lib/http/errors';
@@ -22,17 +25,26 @@ import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
-function settingsInForce(): SettingsResponse {
+/** The currencies the events carry amounts in (event_facts: the narrow copy; one LowCardinality column read). */
+async function currenciesInData(store: Store): Promise<{ currency: string; events: number }[]> {
+  return store.query(
+    sql`SELECT toString(currency) AS currency, count() AS events FROM event_facts WHERE currency != '' GROUP BY currency ORDER BY events DESC, currency LIMIT 200`,
+    z.object({ currency: z.string(), events: z.coerce.number() }),
+  );
+}
+
+async function settingsInForce(store: Store): Promise<SettingsResponse> {
   const e = env();
   const currency = reportingCurrency();
   const o = overrides();
   const configuredRates = ratesIn(currency, e.CASHTRACE_FX_RATES ?? {});
   const configuredTargets = configuredKpiTargets();
   const targets = kpiTargets();
+  const rates = fxRates();
   const setOf = (x: { updated_by: string; updated_at: string } | undefined) => (x ? { updated_by: x.updated_by, updated_at: x.updated_at } : null);
   return {
     reporting_currency: currency,
-    fx_rates: Object.entries(fxRates())
+    fx_rates: Object.entries(rates)
       .map(([code, rate]) => {
         const set = code === currency ? undefined : o.fx_rate[code];
         const source =
@@ -43,6 +55,7 @@ function settingsInForce(): SettingsResponse {
         return { currency: code, rate, source, default_rate: configuredRates[code] ?? null, set: setOf(set) };
       })
       .sort((a, b) => a.currency.localeCompare(b.currency)),
+    currencies_in_data: (await currenciesInData(store)).map((c) => ({ ...c, priced: rates[c.currency] !== undefined })),
     kpi_targets: KPIS.map((k) => ({
       id: k.id,
       label: k.label,
@@ -61,7 +74,7 @@ function settingsInForce(): SettingsResponse {
   };
 }
 
-export const GET = route({ permission: 'admin' }, async (): Promise<SettingsResponse> => settingsInForce());
+export const GET = route({ permission: 'admin' }, async ({ rt }): Promise<SettingsResponse> => settingsInForce(rt.store));
 
 export const PUT = route({ permission: 'admin' }, async ({ req, rt, principal }): Promise<SettingsResponse> => {
   const raw = await readBody(req, 64 * 1024);
@@ -77,7 +90,7 @@ export const PUT = route({ permission: 'admin' }, async ({ req, rt, principal })
   await recordAudit(rt.store, [
     { actor: actorOf(principal), action: 'settings.update', target: changes.map((c) => `${c.kind}:${c.key}`).join(','), outcome: 'ok', details: { changes }, ip: clientIp(req) },
   ]);
-  return settingsInForce();
+  return settingsInForce(rt.store);
 });
 
 export const { POST, PATCH, DELETE } = notAllowed('GET', 'PUT');
