@@ -225,5 +225,21 @@ describe('alerts', () => {
       resetEnvForTests();
     }
     for (const r of [above, inUsd]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
+    // a threshold in a currency whose rate is removed later: compared 1:1 and said so; the rule can still be paused
+    process.env.CASHTRACE_FX_RATES = 'NZD=0.5';
+    resetEnvForTests();
+    const nzd = await rule('Unbilled over NZ$3,000', 3000, 'NZD');
+    delete process.env.CASHTRACE_FX_RATES;
+    resetEnvForTests();
+    received.length = 0;
+    const p = await evaluateAlerts(rt, new Date(), FAST);
+    await p.delivered;
+    const opened = p.notices.filter((n) => n.rule.id === nzd.id);
+    expect(opened.map((n) => received.find((x) => x.body.incident_id === n.incident_id)?.body.summary)).toEqual([
+      'Milestone not invoiced: 4000.00 EUR stuck in 1 item(s) (threshold 3000 NZD, no rate for NZD: compared 1:1)',
+    ]);
+    expect((await updateAlertRule(store, nzd.id, { enabled: false }, 'test'))?.enabled).toBe(false);
+    await expect(updateAlertRule(store, nzd.id, { params: { ...nzd.params, threshold: 2000 } }, 'test')).resolves.toMatchObject({ params: { threshold: 2000, currency: 'NZD' } });
+    await expect(updateAlertRule(store, nzd.id, { params: { ...nzd.params, currency: 'XYZ' } }, 'test')).rejects.toThrow('no exchange rate for XYZ');
   });
 });

@@ -50,15 +50,18 @@ export async function getAlertRule(store: Store, id: string): Promise<AlertRule 
 
 /**
  * A rule watching a stuck queue or KPI that does not exist is refused (400), not saved to
- * never fire; so is a money threshold in a currency without a rate. A money threshold saved
- * without a currency is in the reporting currency, stamped on it.
+ * never fire; so is a money threshold given in a currency without a rate. A money threshold
+ * saved without a currency is in the reporting currency, stamped on it. `prev`: the rule
+ * before an update — a threshold it already had in a currency whose rate was removed since
+ * stays (it is compared 1:1 and the notice says so), so the rule can still be paused or renamed.
  */
-function checked(r: AlertRule): AlertRule {
+function checked(r: AlertRule, prev?: AlertRule): AlertRule {
   const why = alertRuleRefusal(r.kind, r.params);
   if (why) throw errors.badRequest(why);
   if (r.kind !== 'stuck_amount') return r;
   const currency = r.params.currency ?? reportingCurrency();
-  if (fxRates()[currency] === undefined) throw errors.badRequest(`no exchange rate for ${currency}: give the threshold in ${reportingCurrency()}, or set a rate for ${currency} (admin settings, CASHTRACE_FX_RATES)`);
+  const kept = prev?.kind === 'stuck_amount' && prev.params.currency === currency;
+  if (!kept && fxRates()[currency] === undefined) throw errors.badRequest(`no exchange rate for ${currency}: give the threshold in ${reportingCurrency()}, or set a rate for ${currency} (admin settings, CASHTRACE_FX_RATES)`);
   return { ...r, params: { ...r.params, currency } };
 }
 
@@ -73,7 +76,7 @@ export async function updateAlertRule(store: Store, id: string, patch: Partial<A
   const cur = await getAlertRule(store, id);
   if (!cur) return null;
   const { reason: _r, ...rest } = patch;
-  const next = checked({ ...cur, ...rest, id, updated_at: new Date().toISOString(), updated_by: by });
+  const next = checked({ ...cur, ...rest, id, updated_at: new Date().toISOString(), updated_by: by }, cur);
   await write(store, next);
   return next;
 }
