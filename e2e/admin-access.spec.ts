@@ -159,6 +159,9 @@ test('a deal in a currency without a rate is named on the overview; an admin add
   const signed = { ...won, event_id: 'e2e-nzd-ctr', source: 'clm', type: 'contract.signed', entity_type: 'contract', entity_id: 'CTR-E2E-NZD', refs: ['crm:opportunity:OPP-E2E-NZD'] };
   expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: [won, signed] })).status()).toBe(202);
   const overview = `/?customer=${encodeURIComponent(customer)}`;
+  // accepted is durable, not yet on the overview: with NATS the writer stores it a moment later, and the overview reads the clocks the writer then refreshes
+  const unpriced = async () => ((await (await request.get(`/api/kpis?customer=${encodeURIComponent(customer)}`)).json()) as { unpriced_currencies?: string[] }).unpriced_currencies;
+  await expect.poll(unpriced, { timeout: 45_000 }).toEqual(['NZD']);
   await page.goto(overview);
   await expect(page.getByTestId('unpriced-currencies')).toContainText('No exchange rate for NZD: its amounts count 1:1');
   await expect(page.getByTestId('unpriced-currencies')).toContainText('on the admin page (Settings in force)');
