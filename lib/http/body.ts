@@ -149,3 +149,13 @@ export function parseEventList(body: Buffer | readonly Buffer[], contentType: st
   });
   return ndjson ? { items, parseErrors, lines } : { items, parseErrors };
 }
+
+/** The body parsed as JSON, within `limit` bytes; not JSON: 400 with `message` (what the body must be). */
+export async function readJsonBody(req: Request, limit: number, message: string): Promise<unknown> {
+  const raw = await readBody(req, limit);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.badRequest(message);
+  }
+}

@@ -32,8 +32,12 @@ async function latest(store: Store): Promise<z.infer<typeof rowSchema>[]> {
 
 /** Reads the settings from the store and puts them in force in this process; returns the kinds that changed. */
 export async function loadOverrides(store: Store): Promise<SettingKind[]> {
+  return putInForce(await latest(store));
+}
+
+function putInForce(rows: z.infer<typeof rowSchema>[]): SettingKind[] {
   const next = { fx_rate: {}, kpi_target: {} } as Record<SettingKind, Record<string, SettingOverride>>;
-  for (const r of await latest(store)) {
+  for (const r of rows) {
     if (r.value === null || !(SETTING_KINDS as readonly string[]).includes(r.kind)) continue;
     // a row this version cannot use (a KPI since removed, a value no longer valid) counts as unset
     if (r.kind === 'kpi_target' && !(KPI_BY_ID[r.key as KpiId] && validKpiTarget(KPI_BY_ID[r.key as KpiId], r.value))) continue;
@@ -94,10 +98,10 @@ export async function saveOverrides(store: Store, input: unknown, by: string, no
   if (!r.success) throw errors.badRequest('invalid settings', { issues: r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) });
   const problems = settingsChangeProblems(r.data);
   if (problems.length) throw errors.badRequest('invalid settings', { issues: problems });
-  await loadOverrides(store); // what "before" is, as stored now
+  const rows = await latest(store);
+  putInForce(rows); // what "before" is, as stored now
   const inForce = () => ({ fx_rate: fxRates(), kpi_target: kpiTargets() as Record<string, number> });
   const before = inForce();
-  const rows = await latest(store);
   const version = Math.max(now.getTime(), ...rows.map((x) => x.last_version + 1));
   const entries = [
     ...Object.entries(r.data.fx_rates ?? {}).map(([key, set]) => ({ kind: 'fx_rate' as const, key, set })),

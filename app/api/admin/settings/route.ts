@@ -11,8 +11,7 @@ import { z } from 'zod';
 import type { Store } from '@/lib/clickhouse/client';
 import { sql } from '@/lib/clickhouse/sql';
 import { route } from '@/lib/http/route';
-import { readBody } from '@/lib/http/body';
-import { errors } from '@/lib/http/errors';
+import { readJsonBody } from '@/lib/http/body';
 import { env } from '@/lib/env';
 import { fxRates, ratesIn, reportingCurrency } from '@/lib/money/rates';
 import { configuredKpiTargets, KPIS, kpiTargets } from '@/lib/kpis/definitions';
@@ -77,13 +76,7 @@ async function settingsInForce(store: Store): Promise<SettingsResponse> {
 export const GET = route({ permission: 'admin' }, async ({ rt }): Promise<SettingsResponse> => settingsInForce(rt.store));
 
 export const PUT = route({ permission: 'admin' }, async ({ req, rt, principal }): Promise<SettingsResponse> => {
-  const raw = await readBody(req, 64 * 1024);
-  let input: unknown;
-  try {
-    input = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw errors.badRequest('body must be JSON: {"fx_rates": {"AUD": 0.61}, "kpi_targets": {"dso": 50}} (null resets an entry)');
-  }
+  const input = await readJsonBody(req, 64 * 1024, 'body must be JSON: {"fx_rates": {"AUD": 0.61}, "kpi_targets": {"dso": 50}} (null resets an entry)');
   const changes = await saveOverrides(rt.store, input, principal.name);
   // new rates re-key every clock: the writer builds them again (the figures read the events meanwhile)
   if (changes.some((c) => c.kind === 'fx_rate')) rt.writer?.clocks.invalidate();

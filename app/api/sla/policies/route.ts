@@ -4,8 +4,7 @@
 
 import { z } from 'zod';
 import { route } from '@/lib/http/route';
-import { readBody } from '@/lib/http/body';
-import { errors } from '@/lib/http/errors';
+import { readJsonBody } from '@/lib/http/body';
 import { getSlaPolicies } from '@/lib/queries/get-sla-policies';
 import { saveSlaPolicy } from '@/lib/queries/save-sla-policy';
 import { calendars } from '@/lib/sla/calendars';
@@ -27,14 +26,7 @@ export const GET = route({ permission: 'sla:read', query: listQuery }, async ({ 
   calendars: calendarsNow(),
 }));
 
-async function jsonBody(req: Request): Promise<unknown> {
-  const raw = await readBody(req, 64 * 1024);
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw errors.badRequest('body must be a JSON policy');
-  }
-}
+const jsonBody = (req: Request) => readJsonBody(req, 64 * 1024, 'body must be a JSON policy');
 
 export const POST = route({ permission: 'sla:write' }, async ({ req, rt, principal }) => {
   const policy = await saveSlaPolicy(rt.store, { input: await jsonBody(req), mode: 'create', by: principal.name });
