@@ -151,3 +151,52 @@ test("Export CSV downloads the queue's file, and says why when the server refuse
   await expect(queue.csv).toHaveText('Export CSV');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/export-refused.png` });
 });
+
+test('finance assigns a stuck invoice to themself, finds it under "assigned to me" and in its CSV, and unassigns it', async ({ page }) => {
+  await signIn(page, 'finance');
+  await page.goto('/finance');
+  const invoices = new QueueTable(page, 'stuck-invoices');
+  await invoices.ready();
+  const row = invoices.rows.first();
+  const key = (await row.getByTestId('stuck-record-link').textContent())!.trim();
+  const menu = row.getByTestId('assign-select');
+  // whoever may work a finance item: the demo's finance user and admin, not PMO, IT or the executive
+  await expect(menu.locator('option').nth(1)).toHaveText('Me (Demo finance)');
+  const options = (await menu.locator('option').allTextContents()).join(' | ');
+  expect(options).toContain('Demo admin (admin)');
+  for (const other of ['Demo pmo', 'Demo it', 'Demo executive', 'Bootstrap admin']) expect(options).not.toContain(other);
+  await menu.selectOption({ label: 'Me (Demo finance)' });
+  const mine = invoices.rows.filter({ has: page.getByTestId('stuck-record-link').filter({ hasText: key }) });
+  await expect(mine.locator('td').nth(6)).toHaveText('assigned · finance');
+
+  await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
+  await expect(invoices.rows).toHaveCount(1);
+  await expect(invoices.rows.first().getByTestId('stuck-record-link')).toHaveText(key);
+  await expect(invoices.root.getByText('1 item', { exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/assigned-to-me.png`, fullPage: true });
+  const href = (await invoices.csv.getAttribute('href'))!;
+  expect(href).toContain('assignee=finance');
+  const csv = (await (await page.request.get(href)).text()).trim().split('\r\n');
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toContain(`,assigned,finance,${key},`);
+
+  // unassigned, it is nobody's (and was seen): acknowledged, and gone from "assigned to me"
+  await invoices.rows.first().getByTestId('assign-select').selectOption({ label: 'Nobody (unassign)' });
+  await expect(page.getByTestId('stuck-invoices-empty')).toHaveText('Nothing stuck here assigned to finance.');
+  await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to nobody' });
+  await invoices.search.fill(key);
+  await expect(invoices.rows).toHaveCount(1);
+  await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('acknowledged');
+
+  // the rows shown (here one), assigned in bulk after a dry run
+  const bulk = invoices.root.getByTestId('bulk-actions');
+  await bulk.getByLabel('Bulk action').selectOption('assign');
+  await expect(bulk.getByTestId('bulk-dry-run')).toBeDisabled();
+  await bulk.getByTestId('bulk-assignee').selectOption({ label: 'to me' });
+  await bulk.getByTestId('bulk-dry-run').click();
+  await expect(bulk.getByTestId('bulk-preview')).toHaveText('1 would run · 0 not allowed · 0 already requested');
+  await bulk.getByTestId('bulk-confirm').click();
+  await expect(bulk.getByTestId('bulk-done')).toHaveText('1 action(s) started');
+  await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
+  await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('assigned · finance');
+});

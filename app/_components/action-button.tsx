@@ -38,22 +38,59 @@ export interface ActionButtonProps {
 const BADGE: Record<string, string> = { verified: 'ok', failed: 'bad', timed_out: 'bad', requested: 'warn', sent: 'warn', acknowledged: 'warn' };
 const DEFAULT_LABEL: Record<ActionKind, string> = { resync: 'Re-sync', retry: 'Retry', replay: 'Replay', acknowledge: 'Acknowledge', assign: 'Assign', snooze: 'Snooze', resolve: 'Resolve' };
 
-export function ActionButton(p: ActionButtonProps) {
-  const { data: me } = useMe();
+/**
+ * One action started from a control (a button, the assign menu): posts it, adds it to the
+ * recent actions, and follows its lifecycle; onDone gets its final status.
+ */
+export function useTrackedAction(onDone?: (status: string) => void) {
   const run = useRunAction();
   const [actionId, setActionId] = useState<string | null>(null);
   const status = useActionStatus(actionId);
   const final = status.data && ['verified', 'failed', 'timed_out'].includes(status.data.status) ? status.data.status : null;
-  const onDone = p.onDone;
   useEffect(() => {
     if (final) onDone?.(final);
   }, [final, onDone]);
+  const current = status.data?.status ?? (run.data?.status as string | undefined);
+  return {
+    current,
+    detail: status.data?.detail,
+    error: run.error,
+    busy: run.isPending || (!!current && !['verified', 'failed', 'timed_out'].includes(current)),
+    start: async (body: ActionRequest, label: string) => {
+      const created = await run.mutateAsync(body).catch(() => null);
+      if (created) {
+        setActionId(created.action_id);
+        rememberAction({ id: created.action_id, label, subject: body.entity_key ?? body.exception_id ?? body.dead_letter_id ?? '' });
+      }
+    },
+  };
+}
+export type TrackedAction = ReturnType<typeof useTrackedAction>;
+
+/** A started action's status badge, its failure reason, and the refusal of a request the server did not take. */
+export function ActionProgress({ t }: { t: TrackedAction }) {
+  return (
+    <>
+      {t.current && (
+        <span className={`badge ${BADGE[t.current] ?? ''}`} title={t.detail} data-testid="action-status" data-status={t.current}>
+          {t.current.replace('_', ' ')}
+        </span>
+      )}
+      {t.current && t.detail && ['failed', 'timed_out'].includes(t.current) && (
+        <span className={styles.detail} data-testid="action-detail">{t.detail}</span>
+      )}
+      {t.error && <span className={styles.detail} data-testid="action-error">{t.error.message}</span>}
+    </>
+  );
+}
+
+export function ActionButton(p: ActionButtonProps) {
+  const { data: me } = useMe();
+  const t = useTrackedAction(p.onDone);
   if (!me) return null;
   const rule = p.exceptionId ? parseExceptionId(p.exceptionId)?.rule : undefined;
   if (actionRefusal(me.user.role, p.kind, { target: p.target, rule })) return null;
   const label = p.label ?? `${DEFAULT_LABEL[p.kind]}${p.target ? ` to ${p.target.toUpperCase()}` : ''}`;
-  const current = status.data?.status ?? (run.data?.status as string | undefined);
-  const busy = run.isPending || (!!current && !['verified', 'failed', 'timed_out'].includes(current));
 
   const click = async () => {
     const reason = p.askReason ? window.prompt(`Why? (${label})`)?.trim() : `${label} from ${window.location.pathname}`;
@@ -72,28 +109,16 @@ export function ActionButton(p: ActionButtonProps) {
       ...(p.mapping ? { mapping: p.mapping } : {}),
       ...(p.force ? { force: true } : {}),
     };
-    const created = await run.mutateAsync(body).catch(() => null);
-    if (created) {
-      setActionId(created.action_id);
-      rememberAction({ id: created.action_id, label, subject: p.entityKey ?? p.exceptionId ?? p.deadLetterId ?? '' });
-    }
+    await t.start(body, label);
   };
 
   return (
     <span className={styles.wrap} data-testid="action" data-kind={p.kind}>
-      <button type="button" className={styles.button} onClick={click} disabled={busy} data-testid="action-button" data-kind={p.kind} data-target={p.target}>
+      <button type="button" className={styles.button} onClick={click} disabled={t.busy} data-testid="action-button" data-kind={p.kind} data-target={p.target}>
         {label}
       </button>
-      {current && (
-        <span className={`badge ${BADGE[current] ?? ''}`} title={status.data?.detail} data-testid="action-status" data-status={current}>
-          {current.replace('_', ' ')}
-        </span>
-      )}
-      {current && status.data?.detail && ['failed', 'timed_out'].includes(current) && (
-        <span className={styles.detail} data-testid="action-detail">{status.data.detail}</span>
-      )}
-      {current === 'failed' && p.kind === 'resync' && <ActionButton {...p} kind="retry" label={`Retry to ${(p.target ?? '').toUpperCase()}`} />}
-      {run.error && <span className={styles.detail} data-testid="action-error">{run.error.message}</span>}
+      <ActionProgress t={t} />
+      {t.current === 'failed' && p.kind === 'resync' && <ActionButton {...p} kind="retry" label={`Retry to ${(p.target ?? '').toUpperCase()}`} />}
     </span>
   );
 }

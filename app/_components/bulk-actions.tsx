@@ -1,6 +1,6 @@
 'use client';
-// Bulk actions over the rows a filtered queue shows: choose re-sync or acknowledge, see the
-// dry run (what would run, what your role may not do, what was already requested), then
+// Bulk actions over the rows a filtered queue shows: choose re-sync, acknowledge or assign
+// (to whom), see the dry run (what would run, what your role may not do, what was already requested), then
 // confirm. Hidden for roles without actions:write.
 
 import { useState } from 'react';
@@ -8,11 +8,14 @@ import type { StuckItem } from '@/lib/contracts/stuck';
 import { bulkResponseSchema, type BulkResponse } from '@/lib/contracts/actions';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { useMe } from './use-me';
+import { useAssignees } from '@/app/_hooks/use-views';
+import { assigneeRefusal } from '@/lib/auth/role-matrix';
+import type { Role } from '@/lib/auth/roles';
 import styles from './action-button.module.css';
 
-type Kind = 'resync' | 'acknowledge';
+type Kind = 'resync' | 'acknowledge' | 'assign';
 
-async function bulk(kind: Kind, items: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since'>[], dryRun: boolean, key: string): Promise<BulkResponse> {
+async function bulk(kind: Kind, assignee: string, items: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since'>[], dryRun: boolean, key: string): Promise<BulkResponse> {
   // One request per target system (a queue may mix rules).
   const groups = new Map<string, typeof items>();
   for (const i of items) {
@@ -28,7 +31,8 @@ async function bulk(kind: Kind, items: Pick<StuckItem, 'id' | 'rule' | 'entity_k
       body: JSON.stringify({
         kind,
         ...(target ? { target } : {}),
-        reason: `bulk ${kind} from ${window.location.pathname}`,
+        ...(kind === 'assign' ? { assignee } : {}),
+        reason: `bulk ${kind}${kind === 'assign' ? ` to ${assignee}` : ''} from ${window.location.pathname}`,
         dry_run: dryRun,
         items: group.map((i) => ({ exception_id: i.id, stuck_since: i.since, ...(kind === 'resync' ? { entity_key: i.entity_key } : {}) })),
       }),
@@ -43,6 +47,11 @@ async function bulk(kind: Kind, items: Pick<StuckItem, 'id' | 'rule' | 'entity_k
 export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 'entity_key' | 'since'>[] }) {
   const { data: me } = useMe();
   const [kind, setKind] = useState<Kind>('resync');
+  const [assignee, setAssignee] = useState('');
+  const people = useAssignees(!!me?.permissions.includes('actions:write')).data?.users ?? [];
+  // those who may work every row shown (the dry run names any row the server would refuse)
+  const rules = [...new Set(items.map((i) => i.rule))];
+  const eligible = people.filter((u) => rules.every((r) => !assigneeRefusal(u.role as Role, r)));
   const [preview, setPreview] = useState<{ key: string; r: BulkResponse } | null>(null);
   const [done, setDone] = useState<BulkResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,7 +61,7 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
     setError(null);
     try {
       const key = preview?.key ?? crypto.randomUUID();
-      const r = await bulk(kind, items, dryRun, key);
+      const r = await bulk(kind, assignee, items, dryRun, key);
       if (dryRun) setPreview({ key, r });
       else {
         setDone(r);
@@ -67,9 +76,22 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
       <select value={kind} onChange={(e) => (setKind(e.target.value as Kind), setPreview(null))} aria-label="Bulk action">
         <option value="resync">Re-sync all shown</option>
         <option value="acknowledge">Acknowledge all shown</option>
+        <option value="assign">Assign all shown…</option>
       </select>
+      {kind === 'assign' && (
+        <select value={assignee} onChange={(e) => (setAssignee(e.target.value), setPreview(null))} aria-label="Assign all shown to" data-testid="bulk-assignee">
+          <option value="" disabled>
+            to…
+          </option>
+          {eligible.map((u) => (
+            <option key={u.username} value={u.username}>
+              to {u.username === me.user.username ? 'me' : u.display_name}
+            </option>
+          ))}
+        </select>
+      )}
       {!preview ? (
-        <button type="button" className={styles.button} onClick={() => run(true)} data-testid="bulk-dry-run">
+        <button type="button" className={styles.button} onClick={() => run(true)} disabled={kind === 'assign' && !assignee} data-testid="bulk-dry-run">
           Dry run ({items.length})
         </button>
       ) : (

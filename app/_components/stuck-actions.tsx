@@ -1,16 +1,17 @@
 'use client';
 // The actions of one stuck-queue row (or of an unstaffed project, PMO's other queue):
 // re-sync to the system whose record is missing (or retry a failed sync), acknowledge,
-// snooze a day, resolve. Each button hides itself for roles that may not use it (see
+// assign (or reassign, unassign), snooze a day, resolve. Each button hides itself for roles that may not use it (see
 // action-button.tsx); ExceptionState, the row's state beside them.
 
 import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton } from './action-button';
+import { AssignMenu } from './assign';
 import styles from './action-button.module.css';
 
-export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state'> & { rule: string } }) {
+export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string } }) {
   const target = RESYNC_TARGET[item.rule];
   const [snoozeUntil] = useState(() => new Date(Date.now() + 86_400_000).toISOString());
   return (
@@ -18,6 +19,7 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state !== 'resolved' && <AssignMenu item={item} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
         <ActionButton kind="snooze" exceptionId={item.id} until={snoozeUntil} stuckSince={item.since} label="Snooze 1 day" />
       )}

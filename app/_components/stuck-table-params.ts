@@ -8,6 +8,8 @@ export type StuckSort = 'value' | 'late' | 'since' | 'customer';
 
 export interface StuckTableState {
   q?: string;
+  /** A username, or UNASSIGNED (lib/contracts/actions.ts); '' or undefined: anyone. */
+  assignee?: string;
   sort: StuckSort;
   dir: 'asc' | 'desc';
 }
@@ -18,8 +20,8 @@ export const STUCK_PAGE_SIZE = 20;
 /** What a table shows first: most money at risk first, no search, the first page. */
 export const FIRST_PAGE: StuckTableState = { sort: 'value', dir: 'desc' };
 
-/** In the key's order: filters, rule(s), q, sort, dir, limit (the table appends its page's cursor). */
+/** In the key's order: filters, rule(s), q, assignee, sort, dir, limit (the table appends its page's cursor). */
 export function stuckTableParams(filters: Partial<Record<string, string>>, rules: StuckRuleName[], pageSize: number, s: StuckTableState = FIRST_PAGE) {
   const ruleParam = rules.length === 1 ? { rule: rules[0] } : { rules: rules.join(',') };
-  return { ...filters, ...ruleParam, q: s.q || undefined, sort: s.sort, dir: s.dir, limit: pageSize };
+  return { ...filters, ...ruleParam, q: s.q || undefined, assignee: s.assignee || undefined, sort: s.sort, dir: s.dir, limit: pageSize };
 }

@@ -13,6 +13,8 @@ import { useFilters } from './filter-bar';
 import styles from './views.module.css';
 import { ExceptionState, StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
+import { AssigneeFilter } from './assign';
+import { UNASSIGNED } from '@/lib/contracts/actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
 import { SearchBox } from './search-box';
@@ -41,10 +43,11 @@ const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: st
 export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
   const filters = useFilters();
   const [q, setQ] = useState('');
+  const [assignee, setAssignee] = useState('');
   // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
   const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
   const [dir, setDir] = useState<'asc' | 'desc'>(FIRST_PAGE.dir);
-  const params = stuckTableParams(filters, rules, pageSize, { q, sort, dir });
+  const params = stuckTableParams(filters, rules, pageSize, { q, assignee, sort, dir });
   // a new filter, search or sort starts from the first page
   const pages = useCursorPages(JSON.stringify(params));
   const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor: pages.cursor });
@@ -67,6 +70,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           testId={`${testId}-search`}
           onSearch={setQ}
         />
+        <AssigneeFilter value={assignee} onChange={setAssignee} testId={`${testId}-assignee`} />
         <span className="muted">{data ? `${formatCount(data.total)} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />
         {data && <BulkActions items={data.items} />}
@@ -77,7 +81,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
       ) : isLoading ? (
         <div className="loading">Loading…</div>
       ) : !data || data.items.length === 0 ? (
-        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}.</div>
+        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}{assignee ? (assignee === UNASSIGNED ? ' that is assigned to nobody' : ` assigned to ${assignee}`) : ''}.</div>
       ) : (
         <table className="data" data-testid={`${testId}-table`}>
           <thead>

@@ -8,6 +8,7 @@ import { kpisResponseSchema } from '@/lib/contracts/kpis';
 import { stuckItemsResponseSchema, stuckSummaryResponseSchema } from '@/lib/contracts/stuck';
 import { slaBreachesResponseSchema, slaPolicySchema } from '@/lib/contracts/sla';
 import { leakageResponseSchema } from '@/lib/contracts/leakage';
+import { assigneesResponseSchema } from '@/lib/contracts/actions';
 import { fetchJson, queryString, sendJson } from './fetch-json';
 
 type Params = Record<string, string | number | undefined>;
@@ -25,6 +26,11 @@ export function useStuckSummary(filters: Params) {
 export function useStuckItems(params: Params) {
   const qs = queryString(params);
   return useQuery({ queryKey: ['stuck-items', qs], queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+/** The people stuck items may be assigned to (GET /api/assignees; for those who take actions): one list for every row's menu. */
+export function useAssignees(enabled: boolean) {
+  return useQuery({ queryKey: ['assignees'], queryFn: ({ signal }) => fetchJson('/api/assignees', assigneesResponseSchema, signal), enabled, staleTime: 60_000, refetchInterval: false });
 }
 
 export function useSlaBreaches(params: Params) {

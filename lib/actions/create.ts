@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/roles';
 import { actionRefusal } from '../auth/role-matrix';
-import { getUserByUsername } from '../auth/users';
+import { assignmentRefusal, getUserByUsername } from '../auth/users';
 import { subjects } from '../bus/types';
 import { env } from '../env';
 import { errors } from '../http/errors';
@@ -64,8 +64,11 @@ export async function refusalOf(rt: Runtime, principal: Principal, body: ActionR
   }
   const why = actionRefusal(principal.role, body.kind, { target: body.target, rule });
   if (why) return { status: 403, message: why };
-  if (body.kind === 'assign' && body.assignee && !(await getUserByUsername(rt.store, body.assignee))) {
-    return { status: 400, message: `no user named ${body.assignee}` };
+  if (body.kind === 'assign' && body.assignee) {
+    // an empty assignee unassigns; anyone else must be a person who may work the item
+    const user = await getUserByUsername(rt.store, body.assignee);
+    const problem = user ? assignmentRefusal(user, rule) : `no user named ${body.assignee}`;
+    if (problem) return { status: 400, message: problem };
   }
   if (body.kind === 'replay' && body.dead_letter_id && !(await deadLetterExists(rt, body.dead_letter_id))) {
     return { status: 400, message: 'no such dead letter' };

@@ -70,7 +70,8 @@ export async function applyExceptionChange(store: Store, c: ExceptionChange): Pr
   if (!parsed) throw new Error(`invalid exception id ${c.exception_id}`);
   const cur = await getException(store, c.exception_id);
   const now = new Date().toISOString();
-  const state = STATE_OF[c.kind];
+  // unassigning (an empty assignee) leaves the item seen but nobody's: acknowledged
+  const state = c.kind === 'assign' && !c.assignee ? 'acknowledged' : STATE_OF[c.kind];
   const row: ExceptionRow = {
     exception_id: c.exception_id,
     rule: parsed.rule,

@@ -71,3 +71,12 @@ export function actionRefusal(role: Role, kind: ActionKind, opts: { target?: str
   if (!owner) return `unknown queue ${JSON.stringify(opts.rule ?? '')}; only an admin may change it`;
   return owner === r ? null : `exceptions of ${opts.rule} belong to the ${owner} queue`;
 }
+
+/**
+ * Why a user of `role` may not be assigned items of `rule` (null when they may): whoever an
+ * item is assigned to works it — acknowledges, snoozes, resolves it — so their role must be
+ * allowed to. The server checks it on every assignment; the assign menus offer only those who pass.
+ */
+export function assigneeRefusal(role: Role, rule: string): string | null {
+  return actionRefusal(role, 'resolve', { rule });
+}

@@ -8,6 +8,7 @@ import { sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
 import { ROLES, type Role } from './roles';
 import { hashPassword } from './passwords';
+import { assigneeRefusal, hasPermission } from './role-matrix';
 
 export const userRowSchema = z.object({
   id: z.string(),
@@ -44,6 +45,24 @@ let versionSeq = 0;
 
 export async function listUsers(store: Store): Promise<UserRow[]> {
   return store.query(sql`SELECT * EXCEPT (version) FROM users FINAL ORDER BY username`, userRowSchema);
+}
+
+/**
+ * Why stuck items of `rule` (any rule when not given) may not be assigned to `user`, or null:
+ * a disabled account or an automation one cannot take work, nor a role that may not work
+ * the item (role-matrix.ts: assigneeRefusal).
+ */
+export function assignmentRefusal(user: UserRow, rule?: string): string | null {
+  if (user.disabled) return `${user.username} is disabled`;
+  if (user.origin === 'system') return `${user.username} is an automation account, not a person to assign work to`;
+  if (!hasPermission(user.role, 'actions:write')) return `${user.username} (${user.role}) may not take actions`;
+  const why = rule ? assigneeRefusal(user.role, rule) : null;
+  return why && `${user.username} (${user.role}) may not be assigned this item: ${why}`;
+}
+
+/** The people stuck items may be assigned to (of `rule` when given), by username. */
+export async function assignableUsers(store: Store, rule?: string): Promise<PublicUser[]> {
+  return (await listUsers(store)).filter((u) => !assignmentRefusal(u, rule)).map(publicUser);
 }
 
 export async function getUserById(store: Store, id: string): Promise<UserRow | null> {

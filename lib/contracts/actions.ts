@@ -5,11 +5,29 @@ import { z } from 'zod';
 import { SOURCES } from '../events/catalogue';
 import { entityKeySchema } from '../events/entity-key';
 import { timestampSchema } from '../events/schema';
+import { STUCK_RULE_NAMES } from '../stuck/rules';
+import { UNSTAFFED_QUEUE } from '../stuck/unstaffed';
 
 export const ACTION_KINDS = ['resync', 'retry', 'replay', 'acknowledge', 'assign', 'snooze', 'resolve'] as const;
 export type ActionKindName = (typeof ACTION_KINDS)[number];
 export const COMMAND_KINDS = ['resync', 'retry'] as const;
 export const EXCEPTION_KINDS = ['acknowledge', 'assign', 'snooze', 'resolve'] as const;
+
+/** The assignee filter's value for items nobody is assigned to (never a username: those start with a letter or digit). */
+export const UNASSIGNED = '-';
+/** A queue's assignee filter: a username (any case), or UNASSIGNED. */
+export const assigneeFilterParam = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(64)
+  .regex(/^(-|[a-z0-9][a-z0-9._@-]*)$/, 'a username, or - for items assigned to nobody');
+
+/** GET /api/assignees: the people stuck items (of one queue) may be assigned to. */
+export const assigneesQuerySchema = z.object({ rule: z.enum([...STUCK_RULE_NAMES, UNSTAFFED_QUEUE]).optional() });
+export const assigneeSchema = z.object({ username: z.string(), display_name: z.string(), role: z.string() });
+export type Assignee = z.infer<typeof assigneeSchema>;
+export const assigneesResponseSchema = z.object({ users: z.array(assigneeSchema) });
 
 export const ACTION_STATUSES = ['requested', 'sent', 'acknowledged', 'verified', 'failed', 'timed_out'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -28,7 +46,8 @@ export const actionRequestSchema = z
     /** The stuck item id `${rule}:${entity_key}`. */
     exception_id: z.string().max(400).optional(),
     dead_letter_id: z.uuid().optional(),
-    assignee: z.string().max(64).optional(),
+    /** A username (any case); empty unassigns. */
+    assignee: z.string().trim().toLowerCase().max(64).optional(),
     until: isoTime.optional(),
     resolution_code: z.string().regex(/^[a-z0-9_]{1,64}$/, 'snake_case code such as fixed_in_source').optional(),
     /** Replay: fields merged into the dead-lettered item before it is re-run (an edited mapping). */
@@ -48,7 +67,7 @@ export const actionRequestSchema = z
     if (b.kind === 'resync' || b.kind === 'retry') need('entity_key', `${b.kind} needs the record (entity_key)`);
     if (b.kind === 'replay') need('dead_letter_id', 'replay needs dead_letter_id');
     if ((EXCEPTION_KINDS as readonly string[]).includes(b.kind)) need('exception_id', `${b.kind} needs exception_id`);
-    if (b.kind === 'assign') need('assignee', 'assign needs an assignee (username)');
+    if (b.kind === 'assign') need('assignee', 'assign needs an assignee (a username; empty to unassign)');
     if (b.kind === 'snooze') {
       need('until', 'snooze needs until');
       if (b.until && Date.parse(b.until) <= Date.now()) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be in the future' });

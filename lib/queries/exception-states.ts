@@ -5,7 +5,8 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { sql } from '../clickhouse/sql';
+import { sql, type Sql } from '../clickhouse/sql';
+import { UNASSIGNED } from '../contracts/actions';
 
 export interface ExceptionState {
   state: string;
@@ -26,4 +27,16 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
       return [r.exception_id, { state: expired ? 'open' : r.s, assignee: r.assignee }];
     }),
   );
+}
+
+/**
+ * Items assigned to `assignee` (a username; UNASSIGNED: to nobody), as a condition on the
+ * expression of their stuck item id. The exceptions table holds a row per human change, so
+ * the latest assignee of every item is one small GROUP BY.
+ */
+export function assigneeCondition(assignee: string | undefined, id: Sql): Sql {
+  if (!assignee) return sql`1`;
+  const latest = sql`SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id`;
+  if (assignee === UNASSIGNED) return sql`${id} NOT IN (SELECT exception_id FROM (${latest}) WHERE a != '')`;
+  return sql`${id} IN (SELECT exception_id FROM (${latest}) WHERE a = ${assignee})`;
 }

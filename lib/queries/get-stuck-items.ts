@@ -16,10 +16,10 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
-import { getExceptionStates } from './exception-states';
+import { assigneeCondition, getExceptionStates } from './exception-states';
 
 export type StuckItemsParams = Filters &
-  Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
+  Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
     thresholds?: ThresholdOverrides;
   };
 
@@ -68,9 +68,10 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
   const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
+  const where = sql`${searchCondition(params.q)} AND ${assigneeCondition(params.assignee, sql`id`)}`;
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
       anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
-    FROM (${union}) WHERE ${searchCondition(params.q)}`;
+    FROM (${union}) WHERE ${where}`;
   const keys: SortKey[] = [
     { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type: SORT_TYPES[sort] },
     { col: sql`id`, dir: 'ASC', type: 'String' },
@@ -79,7 +80,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num }).extend(pageKeyColumn)), limit);
   const rows = page.items;
   const next_cursor = page.next_cursor && sort === 'late' ? encodeCursor([now.toISOString(), page.next_cursor]) : page.next_cursor;
-  const total = rows[0]?.total ?? (cursor ? await countItems(store, union, params.q) : 0);
+  const total = rows[0]?.total ?? (cursor ? await countItems(store, union, where) : 0);
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);
   const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
@@ -99,8 +100,8 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   };
 }
 
-async function countItems(store: Store, union: Sql, q: string | undefined): Promise<number> {
-  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${searchCondition(q)} SETTINGS enable_materialized_cte = 1`, z.object({ n: num }));
+async function countItems(store: Store, union: Sql, where: Sql): Promise<number> {
+  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${where} SETTINGS enable_materialized_cte = 1`, z.object({ n: num }));
   return r?.n ?? 0;
 }
 

@@ -7,7 +7,8 @@ import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
-import { getExceptionStates } from './exception-states';
+import { assigneeCondition, getExceptionStates } from './exception-states';
+import { assigneeFilterParam } from '../contracts/actions';
 import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
@@ -20,6 +21,8 @@ export const unstaffedQuerySchema = filtersSchema.extend({
   cursor: keysetCursorParam.optional(),
   /** Customer or project key containing it (any case), or the deal's ID: as the queues' search box. */
   q: z.string().trim().max(200).optional(),
+  /** Projects assigned to this username, or `-` for those assigned to nobody. */
+  assignee: assigneeFilterParam.optional(),
   now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
@@ -31,14 +34,15 @@ const UNSTAFFED_SORT: readonly SortKey[] = [
   { col: sql`correlation_id`, dir: 'ASC', type: 'String' },
 ];
 
-export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string }): Promise<UnstaffedResponse> {
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string; assignee?: string }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const limit = params.limit ?? 50;
   const rows = await store.query(
     sql`${keysetPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
-        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}`,
+        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}
+          AND ${assigneeCondition(params.assignee, sql`concat(${`${UNSTAFFED_QUEUE}:`}, entity_key)`)}`,
       { sort: UNSTAFFED_SORT, key: sql`correlation_id, entity_key`, limit, cursor: params.cursor },
     )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num, ...pageKeyColumn }),

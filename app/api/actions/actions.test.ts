@@ -197,6 +197,10 @@ describe('exception workflow and replay', () => {
     expect((await post(s.pmo, { kind: 'acknowledge', exception_id: item.id, reason: 'staffing call tomorrow', stuck_since: item.since }, 'un-1')).json.status).toBe('verified');
     expect((await post(s.pmo, { kind: 'assign', exception_id: item.id, assignee: 'pmo', reason: 'mine' }, 'un-2')).json.status).toBe('verified');
     expect(await unstaffed()).toMatchObject({ state: 'assigned', assignee: 'pmo' });
+    // the PMO queue's "assigned to" filter
+    const ids = async (assignee: string) => (await getUnstaffedProjects(rt.store, { assignee })).items.map((i) => i.id);
+    expect(await ids('pmo')).toEqual([item.id]);
+    expect(await ids('-')).not.toContain(item.id);
     // the consultant was assigned in the PSA, the event never came: re-sync the project from it
     const resync = await post(s.pmo, { kind: 'resync', target: 'psa', entity_key: item.entity_key, exception_id: item.id, reason: 'assigned in the PSA, not synced' }, 'un-3');
     expect(resync.status).toBe(201);
@@ -210,6 +214,92 @@ describe('exception workflow and replay', () => {
     expect(assigned).toEqual([{ refs: ['psa:project:PRJ-CL1'], correlation_id: 'crm:opportunity:OPP-CL1' }]);
     await rt.writer!.settled();
     expect(await unstaffed()).toBeUndefined();
+  });
+
+  it('assigns an item only to a person who may work it, unassigns it, and the queues, their CSV and bulk assignment follow the assignee', async () => {
+    const { ingestEvents } = await import('@/lib/ingest/pipeline');
+    const attrs = { customer: 'Assign Co', region: 'EMEA', practice: 'Data', legal_entity: 'ACME-DE', billing_model: 'milestone' };
+    const r = await ingestEvents(
+      rt,
+      [
+        { event_id: 'as-opp', source: 'crm', type: 'opportunity.won', occurred_at: ago(60), entity_type: 'opportunity', entity_id: 'OPP-AS', amount: 9000, currency: 'EUR', attributes: attrs },
+        { event_id: 'as-prj', source: 'psa', type: 'project.provisioned', occurred_at: ago(56), entity_type: 'project', entity_id: 'PRJ-AS', refs: ['crm:opportunity:OPP-AS'] },
+        { event_id: 'as-ms1', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-AS1', refs: ['psa:project:PRJ-AS'], amount: 4000, currency: 'EUR' },
+        { event_id: 'as-ms2', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-AS2', refs: ['psa:project:PRJ-AS'], amount: 5000, currency: 'EUR' },
+      ],
+      { collector: 'test' },
+    );
+    expect(r.accepted).toBe(4);
+    await rt.writer!.settled();
+    const { createUser, updateUser } = await import('@/lib/auth/users');
+    await createUser(rt.store, { username: 'fiona', display_name: 'Fiona Finance', role: 'finance' });
+    const gone = await createUser(rt.store, { username: 'gone', display_name: 'Left the firm', role: 'finance' });
+    await updateUser(rt.store, gone.id, { disabled: true });
+    await createUser(rt.store, { username: 'robot', display_name: 'A pipeline', role: 'admin', origin: 'system' });
+    const [a1, a2] = ['milestone-not-invoiced:psa:milestone:MS-AS1', 'milestone-not-invoiced:psa:milestone:MS-AS2'];
+
+    // who may be assigned: the list the menus offer and the check the server makes agree
+    const stuckRoute = await import('../stuck/route');
+    const assigneesRoute = await import('../assignees/route');
+    const people = async (rule?: string) => {
+      const res = await assigneesRoute.GET(req(`/api/assignees${rule ? `?rule=${rule}` : ''}`, { session: s.finance }));
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { users: { username: string }[] }).users.map((u) => u.username);
+    };
+    expect(await people('milestone-not-invoiced')).toEqual(['admin', 'finance', 'fiona']);
+    expect(await people('project-unstaffed')).toEqual(['admin', 'pmo']);
+    expect(await people()).toEqual(['admin', 'finance', 'fiona', 'it', 'pmo']);
+    expect((await assigneesRoute.GET(req('/api/assignees?rule=nonsense', { session: s.finance }))).status).toBe(400);
+    const refusals: [string, string][] = [
+      ['pmo', 'pmo (pmo) may not be assigned this item: exceptions of milestone-not-invoiced belong to the finance queue'],
+      ['executive', 'executive (executive) may not take actions'],
+      ['gone', 'gone is disabled'],
+      ['robot', 'robot is an automation account, not a person to assign work to'],
+      ['nobody-here', 'no user named nobody-here'],
+    ];
+    for (const [k, [who, message]] of refusals.entries()) {
+      const res = await post(s.finance, { kind: 'assign', exception_id: a1, assignee: who, reason: 'x' }, `as-bad-${k}`);
+      expect([res.status, (res.json.error as { message: string }).message]).toEqual([400, message]);
+    }
+
+    // a username in any case is the user
+    expect((await post(s.finance, { kind: 'assign', exception_id: a1, assignee: ' Fiona ', reason: 'hers', stuck_since: ago(23) }, 'as-1')).json.status).toBe('verified');
+    const queue = async (assignee: string, format = 'json') => stuckRoute.GET(req(`/api/stuck?rule=milestone-not-invoiced&assignee=${encodeURIComponent(assignee)}&format=${format}`, { session: s.executive }));
+    const listed = async (assignee: string) => {
+      const res = await queue(assignee);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { total: number; items: { id: string; state: string; assignee: string }[] };
+      expect(body.total).toBe(body.items.length);
+      return body.items;
+    };
+    expect(await listed('fiona')).toEqual([expect.objectContaining({ id: a1, state: 'assigned', assignee: 'fiona' })]);
+    expect(await listed('FIONA')).toHaveLength(1);
+    const nobodys = (await listed('-')).map((i) => i.id);
+    expect(nobodys).toContain(a2);
+    expect(nobodys).not.toContain(a1);
+    expect(await listed('gone')).toEqual([]);
+    const csv = await (await queue('fiona', 'csv')).text();
+    expect(csv.trim().split('\r\n').map((l) => l.split(',')[0])).toEqual(['id', a1]);
+    expect((await queue('Not a user!')).status).toBe(400);
+
+    // bulk: the dry run says who may not be assigned, the real run assigns every row
+    const bulkRun = async (assignee: string, dry_run: boolean, key: string) => {
+      const res = await bulk.POST(req('/api/actions/bulk', { method: 'POST', session: s.finance, body: { kind: 'assign', assignee, reason: 'spread the work', dry_run, items: [{ exception_id: a1 }, { exception_id: a2 }] }, headers: { 'idempotency-key': key } }));
+      return { status: res.status, json: (await res.json()) as { items: { outcome: string; message: string }[] } };
+    };
+    expect((await bulkRun('pmo', true, 'as-bulk-1')).json.items.map((i) => [i.outcome, i.message])).toEqual([
+      ['refused', refusals[0][1]],
+      ['refused', refusals[0][1]],
+    ]);
+    const done = await bulkRun('finance', false, 'as-bulk-2');
+    expect(done.json.items.map((i) => i.outcome)).toEqual(['created', 'created']);
+    expect((await listed('finance')).map((i) => i.id)).toEqual(expect.arrayContaining([a1, a2]));
+    expect(await listed('fiona')).toEqual([]);
+
+    // unassigned: seen (acknowledged), nobody's
+    expect((await post(s.finance, { kind: 'assign', exception_id: a1, assignee: '', reason: 'back to the pool' }, 'as-2')).json.status).toBe('verified');
+    expect((await listed('-')).find((i) => i.id === a1)).toMatchObject({ state: 'acknowledged', assignee: '' });
+    expect((await listed('finance')).map((i) => i.id)).not.toContain(a1);
   });
 
   it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {

@@ -17,13 +17,17 @@ import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
+import { AssigneeFilter } from '@/app/_components/assign';
+import { UNASSIGNED } from '@/lib/contracts/actions';
 
 export function UnstaffedTable() {
   const filters = useFilters();
   const [q, setQ] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const scope = { ...filters, q: q || undefined, assignee: assignee || undefined };
   // pages by cursor within one scope; new filters or a new search start from the first page
-  const pages = useCursorPages(queryString({ ...filters, q: q || undefined }));
-  const qs = queryString({ ...filters, q: q || undefined, limit: UNSTAFFED_PAGE_SIZE, cursor: pages.cursor });
+  const pages = useCursorPages(queryString(scope));
+  const qs = queryString({ ...scope, limit: UNSTAFFED_PAGE_SIZE, cursor: pages.cursor });
   const { data, error, isLoading, isFetching } = useQuery({
     queryKey: ['unstaffed', qs],
     queryFn: ({ signal }) => fetchJson(`/api/pmo/unstaffed${qs}`, unstaffedResponseSchema, signal),
@@ -33,11 +37,12 @@ export function UnstaffedTable() {
     <div>
       <div className="toolbar">
         <SearchBox placeholder="Search customer or project (PRJ-…)" label="Search unstaffed projects" testId="unstaffed-search" onSearch={setQ} />
+        <AssigneeFilter value={assignee} onChange={setAssignee} testId="unstaffed-assignee" />
         <span className="muted" data-testid="unstaffed-count">
           {data ? `${formatCount(data.total)} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
         <Updating active={isFetching && !isLoading} />
-        <ExportCsv href={`/api/pmo/unstaffed${queryString({ ...filters, q: q || undefined, format: 'csv' })}`} testId="unstaffed-csv" />
+        <ExportCsv href={`/api/pmo/unstaffed${queryString({ ...scope, format: 'csv' })}`} testId="unstaffed-csv" />
       </div>
       {error ? (
         <div className="error">Could not load unstaffed projects: {error.message}</div>
@@ -51,7 +56,7 @@ export function UnstaffedTable() {
           </button>
         </div>
       ) : data.items.length === 0 ? (
-        <div className="empty" data-testid="unstaffed-empty">{q ? `No unstaffed project matching “${q}”.` : 'Every provisioned project has someone on it.'}</div>
+        <div className="empty" data-testid="unstaffed-empty">{q || assignee ? `No unstaffed project${q ? ` matching “${q}”` : ''}${assignee ? (assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${assignee}`) : ''}.` : 'Every provisioned project has someone on it.'}</div>
       ) : (
         <table className="data" data-testid="unstaffed-table">
           <thead>

@@ -1,0 +1,82 @@
+'use client';
+// Assigning stuck items to people: the assign menu of a queue row (AssignMenu: whoever may
+// work the item — lib/auth/role-matrix.ts assigneeRefusal, the check the server makes — or
+// nobody), and a queue's "assigned to" filter (AssigneeFilter: anyone, me, nobody, a person).
+
+import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { StuckItem } from '@/lib/contracts/stuck';
+import { UNASSIGNED, type Assignee } from '@/lib/contracts/actions';
+import { actionRefusal, assigneeRefusal } from '@/lib/auth/role-matrix';
+import type { Role } from '@/lib/auth/roles';
+import { useAssignees } from '@/app/_hooks/use-views';
+import { ActionProgress, useTrackedAction } from './action-button';
+import { useMe } from './use-me';
+import styles from './action-button.module.css';
+
+/** The people a signed-in user may pick (none for those who take no actions: the list is refused them). */
+function usePeople() {
+  const { data: me } = useMe();
+  const canAct = !!me?.permissions.includes('actions:write');
+  const people = useAssignees(canAct);
+  return { me, canAct, people: people.data?.users ?? [] };
+}
+
+const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me (${u.display_name})` : `${u.display_name} (${u.username})`);
+
+export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string } }) {
+  const { me, people } = usePeople();
+  const qc = useQueryClient();
+  // the queues show the new assignee at once, not at their next poll
+  const refresh = useCallback(() => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'stuck-items' || q.queryKey[0] === 'unstaffed' }), [qc]);
+  const t = useTrackedAction(refresh);
+  if (!me || actionRefusal(me.user.role, 'assign', { rule: item.rule })) return null;
+  const mine = me.user.username;
+  // me first, then the others by name
+  const eligible = people.filter((u) => !assigneeRefusal(u.role as Role, item.rule)).sort((a, b) => (a.username === mine ? -1 : b.username === mine ? 1 : a.display_name.localeCompare(b.display_name)));
+  const choose = (value: string) => {
+    const who = value === UNASSIGNED ? '' : value;
+    void t.start(
+      { kind: 'assign', exception_id: item.id, assignee: who, stuck_since: item.since, reason: `${who ? `assigned to ${who}` : 'unassigned'} from ${window.location.pathname}` },
+      who ? `Assign ${item.entity_key} to ${who}` : `Unassign ${item.entity_key}`,
+    );
+  };
+  return (
+    <span className={styles.wrap} data-testid="assign">
+      <select className={styles.button} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={`Assign ${item.entity_key}`} data-testid="assign-select">
+        <option value="" disabled>
+          {item.assignee ? 'Reassign…' : 'Assign…'}
+        </option>
+        {eligible.filter((u) => u.username !== item.assignee).map((u) => (
+          <option key={u.username} value={u.username}>
+            {nameOf(u, mine)}
+          </option>
+        ))}
+        {item.assignee && <option value={UNASSIGNED}>Nobody (unassign)</option>}
+      </select>
+      <ActionProgress t={t} />
+    </span>
+  );
+}
+
+/** A queue's "assigned to" filter: '' anyone, a username, or UNASSIGNED. */
+export function AssigneeFilter({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  const { me, canAct, people } = usePeople();
+  const mine = me?.user.username;
+  const others = people.filter((u) => u.username !== mine);
+  // a filter for someone no longer assignable (disabled since) still shows who it is
+  const unknown = value && value !== UNASSIGNED && value !== mine && !others.some((u) => u.username === value);
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Assigned to" data-testid={testId}>
+      <option value="">Assigned to anyone</option>
+      {canAct && mine && <option value={mine}>Assigned to me</option>}
+      <option value={UNASSIGNED}>Assigned to nobody</option>
+      {others.map((u) => (
+        <option key={u.username} value={u.username}>
+          Assigned to {u.display_name}
+        </option>
+      ))}
+      {unknown && <option value={value}>Assigned to {value}</option>}
+    </select>
+  );
+}
