@@ -199,4 +199,17 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await expect(bulk.getByTestId('bulk-done')).toHaveText('1 action(s) started');
   await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
   await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('assigned · finance');
+
+  // their own queue on /stuck: what is assigned to them in every queue, each row naming its queue
+  await page.goto('/stuck');
+  const mineCard = page.getByTestId('queue-mine');
+  await expect(mineCard).toContainText('Assigned to me1');
+  await mineCard.click();
+  await expect(page).toHaveURL(/view=mine/);
+  await expect(mineCard).toHaveAttribute('aria-pressed', 'true');
+  const queue = new QueueTable(page, 'stuck-queue');
+  await expect(queue.rows).toHaveCount(1);
+  await expect(queue.rows.first().getByTestId('stuck-row-queue')).toHaveText('invoice-not-collected');
+  await expect(queue.rows.first().getByTestId('stuck-record-link')).toHaveText(key);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-mine.png`, fullPage: true });
 });

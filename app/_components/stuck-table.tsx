@@ -40,10 +40,10 @@ const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: st
   { key: null, label: 'Actions' },
 ];
 
-export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule = false }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean }) {
+export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule = false, initialAssignee = '' }: { rules: StuckRuleName[]; testId: string; pageSize?: number; showRule?: boolean; initialAssignee?: string }) {
   const filters = useFilters();
   const [q, setQ] = useState('');
-  const [assignee, setAssignee] = useState('');
+  const [assignee, setAssignee] = useState(initialAssignee);
   // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
   const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
   const [dir, setDir] = useState<'asc' | 'desc'>(FIRST_PAGE.dir);

@@ -2,6 +2,7 @@
 // The queue cards: per rule its count, money at stake, aging buckets and owner. A card is a
 // toggle button, so the queues are reachable and selectable from the keyboard.
 
+import type { ReactNode } from 'react';
 import type { StuckQueueSummary } from '@/lib/contracts/stuck';
 import { STUCK_RULES, describeAllowance, isStuckRuleName } from '@/lib/stuck/rules';
 import { formatCount, formatMoney } from '@/lib/money/format';
@@ -13,9 +14,10 @@ function changedFrom(q: StuckQueueSummary): string | null {
   return d && (d.threshold_hours !== q.threshold_hours || d.unit !== q.unit) ? describeAllowance({ ...d, rule: q.rule }) : null;
 }
 
-export function QueueCards({ queues, currency, selected, onSelect }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void }) {
+export function QueueCards({ queues, currency, selected, onSelect, first }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void; first?: ReactNode }) {
   return (
     <div className={styles.tiles} data-testid="queue-cards">
+      {first}
       {queues.map((q) => (
         <button
           key={q.rule}

@@ -1,12 +1,15 @@
 'use client';
-// /stuck: every queue at a glance, the chosen queue's items below (its rule in the URL).
+// /stuck: every queue at a glance, the chosen queue's items below (its rule in the URL); for
+// those who take actions, "assigned to me" first: their items of every queue (?view=mine).
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { STUCK_RULES, isStuckRuleName, type StuckRuleName } from '@/lib/stuck/rules';
+import { STUCK_RULES, STUCK_RULE_NAMES, isStuckRuleName, type StuckRuleName } from '@/lib/stuck/rules';
+import { formatCount } from '@/lib/money/format';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
-import { useStuckSummary } from '@/app/_hooks/use-views';
+import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
+import { useMe } from '@/app/_components/use-me';
 import styles from '@/app/_components/views.module.css';
 import { QueueCards } from './queue-cards';
 import { Updating } from '@/app/_components/updating';
@@ -19,6 +22,9 @@ export function StuckView() {
   const requested = sp.get('rule') ?? '';
   const rule: StuckRuleName = isStuckRuleName(requested) ? requested : 'invoice-not-collected';
   const r = STUCK_RULES[rule];
+  const { data: me } = useMe();
+  const mine = me?.permissions.includes('actions:write') ? me.user.username : null;
+  const showMine = !!mine && sp.get('view') === 'mine';
   return (
     <div>
       <div className={styles.head}>
@@ -34,14 +40,42 @@ export function StuckView() {
       ) : summary.isLoading || !summary.data ? (
         <div className="loading">Loading queues…</div>
       ) : (
-        <QueueCards queues={summary.data.queues} currency={summary.data.reporting_currency} selected={rule} onSelect={(x) => setParams({ rule: x })} />
+        <QueueCards
+          queues={summary.data.queues}
+          currency={summary.data.reporting_currency}
+          selected={showMine ? '' : rule}
+          onSelect={(x) => setParams({ rule: x, view: undefined })}
+          first={mine && <MineCard username={mine} selected={showMine} onSelect={() => setParams({ view: 'mine', rule: undefined })} />}
+        />
       )}
-      <section className="panel">
-        <h2 className={styles.sectionTitle}>
-          {r.title} <span className="muted" style={{ fontWeight: 400 }}>· owner {r.owner} · money at stake: {r.money}</span>
-        </h2>
-        <StuckTable key={rule} rules={[rule]} testId="stuck-queue" />
-      </section>
+      {showMine ? (
+        <section className="panel">
+          <h2 className={styles.sectionTitle}>
+            Assigned to me <span className="muted" style={{ fontWeight: 400 }}>· every queue’s items assigned to {mine}</span>
+          </h2>
+          <StuckTable key={`mine:${mine}`} rules={[...STUCK_RULE_NAMES]} initialAssignee={mine} showRule testId="stuck-queue" />
+        </section>
+      ) : (
+        <section className="panel">
+          <h2 className={styles.sectionTitle}>
+            {r.title} <span className="muted" style={{ fontWeight: 400 }}>· owner {r.owner} · money at stake: {r.money}</span>
+          </h2>
+          <StuckTable key={rule} rules={[rule]} testId="stuck-queue" />
+        </section>
+      )}
     </div>
+  );
+}
+
+/** The signed-in user's own queue: how many items of every queue are assigned to them. */
+function MineCard({ username, selected, onSelect }: { username: string; selected: boolean; onSelect: () => void }) {
+  const filters = useFilters();
+  const { data } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, limit: 1 });
+  return (
+    <button type="button" className={`tile ${styles.queueCard}`} aria-pressed={selected} data-testid="queue-mine" onClick={onSelect}>
+      <div className="label">Assigned to me</div>
+      <div className="value">{data ? formatCount(data.total) : '…'}</div>
+      <div className="sub">Items of every queue assigned to {username}</div>
+    </button>
   );
 }
