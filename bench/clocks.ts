@@ -9,7 +9,9 @@
 import path from 'node:path';
 import { env } from '../lib/env';
 import type { Store } from '../lib/clickhouse/client';
+import { z } from 'zod';
 import { sql } from '../lib/clickhouse/sql';
+import { STUCK_RULE_NAMES } from '../lib/stuck/rules';
 import { benchCustomer, openBenchStore } from './data';
 import { percentile } from './ingest';
 
@@ -17,10 +19,17 @@ const log = (l: string) => console.log(`[bench:clocks] ${l}`);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 type Fn = (store: Store, params: unknown) => Promise<unknown>;
-const CALLS: { file: string; fn: string; params: Record<string, unknown> }[] = [
+const EVERY_QUEUE = STUCK_RULE_NAMES.join(',');
+/** The user the bench assigns one stuck item in ten to (seedAssignments). */
+const ASSIGNEE = 'bench-finance';
+const CALLS: { file: string; fn: string; label?: string; params: Record<string, unknown> }[] = [
   { file: 'get-kpis', fn: 'getKpis', params: {} },
   { file: 'get-stuck-summary', fn: 'getStuckSummary', params: {} },
   { file: 'get-stuck-items', fn: 'getStuckItems', params: { rule: 'invoice-not-collected' } },
+  // "assigned to me" on /stuck: every queue's items filtered to one assignee; beside it the
+  // same queues unfiltered (a checkout without the filter, BENCH_COMPARE_ROOT, reads both so)
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, one assignee', params: { rules: EVERY_QUEUE, assignee: ASSIGNEE } },
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue', params: { rules: EVERY_QUEUE } },
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
   { file: 'get-flows', fn: 'getFlows', params: {} },
@@ -37,7 +46,7 @@ const SCHEMAS: Record<string, [string, string]> = {
 /** Each call unfiltered (`all`) and for one customer (`customer`). */
 const VARIANTS = ['all', 'customer'] as const;
 
-async function load(root: string, customer: string): Promise<{ fn: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
+async function load(root: string, customer: string): Promise<{ label: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
   const out = [];
   for (const c of CALLS) {
     const mod = (await import(path.join(root, 'lib', 'queries', `${c.file}.ts`))) as Record<string, unknown>;
@@ -49,7 +58,7 @@ async function load(root: string, customer: string): Promise<{ fn: string; varia
     for (const variant of VARIANTS) {
       const raw = variant === 'customer' ? { ...c.params, customer } : c.params;
       const params = parse ? parse.call(schema, raw) : raw;
-      out.push({ fn: c.fn, variant, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
+      out.push({ label: c.label ?? c.fn, variant, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
     }
   }
   return out;
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
   const { store, now, close } = await openBenchStore({ dir: e.BENCH_STORE_DIR, events: e.BENCH_CLOCK_EVENTS, settleS: e.BENCH_SETTLE_S, log });
   const customer = await benchCustomer(store);
   log(`one customer: "${customer}"`);
+  await seedAssignments(store, now);
   const sides = [{ name: 'this checkout', calls: await load(ROOT, customer) }];
   if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT, customer) });
   const rounds = 7;
@@ -72,7 +82,7 @@ async function main(): Promise<void> {
       for (const c of s.calls) {
         const t = performance.now();
         await c.run(store, now);
-        const k = `${c.fn}\t${c.variant}\t${s.name}`;
+        const k = `${c.label}\t${c.variant}\t${s.name}`;
         times.set(k, [...(times.get(k) ?? []), performance.now() - t]);
       }
     }
@@ -81,13 +91,33 @@ async function main(): Promise<void> {
   for (const c of CALLS) {
     for (const variant of VARIANTS) {
       for (const s of sides) {
-        const t = (times.get(`${c.fn}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
-        console.log(`| ${c.fn} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
+        const label = c.label ?? c.fn;
+        const t = (times.get(`${label}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
+        console.log(`| ${label} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
       }
     }
   }
   await kpiParts(store, now);
   await close();
+}
+
+/**
+ * Assignments as a team makes them: up to 2,000 stuck items of every queue (most money first)
+ * assigned through the exception workflow, one in ten to ASSIGNEE, the rest among 19 others.
+ * Once per store (a kept BENCH_STORE_DIR has them).
+ */
+async function seedAssignments(store: Store, now: Date): Promise<void> {
+  const [{ n }] = await store.query(sql`SELECT count() AS n FROM exceptions WHERE updated_by = 'bench'`, z.object({ n: z.coerce.number() }));
+  if (n > 0) return log(`assignments: ${n} exception rows from an earlier run`);
+  const { getStuckItems } = await import('../lib/queries/get-stuck-items');
+  const { applyExceptionChange } = await import('../lib/actions/exceptions');
+  const t = performance.now();
+  const items = (await getStuckItems(store, { rules: [...STUCK_RULE_NAMES], limit: 2000, now: now.toISOString() })).items;
+  for (const [i, item] of items.entries()) {
+    const assignee = i % 10 === 0 ? ASSIGNEE : `bench-user-${i % 19}`;
+    await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee, by: 'bench', action_id: `bench-${i}`, stuck_since: item.since });
+  }
+  log(`assignments: ${items.length} stuck items assigned (${Math.ceil(items.length / 10)} to ${ASSIGNEE}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
 /**
