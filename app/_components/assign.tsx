@@ -19,7 +19,7 @@ function usePeople() {
   const { data: me } = useMe();
   const canAct = !!me?.permissions.includes('actions:write');
   const people = useAssignees(canAct);
-  return { me, canAct, people: people.data?.users ?? [] };
+  return { me, canAct, people: people.data?.users ?? [], holders: people.data?.holders ?? [] };
 }
 
 const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me (${u.display_name})` : `${u.display_name} (${u.username})`);
@@ -61,11 +61,11 @@ export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key'
 
 /** A queue's "assigned to" filter: '' anyone, a username, or UNASSIGNED. */
 export function AssigneeFilter({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
-  const { me, canAct, people } = usePeople();
+  const { me, canAct, people, holders } = usePeople();
   const mine = me?.user.username;
   const others = people.filter((u) => u.username !== mine);
-  // a filter for someone no longer assignable (disabled since) still shows who it is
-  const unknown = value && value !== UNASSIGNED && value !== mine && !others.some((u) => u.username === value);
+  // a value no list has (typed into the address, say) still shows what it filters by
+  const unknown = value && value !== UNASSIGNED && value !== mine && !others.some((u) => u.username === value) && !holders.some((u) => u.username === value);
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Assigned to" data-testid={testId}>
       <option value="">Assigned to anyone</option>
@@ -74,6 +74,12 @@ export function AssigneeFilter({ value, onChange, testId }: { value: string; onC
       {others.map((u) => (
         <option key={u.username} value={u.username}>
           Assigned to {u.display_name}
+        </option>
+      ))}
+      {/* those who hold items but may take no more (disabled since): to find and reassign them */}
+      {holders.map((u) => (
+        <option key={u.username} value={u.username}>
+          Assigned to {u.display_name} ({u.why})
         </option>
       ))}
       {unknown && <option value={value}>Assigned to {value}</option>}

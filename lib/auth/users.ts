@@ -60,11 +60,6 @@ export function assignmentRefusal(user: UserRow, rule?: string): string | null {
   return why && `${user.username} (${user.role}) may not be assigned this item: ${why}`;
 }
 
-/** The people stuck items may be assigned to (of `rule` when given), by username. */
-export async function assignableUsers(store: Store, rule?: string): Promise<PublicUser[]> {
-  return (await listUsers(store)).filter((u) => !assignmentRefusal(u, rule)).map(publicUser);
-}
-
 export async function getUserById(store: Store, id: string): Promise<UserRow | null> {
   const hit = cache.get(id);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.user;

@@ -27,7 +27,12 @@ export const assigneeFilterParam = z
 export const assigneesQuerySchema = z.object({ rule: z.enum([...STUCK_RULE_NAMES, UNSTAFFED_QUEUE]).optional() });
 export const assigneeSchema = z.object({ username: z.string(), display_name: z.string(), role: z.string() });
 export type Assignee = z.infer<typeof assigneeSchema>;
-export const assigneesResponseSchema = z.object({ users: z.array(assigneeSchema) });
+export const assigneesResponseSchema = z.object({
+  users: z.array(assigneeSchema),
+  /** Who holds items but may not be assigned more (disabled since, or their role changed): a queue filters by them to reassign their items. */
+  holders: z.array(z.object({ username: z.string(), display_name: z.string(), why: z.string() })),
+});
+export type AssigneesResponse = z.infer<typeof assigneesResponseSchema>;
 
 export const ACTION_STATUSES = ['requested', 'sent', 'acknowledged', 'verified', 'failed', 'timed_out'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];

@@ -34,6 +34,15 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
  * expression of their stuck item id. The exceptions table holds a row per human change, so
  * the latest assignee of every item is one small GROUP BY.
  */
+/** Usernames that hold at least one stuck item (the latest assignee of each). */
+export async function currentAssignees(store: Store): Promise<string[]> {
+  const rows = await store.query(
+    sql`SELECT DISTINCT a FROM (SELECT argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id) WHERE a != '' ORDER BY a`,
+    z.object({ a: z.string() }),
+  );
+  return rows.map((r) => r.a);
+}
+
 export function assigneeCondition(assignee: string | undefined, id: Sql): Sql {
   if (!assignee) return sql`1`;
   const latest = sql`SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id`;

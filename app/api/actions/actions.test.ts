@@ -231,7 +231,7 @@ describe('exception workflow and replay', () => {
     );
     expect(r.accepted).toBe(4);
     await rt.writer!.settled();
-    const { createUser, updateUser } = await import('@/lib/auth/users');
+    const { createUser, updateUser, getUserByUsername } = await import('@/lib/auth/users');
     await createUser(rt.store, { username: 'fiona', display_name: 'Fiona Finance', role: 'finance' });
     const gone = await createUser(rt.store, { username: 'gone', display_name: 'Left the firm', role: 'finance' });
     await updateUser(rt.store, gone.id, { disabled: true });
@@ -300,6 +300,18 @@ describe('exception workflow and replay', () => {
     expect((await post(s.finance, { kind: 'assign', exception_id: a1, assignee: '', reason: 'back to the pool' }, 'as-2')).json.status).toBe('verified');
     expect((await listed('-')).find((i) => i.id === a1)).toMatchObject({ state: 'acknowledged', assignee: '' });
     expect((await listed('finance')).map((i) => i.id)).not.toContain(a1);
+
+    // someone leaves holding an item: the list names them apart, the queue still finds their items to reassign
+    expect((await post(s.finance, { kind: 'assign', exception_id: a2, assignee: 'fiona', reason: 'hers now' }, 'as-3')).json.status).toBe('verified');
+    await updateUser(rt.store, (await getUserByUsername(rt.store, 'fiona'))!.id, { disabled: true });
+    const res = await assigneesRoute.GET(req('/api/assignees?rule=milestone-not-invoiced', { session: s.finance }));
+    const body = (await res.json()) as { users: { username: string }[]; holders: { username: string; display_name: string; why: string }[] };
+    expect(body.users.map((u) => u.username)).toEqual(['admin', 'finance']);
+    expect(body.holders).toEqual([{ username: 'fiona', display_name: 'Fiona Finance', why: 'fiona is disabled' }]);
+    expect((await listed('fiona')).map((i) => i.id)).toEqual([a2]);
+    expect((await post(s.finance, { kind: 'assign', exception_id: a2, assignee: 'fiona', reason: 'x' }, 'as-4')).status).toBe(400);
+    expect((await post(s.finance, { kind: 'assign', exception_id: a2, assignee: 'finance', reason: 'fiona left' }, 'as-5')).json.status).toBe('verified');
+    expect((await (await assigneesRoute.GET(req('/api/assignees', { session: s.finance }))).json()).holders).toEqual([]);
   });
 
   it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {
