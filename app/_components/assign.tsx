@@ -43,7 +43,7 @@ export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key'
   };
   return (
     <span className={styles.wrap} data-testid="assign">
-      <select className={styles.button} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={`Assign ${item.entity_key}`} data-testid="assign-select">
+      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={`Assign ${item.entity_key}`} data-testid="assign-select">
         <option value="" disabled>
           {item.assignee ? 'Reassign…' : 'Assign…'}
         </option>

@@ -57,6 +57,8 @@ export type StuckItem = z.infer<typeof stuckItemSchema>;
 export const stuckItemsResponseSchema = z.object({
   rule: z.enum(STUCK_RULE_NAMES).nullable(),
   total: z.number(),
+  /** The money at stake of every item the query matches (not just this page), in the reporting currency. */
+  total_value: z.number(),
   items: z.array(stuckItemSchema),
   next_cursor: z.string().nullable(),
   reporting_currency: z.string(),

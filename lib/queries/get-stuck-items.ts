@@ -70,20 +70,20 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const limit = params.limit ?? 50;
   const where = sql`${searchCondition(params.q)} AND ${assigneeCondition(params.assignee, sql`id`)}`;
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
-      anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total
+      anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total, sum(value) OVER () AS total_value
     FROM (${union}) WHERE ${where}`;
   const keys: SortKey[] = [
     { col: sql`${sortCol}`, dir: desc ? 'DESC' : 'ASC', type: SORT_TYPES[sort] },
     { col: sql`id`, dir: 'ASC', type: 'String' },
   ];
   const q = keysetPageSql(listed, { sort: keys, key: sql`id`, limit, cursor });
-  const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num }).extend(pageKeyColumn)), limit);
+  const page = keysetPage(await store.query(sql`${q} SETTINGS enable_materialized_cte = 1`, rowSchema.extend({ total: num, total_value: num }).extend(pageKeyColumn)), limit);
   const rows = page.items;
   const next_cursor = page.next_cursor && sort === 'late' ? encodeCursor([now.toISOString(), page.next_cursor]) : page.next_cursor;
-  const total = rows[0]?.total ?? (cursor ? await countItems(store, union, where) : 0);
+  const { total, total_value } = rows[0] ?? (cursor ? await countItems(store, union, where) : { total: 0, total_value: 0 });
   const last = await lastEvents(store, [...new Set(rows.map((r) => r.correlation_id))], now);
   const states = await getExceptionStates(store, rows.map((r) => r.id), now);
-  const items = rows.map(({ anchor_at, total: _t, ...r }) => ({
+  const items = rows.map(({ anchor_at, total: _t, total_value: _v, ...r }) => ({
     ...r,
     since: anchor_at,
     last_event_type: last.get(r.correlation_id)?.type ?? '',
@@ -94,15 +94,19 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   return {
     rule: params.rule ?? null,
     total,
+    total_value: Math.round(total_value * 100) / 100,
     items,
     next_cursor,
     reporting_currency: reportingCurrency(),
   };
 }
 
-async function countItems(store: Store, union: Sql, where: Sql): Promise<number> {
-  const [r] = await store.query(sql`SELECT count() AS n FROM (${union}) WHERE ${where} SETTINGS enable_materialized_cte = 1`, z.object({ n: num }));
-  return r?.n ?? 0;
+async function countItems(store: Store, union: Sql, where: Sql): Promise<{ total: number; total_value: number }> {
+  const [r] = await store.query(
+    sql`SELECT count() AS total, sum(value) AS total_value FROM (${union}) WHERE ${where} SETTINGS enable_materialized_cte = 1`,
+    z.object({ total: num, total_value: num }),
+  );
+  return r ?? { total: 0, total_value: 0 };
 }
 
 /** The latest event of each deal (as of now), for the "last event" column. */

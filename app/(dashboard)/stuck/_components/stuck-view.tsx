@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { STUCK_RULES, STUCK_RULE_NAMES, isStuckRuleName, type StuckRuleName } from '@/lib/stuck/rules';
-import { formatCount } from '@/lib/money/format';
+import { formatCount, formatMoney } from '@/lib/money/format';
 import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
@@ -74,7 +74,10 @@ function MineCard({ username, selected, onSelect }: { username: string; selected
   return (
     <button type="button" className={`tile ${styles.queueCard}`} aria-pressed={selected} data-testid="queue-mine" onClick={onSelect}>
       <div className="label">Assigned to me</div>
-      <div className="value">{data ? formatCount(data.total) : '…'}</div>
+      <div className="value">
+        {data ? formatCount(data.total) : '…'}
+        {data && <span style={{ fontSize: 14, fontWeight: 500 }}> · {formatMoney(data.total_value, data.reporting_currency, { compact: true })}</span>}
+      </div>
       <div className="sub">Items of every queue assigned to {username}</div>
     </button>
   );
