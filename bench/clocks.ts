@@ -30,6 +30,8 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   // same queues unfiltered (a checkout without the filter, BENCH_COMPARE_ROOT, reads both so)
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, one assignee', params: { rules: EVERY_QUEUE, assignee: ASSIGNEE } },
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue', params: { rules: EVERY_QUEUE } },
+  // who holds the stuck work (/stuck): every queue grouped by assignee
+  { file: 'get-stuck-items', fn: 'getStuckWorkload', params: {} },
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
   { file: 'get-flows', fn: 'getFlows', params: {} },
@@ -40,6 +42,7 @@ const SCHEMAS: Record<string, [string, string]> = {
   getKpis: ['kpis', 'kpisQuerySchema'],
   getStuckSummary: ['stuck', 'stuckQuerySchema'],
   getStuckItems: ['stuck', 'stuckQuerySchema'],
+  getStuckWorkload: ['stuck', 'stuckWorkloadQuerySchema'],
   getSlaBreaches: ['sla', 'slaBreachesQuerySchema'],
 };
 
@@ -54,7 +57,9 @@ async function load(root: string, customer: string): Promise<{ label: string; va
     const own = Object.entries(mod).find(([k]) => /(Params|Query)Schema$/.test(k))?.[1];
     const schema = cs ? ((await import(path.join(root, 'lib', 'contracts', `${cs[0]}.ts`))) as Record<string, unknown>)[cs[1]] : own;
     const parse = (schema as { parse?: (v: unknown) => unknown } | undefined)?.parse;
-    const f = mod[c.fn] as Fn;
+    const f = mod[c.fn] as Fn | undefined;
+    // a compared checkout older than the query has none: its rows say so
+    if (typeof f !== 'function') continue;
     for (const variant of VARIANTS) {
       const raw = variant === 'customer' ? { ...c.params, customer } : c.params;
       const params = parse ? parse.call(schema, raw) : raw;
@@ -93,7 +98,8 @@ async function main(): Promise<void> {
       for (const s of sides) {
         const label = c.label ?? c.fn;
         const t = (times.get(`${label}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
-        console.log(`| ${label} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
+        if (t.length === 0) console.log(`| ${label} | ${variant} | ${s.name} | — | — | 0 (not in this checkout) |`);
+        else console.log(`| ${label} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
       }
     }
   }

@@ -205,11 +205,20 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   const mineCard = page.getByTestId('queue-mine');
   await expect(mineCard).toContainText('Assigned to me1');
   await mineCard.click();
-  await expect(page).toHaveURL(/view=mine/);
+  await expect(page).toHaveURL(/assignee=finance/);
   await expect(mineCard).toHaveAttribute('aria-pressed', 'true');
   const queue = new QueueTable(page, 'stuck-queue');
   await expect(queue.rows).toHaveCount(1);
   await expect(queue.rows.first().getByTestId('stuck-row-queue')).toHaveText('invoice-not-collected');
   await expect(queue.rows.first().getByTestId('stuck-record-link')).toHaveText(key);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck-mine.png`, fullPage: true });
+
+  // who holds the stuck work: finance one item, nobody the rest; nobody's items of every queue a click away
+  const workload = page.getByTestId('workload');
+  await expect(workload.locator('[data-assignee="finance"] td').nth(1)).toHaveText('1');
+  await workload.locator('[data-assignee="-"]').getByTestId('workload-holder').click();
+  await expect(page).toHaveURL(/assignee=-/);
+  await expect(page.getByRole('heading', { name: /^Assigned to nobody/ })).toBeVisible();
+  await expect(queue.rows.first()).toBeVisible();
+  await expect(queue.root.getByTestId('stuck-record-link').filter({ hasText: key })).toHaveCount(0);
 });

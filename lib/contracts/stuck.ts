@@ -8,13 +8,15 @@ import { STUCK_RULE_NAMES, AGING_BUCKETS } from '../stuck/rules';
 
 export const STUCK_SORTS = ['value', 'late', 'since', 'customer'] as const;
 
+/** Several queues: their rule names, comma-separated. */
+const rulesParam = z
+  .string()
+  .transform((s) => s.split(',').filter(Boolean))
+  .pipe(z.array(z.enum(STUCK_RULE_NAMES)));
+
 export const stuckQuerySchema = filtersSchema.extend({
   rule: z.enum(STUCK_RULE_NAMES).optional(),
-  rules: z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(STUCK_RULE_NAMES)))
-    .optional(),
+  rules: rulesParam.optional(),
   q: z.string().trim().max(200).optional(),
   /** Items assigned to this username, or `-` for those assigned to nobody. */
   assignee: assigneeFilterParam.optional(),
@@ -85,3 +87,23 @@ export const stuckSummaryResponseSchema = z.object({
   reporting_currency: z.string(),
 });
 export type StuckSummaryResponse = z.infer<typeof stuckSummaryResponseSchema>;
+
+/** GET /api/stuck/workload: per assignee, the stuck items of the selected queues (all: every queue). */
+export const stuckWorkloadQuerySchema = filtersSchema.extend({
+  rules: rulesParam.optional(),
+  now: nowParam().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type StuckWorkloadParams = Omit<z.infer<typeof stuckWorkloadQuerySchema>, 'format' | 'now'> & { now?: string };
+
+export const stuckWorkloadRowSchema = z.object({
+  /** A username; '' for the items assigned to nobody. */
+  assignee: z.string(),
+  items: z.number(),
+  /** Money at stake in the reporting currency. */
+  value: z.number(),
+  /** How late the most overdue of them is (hours, as the queues count them). */
+  max_late_hours: z.number(),
+});
+export const stuckWorkloadResponseSchema = z.object({ rows: z.array(stuckWorkloadRowSchema), reporting_currency: z.string() });
+export type StuckWorkloadResponse = z.infer<typeof stuckWorkloadResponseSchema>;

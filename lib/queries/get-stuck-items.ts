@@ -11,7 +11,7 @@ import { stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader } from '../clocks/read';
 import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
 import { reportingCurrency } from '../money/rates';
-import { stuckItemSchema, type StuckItemsResponse, type StuckQuery } from '../contracts/stuck';
+import { stuckItemSchema, stuckWorkloadRowSchema, type StuckItemsResponse, type StuckQuery, type StuckWorkloadParams, type StuckWorkloadResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
@@ -50,21 +50,24 @@ export function searchCondition(q: string | undefined): Sql {
   return sql`(positionCaseInsensitive(customer, ${q}) > 0 OR positionCaseInsensitive(entity_key, ${q}) > 0 OR correlation_id = ${q})`;
 }
 
+/** Every stuck item of the selected rules (all: every rule), as of `now`, each with its `id`, `rule` and `owner`. */
+async function stuckUnion(store: Store, params: Filters & { rule?: StuckRuleName; rules?: StuckRuleName[]; thresholds?: ThresholdOverrides }, now: Date): Promise<Sql> {
+  const { clocks, rules: set } = await clockReader(store);
+  // every rule's clock in one read (as the summary): nine subqueries planned and read apart
+  // cost ~2× at 9.4M events
+  const specs = selectedRules(params).map((r) => stuckRule(r, params.thresholds, set));
+  const ks = param('Array(Int64)', specs.map((_, k) => k));
+  return sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
+      transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
+    FROM ${stuckOfRulesSql(specs, { filters: params, now }, clocks)}`;
+}
+
 export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
   const sort = params.sort ?? 'value';
   const pinned = sort === 'late' && params.cursor ? decodeCursor(params.cursor, lateCursor) : null;
   const now = pinned ? new Date(pinned[0]) : queryNow(params.now);
   const cursor = pinned ? pinned[1] : params.cursor;
-  const rules = selectedRules(params);
-  const opts = { filters: params, now };
-  const { clocks, rules: set } = await clockReader(store);
-  // every rule's clock in one read (as the summary): nine subqueries planned and read apart
-  // cost ~2× at 9.4M events
-  const specs = rules.map((r) => stuckRule(r, params.thresholds, set));
-  const ks = param('Array(Int64)', specs.map((_, k) => k));
-  const union = sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
-      transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
-    FROM ${stuckOfRulesSql(specs, opts, clocks)}`;
+  const union = await stuckUnion(store, params, now);
   const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
   const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
@@ -118,4 +121,23 @@ async function lastEvents(store: Store, ids: string[], now: Date): Promise<Map<s
     z.object({ correlation_id: z.string(), type: z.string(), at: chTimestamp }),
   );
   return new Map(rows.map((r) => [r.correlation_id, { type: r.type, at: r.at }]));
+}
+
+/**
+ * Who holds the stuck work: per assignee ('' = nobody) the items of the selected queues (all:
+ * every queue) assigned to them, the money at stake and how late the most overdue is — a manager's view
+ * for rebalancing. One read of the queues' union joined to each item's latest assignee.
+ */
+export async function getStuckWorkload(store: Store, params: StuckWorkloadParams): Promise<StuckWorkloadResponse> {
+  const now = queryNow(params.now);
+  const union = await stuckUnion(store, params, now);
+  const rows = await store.query(
+    sql`SELECT e.a AS assignee, count() AS items, round(sum(u.value), 2) AS value, max(u.late_hours) AS max_late_hours
+      FROM (${union}) AS u
+      LEFT JOIN (SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id) AS e ON u.id = e.exception_id
+      GROUP BY assignee ORDER BY value DESC, assignee
+      SETTINGS enable_materialized_cte = 1, join_use_nulls = 0`,
+    stuckWorkloadRowSchema.extend({ items: num, value: num, max_late_hours: num }),
+  );
+  return { rows, reporting_currency: reportingCurrency() };
 }

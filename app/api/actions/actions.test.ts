@@ -313,6 +313,22 @@ describe('exception workflow and replay', () => {
     expect((await post(s.finance, { kind: 'assign', exception_id: a2, assignee: 'fiona', reason: 'x' }, 'as-4')).status).toBe(400);
     expect((await post(s.finance, { kind: 'assign', exception_id: a2, assignee: 'finance', reason: 'fiona left' }, 'as-5')).json.status).toBe('verified');
     expect((await (await assigneesRoute.GET(req('/api/assignees', { session: s.finance }))).json()).holders).toEqual([]);
+
+    // who holds the work: per assignee, nobody included, most money first; the CSV the same
+    const workloadRoute = await import('../stuck/workload/route');
+    const workload = async (format = 'json') => workloadRoute.GET(req(`/api/stuck/workload?rules=milestone-not-invoiced&customer=Assign+Co&format=${format}`, { session: s.executive }));
+    expect(((await (await workload()).json()) as { rows: unknown[] }).rows).toEqual([
+      { assignee: 'finance', items: 1, value: 5000, max_late_hours: expect.any(Number) },
+      { assignee: '', items: 1, value: 4000, max_late_hours: expect.any(Number) },
+    ]);
+    // every stuck item once: the holders' items add up to the queues' counts and money
+    const everyone = ((await (await workloadRoute.GET(req('/api/stuck/workload', { session: s.executive }))).json()) as { rows: { items: number; value: number }[] }).rows;
+    const queues = ((await (await stuckRoute.GET(req('/api/stuck', { session: s.executive }))).json()) as { queues: { count: number; value: number }[] }).queues;
+    const add = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(add(everyone.map((r) => r.items))).toBe(add(queues.map((q) => q.count)));
+    expect(add(everyone.map((r) => r.value))).toBeCloseTo(add(queues.map((q) => q.value)), 0);
+    expect(everyone.length).toBeGreaterThan(1);
+    expect((await (await workload('csv')).text()).trim().split('\r\n').map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['assignee,items,value', 'finance,1,5000', ',1,4000']);
   });
 
   it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {

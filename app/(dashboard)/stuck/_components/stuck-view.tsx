@@ -1,6 +1,7 @@
 'use client';
 // /stuck: every queue at a glance, the chosen queue's items below (its rule in the URL); for
-// those who take actions, "assigned to me" first: their items of every queue (?view=mine).
+// those who take actions, "assigned to me" first: their items of every queue; who holds the
+// stuck work (Workload), each holder's items of every queue (?assignee=<username>, - for nobody).
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -10,6 +11,8 @@ import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-ba
 import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
 import { useMe } from '@/app/_components/use-me';
+import { UNASSIGNED } from '@/lib/contracts/actions';
+import { Workload } from './workload';
 import styles from '@/app/_components/views.module.css';
 import { QueueCards } from './queue-cards';
 import { Updating } from '@/app/_components/updating';
@@ -24,7 +27,8 @@ export function StuckView() {
   const r = STUCK_RULES[rule];
   const { data: me } = useMe();
   const mine = me?.permissions.includes('actions:write') ? me.user.username : null;
-  const showMine = !!mine && sp.get('view') === 'mine';
+  const holder = sp.get('assignee') ?? '';
+  const holderTitle = holder === mine ? 'Assigned to me' : holder === UNASSIGNED ? 'Assigned to nobody' : `Assigned to ${holder}`;
   return (
     <div>
       <div className={styles.head}>
@@ -43,17 +47,17 @@ export function StuckView() {
         <QueueCards
           queues={summary.data.queues}
           currency={summary.data.reporting_currency}
-          selected={showMine ? '' : rule}
-          onSelect={(x) => setParams({ rule: x, view: undefined })}
-          first={mine && <MineCard username={mine} selected={showMine} onSelect={() => setParams({ view: 'mine', rule: undefined })} />}
+          selected={holder ? '' : rule}
+          onSelect={(x) => setParams({ rule: x, assignee: undefined })}
+          first={mine && <MineCard username={mine} selected={holder === mine} onSelect={() => setParams({ assignee: mine, rule: undefined })} />}
         />
       )}
-      {showMine ? (
+      {holder ? (
         <section className="panel">
           <h2 className={styles.sectionTitle}>
-            Assigned to me <span className="muted" style={{ fontWeight: 400 }}>· every queue’s items assigned to {mine}</span>
+            {holderTitle} <span className="muted" style={{ fontWeight: 400 }}>· every queue’s items{holder === UNASSIGNED ? ' nobody holds' : ` assigned to ${holder}`}</span>
           </h2>
-          <StuckTable key={`mine:${mine}`} rules={[...STUCK_RULE_NAMES]} initialAssignee={mine} showRule testId="stuck-queue" />
+          <StuckTable key={`holder:${holder}`} rules={[...STUCK_RULE_NAMES]} initialAssignee={holder} showRule testId="stuck-queue" />
         </section>
       ) : (
         <section className="panel">
@@ -63,6 +67,7 @@ export function StuckView() {
           <StuckTable key={rule} rules={[rule]} testId="stuck-queue" />
         </section>
       )}
+      <Workload selected={holder} onSelect={(a) => setParams({ assignee: a, rule: undefined })} />
     </div>
   );
 }
