@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       for (const s of sides) {
         const label = c.label ?? c.fn;
         const t = (times.get(`${label}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
-        if (t.length === 0) console.log(`| ${label} | ${variant} | ${s.name} | — | — | 0 (not in this checkout) |`);
+        if (t.length === 0) console.log(`| ${label} | ${variant} | ${s.name} | — | — | 0 (no such query there) |`);
         else console.log(`| ${label} | ${variant} | ${s.name} | ${percentile(t, 50).toFixed(0)} | ${percentile(t, 95).toFixed(0)} | ${t.length} |`);
       }
     }

@@ -168,6 +168,8 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await menu.selectOption({ label: 'Me (Demo finance)' });
   const mine = invoices.rows.filter({ has: page.getByTestId('stuck-record-link').filter({ hasText: key }) });
   await expect(mine.locator('td').nth(6)).toHaveText('assigned · finance');
+  // who assigned it, and when, on hover
+  await expect(mine.getByTestId('exception-state')).toHaveAttribute('title', /^assigned by finance on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
 
   await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
   await expect(invoices.rows).toHaveCount(1);
@@ -178,7 +180,7 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   expect(href).toContain('assignee=finance');
   const csv = (await (await page.request.get(href)).text()).trim().split('\r\n');
   expect(csv).toHaveLength(2);
-  expect(csv[1]).toContain(`,assigned,finance,${key},`);
+  expect(csv[1]).toMatch(new RegExp(`,assigned,finance,finance,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,${key},`));
 
   // unassigned, it is nobody's (and was seen): acknowledged, and gone from "assigned to me"
   await invoices.rows.first().getByTestId('assign-select').selectOption({ label: 'Nobody (unassign)' });

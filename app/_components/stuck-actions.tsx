@@ -28,11 +28,12 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
   );
 }
 
-/** A stuck row's workflow state (open, acknowledged, snoozed, resolved) and who it is assigned to. */
-export function ExceptionState({ item }: { item: Pick<StuckItem, 'state' | 'assignee'> }) {
+/** A stuck row's workflow state (open, acknowledged, snoozed, resolved), who it is assigned to, and (hover) who set it when. */
+export function ExceptionState({ item }: { item: Pick<StuckItem, 'state' | 'assignee' | 'state_by' | 'state_at'> }) {
+  const set = item.state_by ? `${item.state} by ${item.state_by}${item.state_at ? ` on ${item.state_at.slice(0, 16).replace('T', ' ')} UTC` : ''}` : undefined;
   return (
     <>
-      <span className={`badge ${item.state === 'open' ? '' : 'ok'}`}>{item.state}</span>
+      <span className={`badge ${item.state === 'open' ? '' : 'ok'}`} title={set} data-testid="exception-state">{item.state}</span>
       {item.assignee && <span className="muted"> · {item.assignee}</span>}
     </>
   );

@@ -25,6 +25,8 @@ export const unstaffedResponseSchema = z.object({
     rule: z.literal(UNSTAFFED_QUEUE),
     state: z.string(),
     assignee: z.string(),
+    state_by: z.string(),
+    state_at: z.string(),
   })),
   next_cursor: z.string().nullable(),
 });

@@ -53,6 +53,9 @@ export const stuckItemSchema = z.object({
   /** Exception workflow state (open/acknowledged/assigned/snoozed/resolved), 'open' when none recorded. */
   state: z.string(),
   assignee: z.string(),
+  /** Who put the item in its state and when (ISO-8601): '' while it is open. */
+  state_by: z.string(),
+  state_at: z.string(),
 });
 export type StuckItem = z.infer<typeof stuckItemSchema>;
 

@@ -11,20 +11,24 @@ import { UNASSIGNED } from '../contracts/actions';
 export interface ExceptionState {
   state: string;
   assignee: string;
+  /** Who put the item in this state, and when (ISO-8601); '' for an open item or a snooze that ran out. */
+  by: string;
+  at: string;
 }
 
 export async function getExceptionStates(store: Store, ids: string[], now: Date = new Date()): Promise<Map<string, ExceptionState>> {
   if (ids.length === 0) return new Map();
   const rows = await store.query(
     sql`SELECT exception_id, argMax(state, version) AS s, argMax(assignee, version) AS assignee,
-        argMax(snoozed_until, version) AS until
+        argMax(snoozed_until, version) AS until, argMax(updated_by, version) AS by, argMax(updated_at, version) AS at
       FROM exceptions WHERE exception_id IN ${ids} GROUP BY exception_id`,
-    z.object({ exception_id: z.string(), s: z.string(), assignee: z.string(), until: z.string().nullable() }),
+    z.object({ exception_id: z.string(), s: z.string(), assignee: z.string(), until: z.string().nullable(), by: z.string(), at: z.string() }),
   );
+  const iso = (t: string) => `${t.replace(' ', 'T')}Z`;
   return new Map(
     rows.map((r) => {
-      const expired = r.s === 'snoozed' && r.until !== null && new Date(`${r.until.replace(' ', 'T')}Z`) <= now;
-      return [r.exception_id, { state: expired ? 'open' : r.s, assignee: r.assignee }];
+      const expired = r.s === 'snoozed' && r.until !== null && new Date(iso(r.until)) <= now;
+      return [r.exception_id, expired ? { state: 'open', assignee: r.assignee, by: '', at: '' } : { state: r.s, assignee: r.assignee, by: r.by, at: iso(r.at) }];
     }),
   );
 }

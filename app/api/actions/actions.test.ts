@@ -268,12 +268,13 @@ describe('exception workflow and replay', () => {
     const listed = async (assignee: string) => {
       const res = await queue(assignee);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { total: number; total_value: number; items: { id: string; state: string; assignee: string; value: number }[] };
+      const body = (await res.json()) as { total: number; total_value: number; items: { id: string; state: string; assignee: string; value: number; state_at: string }[] };
       expect(body.total).toBe(body.items.length);
       expect(body.total_value).toBeCloseTo(body.items.reduce((sum, i) => sum + i.value, 0), 2);
       return body.items;
     };
-    expect(await listed('fiona')).toEqual([expect.objectContaining({ id: a1, state: 'assigned', assignee: 'fiona', value: 4000 })]);
+    expect(await listed('fiona')).toEqual([expect.objectContaining({ id: a1, state: 'assigned', assignee: 'fiona', value: 4000, state_by: 'finance', state_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) })]);
+    expect(Date.now() - Date.parse((await listed('fiona'))[0].state_at)).toBeLessThan(60_000);
     expect(await listed('FIONA')).toHaveLength(1);
     const nobodys = (await listed('-')).map((i) => i.id);
     expect(nobodys).toContain(a2);
