@@ -29,7 +29,7 @@ export const assigneeSchema = z.object({ username: z.string(), display_name: z.s
 export type Assignee = z.infer<typeof assigneeSchema>;
 export const assigneesResponseSchema = z.object({
   users: z.array(assigneeSchema),
-  /** Who holds items but may not be assigned more (disabled since, or their role changed): a queue filters by them to reassign their items. */
+  /** Who holds items but may take no more (disabled since, or their role takes no actions now), with why: a queue filters by them to reassign their items. */
   holders: z.array(z.object({ username: z.string(), display_name: z.string(), why: z.string() })),
 });
 export type AssigneesResponse = z.infer<typeof assigneesResponseSchema>;

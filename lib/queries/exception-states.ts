@@ -34,22 +34,20 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
 }
 
 /**
- * Items assigned to `assignee` (a username; UNASSIGNED: to nobody), as a condition on the
- * expression of their stuck item id. The exceptions table holds a row per human change, so
- * the latest assignee of every item is one small GROUP BY.
+ * Each stuck item's latest assignee (`exception_id`, `a`; '' = nobody). The exceptions table
+ * holds a row per human change: one small GROUP BY.
  */
-/** Usernames that hold at least one stuck item (the latest assignee of each). */
+export const LATEST_ASSIGNEE = sql`SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id`;
+
+/** Usernames that hold at least one stuck item. */
 export async function currentAssignees(store: Store): Promise<string[]> {
-  const rows = await store.query(
-    sql`SELECT DISTINCT a FROM (SELECT argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id) WHERE a != '' ORDER BY a`,
-    z.object({ a: z.string() }),
-  );
+  const rows = await store.query(sql`SELECT DISTINCT a FROM (${LATEST_ASSIGNEE}) WHERE a != '' ORDER BY a`, z.object({ a: z.string() }));
   return rows.map((r) => r.a);
 }
 
+/** Items assigned to `assignee` (a username; UNASSIGNED: to nobody), as a condition on the expression of their stuck item id. */
 export function assigneeCondition(assignee: string | undefined, id: Sql): Sql {
   if (!assignee) return sql`1`;
-  const latest = sql`SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id`;
-  if (assignee === UNASSIGNED) return sql`${id} NOT IN (SELECT exception_id FROM (${latest}) WHERE a != '')`;
-  return sql`${id} IN (SELECT exception_id FROM (${latest}) WHERE a = ${assignee})`;
+  if (assignee === UNASSIGNED) return sql`${id} NOT IN (SELECT exception_id FROM (${LATEST_ASSIGNEE}) WHERE a != '')`;
+  return sql`${id} IN (SELECT exception_id FROM (${LATEST_ASSIGNEE}) WHERE a = ${assignee})`;
 }

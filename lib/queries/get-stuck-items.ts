@@ -16,7 +16,7 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
-import { assigneeCondition, getExceptionStates } from './exception-states';
+import { assigneeCondition, getExceptionStates, LATEST_ASSIGNEE } from './exception-states';
 
 export type StuckItemsParams = Filters &
   Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
@@ -127,8 +127,8 @@ async function lastEvents(store: Store, ids: string[], now: Date): Promise<Map<s
 
 /**
  * Who holds the stuck work: per assignee ('' = nobody) the items of the selected queues (all:
- * every queue) assigned to them, the money at stake and how late the most overdue is — a manager's view
- * for rebalancing. One read of the queues' union joined to each item's latest assignee.
+ * every queue) assigned to them, the money at stake and how late the most overdue is — a
+ * manager's view for rebalancing. One read of the queues' union joined to each item's latest assignee.
  */
 export async function getStuckWorkload(store: Store, params: StuckWorkloadParams): Promise<StuckWorkloadResponse> {
   const now = queryNow(params.now);
@@ -136,7 +136,7 @@ export async function getStuckWorkload(store: Store, params: StuckWorkloadParams
   const rows = await store.query(
     sql`SELECT e.a AS assignee, count() AS items, round(sum(u.value), 2) AS value, max(u.late_hours) AS max_late_hours
       FROM (${union}) AS u
-      LEFT JOIN (SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id) AS e ON u.id = e.exception_id
+      LEFT JOIN (${LATEST_ASSIGNEE}) AS e ON u.id = e.exception_id
       GROUP BY assignee ORDER BY value DESC, assignee
       SETTINGS enable_materialized_cte = 1, join_use_nulls = 0`,
     stuckWorkloadRowSchema.extend({ items: num, value: num, max_late_hours: num }),

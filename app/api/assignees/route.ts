@@ -1,12 +1,13 @@
 // GET /api/assignees?rule=: the people stuck items may be assigned to — enabled, not an
 // automation account, and (with rule) of a role that may work that queue's items
 // (lib/auth/users.ts: assignmentRefusal, the check POST /api/actions makes on `assign`) —
-// and, as `holders`, those who hold items but may not take more (disabled since, say): the
-// queues filter by them so their items can be reassigned. For those who take actions: the
-// queues' assign menus, their "assigned to" filters and bulk assignment.
+// and, as `holders`, those who hold items but may take no more (disabled since, or their role
+// takes no actions now, with why): the queues filter by them so their items can be
+// reassigned. For those who take actions: the queues' assign menus, their "assigned to"
+// filters and bulk assignment.
 
 import { assigneesQuerySchema, type AssigneesResponse } from '@/lib/contracts/actions';
-import { assignmentRefusal, listUsers, publicUser } from '@/lib/auth/users';
+import { assignmentRefusal, listUsers } from '@/lib/auth/users';
 import { currentAssignees } from '@/lib/queries/exception-states';
 import { route } from '@/lib/http/route';
 import { notAllowed } from '@/lib/http/methods';
@@ -16,13 +17,13 @@ export const dynamic = 'force-dynamic';
 export const GET = route({ permission: 'actions:write', query: assigneesQuerySchema }, async ({ query, rt }): Promise<AssigneesResponse> => {
   const [all, holding] = await Promise.all([listUsers(rt.store), currentAssignees(rt.store)]);
   const byName = new Map(all.map((u) => [u.username, u]));
-  const users = all.filter((u) => !assignmentRefusal(u, query.rule)).map(publicUser);
+  const users = all.filter((u) => !assignmentRefusal(u, query.rule)).map((u) => ({ username: u.username, display_name: u.display_name, role: u.role }));
   const holders = holding.flatMap((name) => {
     const u = byName.get(name);
     const why = u ? assignmentRefusal(u) : 'no such user now';
     return why ? [{ username: name, display_name: u?.display_name ?? name, why }] : [];
   });
-  return { users: users.map((u) => ({ username: u.username, display_name: u.display_name, role: u.role })), holders };
+  return { users, holders };
 });
 
 export const { POST, PUT, PATCH, DELETE } = notAllowed('GET');
