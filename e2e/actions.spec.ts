@@ -202,6 +202,16 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
   await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('assigned · finance');
 
+  // snoozed, it leaves "needs work" (until the snooze runs out) and is under "snoozed"
+  const state = page.getByTestId('stuck-invoices-state');
+  await state.selectOption({ label: 'Needs work' });
+  await expect(invoices.rows).toHaveCount(1);
+  await invoices.rows.first().locator('[data-testid="action-button"][data-kind="snooze"]').click();
+  await expect(page.getByTestId('stuck-invoices-empty')).toHaveText(`Nothing stuck here matching “${key}” assigned to finance (needing work).`);
+  await state.selectOption({ label: 'Snoozed' });
+  await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('snoozed · finance');
+  await state.selectOption({ label: 'Any state' });
+
   // their own queue on /stuck: what is assigned to them in every queue, each row naming its queue
   await page.goto('/stuck');
   const mineCard = page.getByTestId('queue-mine');

@@ -1,7 +1,9 @@
 'use client';
 // Assigning stuck items to people: the assign menu of a queue row (AssignMenu: whoever may
 // work the item — lib/auth/role-matrix.ts assigneeRefusal, the check the server makes — or
-// nobody), and a queue's "assigned to" filter (AssigneeFilter: anyone, me, nobody, a person).
+// nobody), a queue's "assigned to" filter (AssigneeFilter: anyone, me, nobody, a person) and
+// its state filter (StateFilter: any, needs work — a snoozed item hidden until its snooze runs
+// out, a resolved one for good — snoozed, resolved).
 
 import { useCallback } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -13,6 +15,12 @@ import { useAssignees } from '@/app/_hooks/use-views';
 import { ActionProgress, useTrackedAction } from './action-button';
 import { useMe } from './use-me';
 import styles from './action-button.module.css';
+
+/** Reloads the queues (their items and who holds them) at once, not at their next poll: for a workflow change just made. */
+export function useRefreshQueues(): () => void {
+  const qc = useQueryClient();
+  return useCallback(() => void qc.invalidateQueries({ predicate: (q) => ['stuck-items', 'unstaffed', 'stuck-workload'].includes(String(q.queryKey[0])) }), [qc]);
+}
 
 /** The people a signed-in user may pick (none for those who take no actions: the list is refused them). */
 function usePeople() {
@@ -26,10 +34,7 @@ const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me ($
 
 export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string } }) {
   const { me, people } = usePeople();
-  const qc = useQueryClient();
-  // the queues show the new assignee at once, not at their next poll
-  const refresh = useCallback(() => void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'stuck-items' || q.queryKey[0] === 'unstaffed' }), [qc]);
-  const t = useTrackedAction(refresh);
+  const t = useTrackedAction(useRefreshQueues());
   if (!me || actionRefusal(me.user.role, 'assign', { rule: item.rule })) return null;
   const mine = me.user.username;
   // me first, then the others by name
@@ -83,6 +88,18 @@ export function AssigneeFilter({ value, onChange, testId }: { value: string; onC
         </option>
       ))}
       {unknown && <option value={value}>Assigned to {value}</option>}
+    </select>
+  );
+}
+
+/** A queue's state filter: '' any state, or one of EXCEPTION_STATE_FILTERS. */
+export function StateFilter({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="State" data-testid={testId}>
+      <option value="">Any state</option>
+      <option value="active">Needs work</option>
+      <option value="snoozed">Snoozed</option>
+      <option value="resolved">Resolved</option>
     </select>
   );
 }

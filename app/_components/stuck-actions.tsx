@@ -8,22 +8,24 @@ import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton } from './action-button';
-import { AssignMenu } from './assign';
+import { AssignMenu, useRefreshQueues } from './assign';
 import styles from './action-button.module.css';
 
 export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string } }) {
   const target = RESYNC_TARGET[item.rule];
   const [snoozeUntil] = useState(() => new Date(Date.now() + 86_400_000).toISOString());
+  // a state changed here shows in the queue (and its filters) at once
+  const refresh = useRefreshQueues();
   return (
     <span className={styles.row} data-testid="stuck-actions">
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
-      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} onDone={refresh} />}
       {item.state !== 'resolved' && <AssignMenu item={item} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
-        <ActionButton kind="snooze" exceptionId={item.id} until={snoozeUntil} stuckSince={item.since} label="Snooze 1 day" />
+        <ActionButton kind="snooze" exceptionId={item.id} until={snoozeUntil} stuckSince={item.since} label="Snooze 1 day" onDone={refresh} />
       )}
-      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
+      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason onDone={refresh} />}
     </span>
   );
 }

@@ -10,6 +10,8 @@ export interface StuckTableState {
   q?: string;
   /** A username, or UNASSIGNED (lib/contracts/actions.ts); '' or undefined: anyone. */
   assignee?: string;
+  /** One of EXCEPTION_STATE_FILTERS (lib/contracts/actions.ts); '' or undefined: any. */
+  state?: string;
   sort: StuckSort;
   dir: 'asc' | 'desc';
 }
@@ -20,8 +22,8 @@ export const STUCK_PAGE_SIZE = 20;
 /** What a table shows first: most money at risk first, no search, the first page. */
 export const FIRST_PAGE: StuckTableState = { sort: 'value', dir: 'desc' };
 
-/** In the key's order: filters, rule(s), q, assignee, sort, dir, limit (the table appends its page's cursor). */
+/** In the key's order: filters, rule(s), q, assignee, state, sort, dir, limit (the table appends its page's cursor). */
 export function stuckTableParams(filters: Partial<Record<string, string>>, rules: StuckRuleName[], pageSize: number, s: StuckTableState = FIRST_PAGE) {
   const ruleParam = rules.length === 1 ? { rule: rules[0] } : { rules: rules.join(',') };
-  return { ...filters, ...ruleParam, q: s.q || undefined, assignee: s.assignee || undefined, sort: s.sort, dir: s.dir, limit: pageSize };
+  return { ...filters, ...ruleParam, q: s.q || undefined, assignee: s.assignee || undefined, state: s.state || undefined, sort: s.sort, dir: s.dir, limit: pageSize };
 }

@@ -13,7 +13,7 @@ import { useFilters } from './filter-bar';
 import styles from './views.module.css';
 import { ExceptionState, StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
-import { AssigneeFilter } from './assign';
+import { AssigneeFilter, StateFilter } from './assign';
 import { UNASSIGNED } from '@/lib/contracts/actions';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
@@ -26,6 +26,8 @@ function breakAtDots(type: string) {
   const parts = type.split('.');
   return parts.map((p, k) => (k === 0 ? p : <span key={k}>.<wbr />{p}</span>));
 }
+
+const STATE_WORDS: Record<string, string> = { active: 'needing work', snoozed: 'snoozed', resolved: 'resolved' };
 
 const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: string }[] = [
   { key: null, label: 'Record' },
@@ -44,10 +46,11 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   const filters = useFilters();
   const [q, setQ] = useState('');
   const [assignee, setAssignee] = useState(initialAssignee);
+  const [state, setState] = useState('');
   // starts as FIRST_PAGE: the pages that render a table's first page on the server ask for that
   const [sort, setSort] = useState<StuckSort>(FIRST_PAGE.sort);
   const [dir, setDir] = useState<'asc' | 'desc'>(FIRST_PAGE.dir);
-  const params = stuckTableParams(filters, rules, pageSize, { q, assignee, sort, dir });
+  const params = stuckTableParams(filters, rules, pageSize, { q, assignee, state, sort, dir });
   // a new filter, search or sort starts from the first page
   const pages = useCursorPages(JSON.stringify(params));
   const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor: pages.cursor });
@@ -71,6 +74,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
           onSearch={setQ}
         />
         <AssigneeFilter value={assignee} onChange={setAssignee} testId={`${testId}-assignee`} />
+        <StateFilter value={state} onChange={setState} testId={`${testId}-state`} />
         <span className="muted">{data ? `${formatCount(data.total)} item${data.total === 1 ? '' : 's'}` : ''}</span>
         <Updating active={isFetching && !isLoading} />
         {data && <BulkActions items={data.items} />}
@@ -81,7 +85,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
       ) : isLoading ? (
         <div className="loading">Loading…</div>
       ) : !data || data.items.length === 0 ? (
-        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}{assignee ? (assignee === UNASSIGNED ? ' that is assigned to nobody' : ` assigned to ${assignee}`) : ''}.</div>
+        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}{assignee ? (assignee === UNASSIGNED ? ' that is assigned to nobody' : ` assigned to ${assignee}`) : ''}{state ? ` (${STATE_WORDS[state] ?? state})` : ''}.</div>
       ) : (
         <table className="data" data-testid={`${testId}-table`}>
           <thead>

@@ -23,6 +23,13 @@ export const assigneeFilterParam = z
   .max(64)
   .regex(/^(-|[a-z0-9][a-z0-9._@-]*)$/, 'a username, or - for items assigned to nobody');
 
+/**
+ * A queue's state filter: `active` — needs work (open, acknowledged or assigned: not snoozed
+ * until later, not resolved) — `snoozed` (until a time still ahead), `resolved`.
+ */
+export const EXCEPTION_STATE_FILTERS = ['active', 'snoozed', 'resolved'] as const;
+export const stateFilterParam = z.enum(EXCEPTION_STATE_FILTERS);
+
 /** GET /api/assignees: the people stuck items (of one queue) may be assigned to. */
 export const assigneesQuerySchema = z.object({ rule: z.enum([...STUCK_RULE_NAMES, UNSTAFFED_QUEUE]).optional() });
 export const assigneeSchema = z.object({ username: z.string(), display_name: z.string(), role: z.string() });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
-import { assigneeFilterParam } from './actions';
+import { assigneeFilterParam, stateFilterParam } from './actions';
 import { STUCK_RULE_NAMES, AGING_BUCKETS } from '../stuck/rules';
 
 export const STUCK_SORTS = ['value', 'late', 'since', 'customer'] as const;
@@ -20,6 +20,8 @@ export const stuckQuerySchema = filtersSchema.extend({
   q: z.string().trim().max(200).optional(),
   /** Items assigned to this username, or `-` for those assigned to nobody. */
   assignee: assigneeFilterParam.optional(),
+  /** active (needs work: not snoozed until later, not resolved), snoozed or resolved items only. */
+  state: stateFilterParam.optional(),
   sort: z.enum(STUCK_SORTS).default('value'),
   dir: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),

@@ -5,8 +5,8 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { sql, type Sql } from '../clickhouse/sql';
-import { UNASSIGNED } from '../contracts/actions';
+import { join, sql, type Sql } from '../clickhouse/sql';
+import { EXCEPTION_STATE_FILTERS, UNASSIGNED } from '../contracts/actions';
 
 export interface ExceptionState {
   state: string;
@@ -34,20 +34,33 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
 }
 
 /**
- * Each stuck item's latest assignee (`exception_id`, `a`; '' = nobody). The exceptions table
- * holds a row per human change: one small GROUP BY.
+ * Each stuck item's latest workflow row: assignee `a` ('' = nobody), state `s` and, for a
+ * snooze, until when `u`. The exceptions table holds a row per human change: one small GROUP BY.
  */
-export const LATEST_ASSIGNEE = sql`SELECT exception_id, argMax(assignee, version) AS a FROM exceptions GROUP BY exception_id`;
+export const LATEST_EXCEPTION = sql`SELECT exception_id, argMax(assignee, version) AS a, argMax(state, version) AS s,
+    argMax(snoozed_until, version) AS u FROM exceptions GROUP BY exception_id`;
 
 /** Usernames that hold at least one stuck item. */
 export async function currentAssignees(store: Store): Promise<string[]> {
-  const rows = await store.query(sql`SELECT DISTINCT a FROM (${LATEST_ASSIGNEE}) WHERE a != '' ORDER BY a`, z.object({ a: z.string() }));
+  const rows = await store.query(sql`SELECT DISTINCT a FROM (${LATEST_EXCEPTION}) WHERE a != '' ORDER BY a`, z.object({ a: z.string() }));
   return rows.map((r) => r.a);
 }
 
-/** Items assigned to `assignee` (a username; UNASSIGNED: to nobody), as a condition on the expression of their stuck item id. */
-export function assigneeCondition(assignee: string | undefined, id: Sql): Sql {
-  if (!assignee) return sql`1`;
-  if (assignee === UNASSIGNED) return sql`${id} NOT IN (SELECT exception_id FROM (${LATEST_ASSIGNEE}) WHERE a != '')`;
-  return sql`${id} IN (SELECT exception_id FROM (${LATEST_ASSIGNEE}) WHERE a = ${assignee})`;
+export type ExceptionStateFilter = (typeof EXCEPTION_STATE_FILTERS)[number];
+
+/**
+ * A queue's filters on the exception workflow, as a condition on the expression of its items'
+ * ids: assigned to `assignee` (a username; UNASSIGNED: to nobody), and in `state` — active
+ * (needs work), snoozed (until after `now`) or resolved. A snooze that has run out is active.
+ */
+export function exceptionConditions(f: { assignee?: string; state?: ExceptionStateFilter }, id: Sql, now: Date): Sql {
+  const parts: Sql[] = [];
+  const ids = (where: Sql) => sql`(SELECT exception_id FROM (${LATEST_EXCEPTION}) WHERE ${where})`;
+  if (f.assignee === UNASSIGNED) parts.push(sql`${id} NOT IN ${ids(sql`a != ''`)}`);
+  else if (f.assignee) parts.push(sql`${id} IN ${ids(sql`a = ${f.assignee}`)}`);
+  const snoozed = sql`s = 'snoozed' AND u > ${now}`;
+  if (f.state === 'active') parts.push(sql`${id} NOT IN ${ids(sql`s = 'resolved' OR (${snoozed})`)}`);
+  else if (f.state === 'snoozed') parts.push(sql`${id} IN ${ids(snoozed)}`);
+  else if (f.state === 'resolved') parts.push(sql`${id} IN ${ids(sql`s = 'resolved'`)}`);
+  return parts.length ? join(parts, ' AND ') : sql`1`;
 }

@@ -16,10 +16,10 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
-import { assigneeCondition, getExceptionStates, LATEST_ASSIGNEE } from './exception-states';
+import { exceptionConditions, getExceptionStates, LATEST_EXCEPTION } from './exception-states';
 
 export type StuckItemsParams = Filters &
-  Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
+  Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'state' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
     thresholds?: ThresholdOverrides;
   };
 
@@ -71,7 +71,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
   const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
   const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
-  const where = sql`${searchCondition(params.q)} AND ${assigneeCondition(params.assignee, sql`id`)}`;
+  const where = sql`${searchCondition(params.q)} AND ${exceptionConditions(params, sql`id`, now)}`;
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
       anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total, sum(value) OVER () AS total_value
     FROM (${union}) WHERE ${where}`;
@@ -136,7 +136,7 @@ export async function getStuckWorkload(store: Store, params: StuckWorkloadParams
   const rows = await store.query(
     sql`SELECT e.a AS assignee, count() AS items, round(sum(u.value), 2) AS value, max(u.late_hours) AS max_late_hours
       FROM (${union}) AS u
-      LEFT JOIN (${LATEST_ASSIGNEE}) AS e ON u.id = e.exception_id
+      LEFT JOIN (${LATEST_EXCEPTION}) AS e ON u.id = e.exception_id
       GROUP BY assignee ORDER BY value DESC, assignee
       SETTINGS enable_materialized_cte = 1, join_use_nulls = 0`,
     stuckWorkloadRowSchema.extend({ items: num, value: num, max_late_hours: num }),

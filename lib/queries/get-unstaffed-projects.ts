@@ -7,8 +7,8 @@ import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
-import { assigneeCondition, getExceptionStates } from './exception-states';
-import { assigneeFilterParam } from '../contracts/actions';
+import { exceptionConditions, getExceptionStates, type ExceptionStateFilter } from './exception-states';
+import { assigneeFilterParam, stateFilterParam } from '../contracts/actions';
 import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, queryNow } from './row-types';
 import { keysetCursorParam, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
@@ -23,6 +23,8 @@ export const unstaffedQuerySchema = filtersSchema.extend({
   q: z.string().trim().max(200).optional(),
   /** Projects assigned to this username, or `-` for those assigned to nobody. */
   assignee: assigneeFilterParam.optional(),
+  /** active (needs work), snoozed or resolved projects only. */
+  state: stateFilterParam.optional(),
   now: nowParam().optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
@@ -34,7 +36,7 @@ const UNSTAFFED_SORT: readonly SortKey[] = [
   { col: sql`correlation_id`, dir: 'ASC', type: 'String' },
 ];
 
-export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string; assignee?: string }): Promise<UnstaffedResponse> {
+export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string; assignee?: string; state?: ExceptionStateFilter }): Promise<UnstaffedResponse> {
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const limit = params.limit ?? 50;
@@ -42,7 +44,7 @@ export async function getUnstaffedProjects(store: Store, params: Filters & { now
     sql`${keysetPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
         FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}
-          AND ${assigneeCondition(params.assignee, sql`concat(${`${UNSTAFFED_QUEUE}:`}, entity_key)`)}`,
+          AND ${exceptionConditions(params, sql`concat(${`${UNSTAFFED_QUEUE}:`}, entity_key)`, now)}`,
       { sort: UNSTAFFED_SORT, key: sql`correlation_id, entity_key`, limit, cursor: params.cursor },
     )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num, ...pageKeyColumn }),

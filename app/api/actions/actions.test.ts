@@ -201,6 +201,8 @@ describe('exception workflow and replay', () => {
     const ids = async (assignee: string) => (await getUnstaffedProjects(rt.store, { assignee })).items.map((i) => i.id);
     expect(await ids('pmo')).toEqual([item.id]);
     expect(await ids('-')).not.toContain(item.id);
+    expect((await getUnstaffedProjects(rt.store, { state: 'active' })).items.map((i) => i.id)).toContain(item.id);
+    expect((await getUnstaffedProjects(rt.store, { state: 'snoozed' })).items.map((i) => i.id)).not.toContain(item.id);
     // the consultant was assigned in the PSA, the event never came: re-sync the project from it
     const resync = await post(s.pmo, { kind: 'resync', target: 'psa', entity_key: item.entity_key, exception_id: item.id, reason: 'assigned in the PSA, not synced' }, 'un-3');
     expect(resync.status).toBe(201);
@@ -330,6 +332,21 @@ describe('exception workflow and replay', () => {
     expect(add(everyone.map((r) => r.value))).toBeCloseTo(add(queues.map((q) => q.value)), 0);
     expect(everyone.length).toBeGreaterThan(1);
     expect((await (await workload('csv')).text()).trim().split('\r\n').map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['assignee,items,value', 'finance,1,5000', ',1,4000']);
+
+    // the state filter: a snoozed item leaves "needs work" until its snooze runs out, a resolved one for good
+    const inState = async (state: string) =>
+      ((await (await stuckRoute.GET(req(`/api/stuck?rule=milestone-not-invoiced&customer=Assign+Co&state=${state}`, { session: s.executive }))).json()) as { items: { id: string }[] }).items.map((i) => i.id).sort();
+    expect(await inState('active')).toEqual([a1, a2]);
+    const tomorrow = new Date(Date.now() + DAY).toISOString();
+    expect((await post(s.finance, { kind: 'snooze', exception_id: a1, until: tomorrow, reason: 'customer promised' }, 'as-6')).json.status).toBe('verified');
+    expect((await post(s.finance, { kind: 'resolve', exception_id: a2, resolution_code: 'fixed_in_source', reason: 'invoiced by hand' }, 'as-7')).json.status).toBe('verified');
+    expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([[], [a1], [a2]]);
+    // as of the day after tomorrow the snooze has run out: a1 needs work again
+    const later = new Date(Date.now() + 2 * DAY).toISOString();
+    const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
+    const activeLater = await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'active', now: later });
+    expect(activeLater.items.map((i) => [i.id, i.state])).toEqual([[a1, 'open']]);
+    expect((await stuckRoute.GET(req('/api/stuck?rule=milestone-not-invoiced&state=closed', { session: s.executive }))).status).toBe(400);
   });
 
   it('PMO may not change a finance queue; IT replays a dead letter with an edited mapping', async () => {

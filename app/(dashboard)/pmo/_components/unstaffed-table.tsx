@@ -17,14 +17,15 @@ import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
-import { AssigneeFilter } from '@/app/_components/assign';
+import { AssigneeFilter, StateFilter } from '@/app/_components/assign';
 import { UNASSIGNED } from '@/lib/contracts/actions';
 
 export function UnstaffedTable() {
   const filters = useFilters();
   const [q, setQ] = useState('');
   const [assignee, setAssignee] = useState('');
-  const scope = { ...filters, q: q || undefined, assignee: assignee || undefined };
+  const [state, setState] = useState('');
+  const scope = { ...filters, q: q || undefined, assignee: assignee || undefined, state: state || undefined };
   // pages by cursor within one scope; new filters or a new search start from the first page
   const pages = useCursorPages(queryString(scope));
   const qs = queryString({ ...scope, limit: UNSTAFFED_PAGE_SIZE, cursor: pages.cursor });
@@ -38,6 +39,7 @@ export function UnstaffedTable() {
       <div className="toolbar">
         <SearchBox placeholder="Search customer or project (PRJ-…)" label="Search unstaffed projects" testId="unstaffed-search" onSearch={setQ} />
         <AssigneeFilter value={assignee} onChange={setAssignee} testId="unstaffed-assignee" />
+        <StateFilter value={state} onChange={setState} testId="unstaffed-state" />
         <span className="muted" data-testid="unstaffed-count">
           {data ? `${formatCount(data.total)} project${data.total === 1 ? '' : 's'}` : ''}
         </span>
@@ -56,7 +58,7 @@ export function UnstaffedTable() {
           </button>
         </div>
       ) : data.items.length === 0 ? (
-        <div className="empty" data-testid="unstaffed-empty">{q || assignee ? `No unstaffed project${q ? ` matching “${q}”` : ''}${assignee ? (assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${assignee}`) : ''}.` : 'Every provisioned project has someone on it.'}</div>
+        <div className="empty" data-testid="unstaffed-empty">{q || assignee || state ? `No unstaffed project${q ? ` matching “${q}”` : ''}${assignee ? (assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${assignee}`) : ''}${state ? ` (${state === 'active' ? 'needing work' : state})` : ''}.` : 'Every provisioned project has someone on it.'}</div>
       ) : (
         <table className="data" data-testid="unstaffed-table">
           <thead>
