@@ -30,6 +30,7 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   // same queues unfiltered (a checkout without the filter, BENCH_COMPARE_ROOT, reads both so)
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, one assignee', params: { rules: EVERY_QUEUE, assignee: ASSIGNEE } },
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue', params: { rules: EVERY_QUEUE } },
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, needs work', params: { rules: EVERY_QUEUE, state: 'active' } },
   // who holds the stuck work (/stuck): every queue grouped by assignee
   { file: 'get-stuck-items', fn: 'getStuckWorkload', params: {} },
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
@@ -109,8 +110,9 @@ async function main(): Promise<void> {
 
 /**
  * Assignments as a team makes them: up to 2,000 stuck items of every queue (most money first)
- * assigned through the exception workflow, one in ten to ASSIGNEE, the rest among 19 others.
- * Once per store (a kept BENCH_STORE_DIR has them).
+ * assigned through the exception workflow, one in ten to ASSIGNEE, the rest among 19 others;
+ * then one in five of them snoozed for a day and one in seven resolved. Once per store (a kept
+ * BENCH_STORE_DIR has them).
  */
 async function seedAssignments(store: Store, now: Date): Promise<void> {
   const [{ n }] = await store.query(sql`SELECT count() AS n FROM exceptions WHERE updated_by = 'bench'`, z.object({ n: z.coerce.number() }));
@@ -122,6 +124,8 @@ async function seedAssignments(store: Store, now: Date): Promise<void> {
   for (const [i, item] of items.entries()) {
     const assignee = i % 10 === 0 ? ASSIGNEE : `bench-user-${i % 19}`;
     await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee, by: 'bench', action_id: `bench-${i}`, stuck_since: item.since });
+    if (i % 5 === 1) await applyExceptionChange(store, { exception_id: item.id, kind: 'snooze', until: new Date(now.getTime() + 86_400_000).toISOString(), by: 'bench', action_id: `bench-s${i}` });
+    else if (i % 7 === 2) await applyExceptionChange(store, { exception_id: item.id, kind: 'resolve', resolution_code: 'fixed_in_source', by: 'bench', action_id: `bench-r${i}` });
   }
   log(`assignments: ${items.length} stuck items assigned (${Math.ceil(items.length / 10)} to ${ASSIGNEE}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
