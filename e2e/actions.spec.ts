@@ -180,7 +180,7 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   expect(href).toContain('assignee=finance');
   const csv = (await (await page.request.get(href)).text()).trim().split('\r\n');
   expect(csv).toHaveLength(2);
-  expect(csv[1]).toMatch(new RegExp(`,assigned,finance,finance,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,${key},`));
+  expect(csv[1]).toMatch(new RegExp(`,assigned,finance,finance,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,,${key},`));
 
   // unassigned, it is nobody's (and was seen): acknowledged, and gone from "assigned to me"
   await invoices.rows.first().getByTestId('assign-select').selectOption({ label: 'Nobody (unassign)' });
@@ -206,10 +206,11 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   const state = page.getByTestId('stuck-invoices-state');
   await state.selectOption({ label: 'Needs work' });
   await expect(invoices.rows).toHaveCount(1);
-  await invoices.rows.first().locator('[data-testid="action-button"][data-kind="snooze"]').click();
+  await invoices.rows.first().getByTestId('snooze-select').selectOption({ label: '3 days' });
   await expect(page.getByTestId('stuck-invoices-empty')).toHaveText(`Nothing stuck here matching “${key}” assigned to finance (needing work).`);
   await state.selectOption({ label: 'Snoozed' });
-  await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('snoozed · finance');
+  const threeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await expect(invoices.rows.first().locator('td').nth(6)).toHaveText(`snoozed until ${threeDays} · finance`);
   await state.selectOption({ label: 'Any state' });
 
   // their own queue on /stuck: what is assigned to them in every queue, each row naming its queue

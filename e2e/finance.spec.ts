@@ -35,7 +35,7 @@ test('filter the stuck-invoice queue, sort by value and export CSV', async ({ pa
   const res = await page.request.get(href);
   expect(res.headers()['content-type']).toContain('text/csv');
   const text = await res.text();
-  expect(text.split('\r\n')[0]).toBe('id,rule,owner,state,assignee,state_by,state_at,entity_key,correlation_id,customer,region,legal_entity,since,late_hours,aging_bucket,amount,currency,value,last_event_type,last_event_at,value_currency');
+  expect(text.split('\r\n')[0]).toBe('id,rule,owner,state,assignee,state_by,state_at,snoozed_until,entity_key,correlation_id,customer,region,legal_entity,since,late_hours,aging_bucket,amount,currency,value,last_event_type,last_event_at,value_currency');
   expect(text.split('\r\n')[1]).toMatch(new RegExp(`,${E2E_REPORTING_CURRENCY}$`));
   expect(text).toContain('invoice-not-collected:erp:invoice:');
   expect(text).toContain(customer);

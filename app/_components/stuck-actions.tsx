@@ -1,19 +1,19 @@
 'use client';
 // The actions of one stuck-queue row (or of an unstaffed project, PMO's other queue):
 // re-sync to the system whose record is missing (or retry a failed sync), acknowledge,
-// assign (or reassign, unassign), snooze a day, resolve. Each button hides itself for roles that may not use it (see
-// action-button.tsx); ExceptionState, the row's state beside them.
+// assign (or reassign, unassign), snooze (a day to 30 days), resolve. Each control hides itself
+// for roles that may not use it (see action-button.tsx); ExceptionState, the row's state beside them.
 
-import { useState } from 'react';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
-import { ActionButton } from './action-button';
+import { actionRefusal } from '@/lib/auth/role-matrix';
+import { ActionButton, ActionProgress, useTrackedAction } from './action-button';
+import { useMe } from './use-me';
 import { AssignMenu, useRefreshQueues } from './assign';
 import styles from './action-button.module.css';
 
 export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string } }) {
   const target = RESYNC_TARGET[item.rule];
-  const [snoozeUntil] = useState(() => new Date(Date.now() + 86_400_000).toISOString());
   // a state changed here shows in the queue (and its filters) at once
   const refresh = useRefreshQueues();
   return (
@@ -23,19 +23,49 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
       {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} onDone={refresh} />}
       {item.state !== 'resolved' && <AssignMenu item={item} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
-        <ActionButton kind="snooze" exceptionId={item.id} until={snoozeUntil} stuckSince={item.since} label="Snooze 1 day" onDone={refresh} />
+        <SnoozeMenu item={item} onDone={refresh} />
       )}
       {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason onDone={refresh} />}
     </span>
   );
 }
 
-/** A stuck row's workflow state (open, acknowledged, snoozed, resolved), who it is assigned to, and (hover) who set it when. */
-export function ExceptionState({ item }: { item: Pick<StuckItem, 'state' | 'assignee' | 'state_by' | 'state_at'> }) {
+const SNOOZES: [string, number][] = [['1 day', 1], ['3 days', 3], ['1 week', 7], ['2 weeks', 14], ['30 days', 30]];
+
+/** Snooze a row for a while: it leaves "needs work" until then (the queues' state filter). */
+function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string }; onDone: () => void }) {
+  const { data: me } = useMe();
+  const t = useTrackedAction(onDone);
+  if (!me || actionRefusal(me.user.role, 'snooze', { rule: item.rule })) return null;
+  const choose = (days: number, label: string) =>
+    void t.start(
+      { kind: 'snooze', exception_id: item.id, until: new Date(Date.now() + days * 86_400_000).toISOString(), stuck_since: item.since, reason: `snoozed for ${label} from ${window.location.pathname}` },
+      `Snooze ${item.entity_key} for ${label}`,
+    );
+  return (
+    <span className={styles.wrap} data-testid="action" data-kind="snooze">
+      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(Number(e.target.value), e.target.selectedOptions[0].text)} aria-label={`Snooze ${item.entity_key}`} data-testid="snooze-select">
+        <option value="" disabled>
+          Snooze…
+        </option>
+        {SNOOZES.map(([label, days]) => (
+          <option key={days} value={days}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <ActionProgress t={t} />
+    </span>
+  );
+}
+
+/** A stuck row's workflow state (open, acknowledged, snoozed — until when — resolved), who it is assigned to, and (hover) who set it when. */
+export function ExceptionState({ item }: { item: Pick<StuckItem, 'state' | 'assignee' | 'state_by' | 'state_at'> & { snoozed_until?: string } }) {
   const set = item.state_by ? `${item.state} by ${item.state_by}${item.state_at ? ` on ${item.state_at.slice(0, 16).replace('T', ' ')} UTC` : ''}` : undefined;
   return (
     <>
       <span className={`badge ${item.state === 'open' ? '' : 'ok'}`} title={set} data-testid="exception-state">{item.state}</span>
+      {item.snoozed_until && <span className="muted" title={item.snoozed_until}> until {item.snoozed_until.slice(0, 10)}</span>}
       {item.assignee && <span className="muted"> · {item.assignee}</span>}
     </>
   );

@@ -27,6 +27,7 @@ export const unstaffedResponseSchema = z.object({
     assignee: z.string(),
     state_by: z.string(),
     state_at: z.string(),
+    snoozed_until: z.string(),
   })),
   next_cursor: z.string().nullable(),
 });

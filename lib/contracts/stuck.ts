@@ -58,6 +58,8 @@ export const stuckItemSchema = z.object({
   /** Who put the item in its state and when (ISO-8601): '' while it is open. */
   state_by: z.string(),
   state_at: z.string(),
+  /** Until when a snoozed item is snoozed (ISO-8601); '' otherwise. */
+  snoozed_until: z.string(),
 });
 export type StuckItem = z.infer<typeof stuckItemSchema>;
 

@@ -14,6 +14,8 @@ export interface ExceptionState {
   /** Who put the item in this state, and when (ISO-8601); '' for an open item or a snooze that ran out. */
   by: string;
   at: string;
+  /** Until when a snoozed item is snoozed (ISO-8601); '' otherwise. */
+  until: string;
 }
 
 export async function getExceptionStates(store: Store, ids: string[], now: Date = new Date()): Promise<Map<string, ExceptionState>> {
@@ -28,7 +30,10 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
   return new Map(
     rows.map((r) => {
       const expired = r.s === 'snoozed' && r.until !== null && new Date(iso(r.until)) <= now;
-      return [r.exception_id, expired ? { state: 'open', assignee: r.assignee, by: '', at: '' } : { state: r.s, assignee: r.assignee, by: r.by, at: iso(r.at) }];
+      return [
+        r.exception_id,
+        expired ? { state: 'open', assignee: r.assignee, by: '', at: '', until: '' } : { state: r.s, assignee: r.assignee, by: r.by, at: iso(r.at), until: r.s === 'snoozed' && r.until ? iso(r.until) : '' },
+      ];
     }),
   );
 }

@@ -23,7 +23,7 @@ export type StuckItemsParams = Filters &
     thresholds?: ThresholdOverrides;
   };
 
-const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: true, state: true, assignee: true, state_by: true, state_at: true, since: true }).extend({
+const rowSchema = stuckItemSchema.omit({ last_event_type: true, last_event_at: true, state: true, assignee: true, state_by: true, state_at: true, snoozed_until: true, since: true }).extend({
   anchor_at: chTimestamp,
   late_hours: num,
   elapsed_hours: num,
@@ -95,6 +95,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     assignee: states.get(r.id)?.assignee ?? '',
     state_by: states.get(r.id)?.by ?? '',
     state_at: states.get(r.id)?.at ?? '',
+    snoozed_until: states.get(r.id)?.until ?? '',
   }));
   return {
     rule: params.rule ?? null,

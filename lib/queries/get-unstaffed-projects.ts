@@ -59,7 +59,7 @@ export async function getUnstaffedProjects(store: Store, params: Filters & { now
     next_cursor: page.next_cursor,
     items: page.items.map(({ total: _t, ...r }) => {
       const s = states.get(id(r.entity_key));
-      return { ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, state: s?.state ?? 'open', assignee: s?.assignee ?? '', state_by: s?.by ?? '', state_at: s?.at ?? '' };
+      return { ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, state: s?.state ?? 'open', assignee: s?.assignee ?? '', state_by: s?.by ?? '', state_at: s?.at ?? '', snoozed_until: s?.until ?? '' };
     }),
   };
 }

@@ -341,11 +341,13 @@ describe('exception workflow and replay', () => {
     expect((await post(s.finance, { kind: 'snooze', exception_id: a1, until: tomorrow, reason: 'customer promised' }, 'as-6')).json.status).toBe('verified');
     expect((await post(s.finance, { kind: 'resolve', exception_id: a2, resolution_code: 'fixed_in_source', reason: 'invoiced by hand' }, 'as-7')).json.status).toBe('verified');
     expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([[], [a1], [a2]]);
+    const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
+    const [snoozed] = (await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'snoozed' })).items;
+    expect(Math.abs(Date.parse(snoozed.snoozed_until) - Date.parse(tomorrow))).toBeLessThan(1000);
     // as of the day after tomorrow the snooze has run out: a1 needs work again
     const later = new Date(Date.now() + 2 * DAY).toISOString();
-    const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
     const activeLater = await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'active', now: later });
-    expect(activeLater.items.map((i) => [i.id, i.state])).toEqual([[a1, 'open']]);
+    expect(activeLater.items.map((i) => [i.id, i.state, i.snoozed_until])).toEqual([[a1, 'open', '']]);
     expect((await stuckRoute.GET(req('/api/stuck?rule=milestone-not-invoiced&state=closed', { session: s.executive }))).status).toBe(400);
   });
 

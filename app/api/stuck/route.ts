@@ -13,7 +13,7 @@ import { valueCurrencyColumn } from '@/lib/money/rates';
 export const dynamic = 'force-dynamic';
 
 const ITEM_COLUMNS = [
-  'id', 'rule', 'owner', 'state', 'assignee', 'state_by', 'state_at', 'entity_key', 'correlation_id', 'customer', 'region', 'legal_entity', 'since',
+  'id', 'rule', 'owner', 'state', 'assignee', 'state_by', 'state_at', 'snoozed_until', 'entity_key', 'correlation_id', 'customer', 'region', 'legal_entity', 'since',
   'late_hours', 'aging_bucket', 'amount', 'currency', 'value', 'last_event_type', 'last_event_at',
 ] as const;
 

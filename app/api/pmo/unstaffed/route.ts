@@ -17,7 +17,7 @@ export const GET = route({ permission: 'pmo:read', query: unstaffedQuerySchema }
       const r = await getUnstaffedProjects(rt.store, { ...at, cursor, limit });
       return { rows: r.items, next: r.next_cursor, total: r.total };
     }, (i) => i.id);
-    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee', 'state_by', 'state_at'], items, valueCurrencyColumn());
+    return csvResponse('unstaffed-projects.csv', ['entity_key', 'correlation_id', 'customer', 'since', 'late_hours', 'amount', 'currency', 'value', 'state', 'assignee', 'state_by', 'state_at', 'snoozed_until'], items, valueCurrencyColumn());
   }
   return getUnstaffedProjects(rt.store, q);
 });
