@@ -122,3 +122,42 @@ export function ActionButton(p: ActionButtonProps) {
     </span>
   );
 }
+
+/**
+ * An action taken by choosing from a menu (whom to assign, how long to snooze): hidden for
+ * roles that may not take it, as ActionButton; `request` turns the chosen option into the
+ * request and the label Recent actions shows.
+ */
+export function ActionMenu(p: {
+  kind: ActionKind;
+  rule: string;
+  placeholder: string;
+  ariaLabel: string;
+  testId: string;
+  options: { value: string; label: string }[];
+  request: (option: { value: string; label: string }) => [ActionRequest, string];
+  onDone?: (status: string) => void;
+}) {
+  const { data: me } = useMe();
+  const t = useTrackedAction(p.onDone);
+  if (!me || actionRefusal(me.user.role, p.kind, { rule: p.rule })) return null;
+  const choose = (value: string) => {
+    const option = p.options.find((o) => o.value === value);
+    if (option) void t.start(...p.request(option));
+  };
+  return (
+    <span className={styles.wrap} data-testid="action" data-kind={p.kind}>
+      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={p.ariaLabel} data-testid={p.testId}>
+        <option value="" disabled>
+          {p.placeholder}
+        </option>
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <ActionProgress t={t} />
+    </span>
+  );
+}

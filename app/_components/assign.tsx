@@ -9,12 +9,11 @@ import { useCallback } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { UNASSIGNED, type Assignee } from '@/lib/contracts/actions';
-import { actionRefusal, assigneeRefusal } from '@/lib/auth/role-matrix';
+import { assigneeRefusal } from '@/lib/auth/role-matrix';
 import type { Role } from '@/lib/auth/roles';
 import { useAssignees } from '@/app/_hooks/use-views';
-import { ActionProgress, useTrackedAction } from './action-button';
+import { ActionMenu } from './action-button';
 import { useMe } from './use-me';
-import styles from './action-button.module.css';
 
 /** Reloads the queues (their items and who holds them) at once, not at their next poll: for a workflow change just made. */
 export function useRefreshQueues(): () => void {
@@ -32,35 +31,32 @@ function usePeople() {
 
 const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me (${u.display_name})` : `${u.display_name} (${u.username})`);
 
-export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string } }) {
+export function AssignMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string }; onDone?: () => void }) {
   const { me, people } = usePeople();
-  const t = useTrackedAction(useRefreshQueues());
-  if (!me || actionRefusal(me.user.role, 'assign', { rule: item.rule })) return null;
-  const mine = me.user.username;
-  // me first, then the others by name
-  const eligible = people.filter((u) => !assigneeRefusal(u.role as Role, item.rule)).sort((a, b) => (a.username === mine ? -1 : b.username === mine ? 1 : a.display_name.localeCompare(b.display_name)));
-  const choose = (value: string) => {
-    const who = value === UNASSIGNED ? '' : value;
-    void t.start(
-      { kind: 'assign', exception_id: item.id, assignee: who, stuck_since: item.since, reason: `${who ? `assigned to ${who}` : 'unassigned'} from ${window.location.pathname}` },
-      who ? `Assign ${item.entity_key} to ${who}` : `Unassign ${item.entity_key}`,
-    );
-  };
+  const mine = me?.user.username;
+  // me first, then the others by name; once assigned, "nobody" last
+  const options = people
+    .filter((u) => u.username !== item.assignee && !assigneeRefusal(u.role as Role, item.rule))
+    .sort((a, b) => (a.username === mine ? -1 : b.username === mine ? 1 : a.display_name.localeCompare(b.display_name)))
+    .map((u) => ({ value: u.username, label: nameOf(u, mine) }));
+  if (item.assignee) options.push({ value: UNASSIGNED, label: 'Nobody (unassign)' });
   return (
-    <span className={styles.wrap} data-testid="assign">
-      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={`Assign ${item.entity_key}`} data-testid="assign-select">
-        <option value="" disabled>
-          {item.assignee ? 'Reassign…' : 'Assign…'}
-        </option>
-        {eligible.filter((u) => u.username !== item.assignee).map((u) => (
-          <option key={u.username} value={u.username}>
-            {nameOf(u, mine)}
-          </option>
-        ))}
-        {item.assignee && <option value={UNASSIGNED}>Nobody (unassign)</option>}
-      </select>
-      <ActionProgress t={t} />
-    </span>
+    <ActionMenu
+      kind="assign"
+      rule={item.rule}
+      placeholder={item.assignee ? 'Reassign…' : 'Assign…'}
+      ariaLabel={`Assign ${item.entity_key}`}
+      testId="assign-select"
+      options={options}
+      onDone={onDone}
+      request={({ value }) => {
+        const who = value === UNASSIGNED ? '' : value;
+        return [
+          { kind: 'assign', exception_id: item.id, assignee: who, stuck_since: item.since, reason: `${who ? `assigned to ${who}` : 'unassigned'} from ${window.location.pathname}` },
+          who ? `Assign ${item.entity_key} to ${who}` : `Unassign ${item.entity_key}`,
+        ];
+      }}
+    />
   );
 }
 
@@ -92,14 +88,30 @@ export function AssigneeFilter({ value, onChange, testId }: { value: string; onC
   );
 }
 
+/** The state filter's choices (EXCEPTION_STATE_FILTERS) as the page names them, and as an empty list's message says them. */
+const STATE_CHOICES: { value: string; label: string; words: string }[] = [
+  { value: 'active', label: 'Needs work', words: 'needing work' },
+  { value: 'snoozed', label: 'Snoozed', words: 'snoozed' },
+  { value: 'resolved', label: 'Resolved', words: 'resolved' },
+];
+
 /** A queue's state filter: '' any state, or one of EXCEPTION_STATE_FILTERS. */
 export function StateFilter({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="State" data-testid={testId}>
       <option value="">Any state</option>
-      <option value="active">Needs work</option>
-      <option value="snoozed">Snoozed</option>
-      <option value="resolved">Resolved</option>
+      {STATE_CHOICES.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
     </select>
   );
+}
+
+/** What a queue's assignee and state filters keep, for its empty message: " assigned to fiona (needing work)". */
+export function filterWords(f: { assignee?: string; state?: string }): string {
+  const who = !f.assignee ? '' : f.assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${f.assignee}`;
+  const state = STATE_CHOICES.find((c) => c.value === f.state);
+  return `${who}${state ? ` (${state.words})` : ''}`;
 }

@@ -6,9 +6,7 @@
 
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
-import { actionRefusal } from '@/lib/auth/role-matrix';
-import { ActionButton, ActionProgress, useTrackedAction } from './action-button';
-import { useMe } from './use-me';
+import { ActionButton, ActionMenu } from './action-button';
 import { AssignMenu, useRefreshQueues } from './assign';
 import styles from './action-button.module.css';
 
@@ -21,7 +19,7 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} onDone={refresh} />}
-      {item.state !== 'resolved' && <AssignMenu item={item} />}
+      {item.state !== 'resolved' && <AssignMenu item={item} onDone={refresh} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
         <SnoozeMenu item={item} onDone={refresh} />
       )}
@@ -34,28 +32,20 @@ const SNOOZES: [string, number][] = [['1 day', 1], ['3 days', 3], ['1 week', 7],
 
 /** Snooze a row for a while: it leaves "needs work" until then (the queues' state filter). */
 function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string }; onDone: () => void }) {
-  const { data: me } = useMe();
-  const t = useTrackedAction(onDone);
-  if (!me || actionRefusal(me.user.role, 'snooze', { rule: item.rule })) return null;
-  const choose = (days: number, label: string) =>
-    void t.start(
-      { kind: 'snooze', exception_id: item.id, until: new Date(Date.now() + days * 86_400_000).toISOString(), stuck_since: item.since, reason: `snoozed for ${label} from ${window.location.pathname}` },
-      `Snooze ${item.entity_key} for ${label}`,
-    );
   return (
-    <span className={styles.wrap} data-testid="action" data-kind="snooze">
-      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(Number(e.target.value), e.target.selectedOptions[0].text)} aria-label={`Snooze ${item.entity_key}`} data-testid="snooze-select">
-        <option value="" disabled>
-          Snooze…
-        </option>
-        {SNOOZES.map(([label, days]) => (
-          <option key={days} value={days}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <ActionProgress t={t} />
-    </span>
+    <ActionMenu
+      kind="snooze"
+      rule={item.rule}
+      placeholder="Snooze…"
+      ariaLabel={`Snooze ${item.entity_key}`}
+      testId="snooze-select"
+      options={SNOOZES.map(([label, days]) => ({ value: String(days), label }))}
+      onDone={onDone}
+      request={({ value, label }) => [
+        { kind: 'snooze', exception_id: item.id, until: new Date(Date.now() + Number(value) * 86_400_000).toISOString(), stuck_since: item.since, reason: `snoozed for ${label} from ${window.location.pathname}` },
+        `Snooze ${item.entity_key} for ${label}`,
+      ]}
+    />
   );
 }
 

@@ -13,8 +13,7 @@ import { useFilters } from './filter-bar';
 import styles from './views.module.css';
 import { ExceptionState, StuckActions } from './stuck-actions';
 import { BulkActions } from './bulk-actions';
-import { AssigneeFilter, StateFilter } from './assign';
-import { UNASSIGNED } from '@/lib/contracts/actions';
+import { AssigneeFilter, StateFilter, filterWords } from './assign';
 import { FIRST_PAGE, STUCK_PAGE_SIZE, stuckTableParams, type StuckSort } from './stuck-table-params';
 import { Updating } from './updating';
 import { SearchBox } from './search-box';
@@ -26,8 +25,6 @@ function breakAtDots(type: string) {
   const parts = type.split('.');
   return parts.map((p, k) => (k === 0 ? p : <span key={k}>.<wbr />{p}</span>));
 }
-
-const STATE_WORDS: Record<string, string> = { active: 'needing work', snoozed: 'snoozed', resolved: 'resolved' };
 
 const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: string }[] = [
   { key: null, label: 'Record' },
@@ -85,7 +82,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
       ) : isLoading ? (
         <div className="loading">Loading…</div>
       ) : !data || data.items.length === 0 ? (
-        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}{assignee ? (assignee === UNASSIGNED ? ' that is assigned to nobody' : ` assigned to ${assignee}`) : ''}{state ? ` (${STATE_WORDS[state] ?? state})` : ''}.</div>
+        <div className="empty" data-testid={`${testId}-empty`}>Nothing stuck here{q ? ` matching “${q}”` : ''}{filterWords({ assignee, state })}.</div>
       ) : (
         <table className="data" data-testid={`${testId}-table`}>
           <thead>

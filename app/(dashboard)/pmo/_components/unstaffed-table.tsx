@@ -17,8 +17,7 @@ import { formatCount, formatHours, formatMoney } from '@/lib/money/format';
 import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
-import { AssigneeFilter, StateFilter } from '@/app/_components/assign';
-import { UNASSIGNED } from '@/lib/contracts/actions';
+import { AssigneeFilter, StateFilter, filterWords } from '@/app/_components/assign';
 
 export function UnstaffedTable() {
   const filters = useFilters();
@@ -58,7 +57,7 @@ export function UnstaffedTable() {
           </button>
         </div>
       ) : data.items.length === 0 ? (
-        <div className="empty" data-testid="unstaffed-empty">{q || assignee || state ? `No unstaffed project${q ? ` matching “${q}”` : ''}${assignee ? (assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${assignee}`) : ''}${state ? ` (${state === 'active' ? 'needing work' : state})` : ''}.` : 'Every provisioned project has someone on it.'}</div>
+        <div className="empty" data-testid="unstaffed-empty">{q || assignee || state ? `No unstaffed project${q ? ` matching “${q}”` : ''}${filterWords({ assignee, state })}.` : 'Every provisioned project has someone on it.'}</div>
       ) : (
         <table className="data" data-testid="unstaffed-table">
           <thead>
