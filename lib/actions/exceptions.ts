@@ -37,20 +37,6 @@ export async function getException(store: Store, id: string): Promise<ExceptionR
   return rows[0] ?? null;
 }
 
-/**
- * Current workflow state per stuck item id (items without a row are open; a snooze that
- * has run out reads as open again). For queues that cannot join in SQL.
- */
-export async function getExceptionStates(store: Store, ids: string[]): Promise<Map<string, ExceptionState>> {
-  if (ids.length === 0) return new Map();
-  const rows = await store.query(
-    sql`SELECT exception_id, if(state = 'snoozed' AND snoozed_until <= now64(3), 'open', state) AS state
-        FROM exceptions FINAL WHERE has(${ids}, exception_id)`,
-    z.object({ exception_id: z.string(), state: z.enum(EXCEPTION_STATES) }),
-  );
-  return new Map(rows.map((r) => [r.exception_id, r.state]));
-}
-
 export interface ExceptionChange {
   exception_id: string;
   kind: 'acknowledge' | 'assign' | 'snooze' | 'resolve';
@@ -70,15 +56,18 @@ export async function applyExceptionChange(store: Store, c: ExceptionChange): Pr
   if (!parsed) throw new Error(`invalid exception id ${c.exception_id}`);
   const cur = await getException(store, c.exception_id);
   const now = new Date().toISOString();
+  // (re)assigning a snoozed item keeps its snooze: it is the new holder's once the snooze runs out
+  const snoozed = cur?.state === 'snoozed' && cur.snoozed_until !== null && Date.parse(cur.snoozed_until) > Date.parse(now);
+  const keepSnooze = c.kind === 'assign' && snoozed;
   // unassigning (an empty assignee) leaves the item seen but nobody's: acknowledged
-  const state = c.kind === 'assign' && !c.assignee ? 'acknowledged' : STATE_OF[c.kind];
+  const state = keepSnooze ? 'snoozed' : c.kind === 'assign' && !c.assignee ? 'acknowledged' : STATE_OF[c.kind];
   const row: ExceptionRow = {
     exception_id: c.exception_id,
     rule: parsed.rule,
     entity_key: parsed.entity_key,
     state,
     assignee: c.kind === 'assign' ? (c.assignee ?? '') : (cur?.assignee ?? ''),
-    snoozed_until: c.kind === 'snooze' ? (c.until ?? null) : null,
+    snoozed_until: c.kind === 'snooze' ? (c.until ?? null) : keepSnooze ? cur.snoozed_until : null,
     resolution_code: c.kind === 'resolve' ? (c.resolution_code ?? '') : '',
     opened_at: cur?.opened_at ?? c.stuck_since ?? now,
     resolved_at: c.kind === 'resolve' ? now : null,

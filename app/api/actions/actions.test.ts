@@ -175,10 +175,10 @@ describe('exception workflow and replay', () => {
     expect([never.status, JSON.stringify(never.json)]).toEqual([400, expect.stringContaining('until: must be an ISO-8601 timestamp or epoch milliseconds')]);
     const far = await post(s.finance, { kind: 'snooze', exception_id, until: '2150-01-01T00:00:00Z', reason: 'x' }, 'ex-3c');
     expect([far.status, JSON.stringify(far.json)]).toEqual([400, expect.stringContaining('until: must be between the years 2000 and 2100')]);
-    const { getExceptionStates } = await import('@/lib/actions/exceptions');
-    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toBe('assigned');
+    const { getExceptionStates } = await import('@/lib/queries/exception-states');
+    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toMatchObject({ state: 'assigned', assignee: 'finance', by: 'finance' });
     await post(s.finance, { kind: 'resolve', exception_id, resolution_code: 'fixed_in_source', reason: 'done' }, 'ex-4');
-    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toBe('resolved');
+    expect((await getExceptionStates(rt.store, [exception_id])).get(exception_id)).toMatchObject({ state: 'resolved', assignee: 'finance' });
     const { getExceptionStats } = await import('@/lib/queries/get-exception-stats');
     const stats = await getExceptionStats(rt.store);
     expect(stats.total.resolved).toBe(1);
@@ -342,8 +342,15 @@ describe('exception workflow and replay', () => {
     expect((await post(s.finance, { kind: 'resolve', exception_id: a2, resolution_code: 'fixed_in_source', reason: 'invoiced by hand' }, 'as-7')).json.status).toBe('verified');
     expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([[], [a1], [a2]]);
     const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
-    const [snoozed] = (await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'snoozed' })).items;
+    const snoozedNow = async () => (await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'snoozed' })).items;
+    const [snoozed] = await snoozedNow();
     expect(Math.abs(Date.parse(snoozed.snoozed_until) - Date.parse(tomorrow))).toBeLessThan(1000);
+    // handing a snoozed item to someone else (or to nobody) keeps it snoozed, until the same time
+    for (const [assignee, n] of [['', 'as-6b'], ['finance', 'as-6c']]) {
+      expect((await post(s.finance, { kind: 'assign', exception_id: a1, assignee, reason: 'handover' }, n)).json.status).toBe('verified');
+      expect((await snoozedNow()).map((i) => [i.id, i.state, i.assignee, i.snoozed_until])).toEqual([[a1, 'snoozed', assignee, snoozed.snoozed_until]]);
+    }
+    expect(await inState('active')).toEqual([]);
     // as of the day after tomorrow the snooze has run out: a1 needs work again
     const later = new Date(Date.now() + 2 * DAY).toISOString();
     const activeLater = await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'active', now: later });
