@@ -201,6 +201,8 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await expect(bulk.getByTestId('bulk-done')).toHaveText('1 action(s) started');
   await page.getByTestId('stuck-invoices-assignee').selectOption({ label: 'Assigned to me' });
   await expect(invoices.rows.first().locator('td').nth(6)).toHaveText('assigned · finance');
+  // the nav says, on every page, how many items given to them need work
+  await expect(page.getByTestId('nav-my-work')).toHaveText('1');
 
   // snoozed, it leaves "needs work" (until the snooze runs out) and is under "snoozed"
   const state = page.getByTestId('stuck-invoices-state');
@@ -211,12 +213,21 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await state.selectOption({ label: 'Snoozed' });
   const threeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   await expect(invoices.rows.first().locator('td').nth(6)).toHaveText(`snoozed until ${threeDays} · finance`);
+  await expect(page.getByTestId('nav-my-work')).toHaveCount(0);
   await state.selectOption({ label: 'Any state' });
 
   // their own queue on /stuck: what is assigned to them in every queue, each row naming its queue
   await page.goto('/stuck');
+  // the invoice queue's card: what is stuck, and of it what needs work (the snoozed row does not)
+  const invoiceCard = page.getByTestId('queue-invoice-not-collected');
+  await expect(invoiceCard.getByTestId('queue-needs-work')).toHaveText(/^[\d,]+ need work · [\d,]+ snoozed or resolved$/);
+  const [needsWork, setAside] = ((await invoiceCard.getByTestId('queue-needs-work').textContent())!.match(/[\d,]+/g) ?? []).map((n) => Number(n.replace(/,/g, '')));
+  const stuckCount = Number((await invoiceCard.locator('.value').textContent())!.split('·')[0].replace(/[^\d]/g, ''));
+  expect(setAside).toBeGreaterThanOrEqual(1);
+  expect(needsWork + setAside).toBe(stuckCount);
   const mineCard = page.getByTestId('queue-mine');
   await expect(mineCard).toContainText('Assigned to me1');
+  await expect(mineCard.getByTestId('queue-needs-work')).toHaveText('0 need work · 1 snoozed or resolved');
   await mineCard.click();
   await expect(page).toHaveURL(/assignee=finance/);
   await expect(mineCard).toHaveAttribute('aria-pressed', 'true');
@@ -234,4 +245,45 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await expect(page.getByRole('heading', { name: /^Assigned to nobody/ })).toBeVisible();
   await expect(queue.rows.first()).toBeVisible();
   await expect(queue.root.getByTestId('stuck-record-link').filter({ hasText: key })).toHaveCount(0);
+});
+
+test("finance works a stuck item from its deal's journey: assigns it to themself and snoozes it there, as on the queue", async ({ page }) => {
+  await signIn(page, 'finance');
+  const res = await page.request.get('/api/stuck?rule=milestone-not-invoiced&state=active&assignee=-&limit=1');
+  expect(res.status()).toBe(200);
+  const [item] = (await res.json()).items as { id: string; correlation_id: string; entity_key: string }[];
+  expect(item).toBeTruthy();
+  await page.goto(`/deals/${encodeURIComponent(item.correlation_id)}`);
+  const open = page.getByTestId('open-items');
+  await expect(open).toBeVisible();
+  const more = open.getByTestId('open-items-more');
+  if (await more.count()) await more.click();
+  const row = open.locator(`[data-testid="open-item"][data-id="${item.id}"]`);
+  await expect(row.getByTestId('open-item-state')).toHaveText('open');
+  // the same controls as on the queue, for a role that may use them
+  await expect(row.locator('[data-testid="action-button"][data-kind="resync"]')).toHaveText('Re-sync to ERP');
+  await row.getByTestId('assign-select').selectOption({ label: 'Me (Demo finance)' });
+  await expect(row.getByTestId('open-item-state')).toHaveText('assigned · finance');
+  await expect(page.getByTestId('nav-my-work')).toHaveText('1');
+  // snoozed until a day picked: the date must be ahead (and within a year), then it holds until that day
+  await row.getByTestId('snooze-select').selectOption({ label: 'Until a day…' });
+  const picker = row.getByTestId('snooze-select-date');
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  await picker.locator('input[type="date"]').fill(day(0));
+  await expect(picker.getByRole('button', { name: 'OK' })).toBeDisabled();
+  await picker.locator('input[type="date"]').fill(day(10));
+  await picker.getByRole('button', { name: 'OK' }).click();
+  await expect(row.getByTestId('open-item-state')).toHaveText(`snoozed until ${day(10)} · finance`);
+  await expect(page.getByTestId('nav-my-work')).toHaveCount(0);
+  await expect(row.getByTestId('exception-state')).toHaveAttribute('title', /^snoozed by finance on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-open-item-worked.png`, fullPage: true });
+  // records not yet late are on no queue: nothing to act on there
+  for (const notDue of await open.locator('[data-testid="open-item"]').all()) {
+    if ((await notDue.getByTestId('open-item-timing').textContent())!.startsWith('due in')) await expect(notDue.getByTestId('stuck-actions')).toHaveCount(0);
+  }
+  // the queue sees the same: the item is finance's, snoozed, out of "needs work"
+  const snoozed = await (await page.request.get(`/api/stuck?rule=milestone-not-invoiced&assignee=finance&state=snoozed&q=${encodeURIComponent(item.entity_key)}`)).json();
+  expect(snoozed.items.map((i: { id: string }) => i.id)).toEqual([item.id]);
+  const active = await (await page.request.get(`/api/stuck?rule=milestone-not-invoiced&state=active&q=${encodeURIComponent(item.entity_key)}`)).json();
+  expect(active.items).toEqual([]);
 });

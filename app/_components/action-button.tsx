@@ -135,29 +135,55 @@ export function ActionMenu(p: {
   ariaLabel: string;
   testId: string;
   options: { value: string; label: string }[];
+  /** A last option that asks for a date (min..max, YYYY-MM-DD) and takes it as the chosen value, labelled "until <date>". */
+  date?: { label: string; min: string; max: string };
   request: (option: { value: string; label: string }) => [ActionRequest, string];
   onDone?: (status: string) => void;
 }) {
   const { data: me } = useMe();
   const t = useTrackedAction(p.onDone);
+  const [asking, setAsking] = useState(false);
+  const [day, setDay] = useState('');
   if (!me || actionRefusal(me.user.role, p.kind, { rule: p.rule })) return null;
   const choose = (value: string) => {
+    if (value === DATE_OPTION) return setAsking(true);
     const option = p.options.find((o) => o.value === value);
     if (option) void t.start(...p.request(option));
   };
+  const dayOk = !!p.date && day >= p.date.min && day <= p.date.max;
+  const takeDay = () => {
+    setAsking(false);
+    void t.start(...p.request({ value: day, label: `until ${day}` }));
+  };
   return (
     <span className={styles.wrap} data-testid="action" data-kind={p.kind}>
-      <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={p.ariaLabel} data-testid={p.testId}>
-        <option value="" disabled>
-          {p.placeholder}
-        </option>
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
+      {asking && p.date ? (
+        <span className={styles.row} data-testid={`${p.testId}-date`}>
+          <input type="date" className={styles.button} value={day} min={p.date.min} max={p.date.max} onChange={(e) => setDay(e.target.value)} aria-label={`${p.ariaLabel}: ${p.date.label}`} />
+          <button type="button" className={styles.button} disabled={!dayOk} onClick={takeDay} title={dayOk ? undefined : `a day from ${p.date.min} to ${p.date.max}`}>
+            OK
+          </button>
+          <button type="button" className={styles.button} onClick={() => setAsking(false)}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <select className={`${styles.button} ${styles.assign}`} value="" disabled={t.busy} onChange={(e) => choose(e.target.value)} aria-label={p.ariaLabel} data-testid={p.testId}>
+          <option value="" disabled>
+            {p.placeholder}
           </option>
-        ))}
-      </select>
+          {p.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+          {p.date && <option value={DATE_OPTION}>{p.date.label}</option>}
+        </select>
+      )}
       <ActionProgress t={t} />
     </span>
   );
 }
+
+/** The menu's value for "ask for a date". */
+const DATE_OPTION = '__date';

@@ -18,7 +18,7 @@ import { useMe } from './use-me';
 /** Reloads the queues (their items and who holds them) at once, not at their next poll: for a workflow change just made. */
 export function useRefreshQueues(): () => void {
   const qc = useQueryClient();
-  return useCallback(() => void qc.invalidateQueries({ predicate: (q) => ['stuck-items', 'unstaffed', 'stuck-workload'].includes(String(q.queryKey[0])) }), [qc]);
+  return useCallback(() => void qc.invalidateQueries({ predicate: (q) => ['stuck-items', 'unstaffed', 'stuck-workload', 'deal-open-items'].includes(String(q.queryKey[0])) }), [qc]);
 }
 
 /** The people a signed-in user may pick (none for those who take no actions: the list is refused them). */

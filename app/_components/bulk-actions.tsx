@@ -8,6 +8,7 @@ import type { StuckItem } from '@/lib/contracts/stuck';
 import { bulkResponseSchema, type BulkResponse } from '@/lib/contracts/actions';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { useMe } from './use-me';
+import { useRefreshQueues } from './assign';
 import { useAssignees } from '@/app/_hooks/use-views';
 import { assigneeRefusal } from '@/lib/auth/role-matrix';
 import type { Role } from '@/lib/auth/roles';
@@ -55,6 +56,8 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
   const [preview, setPreview] = useState<{ key: string; r: BulkResponse } | null>(null);
   const [done, setDone] = useState<BulkResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // what a bulk acknowledge or assign changed shows at once (the queues, who holds the work, the nav's count)
+  const refresh = useRefreshQueues();
   if (!me || !me.permissions.includes('actions:write') || items.length === 0) return null;
   const count = (r: BulkResponse, o: string) => r.items.filter((i) => i.outcome === o).length;
   const run = async (dryRun: boolean) => {
@@ -66,6 +69,7 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
       else {
         setDone(r);
         setPreview(null);
+        refresh();
       }
     } catch (e) {
       setError((e as Error).message);

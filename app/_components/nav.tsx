@@ -1,11 +1,14 @@
 'use client';
-// The main navigation; one entry per area.
+// The main navigation; one entry per area. Stuck work carries how many items assigned to the
+// signed-in user need work (for those who take actions), so work given to someone finds them.
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { UserBadge } from './user-badge';
 import { useMe } from './use-me';
 import { AREA_PERMISSION } from '@/lib/auth/areas';
+import { useMyWork } from '@/app/_hooks/use-views';
+import { formatCount, formatMoney } from '@/lib/money/format';
 
 export const NAV = [
   { href: '/', label: 'Overview' },
@@ -23,6 +26,7 @@ export const NAV = [
 export function Nav() {
   const path = usePathname();
   const { data: me } = useMe();
+  const { data: mine } = useMyWork(me?.permissions.includes('actions:write') ? me.user.username : null);
   return (
     <nav className="nav" aria-label="Main">
       <Link href="/" className="brand" data-testid="brand">
@@ -36,6 +40,11 @@ export function Nav() {
               {/* no prefetch: ten routes fetched at every page load competed with the page's own data requests on the server (2 cores) */}
               <Link href={n.href} prefetch={false} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
                 {n.label}
+                {n.href === '/stuck' && !!mine?.items && (
+                  <span className="nav-count" data-testid="nav-my-work" title={`${formatCount(mine.items)} stuck item(s) assigned to you need work (${formatMoney(mine.value, mine.currency)})`}>
+                    {formatCount(mine.items)}
+                  </span>
+                )}
               </Link>
             </li>
           );

@@ -29,8 +29,11 @@ export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_ke
 }
 
 const SNOOZES: [string, number][] = [['1 day', 1], ['3 days', 3], ['1 week', 7], ['2 weeks', 14], ['30 days', 30]];
+const DAY = 86_400_000;
+/** The day (UTC, as the app shows times) `days` from now, YYYY-MM-DD: what a date input speaks. */
+const utcDay = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
-/** Snooze a row for a while: it leaves "needs work" until then (the queues' state filter). */
+/** Snooze a row for a while, or until a day picked (its start, UTC): it leaves "needs work" until then (the queues' state filter). */
 function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string }; onDone: () => void }) {
   return (
     <ActionMenu
@@ -40,11 +43,17 @@ function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key
       ariaLabel={`Snooze ${item.entity_key}`}
       testId="snooze-select"
       options={SNOOZES.map(([label, days]) => ({ value: String(days), label }))}
+      date={{ label: 'Until a day…', min: utcDay(1), max: utcDay(365) }}
       onDone={onDone}
-      request={({ value, label }) => [
-        { kind: 'snooze', exception_id: item.id, until: new Date(Date.now() + Number(value) * 86_400_000).toISOString(), stuck_since: item.since, reason: `snoozed for ${label} from ${window.location.pathname}` },
-        `Snooze ${item.entity_key} for ${label}`,
-      ]}
+      request={({ value, label }) => {
+        const picked = /^\d{4}-\d\d-\d\d$/.test(value);
+        const until = picked ? new Date(`${value}T00:00:00Z`) : new Date(Date.now() + Number(value) * DAY);
+        const what = picked ? label : `for ${label}`;
+        return [
+          { kind: 'snooze', exception_id: item.id, until: until.toISOString(), stuck_since: item.since, reason: `snoozed ${what} from ${window.location.pathname}` },
+          `Snooze ${item.entity_key} ${what}`,
+        ];
+      }}
     />
   );
 }

@@ -9,6 +9,7 @@ import { stuckItemsResponseSchema, stuckSummaryResponseSchema } from '@/lib/cont
 import { slaBreachesResponseSchema, slaPolicySchema } from '@/lib/contracts/sla';
 import { leakageResponseSchema } from '@/lib/contracts/leakage';
 import { assigneesResponseSchema } from '@/lib/contracts/actions';
+import { STUCK_RULE_NAMES } from '@/lib/stuck/rules';
 import { fetchJson, queryString, sendJson } from './fetch-json';
 
 type Params = Record<string, string | number | undefined>;
@@ -26,6 +27,23 @@ export function useStuckSummary(filters: Params) {
 export function useStuckItems(params: Params) {
   const qs = queryString(params);
   return useQuery({ queryKey: ['stuck-items', qs], queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal), placeholderData: keepPreviousData });
+}
+
+/**
+ * How many stuck items of every queue assigned to `username` need work (not snoozed, not
+ * resolved), whatever the page's filters: the nav's count, so someone given work sees it on
+ * any page. Polled every 30 s (and at once after a workflow change: a 'stuck-items' key).
+ */
+export function useMyWork(username: string | null) {
+  const qs = queryString({ rules: STUCK_RULE_NAMES.join(','), assignee: username ?? '', state: 'active', limit: 1 });
+  return useQuery({
+    queryKey: ['stuck-items', 'my-work', qs],
+    queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal),
+    enabled: !!username,
+    refetchInterval: 30_000,
+    staleTime: 30_000,
+    select: (d) => ({ items: d.total, value: d.total_value, currency: d.reporting_currency }),
+  });
 }
 
 /** The people stuck items may be assigned to (GET /api/assignees; for those who take actions): one list for every row's menu. */

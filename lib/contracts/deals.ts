@@ -181,6 +181,10 @@ export const dealOpenItemSchema = z.object({
   value: z.number(),
   state: z.string(),
   assignee: z.string(),
+  /** Who set the workflow state, when (ISO-8601), and until when a snoozed item is snoozed: '' when none (as on the queues). */
+  state_by: z.string(),
+  state_at: z.string(),
+  snoozed_until: z.string(),
 });
 export type DealOpenItem = z.infer<typeof dealOpenItemSchema>;
 

@@ -84,6 +84,8 @@ export const stuckQueueSummarySchema = z.object({
   threshold_hours: z.number(),
   unit: z.enum(['business', 'calendar']),
   count: z.number(),
+  /** Of `count`, those that need work: not snoozed (until later) nor resolved. */
+  needs_work: z.number(),
   value: z.number(),
   buckets: z.array(stuckBucketSchema),
 });

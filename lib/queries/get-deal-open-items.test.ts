@@ -31,6 +31,23 @@ describe('a deal’s open items', () => {
     expect(overdue).toBeGreaterThan(5);
   });
 
+  it('carries an overdue item’s workflow (state, assignee, who set it, snoozed until) as its queue row does', async () => {
+    const { applyExceptionChange } = await import('../actions/exceptions');
+    const overdue = await Promise.all(DEALS.map(async (id) => (await getDealOpenItems(store, id, { now }))!.items.filter((i) => i.overdue)));
+    const deal = DEALS[overdue.findIndex((items) => items.length > 0)];
+    const [item] = overdue.flat();
+    expect(item).toMatchObject({ state: 'open', assignee: '', state_by: '', state_at: '', snoozed_until: '' });
+    const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee: 'fiona', by: 'finance', action_id: 'oi-1' });
+    await applyExceptionChange(store, { exception_id: item.id, kind: 'snooze', until, by: 'admin', action_id: 'oi-2' });
+    const after = (await getDealOpenItems(store, deal, { now }))!.items.find((i) => i.id === item.id)!;
+    expect(after).toMatchObject({ state: 'snoozed', assignee: 'fiona', state_by: 'admin', snoozed_until: until });
+    expect(Date.parse(after.state_at)).toBeGreaterThan(Date.now() - 60_000);
+    const row = (await getStuckItems(store, { q: deal, now: now.toISOString(), limit: 100 })).items.find((i) => i.id === item.id)!;
+    const workflow = (i: typeof row | typeof after) => [i.state, i.assignee, i.state_by, i.state_at, i.snoozed_until];
+    expect(workflow(after)).toEqual(workflow(row));
+  });
+
   it('says a journey’s overdue next step is as late as the deal’s open item for that step (business time, on its calendar)', async () => {
     let compared = 0;
     for (const id of DEALS) {

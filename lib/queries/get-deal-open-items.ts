@@ -78,6 +78,7 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
   return {
     items: rows.map((r, i) => {
       const rule = rules[r.k];
+      const st = states.get(ids[i]);
       return {
         id: ids[i],
         rule: rule.name,
@@ -92,8 +93,11 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
         amount: r.amount,
         currency: r.currency,
         value: r.value,
-        state: states.get(ids[i])?.state ?? 'open',
-        assignee: states.get(ids[i])?.assignee ?? '',
+        state: st?.state ?? 'open',
+        assignee: st?.assignee ?? '',
+        state_by: st?.by ?? '',
+        state_at: st?.at ?? '',
+        snoozed_until: st?.until ?? '',
       };
     }),
     reporting_currency: reportingCurrency(),

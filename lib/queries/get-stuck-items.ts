@@ -9,7 +9,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, ident, param, type Sql } from '../clickhouse/sql';
 import { stuckOfRulesSql } from '../stuck/stuck-sql';
 import { clockReader } from '../clocks/read';
-import { STUCK_RULE_NAMES, stuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
+import { STUCK_RULE_NAMES, stuckRule, type StuckRule, type StuckRuleName, type ThresholdOverrides } from '../stuck/rules';
 import { reportingCurrency } from '../money/rates';
 import { stuckItemSchema, stuckWorkloadRowSchema, type StuckItemsResponse, type StuckQuery, type StuckWorkloadParams, type StuckWorkloadResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
@@ -56,11 +56,15 @@ async function stuckUnion(store: Store, params: Filters & { rule?: StuckRuleName
   // every rule's clock in one read (as the summary): nine subqueries planned and read apart
   // cost ~2× at 9.4M events
   const specs = selectedRules(params).map((r) => stuckRule(r, params.thresholds, set));
-  const ks = param('Array(Int64)', specs.map((_, k) => k));
-  return sql`SELECT concat(transform(k, ${ks}, ${specs.map((r) => r.name)}, ''), ':', entity_key) AS id,
-      transform(k, ${ks}, ${specs.map((r) => r.name)}, '') AS rule, transform(k, ${ks}, ${specs.map((r) => r.owner)}, '') AS owner, *
+  return sql`SELECT ${stuckIdSql(specs)} AS id, ${byRule(specs, 'name')} AS rule, ${byRule(specs, 'owner')} AS owner, *
     FROM ${stuckOfRulesSql(specs, { filters: params, now }, clocks)}`;
 }
+
+/** A column of the rule of each row of stuckOfRulesSql (by its index `k` into `specs`). */
+const byRule = (specs: StuckRule[], col: 'name' | 'owner') => sql`transform(k, ${param('Array(Int64)', specs.map((_, k) => k))}, ${specs.map((r) => r[col])}, '')`;
+
+/** Each row of stuckOfRulesSql's stuck item id, `${rule}:${entity_key}`, as the exception workflow keys it. */
+export const stuckIdSql = (specs: StuckRule[]) => sql`concat(${byRule(specs, 'name')}, ':', entity_key)`;
 
 export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
   const sort = params.sort ?? 'value';

@@ -1,5 +1,6 @@
-// Every stuck queue at a glance: per rule its count, money at stake (reporting currency),
-// aging buckets, owner and the time it allows (as its SLA policy sets it).
+// Every stuck queue at a glance: per rule its count, how many of them need work (not snoozed
+// or resolved in the exception workflow), money at stake (reporting currency), aging buckets,
+// owner and the time it allows (as its SLA policy sets it).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -11,7 +12,8 @@ import { reportingCurrency } from '../money/rates';
 import type { StuckSummaryResponse } from '../contracts/stuck';
 import type { Filters } from './filters';
 import { num, queryNow } from './row-types';
-import { selectedRules } from './get-stuck-items';
+import { selectedRules, stuckIdSql } from './get-stuck-items';
+import { exceptionConditions } from './exception-states';
 import type { StuckRuleName } from '../stuck/rules';
 
 export type StuckSummaryParams = Filters & {
@@ -20,7 +22,7 @@ export type StuckSummaryParams = Filters & {
   thresholds?: ThresholdOverrides;
 };
 
-const rowSchema = z.object({ k: num, aging_bucket: z.enum(AGING_BUCKETS), n: num, value: num });
+const rowSchema = z.object({ k: num, aging_bucket: z.enum(AGING_BUCKETS), n: num, value: num, active: num });
 
 export async function getStuckSummary(store: Store, params: StuckSummaryParams): Promise<StuckSummaryResponse> {
   const now = queryNow(params.now);
@@ -28,7 +30,8 @@ export async function getStuckSummary(store: Store, params: StuckSummaryParams):
   const rules = selectedRules({ rules: params.rules }).map((r) => stuckRule(r, params.thresholds, set));
   // every rule's clock in one read, aggregated by the rule's index
   const rows = await store.query(
-    sql`SELECT k, aging_bucket, count() AS n, round(sum(value), 2) AS value
+    sql`SELECT k, aging_bucket, count() AS n, round(sum(value), 2) AS value,
+        countIf(${exceptionConditions({ state: 'active' }, stuckIdSql(rules), now)}) AS active
       FROM ${stuckOfRulesSql(rules, { filters: params, now }, clocks)} GROUP BY k, aging_bucket SETTINGS enable_materialized_cte = 1`,
     rowSchema,
   );
@@ -46,6 +49,7 @@ export async function getStuckSummary(store: Store, params: StuckSummaryParams):
       threshold_hours: r.threshold_hours,
       unit: r.unit,
       count: buckets.reduce((s, b) => s + b.count, 0),
+      needs_work: mine.reduce((s, x) => s + x.active, 0),
       value: Math.round(buckets.reduce((s, b) => s + b.value, 0) * 100) / 100,
       buckets,
     };

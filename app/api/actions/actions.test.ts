@@ -337,10 +337,15 @@ describe('exception workflow and replay', () => {
     const inState = async (state: string) =>
       ((await (await stuckRoute.GET(req(`/api/stuck?rule=milestone-not-invoiced&customer=Assign+Co&state=${state}`, { session: s.executive }))).json()) as { items: { id: string }[] }).items.map((i) => i.id).sort();
     expect(await inState('active')).toEqual([a1, a2]);
+    // the queue's card counts what is stuck and, of it, what needs work
+    const card = async () =>
+      ((await (await stuckRoute.GET(req('/api/stuck?customer=Assign+Co', { session: s.executive }))).json()) as { queues: { rule: string; count: number; needs_work: number }[] }).queues.find((q) => q.rule === 'milestone-not-invoiced');
+    expect(await card()).toMatchObject({ count: 2, needs_work: 2 });
     const tomorrow = new Date(Date.now() + DAY).toISOString();
     expect((await post(s.finance, { kind: 'snooze', exception_id: a1, until: tomorrow, reason: 'customer promised' }, 'as-6')).json.status).toBe('verified');
     expect((await post(s.finance, { kind: 'resolve', exception_id: a2, resolution_code: 'fixed_in_source', reason: 'invoiced by hand' }, 'as-7')).json.status).toBe('verified');
     expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([[], [a1], [a2]]);
+    expect(await card()).toMatchObject({ count: 2, needs_work: 0 });
     const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
     const snoozedNow = async () => (await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'snoozed' })).items;
     const [snoozed] = await snoozedNow();

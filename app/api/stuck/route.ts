@@ -21,7 +21,7 @@ export const GET = route({ permission: 'stuck:read', query: stuckQuerySchema }, 
   if (!query.rule && !query.rules) {
     const s = await getStuckSummary(rt.store, query);
     if (query.format === 'csv') {
-      return csvResponse('stuck-summary.csv', ['rule', 'title', 'owner', 'count', 'value'], s.queues, valueCurrencyColumn());
+      return csvResponse('stuck-summary.csv', ['rule', 'title', 'owner', 'count', 'needs_work', 'value'], s.queues, valueCurrencyColumn());
     }
     return s;
   }

@@ -1,5 +1,5 @@
 'use client';
-// The queue cards: per rule its count, money at stake, aging buckets and owner. A card is a
+// The queue cards: per rule its count (and how many need work), money at stake, aging buckets and owner. A card is a
 // toggle button, so the queues are reachable and selectable from the keyboard.
 
 import type { ReactNode } from 'react';
@@ -12,6 +12,16 @@ import styles from '@/app/_components/views.module.css';
 function changedFrom(q: StuckQueueSummary): string | null {
   const d = isStuckRuleName(q.rule) ? STUCK_RULES[q.rule] : null;
   return d && (d.threshold_hours !== q.threshold_hours || d.unit !== q.unit) ? describeAllowance({ ...d, rule: q.rule }) : null;
+}
+
+/** Of a card's stuck items, how many need work (and how many were snoozed or resolved); nothing for none. */
+export function NeedsWork({ count, needsWork }: { count: number; needsWork: number }) {
+  if (count === 0) return null;
+  return (
+    <div className="sub" data-testid="queue-needs-work" title="Snoozed (until later) or resolved items stay stuck until the data shows the next step; they leave “needs work”">
+      {formatCount(needsWork)} need work{count > needsWork && ` · ${formatCount(count - needsWork)} snoozed or resolved`}
+    </div>
+  );
 }
 
 export function QueueCards({ queues, currency, selected, onSelect, first }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void; first?: ReactNode }) {
@@ -31,6 +41,7 @@ export function QueueCards({ queues, currency, selected, onSelect, first }: { qu
           <div className="value">
             {formatCount(q.count)} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
           </div>
+          <NeedsWork count={q.count} needsWork={q.needs_work} />
           <div className="sub">
             Owner {q.owner} · {describeAllowance(q)}
             {changedFrom(q) && <span data-testid="queue-allowance-default"> (set on SLA; default {changedFrom(q)})</span>}

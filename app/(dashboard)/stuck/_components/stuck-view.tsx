@@ -14,7 +14,7 @@ import { useMe } from '@/app/_components/use-me';
 import { UNASSIGNED } from '@/lib/contracts/actions';
 import { Workload } from './workload';
 import styles from '@/app/_components/views.module.css';
-import { QueueCards } from './queue-cards';
+import { NeedsWork, QueueCards } from './queue-cards';
 import { Updating } from '@/app/_components/updating';
 
 export function StuckView() {
@@ -72,10 +72,11 @@ export function StuckView() {
   );
 }
 
-/** The signed-in user's own queue: how many items of every queue are assigned to them. */
+/** The signed-in user's own queue: how many items of every queue are assigned to them, and of those how many need work. */
 function MineCard({ username, selected, onSelect }: { username: string; selected: boolean; onSelect: () => void }) {
   const filters = useFilters();
   const { data } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, limit: 1 });
+  const { data: active } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, state: 'active', limit: 1 });
   return (
     <button type="button" className={`tile ${styles.queueCard}`} aria-pressed={selected} data-testid="queue-mine" onClick={onSelect}>
       <div className="label">Assigned to me</div>
@@ -83,6 +84,7 @@ function MineCard({ username, selected, onSelect }: { username: string; selected
         {data ? formatCount(data.total) : '…'}
         {data && <span style={{ fontSize: 14, fontWeight: 500 }}> · {formatMoney(data.total_value, data.reporting_currency, { compact: true })}</span>}
       </div>
+      {data && active && <NeedsWork count={data.total} needsWork={active.total} />}
       <div className="sub">Items of every queue assigned to {username}</div>
     </button>
   );

@@ -1,7 +1,12 @@
+'use client';
 // The deal's records whose clock still runs (GET /api/deals/{id}/open-items): what each waits
-// for, how late it is or when it is due, the money on it; an overdue one links to its queue.
+// for, how late it is or when it is due, the money on it; an overdue one links to its queue and
+// is worked here as on its queue (its workflow state; re-sync, acknowledge, assign, snooze,
+// resolve for those who may).
 
 import Link from 'next/link';
+import { useState } from 'react';
+import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
 import type { DealOpenItem } from '@/lib/contracts/deals';
 import { formatHours, formatMoney } from '@/lib/money/format';
 import { shortKey, stepLabel } from '@/app/_components/journey-format';
@@ -22,13 +27,14 @@ function timing(i: DealOpenItem): string {
 }
 
 export function OpenItems({ items }: { items: readonly DealOpenItem[] }) {
-  const shown = items.slice(0, SHOWN);
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, SHOWN);
   return (
     <div data-testid="open-items">
       <h3 className={styles.openTitle}>Open on this deal ({items.length})</h3>
       <ul className={styles.openList}>
         {shown.map((i) => (
-          <li key={i.id} data-testid="open-item" data-rule={i.rule}>
+          <li key={i.id} data-testid="open-item" data-rule={i.rule} data-id={i.id}>
             <span className={styles.openWhat}>
               <span title={`Waiting for ${i.waiting_for.join(' or ')}`}>{stepLabel(i.waiting_for[0])}</span> <span className="mono muted" title={i.entity_key}>{recordId(i.entity_key)}</span>
             </span>
@@ -40,12 +46,23 @@ export function OpenItems({ items }: { items: readonly DealOpenItem[] }) {
                   {i.title}
                 </Link>
               )}
-              {i.state !== 'open' && <span className="muted">{i.state}{i.assignee ? ` · ${i.assignee}` : ''}</span>}
+              {i.overdue ? (
+                <span data-testid="open-item-state">
+                  <ExceptionState item={i} />
+                </span>
+              ) : (
+                i.state !== 'open' && <span className="muted">{i.state}{i.assignee ? ` · ${i.assignee}` : ''}</span>
+              )}
             </span>
+            {i.overdue && <StuckActions item={i} />}
           </li>
         ))}
       </ul>
-      {items.length > SHOWN && <p className="muted" style={{ margin: 0, fontSize: 12 }}>and {items.length - SHOWN} more</p>}
+      {items.length > SHOWN && (
+        <button type="button" onClick={() => setAll(!all)} data-testid="open-items-more" aria-expanded={all}>
+          {all ? 'Show fewer' : `Show all ${items.length} (${items.length - SHOWN} more)`}
+        </button>
+      )}
     </div>
   );
 }
