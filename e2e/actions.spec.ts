@@ -11,7 +11,7 @@ import { QueueTable } from './pages/views-page';
 // Sign in with a session: drop the admin Bearer header the project sets for every request.
 test.use({ extraHTTPHeaders: {} });
 
-async function signIn(page: Page, role: 'finance' | 'executive') {
+async function signIn(page: Page, role: 'finance' | 'executive' | 'pmo') {
   await page.goto('/stuck');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByTestId('demo-credentials')).toBeVisible();
@@ -286,4 +286,21 @@ test("finance works a stuck item from its deal's journey: assigns it to themself
   expect(snoozed.items.map((i: { id: string }) => i.id)).toEqual([item.id]);
   const active = await (await page.request.get(`/api/stuck?rule=milestone-not-invoiced&state=active&q=${encodeURIComponent(item.entity_key)}`)).json();
   expect(active.items).toEqual([]);
+});
+
+test('the nav counts the unstaffed projects assigned to a PMO user beside their stuck items', async ({ page }) => {
+  await signIn(page, 'pmo');
+  await page.goto('/pmo');
+  const rows = page.getByTestId('unstaffed-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(page.getByTestId('nav-my-work')).toHaveCount(0);
+  // not the first row: pmo.spec works that one from a fresh state
+  const row = rows.last();
+  await row.getByTestId('assign-select').selectOption({ label: 'Me (Demo pmo)' });
+  await expect(row.getByTestId('unstaffed-state')).toHaveText('assigned · pmo');
+  await expect(page.getByTestId('nav-my-work')).toHaveText('1');
+  await expect(page.getByTestId('nav-my-work')).toHaveAttribute('title', /^1 item\(s\) assigned to you need work: 0 stuck \(.+\), 1 unstaffed project\(s\) on \/pmo$/);
+  // and on every page
+  await page.goto('/deals');
+  await expect(page.getByTestId('nav-my-work')).toHaveText('1');
 });

@@ -14,11 +14,12 @@ import type { Role } from '@/lib/auth/roles';
 import { useAssignees } from '@/app/_hooks/use-views';
 import { ActionMenu } from './action-button';
 import { useMe } from './use-me';
+import { refreshQueues } from './use-action';
 
 /** Reloads the queues (their items and who holds them) at once, not at their next poll: for a workflow change just made. */
 export function useRefreshQueues(): () => void {
   const qc = useQueryClient();
-  return useCallback(() => void qc.invalidateQueries({ predicate: (q) => ['stuck-items', 'unstaffed', 'stuck-workload', 'deal-open-items'].includes(String(q.queryKey[0])) }), [qc]);
+  return useCallback(() => refreshQueues(qc), [qc]);
 }
 
 /** The people a signed-in user may pick (none for those who take no actions: the list is refused them). */

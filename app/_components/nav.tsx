@@ -1,6 +1,7 @@
 'use client';
 // The main navigation; one entry per area. Stuck work carries how many items assigned to the
-// signed-in user need work (for those who take actions), so work given to someone finds them.
+// signed-in user need work (for those who take actions: stuck items, and for PMO readers their
+// unstaffed projects), so work given to someone finds them.
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -26,7 +27,8 @@ export const NAV = [
 export function Nav() {
   const path = usePathname();
   const { data: me } = useMe();
-  const { data: mine } = useMyWork(me?.permissions.includes('actions:write') ? me.user.username : null);
+  const { data: mine } = useMyWork(me?.permissions.includes('actions:write') ? me.user.username : null, !!me?.permissions.includes('pmo:read'));
+  const myItems = mine ? mine.stuck + mine.unstaffed : 0;
   return (
     <nav className="nav" aria-label="Main">
       <Link href="/" className="brand" data-testid="brand">
@@ -40,9 +42,13 @@ export function Nav() {
               {/* no prefetch: ten routes fetched at every page load competed with the page's own data requests on the server (2 cores) */}
               <Link href={n.href} prefetch={false} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
                 {n.label}
-                {n.href === '/stuck' && !!mine?.items && (
-                  <span className="nav-count" data-testid="nav-my-work" title={`${formatCount(mine.items)} stuck item(s) assigned to you need work (${formatMoney(mine.value, mine.currency)})`}>
-                    {formatCount(mine.items)}
+                {n.href === '/stuck' && mine && myItems > 0 && (
+                  <span
+                    className="nav-count"
+                    data-testid="nav-my-work"
+                    title={`${formatCount(myItems)} item(s) assigned to you need work: ${formatCount(mine.stuck)} stuck (${formatMoney(mine.value, mine.currency)})${mine.unstaffed ? `, ${formatCount(mine.unstaffed)} unstaffed project(s) on /pmo` : ''}`}
+                  >
+                    {formatCount(myItems)}
                   </span>
                 )}
               </Link>

@@ -3,7 +3,7 @@
 // if the same intent is retried after a network error); useActionStatus(id) follows its
 // lifecycle until it is verified, failed or timed out.
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { actionCreatedSchema, actionSchema, TERMINAL_STATUSES, type Action, type ActionCreated, type ActionRequest } from '@/lib/contracts/actions';
 
@@ -16,9 +16,24 @@ export class ActionError extends Error {
   }
 }
 
+/** The queries a workflow change shows in: the queues and who holds their work (with the nav's count), unstaffed projects, a journey's open records. */
+const QUEUE_KEYS = ['stuck-items', 'unstaffed', 'stuck-workload', 'deal-open-items', 'stuck-summary'];
+/** Reloads them at once, not at their next poll. */
+export function refreshQueues(qc: QueryClient): void {
+  void qc.invalidateQueries({ predicate: (q) => QUEUE_KEYS.includes(String(q.queryKey[0])) });
+}
+/** The actions that change an item's workflow state, done (verified) when the request returns. */
+const WORKFLOW_KINDS: readonly string[] = ['acknowledge', 'assign', 'snooze', 'resolve'];
+
 export function useRunAction() {
   const keys = useRef(new Map<string, string>());
+  const qc = useQueryClient();
   return useMutation<ActionCreated, ActionError, ActionRequest>({
+    // here rather than in the control: a snoozed or resolved row may leave its list (and the
+    // control unmount) before it could tell the queues; this runs whatever became of it
+    onSuccess: (_created, body) => {
+      if (WORKFLOW_KINDS.includes(body.kind)) refreshQueues(qc);
+    },
     mutationFn: async (body) => {
       const intent = JSON.stringify(body);
       const key = keys.current.get(intent) ?? crypto.randomUUID();

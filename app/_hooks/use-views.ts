@@ -10,6 +10,7 @@ import { slaBreachesResponseSchema, slaPolicySchema } from '@/lib/contracts/sla'
 import { leakageResponseSchema } from '@/lib/contracts/leakage';
 import { assigneesResponseSchema } from '@/lib/contracts/actions';
 import { STUCK_RULE_NAMES } from '@/lib/stuck/rules';
+import { unstaffedResponseSchema } from '@/lib/contracts/pmo';
 import { fetchJson, queryString, sendJson } from './fetch-json';
 
 type Params = Record<string, string | number | undefined>;
@@ -30,19 +31,26 @@ export function useStuckItems(params: Params) {
 }
 
 /**
- * How many stuck items of every queue assigned to `username` need work (not snoozed, not
- * resolved), whatever the page's filters: the nav's count, so someone given work sees it on
- * any page. Polled every 30 s (and at once after a workflow change: a 'stuck-items' key).
+ * How many items assigned to `username` need work (not snoozed, not resolved), whatever the
+ * page's filters: the stuck items of every queue and, for those who read PMO, the unstaffed
+ * projects. The nav's count, so someone given work sees it on any page. Polled every 30 s (and
+ * at once after a workflow change: a 'stuck-items' key).
  */
-export function useMyWork(username: string | null) {
-  const qs = queryString({ rules: STUCK_RULE_NAMES.join(','), assignee: username ?? '', state: 'active', limit: 1 });
+export function useMyWork(username: string | null, unstaffed: boolean) {
+  const mine = { assignee: username ?? '', state: 'active', limit: 1 };
+  const qs = queryString({ rules: STUCK_RULE_NAMES.join(','), ...mine });
   return useQuery({
-    queryKey: ['stuck-items', 'my-work', qs],
-    queryFn: ({ signal }) => fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal),
+    queryKey: ['stuck-items', 'my-work', qs, unstaffed],
+    queryFn: async ({ signal }) => {
+      const [stuck, projects] = await Promise.all([
+        fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal),
+        unstaffed ? fetchJson(`/api/pmo/unstaffed${queryString(mine)}`, unstaffedResponseSchema, signal) : null,
+      ]);
+      return { stuck: stuck.total, unstaffed: projects?.total ?? 0, value: stuck.total_value, currency: stuck.reporting_currency };
+    },
     enabled: !!username,
     refetchInterval: 30_000,
     staleTime: 30_000,
-    select: (d) => ({ items: d.total, value: d.total_value, currency: d.reporting_currency }),
   });
 }
 

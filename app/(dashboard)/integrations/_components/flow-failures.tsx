@@ -1,6 +1,8 @@
 'use client';
 // The failing runs of the selected flow: record, deal link, error, attempt, dead-letter
-// flag, recovery (when the same record next synced to the same target) and trace link.
+// flag, recovery (when the same record next synced to the same target) and trace link; a
+// failure still failing is retried from its row (a retry command to the flow's target, followed
+// until the connector's sync event confirms it), for the roles that may.
 
 import Link from 'next/link';
 import { useState } from 'react';
@@ -9,6 +11,10 @@ import { dealHref, fmtSeconds, fmtTime, traceHref } from './format';
 import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { ActionButton } from '@/app/_components/action-button';
+import { parseEntityKey } from '@/lib/events/entity-key';
+import { SOURCES, type Source } from '@/lib/events/catalogue';
+import { useQueryClient } from '@tanstack/react-query';
 
 const PAGE = 25;
 
@@ -17,6 +23,11 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
   const pages = useCursorPages(`${flowSource}:${flowTarget}:${openOnly}:${JSON.stringify(filters)}`);
   const base = { ...filters, flow_source: flowSource, flow_target: flowTarget, status: openOnly ? 'open' : undefined };
   const { data, error, isLoading } = useFlowFailures({ ...base, limit: PAGE, cursor: pages.cursor }, true);
+  const qc = useQueryClient();
+  // a retry's outcome (the record's next run) shows in the list and the flow table at once
+  const refresh = () => void qc.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('flow') });
+  /** A retry goes to a system the actions know, for a record named by its key (a span's record may be a trace or deal ID). */
+  const target = (SOURCES as readonly string[]).includes(flowTarget) ? (flowTarget as Source) : null;
 
   return (
     <section className="panel" data-testid="flow-failures" aria-label={`Failures of ${flowSource} → ${flowTarget}`}>
@@ -76,7 +87,10 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
                         recovered after {fmtSeconds((Date.parse(f.recovered_at) - Date.parse(f.at)) / 1000)}
                       </span>
                     ) : (
-                      <span className="badge bad">still failing</span>
+                      <>
+                        <span className="badge bad">still failing</span>{' '}
+                        {target && parseEntityKey(f.record) && <ActionButton kind="retry" target={target} entityKey={f.record} onDone={refresh} />}
+                      </>
                     )}
                   </td>
                   <td>{f.trace_id ? <Link href={traceHref(f.trace_id)} className="mono" data-testid="failure-trace-link">{f.trace_id.slice(0, 12)}…</Link> : <span className="muted">—</span>}</td>
