@@ -346,6 +346,9 @@ describe('exception workflow and replay', () => {
     expect((await post(s.finance, { kind: 'resolve', exception_id: a2, resolution_code: 'fixed_in_source', reason: 'invoiced by hand' }, 'as-7')).json.status).toBe('verified');
     expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([[], [a1], [a2]]);
     expect(await card()).toMatchObject({ count: 2, needs_work: 0 });
+    const summaryCsv = (await (await stuckRoute.GET(req('/api/stuck?customer=Assign+Co&format=csv', { session: s.executive }))).text()).trim().split('\r\n');
+    expect(summaryCsv[0]).toBe('rule,title,owner,count,needs_work,value,value_currency');
+    expect(summaryCsv.find((l) => l.startsWith('milestone-not-invoiced,'))?.split(',').slice(3, 5)).toEqual(['2', '0']);
     const { getStuckItems } = await import('@/lib/queries/get-stuck-items');
     const snoozedNow = async () => (await getStuckItems(rt.store, { rule: 'milestone-not-invoiced', customer: 'Assign Co', state: 'snoozed' })).items;
     const [snoozed] = await snoozedNow();
