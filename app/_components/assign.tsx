@@ -5,8 +5,6 @@
 // its state filter (StateFilter: any, needs work — a snoozed item hidden until its snooze runs
 // out, a resolved one for good — snoozed, resolved).
 
-import { useCallback } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { UNASSIGNED, type Assignee } from '@/lib/contracts/actions';
 import { assigneeRefusal } from '@/lib/auth/role-matrix';
@@ -14,13 +12,6 @@ import type { Role } from '@/lib/auth/roles';
 import { useAssignees } from '@/app/_hooks/use-views';
 import { ActionMenu } from './action-button';
 import { useMe } from './use-me';
-import { refreshQueues } from './use-action';
-
-/** Reloads the queues (their items and who holds them) at once, not at their next poll: for a workflow change just made. */
-export function useRefreshQueues(): () => void {
-  const qc = useQueryClient();
-  return useCallback(() => refreshQueues(qc), [qc]);
-}
 
 /** The people a signed-in user may pick (none for those who take no actions: the list is refused them). */
 function usePeople() {
@@ -32,7 +23,7 @@ function usePeople() {
 
 const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me (${u.display_name})` : `${u.display_name} (${u.username})`);
 
-export function AssignMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string }; onDone?: () => void }) {
+export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string } }) {
   const { me, people } = usePeople();
   const mine = me?.user.username;
   // me first, then the others by name; once assigned, "nobody" last
@@ -49,7 +40,6 @@ export function AssignMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'ent
       ariaLabel={`Assign ${item.entity_key}`}
       testId="assign-select"
       options={options}
-      onDone={onDone}
       request={({ value }) => {
         const who = value === UNASSIGNED ? '' : value;
         return [

@@ -8,7 +8,8 @@ import type { StuckItem } from '@/lib/contracts/stuck';
 import { bulkResponseSchema, type BulkResponse } from '@/lib/contracts/actions';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { useMe } from './use-me';
-import { useRefreshQueues } from './assign';
+import { refreshQueues } from './use-action';
+import { useQueryClient } from '@tanstack/react-query';
 import { useAssignees } from '@/app/_hooks/use-views';
 import { assigneeRefusal } from '@/lib/auth/role-matrix';
 import type { Role } from '@/lib/auth/roles';
@@ -57,7 +58,7 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
   const [done, setDone] = useState<BulkResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   // what a bulk acknowledge or assign changed shows at once (the queues, who holds the work, the nav's count)
-  const refresh = useRefreshQueues();
+  const qc = useQueryClient();
   if (!me || !me.permissions.includes('actions:write') || items.length === 0) return null;
   const count = (r: BulkResponse, o: string) => r.items.filter((i) => i.outcome === o).length;
   const run = async (dryRun: boolean) => {
@@ -69,7 +70,7 @@ export function BulkActions({ items }: { items: Pick<StuckItem, 'id' | 'rule' | 
       else {
         setDone(r);
         setPreview(null);
-        refresh();
+        refreshQueues(qc);
       }
     } catch (e) {
       setError((e as Error).message);

@@ -7,23 +7,22 @@
 import type { StuckItem } from '@/lib/contracts/stuck';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton, ActionMenu } from './action-button';
-import { AssignMenu, useRefreshQueues } from './assign';
+import { AssignMenu } from './assign';
 import styles from './action-button.module.css';
 
 export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string } }) {
   const target = RESYNC_TARGET[item.rule];
-  // a state changed here shows in the queue (and its filters) at once
-  const refresh = useRefreshQueues();
+  // a state changed here shows in the queues at once: useRunAction refreshes them for every workflow change
   return (
     <span className={styles.row} data-testid="stuck-actions">
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
-      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} onDone={refresh} />}
-      {item.state !== 'resolved' && <AssignMenu item={item} onDone={refresh} />}
+      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state !== 'resolved' && <AssignMenu item={item} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
-        <SnoozeMenu item={item} onDone={refresh} />
+        <SnoozeMenu item={item} />
       )}
-      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason onDone={refresh} />}
+      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
     </span>
   );
 }
@@ -34,7 +33,7 @@ const DAY = 86_400_000;
 const utcDay = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
 /** Snooze a row for a while, or until a day picked (its start, UTC): it leaves "needs work" until then (the queues' state filter). */
-function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string }; onDone: () => void }) {
+function SnoozeMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string } }) {
   return (
     <ActionMenu
       kind="snooze"
@@ -44,7 +43,6 @@ function SnoozeMenu({ item, onDone }: { item: Pick<StuckItem, 'id' | 'entity_key
       testId="snooze-select"
       options={SNOOZES.map(([label, days]) => ({ value: String(days), label }))}
       date={{ label: 'Until a day…', min: utcDay(1), max: utcDay(365) }}
-      onDone={onDone}
       request={({ value, label }) => {
         const picked = /^\d{4}-\d\d-\d\d$/.test(value);
         const until = picked ? new Date(`${value}T00:00:00Z`) : new Date(Date.now() + Number(value) * DAY);
