@@ -15,6 +15,15 @@ const env = { ...process.env };
 env.PORT ||= '3000';
 env.CASHTRACE_DATA_DIR ||= './data';
 env.CASHTRACE_SIMULATOR ||= 'live';
+// How long the server keeps an idle keep-alive connection (Node's default is 5 s): a client
+// that sends on a connection the server is closing at that moment gets ECONNRESET, so the
+// server should wait longer than any proxy, load balancer or client keeps one idle (AWS ALB
+// 60 s, nginx upstream keepalive_timeout 60 s).
+env.CASHTRACE_KEEP_ALIVE_MS ||= '65000';
+if (!/^[1-9][0-9]{2,7}$/.test(env.CASHTRACE_KEEP_ALIVE_MS)) {
+  console.error(`[cashtrace] CASHTRACE_KEEP_ALIVE_MS must be milliseconds between 100 and 99999999, not "${env.CASHTRACE_KEEP_ALIVE_MS}"`);
+  process.exit(1);
+}
 const distDir = env.CASHTRACE_DIST_DIR || '.next';
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
@@ -106,7 +115,7 @@ const gcFlags = /max-semi-space-size/.test(env.NODE_OPTIONS ?? '') ? [] : ['--ma
 await stopIfPortInUse(); // again: a build takes minutes
 // NEXT_MANUAL_SIG_HANDLE: the server's own handler (lib/runtime.ts hookShutdown) drains and
 // closes the store before it exits; Next.js's would exit while it drains (see there).
-const server = run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT], { NEXT_MANUAL_SIG_HANDLE: 'true' });
+const server = run('server', [...gcFlags, nextBin, 'start', '-p', env.PORT, '--keepAliveTimeout', env.CASHTRACE_KEEP_ALIVE_MS], { NEXT_MANUAL_SIG_HANDLE: 'true' });
 const base = `http://127.0.0.1:${env.PORT}`;
 
 async function waitHealthy() {
