@@ -4,7 +4,7 @@
 // action's lifecycle (requested ▶ sent ▶ acknowledged ▶ verified | failed | timed out).
 // Usage: docs/actions-ui.md.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { actionRefusal, type ActionKind } from '@/lib/auth/role-matrix';
 import type { ActionRequest } from '@/lib/contracts/actions';
 import { parseExceptionId } from '@/lib/actions/exception-id';
@@ -47,9 +47,19 @@ export function useTrackedAction(onDone?: (status: string) => void) {
   const [actionId, setActionId] = useState<string | null>(null);
   const status = useActionStatus(actionId);
   const final = status.data && ['verified', 'failed', 'timed_out'].includes(status.data.status) ? status.data.status : null;
+  // Once per action: callers pass a new onDone at every render, and one that refreshes their
+  // queries re-renders them; reported on every render it refreshed again and again, each
+  // refresh cancelling the last one's requests, so the list never showed the outcome.
+  const latest = useRef(onDone);
   useEffect(() => {
-    if (final) onDone?.(final);
-  }, [final, onDone]);
+    latest.current = onDone;
+  });
+  const reported = useRef<string | null>(null);
+  useEffect(() => {
+    if (!final || !actionId || reported.current === actionId) return;
+    reported.current = actionId;
+    latest.current?.(final);
+  }, [final, actionId]);
   const current = status.data?.status ?? (run.data?.status as string | undefined);
   return {
     current,
