@@ -230,7 +230,7 @@ test('finance assigns a stuck invoice to themself, finds it under "assigned to m
   await expect(mineCard.getByTestId('queue-needs-work')).toHaveText('0 need work · 1 snoozed or resolved');
   await mineCard.click();
   await expect(page).toHaveURL(/assignee=finance/);
-  await expect(mineCard).toHaveAttribute('aria-pressed', 'true');
+  await expect(mineCard).toHaveAttribute('aria-current', 'true');
   const queue = new QueueTable(page, 'stuck-queue');
   await expect(queue.rows).toHaveCount(1);
   await expect(queue.rows.first().getByTestId('stuck-row-queue')).toHaveText('invoice-not-collected');

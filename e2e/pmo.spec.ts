@@ -58,12 +58,10 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
 test('the stuck-work and SLA views render their queues and policies', async ({ page }) => {
   await page.goto('/stuck');
   await expect(page.getByTestId('queue-cards')).toBeVisible();
-  // a card is a button React handles: a click that lands before the page hydrated (seen once on
-  // a slow run) does nothing, so click again until the queue is chosen
-  await expect(async () => {
-    await page.getByTestId('queue-approved-not-provisioned').click();
-    await expect(page).toHaveURL(/rule=approved-not-provisioned/, { timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
+  // a card is a link to its queue: a click that lands before the page has hydrated opens it too
+  await page.getByTestId('queue-approved-not-provisioned').click();
+  await expect(page).toHaveURL(/rule=approved-not-provisioned/);
+  await expect(page.getByTestId('queue-approved-not-provisioned')).toHaveAttribute('aria-current', 'true');
   await new QueueTable(page, 'stuck-queue').ready();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/stuck.png`, fullPage: true });
 
@@ -92,6 +90,32 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
   // The screenshot shows the evaluated policies, not the loading state.
   await expect(page.getByText('Evaluating policies…')).toHaveCount(0, { timeout: 30_000 });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla.png`, fullPage: true });
+});
+
+test('a queue card clicked before the page has hydrated opens its queue', async ({ page }) => {
+  // The app's scripts held back: the server-rendered page is on screen (its streamed parts
+  // put in place by the inline scripts), React not yet running it.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/_next\/static\/chunks\/.*\.js/, async (route) => {
+    await held;
+    await route.continue().catch(() => undefined);
+  });
+  try {
+    await page.goto('/stuck', { waitUntil: 'commit' });
+    await expect(page.getByTestId('queue-invoice-not-collected')).toHaveAttribute('aria-current', 'true');
+    await page.getByTestId('queue-approved-not-provisioned').click();
+    await expect(page).toHaveURL(/\/stuck\?rule=approved-not-provisioned$/);
+    await expect(page.getByTestId('queue-approved-not-provisioned')).toHaveAttribute('aria-current', 'true');
+    await expect(page.getByTestId('queue-invoice-not-collected')).not.toHaveAttribute('aria-current', 'true');
+    await expect(page.getByRole('heading', { level: 2, name: /^Approved, no project/ })).toBeVisible();
+  } finally {
+    release();
+  }
+  // hydrated, a card opens its queue in place
+  await page.getByTestId('queue-invoice-not-collected').click();
+  await expect(page).toHaveURL(/\/stuck\?rule=invoice-not-collected$/);
+  await expect(page.getByTestId('queue-invoice-not-collected')).toHaveAttribute('aria-current', 'true');
 });
 
 test("a stuck rule's threshold is set with its SLA policy: the queue card says so, and saved back it is as before", async ({ page }) => {
@@ -126,7 +150,7 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
   await page.goto('/sla');
   await page.getByTestId('policy-queue-approved-not-provisioned').click();
   await expect(page).toHaveURL(/\/stuck\?rule=approved-not-provisioned/);
-  await expect(card).toHaveAttribute('aria-pressed', 'true');
+  await expect(card).toHaveAttribute('aria-current', 'true');
 });
 
 test("SLA: every breach page by page, a policy's open breaches from its count, and their CSV", async ({ page }) => {

@@ -17,10 +17,9 @@ export function useFilters(): FilterValues {
   return filterValues((k) => sp.get(k));
 }
 
-/** Replace some URL parameters (empty = remove), keeping the others. */
-export function useSetParams(): (changes: Record<string, string | undefined>) => void {
+/** This page's address with some URL parameters replaced (empty = removed), keeping the others. */
+export function useParamsHref(): (changes: Record<string, string | undefined>) => string {
   const sp = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   return (changes) => {
     const next = new URLSearchParams(sp.toString());
@@ -28,8 +27,15 @@ export function useSetParams(): (changes: Record<string, string | undefined>) =>
       if (v) next.set(k, v);
       else next.delete(k);
     }
-    router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
+    return `${pathname}${next.size ? `?${next}` : ''}`;
   };
+}
+
+/** Replace some URL parameters (empty = remove), keeping the others. */
+export function useSetParams(): (changes: Record<string, string | undefined>) => void {
+  const router = useRouter();
+  const href = useParamsHref();
+  return (changes) => router.replace(href(changes), { scroll: false });
 }
 
 const DIMS = [

@@ -1,7 +1,9 @@
 'use client';
 // The queue cards: per rule its count (and how many need work), money at stake, aging buckets and owner. A card is a
-// toggle button, so the queues are reachable and selectable from the keyboard.
+// link to its queue (this page with its rule in the URL): reachable from the keyboard, and a click that lands before
+// the page has hydrated still opens the queue (as a page load; after hydration, in place).
 
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { StuckQueueSummary } from '@/lib/contracts/stuck';
 import { STUCK_RULES, describeAllowance, isStuckRuleName } from '@/lib/stuck/rules';
@@ -24,19 +26,21 @@ export function NeedsWork({ count, needsWork }: { count: number; needsWork: numb
   );
 }
 
-export function QueueCards({ queues, currency, selected, onSelect, first }: { queues: StuckQueueSummary[]; currency: string; selected: string; onSelect: (rule: string) => void; first?: ReactNode }) {
+/** A queue card: a link to `href` in place (no new history entry, no scroll), marked current when selected. */
+export function QueueCard({ href, selected, testId, children }: { href: string; selected: boolean; testId: string; children: ReactNode }) {
+  return (
+    <Link href={href} replace scroll={false} className={`tile ${styles.queueCard}`} aria-current={selected ? 'true' : undefined} data-testid={testId}>
+      {children}
+    </Link>
+  );
+}
+
+export function QueueCards({ queues, currency, selected, hrefFor, first }: { queues: StuckQueueSummary[]; currency: string; selected: string; hrefFor: (rule: string) => string; first?: ReactNode }) {
   return (
     <div className={styles.tiles} data-testid="queue-cards">
       {first}
       {queues.map((q) => (
-        <button
-          key={q.rule}
-          type="button"
-          className={`tile ${styles.queueCard}`}
-          aria-pressed={q.rule === selected}
-          data-testid={`queue-${q.rule}`}
-          onClick={() => onSelect(q.rule)}
-        >
+        <QueueCard key={q.rule} href={hrefFor(q.rule)} selected={q.rule === selected} testId={`queue-${q.rule}`}>
           <div className="label">{q.title}</div>
           <div className="value">
             {formatCount(q.count)} <span style={{ fontSize: 14, fontWeight: 500 }}>· {formatMoney(q.value, currency, { compact: true })}</span>
@@ -53,7 +57,7 @@ export function QueueCards({ queues, currency, selected, onSelect, first }: { qu
               </span>
             ))}
           </div>
-        </button>
+        </QueueCard>
       ))}
     </div>
   );

@@ -7,19 +7,20 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { STUCK_RULES, STUCK_RULE_NAMES, isStuckRuleName, type StuckRuleName } from '@/lib/stuck/rules';
 import { formatCount, formatMoney } from '@/lib/money/format';
-import { FilterBar, useFilters, useSetParams } from '@/app/_components/filter-bar';
+import { FilterBar, useFilters, useParamsHref, useSetParams } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
 import { useMe } from '@/app/_components/use-me';
 import { UNASSIGNED } from '@/lib/contracts/actions';
 import { Workload } from './workload';
 import styles from '@/app/_components/views.module.css';
-import { NeedsWork, QueueCards } from './queue-cards';
+import { NeedsWork, QueueCard, QueueCards } from './queue-cards';
 import { Updating } from '@/app/_components/updating';
 
 export function StuckView() {
   const sp = useSearchParams();
   const setParams = useSetParams();
+  const hrefWith = useParamsHref();
   const filters = useFilters();
   const summary = useStuckSummary(filters);
   const requested = sp.get('rule') ?? '';
@@ -48,8 +49,8 @@ export function StuckView() {
           queues={summary.data.queues}
           currency={summary.data.reporting_currency}
           selected={holder ? '' : rule}
-          onSelect={(x) => setParams({ rule: x, assignee: undefined })}
-          first={mine && <MineCard username={mine} selected={holder === mine} onSelect={() => setParams({ assignee: mine, rule: undefined })} />}
+          hrefFor={(x) => hrefWith({ rule: x, assignee: undefined })}
+          first={mine && <MineCard username={mine} selected={holder === mine} href={hrefWith({ assignee: mine, rule: undefined })} />}
         />
       )}
       {holder ? (
@@ -73,12 +74,12 @@ export function StuckView() {
 }
 
 /** The signed-in user's own queue: how many items of every queue are assigned to them, and of those how many need work. */
-function MineCard({ username, selected, onSelect }: { username: string; selected: boolean; onSelect: () => void }) {
+function MineCard({ username, selected, href }: { username: string; selected: boolean; href: string }) {
   const filters = useFilters();
   const { data } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, limit: 1 });
   const { data: active } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, state: 'active', limit: 1 });
   return (
-    <button type="button" className={`tile ${styles.queueCard}`} aria-pressed={selected} data-testid="queue-mine" onClick={onSelect}>
+    <QueueCard href={href} selected={selected} testId="queue-mine">
       <div className="label">Assigned to me</div>
       <div className="value">
         {data ? formatCount(data.total) : '…'}
@@ -86,6 +87,6 @@ function MineCard({ username, selected, onSelect }: { username: string; selected
       </div>
       {data && active && <NeedsWork count={data.total} needsWork={active.total} />}
       <div className="sub">Items of every queue assigned to {username}</div>
-    </button>
+    </QueueCard>
   );
 }
