@@ -33,6 +33,8 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, needs work', params: { rules: EVERY_QUEUE, state: 'active' } },
   // the nav's count (every 30 s for each signed-in user who takes actions): one assignee's items needing work
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, one assignee, needs work', params: { rules: EVERY_QUEUE, assignee: ASSIGNEE, state: 'active', limit: 1 } },
+  // … for a user nothing was ever assigned to (most users): answered from the exceptions alone
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, an assignee holding nothing, needs work', params: { rules: EVERY_QUEUE, assignee: 'bench-nobody', state: 'active', limit: 1 } },
   // who holds the stuck work (/stuck): every queue grouped by assignee
   { file: 'get-stuck-items', fn: 'getStuckWorkload', params: {} },
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },

@@ -45,6 +45,18 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
 export const LATEST_EXCEPTION = sql`SELECT exception_id, argMax(assignee, version) AS a, argMax(state, version) AS s,
     argMax(snoozed_until, version) AS u FROM exceptions GROUP BY exception_id`;
 
+/**
+ * Whether the assignee filter `f.assignee` (a username) names someone no item was ever
+ * assigned to: the filter then matches nothing, and the queues need not be read (the nav's
+ * count asks every 30 s, for most users with nothing assigned). Someone who once held an
+ * item is read as usual.
+ */
+export async function holdsNothing(store: Store, f: { assignee?: string }): Promise<boolean> {
+  if (!f.assignee || f.assignee === UNASSIGNED) return false;
+  const rows = await store.query(sql`SELECT 1 AS x FROM exceptions WHERE assignee = ${f.assignee} LIMIT 1`, z.object({ x: z.coerce.number() }));
+  return rows.length === 0;
+}
+
 /** Usernames that hold at least one stuck item. */
 export async function currentAssignees(store: Store): Promise<string[]> {
   const rows = await store.query(sql`SELECT DISTINCT a FROM (${LATEST_EXCEPTION}) WHERE a != '' ORDER BY a`, z.object({ a: z.string() }));

@@ -16,7 +16,7 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
-import { exceptionConditions, getExceptionStates, LATEST_EXCEPTION } from './exception-states';
+import { exceptionConditions, getExceptionStates, holdsNothing, LATEST_EXCEPTION } from './exception-states';
 
 export type StuckItemsParams = Filters &
   Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'state' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
@@ -67,6 +67,7 @@ const byRule = (specs: StuckRule[], col: 'name' | 'owner') => sql`transform(k, $
 export const stuckIdSql = (specs: StuckRule[]) => sql`concat(${byRule(specs, 'name')}, ':', entity_key)`;
 
 export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
+  if (await holdsNothing(store, params)) return { rule: params.rule ?? null, total: 0, total_value: 0, items: [], next_cursor: null, reporting_currency: reportingCurrency() };
   const sort = params.sort ?? 'value';
   const pinned = sort === 'late' && params.cursor ? decodeCursor(params.cursor, lateCursor) : null;
   const now = pinned ? new Date(pinned[0]) : queryNow(params.now);

@@ -7,7 +7,7 @@ import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
-import { exceptionConditions, getExceptionStates, type ExceptionStateFilter } from './exception-states';
+import { exceptionConditions, getExceptionStates, holdsNothing, type ExceptionStateFilter } from './exception-states';
 import { assigneeFilterParam, stateFilterParam } from '../contracts/actions';
 import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -37,6 +37,7 @@ const UNSTAFFED_SORT: readonly SortKey[] = [
 ];
 
 export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string; assignee?: string; state?: ExceptionStateFilter }): Promise<UnstaffedResponse> {
+  if (await holdsNothing(store, params)) return { total: 0, next_cursor: null, items: [] };
   const now = queryNow(params.now);
   const intervals = await clockIntervals(store);
   const limit = params.limit ?? 50;
