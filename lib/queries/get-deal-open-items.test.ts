@@ -9,7 +9,7 @@ import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getStuckItems } from './get-stuck-items';
 import { getDeal } from './get-deal';
-import { STUCK_RULES } from '../stuck/rules';
+import { STUCK_RULES, STUCK_RULE_NAMES } from '../stuck/rules';
 
 let store: Store;
 withFixtureStore((s) => (store = s));
@@ -59,19 +59,19 @@ describe('a deal’s open items', () => {
     const counting = new Proxy(store, {
       get: (t, k) => (k === 'query' ? (...a: unknown[]) => (queries++, (t.query as (...x: unknown[]) => unknown).apply(t, a)) : Reflect.get(t, k)),
     }) as Store;
-    const none = await getStuckItems(counting, { rules: Object.keys(STUCK_RULES) as (keyof typeof STUCK_RULES)[], assignee: 'nora', state: 'active', limit: 1, now: now.toISOString() });
+    const none = await getStuckItems(counting, { rules: [...STUCK_RULE_NAMES], assignee: 'nora', state: 'active', limit: 1, now: now.toISOString() });
     expect(none).toMatchObject({ total: 0, total_value: 0, items: [], next_cursor: null });
     expect(await getUnstaffedProjects(counting, { assignee: 'nora', now: now.toISOString() })).toEqual({ total: 0, next_cursor: null, items: [] });
     expect(queries).toBe(2); // one look at the exceptions each, no queue read
     const [item] = (await getStuckItems(store, { rule: 'milestone-not-invoiced', now: now.toISOString() })).items;
     await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee: 'nora', by: 'finance', action_id: 'hn-1' });
     expect(await holdsNothing(store, { assignee: 'nora' })).toBe(false);
-    const mine = await getStuckItems(store, { rules: Object.keys(STUCK_RULES) as (keyof typeof STUCK_RULES)[], assignee: 'nora', now: now.toISOString() });
+    const mine = await getStuckItems(store, { rules: [...STUCK_RULE_NAMES], assignee: 'nora', now: now.toISOString() });
     expect(mine.items.map((i) => i.id)).toEqual([item.id]);
     // handed on: read as usual, and empty
     await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee: '', by: 'finance', action_id: 'hn-2' });
     expect(await holdsNothing(store, { assignee: 'nora' })).toBe(false);
-    expect((await getStuckItems(store, { rules: Object.keys(STUCK_RULES) as (keyof typeof STUCK_RULES)[], assignee: 'nora', now: now.toISOString() })).total).toBe(0);
+    expect((await getStuckItems(store, { rules: [...STUCK_RULE_NAMES], assignee: 'nora', now: now.toISOString() })).total).toBe(0);
   });
 
   it('says a journey’s overdue next step is as late as the deal’s open item for that step (business time, on its calendar)', async () => {
