@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
-import { QueueTable } from './pages/views-page';
+import { QueueTable, SlaBreaches } from './pages/views-page';
 
 // Sign in with a session: drop the admin Bearer header the project sets for every request.
 test.use({ extraHTTPHeaders: {} });
@@ -286,6 +286,49 @@ test("finance works a stuck item from its deal's journey: assigns it to themself
   expect(snoozed.items.map((i: { id: string }) => i.id)).toEqual([item.id]);
   const active = await (await page.request.get(`/api/stuck?rule=milestone-not-invoiced&state=active&q=${encodeURIComponent(item.entity_key)}`)).json();
   expect(active.items).toEqual([]);
+});
+
+test("finance works an open SLA breach from /sla: it is the queue's stuck item, assigned there as on /stuck", async ({ page }) => {
+  await signIn(page, 'finance');
+  await page.goto('/sla');
+  const b = new SlaBreaches(page);
+  await b.count('milestone-not-invoiced', 'open').click();
+  await expect(b.policy).toHaveValue('milestone-not-invoiced');
+  await expect(b.rows.first()).toHaveAttribute('data-kind', 'open');
+  // a breach nobody holds yet (the journey test above snoozed one)
+  const row = b.rows.filter({ has: page.getByTestId('sla-breach-state').getByText('open', { exact: true }) }).first();
+  const dataKey = (await row.getAttribute('data-key'))!;
+  const key = dataKey.split('|')[1];
+  const mine = page.locator(`[data-testid="sla-breach-row"][data-key="${dataKey}"]`);
+  // the queue's controls, for a role that may use them
+  await expect(mine.locator('[data-testid="action-button"][data-kind="resync"]')).toHaveText('Re-sync to ERP');
+  await mine.getByTestId('assign-select').selectOption({ label: 'Me (Demo finance)' });
+  await expect(mine.getByTestId('sla-breach-state')).toHaveText('assigned · finance');
+  await expect(page.getByTestId('nav-my-work')).toHaveText('1');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-breach-worked.png`, fullPage: true });
+  // the export says so
+  const csv = (await (await page.request.get((await b.csv.getAttribute('href'))!)).text()).trim().split('\r\n');
+  expect(csv[0]).toMatch(/,late_hours,state,assignee,value,/);
+  expect(csv.filter((l) => l.includes(`,${key},`))).toEqual([expect.stringMatching(/,assigned,finance,/)]);
+  // and the queue has it as the same item
+  await page.goto(`/stuck?rule=milestone-not-invoiced`);
+  const queue = new QueueTable(page, 'stuck-queue');
+  await queue.ready();
+  await queue.search.fill(key);
+  await expect(queue.rows).toHaveCount(1);
+  await expect(queue.rows.first().locator('td').nth(6)).toHaveText('assigned · finance');
+  // a late arrival needs no work: no controls
+  await page.goto('/sla');
+  await b.kind.selectOption('late');
+  await expect(b.rows.first()).toHaveAttribute('data-kind', 'late');
+  await expect(b.rows.first().getByTestId('sla-breach-no-work')).toHaveText('—');
+  await expect(b.rows.first().getByTestId('stuck-actions')).toHaveCount(0);
+  // unassigned from the breach row, it is nobody's again
+  await b.kind.selectOption('open');
+  await b.policy.selectOption('milestone-not-invoiced');
+  await mine.getByTestId('assign-select').selectOption({ label: 'Nobody (unassign)' });
+  await expect(mine.getByTestId('sla-breach-state')).toHaveText('acknowledged');
+  await expect(page.getByTestId('nav-my-work')).toHaveCount(0);
 });
 
 test('the nav counts the unstaffed projects assigned to a PMO user beside their stuck items', async ({ page }) => {

@@ -16,8 +16,8 @@ export class ActionError extends Error {
   }
 }
 
-/** The queries a workflow change shows in: the queues and who holds their work (with the nav's count), unstaffed projects, a journey's open records. */
-const QUEUE_KEYS = ['stuck-items', 'unstaffed', 'stuck-workload', 'deal-open-items', 'stuck-summary'];
+/** The queries a workflow change shows in: the queues and who holds their work (with the nav's count), unstaffed projects, a journey's open records, open SLA breaches. */
+const QUEUE_KEYS = ['stuck-items', 'unstaffed', 'stuck-workload', 'deal-open-items', 'stuck-summary', 'sla-breaches'];
 /** Reloads them at once, not at their next poll. */
 export function refreshQueues(qc: QueryClient): void {
   void qc.invalidateQueries({ predicate: (q) => QUEUE_KEYS.includes(String(q.queryKey[0])) });

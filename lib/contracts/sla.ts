@@ -81,6 +81,18 @@ export const slaBreachSchema = z.object({
   ended_at: z.string().nullable(),
   late_hours: z.number(),
   value: z.number(),
+  /**
+   * An open breach of one of the nine stuck rules' policies is that queue's stuck item: its id
+   * (`${policy_id}:${entity_key}`, the exception workflow's key) and workflow state, so it is
+   * worked from here as from /stuck. '' (and 'open') for late arrivals, which need no work, and
+   * for other policies' breaches, which belong to no queue.
+   */
+  exception_id: z.string(),
+  state: z.string(),
+  assignee: z.string(),
+  state_by: z.string(),
+  state_at: z.string(),
+  snoozed_until: z.string(),
 });
 export type SlaBreach = z.infer<typeof slaBreachSchema>;
 

@@ -38,6 +38,11 @@ export async function getExceptionStates(store: Store, ids: string[], now: Date 
   );
 }
 
+/** An item's workflow fields as the lists carry them (stuck items, unstaffed projects, a deal's open records, open SLA breaches): no row = open. */
+export function itemState(s: ExceptionState | undefined): { state: string; assignee: string; state_by: string; state_at: string; snoozed_until: string } {
+  return { state: s?.state ?? 'open', assignee: s?.assignee ?? '', state_by: s?.by ?? '', state_at: s?.at ?? '', snoozed_until: s?.until ?? '' };
+}
+
 /**
  * Each stuck item's latest workflow row: assignee `a` ('' = nobody), state `s` and, for a
  * snooze, until when `u`. The exceptions table holds a row per human change: one small GROUP BY.

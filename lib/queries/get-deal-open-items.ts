@@ -15,7 +15,7 @@ import { STUCK_RULE_NAMES, stuckRule, type StuckRule, type StuckRuleSet } from '
 import { reportingCurrency } from '../money/rates';
 import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
-import { getExceptionStates } from './exception-states';
+import { getExceptionStates, itemState } from './exception-states';
 
 const rowSchema = z.object({
   k: num,
@@ -78,7 +78,6 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
   return {
     items: rows.map((r, i) => {
       const rule = rules[r.k];
-      const st = states.get(ids[i]);
       return {
         id: ids[i],
         rule: rule.name,
@@ -93,11 +92,7 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
         amount: r.amount,
         currency: r.currency,
         value: r.value,
-        state: st?.state ?? 'open',
-        assignee: st?.assignee ?? '',
-        state_by: st?.by ?? '',
-        state_at: st?.at ?? '',
-        snoozed_until: st?.until ?? '',
+        ...itemState(states.get(ids[i])),
       };
     }),
     reporting_currency: reportingCurrency(),

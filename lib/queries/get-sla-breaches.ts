@@ -12,6 +12,8 @@ import { clockReader } from '../clocks/read';
 import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
+import { getExceptionStates, itemState } from './exception-states';
+import { isStuckRuleName } from '../stuck/rules';
 import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
 import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
@@ -70,7 +72,7 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
  * breach (630k at 9.3M events); one customer's, few, are read in one pass.
  */
 export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, r?: BreachRead): Promise<Pick<SlaBreachesResponse, 'breaches' | 'next_cursor'>> {
-  const { policies, read, kindCond } = r ?? (await breachRead(store, params));
+  const { now, policies, read, kindCond } = r ?? (await breachRead(store, params));
   if (policies.length === 0) return { breaches: [], next_cursor: null };
   const limit = params.limit ?? 100;
   const ks = param('Array(Int64)', policies.map((_, k) => k));
@@ -95,7 +97,14 @@ export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, 
     breachRowSchema.extend(pageKeyColumn),
   );
   const page = keysetPage(rows, limit);
-  return { breaches: page.items, next_cursor: page.next_cursor };
+  return { breaches: await withWork(store, page.items, now), next_cursor: page.next_cursor };
+}
+
+/** The workflow state of the open breaches that are stuck items (see slaBreachSchema's exception_id). */
+async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; entity_key: string }>(store: Store, breaches: B[], now: Date) {
+  const ids = breaches.map((b) => (b.kind === 'open' && isStuckRuleName(b.policy_id) ? `${b.policy_id}:${b.entity_key}` : ''));
+  const states = await getExceptionStates(store, [...new Set(ids.filter(Boolean))], now);
+  return breaches.map((b, i) => ({ ...b, exception_id: ids[i], ...itemState(states.get(ids[i])) }));
 }
 
 export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {

@@ -11,7 +11,9 @@ import { canonicalEventSchema } from '../events/schema';
 import { ApiError } from '../http/errors';
 import { getSlaPolicies } from './get-sla-policies';
 import { saveSlaPolicy } from './save-sla-policy';
-import { getSlaBreaches } from './get-sla-breaches';
+import { getSlaBreachRows, getSlaBreaches } from './get-sla-breaches';
+import { getStuckItems } from './get-stuck-items';
+import { applyExceptionChange } from '../actions/exceptions';
 
 let store: Store;
 withFixtureStore((s) => (store = s));
@@ -109,6 +111,47 @@ describe('SLA breaches on the hand-built book', () => {
       expect(i).toBeLessThan(n);
     }
     expect(paged).toEqual(all.filter((b) => b.customer === customer));
+  });
+
+  it("carries the open breaches' workflow: each of the nine policies' open breaches is its queue's stuck item", async () => {
+    const r = await getSlaBreaches(store, window);
+    const open = r.breaches.filter((b) => b.kind === 'open');
+    expect(open).toHaveLength(9);
+    expect(open.map((b) => b.exception_id)).toEqual(open.map((b) => `${b.policy_id}:${b.entity_key}`));
+    // a late arrival needs no work: no item
+    expect(r.breaches.filter((b) => b.kind === 'late').map((b) => b.exception_id)).toEqual(['', '', '', '', '']);
+    // the same ids /stuck lists, all open and nobody's yet
+    const stuck = await getStuckItems(store, { ...window, limit: 100 });
+    const ids = new Set(stuck.items.map((i) => i.id));
+    expect(open.filter((b) => !ids.has(b.exception_id))).toEqual([]);
+    const work = (b: { exception_id?: string; id?: string; state: string; assignee: string; state_by: string; snoozed_until: string }) => [b.state, b.assignee, b.state_by, b.snoozed_until];
+    expect(open.map(work)).toEqual(Array(9).fill(['open', '', '', '']));
+
+    // assigned from a breach row is assigned in its queue, and a snooze shows in both
+    const [m, inv] = ['milestone-not-invoiced', 'invoice-not-collected'].map((id) => open.find((b) => b.policy_id === id)!);
+    await applyExceptionChange(store, { exception_id: m.exception_id, kind: 'assign', assignee: 'fin-1', by: 'tester', action_id: 'act_sla_1' });
+    const until = new Date(FIXTURE_NOW.getTime() + 3 * 86_400_000).toISOString();
+    await applyExceptionChange(store, { exception_id: inv.exception_id, kind: 'snooze', until, by: 'tester', action_id: 'act_sla_2' });
+    const again = (await getSlaBreaches(store, { ...window, kind: 'open' })).breaches;
+    const byId = new Map(again.map((b) => [b.exception_id, b]));
+    const items = new Map((await getStuckItems(store, { ...window, limit: 100 })).items.map((i) => [i.id, i]));
+    expect(work(byId.get(m.exception_id)!)).toEqual(['assigned', 'fin-1', 'tester', '']);
+    expect(work(byId.get(inv.exception_id)!)).toEqual(['snoozed', '', 'tester', until]);
+    for (const id of [m.exception_id, inv.exception_id]) expect(work(items.get(id)!)).toEqual(work(byId.get(id)!));
+    // the export carries them too (getSlaBreachRows: its pages after the first)
+    const rows = (await getSlaBreachRows(store, { ...window, kind: 'open', limit: 100 })).breaches;
+    expect(rows.find((b) => b.exception_id === m.exception_id)).toMatchObject({ state: 'assigned', assignee: 'fin-1' });
+
+    // a policy of one's own is no queue: its open breaches carry no item, even on a stuck record
+    const own = await saveSlaPolicy(store, {
+      input: { name: 'Milestones invoiced within a day', start_events: ['milestone.completed'], end_events: ['invoice.issued'], match: 'record', anchor: 'occurred_at', threshold_hours: 8, unit: 'business', severity: 'low' },
+      mode: 'create', by: 'test',
+    });
+    const mine = (await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches;
+    expect(mine.map((b) => b.entity_key)).toContain(m.entity_key);
+    expect(mine.map(work)).toEqual(mine.map(() => ['open', '', '', '']));
+    expect(mine.map((b) => b.exception_id)).toEqual(mine.map(() => ''));
+    await saveSlaPolicy(store, { input: { ...own, enabled: false }, mode: 'update', by: 'test' });
   });
 
   it('re-evaluates history when a policy is edited, and honours its scope', async () => {

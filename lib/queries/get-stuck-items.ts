@@ -16,7 +16,7 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
-import { exceptionConditions, getExceptionStates, holdsNothing, LATEST_EXCEPTION } from './exception-states';
+import { exceptionConditions, getExceptionStates, holdsNothing, itemState, LATEST_EXCEPTION } from './exception-states';
 
 export type StuckItemsParams = Filters &
   Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'state' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
@@ -96,11 +96,7 @@ export async function getStuckItems(store: Store, params: StuckItemsParams): Pro
     since: anchor_at,
     last_event_type: last.get(r.correlation_id)?.type ?? '',
     last_event_at: last.get(r.correlation_id)?.at ?? '',
-    state: states.get(r.id)?.state ?? 'open',
-    assignee: states.get(r.id)?.assignee ?? '',
-    state_by: states.get(r.id)?.by ?? '',
-    state_at: states.get(r.id)?.at ?? '',
-    snoozed_until: states.get(r.id)?.until ?? '',
+    ...itemState(states.get(r.id)),
   }));
   return {
     rule: params.rule ?? null,

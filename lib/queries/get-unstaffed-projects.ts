@@ -7,7 +7,7 @@ import { sql } from '../clickhouse/sql';
 import { clockIntervals } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
-import { exceptionConditions, getExceptionStates, holdsNothing, type ExceptionStateFilter } from './exception-states';
+import { exceptionConditions, getExceptionStates, holdsNothing, itemState, type ExceptionStateFilter } from './exception-states';
 import { assigneeFilterParam, stateFilterParam } from '../contracts/actions';
 import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -58,9 +58,6 @@ export async function getUnstaffedProjects(store: Store, params: Filters & { now
   return {
     total: rows[0]?.total ?? 0,
     next_cursor: page.next_cursor,
-    items: page.items.map(({ total: _t, ...r }) => {
-      const s = states.get(id(r.entity_key));
-      return { ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, state: s?.state ?? 'open', assignee: s?.assignee ?? '', state_by: s?.by ?? '', state_at: s?.at ?? '', snoozed_until: s?.until ?? '' };
-    }),
+    items: page.items.map(({ total: _t, ...r }) => ({ ...r, id: id(r.entity_key), rule: UNSTAFFED_QUEUE, ...itemState(states.get(id(r.entity_key))) })),
   };
 }

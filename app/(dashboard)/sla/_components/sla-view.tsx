@@ -16,6 +16,8 @@ import styles from '@/app/_components/views.module.css';
 import { NEW_POLICY, PolicyForm } from './policy-form';
 import { BreachesByDimension, BreachesOverTime } from './breach-charts';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
+import type { SlaBreach } from '@/lib/contracts/sla';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -136,7 +138,7 @@ export function SlaView() {
           <div className="empty">No breaches.</div>
         ) : (
           <table className="data" data-testid="sla-breaches">
-            <thead><tr><th>Policy</th><th>Kind</th><th>Record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th></tr></thead>
+            <thead><tr><th>Policy</th><th>Kind</th><th>Record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th><th>State</th><th>Actions</th></tr></thead>
             <tbody>
               {breaches.data.breaches.map((b) => (
                 <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`} data-testid="sla-breach-row" data-policy={b.policy_id} data-kind={b.kind} data-key={`${b.policy_id}|${b.entity_key}|${b.started_at}`}>
@@ -149,6 +151,7 @@ export function SlaView() {
                   <td className="breakable">{b.ended_at ? b.ended_at.slice(0, 16).replace('T', ' ') : <span className="muted">—</span>}</td>
                   <td className="num">{formatHours(b.late_hours)}</td>
                   <td className="num">{formatMoney(b.value, breaches.data!.reporting_currency)}</td>
+                  <BreachWork b={b} />
                 </tr>
               ))}
             </tbody>
@@ -174,5 +177,33 @@ export function SlaView() {
         </div>
       </section>
     </div>
+  );
+}
+
+/**
+ * An open breach of a stuck rule's policy is that queue's stuck item: its state and the same
+ * controls as on /stuck (re-sync, acknowledge, assign, snooze, resolve; each hidden from roles
+ * that may not use it). A late arrival needs no work; another policy's breach is in no queue.
+ */
+function BreachWork({ b }: { b: SlaBreach }) {
+  if (!b.exception_id) {
+    const why = b.kind === 'late' ? 'the event came, late: nothing left to do' : 'a policy of its own, not one of the stuck queues: work it from the deal’s journey';
+    return (
+      <>
+        <td className="muted" title={why} data-testid="sla-breach-no-work">—</td>
+        <td />
+      </>
+    );
+  }
+  const item = { id: b.exception_id, rule: b.policy_id, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
+  return (
+    <>
+      <td className="breakable" data-testid="sla-breach-state">
+        <ExceptionState item={b} />
+      </td>
+      <td className={styles.actions}>
+        <StuckActions item={item} />
+      </td>
+    </>
   );
 }
