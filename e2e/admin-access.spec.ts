@@ -71,20 +71,39 @@ test('an alert rule the API refuses says what was invalid on the page; corrected
   await expect(rules.row(name)).toHaveCount(0);
 });
 
-test('a KPI alert rule naming no KPI is refused with the KPIs to choose from; named right, it is added', async ({ page }) => {
-  const name = `e2e kpi rule ${Date.now().toString(36)}`;
-  const rules = new AlertRulesPanel(page);
-  await page.goto('/admin');
-  // 1000 × past its target: never fires during the run
-  await rules.fill({ name, kind: 'kpi_off_target', rule: 'dso_days', threshold: '1000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+/**
+ * An alert rule whose `rule` field names what cannot be is refused with `refusal` and not
+ * added; named right (`good`), it is added, shows as `kind (good)`, and is deleted again.
+ */
+async function refusedThenAdded(rules: AlertRulesPanel, r: { kind: string; threshold: string; bad: string; refusal: string; good: string }) {
+  const name = `e2e ${r.kind} ${Date.now().toString(36)}`;
+  const fill = (rule: string) => rules.fill({ name, kind: r.kind, rule, threshold: r.threshold, url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+  await fill(r.bad);
   await rules.add();
-  await expect(rules.error).toContainText('no KPI "dso_days": one of quote_to_cash,');
+  await expect(rules.error).toContainText(r.refusal);
   await expect(rules.row(name)).toHaveCount(0);
-  await rules.fill({ name, kind: 'kpi_off_target', rule: 'dso', threshold: '1000', url: 'http://127.0.0.1:9/e2e-hook', reminderMinutes: '0' });
+  await fill(r.good);
   await rules.add();
-  await expect(rules.row(name)).toContainText('kpi_off_target (dso)');
+  await expect(rules.row(name)).toContainText(`${r.kind} (${r.good})`);
   await rules.row(name).getByRole('button', { name: 'Delete' }).click();
   await expect(rules.row(name)).toHaveCount(0);
+}
+
+test('a KPI alert rule naming no KPI is refused with the KPIs to choose from; named right, it is added', async ({ page }) => {
+  await page.goto('/admin');
+  // 1000 × past its target: never fires during the run
+  await refusedThenAdded(new AlertRulesPanel(page), { kind: 'kpi_off_target', threshold: '1000', bad: 'dso_days', refusal: 'no KPI "dso_days": one of quote_to_cash,', good: 'dso' });
+});
+
+test("an alert rule for someone's assigned work names a username: a typo is refused, a user's name is added", async ({ page }) => {
+  const rules = new AlertRulesPanel(page);
+  await page.goto('/admin');
+  await rules.panel.getByLabel(/^kind/).selectOption('assigned_work');
+  // the form says what the threshold and the rule field mean for this kind
+  await expect(rules.panel.getByLabel(/^threshold \(hours late, 0: any\)/)).toBeVisible();
+  await expect(rules.panel.getByLabel(/^username: one person’s work \(optional\)/)).toHaveAttribute('data-testid', 'alert-rule-target');
+  // a year late at least: never fires during the run
+  await refusedThenAdded(rules, { kind: 'assigned_work', threshold: '8760', bad: 'Demo Finance!', refusal: '"Demo Finance!" is not a username', good: 'finance' });
 });
 
 test('the settings the figures are computed with are on the page: currency and rates, KPI targets, calendars', async ({ page }) => {

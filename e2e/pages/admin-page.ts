@@ -154,7 +154,8 @@ export class AlertRulesPanel {
   async fill(r: { name: string; threshold: string; url: string; reminderMinutes: string; kind?: string; rule?: string }): Promise<void> {
     await this.panel.getByLabel('name', { exact: true }).fill(r.name);
     if (r.kind) await this.panel.getByLabel(/^kind/).selectOption(r.kind);
-    if (r.rule !== undefined) await this.panel.getByLabel(/^stuck rule \/ SLA policy/).fill(r.rule);
+    // what it names (a stuck rule, SLA policy, KPI or username) is in its label, per kind
+    if (r.rule !== undefined) await this.panel.getByTestId('alert-rule-target').fill(r.rule);
     await this.panel.getByLabel(/^threshold/).fill(r.threshold);
     await this.panel.getByLabel('webhook URL').fill(r.url);
     await this.panel.getByLabel(/^remind every/).fill(r.reminderMinutes);

@@ -15,6 +15,7 @@ import { ingestEvents } from '../ingest/pipeline';
 import type { Runtime } from '../runtime';
 import { createAlertRule, updateAlertRule } from './rules';
 import { evaluateAlerts } from './evaluator';
+import { applyExceptionChange } from '../actions/exceptions';
 
 let store: Store;
 let rt: Runtime;
@@ -241,5 +242,46 @@ describe('alerts', () => {
     expect((await updateAlertRule(store, nzd.id, { enabled: false }, 'test'))?.enabled).toBe(false);
     await expect(updateAlertRule(store, nzd.id, { params: { ...nzd.params, threshold: 2000 } }, 'test')).resolves.toMatchObject({ params: { threshold: 2000, currency: 'NZD' } });
     await expect(updateAlertRule(store, nzd.id, { params: { ...nzd.params, currency: 'XYZ' } }, 'test')).rejects.toThrow('no exchange rate for XYZ');
+  });
+
+  it("tells a channel when an item is assigned to someone and needs work, and when it no longer does (done, snoozed, handed on)", async () => {
+    // the milestone of the stuck-queue test, not invoiced for 30 days (milestone-not-invoiced)
+    const id = 'milestone-not-invoiced:psa:milestone:MS-ST';
+    const rule = (name: string, params: { threshold: number; rule?: string }) =>
+      createAlertRule(store, { name, kind: 'assigned_work', params: { ...params, window_minutes: 60, min_runs: 1 }, channel: 'slack', url: `${base}/slack`, reminder_minutes: 0, enabled: true }, 'test');
+    const everyone = await rule('Work handed out', { threshold: 0 });
+    const ann = await rule("Ann's work", { threshold: 0, rule: 'ann' });
+    const veryLate = await rule('Assigned and a year late', { threshold: 365 * 24 });
+    await expect(rule('Typo', { threshold: 0, rule: 'Not A User!' })).rejects.toThrow(/^"Not A User!" is not a username/);
+    const pass = async () => {
+      received.length = 0;
+      const p = await evaluateAlerts(rt, new Date(), FAST);
+      await p.delivered;
+      expect(p.skipped).toEqual([]);
+      const of = (r: { id: string }) => p.notices.filter((n) => n.rule.id === r.id).map((n) => [n.notice, n.breach_key]);
+      return { everyone: of(everyone), ann: of(ann), veryLate: of(veryLate), texts: received.filter((r) => r.path === '/slack').map((r) => String(r.body.text)) };
+    };
+    // nobody holds anything yet
+    expect(await pass()).toMatchObject({ everyone: [], ann: [], veryLate: [] });
+
+    const change = (c: Omit<Parameters<typeof applyExceptionChange>[1], 'exception_id' | 'by' | 'action_id'>, by = 'lead') =>
+      applyExceptionChange(store, { exception_id: id, by, action_id: `act_${c.kind}_${Date.now()}`, ...c });
+    await change({ kind: 'assign', assignee: 'bob' });
+    let p = await pass();
+    expect(p).toMatchObject({ everyone: [['opened', `assigned:bob:${id}`]], ann: [], veryLate: [] });
+    expect(p.texts).toEqual([expect.stringMatching(/^:rotating_light: \*Assigned: Work handed out\*\nMilestone not invoiced: psa:milestone:MS-ST \(Umbrella, 4000\.00 EUR, \d+ h late\) is assigned to bob by lead and needs work\n/)]);
+    // still his: announced once
+    expect((await pass()).everyone).toEqual([]);
+    // handed on to Ann: his resolves, hers opens (on both rules watching her)
+    await change({ kind: 'assign', assignee: 'ann' });
+    p = await pass();
+    expect(p.everyone).toEqual([['opened', `assigned:ann:${id}`], ['resolved', `assigned:bob:${id}`]]);
+    expect(p.ann).toEqual([['opened', `assigned:ann:${id}`]]);
+    expect(p.texts.filter((t) => t.includes('*Done, snoozed or handed on: Work handed out*'))).toHaveLength(1);
+    // snoozed, it needs no work for now
+    await change({ kind: 'snooze', until: new Date(Date.now() + 3 * 86_400_000).toISOString() }, 'ann');
+    p = await pass();
+    expect(p).toMatchObject({ everyone: [['resolved', `assigned:ann:${id}`]], ann: [['resolved', `assigned:ann:${id}`]], veryLate: [] });
+    for (const r of [everyone, ann, veryLate]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
   });
 });

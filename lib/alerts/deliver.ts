@@ -17,9 +17,12 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 1000, timeoutMs
 
 const ICON: Record<AlertNotification['notice'], string> = { opened: ':rotating_light:', reminder: ':hourglass:', resolved: ':white_check_mark:' };
 
+const LABEL: Record<AlertNotification['notice'], string> = { opened: 'Alert', reminder: 'Still open', resolved: 'Resolved' };
+const ASSIGNED_LABEL: Record<AlertNotification['notice'], string> = { opened: 'Assigned', reminder: 'Still assigned, still needs work', resolved: 'Done, snoozed or handed on' };
+
 export function bodyFor(rule: AlertRule, n: AlertNotification): unknown {
   if (rule.channel === 'slack') {
-    const label = n.notice === 'opened' ? 'Alert' : n.notice === 'reminder' ? 'Still open' : 'Resolved';
+    const label = (rule.kind === 'assigned_work' ? ASSIGNED_LABEL : LABEL)[n.notice];
     return { text: `${ICON[n.notice]} *${label}: ${rule.name}*\n${n.summary}\n_since ${n.opened_at}_` };
   }
   return n;

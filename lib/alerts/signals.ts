@@ -4,6 +4,9 @@
 //   flow_error_rate: per integration flow (source ▶ target), failed / runs in the window
 //   sla_breaches: per SLA policy, the number of open breaches
 //   kpi_off_target: per KPI (the overview's, its default window), its value past its target
+//   assigned_work: per item assigned to someone (one user's, or everyone's) that needs work:
+//     a stuck item or unstaffed project, at least `threshold` hours late; its notice tells the
+//     channel whose it is, and it resolves once the item is done, snoozed or handed on
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
@@ -13,7 +16,11 @@ import { getStuckSummary } from '../queries/get-stuck-summary';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
 import { getKpis } from '../queries/get-kpis';
 import type { KpiUnit } from '../kpis/definitions';
-import { STUCK_RULE_NAMES, type StuckRuleName } from '../stuck/rules';
+import { STUCK_RULE_NAMES, STUCK_RULES, type StuckRuleName } from '../stuck/rules';
+import { getStuckItems } from '../queries/get-stuck-items';
+import { getUnstaffedProjects } from '../queries/get-unstaffed-projects';
+import { currentAssignees } from '../queries/exception-states';
+import { env } from '../env';
 import { fxRates } from '../money/rates';
 
 export interface Breach {
@@ -106,6 +113,35 @@ async function kpiBreaches(store: Store, rule: AlertRule, now: Date): Promise<Br
   });
 }
 
+/** Enough for anyone's list: past it, the rest of someone's items are announced as earlier ones resolve. */
+const ASSIGNED_PER_USER = 500;
+
+async function assignedBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
+  const p = rule.params;
+  const who = p.rule ? [p.rule] : await currentAssignees(store);
+  const base = env().CASHTRACE_PUBLIC_URL?.replace(/\/$/, '');
+  const out: Breach[] = [];
+  for (const assignee of who) {
+    const q = { now: now.toISOString(), assignee, state: 'active' as const, limit: ASSIGNED_PER_USER };
+    const [stuck, unstaffed] = await Promise.all([getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }), getUnstaffedProjects(store, q)]);
+    const items = [
+      ...stuck.items.map((i) => ({ ...i, title: STUCK_RULES[i.rule].title })),
+      ...unstaffed.items.map((i) => ({ ...i, title: 'Project not staffed' })),
+    ];
+    for (const i of items) {
+      if (i.late_hours < p.threshold) continue;
+      const by = i.state_by && i.state_by !== assignee ? ` by ${i.state_by}` : '';
+      const link = base ? ` ${base}/deals/${encodeURIComponent(i.correlation_id)}` : '';
+      out.push({
+        key: `assigned:${assignee}:${i.id}`,
+        value: i.value,
+        summary: `${i.title}: ${i.entity_key} (${i.customer || 'no customer'}, ${i.amount.toFixed(2)} ${i.currency}, ${Math.round(i.late_hours)} h late) is assigned to ${assignee}${by} and needs work${link}`,
+      });
+    }
+  }
+  return out;
+}
+
 export async function breachesOf(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   switch (rule.kind) {
     case 'stuck_count':
@@ -117,5 +153,7 @@ export async function breachesOf(store: Store, rule: AlertRule, now: Date): Prom
       return slaBreaches(store, rule, now);
     case 'kpi_off_target':
       return kpiBreaches(store, rule, now);
+    case 'assigned_work':
+      return assignedBreaches(store, rule, now);
   }
 }

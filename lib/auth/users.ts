@@ -7,6 +7,7 @@ import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
 import { chTime } from '../ingest/rows';
 import { ROLES, type Role } from './roles';
+import { usernameSchema } from '../contracts/auth';
 import { hashPassword } from './passwords';
 import { assigneeRefusal, hasPermission } from './role-matrix';
 
@@ -24,7 +25,7 @@ export const userRowSchema = z.object({
 export type UserRow = z.infer<typeof userRowSchema>;
 export type PublicUser = Omit<UserRow, 'password_hash'>;
 
-export const usernameSchema = z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9._@-]*$/, 'lower-case letters, digits and . _ @ -');
+export { usernameSchema };
 
 export function publicUser(u: UserRow): PublicUser {
   const { password_hash: _hidden, ...rest } = u;

@@ -4,12 +4,14 @@
 import { z } from 'zod';
 import { KPI_IDS } from '../kpis/definitions';
 import { STUCK_RULE_NAMES } from '../stuck/rules';
+import { usernameSchema } from './auth';
 
-export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches', 'kpi_off_target'] as const;
+export const ALERT_KINDS = ['stuck_count', 'stuck_amount', 'flow_error_rate', 'sla_breaches', 'kpi_off_target', 'assigned_work'] as const;
 export const ALERT_CHANNELS = ['webhook', 'slack'] as const;
 
 /** Per kind: `threshold` (count, money, error share 0-1, or for a KPI how far past its target
- * as a share of it, 0: any), `rule` (a stuck rule, SLA policy id or KPI id, optional: all),
+ * as a share of it, 0: any; for assigned work, the hours an item must be late, 0: any),
+ * `rule` (a stuck rule, SLA policy id or KPI id; for assigned work, a username; optional: all),
  * `window_minutes` and `min_runs` (flows), `currency` (money: the currency the threshold is
  * in; a rule saved without one is in the reporting currency of the day, which it keeps, so a
  * later change of reporting currency converts the threshold instead of changing its meaning). */
@@ -27,6 +29,7 @@ export function alertRuleRefusal(kind: (typeof ALERT_KINDS)[number], params: Ale
   if (!params.rule) return null;
   if (kind === 'kpi_off_target' && !(KPI_IDS as readonly string[]).includes(params.rule)) return `no KPI "${params.rule}": one of ${KPI_IDS.join(', ')}, or none for every KPI`;
   if ((kind === 'stuck_count' || kind === 'stuck_amount') && !(STUCK_RULE_NAMES as readonly string[]).includes(params.rule)) return `no stuck queue "${params.rule}": one of ${STUCK_RULE_NAMES.join(', ')}, or none for every queue`;
+  if (kind === 'assigned_work' && !usernameSchema.safeParse(params.rule).success) return `"${params.rule}" is not a username: one user's, or none for everyone's`;
   return null;
 }
 

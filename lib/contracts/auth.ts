@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../auth/roles';
 
+/** What a username may be (stored lower-case). */
+export const usernameSchema = z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9._@-]*$/, 'lower-case letters, digits and . _ @ -');
+
 export const loginRequestSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 

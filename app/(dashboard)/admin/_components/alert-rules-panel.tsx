@@ -16,6 +16,17 @@ const THRESHOLD_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
   flow_error_rate: 'failed share 0-1',
   sla_breaches: 'open breaches',
   kpi_off_target: 'share past the target 0-1, 0: any',
+  assigned_work: 'hours late, 0: any',
+};
+
+/** What the optional `rule` field names, per kind. */
+const RULE_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
+  stuck_count: 'stuck rule',
+  stuck_amount: 'stuck rule',
+  flow_error_rate: 'not used: every flow',
+  sla_breaches: 'SLA policy',
+  kpi_off_target: 'KPI',
+  assigned_work: 'username: one person’s work',
 };
 
 export function AlertRulesPanel() {
@@ -65,8 +76,8 @@ export function AlertRulesPanel() {
           <input value={f.threshold} onChange={(e) => setF({ ...f, threshold: e.target.value })} inputMode="decimal" required />
         </label>
         <label>
-          stuck rule / SLA policy / KPI (optional)
-          <input value={f.rule} onChange={(e) => setF({ ...f, rule: e.target.value })} placeholder="all" />
+          {RULE_HINT[f.kind]} (optional)
+          <input value={f.rule} onChange={(e) => setF({ ...f, rule: e.target.value })} placeholder="all" data-testid="alert-rule-target" />
         </label>
         <label>
           channel
