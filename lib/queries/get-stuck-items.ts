@@ -16,6 +16,7 @@ import type { Filters } from './filters';
 import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
+import { inIdParts } from '../clickhouse/url-budget';
 import { exceptionConditions, getExceptionStates, holdsNothing, itemState, LATEST_EXCEPTION } from './exception-states';
 
 export type StuckItemsParams = Filters &
@@ -117,14 +118,18 @@ async function countItems(store: Store, union: Sql, where: Sql): Promise<{ total
 }
 
 /** The latest event of each deal (as of now), for the "last event" column. */
-async function lastEvents(store: Store, ids: string[], now: Date): Promise<Map<string, { type: string; at: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await store.query(
-    sql`SELECT correlation_id, argMax(toString(type), occurred_at) AS type, max(occurred_at) AS at FROM events
-      WHERE correlation_id IN ${ids} AND occurred_at <= ${now} GROUP BY correlation_id`,
-    z.object({ correlation_id: z.string(), type: z.string(), at: chTimestamp }),
-  );
-  return new Map(rows.map((r) => [r.correlation_id, { type: r.type, at: r.at }]));
+/** Each deal's latest event; an export's page names up to 5,000 deals: to a server, in parts its URL takes (url-budget). */
+export async function lastEvents(store: Store, ids: string[], now: Date): Promise<Map<string, { type: string; at: string }>> {
+  const out = new Map<string, { type: string; at: string }>();
+  await inIdParts(store.kind, ids, async (part) => {
+    const rows = await store.query(
+      sql`SELECT correlation_id, argMax(toString(type), occurred_at) AS type, max(occurred_at) AS at FROM events
+        WHERE correlation_id IN ${part} AND occurred_at <= ${now} GROUP BY correlation_id`,
+      z.object({ correlation_id: z.string(), type: z.string(), at: chTimestamp }),
+    );
+    for (const r of rows) out.set(r.correlation_id, { type: r.type, at: r.at });
+  });
+  return out;
 }
 
 /**

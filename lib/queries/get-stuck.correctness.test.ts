@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { withFixtureStore } from '../testing/fixture-store';
 import { FIXTURE_NOW } from '../testing/q2c-fixture';
-import { getStuckItems } from './get-stuck-items';
+import { getStuckItems, lastEvents } from './get-stuck-items';
 import { getStuckSummary } from './get-stuck-summary';
 
 let store: Store;
@@ -94,5 +94,12 @@ describe('stuck queues on the hand-built book', () => {
       ['cpq:quote:Q-D', 75],
       ['cpq:quote:Q-E', 3],
     ]);
+  });
+
+  it("reads the latest event of an export page's deals in parts a server takes (5,000 deals' ids are over its 128 KiB a parameter)", async () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => `crm:opportunity:OPP-NOT-A-REAL-DEAL-${String(i).padStart(6, '0')}`);
+    const last = await lastEvents(store, [...many, 'crm:opportunity:OPP-A'], FIXTURE_NOW);
+    expect([...last.keys()]).toEqual(['crm:opportunity:OPP-A']);
+    expect(last.get('crm:opportunity:OPP-A')!.type).not.toBe('');
   });
 });
