@@ -138,13 +138,16 @@ export function SlaView() {
           <div className="empty">No breaches.</div>
         ) : (
           <table className="data" data-testid="sla-breaches">
-            <thead><tr><th>Policy</th><th>Kind</th><th>Record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th><th>State</th><th>Actions</th></tr></thead>
+            <thead><tr><th>Kind</th><th>Policy · record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th><th>Work</th></tr></thead>
             <tbody>
               {breaches.data.breaches.map((b) => (
                 <tr key={`${b.policy_id}:${b.entity_key}:${b.started_at}`} data-testid="sla-breach-row" data-policy={b.policy_id} data-kind={b.kind} data-key={`${b.policy_id}|${b.entity_key}|${b.started_at}`}>
-                  <td>{b.policy_id}</td>
                   <td><span className={`badge ${b.kind === 'open' ? 'bad' : 'warn'}`}>{b.kind}</span></td>
-                  <td className="wrap"><Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link></td>
+                  {/* the policy above its record, as a multi-queue table names each row's queue: the work column needs the room */}
+                  <td className="wrap">
+                    <span className={`badge ${styles.queue}`} data-testid="sla-breach-policy-id">{b.policy_id}</span>
+                    <Link className="mono" href={`/deals/${encodeURIComponent(b.correlation_id)}`}>{b.entity_key}</Link>
+                  </td>
                   <td className="name">{b.customer}</td>
                   {/* date and time may wrap onto two lines: a wider currency ("US$") still fits a laptop */}
                   <td className="breakable">{b.started_at.slice(0, 16).replace('T', ' ')}</td>
@@ -189,21 +192,18 @@ function BreachWork({ b }: { b: SlaBreach }) {
   if (!b.exception_id) {
     const why = b.kind === 'late' ? 'the event came, late: nothing left to do' : 'a policy of its own, not one of the stuck queues: work it from the deal’s journey';
     return (
-      <>
-        <td className="muted" title={why} data-testid="sla-breach-no-work">—</td>
-        <td />
-      </>
+      <td className="muted" title={why} data-testid="sla-breach-no-work">
+        —
+      </td>
     );
   }
   const item = { id: b.exception_id, rule: b.policy_id, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
   return (
-    <>
-      <td className="breakable" data-testid="sla-breach-state">
+    <td className={styles.actions}>
+      <div data-testid="sla-breach-state" style={{ marginBottom: 4 }}>
         <ExceptionState item={b} />
-      </td>
-      <td className={styles.actions}>
-        <StuckActions item={item} />
-      </td>
-    </>
+      </div>
+      <StuckActions item={item} />
+    </td>
   );
 }
