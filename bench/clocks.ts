@@ -38,6 +38,10 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   // who holds the stuck work (/stuck): every queue grouped by assignee
   { file: 'get-stuck-items', fn: 'getStuckWorkload', params: {} },
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
+  // the open breaches (each of the nine policies' a stuck item, read with its workflow state since 2026-12-06)
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: 'getSlaBreaches open', params: { kind: 'open' } },
+  // everyone's assigned work needing it (the assigned_work alert's one read per pass, with its unstaffed projects)
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 5000, sort: 'late' } },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
   { file: 'get-flows', fn: 'getFlows', params: {} },
   { file: 'get-flow-failures', fn: 'getFlowFailures', params: { flow_source: 'psa', flow_target: 'erp' } },
@@ -67,7 +71,13 @@ async function load(root: string, customer: string): Promise<{ label: string; va
     if (typeof f !== 'function') continue;
     for (const variant of VARIANTS) {
       const raw = variant === 'customer' ? { ...c.params, customer } : c.params;
-      const params = parse ? parse.call(schema, raw) : raw;
+      // a compared checkout whose contract refuses the parameters (a filter it has not) has no such query
+      let params: unknown;
+      try {
+        params = parse ? parse.call(schema, raw) : raw;
+      } catch {
+        continue;
+      }
       out.push({ label: c.label ?? c.fn, variant, run: (store: Store, now: Date) => f(store, { ...(params as object), now }) });
     }
   }

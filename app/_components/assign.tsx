@@ -6,7 +6,7 @@
 // out, a resolved one for good — snoozed, resolved).
 
 import type { StuckItem } from '@/lib/contracts/stuck';
-import { UNASSIGNED, type Assignee } from '@/lib/contracts/actions';
+import { ANY_ASSIGNEE, UNASSIGNED, type Assignee } from '@/lib/contracts/actions';
 import { assigneeRefusal } from '@/lib/auth/role-matrix';
 import type { Role } from '@/lib/auth/roles';
 import { useAssignees } from '@/app/_hooks/use-views';
@@ -51,18 +51,19 @@ export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key'
   );
 }
 
-/** A queue's "assigned to" filter: '' anyone, a username, or UNASSIGNED. */
+/** A queue's "assigned to" filter: '' anyone, a username, UNASSIGNED or ANY_ASSIGNEE (someone). */
 export function AssigneeFilter({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
   const { me, canAct, people, holders } = usePeople();
   const mine = me?.user.username;
   const others = people.filter((u) => u.username !== mine);
   // a value no list has (typed into the address, say) still shows what it filters by
-  const unknown = value && value !== UNASSIGNED && value !== mine && !others.some((u) => u.username === value) && !holders.some((u) => u.username === value);
+  const unknown = value && value !== UNASSIGNED && value !== ANY_ASSIGNEE && value !== mine && !others.some((u) => u.username === value) && !holders.some((u) => u.username === value);
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Assigned to" data-testid={testId}>
       <option value="">Assigned to anyone</option>
       {canAct && mine && <option value={mine}>Assigned to me</option>}
       <option value={UNASSIGNED}>Assigned to nobody</option>
+      <option value={ANY_ASSIGNEE}>Assigned to someone</option>
       {others.map((u) => (
         <option key={u.username} value={u.username}>
           Assigned to {u.display_name}
@@ -102,7 +103,7 @@ export function StateFilter({ value, onChange, testId }: { value: string; onChan
 
 /** What a queue's assignee and state filters keep, for its empty message: " assigned to fiona (needing work)". */
 export function filterWords(f: { assignee?: string; state?: string }): string {
-  const who = !f.assignee ? '' : f.assignee === UNASSIGNED ? ' assigned to nobody' : ` assigned to ${f.assignee}`;
+  const who = !f.assignee ? '' : f.assignee === UNASSIGNED ? ' assigned to nobody' : f.assignee === ANY_ASSIGNEE ? ' assigned to someone' : ` assigned to ${f.assignee}`;
   const state = STATE_CHOICES.find((c) => c.value === f.state);
   return `${who}${state ? ` (${state.words})` : ''}`;
 }

@@ -269,7 +269,7 @@ describe('alerts', () => {
     await change({ kind: 'assign', assignee: 'bob' });
     let p = await pass();
     expect(p).toMatchObject({ everyone: [['opened', `assigned:bob:${id}`]], ann: [], veryLate: [] });
-    expect(p.texts).toEqual([expect.stringMatching(/^:rotating_light: \*Assigned: Work handed out\*\nMilestone not invoiced: psa:milestone:MS-ST \(Umbrella, 4000\.00 EUR, \d+ h late\) is assigned to bob by lead and needs work\n/)]);
+    expect(p.texts).toEqual([expect.stringMatching(/^:inbox_tray: \*Assigned: Work handed out\*\nMilestone not invoiced: psa:milestone:MS-ST \(Umbrella, 4000\.00 EUR, \d+ h late\) is assigned to bob by lead and needs work\n/)]);
     // still his: announced once
     expect((await pass()).everyone).toEqual([]);
     // handed on to Ann: his resolves, hers opens (on both rules watching her)
@@ -282,6 +282,23 @@ describe('alerts', () => {
     await change({ kind: 'snooze', until: new Date(Date.now() + 3 * 86_400_000).toISOString() }, 'ann');
     p = await pass();
     expect(p).toMatchObject({ everyone: [['resolved', `assigned:ann:${id}`]], ann: [['resolved', `assigned:ann:${id}`]], veryLate: [] });
-    for (const r of [everyone, ann, veryLate]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
+
+    // a rule saved over work already handed out does not announce it all at once: what is
+    // assigned from then on, it does (taken up again from its snooze, then handed to Cy: a
+    // reassignment alone would keep the snooze)
+    await change({ kind: 'acknowledge' }, 'ann');
+    await change({ kind: 'assign', assignee: 'cy' });
+    await new Promise((r) => setTimeout(r, 5));
+    const lateComer = await rule('Saved later', { threshold: 0 });
+    received.length = 0;
+    let q = await evaluateAlerts(rt, new Date(), FAST);
+    await q.delivered;
+    expect(q.notices.filter((n) => n.rule.id === lateComer.id)).toEqual([]);
+    expect(q.notices.filter((n) => n.rule.id === everyone.id).map((n) => [n.notice, n.breach_key])).toEqual([['opened', `assigned:cy:${id}`]]);
+    await change({ kind: 'assign', assignee: 'dee' });
+    q = await evaluateAlerts(rt, new Date(), FAST);
+    await q.delivered;
+    expect(q.notices.filter((n) => n.rule.id === lateComer.id).map((n) => [n.notice, n.breach_key])).toEqual([['opened', `assigned:dee:${id}`], ['resolved', `assigned:cy:${id}`]]);
+    for (const r of [everyone, ann, veryLate, lateComer]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
   });
 });

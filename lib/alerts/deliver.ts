@@ -23,7 +23,9 @@ const ASSIGNED_LABEL: Record<AlertNotification['notice'], string> = { opened: 'A
 export function bodyFor(rule: AlertRule, n: AlertNotification): unknown {
   if (rule.channel === 'slack') {
     const label = (rule.kind === 'assigned_work' ? ASSIGNED_LABEL : LABEL)[n.notice];
-    return { text: `${ICON[n.notice]} *${label}: ${rule.name}*\n${n.summary}\n_since ${n.opened_at}_` };
+    // work handed to someone is news, not an alarm
+    const icon = rule.kind === 'assigned_work' && n.notice === 'opened' ? ':inbox_tray:' : ICON[n.notice];
+    return { text: `${icon} *${label}: ${rule.name}*\n${n.summary}\n_since ${n.opened_at}_` };
   }
   return n;
 }

@@ -1,7 +1,8 @@
 // The alert evaluator: every CASHTRACE_ALERT_INTERVAL_S, each enabled rule's breaches are
 // compared with its open incidents (alert_incidents). A new breach opens an incident and
 // sends one 'opened' notice; while it stays open a 'reminder' follows every
-// reminder_minutes; when the breach disappears one 'resolved' notice is sent. The incident
+// reminder_minutes; when the breach disappears one 'resolved' notice is sent (a breach known to
+// have begun before its rule was saved opens without one: see Breach.since). The incident
 // row is written before its notice goes out, so no breach is announced twice.
 
 import crypto from 'node:crypto';
@@ -105,7 +106,9 @@ export async function evaluateAlerts(rt: Runtime, now = new Date(), retry: Retry
           resolved_at: null,
         };
         changed.push(inc);
-        notice(rule, inc, 'opened', b);
+        // a rule saved over work already handed out (assigned_work) tells of what is assigned
+        // from then on, not of every item at once: those open quietly (resolved, they say so)
+        if (!(b.since && Date.parse(b.since) < Date.parse(rule.updated_at))) notice(rule, inc, 'opened', b);
       } else if (rule.reminder_minutes > 0 && now.getTime() - Date.parse(cur.last_notified_at) >= rule.reminder_minutes * 60_000) {
         const inc = { ...cur, summary: b.summary, value: b.value, last_notified_at: nowIso, reminders: cur.reminders + 1 };
         changed.push(inc);

@@ -19,7 +19,7 @@ import type { KpiUnit } from '../kpis/definitions';
 import { STUCK_RULE_NAMES, STUCK_RULES, type StuckRuleName } from '../stuck/rules';
 import { getStuckItems } from '../queries/get-stuck-items';
 import { getUnstaffedProjects } from '../queries/get-unstaffed-projects';
-import { currentAssignees } from '../queries/exception-states';
+import { ANY_ASSIGNEE } from '../contracts/actions';
 import { env } from '../env';
 import { fxRates } from '../money/rates';
 
@@ -27,6 +27,8 @@ export interface Breach {
   key: string;
   value: number;
   summary: string;
+  /** When it began, where that is known (an assignment): one that began before its rule was saved opens without a notice. */
+  since?: string;
 }
 
 async function stuckBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
@@ -113,33 +115,31 @@ async function kpiBreaches(store: Store, rule: AlertRule, now: Date): Promise<Br
   });
 }
 
-/** Enough for anyone's list: past it, the rest of someone's items are announced as earlier ones resolve. */
-const ASSIGNED_PER_USER = 500;
+/** Enough for anyone's list: past it, the rest are announced as earlier ones resolve. */
+const ASSIGNED_WATCHED = 5_000;
 
+/** One read of the queues for everyone's assigned work (ANY_ASSIGNEE), or one person's. */
 async function assignedBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   const p = rule.params;
-  const who = p.rule ? [p.rule] : await currentAssignees(store);
+  const q = { now: now.toISOString(), assignee: p.rule ?? ANY_ASSIGNEE, state: 'active' as const, limit: ASSIGNED_WATCHED };
+  const [stuck, unstaffed] = await Promise.all([getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }), getUnstaffedProjects(store, q)]);
   const base = env().CASHTRACE_PUBLIC_URL?.replace(/\/$/, '');
-  const out: Breach[] = [];
-  for (const assignee of who) {
-    const q = { now: now.toISOString(), assignee, state: 'active' as const, limit: ASSIGNED_PER_USER };
-    const [stuck, unstaffed] = await Promise.all([getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }), getUnstaffedProjects(store, q)]);
-    const items = [
-      ...stuck.items.map((i) => ({ ...i, title: STUCK_RULES[i.rule].title })),
-      ...unstaffed.items.map((i) => ({ ...i, title: 'Project not staffed' })),
-    ];
-    for (const i of items) {
-      if (i.late_hours < p.threshold) continue;
-      const by = i.state_by && i.state_by !== assignee ? ` by ${i.state_by}` : '';
+  const items = [
+    ...stuck.items.map((i) => ({ ...i, title: STUCK_RULES[i.rule].title })),
+    ...unstaffed.items.map((i) => ({ ...i, title: 'Project not staffed' })),
+  ];
+  return items
+    .filter((i) => i.late_hours >= p.threshold)
+    .map((i) => {
+      const by = i.state_by && i.state_by !== i.assignee ? ` by ${i.state_by}` : '';
       const link = base ? ` ${base}/deals/${encodeURIComponent(i.correlation_id)}` : '';
-      out.push({
-        key: `assigned:${assignee}:${i.id}`,
+      return {
+        key: `assigned:${i.assignee}:${i.id}`,
         value: i.value,
-        summary: `${i.title}: ${i.entity_key} (${i.customer || 'no customer'}, ${i.amount.toFixed(2)} ${i.currency}, ${Math.round(i.late_hours)} h late) is assigned to ${assignee}${by} and needs work${link}`,
-      });
-    }
-  }
-  return out;
+        summary: `${i.title}: ${i.entity_key} (${i.customer || 'no customer'}, ${i.amount.toFixed(2)} ${i.currency}, ${Math.round(i.late_hours)} h late) is assigned to ${i.assignee}${by} and needs work${link}`,
+        ...(i.state_at ? { since: i.state_at } : {}),
+      };
+    });
 }
 
 export async function breachesOf(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {

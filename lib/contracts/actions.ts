@@ -15,13 +15,15 @@ export const EXCEPTION_KINDS = ['acknowledge', 'assign', 'snooze', 'resolve'] as
 
 /** The assignee filter's value for items nobody is assigned to (never a username: those start with a letter or digit). */
 export const UNASSIGNED = '-';
-/** A queue's assignee filter: a username (any case), or UNASSIGNED. */
+/** The assignee filter's value for items assigned to someone, whoever it is (not the UI's "assigned to anyone": no filter). */
+export const ANY_ASSIGNEE = '*';
+/** A queue's assignee filter: a username (any case), UNASSIGNED or ANY_ASSIGNEE. */
 export const assigneeFilterParam = z
   .string()
   .trim()
   .toLowerCase()
   .max(64)
-  .regex(/^(-|[a-z0-9][a-z0-9._@-]*)$/, 'a username, or - for items assigned to nobody');
+  .regex(/^(-|\*|[a-z0-9][a-z0-9._@-]*)$/, 'a username, - for items assigned to nobody, or * for items assigned to someone');
 
 /**
  * A queue's state filter: `active` — needs work (open, acknowledged or assigned: not snoozed

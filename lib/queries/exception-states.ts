@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { join, sql, type Sql } from '../clickhouse/sql';
 import { inIdParts } from '../clickhouse/url-budget';
-import { EXCEPTION_STATE_FILTERS, UNASSIGNED } from '../contracts/actions';
+import { ANY_ASSIGNEE, EXCEPTION_STATE_FILTERS, UNASSIGNED } from '../contracts/actions';
 
 export interface ExceptionState {
   state: string;
@@ -68,7 +68,8 @@ export const LATEST_EXCEPTION = sql`SELECT exception_id, argMax(assignee, versio
  */
 export async function holdsNothing(store: Store, f: { assignee?: string }): Promise<boolean> {
   if (!f.assignee || f.assignee === UNASSIGNED) return false;
-  const rows = await store.query(sql`SELECT 1 AS x FROM exceptions WHERE assignee = ${f.assignee} LIMIT 1`, z.object({ x: z.coerce.number() }));
+  const who = f.assignee === ANY_ASSIGNEE ? sql`assignee != ''` : sql`assignee = ${f.assignee}`;
+  const rows = await store.query(sql`SELECT 1 AS x FROM exceptions WHERE ${who} LIMIT 1`, z.object({ x: z.coerce.number() }));
   return rows.length === 0;
 }
 
@@ -82,13 +83,14 @@ export type ExceptionStateFilter = (typeof EXCEPTION_STATE_FILTERS)[number];
 
 /**
  * A queue's filters on the exception workflow, as a condition on the expression of its items'
- * ids: assigned to `assignee` (a username; UNASSIGNED: to nobody), and in `state` — active
+ * ids: assigned to `assignee` (a username; UNASSIGNED: to nobody; ANY_ASSIGNEE: to someone), and in `state` — active
  * (needs work), snoozed (until after `now`) or resolved. A snooze that has run out is active.
  */
 export function exceptionConditions(f: { assignee?: string; state?: ExceptionStateFilter }, id: Sql, now: Date): Sql {
   const parts: Sql[] = [];
   const ids = (where: Sql) => sql`(SELECT exception_id FROM (${LATEST_EXCEPTION}) WHERE ${where})`;
   if (f.assignee === UNASSIGNED) parts.push(sql`${id} NOT IN ${ids(sql`a != ''`)}`);
+  else if (f.assignee === ANY_ASSIGNEE) parts.push(sql`${id} IN ${ids(sql`a != ''`)}`);
   else if (f.assignee) parts.push(sql`${id} IN ${ids(sql`a = ${f.assignee}`)}`);
   const snoozed = sql`s = 'snoozed' AND u > ${now}`;
   if (f.state === 'active') parts.push(sql`${id} NOT IN ${ids(sql`s = 'resolved' OR (${snoozed})`)}`);

@@ -68,6 +68,13 @@ describe('a deal’s open items', () => {
     expect(await holdsNothing(store, { assignee: 'nora' })).toBe(false);
     const mine = await getStuckItems(store, { rules: [...STUCK_RULE_NAMES], assignee: 'nora', now: now.toISOString() });
     expect(mine.items.map((i) => i.id)).toEqual([item.id]);
+    // assigned to someone and needing work: that item, of every queue's (the test above's is
+    // snoozed); assigned to nobody: every other
+    expect(await holdsNothing(store, { assignee: '*' })).toBe(false);
+    const active = (assignee?: string) => getStuckItems(store, { rules: [...STUCK_RULE_NAMES], assignee, state: 'active', now: now.toISOString(), limit: 100 });
+    const someone = await active('*');
+    expect(someone.items.map((i) => [i.id, i.assignee])).toEqual([[item.id, 'nora']]);
+    expect((await active('-')).total + someone.total).toBe((await active()).total);
     // handed on: read as usual, and empty
     await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee: '', by: 'finance', action_id: 'hn-2' });
     expect(await holdsNothing(store, { assignee: 'nora' })).toBe(false);

@@ -11,7 +11,7 @@ import { FilterBar, useFilters, useParamsHref, useSetParams } from '@/app/_compo
 import { StuckTable } from '@/app/_components/stuck-table';
 import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
 import { useMe } from '@/app/_components/use-me';
-import { UNASSIGNED } from '@/lib/contracts/actions';
+import { ANY_ASSIGNEE, UNASSIGNED } from '@/lib/contracts/actions';
 import { Workload } from './workload';
 import styles from '@/app/_components/views.module.css';
 import { NeedsWork, QueueCard, QueueCards } from './queue-cards';
@@ -29,7 +29,7 @@ export function StuckView() {
   const { data: me } = useMe();
   const mine = me?.permissions.includes('actions:write') ? me.user.username : null;
   const holder = sp.get('assignee') ?? '';
-  const holderTitle = holder === mine ? 'Assigned to me' : holder === UNASSIGNED ? 'Assigned to nobody' : `Assigned to ${holder}`;
+  const holderTitle = holder === mine ? 'Assigned to me' : holder === UNASSIGNED ? 'Assigned to nobody' : holder === ANY_ASSIGNEE ? 'Assigned to someone' : `Assigned to ${holder}`;
   return (
     <div>
       <div className={styles.head}>
