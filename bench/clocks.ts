@@ -40,8 +40,8 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
   // the open breaches (each of the nine policies' a stuck item, read with its workflow state since 2026-12-06)
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: 'getSlaBreaches open', params: { kind: 'open' } },
-  // everyone's assigned work needing it (the assigned_work alert's one read per pass, with its unstaffed projects)
-  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 5000, sort: 'late' } },
+  // everyone's assigned work needing it (the assigned_work alert's one read per pass, there of up to 5,000; 1,000 is the API's most)
+  { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 1000, sort: 'late' } },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
   { file: 'get-flows', fn: 'getFlows', params: {} },
   { file: 'get-flow-failures', fn: 'getFlowFailures', params: { flow_source: 'psa', flow_target: 'erp' } },
