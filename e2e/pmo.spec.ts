@@ -56,10 +56,25 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
 });
 
 test('the stuck-work and SLA views render their queues and policies', async ({ page }) => {
+  // the queue cards stay where they are when "Assigned to me" appears (once the user is
+  // known: held back here, so it appears after the cards are measured)
+  let release = () => {};
+  const userKnown = new Promise<void>((r) => (release = r));
+  await page.route('**/api/auth/me', async (route) => {
+    await userKnown;
+    await route.continue();
+  });
   await page.goto('/stuck');
   await expect(page.getByTestId('queue-cards')).toBeVisible();
+  const approved = page.getByTestId('queue-approved-not-provisioned');
+  await expect(page.getByTestId('queue-mine')).toHaveCount(0);
+  const before = await approved.boundingBox();
+  release();
+  await expect(page.getByTestId('queue-mine')).toBeVisible();
+  expect(await approved.boundingBox()).toEqual(before);
+  await page.unroute('**/api/auth/me');
   // a card is a link to its queue: a click that lands before the page has hydrated opens it too
-  await page.getByTestId('queue-approved-not-provisioned').click();
+  await approved.click();
   await expect(page).toHaveURL(/rule=approved-not-provisioned/);
   await expect(page.getByTestId('queue-approved-not-provisioned')).toHaveAttribute('aria-current', 'true');
   await new QueueTable(page, 'stuck-queue').ready();
@@ -155,6 +170,9 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
 
 test("SLA: every breach page by page, a policy's open breaches from its count, and their CSV", async ({ page }) => {
   await page.goto('/sla');
+  // the open breaches' controls appear once the user is known (as the nav's badge), making the
+  // rows taller: the pager is clicked where it then stays (it moved under a click once)
+  await expect(page.getByTestId('user-role')).toBeVisible();
   const b = new SlaBreaches(page);
   const all = await b.total();
   const first = await b.keys();

@@ -50,7 +50,7 @@ export function StuckView() {
           currency={summary.data.reporting_currency}
           selected={holder ? '' : rule}
           hrefFor={(x) => hrefWith({ rule: x, assignee: undefined })}
-          first={mine && <MineCard username={mine} selected={holder === mine} href={hrefWith({ assignee: mine, rule: undefined })} />}
+          last={mine && <MineCard username={mine} selected={holder === mine} href={hrefWith({ assignee: mine, rule: undefined })} />}
         />
       )}
       {holder ? (
