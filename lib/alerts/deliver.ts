@@ -15,16 +15,22 @@ export interface RetryPolicy {
 // 6 attempts over ~30 s (1, 2, 4, 8, 16 s apart); a receiver down longer waits for the reminder.
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 1000, timeoutMs: 5000 };
 
-const ICON: Record<AlertNotification['notice'], string> = { opened: ':rotating_light:', reminder: ':hourglass:', resolved: ':white_check_mark:' };
-
-const LABEL: Record<AlertNotification['notice'], string> = { opened: 'Alert', reminder: 'Still open', resolved: 'Resolved' };
-const ASSIGNED_LABEL: Record<AlertNotification['notice'], string> = { opened: 'Assigned', reminder: 'Still assigned, still needs work', resolved: 'Done, snoozed or handed on' };
+type Wording = Record<AlertNotification['notice'], { icon: string; label: string }>;
+const ALERT_WORDING: Wording = {
+  opened: { icon: ':rotating_light:', label: 'Alert' },
+  reminder: { icon: ':hourglass:', label: 'Still open' },
+  resolved: { icon: ':white_check_mark:', label: 'Resolved' },
+};
+/** Work handed to someone is news, not an alarm. */
+const ASSIGNED_WORDING: Wording = {
+  opened: { icon: ':inbox_tray:', label: 'Assigned' },
+  reminder: { icon: ':hourglass:', label: 'Still assigned, still needs work' },
+  resolved: { icon: ':white_check_mark:', label: 'Done, snoozed or handed on' },
+};
 
 export function bodyFor(rule: AlertRule, n: AlertNotification): unknown {
   if (rule.channel === 'slack') {
-    const label = (rule.kind === 'assigned_work' ? ASSIGNED_LABEL : LABEL)[n.notice];
-    // work handed to someone is news, not an alarm
-    const icon = rule.kind === 'assigned_work' && n.notice === 'opened' ? ':inbox_tray:' : ICON[n.notice];
+    const { icon, label } = (rule.kind === 'assigned_work' ? ASSIGNED_WORDING : ALERT_WORDING)[n.notice];
     return { text: `${icon} *${label}: ${rule.name}*\n${n.summary}\n_since ${n.opened_at}_` };
   }
   return n;

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
-import { SLA_FIRST_VIEW } from '@/lib/contracts/sla';
+import { SLA_FIRST_VIEW, type SlaBreach } from '@/lib/contracts/sla';
 import { isStuckRuleName } from '@/lib/stuck/rules';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
@@ -17,7 +17,6 @@ import { NEW_POLICY, PolicyForm } from './policy-form';
 import { BreachesByDimension, BreachesOverTime } from './breach-charts';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
-import type { SlaBreach } from '@/lib/contracts/sla';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
