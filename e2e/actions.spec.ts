@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR } from './env';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, SCREENSHOT_DIR } from './env';
 import { QueueTable, SlaBreaches } from './pages/views-page';
 
 // Sign in with a session: drop the admin Bearer header the project sets for every request.
@@ -308,8 +308,8 @@ test("finance works an open SLA breach from /sla: it is the queue's stuck item, 
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-breach-worked.png`, fullPage: true });
   // the export says so
   const csv = (await (await page.request.get((await b.csv.getAttribute('href'))!)).text()).trim().split('\r\n');
-  expect(csv[0]).toMatch(/,late_hours,state,assignee,value,/);
-  expect(csv.filter((l) => l.includes(`,${key},`))).toEqual([expect.stringMatching(/,assigned,finance,/)]);
+  expect(csv[0]).toMatch(/,late_hours,owner,state,assignee,value,/);
+  expect(csv.filter((l) => l.includes(`,${key},`))).toEqual([expect.stringMatching(/,finance,assigned,finance,/)]);
   // and the queue has it as the same item
   await page.goto(`/stuck?rule=milestone-not-invoiced`);
   const queue = new QueueTable(page, 'stuck-queue');
@@ -346,4 +346,53 @@ test('the nav counts the unstaffed projects assigned to a PMO user beside their 
   // and on every page
   await page.goto('/deals');
   await expect(page.getByTestId('nav-my-work')).toHaveText('1');
+});
+
+test("a policy of one's own: its open breaches are its owner's (the PMO's, for a clock that waits for staffing) to work on /sla", async ({ page, browser, request }) => {
+  const input = { name: 'E2E staffed within a week', start_events: ['project.provisioned'], end_events: ['resource.assigned'], match: 'record', anchor: 'occurred_at', threshold_hours: 40, unit: 'business', severity: 'medium' };
+  const created = await request.post('/api/sla/policies', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, data: input });
+  expect(created.status()).toBe(201);
+  const policy = (await created.json()) as { id: string; owner: string };
+  expect(policy.owner).toBe('pmo');
+
+  await signIn(page, 'pmo');
+  await page.goto('/sla');
+  await expect(page.getByTestId(`policy-owner-${policy.id}`)).toHaveText('worked by PMO');
+  const b = new SlaBreaches(page);
+  await b.count(policy.id, 'open').click();
+  await expect(b.policy).toHaveValue(policy.id);
+  await expect(b.rows.first()).toHaveAttribute('data-key', new RegExp(`^${policy.id}\\|`));
+  const row = b.rows.filter({ has: page.getByTestId('sla-breach-state').getByText('open', { exact: true }) }).first();
+  const key = (await row.getAttribute('data-key'))!;
+  const mine = b.rows.and(page.locator(`[data-key="${key}"]`));
+  await mine.locator('[data-testid="action-button"][data-kind="acknowledge"]').click();
+  await expect(mine.getByTestId('sla-breach-state')).toHaveText('acknowledged');
+  // the assign menu offers the PMO's people, not finance's
+  const offered = await mine.getByTestId('assign-select').locator('option').allTextContents();
+  expect(offered).toContain('Me (Demo pmo)');
+  expect(offered.some((o) => o.includes('(finance)'))).toBe(false);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-own-policy-worked.png`, fullPage: true });
+
+  // finance sees the same breach without controls: it is not theirs
+  const other = await browser.newContext({ baseURL: E2E_BASE_URL });
+  try {
+    const fin = await other.newPage();
+    await signIn(fin, 'finance');
+    await fin.goto('/sla');
+    const fb = new SlaBreaches(fin);
+    await fb.count(policy.id, 'open').click();
+    await expect(fb.rows.first()).toHaveAttribute('data-key', new RegExp(`^${policy.id}\\|`));
+    const same = fb.rows.and(fin.locator(`[data-key="${key}"]`));
+    await expect(same.getByTestId('sla-breach-state')).toHaveText('acknowledged');
+    // the controls render with the user (the same render as the nav's role badge)
+    await expect(fin.getByTestId('user-role')).toHaveText('finance');
+    await expect(same.getByTestId('stuck-actions')).toBeAttached();
+    await expect(same.getByTestId('action-button')).toHaveCount(0);
+    await expect(same.getByTestId('assign-select')).toHaveCount(0);
+  } finally {
+    await other.close();
+    // the later specs' breach figures as they were: a disabled policy counts no breaches
+    const off = await request.put('/api/sla/policies', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, data: { ...input, id: policy.id, enabled: false } });
+    expect(off.status()).toBe(200);
+  }
 });

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { actionRefusal, type ActionKind } from '@/lib/auth/role-matrix';
 import type { ActionRequest } from '@/lib/contracts/actions';
+import type { Role } from '@/lib/auth/roles';
 import { parseExceptionId } from '@/lib/actions/exception-id';
 import { useMe } from './use-me';
 import { useActionStatus, useRunAction } from './use-action';
@@ -20,6 +21,8 @@ export interface ActionButtonProps {
   entityKey?: string;
   /** Stuck item id `${rule}:${entity_key}` (acknowledge, assign, snooze, resolve; also scopes resync). */
   exceptionId?: string;
+  /** Whose work the exception is when its rule is an SLA policy's, not a stuck queue's (the breach's owner). */
+  owner?: Role;
   deadLetterId?: string;
   assignee?: string;
   until?: string;
@@ -99,7 +102,7 @@ export function ActionButton(p: ActionButtonProps) {
   const t = useTrackedAction(p.onDone);
   if (!me) return null;
   const rule = p.exceptionId ? parseExceptionId(p.exceptionId)?.rule : undefined;
-  if (actionRefusal(me.user.role, p.kind, { target: p.target, rule })) return null;
+  if (actionRefusal(me.user.role, p.kind, { target: p.target, rule, owner: p.owner })) return null;
   const label = p.label ?? `${DEFAULT_LABEL[p.kind]}${p.target ? ` to ${p.target.toUpperCase()}` : ''}`;
 
   const click = async () => {
@@ -141,6 +144,7 @@ export function ActionButton(p: ActionButtonProps) {
 export function ActionMenu(p: {
   kind: ActionKind;
   rule: string;
+  owner?: Role;
   placeholder: string;
   ariaLabel: string;
   testId: string;
@@ -154,7 +158,7 @@ export function ActionMenu(p: {
   const t = useTrackedAction(p.onDone);
   const [asking, setAsking] = useState(false);
   const [day, setDay] = useState('');
-  if (!me || actionRefusal(me.user.role, p.kind, { rule: p.rule })) return null;
+  if (!me || actionRefusal(me.user.role, p.kind, { rule: p.rule, owner: p.owner })) return null;
   const choose = (value: string) => {
     if (value === DATE_OPTION) return setAsking(true);
     const option = p.options.find((o) => o.value === value);

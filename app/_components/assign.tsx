@@ -23,12 +23,12 @@ function usePeople() {
 
 const nameOf = (u: Assignee, myName?: string) => (u.username === myName ? `Me (${u.display_name})` : `${u.display_name} (${u.username})`);
 
-export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string } }) {
+export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'assignee'> & { rule: string; ownerRole?: Role } }) {
   const { me, people } = usePeople();
   const mine = me?.user.username;
   // me first, then the others by name; once assigned, "nobody" last
   const options = people
-    .filter((u) => u.username !== item.assignee && !assigneeRefusal(u.role as Role, item.rule))
+    .filter((u) => u.username !== item.assignee && !assigneeRefusal(u.role as Role, item.rule, item.ownerRole))
     .sort((a, b) => (a.username === mine ? -1 : b.username === mine ? 1 : a.display_name.localeCompare(b.display_name)))
     .map((u) => ({ value: u.username, label: nameOf(u, mine) }));
   if (item.assignee) options.push({ value: UNASSIGNED, label: 'Nobody (unassign)' });
@@ -36,6 +36,7 @@ export function AssignMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key'
     <ActionMenu
       kind="assign"
       rule={item.rule}
+      owner={item.ownerRole}
       placeholder={item.assignee ? 'Reassign…' : 'Assign…'}
       ariaLabel={`Assign ${item.entity_key}`}
       testId="assign-select"

@@ -5,24 +5,26 @@
 // for roles that may not use it (see action-button.tsx); ExceptionState, the row's state beside them.
 
 import type { StuckItem } from '@/lib/contracts/stuck';
+import type { Role } from '@/lib/auth/roles';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton, ActionMenu } from './action-button';
 import { AssignMenu } from './assign';
 import styles from './action-button.module.css';
 
-export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string } }) {
+/** `ownerRole`: for an SLA policy's breach (its rule no stuck queue), whose work it is. */
+export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string; ownerRole?: Role } }) {
   const target = RESYNC_TARGET[item.rule];
   // a state changed here shows in the queues at once: useRunAction refreshes them for every workflow change
   return (
     <span className={styles.row} data-testid="stuck-actions">
       {target && <ActionButton kind="resync" target={target} entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
       {item.rule === 'sync-failed-unrecovered' && <ActionButton kind="retry" entityKey={item.entity_key} exceptionId={item.id} stuckSince={item.since} />}
-      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} stuckSince={item.since} />}
+      {item.state === 'open' && <ActionButton kind="acknowledge" exceptionId={item.id} owner={item.ownerRole} stuckSince={item.since} />}
       {item.state !== 'resolved' && <AssignMenu item={item} />}
       {item.state !== 'snoozed' && item.state !== 'resolved' && (
         <SnoozeMenu item={item} />
       )}
-      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
+      {item.state !== 'resolved' && <ActionButton kind="resolve" exceptionId={item.id} owner={item.ownerRole} resolutionCode="fixed_in_source" stuckSince={item.since} askReason />}
     </span>
   );
 }
@@ -33,11 +35,12 @@ const DAY = 86_400_000;
 const utcDay = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
 /** Snooze a row for a while, or until a day picked (its start, UTC): it leaves "needs work" until then (the queues' state filter). */
-function SnoozeMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string } }) {
+function SnoozeMenu({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since'> & { rule: string; ownerRole?: Role } }) {
   return (
     <ActionMenu
       kind="snooze"
       rule={item.rule}
+      owner={item.ownerRole}
       placeholder="Snooze…"
       ariaLabel={`Snooze ${item.entity_key}`}
       testId="snooze-select"

@@ -4,8 +4,9 @@
 // change (acknowledge, assign, snooze, resolve).
 
 import crypto from 'node:crypto';
-import type { Principal } from '../auth/roles';
-import { actionRefusal } from '../auth/role-matrix';
+import type { Principal, Role } from '../auth/roles';
+import { actionRefusal, RULE_OWNER } from '../auth/role-matrix';
+import { policyOwner } from '../queries/get-sla-policies';
 import { assignmentRefusal, getUserByUsername } from '../auth/users';
 import { subjects } from '../bus/types';
 import { env } from '../env';
@@ -57,17 +58,20 @@ function canonicalRequest(body: ActionRequest): string {
 /** Why `principal` may not take this action, or null. Also checks that the subject exists. */
 export async function refusalOf(rt: Runtime, principal: Principal, body: ActionRequest): Promise<{ status: 400 | 403; message: string } | null> {
   let rule: string | undefined;
+  let owner: Role | undefined;
   if (body.exception_id) {
     const parsed = parseExceptionId(body.exception_id);
     if (!parsed) return { status: 400, message: 'exception_id must be <rule>:<source>:<entity_type>:<id>' };
     rule = parsed.rule;
+    // not a stuck rule's: an SLA policy's breach, its policy's owner's to work
+    if (!RULE_OWNER[rule]) owner = (await policyOwner(rt.store, rule)) ?? undefined;
   }
-  const why = actionRefusal(principal.role, body.kind, { target: body.target, rule });
+  const why = actionRefusal(principal.role, body.kind, { target: body.target, rule, owner });
   if (why) return { status: 403, message: why };
   if (body.kind === 'assign' && body.assignee) {
     // an empty assignee unassigns; anyone else must be a person who may work the item
     const user = await getUserByUsername(rt.store, body.assignee);
-    const problem = user ? assignmentRefusal(user, rule) : `no user named ${body.assignee}`;
+    const problem = user ? assignmentRefusal(user, rule, owner) : `no user named ${body.assignee}`;
     if (problem) return { status: 400, message: problem };
   }
   if (body.kind === 'replay' && body.dead_letter_id && !(await deadLetterExists(rt, body.dead_letter_id))) {

@@ -53,9 +53,10 @@ export type ActionKind = 'resync' | 'retry' | 'replay' | 'acknowledge' | 'assign
 
 /**
  * Whether `role` may take an action of `kind` (on `target` for commands, on an exception of
- * `rule` for workflow changes). Returns the refusal reason, or null when allowed.
+ * `rule` for workflow changes: a stuck rule's, or an SLA policy's whose `owner` the caller
+ * read from the policy). Returns the refusal reason, or null when allowed.
  */
-export function actionRefusal(role: Role, kind: ActionKind, opts: { target?: string; rule?: string }): string | null {
+export function actionRefusal(role: Role, kind: ActionKind, opts: { target?: string; rule?: string; owner?: Role }): string | null {
   if (role === 'admin') return null;
   if (!hasPermission(role, 'actions:write')) return `the ${role} role may not take actions`;
   const r = role as Exclude<Role, 'admin' | 'executive'>;
@@ -67,7 +68,7 @@ export function actionRefusal(role: Role, kind: ActionKind, opts: { target?: str
     if (opts.target && allowed.includes(opts.target)) return null;
     return `the ${role} role may ${kind} only to ${allowed.join(', ')}`;
   }
-  const owner = opts.rule ? RULE_OWNER[opts.rule] : undefined;
+  const owner = (opts.rule ? RULE_OWNER[opts.rule] : undefined) ?? opts.owner;
   if (!owner) return `unknown queue ${JSON.stringify(opts.rule ?? '')}; only an admin may change it`;
   return owner === r ? null : `exceptions of ${opts.rule} belong to the ${owner} queue`;
 }
@@ -77,6 +78,6 @@ export function actionRefusal(role: Role, kind: ActionKind, opts: { target?: str
  * item is assigned to works it — acknowledges, snoozes, resolves it — so their role must be
  * allowed to. The server checks it on every assignment; the assign menus offer only those who pass.
  */
-export function assigneeRefusal(role: Role, rule: string): string | null {
-  return actionRefusal(role, 'resolve', { rule });
+export function assigneeRefusal(role: Role, rule: string, owner?: Role): string | null {
+  return actionRefusal(role, 'resolve', { rule, owner });
 }

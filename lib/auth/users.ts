@@ -53,11 +53,11 @@ export async function listUsers(store: Store): Promise<UserRow[]> {
  * a disabled account or an automation one cannot take work, nor a role that may not work
  * the item (role-matrix.ts: assigneeRefusal).
  */
-export function assignmentRefusal(user: UserRow, rule?: string): string | null {
+export function assignmentRefusal(user: UserRow, rule?: string, owner?: Role): string | null {
   if (user.disabled) return `${user.username} is disabled`;
   if (user.origin === 'system') return `${user.username} is an automation account, not a person to assign work to`;
   if (!hasPermission(user.role, 'actions:write')) return `${user.username} (${user.role}) may not take actions`;
-  const why = rule ? assigneeRefusal(user.role, rule) : null;
+  const why = rule ? assigneeRefusal(user.role, rule, owner) : null;
   return why && `${user.username} (${user.role}) may not be assigned this item: ${why}`;
 }
 

@@ -5,8 +5,6 @@ import { z } from 'zod';
 import { SOURCES } from '../events/catalogue';
 import { entityKeySchema } from '../events/entity-key';
 import { timestampSchema } from '../events/schema';
-import { STUCK_RULE_NAMES } from '../stuck/rules';
-import { UNSTAFFED_QUEUE } from '../stuck/unstaffed';
 
 export const ACTION_KINDS = ['resync', 'retry', 'replay', 'acknowledge', 'assign', 'snooze', 'resolve'] as const;
 export type ActionKindName = (typeof ACTION_KINDS)[number];
@@ -33,7 +31,8 @@ export const EXCEPTION_STATE_FILTERS = ['active', 'snoozed', 'resolved'] as cons
 export const stateFilterParam = z.enum(EXCEPTION_STATE_FILTERS);
 
 /** GET /api/assignees: the people stuck items (of one queue) may be assigned to. */
-export const assigneesQuerySchema = z.object({ rule: z.enum([...STUCK_RULE_NAMES, UNSTAFFED_QUEUE]).optional() });
+/** `rule`: a queue (a stuck rule, the unstaffed projects) or an SLA policy's id (its open breaches). */
+export const assigneesQuerySchema = z.object({ rule: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'rule: a queue or an SLA policy id').optional() });
 export const assigneeSchema = z.object({ username: z.string(), display_name: z.string(), role: z.string() });
 export type Assignee = z.infer<typeof assigneeSchema>;
 export const assigneesResponseSchema = z.object({

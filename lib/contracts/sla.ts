@@ -6,8 +6,30 @@ import { intervalSpecSchema } from '../sla/interval-spec';
 import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 import { DIMENSIONS } from '../events/catalogue';
+import { RULE_OWNER } from '../auth/role-matrix';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** The roles whose queues work breaches (DOMAIN.md §9): a policy's open breaches are its owner's to work. */
+export const BREACH_OWNERS = ['finance', 'pmo', 'it'] as const;
+export type BreachOwner = (typeof BREACH_OWNERS)[number];
+export const BREACH_OWNER_LABEL: Record<BreachOwner, string> = { finance: 'Finance', pmo: 'PMO', it: 'IT' };
+
+/** The PSA's events: a clock waiting for one of them waits for the PMO. */
+const PSA_EVENTS: readonly string[] = ['project.provisioned', 'resource.assigned', 'milestone.completed', 'time.approved', 'expense.approved'];
+
+/**
+ * Whose a policy's breaches are when its save names no owner: a stuck rule's policy its
+ * queue's (fixed); else the PMO when the clock waits only for the PSA, IT when only for a
+ * sync, finance otherwise (billing, collections, contracts).
+ */
+export function defaultBreachOwner(p: { id?: string; end_events: readonly string[] }): BreachOwner {
+  const rule = p.id ? (RULE_OWNER[p.id] as BreachOwner | undefined) : undefined;
+  if (rule) return rule;
+  if (p.end_events.length > 0 && p.end_events.every((t) => PSA_EVENTS.includes(t))) return 'pmo';
+  if (p.end_events.length > 0 && p.end_events.every((t) => t.startsWith('sync.'))) return 'it';
+  return 'finance';
+}
 
 const scopeValue = z.string().trim().max(100, 'at most 100 characters').default('');
 
@@ -24,8 +46,13 @@ export const slaPolicyInputSchema = intervalSpecSchema
       .default({ region: '', billing_model: '', legal_entity: '', customer_tier: '' }),
     severity: z.enum(SEVERITIES),
     enabled: z.boolean().default(true),
+    /** Who works its open breaches (acknowledge, assign, snooze, resolve); default: defaultBreachOwner. */
+    owner: z.enum(BREACH_OWNERS, { message: `one of ${BREACH_OWNERS.join(', ')}` }).optional(),
   })
   .superRefine((p, ctx) => {
+    const queue = p.id ? RULE_OWNER[p.id] : undefined;
+    if (queue && p.owner && p.owner !== queue)
+      ctx.addIssue({ code: 'custom', path: ['owner'], message: `a stuck rule's breaches are its queue's, ${queue}'s` });
     const overlap = p.start_events.filter((t) => p.end_events.includes(t));
     if (overlap.length) ctx.addIssue({ code: 'custom', path: ['end_events'], message: `an event cannot both start and stop the clock: ${overlap.join(', ')}` });
     if (p.match === 'invoice-paid' && (p.start_events.length !== 1 || p.start_events[0] !== 'invoice.issued'))
@@ -48,6 +75,7 @@ export const slaPolicySchema = intervalSpecSchema.extend({
   scope: z.object({ region: z.string(), billing_model: z.string(), legal_entity: z.string(), customer_tier: z.string() }),
   severity: z.enum(SEVERITIES),
   enabled: z.boolean(),
+  owner: z.enum(BREACH_OWNERS),
   updated_at: z.string(),
   updated_by: z.string(),
 });
@@ -82,12 +110,14 @@ export const slaBreachSchema = z.object({
   late_hours: z.number(),
   value: z.number(),
   /**
-   * An open breach of one of the nine stuck rules' policies is that queue's stuck item: its id
-   * (`${policy_id}:${entity_key}`, the exception workflow's key) and workflow state, so it is
-   * worked from here as from /stuck. '' (and 'open') for late arrivals, which need no work, and
-   * for other policies' breaches, which belong to no queue.
+   * An open breach is worked as an exception: its id (`${policy_id}:${entity_key}`, the
+   * exception workflow's key) and workflow state. For one of the nine stuck rules' policies it
+   * is that queue's stuck item, worked from here as from /stuck; another policy's is its
+   * owner's. '' (and 'open') for late arrivals, which need no work.
    */
   exception_id: z.string(),
+  /** The role whose work the breach is (the policy's owner). */
+  owner: z.enum(BREACH_OWNERS),
   state: z.string(),
   assignee: z.string(),
   state_by: z.string(),

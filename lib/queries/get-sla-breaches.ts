@@ -9,11 +9,10 @@ import type { Store } from '../clickhouse/client';
 import { sql, ident, param } from '../clickhouse/sql';
 import { DIMENSIONS } from '../events/catalogue';
 import { clockReader } from '../clocks/read';
-import type { SlaBreachesQuery, SlaBreachesResponse, SlaPolicy } from '../contracts/sla';
+import { defaultBreachOwner, type SlaBreachesQuery, type SlaBreachesResponse, type SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
 import { getExceptionStates, itemState } from './exception-states';
-import { isStuckRuleName } from '../stuck/rules';
 import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
 import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
@@ -97,14 +96,18 @@ export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, 
     breachRowSchema.extend(pageKeyColumn),
   );
   const page = keysetPage(rows, limit);
-  return { breaches: await withWork(store, page.items, now), next_cursor: page.next_cursor };
+  return { breaches: await withWork(store, page.items, policies, now), next_cursor: page.next_cursor };
 }
 
-/** The workflow state of the open breaches that are stuck items (see slaBreachSchema's exception_id). */
-async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; entity_key: string }>(store: Store, breaches: B[], now: Date) {
-  const ids = breaches.map((b) => (b.kind === 'open' && isStuckRuleName(b.policy_id) ? `${b.policy_id}:${b.entity_key}` : ''));
+/**
+ * Each open breach's exception (see slaBreachSchema's exception_id) and workflow state, and
+ * whose work each breach is (its policy's owner).
+ */
+async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; entity_key: string }>(store: Store, breaches: B[], policies: SlaPolicy[], now: Date) {
+  const owners = new Map(policies.map((p) => [p.id, p.owner]));
+  const ids = breaches.map((b) => (b.kind === 'open' ? `${b.policy_id}:${b.entity_key}` : ''));
   const states = await getExceptionStates(store, [...new Set(ids.filter(Boolean))], now);
-  return breaches.map((b, i) => ({ ...b, exception_id: ids[i], ...itemState(states.get(ids[i])) }));
+  return breaches.map((b, i) => ({ ...b, exception_id: ids[i], owner: owners.get(b.policy_id) ?? defaultBreachOwner({ id: b.policy_id, end_events: [] }), ...itemState(states.get(ids[i])) }));
 }
 
 export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {

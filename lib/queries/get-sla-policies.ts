@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { slaPolicySchema, type SlaPolicy } from '../contracts/sla';
+import { defaultBreachOwner, slaPolicySchema, type BreachOwner, type SlaPolicy } from '../contracts/sla';
 import { num, chTimestamp } from './row-types';
 import { STUCK_RULE_NAMES } from '../stuck/rules';
 
@@ -28,6 +28,7 @@ const rowSchema = z.object({
   scope_customer_tier: z.string(),
   severity: z.string(),
   enabled: num,
+  owner: z.string(),
   updated_at: chTimestamp,
   updated_by: z.string(),
 });
@@ -40,7 +41,7 @@ export async function getSlaPolicies(store: Store, params: { id?: string; enable
         argMax(unit, version) AS unit, argMax(scope_region, version) AS scope_region,
         argMax(scope_billing_model, version) AS scope_billing_model, argMax(scope_legal_entity, version) AS scope_legal_entity,
         argMax(scope_customer_tier, version) AS scope_customer_tier, argMax(severity, version) AS severity,
-        argMax(enabled, version) AS enabled, argMax(updated_at, version) AS updated_at, argMax(updated_by, version) AS updated_by
+        argMax(enabled, version) AS enabled, argMax(owner, version) AS owner, argMax(updated_at, version) AS updated_at, argMax(updated_by, version) AS updated_by
       FROM sla_policies ${params.id ? sql`WHERE id = ${params.id}` : sql``} GROUP BY id ORDER BY id`,
     rowSchema,
   );
@@ -59,10 +60,17 @@ export async function getSlaPolicies(store: Store, params: { id?: string; enable
         scope: { region: r.scope_region, billing_model: r.scope_billing_model, legal_entity: r.scope_legal_entity, customer_tier: r.scope_customer_tier },
         severity: r.severity,
         enabled: r.enabled === 1,
+        // '' before a save named one (082): the default for its id and events
+        owner: r.owner || defaultBreachOwner({ id: r.id, end_events: r.end_events }),
         updated_at: r.updated_at,
         updated_by: r.updated_by,
       }),
     )
     .filter((p) => !params.enabledOnly || p.enabled)
     .sort(byJourneyOrder);
+}
+
+/** Whose work the open breaches of policy `id` are; null for no such policy. */
+export async function policyOwner(store: Store, id: string): Promise<BreachOwner | null> {
+  return (await getSlaPolicies(store, { id }))[0]?.owner ?? null;
 }

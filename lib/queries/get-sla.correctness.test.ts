@@ -148,16 +148,38 @@ describe('SLA breaches on the hand-built book', () => {
     const rows = (await getSlaBreachRows(store, { ...window, kind: 'open', limit: 100 })).breaches;
     expect(rows.find((b) => b.exception_id === m.exception_id)).toMatchObject({ state: 'assigned', assignee: 'fin-1' });
 
-    // a policy of one's own is no queue: its open breaches carry no item, even on a stuck record
+    // the nine's breaches are their queues' owners' work
+    expect(open.map((b) => [b.policy_id, b.owner])).toEqual(open.map((b) => [b.policy_id, b.policy_id === 'approved-not-provisioned' ? 'pmo' : b.policy_id === 'sync-failed-unrecovered' ? 'it' : 'finance']));
+
+    // a policy of one's own is no queue: its open breaches are exceptions of their own, its
+    // owner's (by default finance's: its clock waits for an invoice), even on a stuck record
     const own = await saveSlaPolicy(store, {
       input: { name: 'Milestones invoiced within a day', start_events: ['milestone.completed'], end_events: ['invoice.issued'], match: 'record', anchor: 'occurred_at', threshold_hours: 8, unit: 'business', severity: 'low' },
       mode: 'create', by: 'test',
     });
+    expect(own.owner).toBe('finance');
     const mine = (await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches;
-    expect(mine.map((b) => b.entity_key)).toContain(m.entity_key);
+    const onStuck = mine.find((b) => b.entity_key === m.entity_key)!;
+    expect(onStuck).toMatchObject({ exception_id: `${own.id}:${m.entity_key}`, owner: 'finance' });
     expect(mine.map(work)).toEqual(mine.map(() => ['open', '', '', '']));
-    expect(mine.map((b) => b.exception_id)).toEqual(mine.map(() => ''));
-    await saveSlaPolicy(store, { input: { ...own, enabled: false }, mode: 'update', by: 'test' });
+    expect(mine.map((b) => b.exception_id)).toEqual(mine.map((b) => `${own.id}:${b.entity_key}`));
+    // worked apart from the queue's item on the same record
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'assign', assignee: 'fin-2', by: 'tester', action_id: 'act_sla_3' });
+    const mineAgain = new Map((await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches.map((b) => [b.exception_id, b]));
+    expect(work(mineAgain.get(onStuck.exception_id)!)).toEqual(['assigned', 'fin-2', 'tester', '']);
+    expect(work((await getSlaBreaches(store, { ...window, kind: 'open' })).breaches.find((b) => b.exception_id === m.exception_id)!)).toEqual(['assigned', 'fin-1', 'tester', '']);
+    // an owner named on save is kept, and the PMO's by default when the clock waits for the PSA
+    const pmo = await saveSlaPolicy(store, {
+      input: { name: 'Staffed within a week', start_events: ['project.provisioned'], end_events: ['resource.assigned'], match: 'deal', anchor: 'occurred_at', threshold_hours: 40, unit: 'business', severity: 'low' },
+      mode: 'create', by: 'test',
+    });
+    expect(pmo.owner).toBe('pmo');
+    expect((await saveSlaPolicy(store, { input: { ...own, owner: 'it' }, mode: 'update', by: 'test' })).owner).toBe('it');
+    expect((await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches.map((b) => b.owner)).toEqual(mine.map(() => 'it'));
+    // a stuck rule's policy is its queue's: another owner is refused with the reason
+    const [queue] = await getSlaPolicies(store, { id: 'milestone-not-invoiced' });
+    await expect(saveSlaPolicy(store, { input: { ...queue, owner: 'pmo' }, mode: 'update', by: 'test' })).rejects.toMatchObject({ details: { issues: ["owner: a stuck rule's breaches are its queue's, finance's"] } });
+    for (const p of [own, pmo]) await saveSlaPolicy(store, { input: { ...p, enabled: false }, mode: 'update', by: 'test' });
   });
 
   it('re-evaluates history when a policy is edited, and honours its scope', async () => {

@@ -2,9 +2,10 @@
 // with the reasons. A save is a new version row: history is re-evaluated at the next query.
 
 import type { Store } from '../clickhouse/client';
-import { slaPolicyInputSchema, type SlaPolicy } from '../contracts/sla';
+import { defaultBreachOwner, slaPolicyInputSchema, type SlaPolicy } from '../contracts/sla';
 import { formatZodIssues } from '../events/schema';
 import { errors } from '../http/errors';
+import { RULE_OWNER } from '../auth/role-matrix';
 import { getSlaPolicies } from './get-sla-policies';
 import { forgetStuckRules } from './get-stuck-rules';
 
@@ -41,6 +42,8 @@ export async function saveSlaPolicy(
     scope_customer_tier: p.scope.customer_tier,
     severity: p.severity,
     enabled: p.enabled ? 1 : 0,
+    // a stuck rule's policy keeps its queue's owner (the schema refuses another when the body names the id)
+    owner: (RULE_OWNER[id] ? null : p.owner) ?? defaultBreachOwner({ id, end_events: p.end_events }),
     updated_at: now.toISOString().replace('T', ' ').replace('Z', ''),
     updated_by: params.by,
     // Monotonic per id even when two saves share a millisecond.

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Runtime } from '@/lib/runtime';
 import type { Session } from '@/lib/testing/auth-requests';
 import { eventually, params, req, signInAll } from '@/lib/testing/auth-requests';
+import { uninvoicedMilestones } from '@/lib/testing/events';
 import { startTestClickHouseServer, testStoreIsServer, type TestClickHouseServer } from '@/lib/testing/test-clickhouse';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cashtrace-actions-'));
@@ -220,17 +221,7 @@ describe('exception workflow and replay', () => {
 
   it('assigns an item only to a person who may work it, unassigns it, and the queues, their CSV and bulk assignment follow the assignee', async () => {
     const { ingestEvents } = await import('@/lib/ingest/pipeline');
-    const attrs = { customer: 'Assign Co', region: 'EMEA', practice: 'Data', legal_entity: 'ACME-DE', billing_model: 'milestone' };
-    const r = await ingestEvents(
-      rt,
-      [
-        { event_id: 'as-opp', source: 'crm', type: 'opportunity.won', occurred_at: ago(60), entity_type: 'opportunity', entity_id: 'OPP-AS', amount: 9000, currency: 'EUR', attributes: attrs },
-        { event_id: 'as-prj', source: 'psa', type: 'project.provisioned', occurred_at: ago(56), entity_type: 'project', entity_id: 'PRJ-AS', refs: ['crm:opportunity:OPP-AS'] },
-        { event_id: 'as-ms1', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-AS1', refs: ['psa:project:PRJ-AS'], amount: 4000, currency: 'EUR' },
-        { event_id: 'as-ms2', source: 'psa', type: 'milestone.completed', occurred_at: ago(30), entity_type: 'milestone', entity_id: 'MS-AS2', refs: ['psa:project:PRJ-AS'], amount: 5000, currency: 'EUR' },
-      ],
-      { collector: 'test' },
-    );
+    const r = await ingestEvents(rt, uninvoicedMilestones('as', 'Assign Co', [4000, 5000]), { collector: 'test' });
     expect(r.accepted).toBe(4);
     await rt.writer!.settled();
     const { createUser, updateUser, getUserByUsername } = await import('@/lib/auth/users');

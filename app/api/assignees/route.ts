@@ -1,4 +1,4 @@
-// GET /api/assignees?rule=: the people stuck items may be assigned to — enabled, not an
+// GET /api/assignees?rule=: the people stuck items (and an SLA policy's open breaches) may be assigned to — enabled, not an
 // automation account, and (with rule) of a role that may work that queue's items
 // (lib/auth/users.ts: assignmentRefusal, the check POST /api/actions makes on `assign`) —
 // and, as `holders`, those who hold items but may take no more (disabled since, or their role
@@ -9,15 +9,25 @@
 import { assigneesQuerySchema, type AssigneesResponse } from '@/lib/contracts/actions';
 import { assignmentRefusal, listUsers } from '@/lib/auth/users';
 import { currentAssignees } from '@/lib/queries/exception-states';
+import { policyOwner } from '@/lib/queries/get-sla-policies';
+import { RULE_OWNER } from '@/lib/auth/role-matrix';
 import { route } from '@/lib/http/route';
+import { errors } from '@/lib/http/errors';
 import { notAllowed } from '@/lib/http/methods';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'actions:write', query: assigneesQuerySchema }, async ({ query, rt }): Promise<AssigneesResponse> => {
-  const [all, holding] = await Promise.all([listUsers(rt.store), currentAssignees(rt.store)]);
+  const rule = query.rule;
+  const [all, holding, owner] = await Promise.all([
+    listUsers(rt.store),
+    currentAssignees(rt.store),
+    // an SLA policy's breaches are its owner's
+    rule && !RULE_OWNER[rule] ? policyOwner(rt.store, rule) : null,
+  ]);
+  if (rule && !RULE_OWNER[rule] && !owner) throw errors.badRequest(`no queue or SLA policy ${JSON.stringify(rule)}`);
   const byName = new Map(all.map((u) => [u.username, u]));
-  const users = all.filter((u) => !assignmentRefusal(u, query.rule)).map((u) => ({ username: u.username, display_name: u.display_name, role: u.role }));
+  const users = all.filter((u) => !assignmentRefusal(u, rule, owner ?? undefined)).map((u) => ({ username: u.username, display_name: u.display_name, role: u.role }));
   const holders = holding.flatMap((name) => {
     const u = byName.get(name);
     const why = u ? assignmentRefusal(u) : 'no such user now';

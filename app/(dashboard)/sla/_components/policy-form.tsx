@@ -4,14 +4,15 @@
 
 import { useState } from 'react';
 import { EVENT_TYPES } from '@/lib/events/catalogue';
-import { SEVERITIES, type SlaPolicy } from '@/lib/contracts/sla';
+import { BREACH_OWNER_LABEL, BREACH_OWNERS, SEVERITIES, defaultBreachOwner, type BreachOwner, type SlaPolicy } from '@/lib/contracts/sla';
 import { MATCH_MODES, ANCHORS, TIME_UNITS } from '@/lib/sla/interval-spec';
 import { STUCK_RULES, isStuckRuleName } from '@/lib/stuck/rules';
 import { useSaveSlaPolicy } from '@/app/_hooks/use-views';
 import { ApiRequestError, validationMessages } from '@/app/_hooks/fetch-json';
 import styles from '@/app/_components/views.module.css';
 
-export const NEW_POLICY: Omit<SlaPolicy, 'updated_at' | 'updated_by'> = {
+/** A draft's owner is optional: until one is picked it follows the end events (defaultBreachOwner). */
+export const NEW_POLICY: Omit<SlaPolicy, 'updated_at' | 'updated_by' | 'owner'> & { owner?: BreachOwner } = {
   id: '',
   name: '',
   description: '',
@@ -56,6 +57,11 @@ export function PolicyForm({ initial, mode, onDone }: { initial: Draft; mode: 'c
         <label>Severity
           <select value={p.severity} onChange={(e) => set('severity', e.target.value as Draft['severity'])}>
             {SEVERITIES.map((s) => <option key={s}>{s}</option>)}
+          </select>
+        </label>
+        <label title="Who works its open breaches on /sla: acknowledges, assigns, snoozes, resolves them">Breaches worked by
+          <select value={p.owner ?? defaultBreachOwner(p)} disabled={!!rule} onChange={(e) => set('owner', e.target.value as BreachOwner)} data-testid="policy-owner">
+            {BREACH_OWNERS.map((o) => <option key={o} value={o}>{BREACH_OWNER_LABEL[o]}</option>)}
           </select>
         </label>
         <label className={styles.formWide}>Description<input value={p.description} onChange={(e) => set('description', e.target.value)} /></label>

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
-import { SLA_FIRST_VIEW, type SlaBreach } from '@/lib/contracts/sla';
+import { BREACH_OWNER_LABEL, SLA_FIRST_VIEW, type SlaBreach } from '@/lib/contracts/sla';
 import { isStuckRuleName } from '@/lib/stuck/rules';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useSlaBreaches, useSlaPolicies } from '@/app/_hooks/use-views';
@@ -76,6 +76,8 @@ export function SlaView() {
                   <tr key={p.id} data-testid={`policy-${p.id}`}>
                     <td><strong>{p.name}</strong>{!p.enabled && <span className="badge"> disabled</span>}<div className="muted" style={{ fontSize: 12 }}>
                         {p.id}
+                        <br />
+                        <span data-testid={`policy-owner-${p.id}`}>worked by {BREACH_OWNER_LABEL[p.owner]}</span>
                         {isStuckRuleName(p.id) && (
                           <>
                             {' · sets the '}
@@ -183,20 +185,20 @@ export function SlaView() {
 }
 
 /**
- * An open breach of a stuck rule's policy is that queue's stuck item: its state and the same
- * controls as on /stuck (re-sync, acknowledge, assign, snooze, resolve; each hidden from roles
- * that may not use it). A late arrival needs no work; another policy's breach is in no queue.
+ * An open breach is worked here: a stuck rule's policy's is that queue's stuck item, with its
+ * state and the same controls as on /stuck (re-sync, acknowledge, assign, snooze, resolve; each
+ * hidden from roles that may not use it); another policy's has the workflow controls, for its
+ * owner's role. A late arrival needs no work.
  */
 function BreachWork({ b }: { b: SlaBreach }) {
   if (!b.exception_id) {
-    const why = b.kind === 'late' ? 'the event came, late: nothing left to do' : 'a policy of its own, not one of the stuck queues: work it from the deal’s journey';
     return (
-      <td className="muted" title={why} data-testid="sla-breach-no-work">
+      <td className="muted" title="the event came, late: nothing left to do" data-testid="sla-breach-no-work">
         —
       </td>
     );
   }
-  const item = { id: b.exception_id, rule: b.policy_id, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
+  const item = { id: b.exception_id, rule: b.policy_id, ownerRole: b.owner, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
   return (
     <td className={styles.actions}>
       <div data-testid="sla-breach-state" style={{ marginBottom: 4 }}>

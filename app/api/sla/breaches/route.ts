@@ -1,7 +1,7 @@
 // GET /api/sla/breaches?policy=&kind=open|late&by=<dimension>&limit=&cursor= (+ filters):
 // breaches computed from the events now, per policy, over time and by dimension;
-// ?format=csv exports every breach the query matches (with the workflow state and assignee of
-// the open breaches that are stuck items).
+// ?format=csv exports every breach the query matches (with whose work it is, and the open
+// breaches' workflow state and assignee).
 
 import { slaBreachesQuerySchema } from '@/lib/contracts/sla';
 import { route } from '@/lib/http/route';
@@ -32,7 +32,7 @@ export const GET = route({ permission: 'sla:read', query: slaBreachesQuerySchema
       const r = await getSlaBreachRows(rt.store, { ...q, cursor, limit });
       return { rows: r.breaches, next: r.next_cursor };
     }, (b) => `${b.policy_id}|${b.correlation_id}|${b.entity_key}|${b.started_at}`, { pageSize: BREACHES_EXPORT_PAGE });
-    return csvResponse('sla-breaches.csv', ['policy_id', 'severity', 'kind', 'entity_key', 'correlation_id', 'customer', 'started_at', 'ended_at', 'late_hours', 'state', 'assignee', 'value'], breaches, valueCurrencyColumn());
+    return csvResponse('sla-breaches.csv', ['policy_id', 'severity', 'kind', 'entity_key', 'correlation_id', 'customer', 'started_at', 'ended_at', 'late_hours', 'owner', 'state', 'assignee', 'value'], breaches, valueCurrencyColumn());
   }
   return getSlaBreaches(rt.store, query);
 });
