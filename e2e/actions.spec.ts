@@ -371,6 +371,15 @@ test("a policy of one's own: its open breaches are its owner's (the PMO's, for a
   const offered = await mine.getByTestId('assign-select').locator('option').allTextContents();
   expect(offered).toContain('Me (Demo pmo)');
   expect(offered.some((o) => o.includes('(finance)'))).toBe(false);
+  await expect(page.getByTestId('nav-my-breaches')).toHaveCount(0);
+  await mine.getByTestId('assign-select').selectOption({ label: 'Me (Demo pmo)' });
+  await expect(mine.getByTestId('sla-breach-state')).toHaveText('assigned · pmo');
+  // given to me: the nav's SLA entry counts it, and "Assigned to me" lists it alone
+  await expect(page.getByTestId('nav-my-breaches')).toHaveText('1');
+  await page.getByTestId('sla-breach-assignee').selectOption({ label: 'Assigned to me' });
+  await expect(b.rows).toHaveCount(1);
+  await expect(b.rows.first()).toHaveAttribute('data-key', key);
+  await expect(b.title).toHaveAttribute('data-total', '1');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-own-policy-worked.png`, fullPage: true });
 
   // finance sees the same breach without controls: it is not theirs
@@ -383,12 +392,13 @@ test("a policy of one's own: its open breaches are its owner's (the PMO's, for a
     await fb.count(policy.id, 'open').click();
     await expect(fb.rows.first()).toHaveAttribute('data-key', new RegExp(`^${policy.id}\\|`));
     const same = fb.rows.and(fin.locator(`[data-key="${key}"]`));
-    await expect(same.getByTestId('sla-breach-state')).toHaveText('acknowledged');
+    await expect(same.getByTestId('sla-breach-state')).toHaveText('assigned · pmo');
     // the controls render with the user (the same render as the nav's role badge)
     await expect(fin.getByTestId('user-role')).toHaveText('finance');
     await expect(same.getByTestId('stuck-actions')).toBeAttached();
     await expect(same.getByTestId('action-button')).toHaveCount(0);
     await expect(same.getByTestId('assign-select')).toHaveCount(0);
+    await expect(fin.getByTestId('nav-my-breaches')).toHaveCount(0);
   } finally {
     await other.close();
     // the later specs' breach figures as they were: a disabled policy counts no breaches

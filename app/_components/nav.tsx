@@ -1,7 +1,8 @@
 'use client';
 // The main navigation; one entry per area. Stuck work carries how many items assigned to the
 // signed-in user need work (for those who take actions: stuck items, and for PMO readers their
-// unstaffed projects), so work given to someone finds them.
+// unstaffed projects), SLA how many open breaches of policies of one's own, so work given to
+// someone finds them.
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -42,6 +43,11 @@ export function Nav() {
               {/* no prefetch: ten routes fetched at every page load competed with the page's own data requests on the server (2 cores) */}
               <Link href={n.href} prefetch={false} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
                 {n.label}
+                {n.href === '/sla' && mine && mine.breaches > 0 && (
+                  <span className="nav-count" data-testid="nav-my-breaches" title={`${formatCount(mine.breaches)} open breach(es) of SLA policies of one's own assigned to you need work: on /sla, "Assigned to me"`}>
+                    {formatCount(mine.breaches)}
+                  </span>
+                )}
                 {n.href === '/stuck' && mine && myItems > 0 && (
                   <span
                     className="nav-count"

@@ -32,8 +32,8 @@ export function useStuckItems(params: Params) {
 
 /**
  * How many items assigned to `username` need work (not snoozed, not resolved), whatever the
- * page's filters: the stuck items of every queue and, for those who read PMO, the unstaffed
- * projects. The nav's count, so someone given work sees it on any page. Polled every 30 s (and
+ * page's filters: the stuck items of every queue, the open breaches of the SLA policies of
+ * one's own and, for those who read PMO, the unstaffed projects. The nav's count, so someone given work sees it on any page. Polled every 30 s (and
  * at once after a workflow change: a 'stuck-items' key).
  */
 export function useMyWork(username: string | null, unstaffed: boolean) {
@@ -42,11 +42,13 @@ export function useMyWork(username: string | null, unstaffed: boolean) {
   return useQuery({
     queryKey: ['stuck-items', 'my-work', qs, unstaffed],
     queryFn: async ({ signal }) => {
-      const [stuck, projects] = await Promise.all([
+      const [stuck, projects, breaches] = await Promise.all([
         fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal),
         unstaffed ? fetchJson(`/api/pmo/unstaffed${queryString(mine)}`, unstaffedResponseSchema, signal) : null,
+        // open breaches of the policies of one's own (the nine's are the stuck items above)
+        fetchJson(`/api/sla/breaches${queryString({ ...mine, own: '1', kind: 'open' })}`, slaBreachesResponseSchema, signal),
       ]);
-      return { stuck: stuck.total, unstaffed: projects?.total ?? 0, value: stuck.total_value, currency: stuck.reporting_currency };
+      return { stuck: stuck.total, unstaffed: projects?.total ?? 0, breaches: breaches.total, value: stuck.total_value, currency: stuck.reporting_currency };
     },
     enabled: !!username,
     refetchInterval: 30_000,

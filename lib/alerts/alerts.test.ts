@@ -15,6 +15,7 @@ import { ingestEvents } from '../ingest/pipeline';
 import type { Runtime } from '../runtime';
 import { createAlertRule, updateAlertRule } from './rules';
 import { evaluateAlerts } from './evaluator';
+import { saveSlaPolicy } from '../queries/save-sla-policy';
 import { applyExceptionChange } from '../actions/exceptions';
 
 let store: Store;
@@ -299,6 +300,20 @@ describe('alerts', () => {
     q = await evaluateAlerts(rt, new Date(), FAST);
     await q.delivered;
     expect(q.notices.filter((n) => n.rule.id === lateComer.id).map((n) => [n.notice, n.breach_key])).toEqual([['opened', `assigned:dee:${id}`], ['resolved', `assigned:cy:${id}`]]);
+
+    // an open breach of a policy of one's own, assigned, is announced as the queues' items are
+    const own = await saveSlaPolicy(store, {
+      input: { name: 'Invoiced within a day', start_events: ['milestone.completed'], end_events: ['invoice.issued'], match: 'record', anchor: 'occurred_at', threshold_hours: 8, unit: 'business', severity: 'low' },
+      mode: 'create', by: 'test',
+    });
+    const ownId = `${own.id}:psa:milestone:MS-ST`;
+    await applyExceptionChange(store, { exception_id: ownId, kind: 'assign', assignee: 'eve', by: 'lead', action_id: 'act_own_1' });
+    p = await pass();
+    expect(p.everyone).toEqual([['opened', `assigned:eve:${ownId}`]]);
+    expect(p.texts.filter((t) => t.includes('Work handed out'))).toEqual([expect.stringMatching(/^:inbox_tray: \*Assigned: Work handed out\*\nInvoiced within a day: psa:milestone:MS-ST \(Umbrella, 4000\.00 EUR, \d+ h late\) is assigned to eve by lead and needs work\n/)]);
+    await applyExceptionChange(store, { exception_id: ownId, kind: 'resolve', resolution_code: 'fixed_in_source', by: 'eve', action_id: 'act_own_2' });
+    expect((await pass()).everyone).toEqual([['resolved', `assigned:eve:${ownId}`]]);
+    await saveSlaPolicy(store, { input: { ...own, enabled: false }, mode: 'update', by: 'test' });
     for (const r of [everyone, ann, veryLate, lateComer]) await updateAlertRule(store, r.id, { enabled: false }, 'test');
   });
 });

@@ -122,11 +122,18 @@ const ASSIGNED_WATCHED = 5_000;
 async function assignedBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   const p = rule.params;
   const q = { now: now.toISOString(), assignee: p.rule ?? ANY_ASSIGNEE, state: 'active' as const, limit: ASSIGNED_WATCHED };
-  const [stuck, unstaffed] = await Promise.all([getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }), getUnstaffedProjects(store, q)]);
+  const [stuck, unstaffed, own] = await Promise.all([
+    getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }),
+    getUnstaffedProjects(store, q),
+    // the open breaches of the policies of one's own (the nine's are the stuck items)
+    getSlaBreaches(store, { ...q, own: '1', kind: 'open' }),
+  ]);
   const base = env().CASHTRACE_PUBLIC_URL?.replace(/\/$/, '');
+  const policyName = new Map(own.policies.map((x) => [x.policy_id, x.name]));
   const items = [
     ...stuck.items.map((i) => ({ ...i, title: STUCK_RULES[i.rule].title })),
     ...unstaffed.items.map((i) => ({ ...i, title: 'Project not staffed' })),
+    ...own.breaches.map((b) => ({ ...b, id: b.exception_id, title: policyName.get(b.policy_id) ?? b.policy_id, amount: b.value, currency: own.reporting_currency })),
   ];
   return items
     .filter((i) => i.late_hours >= p.threshold)

@@ -7,6 +7,7 @@ import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 import { DIMENSIONS } from '../events/catalogue';
 import { RULE_OWNER } from '../auth/role-matrix';
+import { assigneeFilterParam, stateFilterParam } from './actions';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
@@ -88,6 +89,15 @@ export const slaBreachesQuerySchema = filtersSchema.extend({
   kind: z.enum(BREACH_KINDS).optional(),
   by: z.enum(DIMENSIONS).default('region'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * The open breaches' workflow, as a queue's filters: assigned to (a username, - nobody, *
+   * someone) and state (active: needs work; snoozed; resolved). Either one lists open
+   * breaches only (a late arrival needs no work); `total` counts what they match.
+   */
+  assignee: assigneeFilterParam.optional(),
+  state: stateFilterParam.optional(),
+  /** 1: only the policies of one's own (not the nine stuck rules', whose open breaches are the queues' items). */
+  own: z.literal('1', { message: 'own: 1, or leave it out' }).optional(),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: keysetCursorParam.optional(),
   now: nowParam().optional(),

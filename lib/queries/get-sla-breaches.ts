@@ -12,7 +12,8 @@ import { clockReader } from '../clocks/read';
 import { defaultBreachOwner, type SlaBreachesQuery, type SlaBreachesResponse, type SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
-import { getExceptionStates, itemState } from './exception-states';
+import { exceptionConditions, getExceptionStates, holdsNothing, itemState } from './exception-states';
+import { isStuckRuleName } from '../stuck/rules';
 import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
 import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
@@ -56,12 +57,16 @@ type BreachRead = Awaited<ReturnType<typeof breachRead>>;
 async function breachRead(store: Store, params: SlaBreachesParams) {
   const now = queryNow(params.now);
   const all = params.policies ?? (await getSlaPolicies(store, { enabledOnly: true }));
-  const policies = params.policy ? all.filter((p) => p.id === params.policy) : all;
+  const policies = all.filter((p) => (!params.policy || p.id === params.policy) && (!params.own || !isStuckRuleName(p.id)));
   const { clocks, closedCounts } = await clockReader(store, { tallies: params.tallies ?? true });
   const list = policies.map((p) => ({ spec: p, scope: p.scope }));
   const read = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, ...o });
+  const ks = param('Array(Int64)', policies.map((_, k) => k));
+  const policyId = sql`transform(k, ${ks}, ${policies.map((p) => p.id)}, '')`;
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
-  return { now, policies, list, read, closedCounts, kindCond };
+  // the workflow's filters: open breaches (the exceptions) only
+  const work = params.assignee || params.state ? sql`is_open = 1 AND ${exceptionConditions(params, sql`concat(${policyId}, ':', entity_key)`, now)}` : null;
+  return { params, now, policies, list, read, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work };
 }
 
 /**
@@ -71,10 +76,9 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
  * breach (630k at 9.3M events); one customer's, few, are read in one pass.
  */
 export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, r?: BreachRead): Promise<Pick<SlaBreachesResponse, 'breaches' | 'next_cursor'>> {
-  const { now, policies, read, kindCond } = r ?? (await breachRead(store, params));
-  if (policies.length === 0) return { breaches: [], next_cursor: null };
+  const { now, policies, read, kindCond, ks, policyId } = r ?? (await breachRead(store, params));
+  if (policies.length === 0 || (await holdsNothing(store, params))) return { breaches: [], next_cursor: null };
   const limit = params.limit ?? 100;
-  const ks = param('Array(Int64)', policies.map((_, k) => k));
   const after = params.cursor ? keysetCursorValues(BREACH_SORT, params.cursor)[0] : null;
   const late = sql`${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}`;
   // One customer's breaches are few (~0.2% of them at 10M events): read in one pass. The
@@ -87,7 +91,7 @@ export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, 
             ORDER BY anchor_at DESC LIMIT ${2 * (limit + 1)}))`;
   const rows = await store.query(
     sql`${keysetPageSql(
-      sql`SELECT k, transform(k, ${ks}, ${policies.map((p) => p.id)}, '') AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
+      sql`SELECT k, ${policyId} AS policy_id, transform(k, ${ks}, ${policies.map((p) => p.severity)}, '') AS severity,
           if(is_open = 1, 'open', 'late') AS kind, entity_key, correlation_id, customer,
           anchor_at AS started_at, ended_at, late_hours, value
         FROM ${late} ${after ? sql`AND anchor_at <= ${after}` : sql``} ${newest}`,
@@ -108,6 +112,16 @@ async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; en
   const ids = breaches.map((b) => (b.kind === 'open' ? `${b.policy_id}:${b.entity_key}` : ''));
   const states = await getExceptionStates(store, [...new Set(ids.filter(Boolean))], now);
   return breaches.map((b, i) => ({ ...b, exception_id: ids[i], owner: owners.get(b.policy_id) ?? defaultBreachOwner({ id: b.policy_id, end_events: [] }), ...itemState(states.get(ids[i])) }));
+}
+
+/** How many open breaches the workflow's filters (and the kind) match. */
+async function countWorked(store: Store, r: BreachRead): Promise<number> {
+  if (await holdsNothing(store, r.params)) return 0;
+  const [row] = await store.query(
+    sql`SELECT count() AS n FROM ${r.read({ openOnly: true })} WHERE late_hours > 0 AND ${r.kindCond} SETTINGS enable_materialized_cte = 1`,
+    z.object({ n: num }),
+  );
+  return row?.n ?? 0;
 }
 
 export async function getSlaBreaches(store: Store, params: SlaBreachesParams): Promise<SlaBreachesResponse> {
@@ -131,7 +145,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
     : sql`SELECT k, toStartOfWeek(anchor_at, 1) AS week, ${dim} AS dim, count() AS c,
           countIf(late_hours > 0) AS c_breached, countIf(late_hours > 0 AND is_open = 1) AS c_open
         FROM ${read({})} WHERE is_open = 0 OR late_hours > 0 GROUP BY k, week, dim`;
-  const [agg, page] = await Promise.all([
+  const [agg, page, worked] = await Promise.all([
     store.query(
       sql`SELECT k, toString(week) AS week, toString(dim) AS dim, sum(c) AS evaluated,
           sum(c_breached) AS breached, sum(c_open) AS open_breaches, breached - open_breaches AS late_arrivals
@@ -141,6 +155,7 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
       aggSchema,
     ),
     getSlaBreachRows(store, params, r),
+    r.work ? countWorked(store, r) : null,
   ]);
   const stats = policies.map((p) => {
     const a = agg.find((x) => x.k !== null && policies[x.k] === p && x.week === null && x.dim === null);
@@ -159,8 +174,9 @@ export async function getSlaBreaches(store: Store, params: SlaBreachesParams): P
   });
   const totalEvaluated = stats.reduce((s, x) => s + x.evaluated, 0);
   const totalMet = stats.reduce((s, x) => s + x.met, 0);
-  // the breaches of the page's kind, counted by the aggregate (no window over every breach)
-  const total = stats.reduce((s, x) => s + (params.kind === 'open' ? x.open_breaches : params.kind === 'late' ? x.late_arrivals : x.open_breaches + x.late_arrivals), 0);
+  // the breaches of the page's kind, counted by the aggregate (no window over every breach);
+  // those the workflow's filters match, counted apart (a person's: few)
+  const total = worked ?? stats.reduce((s, x) => s + (params.kind === 'open' ? x.open_breaches : params.kind === 'late' ? x.late_arrivals : x.open_breaches + x.late_arrivals), 0);
   return {
     policies: stats,
     compliance: totalEvaluated ? totalMet / totalEvaluated : null,

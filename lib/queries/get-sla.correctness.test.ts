@@ -168,6 +168,20 @@ describe('SLA breaches on the hand-built book', () => {
     const mineAgain = new Map((await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches.map((b) => [b.exception_id, b]));
     expect(work(mineAgain.get(onStuck.exception_id)!)).toEqual(['assigned', 'fin-2', 'tester', '']);
     expect(work((await getSlaBreaches(store, { ...window, kind: 'open' })).breaches.find((b) => b.exception_id === m.exception_id)!)).toEqual(['assigned', 'fin-1', 'tester', '']);
+    // the workflow's filters: whose breaches need work, of every policy or only one's own policies' (the nav's count)
+    const held = async (p: Parameters<typeof getSlaBreaches>[1]) => {
+      const x = await getSlaBreaches(store, { ...window, state: 'active', ...p });
+      return [x.total, x.breaches.map((b) => b.exception_id)];
+    };
+    expect(await held({ assignee: 'fin-2', own: '1' })).toEqual([1, [onStuck.exception_id]]);
+    expect(await held({ assignee: 'fin-1', own: '1' })).toEqual([0, []]);
+    expect(await held({ assignee: 'fin-1' })).toEqual([1, [m.exception_id]]);
+    expect(await held({ assignee: 'nobody-at-all' })).toEqual([0, []]);
+    expect(await held({ assignee: '*', kind: 'late' })).toEqual([0, []]);
+    expect((await held({ assignee: '*' }))[1]).toEqual(expect.arrayContaining([m.exception_id, onStuck.exception_id]));
+    const unassignedOpen = await getSlaBreaches(store, { ...window, assignee: '-', own: '1' });
+    expect(unassignedOpen.total).toBe(mine.length - 1);
+    expect(unassignedOpen.breaches.map((b) => b.kind)).toEqual(unassignedOpen.breaches.map(() => 'open'));
     // an owner named on save is kept, and the PMO's by default when the clock waits for the PSA
     const pmo = await saveSlaPolicy(store, {
       input: { name: 'Staffed within a week', start_events: ['project.provisioned'], end_events: ['resource.assigned'], match: 'deal', anchor: 'occurred_at', threshold_hours: 40, unit: 'business', severity: 'low' },

@@ -4,6 +4,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useSearchParams } from 'next/navigation';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatHours, formatMoney, formatPercent } from '@/lib/money/format';
 import { BREACH_OWNER_LABEL, SLA_FIRST_VIEW, type SlaBreach } from '@/lib/contracts/sla';
@@ -17,6 +18,7 @@ import { NEW_POLICY, PolicyForm } from './policy-form';
 import { BreachesByDimension, BreachesOverTime } from './breach-charts';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
+import { AssigneeFilter, StateFilter, filterWords } from '@/app/_components/assign';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -24,14 +26,18 @@ export function SlaView() {
   const filters = useFilters();
   const [by, setBy] = useState<Dimension>(SLA_FIRST_VIEW.by);
   const [kind, setKind] = useState<'' | 'open' | 'late'>('');
-  const [policy, setPolicy] = useState('');
+  const sp = useSearchParams();
+  const [policy, setPolicy] = useState(sp.get('policy') ?? '');
+  // the open breaches' workflow filters (a link may set them: ?assignee=<me>&state=active)
+  const [assignee, setAssignee] = useState(sp.get('assignee') ?? '');
+  const [state, setState] = useState(sp.get('state') ?? '');
   const [editing, setEditing] = useState<{ mode: 'create' | 'update'; id: string } | null>(null);
   const policies = useSlaPolicies();
   const base = { ...filters, by, kind: kind || undefined, limit: SLA_FIRST_VIEW.limit };
   // every policy's compliance (the policies table, the headline): the first page of the
   // unfiltered list, so with no policy chosen on page 1 the two are one request
   const overall = useSlaBreaches(base);
-  const listParams = { ...base, policy: policy || undefined };
+  const listParams = { ...base, policy: policy || undefined, assignee: assignee || undefined, state: state || undefined };
   const pages = useCursorPages(JSON.stringify(listParams));
   // the charts and the records: the chosen policy's, one page
   const breaches = useSlaBreaches({ ...listParams, cursor: pages.cursor });
@@ -131,12 +137,14 @@ export function SlaView() {
             <option value="open">open (next event never came)</option>
             <option value="late">late arrivals</option>
           </select>
+          <AssigneeFilter value={assignee} onChange={setAssignee} testId="sla-breach-assignee" />
+          <StateFilter value={state} onChange={setState} testId="sla-breach-state-filter" />
           <ExportCsv href={`/api/sla/breaches${queryString({ ...listParams, limit: undefined, format: 'csv' })}`} testId="sla-breaches-csv" />
         </div>
         {!breaches.data ? (
           <div className="loading">Evaluating policies…</div>
         ) : breaches.data.breaches.length === 0 ? (
-          <div className="empty">No breaches.</div>
+          <div className="empty">No {assignee || state ? 'open ' : ''}breaches{filterWords({ assignee, state })}.</div>
         ) : (
           <table className="data" data-testid="sla-breaches">
             <thead><tr><th>Kind</th><th>Policy · record</th><th>Customer</th><th>Started</th><th>Ended</th><th className="num">Over by</th><th className="num">Value</th><th>Work</th></tr></thead>
