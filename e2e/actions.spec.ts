@@ -365,6 +365,8 @@ test("a policy of one's own: its open breaches are its owner's (the PMO's, for a
   const row = b.rows.filter({ has: page.getByTestId('sla-breach-state').getByText('open', { exact: true }) }).first();
   const key = (await row.getAttribute('data-key'))!;
   const mine = b.rows.and(page.locator(`[data-key="${key}"]`));
+  // its record can be re-synced from the PSA, the system the clock waits for
+  await expect(mine.locator('[data-testid="action-button"][data-kind="resync"]')).toHaveText('Re-sync to PSA');
   await mine.locator('[data-testid="action-button"][data-kind="acknowledge"]').click();
   await expect(mine.getByTestId('sla-breach-state')).toHaveText('acknowledged');
   // the assign menu offers the PMO's people, not finance's

@@ -6,14 +6,18 @@
 
 import type { StuckItem } from '@/lib/contracts/stuck';
 import type { Role } from '@/lib/auth/roles';
+import type { Source } from '@/lib/events/catalogue';
 import { RESYNC_TARGET } from '@/lib/actions/targets';
 import { ActionButton, ActionMenu } from './action-button';
 import { AssignMenu } from './assign';
 import styles from './action-button.module.css';
 
-/** `ownerRole`: for an SLA policy's breach (its rule no stuck queue), whose work it is. */
-export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string; ownerRole?: Role } }) {
-  const target = RESYNC_TARGET[item.rule];
+/**
+ * `ownerRole`, `resyncTarget`: for an SLA policy's breach (its rule no stuck queue), whose work
+ * it is and where its record is re-synced to ('' none; the breach row's `resync_target`).
+ */
+export function StuckActions({ item }: { item: Pick<StuckItem, 'id' | 'entity_key' | 'since' | 'state' | 'assignee'> & { rule: string; ownerRole?: Role; resyncTarget?: string } }) {
+  const target = (item.resyncTarget === undefined ? RESYNC_TARGET[item.rule] : (item.resyncTarget as Source)) || null;
   // a state changed here shows in the queues at once: useRunAction refreshes them for every workflow change
   return (
     <span className={styles.row} data-testid="stuck-actions">

@@ -6,6 +6,7 @@ import { sql } from '../clickhouse/sql';
 import type { Store } from '../clickhouse/client';
 import type { Source } from '../events/catalogue';
 import { UNSTAFFED_QUEUE } from '../stuck/unstaffed';
+import { policyEndSystem } from '../contracts/sla';
 
 /** The system whose missing record makes an item of this rule stuck (docs/actions-ui.md). */
 export const RESYNC_TARGET: Record<string, Source | null> = {
@@ -23,6 +24,17 @@ export const RESYNC_TARGET: Record<string, Source | null> = {
   // an unstaffed project (PMO's list, lib/stuck/unstaffed) waits for the PSA's assignment
   [UNSTAFFED_QUEUE]: 'psa',
 };
+
+/**
+ * Where an open breach of `policy` is re-synced to: a stuck rule's policy its queue's target;
+ * another the one system its end events come from (not the middleware: a failed sync is
+ * retried, not re-synced); null for none.
+ */
+export function breachResyncTarget(policy: { id: string; end_events: readonly string[] }): Source | null {
+  if (policy.id in RESYNC_TARGET) return RESYNC_TARGET[policy.id];
+  const system = policyEndSystem(policy);
+  return system === 'middleware' ? null : system;
+}
 
 export async function lastFailedTarget(store: Store, entityKey: string): Promise<string | null> {
   const rows = await store.query(

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { intervalSpecSchema } from '../sla/interval-spec';
 import { filtersSchema, nowParam } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
-import { DIMENSIONS } from '../events/catalogue';
+import { DIMENSIONS, HOME_SYSTEM, isCatalogueType, type Source } from '../events/catalogue';
 import { RULE_OWNER } from '../auth/role-matrix';
 import { assigneeFilterParam, stateFilterParam } from './actions';
 
@@ -16,20 +16,24 @@ export const BREACH_OWNERS = ['finance', 'pmo', 'it'] as const;
 export type BreachOwner = (typeof BREACH_OWNERS)[number];
 export const BREACH_OWNER_LABEL: Record<BreachOwner, string> = { finance: 'Finance', pmo: 'PMO', it: 'IT' };
 
-/** The PSA's events: a clock waiting for one of them waits for the PMO. */
-const PSA_EVENTS: readonly string[] = ['project.provisioned', 'resource.assigned', 'milestone.completed', 'time.approved', 'expense.approved'];
 
 /**
  * Whose a policy's breaches are when its save names no owner: a stuck rule's policy its
- * queue's (fixed); else the PMO when the clock waits only for the PSA, IT when only for a
- * sync, finance otherwise (billing, collections, contracts).
+ * queue's (fixed); else the PMO when the clock waits only for the PSA, IT when only for the
+ * middleware (a sync), finance otherwise (billing, collections, contracts).
  */
 export function defaultBreachOwner(p: { id?: string; end_events: readonly string[] }): BreachOwner {
   const rule = p.id ? (RULE_OWNER[p.id] as BreachOwner | undefined) : undefined;
   if (rule) return rule;
-  if (p.end_events.length > 0 && p.end_events.every((t) => PSA_EVENTS.includes(t))) return 'pmo';
-  if (p.end_events.length > 0 && p.end_events.every((t) => t.startsWith('sync.'))) return 'it';
-  return 'finance';
+  const waitsFor = policyEndSystem(p);
+  return waitsFor === 'psa' ? 'pmo' : waitsFor === 'middleware' ? 'it' : 'finance';
+}
+
+/** The one system every end event of a policy comes from (HOME_SYSTEM), or null when they come from several. */
+export function policyEndSystem(p: { end_events: readonly string[] }): Source | null {
+  const systems = new Set(p.end_events.map((t) => (isCatalogueType(t) ? HOME_SYSTEM[t] : null)));
+  const [only] = systems;
+  return systems.size === 1 && only ? only : null;
 }
 
 const scopeValue = z.string().trim().max(100, 'at most 100 characters').default('');
@@ -128,6 +132,12 @@ export const slaBreachSchema = z.object({
   exception_id: z.string(),
   /** The role whose work the breach is (the policy's owner). */
   owner: z.enum(BREACH_OWNERS),
+  /**
+   * Where an open breach's record is re-synced to: a stuck rule's target (lib/actions/targets),
+   * else the one system the policy's end events come from (policyEndSystem; not the
+   * middleware's: a sync is retried, not re-synced). '' for none.
+   */
+  resync_target: z.string(),
   state: z.string(),
   assignee: z.string(),
   state_by: z.string(),

@@ -73,6 +73,36 @@ export function isCatalogueType(t: string): t is CatalogueType {
   return (EVENT_TYPES as readonly string[]).includes(t);
 }
 
+/**
+ * The system that owns each type's record (DOMAIN.md §1): where a missing event of the type
+ * would come from once the record is there. An invoice may also come from a billing engine
+ * outside the ERP; the ERP is the usual one.
+ */
+export const HOME_SYSTEM: Record<CatalogueType, Source> = {
+  'opportunity.won': 'crm',
+  'quote.approved': 'cpq',
+  'contract.signed': 'clm',
+  'order.created': 'erp',
+  'project.provisioned': 'psa',
+  'billing_schedule.created': 'erp',
+  'resource.assigned': 'psa',
+  'time.approved': 'psa',
+  'expense.approved': 'psa',
+  'milestone.completed': 'psa',
+  'invoice.issued': 'erp',
+  'invoice.disputed': 'erp',
+  'credit_memo.issued': 'erp',
+  'payment.received': 'payments',
+  'payment.failed': 'payments',
+  'cash.applied': 'erp',
+  'change_order.approved': 'cpq',
+  'contract.amended': 'clm',
+  'billing_schedule.updated': 'erp',
+  'sync.requested': 'middleware',
+  'sync.succeeded': 'middleware',
+  'sync.failed': 'middleware',
+};
+
 /** Attribute keys promoted to their own ClickHouse columns (filters and breakdowns). */
 export const DIMENSIONS = ['customer', 'region', 'practice', 'legal_entity', 'billing_model'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

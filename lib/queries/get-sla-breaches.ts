@@ -14,6 +14,7 @@ import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
 import { exceptionConditions, getExceptionStates, holdsNothing, itemState } from './exception-states';
 import { isStuckRuleName } from '../stuck/rules';
+import { breachResyncTarget } from '../actions/targets';
 import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
 import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
@@ -104,14 +105,19 @@ export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, 
 }
 
 /**
- * Each open breach's exception (see slaBreachSchema's exception_id) and workflow state, and
- * whose work each breach is (its policy's owner).
+ * Each open breach's exception (see slaBreachSchema's exception_id) and workflow state, whose
+ * work each breach is (its policy's owner) and where its record is re-synced to.
  */
 async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; entity_key: string }>(store: Store, breaches: B[], policies: SlaPolicy[], now: Date) {
-  const owners = new Map(policies.map((p) => [p.id, p.owner]));
+  const byId = new Map(policies.map((p) => [p.id, { owner: p.owner, resync_target: breachResyncTarget(p) ?? '' }]));
   const ids = breaches.map((b) => (b.kind === 'open' ? `${b.policy_id}:${b.entity_key}` : ''));
   const states = await getExceptionStates(store, [...new Set(ids.filter(Boolean))], now);
-  return breaches.map((b, i) => ({ ...b, exception_id: ids[i], owner: owners.get(b.policy_id) ?? defaultBreachOwner({ id: b.policy_id, end_events: [] }), ...itemState(states.get(ids[i])) }));
+  return breaches.map((b, i) => ({
+    ...b,
+    exception_id: ids[i],
+    ...(byId.get(b.policy_id) ?? { owner: defaultBreachOwner({ id: b.policy_id, end_events: [] }), resync_target: '' }),
+    ...itemState(states.get(ids[i])),
+  }));
 }
 
 /** How many open breaches the workflow's filters (and the kind) match. */

@@ -188,6 +188,10 @@ describe('SLA breaches on the hand-built book', () => {
       mode: 'create', by: 'test',
     });
     expect(pmo.owner).toBe('pmo');
+    // each breach's re-sync target: a stuck rule's queue's, else the system its clock waits for
+    expect(onStuck.resync_target).toBe('erp');
+    expect((await getSlaBreaches(store, { ...window, policy: pmo.id })).breaches.map((b) => b.resync_target)).toEqual(expect.arrayContaining(['psa']));
+    expect(Object.fromEntries(open.map((b) => [b.policy_id, b.resync_target]))).toMatchObject({ 'approved-not-provisioned': 'psa', 'milestone-not-invoiced': 'erp', 'invoice-not-collected': '', 'sync-failed-unrecovered': '' });
     expect((await saveSlaPolicy(store, { input: { ...own, owner: 'it' }, mode: 'update', by: 'test' })).owner).toBe('it');
     expect((await getSlaBreaches(store, { ...window, policy: own.id, kind: 'open' })).breaches.map((b) => b.owner)).toEqual(mine.map(() => 'it'));
     // a stuck rule's policy is its queue's: another owner is refused with the reason

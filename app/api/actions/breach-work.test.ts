@@ -71,7 +71,10 @@ describe("an SLA policy's open breaches", () => {
     expect(policy).toMatchObject({ id: 'milestones-invoiced-within-two-days', owner: 'finance' });
 
     const [b] = await openBreaches(policy.id);
-    expect(b).toMatchObject({ exception_id: `${policy.id}:psa:milestone:MS-BW1`, owner: 'finance', state: 'open', assignee: '' });
+    expect(b).toMatchObject({ exception_id: `${policy.id}:psa:milestone:MS-BW1`, owner: 'finance', resync_target: 'erp', state: 'open', assignee: '' });
+    // its record re-synced to the system its clock waits for (the ERP: the invoice); not by the PMO, whose syncs go to the PSA
+    expect(await act(s.pmo, { kind: 'resync', target: 'erp', entity_key: b.entity_key, exception_id: b.exception_id })).toMatchObject({ status: 403 });
+    expect(await act(s.finance, { kind: 'resync', target: 'erp', entity_key: b.entity_key, exception_id: b.exception_id })).toMatchObject({ status: 201, json: { status: 'sent' } });
 
     // the PMO may not touch finance's breach, nor be handed it; the assign menu offers finance (and the admin)
     expect(await act(s.pmo, { kind: 'acknowledge', exception_id: b.exception_id })).toMatchObject({ status: 403, json: { error: { message: `exceptions of ${policy.id} belong to the finance queue` } } });

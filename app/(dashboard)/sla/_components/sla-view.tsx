@@ -195,8 +195,8 @@ export function SlaView() {
 /**
  * An open breach is worked here: a stuck rule's policy's is that queue's stuck item, with its
  * state and the same controls as on /stuck (re-sync, acknowledge, assign, snooze, resolve; each
- * hidden from roles that may not use it); another policy's has the workflow controls, for its
- * owner's role. A late arrival needs no work.
+ * hidden from roles that may not use it); another policy's has the same controls for its
+ * owner's role (re-sync to the system its end events come from). A late arrival needs no work.
  */
 function BreachWork({ b }: { b: SlaBreach }) {
   if (!b.exception_id) {
@@ -206,7 +206,7 @@ function BreachWork({ b }: { b: SlaBreach }) {
       </td>
     );
   }
-  const item = { id: b.exception_id, rule: b.policy_id, ownerRole: b.owner, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
+  const item = { id: b.exception_id, rule: b.policy_id, ownerRole: b.owner, resyncTarget: b.resync_target, entity_key: b.entity_key, since: b.started_at, state: b.state, assignee: b.assignee };
   return (
     <td className={styles.actions}>
       <div data-testid="sla-breach-state" style={{ marginBottom: 4 }}>
