@@ -40,6 +40,11 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', params: {} },
   // the open breaches (each of the nine policies' a stuck item, read with its workflow state since 2026-12-06)
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: 'getSlaBreaches open', params: { kind: 'open' } },
+  // /sla's "assigned to" filter: one assignee's open breaches needing work (counted apart from the figures, since 2026-12-07)
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: 'getSlaBreaches open, one assignee, needs work', params: { kind: 'open', assignee: ASSIGNEE, state: 'active' } },
+  // the nav's SLA count (every 30 s for each user who takes actions): the open breaches of the
+  // policies of one's own assigned to one, needing work — here a firm with none but the nine
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: "getSlaBreaches one's own policies (none), one assignee, needs work", params: { own: '1', kind: 'open', assignee: ASSIGNEE, state: 'active', limit: 1 } },
   // everyone's assigned work needing it (the assigned_work alert's one read per pass, there of up to 5,000; 1,000 is the API's most)
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 1000, sort: 'late' } },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },

@@ -143,6 +143,9 @@ test("a stuck rule's threshold is set with its SLA policy: the queue card says s
     await page.goto('/sla');
     await page.getByTestId('policy-edit-approved-not-provisioned').click();
     await expect(page.getByTestId('policy-rule-note')).toContainText('stuck rule “Approved, no project”');
+    // its breaches are its queue's owner's: not to be changed here
+    await expect(page.getByTestId('policy-owner')).toHaveValue('pmo');
+    await expect(page.getByTestId('policy-owner')).toBeDisabled();
     await page.getByTestId('policy-threshold').fill(hours);
     await page.getByTestId('policy-save').click();
     await expect(page.getByTestId('policy-form')).toHaveCount(0);
