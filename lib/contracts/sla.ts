@@ -16,7 +16,6 @@ export const BREACH_OWNERS = ['finance', 'pmo', 'it'] as const;
 export type BreachOwner = (typeof BREACH_OWNERS)[number];
 export const BREACH_OWNER_LABEL: Record<BreachOwner, string> = { finance: 'Finance', pmo: 'PMO', it: 'IT' };
 
-
 /**
  * Whose a policy's breaches are when its save names no owner: a stuck rule's policy its
  * queue's (fixed); else the PMO when the clock waits only for the PSA, IT when only for the
