@@ -5,7 +5,7 @@
 
 import crypto from 'node:crypto';
 import type { CanonicalEventInput } from '../../lib/events/schema';
-import type { CatalogueType, Source } from '../../lib/events/catalogue';
+import { HOME_SYSTEM, type CatalogueType, type Source } from '../../lib/events/catalogue';
 
 export interface SourceRecord {
   entity_key: string;
@@ -50,21 +50,13 @@ const OUTCOMES: Record<string, Outcome> = {
   'change_order>clm': { type: 'contract.amended', entity_type: 'amendment', prefix: 'AM', carry: /^clm:contract:/ },
 };
 
-const SOURCE_OF_TYPE: Partial<Record<CatalogueType, Source>> = {
-  'order.created': 'erp',
-  'project.provisioned': 'psa',
-  'resource.assigned': 'psa',
-  'billing_schedule.created': 'erp',
-  'billing_schedule.updated': 'erp',
-  'cash.applied': 'erp',
-  'contract.amended': 'clm',
-};
 
 export function downstreamEvent(rec: SourceRecord, target: string, actionId: string, at: Date): CanonicalEventInput | null {
   const o = OUTCOMES[`${rec.entity_type}>${target}`];
   if (!o) return null;
   const id = `${o.prefix}-R${crypto.createHash('sha256').update(actionId).digest('hex').slice(0, 8).toUpperCase()}`;
-  const source = SOURCE_OF_TYPE[o.type] ?? (target as Source);
+  // the record's own system (DOMAIN.md §1); an invoice comes from the one asked for it: the ERP or a billing engine
+  const source = o.type === 'invoice.issued' ? (target as Source) : HOME_SYSTEM[o.type];
   const carried = o.carry ? [...new Set([...rec.refs, ...rec.deal_keys])].filter((r) => o.carry!.test(r)) : [];
   const refs = [rec.entity_key, ...carried];
   return {

@@ -5,8 +5,8 @@
 
 import crypto from 'node:crypto';
 import type { Principal, Role } from '../auth/roles';
-import { actionRefusal, RULE_OWNER } from '../auth/role-matrix';
-import { policyOwner } from '../queries/get-sla-policies';
+import { actionRefusal } from '../auth/role-matrix';
+import { workOwner } from '../queries/get-sla-policies';
 import { assignmentRefusal, getUserByUsername } from '../auth/users';
 import { subjects } from '../bus/types';
 import { env } from '../env';
@@ -63,8 +63,8 @@ export async function refusalOf(rt: Runtime, principal: Principal, body: ActionR
     const parsed = parseExceptionId(body.exception_id);
     if (!parsed) return { status: 400, message: 'exception_id must be <rule>:<source>:<entity_type>:<id>' };
     rule = parsed.rule;
-    // not a stuck rule's: an SLA policy's breach, its policy's owner's to work
-    if (!RULE_OWNER[rule]) owner = (await policyOwner(rt.store, rule)) ?? undefined;
+    // a queue's, or an SLA policy's breach: its policy's owner's to work
+    owner = (await workOwner(rt.store, rule)) ?? undefined;
   }
   const why = actionRefusal(principal.role, body.kind, { target: body.target, rule, owner });
   if (why) return { status: 403, message: why };

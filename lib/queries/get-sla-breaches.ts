@@ -9,7 +9,7 @@ import type { Store } from '../clickhouse/client';
 import { sql, ident, param } from '../clickhouse/sql';
 import { DIMENSIONS } from '../events/catalogue';
 import { clockReader } from '../clocks/read';
-import { defaultBreachOwner, type SlaBreachesQuery, type SlaBreachesResponse, type SlaPolicy } from '../contracts/sla';
+import { type SlaBreachesQuery, type SlaBreachesResponse, type SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
 import { exceptionConditions, getExceptionStates, holdsNothing, itemState } from './exception-states';
@@ -68,7 +68,9 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
   // the workflow's filters: open breaches (the exceptions) only
   const work = params.assignee || params.state ? sql`is_open = 1 AND ${exceptionConditions(params, sql`concat(${policyId}, ':', entity_key)`, now)}` : null;
-  return { params, now, policies, list, read, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work };
+  // an assignee nobody was ever given anything: no breach matches (the list and its count both skip their reads)
+  const none = policies.length === 0 || (await holdsNothing(store, params));
+  return { now, policies, list, read, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work, none };
 }
 
 /**
@@ -78,8 +80,8 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
  * breach (630k at 9.3M events); one customer's, few, are read in one pass.
  */
 export async function getSlaBreachRows(store: Store, params: SlaBreachesParams, r?: BreachRead): Promise<Pick<SlaBreachesResponse, 'breaches' | 'next_cursor'>> {
-  const { now, policies, read, kindCond, ks, policyId } = r ?? (await breachRead(store, params));
-  if (policies.length === 0 || (await holdsNothing(store, params))) return { breaches: [], next_cursor: null };
+  const { now, policies, read, kindCond, ks, policyId, none } = r ?? (await breachRead(store, params));
+  if (none) return { breaches: [], next_cursor: null };
   const limit = params.limit ?? 100;
   const after = params.cursor ? keysetCursorValues(BREACH_SORT, params.cursor)[0] : null;
   const late = sql`${read({ lateOnly: true })} WHERE late_hours > 0 AND ${kindCond}`;
@@ -116,14 +118,14 @@ async function withWork<B extends { policy_id: string; kind: 'open' | 'late'; en
   return breaches.map((b, i) => ({
     ...b,
     exception_id: ids[i],
-    ...(byId.get(b.policy_id) ?? { owner: defaultBreachOwner({ id: b.policy_id, end_events: [] }), resync_target: '' }),
+    ...byId.get(b.policy_id)!, // every breach is of one of `policies`
     ...itemState(states.get(ids[i])),
   }));
 }
 
 /** How many open breaches the workflow's filters (and the kind) match. */
 async function countWorked(store: Store, r: BreachRead): Promise<number> {
-  if (await holdsNothing(store, r.params)) return 0;
+  if (r.none) return 0;
   const [row] = await store.query(
     sql`SELECT count() AS n FROM ${r.read({ openOnly: true })} WHERE late_hours > 0 AND ${r.kindCond} SETTINGS enable_materialized_cte = 1`,
     z.object({ n: num }),

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { defaultBreachOwner, slaPolicySchema, type BreachOwner, type SlaPolicy } from '../contracts/sla';
+import { defaultBreachOwner, slaPolicySchema, type SlaPolicy } from '../contracts/sla';
+import { RULE_OWNER } from '../auth/role-matrix';
+import type { Role } from '../auth/roles';
 import { num, chTimestamp } from './row-types';
 import { STUCK_RULE_NAMES } from '../stuck/rules';
 
@@ -70,7 +72,10 @@ export async function getSlaPolicies(store: Store, params: { id?: string; enable
     .sort(byJourneyOrder);
 }
 
-/** Whose work the open breaches of policy `id` are; null for no such policy. */
-export async function policyOwner(store: Store, id: string): Promise<BreachOwner | null> {
-  return (await getSlaPolicies(store, { id }))[0]?.owner ?? null;
+/**
+ * Whose work the exceptions of `rule` are: a queue's owner (a stuck rule, the unstaffed
+ * projects), else the owner of the SLA policy of that id (its open breaches); null for neither.
+ */
+export async function workOwner(store: Store, rule: string): Promise<Role | null> {
+  return RULE_OWNER[rule] ?? (await getSlaPolicies(store, { id: rule }))[0]?.owner ?? null;
 }

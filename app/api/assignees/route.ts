@@ -9,8 +9,7 @@
 import { assigneesQuerySchema, type AssigneesResponse } from '@/lib/contracts/actions';
 import { assignmentRefusal, listUsers } from '@/lib/auth/users';
 import { currentAssignees } from '@/lib/queries/exception-states';
-import { policyOwner } from '@/lib/queries/get-sla-policies';
-import { RULE_OWNER } from '@/lib/auth/role-matrix';
+import { workOwner } from '@/lib/queries/get-sla-policies';
 import { route } from '@/lib/http/route';
 import { errors } from '@/lib/http/errors';
 import { notAllowed } from '@/lib/http/methods';
@@ -19,13 +18,9 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route({ permission: 'actions:write', query: assigneesQuerySchema }, async ({ query, rt }): Promise<AssigneesResponse> => {
   const rule = query.rule;
-  const [all, holding, owner] = await Promise.all([
-    listUsers(rt.store),
-    currentAssignees(rt.store),
-    // an SLA policy's breaches are its owner's
-    rule && !RULE_OWNER[rule] ? policyOwner(rt.store, rule) : null,
-  ]);
-  if (rule && !RULE_OWNER[rule] && !owner) throw errors.badRequest(`no queue or SLA policy ${JSON.stringify(rule)}`);
+  // a queue's items, or an SLA policy's open breaches: its owner's
+  const [all, holding, owner] = await Promise.all([listUsers(rt.store), currentAssignees(rt.store), rule ? workOwner(rt.store, rule) : null]);
+  if (rule && !owner) throw errors.badRequest(`no queue or SLA policy ${JSON.stringify(rule)}`);
   const byName = new Map(all.map((u) => [u.username, u]));
   const users = all.filter((u) => !assignmentRefusal(u, rule, owner ?? undefined)).map((u) => ({ username: u.username, display_name: u.display_name, role: u.role }));
   const holders = holding.flatMap((name) => {
