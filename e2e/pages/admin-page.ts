@@ -75,6 +75,11 @@ export class AuditPanel {
     await this.panel.getByTestId(`audit-filter-${field}`).fill(value);
   }
 
+  /** The shown entries whose outcome badge says exactly `outcome` (not any row whose text holds it: a name may). */
+  withOutcome(outcome: string): Locator {
+    return this.rows.filter({ has: this.page.locator('td .badge').getByText(outcome, { exact: true }) });
+  }
+
   /** Each shown entry's id and time, in the table's order. */
   async entries(): Promise<{ id: string; at: string }[]> {
     return this.rows.evaluateAll((rs) => rs.map((r) => ({ id: r.getAttribute('data-id') ?? '', at: r.getAttribute('data-at') ?? '' })));
