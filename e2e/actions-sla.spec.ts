@@ -1,6 +1,7 @@
 // Open SLA breaches worked on /sla, signed in as demo users: a stuck rule's policy's breach
 // is its queue's stuck item (assigned there as on /stuck); a policy of one's own is its
-// owner's to work (the PMO's for a staffing clock), with the nav's count and "Assigned to me".
+// owner's to work (the PMO's for a staffing clock), with the nav's count and "Assigned to me",
+// and on its deal's page.
 // Named to run first (files run in name order): the demo users sign in only until
 // admin-access.spec creates a user of its own.
 
@@ -90,6 +91,25 @@ test("a policy of one's own: its open breaches are its owner's (the PMO's, for a
   await expect(b.rows.first()).toHaveAttribute('data-key', key);
   await expect(b.title).toHaveAttribute('data-total', '1');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/sla-own-policy-worked.png`, fullPage: true });
+  // /stuck's "Assigned to me" card names it beside the queues' items (it is on no queue)
+  await page.goto('/stuck');
+  await expect(page.getByTestId('queue-mine-breaches')).toHaveText('and 1 open breach of SLA policies of one’s own to work on SLA');
+  await page.getByTestId('queue-cards').screenshot({ path: `${SCREENSHOT_DIR}/stuck-mine-own-breach.png` });
+  await page.goto(`/sla?policy=${policy.id}&assignee=pmo`);
+  await expect(b.rows).toHaveCount(1);
+  // the deal's page lists it among the deal's open records, as the policy's (not a queue's), worked there as here
+  const record = key.split('|')[1];
+  await mine.getByRole('link', { name: record }).click();
+  const more = page.getByTestId('open-items-more');
+  await expect(page.getByTestId('open-items')).toBeVisible();
+  if (await more.isVisible()) await more.click();
+  const item = page.locator(`[data-testid="open-item"][data-id="${policy.id}:${record}"]`);
+  await expect(item.getByTestId('open-item-where')).toHaveText(`SLA: ${input.name}`);
+  await expect(item.getByTestId('open-item-where')).toHaveAttribute('href', `/sla?policy=${policy.id}`);
+  await expect(item.getByTestId('open-item-state')).toHaveText('assigned · pmo');
+  await expect(item.locator('[data-testid="action-button"][data-kind="resync"]')).toHaveText('Re-sync to PSA');
+  await item.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-own-policy-item.png` });
 
   // finance sees the same breach without controls: it is not theirs
   const other = await browser.newContext({ baseURL: E2E_BASE_URL });

@@ -7,7 +7,7 @@ import { PROGRESS_STAGES, STAGES } from '../events/stages';
 import { filtersSchema } from '../queries/filters';
 import { keysetCursorParam } from '../queries/page';
 import { pathParamSchema } from '../queries/deal-path';
-import { STUCK_RULE_NAMES } from '../stuck/rules';
+import { BREACH_OWNERS } from './sla';
 
 /** Deals per page of /deals (its server-rendered first page asks for as many). */
 export const DEALS_PAGE_SIZE = 25;
@@ -162,11 +162,19 @@ export type DealDetail = z.infer<typeof dealDetailSchema>;
  * ones are on the stuck-work queues; the others are due later.
  */
 export const dealOpenItemSchema = z.object({
-  /** The stuck item's id (`rule:entity_key`), as on the queues and in the exception workflow. */
+  /** The item's id (`rule:entity_key`), as on the queues (or the SLA breaches) and in the exception workflow. */
   id: z.string(),
-  rule: z.enum(STUCK_RULE_NAMES),
+  /** A stuck rule's (its queue's item), or the id of an SLA policy of one's own (that policy's open breach once overdue). */
+  rule: z.string(),
+  /** true: a stuck queue's item; false: an SLA policy of one's own's, worked on /sla. */
+  queue: z.boolean(),
+  /** The queue's or the policy's title. */
   title: z.string(),
   owner: z.string(),
+  /** The role whose work it is (who may acknowledge, snooze, resolve, be assigned it). */
+  owner_role: z.enum(BREACH_OWNERS),
+  /** The system its record is re-synced to; '' for none. */
+  resync_target: z.string(),
   entity_key: z.string(),
   /** What stops the clock. */
   waiting_for: z.array(z.string()),

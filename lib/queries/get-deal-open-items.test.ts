@@ -1,6 +1,7 @@
 // A deal's open records on the hand-built book: the overdue ones are exactly the stuck queues'
 // items of that deal (same ids, same lateness, same clocks), the others are due later; a deal
-// whose every path step has happened can still owe money (deal C), and an unknown deal is null.
+// whose every path step has happened can still owe money (deal C); an SLA policy of one's own's
+// clocks are listed too (its overdue ones its open breaches); an unknown deal is null.
 
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
@@ -9,7 +10,7 @@ import { FIXTURE_NOW } from '../testing/q2c-fixture';
 import { getDealOpenItems } from './get-deal-open-items';
 import { getStuckItems } from './get-stuck-items';
 import { getDeal } from './get-deal';
-import { STUCK_RULES, STUCK_RULE_NAMES } from '../stuck/rules';
+import { STUCK_RULES, STUCK_RULE_NAMES, isStuckRuleName } from '../stuck/rules';
 
 let store: Store;
 withFixtureStore((s) => (store = s));
@@ -87,7 +88,7 @@ describe('a deal’s open items', () => {
       const deal = (await getDeal(store, id, { now }))!;
       const open = (await getDealOpenItems(store, id, { now }))!;
       for (const step of deal.expected_path.filter((s) => s.status === 'next' && (s.late_by_ms ?? 0) > 0)) {
-        const item = open.items.find((i) => i.overdue && STUCK_RULES[i.rule].match === 'deal' && (STUCK_RULES[i.rule].end_events as readonly string[]).includes(step.type));
+        const item = open.items.find((i) => i.overdue && isStuckRuleName(i.rule) && STUCK_RULES[i.rule].match === 'deal' && (STUCK_RULES[i.rule].end_events as readonly string[]).includes(step.type));
         if (!item) continue;
         expect(step.late_by_ms! / 3_600_000, `${id} ${step.type}`).toBeCloseTo(item.late_hours, 3);
         compared++;
@@ -114,6 +115,54 @@ describe('a deal’s open items', () => {
     // INV-C1: 30,000 less 10,000 + 5,000 paid and 1,000 credited
     expect(c.items.find((i) => i.rule === 'invoice-not-collected')).toMatchObject({ entity_key: 'erp:invoice:INV-C1', amount: 14000, overdue: true });
     expect(c.items.find((i) => i.rule === 'payment-not-applied')).toMatchObject({ entity_key: 'payments:payment:PAY-C2', amount: 5000, state: 'open' });
+  });
+
+  it('lists an SLA policy of one’s own’s clocks beside the queues’: its overdue ones are its open breaches, worked apart, by its owner', async () => {
+    const { saveSlaPolicy } = await import('./save-sla-policy');
+    const { getSlaBreaches } = await import('./get-sla-breaches');
+    const { applyExceptionChange } = await import('../actions/exceptions');
+    const own = await saveSlaPolicy(store, {
+      input: { name: 'Milestones invoiced within a day', start_events: ['milestone.completed'], end_events: ['invoice.issued'], match: 'record', anchor: 'occurred_at', threshold_hours: 8, unit: 'business', severity: 'low' },
+      mode: 'create', by: 'test',
+    });
+    const breaches = (await getSlaBreaches(store, { policy: own.id, kind: 'open', now: now.toISOString(), limit: 1000 })).breaches;
+    expect(breaches.length).toBeGreaterThan(0);
+    let seen = 0;
+    for (const id of DEALS) {
+      const items = (await getDealOpenItems(store, id, { now }))!.items;
+      const mine = items.filter((i) => i.rule === own.id);
+      const late = mine.filter((i) => i.overdue);
+      // exactly the policy's open breaches on the deal, as late, with the breaches' exception ids
+      expect(late.map((i) => [i.id, Math.round(i.late_hours * 1000)]).sort(), id).toEqual(
+        breaches.filter((b) => b.correlation_id === id).map((b) => [b.exception_id, Math.round(b.late_hours * 1000)]).sort(),
+      );
+      for (const i of mine) {
+        expect(i).toMatchObject({ id: `${own.id}:${i.entity_key}`, queue: false, title: own.name, owner: 'Finance', owner_role: 'finance', resync_target: 'erp', waiting_for: ['invoice.issued'], unit: 'business' });
+      }
+      // the queues' items say theirs
+      for (const i of items.filter((x) => x.rule !== own.id)) {
+        expect(i.queue, i.id).toBe(true);
+        expect([i.owner_role, i.resync_target], i.id).toEqual(
+          i.rule === 'approved-not-provisioned' ? ['pmo', 'psa'] : i.rule === 'sync-failed-unrecovered' ? ['it', ''] : i.rule === 'invoice-not-collected' ? ['finance', ''] : ['finance', 'erp'],
+        );
+      }
+      seen += late.length;
+    }
+    expect(seen).toBe(breaches.filter((b) => DEALS.includes(b.correlation_id)).length);
+    expect(seen).toBeGreaterThan(0);
+
+    // on a record also on the milestone queue: two items, worked apart
+    const deal = DEALS.find((id) => breaches.some((b) => b.correlation_id === id))!;
+    const before = (await getDealOpenItems(store, deal, { now }))!.items;
+    const policyItem = before.find((i) => i.rule === own.id && i.overdue)!;
+    const queueItem = before.find((i) => i.rule === 'milestone-not-invoiced' && i.entity_key === policyItem.entity_key);
+    await applyExceptionChange(store, { exception_id: policyItem.id, kind: 'assign', assignee: 'fin-9', by: 'finance', action_id: 'oi-own-1' });
+    const after = (await getDealOpenItems(store, deal, { now }))!.items;
+    expect(after.find((i) => i.id === policyItem.id)).toMatchObject({ state: 'assigned', assignee: 'fin-9' });
+    if (queueItem) expect(after.find((i) => i.id === queueItem.id)!.assignee).toBe(queueItem.assignee);
+    // disabled, its clocks are no deal's open items
+    await saveSlaPolicy(store, { input: { ...own, enabled: false }, mode: 'update', by: 'test' });
+    expect((await getDealOpenItems(store, deal, { now }))!.items.filter((i) => i.rule === own.id)).toEqual([]);
   });
 
   it('is null for an unknown deal', async () => {

@@ -5,13 +5,18 @@
 // (the snapshot once built, else the events), so an item overdue here is the item on the
 // queue, with its workflow state. The journey's path (lib/journey) says which step types have
 // happened; a deal whose every step has happened once can still owe a payment or a cash
-// application, and this says which.
+// application, and this says which. The SLA policies of one's own (not the nine stuck rules')
+// run clocks too: their open intervals on the deal are listed with them, each overdue one that
+// policy's open breach (worked on /sla, by the policy's owner).
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql, type Sql } from '../clickhouse/sql';
 import { clockReader } from '../clocks/read';
-import { STUCK_RULE_NAMES, stuckRule, type StuckRule, type StuckRuleSet } from '../stuck/rules';
+import { STUCK_RULE_NAMES, isStuckRuleName, stuckRule, type StuckRule, type StuckRuleSet } from '../stuck/rules';
+import { BREACH_OWNER_LABEL, defaultBreachOwner, type BreachOwner, type SlaPolicy } from '../contracts/sla';
+import { breachResyncTarget } from '../actions/targets';
+import { getSlaPolicies } from './get-sla-policies';
 import { reportingCurrency } from '../money/rates';
 import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
@@ -31,17 +36,25 @@ const rowSchema = z.object({
 const inOrder = (set: StuckRuleSet) => STUCK_RULE_NAMES.map((r) => stuckRule(r, {}, set));
 
 /**
- * The open intervals of every stuck rule for these deals: `overdue` reads only those that can
- * already be late (as the queues do), else every open one. A deal's clocks refreshing may be
- * read in both copies for a moment: group by (k, entity_key) for one row per record.
+ * The open intervals of every stuck rule (k in DOMAIN.md §5 order), then of the `own` SLA
+ * policies (k after them), for these deals: `overdue` reads only those that can already be
+ * late (as the queues do), else every open one. A deal's clocks refreshing may be read in both
+ * copies for a moment: group by (k, entity_key) for one row per record.
  */
-async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean } = {}): Promise<{ open: Sql; rules: StuckRule[] }> {
+async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean; own?: readonly SlaPolicy[] } = {}): Promise<{ open: Sql; rules: StuckRule[] }> {
   const read = await clockReader(store);
   const rules = inOrder(read.rules);
   const only = o.overdue ? { openOnly: true } : { only: 'open' as const };
-  const open = sql`(SELECT * FROM ${read.clocks(rules.map((spec) => ({ spec })), { filters: {}, now, ...only })}
+  const list = [...rules.map((spec) => ({ spec })), ...(o.own ?? []).map((p) => ({ spec: p, scope: p.scope }))];
+  const open = sql`(SELECT * FROM ${read.clocks(list, { filters: {}, now, ...only })}
     WHERE correlation_id IN ${ids} AND is_open = 1 ${o.overdue ? sql`AND late_hours > 0` : sql``})`;
   return { open, rules };
+}
+
+/** What a deal's open item says of its clock (a stuck rule's: its queue; or a policy of one's own's). */
+function clockOf(c: { id: string; title: string; owner: string; owner_role: BreachOwner }, spec: { end_events: readonly string[]; unit: 'business' | 'calendar' }, queue: boolean) {
+  const { id, ...named } = c;
+  return { rule: id, queue, ...named, resync_target: breachResyncTarget({ id, end_events: spec.end_events }) ?? '', waiting_for: [...spec.end_events], unit: spec.unit };
 }
 
 /** How many records of each of these deals are overdue (on a stuck queue); deals with none are absent. */
@@ -59,7 +72,12 @@ export async function overdueCounts(store: Store, ids: readonly string[], now: D
 export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
   if (correlationId === '') return null;
   const now = queryNow(opts.now);
-  const { open, rules } = await openClocks(store, [correlationId], now);
+  const own = (await getSlaPolicies(store, { enabledOnly: true })).filter((p) => !isStuckRuleName(p.id));
+  const { open, rules } = await openClocks(store, [correlationId], now, { own });
+  const clocks = [
+    ...rules.map((r) => clockOf({ id: r.name, title: r.title, owner: r.owner, owner_role: defaultBreachOwner({ id: r.name, end_events: r.end_events }) }, r, true)),
+    ...own.map((p) => clockOf({ id: p.id, title: p.name, owner: BREACH_OWNER_LABEL[p.owner], owner_role: p.owner }, p, false)),
+  ];
   const [known, rows] = await Promise.all([
     store.query(sql`SELECT 1 AS x FROM deal_summary WHERE correlation_id = ${correlationId} LIMIT 1`, z.object({ x: num })),
     store.query(
@@ -73,21 +91,16 @@ export async function getDealOpenItems(store: Store, correlationId: string, opts
     ),
   ]);
   if (known.length === 0) return null;
-  const ids = rows.map((r) => `${rules[r.k].name}:${r.entity_key}`);
+  const ids = rows.map((r) => `${clocks[r.k].rule}:${r.entity_key}`);
   const states = await getExceptionStates(store, ids, now);
   return {
     items: rows.map((r, i) => {
-      const rule = rules[r.k];
       return {
         id: ids[i],
-        rule: rule.name,
-        title: rule.title,
-        owner: rule.owner,
+        ...clocks[r.k],
         entity_key: r.entity_key,
-        waiting_for: rule.end_events,
         since: r.anchor_at,
         late_hours: r.late_hours,
-        unit: rule.unit,
         overdue: r.late_hours > 0,
         amount: r.amount,
         currency: r.currency,

@@ -9,7 +9,7 @@ import { STUCK_RULES, STUCK_RULE_NAMES, isStuckRuleName, type StuckRuleName } fr
 import { formatCount, formatMoney } from '@/lib/money/format';
 import { FilterBar, useFilters, useParamsHref, useSetParams } from '@/app/_components/filter-bar';
 import { StuckTable } from '@/app/_components/stuck-table';
-import { useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
+import { useMyWork, useStuckItems, useStuckSummary } from '@/app/_hooks/use-views';
 import { useMe } from '@/app/_components/use-me';
 import { ANY_ASSIGNEE, UNASSIGNED } from '@/lib/contracts/actions';
 import { Workload } from './workload';
@@ -50,7 +50,7 @@ export function StuckView() {
           currency={summary.data.reporting_currency}
           selected={holder ? '' : rule}
           hrefFor={(x) => hrefWith({ rule: x, assignee: undefined })}
-          last={mine && <MineCard username={mine} selected={holder === mine} href={hrefWith({ assignee: mine, rule: undefined })} />}
+          last={mine && <MineCard username={mine} unstaffed={!!me?.permissions.includes('pmo:read')} selected={holder === mine} href={hrefWith({ assignee: mine, rule: undefined })} />}
         />
       )}
       {holder ? (
@@ -73,11 +73,16 @@ export function StuckView() {
   );
 }
 
-/** The signed-in user's own queue: how many items of every queue are assigned to them, and of those how many need work. */
-function MineCard({ username, selected, href }: { username: string; selected: boolean; href: string }) {
+/**
+ * The signed-in user's own queue: how many items of every queue are assigned to them, and of
+ * those how many need work; and the open breaches of SLA policies of one's own given them that
+ * need work (no queue's items: worked on /sla; the nav's count, whatever the filters).
+ */
+function MineCard({ username, unstaffed, selected, href }: { username: string; unstaffed: boolean; selected: boolean; href: string }) {
   const filters = useFilters();
   const { data } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, limit: 1 });
   const { data: active } = useStuckItems({ ...filters, rules: STUCK_RULE_NAMES.join(','), assignee: username, state: 'active', limit: 1 });
+  const { data: work } = useMyWork(username, unstaffed);
   return (
     <QueueCard href={href} selected={selected} testId="queue-mine">
       <div className="label">Assigned to me</div>
@@ -87,6 +92,11 @@ function MineCard({ username, selected, href }: { username: string; selected: bo
       </div>
       {data && active && <NeedsWork count={data.total} needsWork={active.total} />}
       <div className="sub">Items of every queue assigned to {username}</div>
+      {work && work.breaches > 0 && (
+        <div className="sub" data-testid="queue-mine-breaches">
+          and {formatCount(work.breaches)} open {work.breaches === 1 ? 'breach' : 'breaches'} of SLA policies of one’s own to work on SLA
+        </div>
+      )}
     </QueueCard>
   );
 }

@@ -1,8 +1,8 @@
 'use client';
 // The deal's records whose clock still runs (GET /api/deals/{id}/open-items): what each waits
-// for, how late it is or when it is due, the money on it; an overdue one links to its queue and
-// is worked here as on its queue (its workflow state; re-sync, acknowledge, assign, snooze,
-// resolve for those who may).
+// for, how late it is or when it is due, the money on it; an overdue one links to its queue (or
+// to its SLA policy's breaches, for a policy of one's own) and is worked here as there (its
+// workflow state; re-sync, acknowledge, assign, snooze, resolve for those who may).
 
 import Link from 'next/link';
 import { useState } from 'react';
@@ -42,8 +42,8 @@ export function OpenItems({ items }: { items: readonly DealOpenItem[] }) {
               <span className={`badge ${i.overdue ? 'bad' : 'ok'}`} data-testid="open-item-timing">{timing(i)}</span>
               {i.amount > 0 && <span>{formatMoney(i.amount, i.currency)}</span>}
               {i.overdue && (
-                <Link href={`/stuck?rule=${i.rule}`} title={`Owner: ${i.owner}`}>
-                  {i.title}
+                <Link href={i.queue ? `/stuck?rule=${i.rule}` : `/sla?policy=${encodeURIComponent(i.rule)}`} title={`Owner: ${i.owner}`} data-testid="open-item-where">
+                  {i.queue ? i.title : `SLA: ${i.title}`}
                 </Link>
               )}
               {i.overdue ? (
@@ -54,7 +54,7 @@ export function OpenItems({ items }: { items: readonly DealOpenItem[] }) {
                 i.state !== 'open' && <span className="muted">{i.state}{i.assignee ? ` · ${i.assignee}` : ''}</span>
               )}
             </span>
-            {i.overdue && <StuckActions item={i} />}
+            {i.overdue && <StuckActions item={{ ...i, ownerRole: i.owner_role, resyncTarget: i.resync_target }} />}
           </li>
         ))}
       </ul>
