@@ -31,6 +31,15 @@ for (const [url, testId, what] of [
   });
 }
 
+// The user goes down with the page (app/(dashboard)/layout.tsx): the nav names them and the
+// rows carry their role's controls in the HTML, not one fetch of /api/auth/me later.
+test('the signed-in user is rendered with the page: the nav names them, the stuck rows carry their controls', async ({ request }) => {
+  const html = await (await request.get('/finance')).text();
+  expect(html).toMatch(/data-testid="user-role"[^>]*>admin</);
+  expect(html).toContain('data-testid="stuck-row"');
+  expect(html).toContain('data-testid="action-button"');
+});
+
 // Next.js sends a 404's page as an error shell its scripts render (what the browser then shows: deal-journey.spec.ts).
 test('an unknown deal answers 404, without data', async ({ request }) => {
   const res = await request.get(JourneyPage.url('crm:opportunity:NOPE'));
