@@ -10,7 +10,7 @@ import { AlertRulesPanel, AuditPanel, TokensPanel, UsersPanel } from './pages/ad
 /**
  * How long a rate's save may take to answer: a new rate re-keys every clock, which the writer
  * rebuilds in the same engine while the next requests come; on a loaded 2-core machine (both
- * e2e passes at once, a slow day) one answer took over the 15 s default (CI at bade7db).
+ * e2e passes at once, a slow day) one answer took over the 15 s default (CI at ca42272).
  */
 const RATE_SAVE_MS = 45_000;
 
