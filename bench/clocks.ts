@@ -12,17 +12,35 @@ import type { Store } from '../lib/clickhouse/client';
 import { z } from 'zod';
 import { sql } from '../lib/clickhouse/sql';
 import { STUCK_RULE_NAMES } from '../lib/stuck/rules';
-import { benchCustomer, openBenchStore } from './data';
+import { benchCustomer, benchDeals, openBenchStore } from './data';
 import { percentile } from './ingest';
 
 const log = (l: string) => console.log(`[bench:clocks] ${l}`);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 type Fn = (store: Store, params: unknown) => Promise<unknown>;
+type DealFn = (store: Store, correlationId: string, o: { now: Date }) => Promise<unknown>;
 const EVERY_QUEUE = STUCK_RULE_NAMES.join(',');
 /** The user the bench assigns one stuck item in ten to (seedAssignments). */
 const ASSIGNEE = 'bench-finance';
-const CALLS: { file: string; fn: string; label?: string; params: Record<string, unknown> }[] = [
+/**
+ * BENCH_OWN_POLICY=1: an SLA policy of one's own (milestone → invoice in 8 business hours) is
+ * enabled for the run (its clock built, as the refresher would; one in ten of its open
+ * breaches assigned to ASSIGNEE), and disabled after: the store's other figures stay the nine's.
+ */
+const OWN_POLICY = {
+  id: 'bench-milestones-invoiced-in-a-day',
+  name: 'Bench: milestones invoiced within a day',
+  start_events: ['milestone.completed'],
+  end_events: ['invoice.issued'],
+  match: 'record',
+  anchor: 'occurred_at',
+  threshold_hours: 8,
+  unit: 'business',
+  severity: 'low',
+};
+/** `deal`: called (store, a typical deal's id, { now }), not (store, params); unfiltered only. */
+const CALLS: { file: string; fn: string; label?: string; params: Record<string, unknown>; deal?: true }[] = [
   { file: 'get-kpis', fn: 'getKpis', params: {} },
   { file: 'get-stuck-summary', fn: 'getStuckSummary', params: {} },
   { file: 'get-stuck-items', fn: 'getStuckItems', params: { rule: 'invoice-not-collected' } },
@@ -43,8 +61,15 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   // /sla's "assigned to" filter: one assignee's open breaches needing work (counted apart from the figures, since 2026-12-07)
   { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: 'getSlaBreaches open, one assignee, needs work', params: { kind: 'open', assignee: ASSIGNEE, state: 'active' } },
   // the nav's SLA count (every 30 s for each user who takes actions): the open breaches of the
-  // policies of one's own assigned to one, needing work — here a firm with none but the nine
-  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: "getSlaBreaches one's own policies (none), one assignee, needs work", params: { own: '1', kind: 'open', assignee: ASSIGNEE, state: 'active', limit: 1 } },
+  // policies of one's own assigned to one, needing work — a firm with none but the nine, or with
+// BENCH_OWN_POLICY=1 one such policy
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: "getSlaBreaches one's own policies, one assignee, needs work", params: { own: '1', kind: 'open', assignee: ASSIGNEE, state: 'active', limit: 1 } },
+  // … as the nav asks since 2026-12-07 (figures=0: the count alone), for that assignee and for
+  // one who holds queue items only (no breach of one's own policies: nothing read)
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: "getSlaBreaches one's own policies, one assignee, needs work, figures=0", params: { own: '1', kind: 'open', assignee: ASSIGNEE, state: 'active', limit: 1, figures: '0' } },
+  { file: 'get-sla-breaches', fn: 'getSlaBreaches', label: "getSlaBreaches one's own policies, an assignee holding queue items only, needs work, figures=0", params: { own: '1', kind: 'open', assignee: 'bench-user-1', state: 'active', limit: 1, figures: '0' } },
+  // a deal's open records (the journey's card): the nine's clocks and, since 2026-12-07, the policies of one's own
+  { file: 'get-deal-open-items', fn: 'getDealOpenItems', label: 'getDealOpenItems typical deal', params: {}, deal: true },
   // everyone's assigned work needing it (the assigned_work alert's one read per pass, there of up to 5,000; 1,000 is the API's most)
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 1000, sort: 'late' } },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
@@ -63,7 +88,7 @@ const SCHEMAS: Record<string, [string, string]> = {
 /** Each call unfiltered (`all`) and for one customer (`customer`). */
 const VARIANTS = ['all', 'customer'] as const;
 
-async function load(root: string, customer: string): Promise<{ label: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
+async function load(root: string, customer: string, dealId: string): Promise<{ label: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
   const out = [];
   for (const c of CALLS) {
     const mod = (await import(path.join(root, 'lib', 'queries', `${c.file}.ts`))) as Record<string, unknown>;
@@ -74,6 +99,10 @@ async function load(root: string, customer: string): Promise<{ label: string; va
     const f = mod[c.fn] as Fn | undefined;
     // a compared checkout older than the query has none: its rows say so
     if (typeof f !== 'function') continue;
+    if (c.deal) {
+      out.push({ label: c.label ?? c.fn, variant: 'all', run: (store: Store, now: Date) => (f as unknown as DealFn)(store, dealId, { now }) });
+      continue;
+    }
     for (const variant of VARIANTS) {
       const raw = variant === 'customer' ? { ...c.params, customer } : c.params;
       // a compared checkout whose contract refuses the parameters (a filter it has not) has no such query
@@ -95,8 +124,24 @@ async function main(): Promise<void> {
   const customer = await benchCustomer(store);
   log(`one customer: "${customer}"`);
   await seedAssignments(store, now);
-  const sides = [{ name: 'this checkout', calls: await load(ROOT, customer) }];
-  if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT, customer) });
+  const { dealId } = await benchDeals(store);
+  log(`typical deal: ${dealId}`);
+  const own = e.BENCH_OWN_POLICY ? await enableOwnPolicy(store, now) : null;
+  try {
+    const sides = [{ name: 'this checkout', calls: await load(ROOT, customer, dealId) }];
+    if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT, customer, dealId) });
+    await timeAll(store, now, sides);
+  } finally {
+    if (own) await own.disable();
+  }
+  await kpiParts(store, now);
+  await close();
+}
+
+type Side = { name: string; calls: Awaited<ReturnType<typeof load>> };
+
+/** Each side's calls, round by round (warm-up rounds first), then the table of p50/p95. */
+async function timeAll(store: Store, now: Date, sides: Side[]): Promise<void> {
   const rounds = 7;
   const times = new Map<string, number[]>();
   // warm-up: a fresh process runs the first few calls of each query 1.5–2× slower (chDB's
@@ -114,7 +159,7 @@ async function main(): Promise<void> {
   }
   console.log('| query | variant | side | p50 ms | p95 ms | runs |\n|---|---|---|---:|---:|---:|');
   for (const c of CALLS) {
-    for (const variant of VARIANTS) {
+    for (const variant of c.deal ? (['all'] as const) : VARIANTS) {
       for (const s of sides) {
         const label = c.label ?? c.fn;
         const t = (times.get(`${label}\t${variant}\t${s.name}`) ?? []).sort((a, b) => a - b);
@@ -123,8 +168,29 @@ async function main(): Promise<void> {
       }
     }
   }
-  await kpiParts(store, now);
-  await close();
+}
+
+/** OWN_POLICY enabled, its clock built and one in ten of its open breaches assigned to ASSIGNEE; `disable` after. */
+async function enableOwnPolicy(store: Store, now: Date): Promise<{ disable: () => Promise<unknown> }> {
+  const { saveSlaPolicy } = await import('../lib/queries/save-sla-policy');
+  const { getSlaPolicies } = await import('../lib/queries/get-sla-policies');
+  const { getSlaBreaches } = await import('../lib/queries/get-sla-breaches');
+  const { applyExceptionChange } = await import('../lib/actions/exceptions');
+  const { buildMissing } = await import('../lib/clocks/build');
+  const { allClocks } = await import('../lib/clocks/registry');
+  const exists = (await getSlaPolicies(store, { id: OWN_POLICY.id })).length > 0;
+  await saveSlaPolicy(store, { input: { ...OWN_POLICY, enabled: true }, mode: exists ? 'update' : 'create', by: 'bench' });
+  const t = performance.now();
+  const built = await buildMissing(store, await allClocks(store));
+  const open = (await getSlaBreaches(store, { policy: OWN_POLICY.id, kind: 'open', limit: 1000, now: now.toISOString() })).breaches;
+  let assigned = 0;
+  for (const [i, b] of open.entries()) {
+    if (i % 10 !== 0 || b.assignee === ASSIGNEE) continue;
+    await applyExceptionChange(store, { exception_id: b.exception_id, kind: 'assign', assignee: ASSIGNEE, by: 'bench', action_id: `bench-own-${i}` });
+    assigned++;
+  }
+  log(`one SLA policy of one's own enabled (${OWN_POLICY.id}): ${built.length} clock(s) built in ${((performance.now() - t) / 1000).toFixed(1)} s, ${open.length} open breaches read, ${assigned} more assigned to ${ASSIGNEE}`);
+  return { disable: () => saveSlaPolicy(store, { input: { ...OWN_POLICY, enabled: false }, mode: 'update', by: 'bench' }) };
 }
 
 /**

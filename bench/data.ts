@@ -216,6 +216,14 @@ export async function settleMerges(store: Store, maxSeconds: number): Promise<{ 
 }
 
 /** The benchmark's one customer (the 21st fewest deals: a few dozen at 1M events), the selective filter of every view. */
+/** A typical deal (20–60 events, the first by id) and the deal with the most events: the journey lookups' deals. */
+export async function benchDeals(store: Store): Promise<{ dealId: string; bigDealId: string }> {
+  const deal = z.object({ correlation_id: z.string(), n: z.coerce.number() });
+  const typical = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id HAVING n BETWEEN 20 AND 60 ORDER BY correlation_id LIMIT 1`, deal);
+  const big = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id ORDER BY n DESC LIMIT 1`, deal);
+  return { dealId: typical[0]?.correlation_id ?? '', bigDealId: big[0]?.correlation_id ?? '' };
+}
+
 export async function benchCustomer(store: Store): Promise<string> {
   const rows = await store.query(
     sql`SELECT customer, count() AS deals FROM (SELECT correlation_id, max(customer) AS customer FROM deal_summary GROUP BY correlation_id) GROUP BY customer ORDER BY deals ASC, customer LIMIT 1 OFFSET 20`,

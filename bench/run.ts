@@ -14,7 +14,7 @@ import { createStore } from '../lib/clickhouse/client';
 import { sql } from '../lib/clickhouse/sql';
 import { truncateAll } from '../lib/testing/temp-store';
 import { deferTempRemoval, tempDir } from '../lib/testing/temp-dir';
-import { benchCustomer, benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges, type RawForm } from './data';
+import { benchCustomer, benchDeals, benchEvents, buildClockSnapshot, loadScale, prepareRows, rawInsert, replicate, settleMerges, type RawForm } from './data';
 import { postAll, visibleLatency, warmUp } from './ingest';
 import { discoverQueries, timeQueries, type QueryContext } from './queries';
 import { writeReport, type IngestRow, type Report } from './report';
@@ -25,12 +25,9 @@ import { cpuPerItem, pageTouchCost, threadCpuSince, threadFaults, treeCpu } from
 const log = (l: string) => console.log(`[bench] ${l}`);
 
 async function queryContext(store: Awaited<ReturnType<typeof createStore>>, now: Date): Promise<QueryContext> {
-  const deal = z.object({ correlation_id: z.string(), n: z.coerce.number() });
-  const typical = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id HAVING n BETWEEN 20 AND 60 ORDER BY correlation_id LIMIT 1`, deal);
-  const big = await store.query(sql`SELECT correlation_id, sum(events) AS n FROM deal_summary GROUP BY correlation_id ORDER BY n DESC LIMIT 1`, deal);
   const customer = await benchCustomer(store);
   const trace = await store.query(sql`SELECT trace_id FROM events WHERE trace_id != '' LIMIT 1`, z.object({ trace_id: z.string() }));
-  return { store, now, dealId: typical[0]?.correlation_id ?? '', bigDealId: big[0]?.correlation_id ?? '', customer, traceId: trace[0]?.trace_id ?? '' };
+  return { store, now, ...(await benchDeals(store)), customer, traceId: trace[0]?.trace_id ?? '' };
 }
 
 async function main(): Promise<void> {

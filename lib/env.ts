@@ -55,6 +55,8 @@ const envSchema = z.object({
   BENCH_CLOCK_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
   BENCH_STORE_DIR: z.string().optional(),
   BENCH_COMPARE_ROOT: z.string().optional(),
+  /** `npm run bench:clocks`: time the queries with one SLA policy of one's own enabled (bench/clocks.ts OWN_POLICY). */
+  BENCH_OWN_POLICY: bool.default(false),
   /** `npm run bench`: run only one section (ingest: raw insert and the pipeline, no collectors or queries). */
   BENCH_ONLY: z.enum(['ingest']).optional(),
   // Before timing queries, wait (up to this many seconds; 0: not at all) for the engine's

@@ -46,7 +46,7 @@ export function useMyWork(username: string | null, unstaffed: boolean) {
         fetchJson(`/api/stuck${qs}`, stuckItemsResponseSchema, signal),
         unstaffed ? fetchJson(`/api/pmo/unstaffed${queryString(mine)}`, unstaffedResponseSchema, signal) : null,
         // open breaches of the policies of one's own (the nine's are the stuck items above)
-        fetchJson(`/api/sla/breaches${queryString({ ...mine, own: '1', kind: 'open' })}`, slaBreachesResponseSchema, signal),
+        fetchJson(`/api/sla/breaches${queryString({ ...mine, own: '1', kind: 'open', figures: '0' })}`, slaBreachesResponseSchema, signal),
       ]);
       return { stuck: stuck.total, unstaffed: projects?.total ?? 0, breaches: breaches.total, value: stuck.total_value, currency: stuck.reporting_currency };
     },

@@ -93,6 +93,18 @@ describe('operational view APIs', () => {
   it('GET /api/sla/breaches and /api/leakage', async () => {
     const b = (await (await r.breaches.GET(get(`/api/sla/breaches?from=2026-01-01&to=2026-04-10&now=${NOW}`))).json()) as { total: number };
     expect(b.total).toBe(14);
+    // figures=0 (the nav's count): the workflow's matches without the figures; not without a workflow filter, nor another value
+    const bare = (await (await r.breaches.GET(get(`/api/sla/breaches?from=2026-01-01&to=2026-04-10&now=${NOW}&kind=open&assignee=-&figures=0`))).json()) as { total: number; policies: unknown[] };
+    const full = (await (await r.breaches.GET(get(`/api/sla/breaches?from=2026-01-01&to=2026-04-10&now=${NOW}&kind=open&assignee=-`))).json()) as { total: number; policies: unknown[] };
+    expect([bare.total, bare.policies]).toEqual([full.total, []]);
+    expect(full.total).toBeGreaterThan(0);
+    expect(full.policies.length).toBeGreaterThan(0);
+    const refused = async (q: string) => {
+      const res = await r.breaches.GET(get(`/api/sla/breaches?now=${NOW}&${q}`));
+      return [res.status, JSON.stringify(await res.json())];
+    };
+    expect(await refused('figures=0')).toEqual([400, expect.stringContaining('"message":"figures=0 needs assignee= or state= (without them the count is the figures’)"')]);
+    expect(await refused('figures=1&state=active')).toEqual([400, expect.stringContaining("figures: 0 (the breaches and their count, not the policies' figures), or leave it out")]);
     const l = (await (await r.leakage.GET(get(`/api/leakage?now=${NOW}`))).json()) as { total: number };
     expect(l.total).toBe(40650);
     const csv = await r.leakage.GET(get(`/api/leakage?now=${NOW}&format=csv&category=invoice_mismatch`));

@@ -101,6 +101,12 @@ export const slaBreachesQuerySchema = filtersSchema.extend({
   state: stateFilterParam.optional(),
   /** 1: only the policies of one's own (not the nine stuck rules', whose open breaches are the queues' items). */
   own: z.literal('1', { message: 'own: 1, or leave it out' }).optional(),
+  /**
+   * 0: only the breaches the workflow's filters match and their count (`total`), without the
+   * policies' figures (policies, compliance, series, by_dimension empty): the nav's count.
+   * Needs assignee= or state=.
+   */
+  figures: z.literal('0', { message: "figures: 0 (the breaches and their count, not the policies' figures), or leave it out" }).optional(),
   /** Opaque keyset cursor from the previous page's `next_cursor`. */
   cursor: keysetCursorParam.optional(),
   now: nowParam().optional(),

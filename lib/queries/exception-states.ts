@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
-import { join, sql, type Sql } from '../clickhouse/sql';
+import { join, param, sql, type Sql } from '../clickhouse/sql';
 import { inIdParts } from '../clickhouse/url-budget';
 import { ANY_ASSIGNEE, EXCEPTION_STATE_FILTERS, UNASSIGNED } from '../contracts/actions';
 
@@ -64,12 +64,14 @@ export const LATEST_EXCEPTION = sql`SELECT exception_id, argMax(assignee, versio
  * Whether the assignee filter `f.assignee` (a username) names someone no item was ever
  * assigned to: the filter then matches nothing, and the queues need not be read (the nav's
  * count asks every 30 s, for most users with nothing assigned). Someone who once held an
- * item is read as usual.
+ * item is read as usual. `of`: only items whose ids start with one of these (`<policy>:`: the
+ * SLA policies read — someone who only ever held queue items holds none of a policy of one's own's breaches).
  */
-export async function holdsNothing(store: Store, f: { assignee?: string }): Promise<boolean> {
+export async function holdsNothing(store: Store, f: { assignee?: string }, of?: readonly string[]): Promise<boolean> {
   if (!f.assignee || f.assignee === UNASSIGNED) return false;
   const who = f.assignee === ANY_ASSIGNEE ? sql`assignee != ''` : sql`assignee = ${f.assignee}`;
-  const rows = await store.query(sql`SELECT 1 AS x FROM exceptions WHERE ${who} LIMIT 1`, z.object({ x: z.coerce.number() }));
+  const which = of ? sql`AND arrayExists(p -> startsWith(exception_id, p), ${param('Array(String)', of)})` : sql``;
+  const rows = await store.query(sql`SELECT 1 AS x FROM exceptions WHERE ${who} ${which} LIMIT 1`, z.object({ x: z.coerce.number() }));
   return rows.length === 0;
 }
 

@@ -22,6 +22,8 @@ import type { DealOpenItems } from '../contracts/deals';
 import { num, chTimestamp, queryNow } from './row-types';
 import { getExceptionStates, itemState } from './exception-states';
 
+type ClockReader = Awaited<ReturnType<typeof clockReader>>;
+
 const rowSchema = z.object({
   k: num,
   entity_key: z.string(),
@@ -41,8 +43,7 @@ const inOrder = (set: StuckRuleSet) => STUCK_RULE_NAMES.map((r) => stuckRule(r, 
  * late (as the queues do), else every open one. A deal's clocks refreshing may be read in both
  * copies for a moment: group by (k, entity_key) for one row per record.
  */
-async function openClocks(store: Store, ids: readonly string[], now: Date, o: { overdue?: boolean; own?: readonly SlaPolicy[] } = {}): Promise<{ open: Sql; rules: StuckRule[] }> {
-  const read = await clockReader(store);
+function openClocks(read: ClockReader, ids: readonly string[], now: Date, o: { overdue?: boolean; own?: readonly SlaPolicy[] } = {}): { open: Sql; rules: StuckRule[] } {
   const rules = inOrder(read.rules);
   const only = o.overdue ? { openOnly: true } : { only: 'open' as const };
   const list = [...rules.map((spec) => ({ spec })), ...(o.own ?? []).map((p) => ({ spec: p, scope: p.scope }))];
@@ -61,7 +62,7 @@ function clockOf(c: { id: string; title: string; owner: string; owner_role: Brea
 export async function overdueCounts(store: Store, ids: readonly string[], now: Date = new Date()): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = await store.query(
-    sql`SELECT correlation_id, toUInt64(uniqExact(k, entity_key)) AS n FROM ${(await openClocks(store, ids, now, { overdue: true })).open}
+    sql`SELECT correlation_id, toUInt64(uniqExact(k, entity_key)) AS n FROM ${openClocks(await clockReader(store), ids, now, { overdue: true }).open}
       GROUP BY correlation_id SETTINGS enable_materialized_cte = 1`,
     z.object({ correlation_id: z.string(), n: num }),
   );
@@ -72,8 +73,9 @@ export async function overdueCounts(store: Store, ids: readonly string[], now: D
 export async function getDealOpenItems(store: Store, correlationId: string, opts: { now?: Date | string } = {}): Promise<DealOpenItems | null> {
   if (correlationId === '') return null;
   const now = queryNow(opts.now);
-  const own = (await getSlaPolicies(store, { enabledOnly: true })).filter((p) => !isStuckRuleName(p.id));
-  const { open, rules } = await openClocks(store, [correlationId], now, { own });
+  const [policies, read] = await Promise.all([getSlaPolicies(store, { enabledOnly: true }), clockReader(store)]);
+  const own = policies.filter((p) => !isStuckRuleName(p.id));
+  const { open, rules } = openClocks(read, [correlationId], now, { own });
   const clocks = [
     ...rules.map((r) => clockOf({ id: r.name, title: r.title, owner: r.owner, owner_role: defaultBreachOwner({ id: r.name, end_events: r.end_events }) }, r, true)),
     ...own.map((p) => clockOf({ id: p.id, title: p.name, owner: BREACH_OWNER_LABEL[p.owner], owner_role: p.owner }, p, false)),

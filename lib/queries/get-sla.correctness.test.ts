@@ -14,7 +14,7 @@ import { saveSlaPolicy } from './save-sla-policy';
 import { getSlaBreachRows, getSlaBreaches } from './get-sla-breaches';
 import { getStuckItems } from './get-stuck-items';
 import { applyExceptionChange } from '../actions/exceptions';
-import { getExceptionStates } from './exception-states';
+import { getExceptionStates, holdsNothing } from './exception-states';
 
 let store: Store;
 withFixtureStore((s) => (store = s));
@@ -175,6 +175,13 @@ describe('SLA breaches on the hand-built book', () => {
     };
     expect(await held({ assignee: 'fin-2', own: '1' })).toEqual([1, [onStuck.exception_id]]);
     expect(await held({ assignee: 'fin-1', own: '1' })).toEqual([0, []]);
+    // the nav's count (figures=0): the same matches and count, no policies' figures; without a workflow filter, refused
+    const bare = await getSlaBreaches(store, { ...window, state: 'active', assignee: 'fin-2', own: '1', figures: '0' });
+    expect([bare.total, bare.breaches.map((b) => b.exception_id), bare.policies, bare.series, bare.by_dimension, bare.compliance]).toEqual([1, [onStuck.exception_id], [], [], [], null]);
+    expect((await getSlaBreaches(store, { ...window, state: 'active', assignee: 'fin-1', own: '1', figures: '0' })).total).toBe(0);
+    await expect(getSlaBreaches(store, { ...window, own: '1', figures: '0' })).rejects.toMatchObject({ status: 400 });
+    // fin-1 held the queue's item, never one of the policy's: its breaches are not read for them
+    expect([await holdsNothing(store, { assignee: 'fin-1' }, [`${own.id}:`]), await holdsNothing(store, { assignee: 'fin-2' }, [`${own.id}:`]), await holdsNothing(store, { assignee: 'fin-1' })]).toEqual([true, false, false]);
     expect(await held({ assignee: 'fin-1' })).toEqual([1, [m.exception_id]]);
     expect(await held({ assignee: 'nobody-at-all' })).toEqual([0, []]);
     expect(await held({ assignee: '*', kind: 'late' })).toEqual([0, []]);
