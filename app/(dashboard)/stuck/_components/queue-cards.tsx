@@ -36,9 +36,9 @@ export function QueueCard({ href, selected, testId, children }: { href: string; 
 }
 
 /**
- * `last`: a card after the queues' ("Assigned to me", known only once the signed-in user is:
- * first, it pushed every queue card along as it appeared, and a click aimed at one landed on
- * it instead — once in a full test run).
+ * `last`: a card after the queues' ("Assigned to me"). Rendered with the page since the user
+ * is (2026-12-07); before, it appeared once the user was fetched, and placed first it pushed
+ * every queue card along, so that a click aimed at one landed on it — once in a full test run.
  */
 export function QueueCards({ queues, currency, selected, hrefFor, last }: { queues: StuckQueueSummary[]; currency: string; selected: string; hrefFor: (rule: string) => string; last?: ReactNode }) {
   return (
