@@ -14,6 +14,7 @@ import { sql } from '../clickhouse/sql';
 import type { AlertRule } from '../contracts/alerts';
 import { getStuckSummary } from '../queries/get-stuck-summary';
 import { getSlaBreaches } from '../queries/get-sla-breaches';
+import { getSlaPolicies } from '../queries/get-sla-policies';
 import { getKpis } from '../queries/get-kpis';
 import type { KpiUnit } from '../kpis/definitions';
 import { STUCK_RULE_NAMES, STUCK_RULES, type StuckRuleName } from '../stuck/rules';
@@ -122,14 +123,16 @@ const ASSIGNED_WATCHED = 5_000;
 async function assignedBreaches(store: Store, rule: AlertRule, now: Date): Promise<Breach[]> {
   const p = rule.params;
   const q = { now: now.toISOString(), assignee: p.rule ?? ANY_ASSIGNEE, state: 'active' as const, limit: ASSIGNED_WATCHED };
-  const [stuck, unstaffed, own] = await Promise.all([
+  const [stuck, unstaffed, own, policies] = await Promise.all([
     getStuckItems(store, { ...q, sort: 'late', dir: 'desc' }),
     getUnstaffedProjects(store, q),
-    // the open breaches of the policies of one's own (the nine's are the stuck items)
-    getSlaBreaches(store, { ...q, own: '1', kind: 'open' }),
+    // the open breaches of the policies of one's own (the nine's are the stuck items): the
+    // matches alone, not the policies' figures
+    getSlaBreaches(store, { ...q, own: '1', kind: 'open', figures: '0' }),
+    getSlaPolicies(store, { enabledOnly: true }),
   ]);
   const base = env().CASHTRACE_PUBLIC_URL?.replace(/\/$/, '');
-  const policyName = new Map(own.policies.map((x) => [x.policy_id, x.name]));
+  const policyName = new Map(policies.map((x) => [x.id, x.name]));
   const items = [
     ...stuck.items.map((i) => ({ ...i, title: STUCK_RULES[i.rule].title })),
     ...unstaffed.items.map((i) => ({ ...i, title: 'Project not staffed' })),
