@@ -194,6 +194,10 @@ test('a deal in a currency without a rate is named on the overview; an admin add
   await expect(page.getByTestId('unpriced-currencies')).toContainText('on the admin page (Settings in force)');
   await expect(page.getByTestId('tile-collected').locator('.sub')).toContainText(/20(\.0)?k/);
 
+  // every document this page loads (a reload would throw away what was typed: CI at 6870711
+  // found the typed row emptied before Save, cause unknown; this says whether it was a reload)
+  let loads = 0;
+  page.on('load', () => (loads += 1));
   await page.goto('/admin');
   const rates = page.getByTestId('settings-currency');
   // the currencies in the data: NZD without a rate, a button that fills the new currency's row
@@ -203,8 +207,15 @@ test('a deal in a currency without a rate is named on the overview; an admin add
   await rates.getByTestId('settings-currencies-in-data').getByRole('button', { name: 'NZD 2: no rate' }).click();
   await expect(rates.getByLabel('new currency', { exact: true })).toHaveValue('NZD');
   await rates.getByLabel('new currency rate').fill('0.5');
+  await expect(rates.getByLabel('new currency rate')).toHaveValue('0.5');
+  const typed = { currency: await rates.getByLabel('new currency', { exact: true }).inputValue(), rate: await rates.getByLabel('new currency rate').inputValue() };
+  expect(typed, `the typed row before Save (documents loaded: ${loads})`).toEqual({ currency: 'NZD', rate: '0.5' });
   const saving = Date.now();
-  await rates.getByRole('button', { name: 'Save rates' }).click();
+  await rates.getByRole('button', { name: 'Save rates' }).click({ timeout: 20_000 }).catch(async (err: Error) => {
+    const row = { currency: await rates.getByLabel('new currency', { exact: true }).inputValue(), rate: await rates.getByLabel('new currency rate').inputValue() };
+    const status = await rates.getByRole('status').textContent({ timeout: 1_000 }).catch(() => null);
+    throw new Error(`${err.message}\nthen: row ${JSON.stringify(row)}, status ${JSON.stringify(status)}, documents loaded ${loads}`);
+  });
   await expect(rates.getByRole('status')).toContainText(`Saved NZD = 0.5 ${E2E_REPORTING_CURRENCY}`, { timeout: RATE_SAVE_MS });
   console.log(`[timing] a rate's save answered on the page: ${Date.now() - saving} ms`);
   await expect(rates.getByLabel('NZD rate')).toHaveValue('0.5');
