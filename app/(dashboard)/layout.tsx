@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Nav } from '../_components/nav';
 import { FreshnessBanner } from './_components/freshness-banner';
@@ -10,7 +9,7 @@ import { MeProvider } from '../_components/me-context';
 export const dynamic = 'force-dynamic';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const me = await pageMe(new Headers(await headers()));
+  const me = await pageMe();
   if (!me) redirect('/login');
   // the user goes down with the page: role-aware controls render on the server, not one fetch later
   return (

@@ -6,11 +6,11 @@
 // no permission, filters the API would refuse, or a failed query leave the cache empty and
 // the client asks the API as before (with its error shown there).
 
-import { headers } from 'next/headers';
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import { cache, Suspense, type ReactNode } from 'react';
 import type { z } from 'zod';
-import { authorize, type Permission } from '@/lib/auth/authorize';
+import type { Permission } from '@/lib/auth/authorize';
+import { pageIdentity } from '@/lib/auth/current-user';
 import { ApiError } from '@/lib/http/errors';
 import { hasPermission } from '@/lib/auth/role-matrix';
 import { getRuntime, type Runtime } from '@/lib/runtime';
@@ -65,15 +65,17 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
 }
 
 /**
- * The signed-in caller of the page being rendered (as the API would identify them), or null.
- * Identified once per request (React's cache): a page that checks a permission itself and then
- * prefetches asks once.
+ * The signed-in caller of the page being rendered (as the API would identify them), or null:
+ * the request's one identification (pageIdentity), which the layout made already.
  */
 export const pageCaller = cache(async () =>
-  authorize(new Request('http://page.local/', { headers: new Headers(await headers()) }), null).catch((err: unknown) => {
-    if (!(err instanceof ApiError)) console.error(`[prefetch] identifying the caller: ${String(err)}`);
-    return null;
-  }),
+  pageIdentity().then(
+    ({ id }) => id?.principal ?? null,
+    (err: unknown) => {
+      console.error(`[prefetch] identifying the caller: ${String(err)}`);
+      return null;
+    },
+  ),
 );
 
 /** Whether the page's caller holds `permission` (what the route of the same data would check). */
