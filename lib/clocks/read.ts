@@ -28,9 +28,12 @@ export interface ClockRef {
 
 /**
  * Several clocks' intervals: intervalsSql's columns plus `k`, the clock's index in `clocks`.
- * Open-only, late-only, filters and `now` as for one clock.
+ * Open-only, late-only, filters and `now` as for one clock; `records`: only these entity
+ * keys' intervals (a person's held items: the snapshot is read for them alone, not for every
+ * open interval of the clocks).
  */
-export type ClocksFn = (clocks: ClockRef[], o: Omit<IntervalOptions, 'scope'>) => Sql;
+export type ClocksFn = (clocks: ClockRef[], o: ClocksOptions) => Sql;
+export type ClocksOptions = Omit<IntervalOptions, 'scope'> & { records?: readonly string[] };
 
 const COLUMNS = trustedSql(`correlation_id, entity_key, started_at, anchor_at, ended_at, is_open, amount, currency, value,
   customer, region, practice, legal_entity, billing_model, elapsed_hours, late_hours`);
@@ -42,7 +45,7 @@ const COLUMNS = trustedSql(`correlation_id, entity_key, started_at, anchor_at, e
  * interval ages to `now` in business time as B(now) − anchor_bs (B(now): one constant per
  * calendar, computed here), or in calendar time.
  */
-function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<IntervalOptions, 'scope'>): Sql {
+function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: ClocksOptions): Sql {
   const now = param("DateTime64(3, 'UTC')", o.now);
   const ids = clocks.map((c) => clockId(c.spec, c.scope));
   const at = (values: number[], type: 'Array(Int64)' | 'Array(Float64)') => sql`arrayElement(${param(type, values)}, i)`;
@@ -76,7 +79,7 @@ function snapshotClocksSql(clocks: (ClockRef & { k: number })[], o: Omit<Interva
       if(is_open = 1, ${age}, closed_hours) AS elapsed_hours,
       elapsed_hours - ${threshold} AS late_hours
     FROM clock_intervals
-    WHERE clock IN ${ids} AND started_at <= ${now} AND ${open}
+    WHERE clock IN ${ids} AND started_at <= ${now} AND ${open} ${o.records ? sql`AND entity_key IN ${o.records}` : sql``}
       AND ${timeWindow(o.filters, sql`started_at`)} AND ${dimensionWhere(o.filters)}))`;
 }
 
@@ -166,7 +169,7 @@ export async function clockReader(
     list.forEach((c, k) => {
       const id = clockId(c.spec, c.scope);
       if (!built.has(id)) {
-        parts.push(sql`SELECT ${k} AS k, ${COLUMNS} FROM ${intervalsSql(c.spec, { ...o, scope: c.scope })}`);
+        parts.push(sql`SELECT ${k} AS k, ${COLUMNS} FROM ${intervalsSql(c.spec, { ...o, scope: c.scope })} ${o.records ? sql`WHERE entity_key IN ${o.records}` : sql``}`);
         return;
       }
       const pass = passes.find((p) => p.every((x) => clockId(x.spec, x.scope) !== id));

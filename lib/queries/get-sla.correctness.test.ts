@@ -14,7 +14,7 @@ import { saveSlaPolicy } from './save-sla-policy';
 import { getSlaBreachRows, getSlaBreaches } from './get-sla-breaches';
 import { getStuckItems } from './get-stuck-items';
 import { applyExceptionChange } from '../actions/exceptions';
-import { getExceptionStates, holdsNothing } from './exception-states';
+import { getExceptionStates, heldItems, holdsNothing } from './exception-states';
 
 let store: Store;
 withFixtureStore((s) => (store = s));
@@ -180,6 +180,22 @@ describe('SLA breaches on the hand-built book', () => {
     expect([bare.total, bare.breaches.map((b) => b.exception_id), bare.policies, bare.series, bare.by_dimension, bare.compliance]).toEqual([1, [onStuck.exception_id], [], [], [], null]);
     expect((await getSlaBreaches(store, { ...window, state: 'active', assignee: 'fin-1', own: '1', figures: '0' })).total).toBe(0);
     await expect(getSlaBreaches(store, { ...window, own: '1', figures: '0' })).rejects.toMatchObject({ status: 400 });
+    // one person's matches are read from the records they hold now (heldItems), the figures from every record
+    expect(await heldItems(store, { assignee: 'fin-2' }, [`${own.id}:`], FIXTURE_NOW)).toEqual([onStuck.exception_id]);
+    expect(await heldItems(store, { assignee: 'fin-2' }, [`${own.id}:`], FIXTURE_NOW, 0)).toBeNull(); // more than the most narrowed: read as before
+    expect((await getSlaBreaches(store, { ...window, state: 'active', assignee: 'fin-2', own: '1' })).policies).toEqual((await getSlaBreaches(store, { ...window, own: '1' })).policies);
+    // handed on, it is the new holder's alone (fin-2 held it once: not holdsNothing, but holds nothing now)
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'assign', assignee: 'fin-3', by: 'tester', action_id: 'act_sla_3b' });
+    expect([await heldItems(store, { assignee: 'fin-2' }, [`${own.id}:`], FIXTURE_NOW), await holdsNothing(store, { assignee: 'fin-2' }, [`${own.id}:`])]).toEqual([[], false]);
+    expect([await held({ assignee: 'fin-2', own: '1' }), await held({ assignee: 'fin-3', own: '1' })]).toEqual([[0, []], [1, [onStuck.exception_id]]]);
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'assign', assignee: 'fin-2', by: 'tester', action_id: 'act_sla_3c' });
+    // snoozed, it needs no work until the snooze runs out; resolved, none
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'snooze', until, by: 'tester', action_id: 'act_sla_3d' });
+    const inState = async (state: 'active' | 'snoozed' | 'resolved', at = now) => (await getSlaBreaches(store, { ...window, now: at, assignee: 'fin-2', own: '1', state, figures: '0' })).total;
+    expect([await inState('active'), await inState('snoozed'), await inState('resolved'), await inState('active', new Date(Date.parse(until) + 1).toISOString())]).toEqual([0, 1, 0, 1]);
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'resolve', by: 'tester', action_id: 'act_sla_3e' });
+    expect([await inState('active'), await inState('snoozed'), await inState('resolved')]).toEqual([0, 0, 1]);
+    await applyExceptionChange(store, { exception_id: onStuck.exception_id, kind: 'assign', assignee: 'fin-2', by: 'tester', action_id: 'act_sla_3f' });
     // fin-1 held the queue's item, never one of the policy's: its breaches are not read for them
     expect([await holdsNothing(store, { assignee: 'fin-1' }, [`${own.id}:`]), await holdsNothing(store, { assignee: 'fin-2' }, [`${own.id}:`]), await holdsNothing(store, { assignee: 'fin-1' })]).toEqual([true, false, false]);
     expect(await held({ assignee: 'fin-1' })).toEqual([1, [m.exception_id]]);
