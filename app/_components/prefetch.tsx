@@ -7,7 +7,7 @@
 // the client asks the API as before (with its error shown there).
 
 import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
-import { cache, Suspense, type ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import type { z } from 'zod';
 import type { Permission } from '@/lib/auth/authorize';
 import { pageIdentity } from '@/lib/auth/current-user';
@@ -68,15 +68,14 @@ export async function Prefetched({ entry, children }: { entry: Prefetch | Prefet
  * The signed-in caller of the page being rendered (as the API would identify them), or null:
  * the request's one identification (pageIdentity), which the layout made already.
  */
-export const pageCaller = cache(async () =>
+export const pageCaller = () =>
   pageIdentity().then(
     ({ id }) => id?.principal ?? null,
     (err: unknown) => {
       console.error(`[prefetch] identifying the caller: ${String(err)}`);
       return null;
     },
-  ),
-);
+  );
 
 /** Whether the page's caller holds `permission` (what the route of the same data would check). */
 export async function callerMay(permission: Permission): Promise<boolean> {

@@ -77,26 +77,21 @@ export async function holdsNothing(store: Store, f: { assignee?: string }, of?: 
 
 /**
  * The ids of the items `f.assignee` (a username) holds now among those whose ids start with one
- * of `of` (`<policy>:`) and, with `f.state`, in that state at `now` (as exceptionConditions
- * reads it); null when they hold more than `max` (read as before: the list would be no
- * narrowing, and a server takes ~128 KiB per parameter, ~2,000 of the keys). Exactly what a
- * list filtered to that person (and state) can match. From the rows of the items they ever
- * held: a few, where exceptionConditions groups every item's rows.
+ * of `of` (`<policy>:`) and, with `f.state`, in that state at `now` (getExceptionStates' reading,
+ * as exceptionConditions reads it in SQL); null when they ever held more than `max` (read as
+ * before: the list would be no narrowing, and a server takes ~128 KiB per parameter, ~2,000 of
+ * the keys). Exactly what a list filtered to that person (and state) can match: looked up among
+ * the items they ever held, a few, where exceptionConditions groups every item's rows.
  */
 export async function heldItems(store: Store, f: { assignee: string; state?: ExceptionStateFilter }, of: readonly string[], now: Date, max = 1_000): Promise<string[] | null> {
-  const prefixed = sql`arrayExists(p -> startsWith(exception_id, p), ${param('Array(String)', of)})`;
-  const rows = await store.query(
-    sql`SELECT exception_id, argMax(state, version) AS s, toUnixTimestamp64Milli(argMax(snoozed_until, version)) AS u FROM exceptions
-      WHERE exception_id IN (SELECT exception_id FROM exceptions WHERE assignee = ${f.assignee} AND ${prefixed})
-      GROUP BY exception_id HAVING argMax(assignee, version) = ${f.assignee} LIMIT ${max + 1}`,
-    z.object({ exception_id: z.string(), s: z.string(), u: z.coerce.number().nullable() }),
+  const ever = await store.query(
+    sql`SELECT DISTINCT exception_id FROM exceptions WHERE assignee = ${f.assignee} AND arrayExists(p -> startsWith(exception_id, p), ${param('Array(String)', of)}) LIMIT ${max + 1}`,
+    z.object({ exception_id: z.string() }),
   );
-  if (rows.length > max) return null;
-  const inState = (r: (typeof rows)[number]) => {
-    const snoozed = r.s === 'snoozed' && r.u !== null && r.u > now.getTime();
-    return !f.state || (f.state === 'active' ? !(r.s === 'resolved' || snoozed) : f.state === 'snoozed' ? snoozed : r.s === 'resolved');
-  };
-  return rows.filter(inState).map((r) => r.exception_id);
+  if (ever.length > max) return null;
+  const states = await getExceptionStates(store, ever.map((r) => r.exception_id), now);
+  const inState = (s: ExceptionState) => !f.state || (f.state === 'active' ? s.state !== 'resolved' && s.state !== 'snoozed' : s.state === f.state);
+  return [...states].filter(([, s]) => s.assignee === f.assignee && inState(s)).map(([id]) => id);
 }
 
 /** Usernames that hold at least one stuck item. */
