@@ -23,6 +23,8 @@ type DealFn = (store: Store, correlationId: string, o: { now: Date }) => Promise
 const EVERY_QUEUE = STUCK_RULE_NAMES.join(',');
 /** The user the bench assigns one stuck item in ten to (seedAssignments). */
 const ASSIGNEE = 'bench-finance';
+/** The PMO user the bench assigns one unstaffed project in ten to (seedUnstaffedAssignments). */
+const PMO_ASSIGNEE = 'bench-pmo';
 /**
  * BENCH_OWN_POLICY=1: an SLA policy of one's own (milestone → invoice in 8 business hours) is
  * enabled for the run (its clock built, as the refresher would; one in ten of its open
@@ -72,6 +74,9 @@ const CALLS: { file: string; fn: string; label?: string; params: Record<string, 
   { file: 'get-deal-open-items', fn: 'getDealOpenItems', label: 'getDealOpenItems typical deal', params: {}, deal: true },
   // everyone's assigned work needing it (the assigned_work alert's one read per pass, there of up to 5,000; 1,000 is the API's most)
   { file: 'get-stuck-items', fn: 'getStuckItems', label: 'getStuckItems every queue, assigned to someone, needs work', params: { rules: EVERY_QUEUE, assignee: '*', state: 'active', limit: 1000, sort: 'late' } },
+  // the PMO's unstaffed projects: unfiltered, and "assigned to me" (one assignee's, needing work)
+  { file: 'get-unstaffed-projects', fn: 'getUnstaffedProjects', label: 'getUnstaffedProjects', params: {} },
+  { file: 'get-unstaffed-projects', fn: 'getUnstaffedProjects', label: 'getUnstaffedProjects one assignee, needs work', params: { assignee: PMO_ASSIGNEE, state: 'active' } },
   { file: 'get-leakage', fn: 'getLeakage', params: {} },
   { file: 'get-flows', fn: 'getFlows', params: {} },
   { file: 'get-flow-failures', fn: 'getFlowFailures', params: { flow_source: 'psa', flow_target: 'erp' } },
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
   const customer = await benchCustomer(store);
   log(`one customer: "${customer}"`);
   await seedAssignments(store, now);
+  await seedUnstaffedAssignments(store, now);
   const { dealId } = await benchDeals(store);
   log(`typical deal: ${dealId}`);
   const own = e.BENCH_OWN_POLICY ? await enableOwnPolicy(store, now) : null;
@@ -213,6 +219,20 @@ async function seedAssignments(store: Store, now: Date): Promise<void> {
     else if (i % 7 === 2) await applyExceptionChange(store, { exception_id: item.id, kind: 'resolve', resolution_code: 'fixed_in_source', by: 'bench', action_id: `bench-r${i}` });
   }
   log(`assignments: ${items.length} stuck items assigned (${Math.ceil(items.length / 10)} to ${ASSIGNEE}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Likewise up to 1,000 unstaffed projects (biggest first): one in ten to PMO_ASSIGNEE, the rest among 7 others, one in five snoozed. Once per store. */
+async function seedUnstaffedAssignments(store: Store, now: Date): Promise<void> {
+  const [{ n }] = await store.query(sql`SELECT count() AS n FROM exceptions WHERE updated_by = 'bench-pmo'`, z.object({ n: z.coerce.number() }));
+  if (n > 0) return log(`unstaffed assignments: ${n} exception rows from an earlier run`);
+  const { getUnstaffedProjects } = await import('../lib/queries/get-unstaffed-projects');
+  const { applyExceptionChange } = await import('../lib/actions/exceptions');
+  const items = (await getUnstaffedProjects(store, { limit: 1000, now: now.toISOString() })).items;
+  for (const [i, item] of items.entries()) {
+    await applyExceptionChange(store, { exception_id: item.id, kind: 'assign', assignee: i % 10 === 0 ? PMO_ASSIGNEE : `bench-pmo-${i % 7}`, by: 'bench-pmo', action_id: `bench-pmo-${i}`, stuck_since: item.since });
+    if (i % 5 === 1) await applyExceptionChange(store, { exception_id: item.id, kind: 'snooze', until: new Date(now.getTime() + 86_400_000).toISOString(), by: 'bench-pmo', action_id: `bench-pmo-s${i}` });
+  }
+  log(`unstaffed assignments: ${items.length} projects assigned (${Math.ceil(items.length / 10)} to ${PMO_ASSIGNEE})`);
 }
 
 /**

@@ -94,6 +94,31 @@ export async function heldItems(store: Store, f: { assignee: string; state?: Exc
   return [...states].filter(([, s]) => s.assignee === f.assignee && inState(s)).map(([id]) => id);
 }
 
+/**
+ * A list's workflow filters (assignee, state) over items whose ids start with one of `of`
+ * (`<queue or policy>:`). `none`: no item can match (the list need not be read). `on`: the
+ * condition on the expression of an item's id (`1` without filters: `filtered` false). `records`: for one person
+ * holding at most heldItems' `max` (the nav's counts, "Assigned to me"), the records of the
+ * items they hold in the state asked, so that only those records' clocks are read (every open
+ * interval of the clocks was, each matched against every item's workflow rows); undefined: every record.
+ */
+export async function workScope(
+  store: Store,
+  f: { assignee?: string; state?: ExceptionStateFilter },
+  of: readonly string[],
+  now: Date,
+): Promise<{ none: boolean; filtered: boolean; on: (id: Sql) => Sql; records?: string[] }> {
+  const filtered = Boolean(f.assignee || f.state);
+  if (of.length === 0 || !filtered) return { none: of.length === 0, filtered, on: () => sql`1` };
+  const person = f.assignee && f.assignee !== UNASSIGNED && f.assignee !== ANY_ASSIGNEE ? f.assignee : null;
+  const held = person ? await heldItems(store, { assignee: person, state: f.state }, of, now) : null;
+  if (held) {
+    const records = [...new Set(held.flatMap((id) => of.filter((p) => id.startsWith(p)).map((p) => id.slice(p.length))))];
+    return { none: held.length === 0, filtered, on: (id) => sql`${id} IN ${held}`, records };
+  }
+  return { none: await holdsNothing(store, f, of), filtered, on: (id) => exceptionConditions(f, id, now) };
+}
+
 /** Usernames that hold at least one stuck item. */
 export async function currentAssignees(store: Store): Promise<string[]> {
   const rows = await store.query(sql`SELECT DISTINCT a FROM (${LATEST_EXCEPTION}) WHERE a != '' ORDER BY a`, z.object({ a: z.string() }));

@@ -165,6 +165,47 @@ describe('a deal’s open items', () => {
     expect((await getDealOpenItems(store, deal, { now }))!.items.filter((i) => i.rule === own.id)).toEqual([]);
   });
 
+  it('reads one person’s queues from the records they hold: the same items, totals and states as every item filtered to them', async () => {
+    const { applyExceptionChange } = await import('../actions/exceptions');
+    const { getUnstaffedProjects } = await import('./get-unstaffed-projects');
+    const at = now.toISOString();
+    const every = (await getStuckItems(store, { now: at, limit: 100 })).items;
+    const unstaffed = (await getUnstaffedProjects(store, { now: at })).items;
+    expect([every.length, unstaffed.length]).toEqual([9, 1]);
+    // olga: three queues' items (one a sync failure's `>crm` key), one of them snoozed, and the
+    // unstaffed project; pete: one item; the rest nobody's
+    const olga = [every[0], every[2], every[4]];
+    for (const [k, i] of [...olga, unstaffed[0]].entries()) await applyExceptionChange(store, { exception_id: i.id, kind: 'assign', assignee: 'olga', by: 'finance', action_id: `pq-${k}` });
+    await applyExceptionChange(store, { exception_id: every[5].id, kind: 'assign', assignee: 'pete', by: 'finance', action_id: 'pq-p' });
+    await applyExceptionChange(store, { exception_id: every[4].id, kind: 'snooze', until: new Date(now.getTime() + 86_400_000).toISOString(), by: 'finance', action_id: 'pq-s' });
+    const list = async (p: { assignee?: string; state?: 'active' | 'snoozed' | 'resolved'; q?: string }) => {
+      const r = await getStuckItems(store, { ...p, now: at, limit: 100 });
+      return [r.total, r.total_value, r.items.map((i) => [i.id, i.assignee, i.state])];
+    };
+    const expected = (who: string, state?: string, q?: string) => {
+      const rows = every.filter((i) => olga.includes(i) === (who === 'olga') && (who === 'olga' || i === every[5]))
+        .map((i) => [i.id, who, i === every[4] ? 'snoozed' : 'assigned'])
+        .filter((r) => !state || (state === 'active' ? r[2] !== 'snoozed' : r[2] === state))
+        .filter((r) => !q || r[0].includes(q));
+      const value = every.filter((i) => rows.some((r) => r[0] === i.id)).reduce((s, i) => s + i.value, 0);
+      return [rows.length, Math.round(value * 100) / 100, rows];
+    };
+    expect(await list({ assignee: 'olga' })).toEqual(expected('olga'));
+    expect(await list({ assignee: 'olga', state: 'active' })).toEqual(expected('olga', 'active'));
+    expect(await list({ assignee: 'olga', state: 'snoozed' })).toEqual(expected('olga', 'snoozed'));
+    expect(await list({ assignee: 'olga', state: 'resolved' })).toEqual([0, 0, []]);
+    expect(await list({ assignee: 'olga', q: 'INV-C1' })).toEqual(expected('olga', undefined, 'INV-C1'));
+    expect(await list({ assignee: 'pete' })).toEqual(expected('pete'));
+    // one queue: only that queue's held items
+    const one = await getStuckItems(store, { rule: every[2].rule, assignee: 'olga', now: at });
+    expect(one.items.map((i) => i.id)).toEqual([every[2].id]);
+    // the unstaffed project is olga's alone, and needs work
+    const projects = async (assignee: string, state?: 'active' | 'snoozed') => (await getUnstaffedProjects(store, { assignee, state, now: at })).items.map((i) => [i.id, i.assignee]);
+    expect([await projects('olga'), await projects('olga', 'active'), await projects('olga', 'snoozed'), await projects('pete')]).toEqual([
+      [[unstaffed[0].id, 'olga']], [[unstaffed[0].id, 'olga']], [], [],
+    ]);
+  });
+
   it('is null for an unknown deal', async () => {
     expect(await getDealOpenItems(store, 'crm:opportunity:NOPE', { now })).toBeNull();
     expect(await getDealOpenItems(store, '', { now })).toBeNull();

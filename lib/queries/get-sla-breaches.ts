@@ -13,10 +13,10 @@ import { clockReader } from '../clocks/read';
 import { type SlaBreachesQuery, type SlaBreachesResponse, type SlaPolicy } from '../contracts/sla';
 import type { Filters } from './filters';
 import { getSlaPolicies } from './get-sla-policies';
-import { exceptionConditions, getExceptionStates, heldItems, holdsNothing, itemState } from './exception-states';
+import { getExceptionStates, itemState, workScope } from './exception-states';
 import { isStuckRuleName } from '../stuck/rules';
 import { breachResyncTarget } from '../actions/targets';
-import { ANY_ASSIGNEE, UNASSIGNED } from '../contracts/actions';
+import { UNASSIGNED } from '../contracts/actions';
 import { num, chTimestamp, nullableTimestamp, queryNow } from './row-types';
 import { keysetCursorValues, keysetPage, keysetPageSql, pageKeyColumn, type SortKey } from './page';
 
@@ -61,29 +61,23 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
   const now = queryNow(params.now);
   const all = params.policies ?? (await getSlaPolicies(store, { enabledOnly: true }));
   const policies = all.filter((p) => (!params.policy || p.id === params.policy) && (!params.own || !isStuckRuleName(p.id)));
-  // one person's (the nav's count of one's own policies' breaches, every 30 s): the items they
-  // hold in the state asked are found first, and only their records read (every open interval
-  // of the policies was, each matched against every item's workflow rows: ~100 ms at 1M events)
-  const prefixes = policies.map((p) => `${p.id}:`);
-  const person = params.assignee && params.assignee !== UNASSIGNED && params.assignee !== ANY_ASSIGNEE ? params.assignee : null;
-  const [{ clocks, closedCounts }, held] = await Promise.all([
+  // the workflow's filters (open breaches, the exceptions, only): for one person (the nav's count
+  // of one's own policies' breaches, every 30 s) only the records they hold are read (workScope).
+  // An assignee holding nothing of these policies (a person: now, in the state asked; '*':
+  // ever): no breach matches (the list and its count both skip their reads).
+  const [{ clocks, closedCounts }, scope] = await Promise.all([
     clockReader(store, { tallies: params.tallies ?? true }),
-    person && policies.length ? heldItems(store, { assignee: person, state: params.state }, prefixes, now) : null,
+    workScope(store, params, policies.map((p) => `${p.id}:`), now),
   ]);
-  const records = held ? [...new Set(held.flatMap((id) => prefixes.filter((p) => id.startsWith(p)).map((p) => id.slice(p.length))))] : undefined;
   const list = policies.map((p) => ({ spec: p, scope: p.scope }));
   const read = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, ...o });
   /** The records the workflow's filters can match (the page and its count; never the figures, which are every record's). */
-  const readWork = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, records, ...o });
+  const readWork = (o: { lateOnly?: boolean; openOnly?: boolean }) => clocks(list, { filters: params, now, records: scope.records, ...o });
   const ks = param('Array(Int64)', policies.map((_, k) => k));
   const policyId = sql`transform(k, ${ks}, ${policies.map((p) => p.id)}, '')`;
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
-  // the workflow's filters: open breaches (the exceptions) only
-  const item = sql`concat(${policyId}, ':', entity_key)`;
-  const work = held ? sql`is_open = 1 AND ${item} IN ${held}` : params.assignee || params.state ? sql`is_open = 1 AND ${exceptionConditions(params, item, now)}` : null;
-  // an assignee holding nothing of these policies (a person: now, in the state asked; '*': ever):
-  // no breach matches (the list and its count both skip their reads)
-  const none = policies.length === 0 || (held ? held.length === 0 : await holdsNothing(store, params, prefixes));
+  const work = scope.filtered ? sql`is_open = 1 AND ${scope.on(sql`concat(${policyId}, ':', entity_key)`)}` : null;
+  const none = scope.none;
   return { now, policies, list, read, readWork, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work, none };
 }
 

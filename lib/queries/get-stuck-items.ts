@@ -17,7 +17,7 @@ import { num, chTimestamp, queryNow } from './row-types';
 import { KEYSET_CURSOR_MAX, keysetPage, keysetPageSql, pageKeyColumn, type SortKey, type SortKeyType } from './page';
 import { decodeCursor, encodeCursor } from './cursor';
 import { inIdParts } from '../clickhouse/url-budget';
-import { exceptionConditions, getExceptionStates, holdsNothing, itemState, LATEST_EXCEPTION } from './exception-states';
+import { getExceptionStates, itemState, LATEST_EXCEPTION, workScope } from './exception-states';
 
 export type StuckItemsParams = Filters &
   Partial<Pick<StuckQuery, 'rule' | 'rules' | 'q' | 'assignee' | 'state' | 'sort' | 'dir' | 'limit' | 'cursor' | 'now'>> & {
@@ -51,14 +51,14 @@ export function searchCondition(q: string | undefined): Sql {
   return sql`(positionCaseInsensitive(customer, ${q}) > 0 OR positionCaseInsensitive(entity_key, ${q}) > 0 OR correlation_id = ${q})`;
 }
 
-/** Every stuck item of the selected rules (all: every rule), as of `now`, each with its `id`, `rule` and `owner`. */
-async function stuckUnion(store: Store, params: Filters & { rule?: StuckRuleName; rules?: StuckRuleName[]; thresholds?: ThresholdOverrides }, now: Date): Promise<Sql> {
+/** Every stuck item of the selected rules (all: every rule) as of `now` (`records`: of these records only), each with its `id`, `rule` and `owner`. */
+async function stuckUnion(store: Store, params: Filters & { rule?: StuckRuleName; rules?: StuckRuleName[]; thresholds?: ThresholdOverrides }, now: Date, records?: readonly string[]): Promise<Sql> {
   const { clocks, rules: set } = await clockReader(store);
   // every rule's clock in one read (as the summary): nine subqueries planned and read apart
   // cost ~2× at 9.4M events
   const specs = selectedRules(params).map((r) => stuckRule(r, params.thresholds, set));
   return sql`SELECT ${stuckIdSql(specs)} AS id, ${byRule(specs, 'name')} AS rule, ${byRule(specs, 'owner')} AS owner, *
-    FROM ${stuckOfRulesSql(specs, { filters: params, now }, clocks)}`;
+    FROM ${stuckOfRulesSql(specs, { filters: params, now, records }, clocks)}`;
 }
 
 /** A column of the rule of each row of stuckOfRulesSql (by its index `k` into `specs`). */
@@ -68,16 +68,17 @@ const byRule = (specs: StuckRule[], col: 'name' | 'owner') => sql`transform(k, $
 export const stuckIdSql = (specs: StuckRule[]) => sql`concat(${byRule(specs, 'name')}, ':', entity_key)`;
 
 export async function getStuckItems(store: Store, params: StuckItemsParams): Promise<StuckItemsResponse> {
-  if (await holdsNothing(store, params)) return { rule: params.rule ?? null, total: 0, total_value: 0, items: [], next_cursor: null, reporting_currency: reportingCurrency() };
   const sort = params.sort ?? 'value';
   const pinned = sort === 'late' && params.cursor ? decodeCursor(params.cursor, lateCursor) : null;
   const now = pinned ? new Date(pinned[0]) : queryNow(params.now);
   const cursor = pinned ? pinned[1] : params.cursor;
-  const union = await stuckUnion(store, params, now);
+  const scope = await workScope(store, params, selectedRules(params).map((r) => `${r}:`), now);
+  if (scope.none) return { rule: params.rule ?? null, total: 0, total_value: 0, items: [], next_cursor: null, reporting_currency: reportingCurrency() };
+  const union = await stuckUnion(store, params, now, scope.records);
   const sortCol = ident(SORT_COLUMNS[sort], ORDERABLE);
   const desc = params.dir !== 'asc';
   const limit = params.limit ?? 50;
-  const where = sql`${searchCondition(params.q)} AND ${exceptionConditions(params, sql`id`, now)}`;
+  const where = sql`${searchCondition(params.q)} AND ${scope.on(sql`id`)}`;
   const listed = sql`SELECT id, rule, owner, entity_key, correlation_id, customer, region, practice, legal_entity, billing_model,
       anchor_at, late_hours, elapsed_hours, amount, currency, value, aging_bucket, count() OVER () AS total, sum(value) OVER () AS total_value
     FROM (${union}) WHERE ${where}`;

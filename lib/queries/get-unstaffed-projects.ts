@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import type { Store } from '../clickhouse/client';
 import { sql } from '../clickhouse/sql';
-import { clockIntervals } from '../clocks/read';
+import { clockReader } from '../clocks/read';
 import { UNSTAFFED_QUEUE, UNSTAFFED_SPEC } from '../stuck/unstaffed';
 import { unstaffedProjectSchema, type UnstaffedResponse } from '../contracts/pmo';
-import { exceptionConditions, getExceptionStates, holdsNothing, itemState, type ExceptionStateFilter } from './exception-states';
+import { getExceptionStates, itemState, workScope, type ExceptionStateFilter } from './exception-states';
 import { assigneeFilterParam, stateFilterParam } from '../contracts/actions';
 import { filtersSchema, nowParam, type Filters } from './filters';
 import { num, queryNow } from './row-types';
@@ -37,15 +37,16 @@ const UNSTAFFED_SORT: readonly SortKey[] = [
 ];
 
 export async function getUnstaffedProjects(store: Store, params: Filters & { now?: string; limit?: number; cursor?: string; q?: string; assignee?: string; state?: ExceptionStateFilter }): Promise<UnstaffedResponse> {
-  if (await holdsNothing(store, params)) return { total: 0, next_cursor: null, items: [] };
   const now = queryNow(params.now);
-  const intervals = await clockIntervals(store);
+  const scope = await workScope(store, params, [`${UNSTAFFED_QUEUE}:`], now);
+  if (scope.none) return { total: 0, next_cursor: null, items: [] };
+  const { clocks } = await clockReader(store);
   const limit = params.limit ?? 50;
   const rows = await store.query(
     sql`${keysetPageSql(
       sql`SELECT entity_key, correlation_id, customer, anchor_at AS since, late_hours, amount, currency, value, count() OVER () AS total
-        FROM ${intervals(UNSTAFFED_SPEC, { filters: params, now })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}
-          AND ${exceptionConditions(params, sql`concat(${`${UNSTAFFED_QUEUE}:`}, entity_key)`, now)}`,
+        FROM ${clocks([{ spec: UNSTAFFED_SPEC }], { filters: params, now, records: scope.records })} WHERE is_open = 1 AND late_hours > 0 AND ${searchCondition(params.q)}
+          AND ${scope.on(sql`concat(${`${UNSTAFFED_QUEUE}:`}, entity_key)`)}`,
       { sort: UNSTAFFED_SORT, key: sql`correlation_id, entity_key`, limit, cursor: params.cursor },
     )} SETTINGS enable_materialized_cte = 1`,
     unstaffedProjectSchema.extend({ total: num, ...pageKeyColumn }),

@@ -3,7 +3,7 @@
 
 import { sql, type Sql } from '../clickhouse/sql';
 import { intervalsSql, type IntervalOptions } from '../sla/intervals-sql';
-import type { ClocksFn, IntervalsFn } from '../clocks/read';
+import type { ClocksFn, ClocksOptions, IntervalsFn } from '../clocks/read';
 import type { StuckRule } from './rules';
 
 export function agingBucketSql(lateHours: Sql): Sql {
@@ -18,7 +18,7 @@ export function stuckItemsSql(rule: StuckRule, o: IntervalOptions, intervals: In
 }
 
 /** Stuck items of several rules in one read (clockReader's `clocks`), `k` = the rule's index. */
-export function stuckOfRulesSql(rules: StuckRule[], o: Omit<IntervalOptions, 'scope'>, clocks: ClocksFn): Sql {
+export function stuckOfRulesSql(rules: StuckRule[], o: ClocksOptions, clocks: ClocksFn): Sql {
   return sql`(SELECT *, ${agingBucketSql(sql`late_hours`)} AS aging_bucket
     FROM ${clocks(rules.map((spec) => ({ spec })), { ...o, openOnly: true })} WHERE is_open = 1 AND late_hours > 0)`;
 }
