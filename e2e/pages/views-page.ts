@@ -49,6 +49,16 @@ export class OverviewPage {
     return this.breakdown.locator('.recharts-legend-item-text');
   }
 
+  /** The breakdown chart's category labels (one per bar group, top to bottom). */
+  breakdownLabels(): Locator {
+    return this.breakdown.locator('.breakdown-category');
+  }
+
+  /** The breakdown table's first column (the dimension's values, as the table names them). */
+  breakdownTableValues(): Locator {
+    return this.page.getByTestId('breakdown-table').locator('tbody tr td:first-child');
+  }
+
   async goto(): Promise<void> {
     await this.page.goto('/');
     await expect(this.tiles).toBeVisible();

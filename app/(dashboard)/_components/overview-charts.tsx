@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Toolti
 import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { KpisResponse } from '@/lib/contracts/kpis';
 import { formatMoney } from '@/lib/money/format';
+import { NO_VALUE } from '@/lib/queries/filters';
 import styles from '@/app/_components/views.module.css';
 
 const BREAKDOWN_ORDER = inSeriesOrder(['booked', 'invoiced', 'collected']);
@@ -33,13 +34,15 @@ export function WaterfallChart({ data, currency }: { data: KpisResponse['waterfa
 }
 
 export function BreakdownChart({ rows, currency }: { rows: KpisResponse['breakdowns'][keyof KpisResponse['breakdowns']]; currency: string }) {
+  // deals that carry no value of the dimension: named as the table and the filter name them, not a blank label
+  const data = rows.map((r) => ({ ...r, value: r.value || NO_VALUE }));
   return (
     <div className={styles.chart} data-testid="breakdown-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+        <BarChart data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" tickFormatter={(v: number) => formatMoney(v, currency, { compact: true })} tick={{ fontSize: 11 }} />
-          <YAxis type="category" dataKey="value" width={120} tick={{ fontSize: 11 }} />
+          <YAxis type="category" dataKey="value" width={120} tick={{ fontSize: 11, className: 'breakdown-category' }} />
           <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={BREAKDOWN_ORDER} />
           <Bar dataKey="booked" name="Booked" fill="#1e3a8a" isAnimationActive={false} />

@@ -4,6 +4,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { inSeriesOrder } from '@/app/_components/chart-order';
 import type { SlaBreachesResponse } from '@/lib/contracts/sla';
+import { NO_VALUE } from '@/lib/queries/filters';
 import styles from '@/app/_components/views.module.css';
 
 const COLORS = ['#2f6fed', '#d64545', '#c98a06', '#1f9d55', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
@@ -30,7 +31,7 @@ export function BreachesOverTime({ data }: { data: SlaBreachesResponse }) {
 }
 
 export function BreachesByDimension({ data }: { data: SlaBreachesResponse }) {
-  const rows = data.by_dimension.slice(0, 12).map((d) => ({ ...d, value: d.value || '(none)', met: d.evaluated - d.breaches }));
+  const rows = data.by_dimension.slice(0, 12).map((d) => ({ ...d, value: d.value || NO_VALUE, met: d.evaluated - d.breaches }));
   if (rows.length === 0) return <div className="empty">Nothing evaluated yet.</div>;
   return (
     <div className={styles.chart} data-testid="breaches-by-dimension">
