@@ -96,11 +96,12 @@ export async function heldItems(store: Store, f: { assignee: string; state?: Exc
 
 /**
  * A list's workflow filters (assignee, state) over items whose ids start with one of `of`
- * (`<queue or policy>:`). `none`: no item can match (the list need not be read). `on`: the
- * condition on the expression of an item's id (`1` without filters: `filtered` false). `records`: for one person
- * holding at most heldItems' `max` (the nav's counts, "Assigned to me"), the records of the
- * items they hold in the state asked, so that only those records' clocks are read (every open
- * interval of the clocks was, each matched against every item's workflow rows); undefined: every record.
+ * (`<queue or policy>:`): the stuck queues, the unstaffed projects and the breach list read
+ * them alike. `none`: no item can match (the list need not be read). `on`: the condition on
+ * the expression of an item's id (`1` without filters, `filtered` false). `records`: for one
+ * person holding at most heldItems' `max` (the nav's counts, "Assigned to me"), the records
+ * of the items they hold in the state asked, the only ones whose clocks need reading;
+ * undefined: every record.
  */
 export async function workScope(
   store: Store,
