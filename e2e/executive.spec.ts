@@ -7,6 +7,7 @@ import { gotoOnScreen } from './on-screen';
 import { seedViews } from './views-seed';
 
 test.beforeAll(async ({ request }) => {
+  test.setTimeout(120_000);
   await seedViews(request);
   // a deal booked an hour ago (nothing of it overdue) whose CRM event names no region: the
   // overview's breakdown lists it as "(none)"
@@ -18,7 +19,10 @@ test.beforeAll(async ({ request }) => {
   ];
   expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: events })).status()).toBe(202);
   await expect
-    .poll(async () => ((await (await request.get('/api/kpis')).json()) as { breakdowns: { region: { value: string }[] } }).breakdowns.region.map((r) => r.value))
+    .poll(async () => ((await (await request.get('/api/kpis')).json()) as { breakdowns: { region: { value: string }[] } }).breakdowns.region.map((r) => r.value), {
+      message: 'the deal without a region in the overview’s breakdown',
+      timeout: 60_000,
+    })
     .toContain('');
 });
 import { OverviewPage } from './pages/views-page';
