@@ -77,8 +77,7 @@ async function breachRead(store: Store, params: SlaBreachesParams) {
   const policyId = sql`transform(k, ${ks}, ${policies.map((p) => p.id)}, '')`;
   const kindCond = params.kind === 'open' ? sql`is_open = 1` : params.kind === 'late' ? sql`is_open = 0` : sql`1`;
   const work = scope.filtered ? sql`is_open = 1 AND ${scope.on(sql`concat(${policyId}, ':', entity_key)`)}` : null;
-  const none = scope.none;
-  return { now, policies, list, read, readWork, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work, none };
+  return { now, policies, list, read, readWork, closedCounts, ks, policyId, kindCond: work ? sql`${kindCond} AND ${work}` : kindCond, work, none: scope.none };
 }
 
 /**

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { DIMENSIONS, type Dimension } from '@/lib/events/catalogue';
 import { formatCount, formatHours, formatMoney, formatPercent } from '@/lib/money/format';
+import { NO_VALUE } from '@/lib/queries/filters';
 import { FilterBar, useFilters } from '@/app/_components/filter-bar';
 import { useKpis, useLeakage, useSlaBreaches, useStuckSummary } from '@/app/_hooks/use-views';
 import styles from '@/app/_components/views.module.css';
@@ -117,7 +118,7 @@ export function OverviewView() {
               <tbody>
                 {kpis.data.breakdowns[dim].map((b) => (
                   <tr key={b.value}>
-                    <td>{b.value || <span className="muted">(none)</span>}</td>
+                    <td>{b.value || <span className="muted">{NO_VALUE}</span>}</td>
                     <td className="num">{formatCount(b.deals)}</td>
                     <td className="num">{formatMoney(b.booked, cur)}</td>
                     <td className="num">{formatMoney(b.invoiced, cur)}</td>
