@@ -129,6 +129,7 @@ test('the settings the figures are computed with are on the page: currency and r
 });
 
 test('an admin sets a KPI target and an exchange rate on the page: the overview follows at once, a reset returns to the environment’s', async ({ page }) => {
+  test.setTimeout(120_000);
   const panel = page.getByTestId('settings-panel');
   const targets = panel.getByTestId('settings-kpi-targets');
   // a currency the firm's deals are in, other than the reporting one
@@ -181,6 +182,9 @@ test('an admin sets a KPI target and an exchange rate on the page: the overview 
 });
 
 test('a deal in a currency without a rate is named on the overview; an admin adds the rate on the page and the total converts it', async ({ page, request }) => {
+  // its own waits add up past the default minute on a saturated machine (CI at e0cd2ed ran out of
+  // it loading the overview the last time): the ingest's poll, the save, three page loads
+  test.setTimeout(180_000);
   const customer = 'Kiwi Consulting Ltd (e2e)';
   const won = { event_id: 'e2e-nzd-opp', source: 'crm', type: 'opportunity.won', occurred_at: new Date(Date.now() - 2 * 86_400_000).toISOString(), entity_type: 'opportunity', entity_id: 'OPP-E2E-NZD', amount: 20_000, currency: 'NZD', attributes: { customer } };
   const signed = { ...won, event_id: 'e2e-nzd-ctr', source: 'clm', type: 'contract.signed', entity_type: 'contract', entity_id: 'CTR-E2E-NZD', refs: ['crm:opportunity:OPP-E2E-NZD'] };
@@ -201,7 +205,8 @@ test('a deal in a currency without a rate is named on the overview; an admin add
   await page.goto('/admin');
   const rates = page.getByTestId('settings-currency');
   // the currencies in the data: NZD without a rate, a button that fills the new currency's row
-  await expect(rates.getByTestId('settings-currencies-in-data')).toContainText(`${E2E_REPORTING_CURRENCY} `);
+  // the first panel read after the page opens (a run at e0cd2ed on a saturated machine saw it still loading at 15 s)
+  await expect(rates.getByTestId('settings-currencies-in-data')).toContainText(`${E2E_REPORTING_CURRENCY} `, { timeout: 45_000 });
   await rates.scrollIntoViewIfNeeded();
   await rates.screenshot({ path: `${SCREENSHOT_DIR}/admin-settings-unpriced.png` });
   await rates.getByTestId('settings-currencies-in-data').getByRole('button', { name: 'NZD 2: no rate' }).click();
