@@ -143,10 +143,11 @@ function findingRowsSql(kind: FindingKind, s: FindingSource): Sql {
       GROUP BY c.cid, c.key, c.at`;
   }
   if (kind === 'invoice_mismatch') {
-    // invoices whose total differs from the delivery (milestones, timesheets) they bill
+    // invoices whose total differs from the delivery (milestones, timesheets) they bill; the
+    // detail names both amounts in cents (toString would print 107510.5)
     return sql`SELECT inv_cid AS correlation_id, inv_key AS entity_key, inv_at AS at, inv_at AS anchor,
         abs(expected - inv_amount) AS amount, inv_currency AS currency,
-        concat('invoiced ', toString(inv_amount), ', delivered ', toString(expected)) AS detail
+        concat('invoiced ', toDecimalString(inv_amount, 2), ', delivered ', toDecimalString(expected, 2)) AS detail
       FROM (
         SELECT i.inv_key, any(i.inv_cid) AS inv_cid, any(i.inv_at) AS inv_at, any(i.inv_amount) AS inv_amount,
           any(i.inv_currency) AS inv_currency, sum(dv.d_amount) AS expected, count() AS matched, any(i.n_refs) AS n_refs

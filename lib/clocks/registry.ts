@@ -67,8 +67,11 @@ export function clockId(spec: ClockSpec, scope?: IntervalScope): string {
 
 const hashId = (definition: string) => crypto.createHash('sha256').update(environment()).update(definition).digest('hex').slice(0, 16);
 
-/** A finding's version, bumped when its rows change meaning: that finding alone is rebuilt (receivables 2: settled_at as end_at). */
-const FINDING_VERSIONS: Partial<Record<FindingKind, number>> = { receivables: 2 };
+/**
+ * A finding's version, bumped when its rows change: that finding alone is rebuilt
+ * (receivables 2: settled_at as end_at; invoice_mismatch 2: the detail's amounts in cents).
+ */
+const FINDING_VERSIONS: Partial<Record<FindingKind, number>> = { receivables: 2, invoice_mismatch: 2 };
 
 export function definitionOf(d: ClockDef): string {
   if (!('finding' in d)) return clockDefinition(d.spec, d.scope);

@@ -43,7 +43,7 @@ describe('leakage on the hand-built book', () => {
     ]);
     expect(new Set(r.records.map((x) => x.correlation_id)).size).toBe(2);
     const one = await getLeakage(store, { now, category: 'invoice_mismatch' });
-    expect(one.records.map((x) => x.detail)).toEqual(['invoiced 48000, delivered 50000']);
+    expect(one.records.map((x) => x.detail)).toEqual(['invoiced 48000.00, delivered 50000.00']);
   });
 
   it('filters by dimension', async () => {
