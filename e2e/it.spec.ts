@@ -146,6 +146,7 @@ test('IT links an orphan the ERP sent without its deal’s reference, and cuts a
     await page.waitForTimeout(300);
   }
   await expect(row).toBeVisible();
+  await expect(row.getByTestId('orphan-event-id')).toHaveText('e2e-link-inv');
   await row.getByTestId('link-to-deal').click();
   // named by the deal's record ID, as typed
   await row.getByLabel('A record of the deal').fill('opp-e2e-link');

@@ -65,7 +65,11 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
                     <span className={`badge ${o.age_s > 86400 ? 'bad' : o.age_s > 3600 ? 'warn' : 'ok'}`}>{fmtSeconds(o.age_s)}</span>
                   </td>
                   <td className="mono">{o.entity_key}</td>
-                  <td>{o.type}</td>
+                  <td>
+                    {o.type}
+                    {/* one record's events (a webhook delivered again under a new ID) tell apart by their ID */}
+                    <div className="muted mono" data-testid="orphan-event-id">{o.event_id}</div>
+                  </td>
                   <td>
                     <div className={styles.refs}>
                       {o.refs.length === 0 && <span className="muted">no references</span>}
