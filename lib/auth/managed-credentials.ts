@@ -50,10 +50,16 @@ export async function revokeVersioned<R extends CredentialBase>(cur: R | null, w
   return row;
 }
 
-/** Reloads the active set every `intervalMs`, once per store and kind, whichever module copy asks. */
+/**
+ * Reloads the active set every `intervalMs`, once per store and kind, whichever module copy
+ * asks; stops when the store is closed (a runtime closed before its process ends).
+ */
 export function startPeriodicRefresh(store: Store, kind: string, refresh: (store: Store) => Promise<void>, intervalMs = 15_000): void {
   oncePer(store, `refresh.${kind}`, () => {
-    const t = setInterval(() => refresh(store).catch((err) => console.error(`[auth] ${kind} refresh failed:`, err)), intervalMs);
+    const t = setInterval(() => {
+      if (store.isClosed?.()) return clearInterval(t);
+      refresh(store).catch((err) => console.error(`[auth] ${kind} refresh failed:`, err));
+    }, intervalMs);
     t.unref?.();
     return t;
   });

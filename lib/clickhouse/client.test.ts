@@ -18,6 +18,16 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.close());
 
+describe('close', () => {
+  it('says the store is closed once close() was called (timers that read it stop)', async () => {
+    const s = await store.fork({ ownSockets: true });
+    expect(s.isClosed?.()).toBe(false);
+    await s.close();
+    expect(s.isClosed?.()).toBe(true);
+    expect(store.isClosed?.()).toBe(false);
+  });
+});
+
 describe('insertJsonEachRow settings', () => {
   it('inserts with the given settings, and the engine refuses one it does not know (so they are passed, not dropped)', async () => {
     await store.insertJsonEachRow('scratch', '{"a":"x","n":1}\n{"a":"y","n":2}\n', { max_threads: 1, input_format_parallel_parsing: 0 });

@@ -49,6 +49,8 @@ export interface Store {
    */
   cutOff?(): number;
   close(): Promise<void>;
+  /** True once close() was called: a timer that reads the store stops instead of failing. */
+  isClosed?(): boolean;
 }
 
 export interface StatementOptions {
@@ -152,6 +154,7 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
     return best;
   };
 
+  let closed = false;
   const store: Store = {
     kind,
     client,
@@ -198,7 +201,9 @@ export async function createStore(opts?: { dataDir?: string; url?: string; migra
       return f?.ownSockets ? createStore({ url, migrate: false, ownSockets: true, checked: true }) : { ...store, close: async () => undefined };
     },
     ...(sockets ? { cutOff: () => sockets!.cutOff() } : {}),
+    isClosed: () => closed,
     async close() {
+      closed = true;
       await Promise.all(lanes.map((l) => l.client.close()));
     },
   };
