@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { sharedTempStore } from '../testing/shared-temp-store';
 import { ClockRefresher, roundOf } from './refresher';
@@ -15,6 +15,40 @@ async function write(r: ClockRefresher, ms: number, perMark: number, tag: string
     await sleep(100);
   }
 }
+
+describe('ClockRefresher and a store closed under it', () => {
+  it('stops without a word when a round fails because its store was closed (its files already removed)', async () => {
+    let shut = false;
+    const gone = () => Promise.reject(new Error('Code: 107. Cannot open file /tmp/x/store/02d/2026_1_1_0/data.bin: , errno: 2'));
+    const closing = {
+      ...store,
+      isClosed: () => shut,
+      query: (...a: Parameters<Store['query']>) => (shut ? gone() : store.query(...a)),
+      command: (...a: Parameters<Store['command']>) => (shut ? gone() : store.command(...a)),
+    } as Store;
+    const r = new ClockRefresher(closing, { quietMs: 10, maxLagMs: 20, burstMaxLagMs: 20, burstRowsPerS: 1000 });
+    r.start();
+    await r.settled();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      shut = true;
+      r.markDirty(['crm:opportunity:after-close']);
+      await r.settled();
+      await sleep(300);
+      await r.settled();
+      expect(logged).not.toHaveBeenCalled();
+      // closed: a later mark starts nothing
+      const rounds = r.rounds;
+      r.markDirty(['crm:opportunity:later']);
+      await sleep(100);
+      await r.settled();
+      expect(r.rounds).toBe(rounds);
+    } finally {
+      logged.mockRestore();
+      r.close();
+    }
+  });
+});
 
 describe('ClockRefresher timing', () => {
   it('recomputes within the normal lag under a trickle of writes, and waits out a burst (rounds resume once it pauses)', async () => {

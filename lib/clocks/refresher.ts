@@ -231,8 +231,10 @@ export class ClockRefresher {
         }
       } catch (err) {
         this.inRound = 0;
-        if (this.closed || /is closed|Usage: connection/.test(String(err))) {
-          this.close(); // closed, or the store closed under a round (shutdown, tests): nothing left to do
+        if (this.closed || this.store.isClosed?.() || /is closed|Usage: connection/.test(String(err))) {
+          // closed, or the store closed under a round (shutdown, tests; its files may be gone
+          // already, or its server): nothing left to do
+          this.close();
           return;
         }
         for (const id of ids) this.dirty.add(id);
