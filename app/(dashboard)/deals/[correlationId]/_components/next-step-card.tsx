@@ -51,7 +51,10 @@ export function NextStepCard({ next, open, openError, conforming, deviations }: 
           Journey complete <span className="badge ok">nothing open</span>
         </div>
       ) : (
-        <div className={styles.nextType}>Every step of the path has happened</div>
+        <div className={styles.nextType} data-testid="path-done">
+          Every step of the path has happened{' '}
+          {open && open.length > 0 && <span className="badge warn">{open.length} still open</span>}
+        </div>
       )}
       {openError ? (
         <p className="error" role="alert">Could not read the deal’s open records: {openError}</p>
