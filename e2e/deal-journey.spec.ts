@@ -7,6 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { DEALS_PAGE_SIZE } from '../lib/contracts/deals';
 import { VARIANTS_SHOWN } from '../lib/contracts/variants';
+import { NO_VALUE } from '../lib/queries/filters';
+import { BILLING_MODEL_LABEL } from '../app/_components/journey-format';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
@@ -178,10 +180,24 @@ test('an address no page or endpoint serves says so: a page with the way back, J
   expect(await wrong.json()).toMatchObject({ error: { code: 'method_not_allowed', message: 'DELETE is not served at /api/deals; it serves GET, HEAD, OPTIONS' } });
 });
 
-test("variants show the common paths and conformance; the paths off the expected path, and a path's deals", async ({ page }) => {
+test("variants show the common paths and conformance; the paths off the expected path, and a path's deals", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  // a deal that names no billing model (its own, so the check does not depend on other specs' data)
+  const won = { event_id: 'e2e-variants-nomodel', source: 'crm', type: 'opportunity.won', occurred_at: new Date(Date.now() - 3_600_000).toISOString(), entity_type: 'opportunity', entity_id: 'OPP-E2E-NOMODEL', amount: 1000, currency: 'EUR', attributes: { customer: 'Modelless Ltd' } };
+  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: [won] })).status()).toBe(202);
+  await expect
+    .poll(async () => ((await (await request.get('/api/variants')).json()) as { models: { billing_model: string }[] }).models.map((m) => m.billing_model), {
+      message: 'the deal without a billing model among the variants',
+      timeout: 60_000,
+    })
+    .toContain('');
   await gotoOnScreen(page, '/variants', page.getByTestId('variant-row'), 'variants data on screen after navigation');
   await expect(page.getByTestId('conformance')).toContainText('%');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/variants.png`, fullPage: true });
+  // each billing model by its label; the deals without one as '(none)', as the overview and the filter call them
+  const models = await page.getByTestId('model-conformance').locator('tbody tr td:first-child').allTextContents();
+  expect(models).toContain(NO_VALUE);
+  for (const m of models) expect([...Object.values(BILLING_MODEL_LABEL), NO_VALUE]).toContain(m);
   // 30 paths at first, then 30 more (the seeded firm has more than 30)
   const matching = Number((await page.getByTestId('variants-count').textContent())!.match(/of ([\d,]+) paths/)![1].replace(/,/g, ''));
   await expect(page.getByTestId('variant-row')).toHaveCount(VARIANTS_SHOWN);

@@ -94,7 +94,7 @@ export function VariantsView() {
               <tbody>
                 {data.models.map((m) => (
                   <tr key={m.billing_model}>
-                    <td>{BILLING_MODEL_LABEL[m.billing_model] ?? (m.billing_model || 'unknown')}</td>
+                    <td>{BILLING_MODEL_LABEL[m.billing_model] ?? (m.billing_model || NO_VALUE)}</td>
                     <td className="num">{formatCount(m.deals)}</td>
                     <td className="num">{m.variants}</td>
                     <td>
@@ -142,7 +142,7 @@ export function VariantsView() {
                 {data.variants.map((v) => (
                   <tr key={v.rank} data-testid="variant-row" data-conforming={v.conforming ? 'yes' : 'no'}>
                     <td className="num">{v.rank}</td>
-                    <td>{BILLING_MODEL_LABEL[v.billing_model] ?? (v.billing_model || 'unknown')}</td>
+                    <td>{BILLING_MODEL_LABEL[v.billing_model] ?? (v.billing_model || NO_VALUE)}</td>
                     <td className={styles.pathCell}>
                       <VariantPath variant={v} />
                     </td>
