@@ -297,6 +297,32 @@ describe('clock snapshot', () => {
     expect(await expectTalliesMatch(COUNTED_READINGS)).toBe(2);
   }, 180_000);
 
+  it("drops the rows of a clock and a tally that left the set (a policy disabled): nothing reads them, they are not kept for years", async () => {
+    const input = {
+      name: 'Quote to first invoice in 30 business days', start_events: ['quote.approved'], end_events: ['invoice.issued'],
+      match: 'deal', anchor: 'occurred_at', threshold_hours: 240, unit: 'business', severity: 'low', scope: {}, enabled: true,
+    };
+    const rows = async (table: 'clock_intervals' | 'clock_days', id: string) =>
+      Number((await store.query<{ n: string }>(table === 'clock_intervals' ? sql`SELECT count() AS n FROM clock_intervals WHERE clock = ${id}` : sql`SELECT count() AS n FROM clock_days WHERE tally = ${id}`))[0].n);
+    const before = await allClocks(store);
+    const p = await saveSlaPolicy(store, { input, mode: 'create', by: 'test' });
+    writer.clocks.invalidate();
+    await writer.settled();
+    const tally = tallyOf(p, p.scope);
+    expect(before.clocks.has(tally.clock)).toBe(false); // a clock of its own, not one the product keeps anyway
+    expect(await rows('clock_intervals', tally.clock)).toBeGreaterThan(0);
+    expect(await rows('clock_days', tally.id)).toBeGreaterThan(0);
+    await saveSlaPolicy(store, { input: { ...input, id: p.id, enabled: false }, mode: 'update', by: 'test' });
+    writer.clocks.invalidate();
+    await writer.settled();
+    expect((await builtClocks(store)).has(tally.clock)).toBe(false);
+    expect(await rows('clock_intervals', tally.clock)).toBe(0);
+    expect(await rows('clock_days', tally.id)).toBe(0);
+    // the other clocks keep theirs, and their tallies still equal a count of their intervals
+    expect(await rows('clock_intervals', [...before.clocks.keys()][0])).toBeGreaterThan(0);
+    expect(await expectTalliesMatch(COUNTED_READINGS)).toBe(2);
+  }, 180_000);
+
   it('reconciles counts left wrong by a round cut short between its counts and its delete', async () => {
     const [t] = (await allClocks(store)).tallies.values();
     await store.command(sql`INSERT INTO clock_days (tally, anchor_day, start_day, region, practice, legal_entity, billing_model, n, n_late, max_end)

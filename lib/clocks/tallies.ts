@@ -18,8 +18,9 @@ import { OPEN_END_SQL } from './findings';
 
 const KEY = sql`tally, anchor_day, start_day, region, practice, legal_entity, billing_model`;
 
-/** The id of a tally's build in clock_builds. */
-export const tallyBuildId = (t: Tally) => `days:${t.id}`;
+/** A tally's build in clock_builds is this prefix and the tally's id. */
+export const TALLY_BUILD_PREFIX = 'days:';
+export const tallyBuildId = (t: Tally) => `${TALLY_BUILD_PREFIX}${t.id}`;
 
 /**
  * Each closed interval of clock_intervals (where `where` holds) once per tally of its clock:
