@@ -3,6 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
 import { seedViews } from './views-seed';
+import { stepLabel } from '../app/_components/journey-format';
 
 test.beforeAll(async ({ request }) => {
   await seedViews(request);
@@ -39,4 +40,9 @@ test('filter the stuck-invoice queue, sort by value and export CSV', async ({ pa
   expect(text.split('\r\n')[1]).toMatch(new RegExp(`,${E2E_REPORTING_CURRENCY}$`));
   expect(text).toContain('invoice-not-collected:erp:invoice:');
   expect(text).toContain(customer);
+  // the deal's last event named as the journey names its steps; the CSV keeps the event type
+  const shown = (await invoices.rows.getByTestId('stuck-last-event').allTextContents()).map((t) => t.trim());
+  const types = text.trim().split('\r\n').slice(1).map((l) => l.split(',').at(-3)!);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown).toEqual(types.slice(0, shown.length).map(stepLabel));
 });

@@ -19,12 +19,7 @@ import { Updating } from './updating';
 import { SearchBox } from './search-box';
 import { Pager, useCursorPages } from './pager';
 import { ExportCsv } from './export-csv';
-
-/** An event type that may break after its dot ('milestone.' / 'completed') in a narrow column. */
-function breakAtDots(type: string) {
-  const parts = type.split('.');
-  return parts.map((p, k) => (k === 0 ? p : <span key={k}>.<wbr />{p}</span>));
-}
+import { stepLabel } from './journey-format';
 
 const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: string }[] = [
   { key: null, label: 'Record' },
@@ -123,7 +118,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
                 <td className="num" title={`${formatMoney(i.value, data.reporting_currency)} in ${data.reporting_currency}`}>
                   {formatMoney(i.amount, i.currency)}
                 </td>
-                <td className="muted breakable" title={i.last_event_at ? `${i.last_event_type} at ${i.last_event_at.slice(0, 16).replace('T', ' ')} UTC` : undefined}>{breakAtDots(i.last_event_type)}</td>
+                <td className="muted breakable" data-testid="stuck-last-event" title={i.last_event_at ? `${i.last_event_type} at ${i.last_event_at.slice(0, 16).replace('T', ' ')} UTC` : undefined}>{stepLabel(i.last_event_type)}</td>
                 <td className="breakable">
                   <ExceptionState item={i} />
                 </td>
