@@ -112,18 +112,20 @@ export async function buildMissing(store: Store, set: ClockSet, o: { atStart?: b
   if (gone.length) {
     await store.command(sql`DELETE FROM clock_builds WHERE clock IN ${gone}`);
     for (const id of gone) built.delete(id);
-    // and their rows, which nothing reads now (a clock or tally not built is read from the
-    // events or the intervals): dropped rather than kept for the events' retention
-    await store.command(sql`DELETE FROM clock_intervals WHERE clock IN ${gone}`, PATCH_DELETE);
-    const goneTallies = gone.filter((id) => id.startsWith(TALLY_BUILD_PREFIX)).map((id) => id.slice(TALLY_BUILD_PREFIX.length));
-    if (goneTallies.length) await store.command(sql`DELETE FROM clock_days WHERE tally IN ${goneTallies}`);
   }
+  // Their rows go too: nothing reads them now (a clock or tally not built is read from the
+  // events or the intervals): dropped rather than kept for the events' retention. A threshold
+  // edited leaves a tally only: no delete (nor patch to apply) on the intervals then.
+  const goneTallies = gone.filter((id) => id.startsWith(TALLY_BUILD_PREFIX)).map((id) => id.slice(TALLY_BUILD_PREFIX.length));
+  const goneClocks = gone.filter((id) => !id.startsWith(TALLY_BUILD_PREFIX));
+  if (goneClocks.length) await store.command(sql`DELETE FROM clock_intervals WHERE clock IN ${goneClocks}`, PATCH_DELETE);
+  if (goneTallies.length) await store.command(sql`DELETE FROM clock_days WHERE tally IN ${goneTallies}`);
   const out: BuildResult[] = [];
   for (const [id, def] of set.clocks) if (!built.has(id)) out.push(await buildClock(store, def));
   if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));
   else if (o.atStart) await rebuildFlowAggregates(store, nextVersion());
   // a rebuild deletes the clock's whole previous copy (and a clock gone, all of its): materialize that before views read it
-  if (out.length || gone.length) await applyPatches(store, { wait: true });
+  if (out.length || goneClocks.length) await applyPatches(store, { wait: true });
   // a rebuilt clock's rows changed without deltas: recount its tallies
   const rebuilt = new Set(out.map((b) => b.clock));
   const tallies = [...set.tallies.values()];
