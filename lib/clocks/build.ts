@@ -69,6 +69,19 @@ function rowsSql(def: ClockDef, version: number, source?: IntervalSource): Sql {
     FROM ${iv}`;
 }
 
+/**
+ * No row a clock is computed from (events and the copies derived from them) and no interval
+ * left of an earlier build: every clock built now would hold no row. Counts of whole tables
+ * (read from the parts' metadata).
+ */
+async function nothingToBuildFrom(store: Store): Promise<boolean> {
+  const [{ n }] = await store.query<{ n: string }>(
+    sql`SELECT (SELECT count() FROM events) + (SELECT count() FROM event_facts) + (SELECT count() FROM event_refs)
+      + (SELECT count() FROM clock_intervals) AS n`,
+  );
+  return Number(n) === 0;
+}
+
 export interface BuildResult {
   clock: string;
   rows: number;
@@ -121,7 +134,16 @@ export async function buildMissing(store: Store, set: ClockSet, o: { atStart?: b
   if (goneClocks.length) await store.command(sql`DELETE FROM clock_intervals WHERE clock IN ${goneClocks}`, PATCH_DELETE);
   if (goneTallies.length) await store.command(sql`DELETE FROM clock_days WHERE tally IN ${goneTallies}`);
   const out: BuildResult[] = [];
-  for (const [id, def] of set.clocks) if (!built.has(id)) out.push(await buildClock(store, def));
+  const toBuild = [...set.clocks].filter(([id]) => !built.has(id));
+  if (toBuild.length > 0 && (await nothingToBuildFrom(store))) {
+    // a new store: every clock's build is empty; recorded at once rather than built one
+    // by one (four statements each, ~100 ms: 2.3 s for the 23 clocks of a new store)
+    await store.command(sql`INSERT INTO clock_builds (clock, definition, built_at, rows, seconds)
+      SELECT b.1, b.2, now64(3), 0, 0 FROM (SELECT arrayJoin(arrayZip(${toBuild.map(([id]) => id)}, ${toBuild.map(([, def]) => definitionOf(def))})) AS b)`);
+    for (const [id] of toBuild) out.push({ clock: id, rows: 0, seconds: 0 });
+    toBuild.length = 0;
+  }
+  for (const [, def] of toBuild) out.push(await buildClock(store, def));
   if (!built.has(FLOW_RUNS_BUILD)) out.push(await buildFlowRuns(store, nextVersion()));
   else if (o.atStart) await rebuildFlowAggregates(store, nextVersion());
   // a rebuild deletes the clock's whole previous copy (and a clock gone, all of its): materialize that before views read it
