@@ -14,12 +14,32 @@ import { JourneyPage } from './pages/journey-page';
 import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
 import { gotoOnScreen, reportTiming } from './on-screen';
 
-test('search a deal by its invoice number and read its journey', async ({ page }) => {
+test('search a deal by its invoice number and read its journey', async ({ page, request }) => {
+  test.setTimeout(120_000);
   const deals = new DealsPage(page);
   await deals.goto();
   await expect(deals.rows.first()).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deals.png`, fullPage: true });
-  // the collected amounts line up whatever their share's width (6%, 33%, 100%)
+  // the collected amounts line up whatever their share's width (5%, 33%, 100%): three deals of
+  // its own (the first page of the simulated firm's deals held only one-digit shares at times)
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  const shares = [50, 330, 1000].flatMap((paid, n) => {
+    const opp = `OPP-E2E-SHARE-${n + 1}`;
+    return [
+      { event_id: `e2e-share-won-${n}`, source: 'crm', type: 'opportunity.won', occurred_at: at, entity_type: 'opportunity', entity_id: opp, amount: 1000, currency: 'EUR', attributes: { customer: 'Share Widths Ltd' } },
+      { event_id: `e2e-share-ctr-${n}`, source: 'clm', type: 'contract.signed', occurred_at: at, entity_type: 'contract', entity_id: `CTR-E2E-SHARE-${n + 1}`, refs: [`crm:opportunity:${opp}`], amount: 1000, currency: 'EUR' },
+      { event_id: `e2e-share-pay-${n}`, source: 'payments', type: 'payment.received', occurred_at: at, entity_type: 'payment', entity_id: `PAY-E2E-SHARE-${n + 1}`, refs: [`crm:opportunity:${opp}`], amount: paid, currency: 'EUR' },
+    ];
+  });
+  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: shares })).status()).toBe(202);
+  await expect
+    .poll(async () => ((await (await request.get('/api/deals?q=OPP-E2E-SHARE')).json()) as { deals: { paid_value: number }[] }).deals.filter((d) => d.paid_value > 0).length, {
+      message: 'the three deals with a payment',
+      timeout: 60_000,
+    })
+    .toBe(3);
+  await deals.goto('?q=OPP-E2E-SHARE');
+  await expect(deals.rows).toHaveCount(3);
   const collected = await page.getByTestId('deal-row').evaluateAll((rows) =>
     rows.flatMap((r) => {
       const amount = r.querySelector('[data-testid="deal-collected-amount"]');
@@ -27,7 +47,7 @@ test('search a deal by its invoice number and read its journey', async ({ page }
       return amount && share ? [{ right: amount.getBoundingClientRect().right, share: share.textContent ?? '' }] : [];
     }),
   );
-  expect(new Set(collected.map((c) => c.share.length)).size, `shares of several widths on the first page: ${collected.map((c) => c.share).join(' ')}`).toBeGreaterThan(1);
+  expect(collected.map((c) => c.share).sort()).toEqual(['100%', '33%', '5%']);
   const rights = collected.map((c) => Math.round(c.right));
   expect(Math.max(...rights) - Math.min(...rights), `right edges of the collected amounts: ${rights.join(', ')}`).toBeLessThanOrEqual(1);
 
