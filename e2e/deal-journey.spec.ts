@@ -13,6 +13,7 @@ import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
 import { gotoOnScreen, reportTiming } from './on-screen';
+import { ingestAccepted } from './ingest';
 
 test('search a deal by its invoice number and read its journey', async ({ page, request }) => {
   test.setTimeout(120_000);
@@ -31,7 +32,7 @@ test('search a deal by its invoice number and read its journey', async ({ page, 
       { event_id: `e2e-share-pay-${n}`, source: 'payments', type: 'payment.received', occurred_at: at, entity_type: 'payment', entity_id: `PAY-E2E-SHARE-${n + 1}`, refs: [`crm:opportunity:${opp}`], amount: paid, currency: 'EUR' },
     ];
   });
-  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: shares })).status()).toBe(202);
+  await ingestAccepted(request, shares);
   await expect
     .poll(async () => ((await (await request.get('/api/deals?q=OPP-E2E-SHARE')).json()) as { deals: { paid_value: number }[] }).deals.filter((d) => d.paid_value > 0).length, {
       message: 'the three deals with a payment',
@@ -204,7 +205,7 @@ test("variants show the common paths and conformance; the paths off the expected
   test.setTimeout(120_000);
   // a deal that names no billing model (its own, so the check does not depend on other specs' data)
   const won = { event_id: 'e2e-variants-nomodel', source: 'crm', type: 'opportunity.won', occurred_at: new Date(Date.now() - 3_600_000).toISOString(), entity_type: 'opportunity', entity_id: 'OPP-E2E-NOMODEL', amount: 1000, currency: 'EUR', attributes: { customer: 'Modelless Ltd' } };
-  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: [won] })).status()).toBe(202);
+  await ingestAccepted(request, [won]);
   await expect
     .poll(async () => ((await (await request.get('/api/variants')).json()) as { models: { billing_model: string }[] }).models.map((m) => m.billing_model), {
       message: 'the deal without a billing model among the variants',

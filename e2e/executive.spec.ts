@@ -2,7 +2,7 @@
 // record's deal journey. Screenshots of the overview and the leakage view.
 
 import { expect, test } from '@playwright/test';
-import { E2E_INGEST_TOKEN, E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
+import { E2E_REPORTING_CURRENCY, SCREENSHOT_DIR } from './env';
 import { gotoOnScreen } from './on-screen';
 import { seedViews } from './views-seed';
 
@@ -17,7 +17,7 @@ test.beforeAll(async ({ request }) => {
     { ...deal, event_id: 'e2e-exec-noregion-won', type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-NOREGION', attributes: { customer: 'Unplaced Co', practice: 'Advisory', legal_entity: 'DE01', billing_model: 'fixed_fee' } },
     { ...deal, event_id: 'e2e-exec-noregion-signed', type: 'contract.signed', source: 'clm', entity_type: 'contract', entity_id: 'CTR-NOREGION', refs: ['crm:opportunity:OPP-NOREGION'] },
   ];
-  expect((await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: events })).status()).toBe(202);
+  await ingestAccepted(request, events);
   await expect
     .poll(async () => ((await (await request.get('/api/kpis')).json()) as { breakdowns: { region: { value: string }[] } }).breakdowns.region.map((r) => r.value), {
       message: 'the deal without a region in the overview’s breakdown',
@@ -26,6 +26,7 @@ test.beforeAll(async ({ request }) => {
     .toContain('');
 });
 import { OverviewPage } from './pages/views-page';
+import { ingestAccepted } from './ingest';
 
 test('drill from the leakage tile to a record and its journey', async ({ page }) => {
   const overview = new OverviewPage(page);

@@ -4,7 +4,8 @@
 // real ingest endpoint; event ids are stable, so seeding twice is harmless.
 
 import { expect, type APIRequestContext } from '@playwright/test';
-import { E2E_ADMIN_TOKEN, E2E_INGEST_TOKEN } from './env';
+import { E2E_ADMIN_TOKEN } from './env';
+import { ingestAccepted } from './ingest';
 
 const DAY = 86_400_000;
 
@@ -47,8 +48,7 @@ export function viewEvents(): Ev[] {
 }
 
 export async function seedViews(request: APIRequestContext): Promise<void> {
-  const res = await request.post('/api/ingest/events', { headers: { authorization: `Bearer ${E2E_INGEST_TOKEN}` }, data: viewEvents() });
-  expect(res.status()).toBe(202);
+  await ingestAccepted(request, viewEvents());
   await expect
     .poll(async () => {
       const r = await request.get('/api/stuck?rule=invoice-not-collected&q=INV-V', { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } });
