@@ -119,6 +119,33 @@ test('a deal that deviates shows what came late and what is overdue next', async
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
 });
 
+test('a journey whose refresh fails stays on screen with the event selected, says so, and recovers', async ({ page }) => {
+  test.setTimeout(90_000);
+  const journey = new JourneyPage(page);
+  await gotoOnScreen(page, JourneyPage.url(DEAL_IDS.A), journey.timelineEvents, 'journey data on screen after direct navigation');
+  await journey.event('fx-a-inv').click();
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+  const notice = page.getByTestId('journey-refresh-failed');
+  // the journey's own endpoint (not its open items) fails, as a busy store answers, then says the deal is gone
+  const api = (url: URL) => url.pathname === `/api/deals/${encodeURIComponent(DEAL_IDS.A)}`;
+  const answer = { status: 503, json: { error: { code: 'unavailable', message: 'the store is busy' } } };
+  await page.route(api, (route) => route.fulfill(answer));
+  // the next refresh (every 5 s) and its one retry
+  await expect(notice).toContainText('Could not refresh the journey: the store is busy.', { timeout: 20_000 });
+  await expect(notice).toContainText('Shown as of');
+  await expect(journey.timelineEvents).toHaveCount(12);
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+  await expect(page.getByTestId('journey-error')).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-refresh-failed.png`, fullPage: true });
+  Object.assign(answer, { status: 404, json: { error: { code: 'not_found', message: 'no such deal' } } });
+  await expect(notice).toContainText('No deal had this ID on the last refresh', { timeout: 20_000 });
+  await expect(notice.getByRole('link', { name: 'find them' })).toHaveAttribute('href', `/deals?q=${encodeURIComponent(DEAL_IDS.A)}`);
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+  await page.unroute(api);
+  await expect(notice).toHaveCount(0, { timeout: 20_000 });
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+});
+
 /**
  * The requests the browser sees refused (4xx/5xx) from now on. A journey address that is no
  * deal's correlation ID is settled by the page's server (redirected, or the deals holding such

@@ -113,6 +113,26 @@ function playwright(label, env, report, prefix) {
   });
 }
 
+/**
+ * What the page said when a test failed, from Playwright's error context (its ARIA snapshot;
+ * the screenshot stays in test-results): its headings, alerts, statuses and loading or error
+ * lines, so a log alone (CI's) tells an error shown from a click that did nothing.
+ */
+function pageAtFailure(result) {
+  const file = (result?.attachments ?? []).find((a) => a.name === 'error-context' && a.path)?.path;
+  let text;
+  try {
+    text = file ? fs.readFileSync(file, 'utf8') : '';
+  } catch {
+    return '';
+  }
+  const snapshot = /```yaml\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+  const telling = snapshot.split('\n').filter((l) => /heading|alert|status|error|not found|loading|could not|failed/i.test(l));
+  if (telling.length === 0) return '';
+  const shown = telling.slice(0, 25).map((l) => l.trim().slice(0, 200));
+  return `\n      the page at the failure (headings, alerts, statuses${telling.length > shown.length ? `; ${shown.length} of ${telling.length} lines` : ''}):\n        ${shown.join('\n        ')}`;
+}
+
 function tally(label, report, status) {
   const pr = readJson(report);
   if (pr?.stats) {
@@ -124,7 +144,7 @@ function tally(label, report, status) {
         for (const t of spec.tests ?? []) {
           if (t.status !== 'unexpected') continue;
           const last = (t.results ?? []).at(-1);
-          failures.push(`${label}${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLines(last?.error?.message)}`);
+          failures.push(`${label}${spec.file}:${spec.line} › ${[...trail, spec.title].join(' › ')}\n      ${firstLines(last?.error?.message)}${pageAtFailure(last)}`);
         }
       }
       for (const s of suite.suites ?? []) walk(s, suite.title && !suite.title.endsWith('.ts') ? [...trail, suite.title] : trail);
