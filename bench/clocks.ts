@@ -1,9 +1,10 @@
 // `npm run bench:clocks`: p50/p95 of the clock-heavy queries (stuck, SLA, leakage, KPIs,
-// flows), unfiltered and for one customer (the full bench's), at one volume
+// flows) and of a clock refresh round of one deal, unfiltered and for one customer (the
+// full bench's), at one volume
 // (BENCH_CLOCK_EVENTS, default 1M), without the ingest part of
 // `npm run bench`. BENCH_STORE_DIR keeps the loaded store between runs (loaded once);
 // BENCH_COMPARE_ROOT names another checkout (e.g. the parent commit, with a node_modules
-// link) whose lib/queries are timed in the same process, round by round, against this
+// link) whose lib/queries (and clocks' round) are timed in the same process, round by round, against this
 // one's: before/after on the same data and the same machine load.
 
 import path from 'node:path';
@@ -42,7 +43,10 @@ const OWN_POLICY = {
   severity: 'low',
 };
 /** `deal`: called (store, a typical deal's id, { now }), not (store, params); unfiltered only. */
-const CALLS: { file: string; fn: string; label?: string; params: Record<string, unknown>; deal?: true }[] = [
+const CALLS: { file: string; fn: string; label?: string; params: Record<string, unknown>; deal?: true; dir?: 'clocks' }[] = [
+  // a clock refresh round of one deal (what follows every write: the floor of the snapshot's
+  // freshness), every clock's intervals of the deal computed again and stored (since 2026-12-07)
+  { dir: 'clocks', file: 'build', fn: 'refreshDeals', label: 'clock refresh round, typical deal', params: {}, deal: true },
   { file: 'get-kpis', fn: 'getKpis', params: {} },
   { file: 'get-stuck-summary', fn: 'getStuckSummary', params: {} },
   { file: 'get-stuck-items', fn: 'getStuckItems', params: { rule: 'invoice-not-collected' } },
@@ -93,10 +97,18 @@ const SCHEMAS: Record<string, [string, string]> = {
 /** Each call unfiltered (`all`) and for one customer (`customer`). */
 const VARIANTS = ['all', 'customer'] as const;
 
-async function load(root: string, customer: string, dealId: string): Promise<{ label: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
+async function load(store: Store, root: string, customer: string, dealId: string): Promise<{ label: string; variant: string; run: (store: Store, now: Date) => Promise<unknown> }[]> {
   const out = [];
   for (const c of CALLS) {
-    const mod = (await import(path.join(root, 'lib', 'queries', `${c.file}.ts`))) as Record<string, unknown>;
+    const mod = (await import(path.join(root, 'lib', c.dir ?? 'queries', `${c.file}.ts`))) as Record<string, unknown>;
+    if (c.dir === 'clocks') {
+      // that checkout's clocks, as its refresher would hold them
+      const { allClocks } = (await import(path.join(root, 'lib', 'clocks', 'registry.ts'))) as { allClocks: (s: Store) => Promise<unknown> };
+      const set = await allClocks(store);
+      const refresh = mod[c.fn] as (s: Store, set: unknown, ids: string[]) => Promise<void>;
+      out.push({ label: c.label ?? c.fn, variant: 'all', run: (s: Store) => refresh(s, set, [dealId]) });
+      continue;
+    }
     const cs = SCHEMAS[c.fn];
     const own = Object.entries(mod).find(([k]) => /(Params|Query)Schema$/.test(k))?.[1];
     const schema = cs ? ((await import(path.join(root, 'lib', 'contracts', `${cs[0]}.ts`))) as Record<string, unknown>)[cs[1]] : own;
@@ -134,8 +146,8 @@ async function main(): Promise<void> {
   log(`typical deal: ${dealId}`);
   const own = e.BENCH_OWN_POLICY ? await enableOwnPolicy(store, now) : null;
   try {
-    const sides = [{ name: 'this checkout', calls: await load(ROOT, customer, dealId) }];
-    if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(e.BENCH_COMPARE_ROOT, customer, dealId) });
+    const sides = [{ name: 'this checkout', calls: await load(store, ROOT, customer, dealId) }];
+    if (e.BENCH_COMPARE_ROOT) sides.unshift({ name: `compare (${e.BENCH_COMPARE_ROOT})`, calls: await load(store, e.BENCH_COMPARE_ROOT, customer, dealId) });
     await timeAll(store, now, sides);
   } finally {
     if (own) await own.disable();

@@ -27,15 +27,18 @@ const COLUMNS = trustedSql(`clock, version, correlation_id, entity_key, started_
 /**
  * event_facts and event_refs (sql/042, 043) as their own views compute them from events: the
  * refresh reads the touched deals' events (by key) instead of the type-ordered copies. Read
- * from the schema once per store.
+ * from the schema once per store. The store keeps the texts, not Sql objects: another copy of
+ * this module (Next.js bundles some twice; a compared checkout in bench:clocks) renders only
+ * its own Sql class as SQL, and would take another's for a value.
  */
-function derivedSelects(store: Store): Promise<{ facts: Sql; refs: Sql }> {
-  return oncePer(
+async function derivedSelects(store: Store): Promise<{ facts: Sql; refs: Sql }> {
+  const text = await oncePer(
     store,
-    'clocks.derivedSelects',
-    async () => ({ facts: trustedSql(await viewSelect(store, 'event_facts')), refs: trustedSql(await viewSelect(store, 'event_refs')) }),
+    'clocks.derivedSelectTexts',
+    async () => ({ facts: await viewSelect(store, 'event_facts'), refs: await viewSelect(store, 'event_refs') }),
     { retryOnFailure: true },
   );
+  return { facts: trustedSql(text.facts), refs: trustedSql(text.refs) };
 }
 
 let lastVersion = 0;

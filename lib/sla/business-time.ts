@@ -75,10 +75,11 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
   const local = localSeconds(t, calendar, calendars);
   const n = sql`intDiv(${local}, 86400)`;
   const block = sql`least(greatest(intDiv(${n}, ${B}), ${ix.lo}), ${ix.hi})`;
-  const key = sql`(toInt64(${calendar}) * 1048576 + ${block} - ${ix.lo})`;
+  // the row's calendar and block as a position in the index's arrays (calendar-major, every block lo..hi)
+  const at = sql`(toInt64(${calendar}) * ${ix.hi - ix.lo + 1} + ${block} - ${ix.lo} + 1)`;
   const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), ${B} - 1)`;
-  const mask = sql`toUInt64(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.mask)}, 0))`;
-  const before = sql`(transform(${key}, ${param('Array(Int64)', ix.keys)}, ${param('Array(Int64)', ix.before)}, 0) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
+  const mask = sql`toUInt64(arrayElement(${param('Array(Int64)', ix.mask)}, ${at}))`;
+  const before = sql`(arrayElement(${param('Array(Int64)', ix.before)}, ${at}) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
   const secondsOfDay = sql`${local} - ${n} * 86400`;
   if (calendars.every((c) => c.working_days.join() === MON_FRI && timeZoneOf(c) === 'UTC')) {
     return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400

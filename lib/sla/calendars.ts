@@ -209,11 +209,9 @@ export interface HolidayIndex {
   /** The first block (intDiv(day, 52)) indexed; days before it and after the last fall in empty sentinel blocks. */
   lo: number;
   hi: number;
-  /** Per calendar (its position) and block: key = calendar × 2^20 + (block − lo). */
-  keys: number[];
-  /** Weekday holidays of the calendar before the block. */
+  /** Weekday holidays of the calendar before the block; calendar c's block b at c × (hi − lo + 1) + b − lo. */
   before: number[];
-  /** The block's weekday holidays as bits (day − block × 52). */
+  /** The block's weekday holidays as bits (day − block × 52); at the same position. */
   mask: number[];
 }
 
@@ -222,7 +220,10 @@ const indexes = new WeakMap<BusinessCalendar[], HolidayIndex>();
 /**
  * The weekday holidays of a list of calendars as SQL looks them up per row: for the row's
  * calendar and the 52-day block of its day, the holidays before the block and the block's
- * holidays as a bit mask, found with transform() (a hash lookup on constant arrays). An
+ * holidays as a bit mask, read at the calendar's and block's position of two constant arrays
+ * (arrayElement: 42–69 ms per 10M rows, transform() over a key array 80 ms; and the key
+ * array was most of the clocks' refresh statement: 31 KB, in it 63 times, its parse and plan
+ * 1.2–1.5 s of a 2 s round, 2026-12-07). An
  * array of a calendar's holidays chosen per row is copied into every row: with the old
  * hand-written lists (~15 holidays) 0.74 s per 10M rows, with a century of them 8.7–9.0 s
  * (chDB, 2026-12-06); arrayCount alone over 15 / 70 / 160 holidays 0.28 / 1.4 / 3.0 s.
@@ -235,14 +236,13 @@ export function holidayIndex(calendars: BusinessCalendar[]): HolidayIndex {
   const all = days.flat();
   const lo = (all.length ? Math.floor(Math.min(...all) / B) : 0) - 1;
   const hi = (all.length ? Math.floor(Math.max(...all) / B) : 0) + 1;
-  out = { lo, hi, keys: [], before: [], mask: [] };
-  days.forEach((list, c) => {
+  out = { lo, hi, before: [], mask: [] };
+  days.forEach((list) => {
     let i = 0;
     for (let b = lo; b <= hi; b++) {
       const start = i;
       let mask = 0;
       while (i < list.length && Math.floor(list[i] / B) === b) mask += 2 ** (list[i++] - b * B);
-      out!.keys.push(c * 2 ** 20 + (b - lo));
       out!.before.push(start);
       out!.mask.push(mask);
     }
