@@ -2,13 +2,13 @@
 // compute per row) equal the JS's (businessSecondsAt, what the snapshot ages open intervals
 // with) on every calendar — the built-in ones and one of a firm's own with another week and
 // time zone — across holidays, weekends, the index's first and last years and the block
-// boundaries of its holiday index.
+// boundaries of its holiday index; its arrays as parameters or bound once in a WITH.
 
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../clickhouse/client';
 import { param, sql } from '../clickhouse/sql';
 import { sharedTempStore } from '../testing/shared-temp-store';
-import { businessSeconds, businessSecondsAt } from './business-time';
+import { businessSeconds, businessSecondsAt, holidayArraysWith, type HolidayArrays } from './business-time';
 import { configureCalendars } from './calendar-config';
 import { BUILT_IN_CALENDAR_DEFS, HOLIDAY_BLOCK_DAYS, expandCalendars, weekdayHolidayNumbers } from './calendars';
 
@@ -43,12 +43,17 @@ function instants(): number[] {
 describe('business seconds', () => {
   it('are the same in SQL and in JS on every calendar', async () => {
     const times = instants();
-    const rows = await store.query<{ c: number; t: number; b: number }>(
-      sql`SELECT c, t, ${businessSeconds(sql`toDateTime(t, 'UTC')`, sql`c`, list)} AS b
-        FROM (SELECT toUInt32(arrayJoin(${param('Array(Int64)', list.map((_, i) => i))})) AS c) AS cs
-        CROSS JOIN (SELECT arrayJoin(${param('Array(Int64)', times)}) AS t) AS ts
-        ORDER BY c, t`,
-    );
+    // the holiday index as parameters at each use, and bound once in the statement's WITH (as the clocks' refresh does)
+    const bound = holidayArraysWith(list);
+    const read = (arrays?: HolidayArrays) =>
+      store.query<{ c: number; t: number; b: number }>(
+        sql`${arrays ? sql`WITH ${bound.with_} ` : sql``}SELECT c, t, ${businessSeconds(sql`toDateTime(t, 'UTC')`, sql`c`, list, arrays)} AS b
+          FROM (SELECT toUInt32(arrayJoin(${param('Array(Int64)', list.map((_, i) => i))})) AS c) AS cs
+          CROSS JOIN (SELECT arrayJoin(${param('Array(Int64)', times)}) AS t) AS ts
+          ORDER BY c, t`,
+      );
+    const rows = await read();
+    expect(await read(bound.arrays)).toEqual(rows);
     expect(rows).toHaveLength(list.length * times.length);
     const wrong = rows
       .map((r) => ({ calendar: list[Number(r.c)].id, at: new Date(Number(r.t) * 1000).toISOString(), sql: Number(r.b), js: businessSecondsAt(new Date(Number(r.t) * 1000), list[Number(r.c)]) }))

@@ -8,7 +8,7 @@
 
 import { sql, param, trustedSql, type Sql } from '../clickhouse/sql';
 import { localToUtcSeconds, utcOffsetSeconds } from './time-zone';
-import { calendars as calendarsInForce, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, isoWeekdayOf, isWorkingDay, weekdayHolidayNumbers, type BusinessCalendar } from './calendars';
+import { calendars as calendarsInForce, countBefore, holidayIndex, HOLIDAY_BLOCK_DAYS, isHoliday, isoWeekdayOf, isWorkingDay, weekdayHolidayNumbers, type BusinessCalendar, type HolidayIndex } from './calendars';
 
 const shapes = new WeakMap<BusinessCalendar, { perWeek: number; prefix: number[] }>();
 
@@ -69,8 +69,31 @@ export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = ca
  * holidays before day n: those before its 52-day block, and the bits of the block's mask
  * below its day (holidayIndex).
  */
-export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = calendarsInForce()): Sql {
+/**
+ * The holiday index's two arrays as a statement names them: parameters where used (each use
+ * repeats the array: ~45 KB), or once in its WITH (holidayArraysWith) and then by alias — a
+ * statement of many business-time expressions (the clocks' refresh, ~20) then parses and
+ * folds them once, not at every use.
+ */
+export interface HolidayArrays {
+  mask: Sql;
+  before: Sql;
+}
+
+const inlineArrays = (ix: HolidayIndex): HolidayArrays => ({ mask: sql`${param('Array(Int64)', ix.mask)}`, before: sql`${param('Array(Int64)', ix.before)}` });
+
+/** The arrays bound once, for a statement's WITH clause: `WITH ${with_}, … SELECT …`, then `arrays` wherever businessSeconds is used in it (its subqueries too). */
+export function holidayArraysWith(calendars: BusinessCalendar[] = calendarsInForce()): { with_: Sql; arrays: HolidayArrays } {
+  const ix = inlineArrays(holidayIndex(calendars));
+  return {
+    with_: sql`${ix.mask} AS cashtrace_holiday_mask, ${ix.before} AS cashtrace_holidays_before`,
+    arrays: { mask: sql`cashtrace_holiday_mask`, before: sql`cashtrace_holidays_before` },
+  };
+}
+
+export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = calendarsInForce(), arrays?: HolidayArrays): Sql {
   const ix = holidayIndex(calendars);
+  const arr = arrays ?? inlineArrays(ix);
   const B = trustedSql(String(HOLIDAY_BLOCK_DAYS));
   const local = localSeconds(t, calendar, calendars);
   const n = sql`intDiv(${local}, 86400)`;
@@ -78,8 +101,8 @@ export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalend
   // the row's calendar and block as a position in the index's arrays (calendar-major, every block lo..hi)
   const at = sql`(toInt64(${calendar}) * ${ix.hi - ix.lo + 1} + ${block} - ${ix.lo} + 1)`;
   const bit = sql`least(greatest(${n} - ${block} * ${B}, 0), ${B} - 1)`;
-  const mask = sql`toUInt64(arrayElement(${param('Array(Int64)', ix.mask)}, ${at}))`;
-  const before = sql`(arrayElement(${param('Array(Int64)', ix.before)}, ${at}) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
+  const mask = sql`toUInt64(arrayElement(${arr.mask}, ${at}))`;
+  const before = sql`(arrayElement(${arr.before}, ${at}) + bitCount(bitAnd(${mask}, bitShiftLeft(toUInt64(1), ${bit}) - 1)))`;
   const secondsOfDay = sql`${local} - ${n} * 86400`;
   if (calendars.every((c) => c.working_days.join() === MON_FRI && timeZoneOf(c) === 'UTC')) {
     return sql`((intDiv(${n}, 7) * 5 + [0, 1, 2, 2, 2, 3, 4][(${n} % 7) + 1] - ${before}) * 86400
@@ -155,7 +178,7 @@ export function businessSecondsNowSql(legalEntity: Sql, now: Date, calendars: Bu
 export type TimeUnit = 'business' | 'calendar';
 
 /** Elapsed hours between two timestamps in business or calendar time (Float64). */
-export function elapsedHours(start: Sql, end: Sql, unit: TimeUnit, holidays: Sql): Sql {
+export function elapsedHours(start: Sql, end: Sql, unit: TimeUnit, holidays: Sql, arrays?: HolidayArrays): Sql {
   if (unit === 'calendar') return sql`(dateDiff('second', ${start}, ${end}) / 3600)`;
-  return sql`((${businessSeconds(end, holidays)} - ${businessSeconds(start, holidays)}) / 3600)`;
+  return sql`((${businessSeconds(end, holidays, undefined, arrays)} - ${businessSeconds(start, holidays, undefined, arrays)}) / 3600)`;
 }

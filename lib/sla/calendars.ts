@@ -221,9 +221,10 @@ const indexes = new WeakMap<BusinessCalendar[], HolidayIndex>();
  * The weekday holidays of a list of calendars as SQL looks them up per row: for the row's
  * calendar and the 52-day block of its day, the holidays before the block and the block's
  * holidays as a bit mask, read at the calendar's and block's position of two constant arrays
- * (arrayElement: 42–69 ms per 10M rows, transform() over a key array 80 ms; and the key
- * array was most of the clocks' refresh statement: 31 KB, in it 63 times, its parse and plan
- * 1.2–1.5 s of a 2 s round, 2026-12-07). An
+ * (arrayElement: 42–69 ms per 10M rows, transform() over a key array 80 ms; the three
+ * arrays, repeated in each business-time expression of the clocks' refresh statement — the
+ * key array 63 times, 31 KB each — were 1.2–1.5 s of its 2 s parse and plan, 2026-12-07;
+ * the refresh binds the two left once: holidayArraysWith). An
  * array of a calendar's holidays chosen per row is copied into every row: with the old
  * hand-written lists (~15 holidays) 0.74 s per 10M rows, with a century of them 8.7–9.0 s
  * (chDB, 2026-12-06); arrayCount alone over 15 / 70 / 160 holidays 0.28 / 1.4 / 3.0 s.

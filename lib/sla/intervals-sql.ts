@@ -7,7 +7,7 @@
 import { sql, join, param, type Sql } from '../clickhouse/sql';
 import { dealScope, timeWindow, type Filters } from '../queries/filters';
 import { toReporting } from '../money/rates';
-import { holidaysFor, elapsedHours } from './business-time';
+import { holidaysFor, elapsedHours, type HolidayArrays } from './business-time';
 import type { IntervalSpec } from './interval-spec';
 
 export interface IntervalScope {
@@ -53,6 +53,8 @@ export interface IntervalSource {
   facts: Sql;
   refs: Sql;
   deals: readonly string[];
+  /** The holiday index's arrays as the statement binds them once (holidayArraysWith); else parameters at each use. */
+  holidayArrays?: HolidayArrays;
 }
 
 const tablesOf = (o: IntervalOptions) => o.source ?? { facts: sql`event_facts`, refs: sql`event_refs`, deals: null };
@@ -193,7 +195,7 @@ export function intervalsSql(spec: IntervalSpec, o: IntervalOptions): Sql {
       d.billing_model AS billing_model,
       ${holidaysFor(sql`d.legal_entity`)} AS holidays,
       ifNull(ended_at, ${now}) AS until_at,
-      ${elapsedHours(sql`s.anchor_at`, sql`until_at`, spec.unit, sql`holidays`)} AS elapsed_hours,
+      ${elapsedHours(sql`s.anchor_at`, sql`until_at`, spec.unit, sql`holidays`, o.source?.holidayArrays)} AS elapsed_hours,
       elapsed_hours - ${spec.threshold_hours} AS late_hours
     FROM starts AS s ${joinEnds}
     INNER JOIN deals AS d ON d.correlation_id = s.correlation_id
