@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { DEAL_IDS } from '../lib/testing/deal-fixtures';
 import { E2E_INGEST_TOKEN, E2E_NATS_BUS, SCREENSHOT_DIR } from './env';
 import { IntegrationsPage, TracePage } from './pages/integrations-page';
-import { gotoOnScreen } from './on-screen';
+import { gotoOnScreen, reportTiming } from './on-screen';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const ingest = { authorization: `Bearer ${E2E_INGEST_TOKEN}` };
@@ -153,9 +153,11 @@ test('IT links an orphan the ERP sent without its deal’s reference, and cuts a
   await row.getByLabel('A record of the deal').fill('opp-e2e-link');
   await row.getByLabel('Why').fill('the ERP sent the invoice without its opportunity');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/orphan-link-form.png`, fullPage: true });
+  const linking = Date.now();
   await row.getByRole('button', { name: 'Link', exact: true }).click();
   const done = page.getByTestId('orphans').getByTestId('link-done');
   await expect(done).toContainText(`Linked: erp:invoice:INV-E2E-LINK is in deal ${deal}`);
+  reportTiming('a link made on the orphans list answered', Date.now() - linking);
   await expect(row).toHaveCount(0); // stitched: no longer an orphan
   const resolved = await request.get('/api/resolve?key=erp:invoice:INV-E2E-LINK');
   expect(await resolved.json()).toEqual({ correlation_id: deal });
@@ -173,10 +175,12 @@ test('IT links an orphan the ERP sent without its deal’s reference, and cuts a
   await expect(detail.getByTestId('event-refs')).toContainText('erp:invoice:INV-E2E-LINK');
   await detail.getByTestId('cut-link').click();
   await detail.getByLabel('Why').fill('the payment is for another customer');
+  const cutting = Date.now();
   await detail.getByRole('button', { name: 'Cut', exact: true }).click();
   // the cut runs in the writer's turn, after what it is doing (CI at bd9c1e8, both passes at once
-  // on a saturated machine: still "Cutting…" at 15 s)
+  // on a saturated machine: still "Cutting…" at 15 s; the server logs why when it takes > 2 s)
   await expect(page.getByTestId('link-done')).toContainText('Cut: payments:payment:PAY-E2E-WRONG is in no deal now: an orphan', { timeout: 45_000 });
+  reportTiming('a cut made on the journey answered', Date.now() - cutting);
   await expect(payRow).toHaveCount(0, { timeout: 15_000 }); // it left the deal
   await expect(page.locator('[data-testid="event-row"][data-event-id="e2e-link-inv"]')).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/journey-link-cut.png`, fullPage: true });

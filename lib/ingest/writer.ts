@@ -119,11 +119,25 @@ export class IngestWriter {
     return run;
   }
 
-  /** Like serial(), once every write in flight is stored and its moves are done (corrections read and move stored rows). */
-  private serialQuiet<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Like serial(), once every write in flight is stored and its moves are done (corrections
+   * read and move stored rows). `what` names the correction in the log when it took long (a
+   * user is waiting on it): how long it waited for what, and how long it took itself.
+   */
+  private serialQuiet<T>(fn: () => Promise<T>, what: string): Promise<T> {
+    const asked = performance.now();
     return this.serial(async () => {
+      const turn = performance.now();
       await this.storedAndMoved();
-      return fn();
+      const quiet = performance.now();
+      try {
+        return await fn();
+      } finally {
+        const s = (from: number, to = performance.now()) => `${((to - from) / 1000).toFixed(1)} s`;
+        if (performance.now() - asked > 2_000) {
+          console.log(`[ingest] ${what} took ${s(asked)}: ${s(asked, turn)} waiting for the writer's earlier batches and corrections, ${s(turn, quiet)} for their rows and pending deletes, ${s(quiet)} its own`);
+        }
+      }
     });
   }
 
@@ -156,7 +170,7 @@ export class IngestWriter {
     return this.serialQuiet(async () => {
       await this.recordOverride('merge', a, b, actor, reason);
       await this.applyMoves(this.graph.connect(a, b));
-    });
+    }, `a link of ${a} to ${b}`);
   }
 
   /**
@@ -183,7 +197,7 @@ export class IngestWriter {
       await this.moveByEventId(temp, rows.map((r) => r.event_id), correlationIds);
       this.graph = await loadStitcher(this.store);
       return { correlationIds: [...new Set(correlationIds)] };
-    });
+    }, `a cut of ${a} from ${b}`);
   }
 
   private async recordOverride(kind: 'merge' | 'split', a: string, b: string, actor: string, reason: string): Promise<void> {
