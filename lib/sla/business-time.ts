@@ -63,13 +63,6 @@ export function holidaysFor(legalEntity: Sql, calendars: BusinessCalendar[] = ca
 }
 
 /**
- * B(t): business seconds since the epoch. Working days before day n: per whole week, plus
- * those among the first n mod 7 days counted from Thursday (1970-01-01; weekShape: for
- * Monday–Friday 5 and [0,1,2,2,2,3,4], constants unless a calendar has another week); less the
- * holidays before day n: those before its 52-day block, and the bits of the block's mask
- * below its day (holidayIndex).
- */
-/**
  * The holiday index's two arrays as a statement names them: parameters where used (each use
  * repeats the array: ~45 KB), or once in its WITH (holidayArraysWith) and then by alias — a
  * statement of many business-time expressions (the clocks' refresh, ~20) then parses and
@@ -84,13 +77,21 @@ const inlineArrays = (ix: HolidayIndex): HolidayArrays => ({ mask: sql`${param('
 
 /** The arrays bound once, for a statement's WITH clause: `WITH ${with_}, … SELECT …`, then `arrays` wherever businessSeconds is used in it (its subqueries too). */
 export function holidayArraysWith(calendars: BusinessCalendar[] = calendarsInForce()): { with_: Sql; arrays: HolidayArrays } {
-  const ix = inlineArrays(holidayIndex(calendars));
+  const inline = inlineArrays(holidayIndex(calendars));
   return {
-    with_: sql`${ix.mask} AS cashtrace_holiday_mask, ${ix.before} AS cashtrace_holidays_before`,
+    with_: sql`${inline.mask} AS cashtrace_holiday_mask, ${inline.before} AS cashtrace_holidays_before`,
     arrays: { mask: sql`cashtrace_holiday_mask`, before: sql`cashtrace_holidays_before` },
   };
 }
 
+/**
+ * B(t): business seconds since the epoch. Working days before day n: per whole week, plus
+ * those among the first n mod 7 days counted from Thursday (1970-01-01; weekShape: for
+ * Monday–Friday 5 and [0,1,2,2,2,3,4], constants unless a calendar has another week); less the
+ * holidays before day n: those before its 52-day block, and the bits of the block's mask
+ * below its day (holidayIndex). `arrays`: the index as the statement binds it
+ * (holidayArraysWith over the same calendars); parameters at this use without.
+ */
 export function businessSeconds(t: Sql, calendar: Sql, calendars: BusinessCalendar[] = calendarsInForce(), arrays?: HolidayArrays): Sql {
   const ix = holidayIndex(calendars);
   const arr = arrays ?? inlineArrays(ix);
