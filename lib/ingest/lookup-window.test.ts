@@ -44,7 +44,7 @@ describe('LookupWindow', () => {
 
   it('a pre-check stays open for the events not claimed yet; an expired one, a part larger than it or another tag is looked up', async () => {
     const w = new LookupWindow();
-    const check = w.precheck(w.openLookup(20), 3)!;
+    const check = w.precheck(w.openLookup(200), 3)!;
     const a = w.claim([ev('a')], [{ start: 0, end: 1, tag: check }]);
     expect(a.unchecked).toEqual([]);
     w.close(a.lookup);
@@ -55,7 +55,7 @@ describe('LookupWindow', () => {
     const other = w.claim([ev('b')], [{ start: 0, end: 1, tag: { pending: 1 } }]);
     expect(other.unchecked).toHaveLength(1);
     w.close(other.lookup);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 250));
     const late = w.claim([ev('b'), ev('c')], [{ start: 0, end: 2, tag: check }]);
     expect(late.unchecked.map((e) => e.event_id)).toEqual(['b', 'c']);
     w.close(late.lookup);

@@ -98,12 +98,16 @@ describe('IngestWriter', () => {
 
   it('a batch that counted events of a failed batch in flight as duplicates fails too, so a retry stores them', async () => {
     let fail = true;
+    // The first insert fails only once the second batch is prepared (its lookup may take
+    // any time on a busy machine): that batch then counts the first's event as in flight.
+    let secondPrepared: () => void = () => undefined;
+    const prepared = new Promise<void>((r) => (secondPrepared = r));
     const flaky: Store = {
       ...store,
       async insertJsonEachRow(table, body) {
         if (fail) {
           fail = false;
-          await new Promise((r) => setTimeout(r, 50));
+          await prepared;
           throw new Error('insert failed');
         }
         return store.insertJsonEachRow(table, body);
@@ -113,7 +117,7 @@ describe('IngestWriter', () => {
     const a = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-30' });
     const b = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-31' });
     const c = ev({ type: 'opportunity.won', entity_type: 'opportunity', entity_id: 'OPP-32' });
-    const [first, second, third] = await Promise.allSettled([w.write([a]), w.write([a, b]), w.write([c])]);
+    const [first, second, third] = await Promise.allSettled([w.write([a]), w.write([a, b], secondPrepared), w.write([c])]);
     expect(first.status).toBe('rejected');
     expect(second.status).toBe('rejected');
     expect(third).toMatchObject({ status: 'fulfilled', value: { inserted: 1 } });
