@@ -55,6 +55,49 @@ test('find an unprovisioned project and open its deal', async ({ page }) => {
   await expect(page.getByTestId('journey')).toBeVisible();
 });
 
+test('a failed refresh keeps the queue, the unstaffed list and the deals list on screen, says so, and recovers', async ({ page }) => {
+  test.setTimeout(90_000);
+  const busy = { status: 503, json: { error: { code: 'unavailable', message: 'the store is busy' } } };
+  const notices = page.getByTestId('refresh-failed');
+  // /pmo: a stuck queue and the unstaffed projects, their endpoints failing as a busy store answers
+  await page.goto('/pmo');
+  const queue = new QueueTable(page, 'unprovisioned');
+  await queue.ready();
+  const unstaffed = page.getByTestId('unstaffed-row');
+  await expect(unstaffed.first()).toBeVisible();
+  const [rows, projects] = [await queue.rows.count(), await unstaffed.count()];
+  expect(rows).toBeGreaterThan(0);
+  const failing = (url: URL) => url.pathname === '/api/stuck' || url.pathname === '/api/pmo/unstaffed' || url.pathname === '/api/deals';
+  await page.route(failing, (route) => route.fulfill(busy));
+  // the next refresh (every 5 s) and its one retry
+  await expect(notices.filter({ hasText: 'Could not refresh the queue: the store is busy.' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(notices.filter({ hasText: 'Could not refresh the unstaffed projects: the store is busy.' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(notices.first()).toContainText(/Shown as of \d\d:\d\d:\d\d/);
+  await expect(queue.rows).toHaveCount(rows);
+  await expect(unstaffed).toHaveCount(projects);
+  await expect(page.getByText('Could not load the queue')).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/pmo-refresh-failed.png`, fullPage: true });
+  // a search never answered has nothing to keep: it gives way to its error
+  await page.getByTestId('unstaffed-search').fill('PRJ');
+  await expect(page.getByText('Could not load unstaffed projects: the store is busy')).toBeVisible({ timeout: 20_000 });
+  await page.unroute(failing);
+  await page.getByTestId('unstaffed-search').fill('');
+  await expect(notices).toHaveCount(0, { timeout: 20_000 });
+  await expect(queue.rows).toHaveCount(rows);
+  await expect(unstaffed).toHaveCount(projects);
+  // /deals, loaded, then failing
+  await page.goto('/deals');
+  const deals = page.getByTestId('deal-row');
+  await expect(deals.first()).toBeVisible();
+  const shown = await deals.count();
+  await page.route(failing, (route) => route.fulfill(busy));
+  await expect(notices).toContainText('Could not refresh the deals: the store is busy.', { timeout: 20_000 });
+  await expect(deals).toHaveCount(shown);
+  await page.unroute(failing);
+  await expect(notices).toHaveCount(0, { timeout: 20_000 });
+  await expect(deals).toHaveCount(shown);
+});
+
 test('the stuck-work and SLA views render their queues and policies', async ({ page }) => {
   // "Assigned to me" comes with the page (the user is rendered with it, not fetched after:
   // until 2026-12-07 it appeared later and had to come last not to push the queue cards

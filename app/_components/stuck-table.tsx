@@ -20,6 +20,7 @@ import { SearchBox } from './search-box';
 import { Pager, useCursorPages } from './pager';
 import { ExportCsv } from './export-csv';
 import { stepLabel } from './journey-format';
+import { RefreshFailed, loadError } from './refresh-failed';
 
 const COLUMNS: { key: StuckSort | null; label: string; num?: boolean; title?: string }[] = [
   { key: null, label: 'Record' },
@@ -45,7 +46,9 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
   const params = stuckTableParams(filters, rules, pageSize, { q, assignee, state, sort, dir });
   // a new filter, search or sort starts from the first page
   const pages = useCursorPages(JSON.stringify(params));
-  const { data, isLoading, error, isFetching } = useStuckItems({ ...params, cursor: pages.cursor });
+  const items = useStuckItems({ ...params, cursor: pages.cursor });
+  const { data, isLoading, isFetching } = items;
+  const error = loadError(items);
 
 
   function sortBy(k: StuckSort) {
@@ -72,6 +75,7 @@ export function StuckTable({ rules, testId, pageSize = STUCK_PAGE_SIZE, showRule
         {data && <BulkActions items={data.items} />}
         <ExportCsv href={`/api/stuck${queryString({ ...params, format: 'csv' })}`} testId={`${testId}-csv`} />
       </div>
+      <RefreshFailed query={items} what="the queue" />
       {error ? (
         <div className="error">Could not load the queue: {error.message}</div>
       ) : isLoading ? (

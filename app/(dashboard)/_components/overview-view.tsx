@@ -13,6 +13,7 @@ import styles from '@/app/_components/views.module.css';
 import { KpiTile } from './kpi-tile';
 import { BreakdownChart, WaterfallChart } from './overview-charts';
 import { Updating } from '@/app/_components/updating';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 /** A tile's figure: the value, '…' while it loads, or 'unavailable' (with the reason on hover) when its query failed. */
 function figure<T>(q: { data?: T; error: Error | null }, show: (d: T) => string) {
@@ -80,8 +81,9 @@ export function OverviewView() {
         </div>
       </div>
 
-      {kpis.error ? (
-        <div className="error">Could not load the KPIs: {kpis.error.message}</div>
+      <RefreshFailed query={kpis} what="the KPIs" />
+      {loadError(kpis) ? (
+        <div className="error">Could not load the KPIs: {loadError(kpis)?.message}</div>
       ) : kpis.isLoading || !kpis.data ? (
         <div className="loading">Loading KPIs…</div>
       ) : (

@@ -9,6 +9,7 @@ import { sendJson } from '@/app/_hooks/fetch-json';
 import { useAdminMutation, useAlertRules } from './use-admin';
 import { AlertActivity } from './alert-activity';
 import styles from './admin.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const THRESHOLD_HINT: Record<(typeof ALERT_KINDS)[number], string> = {
   stuck_count: 'items',
@@ -102,6 +103,8 @@ export function AlertRulesPanel() {
       {[create.error, patch.error, remove.error].filter(Boolean).map((e) => (
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
+      <RefreshFailed query={rules} what="the alert rules" />
+      {loadError(rules) && <div className="error">Could not load the alert rules: {loadError(rules)?.message}</div>}
       {rules.data && rules.data.rules.length === 0 && <div className="empty">No alert rules yet.</div>}
       {rules.data && rules.data.rules.length > 0 && (
         <table className="data">

@@ -8,6 +8,7 @@ import { useAudit } from './use-admin';
 import styles from './admin.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { Pager, useCursorPages } from '@/app/_components/pager';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: '' };
 /** Entries on a page of the viewer. */
@@ -36,10 +37,11 @@ export function AuditPanel() {
         {field('to', 'to', 'date')}
         <ExportCsv className={styles.btn} href={csv} testId="audit-csv" />
       </div>
+      <RefreshFailed query={audit} what="the audit trail" />
       {audit.isLoading ? (
         <div className="loading">Loading…</div>
-      ) : audit.error ? (
-        <div className="error">{audit.error.message}</div>
+      ) : loadError(audit) ? (
+        <div className="error">Could not load the audit trail: {loadError(audit)?.message}</div>
       ) : audit.data!.entries.length === 0 ? (
         <div className="empty">Nothing matches.</div>
       ) : (

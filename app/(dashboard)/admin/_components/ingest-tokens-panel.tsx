@@ -11,6 +11,7 @@ import { useAdminMutation } from './use-admin';
 import { TokenTable } from './token-table';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const listSchema = z.object({ configured: z.object({ source: z.string(), prefix: z.string() }), tokens: z.array(ingestTokenPublicSchema) });
 const secretSchema = z.object({ token: z.string(), ingest_token: ingestTokenPublicSchema });
@@ -54,6 +55,8 @@ export function IngestTokensPanel() {
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
       <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="ingest-token-secret" />
+      <RefreshFailed query={list} what="the ingest tokens" />
+      {loadError(list) && <div className="error">Could not load the ingest tokens: {loadError(list)?.message}</div>}
       {list.data && list.data.tokens.length > 0 && (
         <TokenTable
           tokens={list.data.tokens}

@@ -14,6 +14,7 @@ import { useAdminMutation } from './use-admin';
 import { TokenTable } from './token-table';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const ENDPOINT = '/api/admin/signing-secrets';
 const WHERE: Record<SigningSource, string> = {
@@ -121,10 +122,11 @@ export function SigningSecretsPanel() {
         <p key={e!.message} className="error">{e!.message}</p>
       ))}
       <ShownOnce shown={shown} onDone={() => setShown(null)} testId="signing-secret-shown" />
+      <RefreshFailed query={list} what="the signing secrets" />
       {list.isLoading ? (
         <div className="loading">Loading…</div>
-      ) : list.error ? (
-        <div className="error">{list.error.message}</div>
+      ) : loadError(list) ? (
+        <div className="error">Could not load the signing secrets: {loadError(list)?.message}</div>
       ) : (
         list.data!.sources.map((s) => {
           const mine = list.data!.secrets.filter((x) => x.source === s.source);

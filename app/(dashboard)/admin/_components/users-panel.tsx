@@ -9,6 +9,7 @@ import { sendJson } from '@/app/_hooks/fetch-json';
 import { useAdminMutation, useUsers } from './use-admin';
 import { ShownOnce, type ShownOnceValue } from './shown-once';
 import styles from './admin.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const createdSchema = z.object({ user: userSchema, password: z.string().optional() });
 
@@ -52,10 +53,11 @@ export function UsersPanel({ selfId }: { selfId: string }) {
       {create.error && <p className="error">{create.error.message}</p>}
       {update.error && <p className="error">{update.error.message}</p>}
       <ShownOnce shown={secret} onDone={() => setSecret(null)} testId="user-secret" />
+      <RefreshFailed query={users} what="the users" />
       {users.isLoading ? (
         <div className="loading">Loading…</div>
-      ) : users.error ? (
-        <div className="error">{users.error.message}</div>
+      ) : loadError(users) ? (
+        <div className="error">Could not load the users: {loadError(users)?.message}</div>
       ) : (
         <table className="data">
           <thead>

@@ -15,6 +15,7 @@ import { DealsTable } from './deals-table';
 import styles from './deals.module.css';
 import { Updating } from '@/app/_components/updating';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 
 const FILTER_LABEL: Record<string, string> = { from: 'active from', to: 'active until', region: 'region', practice: 'practice', legal_entity: 'legal entity', customer: 'customer', billing_model: 'billing model' };
@@ -47,7 +48,9 @@ export function DealsView() {
     router.replace(`${pathname}${next.size ? `?${next}` : ''}`, { scroll: false });
   }
 
-  const { data, error, isLoading, isFetching } = useDeals({ q: q || undefined, stage: stage || undefined, path: path || undefined, cursor, limit: DEALS_PAGE_SIZE, filters });
+  const deals = useDeals({ q: q || undefined, stage: stage || undefined, path: path || undefined, cursor, limit: DEALS_PAGE_SIZE, filters });
+  const { data, isLoading, isFetching } = deals;
+  const error = loadError(deals);
 
   return (
     <div>
@@ -105,6 +108,7 @@ export function DealsView() {
           </button>
         </p>
       )}
+      <RefreshFailed query={deals} what="the deals" />
       <div className="panel" style={{ padding: 0 }}>
         {error ? (
           <div className="error" role="alert">Could not load deals: {error.message}</div>

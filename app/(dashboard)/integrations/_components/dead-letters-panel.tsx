@@ -11,6 +11,7 @@ import { Pager, useCursorPages } from '@/app/_components/pager';
 import styles from './integrations.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { formatCount } from '@/lib/money/format';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const PAGE = 20;
 
@@ -24,7 +25,9 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
   const [state, setState] = useState<'waiting' | 'stored' | null>(null);
   const pages = useCursorPages(`${reason}:${state}:${props.filters.from}:${props.filters.to}`);
   const base = { from: props.filters.from, to: props.filters.to, reason: reason ?? undefined, state: state ?? undefined };
-  const { data, error, isLoading } = useDeadLetters({ ...base, limit: PAGE, cursor: pages.cursor });
+  const letters = useDeadLetters({ ...base, limit: PAGE, cursor: pages.cursor });
+  const { data, isLoading } = letters;
+  const error = loadError(letters);
 
   return (
     <section className="panel" data-testid="dead-letters" aria-label="Dead letters">
@@ -53,6 +56,7 @@ export function DeadLettersPanel(props: { filters: Record<string, string>; selec
         </div>
       </div>
       {isLoading && <div className="loading">Loading dead letters…</div>}
+      <RefreshFailed query={letters} what="the dead letters" />
       {error && <div className="error">{error.message}</div>}
       {data && data.items.length === 0 && (
         <div className="empty">{state || reason ? 'No dead letters match these filters.' : 'No dead letters: every input in this window was accepted.'}</div>

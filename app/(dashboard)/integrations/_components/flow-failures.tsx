@@ -15,6 +15,7 @@ import { ActionButton } from '@/app/_components/action-button';
 import { parseEntityKey } from '@/lib/events/entity-key';
 import { SOURCES, type Source } from '@/lib/events/catalogue';
 import { useQueryClient } from '@tanstack/react-query';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const PAGE = 25;
 
@@ -22,7 +23,9 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
   const [openOnly, setOpenOnly] = useState(false);
   const pages = useCursorPages(`${flowSource}:${flowTarget}:${openOnly}:${JSON.stringify(filters)}`);
   const base = { ...filters, flow_source: flowSource, flow_target: flowTarget, status: openOnly ? 'open' : undefined };
-  const { data, error, isLoading } = useFlowFailures({ ...base, limit: PAGE, cursor: pages.cursor }, true);
+  const failures = useFlowFailures({ ...base, limit: PAGE, cursor: pages.cursor }, true);
+  const { data, isLoading } = failures;
+  const error = loadError(failures);
   const qc = useQueryClient();
   // a retry's outcome (the record's next run) shows in the list and the flow table at once
   const refresh = () => void qc.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('flow') });
@@ -43,6 +46,7 @@ export function FlowFailures({ flowSource, flowTarget, filters }: { flowSource: 
         </div>
       </div>
       {isLoading && <div className="loading">Loading failures…</div>}
+      <RefreshFailed query={failures} what="the failing records" />
       {error && <div className="error">{error.message}</div>}
       {data && data.items.length === 0 && <div className="empty">{openOnly ? 'Every failure of this flow has recovered.' : 'No failed runs in this window.'}</div>}
       {data && data.items.length > 0 && (

@@ -9,6 +9,7 @@ import { useIngestHealth } from './use-integrations';
 import { fmtMs, fmtPct, fmtRate, fmtSeconds } from './format';
 import styles from './integrations.module.css';
 import { formatCount } from '@/lib/money/format';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const MINUTES = 15;
 
@@ -39,7 +40,9 @@ function Sparkline({ data }: { data: IngestHealthResponse['per_minute'] }) {
 }
 
 export function IngestHealthTiles() {
-  const { data: h, error, isLoading } = useIngestHealth(MINUTES);
+  const health = useIngestHealth(MINUTES);
+  const { data: h, isLoading } = health;
+  const error = loadError(health);
   if (isLoading) return <div className="loading">Loading ingest health…</div>;
   if (error || !h) return <div className="error">Ingest health unavailable: {error?.message}</div>;
   const p = h.process;
@@ -48,6 +51,7 @@ export function IngestHealthTiles() {
   const dlTone = h.dead_letter_rate === null ? undefined : h.dead_letter_rate > 0.05 ? 'bad' : h.dead_letter_rate > 0.01 ? 'warn' : 'ok';
   return (
     <section aria-label="Ingest health" data-testid="ingest-health">
+      <RefreshFailed query={health} what="the ingest health" />
       <div className="grid cols-4">
         <Tile testId="tile-events-per-s" label={`Events/s · last ${h.minutes} min`} value={fmtRate(h.events_per_s)} sub={`${formatCount(h.events)} events · last full minute ${fmtRate(h.last_minute_events_per_s)}/s`}>
           <Sparkline data={h.per_minute} />

@@ -17,6 +17,7 @@ import { WindowPicker } from './window-picker';
 import styles from './integrations.module.css';
 import { Updating } from '@/app/_components/updating';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function IntegrationsView() {
   const sp = useSearchParams();
@@ -25,7 +26,9 @@ export function IntegrationsView() {
   const filters = filterValues((k) => sp.get(k)) as Record<string, string>;
   const flow = sp.get('flow');
   const dl = sp.get('dl');
-  const { data, error, isLoading, isFetching } = useFlows(filters);
+  const flows = useFlows(filters);
+  const { data, isLoading, isFetching } = flows;
+  const error = loadError(flows);
 
   function setParam(key: string, value: string | null) {
     const next = new URLSearchParams(sp.toString());
@@ -58,6 +61,7 @@ export function IntegrationsView() {
           <ExportCsv href={csvHref('/api/flows', filters)} className="" testId="flows-csv" />
         </div>
         {isLoading && <div className="loading">Loading flows…</div>}
+        <RefreshFailed query={flows} what="the flows" />
         {error && <div className="error">{error.message}</div>}
         {data && data.flows.length === 0 && <div className="empty">No sync runs or middleware traces in this window.</div>}
         {data && data.flows.length > 0 && (

@@ -12,13 +12,16 @@ import { ExportCsv } from '@/app/_components/export-csv';
 import { useState } from 'react';
 import { LinkOutcome, LinkToDeal, type LinkDone } from '@/app/_components/link-correction';
 import { formatCount } from '@/lib/money/format';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const PAGE = 20;
 
 export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<string, string>; onOpenDeadLetter: (id: string) => void }) {
   const pages = useCursorPages(`${filters.from}:${filters.to}`);
   const base = { from: filters.from, to: filters.to };
-  const { data, error, isLoading } = useOrphans({ ...base, limit: PAGE, cursor: pages.cursor });
+  const orphans = useOrphans({ ...base, limit: PAGE, cursor: pages.cursor });
+  const { data, isLoading } = orphans;
+  const error = loadError(orphans);
   /** The last orphan linked here: its row leaves the table, so the outcome is said above it. */
   const [linked, setLinked] = useState<LinkDone | null>(null);
 
@@ -44,6 +47,7 @@ export function OrphansPanel({ filters, onOpenDeadLetter }: { filters: Record<st
       )}
       {linked && <LinkOutcome done={linked} />}
       {isLoading && <div className="loading">Loading orphans…</div>}
+      <RefreshFailed query={orphans} what="the orphans" />
       {error && <div className="error">{error.message}</div>}
       {data && data.items.length === 0 && <div className="empty">Every event is stitched to its deal.</div>}
       {data && data.items.length > 0 && (

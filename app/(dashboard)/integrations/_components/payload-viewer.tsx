@@ -7,6 +7,7 @@ import { useDeadLetter } from './use-integrations';
 import { fmtBytes, fmtTime } from './format';
 import styles from './integrations.module.css';
 import { ReplayControls } from '@/app/_components/replay-controls';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 function pretty(raw: string): { text: string; json: boolean } {
   try {
@@ -18,7 +19,9 @@ function pretty(raw: string): { text: string; json: boolean } {
 }
 
 export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void }) {
-  const { data, error, isLoading } = useDeadLetter(id);
+  const letter = useDeadLetter(id);
+  const { data, isLoading } = letter;
+  const error = loadError(letter);
   return (
     <aside className={styles.viewer} data-testid="payload-viewer" aria-label="Dead letter payload">
       <div className={styles.panelHead}>
@@ -28,6 +31,7 @@ export function PayloadViewer({ id, onClose }: { id: string; onClose: () => void
         </button>
       </div>
       {isLoading && <div className="loading">Loading payload…</div>}
+      <RefreshFailed query={letter} what="the dead letter" />
       {error && <div className="error">{error.message}</div>}
       {data && (
         <>

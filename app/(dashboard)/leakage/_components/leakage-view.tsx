@@ -15,6 +15,7 @@ import styles from '@/app/_components/views.module.css';
 import { LeakageTrend } from './leakage-trend';
 import { Updating } from '@/app/_components/updating';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function LeakageView() {
   const sp = useSearchParams();
@@ -40,8 +41,9 @@ export function LeakageView() {
         <Updating active={list.isFetching && !list.isLoading} />
       </div>
       <FilterBar />
-      {all.error ? (
-        <div className="error">Could not load leakage: {all.error.message}</div>
+      <RefreshFailed query={all} what="the leakage totals" />
+      {loadError(all) ? (
+        <div className="error">Could not load leakage: {loadError(all)?.message}</div>
       ) : !all.data ? (
         <div className="loading">Loading leakage…</div>
       ) : (
@@ -88,7 +90,10 @@ export function LeakageView() {
           </h2>
           <ExportCsv href={`/api/leakage${queryString({ ...params, format: 'csv' })}`} testId="leakage-csv" />
         </div>
-        {list.isLoading || !list.data ? (
+        <RefreshFailed query={list} what="the records" />
+        {loadError(list) ? (
+          <div className="error">Could not load the records: {loadError(list)?.message}</div>
+        ) : list.isLoading || !list.data ? (
           <div className="loading">Loading records…</div>
         ) : list.data.records.length === 0 ? (
           <div className="empty">No records.</div>

@@ -18,6 +18,7 @@ import styles from '@/app/_components/views.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
 import { AssigneeFilter, StateFilter, filterWords } from '@/app/_components/assign';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function UnstaffedTable() {
   const filters = useFilters();
@@ -28,11 +29,13 @@ export function UnstaffedTable() {
   // pages by cursor within one scope; new filters or a new search start from the first page
   const pages = useCursorPages(queryString(scope));
   const qs = queryString({ ...scope, limit: UNSTAFFED_PAGE_SIZE, cursor: pages.cursor });
-  const { data, error, isLoading, isFetching } = useQuery({
+  const projects = useQuery({
     queryKey: ['unstaffed', qs],
     queryFn: ({ signal }) => fetchJson(`/api/pmo/unstaffed${qs}`, unstaffedResponseSchema, signal),
     placeholderData: keepPreviousData,
   });
+  const { data, isLoading, isFetching } = projects;
+  const error = loadError(projects);
   return (
     <div>
       <div className="toolbar">
@@ -45,6 +48,7 @@ export function UnstaffedTable() {
         <Updating active={isFetching && !isLoading} />
         <ExportCsv href={`/api/pmo/unstaffed${queryString({ ...scope, format: 'csv' })}`} testId="unstaffed-csv" />
       </div>
+      <RefreshFailed query={projects} what="the unstaffed projects" />
       {error ? (
         <div className="error">Could not load unstaffed projects: {error.message}</div>
       ) : isLoading || !data ? (

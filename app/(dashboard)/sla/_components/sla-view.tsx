@@ -19,6 +19,7 @@ import { BreachesByDimension, BreachesOverTime } from './breach-charts';
 import { ExportCsv } from '@/app/_components/export-csv';
 import { ExceptionState, StuckActions } from '@/app/_components/stuck-actions';
 import { AssigneeFilter, StateFilter, filterWords } from '@/app/_components/assign';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -67,7 +68,11 @@ export function SlaView() {
       )}
       <section className="panel">
         <h2 className={styles.sectionTitle}>Policies</h2>
-        {policies.isLoading || !policies.data ? (
+        <RefreshFailed query={policies} what="the policies" />
+        <RefreshFailed query={overall} what="their compliance" />
+        {loadError(policies) ? (
+          <div className="error">Could not load the policies: {loadError(policies)?.message}</div>
+        ) : policies.isLoading || !policies.data ? (
           <div className="loading">Loading policies…</div>
         ) : (
           <table className="data" data-testid="sla-policies">
@@ -107,7 +112,8 @@ export function SlaView() {
           </table>
         )}
       </section>
-      {breaches.error && <div className="error">Could not compute breaches: {breaches.error.message}</div>}
+      <RefreshFailed query={breaches} what="the breaches" />
+      {loadError(breaches) && <div className="error">Could not compute breaches: {loadError(breaches)?.message}</div>}
       {breaches.data && (
         <div className={styles.two}>
           <section className="panel">

@@ -16,6 +16,7 @@ import { Workload } from './workload';
 import styles from '@/app/_components/views.module.css';
 import { NeedsWork, QueueCard, QueueCards } from './queue-cards';
 import { Updating } from '@/app/_components/updating';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function StuckView() {
   const sp = useSearchParams();
@@ -40,8 +41,9 @@ export function StuckView() {
         <Updating active={summary.isFetching && !summary.isLoading} />
       </div>
       <FilterBar />
-      {summary.error ? (
-        <div className="error">Could not load the queues: {summary.error.message}</div>
+      <RefreshFailed query={summary} what="the queues" />
+      {loadError(summary) ? (
+        <div className="error">Could not load the queues: {loadError(summary)?.message}</div>
       ) : summary.isLoading || !summary.data ? (
         <div className="loading">Loading queues…</div>
       ) : (

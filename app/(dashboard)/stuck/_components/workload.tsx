@@ -11,20 +11,24 @@ import { fetchJson, queryString } from '@/app/_hooks/fetch-json';
 import { useFilters } from '@/app/_components/filter-bar';
 import { ExportCsv } from '@/app/_components/export-csv';
 import styles from '@/app/_components/views.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function Workload({ selected, onSelect }: { selected: string; onSelect: (assignee: string) => void }) {
   const filters = useFilters();
   const qs = queryString(filters);
-  const { data, error } = useQuery({
+  const workload = useQuery({
     queryKey: ['stuck-workload', qs],
     queryFn: ({ signal }) => fetchJson(`/api/stuck/workload${qs}`, stuckWorkloadResponseSchema, signal),
     placeholderData: keepPreviousData,
   });
+  const error = loadError(workload);
   if (error) return <div className="error">Could not load who holds the stuck work: {error.message}</div>;
+  const { data } = workload;
   if (!data) return null;
   const max = Math.max(1, ...data.rows.map((r) => r.value));
   return (
     <section className="panel" data-testid="workload">
+      <RefreshFailed query={workload} what="who holds the stuck work" />
       <div className="toolbar">
         <h2 className={styles.sectionTitle} style={{ margin: 0 }}>
           Who holds the stuck work <span className="muted" style={{ fontWeight: 400 }}>· every queue, by assignee</span>

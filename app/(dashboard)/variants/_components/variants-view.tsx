@@ -20,6 +20,7 @@ import { useUrlFilters } from '../../deals/_components/url-filters';
 import { VariantPath } from './variant-path';
 import styles from './variants.module.css';
 import { ExportCsv } from '@/app/_components/export-csv';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function VariantsView() {
   const filters = useUrlFilters();
@@ -30,7 +31,9 @@ export function VariantsView() {
   // "Show more" within one scope; a new scope (filters, conforming) starts again from the first VARIANTS_SHOWN paths.
   const [more, setMore] = useState({ scope, shown: VARIANTS_SHOWN });
   const shown = more.scope === scope ? more.shown : VARIANTS_SHOWN;
-  const { data, error, isLoading, isFetching } = useVariants({ limit: shown, conforming, filters });
+  const variants = useVariants({ limit: shown, conforming, filters });
+  const { data, isLoading, isFetching } = variants;
+  const error = loadError(variants);
   const csvHref = `/api/variants${queryString({ ...filters, conforming, format: 'csv' })}`;
   return (
     <div>
@@ -45,6 +48,7 @@ export function VariantsView() {
         </span>
       </div>
       <FilterBar />
+      <RefreshFailed query={variants} what="the variants" />
       {error ? (
         <div className="panel error" role="alert">Could not load variants: {error.message}</div>
       ) : isLoading || !data ? (

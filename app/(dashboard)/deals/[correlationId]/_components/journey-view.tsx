@@ -16,13 +16,15 @@ import { EventDetail } from './event-detail';
 import { DealNotFound } from './deal-not-found';
 import type { ResolveCandidate } from '@/lib/contracts/deals';
 import { LinkOutcome, type LinkDone } from '@/app/_components/link-correction';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 import styles from './journey.module.css';
 
 /** An address the server found to be no deal's: the deals holding a record of that ID (none, or several). */
 export type NoDeal = { candidates: ResolveCandidate[] };
 
 export function JourneyView({ correlationId, noDeal }: { correlationId: string; noDeal?: NoDeal }) {
-  const { data, error, isLoading, dataUpdatedAt } = useDeal(correlationId, !noDeal);
+  const deal = useDeal(correlationId, !noDeal);
+  const { data, error, isLoading } = deal;
   const open = useDealOpenItems(correlationId, !noDeal);
   const [selected, setSelected] = useState<string | null>(null);
   /** A link cut here: its record may have left this deal (and the view), so the outcome is said at the top. */
@@ -30,7 +32,7 @@ export function JourneyView({ correlationId, noDeal }: { correlationId: string; 
 
   // A refresh that failed keeps the journey on screen (and the event selected in it), saying so:
   // only a journey never loaded gives way to the error.
-  if ((error && !data) || noDeal) {
+  if (loadError(deal) || noDeal) {
     const notFound = noDeal !== undefined || (error as { status?: number }).status === 404;
     return (
       <div>
@@ -51,7 +53,9 @@ export function JourneyView({ correlationId, noDeal }: { correlationId: string; 
   return (
     <div data-testid="journey">
       <Link href="/deals" className={styles.back}>← Deals</Link>
-      {error && <RefreshFailed error={error} correlationId={correlationId} asOf={dataUpdatedAt} />}
+      <RefreshFailed query={deal} what="the journey" testId="journey-refresh-failed">
+        {error && <RefreshFailedReason error={error} correlationId={correlationId} />}
+      </RefreshFailed>
       {cut && (
         <div className="panel">
           <LinkOutcome done={cut} />
@@ -81,25 +85,16 @@ export function JourneyView({ correlationId, noDeal }: { correlationId: string; 
 }
 
 /**
- * The journey's last refresh failed: what is shown is as of its last answer. A deal no longer
- * found may have had its records moved by a link correction (a cut re-stitches it through a
- * moment when it has none): the next refresh tells, and the search finds where they went.
+ * A deal no longer found may have had its records moved by a link correction (a cut re-stitches
+ * it through a moment when it has none): the next refresh tells, and the search finds where they went.
  */
-function RefreshFailed({ error, correlationId, asOf }: { error: Error; correlationId: string; asOf: number }) {
-  const gone = (error as { status?: number }).status === 404;
-  const time = new Date(asOf).toLocaleTimeString('en-GB');
-  return (
-    <div className="panel" role="status" data-testid="journey-refresh-failed">
-      <span className="badge warn">not refreshed</span>{' '}
-      {gone ? (
-        <>
-          No deal had this ID on the last refresh: a link correction may have moved its records (
-          <Link href={`/deals?q=${encodeURIComponent(correlationId)}`}>find them</Link>).
-        </>
-      ) : (
-        <>Could not refresh the journey: {error.message}.</>
-      )}{' '}
-      Shown as of {time}; it tries again on its own.
-    </div>
+function RefreshFailedReason({ error, correlationId }: { error: Error; correlationId: string }) {
+  return (error as { status?: number }).status === 404 ? (
+    <>
+      No deal had this ID on the last refresh: a link correction may have moved its records (
+      <Link href={`/deals?q=${encodeURIComponent(correlationId)}`}>find them</Link>).
+    </>
+  ) : (
+    <>Could not refresh the journey: {error.message}.</>
   );
 }

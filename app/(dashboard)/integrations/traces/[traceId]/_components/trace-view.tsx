@@ -9,9 +9,12 @@ import { dealHref, fmtMs, fmtTime } from '../../../_components/format';
 import { SpanDetails } from './span-details';
 import { Waterfall } from './waterfall';
 import styles from './trace.module.css';
+import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 export function TraceView({ traceId }: { traceId: string }) {
-  const { data, error, isLoading } = useTrace(traceId);
+  const trace = useTrace(traceId);
+  const { data, isLoading } = trace;
+  const error = loadError(trace);
   const [selected, setSelected] = useState<string | null>(null);
   const span = data?.spans.find((s) => s.span_id === selected) ?? null;
 
@@ -24,6 +27,7 @@ export function TraceView({ traceId }: { traceId: string }) {
         {traceId}
       </h1>
       {isLoading && <div className="loading">Loading trace…</div>}
+      <RefreshFailed query={trace} what="the trace" />
       {error && (
         <div className="panel empty" data-testid="trace-error">
           {(error as { status?: number }).status === 404 ? 'No span or event carries this trace ID (yet). Spans arrive on /v1/traces.' : error.message}
