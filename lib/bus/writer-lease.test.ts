@@ -103,11 +103,11 @@ describe('writer lease', () => {
     try {
       await (await new Kvm(nc).open('lease2_writer_lease')).purge('writer');
       const other = await acquireWriterLease(nc, 'lease2', { ...opts(), wait: false });
-      for (let i = 0; i < 40 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 150 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(lost).toEqual([expect.stringMatching(/^the lease was taken over by .* pid \d+/)]);
       expect(taken.writerLost?.()).toBe(`${lost[0]} — waiting as a standby to take the lease again`);
       expect(metrics().leaseLosses.get()).toBe(lossesBefore + 1);
-      for (let i = 0; i < 40 && taken.batcher; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 150 && taken.batcher; i++) await new Promise((r) => setTimeout(r, 100));
       expect(taken.batcher).toBeNull();
       expect(taken.writer).toBeNull();
       const checks = await dependencyChecks(taken, undefined);
@@ -194,7 +194,7 @@ describe('writer lease', () => {
     await kv.purge('writer');
     const b = await acquireWriterLease(nc, 'lease3', { ...opts(), wait: false });
     expect(b).not.toBeNull();
-    for (let i = 0; i < 40 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(lost).toEqual([expect.stringMatching(/^the lease was taken over/)]);
     await b!.release();
     await a!.release(); // a lost lease is not released (it is another's now)
@@ -211,7 +211,7 @@ describe('writer lease', () => {
       const before = (await kv.get('writer'))!.revision;
       await kv[how]('writer');
       // the next renewal (a third of the lease) finds the marker right after its own revision and creates the key again
-      for (let i = 0; i < 40 && !lines.some((l) => /held again/.test(l)); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 150 && !lines.some((l) => /held again/.test(l)); i++) await new Promise((r) => setTimeout(r, 100));
       expect(lost).toEqual([]);
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^the writer's lease was deleted at revision ${before + 1} \\(last renewed \\d+ s ago, ours last at ${before}\\) and nobody held it meanwhile: held again$`)));
       expect((await kv.get('writer'))?.revision).toBe(before + 2);
