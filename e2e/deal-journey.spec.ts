@@ -12,7 +12,7 @@ import { BILLING_MODEL_LABEL } from '../app/_components/journey-format';
 import { DealsPage } from './pages/deals-page';
 import { JourneyPage } from './pages/journey-page';
 import { E2E_INGEST_TOKEN, SCREENSHOT_DIR } from './env';
-import { gotoOnScreen, reportTiming } from './on-screen';
+import { gotoOnScreen, holdScripts, reportTiming } from './on-screen';
 import { ingestAccepted } from './ingest';
 
 test('search a deal by its invoice number and read its journey', async ({ page, request }) => {
@@ -117,6 +117,31 @@ test('a deal that deviates shows what came late and what is overdue next', async
   await expect(page.getByTestId('deviation-summary')).toHaveText('1 step late');
   await expect(page.getByTestId('next-step-status')).toContainText('late');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/deal-journey-deviations.png`, fullPage: true });
+});
+
+test('an event clicked before the page has hydrated is selected, and its address opens it selected', async ({ page }) => {
+  // The app's scripts held back: the server-rendered journey is on screen, React not yet running it.
+  const release = await holdScripts(page);
+  const journey = new JourneyPage(page);
+  try {
+    await page.goto(JourneyPage.url(DEAL_IDS.A), { waitUntil: 'commit' });
+    await journey.event('fx-a-inv').click();
+    await expect(page).toHaveURL(/\?event=fx-a-inv$/);
+    await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+    await expect(journey.event('fx-a-inv')).toHaveAttribute('aria-current', 'true');
+  } finally {
+    release();
+  }
+  // a click on the timeline or anywhere on a row of the list, the page hydrated or not yet
+  await journey.event('fx-a-sync').click();
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-sync');
+  await expect(page).toHaveURL(/\?event=fx-a-sync$/);
+  await page.locator('[data-testid="event-row"][data-event-id="fx-a-inv"]').click();
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-inv');
+  await expect(page).toHaveURL(/\?event=fx-a-inv$/);
+  // the address opens the journey with that event selected
+  await page.goto(`${JourneyPage.url(DEAL_IDS.A)}?event=fx-a-sync`);
+  await expect(journey.eventDetail).toHaveAttribute('data-event-id', 'fx-a-sync');
 });
 
 test('a journey whose refresh fails stays on screen with the event selected, says so, and recovers', async ({ page }) => {

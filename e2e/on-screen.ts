@@ -18,3 +18,17 @@ export async function gotoOnScreen(page: Page, url: string, data: Locator, name:
   await data.first().waitFor({ state: 'visible' });
   reportTiming(name, Date.now() - started);
 }
+
+/**
+ * Holds back the app's scripts from now on: pages show as the server rendered them, React not
+ * running them, until the returned function lets the scripts through.
+ */
+export async function holdScripts(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/_next\/static\/chunks\/.*\.js/, async (route) => {
+    await held;
+    await route.continue().catch(() => undefined);
+  });
+  return release;
+}

@@ -3,6 +3,7 @@
 
 import { expect, test } from '@playwright/test';
 import { SCREENSHOT_DIR } from './env';
+import { holdScripts } from './on-screen';
 import { UNSTAFFED_PAGE_SIZE } from '../lib/contracts/pmo';
 import { SLA_FIRST_VIEW } from '../lib/contracts/sla';
 import { easterSunday } from '../lib/sla/holidays';
@@ -145,12 +146,7 @@ test('the stuck-work and SLA views render their queues and policies', async ({ p
 test('a queue card clicked before the page has hydrated opens its queue', async ({ page }) => {
   // The app's scripts held back: the server-rendered page is on screen (its streamed parts
   // put in place by the inline scripts), React not yet running it.
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route(/\/_next\/static\/chunks\/.*\.js/, async (route) => {
-    await held;
-    await route.continue().catch(() => undefined);
-  });
+  const release = await holdScripts(page);
   try {
     await page.goto('/stuck', { waitUntil: 'commit' });
     await expect(page.getByTestId('queue-invoice-not-collected')).toHaveAttribute('aria-current', 'true');

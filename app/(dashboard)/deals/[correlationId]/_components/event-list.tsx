@@ -4,7 +4,7 @@
 import type { JourneyEvent } from '@/lib/contracts/deals';
 import { formatMoney } from '@/lib/money/format';
 import { STAGE_COLOR, formatDate, stepLabel } from '@/app/_components/journey-format';
-import { SOURCE_LABEL } from './lane-timeline';
+import { SOURCE_LABEL, eventHref, selectOnClick } from './lane-timeline';
 import styles from './journey.module.css';
 
 export function EventList({ events, selected, onSelect }: { events: JourneyEvent[]; selected: string | null; onSelect: (id: string) => void }) {
@@ -31,7 +31,11 @@ export function EventList({ events, selected, onSelect }: { events: JourneyEvent
             data-testid="event-row"
             data-event-id={e.event_id}
           >
-            <td>{formatDate(e.occurred_at)}</td>
+            <td>
+              <a href={eventHref(e.event_id)} onClick={(click) => { click.stopPropagation(); selectOnClick(click, e.event_id, onSelect); }} className={styles.eventLink} tabIndex={-1}>
+                {formatDate(e.occurred_at)}
+              </a>
+            </td>
             <td>{SOURCE_LABEL[e.source] ?? e.source}</td>
             {/* the step (and its status) and the record ID wrap: the list shares the row with the event's detail */}
             <td className="breakable">

@@ -5,6 +5,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useSearchParams } from 'next/navigation';
 import { useDeal, useDealOpenItems } from '@/app/_hooks/use-deals';
 import { JourneyHeader } from './journey-header';
 import { NextStepCard } from './next-step-card';
@@ -26,7 +27,15 @@ export function JourneyView({ correlationId, noDeal }: { correlationId: string; 
   const deal = useDeal(correlationId, !noDeal);
   const { data, error, isLoading } = deal;
   const open = useDealOpenItems(correlationId, !noDeal);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The selected event is in the address (?event=): a link to it opens it selected, and a click
+  // on an event before the page's scripts ran (a plain link then) selects it too.
+  const [selected, setSelected] = useState<string | null>(useSearchParams().get('event'));
+  const select = (id: string) => {
+    setSelected(id);
+    const url = new URL(window.location.href);
+    url.searchParams.set('event', id);
+    window.history.replaceState(null, '', url);
+  };
   /** A link cut here: its record may have left this deal (and the view), so the outcome is said at the top. */
   const [cut, setCut] = useState<LinkDone | null>(null);
 
@@ -68,13 +77,13 @@ export function JourneyView({ correlationId, noDeal }: { correlationId: string; 
       </div>
       <section className="panel">
         <h2>Timeline</h2>
-        <LaneTimeline events={data.events} selected={selected} onSelect={setSelected} dueAt={data.next_step?.due_at ?? null} />
+        <LaneTimeline events={data.events} selected={selected} onSelect={select} dueAt={data.next_step?.due_at ?? null} />
         {data.truncated && <p className="muted">Showing the first {data.events.length} events of this deal.</p>}
       </section>
       <ExpectedPath path={data.expected_path} deviations={data.deviations} billingModel={data.deal.billing_model} />
       <div className={styles.eventsGrid}>
         <section className="panel" style={{ padding: 0, overflow: 'auto' }}>
-          <EventList events={data.events} selected={selected} onSelect={setSelected} />
+          <EventList events={data.events} selected={selected} onSelect={select} />
         </section>
         <section className="panel">
           <EventDetail event={current} onLinkCut={setCut} />

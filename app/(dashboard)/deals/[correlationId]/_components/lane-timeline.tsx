@@ -3,6 +3,7 @@
 // middleware…), each event a dot at its business time, coloured by stage. Click or
 // press Enter on a dot to see the event. A dashed line marks when the next step is due.
 
+import type { MouseEvent } from 'react';
 import { SOURCES } from '@/lib/events/catalogue';
 import type { JourneyEvent } from '@/lib/contracts/deals';
 import { STAGE_COLOR, formatAxisTime, formatDate, stepLabel } from '@/app/_components/journey-format';
@@ -18,6 +19,22 @@ const AXIS_H = 28;
 export const SOURCE_LABEL: Record<string, string> = {
   crm: 'CRM', cpq: 'CPQ', clm: 'CLM', psa: 'PSA', hcm: 'HCM', erp: 'ERP', billing: 'Billing', payments: 'Payments', middleware: 'Middleware',
 };
+
+/**
+ * The journey's address with this event selected (`?event=`): the timeline's dots and the event
+ * list's dates link there, so a click before the page's scripts run (a slow connection) selects
+ * the event too, and the address of a selected event can be shared.
+ */
+export function eventHref(eventId: string): string {
+  return `?event=${encodeURIComponent(eventId)}`;
+}
+
+/** A plain click selects in place (no navigation); a click opening a new tab or window is the browser's. */
+export function selectOnClick(click: MouseEvent, eventId: string, onSelect: (id: string) => void): void {
+  if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) return;
+  click.preventDefault();
+  onSelect(eventId);
+}
 
 export function LaneTimeline(props: { events: JourneyEvent[]; selected: string | null; onSelect: (id: string) => void; dueAt: string | null }) {
   const { events, selected, onSelect, dueAt } = props;
@@ -77,15 +94,13 @@ export function LaneTimeline(props: { events: JourneyEvent[]; selected: string |
         const isSel = e.event_id === selected;
         const failed = e.type === 'sync.failed' || e.type === 'payment.failed';
         return (
-          <g
+          <a
             key={e.event_id}
-            role="button"
-            tabIndex={0}
+            href={eventHref(e.event_id)}
             aria-label={`${stepLabel(e.type)} ${e.entity_id} on ${formatDate(e.occurred_at)}`}
-            aria-pressed={isSel}
+            aria-current={isSel ? 'true' : undefined}
             className={styles.dotGroup}
-            onClick={() => onSelect(e.event_id)}
-            onKeyDown={(k) => (k.key === 'Enter' || k.key === ' ') && onSelect(e.event_id)}
+            onClick={(click) => selectOnClick(click, e.event_id, onSelect)}
             data-testid="timeline-event"
             data-event-id={e.event_id}
             data-source={e.source}
@@ -93,7 +108,7 @@ export function LaneTimeline(props: { events: JourneyEvent[]; selected: string |
             <title>{`${stepLabel(e.type)} · ${e.entity_id} · ${formatDate(e.occurred_at)}`}</title>
             {isSel && <circle cx={cx} cy={cy} r={11} fill="none" stroke="#1b2330" strokeWidth={2} />}
             <circle cx={cx} cy={cy} r={failed ? 7 : 6} fill={failed ? '#d64545' : STAGE_COLOR[e.stage]} stroke="#fff" strokeWidth={1.5} />
-          </g>
+          </a>
         );
       })}
     </svg>
