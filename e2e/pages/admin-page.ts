@@ -75,6 +75,10 @@ export class AuditPanel {
     await this.panel.getByTestId(`audit-filter-${field}`).fill(value);
   }
 
+  async pageSize(entries: 25 | 50 | 100 | 200): Promise<void> {
+    await this.panel.getByTestId('audit-page-size').selectOption(String(entries));
+  }
+
   /** The shown entries whose outcome badge says exactly `outcome` (not any row whose text holds it: a name may). */
   withOutcome(outcome: string): Locator {
     return this.rows.filter({ has: this.page.locator('td .badge').getByText(outcome, { exact: true }) });

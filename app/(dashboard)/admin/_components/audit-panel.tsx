@@ -1,7 +1,7 @@
 'use client';
 // The audit trail viewer: filter by actor, action, outcome, target and dates, newest first,
-// a page at a time (Previous / Next, back to the first page when a filter changes); CSV
-// export of the same filter.
+// a page at a time (Previous / Next, 25 to 200 entries a page, back to the first page when a
+// filter or the page size changes); CSV export of the same filter.
 
 import { useState } from 'react';
 import { useAudit } from './use-admin';
@@ -11,13 +11,15 @@ import { Pager, useCursorPages } from '@/app/_components/pager';
 import { RefreshFailed, loadError } from '@/app/_components/refresh-failed';
 
 const EMPTY = { actor: '', action: '', outcome: '', target: '', from: '', to: '' };
-/** Entries on a page of the viewer. */
+/** Entries on a page of the viewer, at first; the sizes a user may choose. */
 export const AUDIT_PAGE_SIZE = 200;
+const PAGE_SIZES = [25, 50, 100, 200];
 
 export function AuditPanel() {
   const [f, setF] = useState(EMPTY);
-  const pages = useCursorPages(JSON.stringify(f));
-  const audit = useAudit({ ...f, limit: String(AUDIT_PAGE_SIZE), cursor: pages.cursor ?? '' });
+  const [pageSize, setPageSize] = useState(AUDIT_PAGE_SIZE);
+  const pages = useCursorPages(`${JSON.stringify(f)}:${pageSize}`);
+  const audit = useAudit({ ...f, limit: String(pageSize), cursor: pages.cursor ?? '' });
   const csv = `/api/audit?${new URLSearchParams(Object.entries({ ...f, format: 'csv' }).filter(([, v]) => v)).toString()}`;
   const field = (k: keyof typeof EMPTY, label: string, type = 'text') => (
     <label>
@@ -35,6 +37,16 @@ export function AuditPanel() {
         {field('target', 'target contains')}
         {field('from', 'from', 'date')}
         {field('to', 'to', 'date')}
+        <label>
+          per page
+          <select value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))} data-testid="audit-page-size">
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
         <ExportCsv className={styles.btn} href={csv} testId="audit-csv" />
       </div>
       <RefreshFailed query={audit} what="the audit trail" />
