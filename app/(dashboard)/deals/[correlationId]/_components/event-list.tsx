@@ -1,5 +1,6 @@
 'use client';
-// The deal's canonical events in business-time order; a row selects its event.
+// The deal's canonical events in business-time order; a row selects its event (its date is the
+// row's link, stretched over it: a click anywhere on the row, or Enter on it, selects).
 
 import type { JourneyEvent } from '@/lib/contracts/deals';
 import { formatMoney } from '@/lib/money/format';
@@ -24,15 +25,12 @@ export function EventList({ events, selected, onSelect }: { events: JourneyEvent
           <tr
             key={e.event_id}
             className={`${styles.eventRow} ${e.event_id === selected ? styles.selectedRow : ''}`}
-            onClick={() => onSelect(e.event_id)}
-            onKeyDown={(k) => k.key === 'Enter' && onSelect(e.event_id)}
-            tabIndex={0}
             aria-selected={e.event_id === selected}
             data-testid="event-row"
             data-event-id={e.event_id}
           >
             <td>
-              <a href={eventHref(e.event_id)} onClick={(click) => { click.stopPropagation(); selectOnClick(click, e.event_id, onSelect); }} className={styles.eventLink} tabIndex={-1}>
+              <a href={eventHref(e.event_id)} onClick={(click) => selectOnClick(click, e.event_id, onSelect)} className={styles.eventLink}>
                 {formatDate(e.occurred_at)}
               </a>
             </td>
